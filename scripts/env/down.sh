@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Stops exactly what up.sh started, by PID file: the kwok cluster's processes, the registry, and dockerd when
+# up.sh started it. Cached binaries, images and registry data stay.
+set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+
+if [ -x "$(kwokctl_bin)" ] && [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then
+  log "deleting cluster $CLUSTER_NAME"
+  "$(kwokctl_bin)" delete cluster --name "$CLUSTER_NAME" >&2 || true
+  # kwokctl stops its components by their own PID files; make sure none outlived it.
+  for f in "$KWOK_WORKDIR/clusters/$CLUSTER_NAME"/pids/*.pid; do
+    [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)"
+  done
+  rm -rf "${KWOK_WORKDIR:?}/clusters/$CLUSTER_NAME"
+fi
+stop_pidfile "$BND_STATE/registry.pid" registry
+stop_pidfile "$BND_STATE/dockerd.pid" dockerd
+rm -f "$BND_STATE/env.sh"
+log "down"

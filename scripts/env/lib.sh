@@ -1,0 +1,37 @@
+# Shared by up.sh, down.sh and status.sh.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=versions.sh
+. "$here/versions.sh"
+
+REGISTRY_ADDR="${BND_REGISTRY_ADDR:-127.0.0.1:5000}"
+REGISTRY_USER="${BND_REGISTRY_USER:-bnd-test}"
+CLUSTER_NAME="${BND_CLUSTER_NAME:-bnd}"
+NODE_COUNT="${BND_NODE_COUNT:-3}"
+BASE_IMAGE="bnd-base/busybox:1.35"
+ENV_FILE="$BND_STATE/env.sh"
+# Debian's docker.io client (20.10) drives the daemon's built-in BuildKit; the 28.x client first on PATH needs
+# buildx for BuildKit, which this machine lacks. Everything here and in env.sh uses this client.
+DOCKER_CLI="${BND_DOCKER_CLI:-/usr/bin/docker}"
+
+export KWOK_WORKDIR="$BND_STATE/kwok"
+
+log() { printf '[env] %s\n' "$*" >&2; }
+die() { printf '[env] error: %s\n' "$*" >&2; exit 1; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Stops the process named by a PID file and waits for it to go; never by process name.
+stop_pidfile() {
+  local file=$1 name=$2 pid i
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $name (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$file"
+}
+
+kwokctl_bin() { echo "$KWOK_BIN/kwokctl"; }

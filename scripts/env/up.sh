@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Brings up the local environment: Docker engine, an authenticating registry on loopback, local base images,
+# and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes). Idempotent.
+set -euo pipefail
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+mkdir -p "$BND_STATE/bin" "$BND_STATE/registry"
+started=$(date +%s)
+
+install_debian_packages() {
+  local need=()
+  [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || need+=(docker.io)
+  command -v docker-registry >/dev/null || need+=(docker-registry)
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
+  command -v htpasswd >/dev/null || need+=(apache2-utils)
+  [ ${#need[@]} -eq 0 ] && return
+  log "installing Debian packages: ${need[*]}"
+  [ "$(id -u)" = 0 ] || die "need root to install ${need[*]} (or install them yourself)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >"$BND_STATE/apt.log" 2>&1 ||
+    die "apt-get install ${need[*]} failed: see $BND_STATE/apt.log"
+}
+
+ensure_docker() {
+  if "$DOCKER_CLI" info >/dev/null 2>&1; then
+    pid_alive "$BND_STATE/dockerd.pid" && log "dockerd running (started by env:up)" || log "using the running Docker engine"
+    return
+  fi
+  log "starting dockerd (log: $BND_STATE/dockerd.log)"
+  setsid /usr/sbin/dockerd --pidfile "$BND_STATE/dockerd.pid" >"$BND_STATE/dockerd.log" 2>&1 </dev/null &
+  local i
+  for i in $(seq 1 60); do
+    "$DOCKER_CLI" info >/dev/null 2>&1 && return
+    sleep 0.5
+  done
+  die "dockerd did not answer within 30 s: see $BND_STATE/dockerd.log"
+}
+
+ensure_registry() {
+  local dir="$BND_STATE/registry" port=${REGISTRY_ADDR##*:}
+  if [ ! -s "$dir/password" ]; then
+    (umask 077 && head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$dir/password")
+  fi
+  if [ ! -s "$dir/htpasswd" ] || [ "$dir/password" -nt "$dir/htpasswd" ]; then
+    # -i reads the password from stdin, keeping it off the command line.
+    htpasswd -iBc "$dir/htpasswd" "$REGISTRY_USER" <"$dir/password" 2>/dev/null
+  fi
+  cat >"$dir/config.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR
+auth:
+  htpasswd:
+    realm: build-and-deploy-local
+    path: $dir/htpasswd
+YAML
+  if pid_alive "$BND_STATE/registry.pid"; then
+    log "registry running on $REGISTRY_ADDR"
+    return
+  fi
+  if (exec 3<>"/dev/tcp/${REGISTRY_ADDR%:*}/$port") 2>/dev/null; then
+    die "$REGISTRY_ADDR is taken by another process; set BND_REGISTRY_ADDR to a free loopback address"
+  fi
+  log "starting registry on $REGISTRY_ADDR (log: $BND_STATE/registry.log)"
+  setsid docker-registry serve "$dir/config.yml" >"$BND_STATE/registry.log" 2>&1 </dev/null &
+  echo $! >"$BND_STATE/registry.pid"
+  local i code
+  for i in $(seq 1 50); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://$REGISTRY_ADDR/v2/" || true)
+    [ "$code" = 401 ] && return
+    sleep 0.2
+  done
+  die "registry on $REGISTRY_ADDR did not answer 401 on /v2/: see $BND_STATE/registry.log"
+}
+
+# No image can be pulled here, so the base images are imported from a root filesystem made of local files.
+ensure_base_images() {
+  "$DOCKER_CLI" image inspect "$BASE_IMAGE" >/dev/null 2>&1 && { log "base image $BASE_IMAGE present"; return; }
+  log "importing base image $BASE_IMAGE from busybox-static"
+  local root
+  root=$(mktemp -d)
+  mkdir -p "$root/bin" "$root/etc" "$root/tmp" "$root/var/www" "$root/home/app"
+  cp /bin/busybox "$root/bin/busybox"
+  local applet
+  for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001:app:/home/app:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\napp:x:10001:\nnogroup:x:65534:\n' >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+  tar -C "$root" -c . | "$DOCKER_CLI" import \
+    -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+  rm -rf "$root"
+}
+
+# kwokctl logs JSON lines; keep them in a file and show them only when it fails.
+quietly() {
+  "$@" >>"$BND_STATE/kwokctl.log" 2>&1 || { tail -n 20 "$BND_STATE/kwokctl.log" >&2; die "$1 failed: see $BND_STATE/kwokctl.log"; }
+}
+
+cluster_ready() { "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get --raw /readyz >/dev/null 2>&1; }
+
+ensure_cluster() {
+  if [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
+    log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
+    return
+  fi
+  bash "$here/build-binaries.sh"
+  ln -sf "$KUBE_BIN/kubectl" "$BND_STATE/bin/kubectl"
+  ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
+  local kwokctl
+  kwokctl=$(kwokctl_bin)
+  if cluster_ready; then
+    log "cluster $CLUSTER_NAME running"
+  elif [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then
+    log "starting stopped cluster $CLUSTER_NAME"
+    quietly "$kwokctl" start cluster --name "$CLUSTER_NAME" --wait 2m
+  else
+    log "creating cluster $CLUSTER_NAME (kube $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"
+    KWOK_KUBE_VERSION="$KUBE_VERSION" KWOK_KUBECTL_BINARY="$KUBE_BIN/kubectl" \
+      quietly "$kwokctl" create cluster --name "$CLUSTER_NAME" --runtime binary \
+      --kube-apiserver-binary "$KUBE_BIN/kube-apiserver" \
+      --kube-controller-manager-binary "$KUBE_BIN/kube-controller-manager" \
+      --kube-scheduler-binary "$KUBE_BIN/kube-scheduler" \
+      --kwok-controller-binary "$KWOK_BIN/kwok" \
+      --etcd-binary "$ETCD_BIN/etcd" \
+      --config "$here/kwok-stages.yaml" \
+      --kubeconfig "$BND_STATE/kubeconfig" \
+      --wait 3m
+  fi
+  "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" config use-context "kwok-$CLUSTER_NAME" >/dev/null
+  local have
+  have=$("$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get nodes -o name | wc -l)
+  if [ "$have" -lt "$NODE_COUNT" ]; then
+    log "scaling to $NODE_COUNT fake nodes"
+    quietly "$kwokctl" scale node --name "$CLUSTER_NAME" --replicas "$NODE_COUNT"
+  fi
+  "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" wait --for=condition=Ready node --all --timeout=120s >/dev/null
+  # Pods need a ServiceAccount; the controller creates "default" a moment after a namespace appears.
+  local i
+  for i in $(seq 1 100); do
+    "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" -n default get serviceaccount default >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+}
+
+write_env_file() {
+  local kubeconfig="${DEPLOY_TEST_KUBECONFIG:-$BND_STATE/kubeconfig}"
+  ln -sf "$DOCKER_CLI" "$BND_STATE/bin/docker"
+  umask 077
+  cat >"$ENV_FILE.tmp" <<ENV
+# Written by scripts/env/up.sh; source it to reach the local environment.
+export BND_STATE='$BND_STATE'
+export KUBECONFIG='$kubeconfig'
+export BND_KUBECTL='$KUBE_BIN/kubectl'
+export BND_DOCKER='$DOCKER_CLI'
+export BND_REGISTRY='$REGISTRY_ADDR'
+export BND_REGISTRY_USER='$REGISTRY_USER'
+export BND_REGISTRY_PASSWORD='$(cat "$BND_STATE/registry/password")'
+export BND_BASE_IMAGE='$BASE_IMAGE'
+export BND_FAULT_LABEL='bnd.dev/fault'
+export PATH='$BND_STATE/bin':"\$PATH"
+ENV
+  mv "$ENV_FILE.tmp" "$ENV_FILE"
+}
+
+install_debian_packages
+ensure_docker
+ensure_registry
+ensure_base_images
+ensure_cluster
+write_env_file
+
+sed -e "s/^\(export BND_REGISTRY_PASSWORD=\).*/\1<in $(printf '%s' "$ENV_FILE" | sed 's/[\/&]/\\&/g')>/" "$ENV_FILE"
+log "ready in $(($(date +%s) - started)) s; source $ENV_FILE"

@@ -1,0 +1,10 @@
+# Versions of everything the local environment builds; the binary cache is keyed by these.
+# kwok v0.8.0 is built against k8s.io/* v0.36, so the control plane is the same minor.
+KUBE_VERSION="${KUBE_VERSION:-v1.36.3}"
+ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
+KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
+BND_CACHE="${BND_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-and-deploy}"
+BND_STATE="${BND_STATE:-$BND_CACHE/state}"
+KUBE_BIN="$BND_CACHE/kubernetes-$KUBE_VERSION"
+ETCD_BIN="$BND_CACHE/etcd-$ETCD_VERSION"
+KWOK_BIN="$BND_CACHE/kwok-$KWOK_VERSION"

@@ -1,0 +1,102 @@
+import { KubeObject, objectKey, SourcedObject } from './manifests/documents.js'
+
+/** Where an object goes: its REST scope and effective namespace, resolved by discovery. */
+export interface Target {
+  source: SourcedObject
+  object: KubeObject
+  plural?: string
+  namespaced: boolean
+  /** Set when the kind comes from a CustomResourceDefinition applied in this same run. */
+  awaitsCrd: boolean
+}
+
+const rank = (kind: string): number => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2)
+
+/** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
+export function applyOrder<T extends { object: KubeObject }>(items: T[]): T[] {
+  return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index).map(x => x.item)
+}
+
+/** The kinds a CRD among the manifests will serve, as apiVersion/Kind keys. */
+export function kindsFromCrds(objects: KubeObject[]): Set<string> {
+  const kinds = new Set<string>()
+  for (const object of objects) {
+    if (object.kind !== 'CustomResourceDefinition') continue
+    const spec = object.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined
+    for (const version of spec?.versions ?? []) kinds.add(`${spec?.group}/${version.name}/${spec?.names?.kind}`)
+  }
+  return kinds
+}
+
+/**
+ * Gives each namespaced object its namespace (the `namespace` input, else `default`), and strips it from
+ * cluster-scoped ones, as kubectl does. Returns problems instead of throwing so every one is reported.
+ */
+export function resolveNamespace(object: KubeObject, namespaced: boolean, defaultNamespace: string | undefined): string | undefined {
+  if (!namespaced) {
+    delete object.metadata.namespace
+    return undefined
+  }
+  const own = object.metadata.namespace
+  if (own && defaultNamespace && own !== defaultNamespace) {
+    return `its namespace '${own}' does not match the namespace input '${defaultNamespace}'; remove one of them`
+  }
+  object.metadata.namespace = own ?? defaultNamespace ?? 'default'
+  return undefined
+}
+
+/** Reports objects that appear twice: server-side apply would silently let the later one win. */
+export function findDuplicates(sources: SourcedObject[]): string[] {
+  const seen = new Map<string, SourcedObject>()
+  const problems: string[] = []
+  for (const source of sources) {
+    const key = objectKey(source.object)
+    const first = seen.get(key)
+    if (first) {
+      problems.push(
+        `${source.file} document ${source.document}: ${source.object.kind} ${source.object.metadata.namespace ?? ''}${source.object.metadata.namespace ? '/' : ''}${source.object.metadata.name} is already defined in ${first.file} document ${first.document}`
+      )
+    } else seen.set(key, source)
+  }
+  return problems
+}
+
+const volatileMetadata = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp']
+
+/** The parts of an object a user changes, for comparing a live object with its dry-run result. */
+export function comparable(object: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!object) return undefined
+  const copy = structuredClone(object)
+  delete copy.status
+  const metadata = copy.metadata as Record<string, unknown> | undefined
+  if (metadata) for (const key of volatileMetadata) delete metadata[key]
+  return copy
+}
+
+export interface FieldChange {
+  path: string
+  from?: string
+  to?: string
+}
+
+/** Field-level differences between two objects. Values under a Secret's data never appear, only their paths. */
+export function diffObjects(before: unknown, after: unknown, isSecret: boolean): FieldChange[] {
+  return diffValues(before, after, '', false, isSecret)
+}
+
+function diffValues(before: unknown, after: unknown, path: string, redact: boolean, isSecret: boolean): FieldChange[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return []
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  if (isObject(before) && isObject(after)) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
+    return keys.flatMap(key => {
+      const secretValue = redact || (isSecret && path === '' && (key === 'data' || key === 'stringData'))
+      return diffValues(before[key], after[key], path ? `${path}.${key}` : key, secretValue, isSecret)
+    })
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, i) => diffValues(item, after[i], `${path}[${i}]`, redact, isSecret))
+  }
+  const show = (v: unknown): string | undefined => (v === undefined ? undefined : redact ? '(redacted)' : JSON.stringify(v))
+  return [{ path, from: show(before), to: show(after) }]
+}

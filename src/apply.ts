@@ -1,0 +1,224 @@
+import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
+import { KubeApiError, KubeClient, resourcePath } from './kube.js'
+import { describeObject, describeSource, KubeObject, SourcedObject } from './manifests/documents.js'
+
+export type ApplyAction = 'created' | 'configured' | 'unchanged'
+
+export interface AppliedObject {
+  target: Target
+  action: ApplyAction
+  /** The object as the server returned it (after the apply, or the dry-run). */
+  result: KubeObject & { metadata: { generation?: number; resourceVersion?: string; uid?: string } }
+  /** The live object before this run, when it existed. */
+  before?: KubeObject
+  changes: FieldChange[]
+}
+
+export interface ApplyOptions {
+  fieldManager: string
+  force: boolean
+  namespace?: string
+  createNamespace: boolean
+  dryRun: boolean
+  signal?: AbortSignal
+}
+
+/** Thrown when objects fail validation; lists every one, and nothing was changed. */
+export class ApplyValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} object${problems.length === 1 ? '' : 's'} failed validation; nothing was applied:\n- ${problems.join('\n- ')}`)
+    this.name = 'ApplyValidationError'
+  }
+}
+
+const concurrency = 16
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await fn(items[i])
+    }
+  })
+  await Promise.all(workers)
+  return results
+}
+
+function explain(error: unknown, target: Target, force: boolean): string {
+  const where = `${describeSource(target.source)} (${describeObject(target.object)})`
+  if (error instanceof KubeApiError) {
+    if (error.statusCode === 409 && !force && /conflict/i.test(error.message)) {
+      return `${where}: ${error.message}. Another field manager owns these fields: change them there, or set force-conflicts: true to take them over.`
+    }
+    const causes = (error.status.details?.causes ?? []).map(c => c.message ?? c.reason).filter(Boolean)
+    const detail = causes.length > 0 && !causes.every(c => error.message.includes(c!)) ? ` (${causes.join('; ')})` : ''
+    return `${where}: ${error.message}${detail}`
+  }
+  return `${where}: ${(error as Error).message}`
+}
+
+/**
+ * Applies manifests server-side, all or nothing as far as the API allows: every object is dry-run first
+ * (dryRun=All, fieldValidation=Strict), and a single failure stops the run before anything is written.
+ */
+export class Applier {
+  constructor(
+    private readonly kube: KubeClient,
+    private readonly options: ApplyOptions
+  ) {}
+
+  private async resolve(sources: SourcedObject[]): Promise<Target[]> {
+    const problems: string[] = []
+    const fromCrds = kindsFromCrds(sources.map(s => s.object))
+    const targets = await mapLimited(sources, concurrency, async source => {
+      const object = structuredClone(source.object)
+      let info
+      try {
+        info = await this.kube.resourceFor(object.apiVersion, object.kind)
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+      }
+      if (!info) {
+        const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`
+        if (fromCrds.has(`${group}/${object.kind}`)) {
+          return { source, object, namespaced: true, awaitsCrd: true } as Target
+        }
+        problems.push(`${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`)
+        return undefined
+      }
+      const problem = resolveNamespace(object, info.namespaced, this.options.namespace)
+      if (problem) problems.push(`${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`)
+      return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false } as Target
+    })
+    if (problems.length > 0) throw new ApplyValidationError(problems)
+    return targets.filter((t): t is Target => t !== undefined)
+  }
+
+  private path(target: Target): string {
+    const info = { plural: target.plural!, namespaced: target.namespaced, groupVersion: target.object.apiVersion }
+    return resourcePath(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name)
+  }
+
+  private patch(target: Target, dryRun: boolean): Promise<AppliedObject['result']> {
+    return this.kube.request('PATCH', this.path(target), {
+      query: {
+        fieldManager: this.options.fieldManager,
+        fieldValidation: 'Strict',
+        force: this.options.force || undefined,
+        dryRun: dryRun ? 'All' : undefined
+      },
+      // application/apply-patch+yaml accepts JSON, which is YAML.
+      contentType: 'application/apply-patch+yaml',
+      body: target.object,
+      signal: this.options.signal
+    })
+  }
+
+  /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
+  private async preflight(targets: Target[]): Promise<AppliedObject[]> {
+    const problems: string[] = []
+    const results = await mapLimited(targets, concurrency, async target => {
+      try {
+        const [before, result] = await Promise.all([this.kube.get<KubeObject>(this.path(target), this.options.signal), this.patch(target, true)])
+        const changes = diffObjects(comparable(before), comparable(result), target.object.kind === 'Secret')
+        const action: ApplyAction = !before ? 'created' : changes.length > 0 ? 'configured' : 'unchanged'
+        return { target, action, result, before, changes }
+      } catch (error) {
+        problems.push(explain(error, target, this.options.force))
+        return undefined
+      }
+    })
+    if (problems.length > 0) throw new ApplyValidationError(problems)
+    return results as AppliedObject[]
+  }
+
+  private async applyOne(planned: AppliedObject): Promise<AppliedObject> {
+    try {
+      const result = await this.patch(planned.target, false)
+      const before = planned.before?.metadata as { resourceVersion?: string } | undefined
+      const action: ApplyAction = !planned.before ? 'created' : before?.resourceVersion === result.metadata.resourceVersion ? 'unchanged' : 'configured'
+      return { ...planned, action, result }
+    } catch (error) {
+      throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error })
+    }
+  }
+
+  private namespaceTarget(name: string): Target {
+    const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }
+    return { source: { file: 'create-namespace', document: 1, object }, object, plural: 'namespaces', namespaced: false, awaitsCrd: false }
+  }
+
+  private async waitEstablished(crd: AppliedObject): Promise<void> {
+    const deadline = Date.now() + 60_000
+    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.target.object.metadata.name}`
+    while (Date.now() < deadline) {
+      const live = await this.kube.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(path, this.options.signal)
+      if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) return
+      await new Promise(resolve => setTimeout(resolve, 250))
+    }
+    throw new Error(`CustomResourceDefinition ${crd.target.object.metadata.name} was not Established within 60 s.`)
+  }
+
+  /**
+   * Objects in namespaces that do not exist yet, and custom resources of CRDs applied in this run, cannot be
+   * dry-run until those exist. They are checked after the Namespaces and CRDs are created; if one fails, the
+   * Namespaces and CRDs this run created are deleted again, so the cluster is left as it was.
+   */
+  async apply(sources: SourcedObject[]): Promise<AppliedObject[]> {
+    const targets = await this.resolve(sources)
+    const declared = new Set(targets.filter(t => t.object.kind === 'Namespace').map(t => t.object.metadata.name))
+    const wanted = new Set(targets.filter(t => t.namespaced && t.object.metadata.namespace).map(t => t.object.metadata.namespace!))
+    const missing = new Set<string>()
+    await mapLimited([...wanted], concurrency, async ns => {
+      if (!(await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal))) missing.add(ns)
+    })
+    const undeclared = [...missing].filter(ns => !declared.has(ns))
+    if (undeclared.length > 0 && !this.options.createNamespace) {
+      throw new ApplyValidationError(
+        undeclared.map(ns => `namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`)
+      )
+    }
+    for (const ns of undeclared) targets.unshift(this.namespaceTarget(ns))
+
+    const deferred = (t: Target): boolean => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''))
+    const ordered = applyOrder(targets)
+    const first = await this.preflight(ordered.filter(t => !deferred(t)))
+    if (this.options.dryRun) {
+      return [...first, ...ordered.filter(deferred).map(target => ({ target, action: 'created' as const, result: target.object, changes: [] }))]
+    }
+
+    const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition')
+    const applied: AppliedObject[] = []
+    for (const planned of foundations) applied.push(await this.applyOne(planned))
+    for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
+
+    let second: AppliedObject[] = []
+    const later = ordered.filter(deferred)
+    if (later.length > 0) {
+      for (const target of later.filter(t => t.awaitsCrd)) {
+        const info = await this.kube.resourceFor(target.object.apiVersion, target.object.kind, true)
+        if (!info) throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`)
+        target.plural = info.plural
+        target.namespaced = info.namespaced
+        resolveNamespace(target.object, info.namespaced, this.options.namespace)
+      }
+      try {
+        second = await this.preflight(later)
+      } catch (error) {
+        await this.undoCreated(applied)
+        throw error
+      }
+    }
+    const rest = [...first.filter(p => !foundations.includes(p)), ...second]
+    applied.push(...(await mapLimited(rest, concurrency, planned => this.applyOne(planned))))
+    return applied
+  }
+
+  private async undoCreated(applied: AppliedObject[]): Promise<void> {
+    for (const item of applied.filter(a => a.action === 'created').reverse()) {
+      await this.kube.request('DELETE', this.path(item.target), { signal: this.options.signal }).catch(() => undefined)
+    }
+  }
+}

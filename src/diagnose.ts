@@ -1,0 +1,103 @@
+/**
+ * Failure diagnosis of the pods of a new revision, after Skaffold's status check and werf/kubedog: these states
+ * will not heal by waiting, so the rollout fails at once instead of at its deadline.
+ */
+export interface PodLike {
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; uid?: string }> }
+  spec?: { containers?: Array<{ name: string }>; nodeName?: string }
+  status?: {
+    phase?: string
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>
+    containerStatuses?: ContainerStatus[]
+    initContainerStatuses?: ContainerStatus[]
+  }
+}
+
+interface ContainerState {
+  waiting?: { reason?: string; message?: string }
+  running?: { startedAt?: string }
+  terminated?: { exitCode?: number; reason?: string; message?: string }
+}
+
+interface ContainerStatus {
+  name: string
+  restartCount?: number
+  state?: ContainerState
+  lastState?: ContainerState
+}
+
+export interface PodFailure {
+  pod: string
+  container?: string
+  reason: string
+  message: string
+  restartCount?: number
+  /** Whether the previous container instance's log explains it (a crash loop). */
+  previousLog: boolean
+}
+
+const fatalWaiting = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CrashLoopBackOff',
+  'RunContainerError',
+  'CreateContainerConfigError',
+  'CreateContainerError'
+])
+
+/** How long a pod may stay unschedulable before it counts as a failure (kstatus uses the same 15 s). */
+export const unschedulableGraceMs = 15_000
+
+export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined {
+  const name = pod.metadata.name
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+  for (const status of statuses) {
+    const waiting = status.state?.waiting
+    if (waiting?.reason && fatalWaiting.has(waiting.reason)) {
+      const last = status.lastState?.terminated
+      const lastWords = last ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})` : ''
+      // A crash loop after OOM is an OOM problem, not a crash: name the cause.
+      const reason = waiting.reason === 'CrashLoopBackOff' && last?.reason === 'OOMKilled' ? 'OOMKilled' : waiting.reason
+      return {
+        pod: name,
+        container: status.name,
+        reason,
+        message: (waiting.message ?? '') + lastWords,
+        restartCount: status.restartCount,
+        previousLog: waiting.reason === 'CrashLoopBackOff'
+      }
+    }
+    const terminated = status.state?.terminated
+    if (terminated && (terminated.reason === 'OOMKilled' || (terminated.exitCode ?? 0) !== 0)) {
+      return {
+        pod: name,
+        container: status.name,
+        reason: terminated.reason === 'OOMKilled' ? 'OOMKilled' : 'Error',
+        message: `container exited with code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${terminated.message}` : ''}`,
+        restartCount: status.restartCount,
+        previousLog: false
+      }
+    }
+  }
+  if (pod.status?.phase === 'Failed') {
+    return { pod: name, reason: 'PodFailed', message: 'the pod failed', previousLog: false }
+  }
+  const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled')
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs
+    if (nowMs - since >= unschedulableGraceMs) {
+      return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false }
+    }
+  }
+  return undefined
+}
+
+/** A ReplicaSet that cannot create pods (quota, admission) says so in ReplicaFailure. */
+export function replicaSetFailure(rs: { metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } }):
+  | { reason: string; message: string }
+  | undefined {
+  const condition = rs.status?.conditions?.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
+  return condition ? { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' } : undefined
+}

@@ -1,0 +1,258 @@
+import * as core from '@actions/core'
+import { parse as parseYaml } from 'yaml'
+import { parseDuration } from './duration.js'
+import { ImageRef, parseImageRef, repositoryOf } from './image-ref.js'
+import { ImageSubstitution } from './manifests/patch.js'
+import { readRunContext, RunContext } from './run-context.js'
+import { validateTagTemplate } from './tags.js'
+
+export type Mode = 'deploy' | 'build' | 'apply'
+
+export interface BuildSettings {
+  context: string
+  dockerfile: string
+  target?: string
+  buildArgs: Array<[string, string]>
+  /** id → value; values are masked and reach docker only as files. */
+  secrets: Array<[string, string]>
+  labels: Array<[string, string]>
+  cacheFrom: string[]
+  cacheTo: string[]
+  platforms: string[]
+}
+
+export interface RegistryCredentials {
+  username: string
+  password: string
+}
+
+export interface KubeSettings {
+  /** Kubeconfig text from the `kubeconfig` input (decoded when base64); otherwise KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string
+  context?: string
+}
+
+export interface Settings {
+  mode: Mode
+  /** Repository to build and push, without tag; required unless mode is apply with `images` only. */
+  image?: ImageRef
+  build: BuildSettings
+  tagTemplate: string
+  extraTagTemplates: string[]
+  latest: 'auto' | 'true' | 'false'
+  push: boolean
+  registry?: RegistryCredentials
+  skipExisting: boolean
+  /** Files, directories and globs, in the order given. */
+  manifests: string[]
+  /** Substitutions from the `images` input, for images not built here. */
+  images: ImageSubstitution[]
+  namespace?: string
+  createNamespace: boolean
+  kube: KubeSettings
+  fieldManager: string
+  forceConflicts: boolean
+  dryRun: boolean
+  wait: boolean
+  timeoutMs: number
+  waitForJobs: boolean
+  run: RunContext
+}
+
+type InputReader = (name: string) => string
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '' && !line.startsWith('#'))
+}
+
+function listInput(text: string): string[] {
+  return lines(text).flatMap(line => line.split(',').map(part => part.trim())).filter(Boolean)
+}
+
+function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
+  const value = read(name).trim()
+  if (value === '') return fallback
+  if (/^(true|yes|on)$/i.test(value)) return true
+  if (/^(false|no|off)$/i.test(value)) return false
+  throw new Error(`Invalid ${name} '${value}'. Expected true or false.`)
+}
+
+function keyValueLines(read: InputReader, name: string, keyPattern: RegExp, keyForm: string): Array<[string, string]> {
+  return lines(read(name)).map(line => {
+    const eq = line.indexOf('=')
+    const key = eq > 0 ? line.slice(0, eq).trim() : ''
+    if (!keyPattern.test(key)) {
+      // Never quote the line: it may hold a secret value.
+      throw new Error(`Invalid ${name} entry '${key || line.slice(0, 20)}…'. Expected one ${keyForm}=VALUE per line.`)
+    }
+    return [key, line.slice(eq + 1)] as [string, string]
+  })
+}
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
+
+/** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
+export function decodeKubeconfig(text: string): string {
+  const trimmed = text.trim()
+  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && !trimmed.includes(':')) {
+    const decoded = Buffer.from(trimmed, 'base64').toString('utf8')
+    if (/\b(clusters|apiVersion)\s*:/.test(decoded)) return decoded
+  }
+  if (!/\b(clusters|apiVersion)\s*:/.test(trimmed)) {
+    throw new Error("Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts').")
+  }
+  return trimmed
+}
+
+/** Every credential in a kubeconfig, so each can be masked on its own line of the log. */
+export function kubeconfigSecrets(text: string): string[] {
+  let config: { users?: Array<{ user?: Record<string, unknown> }> }
+  try {
+    config = parseYaml(text) as typeof config
+  } catch {
+    return []
+  }
+  const secrets: string[] = []
+  for (const entry of config?.users ?? []) {
+    for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) {
+      const value = entry.user?.[key]
+      if (typeof value === 'string' && value.length > 0) secrets.push(value)
+    }
+  }
+  return secrets
+}
+
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+  const modeText = read('mode').trim() || 'deploy'
+  if (!['deploy', 'build', 'apply'].includes(modeText)) {
+    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build or apply.`)
+  }
+  const mode = modeText as Mode
+
+  const run = readRunContext(env)
+  const shaInput = read('sha').trim()
+  if (shaInput) run.sha = shaInput
+  if (!/^[0-9a-f]{40}$/.test(run.sha)) {
+    throw new Error(
+      run.sha
+        ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
+        : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.'
+    )
+  }
+
+  const imageText = read('image').trim()
+  let image: ImageRef | undefined
+  if (imageText) {
+    try {
+      image = parseImageRef(imageText)
+    } catch (error) {
+      throw new Error(`Invalid image input: ${(error as Error).message}`, { cause: error })
+    }
+    if (image.tag || image.digest) {
+      throw new Error(`Invalid image '${imageText}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`)
+    }
+  }
+
+  const images: ImageSubstitution[] = lines(read('images')).map(line => {
+    const eq = line.indexOf('=')
+    if (eq <= 0) throw new Error(`Invalid images entry '${line}'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27.`)
+    const name = line.slice(0, eq).trim()
+    const target = line.slice(eq + 1).trim()
+    try {
+      parseImageRef(target)
+      return { repository: parseImageRef(name), image: target }
+    } catch (error) {
+      throw new Error(`Invalid images entry '${line}': ${(error as Error).message}`, { cause: error })
+    }
+  })
+
+  if ((mode === 'deploy' || mode === 'build') && !image) {
+    throw new Error(`The image input is required in mode ${mode} (the repository to build, e.g. ghcr.io/acme/api).`)
+  }
+  const manifests = lines(read('manifests'))
+  if (mode !== 'build' && manifests.length === 0) {
+    throw new Error(`The manifests input is required in mode ${mode} (files, directories or globs, one per line).`)
+  }
+  if (mode === 'apply' && !image && images.length === 0) {
+    throw new Error('Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).')
+  }
+
+  const tagTemplate = read('tag').trim() || '{sha}'
+  validateTagTemplate(tagTemplate, 'tag')
+  const extraTagTemplates = listInput(read('extra-tags'))
+  for (const extra of extraTagTemplates) validateTagTemplate(extra, 'extra-tags')
+  const latest = (read('latest').trim() || 'auto').toLowerCase()
+  if (!['auto', 'true', 'false'].includes(latest)) throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
+
+  const username = read('registry-username').trim()
+  const password = read('registry-password')
+  if (password) core.setSecret(password)
+  if (Boolean(username) !== Boolean(password)) {
+    throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
+  }
+
+  const context = read('context').trim() || '.'
+  const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
+  for (const [, value] of secrets) if (value) core.setSecret(value)
+  const build: BuildSettings = {
+    context,
+    dockerfile: read('dockerfile').trim() || `${context.replace(/\/+$/, '')}/Dockerfile`,
+    target: read('target').trim() || undefined,
+    buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
+    secrets,
+    labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
+    cacheFrom: lines(read('cache-from')),
+    cacheTo: lines(read('cache-to')),
+    platforms: listInput(read('platforms'))
+  }
+
+  const namespace = read('namespace').trim() || undefined
+  if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
+    throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`)
+  }
+
+  const kubeconfigText = read('kubeconfig')
+  let kubeconfig: string | undefined
+  if (kubeconfigText.trim()) {
+    core.setSecret(kubeconfigText.trim())
+    kubeconfig = decodeKubeconfig(kubeconfigText)
+    for (const secret of kubeconfigSecrets(kubeconfig)) core.setSecret(secret)
+  }
+
+  const fieldManager = read('field-manager').trim() || 'build-and-deploy'
+  if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
+    throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`)
+  }
+
+  return {
+    mode,
+    image,
+    build,
+    tagTemplate,
+    extraTagTemplates,
+    latest: latest as Settings['latest'],
+    push: booleanInput(read, 'push', true),
+    registry: username ? { username, password } : undefined,
+    skipExisting: booleanInput(read, 'skip-existing', true),
+    manifests,
+    images,
+    namespace,
+    createNamespace: booleanInput(read, 'create-namespace', false),
+    kube: { kubeconfig, context: read('kube-context').trim() || undefined },
+    fieldManager,
+    forceConflicts: booleanInput(read, 'force-conflicts', false),
+    dryRun: booleanInput(read, 'dry-run', false),
+    wait: booleanInput(read, 'wait', true),
+    timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
+    waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+    run
+  }
+}
+
+export function readSettings(): Settings {
+  return parseSettings(name => core.getInput(name), process.env)
+}

@@ -1,0 +1,245 @@
+import http from 'node:http'
+import https from 'node:https'
+import { KubeTarget } from './kubeconfig.js'
+
+export interface KubeStatus {
+  kind?: string
+  code?: number
+  reason?: string
+  message?: string
+  details?: { causes?: Array<{ field?: string; message?: string; reason?: string }> }
+}
+
+/** An error answer of the API server, with its Status body. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly status: KubeStatus,
+    readonly method: string,
+    readonly path: string
+  ) {
+    super(status.message || `${method} ${path}: HTTP ${statusCode}`)
+    this.name = 'KubeApiError'
+  }
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  contentType?: string
+  signal?: AbortSignal
+  /** Return the body as text (pod logs) instead of parsing JSON. */
+  text?: boolean
+}
+
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
+  object: T
+}
+
+export interface ResourceInfo {
+  /** URL path segment, e.g. deployments. */
+  plural: string
+  namespaced: boolean
+  /** apiVersion the resource was found under. */
+  groupVersion: string
+}
+
+interface ListResult<T> {
+  metadata: { resourceVersion: string }
+  items: T[]
+}
+
+const retriableCodes = new Set([429, 500, 502, 503, 504])
+const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
+const maxAttempts = 6
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
+  })
+
+/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
+export function retryDelayMs(attempt: number, retryAfterSeconds?: number): number {
+  if (retryAfterSeconds && retryAfterSeconds > 0) return Math.min(retryAfterSeconds * 1000, 10_000)
+  const cap = Math.min(200 * 2 ** attempt, 5_000)
+  return cap / 2 + Math.random() * (cap / 2)
+}
+
+/**
+ * The one place that talks to the Kubernetes API. Plain HTTP(S) with a keep-alive agent rather than
+ * client-node's generated clients: the action sends raw objects (the generated models drop unknown fields,
+ * kubernetes-client/javascript#2400, which would hide a misspelt field from strict validation) and watches
+ * with its own 410 handling.
+ */
+export class KubeClient {
+  private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>()
+
+  private headers: Record<string, string> = {}
+  private readonly agent: http.Agent
+  private readonly transport: typeof https | typeof http
+  readonly server: URL
+  /** The context's default namespace, when it sets one. */
+  readonly namespace?: string
+
+  constructor(private readonly target: KubeTarget) {
+    this.server = target.server
+    this.namespace = target.namespace
+    const secure = target.server.protocol === 'https:'
+    // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
+    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
+    this.transport = secure ? https : http
+  }
+
+  /** Obtains credentials (runs exec plugins) once, before the first request. */
+  async authenticate(): Promise<void> {
+    this.headers = await this.target.authenticate()
+  }
+
+  close(): void {
+    this.agent.destroy()
+  }
+
+  private url(apiPath: string, query?: RequestOptions['query']): URL {
+    const url = new URL(this.server.pathname.replace(/\/$/, '') + apiPath, this.server)
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
+    return url
+  }
+
+  private send(method: string, url: URL, options: RequestOptions): Promise<http.IncomingMessage> {
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    return new Promise((resolve, reject) => {
+      const request = this.transport.request(
+        url,
+        {
+          agent: this.agent,
+          method,
+          signal: options.signal,
+          headers: {
+            ...this.headers,
+            Accept: 'application/json',
+            ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
+          }
+        },
+        resolve
+      )
+      request.on('error', reject)
+      request.end(body)
+    })
+  }
+
+  /** One API call, retried with backoff on 429, 5xx and dropped connections. */
+  async request<T>(method: string, apiPath: string, options: RequestOptions = {}): Promise<T> {
+    const url = this.url(apiPath, options.query)
+    for (let attempt = 0; ; attempt++) {
+      let response: http.IncomingMessage
+      try {
+        response = await this.send(method, url, options)
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? ''
+        if (options.signal?.aborted) throw error
+        if (retriableErrors.has(code) && attempt + 1 < maxAttempts) {
+          await sleep(retryDelayMs(attempt), options.signal)
+          continue
+        }
+        throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${(error as Error).message}`, { cause: error })
+      }
+      const text = await readBody(response)
+      const statusCode = response.statusCode ?? 0
+      if (statusCode >= 200 && statusCode < 300) return (options.text ? text : text ? JSON.parse(text) : {}) as T
+      if (retriableCodes.has(statusCode) && attempt + 1 < maxAttempts) {
+        await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal)
+        continue
+      }
+      let status: KubeStatus
+      try {
+        status = JSON.parse(text) as KubeStatus
+      } catch {
+        status = { code: statusCode, message: `${method} ${url.pathname}: HTTP ${statusCode} ${text.slice(0, 200)}` }
+      }
+      throw new KubeApiError(statusCode, status, method, url.pathname)
+    }
+  }
+
+  async get<T>(apiPath: string, signal?: AbortSignal): Promise<T | undefined> {
+    try {
+      return await this.request<T>('GET', apiPath, { signal })
+    } catch (error) {
+      if (error instanceof KubeApiError && error.statusCode === 404) return undefined
+      throw error
+    }
+  }
+
+  list<T>(apiPath: string, query?: RequestOptions['query'], signal?: AbortSignal): Promise<ListResult<T>> {
+    return this.request<ListResult<T>>('GET', apiPath, { query, signal })
+  }
+
+  /**
+   * Streams watch events until the server closes the stream. Errors (including 410 Gone) surface as thrown
+   * KubeApiErrors or ERROR events; the caller re-lists.
+   */
+  async *watch<T>(apiPath: string, query: RequestOptions['query'], signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+    const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true })
+    const response = await this.send('GET', url, { signal })
+    if (response.statusCode !== 200) {
+      const text = await readBody(response)
+      let status: KubeStatus
+      try {
+        status = JSON.parse(text) as KubeStatus
+      } catch {
+        status = { code: response.statusCode, message: text.slice(0, 200) }
+      }
+      throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname)
+    }
+    response.setEncoding('utf8')
+    let buffered = ''
+    for await (const chunk of response as AsyncIterable<string>) {
+      buffered += chunk
+      let newline: number
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline).trim()
+        buffered = buffered.slice(newline + 1)
+        if (line) yield JSON.parse(line) as WatchEvent<T>
+      }
+    }
+  }
+
+  /** Resource name and scope of a kind, from API discovery (cached per group version), as kubectl's RESTMapper. */
+  async resourceFor(apiVersion: string, kind: string, refresh = false): Promise<ResourceInfo | undefined> {
+    if (refresh) this.discovery.delete(apiVersion)
+    let resources = this.discovery.get(apiVersion)
+    if (!resources) {
+      resources = this.discover(apiVersion)
+      this.discovery.set(apiVersion, resources)
+      resources.catch(() => this.discovery.delete(apiVersion))
+    }
+    return (await resources).get(kind)
+  }
+
+  private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {
+    const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
+    const list = await this.get<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(apiPath)
+    const map = new Map<string, ResourceInfo>()
+    for (const resource of list?.resources ?? []) {
+      if (resource.name.includes('/')) continue
+      map.set(resource.kind, { plural: resource.name, namespaced: resource.namespaced, groupVersion: apiVersion })
+    }
+    return map
+  }
+}
+
+/** The REST path of a resource collection or object. */
+export function resourcePath(apiVersion: string, info: ResourceInfo, namespace?: string, name?: string): string {
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
+  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
+  return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`
+}
+
+async function readBody(response: http.IncomingMessage): Promise<string> {
+  response.setEncoding('utf8')
+  let text = ''
+  for await (const chunk of response as AsyncIterable<string>) text += chunk
+  return text
+}

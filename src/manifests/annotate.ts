@@ -1,0 +1,52 @@
+import { KubeObject } from './documents.js'
+import { podSpecPath } from './patch.js'
+
+export const annotationKeys = {
+  commit: 'build-and-deploy/commit',
+  runUrl: 'build-and-deploy/run-url',
+  actor: 'build-and-deploy/actor',
+  image: 'build-and-deploy/image',
+  changeCause: 'kubernetes.io/change-cause'
+} as const
+
+export interface DeployOrigin {
+  sha: string
+  runUrl?: string
+  actor?: string
+  /** The built image deployed by this run, when there is one. */
+  image?: string
+}
+
+/**
+ * Records the commit on each workload and on its pod template. The Deployment controller copies the object's
+ * annotations (change-cause among them) to each ReplicaSet, so `kubectl rollout history` names the commit.
+ * The template carries the commit only, not the run URL or actor: a re-run of the same commit must leave the
+ * template unchanged, or it would roll every pod for nothing.
+ */
+export function annotateWorkload(object: KubeObject, origin: DeployOrigin): KubeObject {
+  const path = podSpecPath(object.kind)
+  if (!path) return object
+  const copy = structuredClone(object)
+  const changeCause = `build-and-deploy: ${origin.image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
+    (origin.actor ? ` by ${origin.actor}` : '') + (origin.runUrl ? ` (${origin.runUrl})` : '')
+  copy.metadata.annotations = {
+    ...copy.metadata.annotations,
+    [annotationKeys.commit]: origin.sha,
+    ...(origin.runUrl ? { [annotationKeys.runUrl]: origin.runUrl } : {}),
+    ...(origin.actor ? { [annotationKeys.actor]: origin.actor } : {}),
+    ...(origin.image ? { [annotationKeys.image]: origin.image } : {}),
+    [annotationKeys.changeCause]: changeCause
+  }
+  // The pod template is path minus its trailing 'spec'; a bare Pod is annotated on itself above.
+  const templatePath = path.slice(0, -1)
+  if (templatePath.length > 0) {
+    let template = copy as Record<string, unknown>
+    for (const key of templatePath) {
+      template[key] ??= {}
+      template = template[key] as Record<string, unknown>
+    }
+    const metadata = (template.metadata ??= {}) as { annotations?: Record<string, string> }
+    metadata.annotations = { ...metadata.annotations, [annotationKeys.commit]: origin.sha }
+  }
+  return copy
+}

@@ -1,0 +1,88 @@
+import { isMap } from 'yaml'
+import { parseDocuments } from './patch.js'
+
+export interface KubeObject {
+  apiVersion: string
+  kind: string
+  metadata: {
+    name: string
+    namespace?: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+    [key: string]: unknown
+  }
+  [key: string]: unknown
+}
+
+/** One object from the manifests, with where it came from for error messages. */
+export interface SourcedObject {
+  file: string
+  /** 1-based position of the YAML document in its file. */
+  document: number
+  object: KubeObject
+}
+
+export function describeSource(source: Pick<SourcedObject, 'file' | 'document'>): string {
+  return `${source.file} document ${source.document}`
+}
+
+export function describeObject(object: KubeObject): string {
+  const ns = object.metadata.namespace ? `${object.metadata.namespace}/` : ''
+  return `${object.kind} ${ns}${object.metadata.name}`
+}
+
+/**
+ * Parses (YAML 1.1, as kubectl does) and checks every document; returns all problems at once so a user fixes
+ * them in one pass. Empty documents are skipped; `kind: List` is expanded into its items.
+ */
+export function readObjects(text: string, file: string, problems: string[]): SourcedObject[] {
+  const objects: SourcedObject[] = []
+  parseDocuments(text).forEach((doc, i) => {
+    const where = `${file} document ${i + 1}`
+    if (doc.errors.length > 0) {
+      for (const error of doc.errors) {
+        const line = error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : ''
+        problems.push(`${where}${line}: invalid YAML: ${error.message.split('\n')[0]}`)
+      }
+      return
+    }
+    if (doc.contents === null) return
+    if (!isMap(doc.contents)) {
+      problems.push(`${where}: expected a Kubernetes object (a YAML mapping with apiVersion, kind and metadata.name)`)
+      return
+    }
+    const value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>
+    const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value]
+    items.forEach((item, j) => {
+      const label = items.length > 1 || item !== value ? `${where} item ${j + 1}` : where
+      const problem = checkObject(item)
+      if (problem) problems.push(`${label}: ${problem}`)
+      else objects.push({ file, document: i + 1, object: item as KubeObject })
+    })
+  })
+  return objects
+}
+
+function checkObject(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a mapping'
+  const object = value as Record<string, unknown>
+  const missing: string[] = []
+  if (typeof object.apiVersion !== 'string' || object.apiVersion === '') missing.push('apiVersion')
+  if (typeof object.kind !== 'string' || object.kind === '') missing.push('kind')
+  const metadata = object.metadata as Record<string, unknown> | undefined
+  if (typeof metadata !== 'object' || metadata === null || typeof metadata.name !== 'string' || metadata.name === '') {
+    missing.push('metadata.name')
+  }
+  if (missing.length > 0) {
+    const kind = typeof object.kind === 'string' ? `${object.kind} ` : ''
+    return `${kind}object has no ${missing.join(', ')}; every object needs apiVersion, kind and metadata.name (generateName cannot be applied server-side)`
+  }
+  if (metadata!.namespace !== undefined && typeof metadata!.namespace !== 'string') return 'metadata.namespace must be a string'
+  return undefined
+}
+
+/** group/kind/namespace/name: what makes two documents the same object. */
+export function objectKey(object: KubeObject): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
+  return `${group}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`
+}

@@ -1,0 +1,149 @@
+import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap } from 'yaml'
+import { canonicalRepository, ImageRef, parseImageRef } from '../image-ref.js'
+
+/** kubectl reads manifests as YAML 1.1: `0644` is octal (420), `yes` is a boolean. */
+export const yamlOptions = { version: '1.1', keepSourceTokens: true } as const
+
+/** Replace the image of every container whose repository equals `repository` with `image`. */
+export interface ImageSubstitution {
+  repository: ImageRef
+  image: string
+}
+
+export interface ImageReplacement {
+  file: string
+  document: number
+  kind: string
+  name: string
+  container: string
+  from: string
+  to: string
+}
+
+export interface PatchResult {
+  text: string
+  replacements: ImageReplacement[]
+}
+
+const podSpecPaths: Record<string, string[]> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec']
+}
+const containerLists = ['initContainers', 'containers', 'ephemeralContainers']
+
+export function podSpecPath(kind: string): string[] | undefined {
+  return podSpecPaths[kind]
+}
+
+interface ImageNode {
+  node: Scalar
+  kind: string
+  name: string
+  container: string
+}
+
+function collectImageNodes(object: YAMLMap, found: ImageNode[]): void {
+  const kind = String(object.get('kind') ?? '')
+  if (kind.endsWith('List')) {
+    const items = object.get('items', true)
+    if (isSeq(items)) for (const item of items.items) if (isMap(item)) collectImageNodes(item, found)
+    return
+  }
+  const path = podSpecPaths[kind]
+  if (!path) return
+  const spec = object.getIn(path, true)
+  if (!isMap(spec)) return
+  const metadata = object.get('metadata', true)
+  const name = isMap(metadata) ? String(metadata.get('name') ?? '') : ''
+  for (const list of containerLists) {
+    const containers = spec.get(list, true)
+    if (!isSeq(containers)) continue
+    for (const container of containers.items) {
+      if (!isMap(container)) continue
+      const image = container.get('image', true)
+      if (isScalar(image) && image.range) {
+        found.push({ node: image, kind, name, container: String(container.get('name') ?? '') })
+      }
+    }
+  }
+}
+
+/** Quotes the new value in the style the user wrote the old one, so the diff is the value alone. */
+function renderScalar(node: Scalar, value: string): string {
+  switch (node.type) {
+    case Scalar.QUOTE_SINGLE:
+      return `'${value.replace(/'/g, "''")}'`
+    case Scalar.PLAIN:
+      if (/^[\w.][\w./:@+-]*$/.test(value)) return value
+      return JSON.stringify(value)
+    default:
+      return JSON.stringify(value)
+  }
+}
+
+export function parseDocuments(text: string): Document.Parsed[] {
+  return parseAllDocuments(text, yamlOptions) as Document.Parsed[]
+}
+
+/**
+ * Replaces image values in place: only the bytes of each matched `image:` scalar change; comments, key order,
+ * quoting and every other byte stay as the user wrote them.
+ */
+export function patchImages(text: string, file: string, substitutions: ImageSubstitution[]): PatchResult {
+  const documents = parseDocuments(text)
+  const edits: Array<{ start: number; end: number; value: string }> = []
+  const replacements: ImageReplacement[] = []
+  const wanted = substitutions.map(s => ({ canonical: canonicalRepository(s.repository), image: s.image }))
+  documents.forEach((doc, i) => {
+    if (!isMap(doc.contents)) return
+    const found: ImageNode[] = []
+    collectImageNodes(doc.contents, found)
+    for (const { node, kind, name, container } of found) {
+      const current = String(node.value)
+      let ref: ImageRef
+      try {
+        ref = parseImageRef(current)
+      } catch (error) {
+        throw new Error(`${file}: document ${i + 1} (${kind} ${name}), container '${container}': ${(error as Error).message}`, { cause: error })
+      }
+      const match = wanted.find(w => w.canonical === canonicalRepository(ref))
+      if (!match || match.image === current) continue
+      const [start, end] = node.range!
+      edits.push({ start, end, value: renderScalar(node, match.image) })
+      replacements.push({ file, document: i + 1, kind, name, container, from: current, to: match.image })
+    }
+  })
+  let patched = text
+  for (const edit of edits.sort((a, b) => b.start - a.start)) {
+    patched = patched.slice(0, edit.start) + edit.value + patched.slice(edit.end)
+  }
+  return { text: patched, replacements }
+}
+
+/**
+ * Masks the values under a Secret's data and stringData, keeping their keys and every other byte, so the
+ * manifests file the action publishes never carries secret values.
+ */
+export function redactSecretValues(text: string): string {
+  const edits: Array<{ start: number; end: number }> = []
+  for (const doc of parseDocuments(text)) {
+    if (!isMap(doc.contents) || String(doc.contents.get('kind')) !== 'Secret') continue
+    for (const field of ['data', 'stringData']) {
+      const values = doc.contents.get(field, true)
+      if (!isMap(values)) continue
+      for (const pair of values.items) {
+        const value = pair.value as { range?: [number, number, number] } | null
+        if (value?.range) edits.push({ start: value.range[0], end: value.range[1] })
+      }
+    }
+  }
+  let redacted = text
+  for (const edit of edits.sort((a, b) => b.start - a.start)) redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end)
+  return redacted
+}

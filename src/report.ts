@@ -1,0 +1,93 @@
+import { formatDuration } from './duration.js'
+import { AppliedObject } from './apply.js'
+import { BuiltImage } from './build-step.js'
+import { Diagnosis, WaitOutcome } from './wait.js'
+
+export interface ResourceReport {
+  kind: string
+  namespace?: string
+  name: string
+  action: AppliedObject['action']
+  rollout?: WaitOutcome['state']
+  durationMs?: number
+}
+
+export interface RunReport {
+  result: 'succeeded' | 'failed'
+  mode: string
+  dryRun: boolean
+  image?: BuiltImage
+  resources: ResourceReport[]
+  waits: WaitOutcome[]
+  applied: AppliedObject[]
+  error?: string
+  durationMs: number
+}
+
+export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[]): ResourceReport[] {
+  return applied.map(a => {
+    const o = a.target.object
+    const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace)
+    return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, rollout: wait?.state, durationMs: wait?.durationMs }
+  })
+}
+
+const cell = (text: string | undefined): string => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
+export function formatDiagnosis(diagnosis: Diagnosis): string[] {
+  const lines = [
+    `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
+      (diagnosis.restartCount ? ` (restarts: ${diagnosis.restartCount})` : '')
+  ]
+  for (const event of diagnosis.events) lines.push(`  event ${event}`)
+  if (diagnosis.logs.length > 0) {
+    lines.push(`  last log lines${diagnosis.previousLog ? ' (previous container)' : ''}:`)
+    for (const line of diagnosis.logs) lines.push(`    ${line}`)
+  }
+  return lines
+}
+
+/** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
+export function renderSummary(report: RunReport): string {
+  const out: string[] = []
+  const icon = report.result === 'succeeded' ? '✅' : '❌'
+  out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
+  if (report.error) out.push('```text', report.error, '```', '')
+  if (report.image) {
+    const image = report.image
+    out.push('### Image', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
+    out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`, '')
+  }
+  if (report.resources.length > 0) {
+    out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |')
+    for (const r of report.resources) {
+      out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
+    }
+    out.push('')
+  }
+  if (report.dryRun) {
+    const changed = report.applied.filter(a => a.changes.length > 0)
+    if (changed.length > 0) {
+      out.push('### Changes the apply would make', '')
+      for (const item of changed) {
+        const o = item.target.object
+        out.push(`<details><summary>${cell(o.kind)}/${cell(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', '```diff')
+        for (const change of item.changes.slice(0, 200)) {
+          if (change.from !== undefined) out.push(`- ${change.path}: ${change.from}`)
+          if (change.to !== undefined) out.push(`+ ${change.path}: ${change.to}`)
+        }
+        out.push('```', '</details>', '')
+      }
+    }
+  }
+  const failures = report.waits.filter(w => w.state !== 'succeeded')
+  if (failures.length > 0) {
+    out.push('### Rollout problems', '')
+    for (const failure of failures) {
+      out.push(`- **${failure.item.kind.toLowerCase()}/${cell(failure.item.name)}**: ${cell(failure.message)}`)
+      if (failure.diagnosis) out.push('', '```text', ...formatDiagnosis(failure.diagnosis), '```')
+    }
+    out.push('')
+  }
+  return out.join('\n')
+}

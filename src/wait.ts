@@ -1,0 +1,286 @@
+import { formatDuration } from './duration.js'
+import { diagnosePod, PodFailure, PodLike } from './diagnose.js'
+import { KubeApiError, KubeClient, retryDelayMs } from './kube.js'
+import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
+
+/** A workload to wait on, as it stood right after the apply. */
+export interface WaitItem {
+  apiVersion: string
+  kind: string
+  plural: string
+  namespace?: string
+  name: string
+}
+
+export interface Diagnosis extends PodFailure {
+  events: string[]
+  logs: string[]
+}
+
+export interface WaitOutcome {
+  item: WaitItem
+  state: 'succeeded' | 'failed' | 'timed-out' | 'stopped'
+  message: string
+  durationMs: number
+  diagnosis?: Diagnosis
+}
+
+export interface WaitOptions {
+  timeoutMs: number
+  log: (line: string) => void
+  signal?: AbortSignal
+}
+
+const itemKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`
+const describe = (item: WaitItem): string => `${item.kind.toLowerCase()}/${item.name}`
+
+interface Tracked {
+  item: WaitItem
+  object?: WorkloadObject
+  verdict?: Verdict
+  outcome?: WaitOutcome
+  /** Pods of this workload, by name, as last seen. */
+  pods: Map<string, PodLike>
+}
+
+/**
+ * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
+ * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
+ * waiting will not fix. Dropped watches resume from the last resourceVersion; 410 Gone re-lists.
+ */
+export async function waitForRollouts(kube: KubeClient, items: WaitItem[], options: WaitOptions): Promise<WaitOutcome[]> {
+  const started = Date.now()
+  const tracked = new Map<string, Tracked>()
+  for (const item of items) tracked.set(itemKey(item.kind, item.namespace, item.name), { item, pods: new Map() })
+  if (tracked.size === 0) return []
+
+  const stop = new AbortController()
+  const timer = setTimeout(() => stop.abort(new Error('timeout')), options.timeoutMs)
+  options.signal?.addEventListener('abort', () => stop.abort(options.signal!.reason), { once: true })
+  const replicaSetRevisions = new Map<string, Promise<string | undefined>>()
+  let settle: () => void
+  const allSettled = new Promise<void>(resolve => (settle = resolve))
+  const pendingDiagnoses = new Set<string>()
+
+  const finish = (entry: Tracked, outcome: Omit<WaitOutcome, 'item' | 'durationMs'>): void => {
+    if (entry.outcome) return
+    entry.outcome = { item: entry.item, durationMs: Date.now() - started, ...outcome }
+    options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${formatDuration(entry.outcome.durationMs)})`)
+    if (outcome.state === 'failed') stop.abort(new Error('failed'))
+    if ([...tracked.values()].every(t => t.outcome)) settle()
+  }
+
+  const evaluate = (entry: Tracked): void => {
+    if (entry.outcome || !entry.object) return
+    const verdict = rolloutVerdict(entry.object)
+    if (verdict.message !== entry.verdict?.message) options.log(verdict.message)
+    entry.verdict = verdict
+    if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message })
+    if (verdict.state === 'failed') return finish(entry, { state: 'failed', message: verdict.message })
+    const conditions = (entry.object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+    const replicaFailure = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
+    if (replicaFailure) {
+      return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${replicaFailure.reason}: ${replicaFailure.message ?? ''}` })
+    }
+    void diagnosePods(entry)
+  }
+
+  /** Whether a pod belongs to the workload's newest revision; only those can fail a rollout. */
+  const isNewRevision = async (entry: Tracked, pod: PodLike): Promise<boolean> => {
+    const object = entry.object
+    if (!object) return false
+    const labels = pod.metadata.labels ?? {}
+    switch (entry.item.kind) {
+      case 'StatefulSet':
+        return !!object.status?.updateRevision && labels['controller-revision-hash'] === object.status.updateRevision
+      case 'DaemonSet':
+        return labels['pod-template-generation'] === String(object.metadata.generation)
+      case 'Deployment': {
+        const owner = pod.metadata.ownerReferences?.find(o => o.kind === 'ReplicaSet')
+        const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision']
+        if (!owner || !revision) return false
+        const cacheKey = `${entry.item.namespace}/${owner.name}@${revision}`
+        let rsRevision = replicaSetRevisions.get(cacheKey)
+        if (!rsRevision) {
+          rsRevision = kube
+            .get<{ metadata: { annotations?: Record<string, string> } }>(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${owner.name}`, stop.signal)
+            .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
+            .catch(() => undefined)
+          replicaSetRevisions.set(cacheKey, rsRevision)
+        }
+        return (await rsRevision) === revision
+      }
+      default:
+        return true
+    }
+  }
+
+  const diagnosePods = async (entry: Tracked): Promise<void> => {
+    for (const pod of entry.pods.values()) {
+      const failure = diagnosePod(pod, Date.now())
+      if (!failure || entry.outcome) continue
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`
+      if (pendingDiagnoses.has(key) || !(await isNewRevision(entry, pod))) continue
+      pendingDiagnoses.add(key)
+      const diagnosis = await gatherDetails(kube, pod, failure)
+      finish(entry, {
+        state: 'failed',
+        message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}${failure.message ? `: ${failure.message}` : ''}`,
+        diagnosis
+      })
+      return
+    }
+  }
+
+  const ownerOf = (pod: PodLike): Tracked | undefined => {
+    const ns = pod.metadata.namespace
+    const direct = tracked.get(itemKey('Pod', ns, pod.metadata.name))
+    if (direct) return direct
+    for (const owner of pod.metadata.ownerReferences ?? []) {
+      if (owner.kind === 'ReplicaSet') {
+        // A Deployment's ReplicaSet is named <deployment>-<pod-template-hash>.
+        const hash = pod.metadata.labels?.['pod-template-hash']
+        if (hash && owner.name.endsWith(`-${hash}`)) {
+          const entry = tracked.get(itemKey('Deployment', ns, owner.name.slice(0, -hash.length - 1)))
+          if (entry) return entry
+        }
+      }
+      const entry = tracked.get(itemKey(owner.kind, ns, owner.name))
+      if (entry) return entry
+    }
+    return undefined
+  }
+
+  const watchers: Array<Promise<void>> = []
+  const groups = new Map<string, WaitItem[]>()
+  for (const { item } of tracked.values()) {
+    const key = `${item.apiVersion}|${item.plural}|${item.namespace ?? ''}`
+    groups.set(key, [...(groups.get(key) ?? []), item])
+  }
+  for (const group of groups.values()) {
+    const { apiVersion, plural, namespace } = group[0]
+    const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`
+    const query: Record<string, string> = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
+    watchers.push(
+      watchLoop<WorkloadObject>(kube, base, query, stop.signal, options.log, (type, object) => {
+        const entry = tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name))
+        if (!entry) return
+        if (type === 'DELETED') return finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` })
+        entry.object = { ...object, kind: entry.item.kind }
+        evaluate(entry)
+      })
+    )
+  }
+  const podNamespaces = new Set([...tracked.values()].filter(t => t.item.kind !== 'Job').map(t => t.item.namespace ?? 'default'))
+  for (const namespace of podNamespaces) {
+    watchers.push(
+      watchLoop<PodLike>(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
+        const entry = ownerOf(pod)
+        if (!entry || entry.outcome) return
+        if (type === 'DELETED') entry.pods.delete(pod.metadata.name)
+        else entry.pods.set(pod.metadata.name, pod)
+        if (entry.item.kind === 'Pod' && type !== 'DELETED') {
+          entry.object = { ...(pod as WorkloadObject), kind: 'Pod' }
+          evaluate(entry)
+        } else void diagnosePods(entry)
+      })
+    )
+  }
+  // Unschedulable counts only after 15 s, which no event marks: re-read the pods already in memory.
+  const ticker = setInterval(() => {
+    for (const entry of tracked.values()) if (!entry.outcome && entry.pods.size > 0) void diagnosePods(entry)
+  }, 1000)
+
+  await Promise.race([allSettled, new Promise<void>(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))])
+  clearTimeout(timer)
+  clearInterval(ticker)
+  const reason = stop.signal.aborted ? String((stop.signal.reason as Error)?.message) : ''
+  stop.abort(new Error('done'))
+  await Promise.allSettled(watchers)
+  for (const entry of tracked.values()) {
+    if (entry.outcome) continue
+    const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`
+    if (reason === 'timeout') {
+      entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${formatDuration(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started }
+    } else {
+      entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs: Date.now() - started }
+    }
+  }
+  return [...tracked.values()].map(t => t.outcome!)
+}
+
+/**
+ * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
+ * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
+ */
+async function watchLoop<T extends { metadata: { resourceVersion?: string; name: string; namespace?: string }; kind?: string }>(
+  kube: KubeClient,
+  path: string,
+  query: Record<string, string>,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: T) => void
+): Promise<void> {
+  let resourceVersion: string | undefined
+  let failures = 0
+  while (!signal.aborted) {
+    try {
+      if (!resourceVersion) {
+        const list = await kube.list<T>(path, query, signal)
+        for (const object of list.items) onEvent('ADDED', object)
+        resourceVersion = list.metadata.resourceVersion
+      }
+      for await (const event of kube.watch<T>(path, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
+        failures = 0
+        if (event.type === 'ERROR') {
+          const status = event.object as unknown as { code?: number; message?: string }
+          if (status.code !== 410) log(`watch ${path}: ${status.message ?? 'error'}; re-listing`)
+          resourceVersion = undefined
+          break
+        }
+        resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion
+        if (event.type !== 'BOOKMARK') onEvent(event.type, event.object)
+      }
+    } catch (error) {
+      if (signal.aborted) return
+      if (error instanceof KubeApiError && error.statusCode === 410) {
+        resourceVersion = undefined
+        continue
+      }
+      failures++
+      if (failures === 1 || failures % 10 === 0) log(`watch ${path} interrupted (${(error as Error).message}); resuming`)
+      await new Promise(resolve => setTimeout(resolve, retryDelayMs(Math.min(failures, 5))))
+    }
+  }
+}
+
+async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
+  const ns = pod.metadata.namespace ?? 'default'
+  const signal = AbortSignal.timeout(5000)
+  const [events, logs] = await Promise.all([
+    kube
+      .list<{ reason?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
+        `/api/v1/namespaces/${ns}/events`,
+        { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` },
+        signal
+      )
+      .then(list =>
+        list.items
+          .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
+          .slice(-5)
+          .map(e => `${e.reason}: ${e.message}`)
+      )
+      .catch(() => [] as string[]),
+    failure.container
+      ? kube
+          .request<string>('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
+            query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
+            signal,
+            text: true
+          })
+          .then(text => String(text).split('\n').filter(Boolean))
+          .catch(() => [] as string[])
+      : Promise.resolve([] as string[])
+  ])
+  return { ...failure, events, logs }
+}
