@@ -31860,6 +31860,7 @@ function patchImages(text, file, substitutions) {
     const documents = parseDocuments(text);
     const edits = [];
     const replacements = [];
+    const matched = new Set();
     const wanted = substitutions.map(s => ({ canonical: canonicalRepository(s.repository), image: s.image }));
     documents.forEach((doc, i) => {
         if (!(0,dist/* isMap */.jh)(doc.contents))
@@ -31876,6 +31877,8 @@ function patchImages(text, file, substitutions) {
                 throw new Error(`${file}: document ${i + 1} (${kind} ${name}), container '${container}': ${error.message}`, { cause: error });
             }
             const match = wanted.find(w => w.canonical === canonicalRepository(ref));
+            if (match)
+                matched.add(match.canonical);
             if (!match || match.image === current)
                 continue;
             const [start, end] = node.range;
@@ -31887,7 +31890,7 @@ function patchImages(text, file, substitutions) {
     for (const edit of edits.sort((a, b) => b.start - a.start)) {
         patched = patched.slice(0, edit.start) + edit.value + patched.slice(edit.end);
     }
-    return { text: patched, replacements };
+    return { text: patched, replacements, matched };
 }
 /**
  * Masks the values under a Secret's data and stringData, keeping their keys and every other byte, so the
@@ -32006,19 +32009,20 @@ function kindsFromCrds(objects) {
     return kinds;
 }
 /**
- * Gives each namespaced object its namespace (the `namespace` input, else `default`), and strips it from
- * cluster-scoped ones, as kubectl does. Returns problems instead of throwing so every one is reported.
+ * Gives each namespaced object its namespace (its own, else the `namespace` input, else the context's, else
+ * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
+ * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
  */
-function resolveNamespace(object, namespaced, defaultNamespace) {
+function resolveNamespace(object, namespaced, input, contextDefault) {
     if (!namespaced) {
         delete object.metadata.namespace;
         return undefined;
     }
     const own = object.metadata.namespace;
-    if (own && defaultNamespace && own !== defaultNamespace) {
-        return `its namespace '${own}' does not match the namespace input '${defaultNamespace}'; remove one of them`;
+    if (own && input && own !== input) {
+        return `its namespace '${own}' does not match the namespace input '${input}'; remove one of them`;
     }
-    object.metadata.namespace = own ?? defaultNamespace ?? 'default';
+    object.metadata.namespace = own ?? input ?? contextDefault ?? 'default';
     return undefined;
 }
 /** Reports objects that appear twice: server-side apply would silently let the later one win. */
@@ -32354,7 +32358,7 @@ class Applier {
                 problems.push(`${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`);
                 return undefined;
             }
-            const problem = resolveNamespace(object, info.namespaced, this.options.namespace);
+            const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace);
             if (problem)
                 problems.push(`${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`);
             return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false };
@@ -32467,7 +32471,7 @@ class Applier {
                     throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`);
                 target.plural = info.plural;
                 target.namespaced = info.namespaced;
-                resolveNamespace(target.object, info.namespaced, this.options.namespace);
+                resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace);
             }
             try {
                 second = await this.preflight(later);
@@ -33269,9 +33273,13 @@ function diagnosePod(pod, nowMs) {
     }
     return undefined;
 }
-/** A ReplicaSet that cannot create pods (quota, admission) says so in ReplicaFailure. */
-function replicaSetFailure(rs) {
-    const condition = rs.status?.conditions?.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
+/**
+ * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
+ * condition; the Deployment controller copies its ReplicaSet's onto the Deployment.
+ */
+function replicaFailure(object) {
+    const conditions = (object.status?.conditions ?? []);
+    const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
     return condition ? { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' } : undefined;
 }
 
@@ -33322,10 +33330,9 @@ async function waitForRollouts(kube, items, options) {
             return finish(entry, { state: 'succeeded', message: verdict.message });
         if (verdict.state === 'failed')
             return finish(entry, { state: 'failed', message: verdict.message });
-        const conditions = (entry.object.status?.conditions ?? []);
-        const replicaFailure = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
-        if (replicaFailure) {
-            return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${replicaFailure.reason}: ${replicaFailure.message ?? ''}` });
+        const cannotCreate = replicaFailure(entry.object);
+        if (cannotCreate) {
+            return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
         }
         void diagnosePods(entry);
     };
@@ -33545,12 +33552,14 @@ async function gatherDetails(kube, pod, failure) {
 
 
 
+
 /** Reads, patches and checks every manifest; throws with all problems before the cluster is contacted. */
 async function prepareManifests(settings, substitutions, origin) {
     const files = await expandManifestPaths(settings.manifests);
     const problems = [];
     const objects = [];
     const replacements = [];
+    const matched = new Set();
     const patchedTexts = [];
     for (const file of files) {
         const text = await readManifestFile(file);
@@ -33559,6 +33568,7 @@ async function prepareManifests(settings, substitutions, origin) {
             const result = patchImages(text, file, substitutions);
             patched = result.text;
             replacements.push(...result.replacements);
+            result.matched.forEach(m => matched.add(m));
         }
         catch (error) {
             problems.push(error.message);
@@ -33567,6 +33577,11 @@ async function prepareManifests(settings, substitutions, origin) {
         patchedTexts.push(`# Source: ${file}\n${redactSecretValues(patched).replace(/\n*$/, '\n')}`);
     }
     problems.push(...findDuplicates(objects));
+    for (const substitution of substitutions) {
+        if (!matched.has(canonicalRepository(substitution.repository))) {
+            problems.push(`no container in ${files.join(', ')} uses the image repository ${repositoryOf(substitution.repository)}, so ${substitution.image} would be deployed nowhere; write image: ${repositoryOf(substitution.repository)} (any tag) in the manifests`);
+        }
+    }
     if (problems.length > 0) {
         throw new Error(`The manifests have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied:\n- ${problems.join('\n- ')}`);
     }
@@ -33587,7 +33602,8 @@ async function deploy(settings, objects) {
         const applier = new Applier(kube, {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
-            namespace: settings.namespace ?? kube.namespace,
+            namespace: settings.namespace,
+            contextNamespace: kube.namespace,
             createNamespace: settings.createNamespace,
             dryRun: settings.dryRun
         });
@@ -33680,13 +33696,14 @@ function booleanInput(read, name, fallback) {
     throw new Error(`Invalid ${name} '${value}'. Expected true or false.`);
 }
 function keyValueLines(read, name, keyPattern, keyForm) {
-    return lines(read(name)).map(line => {
+    return lines(read(name)).map((line, i) => {
         const eq = line.indexOf('=');
         const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        if (!keyPattern.test(key)) {
-            // Never quote the line: it may hold a secret value.
-            throw new Error(`Invalid ${name} entry '${key || line.slice(0, 20)}…'. Expected one ${keyForm}=VALUE per line.`);
-        }
+        // Quote the key at most, never the line: its value may be a secret.
+        if (eq <= 0)
+            throw new Error(`Invalid ${name} entry ${i + 1}: no '='. Expected one ${keyForm}=VALUE per line.`);
+        if (!keyPattern.test(key))
+            throw new Error(`Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`);
         return [key, line.slice(eq + 1)];
     });
 }

@@ -29,19 +29,20 @@ export function kindsFromCrds(objects: KubeObject[]): Set<string> {
 }
 
 /**
- * Gives each namespaced object its namespace (the `namespace` input, else `default`), and strips it from
- * cluster-scoped ones, as kubectl does. Returns problems instead of throwing so every one is reported.
+ * Gives each namespaced object its namespace (its own, else the `namespace` input, else the context's, else
+ * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
+ * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
  */
-export function resolveNamespace(object: KubeObject, namespaced: boolean, defaultNamespace: string | undefined): string | undefined {
+export function resolveNamespace(object: KubeObject, namespaced: boolean, input: string | undefined, contextDefault?: string): string | undefined {
   if (!namespaced) {
     delete object.metadata.namespace
     return undefined
   }
   const own = object.metadata.namespace
-  if (own && defaultNamespace && own !== defaultNamespace) {
-    return `its namespace '${own}' does not match the namespace input '${defaultNamespace}'; remove one of them`
+  if (own && input && own !== input) {
+    return `its namespace '${own}' does not match the namespace input '${input}'; remove one of them`
   }
-  object.metadata.namespace = own ?? defaultNamespace ?? 'default'
+  object.metadata.namespace = own ?? input ?? contextDefault ?? 'default'
   return undefined
 }
 

@@ -17,7 +17,10 @@ export interface AppliedObject {
 export interface ApplyOptions {
   fieldManager: string
   force: boolean
+  /** The namespace input: the default for objects, and objects may name no other. */
   namespace?: string
+  /** The kubeconfig context's namespace: the default when the input sets none. */
+  contextNamespace?: string
   createNamespace: boolean
   dryRun: boolean
   signal?: AbortSignal
@@ -88,7 +91,7 @@ export class Applier {
         problems.push(`${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`)
         return undefined
       }
-      const problem = resolveNamespace(object, info.namespaced, this.options.namespace)
+      const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace)
       if (problem) problems.push(`${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`)
       return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false } as Target
     })
@@ -202,7 +205,7 @@ export class Applier {
         if (!info) throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`)
         target.plural = info.plural
         target.namespaced = info.namespaced
-        resolveNamespace(target.object, info.namespaced, this.options.namespace)
+        resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace)
       }
       try {
         second = await this.preflight(later)

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier } from './apply.js'
 import { findDuplicates } from './apply-plan.js'
+import { canonicalRepository, repositoryOf } from './image-ref.js'
 import { Settings } from './inputs.js'
 import { KubeClient } from './kube.js'
 import { resolveKubeTarget } from './kubeconfig.js'
@@ -27,6 +28,7 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
   const problems: string[] = []
   const objects: SourcedObject[] = []
   const replacements: ImageReplacement[] = []
+  const matched = new Set<string>()
   const patchedTexts: string[] = []
   for (const file of files) {
     const text = await readManifestFile(file)
@@ -35,6 +37,7 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
       const result = patchImages(text, file, substitutions)
       patched = result.text
       replacements.push(...result.replacements)
+      result.matched.forEach(m => matched.add(m))
     } catch (error) {
       problems.push((error as Error).message)
     }
@@ -42,6 +45,13 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
     patchedTexts.push(`# Source: ${file}\n${redactSecretValues(patched).replace(/\n*$/, '\n')}`)
   }
   problems.push(...findDuplicates(objects))
+  for (const substitution of substitutions) {
+    if (!matched.has(canonicalRepository(substitution.repository))) {
+      problems.push(
+        `no container in ${files.join(', ')} uses the image repository ${repositoryOf(substitution.repository)}, so ${substitution.image} would be deployed nowhere; write image: ${repositoryOf(substitution.repository)} (any tag) in the manifests`
+      )
+    }
+  }
   if (problems.length > 0) {
     throw new Error(`The manifests have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied:\n- ${problems.join('\n- ')}`)
   }
@@ -67,7 +77,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[]): Prom
     const applier = new Applier(kube, {
       fieldManager: settings.fieldManager,
       force: settings.forceConflicts,
-      namespace: settings.namespace ?? kube.namespace,
+      namespace: settings.namespace,
+      contextNamespace: kube.namespace,
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun
     })

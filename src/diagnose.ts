@@ -94,10 +94,12 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
   return undefined
 }
 
-/** A ReplicaSet that cannot create pods (quota, admission) says so in ReplicaFailure. */
-export function replicaSetFailure(rs: { metadata: { name: string }; status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> } }):
-  | { reason: string; message: string }
-  | undefined {
-  const condition = rs.status?.conditions?.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
+/**
+ * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
+ * condition; the Deployment controller copies its ReplicaSet's onto the Deployment.
+ */
+export function replicaFailure(object: { status?: Record<string, unknown> }): { reason: string; message: string } | undefined {
+  const conditions = (object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+  const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
   return condition ? { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' } : undefined
 }

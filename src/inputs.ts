@@ -81,13 +81,12 @@ function booleanInput(read: InputReader, name: string, fallback: boolean): boole
 }
 
 function keyValueLines(read: InputReader, name: string, keyPattern: RegExp, keyForm: string): Array<[string, string]> {
-  return lines(read(name)).map(line => {
+  return lines(read(name)).map((line, i) => {
     const eq = line.indexOf('=')
     const key = eq > 0 ? line.slice(0, eq).trim() : ''
-    if (!keyPattern.test(key)) {
-      // Never quote the line: it may hold a secret value.
-      throw new Error(`Invalid ${name} entry '${key || line.slice(0, 20)}…'. Expected one ${keyForm}=VALUE per line.`)
-    }
+    // Quote the key at most, never the line: its value may be a secret.
+    if (eq <= 0) throw new Error(`Invalid ${name} entry ${i + 1}: no '='. Expected one ${keyForm}=VALUE per line.`)
+    if (!keyPattern.test(key)) throw new Error(`Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`)
     return [key, line.slice(eq + 1)] as [string, string]
   })
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js'
-import { diagnosePod, PodFailure, PodLike } from './diagnose.js'
+import { diagnosePod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
 import { KubeApiError, KubeClient, retryDelayMs } from './kube.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
@@ -77,10 +77,9 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     entry.verdict = verdict
     if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message })
     if (verdict.state === 'failed') return finish(entry, { state: 'failed', message: verdict.message })
-    const conditions = (entry.object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
-    const replicaFailure = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
-    if (replicaFailure) {
-      return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${replicaFailure.reason}: ${replicaFailure.message ?? ''}` })
+    const cannotCreate = replicaFailure(entry.object)
+    if (cannotCreate) {
+      return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` })
     }
     void diagnosePods(entry)
   }

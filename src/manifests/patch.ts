@@ -23,6 +23,8 @@ export interface ImageReplacement {
 export interface PatchResult {
   text: string
   replacements: ImageReplacement[]
+  /** Canonical repositories of the substitutions that matched a container, changed or already current. */
+  matched: Set<string>
 }
 
 const podSpecPaths: Record<string, string[]> = {
@@ -99,6 +101,7 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
   const documents = parseDocuments(text)
   const edits: Array<{ start: number; end: number; value: string }> = []
   const replacements: ImageReplacement[] = []
+  const matched = new Set<string>()
   const wanted = substitutions.map(s => ({ canonical: canonicalRepository(s.repository), image: s.image }))
   documents.forEach((doc, i) => {
     if (!isMap(doc.contents)) return
@@ -113,6 +116,7 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
         throw new Error(`${file}: document ${i + 1} (${kind} ${name}), container '${container}': ${(error as Error).message}`, { cause: error })
       }
       const match = wanted.find(w => w.canonical === canonicalRepository(ref))
+      if (match) matched.add(match.canonical)
       if (!match || match.image === current) continue
       const [start, end] = node.range!
       edits.push({ start, end, value: renderScalar(node, match.image) })
@@ -123,7 +127,7 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
   for (const edit of edits.sort((a, b) => b.start - a.start)) {
     patched = patched.slice(0, edit.start) + edit.value + patched.slice(edit.end)
   }
-  return { text: patched, replacements }
+  return { text: patched, replacements, matched }
 }
 
 /**

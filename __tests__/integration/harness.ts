@@ -1,0 +1,163 @@
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+
+const execFileAsync = promisify(execFile)
+export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..')
+
+/** The local environment as `npm run env:up` wrote it (scripts/env/up.sh), or the cluster of DEPLOY_TEST_KUBECONFIG. */
+export interface LocalEnv {
+  KUBECONFIG: string
+  BND_KUBECTL: string
+  BND_DOCKER: string
+  BND_REGISTRY: string
+  BND_REGISTRY_USER: string
+  BND_REGISTRY_PASSWORD: string
+  BND_BASE_IMAGE: string
+  BND_STATE: string
+  PATH: string
+}
+
+export function loadEnv(): LocalEnv {
+  const state = process.env.BND_STATE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'build-and-deploy', 'state')
+  const file = path.join(state, 'env.sh')
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run env:up first (npm test does it).`)
+  const values: Record<string, string> = {}
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^export (\w+)='([^']*)'/.exec(line)
+    if (match) values[match[1]] = match[2]
+  }
+  values.PATH = `${values.BND_STATE}/bin:${process.env.PATH}`
+  if (process.env.DEPLOY_TEST_KUBECONFIG) values.KUBECONFIG = process.env.DEPLOY_TEST_KUBECONFIG
+  return values as unknown as LocalEnv
+}
+
+export const env = loadEnv()
+
+export async function kubectl(args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(env.BND_KUBECTL, args, { env: { ...process.env, KUBECONFIG: env.KUBECONFIG }, maxBuffer: 64 << 20 })
+  return stdout
+}
+
+export async function kubectlJson<T = any>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, '-o', 'json'])) as T
+}
+
+let counter = 0
+/** A fresh namespace name per test, so tests never see each other's objects. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`
+}
+
+export function randomSha(): string {
+  return Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('')
+}
+
+export interface ActionRun {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  durationMs: number
+  runnerTemp: string
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const match = /^([^<]+)<<(.+)$/.exec(lines[i])
+    if (!match) continue
+    const value: string[] = []
+    for (i++; i < lines.length && lines[i] !== match[2]; i++) value.push(lines[i])
+    outputs[match[1]] = value.join('\n')
+  }
+  return outputs
+}
+
+/**
+ * Runs a bundled entry point as the runner does: INPUT_* variables, GITHUB_* context, and the files behind
+ * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_STATE.
+ */
+export async function runAction(inputs: Record<string, string>, options: { sha: string; entry?: string; extraEnv?: Record<string, string>; runnerTemp?: string }): Promise<ActionRun> {
+  const runnerTemp = options.runnerTemp ?? mkdtempSync(path.join(os.tmpdir(), 'bnd-run-'))
+  const files = { output: path.join(runnerTemp, 'output'), summary: path.join(runnerTemp, 'summary.md'), state: path.join(runnerTemp, 'state') }
+  // The runner creates these files before each step.
+  for (const file of Object.values(files)) writeFileSync(file, '')
+  const childEnv: Record<string, string> = {
+    PATH: env.PATH,
+    HOME: process.env.HOME ?? os.homedir(),
+    KUBECONFIG: env.KUBECONFIG,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SHA: options.sha,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_REPOSITORY: 'acme/web',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_RUN_NUMBER: '12',
+    GITHUB_ACTOR: 'octo-tester',
+    GITHUB_WORKFLOW: 'deploy',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    ...options.extraEnv
+  }
+  for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value
+  const node = path.join(repoRoot, 'node_modules/node/bin/node')
+  const started = Date.now()
+  const child = spawn(existsSync(node) ? node : process.execPath, [path.join(repoRoot, options.entry ?? 'dist/index.js')], { env: childEnv, cwd: repoRoot })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', chunk => (stdout += chunk))
+  child.stderr.on('data', chunk => (stderr += chunk))
+  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '')
+  return { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp }
+}
+
+/**
+ * Copies a manifest of __tests__/integration/manifests into a temporary directory with REGISTRY replaced by the
+ * local registry's address (configurable, so not written in the file), applying `edit` to the text.
+ */
+export function manifestCopy(name: string, edit: (text: string) => string = text => text): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-manifests-'))
+  const text = readFileSync(path.join(repoRoot, '__tests__/integration/manifests', name), 'utf8').replaceAll('REGISTRY/', `${env.BND_REGISTRY}/`)
+  const file = path.join(dir, name)
+  writeFileSync(file, edit(text))
+  return file
+}
+
+export const testRepository = 'it/web'
+
+/** Inputs that build the test app and deploy it to `namespace`. */
+export function deployInputs(namespace: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    image: `${env.BND_REGISTRY}/${testRepository}`,
+    context: '__tests__/integration/app',
+    'build-args': `BASE=${env.BND_BASE_IMAGE}`,
+    'registry-username': env.BND_REGISTRY_USER,
+    'registry-password': env.BND_REGISTRY_PASSWORD,
+    manifests: manifestCopy('app.yaml'),
+    namespace,
+    'create-namespace': 'true',
+    timeout: '2m',
+    ...extra
+  }
+}
+
+/** Every object of the kinds the tests touch in a namespace, without volatile fields, to compare before/after. */
+export async function snapshot(namespace: string): Promise<string[]> {
+  const list = await kubectlJson<{ items: Array<{ kind: string; metadata: { name: string; resourceVersion: string } }> }>([
+    'get', 'configmaps,secrets,services,deployments,statefulsets,daemonsets,jobs', '-n', namespace
+  ])
+  return list.items.map(o => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort()
+}
+
+export async function namespaceExists(namespace: string): Promise<boolean> {
+  return (await kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name'])).trim() !== ''
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { diagnosePod, PodLike, replicaFailure } from '../../src/diagnose.js'
+
+const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
+const now = Date.parse('2026-11-22T12:00:00Z')
+const waiting = (reason: string, message = '', lastState?: object): PodLike => ({
+  metadata: { name: 'p' },
+  status: { phase: 'Pending', containerStatuses: [{ name: 'app', restartCount: 2, state: { waiting: { reason, message } }, lastState }] }
+})
+
+describe('diagnosePod', () => {
+  it('recognises the recorded crash loop with its last exit code', () => {
+    const failure = diagnosePod(recorded('pod-crashloop'), now)
+    expect(failure).toMatchObject({ container: 'c', reason: 'CrashLoopBackOff', restartCount: 3, previousLog: true })
+    expect(failure!.message).toMatch(/back-off 40s restarting failed container=c .*\(last exit code 1, Error\)$/)
+  })
+
+  it('tolerates a pod that is only not ready', () => {
+    expect(diagnosePod(recorded('pod-never-ready'), now)).toBeUndefined()
+  })
+
+  it.each(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError', 'RunContainerError', 'CreateContainerError'])(
+    'fails fast on %s',
+    reason => {
+      expect(diagnosePod(waiting(reason, 'why'), now)).toMatchObject({ reason, message: 'why', container: 'app', previousLog: false })
+    }
+  )
+
+  it.each(['ContainerCreating', 'PodInitializing'])('treats %s as progress', reason => {
+    expect(diagnosePod(waiting(reason), now)).toBeUndefined()
+  })
+
+  it('names OOMKilled behind a crash loop', () => {
+    const failure = diagnosePod(waiting('CrashLoopBackOff', 'back-off', { terminated: { exitCode: 137, reason: 'OOMKilled' } }), now)
+    expect(failure).toMatchObject({ reason: 'OOMKilled', message: 'back-off (last exit code 137, OOMKilled)' })
+  })
+
+  it('fails on a non-zero exit and on a failed pod', () => {
+    const exited: PodLike = { metadata: { name: 'p' }, status: { containerStatuses: [{ name: 'c', state: { terminated: { exitCode: 3 } } }] } }
+    expect(diagnosePod(exited, now)).toMatchObject({ reason: 'Error', message: 'container exited with code 3' })
+    expect(diagnosePod({ metadata: { name: 'p' }, status: { phase: 'Failed' } }, now)).toMatchObject({ reason: 'PodFailed' })
+  })
+
+  it('fails an unschedulable pod only after 15 s', () => {
+    const pod = (since: number): PodLike => ({
+      metadata: { name: 'p' },
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.', lastTransitionTime: new Date(now - since).toISOString() }]
+      }
+    })
+    expect(diagnosePod(pod(14_000), now)).toBeUndefined()
+    expect(diagnosePod(pod(15_000), now)).toMatchObject({ reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' })
+  })
+
+  it('reads ReplicaFailure from a workload', () => {
+    const deployment = { status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'exceeded quota' }] } }
+    expect(replicaFailure(deployment)).toEqual({ reason: 'FailedCreate', message: 'exceeded quota' })
+    expect(replicaFailure({ status: { conditions: [{ type: 'ReplicaFailure', status: 'False' }] } })).toBeUndefined()
+    expect(replicaFailure({})).toBeUndefined()
+  })
+})

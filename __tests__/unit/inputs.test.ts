@@ -1,0 +1,108 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../../__fixtures__/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { parseSettings, decodeKubeconfig, kubeconfigSecrets } = await import('../../src/inputs.js')
+
+const sha = '0123456789abcdef0123456789abcdef01234567'
+const env = { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/api', GITHUB_RUN_ID: '7', GITHUB_SERVER_URL: 'https://github.com' }
+const base = { image: 'localhost:5000/acme/api', manifests: 'manifests/' }
+const settings = (inputs: Record<string, string>, environment: Record<string, string> = env) =>
+  parseSettings(name => ({ ...base, ...inputs })[name] ?? '', environment)
+
+beforeEach(() => {
+  core.setSecret.mockClear()
+})
+
+describe('parseSettings', () => {
+  it('applies the documented defaults', () => {
+    const s = settings({})
+    expect(s).toMatchObject({
+      mode: 'deploy',
+      tagTemplate: '{sha}',
+      latest: 'auto',
+      push: true,
+      skipExisting: true,
+      createNamespace: false,
+      fieldManager: 'build-and-deploy',
+      forceConflicts: false,
+      dryRun: false,
+      wait: true,
+      timeoutMs: 300_000,
+      manifests: ['manifests/'],
+      build: { context: '.', dockerfile: './Dockerfile', buildArgs: [], platforms: [] }
+    })
+    expect(s.run).toMatchObject({ sha, branch: 'main', runUrl: 'https://github.com/acme/api/actions/runs/7' })
+  })
+
+  it('parses multiline and list inputs', () => {
+    const s = settings({
+      'build-args': 'A=1\n# comment\n\nB=x=y',
+      'extra-tags': '{short_sha}, stable\nv{run_number}',
+      platforms: 'linux/amd64,linux/arm64',
+      images: 'redis=redis:7.4\nnginx = nginx:1.27',
+      context: 'app/',
+      timeout: '90s'
+    })
+    expect(s.build.buildArgs).toEqual([['A', '1'], ['B', 'x=y']])
+    expect(s.extraTagTemplates).toEqual(['{short_sha}', 'stable', 'v{run_number}'])
+    expect(s.build.platforms).toEqual(['linux/amd64', 'linux/arm64'])
+    expect(s.build.dockerfile).toBe('app/Dockerfile')
+    expect(s.images.map(i => i.image)).toEqual(['redis:7.4', 'nginx:1.27'])
+    expect(s.timeoutMs).toBe(90_000)
+  })
+
+  it('masks the registry password, build secret values and kubeconfig credentials', () => {
+    const kubeconfig = 'apiVersion: v1\nclusters: []\ncontexts: []\nusers:\n- name: u\n  user:\n    token: tok-123\n'
+    settings({ 'registry-username': 'u', 'registry-password': 'pw-1', 'build-secrets': 'npm=abc\ngh=def', kubeconfig })
+    const masked = core.setSecret.mock.calls.map(c => c[0])
+    expect(masked).toEqual(expect.arrayContaining(['pw-1', 'abc', 'def', 'tok-123', kubeconfig.trim()]))
+  })
+
+  it.each([
+    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build or apply."],
+    [{ image: '' }, env, 'The image input is required in mode deploy (the repository to build, e.g. ghcr.io/acme/api).'],
+    [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
+    [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
+    [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories or globs, one per line).'],
+    [{ mode: 'apply', image: '' }, env, 'Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).'],
+    [{ tag: '{commit}' }, env, "Invalid tag '{commit}': unknown placeholder {commit}."],
+    [{ 'extra-tags': 'ok\n{nope}' }, env, "Invalid extra-tags '{nope}': unknown placeholder {nope}."],
+    [{ latest: 'sometimes' }, env, "Invalid latest 'sometimes'. Expected auto, true or false."],
+    [{ 'registry-username': 'u' }, env, 'registry-username and registry-password go together'],
+    [{ push: 'maybe' }, env, "Invalid push 'maybe'. Expected true or false."],
+    [{ wait: 'ja' }, env, "Invalid wait 'ja'. Expected true or false."],
+    [{ timeout: '5' }, env, "Invalid timeout '5'. Expected a Go duration such as 90s, 5m or 1h30m."],
+    [{ namespace: 'Prod_1' }, env, "Invalid namespace 'Prod_1'. Expected a DNS label"],
+    [{ 'build-args': 'NOVALUE' }, env, "Invalid build-args entry 1: no '='. Expected one NAME=VALUE per line."],
+    [{ 'build-args': 'A=1\n1X=2' }, env, "Invalid build-args entry 2: '1X' is not a valid NAME. Expected one NAME=VALUE per line."],
+    [{ 'build-secrets': '=s3cr3t' }, env, "Invalid build-secrets entry 1: no '='. Expected one ID=VALUE per line."],
+    [{ images: 'redis' }, env, "Invalid images entry 'redis'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27."],
+    [{ images: 'redis=Redis:7' }, env, "Invalid images entry 'redis=Redis:7': Invalid image reference 'Redis:7'"],
+    [{ kubeconfig: 'not a kubeconfig' }, env, 'Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it'],
+    [{ 'field-manager': 'has space' }, env, "Invalid field-manager 'has space'."],
+    [{}, { GITHUB_REF: 'refs/heads/main' }, 'No commit SHA: GITHUB_SHA is not set and the sha input is empty.'],
+    [{ sha: 'abc' }, env, "Invalid commit SHA 'abc'. Expected 40 lowercase hexadecimal characters"]
+  ])('rejects %j', (inputs, environment, message) => {
+    expect(() => settings(inputs as Record<string, string>, environment as Record<string, string>)).toThrow(message)
+  })
+
+  it('never quotes a secret value in an error', () => {
+    for (const secrets of ['bad id=topsecretvalue', '=topsecretvalue', 'topsecretvalue']) {
+      expect(() => settings({ 'build-secrets': secrets })).toThrow(/^Invalid build-secrets entry 1/)
+      expect(() => settings({ 'build-secrets': secrets })).not.toThrow(/topsecret/)
+    }
+  })
+})
+
+describe('kubeconfig input', () => {
+  const yaml = 'apiVersion: v1\nkind: Config\nclusters: []\n'
+  it('accepts YAML or base64 of it', () => {
+    expect(decodeKubeconfig(yaml)).toBe(yaml.trim())
+    expect(decodeKubeconfig(Buffer.from(yaml).toString('base64'))).toBe(yaml)
+  })
+  it('finds every credential to mask', () => {
+    const text = 'users:\n- name: a\n  user: {token: t1}\n- name: b\n  user: {client-key-data: k1, client-certificate-data: c1}\n- name: c\n  user: {username: x, password: p1}\n'
+    expect(kubeconfigSecrets(text)).toEqual(['t1', 'k1', 'c1', 'p1'])
+  })
+})

@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals'
+import { planTags, renderTag, sanitizeBranch, validateTagTemplate } from '../../src/tags.js'
+
+const sha = '0123456789abcdef0123456789abcdef01234567'
+const context = { sha, branch: 'feature/Login-page', runNumber: '42' }
+
+describe('renderTag', () => {
+  it.each([
+    ['{sha}', sha],
+    ['{short_sha}', '0123456'],
+    ['{branch}-{short_sha}', 'feature-Login-page-0123456'],
+    ['v{run_number}', 'v42'],
+    ['release', 'release']
+  ])('%s → %s', (template, tag) => {
+    expect(renderTag(template, context)).toBe(tag)
+  })
+
+  it.each([
+    ['{commit}', /unknown placeholder \{commit\}/],
+    ['{sha', /unbalanced/],
+    ['-{sha}', /not a valid image tag/],
+    ['{sha}{sha}{sha}{sha}', /not a valid image tag/]
+  ])('rejects %s', (template, message) => {
+    expect(() => renderTag(template, context)).toThrow(message)
+  })
+
+  it('names a placeholder the run lacks', () => {
+    expect(() => renderTag('{branch}', { sha })).toThrow("The tag '{branch}' uses {branch}, but this run has no branch.")
+  })
+
+  it('validates without rendering', () => {
+    expect(() => validateTagTemplate('{x}', 'extra-tags')).toThrow(/Invalid extra-tags '\{x\}'/)
+    expect(sanitizeBranch('.hidden/x y')).toBe('hidden-x-y')
+  })
+})
+
+describe('planTags', () => {
+  it.each([
+    ['auto', 'main', 'main', ['{short_sha}'], [sha, '0123456', 'latest']],
+    ['auto', 'dev', 'main', [], [sha]],
+    ['auto', 'main', undefined, [], [sha]],
+    ['true', 'dev', 'main', [], [sha, 'latest']],
+    ['false', 'main', 'main', ['{sha}'], [sha]]
+  ] as const)('latest=%s on %s (default %s)', (latest, branch, defaultBranch, extra, tags) => {
+    const plan = planTags('{sha}', [...extra], latest, { sha, branch }, defaultBranch)
+    expect(plan).toEqual({ primary: sha, all: tags })
+  })
+})
