@@ -32338,9 +32338,9 @@ class Applier {
         this.options = options;
     }
     async resolve(sources) {
-        const problems = [];
+        const problems = new Array(sources.length);
         const fromCrds = kindsFromCrds(sources.map(s => s.object));
-        const targets = await mapLimited(sources, concurrency, async (source) => {
+        const targets = await mapLimited(sources.map((source, i) => ({ source, i })), concurrency, async ({ source, i }) => {
             const object = structuredClone(source.object);
             let info;
             try {
@@ -32355,16 +32355,17 @@ class Applier {
                 if (fromCrds.has(`${group}/${object.kind}`)) {
                     return { source, object, namespaced: true, awaitsCrd: true };
                 }
-                problems.push(`${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`);
+                problems[i] = `${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`;
                 return undefined;
             }
             const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace);
             if (problem)
-                problems.push(`${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`);
+                problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`;
             return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false };
         });
-        if (problems.length > 0)
-            throw new ApplyValidationError(problems);
+        const found = problems.filter((p) => p !== undefined);
+        if (found.length > 0)
+            throw new ApplyValidationError(found);
         return targets.filter((t) => t !== undefined);
     }
     path(target) {
@@ -32387,8 +32388,7 @@ class Applier {
     }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
-        const problems = [];
-        const results = await mapLimited(targets, concurrency, async (target) => {
+        const outcomes = await mapLimited(targets, concurrency, async (target) => {
             try {
                 const [before, result] = await Promise.all([this.kube.get(this.path(target), this.options.signal), this.patch(target, true)]);
                 const changes = diffObjects(comparable(before), comparable(result), target.object.kind === 'Secret');
@@ -32396,13 +32396,14 @@ class Applier {
                 return { target, action, result, before, changes };
             }
             catch (error) {
-                problems.push(explain(error, target, this.options.force));
-                return undefined;
+                return explain(error, target, this.options.force);
             }
         });
+        // Reported in manifest order, whatever order the concurrent calls finished in.
+        const problems = outcomes.filter((o) => typeof o === 'string');
         if (problems.length > 0)
             throw new ApplyValidationError(problems);
-        return results;
+        return outcomes;
     }
     async applyOne(planned) {
         try {
@@ -33379,7 +33380,7 @@ async function waitForRollouts(kube, items, options) {
             const diagnosis = await gatherDetails(kube, pod, failure);
             finish(entry, {
                 state: 'failed',
-                message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}${failure.message ? `: ${failure.message}` : ''}`,
+                message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}`,
                 diagnosis
             });
             return;

@@ -73,9 +73,9 @@ export class Applier {
   ) {}
 
   private async resolve(sources: SourcedObject[]): Promise<Target[]> {
-    const problems: string[] = []
+    const problems: Array<string | undefined> = new Array(sources.length)
     const fromCrds = kindsFromCrds(sources.map(s => s.object))
-    const targets = await mapLimited(sources, concurrency, async source => {
+    const targets = await mapLimited(sources.map((source, i) => ({ source, i })), concurrency, async ({ source, i }) => {
       const object = structuredClone(source.object)
       let info
       try {
@@ -88,14 +88,15 @@ export class Applier {
         if (fromCrds.has(`${group}/${object.kind}`)) {
           return { source, object, namespaced: true, awaitsCrd: true } as Target
         }
-        problems.push(`${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`)
+        problems[i] = `${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`
         return undefined
       }
       const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace)
-      if (problem) problems.push(`${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`)
+      if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
       return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false } as Target
     })
-    if (problems.length > 0) throw new ApplyValidationError(problems)
+    const found = problems.filter((p): p is string => p !== undefined)
+    if (found.length > 0) throw new ApplyValidationError(found)
     return targets.filter((t): t is Target => t !== undefined)
   }
 
@@ -121,20 +122,20 @@ export class Applier {
 
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
   private async preflight(targets: Target[]): Promise<AppliedObject[]> {
-    const problems: string[] = []
-    const results = await mapLimited(targets, concurrency, async target => {
+    const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
         const [before, result] = await Promise.all([this.kube.get<KubeObject>(this.path(target), this.options.signal), this.patch(target, true)])
         const changes = diffObjects(comparable(before), comparable(result), target.object.kind === 'Secret')
         const action: ApplyAction = !before ? 'created' : changes.length > 0 ? 'configured' : 'unchanged'
         return { target, action, result, before, changes }
       } catch (error) {
-        problems.push(explain(error, target, this.options.force))
-        return undefined
+        return explain(error, target, this.options.force)
       }
     })
+    // Reported in manifest order, whatever order the concurrent calls finished in.
+    const problems = outcomes.filter((o): o is string => typeof o === 'string')
     if (problems.length > 0) throw new ApplyValidationError(problems)
-    return results as AppliedObject[]
+    return outcomes as AppliedObject[]
   }
 
   private async applyOne(planned: AppliedObject): Promise<AppliedObject> {

@@ -124,7 +124,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       const diagnosis = await gatherDetails(kube, pod, failure)
       finish(entry, {
         state: 'failed',
-        message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}${failure.message ? `: ${failure.message}` : ''}`,
+        message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}`,
         diagnosis
       })
       return

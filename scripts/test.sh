@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command (npm test): installs what it needs, checks types, lint and dist/, brings up the
+# local environment (scripts/env/up.sh; cold: builds Kubernetes from source, about 15 minutes), then runs the
+# unit and integration tests on Node 24.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[test] npm ci"
+  npm ci --no-audit --no-fund
+fi
+export PATH="$PWD/node_modules/.bin:$PATH"
+
+echo "[test] typecheck"
+tsc --noEmit -p .
+echo "[test] lint"
+eslint "src/**/*.ts" "__tests__/**/*.ts" "__fixtures__/**/*.ts"
+echo "[test] dist/ is built from the sources"
+npm run -s package >/dev/null
+if [ -n "$(git status --porcelain -- dist 2>/dev/null)" ]; then
+  git --no-pager diff --stat -- dist
+  echo "[test] dist/ differs from a fresh build: run npm run package and commit dist/" >&2
+  exit 1
+fi
+
+echo "[test] local environment"
+bash scripts/env/up.sh >/dev/null
+
+echo "[test] jest"
+bash scripts/jest.sh --ci "$@"
