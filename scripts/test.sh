@@ -14,7 +14,7 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 echo "[test] typecheck"
 tsc --noEmit -p .
 echo "[test] lint"
-eslint "src/**/*.ts" "__tests__/**/*.ts" "__fixtures__/**/*.ts"
+npm run -s lint
 echo "[test] dist/ is built from the sources"
 npm run -s package >/dev/null
 if [ -n "$(git status --porcelain -- dist 2>/dev/null)" ]; then
