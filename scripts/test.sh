@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x node_modules/node/bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "[test] npm ci"
-  npm ci --no-audit --no-fund
-fi
+bash scripts/install-deps.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 
 echo "[test] typecheck"
