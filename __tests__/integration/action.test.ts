@@ -72,7 +72,9 @@ describe('the bundled action on the local environment', () => {
     expect(bad.outputs.result).toBe('failed')
     // Well before the 2 minute timeout.
     expect(bad.durationMs).toBeLessThan(60_000)
-    expect(bad.stdout).toMatch(/::error::Rollout failed:%0Adeployment\/web: pod web-[a-z0-9]+-[a-z0-9]+ container web is CrashLoopBackOff: back-off/)
+    expect(bad.stdout).toMatch(
+      /::error::Rollout failed:%0Adeployment\/web: pod (web-[a-z0-9]+-[a-z0-9]+) container web is CrashLoopBackOff%0Apod \1, container web: CrashLoopBackOff — back-off .* \(last exit code 1, Error\) \(restarts: 3\)/
+    )
     expect(bad.summary).toContain('CrashLoopBackOff')
     expect(bad.summary).toContain('restarts: 3')
   }, 180_000)
