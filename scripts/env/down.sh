@@ -6,7 +6,7 @@ set -euo pipefail
 
 if [ -x "$(kwokctl_bin)" ] && [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then
   log "deleting cluster $CLUSTER_NAME"
-  "$(kwokctl_bin)" delete cluster --name "$CLUSTER_NAME" >&2 || true
+  "$(kwokctl_bin)" delete cluster --name "$CLUSTER_NAME" >>"$BND_STATE/kwokctl.log" 2>&1 || true
   # kwokctl stops its components by their own PID files; make sure none outlived it.
   for f in "$KWOK_WORKDIR/clusters/$CLUSTER_NAME"/pids/*.pid; do
     [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)"

@@ -70,6 +70,10 @@ function checkObject(value: unknown): string | undefined {
   if (typeof object.apiVersion !== 'string' || object.apiVersion === '') missing.push('apiVersion')
   if (typeof object.kind !== 'string' || object.kind === '') missing.push('kind')
   const metadata = object.metadata as Record<string, unknown> | undefined
+  if (typeof metadata === 'object' && metadata !== null && metadata.name !== undefined && typeof metadata.name !== 'string') {
+    // YAML 1.1 (kubectl's reading) turns y, n, yes, no, on, off into booleans and 0644 into a number.
+    return `metadata.name must be a string, but reads as ${JSON.stringify(metadata.name)} (YAML 1.1 takes y/n/yes/no/on/off as booleans and leading-zero numbers as octal); quote it`
+  }
   if (typeof metadata !== 'object' || metadata === null || typeof metadata.name !== 'string' || metadata.name === '') {
     missing.push('metadata.name')
   }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from '@jest/globals'
+import { annotateWorkload } from '../../src/manifests/annotate.js'
+import { readObjects } from '../../src/manifests/documents.js'
+import { renderSummary, RunReport } from '../../src/report.js'
+
+const sha = 'abcdef0123456789abcdef0123456789abcdef01'
+const origin = { sha, runUrl: 'https://github.com/acme/web/actions/runs/9', actor: 'octo', image: 'r.io/web:abc' }
+
+describe('annotateWorkload', () => {
+  it('records the commit on the object and only the commit on its pod template', () => {
+    const [cronJob] = readObjects('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, annotations: {keep: me}}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: []}\n', 'f', [])
+    const annotated = annotateWorkload(cronJob.object, origin) as any
+    expect(annotated.metadata.annotations).toEqual({
+      keep: 'me',
+      'build-and-deploy/commit': sha,
+      'build-and-deploy/run-url': origin.runUrl,
+      'build-and-deploy/actor': 'octo',
+      'build-and-deploy/image': 'r.io/web:abc',
+      'kubernetes.io/change-cause': `build-and-deploy: r.io/web:abc from abcdef012345 by octo (${origin.runUrl})`
+    })
+    expect(annotated.spec.jobTemplate.spec.template.metadata.annotations).toEqual({ 'build-and-deploy/commit': sha })
+    expect((cronJob.object as any).metadata.annotations).toEqual({ keep: 'me' })
+  })
+
+  it('leaves other kinds alone', () => {
+    const [configMap] = readObjects('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'f', [])
+    expect(annotateWorkload(configMap.object, origin)).toBe(configMap.object)
+  })
+})
+
+describe('readObjects', () => {
+  it('reports every problem with file, document and line', () => {
+    const problems: string[] = []
+    const text = 'kind: ConfigMap\nmetadata: {name: a}\n---\n- a list\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {a: [}\n---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n'
+    const objects = readObjects(text, 'm.yaml', problems)
+    expect(objects.map(o => [o.document, o.object.metadata.name])).toEqual([[5, 'ok']])
+    expect(problems[0]).toBe('m.yaml document 1: ConfigMap object has no apiVersion; every object needs apiVersion, kind and metadata.name (generateName cannot be applied server-side)')
+    expect(problems[1]).toBe('m.yaml document 2: expected a Kubernetes object (a YAML mapping with apiVersion, kind and metadata.name)')
+    expect(problems[2]).toMatch(/^m\.yaml document 3 \(line 9, column \d+\): invalid YAML: /)
+  })
+
+  it('explains a name that YAML 1.1 reads as a boolean', () => {
+    const problems: string[] = []
+    readObjects('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: no}\n', 'f.yaml', problems)
+    expect(problems).toEqual([
+      'f.yaml document 1: metadata.name must be a string, but reads as false (YAML 1.1 takes y/n/yes/no/on/off as booleans and leading-zero numbers as octal); quote it'
+    ])
+  })
+})
+
+describe('renderSummary', () => {
+  const report: RunReport = {
+    result: 'failed',
+    mode: 'deploy',
+    dryRun: false,
+    image: { repository: 'r.io/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: `r.io/web:${sha}`, digest: 'sha256:' + 'a'.repeat(64), reused: false },
+    resources: [{ kind: 'Deployment', namespace: 'prod', name: 'web', action: 'configured', rollout: 'failed', durationMs: 2500 }],
+    waits: [
+      {
+        item: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: 'prod', name: 'web' },
+        state: 'failed',
+        message: 'deployment/web: pod web-1 container web is CrashLoopBackOff',
+        durationMs: 2500,
+        diagnosis: { pod: 'web-1', container: 'web', reason: 'CrashLoopBackOff', message: 'back-off 10s', restartCount: 4, previousLog: true, events: ['BackOff: Back-off restarting'], logs: ['panic: no DATABASE_URL'] }
+      }
+    ],
+    applied: [],
+    error: 'Rollout failed',
+    durationMs: 3100
+  }
+
+  it('tables the image and resources and explains the failure', () => {
+    const summary = renderSummary(report)
+    expect(summary).toContain('## ❌ build-and-deploy: failed in 3.1s')
+    expect(summary).toContain(`| \`r.io/web\` | \`${sha}\`, \`latest\` | \`sha256:${'a'.repeat(64)}\` | built |`)
+    expect(summary).toContain('| Deployment/web | prod | configured | failed | 2.5s |')
+    expect(summary).toContain('pod web-1, container web: CrashLoopBackOff — back-off 10s (restarts: 4)')
+    expect(summary).toContain('  event BackOff: Back-off restarting')
+    expect(summary).toContain('  last log lines (previous container):\n    panic: no DATABASE_URL')
+  })
+})

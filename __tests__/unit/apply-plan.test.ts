@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals'
+import { applyOrder, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/apply-plan.js'
+import { KubeObject } from '../../src/manifests/documents.js'
+
+const object = (kind: string, name: string, namespace?: string, apiVersion = 'v1'): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })
+
+describe('applyOrder', () => {
+  it('puts Namespaces, then CRDs, first and keeps the written order otherwise', () => {
+    const items = ['Deployment/a', 'CustomResourceDefinition/c', 'Service/b', 'Namespace/n', 'ConfigMap/d'].map(s => ({ object: object(s.split('/')[0], s.split('/')[1]) }))
+    expect(applyOrder(items).map(i => i.object.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'Service', 'ConfigMap'])
+  })
+})
+
+describe('resolveNamespace', () => {
+  it.each([
+    [undefined, undefined, undefined, 'default'],
+    [undefined, 'prod', undefined, 'prod'],
+    [undefined, undefined, 'ctx', 'ctx'],
+    [undefined, 'prod', 'ctx', 'prod'],
+    ['own', undefined, 'ctx', 'own'],
+    ['prod', 'prod', undefined, 'prod']
+  ])('object %s, input %s, context %s → %s', (own, input, context, expected) => {
+    const o = object('ConfigMap', 'c', own)
+    expect(resolveNamespace(o, true, input, context)).toBeUndefined()
+    expect(o.metadata.namespace).toBe(expected)
+  })
+
+  it('refuses an object in another namespace than the input', () => {
+    expect(resolveNamespace(object('ConfigMap', 'c', 'staging'), true, 'prod')).toBe("its namespace 'staging' does not match the namespace input 'prod'; remove one of them")
+  })
+
+  it('strips the namespace of cluster-scoped objects', () => {
+    const o = object('ClusterRole', 'r', 'oops')
+    expect(resolveNamespace(o, false, 'prod')).toBeUndefined()
+    expect(o.metadata.namespace).toBeUndefined()
+  })
+})
+
+describe('findDuplicates and kindsFromCrds', () => {
+  it('names both places of a duplicate object', () => {
+    const sources = [
+      { file: 'a.yaml', document: 1, object: object('ConfigMap', 'x', 'ns') },
+      { file: 'b.yaml', document: 3, object: object('ConfigMap', 'x', 'ns') },
+      { file: 'b.yaml', document: 4, object: object('ConfigMap', 'x', 'other') }
+    ]
+    expect(findDuplicates(sources)).toEqual(['b.yaml document 3: ConfigMap ns/x is already defined in a.yaml document 1'])
+  })
+
+  it('lists the kinds a CRD serves', () => {
+    const crd = { ...object('CustomResourceDefinition', 'widgets.acme.io', undefined, 'apiextensions.k8s.io/v1'), spec: { group: 'acme.io', names: { kind: 'Widget' }, versions: [{ name: 'v1' }, { name: 'v2' }] } }
+    expect([...kindsFromCrds([crd])]).toEqual(['acme.io/v1/Widget', 'acme.io/v2/Widget'])
+  })
+})
+
+describe('diffObjects', () => {
+  it('lists changed field paths, ignoring server bookkeeping', () => {
+    const live = { metadata: { name: 'c', resourceVersion: '1', managedFields: [] }, data: { a: '1', b: '2' }, status: { x: 1 } }
+    const next = { metadata: { name: 'c', resourceVersion: '2' }, data: { a: '1', b: '3', c: '4' } }
+    expect(diffObjects(comparable(live), comparable(next), false)).toEqual([
+      { path: 'data.b', from: '"2"', to: '"3"' },
+      { path: 'data.c', from: undefined, to: '"4"' }
+    ])
+  })
+
+  it('never shows Secret values', () => {
+    const changes = diffObjects({ data: { password: 'b2xk' }, stringData: { t: 'x' } }, { data: { password: 'bmV3' }, stringData: { t: 'y' } }, true)
+    expect(changes).toEqual([
+      { path: 'data.password', from: '(redacted)', to: '(redacted)' },
+      { path: 'stringData.t', from: '(redacted)', to: '(redacted)' }
+    ])
+  })
+})
