@@ -33592,13 +33592,29 @@ async function prepareManifests(settings, substitutions, origin) {
     }
     if (objects.length === 0)
         throw new Error(`The manifests (${files.join(', ')}) contain no Kubernetes objects.`);
-    for (const item of objects)
+    for (const item of objects) {
+        maskSecretValues(item.object);
         item.object = annotateWorkload(item.object, origin);
+    }
     const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
     const file = external_node_path_default().join(dir, 'manifests.yaml');
     await (0,promises_namespaceObject.writeFile)(file, patchedTexts.join('---\n'));
     return { objects, replacements, file };
+}
+/** Masks a Secret's values, so that even a server error quoting one cannot print it. */
+function maskSecretValues(object) {
+    if (object.kind !== 'Secret')
+        return;
+    for (const [field, encoded] of [['data', true], ['stringData', false]]) {
+        for (const value of Object.values((object[field] ?? {}))) {
+            if (typeof value !== 'string' || value === '')
+                continue;
+            core_setSecret(value);
+            if (encoded)
+                core_setSecret(Buffer.from(value, 'base64').toString('utf8'));
+        }
+    }
 }
 async function deploy(settings, objects) {
     const kube = new KubeClient(resolveKubeTarget(settings.kube));

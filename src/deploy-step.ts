@@ -56,13 +56,28 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
     throw new Error(`The manifests have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied:\n- ${problems.join('\n- ')}`)
   }
   if (objects.length === 0) throw new Error(`The manifests (${files.join(', ')}) contain no Kubernetes objects.`)
-  for (const item of objects) item.object = annotateWorkload(item.object, origin)
+  for (const item of objects) {
+    maskSecretValues(item.object)
+    item.object = annotateWorkload(item.object, origin)
+  }
 
   const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`)
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, 'manifests.yaml')
   await writeFile(file, patchedTexts.join('---\n'))
   return { objects, replacements, file }
+}
+
+/** Masks a Secret's values, so that even a server error quoting one cannot print it. */
+function maskSecretValues(object: SourcedObject['object']): void {
+  if (object.kind !== 'Secret') return
+  for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
+    for (const value of Object.values((object[field] ?? {}) as Record<string, unknown>)) {
+      if (typeof value !== 'string' || value === '') continue
+      core.setSecret(value)
+      if (encoded) core.setSecret(Buffer.from(value, 'base64').toString('utf8'))
+    }
+  }
 }
 
 export interface DeployResult {

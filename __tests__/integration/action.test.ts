@@ -142,4 +142,58 @@ describe('the bundled action on the local environment', () => {
     expect(run.stdout).toContain(`namespace '${namespace}' does not exist; add a Namespace to the manifests or set create-namespace: true`)
     expect(await namespaceExists(namespace)).toBe(false)
   }, 120_000)
+
+  it('keeps the registry password, build secrets and Secret data out of every log, output and file', async () => {
+    const namespace = ns('secrets')
+    const token = `tok-${randomSha().slice(0, 24)}`
+    const secretValue = `sv-${randomSha().slice(0, 24)}`
+    const manifests = manifestCopy('app.yaml', text => `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: ${secretValue}\n`)
+    const run = await runAction(
+      deployInputs(namespace, { manifests, dockerfile: '__tests__/integration/app/Dockerfile.secret', 'build-secrets': `token=${token}`, 'dry-run': 'false' }),
+      { sha: randomSha() }
+    )
+    expect(run.code).toBe(0)
+    // ::add-mask:: commands carry the value to the runner, which never prints them; everything else must not.
+    const stdout = run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+    expect(run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))).toEqual(expect.arrayContaining([`::add-mask::${env.BND_REGISTRY_PASSWORD}`, `::add-mask::${token}`]))
+    const everything = [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), readFileSync(run.outputs['manifests-file'], 'utf8')].join('\n')
+    for (const secret of [env.BND_REGISTRY_PASSWORD, token, secretValue]) expect(everything).not.toContain(secret)
+    // The secret reached the build: its length was recorded in the image.
+    expect(run.stdout).toContain('--secret id=token,src=')
+    expect((await kubectlJson(['-n', namespace, 'get', 'secret', 'db'])).data.password).toBe(Buffer.from(secretValue).toString('base64'))
+  }, 180_000)
+
+  it('fails an unschedulable rollout after 15 s with the scheduler\'s message and event', async () => {
+    const namespace = ns('unsched')
+    const manifests = manifestCopy('app.yaml', text => text.replace('          ports:\n', '          resources: {requests: {cpu: "64"}}\n          ports:\n'))
+    const run = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
+    expect(run.durationMs).toBeLessThan(60_000)
+    expect(run.stdout).toMatch(/is Unschedulable%0Apod web-\S+: Unschedulable — 0\/3 nodes are available: 3 Insufficient cpu/)
+    expect(run.summary).toMatch(/event FailedScheduling: 0\/3 nodes are available/)
+  }, 120_000)
+
+  it('stops before building when the registry rejects the password, and deploys nothing', async () => {
+    const namespace = ns('badpass')
+    const run = await runAction(deployInputs(namespace, { 'registry-password': 'wrong-password', 'skip-existing': 'true' }), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(`Registry ${env.BND_REGISTRY} rejected the credentials of '${env.BND_REGISTRY_USER}' (HTTP 401): check registry-username and registry-password.`)
+    expect(run.stdout).not.toContain('docker build')
+    expect(await namespaceExists(namespace)).toBe(false)
+  }, 60_000)
+
+  it('apply mode deploys an existing tag without building, and refuses a missing one', async () => {
+    const namespace = ns('apply')
+    const sha = randomSha()
+    expect((await runAction(deployInputs(namespace, { mode: 'build' }), { sha })).code).toBe(0)
+    const applied = await runAction(deployInputs(namespace, { mode: 'apply' }), { sha })
+    expect(applied.code).toBe(0)
+    expect(applied.stdout).not.toContain('docker build')
+    expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${env.BND_REGISTRY}/${testRepository}:${sha}`)
+    const missing = randomSha()
+    const refused = await runAction(deployInputs(namespace, { mode: 'apply' }), { sha: missing })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(`${env.BND_REGISTRY}/${testRepository}:${missing} is not in the registry; build it first (mode deploy or build).`)
+  }, 180_000)
 })
