@@ -24,4 +24,10 @@ echo "[test] local environment"
 bash scripts/env/up.sh >/dev/null
 
 echo "[test] jest"
-bash scripts/jest.sh --ci "$@"
+results=$(mktemp)
+status=0
+bash scripts/jest.sh --ci --json --outputFile="$results" "$@" || status=$?
+# One plain closing line that any reader of the log understands, whatever jest printed above it.
+node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+rm -f "$results"
+exit $status
