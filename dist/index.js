@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9768);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4477);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9768:
+/***/ 4477:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31249,7 +31249,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
@@ -31730,7 +31730,7 @@ async function buildAndPush(settings, state) {
     if (settings.push && settings.skipExisting) {
         const digest = await registry.manifestDigest(image.path, tags.primary);
         if (digest) {
-            info(`${reference} already exists (${digest}); skip-existing: not rebuilding.`);
+            core_info(`${reference} already exists (${digest}); skip-existing: not rebuilding.`);
             return { repository, tags, reference, digest, reused: true };
         }
     }
@@ -31740,7 +31740,7 @@ async function buildAndPush(settings, state) {
         saveState('logged-in-registry', host);
     }
     const builder = await detectBuilder();
-    info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
+    core_info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
     state.secretsDir = work;
     saveState('work-dir', work);
@@ -32467,6 +32467,7 @@ class Applier {
             applied.push(await this.applyOne(planned));
         for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition'))
             await this.waitEstablished(crd);
+        await this.options.beforeWrite?.();
         let second = [];
         const later = ordered.filter(deferred);
         if (later.length > 0) {
@@ -33542,7 +33543,362 @@ async function gatherDetails(kube, pod, failure) {
     return { ...failure, events, logs };
 }
 
+;// CONCATENATED MODULE: ./src/rollback-plan.ts
+const revisionAnnotation = 'deployment.kubernetes.io/revision';
+/** The Deployment's own values of these stay; every other annotation comes from the target ReplicaSet. */
+const annotationsToSkip = new Set([
+    'kubectl.kubernetes.io/last-applied-configuration',
+    revisionAnnotation,
+    'deployment.kubernetes.io/revision-history',
+    'deployment.kubernetes.io/desired-replicas',
+    'deployment.kubernetes.io/max-replicas'
+]);
+function isControlledBy(child, owner) {
+    return (child.metadata.ownerReferences ?? []).some(ref => ref.controller && ref.uid === owner.metadata.uid);
+}
+function withoutHash(template) {
+    const copy = structuredClone(template);
+    if (copy.metadata?.labels) {
+        delete copy.metadata.labels['pod-template-hash'];
+    }
+    return copy;
+}
+/** Deep equality with key order ignored, as Go's semantic equality compares templates. */
+function sameValue(a, b) {
+    if (a === b)
+        return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+        return false;
+    if (Array.isArray(a) !== Array.isArray(b))
+        return false;
+    const ka = Object.keys(a).filter(k => a[k] !== undefined);
+    const kb = Object.keys(b).filter(k => b[k] !== undefined);
+    if (ka.length !== kb.length)
+        return false;
+    return ka.every(k => sameValue(a[k], b[k]));
+}
+function replicaSetRevision(rs) {
+    const value = Number(rs.metadata.annotations?.[revisionAnnotation]);
+    return Number.isInteger(value) ? value : 0;
+}
+/**
+ * Plans `kubectl rollout undo deployment` (to `toRevision`, or the previous revision when 0): refuses a paused
+ * Deployment, skips when the current template already matches the target (pod-template-hash ignored), and
+ * otherwise replaces the template and the annotations as kubectl does.
+ */
+function planDeploymentUndo(deployment, replicaSets, toRevision = 0) {
+    const name = `deployment/${deployment.metadata.name}`;
+    if (deployment.spec.paused) {
+        throw new Error(`${name} is paused; resume it (kubectl rollout resume ${name}) before rolling back.`);
+    }
+    const owned = replicaSets.filter(rs => isControlledBy(rs, deployment));
+    let target;
+    if (toRevision > 0) {
+        target = owned.find(rs => replicaSetRevision(rs) === toRevision);
+        if (!target)
+            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned.map(replicaSetRevision).sort((a, b) => a - b).join(', ') || 'none'}).`);
+    }
+    else {
+        const sorted = [...owned].sort((a, b) => replicaSetRevision(b) - replicaSetRevision(a));
+        target = sorted[1];
+        if (!target)
+            throw new Error(`${name} has no previous revision to roll back to (no rollout history).`);
+    }
+    const revision = replicaSetRevision(target);
+    if (sameValue(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
+        return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` };
+    }
+    const template = withoutHash(target.spec.template);
+    const annotations = {};
+    for (const key of annotationsToSkip) {
+        const value = deployment.metadata.annotations?.[key];
+        if (value !== undefined)
+            annotations[key] = value;
+    }
+    for (const [key, value] of Object.entries(target.metadata.annotations ?? {}))
+        if (!annotationsToSkip.has(key))
+            annotations[key] = value;
+    return {
+        action: 'patch',
+        revision,
+        patchType: 'json',
+        template,
+        annotations,
+        patch: [
+            { op: 'replace', path: '/spec/template', value: template },
+            { op: 'replace', path: '/metadata/annotations', value: annotations }
+        ]
+    };
+}
+/**
+ * Plans `kubectl rollout undo` for a StatefulSet or DaemonSet from its ControllerRevisions: the data of the
+ * target revision is the strategic merge patch that restores its template.
+ */
+function planControllerRevisionUndo(kind, object, revisions, toRevision = 0) {
+    const name = `${kind.toLowerCase()}/${object.metadata.name}`;
+    const history = revisions.filter(r => isControlledBy(r, object)).sort((a, b) => a.revision - b.revision);
+    let target;
+    if (toRevision > 0) {
+        target = history.find(r => r.revision === toRevision);
+        if (!target)
+            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${history.map(r => r.revision).join(', ') || 'none'}).`);
+    }
+    else {
+        target = history.at(-2);
+        if (!target)
+            throw new Error(`${name} has no previous revision to roll back to (no rollout history).`);
+    }
+    const template = structuredClone(target.data?.spec?.template ?? {});
+    delete template.$patch;
+    if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
+        return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` };
+    }
+    return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template };
+}
+const commitOf = (template, owner) => template?.metadata?.annotations?.['build-and-deploy/commit'] ?? owner.metadata.annotations?.['build-and-deploy/commit'];
+const imagesOf = (template) => (template?.spec?.containers ?? []).map(c => c.image ?? '');
+/** Revisions of a workload, newest first, with the commit each came from and which one is live. */
+function historyRows(kind, live, replicaSets, revisions) {
+    if (kind === 'Deployment') {
+        const current = Number(live.metadata.annotations?.[revisionAnnotation] ?? 0);
+        return replicaSets
+            .filter(rs => isControlledBy(rs, live))
+            .map(rs => ({
+            revision: replicaSetRevision(rs),
+            commit: commitOf(rs.spec.template, rs),
+            images: imagesOf(rs.spec.template),
+            changeCause: rs.metadata.annotations?.['kubernetes.io/change-cause'],
+            created: rs.metadata.creationTimestamp,
+            live: replicaSetRevision(rs) === current
+        }))
+            .sort((a, b) => b.revision - a.revision);
+    }
+    const owned = revisions.filter(r => isControlledBy(r, live)).sort((a, b) => b.revision - a.revision);
+    return owned.map((r, i) => ({
+        revision: r.revision,
+        commit: commitOf(r.data?.spec?.template, r),
+        images: imagesOf(r.data?.spec?.template),
+        changeCause: r.metadata.annotations?.['kubernetes.io/change-cause'],
+        created: r.metadata.creationTimestamp,
+        // A StatefulSet names its live revision; a DaemonSet's is its newest.
+        live: kind === 'StatefulSet' ? r.metadata.name === live.status?.updateRevision : i === 0
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/rollback.ts
+
+const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+function canUndo(kind) {
+    return kind in plural;
+}
+const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+/** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
+async function readHistory(kube, workload) {
+    const live = await kube.get(objectPath(workload));
+    if (!live)
+        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+    const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
+    if (workload.kind === 'Deployment') {
+        const list = await kube.list(`${ns}/replicasets`);
+        return { live, replicaSets: list.items, revisions: [] };
+    }
+    const list = await kube.list(`${ns}/controllerrevisions`);
+    return { live, replicaSets: [], revisions: list.items };
+}
+/** The revision number a workload had, from the object as it was before this run. */
+function revisionBefore(kind, before, revisions) {
+    if (!before)
+        return 0;
+    const metadata = before.metadata;
+    if (kind === 'Deployment')
+        return Number(metadata.annotations?.[revisionAnnotation] ?? 0);
+    if (kind === 'StatefulSet') {
+        const name = before.status?.updateRevision;
+        return revisions.find(r => r.metadata.name === name)?.revision ?? 0;
+    }
+    return 0;
+}
+/**
+ * Rolls a workload back as `kubectl rollout undo` does, then hands its fields back: the undo patch is an
+ * Update by `<field manager>-rollback`, which would own the template and make the next server-side apply
+ * conflict, so that manager's entry is removed from managedFields.
+ */
+async function undoWorkload(kube, workload, toRevision, fieldManager) {
+    const { live, replicaSets, revisions } = await readHistory(kube, workload);
+    const plan = workload.kind === 'Deployment'
+        ? planDeploymentUndo(live, replicaSets, toRevision)
+        : planControllerRevisionUndo(workload.kind, live, revisions, toRevision);
+    if (plan.action === 'skip')
+        return { workload, plan };
+    const manager = `${fieldManager}-rollback`.slice(0, 128);
+    await kube.request('PATCH', objectPath(workload), {
+        query: { fieldManager: manager },
+        contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+        body: plan.patch
+    });
+    await releaseFields(kube, workload, manager);
+    return { workload, plan };
+}
+async function releaseFields(kube, workload, manager) {
+    const live = await kube.get(objectPath(workload));
+    const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
+    if (index < 0)
+        return;
+    await kube.request('PATCH', objectPath(workload), {
+        contentType: 'application/json-patch+json',
+        // The test guards against removing another entry if managedFields changed in between.
+        body: [
+            { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
+            { op: 'remove', path: `/metadata/managedFields/${index}` }
+        ]
+    });
+}
+/** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
+async function undoToBefore(kube, workload, before, fieldManager) {
+    let toRevision = 0;
+    if (workload.kind !== 'DaemonSet') {
+        const { revisions } = workload.kind === 'StatefulSet' ? await readHistory(kube, workload) : { revisions: [] };
+        toRevision = revisionBefore(workload.kind, before, revisions);
+        if (toRevision === 0) {
+            return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
+        }
+    }
+    return undoWorkload(kube, workload, toRevision, fieldManager);
+}
+
+;// CONCATENATED MODULE: ./src/lock.ts
+
+
+const leaseDurationSeconds = 30;
+const annotationPrefix = 'build-and-deploy/lock-';
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function defaultIdentity(runUrl) {
+    return `${runUrl ?? 'local'}#${external_node_os_default().hostname()}/${process.pid}`;
+}
+/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
+function leaseExpired(lease, nowMs) {
+    if (!lease.spec.holderIdentity)
+        return true;
+    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
+    if (Number.isNaN(renewed))
+        return true;
+    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
+}
+function describeHolder(lease) {
+    const a = lease.metadata.annotations ?? {};
+    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
+    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
+}
+/**
+ * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
+ * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
+ */
+class DeployLock {
+    kube;
+    namespace;
+    name;
+    holder;
+    renewTimer;
+    constructor(kube, namespace, name, holder) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.name = name;
+        this.holder = holder;
+    }
+    static path(namespace, name) {
+        return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
+    }
+    static async acquire(kube, namespace, lockName, holder, timeoutMs, log) {
+        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
+        const deadline = Date.now() + timeoutMs;
+        let announced = false;
+        for (;;) {
+            const lease = await kube.get(DeployLock.path(namespace, lock.name));
+            try {
+                if (!lease) {
+                    await lock.write('POST', undefined);
+                    break;
+                }
+                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
+                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
+                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
+                    await lock.write('PUT', lease.metadata.resourceVersion);
+                    break;
+                }
+            }
+            catch (error) {
+                // Another run won the race: look again.
+                if (error instanceof KubeApiError && error.statusCode === 409)
+                    continue;
+                throw error;
+            }
+            if (Date.now() >= deadline) {
+                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
+            }
+            if (!announced)
+                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
+            announced = true;
+            await new Promise(resolve => setTimeout(resolve, 500 + Math.random() * 500));
+        }
+        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
+        lock.renewTimer.unref();
+        return lock;
+    }
+    async write(method, resourceVersion) {
+        const now = microTime(new Date());
+        const annotations = {};
+        if (this.holder.runUrl)
+            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
+        if (this.holder.actor)
+            annotations[`${annotationPrefix}actor`] = this.holder.actor;
+        if (this.holder.sha)
+            annotations[`${annotationPrefix}sha`] = this.holder.sha;
+        const body = {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
+        };
+        const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name);
+        await this.kube.request(method, path, { body });
+    }
+    async renew(log) {
+        try {
+            const lease = await this.kube.get(DeployLock.path(this.namespace, this.name));
+            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
+                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
+                return;
+            }
+            lease.spec.renewTime = microTime(new Date());
+            await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
+        }
+        catch (error) {
+            log(`Could not renew the deploy lock: ${error.message}`);
+        }
+    }
+    async release() {
+        clearInterval(this.renewTimer);
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity);
+    }
+}
+/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
+async function releaseLease(kube, namespace, name, identity) {
+    const lease = await kube.get(DeployLock.path(namespace, name));
+    if (!lease || lease.spec.holderIdentity !== identity)
+        return false;
+    await kube
+        .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
+        .catch(error => {
+        if (!(error instanceof KubeApiError && (error.statusCode === 404 || error.statusCode === 409)))
+            throw error;
+    });
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy-step.ts
+
+
 
 
 
@@ -33616,41 +33972,166 @@ function maskSecretValues(object) {
         }
     }
 }
+const describeApplied = (a) => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`;
+function waitItemFor(a) {
+    const o = a.target.object;
+    return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural, namespace: o.metadata.namespace, name: o.metadata.name };
+}
+/** Restores every workload this run changed to its revision from before the run, and waits for it. */
+async function rollBack(kube, settings, applied) {
+    const started = Date.now();
+    const changed = applied.filter(a => a.action === 'configured' && a.before);
+    const restored = await Promise.all(changed
+        .filter(a => canUndo(a.target.object.kind))
+        .map(a => {
+        const o = a.target.object;
+        return undoToBefore(kube, { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name }, a.before, settings.fieldManager);
+    }));
+    for (const r of restored)
+        core_info(r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`);
+    const created = applied.filter(a => a.action === 'created');
+    if (settings.rollbackDeleteNew) {
+        // Reverse apply order: workloads before the Namespaces that hold them.
+        for (const item of [...created].reverse()) {
+            const info = { plural: item.target.plural, namespaced: item.target.namespaced, groupVersion: item.target.object.apiVersion };
+            await kube
+                .request('DELETE', resourcePath(item.target.object.apiVersion, info, item.target.object.metadata.namespace, item.target.object.metadata.name), { query: { propagationPolicy: 'Background' } })
+                .catch(error => warning(`Could not delete ${describeApplied(item)}: ${error.message}`));
+            core_info(`${describeApplied(item)}: deleted (created by this run)`);
+        }
+    }
+    const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace));
+    const waits = rolled.length === 0 ? [] : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core_info(line) });
+    return {
+        restored,
+        created: created.map(describeApplied),
+        deleted: settings.rollbackDeleteNew,
+        notRestored: changed.filter(a => !canUndo(a.target.object.kind)).map(describeApplied),
+        waits,
+        durationMs: Date.now() - started,
+        succeeded: waits.every(w => w.state === 'succeeded')
+    };
+}
 async function deploy(settings, objects) {
     const kube = new KubeClient(resolveKubeTarget(settings.kube));
+    let lock;
     try {
         await kube.authenticate();
+        const lockNamespace = settings.namespace ?? kube.namespace ?? 'default';
         const applier = new Applier(kube, {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
             namespace: settings.namespace,
             contextNamespace: kube.namespace,
             createNamespace: settings.createNamespace,
-            dryRun: settings.dryRun
+            dryRun: settings.dryRun,
+            beforeWrite: async () => {
+                if (!settings.lock)
+                    return;
+                const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
+                lock = await DeployLock.acquire(kube, lockNamespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core_info(line));
+                saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
+            }
         });
         const applied = await group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
             const result = await applier.apply(objects);
-            for (const item of result) {
-                const o = item.target.object;
-                info(`${o.kind.toLowerCase()}/${o.metadata.name}${o.metadata.namespace ? ` (${o.metadata.namespace})` : ''} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`);
-            }
+            for (const item of result)
+                core_info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`);
             return result;
         });
         if (settings.dryRun || !settings.wait)
             return { applied, waits: [] };
-        const items = applied
-            .filter(a => isWaitable(a.target.object.kind, settings.waitForJobs))
-            .map(a => ({
-            apiVersion: a.target.object.apiVersion,
-            kind: a.target.object.kind,
-            plural: a.target.plural,
-            namespace: a.target.object.metadata.namespace,
-            name: a.target.object.metadata.name
-        }));
-        const waits = await group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => info(line) }));
-        return { applied, waits };
+        const items = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor);
+        const waits = await group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core_info(line) }));
+        if (!waits.some(w => w.state !== 'succeeded') || !settings.rollbackOnFailure)
+            return { applied, waits };
+        const rollback = await group('Roll back', () => rollBack(kube, settings, applied));
+        return { applied, waits, rollback };
     }
     finally {
+        await lock?.release().catch(error => warning(`Could not release the deploy lock: ${error.message}`));
+        kube.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rollback-step.ts
+
+
+
+
+
+
+
+
+/** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
+function workloadsOf(objects, settings, contextNamespace) {
+    const workloads = [];
+    for (const { object, file, document } of objects) {
+        if (!canUndo(object.kind))
+            continue;
+        const copy = structuredClone(object);
+        const problem = resolveNamespace(copy, true, settings.namespace, contextNamespace);
+        if (problem)
+            throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
+        workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });
+    }
+    if (workloads.length === 0)
+        throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
+    return workloads;
+}
+async function connect(settings) {
+    const kube = new KubeClient(resolveKubeTarget(settings.kube));
+    await kube.authenticate();
+    return kube;
+}
+async function readHistories(settings, objects) {
+    const kube = await connect(settings);
+    try {
+        return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
+            const { live, replicaSets, revisions } = await readHistory(kube, workload);
+            return { workload, rows: historyRows(workload.kind, live, replicaSets, revisions) };
+        }));
+    }
+    finally {
+        kube.close();
+    }
+}
+/**
+ * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
+ * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
+ */
+async function rollbackWorkloads(settings, objects, toRevision) {
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const workloads = workloadsOf(objects, settings, kube.namespace);
+        if (settings.lock) {
+            const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
+            lock = await DeployLock.acquire(kube, settings.namespace ?? kube.namespace ?? 'default', settings.lock.name, holder, settings.lock.timeoutMs, line => core_info(line));
+            saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
+        }
+        // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
+        for (const workload of workloads) {
+            const { live, replicaSets, revisions } = await readHistory(kube, workload);
+            if (workload.kind === 'Deployment')
+                planDeploymentUndo(live, replicaSets, toRevision);
+            else
+                planControllerRevisionUndo(workload.kind, live, revisions, toRevision);
+        }
+        const restored = [];
+        for (const workload of workloads) {
+            const result = await undoWorkload(kube, workload, toRevision, settings.fieldManager);
+            core_info(result.plan.action === 'skip' ? result.plan.reason : `${workload.kind.toLowerCase()}/${workload.name}: rolled back to revision ${result.plan.revision}`);
+            restored.push(result);
+        }
+        const items = restored
+            .filter(r => r.plan.action === 'patch')
+            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
+        const waits = settings.wait ? await waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core_info(line) }) : [];
+        return { restored, waits };
+    }
+    finally {
+        await lock?.release().catch(error => warning(`Could not release the deploy lock: ${error.message}`));
         kube.close();
     }
 }
@@ -33764,8 +34245,8 @@ function kubeconfigSecrets(text) {
 /** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
 function parseSettings(read, env) {
     const modeText = read('mode').trim() || 'deploy';
-    if (!['deploy', 'build', 'apply'].includes(modeText)) {
-        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build or apply.`);
+    if (!['deploy', 'build', 'apply', 'rollback', 'history'].includes(modeText)) {
+        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback or history.`);
     }
     const mode = modeText;
     const run = readRunContext(env);
@@ -33810,6 +34291,24 @@ function parseSettings(read, env) {
     const manifests = lines(read('manifests'));
     if (mode !== 'build' && manifests.length === 0) {
         throw new Error(`The manifests input is required in mode ${mode} (files, directories or globs, one per line).`);
+    }
+    const rollbackText = read('rollback-to').trim();
+    let rollbackTo;
+    if (mode === 'rollback') {
+        if (!rollbackText || rollbackText === 'previous')
+            rollbackTo = { kind: 'previous' };
+        else if (/^\d+$/.test(rollbackText) && Number(rollbackText) > 0)
+            rollbackTo = { kind: 'revision', revision: Number(rollbackText) };
+        else if (/^[0-9a-f]{40}$/.test(rollbackText))
+            rollbackTo = { kind: 'sha', sha: rollbackText };
+        else {
+            throw new Error(`Invalid rollback-to '${rollbackText}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`);
+        }
+        if (rollbackTo.kind === 'sha' && !image)
+            throw new Error('rollback-to a commit SHA needs the image input (the repository whose tag to redeploy).');
+    }
+    else if (rollbackText) {
+        throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
     }
     if (mode === 'apply' && !image && images.length === 0) {
         throw new Error('Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).');
@@ -33857,6 +34356,18 @@ function parseSettings(read, env) {
         for (const secret of kubeconfigSecrets(kubeconfig))
             core_setSecret(secret);
     }
+    const lockName = read('lock-name').trim() || 'deploy';
+    if (!dnsLabel.test(lockName) || lockName.length > 40) {
+        throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
+    }
+    const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: parseDuration(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
+    const githubToken = read('github-token').trim() || undefined;
+    if (githubToken)
+        core_setSecret(githubToken);
+    const environmentUrl = read('environment-url').trim() || undefined;
+    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
+    }
     const fieldManager = read('field-manager').trim() || 'build-and-deploy';
     if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
@@ -33882,6 +34393,13 @@ function parseSettings(read, env) {
         wait: booleanInput(read, 'wait', true),
         timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+        rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
+        rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
+        rollbackTo,
+        lock,
+        environment: read('environment').trim() || undefined,
+        environmentUrl,
+        githubToken,
         run
     };
 }
@@ -33916,7 +34434,7 @@ function formatDiagnosis(diagnosis) {
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 function renderSummary(report) {
     const out = [];
-    const icon = report.result === 'succeeded' ? '✅' : '❌';
+    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌';
     out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '');
     if (report.error)
         out.push('```text', report.error, '```', '');
@@ -33959,10 +34477,33 @@ function renderSummary(report) {
         }
         out.push('');
     }
+    for (const { workload, rows } of report.history ?? []) {
+        out.push(`### History of ${workload.kind.toLowerCase()}/${cell(workload.name)} (${cell(workload.namespace)})`, '');
+        out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
+        for (const row of rows) {
+            out.push(`| ${row.revision} | ${row.commit ? `\`${row.commit.slice(0, 12)}\`` : ''} | ${row.images.map(i => `\`${cell(i)}\``).join('<br>')} | ${cell(row.changeCause)} | ${row.created ?? ''} | ${row.live ? '✅ live' : ''} |`);
+        }
+        out.push('');
+    }
+    if (report.rollback) {
+        const rollback = report.rollback;
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${formatDuration(rollback.durationMs)}`, '');
+        out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
+        for (const r of rollback.restored) {
+            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
+            out.push(`| ${r.workload.kind}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${r.plan.revision}`} | ${wait?.state ?? ''} |`);
+        }
+        out.push('');
+        if (rollback.created.length > 0)
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.join(', ')}.`, '');
+        if (rollback.notRestored.length > 0)
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '');
+    }
     return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -33990,10 +34531,57 @@ function setOutputs(report, manifestsFile) {
         }
     }
     setOutput('resources', JSON.stringify(report.resources));
+    if (report.history)
+        setOutput('history', JSON.stringify(report.history));
     if (manifestsFile)
         setOutput('manifests-file', manifestsFile);
     setOutput('result', report.result);
     setOutput('duration-ms', String(report.durationMs));
+}
+/** Substitutes the image, patches and deploys the manifests; throws when a rollout fails. */
+async function deployManifests(settings, report) {
+    const substitutions = [...settings.images];
+    if (report.image)
+        substitutions.push({ repository: settings.image, image: report.image.reference });
+    const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference };
+    const manifests = await prepareManifests(settings, substitutions, origin);
+    for (const r of manifests.replacements)
+        core_info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
+    const result = await deploy(settings, manifests.objects);
+    report.applied = result.applied;
+    report.waits = result.waits;
+    report.resources = resourceReports(result.applied, result.waits);
+    report.rollback = result.rollback;
+    const failed = result.waits.filter(w => w.state !== 'succeeded');
+    if (failed.length > 0) {
+        const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])]);
+        if (result.rollback?.succeeded) {
+            report.result = 'rolled-back';
+            lines.push(`Rolled back: ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'nothing needed restoring'}.`);
+        }
+        else if (result.rollback) {
+            lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
+        }
+        throw new Error(`Rollout failed:\n${lines.join('\n')}`);
+    }
+    return manifests.file;
+}
+/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+async function rollback(settings, report) {
+    const target = settings.rollbackTo;
+    if (target.kind === 'sha') {
+        const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
+        report.image = await existingImage(atCommit);
+        return deployManifests(atCommit, report);
+    }
+    const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha });
+    const result = await group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
+    report.waits = result.waits;
+    report.history = await readHistories(settings, manifests.objects);
+    const failed = result.waits.filter(w => w.state !== 'succeeded');
+    if (failed.length > 0)
+        throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
+    return manifests.file;
 }
 async function run() {
     const started = Date.now();
@@ -34004,30 +34592,31 @@ async function run() {
         const settings = readSettings();
         report.mode = settings.mode;
         report.dryRun = settings.dryRun;
-        report.image =
-            settings.mode === 'apply' ? await existingImage(settings) : await group('Build and push', () => buildAndPush(settings, buildState));
-        if (settings.mode !== 'build') {
-            const substitutions = [...settings.images];
-            if (report.image)
-                substitutions.push({ repository: settings.image, image: report.image.reference });
-            const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference };
-            const manifests = await prepareManifests(settings, substitutions, origin);
-            manifestsFile = manifests.file;
-            for (const r of manifests.replacements)
-                info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
-            const result = await deploy(settings, manifests.objects);
-            report.applied = result.applied;
-            report.waits = result.waits;
-            report.resources = resourceReports(result.applied, result.waits);
-            const failed = result.waits.filter(w => w.state !== 'succeeded');
-            if (failed.length > 0) {
-                const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])]);
-                throw new Error(`Rollout failed:\n${lines.join('\n')}`);
+        switch (settings.mode) {
+            case 'build':
+                report.image = await group('Build and push', () => buildAndPush(settings, buildState));
+                break;
+            case 'deploy':
+                report.image = await group('Build and push', () => buildAndPush(settings, buildState));
+                manifestsFile = await deployManifests(settings, report);
+                break;
+            case 'apply':
+                report.image = await existingImage(settings);
+                manifestsFile = await deployManifests(settings, report);
+                break;
+            case 'rollback':
+                manifestsFile = await rollback(settings, report);
+                break;
+            case 'history': {
+                const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha });
+                report.history = await readHistories(settings, manifests.objects);
+                break;
             }
         }
     }
     catch (error) {
-        report.result = 'failed';
+        if (report.result !== 'rolled-back')
+            report.result = 'failed';
         report.error = error.message;
         setFailed(report.error);
     }

@@ -24,6 +24,11 @@ export interface ApplyOptions {
   createNamespace: boolean
   dryRun: boolean
   signal?: AbortSignal
+  /**
+   * Called once everything that can be validated has passed and the Namespaces and CRDs exist, before any
+   * other object is written: where the deploy lock is taken.
+   */
+  beforeWrite?: () => Promise<void>
 }
 
 /** Thrown when objects fail validation; lists every one, and nothing was changed. */
@@ -197,6 +202,7 @@ export class Applier {
     const applied: AppliedObject[] = []
     for (const planned of foundations) applied.push(await this.applyOne(planned))
     for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
+    await this.options.beforeWrite?.()
 
     let second: AppliedObject[] = []
     const later = ordered.filter(deferred)

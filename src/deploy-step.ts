@@ -6,14 +6,16 @@ import { AppliedObject, Applier } from './apply.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from './image-ref.js'
 import { Settings } from './inputs.js'
-import { KubeClient } from './kube.js'
+import { KubeClient, resourcePath } from './kube.js'
 import { resolveKubeTarget } from './kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from './manifests/annotate.js'
 import { readObjects, SourcedObject } from './manifests/documents.js'
 import { expandManifestPaths, readManifestFile } from './manifests/files.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from './manifests/patch.js'
 import { isWaitable } from './rollout.js'
-import { waitForRollouts, WaitOutcome } from './wait.js'
+import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
+import { canUndo, undoToBefore, UndoResult } from './rollback.js'
+import { DeployLock, defaultIdentity } from './lock.js'
 
 export interface PreparedManifests {
   objects: SourcedObject[]
@@ -80,46 +82,104 @@ function maskSecretValues(object: SourcedObject['object']): void {
   }
 }
 
+export interface RollbackReport {
+  restored: UndoResult[]
+  /** Objects this run created: deleted when rollback-delete-new, otherwise left and reported. */
+  created: string[]
+  deleted: boolean
+  /** Objects this run changed that rollback does not restore (ConfigMaps, Services, ...). */
+  notRestored: string[]
+  waits: WaitOutcome[]
+  /** From the moment the failure was known to the rolled-back workloads being available again. */
+  durationMs: number
+  succeeded: boolean
+}
+
 export interface DeployResult {
   applied: AppliedObject[]
   waits: WaitOutcome[]
+  rollback?: RollbackReport
+}
+
+const describeApplied = (a: AppliedObject): string => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`
+
+function waitItemFor(a: AppliedObject): WaitItem {
+  const o = a.target.object
+  return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural!, namespace: o.metadata.namespace, name: o.metadata.name }
+}
+
+/** Restores every workload this run changed to its revision from before the run, and waits for it. */
+async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[]): Promise<RollbackReport> {
+  const started = Date.now()
+  const changed = applied.filter(a => a.action === 'configured' && a.before)
+  const restored = await Promise.all(
+    changed
+      .filter(a => canUndo(a.target.object.kind))
+      .map(a => {
+        const o = a.target.object
+        return undoToBefore(kube, { kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name }, a.before as Record<string, unknown>, settings.fieldManager)
+      })
+  )
+  for (const r of restored) core.info(r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`)
+  const created = applied.filter(a => a.action === 'created')
+  if (settings.rollbackDeleteNew) {
+    // Reverse apply order: workloads before the Namespaces that hold them.
+    for (const item of [...created].reverse()) {
+      const info = { plural: item.target.plural!, namespaced: item.target.namespaced, groupVersion: item.target.object.apiVersion }
+      await kube
+        .request('DELETE', resourcePath(item.target.object.apiVersion, info, item.target.object.metadata.namespace, item.target.object.metadata.name), { query: { propagationPolicy: 'Background' } })
+        .catch(error => core.warning(`Could not delete ${describeApplied(item)}: ${(error as Error).message}`))
+      core.info(`${describeApplied(item)}: deleted (created by this run)`)
+    }
+  }
+  const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace)!)
+  const waits = rolled.length === 0 ? [] : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+  return {
+    restored,
+    created: created.map(describeApplied),
+    deleted: settings.rollbackDeleteNew,
+    notRestored: changed.filter(a => !canUndo(a.target.object.kind)).map(describeApplied),
+    waits,
+    durationMs: Date.now() - started,
+    succeeded: waits.every(w => w.state === 'succeeded')
+  }
 }
 
 export async function deploy(settings: Settings, objects: SourcedObject[]): Promise<DeployResult> {
   const kube = new KubeClient(resolveKubeTarget(settings.kube))
+  let lock: DeployLock | undefined
   try {
     await kube.authenticate()
+    const lockNamespace = settings.namespace ?? kube.namespace ?? 'default'
     const applier = new Applier(kube, {
       fieldManager: settings.fieldManager,
       force: settings.forceConflicts,
       namespace: settings.namespace,
       contextNamespace: kube.namespace,
       createNamespace: settings.createNamespace,
-      dryRun: settings.dryRun
+      dryRun: settings.dryRun,
+      beforeWrite: async () => {
+        if (!settings.lock) return
+        const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
+        lock = await DeployLock.acquire(kube, lockNamespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line))
+        core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
+      }
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
       const result = await applier.apply(objects)
-      for (const item of result) {
-        const o = item.target.object
-        core.info(`${o.kind.toLowerCase()}/${o.metadata.name}${o.metadata.namespace ? ` (${o.metadata.namespace})` : ''} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
-      }
+      for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
       return result
     })
     if (settings.dryRun || !settings.wait) return { applied, waits: [] }
-    const items = applied
-      .filter(a => isWaitable(a.target.object.kind, settings.waitForJobs))
-      .map(a => ({
-        apiVersion: a.target.object.apiVersion,
-        kind: a.target.object.kind,
-        plural: a.target.plural!,
-        namespace: a.target.object.metadata.namespace,
-        name: a.target.object.metadata.name
-      }))
+    const items = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
     const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () =>
       waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
     )
-    return { applied, waits }
+    if (!waits.some(w => w.state !== 'succeeded') || !settings.rollbackOnFailure) return { applied, waits }
+    const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
+    return { applied, waits, rollback }
   } finally {
+    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
   }
 }

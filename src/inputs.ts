@@ -6,7 +6,7 @@ import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
 import { validateTagTemplate } from './tags.js'
 
-export type Mode = 'deploy' | 'build' | 'apply'
+export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history'
 
 export interface BuildSettings {
   context: string
@@ -56,6 +56,17 @@ export interface Settings {
   wait: boolean
   timeoutMs: number
   waitForJobs: boolean
+  /** Restore every workload this run changed when its rollout fails. */
+  rollbackOnFailure: boolean
+  /** Delete the objects this run created when rolling back. */
+  rollbackDeleteNew: boolean
+  /** mode rollback: one revision back, a revision number, or a commit SHA to redeploy. */
+  rollbackTo?: { kind: 'previous' } | { kind: 'revision'; revision: number } | { kind: 'sha'; sha: string }
+  lock?: { name: string; timeoutMs: number }
+  /** GitHub deployment environment; deployments are recorded only when set. */
+  environment?: string
+  environmentUrl?: string
+  githubToken?: string
   run: RunContext
 }
 
@@ -127,8 +138,8 @@ export function kubeconfigSecrets(text: string): string[] {
 /** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
 export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
   const modeText = read('mode').trim() || 'deploy'
-  if (!['deploy', 'build', 'apply'].includes(modeText)) {
-    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build or apply.`)
+  if (!['deploy', 'build', 'apply', 'rollback', 'history'].includes(modeText)) {
+    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback or history.`)
   }
   const mode = modeText as Mode
 
@@ -176,6 +187,19 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   if (mode !== 'build' && manifests.length === 0) {
     throw new Error(`The manifests input is required in mode ${mode} (files, directories or globs, one per line).`)
   }
+  const rollbackText = read('rollback-to').trim()
+  let rollbackTo: Settings['rollbackTo']
+  if (mode === 'rollback') {
+    if (!rollbackText || rollbackText === 'previous') rollbackTo = { kind: 'previous' }
+    else if (/^\d+$/.test(rollbackText) && Number(rollbackText) > 0) rollbackTo = { kind: 'revision', revision: Number(rollbackText) }
+    else if (/^[0-9a-f]{40}$/.test(rollbackText)) rollbackTo = { kind: 'sha', sha: rollbackText }
+    else {
+      throw new Error(`Invalid rollback-to '${rollbackText}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`)
+    }
+    if (rollbackTo.kind === 'sha' && !image) throw new Error('rollback-to a commit SHA needs the image input (the repository whose tag to redeploy).')
+  } else if (rollbackText) {
+    throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`)
+  }
   if (mode === 'apply' && !image && images.length === 0) {
     throw new Error('Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).')
   }
@@ -222,6 +246,19 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     for (const secret of kubeconfigSecrets(kubeconfig)) core.setSecret(secret)
   }
 
+  const lockName = read('lock-name').trim() || 'deploy'
+  if (!dnsLabel.test(lockName) || lockName.length > 40) {
+    throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`)
+  }
+  const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: parseDuration(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined
+
+  const githubToken = read('github-token').trim() || undefined
+  if (githubToken) core.setSecret(githubToken)
+  const environmentUrl = read('environment-url').trim() || undefined
+  if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+    throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`)
+  }
+
   const fieldManager = read('field-manager').trim() || 'build-and-deploy'
   if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
     throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`)
@@ -248,6 +285,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     wait: booleanInput(read, 'wait', true),
     timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+    rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
+    rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
+    rollbackTo,
+    lock,
+    environment: read('environment').trim() || undefined,
+    environmentUrl,
+    githubToken,
     run
   }
 }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { BuiltImage, buildAndPush, registryFor, tagPlanFor } from './build-step.js'
 import { deploy, DeployResult, prepareManifests } from './deploy-step.js'
+import { readHistories, rollbackWorkloads } from './rollback-step.js'
 import { repositoryOf } from './image-ref.js'
 import { readSettings, Settings } from './inputs.js'
 import { ImageSubstitution } from './manifests/patch.js'
@@ -26,9 +27,53 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
     }
   }
   core.setOutput('resources', JSON.stringify(report.resources))
+  if (report.history) core.setOutput('history', JSON.stringify(report.history))
   if (manifestsFile) core.setOutput('manifests-file', manifestsFile)
   core.setOutput('result', report.result)
   core.setOutput('duration-ms', String(report.durationMs))
+}
+
+/** Substitutes the image, patches and deploys the manifests; throws when a rollout fails. */
+async function deployManifests(settings: Settings, report: RunReport): Promise<string> {
+  const substitutions: ImageSubstitution[] = [...settings.images]
+  if (report.image) substitutions.push({ repository: settings.image!, image: report.image.reference })
+  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference }
+  const manifests = await prepareManifests(settings, substitutions, origin)
+  for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
+  const result: DeployResult = await deploy(settings, manifests.objects)
+  report.applied = result.applied
+  report.waits = result.waits
+  report.resources = resourceReports(result.applied, result.waits)
+  report.rollback = result.rollback
+  const failed = result.waits.filter(w => w.state !== 'succeeded')
+  if (failed.length > 0) {
+    const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+    if (result.rollback?.succeeded) {
+      report.result = 'rolled-back'
+      lines.push(`Rolled back: ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'nothing needed restoring'}.`)
+    } else if (result.rollback) {
+      lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
+    }
+    throw new Error(`Rollout failed:\n${lines.join('\n')}`)
+  }
+  return manifests.file
+}
+
+/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+async function rollback(settings: Settings, report: RunReport): Promise<string | undefined> {
+  const target = settings.rollbackTo!
+  if (target.kind === 'sha') {
+    const atCommit: Settings = { ...settings, run: { ...settings.run, sha: target.sha } }
+    report.image = await existingImage(atCommit)
+    return deployManifests(atCommit, report)
+  }
+  const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+  const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))
+  report.waits = result.waits
+  report.history = await readHistories(settings, manifests.objects)
+  const failed = result.waits.filter(w => w.state !== 'succeeded')
+  if (failed.length > 0) throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`)
+  return manifests.file
 }
 
 export async function run(): Promise<void> {
@@ -40,27 +85,29 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     report.mode = settings.mode
     report.dryRun = settings.dryRun
-    report.image =
-      settings.mode === 'apply' ? await existingImage(settings) : await core.group('Build and push', () => buildAndPush(settings, buildState))
-    if (settings.mode !== 'build') {
-      const substitutions: ImageSubstitution[] = [...settings.images]
-      if (report.image) substitutions.push({ repository: settings.image!, image: report.image.reference })
-      const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference }
-      const manifests = await prepareManifests(settings, substitutions, origin)
-      manifestsFile = manifests.file
-      for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
-      const result: DeployResult = await deploy(settings, manifests.objects)
-      report.applied = result.applied
-      report.waits = result.waits
-      report.resources = resourceReports(result.applied, result.waits)
-      const failed = result.waits.filter(w => w.state !== 'succeeded')
-      if (failed.length > 0) {
-        const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
-        throw new Error(`Rollout failed:\n${lines.join('\n')}`)
+    switch (settings.mode) {
+      case 'build':
+        report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
+        break
+      case 'deploy':
+        report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
+        manifestsFile = await deployManifests(settings, report)
+        break
+      case 'apply':
+        report.image = await existingImage(settings)
+        manifestsFile = await deployManifests(settings, report)
+        break
+      case 'rollback':
+        manifestsFile = await rollback(settings, report)
+        break
+      case 'history': {
+        const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+        report.history = await readHistories(settings, manifests.objects)
+        break
       }
     }
   } catch (error) {
-    report.result = 'failed'
+    if (report.result !== 'rolled-back') report.result = 'failed'
     report.error = (error as Error).message
     core.setFailed(report.error)
   } finally {

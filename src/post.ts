@@ -1,6 +1,24 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
 import { logout } from './docker.js'
+import { readSettings } from './inputs.js'
+import { KubeClient } from './kube.js'
+import { resolveKubeTarget } from './kubeconfig.js'
+import { releaseLease } from './lock.js'
+
+/** A lock the main step could not release (cancelled, crashed) would block the next run for its lease time. */
+async function releaseLock(): Promise<void> {
+  const state = core.getState('lock')
+  if (!state) return
+  const { namespace, name, identity } = JSON.parse(state) as { namespace: string; name: string; identity: string }
+  const kube = new KubeClient(resolveKubeTarget(readSettings().kube))
+  try {
+    await kube.authenticate()
+    if (await releaseLease(kube, namespace, name, identity)) core.info(`Released the deploy lock ${namespace}/${name}.`)
+  } finally {
+    kube.close()
+  }
+}
 
 /** The post step: undo what the main step left behind, even when it failed or was cancelled. */
 async function cleanup(): Promise<void> {
@@ -9,6 +27,7 @@ async function cleanup(): Promise<void> {
     await logout(registry)
     core.info(`Logged out of ${registry}.`)
   }
+  await releaseLock().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
   const workDir = core.getState('work-dir')
   if (workDir) await rm(workDir, { recursive: true, force: true })
 }

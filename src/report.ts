@@ -1,6 +1,8 @@
 import { formatDuration } from './duration.js'
 import { AppliedObject } from './apply.js'
 import { BuiltImage } from './build-step.js'
+import type { RollbackReport } from './deploy-step.js'
+import type { WorkloadHistory } from './rollback-step.js'
 import { Diagnosis, WaitOutcome } from './wait.js'
 
 export interface ResourceReport {
@@ -13,13 +15,15 @@ export interface ResourceReport {
 }
 
 export interface RunReport {
-  result: 'succeeded' | 'failed'
+  result: 'succeeded' | 'failed' | 'rolled-back'
   mode: string
   dryRun: boolean
   image?: BuiltImage
   resources: ResourceReport[]
   waits: WaitOutcome[]
   applied: AppliedObject[]
+  rollback?: RollbackReport
+  history?: WorkloadHistory[]
   error?: string
   durationMs: number
 }
@@ -50,7 +54,7 @@ export function formatDiagnosis(diagnosis: Diagnosis): string[] {
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 export function renderSummary(report: RunReport): string {
   const out: string[] = []
-  const icon = report.result === 'succeeded' ? '✅' : '❌'
+  const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
   if (report.error) out.push('```text', report.error, '```', '')
   if (report.image) {
@@ -88,6 +92,26 @@ export function renderSummary(report: RunReport): string {
       if (failure.diagnosis) out.push('', '```text', ...formatDiagnosis(failure.diagnosis), '```')
     }
     out.push('')
+  }
+  for (const { workload, rows } of report.history ?? []) {
+    out.push(`### History of ${workload.kind.toLowerCase()}/${cell(workload.name)} (${cell(workload.namespace)})`, '')
+    out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |')
+    for (const row of rows) {
+      out.push(`| ${row.revision} | ${row.commit ? `\`${row.commit.slice(0, 12)}\`` : ''} | ${row.images.map(i => `\`${cell(i)}\``).join('<br>')} | ${cell(row.changeCause)} | ${row.created ?? ''} | ${row.live ? '✅ live' : ''} |`)
+    }
+    out.push('')
+  }
+  if (report.rollback) {
+    const rollback = report.rollback
+    out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${formatDuration(rollback.durationMs)}`, '')
+    out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |')
+    for (const r of rollback.restored) {
+      const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace)
+      out.push(`| ${r.workload.kind}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${r.plan.revision}`} | ${wait?.state ?? ''} |`)
+    }
+    out.push('')
+    if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.join(', ')}.`, '')
+    if (rollback.notRestored.length > 0) out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '')
   }
   return out.join('\n')
 }

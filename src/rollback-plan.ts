@@ -1,0 +1,198 @@
+/**
+ * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
+ * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
+ */
+export interface OwnedObject {
+  metadata: {
+    name: string
+    uid?: string
+    annotations?: Record<string, string>
+    labels?: Record<string, string>
+    creationTimestamp?: string
+    ownerReferences?: Array<{ uid?: string; controller?: boolean; kind?: string; name?: string }>
+  }
+}
+
+export interface DeploymentLike extends OwnedObject {
+  spec: { paused?: boolean; template: PodTemplate }
+}
+
+export interface ReplicaSetLike extends OwnedObject {
+  spec: { template: PodTemplate }
+}
+
+export interface ControllerRevisionLike extends OwnedObject {
+  revision: number
+  data?: { spec?: { template?: PodTemplate & { $patch?: string } } }
+}
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }
+  spec?: unknown
+}
+
+export type JsonPatch = Array<{ op: 'replace' | 'remove' | 'test' | 'add'; path: string; value?: unknown }>
+
+export type UndoPlan =
+  | { action: 'patch'; revision: number; patchType: 'json'; patch: JsonPatch; template: PodTemplate; annotations: Record<string, string> }
+  | { action: 'patch'; revision: number; patchType: 'strategic'; patch: unknown; template: PodTemplate }
+  | { action: 'skip'; revision: number; reason: string }
+
+export const revisionAnnotation = 'deployment.kubernetes.io/revision'
+
+/** The Deployment's own values of these stay; every other annotation comes from the target ReplicaSet. */
+const annotationsToSkip = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  revisionAnnotation,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas'
+])
+
+export function isControlledBy(child: OwnedObject, owner: OwnedObject): boolean {
+  return (child.metadata.ownerReferences ?? []).some(ref => ref.controller && ref.uid === owner.metadata.uid)
+}
+
+function withoutHash(template: PodTemplate): PodTemplate {
+  const copy = structuredClone(template)
+  if (copy.metadata?.labels) {
+    delete copy.metadata.labels['pod-template-hash']
+  }
+  return copy
+}
+
+/** Deep equality with key order ignored, as Go's semantic equality compares templates. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a as object).filter(k => (a as Record<string, unknown>)[k] !== undefined)
+  const kb = Object.keys(b as object).filter(k => (b as Record<string, unknown>)[k] !== undefined)
+  if (ka.length !== kb.length) return false
+  return ka.every(k => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+export function replicaSetRevision(rs: OwnedObject): number {
+  const value = Number(rs.metadata.annotations?.[revisionAnnotation])
+  return Number.isInteger(value) ? value : 0
+}
+
+/**
+ * Plans `kubectl rollout undo deployment` (to `toRevision`, or the previous revision when 0): refuses a paused
+ * Deployment, skips when the current template already matches the target (pod-template-hash ignored), and
+ * otherwise replaces the template and the annotations as kubectl does.
+ */
+export function planDeploymentUndo(deployment: DeploymentLike, replicaSets: ReplicaSetLike[], toRevision = 0): UndoPlan {
+  const name = `deployment/${deployment.metadata.name}`
+  if (deployment.spec.paused) {
+    throw new Error(`${name} is paused; resume it (kubectl rollout resume ${name}) before rolling back.`)
+  }
+  const owned = replicaSets.filter(rs => isControlledBy(rs, deployment))
+  let target: ReplicaSetLike | undefined
+  if (toRevision > 0) {
+    target = owned.find(rs => replicaSetRevision(rs) === toRevision)
+    if (!target) throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned.map(replicaSetRevision).sort((a, b) => a - b).join(', ') || 'none'}).`)
+  } else {
+    const sorted = [...owned].sort((a, b) => replicaSetRevision(b) - replicaSetRevision(a))
+    target = sorted[1]
+    if (!target) throw new Error(`${name} has no previous revision to roll back to (no rollout history).`)
+  }
+  const revision = replicaSetRevision(target)
+  if (sameValue(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
+    return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` }
+  }
+  const template = withoutHash(target.spec.template)
+  const annotations: Record<string, string> = {}
+  for (const key of annotationsToSkip) {
+    const value = deployment.metadata.annotations?.[key]
+    if (value !== undefined) annotations[key] = value
+  }
+  for (const [key, value] of Object.entries(target.metadata.annotations ?? {})) if (!annotationsToSkip.has(key)) annotations[key] = value
+  return {
+    action: 'patch',
+    revision,
+    patchType: 'json',
+    template,
+    annotations,
+    patch: [
+      { op: 'replace', path: '/spec/template', value: template },
+      { op: 'replace', path: '/metadata/annotations', value: annotations }
+    ]
+  }
+}
+
+/**
+ * Plans `kubectl rollout undo` for a StatefulSet or DaemonSet from its ControllerRevisions: the data of the
+ * target revision is the strategic merge patch that restores its template.
+ */
+export function planControllerRevisionUndo(
+  kind: string,
+  object: OwnedObject & { spec: { template: PodTemplate } },
+  revisions: ControllerRevisionLike[],
+  toRevision = 0
+): UndoPlan {
+  const name = `${kind.toLowerCase()}/${object.metadata.name}`
+  const history = revisions.filter(r => isControlledBy(r, object)).sort((a, b) => a.revision - b.revision)
+  let target: ControllerRevisionLike | undefined
+  if (toRevision > 0) {
+    target = history.find(r => r.revision === toRevision)
+    if (!target) throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${history.map(r => r.revision).join(', ') || 'none'}).`)
+  } else {
+    target = history.at(-2)
+    if (!target) throw new Error(`${name} has no previous revision to roll back to (no rollout history).`)
+  }
+  const template = structuredClone(target.data?.spec?.template ?? {})
+  delete template.$patch
+  if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
+    return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` }
+  }
+  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template }
+}
+
+export interface HistoryRow {
+  revision: number
+  commit?: string
+  images: string[]
+  changeCause?: string
+  created?: string
+  live: boolean
+}
+
+const commitOf = (template: PodTemplate | undefined, owner: OwnedObject): string | undefined =>
+  template?.metadata?.annotations?.['build-and-deploy/commit'] ?? owner.metadata.annotations?.['build-and-deploy/commit']
+
+const imagesOf = (template: PodTemplate | undefined): string[] =>
+  ((template?.spec as { containers?: Array<{ image?: string }> } | undefined)?.containers ?? []).map(c => c.image ?? '')
+
+/** Revisions of a workload, newest first, with the commit each came from and which one is live. */
+export function historyRows(
+  kind: string,
+  live: OwnedObject & { spec: { template: PodTemplate }; status?: { updateRevision?: string } },
+  replicaSets: ReplicaSetLike[],
+  revisions: ControllerRevisionLike[]
+): HistoryRow[] {
+  if (kind === 'Deployment') {
+    const current = Number(live.metadata.annotations?.[revisionAnnotation] ?? 0)
+    return replicaSets
+      .filter(rs => isControlledBy(rs, live))
+      .map(rs => ({
+        revision: replicaSetRevision(rs),
+        commit: commitOf(rs.spec.template, rs),
+        images: imagesOf(rs.spec.template),
+        changeCause: rs.metadata.annotations?.['kubernetes.io/change-cause'],
+        created: rs.metadata.creationTimestamp,
+        live: replicaSetRevision(rs) === current
+      }))
+      .sort((a, b) => b.revision - a.revision)
+  }
+  const owned = revisions.filter(r => isControlledBy(r, live)).sort((a, b) => b.revision - a.revision)
+  return owned.map((r, i) => ({
+    revision: r.revision,
+    commit: commitOf(r.data?.spec?.template, r),
+    images: imagesOf(r.data?.spec?.template),
+    changeCause: r.metadata.annotations?.['kubernetes.io/change-cause'],
+    created: r.metadata.creationTimestamp,
+    // A StatefulSet names its live revision; a DaemonSet's is its newest.
+    live: kind === 'StatefulSet' ? r.metadata.name === live.status?.updateRevision : i === 0
+  }))
+}

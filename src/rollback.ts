@@ -1,0 +1,108 @@
+import { KubeClient } from './kube.js'
+import {
+  ControllerRevisionLike,
+  DeploymentLike,
+  planControllerRevisionUndo,
+  planDeploymentUndo,
+  ReplicaSetLike,
+  revisionAnnotation,
+  UndoPlan
+} from './rollback-plan.js'
+
+export interface WorkloadRef {
+  kind: string
+  namespace: string
+  name: string
+}
+
+export interface UndoResult {
+  workload: WorkloadRef
+  plan: UndoPlan
+}
+
+const plural: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' }
+
+export function canUndo(kind: string): boolean {
+  return kind in plural
+}
+
+const objectPath = (w: WorkloadRef): string => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`
+
+interface LiveWorkload extends DeploymentLike {
+  status?: { updateRevision?: string }
+  metadata: DeploymentLike['metadata'] & { managedFields?: Array<{ manager?: string; operation?: string }> }
+}
+
+/** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
+export async function readHistory(kube: KubeClient, workload: WorkloadRef): Promise<{ live: LiveWorkload; replicaSets: ReplicaSetLike[]; revisions: ControllerRevisionLike[] }> {
+  const live = await kube.get<LiveWorkload>(objectPath(workload))
+  if (!live) throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`)
+  const ns = `/apis/apps/v1/namespaces/${workload.namespace}`
+  if (workload.kind === 'Deployment') {
+    const list = await kube.list<ReplicaSetLike>(`${ns}/replicasets`)
+    return { live, replicaSets: list.items, revisions: [] }
+  }
+  const list = await kube.list<ControllerRevisionLike>(`${ns}/controllerrevisions`)
+  return { live, replicaSets: [], revisions: list.items }
+}
+
+/** The revision number a workload had, from the object as it was before this run. */
+export function revisionBefore(kind: string, before: Record<string, unknown> | undefined, revisions: ControllerRevisionLike[]): number {
+  if (!before) return 0
+  const metadata = before.metadata as { annotations?: Record<string, string> }
+  if (kind === 'Deployment') return Number(metadata.annotations?.[revisionAnnotation] ?? 0)
+  if (kind === 'StatefulSet') {
+    const name = (before.status as { updateRevision?: string } | undefined)?.updateRevision
+    return revisions.find(r => r.metadata.name === name)?.revision ?? 0
+  }
+  return 0
+}
+
+/**
+ * Rolls a workload back as `kubectl rollout undo` does, then hands its fields back: the undo patch is an
+ * Update by `<field manager>-rollback`, which would own the template and make the next server-side apply
+ * conflict, so that manager's entry is removed from managedFields.
+ */
+export async function undoWorkload(kube: KubeClient, workload: WorkloadRef, toRevision: number, fieldManager: string): Promise<UndoResult> {
+  const { live, replicaSets, revisions } = await readHistory(kube, workload)
+  const plan =
+    workload.kind === 'Deployment'
+      ? planDeploymentUndo(live, replicaSets, toRevision)
+      : planControllerRevisionUndo(workload.kind, live, revisions, toRevision)
+  if (plan.action === 'skip') return { workload, plan }
+  const manager = `${fieldManager}-rollback`.slice(0, 128)
+  await kube.request('PATCH', objectPath(workload), {
+    query: { fieldManager: manager },
+    contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+    body: plan.patch
+  })
+  await releaseFields(kube, workload, manager)
+  return { workload, plan }
+}
+
+async function releaseFields(kube: KubeClient, workload: WorkloadRef, manager: string): Promise<void> {
+  const live = await kube.get<LiveWorkload>(objectPath(workload))
+  const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1
+  if (index < 0) return
+  await kube.request('PATCH', objectPath(workload), {
+    contentType: 'application/json-patch+json',
+    // The test guards against removing another entry if managedFields changed in between.
+    body: [
+      { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
+      { op: 'remove', path: `/metadata/managedFields/${index}` }
+    ]
+  })
+}
+
+/** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
+export async function undoToBefore(kube: KubeClient, workload: WorkloadRef, before: Record<string, unknown>, fieldManager: string): Promise<UndoResult> {
+  let toRevision = 0
+  if (workload.kind !== 'DaemonSet') {
+    const { revisions } = workload.kind === 'StatefulSet' ? await readHistory(kube, workload) : { revisions: [] }
+    toRevision = revisionBefore(workload.kind, before, revisions)
+    if (toRevision === 0) {
+      return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } }
+    }
+  }
+  return undoWorkload(kube, workload, toRevision, fieldManager)
+}
