@@ -33348,6 +33348,12 @@ async function waitForRollouts(kube, items, options) {
         if (!object)
             return false;
         const labels = pod.metadata.labels ?? {};
+        // Until the controller has observed the latest spec, its revision fields still name the previous revision
+        // (after a rollback, the failing one): judge no pod by them yet.
+        const generation = object.metadata.generation ?? 0;
+        const observed = object.status?.observedGeneration ?? 0;
+        if (entry.item.kind !== 'DaemonSet' && observed < generation)
+            return false;
         switch (entry.item.kind) {
             case 'StatefulSet':
                 return !!object.status?.updateRevision && labels['controller-revision-hash'] === object.status.updateRevision;

@@ -1,0 +1,177 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { spawn } from 'node:child_process'
+import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName } from './harness.js'
+
+const namespaces: string[] = []
+const ns = (prefix: string): string => {
+  const name = uniqueName(prefix)
+  namespaces.push(name)
+  return name
+}
+afterAll(async () => {
+  if (namespaces.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces])
+})
+
+const withStrategy = (text: string): string => text.replace('replicas: 3', 'replicas: 3\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}')
+const withFault = (fault: string) => (text: string): string => withStrategy(text).replace('labels: {app: web}\n    spec:', `labels: {app: web, bnd.dev/fault: ${fault}}\n    spec:`)
+const liveImage = async (namespace: string): Promise<string> => (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+
+/** Records status.availableReplicas on every change of the Deployment, through a watch. */
+function sampleAvailability(namespace: string): { samples: number[]; stop: () => void } {
+  const samples: number[] = []
+  const child = spawn(env.BND_KUBECTL, ['-n', namespace, 'get', 'deployment', 'web', '--watch', '-o', 'jsonpath={.status.availableReplicas}{"\\n"}'], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })
+  let buffered = ''
+  child.stdout.on('data', chunk => {
+    buffered += chunk
+    const lines = buffered.split('\n')
+    buffered = lines.pop()!
+    for (const line of lines) samples.push(Number(line || 0))
+  })
+  return { samples, stop: () => child.kill() }
+}
+
+describe('automatic rollback', () => {
+  it.each([['crashloop'], ['never-ready']])('restores the previous SHA after a %s release, never dropping below the replicas', async fault => {
+    const namespace = ns(`auto-${fault.slice(0, 5)}`)
+    const good = randomSha()
+    expect((await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', withStrategy) }), { sha: good })).code).toBe(0)
+    const sampler = sampleAvailability(namespace)
+    const manifests = manifestCopy('app.yaml', text => {
+      const faulty = withFault(fault)(text)
+      return fault === 'never-ready' ? faulty.replace('replicas: 3', 'replicas: 3\n  progressDeadlineSeconds: 5') : faulty
+    })
+    const bad = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
+    await new Promise(resolve => setTimeout(resolve, 500))
+    sampler.stop()
+
+    expect(bad.code).toBe(1)
+    expect(bad.outputs.result).toBe('rolled-back')
+    expect(bad.stdout).toContain('Rolled back: deployment/web to revision 1.')
+    expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${good}`)
+    expect(bad.summary).toMatch(/### Rollback completed in \S+/)
+    expect(bad.summary).toContain('| Deployment/web | revision 1 | succeeded |')
+    // maxUnavailable: 0 keeps the old pods available throughout.
+    expect(sampler.samples.length).toBeGreaterThan(0)
+    expect(Math.min(...sampler.samples)).toBeGreaterThanOrEqual(3)
+    // The next deploy is not blocked by the rollback's field ownership.
+    const next = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', withStrategy) }), { sha: randomSha() })
+    expect(next.stderr).toBe('')
+    expect(next.code).toBe(0)
+  }, 180_000)
+
+  it('reports objects it created and deletes them only with rollback-delete-new', async () => {
+    const namespace = ns('delnew')
+    expect((await runAction(deployInputs(namespace), { sha: randomSha() })).code).toBe(0)
+    const extra = (text: string) => withFault('crashloop')(text) + '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: added}\ndata: {a: b}\n'
+    const kept = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', extra) }), { sha: randomSha() })
+    expect(kept.outputs.result).toBe('rolled-back')
+    expect(kept.summary).toContain('left in place (rollback-delete-new: false): configmap/added')
+    await kubectl(['-n', namespace, 'delete', 'configmap', 'added'])
+    const deleted = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', extra), 'rollback-delete-new': 'true' }), { sha: randomSha() })
+    expect(deleted.outputs.result).toBe('rolled-back')
+    expect(deleted.summary).toContain('and deleted again: configmap/added')
+    expect(await kubectl(['-n', namespace, 'get', 'configmap', 'added', '--ignore-not-found', '-o', 'name'])).toBe('')
+  }, 180_000)
+})
+
+describe('mode rollback and history', () => {
+  it('goes back one revision, to a revision number, and to a commit SHA without rebuilding', async () => {
+    const namespace = ns('manual')
+    const [first, second] = [randomSha(), randomSha()]
+    for (const sha of [first, second]) expect((await runAction(deployInputs(namespace), { sha })).code).toBe(0)
+    const image = (sha: string) => `${env.BND_REGISTRY}/${testRepository}:${sha}`
+
+    const history = await runAction(deployInputs(namespace, { mode: 'history' }), { sha: second })
+    expect(history.code).toBe(0)
+    const rows = JSON.parse(history.outputs.history)[0].rows
+    expect(rows.map((r: any) => [r.revision, r.commit, r.live])).toEqual([[2, second, true], [1, first, false]])
+    expect(history.summary).toContain(`| 2 | \`${second.slice(0, 12)}\` | \`${image(second)}\``)
+
+    const previous = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': 'previous' }), { sha: second })
+    expect(previous.code).toBe(0)
+    expect(await liveImage(namespace)).toBe(image(first))
+
+    // Rolling back renumbers: revision 1 (first) is now revision 3, as with kubectl rollout undo.
+    const unknownRevision = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': '7' }), { sha: second })
+    expect(unknownRevision.code).toBe(1)
+    expect(unknownRevision.stdout).toContain('deployment/web has no revision 7 in its history (revisions: 2, 3).')
+    expect((await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': '2' }), { sha: second })).code).toBe(0)
+    expect(await liveImage(namespace)).toBe(image(second))
+
+    const bySha = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': first }), { sha: second })
+    expect(bySha.code).toBe(0)
+    expect(bySha.stdout).not.toContain('docker build')
+    expect(await liveImage(namespace)).toBe(image(first))
+
+    const unknown = randomSha()
+    const missing = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': unknown }), { sha: second })
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toContain(`${image(unknown)} is not in the registry`)
+  }, 240_000)
+
+  it('refuses a Deployment with no history or a paused one, changing nothing', async () => {
+    const namespace = ns('refuse')
+    const sha = randomSha()
+    expect((await runAction(deployInputs(namespace), { sha })).code).toBe(0)
+    const none = await runAction(deployInputs(namespace, { mode: 'rollback' }), { sha })
+    expect(none.code).toBe(1)
+    expect(none.stdout).toContain('deployment/web has no previous revision to roll back to (no rollout history).')
+    expect((await runAction(deployInputs(namespace), { sha: randomSha() })).code).toBe(0)
+    await kubectl(['-n', namespace, 'rollout', 'pause', 'deployment/web'])
+    const before = await liveImage(namespace)
+    const paused = await runAction(deployInputs(namespace, { mode: 'rollback' }), { sha })
+    expect(paused.code).toBe(1)
+    expect(paused.stdout).toContain('deployment/web is paused; resume it (kubectl rollout resume deployment/web) before rolling back.')
+    expect(await liveImage(namespace)).toBe(before)
+  }, 180_000)
+})
+
+describe('deploy lock', () => {
+  const lease = (namespace: string, holder: string, renewed: Date) => `apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: build-and-deploy-deploy
+  namespace: ${namespace}
+  annotations: {build-and-deploy/lock-run-url: 'https://github.com/acme/web/actions/runs/999', build-and-deploy/lock-actor: ${holder}}
+spec:
+  holderIdentity: ${holder}
+  leaseDurationSeconds: 30
+  acquireTime: '${renewed.toISOString().replace('Z', '000Z')}'
+  renewTime: '${renewed.toISOString().replace('Z', '000Z')}'
+`
+  const applyLease = async (text: string) => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs')
+    const dir = mkdtempSync('/tmp/bnd-lease-')
+    writeFileSync(`${dir}/lease.yaml`, text)
+    await kubectl(['apply', '-f', `${dir}/lease.yaml`])
+  }
+
+  it('waits for a held lock, fails naming the holder, and takes over an expired one', async () => {
+    const namespace = ns('lock')
+    await kubectl(['create', 'namespace', namespace])
+    await applyLease(lease(namespace, 'other-run', new Date()))
+    const blocked = await runAction(deployInputs(namespace, { 'lock-timeout': '3s' }), { sha: randomSha() })
+    expect(blocked.code).toBe(1)
+    expect(blocked.stdout).toContain(`Deploy lock ${namespace}/build-and-deploy-deploy is held by run https://github.com/acme/web/actions/runs/999, actor other-run`)
+    expect(await kubectl(['-n', namespace, 'get', 'deployment', '--ignore-not-found', '-o', 'name'])).toBe('')
+
+    await applyLease(lease(namespace, 'gone-run', new Date(Date.now() - 120_000)))
+    const takeover = await runAction(deployInputs(namespace), { sha: randomSha() })
+    expect(takeover.code).toBe(0)
+    expect(takeover.stdout).toContain('Taking over the expired deploy lock')
+    expect(await kubectl(['-n', namespace, 'get', 'lease', '--ignore-not-found', '-o', 'name'])).toBe('')
+  }, 120_000)
+
+  it('serialises two concurrent runs to one target', async () => {
+    const namespace = ns('race')
+    expect((await runAction(deployInputs(namespace), { sha: randomSha() })).code).toBe(0)
+    const slow = (text: string) => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web}\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "2s"}\n    spec:')
+    const [a, b] = await Promise.all([
+      runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', slow) }), { sha: randomSha() }),
+      runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', slow) }), { sha: randomSha() })
+    ])
+    expect([a.code, b.code]).toEqual([0, 0])
+    expect([a.stdout, b.stdout].filter(out => out.includes('Waiting for the deploy lock'))).toHaveLength(1)
+    expect(await namespaceExists(namespace)).toBe(true)
+  }, 180_000)
+})
