@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { BuiltImage, buildAndPush, registryFor, tagPlanFor } from './build-step.js'
 import { deploy, DeployResult, prepareManifests } from './deploy-step.js'
 import { readHistories, rollbackWorkloads } from './rollback-step.js'
+import { GitHubDeployment } from './github-deployments.js'
 import { repositoryOf } from './image-ref.js'
 import { readSettings, Settings } from './inputs.js'
 import { ImageSubstitution } from './manifests/patch.js'
@@ -80,9 +81,11 @@ export async function run(): Promise<void> {
   const started = Date.now()
   const report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, resources: [], waits: [], applied: [], durationMs: 0 }
   let manifestsFile: string | undefined
+  let deployment: GitHubDeployment | undefined
   const buildState: { secretsDir?: string; loggedIn?: string } = {}
   try {
     const settings = readSettings()
+    if (['deploy', 'apply', 'rollback'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
     report.mode = settings.mode
     report.dryRun = settings.dryRun
     switch (settings.mode) {
@@ -111,6 +114,7 @@ export async function run(): Promise<void> {
     report.error = (error as Error).message
     core.setFailed(report.error)
   } finally {
+    await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure')
     report.durationMs = Date.now() - started
     setOutputs(report, manifestsFile)
     await core.summary.addRaw(renderSummary(report)).write().catch(error => core.warning(`Cannot write the job summary: ${(error as Error).message}`))
