@@ -49,9 +49,12 @@ async function deployManifests(settings: Settings, report: RunReport): Promise<s
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   if (failed.length > 0) {
     const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
-    if (result.rollback?.succeeded) {
+    const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? []
+    if (result.rollback?.succeeded && restored.length > 0) {
       report.result = 'rolled-back'
-      lines.push(`Rolled back: ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'nothing needed restoring'}.`)
+      lines.push(`Rolled back: ${restored.map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ')}.`)
+    } else if (result.rollback?.succeeded) {
+      lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
     } else if (result.rollback) {
       lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
     }

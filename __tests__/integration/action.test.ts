@@ -67,7 +67,7 @@ describe('the bundled action on the local environment', () => {
     const good = await runAction(deployInputs(namespace), { sha })
     expect(good.code).toBe(0)
     const manifests = manifestCopy('app.yaml', text => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:'))
-    const bad = await runAction(deployInputs(namespace, { manifests, timeout: '2m' }), { sha: randomSha() })
+    const bad = await runAction(deployInputs(namespace, { manifests, timeout: '2m', 'rollback-on-failure': 'false' }), { sha: randomSha() })
     expect(bad.code).toBe(1)
     expect(bad.outputs.result).toBe('failed')
     // Well before the 2 minute timeout.

@@ -11,6 +11,7 @@ export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathn
 export interface LocalEnv {
   KUBECONFIG: string
   BND_KUBECTL: string
+  BND_ACT: string
   BND_DOCKER: string
   BND_REGISTRY: string
   BND_REGISTRY_USER: string

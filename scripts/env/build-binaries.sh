@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok and kwokctl from the
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, kwokctl and act from the
 # Go module proxy (no release binary can be downloaded here) into a cache keyed by version.
 # A warm cache builds nothing.
 set -euo pipefail
@@ -84,8 +84,17 @@ build_kwok() {
   rm -rf "$KWOK_BIN" && mv "$KWOK_BIN.tmp" "$KWOK_BIN"
 }
 
+build_act() {
+  [ -x "$ACT_BIN/act" ] && { log "act $ACT_VERSION cached in $ACT_BIN"; return; }
+  log "building act $ACT_VERSION"
+  mkdir -p "$ACT_BIN.tmp"
+  GOBIN="$ACT_BIN.tmp" go install -ldflags "-s -w" "github.com/nektos/act@$ACT_VERSION"
+  rm -rf "$ACT_BIN" && mv "$ACT_BIN.tmp" "$ACT_BIN"
+}
+
 command -v go >/dev/null || { echo "Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$BND_CACHE"
 build_etcd
 build_kwok
 build_kubernetes
+build_act

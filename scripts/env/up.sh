@@ -108,13 +108,15 @@ quietly() {
 cluster_ready() { "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get --raw /readyz >/dev/null 2>&1; }
 
 ensure_cluster() {
+  # kubectl and act serve the tests on any cluster, so they are built either way.
+  bash "$here/build-binaries.sh"
+  ln -sf "$KUBE_BIN/kubectl" "$BND_STATE/bin/kubectl"
+  ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
+  ln -sf "$ACT_BIN/act" "$BND_STATE/bin/act"
   if [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
     log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
     return
   fi
-  bash "$here/build-binaries.sh"
-  ln -sf "$KUBE_BIN/kubectl" "$BND_STATE/bin/kubectl"
-  ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
   local kwokctl
   kwokctl=$(kwokctl_bin)
   if cluster_ready; then
@@ -160,6 +162,7 @@ write_env_file() {
 export BND_STATE='$BND_STATE'
 export KUBECONFIG='$kubeconfig'
 export BND_KUBECTL='$KUBE_BIN/kubectl'
+export BND_ACT='$ACT_BIN/act'
 export BND_DOCKER='$DOCKER_CLI'
 export BND_REGISTRY='$REGISTRY_ADDR'
 export BND_REGISTRY_USER='$REGISTRY_USER'
