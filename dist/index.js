@@ -34584,6 +34584,7 @@ function renderSummary(report) {
 
 
 
+
 /** In apply mode nothing is built: the tag for this commit must already be in the registry. */
 async function existingImage(settings) {
     if (!settings.image)
@@ -34612,15 +34613,21 @@ function setOutputs(report, manifestsFile) {
     setOutput('result', report.result);
     setOutput('duration-ms', String(report.durationMs));
 }
-/** Substitutes the image, patches and deploys the manifests; throws when a rollout fails. */
-async function deployManifests(settings, report) {
+/** Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched. */
+async function readManifests(settings, reference) {
     const substitutions = [...settings.images];
-    if (report.image)
-        substitutions.push({ repository: settings.image, image: report.image.reference });
-    const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference };
+    if (reference)
+        substitutions.push({ repository: settings.image, image: reference });
+    const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: reference };
     const manifests = await prepareManifests(settings, substitutions, origin);
     for (const r of manifests.replacements)
         core_info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
+    // A missing or broken kubeconfig is found now, not after a ten-minute build.
+    resolveKubeTarget(settings.kube);
+    return manifests;
+}
+/** Applies prepared manifests and waits; throws when a rollout fails. */
+async function deployManifests(settings, report, manifests) {
     const result = await deploy(settings, manifests.objects);
     report.applied = result.applied;
     report.waits = result.waits;
@@ -34650,7 +34657,7 @@ async function rollback(settings, report) {
     if (target.kind === 'sha') {
         const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
         report.image = await existingImage(atCommit);
-        return deployManifests(atCommit, report);
+        return deployManifests(atCommit, report, await readManifests(atCommit, report.image.reference));
     }
     const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha });
     const result = await group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
@@ -34677,14 +34684,20 @@ async function run() {
             case 'build':
                 report.image = await group('Build and push', () => buildAndPush(settings, buildState));
                 break;
-            case 'deploy':
+            case 'deploy': {
+                const manifests = await readManifests(settings, `${repositoryOf(settings.image)}:${tagPlanFor(settings).primary}`);
+                manifestsFile = manifests.file;
                 report.image = await group('Build and push', () => buildAndPush(settings, buildState));
-                manifestsFile = await deployManifests(settings, report);
+                manifestsFile = await deployManifests(settings, report, manifests);
                 break;
-            case 'apply':
+            }
+            case 'apply': {
                 report.image = await existingImage(settings);
-                manifestsFile = await deployManifests(settings, report);
+                const manifests = await readManifests(settings, report.image?.reference);
+                manifestsFile = manifests.file;
+                await deployManifests(settings, report, manifests);
                 break;
+            }
             case 'rollback':
                 manifestsFile = await rollback(settings, report);
                 break;

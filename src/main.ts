@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { BuiltImage, buildAndPush, registryFor, tagPlanFor } from './build-step.js'
-import { deploy, DeployResult, prepareManifests } from './deploy-step.js'
+import { deploy, DeployResult, prepareManifests, PreparedManifests } from './deploy-step.js'
+import { resolveKubeTarget } from './kubeconfig.js'
 import { readHistories, rollbackWorkloads } from './rollback-step.js'
 import { GitHubDeployment } from './github-deployments.js'
 import { repositoryOf } from './image-ref.js'
@@ -34,13 +35,20 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   core.setOutput('duration-ms', String(report.durationMs))
 }
 
-/** Substitutes the image, patches and deploys the manifests; throws when a rollout fails. */
-async function deployManifests(settings: Settings, report: RunReport): Promise<string> {
+/** Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched. */
+async function readManifests(settings: Settings, reference: string | undefined): Promise<PreparedManifests> {
   const substitutions: ImageSubstitution[] = [...settings.images]
-  if (report.image) substitutions.push({ repository: settings.image!, image: report.image.reference })
-  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: report.image?.reference }
+  if (reference) substitutions.push({ repository: settings.image!, image: reference })
+  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: reference }
   const manifests = await prepareManifests(settings, substitutions, origin)
   for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
+  // A missing or broken kubeconfig is found now, not after a ten-minute build.
+  resolveKubeTarget(settings.kube)
+  return manifests
+}
+
+/** Applies prepared manifests and waits; throws when a rollout fails. */
+async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests): Promise<string> {
   const result: DeployResult = await deploy(settings, manifests.objects)
   report.applied = result.applied
   report.waits = result.waits
@@ -69,7 +77,7 @@ async function rollback(settings: Settings, report: RunReport): Promise<string |
   if (target.kind === 'sha') {
     const atCommit: Settings = { ...settings, run: { ...settings.run, sha: target.sha } }
     report.image = await existingImage(atCommit)
-    return deployManifests(atCommit, report)
+    return deployManifests(atCommit, report, await readManifests(atCommit, report.image!.reference))
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
   const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))
@@ -95,14 +103,20 @@ export async function run(): Promise<void> {
       case 'build':
         report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
         break
-      case 'deploy':
+      case 'deploy': {
+        const manifests = await readManifests(settings, `${repositoryOf(settings.image!)}:${tagPlanFor(settings).primary}`)
+        manifestsFile = manifests.file
         report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
-        manifestsFile = await deployManifests(settings, report)
+        manifestsFile = await deployManifests(settings, report, manifests)
         break
-      case 'apply':
+      }
+      case 'apply': {
         report.image = await existingImage(settings)
-        manifestsFile = await deployManifests(settings, report)
+        const manifests = await readManifests(settings, report.image?.reference)
+        manifestsFile = manifests.file
+        await deployManifests(settings, report, manifests)
         break
+      }
       case 'rollback':
         manifestsFile = await rollback(settings, report)
         break
