@@ -50,7 +50,11 @@ interface ListResult<T> {
   items: T[]
 }
 
-const retriableCodes = new Set([429, 500, 502, 503, 504])
+// As client-go: 429 (API Priority and Fairness) and the gateway codes are retried; a 500 only when the server
+// says when to retry (Retry-After), since server-side apply reports deterministic errors as 500 too.
+const retriableCodes = new Set([429, 502, 503, 504])
+const isRetriable = (statusCode: number, retryAfter: string | string[] | undefined): boolean =>
+  retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined)
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
 const maxAttempts = 6
 
@@ -149,7 +153,7 @@ export class KubeClient {
       const text = await readBody(response)
       const statusCode = response.statusCode ?? 0
       if (statusCode >= 200 && statusCode < 300) return (options.text ? text : text ? JSON.parse(text) : {}) as T
-      if (retriableCodes.has(statusCode) && attempt + 1 < maxAttempts) {
+      if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
         await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal)
         continue
       }
@@ -158,6 +162,9 @@ export class KubeClient {
         status = JSON.parse(text) as KubeStatus
       } catch {
         status = { code: statusCode, message: `${method} ${url.pathname}: HTTP ${statusCode} ${text.slice(0, 200)}` }
+      }
+      if (statusCode === 401) {
+        status.message = `The Kubernetes API at ${this.server.origin} rejected the credentials (HTTP 401 Unauthorized): check the kubeconfig's user (an expired token, a certificate of another cluster?).`
       }
       throw new KubeApiError(statusCode, status, method, url.pathname)
     }

@@ -28984,7 +28984,10 @@ class KubeApiError extends Error {
         this.name = 'KubeApiError';
     }
 }
-const retriableCodes = new Set([429, 500, 502, 503, 504]);
+// As client-go: 429 (API Priority and Fairness) and the gateway codes are retried; a 500 only when the server
+// says when to retry (Retry-After), since server-side apply reports deterministic errors as 500 too.
+const retriableCodes = new Set([429, 502, 503, 504]);
+const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const maxAttempts = 6;
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
@@ -29077,7 +29080,7 @@ class KubeClient {
             const statusCode = response.statusCode ?? 0;
             if (statusCode >= 200 && statusCode < 300)
                 return (options.text ? text : text ? JSON.parse(text) : {});
-            if (retriableCodes.has(statusCode) && attempt + 1 < maxAttempts) {
+            if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
                 await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal);
                 continue;
             }
@@ -29087,6 +29090,9 @@ class KubeClient {
             }
             catch {
                 status = { code: statusCode, message: `${method} ${url.pathname}: HTTP ${statusCode} ${text.slice(0, 200)}` };
+            }
+            if (statusCode === 401) {
+                status.message = `The Kubernetes API at ${this.server.origin} rejected the credentials (HTTP 401 Unauthorized): check the kubeconfig's user (an expired token, a certificate of another cluster?).`;
             }
             throw new KubeApiError(statusCode, status, method, url.pathname);
         }
