@@ -23,11 +23,24 @@ fi
 echo "[test] local environment"
 bash scripts/env/up.sh >/dev/null
 
-echo "[test] jest"
-results=$(mktemp)
+results=$(mktemp -d)
 status=0
-bash scripts/jest.sh --ci --json --outputFile="$results" "$@" || status=$?
+echo "[test] jest: unit and integration"
+bash scripts/jest.sh --ci --json --outputFile="$results/main.json" --testPathIgnorePatterns=__tests__/disruptive "$@" || status=$?
+# These stop parts of the shared environment (the API server), so they run alone, after the rest.
+echo "[test] jest: disruptive (one at a time)"
+bash scripts/jest.sh --ci --json --outputFile="$results/disruptive.json" --runInBand __tests__/disruptive || status=$?
 # One plain closing line that any reader of the log understands, whatever jest printed above it.
-node -e 'const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8")); console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
-rm -f "$results"
+node -e '
+  const fs = require("node:fs")
+  let passed = 0, failed = 0
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) { failed++; continue }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"))
+    passed += r.numPassedTests
+    failed += r.numFailedTests
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed`)
+' "$results/main.json" "$results/disruptive.json" || true
+rm -rf "$results"
 exit $status

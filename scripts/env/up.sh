@@ -117,8 +117,15 @@ ensure_cluster() {
     log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
     return
   fi
-  local kwokctl
+  local kwokctl stages_hash
   kwokctl=$(kwokctl_bin)
+  # The Stages are read when the cluster is created: a changed file means a new cluster.
+  stages_hash=$(sha256sum "$here/kwok-stages.yaml" | cut -c1-16)
+  if [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ] && [ "$(cat "$BND_STATE/kwok-stages.sha" 2>/dev/null)" != "$stages_hash" ]; then
+    log "kwok-stages.yaml changed: recreating cluster $CLUSTER_NAME"
+    quietly "$kwokctl" delete cluster --name "$CLUSTER_NAME"
+  fi
+  echo "$stages_hash" >"$BND_STATE/kwok-stages.sha"
   if cluster_ready; then
     log "cluster $CLUSTER_NAME running"
   elif [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then

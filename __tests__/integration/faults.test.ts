@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env } from './harness.js'
+import { startFaultProxy } from './fault-proxy.js'
+
+const namespaces: string[] = []
+const ns = (prefix: string): string => {
+  const name = uniqueName(prefix)
+  namespaces.push(name)
+  return name
+}
+afterAll(async () => {
+  if (namespaces.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces])
+})
+
+/** Pods that take `seconds` to become ready, so the wait outlives the faults. */
+const slowPods = (seconds: number) => (text: string) =>
+  text.replace('labels: {app: web}\n    spec:', `labels: {app: web}\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "${seconds}s"}\n    spec:`)
+
+const proxyKubeconfig = (url: string) => `apiVersion: v1
+kind: Config
+clusters: [{name: proxy, cluster: {server: '${url}'}}]
+users: [{name: proxy, user: {}}]
+contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]
+current-context: proxy
+`
+
+describe('faults during a run', () => {
+  it('survives cut watches and injected 429/500/503 answers (500 with Retry-After), and reports the true result', async () => {
+    const namespace = ns('flaky')
+    const proxy = await startFaultProxy(env.KUBECONFIG, { errorRate: 0.3, statuses: [429, 503, 500], maxErrors: 12, dropWatchAfterMs: 1000, maxDrops: 4 })
+    try {
+      const run = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', slowPods(6)), kubeconfig: proxyKubeconfig(proxy.url) }), { sha: randomSha() })
+      expect(run.stdout).not.toContain('::error::')
+      expect(run.code).toBe(0)
+      expect(run.outputs.result).toBe('succeeded')
+      const live = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])
+      expect(live.status.availableReplicas).toBe(3)
+      expect(live.spec.template.spec.containers[0].image).toMatch(new RegExp(`/${testRepository}:[0-9a-f]{40}$`))
+      expect(run.stdout).toMatch(/watch \S+ interrupted .*; resuming/)
+      expect(proxy.stats.drops).toBeGreaterThanOrEqual(2)
+      expect(Object.values(proxy.stats.injected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1)
+      console.log(`fault proxy: ${JSON.stringify(proxy.stats)}; action ${run.code === 0 ? 'succeeded' : 'failed'} in ${run.durationMs} ms`)
+    } finally {
+      await proxy.stop()
+    }
+  }, 120_000)
+
+  it('absorbs 429 and 503 with bounded backoff and no error', async () => {
+    const namespace = ns('throttled')
+    const proxy = await startFaultProxy(env.KUBECONFIG, { errorRate: 0.4, statuses: [429, 503], maxErrors: 10, dropWatchAfterMs: 60_000, maxDrops: 0 })
+    try {
+      const run = await runAction(deployInputs(namespace, { kubeconfig: proxyKubeconfig(proxy.url) }), { sha: randomSha() })
+      expect(run.code).toBe(0)
+      expect((proxy.stats.injected[429] ?? 0) + (proxy.stats.injected[503] ?? 0)).toBeGreaterThanOrEqual(3)
+    } finally {
+      await proxy.stop()
+    }
+  }, 120_000)
+
+  it('deploys nothing when the registry is down at push', async () => {
+    const namespace = ns('nopush')
+    const manifests = manifestCopy('app.yaml', text => text.replace(`${env.BND_REGISTRY}/`, '127.0.0.1:5999/'))
+    // No credentials, so no docker login: the registry is first needed at push.
+    const inputs = { image: `127.0.0.1:5999/${testRepository}`, 'skip-existing': 'false', manifests, 'registry-username': '', 'registry-password': '' }
+    const run = await runAction(deployInputs(namespace, inputs), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('docker build')
+    expect(run.stdout).toMatch(/::error::docker push 127\.0\.0\.1:5999\/it\/web:[0-9a-f]{40} failed/)
+    expect(await namespaceExists(namespace)).toBe(false)
+  }, 120_000)
+
+  it('deploys to ten namespaces at once', async () => {
+    const sha = randomSha()
+    const first = ns('ten-0')
+    expect((await runAction(deployInputs(first), { sha })).code).toBe(0)
+    const others = Array.from({ length: 9 }, (_, i) => ns(`ten-${i + 1}`))
+    const runs = await Promise.all(others.map(namespace => runAction(deployInputs(namespace), { sha })))
+    expect(runs.map(r => r.code)).toEqual(others.map(() => 0))
+    for (const namespace of [first, ...others]) expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).status.availableReplicas).toBe(3)
+  }, 180_000)
+})
