@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
 import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env } from './harness.js'
 import { startFaultProxy } from './fault-proxy.js'
 
@@ -77,5 +78,42 @@ describe('faults during a run', () => {
     const runs = await Promise.all(others.map(namespace => runAction(deployInputs(namespace), { sha })))
     expect(runs.map(r => r.code)).toEqual(others.map(() => 0))
     for (const namespace of [first, ...others]) expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).status.availableReplicas).toBe(3)
+  }, 180_000)
+
+  it('keeps a kubeconfig token and Secret data out of every log, output and file, on success and on failure', async () => {
+    const namespace = ns('token')
+    const account = uniqueName('bnd-token')
+    await kubectl(['-n', 'default', 'create', 'serviceaccount', account])
+    await kubectl(['create', 'clusterrolebinding', account, '--clusterrole=cluster-admin', `--serviceaccount=default:${account}`])
+    try {
+      const token = (await kubectl(['-n', 'default', 'create', 'token', account, '--duration=10m'])).trim()
+      const server = /server: (\S+)/.exec(readFileSync(env.KUBECONFIG, 'utf8'))![1]
+      const ca = /certificate-authority: (\S+)/.exec(readFileSync(env.KUBECONFIG, 'utf8'))![1]
+      const kubeconfig = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: '${server}', certificate-authority: '${ca}'}}]\nusers: [{name: u, user: {token: '${token}'}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`
+      const secretValue = `data-${randomSha().slice(0, 16)}`
+      const withSecret = (text: string) => `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  key: ${Buffer.from(secretValue).toString('base64')}\n`
+      const good = await runAction(deployInputs(namespace, { kubeconfig: Buffer.from(kubeconfig).toString('base64'), manifests: manifestCopy('app.yaml', withSecret) }), { sha: randomSha() })
+      expect(good.code).toBe(0)
+      const crash = (text: string) => withSecret(text).replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:').replace('GREETING: hello', 'GREETING: changed')
+      const bad = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', crash), 'dry-run': 'false' }), { sha: randomSha() })
+      expect(bad.outputs.result).toBe('rolled-back')
+      const dry = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', text => withSecret(text).replace(Buffer.from(secretValue).toString('base64'), Buffer.from(`${secretValue}x`).toString('base64'))), 'dry-run': 'true' }), { sha: randomSha() })
+      expect(dry.code).toBe(0)
+      expect(dry.summary).toContain('data.key: (redacted)')
+      for (const run of [good, bad, dry]) {
+        const visible = [
+          run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n'),
+          run.stderr,
+          run.summary,
+          JSON.stringify(run.outputs),
+          run.outputs['manifests-file'] ? readFileSync(run.outputs['manifests-file'], 'utf8') : ''
+        ].join('\n')
+        for (const secret of [token, secretValue, Buffer.from(secretValue).toString('base64'), env.BND_REGISTRY_PASSWORD]) expect(visible).not.toContain(secret)
+      }
+      expect(good.stdout).toContain(`::add-mask::${token}`)
+    } finally {
+      await kubectl(['delete', 'clusterrolebinding', account, '--ignore-not-found'])
+      await kubectl(['-n', 'default', 'delete', 'serviceaccount', account, '--ignore-not-found'])
+    }
   }, 180_000)
 })
