@@ -19,5 +19,5 @@ export default tseslint.config(
   },
   { files: ['src/inputs.ts'], rules: { 'no-restricted-syntax': 'off' } },
   // Tests read API objects as loose JSON.
-  { files: ['__tests__/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } }
+  { files: ['__tests__/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } }
 )

@@ -35,6 +35,16 @@ describe('parseSettings', () => {
     expect(s.run).toMatchObject({ sha, branch: 'main', runUrl: 'https://github.com/acme/api/actions/runs/7' })
   })
 
+  it('reads rollback, lock and environment inputs', () => {
+    expect(settings({ mode: 'rollback' }).rollbackTo).toEqual({ kind: 'previous' })
+    expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
+    expect(settings({ mode: 'rollback', 'rollback-to': sha }).rollbackTo).toEqual({ kind: 'sha', sha })
+    expect(settings({}).lock).toEqual({ name: 'deploy', timeoutMs: 300_000 })
+    expect(settings({ lock: 'false' }).lock).toBeUndefined()
+    expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({ environment: 'prod', githubToken: 'ghs_1', rollbackOnFailure: true, rollbackDeleteNew: false })
+    expect(core.setSecret).toHaveBeenCalledWith('ghs_1')
+  })
+
   it('parses multiline and list inputs', () => {
     const s = settings({
       'build-args': 'A=1\n# comment\n\nB=x=y',
@@ -60,7 +70,10 @@ describe('parseSettings', () => {
   })
 
   it.each([
-    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build or apply."],
+    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback or history."],
+    [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA."],
+    [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],
+    [{ 'lock-name': 'a'.repeat(41) }, env, "Invalid lock-name '"],
     [{ image: '' }, env, 'The image input is required in mode deploy (the repository to build, e.g. ghcr.io/acme/api).'],
     [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
     [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],

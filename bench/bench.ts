@@ -1,0 +1,429 @@
+// npm run bench: the action against kubectl on the same local control plane (scripts/env). Separate from the
+// tests' pass/fail: it prints results and writes bench/results/latest.{json,md}. Every figure is the median of
+// RUNS runs (default 5), and each comparison is a ratio against a baseline measured in the same invocation.
+import { ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '..')
+const runs = Number(process.env.RUNS ?? 5)
+const stateDir = process.env.BND_STATE ?? path.join(os.homedir(), '.cache/build-and-deploy/state')
+const envFile: Record<string, string> = {}
+for (const line of readFileSync(path.join(stateDir, 'env.sh'), 'utf8').split('\n')) {
+  const match = /^export (\w+)='([^']*)'/.exec(line)
+  if (match) envFile[match[1]] = match[2]
+}
+const kubectlBin = envFile.BND_KUBECTL
+const KUBECONFIG = process.env.DEPLOY_TEST_KUBECONFIG ?? envFile.KUBECONFIG
+const PATH = `${envFile.BND_STATE}/bin:${process.env.PATH}`
+const node = path.join(root, 'node_modules/node/bin/node')
+const baseEnv = { ...process.env, KUBECONFIG, PATH }
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const round = (n: number, digits = 0): number => Number(n.toFixed(digits))
+let counter = 0
+const namespaceName = (prefix: string): string => `bench-${prefix}-${Date.now().toString(36)}${(counter++).toString(36)}`
+
+function kubectl(args: string[]): string {
+  return execFileSync(kubectlBin, args, { env: baseEnv, encoding: 'utf8', maxBuffer: 256 << 20 })
+}
+
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = baseEnv): Promise<{ ms: number; code: number; output: string }> {
+  const started = performance.now()
+  const child = spawn(command, args, { env, cwd: root })
+  let output = ''
+  child.stdout.on('data', chunk => (output += chunk))
+  child.stderr.on('data', chunk => (output += chunk))
+  return new Promise(resolve => child.on('close', code => resolve({ ms: performance.now() - started, code: code ?? -1, output })))
+}
+
+/** Runs the bundled action as a runner would; `onLine` sees each stdout line as it comes. */
+function action(inputs: Record<string, string>, sha: string, onLine?: (line: string, at: number) => void): Promise<{ ms: number; code: number; output: string; endedAt: number }> {
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'))
+  for (const name of ['output', 'summary', 'state']) writeFileSync(path.join(temp, name), '')
+  const env: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    RUNNER_TEMP: temp,
+    GITHUB_SHA: sha,
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REPOSITORY: 'acme/bench',
+    GITHUB_RUN_ID: String(Date.now()),
+    GITHUB_OUTPUT: path.join(temp, 'output'),
+    GITHUB_STEP_SUMMARY: path.join(temp, 'summary'),
+    GITHUB_STATE: path.join(temp, 'state')
+  }
+  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+  const started = performance.now()
+  const child = spawn(node, [path.join(root, 'dist/index.js')], { env, cwd: root })
+  let output = ''
+  let pending = ''
+  child.stdout.on('data', chunk => {
+    const at = performance.now()
+    output += chunk
+    pending += chunk
+    const lines = pending.split('\n')
+    pending = lines.pop()!
+    for (const line of lines) onLine?.(line, at)
+  })
+  child.stderr.on('data', chunk => (output += chunk))
+  return new Promise(resolve =>
+    child.on('close', code => {
+      const endedAt = performance.now()
+      resolve({ ms: endedAt - started, code: code ?? -1, output, endedAt })
+    })
+  )
+}
+
+const randomSha = (): string => Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('')
+
+// ---- manifests ------------------------------------------------------------------------------------------------
+
+function objectsManifest(count: number, readyDelay?: string): string {
+  const docs: string[] = []
+  for (let i = 0; i < count; i++) {
+    const kind = i % 3
+    if (kind === 0) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {key: value-${i}}\n`)
+    else if (kind === 1) docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  selector: {app: d-${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`)
+    else docs.push(deployment(`d-${i}`, 1, readyDelay))
+  }
+  return docs.join('---\n')
+}
+
+function deployment(name: string, replicas: number, readyDelay?: string): string {
+  const annotations = readyDelay ? `\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "${readyDelay}"}` : ''
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata:\n      labels: {app: ${name}}${annotations}\n    spec:\n      containers: [{name: app, image: "bench/app:1"}]\n`
+}
+
+function writeManifest(text: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-manifests-'))
+  writeFileSync(path.join(dir, 'objects.yaml'), text)
+  return dir
+}
+
+function createNamespace(name: string): void {
+  kubectl(['create', 'namespace', name])
+}
+
+const cleanup: string[] = []
+function freshNamespace(prefix: string): string {
+  const name = namespaceName(prefix)
+  createNamespace(name)
+  cleanup.push(name)
+  return name
+}
+
+const applyInputs = (dir: string, namespace: string, extra: Record<string, string> = {}) => ({
+  mode: 'apply',
+  images: 'bench/app=bench/app:2',
+  manifests: dir,
+  namespace,
+  wait: 'false',
+  ...extra
+})
+
+// ---- 1. apply throughput -------------------------------------------------------------------------------------
+
+async function benchApply(count: number) {
+  const dir = writeManifest(objectsManifest(count))
+  const samples = { action: [] as number[], kubectlServerSide: [] as number[], kubectlClientSide: [] as number[] }
+  for (let i = 0; i < runs; i++) {
+    const a = await action(applyInputs(dir, freshNamespace('apply')), randomSha())
+    if (a.code !== 0) throw new Error(`action apply failed:\n${a.output.slice(-2000)}`)
+    samples.action.push(a.ms)
+    const s = await timed(kubectlBin, ['apply', '--server-side', '-n', freshNamespace('ssa'), '-f', dir])
+    if (s.code !== 0) throw new Error(s.output)
+    samples.kubectlServerSide.push(s.ms)
+    const c = await timed(kubectlBin, ['apply', '-n', freshNamespace('csa'), '-f', dir])
+    if (c.code !== 0) throw new Error(c.output)
+    samples.kubectlClientSide.push(c.ms)
+  }
+  const m = { action: median(samples.action), kubectlServerSide: median(samples.kubectlServerSide), kubectlClientSide: median(samples.kubectlClientSide) }
+  return {
+    objects: count,
+    medianMs: { action: round(m.action), kubectlServerSide: round(m.kubectlServerSide), kubectlClientSide: round(m.kubectlClientSide) },
+    ratio: { vsServerSide: round(m.action / m.kubectlServerSide, 3), vsClientSide: round(m.action / m.kubectlClientSide, 3) },
+    samples
+  }
+}
+
+// ---- 2 and 3. waiting and detection ---------------------------------------------------------------------------
+
+/** Watches Deployments of a namespace and records when each first meets kubectl's completion rule. */
+function completionWatcher(namespace: string): { completedAt: Map<string, number>; stop: () => void } {
+  const completedAt = new Map<string, number>()
+  const template = '{.metadata.name} {.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.updatedReplicas} {.status.replicas} {.status.availableReplicas}{"\\n"}'
+  const child: ChildProcess = spawn(kubectlBin, ['-n', namespace, 'get', 'deployments', '--watch', '-o', `jsonpath=${template}`], { env: baseEnv })
+  let pending = ''
+  child.stdout!.on('data', chunk => {
+    const at = performance.now()
+    pending += chunk
+    const lines = pending.split('\n')
+    pending = lines.pop()!
+    for (const line of lines) {
+      const [name, generation, observed, replicas, updated, current, available] = line.split(' ')
+      const n = (s: string) => Number(s || 0)
+      const complete = n(observed) >= n(generation) && n(updated) >= n(replicas) && n(current) <= n(updated) && n(available) >= n(updated)
+      if (complete && !completedAt.has(name)) completedAt.set(name, at)
+    }
+  })
+  return { completedAt, stop: () => child.kill() }
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+}
+
+async function benchWait(count: number) {
+  const text = Array.from({ length: count }, (_, i) => deployment(`w-${i}`, 2, '3s')).join('---\n')
+  const dir = writeManifest(text)
+  const overhead = { action: [] as number[], kubectlSequential: [] as number[], polling: [] as number[] }
+  const detection: number[] = []
+  for (let i = 0; i < runs; i++) {
+    // The action: apply and wait in one run.
+    {
+      const namespace = freshNamespace('wait')
+      const watcher = completionWatcher(namespace)
+      await new Promise(resolve => setTimeout(resolve, 300))
+      const reported = new Map<string, number>()
+      const run = await action(applyInputs(dir, namespace, { wait: 'true', timeout: '3m' }), randomSha(), (line, at) => {
+        const match = /^✓ deployment\/(\S+) successfully rolled out/.exec(line)
+        if (match) reported.set(match[1], at)
+      })
+      await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
+      watcher.stop()
+      if (run.code !== 0) throw new Error(`action wait failed:\n${run.output.slice(-2000)}`)
+      overhead.action.push(run.endedAt - Math.max(...watcher.completedAt.values()))
+      for (const [name, at] of reported) if (watcher.completedAt.has(name)) detection.push(at - watcher.completedAt.get(name)!)
+    }
+    // kubectl: apply, then rollout status one Deployment after another, as deploy scripts do.
+    {
+      const namespace = freshNamespace('seq')
+      const watcher = completionWatcher(namespace)
+      await new Promise(resolve => setTimeout(resolve, 300))
+      execFileSync(kubectlBin, ['apply', '--server-side', '-n', namespace, '-f', dir], { env: baseEnv })
+      for (let d = 0; d < count; d++) execFileSync(kubectlBin, ['-n', namespace, 'rollout', 'status', `deployment/w-${d}`, '--timeout=3m'], { env: baseEnv })
+      const endedAt = performance.now()
+      await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
+      watcher.stop()
+      overhead.kubectlSequential.push(endedAt - Math.max(...watcher.completedAt.values()))
+    }
+    // A 1-second polling loop over kubectl get.
+    {
+      const namespace = freshNamespace('poll')
+      const watcher = completionWatcher(namespace)
+      await new Promise(resolve => setTimeout(resolve, 300))
+      execFileSync(kubectlBin, ['apply', '--server-side', '-n', namespace, '-f', dir], { env: baseEnv })
+      for (;;) {
+        const list = JSON.parse(kubectl(['-n', namespace, 'get', 'deployments', '-o', 'json']))
+        const done = list.items.every((d: any) => (d.status.observedGeneration ?? 0) >= d.metadata.generation && (d.status.updatedReplicas ?? 0) >= d.spec.replicas && (d.status.availableReplicas ?? 0) >= d.spec.replicas && (d.status.replicas ?? 0) <= (d.status.updatedReplicas ?? 0))
+        if (done && list.items.length === count) break
+        await new Promise(resolve => setTimeout(resolve, 1000))
+      }
+      const endedAt = performance.now()
+      await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
+      watcher.stop()
+      overhead.polling.push(endedAt - Math.max(...watcher.completedAt.values()))
+    }
+  }
+  const m = { action: median(overhead.action), kubectlSequential: median(overhead.kubectlSequential), polling: median(overhead.polling) }
+  return {
+    deployments: count,
+    overheadMedianMs: { action: round(m.action), kubectlSequential: round(m.kubectlSequential), polling: round(m.polling) },
+    ratio: { vsKubectlSequential: round(m.action / m.kubectlSequential, 3), vsPolling: round(m.action / m.polling, 3) },
+    detectionMedianMs: detection.length ? round(median(detection)) : null,
+    detectionSamples: detection.length,
+    samples: overhead
+  }
+}
+
+// ---- 4. cold start and size -----------------------------------------------------------------------------------
+
+async function benchColdStart() {
+  // A loopback stand-in for the API server records when the first request arrives; the run then fails fast.
+  let firstRequestAt = 0
+  const server = http.createServer((_request, response) => {
+    if (!firstRequestAt) firstRequestAt = performance.now()
+    response.writeHead(503, { 'content-type': 'application/json' })
+    response.end('{"kind":"Status","code":503,"message":"bench"}')
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  const kubeconfig = `apiVersion: v1\nclusters: [{name: b, cluster: {server: 'http://127.0.0.1:${port}'}}]\nusers: [{name: b, user: {token: t}}]\ncontexts: [{name: b, context: {cluster: b, user: b}}]\ncurrent-context: b\n`
+  const dir = writeManifest('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n' + deployment('d', 1))
+  const toFirstRequest: number[] = []
+  const bare: number[] = []
+  for (let i = 0; i < Math.max(runs, 7); i++) {
+    firstRequestAt = 0
+    const started = performance.now()
+    await action({ ...applyInputs(dir, 'default'), kubeconfig, lock: 'false' }, randomSha())
+    toFirstRequest.push(firstRequestAt - started)
+    bare.push((await timed(node, ['-e', '0'])).ms)
+  }
+  server.close()
+  const size = (dir: string): number =>
+    readdirSync(dir).reduce((sum, name) => {
+      const file = path.join(dir, name)
+      return sum + (statSync(file).isDirectory() ? size(file) : statSync(file).size)
+    }, 0)
+  const m = median(toFirstRequest)
+  return {
+    toFirstApiRequestMedianMs: round(m),
+    bareNodeStartMedianMs: round(median(bare)),
+    ratioVsBareNode: round(m / median(bare), 2),
+    distBytes: size(path.join(root, 'dist')),
+    mainBundleBytes: statSync(path.join(root, 'dist/index.js')).size,
+    samples: { toFirstRequest, bare }
+  }
+}
+
+// ---- 5. redeploy of an existing SHA -----------------------------------------------------------------------------
+
+const appInputs = (namespace: string, extra: Record<string, string> = {}) => ({
+  image: `${envFile.BND_REGISTRY}/bench/web`,
+  context: 'example/web',
+  'build-args': `BASE=${envFile.BND_BASE_IMAGE}`,
+  'registry-username': envFile.BND_REGISTRY_USER,
+  'registry-password': envFile.BND_REGISTRY_PASSWORD,
+  manifests: appManifests,
+  namespace,
+  'create-namespace': 'true',
+  ...extra
+})
+let appManifests = ''
+
+async function benchRedeploy() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'))
+  writeFileSync(path.join(dir, 'web.yaml'), readFileSync(path.join(root, 'manifests/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', `${envFile.BND_REGISTRY}/bench/web`))
+  appManifests = dir
+  const namespace = freshNamespace('redeploy')
+  const sha = randomSha()
+  const first = await action(appInputs(namespace), sha)
+  if (first.code !== 0) throw new Error(first.output.slice(-2000))
+  const action_: number[] = []
+  const kubectl_: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const run = await action(appInputs(namespace), sha)
+    if (run.code !== 0 || !run.output.includes('skip-existing')) throw new Error(run.output.slice(-2000))
+    action_.push(run.ms)
+    // Baseline: what a script does for the same redeploy, with the image already built: apply and wait.
+    const patched = path.join(dir, 'patched.yaml')
+    writeFileSync(patched, readFileSync(path.join(dir, 'web.yaml'), 'utf8').replace(/image: \S+/, `image: ${envFile.BND_REGISTRY}/bench/web:${sha}`))
+    const started = performance.now()
+    execFileSync(kubectlBin, ['apply', '--server-side', '--force-conflicts', '--field-manager=bench-kubectl', '-n', namespace, '-f', patched], { env: baseEnv })
+    execFileSync(kubectlBin, ['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=2m'], { env: baseEnv })
+    kubectl_.push(performance.now() - started)
+  }
+  return { medianMs: round(median(action_)), kubectlApplyAndStatusMedianMs: round(median(kubectl_)), ratio: round(median(action_) / median(kubectl_), 3), samples: { action: action_, kubectl: kubectl_ } }
+}
+
+// ---- 6. build -----------------------------------------------------------------------------------------------------
+
+async function benchBuild() {
+  const docker = envFile.BND_DOCKER
+  const context = mkdtempSync(path.join(os.tmpdir(), 'bench-build-'))
+  execFileSync('cp', ['-r', path.join(root, 'example/web/.'), context])
+  const first: number[] = []
+  const rebuild: number[] = []
+  const plainFirst: number[] = []
+  for (let i = 0; i < runs; i++) {
+    // A cold builder: no cached layers of this context.
+    execFileSync(docker, ['builder', 'prune', '-af'], { env: { ...baseEnv, DOCKER_BUILDKIT: '1' }, stdio: 'ignore' })
+    const namespace = freshNamespace('build')
+    const inputs = (sha: string) => appInputs(namespace, { context, 'skip-existing': 'false', wait: 'false', 'build-args': `BASE=${envFile.BND_BASE_IMAGE}\nVERSION=${sha.slice(0, 7)}` })
+    const a = await action(inputs(randomSha()), randomSha())
+    if (a.code !== 0) throw new Error(a.output.slice(-2000))
+    first.push(a.ms)
+    writeFileSync(path.join(context, 'index.html'), `<!doctype html>\n<p>bench ${i} ${Date.now()}</p>\n`)
+    const b = await action(inputs(randomSha()), randomSha())
+    if (b.code !== 0) throw new Error(b.output.slice(-2000))
+    rebuild.push(b.ms)
+    execFileSync(docker, ['builder', 'prune', '-af'], { env: { ...baseEnv, DOCKER_BUILDKIT: '1' }, stdio: 'ignore' })
+    const started = performance.now()
+    execFileSync(docker, ['build', '-q', '--build-arg', `BASE=${envFile.BND_BASE_IMAGE}`, '-t', 'bench-plain:1', context], { env: { ...baseEnv, DOCKER_BUILDKIT: '1' } })
+    plainFirst.push(performance.now() - started)
+  }
+  return {
+    firstBuildAndDeployMedianMs: round(median(first)),
+    rebuildAfterSourceChangeMedianMs: round(median(rebuild)),
+    plainDockerBuildMedianMs: round(median(plainFirst)),
+    samples: { first, rebuild, plainFirst }
+  }
+}
+
+// ---- main ---------------------------------------------------------------------------------------------------------
+
+const targets = (r: any) => [
+  ['apply 500 objects ≤ 0.3× kubectl apply --server-side', r.apply[1].ratio.vsServerSide, r.apply[1].ratio.vsServerSide <= 0.3],
+  ['wait overhead with 50 Deployments ≤ 500 ms', r.wait[2].overheadMedianMs.action, r.wait[2].overheadMedianMs.action <= 500],
+  ['wait overhead with 50 Deployments ≤ 0.2× sequential kubectl', r.wait[2].ratio.vsKubectlSequential, r.wait[2].ratio.vsKubectlSequential <= 0.2],
+  ['detection median ≤ 100 ms', r.wait[2].detectionMedianMs, r.wait[2].detectionMedianMs <= 100],
+  ['start to first API request ≤ 150 ms', r.coldStart.toFirstApiRequestMedianMs, r.coldStart.toFirstApiRequestMedianMs <= 150],
+  ['dist/ ≤ 3 MB', r.coldStart.distBytes, r.coldStart.distBytes <= 3_000_000],
+  ['redeploy of an existing SHA ≤ 3 s', r.redeploy.medianMs, r.redeploy.medianMs <= 3000]
+]
+
+async function main(): Promise<void> {
+  if (!existsSync(node)) throw new Error('node_modules/node is missing: run npm install')
+  const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,build').split(',')
+  const results: any = { date: new Date().toISOString(), runs, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, kubernetes: JSON.parse(kubectl(['version', '-o', 'json'])).serverVersion.gitVersion }
+  try {
+    if (only.includes('apply')) {
+      results.apply = [await benchApply(100), await benchApply(500)]
+      console.log('apply', JSON.stringify(results.apply.map((r: any) => ({ objects: r.objects, medianMs: r.medianMs, ratio: r.ratio }))))
+    }
+    if (only.includes('wait')) {
+      results.wait = [await benchWait(1), await benchWait(10), await benchWait(50)]
+      console.log('wait', JSON.stringify(results.wait.map((r: any) => ({ deployments: r.deployments, overhead: r.overheadMedianMs, ratio: r.ratio, detection: r.detectionMedianMs }))))
+    }
+    if (only.includes('start')) {
+      results.coldStart = await benchColdStart()
+      console.log('start', JSON.stringify({ ...results.coldStart, samples: undefined }))
+    }
+    if (only.includes('redeploy')) {
+      results.redeploy = await benchRedeploy()
+      console.log('redeploy', JSON.stringify({ ...results.redeploy, samples: undefined }))
+    }
+    if (only.includes('build')) {
+      if (!appManifests) await benchRedeploy().then(r => (results.redeploy ??= r))
+      results.build = await benchBuild()
+      console.log('build', JSON.stringify({ ...results.build, samples: undefined }))
+    }
+  } finally {
+    if (cleanup.length) execFileSync(kubectlBin, ['delete', 'namespace', '--wait=false', '--ignore-not-found', ...cleanup], { env: baseEnv, stdio: 'ignore' })
+  }
+  mkdirSync(path.join(root, 'bench/results'), { recursive: true })
+  writeFileSync(path.join(root, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n')
+  const md: string[] = [`# Benchmarks, ${results.date}`, '', `${results.machine}; Kubernetes ${results.kubernetes} (kwok nodes); median of ${runs} runs each.`, '']
+  if (results.apply) {
+    md.push('## Apply', '', '| objects | action | kubectl apply --server-side | kubectl apply | ratio vs SSA | ratio vs client-side |', '| --- | --- | --- | --- | --- | --- |')
+    for (const r of results.apply) md.push(`| ${r.objects} | ${r.medianMs.action} ms | ${r.medianMs.kubectlServerSide} ms | ${r.medianMs.kubectlClientSide} ms | ${r.ratio.vsServerSide} | ${r.ratio.vsClientSide} |`)
+    md.push('')
+  }
+  if (results.wait) {
+    md.push('## Waiting (overhead past the last Deployment completing)', '', '| Deployments | action | kubectl rollout status, one by one | 1 s polling | ratio vs sequential | ratio vs polling | detection median |', '| --- | --- | --- | --- | --- | --- | --- |')
+    for (const r of results.wait) md.push(`| ${r.deployments} | ${r.overheadMedianMs.action} ms | ${r.overheadMedianMs.kubectlSequential} ms | ${r.overheadMedianMs.polling} ms | ${r.ratio.vsKubectlSequential} | ${r.ratio.vsPolling} | ${r.detectionMedianMs} ms (${r.detectionSamples} samples) |`)
+    md.push('')
+  }
+  if (results.coldStart) md.push('## Start', '', `Start to first API request: ${results.coldStart.toFirstApiRequestMedianMs} ms (bare \`node -e 0\`: ${results.coldStart.bareNodeStartMedianMs} ms). dist/: ${results.coldStart.distBytes} bytes; dist/index.js: ${results.coldStart.mainBundleBytes} bytes.`, '')
+  if (results.redeploy) md.push('## Redeploy of an existing SHA', '', `Action (skip-existing, apply, wait): ${results.redeploy.medianMs} ms; kubectl apply --server-side + rollout status of the same manifests: ${results.redeploy.kubectlApplyAndStatusMedianMs} ms; ratio ${results.redeploy.ratio}.`, '')
+  if (results.build) md.push('## Build (example/web, through the action, no wait)', '', `First build (cold builder cache) + push + apply: ${results.build.firstBuildAndDeployMedianMs} ms; rebuild after a source-only change: ${results.build.rebuildAfterSourceChangeMedianMs} ms; plain cold \`docker build\`: ${results.build.plainDockerBuildMedianMs} ms.`, '')
+  if (results.apply && results.wait && results.coldStart && results.redeploy) {
+    md.push('## Targets', '', '| target | measured | met |', '| --- | --- | --- |')
+    for (const [name, value, met] of targets(results)) md.push(`| ${name} | ${value} | ${met ? 'yes' : 'no'} |`)
+    md.push('')
+  }
+  writeFileSync(path.join(root, 'bench/results/latest.md'), md.join('\n'))
+  console.log(md.join('\n'))
+}
+
+await main()
