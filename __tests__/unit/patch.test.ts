@@ -85,3 +85,26 @@ describe('redactSecretValues', () => {
     expect(out).toContain('a: visible')
   })
 })
+
+describe('YAML 1.1 as kubectl reads it', () => {
+  it.each([
+    ['0644', 420],
+    ['0x1F', 31],
+    ['1_000', 1000],
+    ['1e3', 1000],
+    ['.5', 0.5],
+    ['yes', true],
+    ['n', false],
+    ['~', null],
+    // Where the yaml package's 1.1 schema goes beyond go-yaml v2, the value stays a string, as kubectl sends it.
+    ['12:30', '12:30'],
+    ['190:20:30', '190:20:30'],
+    ['2001-12-14', '2001-12-14'],
+    ['e0', 'e0'],
+    ['.', '.'],
+    ['.e1', '.e1']
+  ])('%s → %j', (text, value) => {
+    const [object] = readObjects(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nvalue: ${text}\n`, 'f', [])
+    expect((object.object as any).value).toEqual(value)
+  })
+})

@@ -1,8 +1,22 @@
-import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, YAMLMap } from 'yaml'
+import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, ScalarTag, Tags, YAMLMap } from 'yaml'
 import { canonicalRepository, ImageRef, parseImageRef } from '../image-ref.js'
 
-/** kubectl reads manifests as YAML 1.1: `0644` is octal (420), `yes` is a boolean. */
-export const yamlOptions = { version: '1.1', keepSourceTokens: true } as const
+/**
+ * YAML 1.1 as kubectl reads it (go-yaml v2 through sigs.k8s.io/yaml): `0644` is octal (420), `yes` a boolean.
+ * The yaml package's 1.1 schema goes further than go-yaml: it reads `12:30` as sexagesimal 750, dates as
+ * timestamps, and `e0` or `.` as NaN. Those stay strings here, as they reach the API server from kubectl.
+ */
+const goYamlTags = (tags: Tags): Tags =>
+  tags
+    .filter(tag => !(typeof tag === 'object' && (tag.format === 'TIME' || tag.tag === 'tag:yaml.org,2002:timestamp')))
+    .map((tag): Tags[number] => {
+      if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:float' || 'collection' in tag) return tag
+      if (tag.format === 'EXP') return { ...(tag as ScalarTag), test: /^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/ }
+      if (!tag.format && String(tag.test).includes('\\.[0-9_]*$')) return { ...(tag as ScalarTag), test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/ }
+      return tag
+    })
+
+export const yamlOptions = { version: '1.1', keepSourceTokens: true, customTags: goYamlTags } as const
 
 /** Replace the image of every container whose repository equals `repository` with `image`. */
 export interface ImageSubstitution {
