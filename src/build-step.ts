@@ -42,7 +42,7 @@ export function registryFor(settings: Settings): RegistryClient {
 }
 
 /** Builds and pushes the image unless its tag already exists (skip-existing); returns what to deploy. */
-export async function buildAndPush(settings: Settings, state: { secretsDir?: string; loggedIn?: string }): Promise<BuiltImage> {
+export async function buildAndPush(settings: Settings): Promise<BuiltImage> {
   const image = settings.image!
   const repository = repositoryOf(image)
   const tags = tagPlanFor(settings)
@@ -62,14 +62,12 @@ export async function buildAndPush(settings: Settings, state: { secretsDir?: str
   }
   if (settings.push && settings.registry) {
     await login(host, settings.registry.username, settings.registry.password)
-    state.loggedIn = host
     core.saveState('logged-in-registry', host)
   }
 
   const builder = await detectBuilder()
   core.info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`)
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-'))
-  state.secretsDir = work
   core.saveState('work-dir', work)
   try {
     // Secrets reach docker as files passed by path: never on a command line, never in a layer.
@@ -103,6 +101,5 @@ export async function buildAndPush(settings: Settings, state: { secretsDir?: str
     return { repository, tags, reference, digest, reused: false }
   } finally {
     await rm(work, { recursive: true, force: true })
-    state.secretsDir = undefined
   }
 }

@@ -93,7 +93,6 @@ export async function run(): Promise<void> {
   const report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, resources: [], waits: [], applied: [], durationMs: 0 }
   let manifestsFile: string | undefined
   let deployment: GitHubDeployment | undefined
-  const buildState: { secretsDir?: string; loggedIn?: string } = {}
   try {
     const settings = readSettings()
     if (['deploy', 'apply', 'rollback'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
@@ -101,12 +100,12 @@ export async function run(): Promise<void> {
     report.dryRun = settings.dryRun
     switch (settings.mode) {
       case 'build':
-        report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
+        report.image = await core.group('Build and push', () => buildAndPush(settings))
         break
       case 'deploy': {
         const manifests = await readManifests(settings, `${repositoryOf(settings.image!)}:${tagPlanFor(settings).primary}`)
         manifestsFile = manifests.file
-        report.image = await core.group('Build and push', () => buildAndPush(settings, buildState))
+        report.image = await core.group('Build and push', () => buildAndPush(settings))
         manifestsFile = await deployManifests(settings, report, manifests)
         break
       }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -96,7 +97,6 @@ export class RegistryClient {
     const digest = response.headers.get('docker-content-digest')
     if (digest) return digest
     const full = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, `repository:${repositoryPath}:pull`)
-    const { createHash } = await import('node:crypto')
     return `sha256:${createHash('sha256').update(Buffer.from(await full.arrayBuffer())).digest('hex')}`
   }
 
