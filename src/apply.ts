@@ -9,7 +9,10 @@ export interface AppliedObject {
   action: ApplyAction
   /** The object as the server returned it (after the apply, or the dry-run). */
   result: KubeObject & { metadata: { generation?: number; resourceVersion?: string; uid?: string } }
-  /** The live object before this run, when it existed. */
+  /**
+   * The object before this run, when it existed: the live object in a dry run; otherwise the dry-run result,
+   * which keeps the live resourceVersion, revision annotations and status (all a rollback needs) without a GET.
+   */
   before?: KubeObject
   changes: FieldChange[]
 }
@@ -129,10 +132,16 @@ export class Applier {
   private async preflight(targets: Target[]): Promise<AppliedObject[]> {
     const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
-        const [before, result] = await Promise.all([this.kube.get<KubeObject>(this.path(target), this.options.signal), this.patch(target, true)])
-        const changes = diffObjects(comparable(before), comparable(result), target.object.kind === 'Secret')
-        const action: ApplyAction = !before ? 'created' : changes.length > 0 ? 'configured' : 'unchanged'
-        return { target, action, result, before, changes }
+        // Only a dry run shows field changes, so only a dry run reads the live object.
+        const [live, result] = await Promise.all([
+          this.options.dryRun ? this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined,
+          this.patch(target, true)
+        ])
+        // A dry-run create has no resourceVersion; a dry-run update carries the live one.
+        const existed = Boolean(result.metadata.resourceVersion)
+        const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
+        const action: ApplyAction = !existed ? 'created' : this.options.dryRun && changes.length === 0 ? 'unchanged' : 'configured'
+        return { target, action, result, before: existed ? (live ?? result) : undefined, changes }
       } catch (error) {
         return explain(error, target, this.options.force)
       }

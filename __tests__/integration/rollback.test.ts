@@ -74,6 +74,29 @@ describe('automatic rollback', () => {
   }, 180_000)
 })
 
+describe('automatic rollback of StatefulSets and DaemonSets', () => {
+  it('restores both from their ControllerRevisions', async () => {
+    const namespace = ns('sts')
+    const good = randomSha()
+    const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { manifests: manifestCopy('db.yaml'), timeout: '90s', ...extra })
+    expect((await runAction(inputs(), { sha: good })).code).toBe(0)
+    const crashing = manifestCopy('db.yaml', text => text.replaceAll('labels: {app: db}\n    spec:', 'labels: {app: db, bnd.dev/fault: crashloop}\n    spec:'))
+    const bad = await runAction(inputs({ manifests: crashing }), { sha: randomSha() })
+    expect(bad.code).toBe(1)
+    expect(bad.outputs.result).toBe('rolled-back')
+    expect(bad.stdout).toContain('statefulset/db: rolled back to revision 1')
+    expect(bad.stdout).toContain('daemonset/agent: rolled back to revision 1')
+    const expected = `${env.BND_REGISTRY}/${testRepository}:${good}`
+    for (const kind of ['statefulset/db', 'daemonset/agent']) {
+      expect((await kubectlJson(['-n', namespace, 'get', kind])).spec.template.spec.containers[0].image).toBe(expected)
+    }
+    // History reads ControllerRevisions: the live revision is the restored one.
+    const history = await runAction(inputs({ mode: 'history' }), { sha: good })
+    const rows = JSON.parse(history.outputs.history)
+    expect(rows.map((h: any) => [h.workload.kind, h.rows.find((r: any) => r.live).commit])).toEqual([['StatefulSet', good], ['DaemonSet', good]])
+  }, 180_000)
+})
+
 describe('mode rollback and history', () => {
   it('goes back one revision, to a revision number, and to a commit SHA without rebuilding', async () => {
     const namespace = ns('manual')
