@@ -206,7 +206,7 @@ async function benchWait(count: number) {
       })
       await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
       watcher.stop()
-      if (run.code !== 0) throw new Error(`action wait failed:\n${run.output.slice(-2000)}`)
+      if (run.code !== 0) throw new Error(`action wait failed:\n${run.output.split('\n').filter(l => l.startsWith('✗')).join('\n')}\n${run.output.slice(-1500)}`)
       overhead.action.push(run.endedAt - Math.max(...watcher.completedAt.values()))
       for (const [name, at] of reported) if (watcher.completedAt.has(name)) detection.push(at - watcher.completedAt.get(name)!)
     }
