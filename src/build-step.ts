@@ -103,3 +103,13 @@ export async function buildAndPush(settings: Settings): Promise<BuiltImage> {
     await rm(work, { recursive: true, force: true })
   }
 }
+
+/** In apply mode nothing is built: the tag for this commit must already be in the registry. */
+export async function existingImage(settings: Settings): Promise<BuiltImage | undefined> {
+  if (!settings.image) return undefined
+  const tags = tagPlanFor(settings)
+  const repository = repositoryOf(settings.image)
+  const digest = await registryFor(settings).manifestDigest(settings.image.path, tags.primary)
+  if (!digest) throw new Error(`${repository}:${tags.primary} is not in the registry; build it first (mode deploy or build).`)
+  return { repository, tags: { primary: tags.primary, all: [tags.primary] }, reference: `${repository}:${tags.primary}`, digest, reused: true }
+}

@@ -6,6 +6,7 @@ import { AppliedObject, Applier } from './apply.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from './image-ref.js'
 import { Settings } from './inputs.js'
+import { formatDiagnosis, resourceReports, RunReport } from './report.js'
 import { KubeClient, resourcePath } from './kube.js'
 import { resolveKubeTarget } from './kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from './manifests/annotate.js'
@@ -145,6 +146,15 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
   }
 }
 
+/** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
+export async function acquireDeployLock(kube: KubeClient, settings: Settings, namespace: string): Promise<DeployLock | undefined> {
+  if (!settings.lock) return undefined
+  const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
+  const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line))
+  core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
+  return lock
+}
+
 export async function deploy(settings: Settings, objects: SourcedObject[]): Promise<DeployResult> {
   const kube = new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
@@ -159,10 +169,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[]): Prom
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun,
       beforeWrite: async () => {
-        if (!settings.lock) return
-        const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
-        lock = await DeployLock.acquire(kube, lockNamespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line))
-        core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
+        lock = await acquireDeployLock(kube, settings, lockNamespace)
       }
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
@@ -182,4 +189,40 @@ export async function deploy(settings: Settings, objects: SourcedObject[]): Prom
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
   }
+}
+
+/** Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched. */
+export async function readManifests(settings: Settings, reference: string | undefined): Promise<PreparedManifests> {
+  const substitutions: ImageSubstitution[] = [...settings.images]
+  if (reference) substitutions.push({ repository: settings.image!, image: reference })
+  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: reference }
+  const manifests = await prepareManifests(settings, substitutions, origin)
+  for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
+  // A missing or broken kubeconfig is found now, not after a ten-minute build.
+  resolveKubeTarget(settings.kube)
+  return manifests
+}
+
+/** Applies prepared manifests and waits; throws when a rollout fails. */
+export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests): Promise<string> {
+  const result = await deploy(settings, manifests.objects)
+  report.applied = result.applied
+  report.waits = result.waits
+  report.resources = resourceReports(result.applied, result.waits)
+  report.rollback = result.rollback
+  const failed = result.waits.filter(w => w.state !== 'succeeded')
+  if (failed.length > 0) {
+    const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+    const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? []
+    if (result.rollback?.succeeded && restored.length > 0) {
+      report.result = 'rolled-back'
+      lines.push(`Rolled back: ${restored.map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ')}.`)
+    } else if (result.rollback?.succeeded) {
+      lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
+    } else if (result.rollback) {
+      lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
+    }
+    throw new Error(`Rollout failed:\n${lines.join('\n')}`)
+  }
+  return manifests.file
 }

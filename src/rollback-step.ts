@@ -1,9 +1,12 @@
 import * as core from '@actions/core'
 import { resolveNamespace } from './apply-plan.js'
+import { existingImage } from './build-step.js'
+import { acquireDeployLock, deployManifests, prepareManifests, readManifests } from './deploy-step.js'
 import { Settings } from './inputs.js'
+import { RunReport } from './report.js'
 import { KubeClient } from './kube.js'
 import { resolveKubeTarget } from './kubeconfig.js'
-import { DeployLock, defaultIdentity } from './lock.js'
+import { DeployLock } from './lock.js'
 import { SourcedObject } from './manifests/documents.js'
 import { canUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './rollback.js'
 import { HistoryRow, historyRows, planControllerRevisionUndo, planDeploymentUndo } from './rollback-plan.js'
@@ -62,11 +65,7 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
   let lock: DeployLock | undefined
   try {
     const workloads = workloadsOf(objects, settings, kube.namespace)
-    if (settings.lock) {
-      const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
-      lock = await DeployLock.acquire(kube, settings.namespace ?? kube.namespace ?? 'default', settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line))
-      core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
-    }
+    lock = await acquireDeployLock(kube, settings, settings.namespace ?? kube.namespace ?? 'default')
     // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
     for (const workload of workloads) {
       const { live, replicaSets, revisions } = await readHistory(kube, workload)
@@ -88,4 +87,21 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
   }
+}
+
+/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+export async function rollbackMode(settings: Settings, report: RunReport): Promise<string | undefined> {
+  const target = settings.rollbackTo!
+  if (target.kind === 'sha') {
+    const atCommit: Settings = { ...settings, run: { ...settings.run, sha: target.sha } }
+    report.image = await existingImage(atCommit)
+    return deployManifests(atCommit, report, await readManifests(atCommit, report.image!.reference))
+  }
+  const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+  const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))
+  report.waits = result.waits
+  report.history = await readHistories(settings, manifests.objects)
+  const failed = result.waits.filter(w => w.state !== 'succeeded')
+  if (failed.length > 0) throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`)
+  return manifests.file
 }
