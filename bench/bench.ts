@@ -192,6 +192,7 @@ async function benchWait(count: number) {
   const text = Array.from({ length: count }, (_, i) => deployment(`w-${i}`, 2, '3s')).join('---\n')
   const dir = writeManifest(text)
   const overhead = { action: [] as number[], kubectlSequential: [] as number[], polling: [] as number[] }
+  const total = { action: [] as number[], kubectlSequential: [] as number[], polling: [] as number[] }
   const detection: number[] = []
   for (let i = 0; i < runs; i++) {
     // The action: apply and wait in one run.
@@ -200,6 +201,7 @@ async function benchWait(count: number) {
       const watcher = completionWatcher(namespace)
       await new Promise(resolve => setTimeout(resolve, 300))
       const reported = new Map<string, number>()
+      const startedAt = performance.now()
       const run = await action(applyInputs(dir, namespace, { wait: 'true', timeout: '3m' }), randomSha(), (line, at) => {
         const match = /^✓ deployment\/(\S+) successfully rolled out/.exec(line)
         if (match) reported.set(match[1], at)
@@ -208,6 +210,7 @@ async function benchWait(count: number) {
       watcher.stop()
       if (run.code !== 0) throw new Error(`action wait failed:\n${run.output.split('\n').filter(l => l.startsWith('✗')).join('\n')}\n${run.output.slice(-1500)}`)
       overhead.action.push(run.endedAt - Math.max(...watcher.completedAt.values()))
+      total.action.push(run.endedAt - startedAt)
       for (const [name, at] of reported) if (watcher.completedAt.has(name)) detection.push(at - watcher.completedAt.get(name)!)
     }
     // kubectl: apply, then rollout status one Deployment after another, as deploy scripts do.
@@ -215,18 +218,21 @@ async function benchWait(count: number) {
       const namespace = freshNamespace('seq')
       const watcher = completionWatcher(namespace)
       await new Promise(resolve => setTimeout(resolve, 300))
+      const startedAt = performance.now()
       execFileSync(kubectlBin, ['apply', '--server-side', '-n', namespace, '-f', dir], { env: baseEnv })
       for (let d = 0; d < count; d++) execFileSync(kubectlBin, ['-n', namespace, 'rollout', 'status', `deployment/w-${d}`, '--timeout=3m'], { env: baseEnv })
       const endedAt = performance.now()
       await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
       watcher.stop()
       overhead.kubectlSequential.push(endedAt - Math.max(...watcher.completedAt.values()))
+      total.kubectlSequential.push(endedAt - startedAt)
     }
     // A 1-second polling loop over kubectl get.
     {
       const namespace = freshNamespace('poll')
       const watcher = completionWatcher(namespace)
       await new Promise(resolve => setTimeout(resolve, 300))
+      const startedAt = performance.now()
       execFileSync(kubectlBin, ['apply', '--server-side', '-n', namespace, '-f', dir], { env: baseEnv })
       for (;;) {
         const list = JSON.parse(kubectl(['-n', namespace, 'get', 'deployments', '-o', 'json']))
@@ -238,16 +244,22 @@ async function benchWait(count: number) {
       await waitUntil(() => watcher.completedAt.size >= count, 10_000).catch(() => undefined)
       watcher.stop()
       overhead.polling.push(endedAt - Math.max(...watcher.completedAt.values()))
+      total.polling.push(endedAt - startedAt)
     }
   }
   const m = { action: median(overhead.action), kubectlSequential: median(overhead.kubectlSequential), polling: median(overhead.polling) }
+  const t = { action: median(total.action), kubectlSequential: median(total.kubectlSequential), polling: median(total.polling) }
   return {
     deployments: count,
     overheadMedianMs: { action: round(m.action), kubectlSequential: round(m.kubectlSequential), polling: round(m.polling) },
+    // kubectl's overhead is near zero (or below the bench watcher's own latency), so this ratio says little;
+    // the wall-time ratio below compares the whole apply-and-wait.
     ratio: { vsKubectlSequential: round(m.action / m.kubectlSequential, 3), vsPolling: round(m.action / m.polling, 3) },
+    totalMedianMs: { action: round(t.action), kubectlSequential: round(t.kubectlSequential), polling: round(t.polling) },
+    totalRatio: { vsKubectlSequential: round(t.action / t.kubectlSequential, 3), vsPolling: round(t.action / t.polling, 3) },
     detectionMedianMs: detection.length ? round(median(detection)) : null,
     detectionSamples: detection.length,
-    samples: overhead
+    samples: { overhead, total }
   }
 }
 
@@ -321,7 +333,7 @@ async function benchRedeploy() {
     if (run.code !== 0 || !run.output.includes('skip-existing')) throw new Error(run.output.slice(-2000))
     action_.push(run.ms)
     // Baseline: what a script does for the same redeploy, with the image already built: apply and wait.
-    const patched = path.join(dir, 'patched.yaml')
+    const patched = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-kubectl-')), 'web.yaml')
     writeFileSync(patched, readFileSync(path.join(dir, 'web.yaml'), 'utf8').replace(/image: \S+/, `image: ${envFile.BND_REGISTRY}/bench/web:${sha}`))
     const started = performance.now()
     execFileSync(kubectlBin, ['apply', '--server-side', '--force-conflicts', '--field-manager=bench-kubectl', '-n', namespace, '-f', patched], { env: baseEnv })
@@ -370,7 +382,7 @@ async function benchBuild() {
 const targets = (r: any) => [
   ['apply 500 objects ≤ 0.3× kubectl apply --server-side', r.apply[1].ratio.vsServerSide, r.apply[1].ratio.vsServerSide <= 0.3],
   ['wait overhead with 50 Deployments ≤ 500 ms', r.wait[2].overheadMedianMs.action, r.wait[2].overheadMedianMs.action <= 500],
-  ['wait overhead with 50 Deployments ≤ 0.2× sequential kubectl', r.wait[2].ratio.vsKubectlSequential, r.wait[2].ratio.vsKubectlSequential <= 0.2],
+  ['wait with 50 Deployments ≤ 0.2× sequential kubectl (total apply and wait; the overhead ratio divides by ~0)', r.wait[2].totalRatio.vsKubectlSequential, r.wait[2].totalRatio.vsKubectlSequential <= 0.2],
   ['detection median ≤ 100 ms', r.wait[2].detectionMedianMs, r.wait[2].detectionMedianMs <= 100],
   ['start to first API request ≤ 150 ms', r.coldStart.toFirstApiRequestMedianMs, r.coldStart.toFirstApiRequestMedianMs <= 150],
   ['dist/ ≤ 3 MB', r.coldStart.distBytes, r.coldStart.distBytes <= 3_000_000],
@@ -390,7 +402,7 @@ async function main(): Promise<void> {
     if (only.includes('wait')) {
       results.wait = [await benchWait(1), await benchWait(10), await benchWait(50)]
       dropNamespaces()
-      console.log('wait', JSON.stringify(results.wait.map((r: any) => ({ deployments: r.deployments, overhead: r.overheadMedianMs, ratio: r.ratio, detection: r.detectionMedianMs }))))
+      console.log('wait', JSON.stringify(results.wait.map((r: any) => ({ deployments: r.deployments, overhead: r.overheadMedianMs, total: r.totalMedianMs, ratio: r.totalRatio, detection: r.detectionMedianMs }))))
     }
     if (only.includes('start')) {
       results.coldStart = await benchColdStart()
@@ -417,8 +429,9 @@ async function main(): Promise<void> {
     md.push('')
   }
   if (results.wait) {
-    md.push('## Waiting (overhead past the last Deployment completing)', '', '| Deployments | action | kubectl rollout status, one by one | 1 s polling | ratio vs sequential | ratio vs polling | detection median |', '| --- | --- | --- | --- | --- | --- | --- |')
-    for (const r of results.wait) md.push(`| ${r.deployments} | ${r.overheadMedianMs.action} ms | ${r.overheadMedianMs.kubectlSequential} ms | ${r.overheadMedianMs.polling} ms | ${r.ratio.vsKubectlSequential} | ${r.ratio.vsPolling} | ${r.detectionMedianMs} ms (${r.detectionSamples} samples) |`)
+    md.push('## Waiting', '', 'Overhead: from the moment the last Deployment met the completion rule (seen by the bench\'s own watch) to the end of the command. Total: apply and wait, start to end.', '')
+    md.push('| Deployments | overhead: action | kubectl rollout status, one by one | 1 s polling | total: action | kubectl one by one | polling | total ratio vs one by one | detection median |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
+    for (const r of results.wait) md.push(`| ${r.deployments} | ${r.overheadMedianMs.action} ms | ${r.overheadMedianMs.kubectlSequential} ms | ${r.overheadMedianMs.polling} ms | ${r.totalMedianMs.action} ms | ${r.totalMedianMs.kubectlSequential} ms | ${r.totalMedianMs.polling} ms | ${r.totalRatio.vsKubectlSequential} | ${r.detectionMedianMs} ms (${r.detectionSamples} samples) |`)
     md.push('')
   }
   if (results.coldStart) md.push('## Start', '', `Start to first API request: ${results.coldStart.toFirstApiRequestMedianMs} ms (bare \`node -e 0\`: ${results.coldStart.bareNodeStartMedianMs} ms). dist/: ${results.coldStart.distBytes} bytes; dist/index.js: ${results.coldStart.mainBundleBytes} bytes.`, '')

@@ -35,7 +35,7 @@ export type JsonPatch = Array<{ op: 'replace' | 'remove' | 'test' | 'add'; path:
 
 export type UndoPlan =
   | { action: 'patch'; revision: number; patchType: 'json'; patch: JsonPatch; template: PodTemplate; annotations: Record<string, string> }
-  | { action: 'patch'; revision: number; patchType: 'strategic'; patch: unknown; template: PodTemplate }
+  | { action: 'patch'; revision: number; patchType: 'strategic'; patch: unknown; template: PodTemplate; revisionName: string }
   | { action: 'skip'; revision: number; reason: string }
 
 export const revisionAnnotation = 'deployment.kubernetes.io/revision'
@@ -146,7 +146,7 @@ export function planControllerRevisionUndo(
   if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
     return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` }
   }
-  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template }
+  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template, revisionName: target.metadata.name }
 }
 
 export interface HistoryRow {
@@ -195,4 +195,23 @@ export function historyRows(
     // A StatefulSet names its live revision; a DaemonSet's is its newest.
     live: kind === 'StatefulSet' ? r.metadata.name === live.status?.updateRevision : i === 0
   }))
+}
+
+interface PodOfSet {
+  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ uid?: string; controller?: boolean }> }
+  status?: { conditions?: Array<{ type: string; status: string }> }
+}
+
+/**
+ * A StatefulSet rolled back from a broken revision does not replace its broken pods by itself: with the
+ * OrderedReady policy it waits for them to become Ready first, which they never will. The Kubernetes docs call
+ * this a forced rollback and tell to delete those pods; these are the ones.
+ */
+export function podsBlockingRollback(set: OwnedObject & { spec: { podManagementPolicy?: string } }, pods: PodOfSet[], targetRevisionName: string): string[] {
+  if (set.spec.podManagementPolicy === 'Parallel') return []
+  return pods
+    .filter(pod => isControlledBy(pod, set))
+    .filter(pod => pod.metadata.labels?.['controller-revision-hash'] !== targetRevisionName)
+    .filter(pod => !pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'))
+    .map(pod => pod.metadata.name)
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, ReplicaSetLike } from '../../src/rollback-plan.js'
+import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, podsBlockingRollback, ReplicaSetLike } from '../../src/rollback-plan.js'
 
 const owner = { uid: 'd-uid', controller: true }
 const template = (image: string, hash?: string) => ({
@@ -79,5 +79,23 @@ describe('planControllerRevisionUndo', () => {
   it('lists history newest first with commit, image and the live revision', () => {
     expect(historyRows('StatefulSet', sts, [], revisions).map(r => [r.revision, r.commit, r.live])).toEqual([[3, 'v3', true], [2, 'v2', false], [1, 'v1', false]])
     expect(historyRows('Deployment', deployment('v3'), history, []).map(r => [r.revision, r.images[0], r.live])).toEqual([[3, 'v3', true], [2, 'v2', false], [1, 'v1', false]])
+  })
+})
+
+describe('podsBlockingRollback (StatefulSet forced rollback)', () => {
+  const set = (policy?: string) => ({ metadata: { name: 'db', uid: 'd-uid' }, spec: { podManagementPolicy: policy } })
+  const pod = (name: string, revision: string, ready: boolean, uid = 'd-uid') => ({
+    metadata: { name, labels: { 'controller-revision-hash': revision }, ownerReferences: [{ uid, controller: true }] },
+    status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] }
+  })
+  const pods = [pod('db-0', 'db-good', true), pod('db-1', 'db-bad', false), pod('db-2', 'db-bad', true), pod('other-0', 'db-bad', false, 'x')]
+
+  it('names the unready pods of other revisions under OrderedReady', () => {
+    expect(podsBlockingRollback(set(), pods, 'db-good')).toEqual(['db-1'])
+    expect(podsBlockingRollback(set('OrderedReady'), pods, 'db-good')).toEqual(['db-1'])
+  })
+
+  it('names none under Parallel, which replaces them itself', () => {
+    expect(podsBlockingRollback(set('Parallel'), pods, 'db-good')).toEqual([])
   })
 })
