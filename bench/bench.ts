@@ -348,7 +348,8 @@ async function benchRedeploy() {
 async function benchBuild() {
   const docker = envFile.BND_DOCKER
   const context = mkdtempSync(path.join(os.tmpdir(), 'bench-build-'))
-  execFileSync('cp', ['-r', path.join(root, 'example/web/.'), context])
+  // `dir/.` copies the contents; path.join would drop the trailing `.`.
+  execFileSync('cp', ['-r', `${path.join(root, 'example/web')}/.`, context])
   const first: number[] = []
   const rebuild: number[] = []
   const plainFirst: number[] = []

@@ -1,17 +1,8 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, snapshot, testRepository, uniqueName } from './harness.js'
+import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, snapshot, testRepository, namespacesForThisFile } from './harness.js'
 
-const namespaces: string[] = []
-const ns = (prefix: string): string => {
-  const name = uniqueName(prefix)
-  namespaces.push(name)
-  return name
-}
-
-afterAll(async () => {
-  if (namespaces.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces])
-})
+const ns = namespacesForThisFile()
 
 describe('the bundled action on the local environment', () => {
   it('builds, pushes, deploys and waits; a second run for the same SHA skips the build', async () => {

@@ -1,17 +1,9 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env } from './harness.js'
+import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env, namespacesForThisFile } from './harness.js'
 import { startFaultProxy } from './fault-proxy.js'
 
-const namespaces: string[] = []
-const ns = (prefix: string): string => {
-  const name = uniqueName(prefix)
-  namespaces.push(name)
-  return name
-}
-afterAll(async () => {
-  if (namespaces.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces])
-})
+const ns = namespacesForThisFile()
 
 /** Pods that take `seconds` to become ready, so the wait outlives the faults. */
 const slowPods = (seconds: number) => (text: string) =>

@@ -1,3 +1,4 @@
+import { afterAll } from '@jest/globals'
 import { execFile, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -50,6 +51,19 @@ let counter = 0
 /** A fresh namespace name per test, so tests never see each other's objects. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36).slice(-4)}${(counter++).toString(36)}`
+}
+
+/** Fresh namespace names for one test file; they are deleted (without waiting) after its tests. */
+export function namespacesForThisFile(): (prefix: string) => string {
+  const names: string[] = []
+  afterAll(async () => {
+    if (names.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...names])
+  })
+  return prefix => {
+    const name = uniqueName(prefix)
+    names.push(name)
+    return name
+  }
 }
 
 export function randomSha(): string {

@@ -1,16 +1,8 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName } from './harness.js'
+import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, namespacesForThisFile } from './harness.js'
 
-const namespaces: string[] = []
-const ns = (prefix: string): string => {
-  const name = uniqueName(prefix)
-  namespaces.push(name)
-  return name
-}
-afterAll(async () => {
-  if (namespaces.length > 0) await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', ...namespaces])
-})
+const ns = namespacesForThisFile()
 
 const withStrategy = (text: string): string => text.replace('replicas: 3', 'replicas: 3\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}')
 const withFault = (fault: string) => (text: string): string => withStrategy(text).replace('labels: {app: web}\n    spec:', `labels: {app: web, bnd.dev/fault: ${fault}}\n    spec:`)
