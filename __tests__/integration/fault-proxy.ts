@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 
 export interface FaultPlan {
-  /** Answer this fraction of requests (not watches) with an error instead of forwarding them. */
-  errorRate: number
+  /** Answer every Nth request (not watches) with an error instead of forwarding it; deterministic, so a retry
+   * always gets through within the client's attempts. */
+  errorEvery: number
   /** Statuses to inject, in turn: 429 as API Priority and Fairness sends it (with Retry-After), 500/503. */
   statuses: number[]
   /** At most this many injected errors, so the run always ends. */
@@ -44,6 +45,7 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   const stats: FaultStats = { forwarded: 0, injected: {}, drops: 0, watches: 0 }
   const sockets = new Set<Socket>()
   let errors = 0
+  let requests = 0
   const server = http.createServer((request, response) => {
     const isWatch = /[?&]watch=(true|1)/.test(request.url ?? '')
     if (isWatch) {
@@ -55,7 +57,7 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
       }, plan.dropWatchAfterMs)
       response.on('close', () => clearTimeout(timer))
     }
-    if (!isWatch && errors < plan.maxErrors && Math.random() < plan.errorRate) {
+    if (!isWatch && errors < plan.maxErrors && ++requests % plan.errorEvery === 0) {
       const status = plan.statuses[errors++ % plan.statuses.length]
       stats.injected[status] = (stats.injected[status] ?? 0) + 1
       // 429 from API Priority and Fairness and a 500 from a server that knows it is transient carry Retry-After.
