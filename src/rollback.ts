@@ -30,6 +30,7 @@ export function canUndo(kind: string): boolean {
 const objectPath = (w: WorkloadRef): string => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`
 
 interface LiveWorkload extends DeploymentLike {
+  spec: DeploymentLike['spec'] & { podManagementPolicy?: string }
   status?: { updateRevision?: string }
   metadata: DeploymentLike['metadata'] & { managedFields?: Array<{ manager?: string; operation?: string }> }
 }
@@ -64,12 +65,22 @@ export function revisionBefore(kind: string, before: Record<string, unknown> | u
  * Update by `<field manager>-rollback`, which would own the template and make the next server-side apply
  * conflict, so that manager's entry is removed from managedFields.
  */
-export async function undoWorkload(kube: KubeClient, workload: WorkloadRef, toRevision: number, fieldManager: string): Promise<UndoResult> {
+/** `toRevision` is a revision number (0: the previous one), or chosen from the history once it is read. */
+export async function undoWorkload(
+  kube: KubeClient,
+  workload: WorkloadRef,
+  toRevision: number | ((revisions: ControllerRevisionLike[]) => number),
+  fieldManager: string
+): Promise<UndoResult> {
   const { live, replicaSets, revisions } = await readHistory(kube, workload)
+  const revision = typeof toRevision === 'number' ? toRevision : toRevision(revisions)
+  if (revision < 0) {
+    return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } }
+  }
   const plan =
     workload.kind === 'Deployment'
-      ? planDeploymentUndo(live, replicaSets, toRevision)
-      : planControllerRevisionUndo(workload.kind, live, revisions, toRevision)
+      ? planDeploymentUndo(live, replicaSets, revision)
+      : planControllerRevisionUndo(workload.kind, live, revisions, revision)
   if (plan.action === 'skip') return { workload, plan }
   const manager = `${fieldManager}-rollback`.slice(0, 128)
   await kube.request('PATCH', objectPath(workload), {
@@ -80,7 +91,7 @@ export async function undoWorkload(kube: KubeClient, workload: WorkloadRef, toRe
   await releaseFields(kube, workload, manager)
   if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
     const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>(`/api/v1/namespaces/${workload.namespace}/pods`)
-    for (const name of podsBlockingRollback(live as never, pods.items, plan.revisionName)) {
+    for (const name of podsBlockingRollback(live, pods.items, plan.revisionName)) {
       await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined)
     }
   }
@@ -113,13 +124,7 @@ async function releaseFields(kube: KubeClient, workload: WorkloadRef, manager: s
 
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
 export async function undoToBefore(kube: KubeClient, workload: WorkloadRef, before: Record<string, unknown>, fieldManager: string): Promise<UndoResult> {
-  let toRevision = 0
-  if (workload.kind !== 'DaemonSet') {
-    const { revisions } = workload.kind === 'StatefulSet' ? await readHistory(kube, workload) : { revisions: [] }
-    toRevision = revisionBefore(workload.kind, before, revisions)
-    if (toRevision === 0) {
-      return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } }
-    }
-  }
-  return undoWorkload(kube, workload, toRevision, fieldManager)
+  // A DaemonSet records no revision on itself: the previous one (0) is the one before this run.
+  if (workload.kind === 'DaemonSet') return undoWorkload(kube, workload, 0, fieldManager)
+  return undoWorkload(kube, workload, revisions => revisionBefore(workload.kind, before, revisions) || -1, fieldManager)
 }
