@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, kwokctl and act from the
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, kwokctl, act and helm from the
 # Go module proxy (no release binary can be downloaded here) into a cache keyed by version.
 # A warm cache builds nothing.
 set -euo pipefail
@@ -92,9 +92,19 @@ build_act() {
   rm -rf "$ACT_BIN" && mv "$ACT_BIN.tmp" "$ACT_BIN"
 }
 
+build_helm() {
+  [ -x "$HELM_BIN/helm" ] && { log "helm $HELM_VERSION cached in $HELM_BIN"; return; }
+  log "building helm $HELM_VERSION"
+  mkdir -p "$HELM_BIN.tmp"
+  GOBIN="$HELM_BIN.tmp" go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  rm -rf "$HELM_BIN" && mv "$HELM_BIN.tmp" "$HELM_BIN"
+}
+
 command -v go >/dev/null || { echo "Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$BND_CACHE"
 build_etcd
 build_kwok
 build_kubernetes
 build_act
+build_helm

@@ -8,6 +8,8 @@ REGISTRY_USER="${BND_REGISTRY_USER:-bnd-test}"
 CLUSTER_NAME="${BND_CLUSTER_NAME:-bnd}"
 NODE_COUNT="${BND_NODE_COUNT:-3}"
 BASE_IMAGE="bnd-base/busybox:1.35"
+# The example API's build stage: the machine's Go toolchain on the busybox root (golang:<minor> stands in for it).
+GO_IMAGE="bnd-base/golang:$(go env GOVERSION 2>/dev/null | sed 's/^go//')"
 ENV_FILE="$BND_STATE/env.sh"
 # Debian's docker.io client (20.10) drives the daemon's built-in BuildKit; the 28.x client first on PATH needs
 # buildx for BuildKit, which this machine lacks. Everything here and in env.sh uses this client.

@@ -12,6 +12,8 @@ install_debian_packages() {
   command -v docker-registry >/dev/null || need+=(docker-registry)
   [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
   command -v htpasswd >/dev/null || need+=(apache2-utils)
+  # Only to check the example's docker-compose.yml (`docker-compose config`); the 28.x client has no compose plugin.
+  command -v docker-compose >/dev/null || need+=(docker-compose)
   [ ${#need[@]} -eq 0 ] && return
   log "installing Debian packages: ${need[*]}"
   [ "$(id -u)" = 0 ] || die "need root to install ${need[*]} (or install them yourself)"
@@ -100,6 +102,40 @@ ensure_base_images() {
   rm -rf "$root"
 }
 
+# The Go toolchain of this machine over the busybox root, so example/api builds without pulling golang:*.
+ensure_go_image() {
+  "$DOCKER_CLI" image inspect "$GO_IMAGE" >/dev/null 2>&1 && { log "base image $GO_IMAGE present"; return; }
+  command -v go >/dev/null || die "Go is needed for the base image $GO_IMAGE"
+  log "importing base image $GO_IMAGE from $(go env GOROOT)"
+  local goroot container
+  goroot=$(go env GOROOT)
+  container=$("$DOCKER_CLI" create "$BASE_IMAGE")
+  # Docs, tests and sources of the toolchain's own tools are not needed to build a program.
+  tar -C "$(dirname "$goroot")" --exclude='go/test' --exclude='go/doc' --exclude='go/api' --exclude='go/misc' \
+    --transform "s#^$(basename "$goroot")#usr/local/go#" -c "$(basename "$goroot")" |
+    "$DOCKER_CLI" cp - "$container:/"
+  "$DOCKER_CLI" export "$container" | "$DOCKER_CLI" import \
+    -c 'ENV PATH=/usr/local/go/bin:/bin GOPATH=/go GOCACHE=/root/.cache/go-build GOTOOLCHAIN=local GOFLAGS=-mod=mod' \
+    -c 'WORKDIR /go' -c 'CMD ["/bin/sh"]' - "$GO_IMAGE" >/dev/null
+  "$DOCKER_CLI" rm "$container" >/dev/null
+}
+
+# No dynamic volume provisioner runs without a kubelet; the controller-manager's own hostPath provisioner
+# (enabled in kwok-stages.yaml) binds the PostgreSQL StatefulSet's claims, as kind's local-path would.
+ensure_storage_class() {
+  "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" apply -f - >/dev/null <<'YAML'
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: kubernetes.io/host-path
+reclaimPolicy: Delete
+volumeBindingMode: Immediate
+YAML
+}
+
 # kwokctl logs JSON lines; keep them in a file and show them only when it fails.
 quietly() {
   "$@" >>"$BND_STATE/kwokctl.log" 2>&1 || { tail -n 20 "$BND_STATE/kwokctl.log" >&2; die "$1 failed: see $BND_STATE/kwokctl.log"; }
@@ -113,6 +149,7 @@ ensure_cluster() {
   ln -sf "$KUBE_BIN/kubectl" "$BND_STATE/bin/kubectl"
   ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
   ln -sf "$ACT_BIN/act" "$BND_STATE/bin/act"
+  ln -sf "$HELM_BIN/helm" "$BND_STATE/bin/helm"
   if [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
     log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
     return
@@ -158,6 +195,7 @@ ensure_cluster() {
     "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" -n default get serviceaccount default >/dev/null 2>&1 && break
     sleep 0.2
   done
+  ensure_storage_class
 }
 
 write_env_file() {
@@ -175,6 +213,8 @@ export BND_REGISTRY='$REGISTRY_ADDR'
 export BND_REGISTRY_USER='$REGISTRY_USER'
 export BND_REGISTRY_PASSWORD='$(cat "$BND_STATE/registry/password")'
 export BND_BASE_IMAGE='$BASE_IMAGE'
+export BND_GO_IMAGE='$GO_IMAGE'
+export BND_HELM='$HELM_BIN/helm'
 export BND_FAULT_LABEL='bnd.dev/fault'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
@@ -185,6 +225,7 @@ install_debian_packages
 ensure_docker
 ensure_registry
 ensure_base_images
+ensure_go_image
 ensure_cluster
 write_env_file
 

@@ -5,9 +5,12 @@ ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 # nektos/act, to run .github/workflows locally with -P ubuntu-latest=-self-hosted.
 ACT_VERSION="${ACT_VERSION:-v0.2.89}"
+# helm, to render the example chart and to test the action's helm-chart input.
+HELM_VERSION="${HELM_VERSION:-v3.22.0}"
 BND_CACHE="${BND_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-and-deploy}"
 BND_STATE="${BND_STATE:-$BND_CACHE/state}"
 KUBE_BIN="$BND_CACHE/kubernetes-$KUBE_VERSION"
 ETCD_BIN="$BND_CACHE/etcd-$ETCD_VERSION"
 KWOK_BIN="$BND_CACHE/kwok-$KWOK_VERSION"
 ACT_BIN="$BND_CACHE/act-$ACT_VERSION"
+HELM_BIN="$BND_CACHE/helm-$HELM_VERSION"
