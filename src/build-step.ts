@@ -3,13 +3,16 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BuildPlan, detectBuilder, login, push, runBuild } from './docker.js'
-import { registryHost, repositoryOf } from './image-ref.js'
-import { Settings } from './inputs.js'
+import { BuildPlan, Builder, detectBuilder, login, push, runBuild } from './docker.js'
+import { ImageRef, parseImageRef, registryHost, repositoryOf } from './image-ref.js'
+import { ImageBuild, Settings } from './inputs.js'
+import { ImageSubstitution } from './manifests/patch.js'
 import { dockerConfigCredentials, RegistryClient } from './registry.js'
 import { planTags, TagPlan } from './tags.js'
 
 export interface BuiltImage {
+  /** Key in the built-images output: the repository's last path segment. */
+  name: string
   /** Repository without tag, e.g. localhost:5000/api. */
   repository: string
   tags: TagPlan
@@ -36,35 +39,57 @@ export function tagPlanFor(settings: Settings): TagPlan {
   return planTags(settings.tagTemplate, settings.extraTagTemplates, settings.latest, settings.run, settings.run.defaultBranch)
 }
 
-export function registryFor(settings: Settings): RegistryClient {
-  const host = registryHost(settings.image!)
-  return new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host))
+/** What the manifests get for each image this run builds, known before anything is built. */
+export function plannedSubstitutions(settings: Settings): ImageSubstitution[] {
+  const tag = tagPlanFor(settings).primary
+  return settings.builds.map(build => ({ repository: build.image, image: `${repositoryOf(build.image)}:${tag}` }))
 }
 
-/** Builds and pushes the image unless its tag already exists (skip-existing); returns what to deploy. */
-export async function buildAndPush(settings: Settings): Promise<BuiltImage> {
-  const image = settings.image!
-  const repository = repositoryOf(image)
-  const tags = tagPlanFor(settings)
-  const reference = `${repository}:${tags.primary}`
-  const registry = registryFor(settings)
-  const host = registryHost(image)
-  if (!existsSync(settings.build.dockerfile)) {
-    throw new Error(`dockerfile '${settings.build.dockerfile}' does not exist (context '${settings.build.context}').`)
-  }
+/** What the manifests get for images already built (or found in the registry). */
+export function substitutionsFor(images: BuiltImage[]): ImageSubstitution[] {
+  return images.map(image => ({ repository: parseImageRef(image.repository), image: image.reference }))
+}
 
-  if (settings.push && settings.skipExisting) {
-    const digest = await registry.manifestDigest(image.path, tags.primary)
+/** One client per registry host, so images of one registry share a token. */
+function registryClients(settings: Settings): (image: ImageRef) => RegistryClient {
+  const clients = new Map<string, RegistryClient>()
+  return image => {
+    const host = registryHost(image)
+    if (!clients.has(host)) clients.set(host, new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host)))
+    return clients.get(host)!
+  }
+}
+
+/** Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy. */
+export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]> {
+  for (const build of settings.builds) {
+    if (!existsSync(build.dockerfile)) throw new Error(`dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`)
+  }
+  const registryFor = registryClients(settings)
+  const tags = tagPlanFor(settings)
+  const built: BuiltImage[] = []
+  const toBuild: ImageBuild[] = []
+  // The registry answers in milliseconds; ask about every image before the first minutes-long build.
+  const existing = await Promise.all(
+    settings.builds.map(build => (settings.push && settings.skipExisting ? registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined))
+  )
+  for (const [i, build] of settings.builds.entries()) {
+    const repository = repositoryOf(build.image)
+    const digest = existing[i]
     if (digest) {
-      core.info(`${reference} already exists (${digest}); skip-existing: not rebuilding.`)
-      return { repository, tags, reference, digest, reused: true }
+      core.info(`${repository}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`)
+      built.push({ name: build.name, repository, tags, reference: `${repository}:${tags.primary}`, digest, reused: true })
+    } else toBuild.push(build)
+  }
+  if (toBuild.length === 0) return sortLike(settings.builds, built)
+
+  if (settings.push && settings.registry) {
+    const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
+    for (const [i, host] of hosts.entries()) {
+      await login(host, settings.registry.username, settings.registry.password)
+      core.saveState('logged-in-registry', hosts.slice(0, i + 1).join('\n'))
     }
   }
-  if (settings.push && settings.registry) {
-    await login(host, settings.registry.username, settings.registry.password)
-    core.saveState('logged-in-registry', host)
-  }
-
   const builder = await detectBuilder()
   core.info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`)
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-'))
@@ -78,38 +103,65 @@ export async function buildAndPush(settings: Settings): Promise<BuiltImage> {
         return { id, path: file }
       })
     )
-    const plan: BuildPlan = {
-      context: settings.build.context,
-      dockerfile: settings.build.dockerfile,
-      target: settings.build.target,
-      tags: tags.all.map(tag => `${repository}:${tag}`),
-      buildArgs: settings.build.buildArgs,
-      labels: ociLabels(settings, tags.primary, new Date()),
-      secretFiles,
-      cacheFrom: settings.build.cacheFrom,
-      cacheTo: settings.build.cacheTo,
-      platforms: settings.build.platforms,
-      push: settings.push,
-      iidFile: path.join(work, 'iid'),
-      metadataFile: path.join(work, 'metadata.json')
+    for (const build of toBuild) {
+      const one = async (): Promise<BuiltImage> => buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work)
+      built.push(toBuild.length > 1 ? await core.group(`Build ${repositoryOf(build.image)}`, one) : await one())
     }
-    await runBuild(plan, builder)
-    if (!settings.push) return { repository, tags, reference, reused: false }
-    if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
-    const digest = await registry.manifestDigest(image.path, tags.primary)
-    if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
-    return { repository, tags, reference, digest, reused: false }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+  return sortLike(settings.builds, built)
 }
 
-/** In apply mode nothing is built: the tag for this commit must already be in the registry. */
-export async function existingImage(settings: Settings): Promise<BuiltImage | undefined> {
-  if (!settings.image) return undefined
-  const tags = tagPlanFor(settings)
-  const repository = repositoryOf(settings.image)
-  const digest = await registryFor(settings).manifestDigest(settings.image.path, tags.primary)
-  if (!digest) throw new Error(`${repository}:${tags.primary} is not in the registry; build it first (mode deploy or build).`)
-  return { repository, tags: { primary: tags.primary, all: [tags.primary] }, reference: `${repository}:${tags.primary}`, digest, reused: true }
+function sortLike(builds: ImageBuild[], built: BuiltImage[]): BuiltImage[] {
+  return builds.map(build => built.find(b => b.name === build.name)!)
+}
+
+async function buildOne(
+  settings: Settings,
+  build: ImageBuild,
+  builder: Builder,
+  registry: RegistryClient,
+  tags: TagPlan,
+  secretFiles: BuildPlan['secretFiles'],
+  work: string
+): Promise<BuiltImage> {
+  const repository = repositoryOf(build.image)
+  const reference = `${repository}:${tags.primary}`
+  const plan: BuildPlan = {
+    context: build.context,
+    dockerfile: build.dockerfile,
+    target: build.target,
+    tags: tags.all.map(tag => `${repository}:${tag}`),
+    buildArgs: settings.build.buildArgs,
+    labels: ociLabels(settings, tags.primary, new Date()),
+    secretFiles,
+    cacheFrom: settings.build.cacheFrom,
+    cacheTo: settings.build.cacheTo,
+    platforms: settings.build.platforms,
+    push: settings.push,
+    iidFile: path.join(work, `${build.name}.iid`),
+    metadataFile: path.join(work, `${build.name}.metadata.json`)
+  }
+  await runBuild(plan, builder)
+  if (!settings.push) return { name: build.name, repository, tags, reference, reused: false }
+  if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
+  const digest = await registry.manifestDigest(build.image.path, tags.primary)
+  if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
+  return { name: build.name, repository, tags, reference, digest, reused: false }
+}
+
+/** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
+export async function existingImages(settings: Settings): Promise<BuiltImage[]> {
+  const registryFor = registryClients(settings)
+  const primary = tagPlanFor(settings).primary
+  const tags = { primary, all: [primary] }
+  return Promise.all(
+    settings.builds.map(async build => {
+      const repository = repositoryOf(build.image)
+      const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
+      if (!digest) throw new Error(`${repository}:${primary} is not in the registry; build it first (mode deploy or build).`)
+      return { name: build.name, repository, tags, reference: `${repository}:${primary}`, digest, reused: true }
+    })
+  )
 }

@@ -12,6 +12,7 @@ import { resolveKubeTarget } from './kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from './manifests/annotate.js'
 import { readObjects, SourcedObject } from './manifests/documents.js'
 import { expandManifestPaths, readManifestFile } from './manifests/files.js'
+import { renderHelmChart, renderKustomization } from './manifests/render.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from './manifests/patch.js'
 import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
@@ -25,16 +26,33 @@ export interface PreparedManifests {
   file: string
 }
 
-/** Reads, patches and checks every manifest; throws with all problems before the cluster is contacted. */
+/** The manifests as text, one entry per file, rendered kustomization or rendered chart, labelled for errors. */
+async function manifestTexts(settings: Settings): Promise<Array<{ label: string; text: string }>> {
+  const sources = settings.manifests.length > 0 ? await expandManifestPaths(settings.manifests) : []
+  const texts = await Promise.all(
+    sources.map(async source =>
+      source.kind === 'file'
+        ? { label: source.path, text: await readManifestFile(source.path) }
+        : { label: `${source.path} (kustomize)`, text: await renderKustomization(source.path) }
+    )
+  )
+  if (settings.helm) {
+    const { chart, release, values } = settings.helm
+    texts.push({ label: `${chart} (helm template ${release})`, text: await renderHelmChart({ chart, release, values, namespace: settings.namespace }) })
+  }
+  return texts
+}
+
+/** Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before the cluster is contacted. */
 export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin): Promise<PreparedManifests> {
-  const files = await expandManifestPaths(settings.manifests)
+  const texts = await manifestTexts(settings)
+  const files = texts.map(t => t.label)
   const problems: string[] = []
   const objects: SourcedObject[] = []
   const replacements: ImageReplacement[] = []
   const matched = new Set<string>()
   const patchedTexts: string[] = []
-  for (const file of files) {
-    const text = await readManifestFile(file)
+  for (const { label: file, text } of texts) {
     let patched = text
     try {
       const result = patchImages(text, file, substitutions)
@@ -191,11 +209,13 @@ export async function deploy(settings: Settings, objects: SourcedObject[]): Prom
   }
 }
 
-/** Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched. */
-export async function readManifests(settings: Settings, reference: string | undefined): Promise<PreparedManifests> {
-  const substitutions: ImageSubstitution[] = [...settings.images]
-  if (reference) substitutions.push({ repository: settings.image!, image: reference })
-  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, image: reference }
+/**
+ * Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched.
+ * `built` are the images of this run (planned or found), on top of the images input's substitutions.
+ */
+export async function readManifests(settings: Settings, built: ImageSubstitution[]): Promise<PreparedManifests> {
+  const substitutions: ImageSubstitution[] = [...settings.images, ...built]
+  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) }
   const manifests = await prepareManifests(settings, substitutions, origin)
   for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
   // A missing or broken kubeconfig is found now, not after a ten-minute build.

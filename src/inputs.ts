@@ -8,10 +8,19 @@ import { validateTagTemplate } from './tags.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history'
 
-export interface BuildSettings {
+/** One image to build: from the image/context/dockerfile/target inputs, or a line of the build input. */
+export interface ImageBuild {
+  /** Its key in the built-images output: the repository's last path segment. */
+  name: string
+  /** Repository without tag. */
+  image: ImageRef
   context: string
   dockerfile: string
   target?: string
+}
+
+/** Options shared by every image built in one run. */
+export interface BuildSettings {
   buildArgs: Array<[string, string]>
   /** id → value; values are masked and reach docker only as files. */
   secrets: Array<[string, string]>
@@ -32,10 +41,16 @@ export interface KubeSettings {
   context?: string
 }
 
+export interface HelmSettings {
+  chart: string
+  release: string
+  values: string[]
+}
+
 export interface Settings {
   mode: Mode
-  /** Repository to build and push, without tag; required unless mode is apply with `images` only. */
-  image?: ImageRef
+  /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
+  builds: ImageBuild[]
   build: BuildSettings
   tagTemplate: string
   extraTagTemplates: string[]
@@ -43,8 +58,10 @@ export interface Settings {
   push: boolean
   registry?: RegistryCredentials
   skipExisting: boolean
-  /** Files, directories and globs, in the order given. */
+  /** Files, directories (a kustomization is rendered) and globs, in the order given. */
   manifests: string[]
+  /** A chart rendered with helm template, after the manifests. */
+  helm?: HelmSettings
   /** Substitutions from the `images` input, for images not built here. */
   images: ImageSubstitution[]
   namespace?: string
@@ -104,6 +121,41 @@ function keyValueLines(read: InputReader, name: string, keyPattern: RegExp, keyF
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/
 
+function repositoryInput(text: string, what: string): ImageRef {
+  let image: ImageRef
+  try {
+    image = parseImageRef(text)
+  } catch (error) {
+    throw new Error(`Invalid ${what}: ${(error as Error).message}`, { cause: error })
+  }
+  if (image.tag || image.digest) {
+    throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`)
+  }
+  return image
+}
+
+const defaultDockerfile = (context: string): string => `${context.replace(/\/+$/, '')}/Dockerfile`
+
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+export function parseBuildEntry(line: string, index: number): ImageBuild {
+  const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.'
+  const eq = line.indexOf('=')
+  if (eq <= 0) throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`)
+  const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`)
+  const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim())
+  if (!context) throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`)
+  const build: ImageBuild = { name: image.path.split('/').pop()!, image, context, dockerfile: defaultDockerfile(context) }
+  for (const option of options) {
+    const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)]
+    if (!value || !['dockerfile', 'target'].includes(key)) {
+      throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`)
+    }
+    if (key === 'dockerfile') build.dockerfile = value
+    else build.target = value
+  }
+  return build
+}
+
 /** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
 export function decodeKubeconfig(text: string): string {
   const trimmed = text.trim()
@@ -135,6 +187,23 @@ export function kubeconfigSecrets(text: string): string[] {
   return secrets
 }
 
+function helmInputs(read: InputReader): HelmSettings | undefined {
+  const chart = read('helm-chart').trim()
+  const values = lines(read('helm-values'))
+  const release = read('helm-release').trim()
+  if (!chart) {
+    if (values.length > 0 || release) throw new Error('helm-values and helm-release need helm-chart (the chart to render).')
+    return undefined
+  }
+  // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
+  const fallback = chart.replace(/\/+$/, '').split('/').pop()!.replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '')
+  const name = release || fallback
+  if (!dnsLabel.test(name) || name.length > 53) {
+    throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`)
+  }
+  return { chart, release: name, values }
+}
+
 /** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
 export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
   const modeText = read('mode').trim() || 'deploy'
@@ -155,15 +224,23 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   }
 
   const imageText = read('image').trim()
-  let image: ImageRef | undefined
+  const context = read('context').trim() || '.'
+  const builds: ImageBuild[] = []
   if (imageText) {
-    try {
-      image = parseImageRef(imageText)
-    } catch (error) {
-      throw new Error(`Invalid image input: ${(error as Error).message}`, { cause: error })
-    }
-    if (image.tag || image.digest) {
-      throw new Error(`Invalid image '${imageText}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`)
+    const image = repositoryInput(imageText, 'image input')
+    builds.push({
+      name: image.path.split('/').pop()!,
+      image,
+      context,
+      dockerfile: read('dockerfile').trim() || defaultDockerfile(context),
+      target: read('target').trim() || undefined
+    })
+  }
+  builds.push(...lines(read('build')).map(parseBuildEntry))
+  for (const [i, build] of builds.entries()) {
+    const twin = builds.findIndex(other => other.name === build.name)
+    if (twin !== i) {
+      throw new Error(`Two images to build end in the same name '${build.name}' (${repositoryOf(builds[twin].image)} and ${repositoryOf(build.image)}); the built-images output needs a distinct last path segment for each.`)
     }
   }
 
@@ -180,12 +257,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     }
   })
 
-  if ((mode === 'deploy' || mode === 'build') && !image) {
-    throw new Error(`The image input is required in mode ${mode} (the repository to build, e.g. ghcr.io/acme/api).`)
+  if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
+    throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`)
   }
   const manifests = lines(read('manifests'))
-  if (mode !== 'build' && manifests.length === 0) {
-    throw new Error(`The manifests input is required in mode ${mode} (files, directories or globs, one per line).`)
+  const helm = helmInputs(read)
+  if (mode !== 'build' && manifests.length === 0 && !helm) {
+    throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`)
   }
   const rollbackText = read('rollback-to').trim()
   let rollbackTo: Settings['rollbackTo']
@@ -196,12 +274,14 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     else {
       throw new Error(`Invalid rollback-to '${rollbackText}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`)
     }
-    if (rollbackTo.kind === 'sha' && !image) throw new Error('rollback-to a commit SHA needs the image input (the repository whose tag to redeploy).')
+    if (rollbackTo.kind === 'sha' && builds.length === 0) {
+      throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).')
+    }
   } else if (rollbackText) {
     throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`)
   }
-  if (mode === 'apply' && !image && images.length === 0) {
-    throw new Error('Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).')
+  if (mode === 'apply' && builds.length === 0 && images.length === 0) {
+    throw new Error('Mode apply needs image or build entries (to deploy the tags for this commit) or images (NAME=IMAGE substitutions).')
   }
 
   const tagTemplate = read('tag').trim() || '{sha}'
@@ -218,13 +298,9 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
   }
 
-  const context = read('context').trim() || '.'
   const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
   for (const [, value] of secrets) if (value) core.setSecret(value)
   const build: BuildSettings = {
-    context,
-    dockerfile: read('dockerfile').trim() || `${context.replace(/\/+$/, '')}/Dockerfile`,
-    target: read('target').trim() || undefined,
     buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
     secrets,
     labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
@@ -266,7 +342,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
 
   return {
     mode,
-    image,
+    builds,
     build,
     tagTemplate,
     extraTagTemplates,
@@ -275,6 +351,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     registry: username ? { username, password } : undefined,
     skipExisting: booleanInput(read, 'skip-existing', true),
     manifests,
+    helm,
     images,
     namespace,
     createNamespace: booleanInput(read, 'create-namespace', false),

@@ -1,20 +1,31 @@
 import * as core from '@actions/core'
-import { buildAndPush, existingImage, tagPlanFor } from './build-step.js'
+import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build-step.js'
 import { deployManifests, prepareManifests, readManifests } from './deploy-step.js'
 import { GitHubDeployment } from './github-deployments.js'
-import { repositoryOf } from './image-ref.js'
 import { readSettings } from './inputs.js'
 import { renderSummary, RunReport } from './report.js'
 import { readHistories, rollbackMode } from './rollback-step.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
-  if (report.image) {
-    core.setOutput('image', report.image.reference)
-    core.setOutput('tags', report.image.tags.all.map(tag => `${report.image!.repository}:${tag}`).join('\n'))
-    if (report.image.digest) {
-      core.setOutput('digest', report.image.digest)
-      core.setOutput('image-ref', `${report.image.repository}@${report.image.digest}`)
+  const [first] = report.images
+  if (first) {
+    core.setOutput('image', first.reference)
+    core.setOutput('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'))
+    if (first.digest) {
+      core.setOutput('digest', first.digest)
+      core.setOutput('image-ref', `${first.repository}@${first.digest}`)
     }
+    const byName = report.images.map(image => [
+      image.name,
+      {
+        image: image.reference,
+        digest: image.digest ?? null,
+        imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
+        tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
+        reused: image.reused
+      }
+    ])
+    core.setOutput('built-images', JSON.stringify(Object.fromEntries(byName)))
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
@@ -25,7 +36,7 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
 
 export async function run(): Promise<void> {
   const started = Date.now()
-  const report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, resources: [], waits: [], applied: [], durationMs: 0 }
+  const report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 }
   let manifestsFile: string | undefined
   let deployment: GitHubDeployment | undefined
   try {
@@ -35,18 +46,18 @@ export async function run(): Promise<void> {
     report.dryRun = settings.dryRun
     switch (settings.mode) {
       case 'build':
-        report.image = await core.group('Build and push', () => buildAndPush(settings))
+        report.images = await core.group('Build and push', () => buildAndPushAll(settings))
         break
       case 'deploy': {
-        const manifests = await readManifests(settings, `${repositoryOf(settings.image!)}:${tagPlanFor(settings).primary}`)
+        const manifests = await readManifests(settings, plannedSubstitutions(settings))
         manifestsFile = manifests.file
-        report.image = await core.group('Build and push', () => buildAndPush(settings))
+        report.images = await core.group('Build and push', () => buildAndPushAll(settings))
         manifestsFile = await deployManifests(settings, report, manifests)
         break
       }
       case 'apply': {
-        report.image = await existingImage(settings)
-        const manifests = await readManifests(settings, report.image?.reference)
+        report.images = await existingImages(settings)
+        const manifests = await readManifests(settings, substitutionsFor(report.images))
         manifestsFile = manifests.file
         await deployManifests(settings, report, manifests)
         break

@@ -22,8 +22,7 @@ async function releaseLock(): Promise<void> {
 
 /** The post step: undo what the main step left behind, even when it failed or was cancelled. */
 async function cleanup(): Promise<void> {
-  const registry = core.getState('logged-in-registry')
-  if (registry) {
+  for (const registry of core.getState('logged-in-registry').split('\n').filter(Boolean)) {
     await logout(registry)
     core.info(`Logged out of ${registry}.`)
   }

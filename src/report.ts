@@ -18,7 +18,7 @@ export interface RunReport {
   result: 'succeeded' | 'failed' | 'rolled-back'
   mode: string
   dryRun: boolean
-  image?: BuiltImage
+  images: BuiltImage[]
   resources: ResourceReport[]
   waits: WaitOutcome[]
   applied: AppliedObject[]
@@ -57,10 +57,12 @@ export function renderSummary(report: RunReport): string {
   const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
   if (report.error) out.push('```text', report.error, '```', '')
-  if (report.image) {
-    const image = report.image
-    out.push('### Image', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
-    out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`, '')
+  if (report.images.length > 0) {
+    out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
+    for (const image of report.images) {
+      out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`)
+    }
+    out.push('')
   }
   if (report.resources.length > 0) {
     out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |')

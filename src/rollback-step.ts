@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { resolveNamespace } from './apply-plan.js'
-import { existingImage } from './build-step.js'
+import { existingImages, substitutionsFor } from './build-step.js'
 import { acquireDeployLock, deployManifests, prepareManifests, readManifests } from './deploy-step.js'
 import { Settings } from './inputs.js'
 import { RunReport } from './report.js'
@@ -94,8 +94,8 @@ export async function rollbackMode(settings: Settings, report: RunReport): Promi
   const target = settings.rollbackTo!
   if (target.kind === 'sha') {
     const atCommit: Settings = { ...settings, run: { ...settings.run, sha: target.sha } }
-    report.image = await existingImage(atCommit)
-    return deployManifests(atCommit, report, await readManifests(atCommit, report.image!.reference))
+    report.images = await existingImages(atCommit)
+    return deployManifests(atCommit, report, await readManifests(atCommit, substitutionsFor(report.images)))
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
   const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))

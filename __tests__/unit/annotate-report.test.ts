@@ -4,11 +4,11 @@ import { readObjects } from '../../src/manifests/documents.js'
 import { renderSummary, RunReport } from '../../src/report.js'
 
 const sha = 'abcdef0123456789abcdef0123456789abcdef01'
-const origin = { sha, runUrl: 'https://github.com/acme/web/actions/runs/9', actor: 'octo', image: 'r.io/web:abc' }
+const origin = { sha, runUrl: 'https://github.com/acme/web/actions/runs/9', actor: 'octo', images: ['r.io/web:abc', 'r.io/other:abc'] }
 
 describe('annotateWorkload', () => {
-  it('records the commit on the object and only the commit on its pod template', () => {
-    const [cronJob] = readObjects('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, annotations: {keep: me}}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: []}\n', 'f', [])
+  it('records the commit and the images it runs on the object, and only the commit on its pod template', () => {
+    const [cronJob] = readObjects('apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, annotations: {keep: me}}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: [{name: c, image: r.io/web:abc}]}\n', 'f', [])
     const annotated = annotateWorkload(cronJob.object, origin) as any
     expect(annotated.metadata.annotations).toEqual({
       keep: 'me',
@@ -25,6 +25,13 @@ describe('annotateWorkload', () => {
   it('leaves other kinds alone', () => {
     const [configMap] = readObjects('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n', 'f', [])
     expect(annotateWorkload(configMap.object, origin)).toBe(configMap.object)
+  })
+
+  it('names no image on a workload that runs none of the built ones', () => {
+    const [sts] = readObjects('apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n    spec: {containers: [{name: c, image: postgres:17}]}\n', 'f', [])
+    const annotations = (annotateWorkload(sts.object, origin) as any).metadata.annotations
+    expect(annotations['build-and-deploy/image']).toBeUndefined()
+    expect(annotations['kubernetes.io/change-cause']).toMatch(/^build-and-deploy: commit from abcdef012345/)
   })
 })
 
@@ -53,7 +60,7 @@ describe('renderSummary', () => {
     result: 'failed',
     mode: 'deploy',
     dryRun: false,
-    image: { repository: 'r.io/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: `r.io/web:${sha}`, digest: 'sha256:' + 'a'.repeat(64), reused: false },
+    images: [{ name: 'web', repository: 'r.io/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: `r.io/web:${sha}`, digest: 'sha256:' + 'a'.repeat(64), reused: false }],
     resources: [{ kind: 'Deployment', namespace: 'prod', name: 'web', action: 'configured', rollout: 'failed', durationMs: 2500 }],
     waits: [
       {

@@ -30,7 +30,8 @@ describe('parseSettings', () => {
       wait: true,
       timeoutMs: 300_000,
       manifests: ['manifests/'],
-      build: { context: '.', dockerfile: './Dockerfile', buildArgs: [], platforms: [] }
+      builds: [{ name: 'api', context: '.', dockerfile: './Dockerfile' }],
+      build: { buildArgs: [], platforms: [] }
     })
     expect(s.run).toMatchObject({ sha, branch: 'main', runUrl: 'https://github.com/acme/api/actions/runs/7' })
   })
@@ -57,9 +58,25 @@ describe('parseSettings', () => {
     expect(s.build.buildArgs).toEqual([['A', '1'], ['B', 'x=y']])
     expect(s.extraTagTemplates).toEqual(['{short_sha}', 'stable', 'v{run_number}'])
     expect(s.build.platforms).toEqual(['linux/amd64', 'linux/arm64'])
-    expect(s.build.dockerfile).toBe('app/Dockerfile')
+    expect(s.builds).toEqual([expect.objectContaining({ name: 'api', context: 'app/', dockerfile: 'app/Dockerfile' })])
     expect(s.images.map(i => i.image)).toEqual(['redis:7.4', 'nginx:1.27'])
     expect(s.timeoutMs).toBe(90_000)
+  })
+
+  it('reads several images to build and a helm chart', () => {
+    const s = settings({
+      image: '',
+      manifests: '',
+      build: 'ghcr.io/acme/api=example/api,target=runtime\n# the frontend\nghcr.io/acme/web=example/web,dockerfile=docker/web.Dockerfile',
+      'helm-chart': 'charts/example-1.2.0.tgz',
+      'helm-values': 'values.yaml\nvalues-prod.yaml'
+    })
+    expect(s.builds).toEqual([
+      { name: 'api', image: expect.objectContaining({ path: 'acme/api' }), context: 'example/api', dockerfile: 'example/api/Dockerfile', target: 'runtime' },
+      { name: 'web', image: expect.objectContaining({ path: 'acme/web' }), context: 'example/web', dockerfile: 'docker/web.Dockerfile' }
+    ])
+    expect(s.helm).toEqual({ chart: 'charts/example-1.2.0.tgz', release: 'example', values: ['values.yaml', 'values-prod.yaml'] })
+    expect(settings({ 'helm-chart': './charts/shop/', 'helm-release': 'shop-prod' }).helm).toMatchObject({ chart: './charts/shop/', release: 'shop-prod' })
   })
 
   it('masks the registry password, build secret values and kubeconfig credentials', () => {
@@ -74,11 +91,17 @@ describe('parseSettings', () => {
     [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA."],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],
     [{ 'lock-name': 'a'.repeat(41) }, env, "Invalid lock-name '"],
-    [{ image: '' }, env, 'The image input is required in mode deploy (the repository to build, e.g. ghcr.io/acme/api).'],
+    [{ image: '' }, env, 'Mode deploy needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).'],
     [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
     [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
-    [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories or globs, one per line).'],
-    [{ mode: 'apply', image: '' }, env, 'Mode apply needs image (to deploy the tag for this commit) or images (NAME=IMAGE substitutions).'],
+    [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
+    [{ mode: 'apply', image: '' }, env, 'Mode apply needs image or build entries (to deploy the tags for this commit) or images (NAME=IMAGE substitutions).'],
+    [{ build: 'ghcr.io/acme/api' }, env, "Invalid build entry 1 'ghcr.io/acme/api': no '='. Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]"],
+    [{ build: 'ghcr.io/acme/api:v1=.' }, env, "Invalid build entry 1 'ghcr.io/acme/api:v1': give the repository only"],
+    [{ build: 'ghcr.io/acme/web=web,platform=arm' }, env, "Invalid build entry 1: unknown option 'platform=arm'."],
+    [{ build: 'ghcr.io/other/api=api' }, env, "Two images to build end in the same name 'api' (localhost:5000/acme/api and ghcr.io/other/api)"],
+    [{ 'helm-values': 'values.yaml' }, env, 'helm-values and helm-release need helm-chart'],
+    [{ 'helm-chart': 'charts/My_Chart' }, env, "Invalid helm-release 'My_Chart' (taken from helm-chart; set helm-release)."],
     [{ tag: '{commit}' }, env, "Invalid tag '{commit}': unknown placeholder {commit}."],
     [{ 'extra-tags': 'ok\n{nope}' }, env, "Invalid extra-tags '{nope}': unknown placeholder {nope}."],
     [{ latest: 'sometimes' }, env, "Invalid latest 'sometimes'. Expected auto, true or false."],

@@ -13,8 +13,8 @@ export interface DeployOrigin {
   sha: string
   runUrl?: string
   actor?: string
-  /** The built image deployed by this run, when there is one. */
-  image?: string
+  /** The images built (or reused) by this run; a workload is annotated with those its containers run. */
+  images?: string[]
 }
 
 /**
@@ -27,14 +27,15 @@ export function annotateWorkload(object: KubeObject, origin: DeployOrigin): Kube
   const path = podSpecPath(object.kind)
   if (!path) return object
   const copy = structuredClone(object)
-  const changeCause = `build-and-deploy: ${origin.image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
+  const image = workloadImages(object, path, origin.images ?? []).join(', ') || undefined
+  const changeCause = `build-and-deploy: ${image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
     (origin.actor ? ` by ${origin.actor}` : '') + (origin.runUrl ? ` (${origin.runUrl})` : '')
   copy.metadata.annotations = {
     ...copy.metadata.annotations,
     [annotationKeys.commit]: origin.sha,
     ...(origin.runUrl ? { [annotationKeys.runUrl]: origin.runUrl } : {}),
     ...(origin.actor ? { [annotationKeys.actor]: origin.actor } : {}),
-    ...(origin.image ? { [annotationKeys.image]: origin.image } : {}),
+    ...(image ? { [annotationKeys.image]: image } : {}),
     [annotationKeys.changeCause]: changeCause
   }
   // The pod template is path minus its trailing 'spec'; a bare Pod is annotated on itself above.
@@ -49,4 +50,13 @@ export function annotateWorkload(object: KubeObject, origin: DeployOrigin): Kube
     metadata.annotations = { ...metadata.annotations, [annotationKeys.commit]: origin.sha }
   }
   return copy
+}
+
+/** Which of `images` the workload's containers (init containers included) run. */
+function workloadImages(object: KubeObject, specPath: string[], images: string[]): string[] {
+  let spec: unknown = object
+  for (const key of specPath) spec = (spec as Record<string, unknown> | undefined)?.[key]
+  const podSpec = (spec ?? {}) as { containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }
+  const used = new Set([...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])].map(c => c.image))
+  return images.filter(image => used.has(image))
 }

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals'
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { expandManifestPaths } from '../../src/manifests/files.js'
+import { findOnPath, helmTemplateCommand, kustomizeCommand } from '../../src/manifests/render.js'
+
+describe('kustomizeCommand', () => {
+  it.each([
+    [{ kustomize: '/bin/kustomize', kubectl: '/bin/kubectl' }, { tool: '/bin/kustomize', args: ['build', 'k/staging'] }],
+    [{ kubectl: '/bin/kubectl' }, { tool: '/bin/kubectl', args: ['kustomize', 'k/staging'] }]
+  ])('with %j renders through %j', (tools, command) => {
+    expect(kustomizeCommand('k/staging', tools)).toEqual(command)
+  })
+
+  it('names the directory and both tools when neither is installed', () => {
+    expect(() => kustomizeCommand('k/staging', {})).toThrow(
+      "manifests entry 'k/staging' is a kustomization directory; rendering it needs kustomize or kubectl on PATH, and neither was found."
+    )
+  })
+})
+
+describe('helmTemplateCommand', () => {
+  it('renders without tests, in the namespace, with every values file in order', () => {
+    expect(helmTemplateCommand({ chart: 'charts/app', release: 'shop', values: ['a.yaml', 'b.yaml'], namespace: 'prod' }, '/bin/helm')).toEqual({
+      tool: '/bin/helm',
+      args: ['template', 'shop', 'charts/app', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--values', 'b.yaml']
+    })
+    expect(helmTemplateCommand({ chart: 'c', release: 'r', values: [] }, '/bin/helm').args).toEqual(['template', 'r', 'c', '--skip-tests'])
+  })
+
+  it('names the missing tool', () => {
+    expect(() => helmTemplateCommand({ chart: 'charts/app', release: 'r', values: [] }, undefined)).toThrow(
+      "helm-chart 'charts/app' is rendered with helm template, and helm is not on PATH."
+    )
+  })
+})
+
+describe('findOnPath', () => {
+  it('finds only executables, in PATH order', () => {
+    const [a, b] = [mkdtempSync(path.join(os.tmpdir(), 'path-a-')), mkdtempSync(path.join(os.tmpdir(), 'path-b-'))]
+    writeFileSync(path.join(a, 'helm'), '')
+    writeFileSync(path.join(b, 'helm'), '#!/bin/sh\n')
+    chmodSync(path.join(b, 'helm'), 0o755)
+    expect(findOnPath('helm', [a, '', b].join(path.delimiter))).toBe(path.join(b, 'helm'))
+    expect(findOnPath('kustomize', a)).toBeUndefined()
+  })
+})
+
+describe('expandManifestPaths', () => {
+  it('takes a directory with a kustomization as one kustomization, others as their files', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'expand-'))
+    mkdirSync(path.join(root, 'overlay'))
+    writeFileSync(path.join(root, 'overlay', 'kustomization.yaml'), 'resources: []\n')
+    writeFileSync(path.join(root, 'overlay', 'patch.yaml'), 'a: 1\n')
+    mkdirSync(path.join(root, 'plain'))
+    writeFileSync(path.join(root, 'plain', 'b.yaml'), '')
+    writeFileSync(path.join(root, 'plain', 'a.yml'), '')
+    writeFileSync(path.join(root, 'plain', 'notes.txt'), '')
+    expect(await expandManifestPaths(['overlay', 'plain', 'plain/a.yml'], root)).toEqual([
+      { kind: 'kustomization', path: 'overlay' },
+      { kind: 'file', path: 'plain/a.yml' },
+      { kind: 'file', path: 'plain/b.yaml' }
+    ])
+    mkdirSync(path.join(root, 'empty'))
+    await expect(expandManifestPaths(['empty'], root)).rejects.toThrow("manifests directory 'empty' holds no .yaml, .yml or .json file and no kustomization.")
+  })
+})
