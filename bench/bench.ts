@@ -320,7 +320,7 @@ let appManifests = ''
 
 async function benchRedeploy() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'))
-  writeFileSync(path.join(dir, 'web.yaml'), readFileSync(path.join(root, 'manifests/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', `${envFile.BND_REGISTRY}/bench/web`))
+  writeFileSync(path.join(dir, 'web.yaml'), readFileSync(path.join(root, 'manifests/base/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', `${envFile.BND_REGISTRY}/bench/web`))
   appManifests = dir
   const namespace = freshNamespace('redeploy')
   const sha = randomSha()

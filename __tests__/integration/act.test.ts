@@ -11,18 +11,29 @@ import { env, kubectl, kubectlJson, randomSha, repoRoot, runAction, uniqueName }
  */
 const namespace = uniqueName('act')
 const work = mkdtempSync(path.join(os.tmpdir(), 'bnd-act-'))
-const image = `${env.BND_REGISTRY}/acme/web`
+const registry = `${env.BND_REGISTRY}/acme`
+const image = `${registry}/web`
 
 afterAll(async () => {
   await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', namespace])
 })
 
+/** The example's web and API objects, naming the local registry's repositories. */
+function writeManifests(dir: string): string {
+  execFileSync('mkdir', ['-p', dir])
+  for (const name of ['web.yaml', 'api.yaml']) {
+    writeFileSync(path.join(dir, name), readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll('ghcr.io/acme/', `${registry}/`))
+  }
+  return dir
+}
+
 function act(args: string[]): Promise<{ code: number; output: string; durationMs: number }> {
-  // The workflow's manifests name ghcr.io/acme/web; here the local registry stands in for it.
-  const manifests = path.join(work, 'manifests')
-  execFileSync('mkdir', ['-p', manifests])
-  writeFileSync(path.join(manifests, 'web.yaml'), readFileSync(path.join(repoRoot, 'manifests/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', image))
-  writeFileSync(path.join(work, 'vars'), `IMAGE=${image}\nBASE_IMAGE=${env.BND_BASE_IMAGE}\nMANIFESTS=${manifests}\nNAMESPACE=${namespace}\n`)
+  // The workflow's manifests name ghcr.io/acme/*; here the local registry stands in for it.
+  const manifests = writeManifests(path.join(work, 'manifests'))
+  writeFileSync(
+    path.join(work, 'vars'),
+    `REGISTRY=${registry}\nBASE_IMAGE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch\nMANIFESTS=${manifests}\nNAMESPACE=${namespace}\n`
+  )
   writeFileSync(
     path.join(work, 'secrets'),
     `REGISTRY_USERNAME=${env.BND_REGISTRY_USER}\nREGISTRY_PASSWORD=${env.BND_REGISTRY_PASSWORD}\nKUBECONFIG=${readFileSync(env.KUBECONFIG).toString('base64')}\n`,
@@ -48,14 +59,13 @@ describe('deploy.yml under act', () => {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
     // An earlier release to roll back to.
     const earlier = randomSha()
-    const manifestsDir = path.join(work, 'earlier')
-    execFileSync('mkdir', ['-p', manifestsDir])
-    writeFileSync(path.join(manifestsDir, 'web.yaml'), readFileSync(path.join(repoRoot, 'manifests/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', image))
+    const manifestsDir = writeManifests(path.join(work, 'earlier'))
     const first = await runAction(
       {
         image,
         context: 'example/web',
-        'build-args': `BASE=${env.BND_BASE_IMAGE}`,
+        build: `${registry}/api=example/api`,
+        'build-args': `BASE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch`,
         'registry-username': env.BND_REGISTRY_USER,
         'registry-password': env.BND_REGISTRY_PASSWORD,
         manifests: manifestsDir,
@@ -72,6 +82,7 @@ describe('deploy.yml under act', () => {
     expect(push.output).toContain("GitHub Deployment for environment 'production' skipped: running under act")
     expect(push.output).not.toContain(env.BND_REGISTRY_PASSWORD)
     expect(await liveImage()).toBe(`${image}:${head}`)
+    expect(push.output).toContain(`"api":{"image":"${registry}/api:${head}"`)
 
     const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'])
     expect(rollback.code).toBe(0)

@@ -18,6 +18,8 @@ export interface LocalEnv {
   BND_REGISTRY_USER: string
   BND_REGISTRY_PASSWORD: string
   BND_BASE_IMAGE: string
+  BND_GO_IMAGE: string
+  BND_HELM: string
   BND_STATE: string
   PATH: string
 }
