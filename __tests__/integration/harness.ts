@@ -20,6 +20,7 @@ export interface LocalEnv {
   BND_BASE_IMAGE: string
   BND_GO_IMAGE: string
   BND_HELM: string
+  BND_PG_BIN: string
   BND_STATE: string
   PATH: string
 }

@@ -36,4 +36,7 @@ stop_pidfile() {
   rm -f "$file"
 }
 
+# Debian keeps PostgreSQL's programs (initdb, postgres) off PATH, in a directory per major version.
+pg_bin() { local d; d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); [ -x "$d/initdb" ] && echo "$d"; }
+
 kwokctl_bin() { echo "$KWOK_BIN/kwokctl"; }

@@ -14,6 +14,8 @@ install_debian_packages() {
   command -v htpasswd >/dev/null || need+=(apache2-utils)
   # Only to check the example's docker-compose.yml (`docker-compose config`); the 28.x client has no compose plugin.
   command -v docker-compose >/dev/null || need+=(docker-compose)
+  # A real PostgreSQL for the example API's readiness test.
+  pg_bin >/dev/null || need+=(postgresql)
   [ ${#need[@]} -eq 0 ] && return
   log "installing Debian packages: ${need[*]}"
   [ "$(id -u)" = 0 ] || die "need root to install ${need[*]} (or install them yourself)"
@@ -215,6 +217,7 @@ export BND_REGISTRY_PASSWORD='$(cat "$BND_STATE/registry/password")'
 export BND_BASE_IMAGE='$BASE_IMAGE'
 export BND_GO_IMAGE='$GO_IMAGE'
 export BND_HELM='$HELM_BIN/helm'
+export BND_PG_BIN='$(pg_bin)'
 export BND_FAULT_LABEL='bnd.dev/fault'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
