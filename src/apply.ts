@@ -190,7 +190,12 @@ export class Applier {
     const wanted = new Set(targets.filter(t => t.namespaced && t.object.metadata.namespace).map(t => t.object.metadata.namespace!))
     const missing = new Set<string>()
     await mapLimited([...wanted], concurrency, async ns => {
-      if (!(await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal))) missing.add(ns)
+      // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
+      const found = await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal).catch(error => {
+        if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
+        throw error
+      })
+      if (!found) missing.add(ns)
     })
     const undeclared = [...missing].filter(ns => !declared.has(ns))
     if (undeclared.length > 0 && !this.options.createNamespace) {
