@@ -161,9 +161,9 @@ export function decodeKubeconfig(text: string): string {
   const trimmed = text.trim()
   if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && !trimmed.includes(':')) {
     const decoded = Buffer.from(trimmed, 'base64').toString('utf8')
-    if (/\b(clusters|apiVersion)\s*:/.test(decoded)) return decoded
+    if (/\b(clusters|apiVersion)"?\s*:/.test(decoded)) return decoded
   }
-  if (!/\b(clusters|apiVersion)\s*:/.test(trimmed)) {
+  if (!/\b(clusters|apiVersion)"?\s*:/.test(trimmed)) {
     throw new Error("Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts').")
   }
   return trimmed

@@ -133,9 +133,12 @@ describe('parseSettings', () => {
 
 describe('kubeconfig input', () => {
   const yaml = 'apiVersion: v1\nkind: Config\nclusters: []\n'
-  it('accepts YAML or base64 of it', () => {
+  it('accepts YAML, JSON (as kubectl does), or base64 of either', () => {
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Config', clusters: [] })
     expect(decodeKubeconfig(yaml)).toBe(yaml.trim())
     expect(decodeKubeconfig(Buffer.from(yaml).toString('base64'))).toBe(yaml)
+    expect(decodeKubeconfig(json)).toBe(json)
+    expect(decodeKubeconfig(Buffer.from(json).toString('base64'))).toBe(json)
   })
   it('finds every credential to mask', () => {
     const text = 'users:\n- name: a\n  user: {token: t1}\n- name: b\n  user: {client-key-data: k1, client-certificate-data: c1}\n- name: c\n  user: {username: x, password: p1}\n'
