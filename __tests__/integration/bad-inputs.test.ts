@@ -48,10 +48,12 @@ const cases: Case[] = [
   { name: 'username without password', inputs: { 'registry-password': '' }, error: 'registry-username and registry-password go together' },
   { name: 'bad environment-url', inputs: { 'environment-url': 'staging.example' }, error: "Invalid environment-url 'staging.example'. Expected an http(s) URL." },
   // Files
-  { name: 'missing Dockerfile', inputs: { dockerfile: 'nope/Dockerfile', 'skip-existing': 'false' }, error: "dockerfile 'nope/Dockerfile' does not exist" },
+  { name: 'missing Dockerfile', inputs: { dockerfile: 'nope/Dockerfile', 'skip-existing': 'false' }, error: /dockerfile 'nope\/Dockerfile' of .*\/it\/web does not exist/ },
+  { name: 'build entry without a context', inputs: { build: `${env.BND_REGISTRY}/it/worker` }, error: "Invalid build entry 1 '" },
+  { name: 'helm-values without helm-chart', inputs: { 'helm-values': 'values.yaml' }, error: 'helm-values and helm-release need helm-chart' },
   { name: 'glob matching nothing', inputs: { manifests: 'k8s/**/*.yaml' }, error: /manifests entry 'k8s\/\*\*\/\*\.yaml' matches no \.yaml, \.yml or \.json file/ },
   { name: 'missing manifest file', inputs: { manifests: 'deploy/app.yaml' }, error: "manifests entry 'deploy/app.yaml' does not exist" },
-  { name: 'directory without manifests', inputs: { manifests: 'src' }, error: "manifests directory 'src' holds no .yaml, .yml or .json file." },
+  { name: 'directory without manifests', inputs: { manifests: 'src' }, error: "manifests directory 'src' holds no .yaml, .yml or .json file and no kustomization." },
   // Documents, found before anything is sent
   { name: 'malformed YAML', manifests: doc('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n'), error: /app\.yaml document 4 \(line \d+, column \d+\): invalid YAML/ },
   { name: 'document without kind', manifests: doc('apiVersion: v1\nmetadata: {name: x}\n'), error: 'app.yaml document 4: object has no kind; every object needs apiVersion, kind and metadata.name' },

@@ -262,6 +262,63 @@ describe('the example manifests', () => {
   }, 60_000)
 })
 
+describe('the deployer Role of manifests/base/rbac.yaml', () => {
+  /** A kubeconfig holding only a token of the deployer ServiceAccount of `target`. */
+  async function deployerKubeconfig(target: string): Promise<string> {
+    const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
+    const token = (await kubectl(['-n', target, 'create', 'token', 'deployer', '--duration', '10m'])).trim()
+    return JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
+      users: [{ name: 'deployer', user: { token } }],
+      contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer', namespace: target } }],
+      'current-context': 'deployer'
+    })
+  }
+
+  /** The base's application objects (not the namespace, its limits or the RBAC a cluster admin creates). */
+  function appManifests(edit: (name: string, text: string) => string = (_, text) => text): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-app-'))
+    for (const name of ['secret.example.yaml', 'postgres.yaml', 'api.yaml', 'web.yaml', 'network-policies.yaml', 'ingress.yaml']) {
+      const text = readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll('ghcr.io/acme/', `${registry}/`)
+      writeFileSync(path.join(dir, name), edit(name, text))
+    }
+    return dir
+  }
+
+  it('is enough to deploy, wait, lock and roll back the app, and grants nothing outside its namespace', async () => {
+    const target = namespace('ex-rbac')
+    await kubectl(['create', 'namespace', target])
+    const rbac = readFileSync(path.join(repoRoot, 'manifests/base/rbac.yaml'), 'utf8').replace('namespace: example', `namespace: ${target}`)
+    const rbacFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'bnd-rbac-')), 'rbac.yaml')
+    writeFileSync(rbacFile, rbac)
+    await kubectl(['-n', target, 'apply', '-f', rbacFile])
+    const kubeconfig = await deployerKubeconfig(target)
+    const inputs = { mode: 'apply', build: `${api}=example/api\n${web}=example/web`, ...credentials, namespace: target, kubeconfig, timeout: '1m' }
+
+    const first = await runAction({ ...inputs, manifests: appManifests() }, { sha })
+    expect(first.stderr + first.stdout).not.toContain('::error::')
+    expect(first.code).toBe(0)
+    expect(first.outputs.result).toBe('succeeded')
+
+    // A failing rollout: diagnosis, automatic rollback and lock release all run under the Role too.
+    const crashing = appManifests((name, text) => (name === 'api.yaml' ? text.replace('        app.kubernetes.io/component: backend\n    spec:', '        app.kubernetes.io/component: backend\n        bnd.dev/fault: crashloop\n    spec:') : text))
+    const second = await runAction({ ...inputs, manifests: crashing }, { sha })
+    expect(second.code).not.toBe(0)
+    expect(second.outputs.result).toBe('rolled-back')
+    expect(second.stdout).toContain('CrashLoopBackOff')
+    expect(second.stdout).not.toMatch(/forbidden/i)
+
+    const elsewhere = namespace('ex-rbac-other')
+    await kubectl(['create', 'namespace', elsewhere])
+    const outside = await runAction({ ...inputs, namespace: elsewhere, manifests: appManifests() }, { sha })
+    expect(outside.code).not.toBe(0)
+    expect(outside.stdout).toMatch(/forbidden/i)
+    expect((await kubectl(['-n', elsewhere, 'get', 'all', '-o', 'name'])).trim()).toBe('')
+  }, 180_000)
+})
+
 describe('npm run demo', () => {
   it('builds both images, deploys the staging overlay and says what to look at', async () => {
     const demoSha = randomSha()
