@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BuildPlan, Builder, detectBuilder, login, push, runBuild } from './docker.js'
+import type { BuildPlan, Builder } from './docker.js'
 import { ImageRef, parseImageRef, registryHost, repositoryOf } from './image-ref.js'
 import { ImageBuild, Settings } from './inputs.js'
 import { ImageSubstitution } from './manifests/patch.js'
@@ -83,6 +83,8 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
   }
   if (toBuild.length === 0) return sortLike(settings.builds, built)
 
+  // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
+  const { detectBuilder, login } = await import('./docker.js')
   if (settings.push && settings.registry) {
     const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
     for (const [i, host] of hosts.entries()) {
@@ -143,6 +145,7 @@ async function buildOne(
     iidFile: path.join(work, `${build.name}.iid`),
     metadataFile: path.join(work, `${build.name}.metadata.json`)
   }
+  const { push, runBuild } = await import('./docker.js')
   await runBuild(plan, builder)
   if (!settings.push) return { name: build.name, repository, tags, reference, reused: false }
   if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)

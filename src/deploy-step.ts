@@ -16,7 +16,7 @@ import { renderHelmChart, renderKustomization } from './manifests/render.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from './manifests/patch.js'
 import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
-import { canUndo, undoToBefore, UndoResult } from './rollback.js'
+import type { UndoResult } from './rollback.js'
 import { DeployLock, defaultIdentity } from './lock.js'
 
 export interface PreparedManifests {
@@ -130,6 +130,8 @@ function waitItemFor(a: AppliedObject): WaitItem {
 /** Restores every workload this run changed to its revision from before the run, and waits for it. */
 async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[]): Promise<RollbackReport> {
   const started = Date.now()
+  // Loaded only when a rollout failed: a successful run never needs the undo planning.
+  const { canUndo, undoToBefore } = await import('./rollback.js')
   const changed = applied.filter(a => a.action === 'configured' && a.before)
   const restored = await Promise.all(
     changed

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { Settings } from './inputs.js'
+import { preloadUndici } from './undici-lazy.js'
 
 type DeploymentState = 'in_progress' | 'success' | 'failure'
 
@@ -25,7 +26,8 @@ export class GitHubDeployment {
     if (!env.GITHUB_REPOSITORY) return skip('GITHUB_REPOSITORY is not set')
     const [owner, repo] = env.GITHUB_REPOSITORY.split('/')
     try {
-      // Loaded only here: Octokit is most of @actions/github and most runs never need it.
+      // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici.
+      await preloadUndici()
       const { getOctokit } = await import('@actions/github')
       const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } })
       const created = await octokit.rest.repos.createDeployment({

@@ -4,7 +4,6 @@ import { deployManifests, prepareManifests, readManifests } from './deploy-step.
 import { GitHubDeployment } from './github-deployments.js'
 import { readSettings } from './inputs.js'
 import { renderSummary, RunReport } from './report.js'
-import { readHistories, rollbackMode } from './rollback-step.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
   const [first] = report.images
@@ -62,10 +61,13 @@ export async function run(): Promise<void> {
         await deployManifests(settings, report, manifests)
         break
       }
-      case 'rollback':
+      case 'rollback': {
+        const { rollbackMode } = await import('./rollback-step.js')
         manifestsFile = await rollbackMode(settings, report)
         break
+      }
       case 'history': {
+        const { readHistories } = await import('./rollback-step.js')
         const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
         report.history = await readHistories(settings, manifests.objects)
         break
