@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Document } from 'yaml'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -54,15 +55,17 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
   const patchedTexts: string[] = []
   for (const { label: file, text } of texts) {
     let patched = text
+    let documents: Document.Parsed[] | undefined
     try {
       const result = patchImages(text, file, substitutions)
       patched = result.text
+      documents = result.documents
       replacements.push(...result.replacements)
       result.matched.forEach(m => matched.add(m))
     } catch (error) {
       problems.push((error as Error).message)
     }
-    objects.push(...readObjects(patched, file, problems))
+    objects.push(...readObjects(patched, file, problems, documents))
     patchedTexts.push(`# Source: ${file}\n${redactSecretValues(patched).replace(/\n*$/, '\n')}`)
   }
   problems.push(...findDuplicates(objects))

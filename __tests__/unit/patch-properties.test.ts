@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { parseImageRef } from '../../src/image-ref.js'
+import { readObjects } from '../../src/manifests/documents.js'
 import { patchImages } from '../../src/manifests/patch.js'
 
 /** Property tests of the patcher: random valid manifests and image references. */
@@ -63,6 +64,8 @@ describe('patchImages properties', () => {
           expect(after[i]).toContain(substitution.image)
         }
         expect(once.replacements.length).toBe(before.filter((_, i) => before[i] !== after[i]).length)
+        // The documents it returns read as the patched text does, so the deploy needs no second parse.
+        expect(readObjects(once.text, 'f.yaml', [], once.documents)).toEqual(readObjects(once.text, 'f.yaml', []))
         const twice = patchImages(once.text, 'f.yaml', [substitution])
         expect(twice.text).toBe(once.text)
         expect(twice.replacements).toEqual([])

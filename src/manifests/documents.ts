@@ -1,4 +1,4 @@
-import { isMap } from 'yaml'
+import { Document, isMap } from 'yaml'
 import { parseDocuments } from './patch.js'
 
 export interface KubeObject {
@@ -33,11 +33,12 @@ export function describeObject(object: KubeObject): string {
 
 /**
  * Parses (YAML 1.1, as kubectl does) and checks every document; returns all problems at once so a user fixes
- * them in one pass. Empty documents are skipped; `kind: List` is expanded into its items.
+ * them in one pass. Empty documents are skipped; `kind: List` is expanded into its items. `documents` are the
+ * already parsed documents of `text`, when the caller has them.
  */
-export function readObjects(text: string, file: string, problems: string[]): SourcedObject[] {
+export function readObjects(text: string, file: string, problems: string[], documents: Document.Parsed[] = parseDocuments(text)): SourcedObject[] {
   const objects: SourcedObject[] = []
-  parseDocuments(text).forEach((doc, i) => {
+  documents.forEach((doc, i) => {
     const where = `${file} document ${i + 1}`
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {

@@ -39,6 +39,8 @@ export interface PatchResult {
   replacements: ImageReplacement[]
   /** Canonical repositories of the substitutions that matched a container, changed or already current. */
   matched: Set<string>
+  /** The parsed documents with the new image values, as parsing `text` again would give them (ranges are stale). */
+  documents: Document.Parsed[]
 }
 
 const podSpecPaths: Record<string, string[]> = {
@@ -134,6 +136,8 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
       if (!match || match.image === current) continue
       const [start, end] = node.range!
       edits.push({ start, end, value: renderScalar(node, match.image) })
+      // The spliced text parses to this value; setting it spares the caller a second parse of every document.
+      node.value = match.image
       replacements.push({ file, document: i + 1, kind, name, container, from: current, to: match.image })
     }
   })
@@ -141,7 +145,7 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
   for (const edit of edits.sort((a, b) => b.start - a.start)) {
     patched = patched.slice(0, edit.start) + edit.value + patched.slice(edit.end)
   }
-  return { text: patched, replacements, matched }
+  return { text: patched, replacements, matched, documents }
 }
 
 /**
@@ -149,6 +153,8 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
  * manifests file the action publishes never carries secret values.
  */
 export function redactSecretValues(text: string): string {
+  // No document can be of kind Secret without the word in the text (aliases repeat an anchor's text).
+  if (!text.includes('Secret')) return text
   const edits: Array<{ start: number; end: number }> = []
   for (const doc of parseDocuments(text)) {
     if (!isMap(doc.contents) || String(doc.contents.get('kind')) !== 'Secret') continue
