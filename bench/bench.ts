@@ -265,7 +265,17 @@ async function benchWait(count: number) {
 
 // ---- 4. cold start and size -----------------------------------------------------------------------------------
 
+/** Waits until the namespaces of earlier parts are gone: their garbage collection would load the start figures. */
+async function settle(): Promise<void> {
+  dropNamespaces()
+  const deadline = Date.now() + 180_000
+  while (Date.now() < deadline && kubectl(['get', 'namespaces', '-o', 'jsonpath={.items[*].status.phase}']).includes('Terminating')) {
+    await new Promise(resolve => setTimeout(resolve, 1000))
+  }
+}
+
 async function benchColdStart() {
+  await settle()
   // A loopback stand-in for the API server records when the first request arrives; the run then fails fast.
   let firstRequestAt = 0
   const server = http.createServer((_request, response) => {

@@ -105,9 +105,10 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
         return { id, path: file }
       })
     )
-    for (const build of toBuild) {
-      const one = async (): Promise<BuiltImage> => buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work)
-      built.push(toBuild.length > 1 ? await core.group(`Build ${repositoryOf(build.image)}`, one) : await one())
+    for (const [i, build] of toBuild.entries()) {
+      // A plain line, not a group: the caller's group is open, and the log has no nested groups.
+      if (toBuild.length > 1) core.info(`Building ${repositoryOf(build.image)} (${i + 1} of ${toBuild.length})`)
+      built.push(await buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work))
     }
   } finally {
     await rm(work, { recursive: true, force: true })

@@ -3,7 +3,7 @@ import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor
 import { deployManifests, prepareManifests, readManifests } from './deploy-step.js'
 import { GitHubDeployment } from './github-deployments.js'
 import { readSettings } from './inputs.js'
-import { renderSummary, RunReport } from './report.js'
+import { builtImagesOutput, renderSummary, RunReport } from './report.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
   const [first] = report.images
@@ -14,17 +14,7 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
       core.setOutput('digest', first.digest)
       core.setOutput('image-ref', `${first.repository}@${first.digest}`)
     }
-    const byName = report.images.map(image => [
-      image.name,
-      {
-        image: image.reference,
-        digest: image.digest ?? null,
-        imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
-        tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
-        reused: image.reused
-      }
-    ])
-    core.setOutput('built-images', JSON.stringify(Object.fromEntries(byName)))
+    core.setOutput('built-images', JSON.stringify(builtImagesOutput(report.images)))
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))

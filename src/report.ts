@@ -28,6 +28,22 @@ export interface RunReport {
   durationMs: number
 }
 
+/** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
+export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
+  return Object.fromEntries(
+    images.map(image => [
+      image.name,
+      {
+        image: image.reference,
+        digest: image.digest ?? null,
+        imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
+        tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
+        reused: image.reused
+      }
+    ])
+  )
+}
+
 export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[]): ResourceReport[] {
   return applied.map(a => {
     const o = a.target.object

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { annotateWorkload } from '../../src/manifests/annotate.js'
 import { readObjects } from '../../src/manifests/documents.js'
-import { renderSummary, RunReport } from '../../src/report.js'
+import { builtImagesOutput, renderSummary, RunReport } from '../../src/report.js'
 
 const sha = 'abcdef0123456789abcdef0123456789abcdef01'
 const origin = { sha, runUrl: 'https://github.com/acme/web/actions/runs/9', actor: 'octo', images: ['r.io/web:abc', 'r.io/other:abc'] }
@@ -84,5 +84,20 @@ describe('renderSummary', () => {
     expect(summary).toContain('pod web-1, container web: CrashLoopBackOff — back-off 10s (restarts: 4)')
     expect(summary).toContain('  event BackOff: Back-off restarting')
     expect(summary).toContain('  last log lines (previous container):\n    panic: no DATABASE_URL')
+  })
+})
+
+describe('builtImagesOutput', () => {
+  it('keys every image by name, with a digest reference only when pushed', () => {
+    const tags = { primary: sha, all: [sha, 'latest'] }
+    expect(
+      builtImagesOutput([
+        { name: 'api', repository: 'r.io/acme/api', tags, reference: `r.io/acme/api:${sha}`, digest: 'sha256:' + 'b'.repeat(64), reused: true },
+        { name: 'web', repository: 'r.io/acme/web', tags, reference: `r.io/acme/web:${sha}`, reused: false }
+      ])
+    ).toEqual({
+      api: { image: `r.io/acme/api:${sha}`, digest: 'sha256:' + 'b'.repeat(64), imageRef: 'r.io/acme/api@sha256:' + 'b'.repeat(64), tags: [`r.io/acme/api:${sha}`, 'r.io/acme/api:latest'], reused: true },
+      web: { image: `r.io/acme/web:${sha}`, digest: null, imageRef: null, tags: [`r.io/acme/web:${sha}`, 'r.io/acme/web:latest'], reused: false }
+    })
   })
 })
