@@ -96,10 +96,13 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
 
 /**
  * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
- * condition; the Deployment controller copies its ReplicaSet's onto the Deployment.
+ * condition; the Deployment controller copies its ReplicaSet's onto the Deployment. A write conflict on the
+ * ResourceQuota object while several pods are created at once ("Operation cannot be fulfilled on resourcequotas
+ * ...: the object has been modified") lands there too, but the controller retries it at once: no failure.
  */
 export function replicaFailure(object: { status?: Record<string, unknown> }): { reason: string; message: string } | undefined {
   const conditions = (object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
   const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
-  return condition ? { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' } : undefined
+  if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? '')) return undefined
+  return { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' }
 }

@@ -322,11 +322,14 @@ describe('the deployer Role of manifests/base/rbac.yaml', () => {
 describe('npm run demo', () => {
   it('builds both images, deploys the staging overlay and says what to look at', async () => {
     const demoSha = randomSha()
+    // The demo's own output is the diagnosis when it fails.
     const { stdout } = await execFileAsync('bash', [path.join(repoRoot, 'scripts/demo.sh')], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, DEMO_SHA: demoSha, BND_DEMO_SKIP_INSTALL: '1' },
       maxBuffer: 32 << 20
+    }).catch((error: { stdout?: string; message: string }) => {
+      throw new Error(`${error.message}\n${(error.stdout ?? '').split('\n').filter(line => !line.startsWith('::add-mask::')).slice(-40).join('\n')}`)
     })
     expect(stdout).toMatch(/Deployed the staging overlay in \d+ s \(exit 0\)/)
     expect(stdout).toContain('kubectl -n example-staging get deployment')

@@ -59,5 +59,8 @@ describe('diagnosePod', () => {
     expect(replicaFailure(deployment)).toEqual({ reason: 'FailedCreate', message: 'exceeded quota' })
     expect(replicaFailure({ status: { conditions: [{ type: 'ReplicaFailure', status: 'False' }] } })).toBeUndefined()
     expect(replicaFailure({})).toBeUndefined()
+    // Seen on the local cluster: two pods admitted at once race on the quota's status; the controller retries.
+    const conflict = 'Operation cannot be fulfilled on resourcequotas "compute": the object has been modified; please apply your changes to the latest version and try again'
+    expect(replicaFailure({ status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: conflict }] } })).toBeUndefined()
   })
 })
