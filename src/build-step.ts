@@ -67,21 +67,17 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
   }
   const registryFor = registryClients(settings)
   const tags = tagPlanFor(settings)
-  const built: BuiltImage[] = []
-  const toBuild: ImageBuild[] = []
   // The registry answers in milliseconds; ask about every image before the first minutes-long build.
-  const existing = await Promise.all(
-    settings.builds.map(build => (settings.push && settings.skipExisting ? registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined))
+  const results: Array<BuiltImage | undefined> = await Promise.all(
+    settings.builds.map(async build => {
+      const digest = settings.push && settings.skipExisting ? await registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined
+      if (!digest) return undefined
+      core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`)
+      return foundImage(build, tags, digest)
+    })
   )
-  for (const [i, build] of settings.builds.entries()) {
-    const repository = repositoryOf(build.image)
-    const digest = existing[i]
-    if (digest) {
-      core.info(`${repository}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`)
-      built.push({ name: build.name, repository, tags, reference: `${repository}:${tags.primary}`, digest, reused: true })
-    } else toBuild.push(build)
-  }
-  if (toBuild.length === 0) return sortLike(settings.builds, built)
+  const toBuild = settings.builds.filter((_, i) => !results[i])
+  if (toBuild.length === 0) return results as BuiltImage[]
 
   // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
   const { detectBuilder, login } = await import('./docker.js')
@@ -108,16 +104,18 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
     for (const [i, build] of toBuild.entries()) {
       // A plain line, not a group: the caller's group is open, and the log has no nested groups.
       if (toBuild.length > 1) core.info(`Building ${repositoryOf(build.image)} (${i + 1} of ${toBuild.length})`)
-      built.push(await buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work))
+      results[settings.builds.indexOf(build)] = await buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work)
     }
   } finally {
     await rm(work, { recursive: true, force: true })
   }
-  return sortLike(settings.builds, built)
+  return results as BuiltImage[]
 }
 
-function sortLike(builds: ImageBuild[], built: BuiltImage[]): BuiltImage[] {
-  return builds.map(build => built.find(b => b.name === build.name)!)
+/** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
+function foundImage(build: ImageBuild, tags: TagPlan, digest: string): BuiltImage {
+  const repository = repositoryOf(build.image)
+  return { name: build.name, repository, tags, reference: `${repository}:${tags.primary}`, digest, reused: true }
 }
 
 async function buildOne(
@@ -159,13 +157,11 @@ async function buildOne(
 export async function existingImages(settings: Settings): Promise<BuiltImage[]> {
   const registryFor = registryClients(settings)
   const primary = tagPlanFor(settings).primary
-  const tags = { primary, all: [primary] }
   return Promise.all(
     settings.builds.map(async build => {
-      const repository = repositoryOf(build.image)
       const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
-      if (!digest) throw new Error(`${repository}:${primary} is not in the registry; build it first (mode deploy or build).`)
-      return { name: build.name, repository, tags, reference: `${repository}:${primary}`, digest, reused: true }
+      if (!digest) throw new Error(`${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`)
+      return foundImage(build, { primary, all: [primary] }, digest)
     })
   )
 }

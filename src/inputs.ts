@@ -134,7 +134,10 @@ function repositoryInput(text: string, what: string): ImageRef {
   return image
 }
 
-const defaultDockerfile = (context: string): string => `${context.replace(/\/+$/, '')}/Dockerfile`
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image: ImageRef, context: string, dockerfile?: string, target?: string): ImageBuild {
+  return { name: image.path.split('/').pop()!, image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined }
+}
 
 /** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
 export function parseBuildEntry(line: string, index: number): ImageBuild {
@@ -144,16 +147,15 @@ export function parseBuildEntry(line: string, index: number): ImageBuild {
   const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`)
   const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim())
   if (!context) throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`)
-  const build: ImageBuild = { name: image.path.split('/').pop()!, image, context, dockerfile: defaultDockerfile(context) }
+  const given: Record<string, string> = {}
   for (const option of options) {
     const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)]
     if (!value || !['dockerfile', 'target'].includes(key)) {
       throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`)
     }
-    if (key === 'dockerfile') build.dockerfile = value
-    else build.target = value
+    given[key] = value
   }
-  return build
+  return imageBuild(image, context, given.dockerfile, given.target)
 }
 
 /** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
@@ -226,16 +228,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   const imageText = read('image').trim()
   const context = read('context').trim() || '.'
   const builds: ImageBuild[] = []
-  if (imageText) {
-    const image = repositoryInput(imageText, 'image input')
-    builds.push({
-      name: image.path.split('/').pop()!,
-      image,
-      context,
-      dockerfile: read('dockerfile').trim() || defaultDockerfile(context),
-      target: read('target').trim() || undefined
-    })
-  }
+  if (imageText) builds.push(imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim()))
   builds.push(...lines(read('build')).map(parseBuildEntry))
   for (const [i, build] of builds.entries()) {
     const twin = builds.findIndex(other => other.name === build.name)

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { expandManifestPaths } from '../../src/manifests/files.js'
-import { findOnPath, helmTemplateCommand, kustomizeCommand } from '../../src/manifests/render.js'
+import { helmTemplateCommand, kustomizeCommand } from '../../src/manifests/render.js'
 
 describe('kustomizeCommand', () => {
   it.each([
@@ -33,17 +33,6 @@ describe('helmTemplateCommand', () => {
     expect(() => helmTemplateCommand({ chart: 'charts/app', release: 'r', values: [] }, undefined)).toThrow(
       "helm-chart 'charts/app' is rendered with helm template, and helm is not on PATH."
     )
-  })
-})
-
-describe('findOnPath', () => {
-  it('finds only executables, in PATH order', () => {
-    const [a, b] = [mkdtempSync(path.join(os.tmpdir(), 'path-a-')), mkdtempSync(path.join(os.tmpdir(), 'path-b-'))]
-    writeFileSync(path.join(a, 'helm'), '')
-    writeFileSync(path.join(b, 'helm'), '#!/bin/sh\n')
-    chmodSync(path.join(b, 'helm'), 0o755)
-    expect(findOnPath('helm', [a, '', b].join(path.delimiter))).toBe(path.join(b, 'helm'))
-    expect(findOnPath('kustomize', a)).toBeUndefined()
   })
 })
 

@@ -1,5 +1,5 @@
 import * as exec from '@actions/exec'
-import { accessSync, constants } from 'node:fs'
+import * as io from '@actions/io'
 import path from 'node:path'
 
 /** A command as an argument array; nothing here goes through a shell. */
@@ -13,21 +13,6 @@ export interface HelmRelease {
   release: string
   values: string[]
   namespace?: string
-}
-
-/** The first executable named `name` on PATH, or undefined. */
-export function findOnPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (!dir) continue
-    const candidate = path.join(dir, name)
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here; next directory
-    }
-  }
-  return undefined
 }
 
 /** kustomize itself when installed (it tracks kustomize releases), otherwise the copy built into kubectl. */
@@ -59,11 +44,14 @@ async function run(command: Command, what: string): Promise<string> {
   return result.stdout
 }
 
+/** The tool's path on PATH, or undefined. */
+const installed = async (tool: string): Promise<string | undefined> => (await io.which(tool, false)) || undefined
+
 export async function renderKustomization(dir: string): Promise<string> {
-  const command = kustomizeCommand(dir, { kustomize: findOnPath('kustomize'), kubectl: findOnPath('kubectl') })
+  const command = kustomizeCommand(dir, { kustomize: await installed('kustomize'), kubectl: await installed('kubectl') })
   return run(command, `Rendering the kustomization '${dir}'`)
 }
 
 export async function renderHelmChart(release: HelmRelease): Promise<string> {
-  return run(helmTemplateCommand(release, findOnPath('helm')), `Rendering helm-chart '${release.chart}'`)
+  return run(helmTemplateCommand(release, await installed('helm')), `Rendering helm-chart '${release.chart}'`)
 }
