@@ -4,5 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node24=node_modules/node/bin/node
-[ -x "$node24" ] || node24=$(command -v node)
+if [ ! -x "$node24" ]; then
+  # npm skips dependencies' install scripts unless package.json's allowScripts lists them; node@24 needs its own.
+  node24=$(command -v node)
+  "$node24" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 19) ? 0 : 1)' ||
+    { echo "[jest] $node24 is $("$node24" --version) and node_modules/node/bin/node is missing: run npm install (allowScripts must approve node)" >&2; exit 1; }
+fi
 exec "$node24" --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js "$@"

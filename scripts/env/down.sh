@@ -9,11 +9,11 @@ if [ -x "$(kwokctl_bin)" ] && [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; the
   "$(kwokctl_bin)" delete cluster --name "$CLUSTER_NAME" >>"$BND_STATE/kwokctl.log" 2>&1 || true
   # kwokctl stops its components by their own PID files; make sure none outlived it.
   for f in "$KWOK_WORKDIR/clusters/$CLUSTER_NAME"/pids/*.pid; do
-    [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)"
+    [ -e "$f" ] && stop_pidfile "$f" "$(basename "$f" .pid)" "$(kwok_component_program "$f")"
   done
   rm -rf "${KWOK_WORKDIR:?}/clusters/$CLUSTER_NAME"
 fi
-stop_pidfile "$BND_STATE/registry.pid" registry
-stop_pidfile "$BND_STATE/dockerd.pid" dockerd
+stop_pidfile "$BND_STATE/registry.pid" registry docker-registry
+stop_pidfile "$BND_STATE/dockerd.pid" dockerd dockerd
 rm -f "$BND_STATE/env.sh"
 log "down"

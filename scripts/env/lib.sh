@@ -20,20 +20,39 @@ export KWOK_WORKDIR="$BND_STATE/kwok"
 log() { printf '[env] %s\n' "$*" >&2; }
 die() { printf '[env] error: %s\n' "$*" >&2; exit 1; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A PID file outlives its process when the machine or sandbox is restarted, and the number may since belong to
+# another program: the file counts only while that PID runs the program named (its executable's base name).
+pid_alive() {
+  local file=$1 program=${2:-} pid
+  [ -f "$file" ] || return 1
+  pid=$(cat "$file")
+  kill -0 "$pid" 2>/dev/null || return 1
+  [ -z "$program" ] || [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = "$program" ]
+}
 
-# Stops the process named by a PID file and waits for it to go; never by process name.
+# Removes a PID file whose process is gone (see pid_alive), so a daemon that refuses a stale one can start.
+drop_stale_pidfile() { pid_alive "$1" "$2" || rm -f "$1"; }
+
+# Stops the process named by a PID file and waits for it to go; never by process name, and only while the PID
+# still runs that program.
 stop_pidfile() {
-  local file=$1 name=$2 pid i
+  local file=$1 name=$2 program=$3 pid i
   [ -f "$file" ] || return 0
   pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_alive "$file" "$program"; then
     log "stopping $name (pid $pid)"
     kill "$pid" 2>/dev/null || true
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
   fi
   rm -f "$file"
+}
+
+# kwokctl keeps a PID file per component (pids/NAME.pid) and a link to its binary (bin/NAME).
+kwok_component_program() {
+  local name
+  name=$(basename "$1" .pid)
+  basename "$(readlink -f "$KWOK_WORKDIR/clusters/$CLUSTER_NAME/bin/$name" 2>/dev/null || echo "$name")"
 }
 
 # Debian keeps PostgreSQL's programs (initdb, postgres) off PATH, in a directory per major version.

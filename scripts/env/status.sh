@@ -6,7 +6,7 @@ ok=0
 line() { printf '%-10s %-5s %s\n' "$1" "$2" "$3"; [ "$2" = up ] || ok=1; }
 
 if "$DOCKER_CLI" info >/dev/null 2>&1; then
-  line docker up "$("$DOCKER_CLI" version -f '{{.Server.Version}}' 2>/dev/null) $(pid_alive "$BND_STATE/dockerd.pid" && echo "(pid $(cat "$BND_STATE/dockerd.pid"), started by env:up)" || echo "(external)")"
+  line docker up "$("$DOCKER_CLI" version -f '{{.Server.Version}}' 2>/dev/null) $(pid_alive "$BND_STATE/dockerd.pid" dockerd && echo "(pid $(cat "$BND_STATE/dockerd.pid"), started by env:up)" || echo "(external)")"
 else
   line docker down "docker info fails"
 fi

@@ -27,9 +27,13 @@ install_debian_packages() {
 
 ensure_docker() {
   if "$DOCKER_CLI" info >/dev/null 2>&1; then
-    pid_alive "$BND_STATE/dockerd.pid" && log "dockerd running (started by env:up)" || log "using the running Docker engine"
+    pid_alive "$BND_STATE/dockerd.pid" dockerd && log "dockerd running (started by env:up)" || log "using the running Docker engine"
     return
   fi
+  # dockerd refuses to start while its PID file exists, even when that process is long gone, and waits for the
+  # containerd its own PID file names when that number now belongs to another process.
+  drop_stale_pidfile "$BND_STATE/dockerd.pid" dockerd
+  drop_stale_pidfile /var/run/docker/containerd/containerd.pid containerd
   log "starting dockerd (log: $BND_STATE/dockerd.log)"
   setsid /usr/sbin/dockerd --pidfile "$BND_STATE/dockerd.pid" >"$BND_STATE/dockerd.log" 2>&1 </dev/null &
   local i
@@ -65,7 +69,7 @@ auth:
     realm: build-and-deploy-local
     path: $dir/htpasswd
 YAML
-  if pid_alive "$BND_STATE/registry.pid"; then
+  if pid_alive "$BND_STATE/registry.pid" docker-registry; then
     log "registry running on $REGISTRY_ADDR"
     return
   fi
@@ -169,6 +173,10 @@ ensure_cluster() {
     log "cluster $CLUSTER_NAME running"
   elif [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then
     log "starting stopped cluster $CLUSTER_NAME"
+    local f
+    for f in "$KWOK_WORKDIR/clusters/$CLUSTER_NAME"/pids/*.pid; do
+      [ -e "$f" ] && drop_stale_pidfile "$f" "$(kwok_component_program "$f")"
+    done
     quietly "$kwokctl" start cluster --name "$CLUSTER_NAME" --wait 2m
   else
     log "creating cluster $CLUSTER_NAME (kube $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"
