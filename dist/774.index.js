@@ -179,12 +179,12 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
 /* harmony export */ });
 /* unused harmony export rollbackWorkloads */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3360);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9584);
 /* harmony import */ var _apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9291);
 /* harmony import */ var _build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4001);
 /* harmony import */ var _deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9154);
 /* harmony import */ var _kube_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1629);
-/* harmony import */ var _kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3449);
+/* harmony import */ var _kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(566);
 /* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3123);
 /* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7563);
 /* harmony import */ var _wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5866);

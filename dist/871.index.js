@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */   runBuild: () => (/* binding */ runBuild)
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7187);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9189);
 
 async function detectBuilder(docker = 'docker') {
     const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true });

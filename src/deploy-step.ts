@@ -178,8 +178,23 @@ export async function acquireDeployLock(kube: KubeClient, settings: Settings, na
   return lock
 }
 
-export async function deploy(settings: Settings, objects: SourcedObject[]): Promise<DeployResult> {
-  const kube = new KubeClient(resolveKubeTarget(settings.kube))
+/**
+ * A client for the target cluster, warming up (credentials, discovery) while the caller builds or looks images up
+ * in the registry. Undefined when the kubeconfig cannot be resolved: readManifests reports that in its turn.
+ */
+export function connectEarly(settings: Settings): KubeClient | undefined {
+  let kube: KubeClient
+  try {
+    kube = new KubeClient(resolveKubeTarget(settings.kube))
+  } catch {
+    return undefined
+  }
+  kube.warmUp()
+  return kube
+}
+
+export async function deploy(settings: Settings, objects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
+  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
   try {
     await kube.authenticate()
@@ -229,8 +244,8 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 }
 
 /** Applies prepared manifests and waits; throws when a rollout fails. */
-export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests): Promise<string> {
-  const result = await deploy(settings, manifests.objects)
+export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient): Promise<string> {
+  const result = await deploy(settings, manifests.objects, kube)
   report.applied = result.applied
   report.waits = result.waits
   report.resources = resourceReports(result.applied, result.waits)

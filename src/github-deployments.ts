@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { Settings } from './inputs.js'
+import { preloadHttpClient } from './http-client-lazy.js'
 import { preloadUndici } from './undici-lazy.js'
 
 type DeploymentState = 'in_progress' | 'success' | 'failure'
@@ -26,8 +27,9 @@ export class GitHubDeployment {
     if (!env.GITHUB_REPOSITORY) return skip('GITHUB_REPOSITORY is not set')
     const [owner, repo] = env.GITHUB_REPOSITORY.split('/')
     try {
-      // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici.
-      await preloadUndici()
+      // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
+      // and sets up its proxy with @actions/http-client.
+      await Promise.all([preloadUndici(), preloadHttpClient()])
       const { getOctokit } = await import('@actions/github')
       const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } })
       const created = await octokit.rest.repos.createDeployment({

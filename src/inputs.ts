@@ -185,6 +185,12 @@ export function kubeconfigSecrets(text: string): string[] {
       const value = entry.user?.[key]
       if (typeof value === 'string' && value.length > 0) secrets.push(value)
     }
+    // An exec plugin's environment often carries keys (AWS_SECRET_ACCESS_KEY). Short values are flags, not
+    // secrets, and masking "1" would blank every digit 1 in the log.
+    const exec = entry.user?.exec as { env?: Array<{ value?: unknown }> } | undefined
+    for (const variable of exec?.env ?? []) {
+      if (typeof variable?.value === 'string' && variable.value.length >= 8) secrets.push(variable.value)
+    }
   }
   return secrets
 }

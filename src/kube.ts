@@ -82,6 +82,7 @@ export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>()
 
   private headers: Record<string, string> = {}
+  private credentials?: Promise<void>
   private readonly agent: http.Agent
   private readonly transport: typeof https | typeof http
   readonly server: URL
@@ -97,9 +98,23 @@ export class KubeClient {
     this.transport = secure ? https : http
   }
 
-  /** Obtains credentials (runs exec plugins) once, before the first request. */
-  async authenticate(): Promise<void> {
-    this.headers = await this.target.authenticate()
+  /** Obtains credentials (runs exec plugins) once, before the first request; later calls share the first. */
+  authenticate(): Promise<void> {
+    this.credentials ??= this.target.authenticate().then(headers => {
+      this.headers = headers
+    })
+    return this.credentials
+  }
+
+  /**
+   * Starts what every deploy needs first, credentials and the core group's discovery, without waiting for it:
+   * an exec plugin (aws eks get-token, gke-gcloud-auth-plugin) and the round trips then overlap reading the
+   * manifests and building. Failures are left for the real calls to meet and report.
+   */
+  warmUp(): void {
+    this.authenticate()
+      .then(() => this.resourceFor('v1', 'Namespace'))
+      .catch(() => undefined)
   }
 
   close(): void {

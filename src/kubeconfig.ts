@@ -5,7 +5,6 @@ import path from 'node:path'
 // The standalone parts of @kubernetes/client-node: kubeconfig entry validation and exec credential plugins.
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
-import { ExecAuth } from '@kubernetes/client-node/dist/exec_auth.js'
 import { parse as parseYaml } from 'yaml'
 import { KubeSettings } from './inputs.js'
 
@@ -147,10 +146,15 @@ export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv
 function authenticator(user: User | undefined): KubeTarget['authenticate'] {
   if (!user) return async () => ({})
   if (user.exec) {
-    const exec = new ExecAuth()
+    // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
+    const plugin = import('@kubernetes/client-node/dist/exec_auth.js').then(({ ExecAuth }) => new ExecAuth())
     return async () => {
       const options: https.RequestOptions = { headers: {} }
-      await exec.applyAuthentication(user, options)
+      try {
+        await (await plugin).applyAuthentication(user, options)
+      } catch (error) {
+        throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${(error as Error).message.trim()}`, { cause: error })
+      }
       return options.headers as Record<string, string>
     }
   }

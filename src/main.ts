@@ -1,7 +1,8 @@
 import * as core from '@actions/core'
 import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build-step.js'
-import { deployManifests, prepareManifests, readManifests } from './deploy-step.js'
+import { connectEarly, deployManifests, prepareManifests, readManifests } from './deploy-step.js'
 import { GitHubDeployment } from './github-deployments.js'
+import type { KubeClient } from './kube.js'
 import { readSettings } from './inputs.js'
 import { builtImagesOutput, renderSummary, RunReport } from './report.js'
 
@@ -28,6 +29,8 @@ export async function run(): Promise<void> {
   const report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 }
   let manifestsFile: string | undefined
   let deployment: GitHubDeployment | undefined
+  // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
+  let kube: KubeClient | undefined
   try {
     const settings = readSettings()
     if (['deploy', 'apply', 'rollback'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
@@ -40,15 +43,18 @@ export async function run(): Promise<void> {
       case 'deploy': {
         const manifests = await readManifests(settings, plannedSubstitutions(settings))
         manifestsFile = manifests.file
+        kube = connectEarly(settings)
         report.images = await core.group('Build and push', () => buildAndPushAll(settings))
-        manifestsFile = await deployManifests(settings, report, manifests)
+        manifestsFile = await deployManifests(settings, report, manifests, kube)
         break
       }
       case 'apply': {
+        // Worth it only beside the registry lookups: on its own it would just interleave with reading the files.
+        if (settings.builds.length > 0) kube = connectEarly(settings)
         report.images = await existingImages(settings)
         const manifests = await readManifests(settings, substitutionsFor(report.images))
         manifestsFile = manifests.file
-        await deployManifests(settings, report, manifests)
+        await deployManifests(settings, report, manifests, kube)
         break
       }
       case 'rollback': {
@@ -68,6 +74,7 @@ export async function run(): Promise<void> {
     report.error = (error as Error).message
     core.setFailed(report.error)
   } finally {
+    kube?.close()
     await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure')
     report.durationMs = Date.now() - started
     setOutputs(report, manifestsFile)

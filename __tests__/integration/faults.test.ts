@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env, namespacesForThisFile } from './harness.js'
 import { startFaultProxy } from './fault-proxy.js'
 
@@ -71,6 +73,53 @@ describe('faults during a run', () => {
     const runs = await Promise.all(others.map(namespace => runAction(deployInputs(namespace), { sha })))
     expect(runs.map(r => r.code)).toEqual(others.map(() => 0))
     for (const namespace of [first, ...others]) expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).status.availableReplicas).toBe(3)
+  }, 180_000)
+
+  it('authenticates through an exec credential plugin, run once per run, and names the plugin when it fails', async () => {
+    const namespace = ns('exec')
+    const account = uniqueName('bnd-exec')
+    await kubectl(['-n', 'default', 'create', 'serviceaccount', account])
+    await kubectl(['create', 'clusterrolebinding', account, '--clusterrole=cluster-admin', `--serviceaccount=default:${account}`])
+    try {
+      const token = (await kubectl(['-n', 'default', 'create', 'token', account, '--duration=10m'])).trim()
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-exec-'))
+      const calls = path.join(dir, 'calls')
+      writeFileSync(calls, '')
+      // Like aws eks get-token: slow, and asked for a credential each time it runs.
+      const plugin = path.join(dir, 'get-token')
+      writeFileSync(
+        plugin,
+        `#!/bin/sh\necho call >>"${calls}"\n[ "$FAIL" = 1 ] && { echo "token endpoint refused: expired session" >&2; exit 3; }\nsleep 1\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$TOKEN"\n`
+      )
+      chmodSync(plugin, 0o755)
+      const kubeconfigFor = (fail: boolean) => {
+        const text = readFileSync(env.KUBECONFIG, 'utf8')
+        const server = /server: (\S+)/.exec(text)![1]
+        const ca = /certificate-authority: (\S+)/.exec(text)![1]
+        const exec = `{apiVersion: client.authentication.k8s.io/v1, command: '${plugin}', interactiveMode: Never, env: [{name: TOKEN, value: '${token}'}, {name: FAIL, value: '${fail ? 1 : 0}'}]}`
+        return `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: '${server}', certificate-authority: '${ca}'}}]\nusers: [{name: u, user: {exec: ${exec}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`
+      }
+      const good = await runAction(deployInputs(namespace, { kubeconfig: kubeconfigFor(false) }), { sha: randomSha() })
+      expect(good.stdout).not.toContain('::error::')
+      expect(good.code).toBe(0)
+      expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).status.availableReplicas).toBe(3)
+      // The credential is fetched while the image builds and shared by every later request of the run.
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['call'])
+      const logged = good.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+      for (const visible of [logged.join('\n'), good.stderr, good.summary, JSON.stringify(good.outputs)]) expect(visible).not.toContain(token)
+      expect(good.stdout).toContain(`::add-mask::${token}`)
+
+      writeFileSync(calls, '')
+      const other = ns('exec-fail')
+      const bad = await runAction(deployInputs(other, { kubeconfig: kubeconfigFor(true) }), { sha: randomSha() })
+      expect(bad.code).toBe(1)
+      expect(bad.stdout).toContain(`::error::The exec credential plugin of user 'u' (${plugin}) failed: token endpoint refused: expired session`)
+      expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['call'])
+      expect(await namespaceExists(other)).toBe(false)
+    } finally {
+      await kubectl(['delete', 'clusterrolebinding', account, '--ignore-not-found'])
+      await kubectl(['-n', 'default', 'delete', 'serviceaccount', account, '--ignore-not-found'])
+    }
   }, 180_000)
 
   it('keeps a kubeconfig token and Secret data out of every log, output and file, on success and on failure', async () => {

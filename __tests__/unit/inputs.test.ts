@@ -144,4 +144,9 @@ describe('kubeconfig input', () => {
     const text = 'users:\n- name: a\n  user: {token: t1}\n- name: b\n  user: {client-key-data: k1, client-certificate-data: c1}\n- name: c\n  user: {username: x, password: p1}\n'
     expect(kubeconfigSecrets(text)).toEqual(['t1', 'k1', 'c1', 'p1'])
   })
+
+  it('masks the longer values of an exec plugin environment, not its short flags', () => {
+    const text = 'users:\n- name: eks\n  user:\n    exec:\n      command: aws\n      env: [{name: AWS_SECRET_ACCESS_KEY, value: wJalrXUtnFEMIK7MDENG}, {name: DEBUG, value: "1"}, {name: EMPTY}]\n'
+    expect(kubeconfigSecrets(text)).toEqual(['wJalrXUtnFEMIK7MDENG'])
+  })
 })

@@ -1,5 +1,4 @@
 import * as exec from '@actions/exec'
-import * as io from '@actions/io'
 import path from 'node:path'
 
 /** A command as an argument array; nothing here goes through a shell. */
@@ -44,8 +43,11 @@ async function run(command: Command, what: string): Promise<string> {
   return result.stdout
 }
 
-/** The tool's path on PATH, or undefined. */
-const installed = async (tool: string): Promise<string | undefined> => (await io.which(tool, false)) || undefined
+/** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
+async function installed(tool: string): Promise<string | undefined> {
+  const io = await import('@actions/io')
+  return (await io.which(tool, false)) || undefined
+}
 
 export async function renderKustomization(dir: string): Promise<string> {
   const command = kustomizeCommand(dir, { kustomize: await installed('kustomize'), kubectl: await installed('kubectl') })
