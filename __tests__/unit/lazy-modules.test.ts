@@ -24,7 +24,7 @@ describe('the lazy @actions/http-client stand-in', () => {
     const real = await import('../../node_modules/@actions/http-client/lib/index.js')
     const client = new HttpClient('bnd')
     expect(client).toBeInstanceOf(real.HttpClient)
-    expect(client.userAgent).toBe('bnd')
+    expect((client as unknown as InstanceType<typeof real.HttpClient>).userAgent).toBe('bnd')
   })
 })
 
