@@ -108,8 +108,8 @@ export class KubeClient {
 
   /**
    * Starts what every deploy needs first, credentials and the core group's discovery, without waiting for it:
-   * an exec plugin (aws eks get-token, gke-gcloud-auth-plugin) and the round trips then overlap reading the
-   * manifests and building. Failures are left for the real calls to meet and report.
+   * an exec plugin (aws eks get-token, gke-gcloud-auth-plugin) and the round trips then overlap the build or the
+   * registry lookups. Failures are left for the real calls to meet and report.
    */
   warmUp(): void {
     this.authenticate()

@@ -19,6 +19,30 @@ contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]
 current-context: proxy
 `
 
+/**
+ * Runs `use` with the token of a new cluster-admin ServiceAccount and a kubeconfig for it on the local cluster
+ * (`user` is the kubeconfig's user entry), then removes the account.
+ */
+async function withAdminToken(prefix: string, use: (token: string, kubeconfigFor: (user: string) => string) => Promise<void>): Promise<void> {
+  const account = uniqueName(prefix)
+  await kubectl(['-n', 'default', 'create', 'serviceaccount', account])
+  await kubectl(['create', 'clusterrolebinding', account, '--clusterrole=cluster-admin', `--serviceaccount=default:${account}`])
+  try {
+    const token = (await kubectl(['-n', 'default', 'create', 'token', account, '--duration=10m'])).trim()
+    const local = readFileSync(env.KUBECONFIG, 'utf8')
+    const server = /server: (\S+)/.exec(local)![1]
+    const ca = /certificate-authority: (\S+)/.exec(local)![1]
+    await use(
+      token,
+      user =>
+        `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: '${server}', certificate-authority: '${ca}'}}]\nusers: [{name: u, user: ${user}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`
+    )
+  } finally {
+    await kubectl(['delete', 'clusterrolebinding', account, '--ignore-not-found'])
+    await kubectl(['-n', 'default', 'delete', 'serviceaccount', account, '--ignore-not-found'])
+  }
+}
+
 describe('faults during a run', () => {
   it('survives cut watches and injected 429/500/503 answers (500 with Retry-After), and reports the true result', async () => {
     const namespace = ns('flaky')
@@ -77,11 +101,7 @@ describe('faults during a run', () => {
 
   it('authenticates through an exec credential plugin, run once per run, and names the plugin when it fails', async () => {
     const namespace = ns('exec')
-    const account = uniqueName('bnd-exec')
-    await kubectl(['-n', 'default', 'create', 'serviceaccount', account])
-    await kubectl(['create', 'clusterrolebinding', account, '--clusterrole=cluster-admin', `--serviceaccount=default:${account}`])
-    try {
-      const token = (await kubectl(['-n', 'default', 'create', 'token', account, '--duration=10m'])).trim()
+    await withAdminToken('bnd-exec', async (token, kubeconfigWith) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-exec-'))
       const calls = path.join(dir, 'calls')
       writeFileSync(calls, '')
@@ -92,13 +112,10 @@ describe('faults during a run', () => {
         `#!/bin/sh\necho call >>"${calls}"\n[ "$FAIL" = 1 ] && { echo "token endpoint refused: expired session" >&2; exit 3; }\nsleep 1\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$TOKEN"\n`
       )
       chmodSync(plugin, 0o755)
-      const kubeconfigFor = (fail: boolean) => {
-        const text = readFileSync(env.KUBECONFIG, 'utf8')
-        const server = /server: (\S+)/.exec(text)![1]
-        const ca = /certificate-authority: (\S+)/.exec(text)![1]
-        const exec = `{apiVersion: client.authentication.k8s.io/v1, command: '${plugin}', interactiveMode: Never, env: [{name: TOKEN, value: '${token}'}, {name: FAIL, value: '${fail ? 1 : 0}'}]}`
-        return `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: '${server}', certificate-authority: '${ca}'}}]\nusers: [{name: u, user: {exec: ${exec}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`
-      }
+      const kubeconfigFor = (fail: boolean) =>
+        kubeconfigWith(
+          `{exec: {apiVersion: client.authentication.k8s.io/v1, command: '${plugin}', interactiveMode: Never, env: [{name: TOKEN, value: '${token}'}, {name: FAIL, value: '${fail ? 1 : 0}'}]}}`
+        )
       const good = await runAction(deployInputs(namespace, { kubeconfig: kubeconfigFor(false) }), { sha: randomSha() })
       expect(good.stdout).not.toContain('::error::')
       expect(good.code).toBe(0)
@@ -116,22 +133,13 @@ describe('faults during a run', () => {
       expect(bad.stdout).toContain(`::error::The exec credential plugin of user 'u' (${plugin}) failed: token endpoint refused: expired session`)
       expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['call'])
       expect(await namespaceExists(other)).toBe(false)
-    } finally {
-      await kubectl(['delete', 'clusterrolebinding', account, '--ignore-not-found'])
-      await kubectl(['-n', 'default', 'delete', 'serviceaccount', account, '--ignore-not-found'])
-    }
+    })
   }, 180_000)
 
   it('keeps a kubeconfig token and Secret data out of every log, output and file, on success and on failure', async () => {
     const namespace = ns('token')
-    const account = uniqueName('bnd-token')
-    await kubectl(['-n', 'default', 'create', 'serviceaccount', account])
-    await kubectl(['create', 'clusterrolebinding', account, '--clusterrole=cluster-admin', `--serviceaccount=default:${account}`])
-    try {
-      const token = (await kubectl(['-n', 'default', 'create', 'token', account, '--duration=10m'])).trim()
-      const server = /server: (\S+)/.exec(readFileSync(env.KUBECONFIG, 'utf8'))![1]
-      const ca = /certificate-authority: (\S+)/.exec(readFileSync(env.KUBECONFIG, 'utf8'))![1]
-      const kubeconfig = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: '${server}', certificate-authority: '${ca}'}}]\nusers: [{name: u, user: {token: '${token}'}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`
+    await withAdminToken('bnd-token', async (token, kubeconfigWith) => {
+      const kubeconfig = kubeconfigWith(`{token: '${token}'}`)
       const secretValue = `data-${randomSha().slice(0, 16)}`
       const withSecret = (text: string) => `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  key: ${Buffer.from(secretValue).toString('base64')}\n`
       const good = await runAction(deployInputs(namespace, { kubeconfig: Buffer.from(kubeconfig).toString('base64'), manifests: manifestCopy('app.yaml', withSecret) }), { sha: randomSha() })
@@ -153,9 +161,6 @@ describe('faults during a run', () => {
         for (const secret of [token, secretValue, Buffer.from(secretValue).toString('base64'), env.BND_REGISTRY_PASSWORD]) expect(visible).not.toContain(secret)
       }
       expect(good.stdout).toContain(`::add-mask::${token}`)
-    } finally {
-      await kubectl(['delete', 'clusterrolebinding', account, '--ignore-not-found'])
-      await kubectl(['-n', 'default', 'delete', 'serviceaccount', account, '--ignore-not-found'])
-    }
+    })
   }, 180_000)
 })
