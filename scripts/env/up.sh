@@ -232,6 +232,16 @@ ENV
   mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
+# Once, a restored sandbox had a regular file at /dev/null: every `>/dev/null` then appended to it and programs
+# that open it for reading (go test, shells) failed in odd ways far from the cause.
+ensure_dev_null() {
+  [ -c /dev/null ] && return
+  [ "$(id -u)" = 0 ] || die "/dev/null is not a character device; recreate it: rm -f /dev/null && mknod -m 666 /dev/null c 1 3"
+  log "/dev/null is not a character device: recreating it"
+  rm -f /dev/null && mknod -m 666 /dev/null c 1 3
+}
+
+ensure_dev_null
 install_debian_packages
 ensure_docker
 ensure_registry
