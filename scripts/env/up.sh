@@ -10,7 +10,9 @@ install_debian_packages() {
   local need=()
   [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || need+=(docker.io)
   command -v docker-registry >/dev/null || need+=(docker-registry)
-  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need+=(busybox-static)
+  # grep reads the whole list: with -q it would stop at the match, busybox would die of SIGPIPE, and pipefail
+  # would count that as a missing httpd (it reinstalled busybox-static on some runs).
+  [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x httpd >/dev/null || need+=(busybox-static)
   command -v htpasswd >/dev/null || need+=(apache2-utils)
   # Only to check the example's docker-compose.yml (`docker-compose config`); the 28.x client has no compose plugin.
   command -v docker-compose >/dev/null || need+=(docker-compose)
