@@ -139,6 +139,8 @@ const applyInputs = (dir: string, namespace: string, extra: Record<string, strin
  * scheduler, kwok) have used so far: read around a command, it shows how much work the command made the cluster do.
  * Undefined when the cluster is not the local kwok one.
  */
+const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+
 function clusterCpuMs(): number | undefined {
   const dir = path.join(stateDir, 'kwok/clusters', process.env.BND_CLUSTER_NAME ?? 'bnd', 'pids')
   if (process.env.DEPLOY_TEST_KUBECONFIG || !existsSync(dir)) return undefined
@@ -149,7 +151,7 @@ function clusterCpuMs(): number | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     ticks += Number(fields[11]) + Number(fields[12])
   }
-  return (ticks * 1000) / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }))
+  return (ticks * 1000) / clockTicksPerSecond
 }
 
 async function benchApply(count: number) {
