@@ -70,10 +70,10 @@ class Context {
     }
 }
 //# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./src/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(8130);
-// EXTERNAL MODULE: ./src/undici-lazy.ts
-var undici_lazy = __webpack_require__(3058);
+// EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
+var http_client_lazy = __webpack_require__(3469);
+// EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
+var undici_lazy = __webpack_require__(947);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }

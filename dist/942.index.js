@@ -399,8 +399,8 @@ class DecodedURL extends URL {
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var tunnel = __webpack_require__(770);
-// EXTERNAL MODULE: ./src/undici-lazy.ts
-var undici_lazy = __webpack_require__(3058);
+// EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
+var undici_lazy = __webpack_require__(947);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { Settings } from './inputs.js'
-import { preloadHttpClient } from './http-client-lazy.js'
-import { preloadUndici } from './undici-lazy.js'
+import { preloadHttpClient } from './lazy/http-client-lazy.js'
+import { preloadUndici } from './lazy/undici-lazy.js'
 
 type DeploymentState = 'in_progress' | 'success' | 'failure'
 

@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { parse as parseYaml } from 'yaml'
 import { parseDuration } from './duration.js'
-import { ImageRef, parseImageRef, repositoryOf } from './image-ref.js'
+import { ImageRef, parseImageRef, repositoryOf } from './build/image-ref.js'
 import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
-import { validateTagTemplate } from './tags.js'
+import { validateTagTemplate } from './build/tags.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history'
 

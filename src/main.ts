@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
-import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build-step.js'
-import { connectEarly, deployManifests, prepareManifests, readManifests } from './deploy-step.js'
+import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build/build-step.js'
+import { connectEarly, deployManifests, prepareManifests, readManifests } from './deploy/deploy-step.js'
 import { GitHubDeployment } from './github-deployments.js'
-import type { KubeClient } from './kube.js'
+import type { KubeClient } from './kube/client.js'
 import { readSettings } from './inputs.js'
-import { builtImagesOutput, renderSummary, RunReport } from './report.js'
+import { builtImagesOutput, renderSummary } from './report.js'
+import type { RunReport } from './run-report.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
   const [first] = report.images
@@ -58,12 +59,12 @@ export async function run(): Promise<void> {
         break
       }
       case 'rollback': {
-        const { rollbackMode } = await import('./rollback-step.js')
+        const { rollbackMode } = await import('./rollback/rollback-step.js')
         manifestsFile = await rollbackMode(settings, report)
         break
       }
       case 'history': {
-        const { readHistories } = await import('./rollback-step.js')
+        const { readHistories } = await import('./rollback/rollback-step.js')
         const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
         report.history = await readHistories(settings, manifests.objects)
         break

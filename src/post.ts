@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
-import { logout } from './docker.js'
+import { logout } from './build/docker.js'
 import { readSettings } from './inputs.js'
-import { KubeClient } from './kube.js'
-import { resolveKubeTarget } from './kubeconfig.js'
-import { releaseLease } from './lock.js'
+import { KubeClient } from './kube/client.js'
+import { resolveKubeTarget } from './kube/kubeconfig.js'
+import { releaseLease } from './deploy/lock.js'
 
 /** A lock the main step could not release (cancelled, crashed) would block the next run for its lease time. */
 async function releaseLock(): Promise<void> {

@@ -1,32 +1,8 @@
 import { formatDuration } from './duration.js'
-import { AppliedObject } from './apply.js'
-import { BuiltImage } from './build-step.js'
-import type { RollbackReport } from './deploy-step.js'
-import type { WorkloadHistory } from './rollback-step.js'
-import { Diagnosis, WaitOutcome } from './wait.js'
-
-export interface ResourceReport {
-  kind: string
-  namespace?: string
-  name: string
-  action: AppliedObject['action']
-  rollout?: WaitOutcome['state']
-  durationMs?: number
-}
-
-export interface RunReport {
-  result: 'succeeded' | 'failed' | 'rolled-back'
-  mode: string
-  dryRun: boolean
-  images: BuiltImage[]
-  resources: ResourceReport[]
-  waits: WaitOutcome[]
-  applied: AppliedObject[]
-  rollback?: RollbackReport
-  history?: WorkloadHistory[]
-  error?: string
-  durationMs: number
-}
+import { AppliedObject } from './deploy/apply.js'
+import { BuiltImage } from './build/build-step.js'
+import type { ResourceReport, RunReport } from './run-report.js'
+import { Diagnosis, WaitOutcome } from './deploy/wait.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyOrder, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/apply-plan.js'
+import { applyOrder, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/deploy/apply-plan.js'
 import { KubeObject } from '../../src/manifests/documents.js'
 
 const object = (kind: string, name: string, namespace?: string, apiVersion = 'v1'): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { diagnosePod, PodLike, replicaFailure } from '../../src/diagnose.js'
+import { diagnosePod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
 
 const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const now = Date.parse('2026-11-22T12:00:00Z')

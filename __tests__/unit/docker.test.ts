@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { BuildPlan, buildCommand, Builder } from '../../src/docker.js'
+import { BuildPlan, buildCommand, Builder } from '../../src/build/docker.js'
 
 const plan: BuildPlan = {
   context: 'app',

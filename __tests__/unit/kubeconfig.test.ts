@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { resolveKubeTarget } from '../../src/kubeconfig.js'
+import { resolveKubeTarget } from '../../src/kube/kubeconfig.js'
 
 const config = (extra = '') => `apiVersion: v1
 kind: Config

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { exec, getExecOutput } from '../../src/exec-lazy.js'
-import { HttpClient, preloadHttpClient } from '../../src/http-client-lazy.js'
-import { fetch, preloadUndici, ProxyAgent } from '../../src/undici-lazy.js'
+import { exec, getExecOutput } from '../../src/lazy/exec-lazy.js'
+import { HttpClient, preloadHttpClient } from '../../src/lazy/http-client-lazy.js'
+import { fetch, preloadUndici, ProxyAgent } from '../../src/lazy/undici-lazy.js'
 
 // The bundle maps these packages to the stand-ins (tsconfig paths); each must behave as the real module once loaded.
 

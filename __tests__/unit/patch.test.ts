@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { parseImageRef } from '../../src/image-ref.js'
+import { parseImageRef } from '../../src/build/image-ref.js'
 import { readObjects } from '../../src/manifests/documents.js'
 import { patchImages, redactSecretValues } from '../../src/manifests/patch.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, podsBlockingRollback, ReplicaSetLike } from '../../src/rollback-plan.js'
+import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, podsBlockingRollback, ReplicaSetLike } from '../../src/rollback/rollback-plan.js'
 
 const owner = { uid: 'd-uid', controller: true }
 const template = (image: string, hash?: string) => ({

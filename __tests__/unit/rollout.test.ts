@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { isWaitable, rolloutVerdict, WorkloadObject } from '../../src/rollout.js'
+import { isWaitable, rolloutVerdict, WorkloadObject } from '../../src/deploy/rollout.js'
 
 const recorded = (name: string): WorkloadObject => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 

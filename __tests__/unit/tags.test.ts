@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { planTags, renderTag, sanitizeBranch, validateTagTemplate } from '../../src/tags.js'
+import { planTags, renderTag, sanitizeBranch, validateTagTemplate } from '../../src/build/tags.js'
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const context = { sha, branch: 'feature/Login-page', runNumber: '42' }

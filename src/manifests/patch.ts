@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, ScalarTag, Tags, YAMLMap } from 'yaml'
-import { canonicalRepository, ImageRef, parseImageRef } from '../image-ref.js'
+import { canonicalRepository, ImageRef, parseImageRef } from '../build/image-ref.js'
 
 /**
  * YAML 1.1 as kubectl reads it (go-yaml v2 through sigs.k8s.io/yaml): `0644` is octal (420), `yes` a boolean.

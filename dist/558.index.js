@@ -1,8 +1,8 @@
-export const id = 871;
-export const ids = [871];
+export const id = 558;
+export const ids = [558];
 export const modules = {
 
-/***/ 3871:
+/***/ 4558:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -12,7 +12,7 @@ export const modules = {
 /* harmony export */   runBuild: () => (/* binding */ runBuild)
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9189);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
 
 async function detectBuilder(docker = 'docker') {
     const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true });

@@ -5,19 +5,19 @@ import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier } from './apply.js'
 import { findDuplicates } from './apply-plan.js'
-import { canonicalRepository, repositoryOf } from './image-ref.js'
-import { Settings } from './inputs.js'
-import { formatDiagnosis, resourceReports, RunReport } from './report.js'
-import { KubeClient, resourcePath } from './kube.js'
-import { resolveKubeTarget } from './kubeconfig.js'
-import { annotateWorkload, DeployOrigin } from './manifests/annotate.js'
-import { readObjects, SourcedObject } from './manifests/documents.js'
-import { expandManifestPaths, readManifestFile } from './manifests/files.js'
-import { renderHelmChart, renderKustomization } from './manifests/render.js'
-import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from './manifests/patch.js'
+import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
+import { Settings } from '../inputs.js'
+import { formatDiagnosis, resourceReports } from '../report.js'
+import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
+import { KubeClient, resourcePath } from '../kube/client.js'
+import { resolveKubeTarget } from '../kube/kubeconfig.js'
+import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
+import { readObjects, SourcedObject } from '../manifests/documents.js'
+import { expandManifestPaths, readManifestFile } from '../manifests/files.js'
+import { renderHelmChart, renderKustomization } from '../manifests/render.js'
+import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from '../manifests/patch.js'
 import { isWaitable } from './rollout.js'
-import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
-import type { UndoResult } from './rollback.js'
+import { WaitItem, waitForRollouts } from './wait.js'
 import { DeployLock, defaultIdentity } from './lock.js'
 
 export interface PreparedManifests {
@@ -104,25 +104,6 @@ function maskSecretValues(object: SourcedObject['object']): void {
   }
 }
 
-export interface RollbackReport {
-  restored: UndoResult[]
-  /** Objects this run created: deleted when rollback-delete-new, otherwise left and reported. */
-  created: string[]
-  deleted: boolean
-  /** Objects this run changed that rollback does not restore (ConfigMaps, Services, ...). */
-  notRestored: string[]
-  waits: WaitOutcome[]
-  /** From the moment the failure was known to the rolled-back workloads being available again. */
-  durationMs: number
-  succeeded: boolean
-}
-
-export interface DeployResult {
-  applied: AppliedObject[]
-  waits: WaitOutcome[]
-  rollback?: RollbackReport
-}
-
 const describeApplied = (a: AppliedObject): string => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`
 
 function waitItemFor(a: AppliedObject): WaitItem {
@@ -134,7 +115,7 @@ function waitItemFor(a: AppliedObject): WaitItem {
 async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[]): Promise<RollbackReport> {
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
-  const { canUndo, undoToBefore } = await import('./rollback.js')
+  const { canUndo, undoToBefore } = await import('../rollback/undo.js')
   const changed = applied.filter(a => a.action === 'configured' && a.before)
   const restored = await Promise.all(
     changed

@@ -6,7 +6,7 @@ import path from 'node:path'
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
-import { KubeSettings } from './inputs.js'
+import { KubeSettings } from '../inputs.js'
 
 /** Everything needed to reach one API server as one user. */
 export interface KubeTarget {

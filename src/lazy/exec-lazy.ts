@@ -4,11 +4,11 @@
  * cost for every run, while only builds and rendering run a program. The real module becomes a chunk loaded on
  * the first call; both functions are async already, so callers cannot tell.
  */
-import type * as Exec from '../node_modules/@actions/exec/lib/exec.js'
+import type * as Exec from '../../node_modules/@actions/exec/lib/exec.js'
 
-export type { ExecListeners, ExecOptions, ExecOutput } from '../node_modules/@actions/exec/lib/exec.js'
+export type { ExecListeners, ExecOptions, ExecOutput } from '../../node_modules/@actions/exec/lib/exec.js'
 
-const load = (): Promise<typeof Exec> => import('../node_modules/@actions/exec/lib/exec.js')
+const load = (): Promise<typeof Exec> => import('../../node_modules/@actions/exec/lib/exec.js')
 
 export async function exec(...args: Parameters<typeof Exec.exec>): ReturnType<typeof Exec.exec> {
   return (await load()).exec(...args)

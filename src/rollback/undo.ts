@@ -1,4 +1,4 @@
-import { KubeApiError, KubeClient } from './kube.js'
+import { KubeApiError, KubeClient } from '../kube/client.js'
 import {
   ControllerRevisionLike,
   DeploymentLike,

@@ -4,12 +4,12 @@
  * proxy agent and a fetch that only Octokit uses. The real module becomes a chunk loaded by preloadUndici(),
  * which github-deployments.ts awaits before it creates Octokit; nothing else reaches these exports.
  */
-import type * as Undici from '../node_modules/undici/index.js'
+import type * as Undici from '../../node_modules/undici/index.js'
 
 let real: typeof Undici | undefined
 
 export async function preloadUndici(): Promise<void> {
-  const loaded = (await import('../node_modules/undici/index.js')) as typeof Undici & { default?: typeof Undici }
+  const loaded = (await import('../../node_modules/undici/index.js')) as typeof Undici & { default?: typeof Undici }
   real ??= loaded.default ?? loaded
 }
 

@@ -4,12 +4,12 @@
  * start-up cost for every run. Only Octokit's proxy setup uses HttpClient, so the real module becomes a chunk
  * that github-deployments.ts loads (preloadHttpClient) before it creates Octokit.
  */
-import type * as HttpClientModule from '../node_modules/@actions/http-client/lib/index.js'
+import type * as HttpClientModule from '../../node_modules/@actions/http-client/lib/index.js'
 
 let real: typeof HttpClientModule | undefined
 
 export async function preloadHttpClient(): Promise<void> {
-  real ??= await import('../node_modules/@actions/http-client/lib/index.js')
+  real ??= await import('../../node_modules/@actions/http-client/lib/index.js')
 }
 
 export class HttpClient {

@@ -1,5 +1,5 @@
 import os from 'node:os'
-import { KubeApiError, KubeClient } from './kube.js'
+import { KubeApiError, KubeClient } from '../kube/client.js'
 
 /** Who holds the lock, written on the Lease so a waiting run can say whom it waits for. */
 export interface LockHolder {

@@ -1,6 +1,6 @@
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../duration.js'
 import { diagnosePod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
-import { KubeApiError, KubeClient, retryDelayMs } from './kube.js'
+import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
 /** A workload to wait on, as it stood right after the apply. */

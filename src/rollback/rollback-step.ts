@@ -1,21 +1,16 @@
 import * as core from '@actions/core'
-import { resolveNamespace } from './apply-plan.js'
-import { existingImages, substitutionsFor } from './build-step.js'
-import { acquireDeployLock, deployManifests, prepareManifests, readManifests } from './deploy-step.js'
-import { Settings } from './inputs.js'
-import { RunReport } from './report.js'
-import { KubeClient } from './kube.js'
-import { resolveKubeTarget } from './kubeconfig.js'
-import { DeployLock } from './lock.js'
-import { SourcedObject } from './manifests/documents.js'
-import { canUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './rollback.js'
-import { HistoryRow, historyRows, planControllerRevisionUndo, planDeploymentUndo } from './rollback-plan.js'
-import { waitForRollouts, WaitOutcome } from './wait.js'
-
-export interface WorkloadHistory {
-  workload: WorkloadRef
-  rows: HistoryRow[]
-}
+import { resolveNamespace } from '../deploy/apply-plan.js'
+import { existingImages, substitutionsFor } from '../build/build-step.js'
+import { acquireDeployLock, deployManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
+import { Settings } from '../inputs.js'
+import type { RunReport, WorkloadHistory } from '../run-report.js'
+import { KubeClient } from '../kube/client.js'
+import { resolveKubeTarget } from '../kube/kubeconfig.js'
+import { DeployLock } from '../deploy/lock.js'
+import { SourcedObject } from '../manifests/documents.js'
+import { canUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
+import { historyRows, planControllerRevisionUndo, planDeploymentUndo } from './rollback-plan.js'
+import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 
 /** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
 function workloadsOf(objects: SourcedObject[], settings: Settings, contextNamespace?: string): WorkloadRef[] {

@@ -1,6 +1,6 @@
 import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
-import { KubeApiError, KubeClient, resourcePath } from './kube.js'
-import { describeObject, describeSource, KubeObject, SourcedObject } from './manifests/documents.js'
+import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import { describeObject, describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged'
 

@@ -1,8 +1,8 @@
-export const id = 774;
-export const ids = [774,123];
+export const id = 392;
+export const ids = [392];
 export const modules = {
 
-/***/ 7563:
+/***/ 3312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -171,122 +171,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 4774:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   readHistories: () => (/* binding */ readHistories),
-/* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
-/* harmony export */ });
-/* unused harmony export rollbackWorkloads */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9584);
-/* harmony import */ var _apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9291);
-/* harmony import */ var _build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4001);
-/* harmony import */ var _deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9154);
-/* harmony import */ var _kube_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1629);
-/* harmony import */ var _kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(566);
-/* harmony import */ var _rollback_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3123);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7563);
-/* harmony import */ var _wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5866);
-
-
-
-
-
-
-
-
-
-/** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
-function workloadsOf(objects, settings, contextNamespace) {
-    const workloads = [];
-    for (const { object, file, document } of objects) {
-        if (!(0,_rollback_js__WEBPACK_IMPORTED_MODULE_6__.canUndo)(object.kind))
-            continue;
-        const copy = structuredClone(object);
-        const problem = (0,_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveNamespace */ .uP)(copy, true, settings.namespace, contextNamespace);
-        if (problem)
-            throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
-        workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });
-    }
-    if (workloads.length === 0)
-        throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
-    return workloads;
-}
-async function connect(settings) {
-    const kube = new _kube_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube));
-    await kube.authenticate();
-    return kube;
-}
-async function readHistories(settings, objects) {
-    const kube = await connect(settings);
-    try {
-        return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
-            const { live, replicaSets, revisions } = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
-            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
-        }));
-    }
-    finally {
-        kube.close();
-    }
-}
-/**
- * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
- * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
- */
-async function rollbackWorkloads(settings, objects, toRevision) {
-    const kube = await connect(settings);
-    let lock;
-    try {
-        const workloads = workloadsOf(objects, settings, kube.namespace);
-        lock = await (0,_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, settings.namespace ?? kube.namespace ?? 'default');
-        // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
-        for (const workload of workloads) {
-            const { live, replicaSets, revisions } = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
-            if (workload.kind === 'Deployment')
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
-            else
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
-        }
-        const restored = [];
-        for (const workload of workloads) {
-            const result = await (0,_rollback_js__WEBPACK_IMPORTED_MODULE_6__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(result.plan.action === 'skip' ? result.plan.reason : `${workload.kind.toLowerCase()}/${workload.name}: rolled back to revision ${result.plan.revision}`);
-            restored.push(result);
-        }
-        const items = restored
-            .filter(r => r.plan.action === 'patch')
-            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
-        const waits = settings.wait ? await (0,_wait_js__WEBPACK_IMPORTED_MODULE_8__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
-        return { restored, waits };
-    }
-    finally {
-        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
-}
-/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
-async function rollbackMode(settings, report) {
-    const target = settings.rollbackTo;
-    if (target.kind === 'sha') {
-        const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
-        report.images = await (0,_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .existingImages */ .e5)(atCommit);
-        return (0,_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .deployManifests */ .I7)(atCommit, report, await (0,_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readManifests */ .PX)(atCommit, (0,_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .substitutionsFor */ .wL)(report.images)));
-    }
-    const manifests = await (0,_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
-    const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
-    report.waits = result.waits;
-    report.history = await readHistories(settings, manifests.objects);
-    const failed = result.waits.filter(w => w.state !== 'succeeded');
-    if (failed.length > 0)
-        throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
-    return manifests.file;
-}
-
-
-/***/ }),
-
-/***/ 3123:
+/***/ 3392:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -296,8 +181,8 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1629);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7563);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4097);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
@@ -383,7 +268,7 @@ async function releaseFields(kube, workload, manager) {
             return;
         }
         catch (error) {
-            if (!(error instanceof _kube_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+            if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
                 throw error;
             await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
         }

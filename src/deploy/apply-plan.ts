@@ -1,4 +1,4 @@
-import { KubeObject, objectKey, SourcedObject } from './manifests/documents.js'
+import { KubeObject, objectKey, SourcedObject } from '../manifests/documents.js'
 
 /** Where an object goes: its REST scope and effective namespace, resolved by discovery. */
 export interface Target {

@@ -1,0 +1,55 @@
+// What a run found and did, as plain data: filled in by the steps, read by the report and the outputs.
+// A leaf module (types only), so the steps and the report need not import each other.
+import type { BuiltImage } from './build/build-step.js'
+import type { AppliedObject } from './deploy/apply.js'
+import type { WaitOutcome } from './deploy/wait.js'
+import type { HistoryRow } from './rollback/rollback-plan.js'
+import type { UndoResult, WorkloadRef } from './rollback/undo.js'
+
+export interface ResourceReport {
+  kind: string
+  namespace?: string
+  name: string
+  action: AppliedObject['action']
+  rollout?: WaitOutcome['state']
+  durationMs?: number
+}
+
+export interface RunReport {
+  result: 'succeeded' | 'failed' | 'rolled-back'
+  mode: string
+  dryRun: boolean
+  images: BuiltImage[]
+  resources: ResourceReport[]
+  waits: WaitOutcome[]
+  applied: AppliedObject[]
+  rollback?: RollbackReport
+  history?: WorkloadHistory[]
+  error?: string
+  durationMs: number
+}
+
+export interface RollbackReport {
+  restored: UndoResult[]
+  /** Objects this run created: deleted when rollback-delete-new, otherwise left and reported. */
+  created: string[]
+  deleted: boolean
+  /** Objects this run changed that rollback does not restore (ConfigMaps, Services, ...). */
+  notRestored: string[]
+  waits: WaitOutcome[]
+  /** From the moment the failure was known to the rolled-back workloads being available again. */
+  durationMs: number
+  succeeded: boolean
+}
+
+export interface DeployResult {
+  applied: AppliedObject[]
+  waits: WaitOutcome[]
+  rollback?: RollbackReport
+}
+
+export interface WorkloadHistory {
+  workload: WorkloadRef
+  rows: HistoryRow[]
+}
+
