@@ -10,9 +10,18 @@ export const modules = {
 /* harmony export */   U4: () => (/* binding */ historyRows),
 /* harmony export */   fl: () => (/* binding */ planControllerRevisionUndo),
 /* harmony export */   lA: () => (/* binding */ revisionAnnotation),
-/* harmony export */   un: () => (/* binding */ podsBlockingRollback)
+/* harmony export */   un: () => (/* binding */ podsBlockingRollback),
+/* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
-/* unused harmony exports isControlledBy, sameValue, replicaSetRevision */
+/* unused harmony exports isControlledBy, replicaSetRevision */
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/**
+ * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
+ * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
+ */
+
+
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
 /** The Deployment's own values of these stay; every other annotation comes from the target ReplicaSet. */
 const annotationsToSkip = new Set([
@@ -31,20 +40,6 @@ function withoutHash(template) {
         delete copy.metadata.labels['pod-template-hash'];
     }
     return copy;
-}
-/** Deep equality with key order ignored, as Go's semantic equality compares templates. */
-function sameValue(a, b) {
-    if (a === b)
-        return true;
-    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
-        return false;
-    if (Array.isArray(a) !== Array.isArray(b))
-        return false;
-    const ka = Object.keys(a).filter(k => a[k] !== undefined);
-    const kb = Object.keys(b).filter(k => b[k] !== undefined);
-    if (ka.length !== kb.length)
-        return false;
-    return ka.every(k => sameValue(a[k], b[k]));
 }
 function replicaSetRevision(rs) {
     const value = Number(rs.metadata.annotations?.[revisionAnnotation]);
@@ -74,7 +69,7 @@ function planDeploymentUndo(deployment, replicaSets, toRevision = 0) {
             throw new Error(`${name} has no previous revision to roll back to (no rollout history).`);
     }
     const revision = replicaSetRevision(target);
-    if (sameValue(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
+    if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
         return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` };
     }
     const template = withoutHash(target.spec.template);
@@ -119,12 +114,29 @@ function planControllerRevisionUndo(kind, object, revisions, toRevision = 0) {
     }
     const template = structuredClone(target.data?.spec?.template ?? {});
     delete template.$patch;
-    if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
+    if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(template), withoutHash(object.spec.template))) {
         return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` };
     }
-    return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template, revisionName: target.metadata.name };
+    // kubectl restores the template only. The commit on the object goes back with it, as a Deployment's does from
+    // its ReplicaSet, so that the workload again counts as changed by the deploy that made this revision.
+    const commit = template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    const patch = commit ? { ...target.data, metadata: { annotations: { [_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit]: commit } } } : target.data;
+    return { action: 'patch', revision: target.revision, patchType: 'strategic', patch, template, revisionName: target.metadata.name };
 }
-const commitOf = (template, owner) => template?.metadata?.annotations?.['build-and-deploy/commit'] ?? owner.metadata.annotations?.['build-and-deploy/commit'];
+/**
+ * Why `rollback-to: previous` leaves a workload alone, or undefined to undo it: each deploy records its commit on
+ * the object, and on the pod template only when it changed the template (keepUnchangedTemplate), so a template
+ * commit that differs from the object's means the last deploy did not roll this workload.
+ */
+function unchangedByLastDeploy(kind, live) {
+    const deployed = live.metadata.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    const running = live.spec.template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    if (!deployed || running === deployed)
+        return undefined;
+    const pods = running ? `its pods are still those of commit ${running.slice(0, 12)}` : 'its pods predate build-and-deploy';
+    return `${kind.toLowerCase()}/${live.metadata.name}: skipped, the last deploy (commit ${deployed.slice(0, 12)}) did not change it; ${pods}`;
+}
+const commitOf = (template, owner) => template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit] ?? owner.metadata.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
 const imagesOf = (template) => (template?.spec?.containers ?? []).map(c => c.image ?? '');
 /** Revisions of a workload, newest first, with the commit each came from and which one is live. */
 function historyRows(kind, live, replicaSets, revisions) {

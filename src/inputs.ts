@@ -47,6 +47,18 @@ export interface HelmSettings {
   values: string[]
 }
 
+/** The ApplySet's parent object, in the target namespace (kubectl's --applyset). */
+export interface ApplySetParent {
+  kind: 'Secret' | 'ConfigMap'
+  name: string
+}
+
+export interface PruneSettings {
+  parent: ApplySetParent
+  /** Deleting a Namespace (all it holds) or a CRD (all its objects) needs this second, explicit input. */
+  namespacesAndCrds: boolean
+}
+
 export interface Settings {
   mode: Mode
   /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
@@ -80,6 +92,8 @@ export interface Settings {
   /** mode rollback: one revision back, a revision number, or a commit SHA to redeploy. */
   rollbackTo?: { kind: 'previous' } | { kind: 'revision'; revision: number } | { kind: 'sha'; sha: string }
   lock?: { name: string; timeoutMs: number }
+  /** prune: true. Members of the ApplySet that the manifests no longer have are deleted after a successful rollout. */
+  prune?: PruneSettings
   /** GitHub deployment environment; deployments are recorded only when set. */
   environment?: string
   environmentUrl?: string
@@ -212,14 +226,7 @@ function helmInputs(read: InputReader): HelmSettings | undefined {
   return { chart, release: name, values }
 }
 
-/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
-export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
-  const modeText = read('mode').trim() || 'deploy'
-  if (!['deploy', 'build', 'apply', 'rollback', 'history'].includes(modeText)) {
-    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback or history.`)
-  }
-  const mode = modeText as Mode
-
+function runInput(read: InputReader, env: NodeJS.ProcessEnv): RunContext {
   const run = readRunContext(env)
   const shaInput = read('sha').trim()
   if (shaInput) run.sha = shaInput
@@ -230,7 +237,10 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
         : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.'
     )
   }
+  return run
+}
 
+function buildsInput(read: InputReader): ImageBuild[] {
   const imageText = read('image').trim()
   const context = read('context').trim() || '.'
   const builds: ImageBuild[] = []
@@ -242,8 +252,11 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
       throw new Error(`Two images to build end in the same name '${build.name}' (${repositoryOf(builds[twin].image)} and ${repositoryOf(build.image)}); the built-images output needs a distinct last path segment for each.`)
     }
   }
+  return builds
+}
 
-  const images: ImageSubstitution[] = lines(read('images')).map(line => {
+function imagesInput(read: InputReader): ImageSubstitution[] {
+  return lines(read('images')).map(line => {
     const eq = line.indexOf('=')
     if (eq <= 0) throw new Error(`Invalid images entry '${line}'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27.`)
     const name = line.slice(0, eq).trim()
@@ -255,7 +268,95 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
       throw new Error(`Invalid images entry '${line}': ${(error as Error).message}`, { cause: error })
     }
   })
+}
 
+function rollbackInput(read: InputReader, mode: Mode, builds: ImageBuild[]): Settings['rollbackTo'] {
+  const text = read('rollback-to').trim()
+  if (mode !== 'rollback') {
+    if (text) throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`)
+    return undefined
+  }
+  let rollbackTo: Settings['rollbackTo']
+  if (!text || text === 'previous') rollbackTo = { kind: 'previous' }
+  else if (/^\d+$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
+  else if (/^[0-9a-f]{40}$/.test(text)) rollbackTo = { kind: 'sha', sha: text }
+  else throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`)
+  if (rollbackTo.kind === 'sha' && builds.length === 0) {
+    throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).')
+  }
+  return rollbackTo
+}
+
+function registryInput(read: InputReader): RegistryCredentials | undefined {
+  const username = read('registry-username').trim()
+  const password = read('registry-password')
+  if (password) core.setSecret(password)
+  if (Boolean(username) !== Boolean(password)) {
+    throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
+  }
+  return username ? { username, password } : undefined
+}
+
+function buildInput(read: InputReader): BuildSettings {
+  const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
+  for (const [, value] of secrets) if (value) core.setSecret(value)
+  return {
+    buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
+    secrets,
+    labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
+    cacheFrom: lines(read('cache-from')),
+    cacheTo: lines(read('cache-to')),
+    platforms: listInput(read('platforms'))
+  }
+}
+
+function kubeInput(read: InputReader): KubeSettings {
+  const text = read('kubeconfig')
+  let kubeconfig: string | undefined
+  if (text.trim()) {
+    core.setSecret(text.trim())
+    kubeconfig = decodeKubeconfig(text)
+    for (const secret of kubeconfigSecrets(kubeconfig)) core.setSecret(secret)
+  }
+  return { kubeconfig, context: read('kube-context').trim() || undefined }
+}
+
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/
+
+/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
+export function parseApplySetParent(text: string): ApplySetParent {
+  const slash = text.indexOf('/')
+  const resource = slash < 0 ? 'secrets' : text.slice(0, slash)
+  const name = slash < 0 ? text : text.slice(slash + 1)
+  const kind = ({ secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' } as const)[resource]
+  if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
+    throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`)
+  }
+  return { kind, name }
+}
+
+function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['prune'] {
+  const prune = booleanInput(read, 'prune', false)
+  const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false)
+  const parentText = read('applyset').trim()
+  if (!prune) {
+    if (namespacesAndCrds || parentText) throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`)
+    return undefined
+  }
+  if (mode === 'build' || mode === 'history') throw new Error(`prune is used in modes deploy, apply and rollback (to a SHA), not in mode ${mode}.`)
+  return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
+}
+
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
+  const modeText = read('mode').trim() || 'deploy'
+  if (!['deploy', 'build', 'apply', 'rollback', 'history'].includes(modeText)) {
+    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback or history.`)
+  }
+  const mode = modeText as Mode
+  const run = runInput(read, env)
+  const builds = buildsInput(read)
+  const images = imagesInput(read)
   if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
     throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`)
   }
@@ -264,24 +365,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   if (mode !== 'build' && manifests.length === 0 && !helm) {
     throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`)
   }
-  const rollbackText = read('rollback-to').trim()
-  let rollbackTo: Settings['rollbackTo']
-  if (mode === 'rollback') {
-    if (!rollbackText || rollbackText === 'previous') rollbackTo = { kind: 'previous' }
-    else if (/^\d+$/.test(rollbackText) && Number(rollbackText) > 0) rollbackTo = { kind: 'revision', revision: Number(rollbackText) }
-    else if (/^[0-9a-f]{40}$/.test(rollbackText)) rollbackTo = { kind: 'sha', sha: rollbackText }
-    else {
-      throw new Error(`Invalid rollback-to '${rollbackText}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`)
-    }
-    if (rollbackTo.kind === 'sha' && builds.length === 0) {
-      throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).')
-    }
-  } else if (rollbackText) {
-    throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`)
-  }
-  if (mode === 'apply' && builds.length === 0 && images.length === 0) {
-    throw new Error('Mode apply needs image or build entries (to deploy the tags for this commit) or images (NAME=IMAGE substitutions).')
-  }
+  const rollbackTo = rollbackInput(read, mode, builds)
 
   const tagTemplate = read('tag').trim() || '{sha}'
   validateTagTemplate(tagTemplate, 'tag')
@@ -289,43 +373,21 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   for (const extra of extraTagTemplates) validateTagTemplate(extra, 'extra-tags')
   const latest = (read('latest').trim() || 'auto').toLowerCase()
   if (!['auto', 'true', 'false'].includes(latest)) throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
-
-  const username = read('registry-username').trim()
-  const password = read('registry-password')
-  if (password) core.setSecret(password)
-  if (Boolean(username) !== Boolean(password)) {
-    throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
-  }
-
-  const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
-  for (const [, value] of secrets) if (value) core.setSecret(value)
-  const build: BuildSettings = {
-    buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
-    secrets,
-    labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
-    cacheFrom: lines(read('cache-from')),
-    cacheTo: lines(read('cache-to')),
-    platforms: listInput(read('platforms'))
-  }
+  const registry = registryInput(read)
+  const build = buildInput(read)
 
   const namespace = read('namespace').trim() || undefined
   if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
     throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`)
   }
-
-  const kubeconfigText = read('kubeconfig')
-  let kubeconfig: string | undefined
-  if (kubeconfigText.trim()) {
-    core.setSecret(kubeconfigText.trim())
-    kubeconfig = decodeKubeconfig(kubeconfigText)
-    for (const secret of kubeconfigSecrets(kubeconfig)) core.setSecret(secret)
-  }
+  const kube = kubeInput(read)
 
   const lockName = read('lock-name').trim() || 'deploy'
   if (!dnsLabel.test(lockName) || lockName.length > 40) {
     throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`)
   }
   const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: parseDuration(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined
+  const prune = pruneInput(read, mode, lockName)
 
   const githubToken = read('github-token').trim() || undefined
   if (githubToken) core.setSecret(githubToken)
@@ -347,14 +409,14 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     extraTagTemplates,
     latest: latest as Settings['latest'],
     push: booleanInput(read, 'push', true),
-    registry: username ? { username, password } : undefined,
+    registry,
     skipExisting: booleanInput(read, 'skip-existing', true),
     manifests,
     helm,
     images,
     namespace,
     createNamespace: booleanInput(read, 'create-namespace', false),
-    kube: { kubeconfig, context: read('kube-context').trim() || undefined },
+    kube,
     fieldManager,
     forceConflicts: booleanInput(read, 'force-conflicts', false),
     dryRun: booleanInput(read, 'dry-run', false),
@@ -365,6 +427,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
     rollbackTo,
     lock,
+    prune,
     environment: read('environment').trim() || undefined,
     environmentUrl,
     githubToken,

@@ -1,6 +1,7 @@
 import { formatDuration } from './duration.js'
 import { AppliedObject } from './deploy/apply.js'
 import { BuiltImage } from './build/build-step.js'
+import type { PrunedObject } from './deploy/applyset.js'
 import type { ResourceReport, RunReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './deploy/wait.js'
 
@@ -20,12 +21,14 @@ export function builtImagesOutput(images: BuiltImage[]): Record<string, { image:
   )
 }
 
-export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[]): ResourceReport[] {
-  return applied.map(a => {
+export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[], pruned: PrunedObject[] = []): ResourceReport[] {
+  const reports = applied.map((a): ResourceReport => {
     const o = a.target.object
     const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace)
     return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, rollout: wait?.state, durationMs: wait?.durationMs }
   })
+  for (const p of pruned) reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) })
+  return reports
 }
 
 const cell = (text: string | undefined): string => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -59,7 +62,7 @@ export function renderSummary(report: RunReport): string {
   if (report.resources.length > 0) {
     out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |')
     for (const r of report.resources) {
-      out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
+      out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
     }
     out.push('')
   }

@@ -2,6 +2,7 @@
 // A leaf module (types only), so the steps and the report need not import each other.
 import type { BuiltImage } from './build/build-step.js'
 import type { AppliedObject } from './deploy/apply.js'
+import type { PrunedObject } from './deploy/applyset.js'
 import type { WaitOutcome } from './deploy/wait.js'
 import type { HistoryRow } from './rollback/rollback-plan.js'
 import type { UndoResult, WorkloadRef } from './rollback/undo.js'
@@ -10,7 +11,9 @@ export interface ResourceReport {
   kind: string
   namespace?: string
   name: string
-  action: AppliedObject['action']
+  action: AppliedObject['action'] | 'pruned'
+  /** Why a member to prune was left: already gone, or replaced since it was listed. */
+  note?: string
   rollout?: WaitOutcome['state']
   durationMs?: number
 }
@@ -46,6 +49,8 @@ export interface DeployResult {
   applied: AppliedObject[]
   waits: WaitOutcome[]
   rollback?: RollbackReport
+  /** Members of the ApplySet deleted (or, in a dry run, that would be) because the manifests dropped them. */
+  pruned: PrunedObject[]
 }
 
 export interface WorkloadHistory {

@@ -36,6 +36,21 @@ describe('parseSettings', () => {
     expect(s.run).toMatchObject({ sha, branch: 'main', runUrl: 'https://github.com/acme/api/actions/runs/7' })
   })
 
+  it('takes mode apply with no image at all: the manifests are applied as written', () => {
+    expect(settings({ mode: 'apply', image: '' })).toMatchObject({ mode: 'apply', builds: [], images: [] })
+  })
+
+  it.each([
+    [{ prune: 'true' }, { parent: { kind: 'Secret', name: 'build-and-deploy-deploy' }, namespacesAndCrds: false }],
+    [{ prune: 'true', 'lock-name': 'staging' }, { parent: { kind: 'Secret', name: 'build-and-deploy-staging' }, namespacesAndCrds: false }],
+    [{ prune: 'true', applyset: 'web' }, { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }],
+    [{ prune: 'true', applyset: 'secrets/web' }, { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }],
+    [{ prune: 'true', applyset: 'configmap/web.v1', 'prune-namespaces-and-crds': 'true' }, { parent: { kind: 'ConfigMap', name: 'web.v1' }, namespacesAndCrds: true }],
+    [{}, undefined]
+  ])('reads prune inputs %j', (inputs, prune) => {
+    expect(settings(inputs).prune).toEqual(prune)
+  })
+
   it('reads rollback, lock and environment inputs', () => {
     expect(settings({ mode: 'rollback' }).rollbackTo).toEqual({ kind: 'previous' })
     expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
@@ -95,7 +110,11 @@ describe('parseSettings', () => {
     [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
     [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
     [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
-    [{ mode: 'apply', image: '' }, env, 'Mode apply needs image or build entries (to deploy the tags for this commit) or images (NAME=IMAGE substitutions).'],
+    [{ 'prune-namespaces-and-crds': 'true' }, env, 'prune-namespaces-and-crds is only used with prune: true.'],
+    [{ applyset: 'web' }, env, 'applyset is only used with prune: true.'],
+    [{ prune: 'true', mode: 'build' }, env, 'prune is used in modes deploy, apply and rollback (to a SHA), not in mode build.'],
+    [{ prune: 'true', applyset: 'deployments/web' }, env, "Invalid applyset 'deployments/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME"],
+    [{ prune: 'true', applyset: 'Web_Set' }, env, "Invalid applyset 'Web_Set'."],
     [{ build: 'ghcr.io/acme/api' }, env, "Invalid build entry 1 'ghcr.io/acme/api': no '='. Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]"],
     [{ build: 'ghcr.io/acme/api:v1=.' }, env, "Invalid build entry 1 'ghcr.io/acme/api:v1': give the repository only"],
     [{ build: 'ghcr.io/acme/web=web,platform=arm' }, env, "Invalid build entry 1: unknown option 'platform=arm'."],

@@ -73,6 +73,9 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
       const digest = settings.push && settings.skipExisting ? await registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined
       if (!digest) return undefined
       core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`)
+      // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
+      const moved = await registryFor(build.image).tagManifest(build.image.path, digest, tags.all.slice(1))
+      if (moved.length > 0) core.info(`Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`)
       return foundImage(build, tags, digest)
     })
   )

@@ -100,6 +100,29 @@ export class RegistryClient {
     return `sha256:${createHash('sha256').update(Buffer.from(await full.arrayBuffer())).digest('hex')}`
   }
 
+  /**
+   * Points each of `tags` at the manifest `digest` names, with one manifest PUT per tag that does not already:
+   * the registry holds every blob, so nothing is pulled, rebuilt or uploaded. Returns the tags it moved.
+   */
+  async tagManifest(repositoryPath: string, digest: string, tags: string[]): Promise<string[]> {
+    const base = `${registryBaseUrl(this.host)}/v2/${repositoryPath}/manifests`
+    const scope = `repository:${repositoryPath}:pull,push`
+    const moved: string[] = []
+    let manifest: { type: string; body: ArrayBuffer } | undefined
+    for (const tag of tags) {
+      if ((await this.manifestDigest(repositoryPath, tag)) === digest) continue
+      if (!manifest) {
+        const response = await this.fetchWithAuth(`${base}/${digest}`, { method: 'GET', headers: { Accept: manifestTypes } }, scope)
+        if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`)
+        manifest = { type: response.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json', body: await response.arrayBuffer() }
+      }
+      const put = await this.fetchWithAuth(`${base}/${encodeURIComponent(tag)}`, { method: 'PUT', headers: { 'Content-Type': manifest.type }, body: manifest.body }, scope)
+      if (!put.ok) throw new Error(`Registry ${this.host} refused to tag ${repositoryPath}:${tag} (HTTP ${put.status}): may this user push to it?`)
+      moved.push(tag)
+    }
+    return moved
+  }
+
   /** Checks that the registry answers and accepts the credentials, before anything is built. */
   async ping(repositoryPath: string): Promise<void> {
     const response = await this.fetchWithAuth(`${registryBaseUrl(this.host)}/v2/`, { method: 'GET' }, `repository:${repositoryPath}:pull,push`)

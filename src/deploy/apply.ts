@@ -1,5 +1,6 @@
 import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import { keepUnchangedTemplate, podTemplateOf, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged'
@@ -27,11 +28,13 @@ export interface ApplyOptions {
   createNamespace: boolean
   dryRun: boolean
   signal?: AbortSignal
+  /** Called once every object that can be dry-run now has passed, before anything is written; may refuse. */
+  validated?: (targets: Target[]) => Promise<void>
   /**
-   * Called once everything that can be validated has passed and the Namespaces and CRDs exist, before any
-   * other object is written: where the deploy lock is taken.
+   * Called once the Namespaces and CRDs exist, before any other object is written: where the deploy lock is
+   * taken and the ApplySet's parent widened.
    */
-  beforeWrite?: () => Promise<void>
+  beforeWrite?: (targets: Target[]) => Promise<void>
 }
 
 /** Thrown when objects fail validation; lists every one, and nothing was changed. */
@@ -68,6 +71,21 @@ function explain(error: unknown, target: Target, force: boolean): string {
     return `${where}: ${error.message}${detail}`
   }
   return `${where}: ${(error as Error).message}`
+}
+
+/**
+ * What applying `target` will do, from its dry-run result and (when read) the live object. A workload whose
+ * template would differ only by the commit keeps the live one (keepUnchangedTemplate), and is `unchanged` when
+ * nothing but the action's run record on the object differs.
+ */
+function plannedOutcome(target: Target, result: AppliedObject['result'], live: KubeObject | undefined, dryRun: boolean): AppliedObject {
+  // A dry-run create has no resourceVersion; a dry-run update carries the live one.
+  const existed = Boolean(result.metadata.resourceVersion)
+  const templateChanged = live && existed ? keepUnchangedTemplate(target.object, result, live) : true
+  const changes = live ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
+  const recordOnly = !templateChanged && changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
+  const action: ApplyAction = !existed ? 'created' : (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
+  return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [] }
 }
 
 /**
@@ -132,16 +150,12 @@ export class Applier {
   private async preflight(targets: Target[]): Promise<AppliedObject[]> {
     const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
-        // Only a dry run shows field changes, so only a dry run reads the live object.
+        // Field changes (a dry run) and a workload's template (kept when only the commit would change) need the live object.
         const [live, result] = await Promise.all([
-          this.options.dryRun ? this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined,
+          this.options.dryRun || podTemplateOf(target.object) ? this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined,
           this.patch(target, true)
         ])
-        // A dry-run create has no resourceVersion; a dry-run update carries the live one.
-        const existed = Boolean(result.metadata.resourceVersion)
-        const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
-        const action: ApplyAction = !existed ? 'created' : this.options.dryRun && changes.length === 0 ? 'unchanged' : 'configured'
-        return { target, action, result, before: existed ? (live ?? result) : undefined, changes }
+        return plannedOutcome(target, result, live, this.options.dryRun)
       } catch (error) {
         return explain(error, target, this.options.force)
       }
@@ -156,7 +170,8 @@ export class Applier {
     try {
       const result = await this.patch(planned.target, false)
       const before = planned.before?.metadata as { resourceVersion?: string } | undefined
-      const action: ApplyAction = !planned.before ? 'created' : before?.resourceVersion === result.metadata.resourceVersion ? 'unchanged' : 'configured'
+      const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion
+      const action: ApplyAction = !planned.before ? 'created' : same ? 'unchanged' : 'configured'
       return { ...planned, action, result }
     } catch (error) {
       throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error })
@@ -186,6 +201,31 @@ export class Applier {
    */
   async apply(sources: SourcedObject[]): Promise<AppliedObject[]> {
     const targets = await this.resolve(sources)
+    const missing = await this.missingNamespaces(targets)
+    const deferred = (t: Target): boolean => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''))
+    const ordered = applyOrder(targets)
+    const first = await this.preflight(ordered.filter(t => !deferred(t)))
+    await this.options.validated?.(ordered)
+    if (this.options.dryRun) {
+      return [...first, ...ordered.filter(deferred).map(target => ({ target, action: 'created' as const, result: target.object, changes: [] }))]
+    }
+
+    const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition')
+    const applied: AppliedObject[] = []
+    for (const planned of foundations) applied.push(await this.applyOne(planned))
+    for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
+    await this.options.beforeWrite?.(ordered)
+    const second = await this.preflightDeferred(ordered.filter(deferred), applied)
+    const rest = [...first.filter(p => !foundations.includes(p)), ...second]
+    applied.push(...(await mapLimited(rest, concurrency, planned => this.applyOne(planned))))
+    return applied
+  }
+
+  /**
+   * The namespaces the objects name that do not exist yet. Those the manifests do not declare are added as
+   * targets with create-namespace, and refused without it.
+   */
+  private async missingNamespaces(targets: Target[]): Promise<Set<string>> {
     const declared = new Set(targets.filter(t => t.object.kind === 'Namespace').map(t => t.object.metadata.name))
     const wanted = new Set(targets.filter(t => t.namespaced && t.object.metadata.namespace).map(t => t.object.metadata.namespace!))
     const missing = new Set<string>()
@@ -204,40 +244,25 @@ export class Applier {
       )
     }
     for (const ns of undeclared) targets.unshift(this.namespaceTarget(ns))
+    return missing
+  }
 
-    const deferred = (t: Target): boolean => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''))
-    const ordered = applyOrder(targets)
-    const first = await this.preflight(ordered.filter(t => !deferred(t)))
-    if (this.options.dryRun) {
-      return [...first, ...ordered.filter(deferred).map(target => ({ target, action: 'created' as const, result: target.object, changes: [] }))]
+  /** Dry-runs the objects that had to wait for their Namespace or CRD; on failure removes what `applied` created. */
+  private async preflightDeferred(later: Target[], applied: AppliedObject[]): Promise<AppliedObject[]> {
+    if (later.length === 0) return []
+    for (const target of later.filter(t => t.awaitsCrd)) {
+      const info = await this.kube.resourceFor(target.object.apiVersion, target.object.kind, true)
+      if (!info) throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`)
+      target.plural = info.plural
+      target.namespaced = info.namespaced
+      resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace)
     }
-
-    const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition')
-    const applied: AppliedObject[] = []
-    for (const planned of foundations) applied.push(await this.applyOne(planned))
-    for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
-    await this.options.beforeWrite?.()
-
-    let second: AppliedObject[] = []
-    const later = ordered.filter(deferred)
-    if (later.length > 0) {
-      for (const target of later.filter(t => t.awaitsCrd)) {
-        const info = await this.kube.resourceFor(target.object.apiVersion, target.object.kind, true)
-        if (!info) throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`)
-        target.plural = info.plural
-        target.namespaced = info.namespaced
-        resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace)
-      }
-      try {
-        second = await this.preflight(later)
-      } catch (error) {
-        await this.undoCreated(applied)
-        throw error
-      }
+    try {
+      return await this.preflight(later)
+    } catch (error) {
+      await this.undoCreated(applied)
+      throw error
     }
-    const rest = [...first.filter(p => !foundations.includes(p)), ...second]
-    applied.push(...(await mapLimited(rest, concurrency, planned => this.applyOne(planned))))
-    return applied
   }
 
   private async undoCreated(applied: AppliedObject[]): Promise<void> {

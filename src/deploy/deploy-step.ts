@@ -3,7 +3,9 @@ import type { Document } from 'yaml'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { AppliedObject, Applier } from './apply.js'
+import { AppliedObject, Applier, ApplyValidationError } from './apply.js'
+import { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
+import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
@@ -12,7 +14,7 @@ import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
-import { readObjects, SourcedObject } from '../manifests/documents.js'
+import { describeObject, describeSource, readObjects, SourcedObject } from '../manifests/documents.js'
 import { expandManifestPaths, readManifestFile } from '../manifests/files.js'
 import { renderHelmChart, renderKustomization } from '../manifests/render.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from '../manifests/patch.js'
@@ -174,12 +176,32 @@ export function connectEarly(settings: Settings): KubeClient | undefined {
   return kube
 }
 
+/** Adds the ApplySet's member label to every object (prune), or leaves them as they are. */
+function withMembership(objects: SourcedObject[], applySet: ApplySet | undefined): SourcedObject[] {
+  if (!applySet) return objects
+  const { items, problems } = labelMembers(objects, applySet.id, describeSource)
+  if (problems.length > 0) throw new ApplyValidationError(problems)
+  return items
+}
+
+/** Deletes what the manifests dropped, then narrows the parent to this run's set. */
+async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applied: AppliedObject[]): Promise<PrunedObject[]> {
+  return core.group(`Prune ${candidates.length} object${candidates.length === 1 ? '' : 's'} from ${applySet.describeParent()}`, async () => {
+    const pruned = await applySet.prune(candidates)
+    for (const p of pruned) core.info(`${p.kind.toLowerCase()}/${p.name}${p.namespace ? ` (${p.namespace})` : ''} ${p.skipped ? `not pruned: ${p.skipped}` : 'pruned'}`)
+    await applySet.narrow(applied.map(a => a.target))
+    return pruned
+  })
+}
+
 export async function deploy(settings: Settings, objects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
   const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
   try {
     await kube.authenticate()
-    const lockNamespace = settings.namespace ?? kube.namespace ?? 'default'
+    const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
+    const applySet = settings.prune ? await ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
+    let candidates: PruneCandidate[] = []
     const applier = new Applier(kube, {
       fieldManager: settings.fieldManager,
       force: settings.forceConflicts,
@@ -187,23 +209,33 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       contextNamespace: kube.namespace,
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun,
-      beforeWrite: async () => {
-        lock = await acquireDeployLock(kube, settings, lockNamespace)
+      validated: async targets => {
+        if (applySet) candidates = await applySet.plan(targets)
+      },
+      beforeWrite: async targets => {
+        lock = await acquireDeployLock(kube, settings, targetNamespace)
+        await applySet?.widen(targets)
       }
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-      const result = await applier.apply(objects)
+      const result = await applier.apply(withMembership(objects, applySet))
       for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
+      for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
       return result
     })
-    if (settings.dryRun || !settings.wait) return { applied, waits: [] }
+    const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
+    if (settings.dryRun) return { applied, waits: [], pruned: pruning }
+    const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
+    if (!settings.wait) return { applied, waits: [], pruned: await prune() }
     const items = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
     const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () =>
       waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
     )
-    if (!waits.some(w => w.state !== 'succeeded') || !settings.rollbackOnFailure) return { applied, waits }
+    // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+    if (!waits.some(w => w.state !== 'succeeded')) return { applied, waits, pruned: await prune() }
+    if (!settings.rollbackOnFailure) return { applied, waits, pruned: [] }
     const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
-    return { applied, waits, rollback }
+    return { applied, waits, rollback, pruned: [] }
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
@@ -229,7 +261,7 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   const result = await deploy(settings, manifests.objects, kube)
   report.applied = result.applied
   report.waits = result.waits
-  report.resources = resourceReports(result.applied, result.waits)
+  report.resources = resourceReports(result.applied, result.waits, result.pruned)
   report.rollback = result.rollback
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   if (failed.length > 0) {

@@ -80,6 +80,7 @@ export function retryDelayMs(attempt: number, retryAfterSeconds?: number): numbe
  */
 export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>()
+  private readonly preferredVersions = new Map<string, Promise<string | undefined>>()
 
   private headers: Record<string, string> = {}
   private credentials?: Promise<void>
@@ -238,6 +239,18 @@ export class KubeClient {
       resources.catch(() => this.discovery.delete(apiVersion))
     }
     return (await resources).get(kind)
+  }
+
+  /** As resourceFor, for a kind known by group only (an ApplySet records group-kinds): its preferred version. */
+  async resourceForGroupKind(group: string, kind: string): Promise<ResourceInfo | undefined> {
+    if (group === '') return this.resourceFor('v1', kind)
+    let version = this.preferredVersions.get(group)
+    if (!version) {
+      version = this.get<{ preferredVersion?: { groupVersion: string } }>(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion)
+      this.preferredVersions.set(group, version)
+    }
+    const groupVersion = await version
+    return groupVersion ? this.resourceFor(groupVersion, kind) : undefined
   }
 
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {

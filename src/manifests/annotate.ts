@@ -1,4 +1,4 @@
-import { KubeObject } from './documents.js'
+import { KubeObject, sameValue } from './documents.js'
 import { podSpecPath } from './patch.js'
 
 export const annotationKeys = {
@@ -59,4 +59,51 @@ function workloadImages(object: KubeObject, specPath: string[], images: string[]
   const podSpec = (spec ?? {}) as { containers?: Array<{ image?: string }>; initContainers?: Array<{ image?: string }> }
   const used = new Set([...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])].map(c => c.image))
   return images.filter(image => used.has(image))
+}
+
+/** The pod template of a workload, at its path, or undefined (a bare Pod has none). */
+export function podTemplateOf(object: Record<string, unknown>): { metadata?: { annotations?: Record<string, string> } } | undefined {
+  const path = podSpecPath(String(object.kind))?.slice(0, -1)
+  if (!path || path.length === 0) return undefined
+  let template: unknown = object
+  for (const key of path) template = (template as Record<string, unknown> | undefined)?.[key]
+  return template as ReturnType<typeof podTemplateOf>
+}
+
+function setAnnotation(holder: { metadata?: { annotations?: Record<string, string> } } | undefined, key: string, value: string | undefined): void {
+  if (!holder) return
+  const metadata = (holder.metadata ??= {})
+  if (value !== undefined) {
+    metadata.annotations = { ...metadata.annotations, [key]: value }
+    return
+  }
+  if (!metadata.annotations) return
+  delete metadata.annotations[key]
+  if (Object.keys(metadata.annotations).length === 0) delete metadata.annotations
+}
+
+/** The record annotations on a workload object that say which run last applied it, not what it runs. */
+export const runRecordKeys: readonly string[] = [annotationKeys.commit, annotationKeys.runUrl, annotationKeys.actor]
+
+/**
+ * A new commit must not roll a workload whose pod template it did not change: when the server's dry-run
+ * result differs from the live template only by the commit annotation, `applied` and `dryRun` take the live
+ * template's commit (or its absence), and the live change-cause and image annotations, so the apply leaves the
+ * template, and the ReplicaSet or ControllerRevision history, as they are. The object still records this run's
+ * commit: a workload whose template commit differs from its object's was not changed by the last deploy, which
+ * is what `rollback-to: previous` goes by. Returns whether the template changed.
+ */
+export function keepUnchangedTemplate(applied: KubeObject, dryRun: KubeObject, live: KubeObject): boolean {
+  const liveTemplate = podTemplateOf(live)
+  const newTemplate = podTemplateOf(dryRun)
+  if (!liveTemplate || !newTemplate) return true
+  const liveCommit = liveTemplate.metadata?.annotations?.[annotationKeys.commit]
+  const candidate = structuredClone(newTemplate)
+  setAnnotation(candidate, annotationKeys.commit, liveCommit)
+  if (!sameValue(candidate, liveTemplate)) return true
+  for (const object of [applied, dryRun]) {
+    setAnnotation(podTemplateOf(object), annotationKeys.commit, liveCommit)
+    for (const key of [annotationKeys.changeCause, annotationKeys.image]) setAnnotation(object, key, live.metadata.annotations?.[key])
+  }
+  return false
 }

@@ -91,3 +91,14 @@ export function objectKey(object: KubeObject): string {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
   return `${group}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`
 }
+
+/** Deep equality with key order ignored, as Go's semantic equality compares templates. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a as object).filter(k => (a as Record<string, unknown>)[k] !== undefined)
+  const kb = Object.keys(b as object).filter(k => (b as Record<string, unknown>)[k] !== undefined)
+  if (ka.length !== kb.length) return false
+  return ka.every(k => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}

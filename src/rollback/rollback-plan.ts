@@ -2,6 +2,9 @@
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
  */
+import { annotationKeys } from '../manifests/annotate.js'
+import { sameValue } from '../manifests/documents.js'
+
 export interface OwnedObject {
   metadata: {
     name: string
@@ -59,17 +62,6 @@ function withoutHash(template: PodTemplate): PodTemplate {
     delete copy.metadata.labels['pod-template-hash']
   }
   return copy
-}
-
-/** Deep equality with key order ignored, as Go's semantic equality compares templates. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
-  if (Array.isArray(a) !== Array.isArray(b)) return false
-  const ka = Object.keys(a as object).filter(k => (a as Record<string, unknown>)[k] !== undefined)
-  const kb = Object.keys(b as object).filter(k => (b as Record<string, unknown>)[k] !== undefined)
-  if (ka.length !== kb.length) return false
-  return ka.every(k => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
 }
 
 export function replicaSetRevision(rs: OwnedObject): number {
@@ -146,7 +138,24 @@ export function planControllerRevisionUndo(
   if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
     return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` }
   }
-  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch: target.data, template, revisionName: target.metadata.name }
+  // kubectl restores the template only. The commit on the object goes back with it, as a Deployment's does from
+  // its ReplicaSet, so that the workload again counts as changed by the deploy that made this revision.
+  const commit = template.metadata?.annotations?.[annotationKeys.commit]
+  const patch = commit ? { ...target.data, metadata: { annotations: { [annotationKeys.commit]: commit } } } : target.data
+  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch, template, revisionName: target.metadata.name }
+}
+
+/**
+ * Why `rollback-to: previous` leaves a workload alone, or undefined to undo it: each deploy records its commit on
+ * the object, and on the pod template only when it changed the template (keepUnchangedTemplate), so a template
+ * commit that differs from the object's means the last deploy did not roll this workload.
+ */
+export function unchangedByLastDeploy(kind: string, live: OwnedObject & { spec: { template: PodTemplate } }): string | undefined {
+  const deployed = live.metadata.annotations?.[annotationKeys.commit]
+  const running = live.spec.template.metadata?.annotations?.[annotationKeys.commit]
+  if (!deployed || running === deployed) return undefined
+  const pods = running ? `its pods are still those of commit ${running.slice(0, 12)}` : 'its pods predate build-and-deploy'
+  return `${kind.toLowerCase()}/${live.metadata.name}: skipped, the last deploy (commit ${deployed.slice(0, 12)}) did not change it; ${pods}`
 }
 
 export interface HistoryRow {
@@ -159,7 +168,7 @@ export interface HistoryRow {
 }
 
 const commitOf = (template: PodTemplate | undefined, owner: OwnedObject): string | undefined =>
-  template?.metadata?.annotations?.['build-and-deploy/commit'] ?? owner.metadata.annotations?.['build-and-deploy/commit']
+  template?.metadata?.annotations?.[annotationKeys.commit] ?? owner.metadata.annotations?.[annotationKeys.commit]
 
 const imagesOf = (template: PodTemplate | undefined): string[] =>
   ((template?.spec as { containers?: Array<{ image?: string }> } | undefined)?.containers ?? []).map(c => c.image ?? '')

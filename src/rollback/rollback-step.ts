@@ -9,7 +9,7 @@ import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { DeployLock } from '../deploy/lock.js'
 import { SourcedObject } from '../manifests/documents.js'
 import { canUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
-import { historyRows, planControllerRevisionUndo, planDeploymentUndo } from './rollback-plan.js'
+import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 
 /** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
@@ -62,17 +62,24 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
     const workloads = workloadsOf(objects, settings, kube.namespace)
     lock = await acquireDeployLock(kube, settings, settings.namespace ?? kube.namespace ?? 'default')
     // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
+    const restored: UndoResult[] = []
+    const toUndo: WorkloadRef[] = []
     for (const workload of workloads) {
       const { live, replicaSets, revisions } = await readHistory(kube, workload)
+      const skipped = toRevision === 0 ? unchangedByLastDeploy(workload.kind, live) : undefined
+      if (skipped) {
+        restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } })
+        continue
+      }
       if (workload.kind === 'Deployment') planDeploymentUndo(live, replicaSets, toRevision)
       else planControllerRevisionUndo(workload.kind, live, revisions, toRevision)
+      toUndo.push(workload)
     }
-    const restored: UndoResult[] = []
-    for (const workload of workloads) {
-      const result = await undoWorkload(kube, workload, toRevision, settings.fieldManager)
-      core.info(result.plan.action === 'skip' ? result.plan.reason : `${workload.kind.toLowerCase()}/${workload.name}: rolled back to revision ${result.plan.revision}`)
-      restored.push(result)
+    for (const workload of toUndo) restored.push(await undoWorkload(kube, workload, toRevision, settings.fieldManager))
+    for (const result of restored) {
+      core.info(result.plan.action === 'skip' ? result.plan.reason : `${result.workload.kind.toLowerCase()}/${result.workload.name}: rolled back to revision ${result.plan.revision}`)
     }
+    if (toUndo.length === 0) core.notice('Nothing to roll back: the last deploy changed no workload of the manifests.')
     const items = restored
       .filter(r => r.plan.action === 'patch')
       .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }))
@@ -93,8 +100,11 @@ export async function rollbackMode(settings: Settings, report: RunReport): Promi
     return deployManifests(atCommit, report, await readManifests(atCommit, substitutionsFor(report.images)))
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+  const started = Date.now()
   const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))
   report.waits = result.waits
+  const succeeded = result.waits.every(w => w.state === 'succeeded')
+  report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded }
   report.history = await readHistories(settings, manifests.objects)
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   if (failed.length > 0) throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`)
