@@ -402,6 +402,65 @@ async function benchRedeploy() {
   return { medianMs: round(median(action_)), kubectlApplyAndStatusMedianMs: round(median(kubectl_)), ratio: round(median(action_) / median(kubectl_), 3), samples: { action: action_, kubectl: kubectl_ } }
 }
 
+// ---- 5b. redeploy where one of three workloads changed ------------------------------------------------------------
+
+const podUids = (namespace: string): Map<string, Set<string>> => {
+  const byApp = new Map<string, Set<string>>()
+  for (const pod of JSON.parse(kubectl(['-n', namespace, 'get', 'pods', '-o', 'json'])).items) {
+    if (pod.metadata.deletionTimestamp) continue
+    const app = pod.metadata.labels.app
+    if (!byApp.has(app)) byApp.set(app, new Set())
+    byApp.get(app)!.add(pod.metadata.uid)
+  }
+  return byApp
+}
+const replaced = (before: Map<string, Set<string>>, after: Map<string, Set<string>>, app: string): number =>
+  [...(before.get(app) ?? [])].filter(uid => !after.get(app)?.has(uid)).length
+
+/**
+ * A new commit whose only change is workload a's image: the action (mode apply, a new SHA each run) against
+ * kubectl apply --server-side + rollout status of a, b and c, in a namespace of its own. Pods restarted counts
+ * the pods of each workload that no longer run after the command ends.
+ */
+async function benchPartialRedeploy() {
+  const manifest = (tag: number) => ['a', 'b', 'c'].map(name => deployment(name, 3).replace('bench/app:1', `bench/${name}:${name === 'a' ? tag : 1}`)).join('---\n')
+  const namespace = freshNamespace('partial')
+  const kubectlNamespace = freshNamespace('partial-kubectl')
+  const inputs = (dir: string) => ({ mode: 'apply', manifests: dir, namespace, timeout: '2m' })
+  const first = await action(inputs(writeManifest(manifest(0))), randomSha())
+  if (first.code !== 0) throw new Error(first.output.slice(-2000))
+  execFileSync(kubectlBin, ['apply', '--server-side', '-n', kubectlNamespace, '-f', path.join(writeManifest(manifest(0)), 'objects.yaml')], { env: baseEnv })
+  for (const name of ['a', 'b', 'c']) execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], { env: baseEnv })
+  const action_: number[] = []
+  const kubectl_: number[] = []
+  const restarted = { a: [] as number[], b: [] as number[], c: [] as number[], kubectlA: [] as number[], kubectlOthers: [] as number[] }
+  for (let i = 1; i <= runs; i++) {
+    const before = podUids(namespace)
+    const run = await action(inputs(writeManifest(manifest(i))), randomSha())
+    if (run.code !== 0) throw new Error(run.output.slice(-2000))
+    action_.push(run.ms)
+    const after = podUids(namespace)
+    for (const app of ['a', 'b', 'c'] as const) restarted[app].push(replaced(before, after, app))
+
+    const kubectlBefore = podUids(kubectlNamespace)
+    const file = path.join(writeManifest(manifest(i)), 'objects.yaml')
+    const started = performance.now()
+    execFileSync(kubectlBin, ['apply', '--server-side', '-n', kubectlNamespace, '-f', file], { env: baseEnv })
+    for (const name of ['a', 'b', 'c']) execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], { env: baseEnv })
+    kubectl_.push(performance.now() - started)
+    const kubectlAfter = podUids(kubectlNamespace)
+    restarted.kubectlA.push(replaced(kubectlBefore, kubectlAfter, 'a'))
+    restarted.kubectlOthers.push(replaced(kubectlBefore, kubectlAfter, 'b') + replaced(kubectlBefore, kubectlAfter, 'c'))
+  }
+  return {
+    medianMs: round(median(action_)),
+    kubectlApplyAndStatusMedianMs: round(median(kubectl_)),
+    ratio: round(median(action_) / median(kubectl_), 3),
+    podsRestarted: { a: Math.max(...restarted.a), b: Math.max(...restarted.b), c: Math.max(...restarted.c), kubectlA: Math.max(...restarted.kubectlA), kubectlOthers: Math.max(...restarted.kubectlOthers) },
+    samples: { action: action_, kubectl: kubectl_, restarted }
+  }
+}
+
 // ---- 6. build -----------------------------------------------------------------------------------------------------
 
 async function benchBuild() {
@@ -468,7 +527,7 @@ const targets = (r: any) => [
 
 async function main(): Promise<void> {
   if (!existsSync(node)) throw new Error('node_modules/node is missing: run npm install')
-  const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,build').split(',')
+  const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,partial,build').split(',')
   const results: any = { date: new Date().toISOString(), runs, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, kubernetes: JSON.parse(kubectl(['version', '-o', 'json'])).serverVersion.gitVersion }
   try {
     if (only.includes('apply')) {
@@ -488,6 +547,11 @@ async function main(): Promise<void> {
     if (only.includes('redeploy')) {
       results.redeploy = await benchRedeploy()
       console.log('redeploy', JSON.stringify({ ...results.redeploy, samples: undefined }))
+    }
+    if (only.includes('partial')) {
+      results.partialRedeploy = await benchPartialRedeploy()
+      dropNamespaces()
+      console.log('partial', JSON.stringify({ ...results.partialRedeploy, samples: undefined }))
     }
     if (only.includes('build')) {
       if (!appManifests) await benchRedeploy().then(r => (results.redeploy ??= r))
@@ -519,6 +583,15 @@ async function main(): Promise<void> {
   }
   if (results.coldStart) md.push('## Start', '', `Start to first API request: ${results.coldStart.toFirstApiRequestMedianMs} ms (bare \`node -e 0\`: ${results.coldStart.bareNodeStartMedianMs} ms); to the first write (the dry-run apply, after credentials, discovery, the namespace check and reading the manifests): ${results.coldStart.toFirstWriteMedianMs} ms. A loopback stand-in answers discovery and the namespace and refuses the write; median of ${results.coldStart.samples.toFirstRequest.length} runs. dist/: ${results.coldStart.distBytes} bytes; dist/index.js: ${results.coldStart.mainBundleBytes} bytes.`, '')
   if (results.redeploy) md.push('## Redeploy of an existing SHA', '', `Action (skip-existing, apply, wait): ${results.redeploy.medianMs} ms; kubectl apply --server-side + rollout status of the same manifests: ${results.redeploy.kubectlApplyAndStatusMedianMs} ms; ratio ${results.redeploy.ratio}.`, '')
+  if (results.partialRedeploy) {
+    const r = results.partialRedeploy
+    md.push(
+      '## Redeploy where one of three workloads changed',
+      '',
+      `Three Deployments of 3 replicas; a new commit changes only a's image (mode apply, a new SHA each run). Action: ${r.medianMs} ms; kubectl apply --server-side + rollout status of a, b and c: ${r.kubectlApplyAndStatusMedianMs} ms; ratio ${r.ratio}. Pods restarted (most in any run): action a ${r.podsRestarted.a}, b ${r.podsRestarted.b}, c ${r.podsRestarted.c}; kubectl a ${r.podsRestarted.kubectlA}, b and c ${r.podsRestarted.kubectlOthers}.`,
+      ''
+    )
+  }
   if (results.build) {
     md.push(
       '## Build (example/api and example/web in one step, through the action, mode build)',

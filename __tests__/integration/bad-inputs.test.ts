@@ -85,7 +85,16 @@ const cases: Case[] = [
   { name: 'API server that rejects the credentials', inputs: { kubeconfig: 'TOKEN:not-a-valid-token' }, error: /The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ rejected the credentials \(HTTP 401 Unauthorized\)/ },
   { name: 'wrong registry password', inputs: { 'registry-password': 'wrong-password', 'skip-existing': 'true', sha: randomSha() }, error: `rejected the credentials of '${env.BND_REGISTRY_USER}' (HTTP 401): check registry-username and registry-password.` },
   { name: 'registry down', inputs: { image: '127.0.0.1:5999/it/web', sha: randomSha() }, manifests: template(`${env.BND_REGISTRY}/`, '127.0.0.1:5999/'), error: /Cannot reach registry 127\.0\.0\.1:5999: .*ECONNREFUSED/ },
-  { name: 'apply mode with a tag never built', inputs: { mode: 'apply', sha: randomSha() }, error: /it\/web:[0-9a-f]{40} is not in the registry; build it first/ }
+  { name: 'apply mode with a tag never built', inputs: { mode: 'apply', sha: randomSha() }, error: /it\/web:[0-9a-f]{40} is not in the registry; build it first/ },
+  // Plain apply (mode apply with no image): the kubeconfig and the manifests are checked as in a deploy.
+  { name: 'plain apply: KUBECONFIG file that does not exist', inputs: { mode: 'apply', image: '', kubeconfig: '' }, error: 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist.' },
+  { name: 'plain apply: kubeconfig naming no cluster', inputs: { mode: 'apply', image: '', kubeconfig: 'apiVersion: v1\nclusters: []\ncontexts: [{name: x, context: {cluster: none, user: u}}]\ncurrent-context: x\nusers: []\n' }, error: "Context 'x' names cluster 'none', which the kubeconfig does not define." },
+  { name: 'plain apply: an images entry no container uses', inputs: { mode: 'apply', image: '', images: 'nginx=nginx:1.27' }, error: /uses the image repository \S*nginx, so nginx:1\.27 would be deployed nowhere/ },
+  // Prune
+  { name: 'applyset that is not a parent reference', inputs: { prune: 'true', applyset: 'deployment/web' }, error: "Invalid applyset 'deployment/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME" },
+  { name: 'applyset naming an object that is no ApplySet parent', inputs: { prune: 'true', applyset: 'configmap/web-config' }, error: `ApplySet parent configmap/web-config in namespace ${namespace} exists but has no applyset.kubernetes.io/tooling annotation` },
+  { name: 'prune with manifests that set the member label', inputs: { prune: 'true' }, manifests: template('  name: web-config\n', '  name: web-config\n  labels: {applyset.kubernetes.io/part-of: mine}\n'), error: /app\.yaml document 1: sets the label applyset\.kubernetes\.io\/part-of itself/ },
+  { name: 'prune-namespaces-and-crds without prune', inputs: { 'prune-namespaces-and-crds': 'true' }, error: 'prune-namespaces-and-crds is only used with prune: true.' }
 ]
 
 /** Kubeconfig variants the table refers to by prefix. */
@@ -121,7 +130,7 @@ describe(`${cases.length} bad inputs: one clear error, nothing changed`, () => {
   it.each(cases.map(c => [c.name, c] as const))('%s', async (_, c) => {
     const inputs = deployInputs(namespace, { ...(c.manifests ? { manifests: manifestCopy('app.yaml', c.manifests) } : {}), ...c.inputs })
     if (inputs.kubeconfig) inputs.kubeconfig = kubeconfigFor(inputs.kubeconfig)
-    const extraEnv = c.name === 'KUBECONFIG file that does not exist' ? { KUBECONFIG: '/nonexistent/kubeconfig' } : undefined
+    const extraEnv = c.name.endsWith('KUBECONFIG file that does not exist') ? { KUBECONFIG: '/nonexistent/kubeconfig' } : undefined
     const [objectsBefore, namespacesBefore] = await Promise.all([snapshot(namespace), namespacesNow()])
     const run = await runAction(inputs, { sha: c.inputs?.sha ?? sha, extraEnv })
     expect(run.code).toBe(1)

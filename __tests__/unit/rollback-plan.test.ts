@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, podsBlockingRollback, ReplicaSetLike } from '../../src/rollback/rollback-plan.js'
+import { ControllerRevisionLike, DeploymentLike, historyRows, planControllerRevisionUndo, planDeploymentUndo, podsBlockingRollback, ReplicaSetLike, unchangedByLastDeploy } from '../../src/rollback/rollback-plan.js'
 
 const owner = { uid: 'd-uid', controller: true }
 const template = (image: string, hash?: string) => ({
@@ -66,9 +66,15 @@ describe('planControllerRevisionUndo', () => {
   const sts = { metadata: { name: 'db', uid: 'd-uid' }, spec: { template: template('v3') }, status: { updateRevision: 'db-3' } }
   const revisions = [revision(3, 'v3'), revision(1, 'v1'), revision(2, 'v2')]
 
-  it('patches with the previous revision data', () => {
+  it('patches with the previous revision data, and puts that revision\'s commit back on the object', () => {
     const plan = planControllerRevisionUndo('StatefulSet', sts, revisions)
-    expect(plan).toMatchObject({ action: 'patch', revision: 2, patchType: 'strategic', patch: revisions[2].data })
+    expect(plan).toMatchObject({ action: 'patch', revision: 2, patchType: 'strategic', patch: { ...revisions[2].data, metadata: { annotations: { 'build-and-deploy/commit': 'v2' } } } })
+  })
+
+  it('patches with the data alone when the revision records no commit', () => {
+    const bare = revision(2, 'v2')
+    delete bare.data!.spec!.template!.metadata!.annotations
+    expect(planControllerRevisionUndo('DaemonSet', sts, [revisions[0], bare])).toMatchObject({ action: 'patch', patch: bare.data })
   })
 
   it('skips a matching revision and refuses a missing one', () => {
@@ -79,6 +85,25 @@ describe('planControllerRevisionUndo', () => {
   it('lists history newest first with commit, image and the live revision', () => {
     expect(historyRows('StatefulSet', sts, [], revisions).map(r => [r.revision, r.commit, r.live])).toEqual([[3, 'v3', true], [2, 'v2', false], [1, 'v1', false]])
     expect(historyRows('Deployment', deployment('v3'), history, []).map(r => [r.revision, r.images[0], r.live])).toEqual([[3, 'v3', true], [2, 'v2', false], [1, 'v1', false]])
+  })
+})
+
+describe('unchangedByLastDeploy (rollback-to: previous)', () => {
+  const a = 'a'.repeat(40)
+  const b = 'b'.repeat(40)
+  const commit = (value?: string): Record<string, string> => (value ? { 'build-and-deploy/commit': value } : {})
+  const workload = (objectCommit?: string, templateCommit?: string) => ({
+    metadata: { name: 'db', annotations: commit(objectCommit) },
+    spec: { template: { metadata: { annotations: commit(templateCommit) } } }
+  })
+  it.each([
+    ['changed by the last deploy', workload(b, b), undefined],
+    ['never deployed by the action: kubectl\'s rule', workload(undefined, undefined), undefined],
+    ['applied by kubectl over an action deploy', workload(undefined, a), undefined],
+    ['not changed by the last deploy', workload(b, a), `statefulset/db: skipped, the last deploy (commit ${b.slice(0, 12)}) did not change it; its pods are still those of commit ${a.slice(0, 12)}`],
+    ['adopted without a template commit', workload(b, undefined), `statefulset/db: skipped, the last deploy (commit ${b.slice(0, 12)}) did not change it; its pods predate build-and-deploy`]
+  ])('%s', (_, live, reason) => {
+    expect(unchangedByLastDeploy('StatefulSet', live)).toBe(reason)
   })
 })
 
