@@ -20,6 +20,8 @@ const KUBECONFIG = process.env.DEPLOY_TEST_KUBECONFIG ?? envFile.KUBECONFIG
 const PATH = `${envFile.BND_STATE}/bin:${process.env.PATH}`
 const node = path.join(root, 'node_modules/node/bin/node')
 const baseEnv = { ...process.env, KUBECONFIG, PATH }
+// BENCH_DIST measures another build of the action (e.g. a worktree of an older commit) against the same kubectl.
+const entry = path.resolve(process.env.BENCH_DIST ?? path.join(root, 'dist/index.js'))
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -60,7 +62,7 @@ function action(inputs: Record<string, string>, sha: string, onLine?: (line: str
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
   const started = performance.now()
-  const child = spawn(node, [path.join(root, 'dist/index.js')], { env, cwd: root })
+  const child = spawn(node, [entry], { env, cwd: root })
   let output = ''
   let pending = ''
   child.stdout.on('data', chunk => {
@@ -402,7 +404,7 @@ async function benchRedeploy() {
   return { medianMs: round(median(action_)), kubectlApplyAndStatusMedianMs: round(median(kubectl_)), ratio: round(median(action_) / median(kubectl_), 3), samples: { action: action_, kubectl: kubectl_ } }
 }
 
-// ---- 5b. redeploy where one of three workloads changed ------------------------------------------------------------
+// ---- 5b. redeploy where one of three workloads changed -----------------------------------------------------------
 
 const podUids = (namespace: string): Map<string, Set<string>> => {
   const byApp = new Map<string, Set<string>>()
@@ -423,11 +425,14 @@ const replaced = (before: Map<string, Set<string>>, after: Map<string, Set<strin
  * the pods of each workload that no longer run after the command ends.
  */
 async function benchPartialRedeploy() {
-  const manifest = (tag: number) => ['a', 'b', 'c'].map(name => deployment(name, 3).replace('bench/app:1', `bench/${name}:${name === 'a' ? tag : 1}`)).join('---\n')
+  // a's image comes from the images input, as a deploy's built image would; b and c are applied as written.
+  const written = ['a', 'b', 'c'].map(name => deployment(name, 3).replace('bench/app:1', `bench/${name}:1`)).join('---\n')
+  const dir = writeManifest(written)
+  const manifest = (tag: number) => written.replace('bench/a:1', `bench/a:${tag}`)
   const namespace = freshNamespace('partial')
   const kubectlNamespace = freshNamespace('partial-kubectl')
-  const inputs = (dir: string) => ({ mode: 'apply', manifests: dir, namespace, timeout: '2m' })
-  const first = await action(inputs(writeManifest(manifest(0))), randomSha())
+  const inputs = (tag: number) => ({ mode: 'apply', manifests: dir, images: `bench/a=bench/a:${tag}`, namespace, timeout: '2m' })
+  const first = await action(inputs(0), randomSha())
   if (first.code !== 0) throw new Error(first.output.slice(-2000))
   execFileSync(kubectlBin, ['apply', '--server-side', '-n', kubectlNamespace, '-f', path.join(writeManifest(manifest(0)), 'objects.yaml')], { env: baseEnv })
   for (const name of ['a', 'b', 'c']) execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], { env: baseEnv })
@@ -436,7 +441,7 @@ async function benchPartialRedeploy() {
   const restarted = { a: [] as number[], b: [] as number[], c: [] as number[], kubectlA: [] as number[], kubectlOthers: [] as number[] }
   for (let i = 1; i <= runs; i++) {
     const before = podUids(namespace)
-    const run = await action(inputs(writeManifest(manifest(i))), randomSha())
+    const run = await action(inputs(i), randomSha())
     if (run.code !== 0) throw new Error(run.output.slice(-2000))
     action_.push(run.ms)
     const after = podUids(namespace)
@@ -562,8 +567,19 @@ async function main(): Promise<void> {
     dropNamespaces()
   }
   mkdirSync(path.join(root, 'bench/results'), { recursive: true })
-  writeFileSync(path.join(root, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n')
+  const latest = path.join(root, 'bench/results/latest.json')
+  // A run of some parts (BENCH_ONLY) keeps the other parts' figures from the last run, saying from when.
+  const previous = existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : {}
+  results.carriedOver = {}
+  for (const part of ['apply', 'wait', 'coldStart', 'redeploy', 'partialRedeploy', 'build']) {
+    if (results[part] !== undefined || previous[part] === undefined) continue
+    results[part] = previous[part]
+    results.carriedOver[part] = previous.carriedOver?.[part] ?? previous.date
+  }
+  writeFileSync(latest, JSON.stringify(results, null, 2) + '\n')
   const md: string[] = [`# Benchmarks, ${results.date}`, '', `${results.machine}; Kubernetes ${results.kubernetes} (kwok nodes); median of ${runs} runs each.`, '']
+  const carried = Object.entries(results.carriedOver as Record<string, string>)
+  if (carried.length > 0) md.push(`Not re-run this time, figures from earlier runs: ${carried.map(([part, date]) => `${part} (${date})`).join(', ')}.`, '')
   if (results.apply) {
     md.push(
       '## Apply',

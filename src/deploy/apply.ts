@@ -78,11 +78,9 @@ function explain(error: unknown, target: Target, force: boolean): string {
  * template would differ only by the commit keeps the live one (keepUnchangedTemplate), and is `unchanged` when
  * nothing but the action's run record on the object differs.
  */
-function plannedOutcome(target: Target, result: AppliedObject['result'], live: KubeObject | undefined, dryRun: boolean): AppliedObject {
-  // A dry-run create has no resourceVersion; a dry-run update carries the live one.
-  const existed = Boolean(result.metadata.resourceVersion)
-  const templateChanged = live && existed ? keepUnchangedTemplate(target.object, result, live) : true
-  const changes = live ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
+function plannedOutcome(target: Target, result: AppliedObject['result'], existed: boolean, live: KubeObject | undefined, dryRun: boolean): AppliedObject {
+  const templateChanged = live ? keepUnchangedTemplate(target.object, result, live) : true
+  const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
   const recordOnly = !templateChanged && changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
   const action: ApplyAction = !existed ? 'created' : (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
   return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [] }
@@ -150,12 +148,12 @@ export class Applier {
   private async preflight(targets: Target[]): Promise<AppliedObject[]> {
     const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
-        // Field changes (a dry run) and a workload's template (kept when only the commit would change) need the live object.
-        const [live, result] = await Promise.all([
-          this.options.dryRun || podTemplateOf(target.object) ? this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined,
-          this.patch(target, true)
-        ])
-        return plannedOutcome(target, result, live, this.options.dryRun)
+        const result = await this.patch(target, true)
+        // A dry-run create has no resourceVersion; a dry-run update carries the live one. Field changes (a dry run)
+        // and a workload's template (kept when only the commit would change) need the live object, when there is one.
+        const existed = Boolean(result.metadata.resourceVersion)
+        const live = existed && (this.options.dryRun || podTemplateOf(target.object)) ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
+        return plannedOutcome(target, result, existed, live, this.options.dryRun)
       } catch (error) {
         return explain(error, target, this.options.force)
       }
