@@ -2,6 +2,48 @@ export const id = 1;
 export const ids = [1,392];
 export const modules = {
 
+/***/ 2792:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ releaseFields)
+/* harmony export */ });
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4097);
+
+/**
+ * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
+ * removed, so the next server-side apply by the action's own field manager does not conflict on them.
+ */
+async function releaseFields(kube, objectPath, manager) {
+    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
+    // op refuses a stale index (422) and the loop reads it again.
+    for (let attempt = 0;; attempt++) {
+        const live = await kube.get(objectPath);
+        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
+        if (index < 0)
+            return;
+        try {
+            await kube.request('PATCH', objectPath, {
+                contentType: 'application/json-patch+json',
+                body: [
+                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
+                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
+                    { op: 'remove', path: `/metadata/managedFields/${index}` }
+                ]
+            });
+            return;
+        }
+        catch (error) {
+            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+                throw error;
+            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 3312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -286,6 +328,26 @@ async function rollbackWorkloads(settings, objects, toRevision) {
         kube.close();
     }
 }
+/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+async function switchTrafficBack(settings, objects, report) {
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+        const { switchBack } = await __webpack_require__.e(/* import() */ 857).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
+        report.traffic = traffic;
+        report.waits = waits;
+        const failed = waits.filter(w => w.state !== 'succeeded');
+        if (failed.length > 0)
+            throw new Error(`The switch back to ${traffic.before === 'blue' ? 'green' : 'blue'} did not happen: its rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+    }
+    finally {
+        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        kube.close();
+    }
+}
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
 async function rollbackMode(settings, report) {
     const target = settings.rollbackTo;
@@ -295,6 +357,10 @@ async function rollbackMode(settings, report) {
         return (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .deployManifests */ .I7)(atCommit, report, await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readManifests */ .PX)(atCommit, (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .substitutionsFor */ .wL)(report.images)));
     }
     const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    if (settings.strategy === 'blue-green') {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
+        return manifests.file;
+    }
     const started = Date.now();
     const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
     report.waits = result.waits;
@@ -320,7 +386,7 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4097);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
 /* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
 
 
@@ -378,7 +444,7 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
         contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
         body: plan.patch
     });
-    await releaseFields(kube, workload, manager);
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
         const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
@@ -386,32 +452,6 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
         }
     }
     return { workload, plan };
-}
-async function releaseFields(kube, workload, manager) {
-    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
-    // op refuses a stale index (422) and the loop reads it again.
-    for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath(workload));
-        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
-        if (index < 0)
-            return;
-        try {
-            await kube.request('PATCH', objectPath(workload), {
-                contentType: 'application/json-patch+json',
-                body: [
-                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
-                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
-                    { op: 'remove', path: `/metadata/managedFields/${index}` }
-                ]
-            });
-            return;
-        }
-        catch (error) {
-            if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
-                throw error;
-            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
-        }
-    }
 }
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
 async function undoToBefore(kube, workload, before, fieldManager) {

@@ -2,6 +2,48 @@ export const id = 392;
 export const ids = [392];
 export const modules = {
 
+/***/ 2792:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   z: () => (/* binding */ releaseFields)
+/* harmony export */ });
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4097);
+
+/**
+ * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
+ * removed, so the next server-side apply by the action's own field manager does not conflict on them.
+ */
+async function releaseFields(kube, objectPath, manager) {
+    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
+    // op refuses a stale index (422) and the loop reads it again.
+    for (let attempt = 0;; attempt++) {
+        const live = await kube.get(objectPath);
+        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
+        if (index < 0)
+            return;
+        try {
+            await kube.request('PATCH', objectPath, {
+                contentType: 'application/json-patch+json',
+                body: [
+                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
+                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
+                    { op: 'remove', path: `/metadata/managedFields/${index}` }
+                ]
+            });
+            return;
+        }
+        catch (error) {
+            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+                throw error;
+            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
+        }
+    }
+}
+
+
+/***/ }),
+
 /***/ 3312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -193,7 +235,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4097);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
 /* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
 
 
@@ -251,7 +293,7 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
         contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
         body: plan.patch
     });
-    await releaseFields(kube, workload, manager);
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
         const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
@@ -259,32 +301,6 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
         }
     }
     return { workload, plan };
-}
-async function releaseFields(kube, workload, manager) {
-    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
-    // op refuses a stale index (422) and the loop reads it again.
-    for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath(workload));
-        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
-        if (index < 0)
-            return;
-        try {
-            await kube.request('PATCH', objectPath(workload), {
-                contentType: 'application/json-patch+json',
-                body: [
-                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
-                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
-                    { op: 'remove', path: `/metadata/managedFields/${index}` }
-                ]
-            });
-            return;
-        }
-        catch (error) {
-            if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
-                throw error;
-            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
-        }
-    }
 }
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
 async function undoToBefore(kube, workload, before, fieldManager) {

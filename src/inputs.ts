@@ -59,8 +59,19 @@ export interface PruneSettings {
   namespacesAndCrds: boolean
 }
 
+/** strategy: blue-green. The new colour is deployed beside the live one and the Services switched once it is ready. */
+export interface BlueGreenSettings {
+  /** Health gate: an http(s) URL that must answer 2xx before the switch; {colour} is replaced by the new colour. */
+  verifyUrl?: string
+  verifyTimeoutMs: number
+  /** How long the old colour stays scaled after the switch; undefined: until the next deploy. */
+  keepMs?: number
+}
+
 export interface Settings {
   mode: Mode
+  strategy: 'rolling' | 'blue-green'
+  blueGreen?: BlueGreenSettings
   /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
   builds: ImageBuild[]
   build: BuildSettings
@@ -347,6 +358,27 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
   return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
 }
 
+function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy' | 'blueGreen'> {
+  const strategy = read('strategy').trim() || 'rolling'
+  if (strategy !== 'rolling' && strategy !== 'blue-green') throw new Error(`Invalid strategy '${strategy}'. Expected rolling or blue-green.`)
+  const verify = read('verify').trim()
+  const keep = read('blue-green-keep').trim()
+  if (strategy === 'rolling') {
+    if (verify || keep) throw new Error(`${verify ? 'verify' : 'blue-green-keep'} is only used with strategy: blue-green.`)
+    return { strategy }
+  }
+  if (mode === 'build' || mode === 'history') throw new Error(`strategy blue-green is used in modes deploy, apply and rollback, not in mode ${mode}.`)
+  if (verify && !/^https?:\/\/\S+$/.test(verify)) throw new Error(`Invalid verify '${verify}'. Expected an http(s) URL that answers 2xx when the new colour is healthy ({colour} is replaced by it).`)
+  return {
+    strategy,
+    blueGreen: {
+      verifyUrl: verify || undefined,
+      verifyTimeoutMs: parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout'),
+      keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined
+    }
+  }
+}
+
 /** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
 export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
   const modeText = read('mode').trim() || 'deploy'
@@ -366,6 +398,10 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`)
   }
   const rollbackTo = rollbackInput(read, mode, builds)
+  const { strategy, blueGreen } = strategyInput(read, mode)
+  if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
+    throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.')
+  }
 
   const tagTemplate = read('tag').trim() || '{sha}'
   validateTagTemplate(tagTemplate, 'tag')
@@ -401,8 +437,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`)
   }
 
+  const wait = booleanInput(read, 'wait', true)
+  if (strategy === 'blue-green' && !wait) throw new Error('strategy blue-green needs wait: true: the Services switch once the new colour is ready.')
+
   return {
     mode,
+    strategy,
+    blueGreen,
     builds,
     build,
     tagTemplate,
@@ -420,7 +461,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     fieldManager,
     forceConflicts: booleanInput(read, 'force-conflicts', false),
     dryRun: booleanInput(read, 'dry-run', false),
-    wait: booleanInput(read, 'wait', true),
+    wait,
     timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
     rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),

@@ -20,6 +20,7 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
+  if (report.traffic?.after) core.setOutput('live-colour', report.traffic.after)
   if (manifestsFile) core.setOutput('manifests-file', manifestsFile)
   core.setOutput('result', report.result)
   core.setOutput('duration-ms', String(report.durationMs))

@@ -81,6 +81,11 @@ export function renderSummary(report: RunReport): string {
       }
     }
   }
+  if (report.traffic) {
+    const { before, after, switched, services } = report.traffic
+    out.push('### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |')
+    out.push(`| ${services.map(s => `service/${cell(s)}`).join(', ')} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '')
+  }
   const failures = report.waits.filter(w => w.state !== 'succeeded')
   if (failures.length > 0) {
     out.push('### Rollout problems', '')

@@ -18,6 +18,15 @@ export interface ResourceReport {
   durationMs?: number
 }
 
+/** Where traffic went under a strategy other than rolling: the colour before and after, and the Services. */
+export interface TrafficReport {
+  strategy: 'blue-green'
+  before?: 'blue' | 'green'
+  after?: 'blue' | 'green'
+  services: string[]
+  switched: boolean
+}
+
 export interface RunReport {
   result: 'succeeded' | 'failed' | 'rolled-back'
   mode: string
@@ -27,6 +36,7 @@ export interface RunReport {
   waits: WaitOutcome[]
   applied: AppliedObject[]
   rollback?: RollbackReport
+  traffic?: TrafficReport
   history?: WorkloadHistory[]
   error?: string
   durationMs: number
@@ -49,6 +59,9 @@ export interface DeployResult {
   applied: AppliedObject[]
   waits: WaitOutcome[]
   rollback?: RollbackReport
+  traffic?: TrafficReport
+  /** Why a strategy did not switch traffic although every rollout succeeded (its health gate failed). */
+  strategyFailure?: string
   /** Members of the ApplySet deleted (or, in a dry run, that would be) because the manifests dropped them. */
   pruned: PrunedObject[]
 }

@@ -94,6 +94,11 @@ const cases: Case[] = [
   { name: 'applyset that is not a parent reference', inputs: { prune: 'true', applyset: 'deployment/web' }, error: "Invalid applyset 'deployment/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME" },
   { name: 'applyset naming an object that is no ApplySet parent', inputs: { prune: 'true', applyset: 'configmap/web-config' }, error: `ApplySet parent configmap/web-config in namespace ${namespace} exists but has no applyset.kubernetes.io/tooling annotation` },
   { name: 'prune with manifests that set the member label', inputs: { prune: 'true' }, manifests: template('  name: web-config\n', '  name: web-config\n  labels: {applyset.kubernetes.io/part-of: mine}\n'), error: /app\.yaml document 1: sets the label applyset\.kubernetes\.io\/part-of itself/ },
+  // Blue-green
+  { name: 'blue-green with nothing behind a Service', inputs: { strategy: 'blue-green' }, manifests: template('  selector: {app: web}\n', '  selector: {app: other}\n'), error: 'strategy blue-green needs a Deployment behind a Service in the manifests' },
+  { name: 'blue-green with a StatefulSet behind the Service', inputs: { strategy: 'blue-green' }, manifests: m => m.replace('kind: Deployment', 'kind: StatefulSet').replace('  replicas: 3\n', '  replicas: 3\n  serviceName: web\n').replace('  selector: {app: web}\n', '  selector: {app: other}\n') + '---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n', error: 'StatefulSet web cannot run in two colours (deploy it with strategy: rolling)' },
+  { name: 'unknown strategy', inputs: { strategy: 'canary' }, error: "Invalid strategy 'canary'. Expected rolling or blue-green." },
+  { name: 'blue-green without waiting', inputs: { strategy: 'blue-green', wait: 'false' }, error: 'strategy blue-green needs wait: true' },
   { name: 'prune-namespaces-and-crds without prune', inputs: { 'prune-namespaces-and-crds': 'true' }, error: 'prune-namespaces-and-crds is only used with prune: true.' }
 ]
 

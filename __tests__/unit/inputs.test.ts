@@ -51,6 +51,15 @@ describe('parseSettings', () => {
     expect(settings(inputs).prune).toEqual(prune)
   })
 
+  it('reads the blue-green inputs', () => {
+    expect(settings({}).strategy).toBe('rolling')
+    expect(settings({ strategy: 'blue-green', verify: 'https://preview-{colour}.acme.dev/ready', 'blue-green-keep': '10m' })).toMatchObject({
+      strategy: 'blue-green',
+      blueGreen: { verifyUrl: 'https://preview-{colour}.acme.dev/ready', verifyTimeoutMs: 60_000, keepMs: 600_000 }
+    })
+    expect(settings({ strategy: 'blue-green', 'blue-green-keep': '0' }).blueGreen?.keepMs).toBe(0)
+  })
+
   it('reads rollback, lock and environment inputs', () => {
     expect(settings({ mode: 'rollback' }).rollbackTo).toEqual({ kind: 'previous' })
     expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
@@ -110,6 +119,12 @@ describe('parseSettings', () => {
     [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
     [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
     [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
+    [{ strategy: 'canary' }, env, "Invalid strategy 'canary'. Expected rolling or blue-green."],
+    [{ verify: 'https://x' }, env, 'verify is only used with strategy: blue-green.'],
+    [{ strategy: 'blue-green', verify: 'curl x' }, env, "Invalid verify 'curl x'. Expected an http(s) URL"],
+    [{ strategy: 'blue-green', wait: 'false' }, env, 'strategy blue-green needs wait: true'],
+    [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' }, env, 'rollback-to a revision number is not for strategy blue-green'],
+    [{ strategy: 'blue-green', 'blue-green-keep': 'soon' }, env, "Invalid blue-green-keep 'soon'."],
     [{ 'prune-namespaces-and-crds': 'true' }, env, 'prune-namespaces-and-crds is only used with prune: true.'],
     [{ applyset: 'web' }, env, 'applyset is only used with prune: true.'],
     [{ prune: 'true', mode: 'build' }, env, 'prune is used in modes deploy, apply and rollback (to a SHA), not in mode build.'],

@@ -65,10 +65,10 @@ export class ApplySet {
 
   /**
    * The members to delete once the rollout succeeded: every object of the recorded kinds and namespaces with the
-   * set's label that the manifests (`targets`) no longer have. Throws, before anything is written, when one is a
+   * set's label that the manifests (`targets`) no longer have, and that a strategy does not keep (`retained`). Throws, before anything is written, when one is a
    * Namespace or CRD and prune-namespaces-and-crds is off.
    */
-  async plan(targets: Target[]): Promise<PruneCandidate[]> {
+  async plan(targets: Target[], retained: KubeObject[] = []): Promise<PruneCandidate[]> {
     const scope = unionScope(this.state, scopeOf(targets, this.id))
     const listed: PruneCandidate[] = []
     const selector = `${applySetKeys.partOf}=${this.id}`
@@ -85,7 +85,7 @@ export class ApplySet {
         }
       })
     )
-    const candidates = pruneCandidates(listed, targets.map(t => t.object), this.id)
+    const candidates = pruneCandidates(listed, [...targets.map(t => t.object), ...retained], this.id)
     const refused = refusedPrunes(candidates.map(c => c.object), this.settings.namespacesAndCrds)
     if (refused.length > 0) throw new Error(`Prune refused; nothing was applied:\n- ${refused.join('\n- ')}`)
     return candidates

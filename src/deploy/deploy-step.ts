@@ -11,6 +11,7 @@ import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
 import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
+import type { BlueGreenDeploy } from '../strategies/blue-green.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
@@ -194,6 +195,13 @@ async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applie
   })
 }
 
+/** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
+async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string): Promise<BlueGreenDeploy | undefined> {
+  if (settings.strategy !== 'blue-green') return undefined
+  const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
+  return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager)
+}
+
 export async function deploy(settings: Settings, objects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
   const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
@@ -201,6 +209,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     await kube.authenticate()
     const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
     const applySet = settings.prune ? await ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
+    const strategy = await strategyFor(kube, settings, objects, targetNamespace)
     let candidates: PruneCandidate[] = []
     const applier = new Applier(kube, {
       fieldManager: settings.fieldManager,
@@ -210,7 +219,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun,
       validated: async targets => {
-        if (applySet) candidates = await applySet.plan(targets)
+        if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
       },
       beforeWrite: async targets => {
         lock = await acquireDeployLock(kube, settings, targetNamespace)
@@ -218,21 +227,29 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       }
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-      const result = await applier.apply(withMembership(objects, applySet))
+      const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
       for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
       for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
       return result
     })
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
-    if (settings.dryRun) return { applied, waits: [], pruned: pruning }
+    if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report() }
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
     if (!settings.wait) return { applied, waits: [], pruned: await prune() }
     const items = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
     const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () =>
       waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
     )
+    const succeeded = !waits.some(w => w.state !== 'succeeded')
+    if (strategy) {
+      // Blue-green never rolls back: until the switch the live colour was not touched, so the new one is dropped.
+      const readyAt = Date.now()
+      const gateFailure = succeeded ? await core.group('Switch traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
+      if (!succeeded || gateFailure) await strategy.discard(kube)
+      return { applied, waits, pruned: succeeded && !gateFailure ? await prune() : [], traffic: strategy.report(), strategyFailure: gateFailure }
+    }
     // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-    if (!waits.some(w => w.state !== 'succeeded')) return { applied, waits, pruned: await prune() }
+    if (succeeded) return { applied, waits, pruned: await prune() }
     if (!settings.rollbackOnFailure) return { applied, waits, pruned: [] }
     const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
     return { applied, waits, rollback, pruned: [] }
@@ -263,9 +280,13 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   report.waits = result.waits
   report.resources = resourceReports(result.applied, result.waits, result.pruned)
   report.rollback = result.rollback
+  report.traffic = result.traffic
   const failed = result.waits.filter(w => w.state !== 'succeeded')
+  const kept = result.traffic && !result.traffic.switched ? `Blue-green: the new colour was deleted; ${result.traffic.before ? `${result.traffic.before} still serves, untouched` : 'no colour was live yet'}.` : ''
+  if (result.strategyFailure) throw new Error(`${result.strategyFailure}\n${kept}`)
   if (failed.length > 0) {
     const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+    if (kept) lines.push(kept)
     const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? []
     if (result.rollback?.succeeded && restored.length > 0) {
       report.result = 'rolled-back'

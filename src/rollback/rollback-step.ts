@@ -91,6 +91,25 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
   }
 }
 
+/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+async function switchTrafficBack(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
+  const kube = await connect(settings)
+  let lock: DeployLock | undefined
+  try {
+    const namespace = settings.namespace ?? kube.namespace ?? 'default'
+    lock = await acquireDeployLock(kube, settings, namespace)
+    const { switchBack } = await import('../strategies/blue-green.js')
+    const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs)
+    report.traffic = traffic
+    report.waits = waits
+    const failed = waits.filter(w => w.state !== 'succeeded')
+    if (failed.length > 0) throw new Error(`The switch back to ${traffic.before === 'blue' ? 'green' : 'blue'} did not happen: its rollout failed:\n${failed.map(w => w.message).join('\n')}`)
+  } finally {
+    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
+    kube.close()
+  }
+}
+
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
 export async function rollbackMode(settings: Settings, report: RunReport): Promise<string | undefined> {
   const target = settings.rollbackTo!
@@ -100,6 +119,10 @@ export async function rollbackMode(settings: Settings, report: RunReport): Promi
     return deployManifests(atCommit, report, await readManifests(atCommit, substitutionsFor(report.images)))
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+  if (settings.strategy === 'blue-green') {
+    await core.group('Switch back', () => switchTrafficBack(settings, manifests.objects, report))
+    return manifests.file
+  }
   const started = Date.now()
   const result = await core.group('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0))
   report.waits = result.waits

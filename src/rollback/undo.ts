@@ -1,4 +1,5 @@
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import { KubeClient } from '../kube/client.js'
+import { releaseFields } from '../kube/managed-fields.js'
 import {
   ControllerRevisionLike,
   DeploymentLike,
@@ -88,7 +89,7 @@ export async function undoWorkload(
     contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
     body: plan.patch
   })
-  await releaseFields(kube, workload, manager)
+  await releaseFields(kube, objectPath(workload), manager)
   if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
     const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>(`/api/v1/namespaces/${workload.namespace}/pods`)
     for (const name of podsBlockingRollback(live, pods.items, plan.revisionName)) {
@@ -96,30 +97,6 @@ export async function undoWorkload(
     }
   }
   return { workload, plan }
-}
-
-async function releaseFields(kube: KubeClient, workload: WorkloadRef, manager: string): Promise<void> {
-  // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
-  // op refuses a stale index (422) and the loop reads it again.
-  for (let attempt = 0; ; attempt++) {
-    const live = await kube.get<LiveWorkload>(objectPath(workload))
-    const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1
-    if (index < 0) return
-    try {
-      await kube.request('PATCH', objectPath(workload), {
-        contentType: 'application/json-patch+json',
-        body: [
-          { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
-          { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
-          { op: 'remove', path: `/metadata/managedFields/${index}` }
-        ]
-      })
-      return
-    } catch (error) {
-      if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9) throw error
-      await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)))
-    }
-  }
 }
 
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */

@@ -1,0 +1,176 @@
+import * as core from '@actions/core'
+import type { BlueGreenSettings } from '../inputs.js'
+import { KubeApiError, KubeClient } from '../kube/client.js'
+import { releaseFields } from '../kube/managed-fields.js'
+import type { KubeObject, SourcedObject } from '../manifests/documents.js'
+import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
+import type { TrafficReport } from '../run-report.js'
+import { BlueGreenPlan, Colour, colourLabel, liveColourOf, otherColour, planBlueGreen, serviceKey } from './blue-green-plan.js'
+
+const servicePath = (namespace: string, name: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`
+const deploymentPath = (namespace: string, name: string): string => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+
+/** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
+async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, Colour | 'none'>> {
+  const colours = new Map<string, Colour | 'none'>()
+  await Promise.all(
+    objects
+      .filter(o => o.object.kind === 'Service')
+      .map(async ({ object }) => {
+        const namespace = object.metadata.namespace ?? targetNamespace
+        const live = await kube.get<KubeObject>(servicePath(namespace, object.metadata.name))
+        if (live) colours.set(serviceKey(namespace, object.metadata.name), liveColourOf(live) ?? 'none')
+      })
+  )
+  return colours
+}
+
+/** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
+async function switchServices(kube: KubeClient, services: Array<{ namespace: string; name: string; switched: KubeObject }>, fieldManager: string): Promise<void> {
+  await Promise.all(
+    services.map(service =>
+      kube.request('PATCH', servicePath(service.namespace, service.name), {
+        query: { fieldManager, fieldValidation: 'Strict' },
+        contentType: 'application/apply-patch+yaml',
+        body: service.switched
+      })
+    )
+  )
+}
+
+/**
+ * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
+ * hands spec.replicas back so the next apply of that colour does not conflict with the scale.
+ */
+async function scaleDeployment(kube: KubeClient, namespace: string, name: string, replicas: number, fieldManager: string): Promise<void> {
+  const manager = `${fieldManager}-blue-green`.slice(0, 128)
+  await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } })
+  await releaseFields(kube, deploymentPath(namespace, name), manager)
+}
+
+/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
+async function verify(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let last: string
+  for (;;) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) })
+      if (response.ok) return
+      last = `HTTP ${response.status}`
+    } catch (error) {
+      last = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+    }
+    if (Date.now() + 1000 > deadline) throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`)
+    await sleep(1000)
+  }
+}
+
+/**
+ * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
+ * once they are ready (and the gate passes) the Services switch in one apply each. The old colour stays scaled
+ * for an instant switch back (mode rollback), until the next deploy or for blue-green-keep.
+ */
+export class BlueGreenDeploy {
+  private switchedAt?: number
+  private switching = false
+
+  private constructor(
+    private readonly plan: BlueGreenPlan,
+    private readonly settings: BlueGreenSettings,
+    private readonly fieldManager: string
+  ) {}
+
+  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string): Promise<BlueGreenDeploy> {
+    const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace)
+    core.info(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`)
+    return new BlueGreenDeploy(plan, settings, fieldManager)
+  }
+
+  get objects(): SourcedObject[] {
+    return this.plan.objects
+  }
+
+  /** The live colour's Deployments: not in the manifests this run, and never pruned while kept for a switch back. */
+  get retained(): KubeObject[] {
+    return this.plan.deployments.filter(d => d.live).map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live!, namespace: d.namespace } }))
+  }
+
+  /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
+  async promote(kube: KubeClient, readyAt: number): Promise<void> {
+    const { verifyUrl, verifyTimeoutMs } = this.settings
+    if (verifyUrl) {
+      const url = verifyUrl.replaceAll('{colour}', this.plan.next)
+      core.info(`Health gate: ${url}`)
+      await verify(url, verifyTimeoutMs)
+    }
+    this.switching = true
+    await switchServices(kube, this.plan.services, this.fieldManager)
+    this.switchedAt = Date.now()
+    core.info(`Switched ${this.plan.services.map(s => `service/${s.name}`).join(', ')} to ${this.plan.next} ${this.switchedAt - readyAt} ms after it was ready.`)
+    const keepMs = this.settings.keepMs
+    if (keepMs === undefined || !this.plan.live) return
+    if (keepMs > 0) {
+      core.info(`Keeping ${this.plan.live} scaled for ${Math.round(keepMs / 1000)} s (blue-green-keep), for an instant switch back.`)
+      await sleep(keepMs)
+    }
+    for (const d of this.plan.deployments.filter(d => d.live)) await scaleDeployment(kube, d.namespace, d.live!, 0, this.fieldManager)
+    core.info(`Scaled ${this.plan.live} to zero: ${this.plan.deployments.map(d => `deployment/${d.live}`).join(', ')}.`)
+  }
+
+  /** The new colour failed before the switch: it is deleted, and the live colour was never touched. */
+  async discard(kube: KubeClient): Promise<void> {
+    if (this.switching) {
+      // A switch that failed part-way may have moved some Services already: their new colour must stay.
+      core.warning(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`)
+      return
+    }
+    for (const d of this.plan.deployments) {
+      await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
+        if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+      })
+    }
+    core.info(`Deleted ${this.plan.next}: ${this.plan.deployments.map(d => `deployment/${d.name}`).join(', ')}; ${this.plan.live ?? 'nothing'} ${this.plan.live ? 'still serves' : 'was live before'}.`)
+  }
+
+  report(): TrafficReport {
+    return {
+      strategy: 'blue-green',
+      before: this.plan.live,
+      after: this.switchedAt ? this.plan.next : this.plan.live,
+      services: this.plan.services.map(s => s.name),
+      switched: this.switchedAt !== undefined
+    }
+  }
+}
+
+/**
+ * mode rollback under blue-green: the Services go back to the other colour in one apply each. That colour is
+ * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
+ */
+export async function switchBack(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, fieldManager: string, timeoutMs: number): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }> {
+  const colours = await liveColours(kube, objects, targetNamespace)
+  const plan = planBlueGreen(objects, colours, targetNamespace)
+  if (!plan.live) throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`)
+  const back = otherColour(plan.live)
+  const deployments = plan.deployments.map(d => ({ ...d, back: `${d.base}-${back}` }))
+  for (const d of deployments) {
+    const [target, live] = await Promise.all([kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.back)), kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.live!))])
+    if (!target) throw new Error(`deployment/${d.back} does not exist in namespace ${d.namespace}: there is no ${back} to switch back to.`)
+    if ((target.spec.replicas ?? 1) === 0) await scaleDeployment(kube, d.namespace, d.back, live?.spec.replicas ?? 1, fieldManager)
+  }
+  const waits = await waitForRollouts(
+    kube,
+    deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.back })),
+    { timeoutMs, log: line => core.info(line) }
+  )
+  if (waits.some(w => w.state !== 'succeeded')) return { traffic: { strategy: 'blue-green', before: plan.live, after: plan.live, services: plan.services.map(s => s.name), switched: false }, waits }
+  const services = plan.services.map(s => {
+    const switched = structuredClone(s.switched)
+    ;(switched.spec as { selector: Record<string, string> }).selector[colourLabel] = back
+    return { ...s, switched }
+  })
+  await switchServices(kube, services, fieldManager)
+  core.info(`Switched ${services.map(s => `service/${s.name}`).join(', ')} back to ${back}.`)
+  return { traffic: { strategy: 'blue-green', before: plan.live, after: back, services: plan.services.map(s => s.name), switched: true }, waits }
+}
