@@ -229,6 +229,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   abortMode: () => (/* binding */ abortMode),
 /* harmony export */   readHistories: () => (/* binding */ readHistories),
 /* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
 /* harmony export */ });
@@ -341,7 +342,24 @@ async function switchTrafficBack(settings, objects, report) {
         report.waits = waits;
         const failed = waits.filter(w => w.state !== 'succeeded');
         if (failed.length > 0)
-            throw new Error(`The switch back to ${traffic.before === 'blue' ? 'green' : 'blue'} did not happen: its rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+            throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+    }
+    finally {
+        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        kube.close();
+    }
+}
+/** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
+async function abortMode(settings, report) {
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
+        return manifests.file;
     }
     finally {
         await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));

@@ -62,32 +62,18 @@ var client = __webpack_require__(4097);
 var managed_fields = __webpack_require__(2792);
 // EXTERNAL MODULE: ./src/deploy/wait.ts + 1 modules
 var wait = __webpack_require__(7506);
-// EXTERNAL MODULE: ./src/manifests/documents.ts
-var documents = __webpack_require__(1860);
+// EXTERNAL MODULE: ./src/strategies/gate.ts
+var gate = __webpack_require__(9106);
+// EXTERNAL MODULE: ./src/strategies/selection.ts
+var selection = __webpack_require__(5259);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green-plan.ts
-/**
- * Blue-green, planned from the manifests alone: each Deployment that a Service of the manifests selects runs in
- * two colours, `<name>-blue` and `<name>-green`, told apart by one label that the Services select as well. A
- * deploy writes the colour no Service selects, and switches the Services once it is ready. Pure, table-tested.
- */
 
-const colourLabel = 'build-and-deploy/colour';
+
 const otherColour = (colour) => (colour === 'blue' ? 'green' : 'blue');
-const serviceSelector = (object) => object.spec?.selector;
-const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
-/** A Service selects a pod template when every key of its selector has the template's value. */
-function selects(selector, labels) {
-    if (!selector || Object.keys(selector).length === 0)
-        return false;
-    return Object.entries(selector).every(([key, value]) => key === colourLabel || labels[key] === value);
-}
-/** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
-const namespaceOf = (object, target) => object.metadata.namespace ?? target;
-const serviceKey = (namespace, name) => `${namespace}/${name}`;
 const withColour = (labels, colour) => {
     const copy = { ...labels };
-    delete copy[colourLabel];
-    return colour ? { ...copy, [colourLabel]: colour } : copy;
+    delete copy[selection/* colourLabel */.tA];
+    return colour ? { ...copy, [selection/* colourLabel */.tA]: colour } : copy;
 };
 /** The Deployment of the manifests as the colour `colour` writes it: renamed, its pods and selector labelled. */
 function colouredDeployment(object, colour) {
@@ -111,28 +97,9 @@ function withSelector(object, colour) {
  * or DaemonSet (which cannot run in two colours), or Services live on different colours.
  */
 function planBlueGreen(objects, liveColours, targetNamespace) {
-    const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && o.object.spec.type !== 'ExternalName');
-    const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
     const problems = [];
-    const switched = new Map();
-    for (const service of services) {
-        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
-        const deployments = selected.filter(w => w.object.kind === 'Deployment');
-        const others = selected.filter(w => w.object.kind !== 'Deployment');
-        if (deployments.length > 0 && others.length > 0) {
-            problems.push(`${(0,documents/* describeSource */.B6)(service)} (Service ${service.object.metadata.name}) selects Deployment ${deployments[0].object.metadata.name} and ${others[0].object.kind} ${others[0].object.metadata.name}; ` +
-                `blue-green runs Deployments in two colours, a ${others[0].object.kind} cannot: give them separate Services`);
-        }
-        if (deployments.length > 0)
-            switched.set(service, deployments);
-    }
-    if (switched.size === 0 && problems.length === 0) {
-        const statefulSet = workloads.find(w => w.object.kind !== 'Deployment');
-        problems.push(statefulSet
-            ? `strategy blue-green needs a Deployment behind a Service; ${statefulSet.object.kind} ${statefulSet.object.metadata.name} cannot run in two colours (deploy it with strategy: rolling)`
-            : 'strategy blue-green needs a Deployment behind a Service in the manifests, and none of their Services selects one');
-    }
-    const keys = [...switched.keys()].map(s => serviceKey(namespaceOf(s.object, targetNamespace), s.object.metadata.name));
+    const switched = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
+    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
     const colours = [...new Set(keys.map(key => liveColours.get(key)).filter((c) => c === 'blue' || c === 'green'))];
     if (colours.length > 1) {
         problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
@@ -145,13 +112,13 @@ function planBlueGreen(objects, liveColours, targetNamespace) {
     const plan = { objects: [], services: [], deployments: [], live, next };
     for (const item of objects) {
         if (coloured.has(item)) {
-            const namespace = namespaceOf(item.object, targetNamespace);
+            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
             plan.objects.push({ ...item, object: colouredDeployment(item.object, next) });
             plan.deployments.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-${next}`, live: live ? `${item.object.metadata.name}-${live}` : undefined });
         }
         else if (switched.has(item)) {
-            const namespace = namespaceOf(item.object, targetNamespace);
-            const liveColour = liveColours.get(serviceKey(namespace, item.object.metadata.name));
+            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
+            const liveColour = liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name));
             // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
             // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
             const selected = liveColour === 'none' ? undefined : (liveColour ?? next);
@@ -178,7 +145,7 @@ function retargetAutoscaler(item, coloured, next) {
 }
 /** The colour a live Service selects, when it selects one. */
 function liveColourOf(service) {
-    const value = service ? serviceSelector(service)?.[colourLabel] : undefined;
+    const value = service ? (0,selection/* serviceSelector */.TH)(service)?.[selection/* colourLabel */.tA] : undefined;
     return value === 'blue' || value === 'green' ? value : undefined;
 }
 
@@ -188,9 +155,9 @@ function liveColourOf(service) {
 
 
 
+
 const servicePath = (namespace, name) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`;
 const deploymentPath = (namespace, name) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -200,7 +167,7 @@ async function liveColours(kube, objects, targetNamespace) {
         const namespace = object.metadata.namespace ?? targetNamespace;
         const live = await kube.get(servicePath(namespace, object.metadata.name));
         if (live)
-            colours.set(serviceKey(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
+            colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
     }));
     return colours;
 }
@@ -221,25 +188,6 @@ async function scaleDeployment(kube, namespace, name, replicas, fieldManager) {
     await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } });
     await (0,managed_fields/* releaseFields */.z)(kube, deploymentPath(namespace, name), manager);
 }
-/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verify(url, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    for (;;) {
-        try {
-            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
-            if (response.ok)
-                return;
-            last = `HTTP ${response.status}`;
-        }
-        catch (error) {
-            last = error.cause?.message ?? error.message;
-        }
-        if (Date.now() + 1000 > deadline)
-            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
-        await sleep(1000);
-    }
-}
 /**
  * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
  * once they are ready (and the gate passes) the Services switch in one apply each. The old colour stays scaled
@@ -249,6 +197,7 @@ class BlueGreenDeploy {
     plan;
     settings;
     fieldManager;
+    onFailure = 'discard';
     switchedAt;
     switching = false;
     constructor(plan, settings, fieldManager) {
@@ -274,7 +223,7 @@ class BlueGreenDeploy {
         if (verifyUrl) {
             const url = verifyUrl.replaceAll('{colour}', this.plan.next);
             core/* info */.pq(`Health gate: ${url}`);
-            await verify(url, verifyTimeoutMs);
+            await (0,gate/* verify */.M)(url, verifyTimeoutMs);
         }
         this.switching = true;
         await switchServices(kube, this.plan.services, this.fieldManager);
@@ -285,7 +234,7 @@ class BlueGreenDeploy {
             return;
         if (keepMs > 0) {
             core/* info */.pq(`Keeping ${this.plan.live} scaled for ${Math.round(keepMs / 1000)} s (blue-green-keep), for an instant switch back.`);
-            await sleep(keepMs);
+            await (0,gate/* sleep */.y)(keepMs);
         }
         for (const d of this.plan.deployments.filter(d => d.live))
             await scaleDeployment(kube, d.namespace, d.live, 0, this.fieldManager);
@@ -339,12 +288,107 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
         return { traffic: { strategy: 'blue-green', before: plan.live, after: plan.live, services: plan.services.map(s => s.name), switched: false }, waits };
     const services = plan.services.map(s => {
         const switched = structuredClone(s.switched);
-        switched.spec.selector[colourLabel] = back;
+        switched.spec.selector[selection/* colourLabel */.tA] = back;
         return { ...s, switched };
     });
     await switchServices(kube, services, fieldManager);
     core/* info */.pq(`Switched ${services.map(s => `service/${s.name}`).join(', ')} back to ${back}.`);
     return { traffic: { strategy: 'blue-green', before: plan.live, after: back, services: plan.services.map(s => s.name), switched: true }, waits };
+}
+
+
+/***/ }),
+
+/***/ 9106:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ verify),
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
+async function verify(url, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+        try {
+            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            if (response.ok)
+                return;
+            last = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            last = error.cause?.message ?? error.message;
+        }
+        if (Date.now() + 1000 > deadline)
+            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+        await sleep(1000);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5259:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K$: () => (/* binding */ trackLabel),
+/* harmony export */   N6: () => (/* binding */ namespaceOf),
+/* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
+/* harmony export */   TH: () => (/* binding */ serviceSelector),
+/* harmony export */   jq: () => (/* binding */ serviceKey),
+/* harmony export */   tA: () => (/* binding */ colourLabel)
+/* harmony export */ });
+/* unused harmony exports templateLabels, selects */
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/**
+ * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
+ * Pure, table-tested with the strategies.
+ */
+
+/** The label that tells blue from green (blue-green), and the canary's pods from the stable ones (canary). */
+const colourLabel = 'build-and-deploy/colour';
+const trackLabel = 'build-and-deploy/track';
+const serviceSelector = (object) => object.spec?.selector;
+const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+/** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
+function selects(selector, labels) {
+    if (!selector || Object.keys(selector).length === 0)
+        return false;
+    return Object.entries(selector).every(([key, value]) => key === colourLabel || key === trackLabel || labels[key] === value);
+}
+/** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
+const namespaceOf = (object, target) => object.metadata.namespace ?? target;
+const serviceKey = (namespace, name) => `${namespace}/${name}`;
+/**
+ * Each Service of the manifests that selects at least one Deployment, with those Deployments. Adds a problem
+ * for a Service that also selects a StatefulSet or DaemonSet (they cannot run twice), and when no Service
+ * selects a Deployment at all.
+ */
+function deploymentsBehindServices(objects, targetNamespace, strategy, problems) {
+    const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && o.object.spec.type !== 'ExternalName');
+    const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
+    const behind = new Map();
+    for (const service of services) {
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const deployments = selected.filter(w => w.object.kind === 'Deployment');
+        const others = selected.filter(w => w.object.kind !== 'Deployment');
+        if (deployments.length > 0 && others.length > 0) {
+            problems.push(`${(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSource */ .B6)(service)} (Service ${service.object.metadata.name}) selects Deployment ${deployments[0].object.metadata.name} and ${others[0].object.kind} ${others[0].object.metadata.name}; ` +
+                `${strategy} runs Deployments twice, a ${others[0].object.kind} cannot: give them separate Services`);
+        }
+        if (deployments.length > 0)
+            behind.set(service, deployments);
+    }
+    if (behind.size === 0 && problems.length === 0) {
+        const statefulSet = workloads.find(w => w.object.kind !== 'Deployment');
+        problems.push(statefulSet
+            ? `strategy ${strategy} needs a Deployment behind a Service; ${statefulSet.object.kind} ${statefulSet.object.metadata.name} cannot run in two ${strategy === 'blue-green' ? 'colours' : 'tracks'} (deploy it with strategy: rolling)`
+            : `strategy ${strategy} needs a Deployment behind a Service in the manifests, and none of their Services selects one`);
+    }
+    return behind;
 }
 
 

@@ -6,7 +6,7 @@ import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
 import { validateTagTemplate } from './build/tags.js'
 
-export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history'
+export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
 /** One image to build: from the image/context/dockerfile/target inputs, or a line of the build input. */
 export interface ImageBuild {
@@ -68,10 +68,21 @@ export interface BlueGreenSettings {
   keepMs?: number
 }
 
+/** strategy: canary. The new version runs beside the stable one with a share of the traffic until promote or abort. */
+export interface CanarySettings {
+  /** The share of traffic (canary pods among all; an ingress-nginx canary Ingress's weight), 1 to 99. */
+  percent: number
+  /** Promote in the same step once the canary has been ready (and its gate green) this long. */
+  autoPromoteAfterMs?: number
+  verifyUrl?: string
+  verifyTimeoutMs: number
+}
+
 export interface Settings {
   mode: Mode
-  strategy: 'rolling' | 'blue-green'
+  strategy: 'rolling' | 'blue-green' | 'canary'
   blueGreen?: BlueGreenSettings
+  canary?: CanarySettings
   /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
   builds: ImageBuild[]
   build: BuildSettings
@@ -354,36 +365,46 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
     if (namespacesAndCrds || parentText) throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`)
     return undefined
   }
-  if (mode === 'build' || mode === 'history') throw new Error(`prune is used in modes deploy, apply and rollback (to a SHA), not in mode ${mode}.`)
+  if (mode === 'build' || mode === 'history' || mode === 'abort') throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`)
   return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
 }
 
-function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy' | 'blueGreen'> {
-  const strategy = read('strategy').trim() || 'rolling'
-  if (strategy !== 'rolling' && strategy !== 'blue-green') throw new Error(`Invalid strategy '${strategy}'. Expected rolling or blue-green.`)
+function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy' | 'blueGreen' | 'canary'> {
+  const given = read('strategy').trim()
+  // promote and abort act on a canary: the strategy need not be repeated.
+  const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling')
+  if (strategy !== 'rolling' && strategy !== 'blue-green' && strategy !== 'canary') throw new Error(`Invalid strategy '${strategy}'. Expected rolling, blue-green or canary.`)
+  if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary') throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`)
   const verify = read('verify').trim()
   const keep = read('blue-green-keep').trim()
-  if (strategy === 'rolling') {
-    if (verify || keep) throw new Error(`${verify ? 'verify' : 'blue-green-keep'} is only used with strategy: blue-green.`)
-    return { strategy }
-  }
-  if (mode === 'build' || mode === 'history') throw new Error(`strategy blue-green is used in modes deploy, apply and rollback, not in mode ${mode}.`)
-  if (verify && !/^https?:\/\/\S+$/.test(verify)) throw new Error(`Invalid verify '${verify}'. Expected an http(s) URL that answers 2xx when the new colour is healthy ({colour} is replaced by it).`)
+  const percentText = read('canary-percent').trim()
+  const autoPromote = read('canary-auto-promote-after').trim()
+  const misplaced = [
+    ...(strategy === 'rolling' && verify ? ['verify'] : []),
+    ...(strategy !== 'blue-green' && keep ? ['blue-green-keep'] : []),
+    ...(strategy !== 'canary' && percentText ? ['canary-percent'] : []),
+    ...(strategy !== 'canary' && autoPromote ? ['canary-auto-promote-after'] : [])
+  ]
+  if (misplaced.length > 0) throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`)
+  if (strategy === 'rolling') return { strategy }
+  if (mode === 'build' || mode === 'history') throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`)
+  if (strategy === 'canary' && mode === 'rollback') throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.')
+  if (verify && !/^https?:\/\/\S+$/.test(verify)) throw new Error(`Invalid verify '${verify}'. Expected an http(s) URL that answers 2xx when the new version is healthy ({colour} is replaced by the new colour).`)
+  const verifyTimeoutMs = parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout')
+  if (strategy === 'blue-green') return { strategy, blueGreen: { verifyUrl: verify || undefined, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }
+  const percent = Number(percentText || '20')
+  if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99) throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`)
   return {
     strategy,
-    blueGreen: {
-      verifyUrl: verify || undefined,
-      verifyTimeoutMs: parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout'),
-      keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined
-    }
+    canary: { percent, autoPromoteAfterMs: autoPromote ? parseDuration(autoPromote, 'canary-auto-promote-after') : undefined, verifyUrl: verify || undefined, verifyTimeoutMs }
   }
 }
 
 /** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
 export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settings {
   const modeText = read('mode').trim() || 'deploy'
-  if (!['deploy', 'build', 'apply', 'rollback', 'history'].includes(modeText)) {
-    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback or history.`)
+  if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
+    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`)
   }
   const mode = modeText as Mode
   const run = runInput(read, env)
@@ -398,7 +419,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`)
   }
   const rollbackTo = rollbackInput(read, mode, builds)
-  const { strategy, blueGreen } = strategyInput(read, mode)
+  const { strategy, blueGreen, canary } = strategyInput(read, mode)
   if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
     throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.')
   }
@@ -438,12 +459,13 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   }
 
   const wait = booleanInput(read, 'wait', true)
-  if (strategy === 'blue-green' && !wait) throw new Error('strategy blue-green needs wait: true: the Services switch once the new colour is ready.')
+  if (strategy !== 'rolling' && !wait) throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`)
 
   return {
     mode,
     strategy,
     blueGreen,
+    canary,
     builds,
     build,
     tagTemplate,

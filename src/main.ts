@@ -20,7 +20,8 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
-  if (report.traffic?.after) core.setOutput('live-colour', report.traffic.after)
+  if (report.traffic?.strategy === 'blue-green' && report.traffic.after) core.setOutput('live-colour', report.traffic.after)
+  if (report.traffic?.strategy === 'canary') core.setOutput('canary-stage', report.traffic.stage)
   if (manifestsFile) core.setOutput('manifests-file', manifestsFile)
   core.setOutput('result', report.result)
   core.setOutput('duration-ms', String(report.durationMs))
@@ -35,7 +36,7 @@ export async function run(): Promise<void> {
   let kube: KubeClient | undefined
   try {
     const settings = readSettings()
-    if (['deploy', 'apply', 'rollback'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
+    if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
     report.mode = settings.mode
     report.dryRun = settings.dryRun
     switch (settings.mode) {
@@ -57,6 +58,18 @@ export async function run(): Promise<void> {
         const manifests = await readManifests(settings, substitutionsFor(report.images))
         manifestsFile = manifests.file
         await deployManifests(settings, report, manifests, kube)
+        break
+      }
+      case 'promote': {
+        // As mode apply (the tags of this commit, no build), then the canary objects go.
+        report.images = await existingImages(settings)
+        const manifests = await readManifests(settings, substitutionsFor(report.images))
+        manifestsFile = await deployManifests(settings, report, manifests)
+        break
+      }
+      case 'abort': {
+        const { abortMode } = await import('./rollback/rollback-step.js')
+        manifestsFile = await abortMode(settings, report)
         break
       }
       case 'rollback': {

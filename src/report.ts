@@ -2,7 +2,7 @@ import { formatDuration } from './duration.js'
 import { AppliedObject } from './deploy/apply.js'
 import { BuiltImage } from './build/build-step.js'
 import type { PrunedObject } from './deploy/applyset.js'
-import type { ResourceReport, RunReport } from './run-report.js'
+import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './deploy/wait.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
@@ -46,6 +46,26 @@ export function formatDiagnosis(diagnosis: Diagnosis): string[] {
   return lines
 }
 
+/** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
+export function trafficSection(traffic: TrafficReport): string[] {
+  if (traffic.strategy === 'blue-green') {
+    const { before, after, switched, services } = traffic
+    return [
+      '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
+      `| ${services.map(s => `service/${cell(s)}`).join(', ')} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, ''
+    ]
+  }
+  const out = [`### Canary: ${traffic.stage}`, '']
+  if (traffic.canaries.length > 0) {
+    out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |')
+    for (const c of traffic.canaries) out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`)
+    out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`)
+  }
+  if (traffic.stage !== 'canary' && traffic.added.length > 0) out.push('', `Deleted: ${traffic.added.join(', ')}.`)
+  out.push('')
+  return out
+}
+
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 export function renderSummary(report: RunReport): string {
   const out: string[] = []
@@ -81,11 +101,7 @@ export function renderSummary(report: RunReport): string {
       }
     }
   }
-  if (report.traffic) {
-    const { before, after, switched, services } = report.traffic
-    out.push('### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |')
-    out.push(`| ${services.map(s => `service/${cell(s)}`).join(', ')} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '')
-  }
+  if (report.traffic) out.push(...trafficSection(report.traffic))
   const failures = report.waits.filter(w => w.state !== 'succeeded')
   if (failures.length > 0) {
     out.push('### Rollout problems', '')

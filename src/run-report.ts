@@ -6,6 +6,7 @@ import type { PrunedObject } from './deploy/applyset.js'
 import type { WaitOutcome } from './deploy/wait.js'
 import type { HistoryRow } from './rollback/rollback-plan.js'
 import type { UndoResult, WorkloadRef } from './rollback/undo.js'
+import type { CanaryStage } from './strategies/canary-plan.js'
 
 export interface ResourceReport {
   kind: string
@@ -18,14 +19,26 @@ export interface ResourceReport {
   durationMs?: number
 }
 
-/** Where traffic went under a strategy other than rolling: the colour before and after, and the Services. */
-export interface TrafficReport {
-  strategy: 'blue-green'
-  before?: 'blue' | 'green'
-  after?: 'blue' | 'green'
-  services: string[]
-  switched: boolean
-}
+/** Where traffic went under a strategy other than rolling. */
+export type TrafficReport =
+  | {
+      strategy: 'blue-green'
+      /** The colour the Services selected before the run, and after it. */
+      before?: 'blue' | 'green'
+      after?: 'blue' | 'green'
+      services: string[]
+      switched: boolean
+    }
+  | {
+      strategy: 'canary'
+      stage: CanaryStage
+      /** The canaries' share of the pods, and the weight their canary Ingresses got. */
+      replicaPercent: number
+      weight: number
+      canaries: Array<{ name: string; replicas: number; stable: string; stableReplicas: number }>
+      /** Objects the canary added (Deployments, canary Services and Ingresses), or deleted on promote and abort. */
+      added: string[]
+    }
 
 export interface RunReport {
   result: 'succeeded' | 'failed' | 'rolled-back'

@@ -22,7 +22,7 @@ interface Case {
 
 const cases: Case[] = [
   // Inputs
-  { name: 'unknown mode', inputs: { mode: 'ship' }, error: "Invalid mode 'ship'. Expected deploy, build, apply, rollback or history." },
+  { name: 'unknown mode', inputs: { mode: 'ship' }, error: "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort." },
   { name: 'image with a tag', inputs: { image: `${env.BND_REGISTRY}/it/web:v1` }, error: /Invalid image '.*:v1': give the repository only/ },
   { name: 'image in upper case', inputs: { image: `${env.BND_REGISTRY}/It/Web` }, error: /Invalid image input: Invalid image reference '.*It\/Web': path component 'It' must be lowercase/ },
   { name: 'no manifests', inputs: { manifests: '' }, error: 'The manifests input is required in mode deploy' },
@@ -97,7 +97,7 @@ const cases: Case[] = [
   // Blue-green
   { name: 'blue-green with nothing behind a Service', inputs: { strategy: 'blue-green' }, manifests: template('  selector: {app: web}\n', '  selector: {app: other}\n'), error: 'strategy blue-green needs a Deployment behind a Service in the manifests' },
   { name: 'blue-green with a StatefulSet behind the Service', inputs: { strategy: 'blue-green' }, manifests: m => m.replace('kind: Deployment', 'kind: StatefulSet').replace('  replicas: 3\n', '  replicas: 3\n  serviceName: web\n').replace('  selector: {app: web}\n', '  selector: {app: other}\n') + '---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n', error: 'StatefulSet web cannot run in two colours (deploy it with strategy: rolling)' },
-  { name: 'unknown strategy', inputs: { strategy: 'canary' }, error: "Invalid strategy 'canary'. Expected rolling or blue-green." },
+  { name: 'unknown strategy', inputs: { strategy: 'recreate' }, error: "Invalid strategy 'recreate'. Expected rolling, blue-green or canary." },
   { name: 'blue-green without waiting', inputs: { strategy: 'blue-green', wait: 'false' }, error: 'strategy blue-green needs wait: true' },
   { name: 'prune-namespaces-and-crds without prune', inputs: { 'prune-namespaces-and-crds': 'true' }, error: 'prune-namespaces-and-crds is only used with prune: true.' }
 ]

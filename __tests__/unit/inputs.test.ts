@@ -111,7 +111,7 @@ describe('parseSettings', () => {
   })
 
   it.each([
-    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback or history."],
+    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],
     [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA."],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],
     [{ 'lock-name': 'a'.repeat(41) }, env, "Invalid lock-name '"],
@@ -119,15 +119,15 @@ describe('parseSettings', () => {
     [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
     [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
     [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
-    [{ strategy: 'canary' }, env, "Invalid strategy 'canary'. Expected rolling or blue-green."],
-    [{ verify: 'https://x' }, env, 'verify is only used with strategy: blue-green.'],
+    [{ strategy: 'recreate' }, env, "Invalid strategy 'recreate'. Expected rolling, blue-green or canary."],
+    [{ verify: 'https://x' }, env, 'verify is only used with strategy: blue-green or canary.'],
     [{ strategy: 'blue-green', verify: 'curl x' }, env, "Invalid verify 'curl x'. Expected an http(s) URL"],
     [{ strategy: 'blue-green', wait: 'false' }, env, 'strategy blue-green needs wait: true'],
     [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' }, env, 'rollback-to a revision number is not for strategy blue-green'],
     [{ strategy: 'blue-green', 'blue-green-keep': 'soon' }, env, "Invalid blue-green-keep 'soon'."],
     [{ 'prune-namespaces-and-crds': 'true' }, env, 'prune-namespaces-and-crds is only used with prune: true.'],
     [{ applyset: 'web' }, env, 'applyset is only used with prune: true.'],
-    [{ prune: 'true', mode: 'build' }, env, 'prune is used in modes deploy, apply and rollback (to a SHA), not in mode build.'],
+    [{ prune: 'true', mode: 'build' }, env, 'prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode build.'],
     [{ prune: 'true', applyset: 'deployments/web' }, env, "Invalid applyset 'deployments/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME"],
     [{ prune: 'true', applyset: 'Web_Set' }, env, "Invalid applyset 'Web_Set'."],
     [{ build: 'ghcr.io/acme/api' }, env, "Invalid build entry 1 'ghcr.io/acme/api': no '='. Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]"],

@@ -3,15 +3,15 @@ import type { Document } from 'yaml'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { AppliedObject, Applier, ApplyValidationError } from './apply.js'
+import { AppliedObject, Applier, ApplyOptions, ApplyValidationError } from './apply.js'
 import { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
-import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
-import type { BlueGreenDeploy } from '../strategies/blue-green.js'
+import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
+import type { DeployStrategy } from '../strategies/strategy.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
@@ -20,7 +20,7 @@ import { expandManifestPaths, readManifestFile } from '../manifests/files.js'
 import { renderHelmChart, renderKustomization } from '../manifests/render.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from '../manifests/patch.js'
 import { isWaitable } from './rollout.js'
-import { WaitItem, waitForRollouts } from './wait.js'
+import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
 import { DeployLock, defaultIdentity } from './lock.js'
 
 export interface PreparedManifests {
@@ -196,11 +196,18 @@ async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applie
 }
 
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string): Promise<BlueGreenDeploy | undefined> {
-  if (settings.strategy !== 'blue-green') return undefined
-  const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
-  return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager)
+async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>): Promise<DeployStrategy | undefined> {
+  if (settings.strategy === 'blue-green') {
+    const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
+    return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager)
+  }
+  if (settings.strategy !== 'canary') return undefined
+  const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
+  if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
+  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, rollStable)
 }
+
+const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
 export async function deploy(settings: Settings, objects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
   const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
@@ -209,15 +216,25 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     await kube.authenticate()
     const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
     const applySet = settings.prune ? await ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
-    const strategy = await strategyFor(kube, settings, objects, targetNamespace)
-    let candidates: PruneCandidate[] = []
-    const applier = new Applier(kube, {
+    const options: ApplyOptions = {
       fieldManager: settings.fieldManager,
       force: settings.forceConflicts,
       namespace: settings.namespace,
       contextNamespace: kube.namespace,
       createNamespace: settings.createNamespace,
-      dryRun: settings.dryRun,
+      dryRun: settings.dryRun
+    }
+    const wait = (applied: AppliedObject[]): Promise<WaitOutcome[]> =>
+      waitForRollouts(kube, applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+    // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
+    const rollStable = async (): Promise<boolean> => {
+      const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
+      return allSucceeded(await wait(await new Applier(kube, options).apply(withMembership(stable, applySet))))
+    }
+    const strategy = await strategyFor(kube, settings, objects, targetNamespace, rollStable)
+    let candidates: PruneCandidate[] = []
+    const applier = new Applier(kube, {
+      ...options,
       validated: async targets => {
         if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
       },
@@ -236,23 +253,23 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report() }
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
     if (!settings.wait) return { applied, waits: [], pruned: await prune() }
-    const items = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
-    const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () =>
-      waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
-    )
-    const succeeded = !waits.some(w => w.state !== 'succeeded')
-    if (strategy) {
-      // Blue-green never rolls back: until the switch the live colour was not touched, so the new one is dropped.
-      const readyAt = Date.now()
-      const gateFailure = succeeded ? await core.group('Switch traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
-      if (!succeeded || gateFailure) await strategy.discard(kube)
-      return { applied, waits, pruned: succeeded && !gateFailure ? await prune() : [], traffic: strategy.report(), strategyFailure: gateFailure }
+    const count = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).length
+    const waits = await core.group(`Wait for ${count} rollout${count === 1 ? '' : 's'}`, () => wait(applied))
+    const readyAt = Date.now()
+    if (allSucceeded(waits)) {
+      // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+      const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
+      if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
+      return { applied, waits, pruned: failure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure }
     }
-    // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-    if (succeeded) return { applied, waits, pruned: await prune() }
-    if (!settings.rollbackOnFailure) return { applied, waits, pruned: [] }
+    // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
+    if (strategy?.onFailure === 'discard') {
+      await strategy.discard(kube)
+      return { applied, waits, pruned: [], traffic: strategy.report() }
+    }
+    if (!settings.rollbackOnFailure) return { applied, waits, pruned: [], traffic: strategy?.report() }
     const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
-    return { applied, waits, rollback, pruned: [] }
+    return { applied, waits, rollback, pruned: [], traffic: strategy?.report() }
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
@@ -273,6 +290,14 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
   return manifests
 }
 
+/** What a strategy that dropped the new version left serving, for the error. */
+function untouchedLine(traffic: TrafficReport): string | undefined {
+  if (traffic.strategy === 'blue-green') {
+    return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
+  }
+  return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined
+}
+
 /** Applies prepared manifests and waits; throws when a rollout fails. */
 export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient): Promise<string> {
   const result = await deploy(settings, manifests.objects, kube)
@@ -282,8 +307,8 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   report.rollback = result.rollback
   report.traffic = result.traffic
   const failed = result.waits.filter(w => w.state !== 'succeeded')
-  const kept = result.traffic && !result.traffic.switched ? `Blue-green: the new colour was deleted; ${result.traffic.before ? `${result.traffic.before} still serves, untouched` : 'no colour was live yet'}.` : ''
-  if (result.strategyFailure) throw new Error(`${result.strategyFailure}\n${kept}`)
+  const kept = result.traffic ? untouchedLine(result.traffic) : undefined
+  if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))
   if (failed.length > 0) {
     const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
     if (kept) lines.push(kept)

@@ -103,7 +103,24 @@ async function switchTrafficBack(settings: Settings, objects: SourcedObject[], r
     report.traffic = traffic
     report.waits = waits
     const failed = waits.filter(w => w.state !== 'succeeded')
-    if (failed.length > 0) throw new Error(`The switch back to ${traffic.before === 'blue' ? 'green' : 'blue'} did not happen: its rollout failed:\n${failed.map(w => w.message).join('\n')}`)
+    if (failed.length > 0) throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`)
+  } finally {
+    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
+    kube.close()
+  }
+}
+
+/** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
+export async function abortMode(settings: Settings, report: RunReport): Promise<string> {
+  const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+  const kube = await connect(settings)
+  let lock: DeployLock | undefined
+  try {
+    const namespace = settings.namespace ?? kube.namespace ?? 'default'
+    lock = await acquireDeployLock(kube, settings, namespace)
+    const { abortCanary } = await import('../strategies/canary.js')
+    report.traffic = await core.group('Abort the canary', () => abortCanary(kube, manifests.objects, namespace))
+    return manifests.file
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()

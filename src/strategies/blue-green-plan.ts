@@ -3,31 +3,13 @@
  * two colours, `<name>-blue` and `<name>-green`, told apart by one label that the Services select as well. A
  * deploy writes the colour no Service selects, and switches the Services once it is ready. Pure, table-tested.
  */
-import { describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
+import { KubeObject, SourcedObject } from '../manifests/documents.js'
+import { colourLabel, deploymentsBehindServices, Labels, namespaceOf, serviceKey, serviceSelector, ServiceSpec } from './selection.js'
 
-export const colourLabel = 'build-and-deploy/colour'
+export { colourLabel, selects, serviceKey } from './selection.js'
+
 export type Colour = 'blue' | 'green'
 export const otherColour = (colour: Colour): Colour => (colour === 'blue' ? 'green' : 'blue')
-
-type Labels = Record<string, string>
-
-interface ServiceSpec {
-  selector?: Labels
-  type?: string
-}
-
-const serviceSelector = (object: KubeObject): Labels | undefined => (object.spec as ServiceSpec | undefined)?.selector
-const templateLabels = (object: KubeObject): Labels => ((object.spec as { template?: { metadata?: { labels?: Labels } } } | undefined)?.template?.metadata?.labels ?? {})
-
-/** A Service selects a pod template when every key of its selector has the template's value. */
-export function selects(selector: Labels | undefined, labels: Labels): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false
-  return Object.entries(selector).every(([key, value]) => key === colourLabel || labels[key] === value)
-}
-
-/** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
-const namespaceOf = (object: KubeObject, target: string): string => object.metadata.namespace ?? target
-export const serviceKey = (namespace: string, name: string): string => `${namespace}/${name}`
 
 export interface SwitchedService {
   namespace: string
@@ -86,30 +68,8 @@ function withSelector(object: KubeObject, colour: Colour | undefined): KubeObjec
  * or DaemonSet (which cannot run in two colours), or Services live on different colours.
  */
 export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string, Colour | 'none'>, targetNamespace: string): BlueGreenPlan {
-  const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && (o.object.spec as ServiceSpec).type !== 'ExternalName')
-  const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind))
   const problems: string[] = []
-  const switched = new Map<SourcedObject, SourcedObject[]>()
-  for (const service of services) {
-    const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)))
-    const deployments = selected.filter(w => w.object.kind === 'Deployment')
-    const others = selected.filter(w => w.object.kind !== 'Deployment')
-    if (deployments.length > 0 && others.length > 0) {
-      problems.push(
-        `${describeSource(service)} (Service ${service.object.metadata.name}) selects Deployment ${deployments[0].object.metadata.name} and ${others[0].object.kind} ${others[0].object.metadata.name}; ` +
-          `blue-green runs Deployments in two colours, a ${others[0].object.kind} cannot: give them separate Services`
-      )
-    }
-    if (deployments.length > 0) switched.set(service, deployments)
-  }
-  if (switched.size === 0 && problems.length === 0) {
-    const statefulSet = workloads.find(w => w.object.kind !== 'Deployment')
-    problems.push(
-      statefulSet
-        ? `strategy blue-green needs a Deployment behind a Service; ${statefulSet.object.kind} ${statefulSet.object.metadata.name} cannot run in two colours (deploy it with strategy: rolling)`
-        : 'strategy blue-green needs a Deployment behind a Service in the manifests, and none of their Services selects one'
-    )
-  }
+  const switched = deploymentsBehindServices(objects, targetNamespace, 'blue-green', problems)
   const keys = [...switched.keys()].map(s => serviceKey(namespaceOf(s.object, targetNamespace), s.object.metadata.name))
   const colours = [...new Set(keys.map(key => liveColours.get(key)).filter((c): c is Colour => c === 'blue' || c === 'green'))]
   if (colours.length > 1) {

@@ -5,11 +5,12 @@ import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 import type { TrafficReport } from '../run-report.js'
+import { sleep, verify } from './gate.js'
+import type { DeployStrategy } from './strategy.js'
 import { BlueGreenPlan, Colour, colourLabel, liveColourOf, otherColour, planBlueGreen, serviceKey } from './blue-green-plan.js'
 
 const servicePath = (namespace: string, name: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`
 const deploymentPath = (namespace: string, name: string): string => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, Colour | 'none'>> {
@@ -49,29 +50,13 @@ async function scaleDeployment(kube: KubeClient, namespace: string, name: string
   await releaseFields(kube, deploymentPath(namespace, name), manager)
 }
 
-/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verify(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  let last: string
-  for (;;) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) })
-      if (response.ok) return
-      last = `HTTP ${response.status}`
-    } catch (error) {
-      last = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
-    }
-    if (Date.now() + 1000 > deadline) throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`)
-    await sleep(1000)
-  }
-}
-
 /**
  * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
  * once they are ready (and the gate passes) the Services switch in one apply each. The old colour stays scaled
  * for an instant switch back (mode rollback), until the next deploy or for blue-green-keep.
  */
-export class BlueGreenDeploy {
+export class BlueGreenDeploy implements DeployStrategy {
+  readonly onFailure = 'discard' as const
   private switchedAt?: number
   private switching = false
 

@@ -1,0 +1,160 @@
+import * as core from '@actions/core'
+import type { CanarySettings } from '../inputs.js'
+import { KubeApiError, KubeClient } from '../kube/client.js'
+import type { KubeObject, SourcedObject } from '../manifests/documents.js'
+import type { TrafficReport } from '../run-report.js'
+import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary } from './canary-plan.js'
+import { sleep, verify } from './gate.js'
+import { deploymentsBehindServices, namespaceOf, serviceKey } from './selection.js'
+import type { DeployStrategy } from './strategy.js'
+
+const objectPath = (o: CanaryObject): string =>
+  `${o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`}/namespaces/${encodeURIComponent(o.namespace)}/${o.plural}/${encodeURIComponent(o.name)}`
+const describe = (o: CanaryObject): string => `${o.kind.toLowerCase()}/${o.name}`
+
+/** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
+export async function deleteCanaryObjects(kube: KubeClient, objects: CanaryObject[]): Promise<string[]> {
+  const deleted: string[] = []
+  for (const o of objects) {
+    try {
+      await kube.request('DELETE', objectPath(o), { query: { propagationPolicy: 'Background' } })
+      deleted.push(describe(o))
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+    }
+  }
+  return deleted
+}
+
+/** The live replicas of each Deployment behind a Service of the manifests (absent: not live yet). */
+async function stableReplicas(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, number>> {
+  const replicas = new Map<string, number>()
+  const deployments = [...deploymentsBehindServices(objects, targetNamespace, 'canary', []).values()].flat()
+  await Promise.all(
+    deployments.map(async ({ object }) => {
+      const namespace = namespaceOf(object, targetNamespace)
+      const live = await kube.get<{ spec: { replicas?: number } }>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(object.metadata.name)}`)
+      if (live) replicas.set(serviceKey(namespace, object.metadata.name), live.spec.replicas ?? 1)
+    })
+  )
+  return replicas
+}
+
+/**
+ * A canary deploy: the new version runs as `<name>-canary` beside the untouched stable Deployments and takes
+ * its share of the traffic. It stays until mode promote (stable gets the new version, the canary goes) or mode
+ * abort, or canary-auto-promote-after has passed with the gate green. A canary that fails is deleted.
+ */
+export class CanaryDeploy implements DeployStrategy {
+  readonly onFailure = 'discard' as const
+  private stage: CanaryStage
+
+  private constructor(
+    private readonly plan: CanaryPlan,
+    private readonly settings: CanarySettings,
+    /** Applies the manifests as the stable version (rolling) and waits; for the auto-promotion. */
+    private readonly rollStable: () => Promise<boolean>
+  ) {
+    this.stage = plan.first ? 'stable' : 'canary'
+  }
+
+  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, rollStable: () => Promise<boolean>): Promise<CanaryDeploy> {
+    const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent)
+    core.info(
+      plan.first
+        ? 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
+        : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
+            (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.'
+    )
+    return new CanaryDeploy(plan, settings, rollStable)
+  }
+
+  get objects(): SourcedObject[] {
+    return this.plan.objects
+  }
+
+  get retained(): KubeObject[] {
+    return this.plan.retained
+  }
+
+  /** The canary is ready: check the gate; with canary-auto-promote-after, keep checking it, then promote. */
+  async promote(kube: KubeClient): Promise<void> {
+    if (this.plan.first) return
+    const { verifyUrl, verifyTimeoutMs, autoPromoteAfterMs } = this.settings
+    if (verifyUrl) {
+      core.info(`Health gate: ${verifyUrl}`)
+      await verify(verifyUrl, verifyTimeoutMs)
+    }
+    if (autoPromoteAfterMs === undefined) {
+      core.info(`The canary serves; promote it with mode: promote, or remove it with mode: abort.`)
+      return
+    }
+    core.info(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${verifyUrl ? 'the gate stays green' : 'it stays ready'}.`)
+    const until = Date.now() + autoPromoteAfterMs
+    while (Date.now() < until) {
+      await sleep(Math.min(10_000, until - Date.now()))
+      if (verifyUrl) await verify(verifyUrl, verifyTimeoutMs)
+    }
+    if (!(await this.rollStable())) throw new Error('The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).')
+    const deleted = await deleteCanaryObjects(kube, this.plan.added)
+    core.info(`Promoted: the stable Deployments run the new version; deleted ${deleted.join(', ')}.`)
+    this.stage = 'promoted'
+  }
+
+  async discard(kube: KubeClient): Promise<void> {
+    if (this.plan.first) return
+    const deleted = await deleteCanaryObjects(kube, this.plan.added)
+    this.stage = 'aborted'
+    core.info(`Deleted the canary (${deleted.join(', ') || 'nothing left'}); the stable version was not touched.`)
+  }
+
+  report(): TrafficReport {
+    return canaryReport(this.stage, this.plan, this.plan.added.map(describe))
+  }
+}
+
+function canaryReport(stage: CanaryStage, plan: Pick<CanaryPlan, 'replicaPercent' | 'weight' | 'canaries'>, added: string[]): TrafficReport {
+  return {
+    strategy: 'canary',
+    stage,
+    replicaPercent: plan.replicaPercent,
+    weight: plan.weight,
+    canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
+    added
+  }
+}
+
+/**
+ * mode promote: the manifests were just applied as the stable version (a rolling update) and it succeeded;
+ * the canary objects go. Failure rolls the stable Deployments back as any rolling deploy does.
+ */
+export class CanaryPromotion implements DeployStrategy {
+  readonly onFailure = 'roll-back' as const
+  readonly retained: KubeObject[] = []
+  private deleted: string[] = []
+  private promoted = false
+
+  constructor(
+    readonly objects: SourcedObject[],
+    private readonly targetNamespace: string
+  ) {}
+
+  async promote(kube: KubeClient): Promise<void> {
+    this.deleted = await deleteCanaryObjects(kube, canaryObjectsOf(this.objects, this.targetNamespace))
+    this.promoted = true
+    core.info(this.deleted.length > 0 ? `Promoted: deleted ${this.deleted.join(', ')}.` : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.')
+  }
+
+  async discard(): Promise<void> {}
+
+  report(): TrafficReport {
+    return canaryReport(this.promoted ? 'promoted' : 'canary', { replicaPercent: 0, weight: 0, canaries: [] }, this.deleted)
+  }
+}
+
+/** mode abort: the canary objects of the manifests are deleted; the stable version stays as it is. */
+export async function abortCanary(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport> {
+  const deleted = await deleteCanaryObjects(kube, canaryObjectsOf(objects, targetNamespace))
+  core.info(deleted.length > 0 ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.` : 'Aborted: there was no canary to delete.')
+  return canaryReport('aborted', { replicaPercent: 0, weight: 0, canaries: [] }, deleted)
+}
