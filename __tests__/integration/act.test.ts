@@ -14,8 +14,9 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'bnd-act-'))
 const registry = `${env.BND_REGISTRY}/acme`
 const image = `${registry}/web`
 
+const others: string[] = []
 afterAll(async () => {
-  await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', namespace])
+  await kubectl(['delete', 'namespace', '--wait=false', '--ignore-not-found', namespace, ...others])
 })
 
 /** The example's web and API objects, naming the local registry's repositories. */
@@ -27,12 +28,13 @@ function writeManifests(dir: string): string {
   return dir
 }
 
-function act(args: string[]): Promise<{ code: number; output: string; durationMs: number }> {
+function act(args: string[], vars: { namespace?: string; strategy?: string } = {}): Promise<{ code: number; output: string; durationMs: number }> {
   // The workflow's manifests name ghcr.io/acme/*; here the local registry stands in for it.
   const manifests = writeManifests(path.join(work, 'manifests'))
   writeFileSync(
     path.join(work, 'vars'),
-    `REGISTRY=${registry}\nBASE_IMAGE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch\nMANIFESTS=${manifests}\nNAMESPACE=${namespace}\n`
+    `REGISTRY=${registry}\nBASE_IMAGE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch\nMANIFESTS=${manifests}\nNAMESPACE=${vars.namespace ?? namespace}\n` +
+      (vars.strategy ? `STRATEGY=${vars.strategy}\n` : '')
   )
   writeFileSync(
     path.join(work, 'secrets'),
@@ -76,7 +78,7 @@ describe('deploy.yml under act', () => {
     )
     expect(first.code).toBe(0)
 
-    const push = await act(['push'])
+    const push = await act(['push'], { strategy: 'rolling' })
     expect(push.output).toContain('🏁  Job succeeded')
     expect(push.code).toBe(0)
     expect(push.output).toContain("GitHub Deployment for environment 'production' skipped: running under act")
@@ -84,10 +86,65 @@ describe('deploy.yml under act', () => {
     expect(await liveImage()).toBe(`${image}:${head}`)
     expect(push.output).toContain(`"api":{"image":"${registry}/api:${head}"`)
 
-    const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'])
+    const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'], { strategy: 'rolling' })
     expect(rollback.code).toBe(0)
     expect(rollback.output).toContain('deployment/web: rolled back to revision 1')
     expect(await liveImage()).toBe(`${image}:${earlier}`)
     console.log(`act push: ${push.durationMs} ms; act workflow_dispatch rollback: ${rollback.durationMs} ms`)
+  }, 300_000)
+})
+
+/** The earlier release, deployed by the action itself with `strategy`, that the workflow's runs start from. */
+async function release(target: string, strategy: string): Promise<string> {
+  const sha = randomSha()
+  const inputs = {
+    image,
+    context: 'example/web',
+    build: `${registry}/api=example/api`,
+    'build-args': `BASE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch`,
+    'registry-username': env.BND_REGISTRY_USER,
+    'registry-password': env.BND_REGISTRY_PASSWORD,
+    manifests: writeManifests(path.join(work, `earlier-${target}`)),
+    namespace: target,
+    'create-namespace': 'true',
+    strategy
+  }
+  expect((await runAction(inputs, { sha })).code).toBe(0)
+  return sha
+}
+const selectedColour = async (target: string): Promise<string> => (await kubectlJson(['-n', target, 'get', 'service', 'web'])).spec.selector['build-and-deploy/colour']
+
+describe('deploy.yml strategies under act', () => {
+  it('production deploys blue-green on push, and rollback-to previous switches back', async () => {
+    const target = uniqueName('act-bg')
+    others.push(target)
+    await release(target, 'blue-green')
+    expect(await selectedColour(target)).toBe('blue')
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
+    const push = await act(['push'], { namespace: target })
+    expect(push.code).toBe(0)
+    expect(push.output).toContain('live colour: green')
+    expect(await selectedColour(target)).toBe('green')
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web-green'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
+    const back = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=production'], { namespace: target })
+    expect(back.code).toBe(0)
+    expect(back.output).toContain('Switched service/api, service/web back to blue.')
+    expect(await selectedColour(target)).toBe('blue')
+  }, 300_000)
+
+  it('a canary on push, promoted by workflow_dispatch', async () => {
+    const target = uniqueName('act-canary')
+    others.push(target)
+    await release(target, 'canary')
+    const push = await act(['push'], { namespace: target, strategy: 'canary' })
+    expect(push.code).toBe(0)
+    expect(push.output).toContain('canary: canary')
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web-canary'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
+    const promote = await act(['workflow_dispatch', '--input', 'mode=promote', '--input', 'environment=production'], { namespace: target, strategy: 'canary' })
+    expect(promote.code).toBe(0)
+    expect(promote.output).toContain('canary: promoted')
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
+    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
   }, 300_000)
 })
