@@ -466,6 +466,65 @@ async function benchPartialRedeploy() {
   }
 }
 
+// ---- 5c. blue-green: from the new colour ready to traffic switched --------------------------------------------------
+
+/** Each object a kubectl get --watch -o json prints, with the time it arrived. */
+function watchObjects(args: string[]): { seen: Array<{ at: number; object: any }>; stop: () => void } {
+  const seen: Array<{ at: number; object: any }> = []
+  const child: ChildProcess = spawn(kubectlBin, [...args, '--watch', '-o', 'json'], { env: baseEnv })
+  let pending = ''
+  child.stdout!.on('data', chunk => {
+    const at = performance.now()
+    pending += chunk
+    let end: number
+    while ((end = pending.indexOf('\n}\n')) >= 0) {
+      seen.push({ at, object: JSON.parse(pending.slice(0, end + 2)) })
+      pending = pending.slice(end + 3)
+    }
+  })
+  return { seen, stop: () => child.kill() }
+}
+
+/**
+ * strategy blue-green, 3 replicas behind one Service: the bench's own watches time the new colour's Deployment
+ * meeting kubectl's completion rule (at a generation past the one before the run) and the Service's selector
+ * turning to that colour. The action's verify gate is off, so this is the action's own latency.
+ */
+async function benchBlueGreenSwitch() {
+  const namespace = freshNamespace('bluegreen')
+  const written = deployment('web', 3) + '---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n'
+  const dir = writeManifest(written)
+  const inputs = (tag: number) => ({ mode: 'apply', strategy: 'blue-green', manifests: dir, images: `bench/app=bench/app:${tag}`, namespace, timeout: '2m' })
+  const first = await action(inputs(0), randomSha())
+  if (first.code !== 0) throw new Error(first.output.slice(-2000))
+  const readyToSwitched: number[] = []
+  const total: number[] = []
+  for (let i = 1; i <= runs; i++) {
+    const live = JSON.parse(kubectl(['-n', namespace, 'get', 'service', 'web', '-o', 'json'])).spec.selector['build-and-deploy/colour']
+    const next = live === 'blue' ? 'green' : 'blue'
+    const before = kubectl(['-n', namespace, 'get', 'deployment', `web-${next}`, '--ignore-not-found', '-o', 'jsonpath={.metadata.generation}'])
+    const startGeneration = Number(before || 0)
+    // The whole list: kubectl's watch of one name ends at once when that Deployment does not exist yet.
+    const deployments = watchObjects(['-n', namespace, 'get', 'deployments'])
+    const services = watchObjects(['-n', namespace, 'get', 'service', 'web'])
+    await new Promise(resolve => setTimeout(resolve, 300))
+    const run = await action(inputs(i), randomSha())
+    await new Promise(resolve => setTimeout(resolve, 300))
+    deployments.stop()
+    services.stop()
+    if (run.code !== 0) throw new Error(run.output.slice(-2000))
+    const ready = deployments.seen.find(({ object: d }) => {
+      const n = (v: unknown) => Number(v ?? 0)
+      return d.metadata.name === `web-${next}` && n(d.metadata.generation) > startGeneration && n(d.status?.observedGeneration) >= n(d.metadata.generation) && n(d.status?.updatedReplicas) >= n(d.spec.replicas) && n(d.status?.replicas) <= n(d.status?.updatedReplicas) && n(d.status?.availableReplicas) >= n(d.status?.updatedReplicas)
+    })
+    const switched = services.seen.find(({ object }) => object.spec.selector['build-and-deploy/colour'] === next)
+    if (!ready || !switched) throw new Error(`blue-green bench: ${ready ? '' : 'no completion'} ${switched ? '' : 'no switch'} seen`)
+    readyToSwitched.push(switched.at - ready.at)
+    total.push(run.ms)
+  }
+  return { readyToSwitchedMedianMs: round(median(readyToSwitched)), deployMedianMs: round(median(total)), samples: { readyToSwitched: readyToSwitched.map(v => round(v)), total } }
+}
+
 // ---- 6. build -----------------------------------------------------------------------------------------------------
 
 async function benchBuild() {
@@ -532,7 +591,7 @@ const targets = (r: any) => [
 
 async function main(): Promise<void> {
   if (!existsSync(node)) throw new Error('node_modules/node is missing: run npm install')
-  const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,partial,build').split(',')
+  const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,partial,bluegreen,build').split(',')
   const results: any = { date: new Date().toISOString(), runs, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, kubernetes: JSON.parse(kubectl(['version', '-o', 'json'])).serverVersion.gitVersion }
   try {
     if (only.includes('apply')) {
@@ -558,6 +617,11 @@ async function main(): Promise<void> {
       dropNamespaces()
       console.log('partial', JSON.stringify({ ...results.partialRedeploy, samples: undefined }))
     }
+    if (only.includes('bluegreen')) {
+      results.blueGreen = await benchBlueGreenSwitch()
+      dropNamespaces()
+      console.log('bluegreen', JSON.stringify({ ...results.blueGreen, samples: undefined }))
+    }
     if (only.includes('build')) {
       if (!appManifests) await benchRedeploy().then(r => (results.redeploy ??= r))
       results.build = await benchBuild()
@@ -571,7 +635,7 @@ async function main(): Promise<void> {
   // A run of some parts (BENCH_ONLY) keeps the other parts' figures from the last run, saying from when.
   const previous = existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) : {}
   results.carriedOver = {}
-  for (const part of ['apply', 'wait', 'coldStart', 'redeploy', 'partialRedeploy', 'build']) {
+  for (const part of ['apply', 'wait', 'coldStart', 'redeploy', 'partialRedeploy', 'blueGreen', 'build']) {
     if (results[part] !== undefined || previous[part] === undefined) continue
     results[part] = previous[part]
     results.carriedOver[part] = previous.carriedOver?.[part] ?? previous.date
@@ -605,6 +669,15 @@ async function main(): Promise<void> {
       '## Redeploy where one of three workloads changed',
       '',
       `Three Deployments of 3 replicas; a new commit changes only a's image (mode apply, a new SHA each run). Action: ${r.medianMs} ms; kubectl apply --server-side + rollout status of a, b and c: ${r.kubectlApplyAndStatusMedianMs} ms; ratio ${r.ratio}. Pods restarted (most in any run): action a ${r.podsRestarted.a}, b ${r.podsRestarted.b}, c ${r.podsRestarted.c}; kubectl a ${r.podsRestarted.kubectlA}, b and c ${r.podsRestarted.kubectlOthers}.`,
+      ''
+    )
+  }
+  if (results.blueGreen) {
+    const r = results.blueGreen
+    md.push(
+      '## Blue-green: new colour ready → traffic switched',
+      '',
+      `3 replicas behind one Service, no verify gate; the bench's own watches see the new colour's Deployment complete and the Service's selector turn: ${r.readyToSwitchedMedianMs} ms (samples ${r.samples.readyToSwitched.join(', ')} ms). Whole deploy: ${r.deployMedianMs} ms.`,
       ''
     )
   }
