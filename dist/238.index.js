@@ -1,5 +1,5 @@
 export const id = 238;
-export const ids = [238,857];
+export const ids = [238,106,857];
 export const modules = {
 
 /***/ 2792:
@@ -197,18 +197,20 @@ class BlueGreenDeploy {
     plan;
     settings;
     fieldManager;
+    gate;
     onFailure = 'discard';
     switchedAt;
     switching = false;
-    constructor(plan, settings, fieldManager) {
+    constructor(plan, settings, fieldManager, gate) {
         this.plan = plan;
         this.settings = settings;
         this.fieldManager = fieldManager;
+        this.gate = gate;
     }
-    static async prepare(kube, objects, targetNamespace, settings, fieldManager) {
+    static async prepare(kube, objects, targetNamespace, settings, fieldManager, gate) {
         const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
         core/* info */.pq(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`);
-        return new BlueGreenDeploy(plan, settings, fieldManager);
+        return new BlueGreenDeploy(plan, settings, fieldManager, gate);
     }
     get objects() {
         return this.plan.objects;
@@ -219,12 +221,7 @@ class BlueGreenDeploy {
     }
     /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
     async promote(kube, readyAt) {
-        const { verifyUrl, verifyTimeoutMs } = this.settings;
-        if (verifyUrl) {
-            const url = verifyUrl.replaceAll('{colour}', this.plan.next);
-            core/* info */.pq(`Health gate: ${url}`);
-            await (0,gate/* verify */.M)(url, verifyTimeoutMs);
-        }
+        await this.gate?.(this.plan.next);
         this.switching = true;
         await switchServices(kube, this.plan.services, this.fieldManager);
         this.switchedAt = Date.now();
@@ -303,12 +300,18 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ verify),
+/* harmony export */   verifyCommand: () => (/* binding */ verifyCommand),
+/* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9584);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+
+
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verify(url, timeoutMs) {
+async function verifyUrl(url, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
@@ -325,6 +328,29 @@ async function verify(url, timeoutMs) {
             throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
         await sleep(1000);
     }
+}
+/**
+ * The command gate: the program runs with the words of the input as its arguments (no shell), BND_COLOUR set for
+ * blue-green, its output in the log; it passes by exiting 0 within the timeout.
+ */
+function verifyCommand(argv, timeoutMs, colour) {
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: { ...process.env, ...(colour ? { BND_COLOUR: colour } : {}) }, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const log = (chunk) => {
+            for (const line of chunk.toString('utf8').split('\n'))
+                if (line)
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${line}`);
+        };
+        child.stdout.on('data', log);
+        child.stderr.on('data', log);
+        child.on('error', error => reject(new Error(`The health gate command ${argv[0]} could not run: ${error.message}`, { cause: error })));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new Error(`The health gate command ${argv.join(' ')} ${signal ? `was stopped (${signal}${signal === 'SIGTERM' ? `, after ${Math.round(timeoutMs / 1000)} s` : ''})` : `exited with ${code}`}.`));
+        });
+    });
 }
 
 

@@ -1,5 +1,5 @@
 export const id = 495;
-export const ids = [495];
+export const ids = [495,106];
 export const modules = {
 
 /***/ 8495:
@@ -170,23 +170,25 @@ class CanaryDeploy {
     plan;
     settings;
     rollStable;
+    gate;
     onFailure = 'discard';
     stage;
     constructor(plan, settings, 
     /** Applies the manifests as the stable version (rolling) and waits; for the auto-promotion. */
-    rollStable) {
+    rollStable, gate) {
         this.plan = plan;
         this.settings = settings;
         this.rollStable = rollStable;
+        this.gate = gate;
         this.stage = plan.first ? 'stable' : 'canary';
     }
-    static async prepare(kube, objects, targetNamespace, settings, rollStable) {
+    static async prepare(kube, objects, targetNamespace, settings, rollStable, gate) {
         const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent);
         core/* info */.pq(plan.first
             ? 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
             : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
                 (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.');
-        return new CanaryDeploy(plan, settings, rollStable);
+        return new CanaryDeploy(plan, settings, rollStable, gate);
     }
     get objects() {
         return this.plan.objects;
@@ -198,21 +200,17 @@ class CanaryDeploy {
     async promote(kube) {
         if (this.plan.first)
             return;
-        const { verifyUrl, verifyTimeoutMs, autoPromoteAfterMs } = this.settings;
-        if (verifyUrl) {
-            core/* info */.pq(`Health gate: ${verifyUrl}`);
-            await (0,gate/* verify */.M)(verifyUrl, verifyTimeoutMs);
-        }
+        const { autoPromoteAfterMs } = this.settings;
+        await this.gate?.();
         if (autoPromoteAfterMs === undefined) {
             core/* info */.pq(`The canary serves; promote it with mode: promote, or remove it with mode: abort.`);
             return;
         }
-        core/* info */.pq(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${verifyUrl ? 'the gate stays green' : 'it stays ready'}.`);
+        core/* info */.pq(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${this.gate ? 'the gate stays green' : 'it stays ready'}.`);
         const until = Date.now() + autoPromoteAfterMs;
         while (Date.now() < until) {
             await (0,gate/* sleep */.y)(Math.min(10_000, until - Date.now()));
-            if (verifyUrl)
-                await (0,gate/* verify */.M)(verifyUrl, verifyTimeoutMs);
+            await this.gate?.();
         }
         if (!(await this.rollStable()))
             throw new Error('The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).');
@@ -280,12 +278,18 @@ async function abortCanary(kube, objects, targetNamespace) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ verify),
+/* harmony export */   verifyCommand: () => (/* binding */ verifyCommand),
+/* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9584);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+
+
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verify(url, timeoutMs) {
+async function verifyUrl(url, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
@@ -302,6 +306,29 @@ async function verify(url, timeoutMs) {
             throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
         await sleep(1000);
     }
+}
+/**
+ * The command gate: the program runs with the words of the input as its arguments (no shell), BND_COLOUR set for
+ * blue-green, its output in the log; it passes by exiting 0 within the timeout.
+ */
+function verifyCommand(argv, timeoutMs, colour) {
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: { ...process.env, ...(colour ? { BND_COLOUR: colour } : {}) }, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const log = (chunk) => {
+            for (const line of chunk.toString('utf8').split('\n'))
+                if (line)
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${line}`);
+        };
+        child.stdout.on('data', log);
+        child.stderr.on('data', log);
+        child.on('error', error => reject(new Error(`The health gate command ${argv[0]} could not run: ${error.message}`, { cause: error })));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new Error(`The health gate command ${argv.join(' ')} ${signal ? `was stopped (${signal}${signal === 'SIGTERM' ? `, after ${Math.round(timeoutMs / 1000)} s` : ''})` : `exited with ${code}`}.`));
+        });
+    });
 }
 
 

@@ -59,10 +59,16 @@ export interface PruneSettings {
   namespacesAndCrds: boolean
 }
 
+/**
+ * The verify input: a health gate the new version must pass before it takes traffic (blue-green) or keeps it
+ * (canary). An URL must answer 2xx ({colour} is replaced by the new colour); a Job of the manifests must
+ * complete; a command (no shell: its words are the arguments) must exit 0.
+ */
+export type Gate = { kind: 'url'; url: string } | { kind: 'job'; name: string } | { kind: 'command'; argv: string[] }
+
 /** strategy: blue-green. The new colour is deployed beside the live one and the Services switched once it is ready. */
 export interface BlueGreenSettings {
-  /** Health gate: an http(s) URL that must answer 2xx before the switch; {colour} is replaced by the new colour. */
-  verifyUrl?: string
+  verify?: Gate
   verifyTimeoutMs: number
   /** How long the old colour stays scaled after the switch; undefined: until the next deploy. */
   keepMs?: number
@@ -74,7 +80,7 @@ export interface CanarySettings {
   percent: number
   /** Promote in the same step once the canary has been ready (and its gate green) this long. */
   autoPromoteAfterMs?: number
-  verifyUrl?: string
+  verify?: Gate
   verifyTimeoutMs: number
 }
 
@@ -369,6 +375,15 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
   return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
 }
 
+export function gateInput(text: string): Gate {
+  if (/^https?:\/\/\S+$/.test(text)) return { kind: 'url', url: text }
+  const job = /^job\/(\S+)$/.exec(text)
+  if (job && dnsSubdomain.test(job[1])) return { kind: 'job', name: job[1] }
+  const command = /^command:\s*(\S.*)$/.exec(text)
+  if (command) return { kind: 'command', argv: command[1].trim().split(/\s+/) }
+  throw new Error(`Invalid verify '${text}'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS (run without a shell, must exit 0).`)
+}
+
 function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy' | 'blueGreen' | 'canary'> {
   const given = read('strategy').trim()
   // promote and abort act on a canary: the strategy need not be repeated.
@@ -389,14 +404,14 @@ function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy'
   if (strategy === 'rolling') return { strategy }
   if (mode === 'build' || mode === 'history') throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`)
   if (strategy === 'canary' && mode === 'rollback') throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.')
-  if (verify && !/^https?:\/\/\S+$/.test(verify)) throw new Error(`Invalid verify '${verify}'. Expected an http(s) URL that answers 2xx when the new version is healthy ({colour} is replaced by the new colour).`)
+  const gate = verify ? gateInput(verify) : undefined
   const verifyTimeoutMs = parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout')
-  if (strategy === 'blue-green') return { strategy, blueGreen: { verifyUrl: verify || undefined, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }
+  if (strategy === 'blue-green') return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }
   const percent = Number(percentText || '20')
   if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99) throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`)
   return {
     strategy,
-    canary: { percent, autoPromoteAfterMs: autoPromote ? parseDuration(autoPromote, 'canary-auto-promote-after') : undefined, verifyUrl: verify || undefined, verifyTimeoutMs }
+    canary: { percent, autoPromoteAfterMs: autoPromote ? parseDuration(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
   }
 }
 

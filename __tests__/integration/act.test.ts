@@ -54,46 +54,6 @@ function act(args: string[], vars: { namespace?: string; strategy?: string } = {
   return new Promise(resolve => child.on('close', code => resolve({ code: code ?? -1, output, durationMs: Date.now() - started })))
 }
 
-const liveImage = async (): Promise<string> => (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
-
-describe('deploy.yml under act', () => {
-  it('deploys on push, then rolls back by workflow_dispatch', async () => {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
-    // An earlier release to roll back to.
-    const earlier = randomSha()
-    const manifestsDir = writeManifests(path.join(work, 'earlier'))
-    const first = await runAction(
-      {
-        image,
-        context: 'example/web',
-        build: `${registry}/api=example/api`,
-        'build-args': `BASE=${env.BND_BASE_IMAGE}\nGO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch`,
-        'registry-username': env.BND_REGISTRY_USER,
-        'registry-password': env.BND_REGISTRY_PASSWORD,
-        manifests: manifestsDir,
-        namespace,
-        'create-namespace': 'true'
-      },
-      { sha: earlier }
-    )
-    expect(first.code).toBe(0)
-
-    const push = await act(['push'], { strategy: 'rolling' })
-    expect(push.output).toContain('🏁  Job succeeded')
-    expect(push.code).toBe(0)
-    expect(push.output).toContain("GitHub Deployment for environment 'production' skipped: running under act")
-    expect(push.output).not.toContain(env.BND_REGISTRY_PASSWORD)
-    expect(await liveImage()).toBe(`${image}:${head}`)
-    expect(push.output).toContain(`"api":{"image":"${registry}/api:${head}"`)
-
-    const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'], { strategy: 'rolling' })
-    expect(rollback.code).toBe(0)
-    expect(rollback.output).toContain('deployment/web: rolled back to revision 1')
-    expect(await liveImage()).toBe(`${image}:${earlier}`)
-    console.log(`act push: ${push.durationMs} ms; act workflow_dispatch rollback: ${rollback.durationMs} ms`)
-  }, 300_000)
-})
-
 /** The earlier release, deployed by the action itself with `strategy`, that the workflow's runs start from. */
 async function release(target: string, strategy: string): Promise<string> {
   const sha = randomSha()
@@ -112,6 +72,30 @@ async function release(target: string, strategy: string): Promise<string> {
   expect((await runAction(inputs, { sha })).code).toBe(0)
   return sha
 }
+const liveImage = async (): Promise<string> => (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+
+describe('deploy.yml under act', () => {
+  it('deploys on push, then rolls back by workflow_dispatch', async () => {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
+    // An earlier release to roll back to.
+    const earlier = await release(namespace, 'rolling')
+
+    const push = await act(['push'], { strategy: 'rolling' })
+    expect(push.output).toContain('🏁  Job succeeded')
+    expect(push.code).toBe(0)
+    expect(push.output).toContain("GitHub Deployment for environment 'production' skipped: running under act")
+    expect(push.output).not.toContain(env.BND_REGISTRY_PASSWORD)
+    expect(await liveImage()).toBe(`${image}:${head}`)
+    expect(push.output).toContain(`"api":{"image":"${registry}/api:${head}"`)
+
+    const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'], { strategy: 'rolling' })
+    expect(rollback.code).toBe(0)
+    expect(rollback.output).toContain('deployment/web: rolled back to revision 1')
+    expect(await liveImage()).toBe(`${image}:${earlier}`)
+    console.log(`act push: ${push.durationMs} ms; act workflow_dispatch rollback: ${rollback.durationMs} ms`)
+  }, 300_000)
+})
+
 const selectedColour = async (target: string): Promise<string> => (await kubectlJson(['-n', target, 'get', 'service', 'web'])).spec.selector['build-and-deploy/colour']
 
 describe('deploy.yml strategies under act', () => {

@@ -139,4 +139,28 @@ describe('strategy blue-green', () => {
     expect(next.code).toBe(0)
     expect(next.outputs['live-colour']).toBe('green')
   }, 240_000)
+
+  it('runs a Job of the manifests as the gate: held back from the apply, run fresh each time, and a failing one stops the switch', async () => {
+    const namespace = ns('bgjob')
+    const smoke = (fault: string) => (text: string) =>
+      `${text}---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: smoke}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      labels: {app: smoke${fault ? `, bnd.dev/fault: ${fault}` : ''}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: smoke, image: ${env.BND_REGISTRY}/it/smoke:1}]\n`
+    const inputs = (fault: string) => deployInputs(namespace, { strategy: 'blue-green', verify: 'job/smoke', manifests: manifestCopy('app.yaml', smoke(fault)) })
+    expect((await runAction(inputs(''), { sha: randomSha() })).code).toBe(0)
+    const firstJob = (await kubectlJson(['-n', namespace, 'get', 'job', 'smoke'])).metadata.uid
+    const passed = await runAction(inputs(''), { sha: randomSha() })
+    expect(passed.code).toBe(0)
+    expect(passed.stdout).toContain('Health gate: job/smoke')
+    expect(passed.outputs['live-colour']).toBe('green')
+    // Held back from the apply: not among the applied resources, and a new Job each run.
+    expect(JSON.parse(passed.outputs.resources).some((r: any) => r.kind === 'Job')).toBe(false)
+    const secondJob = await kubectlJson(['-n', namespace, 'get', 'job', 'smoke'])
+    expect(secondJob.metadata.uid).not.toBe(firstJob)
+    expect(secondJob.status.succeeded).toBe(1)
+
+    const failed = await runAction(inputs('fail'), { sha: randomSha() })
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toMatch(/The health gate job\/smoke did not complete: job\/smoke/)
+    expect(failed.outputs['live-colour']).toBe('green')
+    expect((await selectorOf(namespace))['build-and-deploy/colour']).toBe('green')
+  }, 240_000)
 })

@@ -55,8 +55,11 @@ describe('parseSettings', () => {
     expect(settings({}).strategy).toBe('rolling')
     expect(settings({ strategy: 'blue-green', verify: 'https://preview-{colour}.acme.dev/ready', 'blue-green-keep': '10m' })).toMatchObject({
       strategy: 'blue-green',
-      blueGreen: { verifyUrl: 'https://preview-{colour}.acme.dev/ready', verifyTimeoutMs: 60_000, keepMs: 600_000 }
+      blueGreen: { verify: { kind: 'url', url: 'https://preview-{colour}.acme.dev/ready' }, verifyTimeoutMs: 60_000, keepMs: 600_000 }
     })
+    expect(settings({ strategy: 'canary', verify: 'job/smoke', 'canary-percent': '10' }).canary).toEqual({ percent: 10, verify: { kind: 'job', name: 'smoke' }, verifyTimeoutMs: 60_000, autoPromoteAfterMs: undefined })
+    expect(settings({ strategy: 'canary', verify: 'command:  ./smoke.sh --url https://x  ' }).canary?.verify).toEqual({ kind: 'command', argv: ['./smoke.sh', '--url', 'https://x'] })
+    expect(settings({ mode: 'promote' }).strategy).toBe('canary')
     expect(settings({ strategy: 'blue-green', 'blue-green-keep': '0' }).blueGreen?.keepMs).toBe(0)
   })
 
@@ -121,7 +124,8 @@ describe('parseSettings', () => {
     [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
     [{ strategy: 'recreate' }, env, "Invalid strategy 'recreate'. Expected rolling, blue-green or canary."],
     [{ verify: 'https://x' }, env, 'verify is only used with strategy: blue-green or canary.'],
-    [{ strategy: 'blue-green', verify: 'curl x' }, env, "Invalid verify 'curl x'. Expected an http(s) URL"],
+    [{ strategy: 'blue-green', verify: 'curl x' }, env, "Invalid verify 'curl x'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS"],
+    [{ strategy: 'canary', verify: 'job/Smoke_1' }, env, "Invalid verify 'job/Smoke_1'."],
     [{ strategy: 'blue-green', wait: 'false' }, env, 'strategy blue-green needs wait: true'],
     [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' }, env, 'rollback-to a revision number is not for strategy blue-green'],
     [{ strategy: 'blue-green', 'blue-green-keep': 'soon' }, env, "Invalid blue-green-keep 'soon'."],

@@ -4,13 +4,15 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError } from './apply.js'
-import { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
+import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
 import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
+import type { GateRunner } from '../strategies/gate.js'
+import { gateRunner, isGateJob } from './gate-step.js'
 import type { DeployStrategy } from '../strategies/strategy.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
@@ -196,15 +198,15 @@ async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applie
 }
 
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>): Promise<DeployStrategy | undefined> {
+async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<DeployStrategy | undefined> {
   if (settings.strategy === 'blue-green') {
     const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
-    return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager)
+    return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager, gate)
   }
   if (settings.strategy !== 'canary') return undefined
   const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
   if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
-  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, rollStable)
+  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, rollStable, gate)
 }
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
@@ -215,7 +217,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
   try {
     await kube.authenticate()
     const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
-    const applySet = settings.prune ? await ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
+    // The ApplySet code loads only for prune, as the strategies load only when chosen.
+    const applySet = settings.prune ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
     const options: ApplyOptions = {
       fieldManager: settings.fieldManager,
       force: settings.forceConflicts,
@@ -231,7 +234,11 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
       return allSucceeded(await wait(await new Applier(kube, options).apply(withMembership(stable, applySet))))
     }
-    const strategy = await strategyFor(kube, settings, objects, targetNamespace, rollStable)
+    const gate = settings.blueGreen?.verify ?? settings.canary?.verify
+    if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
+      throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`])
+    }
+    const strategy = await strategyFor(kube, settings, objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gateRunner(kube, settings, objects, options))
     let candidates: PruneCandidate[] = []
     const applier = new Applier(kube, {
       ...options,

@@ -5,7 +5,7 @@ import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 import type { TrafficReport } from '../run-report.js'
-import { sleep, verify } from './gate.js'
+import { GateRunner, sleep } from './gate.js'
 import type { DeployStrategy } from './strategy.js'
 import { BlueGreenPlan, Colour, colourLabel, liveColourOf, otherColour, planBlueGreen, serviceKey } from './blue-green-plan.js'
 
@@ -63,13 +63,14 @@ export class BlueGreenDeploy implements DeployStrategy {
   private constructor(
     private readonly plan: BlueGreenPlan,
     private readonly settings: BlueGreenSettings,
-    private readonly fieldManager: string
+    private readonly fieldManager: string,
+    private readonly gate?: GateRunner
   ) {}
 
-  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string): Promise<BlueGreenDeploy> {
+  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string, gate?: GateRunner): Promise<BlueGreenDeploy> {
     const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace)
     core.info(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`)
-    return new BlueGreenDeploy(plan, settings, fieldManager)
+    return new BlueGreenDeploy(plan, settings, fieldManager, gate)
   }
 
   get objects(): SourcedObject[] {
@@ -83,12 +84,7 @@ export class BlueGreenDeploy implements DeployStrategy {
 
   /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
   async promote(kube: KubeClient, readyAt: number): Promise<void> {
-    const { verifyUrl, verifyTimeoutMs } = this.settings
-    if (verifyUrl) {
-      const url = verifyUrl.replaceAll('{colour}', this.plan.next)
-      core.info(`Health gate: ${url}`)
-      await verify(url, verifyTimeoutMs)
-    }
+    await this.gate?.(this.plan.next)
     this.switching = true
     await switchServices(kube, this.plan.services, this.fieldManager)
     this.switchedAt = Date.now()

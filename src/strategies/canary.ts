@@ -4,7 +4,7 @@ import { KubeApiError, KubeClient } from '../kube/client.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
 import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary } from './canary-plan.js'
-import { sleep, verify } from './gate.js'
+import { GateRunner, sleep } from './gate.js'
 import { deploymentsBehindServices, namespaceOf, serviceKey } from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
@@ -53,12 +53,13 @@ export class CanaryDeploy implements DeployStrategy {
     private readonly plan: CanaryPlan,
     private readonly settings: CanarySettings,
     /** Applies the manifests as the stable version (rolling) and waits; for the auto-promotion. */
-    private readonly rollStable: () => Promise<boolean>
+    private readonly rollStable: () => Promise<boolean>,
+    private readonly gate?: GateRunner
   ) {
     this.stage = plan.first ? 'stable' : 'canary'
   }
 
-  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, rollStable: () => Promise<boolean>): Promise<CanaryDeploy> {
+  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
     const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent)
     core.info(
       plan.first
@@ -66,7 +67,7 @@ export class CanaryDeploy implements DeployStrategy {
         : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
             (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.'
     )
-    return new CanaryDeploy(plan, settings, rollStable)
+    return new CanaryDeploy(plan, settings, rollStable, gate)
   }
 
   get objects(): SourcedObject[] {
@@ -80,20 +81,17 @@ export class CanaryDeploy implements DeployStrategy {
   /** The canary is ready: check the gate; with canary-auto-promote-after, keep checking it, then promote. */
   async promote(kube: KubeClient): Promise<void> {
     if (this.plan.first) return
-    const { verifyUrl, verifyTimeoutMs, autoPromoteAfterMs } = this.settings
-    if (verifyUrl) {
-      core.info(`Health gate: ${verifyUrl}`)
-      await verify(verifyUrl, verifyTimeoutMs)
-    }
+    const { autoPromoteAfterMs } = this.settings
+    await this.gate?.()
     if (autoPromoteAfterMs === undefined) {
       core.info(`The canary serves; promote it with mode: promote, or remove it with mode: abort.`)
       return
     }
-    core.info(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${verifyUrl ? 'the gate stays green' : 'it stays ready'}.`)
+    core.info(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${this.gate ? 'the gate stays green' : 'it stays ready'}.`)
     const until = Date.now() + autoPromoteAfterMs
     while (Date.now() < until) {
       await sleep(Math.min(10_000, until - Date.now()))
-      if (verifyUrl) await verify(verifyUrl, verifyTimeoutMs)
+      await this.gate?.()
     }
     if (!(await this.rollStable())) throw new Error('The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).')
     const deleted = await deleteCanaryObjects(kube, this.plan.added)
