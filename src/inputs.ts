@@ -376,7 +376,11 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
 }
 
 export function gateInput(text: string): Gate {
-  if (/^https?:\/\/\S+$/.test(text)) return { kind: 'url', url: text }
+  if (/^https?:\/\/\S+$/.test(text)) {
+    // A token in the URL (user info, a query) must not reach the log that names the gate.
+    if (/^https?:\/\/[^/]*@|\?/.test(text)) core.setSecret(text)
+    return { kind: 'url', url: text }
+  }
   const job = /^job\/(\S+)$/.exec(text)
   if (job && dnsSubdomain.test(job[1])) return { kind: 'job', name: job[1] }
   const command = /^command:\s*(\S.*)$/.exec(text)

@@ -116,7 +116,7 @@ describe('deploy.yml strategies under act', () => {
     expect(await selectedColour(target)).toBe('blue')
   }, 300_000)
 
-  it('a canary on push, promoted by workflow_dispatch', async () => {
+  it('a canary on push, promoted by workflow_dispatch; the next one aborted', async () => {
     const target = uniqueName('act-canary')
     others.push(target)
     await release(target, 'canary')
@@ -130,5 +130,13 @@ describe('deploy.yml strategies under act', () => {
     expect(promote.output).toContain('canary: promoted')
     expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
     expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
+
+    // Another canary, aborted by workflow_dispatch: deleted, stable as it was.
+    expect((await act(['push'], { namespace: target, strategy: 'canary' })).output).toContain('canary: canary')
+    const abort = await act(['workflow_dispatch', '--input', 'mode=abort', '--input', 'environment=production'], { namespace: target, strategy: 'canary' })
+    expect(abort.code).toBe(0)
+    expect(abort.output).toContain('canary: aborted')
+    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
   }, 300_000)
 })

@@ -106,6 +106,13 @@ describe('parseSettings', () => {
     expect(settings({ 'helm-chart': './charts/shop/', 'helm-release': 'shop-prod' }).helm).toMatchObject({ chart: './charts/shop/', release: 'shop-prod' })
   })
 
+  it('masks a verify URL that carries a token, and leaves a plain one readable', () => {
+    settings({ strategy: 'blue-green', verify: 'https://preview.acme.dev/ready?token=s3cr3t' })
+    settings({ strategy: 'blue-green', verify: 'https://ci:pw@preview.acme.dev/ready' })
+    settings({ strategy: 'blue-green', verify: 'https://preview.acme.dev/ready' })
+    expect(core.setSecret.mock.calls.map(c => c[0])).toEqual(['https://preview.acme.dev/ready?token=s3cr3t', 'https://ci:pw@preview.acme.dev/ready'])
+  })
+
   it('masks the registry password, build secret values and kubeconfig credentials', () => {
     const kubeconfig = 'apiVersion: v1\nclusters: []\ncontexts: []\nusers:\n- name: u\n  user:\n    token: tok-123\n'
     settings({ 'registry-username': 'u', 'registry-password': 'pw-1', 'build-secrets': 'npm=abc\ngh=def', kubeconfig })
