@@ -267,30 +267,24 @@ class BlueGreenDeploy {
  * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
  */
 async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutMs) {
-    const colours = await liveColours(kube, objects, targetNamespace);
-    const plan = planBlueGreen(objects, colours, targetNamespace);
+    // Planned as a deploy would be: the colour after the live one is the one to go back to.
+    const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
     if (!plan.live)
         throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`);
-    const back = otherColour(plan.live);
-    const deployments = plan.deployments.map(d => ({ ...d, back: `${d.base}-${back}` }));
-    for (const d of deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.back)), kube.get(deploymentPath(d.namespace, d.live))]);
+    for (const d of plan.deployments) {
+        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
         if (!target)
-            throw new Error(`deployment/${d.back} does not exist in namespace ${d.namespace}: there is no ${back} to switch back to.`);
+            throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)
-            await scaleDeployment(kube, d.namespace, d.back, live?.spec.replicas ?? 1, fieldManager);
+            await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager);
     }
-    const waits = await (0,wait/* waitForRollouts */.h)(kube, deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.back })), { timeoutMs, log: line => core/* info */.pq(line) });
+    const waits = await (0,wait/* waitForRollouts */.h)(kube, plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })), { timeoutMs, log: line => core/* info */.pq(line) });
+    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched });
     if (waits.some(w => w.state !== 'succeeded'))
-        return { traffic: { strategy: 'blue-green', before: plan.live, after: plan.live, services: plan.services.map(s => s.name), switched: false }, waits };
-    const services = plan.services.map(s => {
-        const switched = structuredClone(s.switched);
-        switched.spec.selector[selection/* colourLabel */.tA] = back;
-        return { ...s, switched };
-    });
-    await switchServices(kube, services, fieldManager);
-    core/* info */.pq(`Switched ${services.map(s => `service/${s.name}`).join(', ')} back to ${back}.`);
-    return { traffic: { strategy: 'blue-green', before: plan.live, after: back, services: plan.services.map(s => s.name), switched: true }, waits };
+        return { traffic: traffic(false), waits };
+    await switchServices(kube, plan.services, fieldManager);
+    core/* info */.pq(`Switched ${plan.services.map(s => `service/${s.name}`).join(', ')} back to ${plan.next}.`);
+    return { traffic: traffic(true), waits };
 }
 
 
