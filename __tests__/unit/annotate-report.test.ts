@@ -86,6 +86,21 @@ describe('renderSummary', () => {
     expect(summary).toContain('  event BackOff: Back-off restarting')
     expect(summary).toContain('  last log lines (previous container):\n    panic: no DATABASE_URL')
   })
+
+  it('shows where traffic went: blue-green before → after, a canary\'s stage and share, pruned objects', () => {
+    const base = { ...report, result: 'succeeded' as const, error: undefined, waits: [] }
+    expect(renderSummary({ ...base, traffic: { strategy: 'blue-green', before: 'blue', after: 'green', services: ['web', 'api'], switched: true } })).toContain('| service/web, service/api | blue | **green** |')
+    expect(renderSummary({ ...base, traffic: { strategy: 'blue-green', before: 'blue', after: 'blue', services: ['web'], switched: false } })).toContain('| service/web | blue | blue (not switched) |')
+    const canary = renderSummary({
+      ...base,
+      traffic: { strategy: 'canary', stage: 'canary', replicaPercent: 25, weight: 20, canaries: [{ name: 'web-canary', replicas: 1, stable: 'web', stableReplicas: 3 }], added: ['deployment/web-canary', 'ingress/web-canary'] }
+    })
+    expect(canary).toContain('### Canary: canary')
+    expect(canary).toContain('| deployment/web-canary | 1 | deployment/web | 3 |')
+    expect(canary).toContain('The canaries have 25 % of the pods; their Ingresses get 20 % of the requests.')
+    expect(renderSummary({ ...base, traffic: { strategy: 'canary', stage: 'aborted', replicaPercent: 0, weight: 0, canaries: [], added: ['deployment/web-canary'] } })).toContain('Deleted: deployment/web-canary.')
+    expect(renderSummary({ ...base, resources: [{ kind: 'Service', namespace: 'prod', name: 'old', action: 'pruned', note: 'already deleted' }] })).toContain('| Service/old | prod | pruned (already deleted) |')
+  })
 })
 
 describe('builtImagesOutput', () => {
