@@ -21,6 +21,8 @@ export interface LocalEnv {
   BND_GO_IMAGE: string
   BND_HELM: string
   BND_PG_BIN: string
+  /** The real node's name (scripts/env/real-node.sh); empty with DEPLOY_TEST_KUBECONFIG. */
+  BND_REAL_NODE: string
   BND_STATE: string
   PATH: string
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, kwokctl, act and helm from the
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy, etcd, kwok, kwokctl, act and helm from the
 # Go module proxy (no release binary can be downloaded here) into a cache keyed by version.
 # A warm cache builds nothing.
 set -euo pipefail
@@ -13,12 +13,13 @@ log() { printf '[env:build] %s\n' "$*" >&2; }
 
 # k8s.io/kubernetes is published without its staging modules; every k8s.io/* staging module it replaces with
 # ./staging/src/... is published on its own as v0.<minor>.<patch>, so a wrapper module points the replaces there.
-build_kubernetes() {
-  local want=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
-  local missing=0 b
-  for b in "${want[@]}"; do [ -x "$KUBE_BIN/$b" ] || missing=1; done
-  [ "$missing" = 0 ] && { log "kubernetes $KUBE_VERSION cached in $KUBE_BIN"; return; }
-  log "building kubernetes $KUBE_VERSION (cold: several minutes)"
+# build_kube_commands DIR CMD...: builds k8s.io/kubernetes/cmd/CMD for each CMD into DIR, unless all are there.
+build_kube_commands() {
+  local dest=$1 b missing=0
+  shift
+  for b in "$@"; do [ -x "$dest/$b" ] || missing=1; done
+  [ "$missing" = 0 ] && { log "$* $KUBE_VERSION cached in $dest"; return; }
+  log "building $* $KUBE_VERSION (cold: several minutes)"
   local work staging minor patch
   work=$(mktemp -d)
   minor=$(echo "$KUBE_VERSION" | cut -d. -f2)
@@ -37,9 +38,9 @@ build_kubernetes() {
         awk -v v="$staging" '{print "\t" $1 " => " $1 " " v}'
       echo ")"
     } >>go.mod
-    printf 'package tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n\t_ "k8s.io/kubernetes/cmd/kube-scheduler"\n\t_ "k8s.io/kubernetes/cmd/kubectl"\n)\n' >tools.go
+    { printf 'package tools\n\nimport (\n'; for b in "$@"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$b"; done; printf ')\n'; } >tools.go
     go mod tidy >/dev/null 2>&1 || go mod tidy
-    local commit date ld
+    local commit date ld packages=()
     commit=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Hash": "\(.*\)".*/\1/p' | head -1)
     date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     ld="-s -w"
@@ -47,12 +48,11 @@ build_kubernetes() {
       ld="$ld -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
       ld="$ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit=${commit:-unknown}"
     done
-    mkdir -p "$KUBE_BIN.tmp"
-    go build -ldflags "$ld" -o "$KUBE_BIN.tmp/" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+    for b in "$@"; do packages+=("k8s.io/kubernetes/cmd/$b"); done
+    mkdir -p "$dest.tmp"
+    go build -ldflags "$ld" -o "$dest.tmp/" "${packages[@]}"
   )
-  rm -rf "$KUBE_BIN" && mv "$KUBE_BIN.tmp" "$KUBE_BIN"
+  rm -rf "$dest" && mv "$dest.tmp" "$dest"
   rm -rf "$work"
 }
 
@@ -105,6 +105,8 @@ command -v go >/dev/null || { echo "Go is required to build the local control pl
 mkdir -p "$BND_CACHE"
 build_etcd
 build_kwok
-build_kubernetes
+build_kube_commands "$KUBE_BIN" kube-apiserver kube-controller-manager kube-scheduler kubectl
+# The real node's kubelet and kube-proxy (scripts/env/real-node.sh), cached apart so the control plane's stay valid.
+build_kube_commands "$NODE_BIN" kubelet kube-proxy
 build_act
 build_helm

@@ -4,6 +4,8 @@
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 
+# The real node first: its kubelet tears its pods down while the API server still answers.
+bash "$(cd "$(dirname "$0")" && pwd)/real-node.sh" down || true
 if [ -x "$(kwokctl_bin)" ] && [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; then
   log "deleting cluster $CLUSTER_NAME"
   "$(kwokctl_bin)" delete cluster --name "$CLUSTER_NAME" >>"$BND_STATE/kwokctl.log" 2>&1 || true

@@ -19,5 +19,9 @@ if [ -x "$KUBE_BIN/kubectl" ] && "$KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" 
 else
   line cluster down "$kubeconfig"
 fi
+if [ -z "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
+  real=$("$KUBE_BIN/kubectl" --kubeconfig "$kubeconfig" get node real-node-0 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)
+  [ "$real" = True ] && pid_alive "$BND_STATE/real-node/kubelet.pid" kubelet && line real-node up "real-node-0 (kubelet pid $(cat "$BND_STATE/real-node/kubelet.pid"))" || line real-node down "real-node-0 not Ready"
+fi
 [ -f "$ENV_FILE" ] && line env-file up "$ENV_FILE" || line env-file down "run npm run env:up"
 exit $ok

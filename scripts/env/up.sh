@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Brings up the local environment: Docker engine, an authenticating registry on loopback, local base images,
-# and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes). Idempotent.
+# and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes) with one real node
+# (kubelet, containerd, kube-proxy: real containers). Idempotent.
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 mkdir -p "$BND_STATE/bin" "$BND_STATE/registry"
@@ -229,6 +230,7 @@ export BND_GO_IMAGE='$GO_IMAGE'
 export BND_HELM='$HELM_BIN/helm'
 export BND_PG_BIN='$(pg_bin)'
 export BND_FAULT_LABEL='bnd.dev/fault'
+export BND_REAL_NODE='$([ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || echo real-node-0)'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
   mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -250,6 +252,8 @@ ensure_registry
 ensure_base_images
 ensure_go_image
 ensure_cluster
+# One real kubelet beside the kwok nodes, for the tests that need real containers (scripts/env/real-node.sh).
+[ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || bash "$here/real-node.sh" up
 write_env_file
 
 sed -e "s/^\(export BND_REGISTRY_PASSWORD=\).*/\1<in $(printf '%s' "$ENV_FILE" | sed 's/[\/&]/\\&/g')>/" "$ENV_FILE"

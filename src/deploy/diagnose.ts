@@ -21,6 +21,7 @@ interface ContainerState {
 
 interface ContainerStatus {
   name: string
+  ready?: boolean
   restartCount?: number
   state?: ContainerState
   lastState?: ContainerState
@@ -105,4 +106,15 @@ export function replicaFailure(object: { status?: Record<string, unknown> }): { 
   const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
   if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? '')) return undefined
   return { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' }
+}
+
+/**
+ * A running pod that never became ready (its readiness probe keeps failing): not a failure while the rollout
+ * may still progress, but what explains a progress deadline or a timeout. Undefined for a ready pod.
+ */
+export function notReadyPod(pod: PodLike): PodFailure | undefined {
+  const ready = pod.status?.conditions?.find(c => c.type === 'Ready')
+  if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running') return undefined
+  const container = pod.status?.containerStatuses?.find(c => c.ready === false)
+  return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false }
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js'
-import { diagnosePod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
+import { diagnosePod, notReadyPod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
 import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
@@ -76,7 +76,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     if (verdict.message !== entry.verdict?.message) options.log(verdict.message)
     entry.verdict = verdict
     if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message })
-    if (verdict.state === 'failed') return finish(entry, { state: 'failed', message: verdict.message })
+    if (verdict.state === 'failed') return void explainFailure(entry, verdict.message)
     const cannotCreate = replicaFailure(entry.object)
     if (cannotCreate) {
       return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` })
@@ -134,6 +134,16 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       })
       return
     }
+  }
+
+  /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
+  const explainFailure = async (entry: Tracked, message: string): Promise<void> => {
+    for (const pod of entry.pods.values()) {
+      const failure = notReadyPod(pod)
+      if (!failure || !(await isNewRevision(entry, pod))) continue
+      return finish(entry, { state: 'failed', message, diagnosis: await gatherDetails(kube, pod, failure) })
+    }
+    finish(entry, { state: 'failed', message })
   }
 
   const ownerOf = (pod: PodLike): Tracked | undefined => {

@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals'
+import { deployInputs, env, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
+
+/**
+ * The real node of the local environment (scripts/env/real-node.sh): a kubelet with containerd, so the image the
+ * action builds is pulled from the registry with an imagePullSecret and run, probes hit the app, and logs are the
+ * container's own. Only pods that select the node and tolerate its taint land there.
+ */
+const ns = namespacesForThisFile()
+const realNode = env.BND_REAL_NODE
+const onRealNode = realNode ? describe : describe.skip
+
+/** The registry credentials as the Secret pods pull with. */
+const pullSecret = (): string => {
+  const auth = Buffer.from(`${env.BND_REGISTRY_USER}:${env.BND_REGISTRY_PASSWORD}`).toString('base64')
+  const config = JSON.stringify({ auths: { [env.BND_REGISTRY]: { username: env.BND_REGISTRY_USER, password: env.BND_REGISTRY_PASSWORD, auth } } })
+  return `---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '${config}'\n`
+}
+
+/** app.yaml placed on the real node: node selector, toleration, pull secret, a readiness probe and zero-downtime updates. */
+const onNode = (edit: (text: string) => string = text => text) => (text: string): string =>
+  edit(
+    text
+      .replace('replicas: 3', 'replicas: 3\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}')
+      .replace(
+        '    spec:\n      containers:',
+        '    spec:\n      nodeSelector: {bnd.dev/real: "true"}\n      tolerations: [{key: bnd.dev/real, operator: Equal, value: "true", effect: NoSchedule}]\n      imagePullSecrets: [{name: regcred}]\n      containers:'
+      )
+      .replace('          ports:\n', '          readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n          ports:\n')
+  ) + pullSecret()
+
+const get = async (url: string): Promise<{ status: number; body: string }> => {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) })
+    return { status: response.status, body: await response.text() }
+  } catch (error) {
+    return { status: 0, body: (error as Error).message }
+  }
+}
+
+onRealNode('the real node', () => {
+  it('runs the image the action built; a crashing release is diagnosed with its own log and rolled back with no failed request', async () => {
+    const namespace = ns('real')
+    const good = randomSha()
+    const first = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', onNode()) }), { sha: good })
+    expect(first.stderr).toBe('')
+    expect(first.code).toBe(0)
+    const pods = (await kubectlJson(['-n', namespace, 'get', 'pods', '-l', 'app=web'])).items
+    expect(pods.map((p: any) => p.spec.nodeName)).toEqual([realNode, realNode, realNode])
+    expect(pods.every((p: any) => p.status.containerStatuses[0].imageID.includes('sha256:'))).toBe(true)
+    const clusterIp = (await kubectlJson(['-n', namespace, 'get', 'service', 'web'])).spec.clusterIP
+    // kube-proxy programs a new Service within its sync period.
+    let answer = await get(`http://${clusterIp}/`)
+    for (let i = 0; i < 50 && answer.status !== 200; i++) answer = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/`))
+    expect(answer).toEqual({ status: 200, body: 'v: hello from build-and-deploy\n' })
+
+    // Requests through the Service's ClusterIP all along the failed rollout and its rollback: bounded in count and time.
+    const answers: number[] = []
+    let stop = false
+    const sampler = (async () => {
+      for (let i = 0; i < 1500 && !stop; i++) {
+        answers.push((await get(`http://${clusterIp}/`)).status)
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+    })()
+    const crashing = manifestCopy('app.yaml', onNode(text => text.replace('          ports:\n', '          command: [sh, -c, "echo starting; echo boom: no DATABASE_URL >&2; exit 3"]\n          ports:\n')))
+    const bad = await runAction(deployInputs(namespace, { manifests: crashing }), { sha: randomSha() })
+    stop = true
+    await sampler
+    expect(bad.code).toBe(1)
+    expect(bad.outputs.result).toBe('rolled-back')
+    const error = bad.stdout.split('\n').find(line => line.startsWith('::error::'))!.replaceAll('%0A', '\n')
+    expect(error).toMatch(/container web is (CrashLoopBackOff|Error)/)
+    expect(error).toContain('boom: no DATABASE_URL')
+    expect(bad.summary).toContain('boom: no DATABASE_URL')
+    expect(answers.length).toBeGreaterThan(10)
+    expect(answers.filter(status => status !== 200)).toEqual([])
+    const live = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])
+    expect(live.spec.template.spec.containers[0].image).toBe(`${env.BND_REGISTRY}/${testRepository}:${good}`)
+  }, 240_000)
+
+  it('fails fast on a tag the registry does not have, with the pull error', async () => {
+    const namespace = ns('realpull')
+    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('REGISTRY/it/web:dev'.replace('REGISTRY', env.BND_REGISTRY), `${env.BND_REGISTRY}/it/web:no-such-tag`)))
+    const run = await runAction({ mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '2m' }, { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.durationMs).toBeLessThan(60_000)
+    expect(run.stdout).toMatch(/container web is (ErrImagePull|ImagePullBackOff)/)
+    expect(run.stdout).toMatch(/no-such-tag.*not found/)
+  }, 120_000)
+
+  it('reports a readiness probe that never passes, with the kubelet\'s probe events', async () => {
+    const namespace = ns('realready')
+    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('readinessProbe: {httpGet: {path: /, port: 8080}', 'readinessProbe: {httpGet: {path: /not-there, port: 8080}').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10')))
+    const run = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('exceeded its progress deadline')
+    expect(run.stdout + run.summary).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 404/)
+  }, 120_000)
+})
