@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { ChildProcess, execFile, spawn } from 'node:child_process'
-import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import net from 'node:net'
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { env, kubectl, kubectlJson, namespacesForThisFile, randomSha, repoRoot, runAction } from './harness.js'
+import { env, eventually, freePort, kubectl, kubectlJson, namespacesForThisFile, randomSha, repoRoot, runAction, startPostgres } from './harness.js'
 
 /**
  * The example stack (example/, manifests/, charts/example, docker-compose.yml) through the action: both images
@@ -25,28 +24,9 @@ afterAll(async () => {
   for (const id of containers) await docker(['rm', '-f', id]).catch(() => undefined)
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
 async function get(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(3000) })
   return { status: response.status, body: await response.text() }
-}
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe().catch(error => error as T)
-    if (accept(value) || Date.now() > deadline) return value
-    await new Promise(resolve => setTimeout(resolve, 250))
-  }
 }
 
 /** Runs an image on the host network (so it reaches the PostgreSQL below) with a fast HEALTHCHECK. */
@@ -59,32 +39,6 @@ async function runImage(image: string, port: number, extra: string[] = []): Prom
 
 const processUid = async (id: string): Promise<string> => (await docker(['top', id, '-eo', 'pid,uid'])).stdout.trim().split('\n').slice(1).map(line => line.trim().split(/\s+/)[1]).join(',')
 const health = async (id: string): Promise<string> => (await docker(['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim()
-
-/** A real PostgreSQL (Debian's, started as nobody on loopback); stopped by PID. */
-async function startPostgres(): Promise<{ port: number; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-pg-'))
-  chownSync(dir, 65534, 65534)
-  const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups']
-  await execFileAsync('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'initdb'), '-D', `${dir}/data`, '-A', 'trust', '-U', 'app'])
-  const port = await freePort()
-  const server: ChildProcess = spawn('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'postgres'), '-D', `${dir}/data`, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'], {
-    stdio: 'ignore'
-  })
-  await eventually(
-    () => new Promise<boolean>(resolve => net.connect(port, '127.0.0.1').on('connect', function (this: net.Socket) { this.destroy(); resolve(true) }).on('error', () => resolve(false))),
-    up => up === true,
-    15_000
-  )
-  return {
-    port,
-    stop: async () => {
-      if (server.exitCode !== null || server.signalCode !== null) return
-      const exited = new Promise(resolve => server.once('exit', resolve))
-      server.kill('SIGINT')
-      await exited
-    }
-  }
-}
 
 describe('the example images', () => {
   let build: Awaited<ReturnType<typeof runAction>>

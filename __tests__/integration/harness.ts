@@ -1,6 +1,7 @@
 import { afterAll } from '@jest/globals'
-import { execFile, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { ChildProcess, execFile, spawn } from 'node:child_process'
+import { chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -23,6 +24,8 @@ export interface LocalEnv {
   BND_PG_BIN: string
   /** The real node's name (scripts/env/real-node.sh); empty with DEPLOY_TEST_KUBECONFIG. */
   BND_REAL_NODE: string
+  /** The host's address on the real node's pod bridge: where its pods reach a service of the host. */
+  BND_REAL_NODE_GATEWAY: string
   BND_STATE: string
   PATH: string
 }
@@ -180,4 +183,49 @@ export async function snapshot(namespace: string): Promise<string[]> {
 
 export async function namespaceExists(namespace: string): Promise<boolean> {
   return (await kubectl(['get', 'namespace', namespace, '--ignore-not-found', '-o', 'name'])).trim() !== ''
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe().catch(error => error as T)
+    if (accept(value) || Date.now() > deadline) return value
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
+/** A real PostgreSQL (Debian's, started as nobody, listening on `address`: loopback, or the real node's bridge); stopped by PID. */
+export async function startPostgres(address = '127.0.0.1', wantedPort?: number): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-pg-'))
+  chownSync(dir, 65534, 65534)
+  const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups']
+  await execFileAsync('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'initdb'), '-D', `${dir}/data`, '-A', 'trust', '-U', 'app'])
+  const port = wantedPort ?? (await freePort())
+  const server: ChildProcess = spawn('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'postgres'), '-D', `${dir}/data`, '-p', String(port), '-k', dir, '-c', `listen_addresses=${address}`], {
+    stdio: 'ignore'
+  })
+  await eventually(
+    () => new Promise<boolean>(resolve => net.connect(port, address).on('connect', function (this: net.Socket) { this.destroy(); resolve(true) }).on('error', () => resolve(false))),
+    up => up === true,
+    15_000
+  )
+  return {
+    port,
+    stop: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return
+      const exited = new Promise(resolve => server.once('exit', resolve))
+      server.kill('SIGINT')
+      await exited
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { deployInputs, env, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { deployInputs, env, freePort, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, startPostgres, testRepository } from './harness.js'
 
 /**
  * The real node of the local environment (scripts/env/real-node.sh): a kubelet with containerd, so the image the
@@ -97,4 +98,79 @@ onRealNode('the real node', () => {
     expect(run.stdout).toContain('exceeded its progress deadline')
     expect(run.stdout + run.summary).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 404/)
   }, 120_000)
+
+  it('deploys the example API, ready only once PostgreSQL answers, and serves /ready through its Service', async () => {
+    const namespace = ns('realapi')
+    const api = `${env.BND_REGISTRY}/it/api`
+    const manifests = manifestCopy('app.yaml', () =>
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      nodeSelector: {bnd.dev/real: "true"}
+      tolerations: [{key: bnd.dev/real, operator: Equal, value: "true", effect: NoSchedule}]
+      imagePullSecrets: [{name: regcred}]
+      securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: api
+          image: ${api}:dev
+          env: [{name: DATABASE_HOST, value: "${env.BND_REAL_NODE_GATEWAY}"}, {name: DATABASE_PORT, value: "PG_PORT"}]
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: http}, periodSeconds: 1}
+          livenessProbe: {httpGet: {path: /health, port: http}, periodSeconds: 5}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: http}]
+` + pullSecret()
+    )
+    // PostgreSQL listens on the pods' bridge, which exists once the node has run a pod (the tests above did).
+    let postgres: Awaited<ReturnType<typeof startPostgres>> | undefined
+    try {
+      const port = await freePort()
+      writeFileSync(manifests, readFileSync(manifests, 'utf8').replace('PG_PORT', String(port)))
+      const inputs = {
+        image: api,
+        context: 'example/api',
+        'build-args': `GO_IMAGE=${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch`,
+        'registry-username': env.BND_REGISTRY_USER,
+        'registry-password': env.BND_REGISTRY_PASSWORD,
+        manifests,
+        namespace,
+        'create-namespace': 'true',
+        timeout: '3m'
+      }
+      const deploying = runAction(inputs, { sha: randomSha() })
+      // The pods run but stay unready while the database is down; then it comes up on the same port.
+      let pods: any[] = []
+      for (let i = 0; i < 600 && !pods.some(p => p.status.phase === 'Running'); i++) {
+        await new Promise(resolve => setTimeout(resolve, 200))
+        pods = (await kubectlJson(['-n', namespace, 'get', 'pods', '-l', 'app=api']).catch(() => ({ items: [] }))).items
+      }
+      await new Promise(resolve => setTimeout(resolve, 3000))
+      pods = (await kubectlJson(['-n', namespace, 'get', 'pods', '-l', 'app=api'])).items
+      expect(pods.length).toBeGreaterThan(0)
+      for (const pod of pods) expect(pod.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('False')
+      expect((await get(`http://${pods[0].status.podIP}:8080/ready`)).status).toBe(503)
+      postgres = await startPostgres(env.BND_REAL_NODE_GATEWAY, port)
+      const run = await deploying
+      expect(run.code).toBe(0)
+      const clusterIp = (await kubectlJson(['-n', namespace, 'get', 'service', 'api'])).spec.clusterIP
+      let ready = await get(`http://${clusterIp}/ready`)
+      for (let i = 0; i < 50 && ready.status !== 200; i++) ready = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/ready`))
+      expect(ready.status).toBe(200)
+      expect(JSON.parse(ready.body).status).toBe('ready')
+    } finally {
+      await postgres?.stop()
+    }
+  }, 300_000)
 })

@@ -231,6 +231,7 @@ export BND_HELM='$HELM_BIN/helm'
 export BND_PG_BIN='$(pg_bin)'
 export BND_FAULT_LABEL='bnd.dev/fault'
 export BND_REAL_NODE='$([ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || echo real-node-0)'
+export BND_REAL_NODE_GATEWAY='10.88.0.1'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
   mv "$ENV_FILE.tmp" "$ENV_FILE"
