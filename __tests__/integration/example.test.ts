@@ -287,6 +287,7 @@ describe('npm run demo', () => {
     })
     expect(stdout).toMatch(/Deployed the staging overlay in \d+ s \(exit 0\)/)
     expect(stdout).toContain('kubectl -n example-staging get deployment')
+    if (env.BND_REAL_NODE) expect(stdout).toContain('API /ready on the real node, through its Service: {"database":"not configured","status":"ready"}')
     const summary = /Job summary: (\S+)/.exec(stdout)![1]
     expect(readFileSync(summary, 'utf8')).toContain('build-and-deploy: succeeded')
     const deployments = await kubectlJson(['-n', 'example-staging', 'get', 'deployments'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { diagnosePod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
+import { diagnosePod, notReadyPod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
 
 const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const now = Date.parse('2026-11-22T12:00:00Z')
@@ -62,5 +62,23 @@ describe('diagnosePod', () => {
     // Seen on the local cluster: two pods admitted at once race on the quota's status; the controller retries.
     const conflict = 'Operation cannot be fulfilled on resourcequotas "compute": the object has been modified; please apply your changes to the latest version and try again'
     expect(replicaFailure({ status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: conflict }] } })).toBeUndefined()
+  })
+})
+
+describe('notReadyPod (what explains a progress deadline)', () => {
+  const pod = (phase: string, ready: string, containerReady: boolean): PodLike => ({
+    metadata: { name: 'web-1' },
+    status: {
+      phase,
+      conditions: [{ type: 'Ready', status: ready, reason: 'ContainersNotReady', message: 'containers with unready status: [web]' }],
+      containerStatuses: [{ name: 'web', ready: containerReady, restartCount: 0, state: { running: {} } }]
+    }
+  })
+  it.each([
+    ['a running pod whose probe fails', pod('Running', 'False', false), { pod: 'web-1', container: 'web', reason: 'not ready', message: 'containers with unready status: [web]', restartCount: 0, previousLog: false }],
+    ['a ready pod', pod('Running', 'True', true), undefined],
+    ['a pending pod (not yet running: not a probe problem)', pod('Pending', 'False', false), undefined]
+  ])('%s', (_, input, expected) => {
+    expect(notReadyPod(input)).toEqual(expected)
   })
 })
