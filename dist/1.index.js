@@ -290,11 +290,8 @@ async function readHistories(settings, objects) {
  * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
  */
 async function rollbackWorkloads(settings, objects, toRevision) {
-    const kube = await connect(settings);
-    let lock;
-    try {
+    return underLock(settings, async (kube) => {
         const workloads = workloadsOf(objects, settings, kube.namespace);
-        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, settings.namespace ?? kube.namespace ?? 'default');
         // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
         const restored = [];
         const toUndo = [];
@@ -323,6 +320,16 @@ async function rollbackWorkloads(settings, objects, toRevision) {
             .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
         const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
         return { restored, waits };
+    });
+}
+/** Connects, takes the deploy lock of the target namespace, runs `work`, and always releases the lock and closes. */
+async function underLock(settings, work) {
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+        return await work(kube, namespace);
     }
     finally {
         await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
@@ -330,12 +337,8 @@ async function rollbackWorkloads(settings, objects, toRevision) {
     }
 }
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
-async function switchTrafficBack(settings, objects, report) {
-    const kube = await connect(settings);
-    let lock;
-    try {
-        const namespace = settings.namespace ?? kube.namespace ?? 'default';
-        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+function switchTrafficBack(settings, objects, report) {
+    return underLock(settings, async (kube, namespace) => {
         const { switchBack } = await __webpack_require__.e(/* import() */ 857).then(__webpack_require__.bind(__webpack_require__, 4238));
         const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
         report.traffic = traffic;
@@ -343,28 +346,16 @@ async function switchTrafficBack(settings, objects, report) {
         const failed = waits.filter(w => w.state !== 'succeeded');
         if (failed.length > 0)
             throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`);
-    }
-    finally {
-        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
+    });
 }
 /** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
 async function abortMode(settings, report) {
     const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
-    const kube = await connect(settings);
-    let lock;
-    try {
-        const namespace = settings.namespace ?? kube.namespace ?? 'default';
-        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+    await underLock(settings, async (kube, namespace) => {
         const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
         report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
-        return manifests.file;
-    }
-    finally {
-        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
+    });
+    return manifests.file;
 }
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
 async function rollbackMode(settings, report) {

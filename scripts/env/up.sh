@@ -181,6 +181,21 @@ ensure_cluster() {
       [ -e "$f" ] && drop_stale_pidfile "$f" "$(kwok_component_program "$f")"
     done
     quietly "$kwokctl" start cluster --name "$CLUSTER_NAME" --wait 2m
+    # kwok manages only the nodes whose Lease it holds, and its identity is new with each start: the Leases of
+    # the kwok that was killed would keep its nodes unmanaged (no pod becomes ready) until they expire (200 s).
+    local lease
+    for lease in $("$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get nodes -l '!bnd.dev/real' -o jsonpath='{.items[*].metadata.name}'); do
+      "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" -n kube-node-lease delete lease "$lease" --ignore-not-found >/dev/null
+    done
+    local i
+    for i in $(seq 1 240); do
+      [ "$i" = 1 ] || sleep 0.5
+      for lease in $("$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get nodes -l '!bnd.dev/real' -o jsonpath='{.items[*].metadata.name}'); do
+        "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" -n kube-node-lease get lease "$lease" >/dev/null 2>&1 || continue 2
+      done
+      break
+    done
+    log "kwok holds its nodes' leases again"
   else
     log "creating cluster $CLUSTER_NAME (kube $KUBE_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"
     KWOK_KUBE_VERSION="$KUBE_VERSION" KWOK_KUBECTL_BINARY="$KUBE_BIN/kubectl" \
@@ -196,12 +211,13 @@ ensure_cluster() {
   fi
   "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" config use-context "kwok-$CLUSTER_NAME" >/dev/null
   local have
-  have=$("$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get nodes -o name | wc -l)
+  have=$("$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get nodes -l '!bnd.dev/real' -o name | wc -l)
   if [ "$have" -lt "$NODE_COUNT" ]; then
     log "scaling to $NODE_COUNT fake nodes"
     quietly "$kwokctl" scale node --name "$CLUSTER_NAME" --replicas "$NODE_COUNT"
   fi
-  "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" wait --for=condition=Ready node --all --timeout=120s >/dev/null
+  # The real node (real-node.sh, started after this) may still be listed from before a restart, not ready yet.
+  "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" wait --for=condition=Ready node -l '!bnd.dev/real' --timeout=120s >/dev/null
   # Pods need a ServiceAccount; the controller creates "default" a moment after a namespace appears.
   local i
   for i in $(seq 1 100); do

@@ -56,11 +56,8 @@ export interface ManualRollback {
  * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
  */
 export async function rollbackWorkloads(settings: Settings, objects: SourcedObject[], toRevision: number): Promise<ManualRollback> {
-  const kube = await connect(settings)
-  let lock: DeployLock | undefined
-  try {
+  return underLock(settings, async kube => {
     const workloads = workloadsOf(objects, settings, kube.namespace)
-    lock = await acquireDeployLock(kube, settings, settings.namespace ?? kube.namespace ?? 'default')
     // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
     const restored: UndoResult[] = []
     const toUndo: WorkloadRef[] = []
@@ -85,6 +82,17 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
       .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }))
     const waits = settings.wait ? await waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) }) : []
     return { restored, waits }
+  })
+}
+
+/** Connects, takes the deploy lock of the target namespace, runs `work`, and always releases the lock and closes. */
+async function underLock<T>(settings: Settings, work: (kube: KubeClient, namespace: string) => Promise<T>): Promise<T> {
+  const kube = await connect(settings)
+  let lock: DeployLock | undefined
+  try {
+    const namespace = settings.namespace ?? kube.namespace ?? 'default'
+    lock = await acquireDeployLock(kube, settings, namespace)
+    return await work(kube, namespace)
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
@@ -92,39 +100,25 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
 }
 
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
-async function switchTrafficBack(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
-  const kube = await connect(settings)
-  let lock: DeployLock | undefined
-  try {
-    const namespace = settings.namespace ?? kube.namespace ?? 'default'
-    lock = await acquireDeployLock(kube, settings, namespace)
+function switchTrafficBack(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
+  return underLock(settings, async (kube, namespace) => {
     const { switchBack } = await import('../strategies/blue-green.js')
     const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs)
     report.traffic = traffic
     report.waits = waits
     const failed = waits.filter(w => w.state !== 'succeeded')
     if (failed.length > 0) throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`)
-  } finally {
-    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
-    kube.close()
-  }
+  })
 }
 
 /** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
 export async function abortMode(settings: Settings, report: RunReport): Promise<string> {
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
-  const kube = await connect(settings)
-  let lock: DeployLock | undefined
-  try {
-    const namespace = settings.namespace ?? kube.namespace ?? 'default'
-    lock = await acquireDeployLock(kube, settings, namespace)
+  await underLock(settings, async (kube, namespace) => {
     const { abortCanary } = await import('../strategies/canary.js')
     report.traffic = await core.group('Abort the canary', () => abortCanary(kube, manifests.objects, namespace))
-    return manifests.file
-  } finally {
-    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
-    kube.close()
-  }
+  })
+  return manifests.file
 }
 
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
