@@ -310,9 +310,8 @@ async function rollbackWorkloads(settings, objects, toRevision) {
         }
         for (const workload of toUndo)
             restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
-        for (const result of restored) {
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(result.plan.action === 'skip' ? result.plan.reason : `${result.workload.kind.toLowerCase()}/${result.workload.name}: rolled back to revision ${result.plan.revision}`);
-        }
+        for (const result of restored)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_6__.describeUndo)(result));
         if (toUndo.length === 0)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
         const items = restored
@@ -391,6 +390,7 @@ async function rollbackMode(settings, report) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Lu: () => (/* binding */ readHistory),
 /* harmony export */   canUndo: () => (/* binding */ canUndo),
+/* harmony export */   describeUndo: () => (/* binding */ describeUndo),
 /* harmony export */   g: () => (/* binding */ undoWorkload),
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
@@ -400,6 +400,8 @@ async function rollbackMode(settings, report) {
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+/** The log line of an undo: where the workload went, or why it was left. */
+const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
 function canUndo(kind) {
     return kind in plural;
 }

@@ -156,8 +156,8 @@ function liveColourOf(service) {
 
 
 
-const servicePath = (namespace, name) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`;
-const deploymentPath = (namespace, name) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;
+const servicePath = (namespace, name) => (0,client/* namespacedPath */.Nh)('v1', 'services', namespace, name);
+const deploymentPath = (namespace, name) => (0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, name);
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();

@@ -231,6 +231,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Lu: () => (/* binding */ readHistory),
 /* harmony export */   canUndo: () => (/* binding */ canUndo),
+/* harmony export */   describeUndo: () => (/* binding */ describeUndo),
 /* harmony export */   g: () => (/* binding */ undoWorkload),
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
@@ -240,6 +241,8 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+/** The log line of an undo: where the workload went, or why it was left. */
+const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
 function canUndo(kind) {
     return kind in plural;
 }

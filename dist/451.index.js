@@ -36,7 +36,7 @@ class ApplySet {
         this.fieldManager = fieldManager;
         this.state = state;
         this.id = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetId */ .A3)(settings.parent, namespace);
-        this.parentPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/${settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps'}/${encodeURIComponent(settings.parent.name)}`;
+        this.parentPath = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('v1', settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps', namespace, settings.parent.name);
     }
     /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */
     static async open(kube, settings, namespace, fieldManager) {

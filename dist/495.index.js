@@ -132,7 +132,7 @@ var gate = __webpack_require__(9106);
 
 
 
-const objectPath = (o) => `${o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`}/namespaces/${encodeURIComponent(o.namespace)}/${o.plural}/${encodeURIComponent(o.name)}`;
+const objectPath = (o) => (0,client/* namespacedPath */.Nh)(o.apiVersion, o.plural, o.namespace, o.name);
 const describe = (o) => `${o.kind.toLowerCase()}/${o.name}`;
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
 async function deleteCanaryObjects(kube, objects) {
@@ -155,7 +155,7 @@ async function stableReplicas(kube, objects, targetNamespace) {
     const deployments = [...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat();
     await Promise.all(deployments.map(async ({ object }) => {
         const namespace = (0,selection/* namespaceOf */.N6)(object, targetNamespace);
-        const live = await kube.get(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(object.metadata.name)}`);
+        const live = await kube.get((0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, object.metadata.name));
         if (live)
             replicas.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), live.spec.replicas ?? 1);
     }));

@@ -1,5 +1,6 @@
 import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import type { WaitItem } from './wait.js'
 import { keepUnchangedTemplate, podTemplateOf, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
 
@@ -16,6 +17,12 @@ export interface AppliedObject {
    */
   before?: KubeObject
   changes: FieldChange[]
+}
+
+/** What to wait on for an applied workload. */
+export function waitItemFor(a: AppliedObject): WaitItem {
+  const o = a.target.object
+  return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural!, namespace: o.metadata.namespace, name: o.metadata.name }
 }
 
 export interface ApplyOptions {

@@ -1,5 +1,5 @@
 import type { PruneSettings } from '../inputs.js'
-import { KubeApiError, KubeClient, resourcePath, ResourceInfo } from '../kube/client.js'
+import { KubeApiError, KubeClient, namespacedPath, resourcePath, ResourceInfo } from '../kube/client.js'
 import { describeObject, KubeObject } from '../manifests/documents.js'
 import type { Target } from './apply-plan.js'
 import {
@@ -49,7 +49,7 @@ export class ApplySet {
     private readonly state: ParentState
   ) {
     this.id = applySetId(settings.parent, namespace)
-    this.parentPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/${settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps'}/${encodeURIComponent(settings.parent.name)}`
+    this.parentPath = namespacedPath('v1', settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps', namespace, settings.parent.name)
   }
 
   /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */

@@ -3,7 +3,7 @@ import type { Document } from 'yaml'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { AppliedObject, Applier, ApplyOptions, ApplyValidationError } from './apply.js'
+import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
 import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
@@ -111,16 +111,11 @@ function maskSecretValues(object: SourcedObject['object']): void {
 
 const describeApplied = (a: AppliedObject): string => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`
 
-function waitItemFor(a: AppliedObject): WaitItem {
-  const o = a.target.object
-  return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural!, namespace: o.metadata.namespace, name: o.metadata.name }
-}
-
 /** Restores every workload this run changed to its revision from before the run, and waits for it. */
 async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[]): Promise<RollbackReport> {
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
-  const { canUndo, undoToBefore } = await import('../rollback/undo.js')
+  const { canUndo, describeUndo, undoToBefore } = await import('../rollback/undo.js')
   const changed = applied.filter(a => a.action === 'configured' && a.before)
   const restored = await Promise.all(
     changed
@@ -130,7 +125,7 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
         return undoToBefore(kube, { kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name }, a.before as Record<string, unknown>, settings.fieldManager)
       })
   )
-  for (const r of restored) core.info(r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`)
+  for (const r of restored) core.info(describeUndo(r))
   const created = applied.filter(a => a.action === 'created')
   if (settings.rollbackDeleteNew) {
     // Reverse apply order: workloads before the Namespaces that hold them.
@@ -227,12 +222,12 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun
     }
-    const wait = (applied: AppliedObject[]): Promise<WaitOutcome[]> =>
-      waitForRollouts(kube, applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+    const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
+    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
     // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
     const rollStable = async (): Promise<boolean> => {
       const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
-      return allSucceeded(await wait(await new Applier(kube, options).apply(withMembership(stable, applySet))))
+      return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))))
     }
     const gate = settings.blueGreen?.verify ?? settings.canary?.verify
     if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
@@ -260,8 +255,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report() }
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
     if (!settings.wait) return { applied, waits: [], pruned: await prune() }
-    const count = applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).length
-    const waits = await core.group(`Wait for ${count} rollout${count === 1 ? '' : 's'}`, () => wait(applied))
+    const items = waitItems(applied)
+    const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
     const readyAt = Date.now()
     if (allSucceeded(waits)) {
       // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.

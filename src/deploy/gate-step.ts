@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import type { Gate, Settings } from '../inputs.js'
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { formatDiagnosis } from '../report.js'
 import type { GateRunner } from '../strategies/gate.js'
-import { Applier, ApplyOptions } from './apply.js'
+import { Applier, ApplyOptions, waitItemFor } from './apply.js'
 import { waitForRollouts } from './wait.js'
 
 export const isGateJob = (gate: Gate | undefined, item: SourcedObject): boolean => gate?.kind === 'job' && item.object.kind === 'Job' && item.object.metadata.name === gate.name
@@ -31,7 +31,7 @@ export function gateRunner(kube: KubeClient, settings: Settings, objects: Source
     core.info(`Health gate: job/${gate.name}`)
     const job = objects.find(item => isGateJob(gate, item))!
     const namespace = job.object.metadata.namespace ?? settings.namespace ?? kube.namespace ?? 'default'
-    const path = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs/${encodeURIComponent(gate.name)}`
+    const path = namespacedPath('batch/v1', 'jobs', namespace, gate.name)
     await kube.request('DELETE', path, { query: { propagationPolicy: 'Background' } }).catch(error => {
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
     })
@@ -40,7 +40,7 @@ export function gateRunner(kube: KubeClient, settings: Settings, objects: Source
       await new Promise(resolve => setTimeout(resolve, 200))
     }
     const applied = await new Applier(kube, options).apply([job])
-    const [outcome] = await waitForRollouts(kube, applied.filter(a => a.target.object.kind === 'Job').map(a => ({ apiVersion: 'batch/v1', kind: 'Job', plural: 'jobs', namespace: a.target.object.metadata.namespace, name: a.target.object.metadata.name })), { timeoutMs: verifyTimeoutMs, log: line => core.info(line) })
+    const [outcome] = await waitForRollouts(kube, applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor), { timeoutMs: verifyTimeoutMs, log: line => core.info(line) })
     if (outcome.state !== 'succeeded') {
       throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? formatDiagnosis(outcome.diagnosis) : [])].join('\n'))
     }

@@ -272,6 +272,11 @@ export function resourcePath(apiVersion: string, info: ResourceInfo, namespace?:
   return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`
 }
 
+/** The REST path of a namespaced object whose resource is known by name (no discovery needed). */
+export function namespacedPath(apiVersion: string, plural: string, namespace: string, name: string): string {
+  return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name)
+}
+
 async function readBody(response: http.IncomingMessage): Promise<string> {
   response.setEncoding('utf8')
   let text = ''

@@ -8,7 +8,7 @@ import { KubeClient } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { DeployLock } from '../deploy/lock.js'
 import { SourcedObject } from '../manifests/documents.js'
-import { canUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
+import { canUndo, describeUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 
@@ -73,9 +73,7 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
       toUndo.push(workload)
     }
     for (const workload of toUndo) restored.push(await undoWorkload(kube, workload, toRevision, settings.fieldManager))
-    for (const result of restored) {
-      core.info(result.plan.action === 'skip' ? result.plan.reason : `${result.workload.kind.toLowerCase()}/${result.workload.name}: rolled back to revision ${result.plan.revision}`)
-    }
+    for (const result of restored) core.info(describeUndo(result))
     if (toUndo.length === 0) core.notice('Nothing to roll back: the last deploy changed no workload of the manifests.')
     const items = restored
       .filter(r => r.plan.action === 'patch')

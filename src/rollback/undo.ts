@@ -24,6 +24,10 @@ export interface UndoResult {
 
 const plural: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' }
 
+/** The log line of an undo: where the workload went, or why it was left. */
+export const describeUndo = (r: UndoResult): string =>
+  r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`
+
 export function canUndo(kind: string): boolean {
   return kind in plural
 }

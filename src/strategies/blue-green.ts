@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { BlueGreenSettings } from '../inputs.js'
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
@@ -9,8 +9,8 @@ import { GateRunner, sleep } from './gate.js'
 import type { DeployStrategy } from './strategy.js'
 import { BlueGreenPlan, Colour, liveColourOf, planBlueGreen, serviceKey } from './blue-green-plan.js'
 
-const servicePath = (namespace: string, name: string): string => `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`
-const deploymentPath = (namespace: string, name: string): string => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`
+const servicePath = (namespace: string, name: string): string => namespacedPath('v1', 'services', namespace, name)
+const deploymentPath = (namespace: string, name: string): string => namespacedPath('apps/v1', 'deployments', namespace, name)
 
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, Colour | 'none'>> {

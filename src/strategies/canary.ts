@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { CanarySettings } from '../inputs.js'
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
 import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary } from './canary-plan.js'
@@ -8,8 +8,7 @@ import { GateRunner, sleep } from './gate.js'
 import { deploymentsBehindServices, namespaceOf, serviceKey } from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
-const objectPath = (o: CanaryObject): string =>
-  `${o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`}/namespaces/${encodeURIComponent(o.namespace)}/${o.plural}/${encodeURIComponent(o.name)}`
+const objectPath = (o: CanaryObject): string => namespacedPath(o.apiVersion, o.plural, o.namespace, o.name)
 const describe = (o: CanaryObject): string => `${o.kind.toLowerCase()}/${o.name}`
 
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
@@ -33,7 +32,7 @@ async function stableReplicas(kube: KubeClient, objects: SourcedObject[], target
   await Promise.all(
     deployments.map(async ({ object }) => {
       const namespace = namespaceOf(object, targetNamespace)
-      const live = await kube.get<{ spec: { replicas?: number } }>(`/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(object.metadata.name)}`)
+      const live = await kube.get<{ spec: { replicas?: number } }>(namespacedPath('apps/v1', 'deployments', namespace, object.metadata.name))
       if (live) replicas.set(serviceKey(namespace, object.metadata.name), live.spec.replicas ?? 1)
     })
   )
