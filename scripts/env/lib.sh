@@ -19,6 +19,8 @@ export KWOK_WORKDIR="$BND_STATE/kwok"
 
 log() { printf '[env] %s\n' "$*" >&2; }
 die() { printf '[env] error: %s\n' "$*" >&2; exit 1; }
+# Under set -e a failing command ends a script without a word: say which one, and where.
+[[ $- == *e* ]] && trap 'printf "[env] error: %s failed (exit %s) at %s:%s\n" "$BASH_COMMAND" "$?" "${BASH_SOURCE[0]##*/}" "$LINENO" >&2' ERR
 
 # A PID file outlives its process when the machine or sandbox is restarted, and the number may since belong to
 # another program: the file counts only while that PID runs the program named (its executable's base name).

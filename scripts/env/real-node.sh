@@ -12,8 +12,8 @@
 # - runc failed every sandbox ("can't get final child's PID from pipe: EOF"; nsexec: "failed to update
 #   /proc/self/oom_score_adj: Permission denied"): the VM drops CAP_SYS_RESOURCE, so containerd must not ask
 #   for a negative oom_score_adj (restrict_oom_score_adj = true).
-# - kwok runs with --manage-all-nodes; it leaves alone a node whose kube-node-lease Lease it does not hold, so the
-#   Lease is created first, held by the node itself.
+# - kwok manages only the nodes kwokctl made (kwok-stages.yaml): with --manage-all-nodes it took this node over
+#   after a crash, once the dead kubelet's Lease expired, and faked its pods as running.
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,7 +52,8 @@ stop() {
   # After a crash the pods' CNI DEL never ran: their network namespaces and masquerade rules are left.
   local ns rule
   for ns in /var/run/netns/cni-*; do [ -e "$ns" ] && { ip netns delete "$(basename "$ns")" 2>/dev/null || true; }; done
-  iptables -t nat -S POSTROUTING 2>/dev/null | grep -F 'bnd-real-node' | sed 's/^-A /-D /' | while read -r rule; do
+  # (No such rule on a fresh machine: grep's status 1 must not end the script under pipefail.)
+  { iptables -t nat -S POSTROUTING 2>/dev/null || true; } | { grep -F 'bnd-real-node' || true; } | sed 's/^-A /-D /' | while read -r rule; do
     # shellcheck disable=SC2086
     iptables -t nat $rule 2>/dev/null || true
   done
@@ -184,12 +185,6 @@ start() {
   echo $! >"$R/containerd.pid"
   wait_for 20 "containerd answering" ctr -a "$SOCK" version
   import_pause
-  "${KUBECTL[@]}" apply -f - >/dev/null <<YAML
-apiVersion: coordination.k8s.io/v1
-kind: Lease
-metadata: {name: $NODE, namespace: kube-node-lease}
-spec: {holderIdentity: $NODE, leaseDurationSeconds: 40, renewTime: "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)"}
-YAML
   # --cloud-provider=external keeps the addresses set below: the node's name resolves nowhere, and the API
   # server would otherwise reach the kubelet (logs, exec) by it.
   setsid "$NODE_BIN/kubelet" --config="$R/kubelet.yaml" --kubeconfig="$BND_STATE/kubeconfig" --hostname-override="$NODE" \
