@@ -21,7 +21,7 @@ if [ -n "$(git status --porcelain -- dist 2>/dev/null)" ]; then
 fi
 
 echo "[test] local environment"
-bash scripts/env/up.sh >/dev/null
+bash scripts/env/up.sh --tests >/dev/null
 
 results=$(mktemp -d)
 status=0

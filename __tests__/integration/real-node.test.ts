@@ -48,6 +48,8 @@ onRealNode('the real node', () => {
     expect(first.code).toBe(0)
     const pods = (await kubectlJson(['-n', namespace, 'get', 'pods', '-l', 'app=web'])).items
     expect(pods.map((p: any) => p.spec.nodeName)).toEqual([realNode, realNode, realNode])
+    // Its kubelet holds the node's Lease: were it kwok's, kwok would be faking these pods' statuses.
+    expect((await kubectlJson(['-n', 'kube-node-lease', 'get', 'lease', realNode!])).spec.holderIdentity).toBe(realNode)
     expect(pods.every((p: any) => p.status.containerStatuses[0].imageID.includes('sha256:'))).toBe(true)
     const clusterIp = (await kubectlJson(['-n', namespace, 'get', 'service', 'web'])).spec.clusterIP
     // kube-proxy programs a new Service within its sync period.

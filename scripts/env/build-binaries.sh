@@ -1,26 +1,47 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kubelet, kube-proxy, etcd, kwok, kwokctl, act and helm from the
-# Go module proxy (no release binary can be downloaded here) into a cache keyed by version.
-# A warm cache builds nothing.
+# Builds the local environment's binaries from the Go module proxy (no release binary can be downloaded here)
+# into a cache keyed by version. A warm cache builds nothing.
+#   build-binaries.sh          what the demo needs: etcd, kwok and kwokctl, kube-apiserver, kube-controller-manager,
+#                              kube-scheduler, kubectl, and the real node's kubelet and kube-proxy
+#   build-binaries.sh --tests  also act (workflows run locally) and helm (the chart tests)
+# Each build's seconds, split into fetching modules and compiling, are appended to $BND_CACHE/build-times.tsv
+# (the bench reports them).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.sh
 . "$here/versions.sh"
 
 export CGO_ENABLED=0 GOFLAGS=-trimpath GOTOOLCHAIN=local
+TIMES=$BND_CACHE/build-times.tsv
 
 log() { printf '[env:build] %s\n' "$*" >&2; }
 
+# record NAME FETCH_START COMPILE_START: one row per build (date, what, fetch s, compile s, cores).
+record() {
+  local now
+  now=$(date +%s)
+  [ -f "$TIMES" ] || printf 'date\tbuilt\tfetch_s\tcompile_s\tcores\n' >"$TIMES"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$(($3 - $2))" "$((now - $3))" "$(nproc)" >>"$TIMES"
+  log "built $1 in $((now - $2)) s (fetch $(($3 - $2)) s, compile $((now - $3)) s)"
+}
+
 # k8s.io/kubernetes is published without its staging modules; every k8s.io/* staging module it replaces with
 # ./staging/src/... is published on its own as v0.<minor>.<patch>, so a wrapper module points the replaces there.
-# build_kube_commands DIR CMD...: builds k8s.io/kubernetes/cmd/CMD for each CMD into DIR, unless all are there.
-build_kube_commands() {
-  local dest=$1 b missing=0
-  shift
-  for b in "$@"; do [ -x "$dest/$b" ] || missing=1; done
-  [ "$missing" = 0 ] && { log "$* $KUBE_VERSION cached in $dest"; return; }
-  log "building $* $KUBE_VERSION (cold: several minutes)"
-  local work staging minor patch
+# kwok (built against k8s.io/* v0.36) joins the same module: its Kubernetes libraries are then the control plane's
+# versions, and the packages they share (k8s.io/api, client-go, apiserver, ...) compile once, not twice.
+# Only the missing binaries are built, in one `go build`, then moved to their version-keyed directories.
+build_kube_and_kwok() {
+  local want=() b dir
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do [ -x "$KUBE_BIN/$b" ] || want+=("k8s.io/kubernetes/cmd/$b"); done
+  for b in kubelet kube-proxy; do [ -x "$NODE_BIN/$b" ] || want+=("k8s.io/kubernetes/cmd/$b"); done
+  for b in kwok kwokctl; do [ -x "$KWOK_BIN/$b" ] || want+=("sigs.k8s.io/kwok/cmd/$b"); done
+  if [ ${#want[@]} -eq 0 ]; then
+    log "Kubernetes $KUBE_VERSION (control plane, kubectl, kubelet, kube-proxy) and kwok $KWOK_VERSION cached"
+    return
+  fi
+  log "building ${want[*]##*/} (Kubernetes $KUBE_VERSION, kwok $KWOK_VERSION; cold: several minutes)"
+  local work staging minor patch fetch_start compile_start
+  fetch_start=$(date +%s)
   work=$(mktemp -d)
   minor=$(echo "$KUBE_VERSION" | cut -d. -f2)
   patch=$(echo "$KUBE_VERSION" | cut -d. -f3)
@@ -28,39 +49,55 @@ build_kube_commands() {
   (
     cd "$work"
     go mod init bnd.local/kubebuild >/dev/null 2>&1
-    go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" >/dev/null
     local gomod
     gomod=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
     {
-      echo "require k8s.io/kubernetes $KUBE_VERSION"
+      echo "require ("
+      echo "	k8s.io/kubernetes $KUBE_VERSION"
+      echo "	sigs.k8s.io/kwok $KWOK_VERSION"
+      echo ")"
       echo "replace ("
       sed -n '/^replace (/,/^)/p' "$gomod" | grep -o 'k8s.io/[a-z0-9-]* =>' |
         awk -v v="$staging" '{print "\t" $1 " => " $1 " " v}'
       echo ")"
     } >>go.mod
-    { printf 'package tools\n\nimport (\n'; for b in "$@"; do printf '\t_ "k8s.io/kubernetes/cmd/%s"\n' "$b"; done; printf ')\n'; } >tools.go
+    { printf 'package tools\n\nimport (\n'; for b in "${want[@]}"; do printf '\t_ "%s"\n' "$b"; done; printf ')\n'; } >tools.go
     go mod tidy >/dev/null 2>&1 || go mod tidy
-    local commit date ld packages=()
+    go mod download
+  )
+  compile_start=$(date +%s)
+  (
+    cd "$work"
+    local commit date ld pkg
     commit=$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Hash": "\(.*\)".*/\1/p' | head -1)
     date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-    ld="-s -w"
+    ld="-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION"
     for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
       ld="$ld -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
       ld="$ld -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date -X $pkg.gitCommit=${commit:-unknown}"
     done
-    for b in "$@"; do packages+=("k8s.io/kubernetes/cmd/$b"); done
-    mkdir -p "$dest.tmp"
-    go build -ldflags "$ld" -o "$dest.tmp/" "${packages[@]}"
+    mkdir -p out
+    go build -ldflags "$ld" -o out/ "${want[@]}"
   )
-  rm -rf "$dest" && mv "$dest.tmp" "$dest"
+  for dir in "$KUBE_BIN" "$NODE_BIN" "$KWOK_BIN"; do mkdir -p "$dir"; done
+  for b in "${want[@]##*/}"; do
+    case $b in
+      kubelet | kube-proxy) dir=$NODE_BIN ;;
+      kwok | kwokctl) dir=$KWOK_BIN ;;
+      *) dir=$KUBE_BIN ;;
+    esac
+    mv "$work/out/$b" "$dir/$b.tmp" && mv "$dir/$b.tmp" "$dir/$b"
+  done
   rm -rf "$work"
+  record "${want[*]##*/}" "$fetch_start" "$compile_start"
 }
 
 # `go install go.etcd.io/etcd/server/v3@...` refuses a module with replace directives, so build through a wrapper.
 build_etcd() {
   [ -x "$ETCD_BIN/etcd" ] && { log "etcd $ETCD_VERSION cached in $ETCD_BIN"; return; }
   log "building etcd $ETCD_VERSION"
-  local work
+  local work fetch_start compile_start
+  fetch_start=$(date +%s)
   work=$(mktemp -d)
   (
     cd "$work"
@@ -68,45 +105,35 @@ build_etcd() {
     echo "require go.etcd.io/etcd/server/v3 $ETCD_VERSION" >>go.mod
     printf 'package tools\n\nimport _ "go.etcd.io/etcd/server/v3"\n' >tools.go
     go mod tidy >/dev/null 2>&1 || go mod tidy
-    mkdir -p "$ETCD_BIN.tmp"
-    go build -ldflags "-s -w" -o "$ETCD_BIN.tmp/etcd" go.etcd.io/etcd/server/v3
+    go mod download
   )
+  compile_start=$(date +%s)
+  (cd "$work" && mkdir -p "$ETCD_BIN.tmp" && go build -ldflags "-s -w" -o "$ETCD_BIN.tmp/etcd" go.etcd.io/etcd/server/v3)
   rm -rf "$ETCD_BIN" && mv "$ETCD_BIN.tmp" "$ETCD_BIN"
   rm -rf "$work"
+  record etcd "$fetch_start" "$compile_start"
 }
 
-build_kwok() {
-  [ -x "$KWOK_BIN/kwok" ] && [ -x "$KWOK_BIN/kwokctl" ] && { log "kwok $KWOK_VERSION cached in $KWOK_BIN"; return; }
-  log "building kwok $KWOK_VERSION"
-  mkdir -p "$KWOK_BIN.tmp"
-  GOBIN="$KWOK_BIN.tmp" go install -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
-    "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwokctl@$KWOK_VERSION"
-  rm -rf "$KWOK_BIN" && mv "$KWOK_BIN.tmp" "$KWOK_BIN"
-}
-
-build_act() {
-  [ -x "$ACT_BIN/act" ] && { log "act $ACT_VERSION cached in $ACT_BIN"; return; }
-  log "building act $ACT_VERSION"
-  mkdir -p "$ACT_BIN.tmp"
-  GOBIN="$ACT_BIN.tmp" go install -ldflags "-s -w" "github.com/nektos/act@$ACT_VERSION"
-  rm -rf "$ACT_BIN" && mv "$ACT_BIN.tmp" "$ACT_BIN"
-}
-
-build_helm() {
-  [ -x "$HELM_BIN/helm" ] && { log "helm $HELM_VERSION cached in $HELM_BIN"; return; }
-  log "building helm $HELM_VERSION"
-  mkdir -p "$HELM_BIN.tmp"
-  GOBIN="$HELM_BIN.tmp" go install -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
-  rm -rf "$HELM_BIN" && mv "$HELM_BIN.tmp" "$HELM_BIN"
+# build_tool NAME DIR PACKAGE VERSION [LDFLAGS]: a tool with a go.mod of its own, built as it is released.
+build_tool() {
+  local name=$1 dir=$2 package=$3 version=$4 ld="-s -w ${5:-}" fetch_start compile_start
+  [ -x "$dir/$name" ] && { log "$name $version cached in $dir"; return; }
+  log "building $name $version"
+  fetch_start=$(date +%s)
+  # -n loads the packages (fetching every module they need) and compiles nothing: the two are timed apart.
+  go install -n "$package@$version" >/dev/null 2>&1 || true
+  compile_start=$(date +%s)
+  mkdir -p "$dir.tmp"
+  GOBIN="$dir.tmp" go install -ldflags "$ld" "$package@$version"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  record "$name" "$fetch_start" "$compile_start"
 }
 
 command -v go >/dev/null || { echo "Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$BND_CACHE"
 build_etcd
-build_kwok
-build_kube_commands "$KUBE_BIN" kube-apiserver kube-controller-manager kube-scheduler kubectl
-# The real node's kubelet and kube-proxy (scripts/env/real-node.sh), cached apart so the control plane's stay valid.
-build_kube_commands "$NODE_BIN" kubelet kube-proxy
-build_act
-build_helm
+build_kube_and_kwok
+if [ "${1:-}" = --tests ]; then
+  build_tool act "$ACT_BIN" github.com/nektos/act "$ACT_VERSION"
+  build_tool helm "$HELM_BIN" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+fi

@@ -2,9 +2,17 @@
 # Brings up the local environment: Docker engine, an authenticating registry on loopback, local base images,
 # and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes) with one real node
 # (kubelet, containerd, kube-proxy: real containers). Idempotent.
+#   up.sh          what the demo needs
+#   up.sh --tests  also builds act and helm, which only the tests use (npm test passes it)
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 mkdir -p "$BND_STATE/bin" "$BND_STATE/registry"
+FOR_TESTS=
+case "${1:-}" in
+  --tests) FOR_TESTS=1 ;;
+  "") ;;
+  *) die "usage: up.sh [--tests]" ;;
+esac
 started=$(date +%s)
 
 install_debian_packages() {
@@ -153,12 +161,12 @@ quietly() {
 cluster_ready() { "$KUBE_BIN/kubectl" --kubeconfig "$BND_STATE/kubeconfig" get --raw /readyz >/dev/null 2>&1; }
 
 ensure_cluster() {
-  # kubectl and act serve the tests on any cluster, so they are built either way.
-  bash "$here/build-binaries.sh"
+  # kubectl, act and helm serve the tests on any cluster, so they are built either way.
+  bash "$here/build-binaries.sh" ${FOR_TESTS:+--tests}
   ln -sf "$KUBE_BIN/kubectl" "$BND_STATE/bin/kubectl"
   ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
-  ln -sf "$ACT_BIN/act" "$BND_STATE/bin/act"
-  ln -sf "$HELM_BIN/helm" "$BND_STATE/bin/helm"
+  [ ! -x "$ACT_BIN/act" ] || ln -sf "$ACT_BIN/act" "$BND_STATE/bin/act"
+  [ ! -x "$HELM_BIN/helm" ] || ln -sf "$HELM_BIN/helm" "$BND_STATE/bin/helm"
   if [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
     log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
     return
