@@ -92,6 +92,45 @@ describe('a new commit rolls only the workloads it changed', () => {
   }, 180_000)
 })
 
+/** The API server's count of server-side applies (verb APPLY) to a resource, real or dry-run. */
+const appliesTo = async (resource: string): Promise<{ written: number; dryRun: number }> => {
+  const counts = { written: 0, dryRun: 0 }
+  for (const line of (await kubectl(['get', '--raw', '/metrics'])).split('\n')) {
+    if (!line.startsWith('apiserver_request_total{') || !line.includes(`resource="${resource}"`) || !line.includes('verb="APPLY"')) continue
+    const count = Number(line.slice(line.lastIndexOf(' ') + 1))
+    if (line.includes('dry_run=""')) counts.written += count
+    else counts.dryRun += count
+  }
+  return counts
+}
+
+describe('an object the dry run shows unchanged', () => {
+  // PodTemplates: a kind no other test applies, so the API server's counters are this test's alone.
+  it('is validated but not written again; a changed one is', async () => {
+    const namespace = ns('noop')
+    const templates = (value: string) =>
+      [1, 2, 3].map(i => `apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t${i}}\ntemplate:\n  metadata: {labels: {app: t${i}}}\n  spec:\n    containers: [{name: c, image: "x/y:${i === 3 ? value : '1'}"}]\n`).join('---\n')
+    const manifests = manifestCopy('app.yaml', () => templates('1'))
+    const inputs = { mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '1m' }
+    expect((await runAction(inputs, { sha: randomSha() })).code).toBe(0)
+    const before = await appliesTo('podtemplates')
+    const again = await runAction(inputs, { sha: randomSha() })
+    expect(again.code).toBe(0)
+    const after = await appliesTo('podtemplates')
+    expect(after.dryRun - before.dryRun).toBe(3)
+    expect(after.written - before.written).toBe(0)
+    expect(JSON.parse(again.outputs.resources).map((r: any) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged'])
+
+    writeFileSync(manifests, templates('2'))
+    const changed = await runAction(inputs, { sha: randomSha() })
+    expect(changed.code).toBe(0)
+    const last = await appliesTo('podtemplates')
+    expect(last.written - after.written).toBe(1)
+    expect(JSON.parse(changed.outputs.resources).map((r: any) => r.action)).toEqual(['unchanged', 'unchanged', 'configured'])
+    expect((await kubectlJson(['-n', namespace, 'get', 'podtemplate', 't3'])).template.spec.containers[0].image).toBe('x/y:2')
+  }, 120_000)
+})
+
 describe('skip-existing with extra tags', () => {
   it('points the extra tags and latest at the reused image by a manifest PUT, without building', async () => {
     const namespace = ns('retag')

@@ -1,8 +1,8 @@
 import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
 import type { WaitItem } from './wait.js'
-import { keepUnchangedTemplate, podTemplateOf, runRecordKeys } from '../manifests/annotate.js'
-import { describeObject, describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
+import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
+import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged'
 
@@ -17,6 +17,11 @@ export interface AppliedObject {
    */
   before?: KubeObject
   changes: FieldChange[]
+  /**
+   * The dry run returned the live object exactly (same resourceVersion, fields and managedFields): the apply
+   * would change nothing, so it is not sent. A no-op server-side apply still costs the API server a full merge.
+   */
+  noOp?: boolean
 }
 
 /** What to wait on for an applied workload. */
@@ -85,12 +90,14 @@ function explain(error: unknown, target: Target, force: boolean): string {
  * template would differ only by the commit keeps the live one (keepUnchangedTemplate), and is `unchanged` when
  * nothing but the action's run record on the object differs.
  */
-function plannedOutcome(target: Target, result: AppliedObject['result'], existed: boolean, live: KubeObject | undefined, dryRun: boolean): AppliedObject {
+export function plannedOutcome(target: Target, result: AppliedObject['result'], existed: boolean, live: KubeObject | undefined, dryRun: boolean): AppliedObject {
+  // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
+  const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && sameValue(result, live)
   const templateChanged = live ? keepUnchangedTemplate(target.object, result, live) : true
   const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
   const recordOnly = !templateChanged && changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
-  const action: ApplyAction = !existed ? 'created' : (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
-  return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [] }
+  const action: ApplyAction = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
+  return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) }
 }
 
 /**
@@ -156,10 +163,11 @@ export class Applier {
     const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
         const result = await this.patch(target, true)
-        // A dry-run create has no resourceVersion; a dry-run update carries the live one. Field changes (a dry run)
-        // and a workload's template (kept when only the commit would change) need the live object, when there is one.
+        // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
+        // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
+        // and whether a workload's template changed beyond the commit (if not, the live one is kept).
         const existed = Boolean(result.metadata.resourceVersion)
-        const live = existed && (this.options.dryRun || podTemplateOf(target.object)) ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
+        const live = existed ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
         return plannedOutcome(target, result, existed, live, this.options.dryRun)
       } catch (error) {
         return explain(error, target, this.options.force)
@@ -172,6 +180,7 @@ export class Applier {
   }
 
   private async applyOne(planned: AppliedObject): Promise<AppliedObject> {
+    if (planned.noOp) return planned
     try {
       const result = await this.patch(planned.target, false)
       const before = planned.before?.metadata as { resourceVersion?: string } | undefined
