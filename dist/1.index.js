@@ -242,7 +242,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
 /* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3392);
 /* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3312);
-/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7506);
+/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5158);
 
 
 

@@ -18,8 +18,8 @@ var core = __webpack_require__(6058);
 var client = __webpack_require__(1934);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(2792);
-// EXTERNAL MODULE: ./src/deploy/wait.ts + 1 modules
-var wait = __webpack_require__(7506);
+// EXTERNAL MODULE: ./src/deploy/wait.ts
+var wait = __webpack_require__(5158);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
 var gate = __webpack_require__(9106);
 // EXTERNAL MODULE: ./src/strategies/selection.ts

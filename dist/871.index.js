@@ -489,15 +489,46 @@ function planTags(template, extraTemplates, latest, context, defaultBranch) {
 /* harmony export */   Ir: () => (/* binding */ findDuplicates),
 /* harmony export */   QJ: () => (/* binding */ kindsFromCrds),
 /* harmony export */   Zm: () => (/* binding */ comparable),
+/* harmony export */   jS: () => (/* binding */ applyWaves),
 /* harmony export */   uP: () => (/* binding */ resolveNamespace),
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
+/* unused harmony exports applyWaveCount, applyWave */
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
 function applyOrder(items) {
     return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index).map(x => x.item);
+}
+/**
+ * The waves objects are written in, after Helm's InstallOrder and kapp's change groups: what pods need at
+ * admission or start (ServiceAccounts, RBAC, ConfigMaps, Secrets, claims, Services), then the workloads, then
+ * what refers to workloads (autoscalers, disruption budgets, Ingresses, webhooks) and kinds unknown here, such as
+ * custom resources, last as Helm puts them. Namespaces and CRDs come before all of these (see Applier.apply).
+ * Without the order a ReplicaSet can try its pods before their ServiceAccount exists: the admission plugin refuses
+ * them (FailedCreate) and the controller retries only after a back-off.
+ */
+const waveOf = Object.fromEntries([
+    ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
+    ...[
+        'PriorityClass', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap',
+        'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList',
+        'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'Endpoints', 'EndpointSlice', 'RuntimeClass', 'IngressClass'
+    ].map(kind => [kind, 1]),
+    ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
+    ...['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => [kind, 3])
+]);
+const applyWaveCount = 4;
+const unknownKindWave = 3;
+/** Index of the wave an object is written in (0 to applyWaveCount - 1). */
+const applyWave = (object) => waveOf[object.kind] ?? unknownKindWave;
+/** The objects split into their waves, each in the order given; empty waves are left out. */
+function applyWaves(items) {
+    const waves = Array.from({ length: applyWaveCount }, () => []);
+    for (const item of items)
+        waves[applyWave(item.object)].push(item);
+    return waves.filter(wave => wave.length > 0);
 }
 /** The kinds a CRD among the manifests will serve, as apiVersion/Kind keys. */
 function kindsFromCrds(objects) {
@@ -958,7 +989,14 @@ class Applier {
         await this.options.beforeWrite?.(ordered);
         const second = await this.preflightDeferred(ordered.filter(deferred), applied);
         const rest = [...first.filter(p => !foundations.includes(p)), ...second];
-        applied.push(...(await mapLimited(rest, concurrency, planned => this.applyOne(planned))));
+        // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
+        // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
+        // Reported in the order planned, as before the waves.
+        const written = new Array(rest.length);
+        for (const wave of (0,apply_plan/* applyWaves */.jS)(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
+            await mapLimited(wave, concurrency, async ({ planned, index }) => (written[index] = await this.applyOne(planned)));
+        }
+        applied.push(...written);
         return applied;
     }
     /**
@@ -1020,8 +1058,8 @@ var applyset_plan = __webpack_require__(8899);
 var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __webpack_require__(665);
-// EXTERNAL MODULE: ./src/deploy/wait.ts + 1 modules
-var deploy_wait = __webpack_require__(7506);
+// EXTERNAL MODULE: ./src/deploy/wait.ts
+var deploy_wait = __webpack_require__(5158);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1179,6 +1217,8 @@ async function renderHelmChart(release) {
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
 var patch = __webpack_require__(552);
+// EXTERNAL MODULE: ./src/deploy/diagnose.ts
+var diagnose = __webpack_require__(7083);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts
 var rollout = __webpack_require__(5398);
 ;// CONCATENATED MODULE: ./src/deploy/lock.ts
@@ -1312,6 +1352,7 @@ async function releaseLease(kube, namespace, name, identity) {
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -1516,7 +1557,8 @@ async function deploy(settings, objects, connected) {
             dryRun: settings.dryRun
         };
         const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object.kind, settings.waitForJobs)).map(waitItemFor);
-        const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) });
+        const deployed = new Set();
+        const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed });
         // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
         const rollStable = async () => {
             const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
@@ -1547,6 +1589,8 @@ async function deploy(settings, objects, connected) {
                 core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
             return result;
         });
+        for (const { target } of applied)
+            deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
         const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }));
         if (settings.dryRun)
             return { applied, waits: [], pruned: pruning, traffic: strategy?.report() };
@@ -1629,6 +1673,115 @@ async function deployManifests(settings, report, manifests, kube) {
         throw new Error(`Rollout failed:\n${lines.join('\n')}`);
     }
     return manifests.file;
+}
+
+
+/***/ }),
+
+/***/ 7083:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Mb: () => (/* binding */ diagnosePod),
+/* harmony export */   T4: () => (/* binding */ replicaFailure),
+/* harmony export */   cq: () => (/* binding */ deployedKey),
+/* harmony export */   gx: () => (/* binding */ notReadyPod)
+/* harmony export */ });
+/* unused harmony exports unschedulableGraceMs, awaitedDeployedObject */
+const fatalWaiting = new Set([
+    'ErrImagePull',
+    'ImagePullBackOff',
+    'ErrImageNeverPull',
+    'InvalidImageName',
+    'CrashLoopBackOff',
+    'RunContainerError',
+    'CreateContainerConfigError',
+    'CreateContainerError'
+]);
+/** How long a pod may stay unschedulable before it counts as a failure (kstatus uses the same 15 s). */
+const unschedulableGraceMs = 15_000;
+function diagnosePod(pod, nowMs) {
+    const name = pod.metadata.name;
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    for (const status of statuses) {
+        const waiting = status.state?.waiting;
+        if (waiting?.reason && fatalWaiting.has(waiting.reason)) {
+            const last = status.lastState?.terminated;
+            const lastWords = last ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})` : '';
+            // A crash loop after OOM is an OOM problem, not a crash: name the cause.
+            const reason = waiting.reason === 'CrashLoopBackOff' && last?.reason === 'OOMKilled' ? 'OOMKilled' : waiting.reason;
+            return {
+                pod: name,
+                container: status.name,
+                reason,
+                message: (waiting.message ?? '') + lastWords,
+                restartCount: status.restartCount,
+                previousLog: waiting.reason === 'CrashLoopBackOff'
+            };
+        }
+        const terminated = status.state?.terminated;
+        if (terminated && (terminated.reason === 'OOMKilled' || (terminated.exitCode ?? 0) !== 0)) {
+            return {
+                pod: name,
+                container: status.name,
+                reason: terminated.reason === 'OOMKilled' ? 'OOMKilled' : 'Error',
+                message: `container exited with code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${terminated.message}` : ''}`,
+                restartCount: status.restartCount,
+                previousLog: false
+            };
+        }
+    }
+    if (pod.status?.phase === 'Failed') {
+        return { pod: name, reason: 'PodFailed', message: 'the pod failed', previousLog: false };
+    }
+    const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+        const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs;
+        if (nowMs - since >= unschedulableGraceMs) {
+            return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false };
+        }
+    }
+    return undefined;
+}
+const deployedKey = (kind, namespace, name) => `${kind.toLowerCase()}/${namespace ?? ''}/${name}`;
+/**
+ * The object an admission refusal names as missing, when this deploy writes it: the controller retries the pod
+ * after a back-off, so the rollout is not failed for it (kubectl too waits). The ServiceAccount admission plugin
+ * says `serviceaccount "x" not found`, the Priority plugin `no PriorityClass with name x was found`.
+ */
+function awaitedDeployedObject(message, namespace, deployed) {
+    const missing = /\b([a-z]+) "([^"]+)" not found/.exec(message) ?? /no (PriorityClass) with name (\S+) was found/.exec(message);
+    if (!missing)
+        return undefined;
+    const [, kind, name] = missing;
+    const found = deployed.has(deployedKey(kind, namespace, name)) || deployed.has(deployedKey(kind, undefined, name));
+    return found ? `${kind.toLowerCase()} ${name}` : undefined;
+}
+/**
+ * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
+ * condition; the Deployment controller copies its ReplicaSet's onto the Deployment. A write conflict on the
+ * ResourceQuota object while several pods are created at once ("Operation cannot be fulfilled on resourcequotas
+ * ...: the object has been modified") lands there too, but the controller retries it at once: no failure.
+ */
+function replicaFailure(object, deployed = new Set()) {
+    const conditions = (object.status?.conditions ?? []);
+    const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
+    if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
+        return undefined;
+    const failure = { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' };
+    const awaiting = awaitedDeployedObject(failure.message, object.metadata?.namespace, deployed);
+    return awaiting ? { ...failure, awaiting } : failure;
+}
+/**
+ * A running pod that never became ready (its readiness probe keeps failing): not a failure while the rollout
+ * may still progress, but what explains a progress deadline or a timeout. Undefined for a ready pod.
+ */
+function notReadyPod(pod) {
+    const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
+    if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running')
+        return undefined;
+    const container = pod.status?.containerStatuses?.find(c => c.ready === false);
+    return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false };
 }
 
 
@@ -1772,103 +1925,16 @@ function rolloutVerdict(object) {
 
 /***/ }),
 
-/***/ 7506:
+/***/ 5158:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  h: () => (/* binding */ waitForRollouts)
-});
-
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-;// CONCATENATED MODULE: ./src/deploy/diagnose.ts
-const fatalWaiting = new Set([
-    'ErrImagePull',
-    'ImagePullBackOff',
-    'ErrImageNeverPull',
-    'InvalidImageName',
-    'CrashLoopBackOff',
-    'RunContainerError',
-    'CreateContainerConfigError',
-    'CreateContainerError'
-]);
-/** How long a pod may stay unschedulable before it counts as a failure (kstatus uses the same 15 s). */
-const unschedulableGraceMs = 15_000;
-function diagnosePod(pod, nowMs) {
-    const name = pod.metadata.name;
-    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-    for (const status of statuses) {
-        const waiting = status.state?.waiting;
-        if (waiting?.reason && fatalWaiting.has(waiting.reason)) {
-            const last = status.lastState?.terminated;
-            const lastWords = last ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})` : '';
-            // A crash loop after OOM is an OOM problem, not a crash: name the cause.
-            const reason = waiting.reason === 'CrashLoopBackOff' && last?.reason === 'OOMKilled' ? 'OOMKilled' : waiting.reason;
-            return {
-                pod: name,
-                container: status.name,
-                reason,
-                message: (waiting.message ?? '') + lastWords,
-                restartCount: status.restartCount,
-                previousLog: waiting.reason === 'CrashLoopBackOff'
-            };
-        }
-        const terminated = status.state?.terminated;
-        if (terminated && (terminated.reason === 'OOMKilled' || (terminated.exitCode ?? 0) !== 0)) {
-            return {
-                pod: name,
-                container: status.name,
-                reason: terminated.reason === 'OOMKilled' ? 'OOMKilled' : 'Error',
-                message: `container exited with code ${terminated.exitCode ?? '?'}${terminated.message ? `: ${terminated.message}` : ''}`,
-                restartCount: status.restartCount,
-                previousLog: false
-            };
-        }
-    }
-    if (pod.status?.phase === 'Failed') {
-        return { pod: name, reason: 'PodFailed', message: 'the pod failed', previousLog: false };
-    }
-    const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-    if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
-        const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs;
-        if (nowMs - since >= unschedulableGraceMs) {
-            return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false };
-        }
-    }
-    return undefined;
-}
-/**
- * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
- * condition; the Deployment controller copies its ReplicaSet's onto the Deployment. A write conflict on the
- * ResourceQuota object while several pods are created at once ("Operation cannot be fulfilled on resourcequotas
- * ...: the object has been modified") lands there too, but the controller retries it at once: no failure.
- */
-function replicaFailure(object) {
-    const conditions = (object.status?.conditions ?? []);
-    const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
-    if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
-        return undefined;
-    return { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' };
-}
-/**
- * A running pod that never became ready (its readiness probe keeps failing): not a failure while the rollout
- * may still progress, but what explains a progress deadline or a timeout. Undefined for a ready pod.
- */
-function notReadyPod(pod) {
-    const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
-    if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running')
-        return undefined;
-    const container = pod.status?.containerStatuses?.find(c => c.ready === false);
-    return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false };
-}
-
-// EXTERNAL MODULE: ./src/kube/client.ts
-var client = __webpack_require__(1934);
-// EXTERNAL MODULE: ./src/deploy/rollout.ts
-var rollout = __webpack_require__(5398);
-;// CONCATENATED MODULE: ./src/deploy/wait.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   h: () => (/* binding */ waitForRollouts)
+/* harmony export */ });
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1934);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5398);
 
 
 
@@ -1898,7 +1964,7 @@ async function waitForRollouts(kube, items, options) {
         if (entry.outcome)
             return;
         entry.outcome = { item: entry.item, durationMs: Date.now() - started, ...outcome };
-        options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${(0,duration/* formatDuration */.a)(entry.outcome.durationMs)})`);
+        options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(entry.outcome.durationMs)})`);
         if (outcome.state === 'failed')
             stop.abort(new Error('failed'));
         if ([...tracked.values()].every(t => t.outcome))
@@ -1907,7 +1973,7 @@ async function waitForRollouts(kube, items, options) {
     const evaluate = (entry) => {
         if (entry.outcome || !entry.object)
             return;
-        const verdict = (0,rollout/* rolloutVerdict */.$6)(entry.object);
+        const verdict = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_3__/* .rolloutVerdict */ .$6)(entry.object);
         if (verdict.message !== entry.verdict?.message)
             options.log(verdict.message);
         entry.verdict = verdict;
@@ -1915,8 +1981,14 @@ async function waitForRollouts(kube, items, options) {
             return finish(entry, { state: 'succeeded', message: verdict.message });
         if (verdict.state === 'failed')
             return void explainFailure(entry, verdict.message);
-        const cannotCreate = replicaFailure(entry.object);
-        if (cannotCreate) {
+        const cannotCreate = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .replicaFailure */ .T4)(entry.object, options.deployed);
+        if (cannotCreate?.awaiting) {
+            const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`;
+            if (line !== entry.awaitingLine)
+                options.log(line);
+            entry.awaitingLine = line;
+        }
+        else if (cannotCreate) {
             return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
         }
         void diagnosePods(entry);
@@ -1960,7 +2032,7 @@ async function waitForRollouts(kube, items, options) {
     };
     const diagnosePods = async (entry) => {
         for (const pod of entry.pods.values()) {
-            const failure = diagnosePod(pod, Date.now());
+            const failure = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .diagnosePod */ .Mb)(pod, Date.now());
             if (!failure || entry.outcome)
                 continue;
             const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -1979,7 +2051,7 @@ async function waitForRollouts(kube, items, options) {
     /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
     const explainFailure = async (entry, message) => {
         for (const pod of entry.pods.values()) {
-            const failure = notReadyPod(pod);
+            const failure = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .notReadyPod */ .gx)(pod);
             if (!failure || !(await isNewRevision(entry, pod)))
                 continue;
             return finish(entry, { state: 'failed', message, diagnosis: await gatherDetails(kube, pod, failure) });
@@ -2062,7 +2134,7 @@ async function waitForRollouts(kube, items, options) {
             continue;
         const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
         if (reason === 'timeout') {
-            entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started };
+            entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started };
         }
         else {
             entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs: Date.now() - started };
@@ -2102,14 +2174,14 @@ async function watchLoop(kube, path, query, signal, log, onEvent) {
         catch (error) {
             if (signal.aborted)
                 return;
-            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 410) {
+            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeApiError */ .W3 && error.statusCode === 410) {
                 resourceVersion = undefined;
                 continue;
             }
             failures++;
             if (failures === 1 || failures % 10 === 0)
                 log(`watch ${path} interrupted (${error.message}); resuming`);
-            await new Promise(resolve => setTimeout(resolve, (0,client/* retryDelayMs */.qO)(Math.min(failures, 5))));
+            await new Promise(resolve => setTimeout(resolve, (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_2__/* .retryDelayMs */ .qO)(Math.min(failures, 5))));
         }
     }
 }
@@ -3511,6 +3583,10 @@ function describeObject(object) {
  * Parses (YAML 1.1, as kubectl does) and checks every document; returns all problems at once so a user fixes
  * them in one pass. Empty documents are skipped; `kind: List` is expanded into its items. `documents` are the
  * already parsed documents of `text`, when the caller has them.
+ *
+ * An empty or comment-only document (a file ending in `---`, `---` right after `---`, a template that renders
+ * only its licence header) parses as a null scalar. kubectl and Helm skip those without a word, and so does this;
+ * numbering still counts them, so "document N" is the Nth `---` section as an editor shows it.
  */
 function readObjects(text, file, problems, documents = (0,_patch_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDocuments */ .eV)(text)) {
     const objects = [];
@@ -3523,7 +3599,7 @@ function readObjects(text, file, problems, documents = (0,_patch_js__WEBPACK_IMP
             }
             return;
         }
-        if (doc.contents === null)
+        if (isEmptyDocument(doc))
             return;
         if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(doc.contents)) {
             problems.push(`${where}: expected a Kubernetes object (a YAML mapping with apiVersion, kind and metadata.name)`);
@@ -3541,6 +3617,10 @@ function readObjects(text, file, problems, documents = (0,_patch_js__WEBPACK_IMP
         });
     });
     return objects;
+}
+/** A document with nothing but comments, whitespace, or an explicit null (`~`, `null`) in it. */
+function isEmptyDocument(doc) {
+    return doc.contents === null || ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(doc.contents) && doc.contents.value === null);
 }
 function checkObject(value) {
     if (typeof value !== 'object' || value === null || Array.isArray(value))

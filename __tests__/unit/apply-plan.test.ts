@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyOrder, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/deploy/apply-plan.js'
+import { applyOrder, applyWave, applyWaves, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/deploy/apply-plan.js'
 import { KubeObject } from '../../src/manifests/documents.js'
 
 const object = (kind: string, name: string, namespace?: string, apiVersion = 'v1'): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })
@@ -8,6 +8,53 @@ describe('applyOrder', () => {
   it('puts Namespaces, then CRDs, first and keeps the written order otherwise', () => {
     const items = ['Deployment/a', 'CustomResourceDefinition/c', 'Service/b', 'Namespace/n', 'ConfigMap/d'].map(s => ({ object: object(s.split('/')[0], s.split('/')[1]) }))
     expect(applyOrder(items).map(i => i.object.kind)).toEqual(['Namespace', 'CustomResourceDefinition', 'Deployment', 'Service', 'ConfigMap'])
+  })
+})
+
+describe('applyWaves', () => {
+  const items = (...specs: string[]) => specs.map(s => ({ object: object(s.split('/')[0], s.split('/')[1]) }))
+  const names = (waves: Array<Array<{ object: KubeObject }>>) => waves.map(wave => wave.map(i => `${i.object.kind}/${i.object.metadata.name}`))
+
+  it('writes what pods need before the workloads, and what refers to workloads after them (Online Boutique order)', () => {
+    // As its release manifests list them: each Deployment before its ServiceAccount and Service.
+    const written = items('Deployment/frontend', 'Service/frontend', 'ServiceAccount/frontend', 'HorizontalPodAutoscaler/frontend', 'Deployment/redis-cart', 'ConfigMap/settings', 'Ingress/frontend', 'PodDisruptionBudget/frontend')
+    expect(names(applyWaves(written))).toEqual([
+      ['Service/frontend', 'ServiceAccount/frontend', 'ConfigMap/settings'],
+      ['Deployment/frontend', 'Deployment/redis-cart'],
+      ['HorizontalPodAutoscaler/frontend', 'Ingress/frontend', 'PodDisruptionBudget/frontend']
+    ])
+  })
+
+  it.each([
+    ['Namespace', 0],
+    ['CustomResourceDefinition', 0],
+    ['ServiceAccount', 1],
+    ['Secret', 1],
+    ['ConfigMap', 1],
+    ['PersistentVolumeClaim', 1],
+    ['Role', 1],
+    ['ClusterRoleBinding', 1],
+    ['Service', 1],
+    ['PriorityClass', 1],
+    ['Deployment', 2],
+    ['StatefulSet', 2],
+    ['DaemonSet', 2],
+    ['Job', 2],
+    ['CronJob', 2],
+    ['Pod', 2],
+    ['HorizontalPodAutoscaler', 3],
+    ['PodDisruptionBudget', 3],
+    ['Ingress', 3],
+    ['ValidatingWebhookConfiguration', 3],
+    ['ServiceMonitor', 3],
+    ['Certificate', 3]
+  ])('%s goes in wave %i', (kind, wave) => {
+    expect(applyWave(object(kind, 'x'))).toBe(wave)
+  })
+
+  it('leaves empty waves out and keeps the written order inside a wave', () => {
+    expect(names(applyWaves(items('ConfigMap/b', 'ConfigMap/a')))).toEqual([['ConfigMap/b', 'ConfigMap/a']])
+    expect(applyWaves([])).toEqual([])
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { diagnosePod, notReadyPod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
+import { awaitedDeployedObject, deployedKey, diagnosePod, notReadyPod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
 
 const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const now = Date.parse('2026-11-22T12:00:00Z')
@@ -62,6 +62,35 @@ describe('diagnosePod', () => {
     // Seen on the local cluster: two pods admitted at once race on the quota's status; the controller retries.
     const conflict = 'Operation cannot be fulfilled on resourcequotas "compute": the object has been modified; please apply your changes to the latest version and try again'
     expect(replicaFailure({ status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: conflict }] } })).toBeUndefined()
+  })
+})
+
+describe('replicaFailure for an object this deploy writes', () => {
+  const refused = (message: string) => ({ metadata: { namespace: 'shop' }, status: { conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message }] } })
+  const serviceAccount = 'pods "frontend-6b8f9c7d5-" is forbidden: error looking up service account shop/frontend: serviceaccount "frontend" not found'
+  const deployed = new Set([deployedKey('ServiceAccount', 'shop', 'frontend'), deployedKey('PriorityClass', undefined, 'high')])
+
+  it('waits for a ServiceAccount of the same deploy: the controller retries', () => {
+    expect(replicaFailure(refused(serviceAccount), deployed)).toEqual({ reason: 'FailedCreate', message: serviceAccount, awaiting: 'serviceaccount frontend' })
+  })
+
+  it.each([
+    ['a ServiceAccount no manifest has', serviceAccount, new Set([deployedKey('ServiceAccount', 'shop', 'backend')])],
+    ['a ServiceAccount of that name in another namespace', serviceAccount, new Set([deployedKey('ServiceAccount', 'other', 'frontend')])],
+    ['a ConfigMap of that name (another kind)', serviceAccount, new Set([deployedKey('ConfigMap', 'shop', 'frontend')])],
+    ['an exceeded quota', 'pods "web-1" is forbidden: exceeded quota: compute, requested: cpu=2, used: cpu=8, limited: cpu=8', deployed],
+    ['nothing known of the deploy', serviceAccount, undefined]
+  ])('fails at once for %s', (_, message, known) => {
+    const failure = replicaFailure(refused(message), known)
+    expect(failure).toEqual({ reason: 'FailedCreate', message })
+  })
+
+  it.each([
+    ['a cluster-scoped PriorityClass of the deploy', 'pods "web-1" is forbidden: no PriorityClass with name high was found', 'priorityclass high'],
+    ['a PriorityClass the deploy lacks', 'pods "web-1" is forbidden: no PriorityClass with name low was found', undefined],
+    ['a message naming nothing missing', 'admission webhook "policy.acme.io" denied the request', undefined]
+  ])('%s', (_, message, expected) => {
+    expect(awaitedDeployedObject(message, 'shop', deployed)).toBe(expected)
   })
 })
 

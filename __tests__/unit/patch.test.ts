@@ -108,3 +108,31 @@ describe('YAML 1.1 as kubectl reads it', () => {
     expect((object.object as any).value).toEqual(value)
   })
 })
+
+describe('readObjects: empty and comment-only documents', () => {
+  const configMap = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`
+  it.each([
+    ['a file ending in ---', `${configMap('a')}---\n`, ['a'], [1]],
+    ['--- followed by ---', `${configMap('a')}---\n---\n${configMap('b')}`, ['a', 'b'], [1, 3]],
+    ['a comment-only document', `${configMap('a')}---\n# Licensed under the Apache License\n# more header\n---\n${configMap('b')}`, ['a', 'b'], [1, 3]],
+    ['a leading --- and a licence header', `# Copyright 2026 Acme\n---\n${configMap('a')}`, ['a'], [1]],
+    ['an explicit null document', `${configMap('a')}--- null\n---\n~\n`, ['a'], [1]],
+    ['a template that renders only its header', '# Source: chart/templates/empty.yaml\n', [], []]
+  ])('skips %s without a problem', (_, text, names, documents) => {
+    const problems: string[] = []
+    const objects = readObjects(text, 'f.yaml', problems)
+    expect(problems).toEqual([])
+    expect(objects.map(o => o.object.metadata.name)).toEqual(names)
+    expect(objects.map(o => o.document)).toEqual(documents)
+  })
+
+  it.each([
+    ['a scalar', `${configMap('a')}---\njust text\n`, 'f.yaml document 2: expected a Kubernetes object'],
+    ['a sequence', `${configMap('a')}---\n- a\n- b\n`, 'f.yaml document 2: expected a Kubernetes object'],
+    ['an empty mapping', `${configMap('a')}---\n{}\n`, 'f.yaml document 2: object has no apiVersion, kind, metadata.name']
+  ])('still refuses %s', (_, text, message) => {
+    const problems: string[] = []
+    readObjects(text, 'f.yaml', problems)
+    expect(problems.join('\n')).toContain(message)
+  })
+})

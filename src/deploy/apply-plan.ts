@@ -17,6 +17,37 @@ export function applyOrder<T extends { object: KubeObject }>(items: T[]): T[] {
   return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index).map(x => x.item)
 }
 
+/**
+ * The waves objects are written in, after Helm's InstallOrder and kapp's change groups: what pods need at
+ * admission or start (ServiceAccounts, RBAC, ConfigMaps, Secrets, claims, Services), then the workloads, then
+ * what refers to workloads (autoscalers, disruption budgets, Ingresses, webhooks) and kinds unknown here, such as
+ * custom resources, last as Helm puts them. Namespaces and CRDs come before all of these (see Applier.apply).
+ * Without the order a ReplicaSet can try its pods before their ServiceAccount exists: the admission plugin refuses
+ * them (FailedCreate) and the controller retries only after a back-off.
+ */
+const waveOf: Record<string, number> = Object.fromEntries([
+  ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
+  ...[
+    'PriorityClass', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap',
+    'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList',
+    'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'Endpoints', 'EndpointSlice', 'RuntimeClass', 'IngressClass'
+  ].map(kind => [kind, 1]),
+  ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
+  ...['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => [kind, 3])
+])
+export const applyWaveCount = 4
+const unknownKindWave = 3
+
+/** Index of the wave an object is written in (0 to applyWaveCount - 1). */
+export const applyWave = (object: KubeObject): number => waveOf[object.kind] ?? unknownKindWave
+
+/** The objects split into their waves, each in the order given; empty waves are left out. */
+export function applyWaves<T extends { object: KubeObject }>(items: T[]): T[][] {
+  const waves: T[][] = Array.from({ length: applyWaveCount }, () => [])
+  for (const item of items) waves[applyWave(item.object)].push(item)
+  return waves.filter(wave => wave.length > 0)
+}
+
 /** The kinds a CRD among the manifests will serve, as apiVersion/Kind keys. */
 export function kindsFromCrds(objects: KubeObject[]): Set<string> {
   const kinds = new Set<string>()

@@ -1,4 +1,4 @@
-import { applyOrder, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
+import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
 import type { WaitItem } from './wait.js'
 import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
@@ -231,7 +231,14 @@ export class Applier {
     await this.options.beforeWrite?.(ordered)
     const second = await this.preflightDeferred(ordered.filter(deferred), applied)
     const rest = [...first.filter(p => !foundations.includes(p)), ...second]
-    applied.push(...(await mapLimited(rest, concurrency, planned => this.applyOne(planned))))
+    // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
+    // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
+    // Reported in the order planned, as before the waves.
+    const written = new Array<AppliedObject>(rest.length)
+    for (const wave of applyWaves(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
+      await mapLimited(wave, concurrency, async ({ planned, index }) => (written[index] = await this.applyOne(planned)))
+    }
+    applied.push(...written)
     return applied
   }
 

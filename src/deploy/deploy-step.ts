@@ -21,6 +21,7 @@ import { describeObject, describeSource, readObjects, SourcedObject } from '../m
 import { expandManifestPaths, readManifestFile } from '../manifests/files.js'
 import { renderHelmChart, renderKustomization } from '../manifests/render.js'
 import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from '../manifests/patch.js'
+import { deployedKey } from './diagnose.js'
 import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
 import { DeployLock, defaultIdentity } from './lock.js'
@@ -223,7 +224,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       dryRun: settings.dryRun
     }
     const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
-    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+    const deployed = new Set<string>()
+    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed })
     // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
     const rollStable = async (): Promise<boolean> => {
       const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
@@ -251,6 +253,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
       return result
     })
+    for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
     if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report() }
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])

@@ -95,17 +95,43 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
   return undefined
 }
 
+/** Objects this deploy writes, as deployedKey gives them: what a refused pod may be waiting for. */
+export type DeployedObjects = ReadonlySet<string>
+export const deployedKey = (kind: string, namespace: string | undefined, name: string): string => `${kind.toLowerCase()}/${namespace ?? ''}/${name}`
+
+/**
+ * The object an admission refusal names as missing, when this deploy writes it: the controller retries the pod
+ * after a back-off, so the rollout is not failed for it (kubectl too waits). The ServiceAccount admission plugin
+ * says `serviceaccount "x" not found`, the Priority plugin `no PriorityClass with name x was found`.
+ */
+export function awaitedDeployedObject(message: string, namespace: string | undefined, deployed: DeployedObjects): string | undefined {
+  const missing = /\b([a-z]+) "([^"]+)" not found/.exec(message) ?? /no (PriorityClass) with name (\S+) was found/.exec(message)
+  if (!missing) return undefined
+  const [, kind, name] = missing
+  const found = deployed.has(deployedKey(kind, namespace, name)) || deployed.has(deployedKey(kind, undefined, name))
+  return found ? `${kind.toLowerCase()} ${name}` : undefined
+}
+
+export interface ReplicaFailure {
+  reason: string
+  message: string
+  /** Set when the failure waits for an object of this deploy (see awaitedDeployedObject): not a failed rollout. */
+  awaiting?: string
+}
+
 /**
  * A workload whose controller cannot create pods (quota, admission webhook) says so in a ReplicaFailure
  * condition; the Deployment controller copies its ReplicaSet's onto the Deployment. A write conflict on the
  * ResourceQuota object while several pods are created at once ("Operation cannot be fulfilled on resourcequotas
  * ...: the object has been modified") lands there too, but the controller retries it at once: no failure.
  */
-export function replicaFailure(object: { status?: Record<string, unknown> }): { reason: string; message: string } | undefined {
+export function replicaFailure(object: { metadata?: { namespace?: string }; status?: Record<string, unknown> }, deployed: DeployedObjects = new Set()): ReplicaFailure | undefined {
   const conditions = (object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
   const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
   if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? '')) return undefined
-  return { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' }
+  const failure: ReplicaFailure = { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' }
+  const awaiting = awaitedDeployedObject(failure.message, object.metadata?.namespace, deployed)
+  return awaiting ? { ...failure, awaiting } : failure
 }
 
 /**

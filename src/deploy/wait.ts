@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js'
-import { diagnosePod, notReadyPod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
+import { DeployedObjects, diagnosePod, notReadyPod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
 import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
@@ -29,6 +29,8 @@ export interface WaitOptions {
   timeoutMs: number
   log: (line: string) => void
   signal?: AbortSignal
+  /** What this deploy wrote (deployedKey): a pod refused for want of one of these is retried, not a failure. */
+  deployed?: DeployedObjects
 }
 
 const itemKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`
@@ -41,6 +43,8 @@ interface Tracked {
   outcome?: WaitOutcome
   /** Pods of this workload, by name, as last seen. */
   pods: Map<string, PodLike>
+  /** The last line logged for pods refused until an object of this deploy exists, so it is said once. */
+  awaitingLine?: string
 }
 
 /**
@@ -77,8 +81,12 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     entry.verdict = verdict
     if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message })
     if (verdict.state === 'failed') return void explainFailure(entry, verdict.message)
-    const cannotCreate = replicaFailure(entry.object)
-    if (cannotCreate) {
+    const cannotCreate = replicaFailure(entry.object, options.deployed)
+    if (cannotCreate?.awaiting) {
+      const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`
+      if (line !== entry.awaitingLine) options.log(line)
+      entry.awaitingLine = line
+    } else if (cannotCreate) {
       return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` })
     }
     void diagnosePods(entry)

@@ -1,4 +1,4 @@
-import { Document, isMap } from 'yaml'
+import { Document, isMap, isScalar } from 'yaml'
 import { parseDocuments } from './patch.js'
 
 export interface KubeObject {
@@ -35,6 +35,10 @@ export function describeObject(object: KubeObject): string {
  * Parses (YAML 1.1, as kubectl does) and checks every document; returns all problems at once so a user fixes
  * them in one pass. Empty documents are skipped; `kind: List` is expanded into its items. `documents` are the
  * already parsed documents of `text`, when the caller has them.
+ *
+ * An empty or comment-only document (a file ending in `---`, `---` right after `---`, a template that renders
+ * only its licence header) parses as a null scalar. kubectl and Helm skip those without a word, and so does this;
+ * numbering still counts them, so "document N" is the Nth `---` section as an editor shows it.
  */
 export function readObjects(text: string, file: string, problems: string[], documents: Document.Parsed[] = parseDocuments(text)): SourcedObject[] {
   const objects: SourcedObject[] = []
@@ -47,7 +51,7 @@ export function readObjects(text: string, file: string, problems: string[], docu
       }
       return
     }
-    if (doc.contents === null) return
+    if (isEmptyDocument(doc)) return
     if (!isMap(doc.contents)) {
       problems.push(`${where}: expected a Kubernetes object (a YAML mapping with apiVersion, kind and metadata.name)`)
       return
@@ -62,6 +66,11 @@ export function readObjects(text: string, file: string, problems: string[], docu
     })
   })
   return objects
+}
+
+/** A document with nothing but comments, whitespace, or an explicit null (`~`, `null`) in it. */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  return doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)
 }
 
 function checkObject(value: unknown): string | undefined {
