@@ -763,7 +763,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 3926:
+/***/ 5247:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -792,11 +792,35 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var apply_plan = __webpack_require__(2595);
 // EXTERNAL MODULE: ./src/kube/client.ts
 var client = __webpack_require__(1934);
+;// CONCATENATED MODULE: ./src/deploy/scale-owners.ts
+/** The kinds with a scale subresource whose replicas an autoscaler takes over. */
+const scalableKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+/** Managers other than `fieldManager` that own spec.replicas through the scale subresource, by name. */
+function scaleOwners(live, fieldManager) {
+    if (!live || !scalableKinds.has(live.kind))
+        return [];
+    const entries = (live.metadata.managedFields ?? []);
+    const owners = entries.filter(e => e.subresource === 'scale' && e.manager !== fieldManager && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined);
+    return [...new Set(owners.map(e => e.manager ?? '(unnamed manager)'))];
+}
+const setsReplicas = (object) => object.spec?.replicas !== undefined;
+/** The object without spec.replicas, for an apply that must leave the scale to its owner. */
+function withoutReplicas(object) {
+    const copy = structuredClone(object);
+    delete copy.spec.replicas;
+    return copy;
+}
+/** A dry-run conflict that is about spec.replicas alone: the sign that something else owns the scale. */
+function isReplicasConflict(kind, statusCode, causes) {
+    return scalableKinds.has(kind) && statusCode === 409 && causes.length > 0 && causes.every(c => c.field === '.spec.replicas');
+}
+
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
 var annotate = __webpack_require__(7528);
 // EXTERNAL MODULE: ./src/manifests/documents.ts
 var manifests_documents = __webpack_require__(1860);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -914,17 +938,41 @@ class Applier {
             signal: this.options.signal
         });
     }
+    /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
+    async planOne(target) {
+        let result;
+        let conflict;
+        try {
+            result = await this.patch(target, true);
+        }
+        catch (error) {
+            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
+            if (!(error instanceof client/* KubeApiError */.W3 && isReplicasConflict(target.object.kind, error.statusCode, causes)))
+                throw error;
+            conflict = error;
+        }
+        // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
+        // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
+        // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
+        const existed = result ? Boolean(result.metadata.resourceVersion) : true;
+        const live = existed ? await this.kube.get(this.path(target), this.options.signal) : undefined;
+        // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
+        const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : [];
+        if (owners.length > 0) {
+            target.object = withoutReplicas(target.object);
+            result = await this.patch(target, true);
+        }
+        else if (!result) {
+            throw conflict;
+        }
+        const outcome = plannedOutcome(target, result, existed, live, this.options.dryRun);
+        return owners.length > 0 ? { ...outcome, scaleOwners: owners } : outcome;
+    }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
         const outcomes = await mapLimited(targets, concurrency, async (target) => {
             try {
-                const result = await this.patch(target, true);
-                // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
-                // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
-                // and whether a workload's template changed beyond the commit (if not, the live one is kept).
-                const existed = Boolean(result.metadata.resourceVersion);
-                const live = existed ? await this.kube.get(this.path(target), this.options.signal) : undefined;
-                return plannedOutcome(target, result, existed, live, this.options.dryRun);
+                return await this.planOne(target);
             }
             catch (error) {
                 return explain(error, target, this.options.force);
@@ -1587,6 +1635,11 @@ async function deploy(settings, objects, connected) {
                 core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`);
             for (const c of settings.dryRun ? candidates : [])
                 core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
+            const scaled = result.filter(a => a.scaleOwners);
+            if (scaled.length > 0) {
+                const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
+                core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
+            }
             return result;
         });
         for (const { target } of applied)
@@ -2797,8 +2850,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
 var build_step = __webpack_require__(8465);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 5 modules
-var deploy_step = __webpack_require__(3926);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 6 modules
+var deploy_step = __webpack_require__(5247);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
 var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
@@ -3866,7 +3919,8 @@ function resourceReports(applied, waits, pruned = []) {
     const reports = applied.map((a) => {
         const o = a.target.object;
         const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, rollout: wait?.state, durationMs: wait?.durationMs };
+        const note = a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined;
+        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs };
     });
     for (const p of pruned)
         reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });

@@ -13,7 +13,7 @@ export interface ResourceReport {
   namespace?: string
   name: string
   action: AppliedObject['action'] | 'pruned'
-  /** Why a member to prune was left: already gone, or replaced since it was listed. */
+  /** Why a member to prune was left (already gone, or replaced since it was listed), or who kept the scale. */
   note?: string
   rollout?: WaitOutcome['state']
   durationMs?: number

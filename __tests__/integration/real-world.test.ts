@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
+import { eventually, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
 
 const ns = namespacesForThisFile()
 const resources = (run: { outputs: Record<string, string> }): Array<{ kind: string; name: string; action: string }> => JSON.parse(run.outputs.resources)
@@ -35,4 +35,27 @@ describe('manifests shaped like real projects', () => {
     expect(run.stdout).toMatch(/deployment\/cartservice cannot create pods: FailedCreate: .*serviceaccount "ghost" not found/)
     expect(run.stdout).not.toContain('pods wait for serviceaccount')
   }, 120_000)
+
+  it('leaves spec.replicas to an HPA that scaled the Deployment, with and without force-conflicts', async () => {
+    const namespace = ns('hpa')
+    const first = await runAction(applyInputs(namespace, manifestCopy('autoscaled.yaml')), { sha: randomSha() })
+    expect(first.code).toBe(0)
+    // The kube-controller-manager's HPA controller raises the scale to minReplicas through the scale subresource.
+    const scaled = await eventually(() => kubectlJson(['-n', namespace, 'get', 'deployment', 'api', '--show-managed-fields']), d => d.spec.replicas === 3, 90_000)
+    expect(scaled.metadata.managedFields.some((f: any) => f.subresource === 'scale' && f.manager === 'kube-controller-manager')).toBe(true)
+
+    for (const [tag, extra] of [['v2', {}], ['v3', { 'force-conflicts': 'true' }]] as const) {
+      const run = await runAction({ ...applyInputs(namespace, manifestCopy('autoscaled.yaml', text => text.replace(':v1', `:${tag}`))), ...extra }, { sha: randomSha() })
+      expect(run.stdout).not.toContain('conflict')
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('spec.replicas left out of deployment/api')
+      expect(run.stdout.match(/spec\.replicas left out/g)).toHaveLength(1)
+      expect(run.summary).toMatch(/\| Deployment\/api \| .* \| configured \(scale left to kube-controller-manager\) \| succeeded \|/)
+      const api = await kubectlJson(['-n', namespace, 'get', 'deployment', 'api', '--show-managed-fields'])
+      expect(api.spec.template.spec.containers[0].image).toMatch(new RegExp(`:${tag}$`))
+      expect(api.spec.replicas).toBe(3)
+      const ownsReplicas = api.metadata.managedFields.filter((f: any) => f.fieldsV1?.['f:spec']?.['f:replicas']).map((f: any) => f.manager)
+      expect(ownsReplicas).toEqual(['kube-controller-manager'])
+    }
+  }, 240_000)
 })

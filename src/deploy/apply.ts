@@ -1,5 +1,6 @@
 import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import { isReplicasConflict, scaleOwners, setsReplicas, withoutReplicas } from './scale-owners.js'
 import type { WaitItem } from './wait.js'
 import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
@@ -22,6 +23,11 @@ export interface AppliedObject {
    * would change nothing, so it is not sent. A no-op server-side apply still costs the API server a full merge.
    */
   noOp?: boolean
+  /**
+   * Managers that own the live spec.replicas through the scale subresource (an autoscaler): replicas was left out
+   * of the applied object, so the live scale stays theirs.
+   */
+  scaleOwners?: string[]
 }
 
 /** What to wait on for an applied workload. */
@@ -158,17 +164,39 @@ export class Applier {
     })
   }
 
+  /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
+  private async planOne(target: Target): Promise<AppliedObject> {
+    let result: AppliedObject['result'] | undefined
+    let conflict: unknown
+    try {
+      result = await this.patch(target, true)
+    } catch (error) {
+      const causes = error instanceof KubeApiError ? (error.status.details?.causes ?? []) : []
+      if (!(error instanceof KubeApiError && isReplicasConflict(target.object.kind, error.statusCode, causes))) throw error
+      conflict = error
+    }
+    // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
+    // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
+    // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
+    const existed = result ? Boolean(result.metadata.resourceVersion) : true
+    const live = existed ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
+    // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
+    const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : []
+    if (owners.length > 0) {
+      target.object = withoutReplicas(target.object)
+      result = await this.patch(target, true)
+    } else if (!result) {
+      throw conflict
+    }
+    const outcome = plannedOutcome(target, result, existed, live, this.options.dryRun)
+    return owners.length > 0 ? { ...outcome, scaleOwners: owners } : outcome
+  }
+
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
   private async preflight(targets: Target[]): Promise<AppliedObject[]> {
     const outcomes = await mapLimited(targets, concurrency, async (target): Promise<AppliedObject | string> => {
       try {
-        const result = await this.patch(target, true)
-        // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
-        // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
-        // and whether a workload's template changed beyond the commit (if not, the live one is kept).
-        const existed = Boolean(result.metadata.resourceVersion)
-        const live = existed ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
-        return plannedOutcome(target, result, existed, live, this.options.dryRun)
+        return await this.planOne(target)
       } catch (error) {
         return explain(error, target, this.options.force)
       }

@@ -251,6 +251,11 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
       for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
       for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
+      const scaled = result.filter(a => a.scaleOwners)
+      if (scaled.length > 0) {
+        const owners = [...new Set(scaled.flatMap(a => a.scaleOwners!))].join(', ')
+        core.info(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`)
+      }
       return result
     })
     for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
