@@ -44,27 +44,29 @@ export async function run(): Promise<void> {
         report.images = await core.group('Build and push', () => buildAndPushAll(settings))
         break
       case 'deploy': {
-        const manifests = await readManifests(settings, plannedSubstitutions(settings))
-        manifestsFile = manifests.file
         kube = connectEarly(settings)
+        const manifests = await readManifests(settings, plannedSubstitutions(settings), kube)
+        manifestsFile = manifests.file
         report.images = await core.group('Build and push', () => buildAndPushAll(settings))
         manifestsFile = await deployManifests(settings, report, manifests, kube)
         break
       }
       case 'apply': {
-        // Worth it only beside the registry lookups: on its own it would just interleave with reading the files.
-        if (settings.builds.length > 0) kube = connectEarly(settings)
+        // Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
+        // just interleave with reading the files.
+        if (settings.builds.length > 0 || settings.helm) kube = connectEarly(settings)
         report.images = await existingImages(settings)
-        const manifests = await readManifests(settings, substitutionsFor(report.images))
+        const manifests = await readManifests(settings, substitutionsFor(report.images), kube)
         manifestsFile = manifests.file
         await deployManifests(settings, report, manifests, kube)
         break
       }
       case 'promote': {
         // As mode apply (the tags of this commit, no build), then the canary objects go.
+        if (settings.helm) kube = connectEarly(settings)
         report.images = await existingImages(settings)
-        const manifests = await readManifests(settings, substitutionsFor(report.images))
-        manifestsFile = await deployManifests(settings, report, manifests)
+        const manifests = await readManifests(settings, substitutionsFor(report.images), kube)
+        manifestsFile = await deployManifests(settings, report, manifests, kube)
         break
       }
       case 'abort': {

@@ -21,12 +21,29 @@ describe('kustomizeCommand', () => {
 })
 
 describe('helmTemplateCommand', () => {
-  it('renders without tests, in the namespace, with every values file in order', () => {
-    expect(helmTemplateCommand({ chart: 'charts/app', release: 'shop', values: ['a.yaml', 'b.yaml'], namespace: 'prod' }, '/bin/helm')).toEqual({
-      tool: '/bin/helm',
-      args: ['template', 'shop', 'charts/app', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--values', 'b.yaml']
-    })
-    expect(helmTemplateCommand({ chart: 'c', release: 'r', values: [] }, '/bin/helm').args).toEqual(['template', 'r', 'c', '--skip-tests'])
+  const cluster = { kubeVersion: 'v1.36.3', apiVersions: ['apps/v1', 'apps/v1/Deployment', 'coordination.k8s.io/v1', 'v1', 'v1/Pod'] }
+  it.each([
+    [
+      'without tests, in the namespace, with every values file in order',
+      { chart: 'charts/app', release: 'shop', values: ['a.yaml', 'b.yaml'], namespace: 'prod' },
+      ['template', 'shop', 'charts/app', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--values', 'b.yaml'],
+      undefined
+    ],
+    ['with neither namespace nor values', { chart: 'c', release: 'r', values: [] }, ['template', 'r', 'c', '--skip-tests'], undefined],
+    [
+      "for the cluster's version and API versions, after the values",
+      { chart: 'c', release: 'r', values: ['a.yaml'], namespace: 'prod', capabilities: cluster },
+      ['template', 'r', 'c', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--kube-version', 'v1.36.3', '--api-versions', 'apps/v1,apps/v1/Deployment,coordination.k8s.io/v1,v1,v1/Pod'],
+      ['template', 'r', 'c', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--kube-version', 'v1.36.3', '--api-versions', '<5 API versions of the cluster>']
+    ],
+    [
+      'for a version without API versions',
+      { chart: 'c', release: 'r', values: [], capabilities: { kubeVersion: 'v1.30.2-eks-1', apiVersions: [] } },
+      ['template', 'r', 'c', '--skip-tests', '--kube-version', 'v1.30.2-eks-1'],
+      ['template', 'r', 'c', '--skip-tests', '--kube-version', 'v1.30.2-eks-1']
+    ]
+  ])('renders %s', (_, release, args, shown) => {
+    expect(helmTemplateCommand(release, '/bin/helm')).toEqual({ tool: '/bin/helm', args, ...(shown ? { shown } : {}) })
   })
 
   it('names the missing tool', () => {

@@ -115,9 +115,16 @@ build_etcd() {
 }
 
 # build_tool NAME DIR PACKAGE VERSION [LDFLAGS]: a tool with a go.mod of its own, built as it is released.
+# DIR/.ldflags records the flags it was built with: a binary built with others (an older recipe) is rebuilt. A binary
+# cached before the stamp existed counts as built with "-s -w " alone, which is true of act; helm had its version
+# flag too, and lacked the Kubernetes version ones, so it is rebuilt.
 build_tool() {
-  local name=$1 dir=$2 package=$3 version=$4 ld="-s -w ${5:-}" fetch_start compile_start
-  [ -x "$dir/$name" ] && { log "$name $version cached in $dir"; return; }
+  local name=$1 dir=$2 package=$3 version=$4 ld="-s -w ${5:-}" fetch_start compile_start built_with
+  built_with=$(cat "$dir/.ldflags" 2>/dev/null || echo "-s -w ")
+  if [ -x "$dir/$name" ] && [ "$built_with" = "$ld" ]; then
+    log "$name $version cached in $dir"
+    return
+  fi
   log "building $name $version"
   fetch_start=$(date +%s)
   # -n loads the packages (fetching every module they need) and compiles nothing: the two are timed apart.
@@ -125,8 +132,25 @@ build_tool() {
   compile_start=$(date +%s)
   mkdir -p "$dir.tmp"
   GOBIN="$dir.tmp" go install -ldflags "$ld" "$package@$version"
+  printf '%s\n' "$ld" >"$dir.tmp/.ldflags"
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
   record "$name" "$fetch_start" "$compile_start"
+}
+
+# As helm's Makefile: its version, and the Kubernetes version `helm template` assumes without --kube-version (and
+# `helm lint` checks deprecations against), derived from the client-go it is built with: v0.37.x → 1.37. Without
+# them helm says v1.20, and a chart with `kubeVersion: ">=1.23.0-0"` does not render. Only the .mod is read.
+helm_ldflags() {
+  local gomod client_go minor ld pkg
+  gomod=$(go list -m -json "helm.sh/helm/v3@$HELM_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  client_go=$(awk '$1 == "k8s.io/client-go" { print $2 }' "$gomod")
+  [[ $client_go =~ ^v0\.([0-9]+)\. ]] || { echo "helm $HELM_VERSION: no k8s.io/client-go v0.x in $gomod" >&2; exit 1; }
+  minor=${BASH_REMATCH[1]}
+  ld="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ld="$ld -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$minor"
+  done
+  echo "$ld"
 }
 
 command -v go >/dev/null || { echo "Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
@@ -135,5 +159,6 @@ build_etcd
 build_kube_and_kwok
 if [ "${1:-}" = --tests ]; then
   build_tool act "$ACT_BIN" github.com/nektos/act "$ACT_VERSION"
-  build_tool helm "$HELM_BIN" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  helm_ld=$(helm_ldflags)
+  build_tool helm "$HELM_BIN" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "$helm_ld"
 fi

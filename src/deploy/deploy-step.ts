@@ -14,6 +14,7 @@ import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../
 import type { GateRunner } from '../strategies/gate.js'
 import { gateRunner, isGateJob } from './gate-step.js'
 import type { DeployStrategy } from '../strategies/strategy.js'
+import type { ServerCapabilities } from '../kube/capabilities.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
@@ -33,8 +34,33 @@ export interface PreparedManifests {
   file: string
 }
 
+/**
+ * The target cluster's version and API versions for the chart, from the early connection when there is one. A
+ * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
+ * check and its .Capabilities branches would then describe some other cluster.
+ */
+async function chartCapabilities(settings: Settings, connected?: KubeClient): Promise<ServerCapabilities> {
+  const { chart } = settings.helm!
+  let kube = connected
+  try {
+    kube ??= new KubeClient(resolveKubeTarget(settings.kube))
+    const capabilities = await kube.serverCapabilities()
+    if (capabilities.failed.length > 0) {
+      core.warning(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`)
+    }
+    return capabilities
+  } catch (error) {
+    throw new Error(`helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: ${(error as Error).message}`, { cause: error })
+  } finally {
+    if (!connected) kube?.close()
+  }
+}
+
 /** The manifests as text, one entry per file, rendered kustomization or rendered chart, labelled for errors. */
-async function manifestTexts(settings: Settings): Promise<Array<{ label: string; text: string }>> {
+async function manifestTexts(settings: Settings, kube?: KubeClient): Promise<Array<{ label: string; text: string }>> {
+  // Only a chart waits on the cluster; asked at once, so the round trips overlap reading the files.
+  const capabilities = settings.helm ? chartCapabilities(settings, kube) : undefined
+  capabilities?.catch(() => undefined)
   const sources = settings.manifests.length > 0 ? await expandManifestPaths(settings.manifests) : []
   const texts = await Promise.all(
     sources.map(async source =>
@@ -45,14 +71,18 @@ async function manifestTexts(settings: Settings): Promise<Array<{ label: string;
   )
   if (settings.helm) {
     const { chart, release, values } = settings.helm
-    texts.push({ label: `${chart} (helm template ${release})`, text: await renderHelmChart({ chart, release, values, namespace: settings.namespace }) })
+    const text = await renderHelmChart({ chart, release, values, namespace: settings.namespace }, capabilities!)
+    texts.push({ label: `${chart} (helm template ${release})`, text })
   }
   return texts
 }
 
-/** Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before the cluster is contacted. */
-export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin): Promise<PreparedManifests> {
-  const texts = await manifestTexts(settings)
+/**
+ * Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before
+ * anything is applied. Only a chart contacts the cluster here (through `kube` when given), for its version.
+ */
+export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin, kube?: KubeClient): Promise<PreparedManifests> {
+  const texts = await manifestTexts(settings, kube)
   const files = texts.map(t => t.label)
   const problems: string[] = []
   const objects: SourcedObject[] = []
@@ -161,8 +191,9 @@ export async function acquireDeployLock(kube: KubeClient, settings: Settings, na
 }
 
 /**
- * A client for the target cluster, warming up (credentials, discovery) while the caller builds or looks images up
- * in the registry. Undefined when the kubeconfig cannot be resolved: readManifests reports that in its turn.
+ * A client for the target cluster, warming up (credentials, discovery) while the caller renders a chart (which
+ * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
+ * resolved: readManifests reports that in its turn.
  */
 export function connectEarly(settings: Settings): KubeClient | undefined {
   let kube: KubeClient
@@ -287,13 +318,14 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
 }
 
 /**
- * Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched.
- * `built` are the images of this run (planned or found), on top of the images input's substitutions.
+ * Reads, patches and checks the manifests: everything that can fail before a build or an apply.
+ * `built` are the images of this run (planned or found), on top of the images input's substitutions; `kube`, the
+ * early connection, serves a chart's render.
  */
-export async function readManifests(settings: Settings, built: ImageSubstitution[]): Promise<PreparedManifests> {
+export async function readManifests(settings: Settings, built: ImageSubstitution[], kube?: KubeClient): Promise<PreparedManifests> {
   const substitutions: ImageSubstitution[] = [...settings.images, ...built]
   const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) }
-  const manifests = await prepareManifests(settings, substitutions, origin)
+  const manifests = await prepareManifests(settings, substitutions, origin, kube)
   for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
   // A missing or broken kubeconfig is found now, not after a ten-minute build.
   resolveKubeTarget(settings.kube)

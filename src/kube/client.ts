@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import { APIResourceList, capabilitiesFrom, discoveryAccept, DiscoveryRoot, groupVersionsToList, ServerCapabilities, ServerVersion } from './capabilities.js'
 import { KubeTarget } from './kubeconfig.js'
 
 export interface KubeStatus {
@@ -30,6 +31,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** Return the body as text (pod logs) instead of parsing JSON. */
   text?: boolean
+  /** Accept header; application/json unless given. */
+  accept?: string
 }
 
 export interface WatchEvent<T> {
@@ -81,6 +84,7 @@ export function retryDelayMs(attempt: number, retryAfterSeconds?: number): numbe
 export class KubeClient {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>()
   private readonly preferredVersions = new Map<string, Promise<string | undefined>>()
+  private capabilities?: Promise<ServerCapabilities>
 
   private headers: Record<string, string> = {}
   private credentials?: Promise<void>
@@ -139,7 +143,7 @@ export class KubeClient {
           signal: options.signal,
           headers: {
             ...this.headers,
-            Accept: 'application/json',
+            Accept: options.accept ?? 'application/json',
             ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
           }
         },
@@ -251,6 +255,41 @@ export class KubeClient {
     }
     const groupVersion = await version
     return groupVersion ? this.resourceFor(groupVersion, kind) : undefined
+  }
+
+  /**
+   * The server's version and served API versions, as helm install gives them to a chart (see capabilities.ts);
+   * asked once. With aggregated discovery (Kubernetes 1.26+) that is three requests; an older server's plain
+   * lists need one more per group version.
+   */
+  serverCapabilities(): Promise<ServerCapabilities> {
+    if (!this.capabilities) {
+      this.capabilities = this.readCapabilities()
+      this.capabilities.catch(() => (this.capabilities = undefined))
+    }
+    return this.capabilities
+  }
+
+  private async readCapabilities(): Promise<ServerCapabilities> {
+    await this.authenticate()
+    const [version, ...roots] = await Promise.all([
+      this.request<ServerVersion>('GET', '/version'),
+      this.request<DiscoveryRoot>('GET', '/api', { accept: discoveryAccept }),
+      this.request<DiscoveryRoot>('GET', '/apis', { accept: discoveryAccept })
+    ])
+    const lists: APIResourceList[] = []
+    const failed: string[] = []
+    // As client-go's ServerGroupsAndResources: a group version that cannot be listed (an APIService whose backend
+    // is down) is reported, not fatal.
+    await Promise.all(
+      groupVersionsToList(roots).map(groupVersion =>
+        this.request<APIResourceList>('GET', groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`).then(
+          list => lists.push({ ...list, groupVersion }),
+          () => failed.push(groupVersion)
+        )
+      )
+    )
+    return capabilitiesFrom(version, roots, lists, failed)
   }
 
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {

@@ -1,10 +1,13 @@
 import * as exec from '@actions/exec'
 import path from 'node:path'
+import type { ServerCapabilities } from '../kube/capabilities.js'
 
 /** A command as an argument array; nothing here goes through a shell. */
 export interface Command {
   tool: string
   args: string[]
+  /** The arguments as an error prints them, when some are too long to read. */
+  shown?: string[]
 }
 
 export interface HelmRelease {
@@ -12,6 +15,8 @@ export interface HelmRelease {
   release: string
   values: string[]
   namespace?: string
+  /** The target cluster's, for .Capabilities and the chart's kubeVersion constraint; helm's built-in guess otherwise. */
+  capabilities?: Pick<ServerCapabilities, 'kubeVersion' | 'apiVersions'>
 }
 
 /** kustomize itself when installed (it tracks kustomize releases), otherwise the copy built into kubectl. */
@@ -23,7 +28,12 @@ export function kustomizeCommand(dir: string, tools: { kustomize?: string; kubec
   )
 }
 
-/** `helm template`: rendered on this machine, with no access to the cluster, and without the chart's tests. */
+/**
+ * `helm template`: rendered on this machine, without the chart's tests. helm itself does not contact the cluster,
+ * so the cluster's version and API versions are passed in: without them a chart sees helm's compiled-in default
+ * (v1.20 in a helm built without its Makefile's ldflags) and fails a `kubeVersion: ">=1.23.0-0"` constraint.
+ * helm template adds --api-versions to the versions it was compiled with; it cannot remove those.
+ */
 export function helmTemplateCommand(release: HelmRelease, helm: string | undefined): Command {
   if (!helm) {
     throw new Error(`helm-chart '${release.chart}' is rendered with helm template, and helm is not on PATH. Install it (e.g. azure/setup-helm).`)
@@ -31,14 +41,23 @@ export function helmTemplateCommand(release: HelmRelease, helm: string | undefin
   const args = ['template', release.release, release.chart, '--skip-tests']
   if (release.namespace) args.push('--namespace', release.namespace)
   for (const values of release.values) args.push('--values', values)
-  return { tool: helm, args }
+  if (!release.capabilities) return { tool: helm, args }
+  const { kubeVersion, apiVersions } = release.capabilities
+  const shown = [...args, '--kube-version', kubeVersion]
+  args.push('--kube-version', kubeVersion)
+  // One comma-separated value (helm reads the flag as a string slice): 100 entries on a bare 1.36 cluster, more with CRDs.
+  if (apiVersions.length > 0) {
+    args.push('--api-versions', apiVersions.join(','))
+    shown.push('--api-versions', `<${apiVersions.length} API versions of the cluster>`)
+  }
+  return { tool: helm, args, shown }
 }
 
 async function run(command: Command, what: string): Promise<string> {
   const result = await exec.getExecOutput(command.tool, command.args, { silent: true, ignoreReturnCode: true })
   if (result.exitCode !== 0) {
     const detail = result.stderr.trim().split('\n').slice(-10).join('\n') || `exit code ${result.exitCode}`
-    throw new Error(`${what} failed (${path.basename(command.tool)} ${command.args.join(' ')}):\n${detail}`)
+    throw new Error(`${what} failed (${path.basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`)
   }
   return result.stdout
 }
@@ -54,6 +73,9 @@ export async function renderKustomization(dir: string): Promise<string> {
   return run(command, `Rendering the kustomization '${dir}'`)
 }
 
-export async function renderHelmChart(release: HelmRelease): Promise<string> {
-  return run(helmTemplateCommand(release, await installed('helm')), `Rendering helm-chart '${release.chart}'`)
+/** Renders the chart for the cluster's capabilities, awaited once helm is found: a missing helm is reported at once. */
+export async function renderHelmChart(release: Omit<HelmRelease, 'capabilities'>, capabilities: Promise<HelmRelease['capabilities']>): Promise<string> {
+  const helm = await installed('helm')
+  const command = helmTemplateCommand({ ...release, capabilities: helm ? await capabilities : undefined }, helm)
+  return run(command, `Rendering helm-chart '${release.chart}'`)
 }
