@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1934);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -238,7 +238,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2595);
 /* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8465);
 /* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5247);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1934);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(417);
 /* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
 /* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3392);
 /* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3312);

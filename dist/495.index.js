@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/kube/client.ts
-var client = __webpack_require__(1934);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
 var selection = __webpack_require__(5259);
 ;// CONCATENATED MODULE: ./src/strategies/canary-plan.ts

@@ -790,8 +790,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(2595);
-// EXTERNAL MODULE: ./src/kube/client.ts
-var client = __webpack_require__(1934);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
 ;// CONCATENATED MODULE: ./src/deploy/scale-owners.ts
 /** The kinds with a scale subresource whose replicas an autoscaler takes over. */
 const scalableKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
@@ -1230,7 +1230,12 @@ function kustomizeCommand(dir, tools) {
         return { tool: tools.kubectl, args: ['kustomize', dir] };
     throw new Error(`manifests entry '${dir}' is a kustomization directory; rendering it needs kustomize or kubectl on PATH, and neither was found. Install one (e.g. azure/setup-kubectl), or list the rendered files instead.`);
 }
-/** `helm template`: rendered on this machine, with no access to the cluster, and without the chart's tests. */
+/**
+ * `helm template`: rendered on this machine, without the chart's tests. helm itself does not contact the cluster,
+ * so the cluster's version and API versions are passed in: without them a chart sees helm's compiled-in default
+ * (v1.20 in a helm built without its Makefile's ldflags) and fails a `kubeVersion: ">=1.23.0-0"` constraint.
+ * helm template adds --api-versions to the versions it was compiled with; it cannot remove those.
+ */
 function helmTemplateCommand(release, helm) {
     if (!helm) {
         throw new Error(`helm-chart '${release.chart}' is rendered with helm template, and helm is not on PATH. Install it (e.g. azure/setup-helm).`);
@@ -1240,13 +1245,23 @@ function helmTemplateCommand(release, helm) {
         args.push('--namespace', release.namespace);
     for (const values of release.values)
         args.push('--values', values);
-    return { tool: helm, args };
+    if (!release.capabilities)
+        return { tool: helm, args };
+    const { kubeVersion, apiVersions } = release.capabilities;
+    const shown = [...args, '--kube-version', kubeVersion];
+    args.push('--kube-version', kubeVersion);
+    // One comma-separated value (helm reads the flag as a string slice): 100 entries on a bare 1.36 cluster, more with CRDs.
+    if (apiVersions.length > 0) {
+        args.push('--api-versions', apiVersions.join(','));
+        shown.push('--api-versions', `<${apiVersions.length} API versions of the cluster>`);
+    }
+    return { tool: helm, args, shown };
 }
 async function run(command, what) {
     const result = await exec_lazy/* getExecOutput */.H(command.tool, command.args, { silent: true, ignoreReturnCode: true });
     if (result.exitCode !== 0) {
         const detail = result.stderr.trim().split('\n').slice(-10).join('\n') || `exit code ${result.exitCode}`;
-        throw new Error(`${what} failed (${external_node_path_default().basename(command.tool)} ${command.args.join(' ')}):\n${detail}`);
+        throw new Error(`${what} failed (${external_node_path_default().basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`);
     }
     return result.stdout;
 }
@@ -1259,8 +1274,11 @@ async function renderKustomization(dir) {
     const command = kustomizeCommand(dir, { kustomize: await installed('kustomize'), kubectl: await installed('kubectl') });
     return run(command, `Rendering the kustomization '${dir}'`);
 }
-async function renderHelmChart(release) {
-    return run(helmTemplateCommand(release, await installed('helm')), `Rendering helm-chart '${release.chart}'`);
+/** Renders the chart for the cluster's capabilities, awaited once helm is found: a missing helm is reported at once. */
+async function renderHelmChart(release, capabilities) {
+    const helm = await installed('helm');
+    const command = helmTemplateCommand({ ...release, capabilities: helm ? await capabilities : undefined }, helm);
+    return run(command, `Rendering helm-chart '${release.chart}'`);
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
@@ -1421,21 +1439,52 @@ async function releaseLease(kube, namespace, name, identity) {
 
 
 
+/**
+ * The target cluster's version and API versions for the chart, from the early connection when there is one. A
+ * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
+ * check and its .Capabilities branches would then describe some other cluster.
+ */
+async function chartCapabilities(settings, connected) {
+    const { chart } = settings.helm;
+    let kube = connected;
+    try {
+        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+        const capabilities = await kube.serverCapabilities();
+        if (capabilities.failed.length > 0) {
+            core/* warning */.$e(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`);
+        }
+        return capabilities;
+    }
+    catch (error) {
+        throw new Error(`helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: ${error.message}`, { cause: error });
+    }
+    finally {
+        if (!connected)
+            kube?.close();
+    }
+}
 /** The manifests as text, one entry per file, rendered kustomization or rendered chart, labelled for errors. */
-async function manifestTexts(settings) {
+async function manifestTexts(settings, kube) {
+    // Only a chart waits on the cluster; asked at once, so the round trips overlap reading the files.
+    const capabilities = settings.helm ? chartCapabilities(settings, kube) : undefined;
+    capabilities?.catch(() => undefined);
     const sources = settings.manifests.length > 0 ? await expandManifestPaths(settings.manifests) : [];
     const texts = await Promise.all(sources.map(async (source) => source.kind === 'file'
         ? { label: source.path, text: await readManifestFile(source.path) }
         : { label: `${source.path} (kustomize)`, text: await renderKustomization(source.path) }));
     if (settings.helm) {
         const { chart, release, values } = settings.helm;
-        texts.push({ label: `${chart} (helm template ${release})`, text: await renderHelmChart({ chart, release, values, namespace: settings.namespace }) });
+        const text = await renderHelmChart({ chart, release, values, namespace: settings.namespace }, capabilities);
+        texts.push({ label: `${chart} (helm template ${release})`, text });
     }
     return texts;
 }
-/** Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before the cluster is contacted. */
-async function prepareManifests(settings, substitutions, origin) {
-    const texts = await manifestTexts(settings);
+/**
+ * Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before
+ * anything is applied. Only a chart contacts the cluster here (through `kube` when given), for its version.
+ */
+async function prepareManifests(settings, substitutions, origin, kube) {
+    const texts = await manifestTexts(settings, kube);
     const files = texts.map(t => t.label);
     const problems = [];
     const objects = [];
@@ -1541,8 +1590,9 @@ async function acquireDeployLock(kube, settings, namespace) {
     return lock;
 }
 /**
- * A client for the target cluster, warming up (credentials, discovery) while the caller builds or looks images up
- * in the registry. Undefined when the kubeconfig cannot be resolved: readManifests reports that in its turn.
+ * A client for the target cluster, warming up (credentials, discovery) while the caller renders a chart (which
+ * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
+ * resolved: readManifests reports that in its turn.
  */
 function connectEarly(settings) {
     let kube;
@@ -1676,13 +1726,14 @@ async function deploy(settings, objects, connected) {
     }
 }
 /**
- * Reads, patches and checks the manifests: everything that can fail before a build or the cluster is touched.
- * `built` are the images of this run (planned or found), on top of the images input's substitutions.
+ * Reads, patches and checks the manifests: everything that can fail before a build or an apply.
+ * `built` are the images of this run (planned or found), on top of the images input's substitutions; `kube`, the
+ * early connection, serves a chart's render.
  */
-async function readManifests(settings, built) {
+async function readManifests(settings, built, kube) {
     const substitutions = [...settings.images, ...built];
     const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) };
-    const manifests = await prepareManifests(settings, substitutions, origin);
+    const manifests = await prepareManifests(settings, substitutions, origin, kube);
     for (const r of manifests.replacements)
         core/* info */.pq(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
     // A missing or broken kubeconfig is found now, not after a ten-minute build.
@@ -1986,7 +2037,7 @@ function rolloutVerdict(object) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
 /* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1934);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
 /* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5398);
 
 
@@ -2325,20 +2376,89 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 1934:
+/***/ 417:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Bx: () => (/* binding */ KubeClient),
-/* harmony export */   Nh: () => (/* binding */ namespacedPath),
-/* harmony export */   W3: () => (/* binding */ KubeApiError),
-/* harmony export */   oU: () => (/* binding */ resourcePath),
-/* harmony export */   qO: () => (/* binding */ retryDelayMs)
-/* harmony export */ });
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  W3: () => (/* binding */ KubeApiError),
+  Bx: () => (/* binding */ KubeClient),
+  Nh: () => (/* binding */ namespacedPath),
+  oU: () => (/* binding */ resourcePath),
+  qO: () => (/* binding */ retryDelayMs)
+});
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(7067);
+var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
+var external_node_https_default = /*#__PURE__*/__webpack_require__.n(external_node_https_);
+;// CONCATENATED MODULE: ./src/kube/capabilities.ts
+/** As client-go's discovery client asks: aggregated v2, then v2beta1 (Kubernetes 1.26-1.29), then the plain lists. */
+const discoveryAccept = [
+    'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList',
+    'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList',
+    'application/json'
+].join(',');
+const isAggregated = (root) => Array.isArray(root.items);
+/** The group versions whose resource lists must be fetched one by one: those of a root answered in the plain form. */
+function groupVersionsToList(roots) {
+    return roots.flatMap(root => {
+        if (isAggregated(root))
+            return [];
+        if ('groups' in root)
+            return (root.groups ?? []).flatMap(g => g.versions.map(v => v.groupVersion));
+        return root.versions ?? [];
+    });
+}
+const emptyKind = (gvk) => !gvk || (!gvk.group && !gvk.version && !gvk.kind);
+// path.Join(groupVersion, kind) in helm: a kind-less entry is the group version itself.
+const withKind = (groupVersion, kind) => (kind ? `${groupVersion}/${kind}` : groupVersion);
+/**
+ * `.Capabilities` from GET /version, the /api and /apis roots, and the resource lists fetched for plain roots
+ * (`failedLists`: group versions whose list could not be read). As client-go reads aggregated discovery, a stale
+ * version is left out entirely and a resource without a response kind is skipped (its subresources are not).
+ */
+function capabilitiesFrom(version, roots, resourceLists, failedLists = []) {
+    if (!version.gitVersion)
+        throw new Error('GET /version answered without a gitVersion');
+    const set = new Set();
+    const failed = new Set(failedLists);
+    for (const root of roots) {
+        if (!isAggregated(root)) {
+            for (const groupVersion of groupVersionsToList([root]))
+                set.add(groupVersion);
+            continue;
+        }
+        for (const group of root.items) {
+            const name = group.metadata?.name ?? '';
+            for (const v of group.versions ?? []) {
+                const groupVersion = name ? `${name}/${v.version}` : v.version;
+                if (v.freshness === 'Stale') {
+                    failed.add(groupVersion);
+                    continue;
+                }
+                set.add(groupVersion);
+                for (const resource of v.resources ?? []) {
+                    if (!emptyKind(resource.responseKind))
+                        set.add(withKind(groupVersion, resource.responseKind.kind));
+                    for (const sub of resource.subresources ?? [])
+                        if (!emptyKind(sub.responseKind))
+                            set.add(withKind(groupVersion, sub.responseKind.kind));
+                }
+            }
+        }
+    }
+    for (const list of resourceLists)
+        for (const resource of list.resources ?? [])
+            set.add(withKind(list.groupVersion, resource.kind));
+    return { kubeVersion: version.gitVersion, apiVersions: [...set].sort(), failed: [...failed].sort() };
+}
+
+;// CONCATENATED MODULE: ./src/kube/client.ts
+
 
 
 /** An error answer of the API server, with its Status body. */
@@ -2385,6 +2505,7 @@ class KubeClient {
     target;
     discovery = new Map();
     preferredVersions = new Map();
+    capabilities;
     headers = {};
     credentials;
     agent;
@@ -2398,8 +2519,8 @@ class KubeClient {
         this.namespace = target.namespace;
         const secure = target.server.protocol === 'https:';
         // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
-        this.agent = secure ? new (node_https__WEBPACK_IMPORTED_MODULE_1___default().Agent)({ keepAlive: true, maxSockets: 64, ...target.tls }) : new (node_http__WEBPACK_IMPORTED_MODULE_0___default().Agent)({ keepAlive: true, maxSockets: 64 });
-        this.transport = secure ? (node_https__WEBPACK_IMPORTED_MODULE_1___default()) : (node_http__WEBPACK_IMPORTED_MODULE_0___default());
+        this.agent = secure ? new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 64 });
+        this.transport = secure ? (external_node_https_default()) : (external_node_http_default());
     }
     /** Obtains credentials (runs exec plugins) once, before the first request; later calls share the first. */
     authenticate() {
@@ -2437,7 +2558,7 @@ class KubeClient {
                 signal: options.signal,
                 headers: {
                     ...this.headers,
-                    Accept: 'application/json',
+                    Accept: options.accept ?? 'application/json',
                     ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
                 }
             }, resolve);
@@ -2551,6 +2672,32 @@ class KubeClient {
         }
         const groupVersion = await version;
         return groupVersion ? this.resourceFor(groupVersion, kind) : undefined;
+    }
+    /**
+     * The server's version and served API versions, as helm install gives them to a chart (see capabilities.ts);
+     * asked once. With aggregated discovery (Kubernetes 1.26+) that is three requests; an older server's plain
+     * lists need one more per group version.
+     */
+    serverCapabilities() {
+        if (!this.capabilities) {
+            this.capabilities = this.readCapabilities();
+            this.capabilities.catch(() => (this.capabilities = undefined));
+        }
+        return this.capabilities;
+    }
+    async readCapabilities() {
+        await this.authenticate();
+        const [version, ...roots] = await Promise.all([
+            this.request('GET', '/version'),
+            this.request('GET', '/api', { accept: discoveryAccept }),
+            this.request('GET', '/apis', { accept: discoveryAccept })
+        ]);
+        const lists = [];
+        const failed = [];
+        // As client-go's ServerGroupsAndResources: a group version that cannot be listed (an APIService whose backend
+        // is down) is reported, not fatal.
+        await Promise.all(groupVersionsToList(roots).map(groupVersion => this.request('GET', groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`).then(list => lists.push({ ...list, groupVersion }), () => failed.push(groupVersion))));
+        return capabilitiesFrom(version, roots, lists, failed);
     }
     async discover(apiVersion) {
         const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
@@ -3431,28 +3578,31 @@ async function run() {
                 report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
                 break;
             case 'deploy': {
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings));
-                manifestsFile = manifests.file;
                 kube = (0,deploy_step/* connectEarly */.Ir)(settings);
+                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings), kube);
+                manifestsFile = manifests.file;
                 report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
                 manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
                 break;
             }
             case 'apply': {
-                // Worth it only beside the registry lookups: on its own it would just interleave with reading the files.
-                if (settings.builds.length > 0)
+                // Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
+                // just interleave with reading the files.
+                if (settings.builds.length > 0 || settings.helm)
                     kube = (0,deploy_step/* connectEarly */.Ir)(settings);
                 report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images));
+                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
                 manifestsFile = manifests.file;
                 await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
                 break;
             }
             case 'promote': {
                 // As mode apply (the tags of this commit, no build), then the canary objects go.
+                if (settings.helm)
+                    kube = (0,deploy_step/* connectEarly */.Ir)(settings);
                 report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images));
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests);
+                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
+                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
                 break;
             }
             case 'abort': {
