@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
+import { takeoverSummary } from './takeover.js'
 import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
@@ -249,6 +250,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
       for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
       for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
+      const takeover = takeoverSummary(result, settings.dryRun)
+      if (takeover) core.info(takeover)
       return result
     })
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
