@@ -190,18 +190,20 @@ function withFields(o: KubeObject, manager: string, fieldsV1: FieldsV1): KubeObj
 
 describe('writeManagedFields', () => {
   // A stand-in for the API server: each PATCH's test op passes only at the current resourceVersion.
-  function server(object: KubeObject, moveOnFirstPatch: (o: KubeObject) => KubeObject) {
+  // `move` changes the object before the nth PATCH arrives; `refuse` makes the server reject the managedFields.
+  function server(object: KubeObject, move: (o: KubeObject, n: number) => KubeObject, refuse = false) {
     let current = structuredClone(object)
     let patches = 0
     const sent: unknown[] = []
+    const rejected = () => new KubeApiError(422, { message: 'the server rejected our request due to an error in our request', reason: 'Invalid' }, 'PATCH', '/x')
     const kube = {
       get: async () => structuredClone(current),
       request: async (method: string, _path: string, options: { body: Array<{ op: string; path: string; value: unknown }> }) => {
         expect(method).toBe('PATCH')
         sent.push(options.body)
-        if (patches++ === 0) current = moveOnFirstPatch(current)
+        current = move(current, patches++)
         const [test, replace] = options.body
-        if (test.value !== current.metadata.resourceVersion) throw new KubeApiError(422, { message: `the server rejected our request due to an error in our request` }, 'PATCH', '/x')
+        if (test.value !== current.metadata.resourceVersion || refuse) throw rejected()
         current = { ...current, metadata: { ...current.metadata, resourceVersion: String(Number(current.metadata.resourceVersion) + 1), managedFields: replace.value } }
         return current
       }
@@ -212,7 +214,8 @@ describe('writeManagedFields', () => {
   const write = (s: ReturnType<typeof server>) => writeManagedFields(s.kube, '/apis/apps/v1/namespaces/x/deployments/web', plan, e => takeoverEntries(e, plan))
 
   it('writes at the planned resourceVersion, and again on a newer one when only a status update came between', async () => {
-    const statusUpdate = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: '2000', managedFields: entries(o).map(e => (e.subresource ? { ...e, time: 'later' } : e)) } })
+    const statusUpdate = (o: KubeObject, n: number): KubeObject =>
+      n > 0 ? o : { ...o, metadata: { ...o.metadata, resourceVersion: '2000', managedFields: entries(o).map(e => (e.subresource ? { ...e, time: 'later' } : e)) } }
     const s = server(deploymentLive, statusUpdate)
     await write(s)
     expect(s.sent).toHaveLength(2)
@@ -228,10 +231,20 @@ describe('writeManagedFields', () => {
       const again = withFields(o, clientSideApplyManager, fieldsUnion(entry(o, clientSideApplyManager).fieldsV1, { 'f:metadata': { 'f:labels': { 'f:tier': {} } } }))
       return { ...again, metadata: { ...again.metadata, resourceVersion: '2001' } }
     }
-    const s = server(deploymentLive, reapply)
+    const s = server(deploymentLive, (o, n) => (n > 0 ? o : reapply(o)))
     await expect(write(s)).rejects.toThrow('changed since validation')
     expect(s.sent).toHaveLength(1)
     expect(entries(s.current())).toEqual(entries(reapply(deploymentLive)))
+  })
+
+  it('passes on a refusal of the managedFields themselves, and gives up on an object that never holds still', async () => {
+    const refused = server(deploymentLive, o => o, true)
+    await expect(write(refused)).rejects.toThrow('the server rejected our request')
+    expect(refused.sent).toHaveLength(1)
+    const busy = server(deploymentLive, (o, n) => ({ ...o, metadata: { ...o.metadata, resourceVersion: String(3000 + n) } }))
+    await expect(write(busy)).rejects.toThrow('the object changed during each of 5 attempts to write its managedFields; run the deploy again.')
+    expect(busy.sent).toHaveLength(5)
+    expect(entries(busy.current())).toEqual(entries(deploymentLive))
   })
 })
 

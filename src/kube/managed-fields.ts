@@ -79,9 +79,13 @@ export async function writeManagedFields(
       })
       return
     } catch (error) {
-      if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 4) throw error
+      // A failed test op is a bare 422 ("the server rejected our request"): only a newer resourceVersion tells it apart
+      // from managedFields the server refused.
+      if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409))) throw error
       const live = await kube.get<{ metadata: ManagedState }>(objectPath, signal)
-      if (!live) throw new Error(`${objectPath} was deleted before its managedFields could be written.`, { cause: error })
+      if (!live) throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error })
+      if (live.metadata.resourceVersion === state.resourceVersion) throw error
+      if (attempt >= 4) throw new Error(`the object changed during each of 5 attempts to write its managedFields; run the deploy again.`, { cause: error })
       state = live.metadata
     }
   }
