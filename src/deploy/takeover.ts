@@ -48,7 +48,7 @@ function combine(a: FieldNode, b: FieldNode | undefined, member: (a: boolean, b:
   return { member: member(a.member, b?.member ?? false), children }
 }
 
-const fieldSet = (fields: FieldsV1 | undefined, root = true): FieldNode => readNode(fields ?? {}, root)
+const fieldSet = (fields: FieldsV1 | undefined): FieldNode => readNode(fields ?? {}, true)
 
 /** The fields in both sets. */
 export function fieldsIntersection(a: FieldsV1 | undefined, b: FieldsV1 | undefined): FieldsV1 {
