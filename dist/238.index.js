@@ -1,48 +1,6 @@
 export const id = 238;
-export const ids = [238,106,857];
+export const ids = [238,106];
 export const modules = {
-
-/***/ 2792:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   z: () => (/* binding */ releaseFields)
-/* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
-
-/**
- * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
- * removed, so the next server-side apply by the action's own field manager does not conflict on them.
- */
-async function releaseFields(kube, objectPath, manager) {
-    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
-    // op refuses a stale index (422) and the loop reads it again.
-    for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath);
-        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
-        if (index < 0)
-            return;
-        try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
-                body: [
-                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
-                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
-                    { op: 'remove', path: `/metadata/managedFields/${index}` }
-                ]
-            });
-            return;
-        }
-        catch (error) {
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
-                throw error;
-            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
-        }
-    }
-}
-
-
-/***/ }),
 
 /***/ 4238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {

@@ -819,7 +819,13 @@ function isReplicasConflict(kind, statusCode, causes) {
 var annotate = __webpack_require__(7528);
 // EXTERNAL MODULE: ./src/manifests/documents.ts
 var manifests_documents = __webpack_require__(1860);
+// EXTERNAL MODULE: ./src/deploy/takeover.ts
+var deploy_takeover = __webpack_require__(3066);
+// EXTERNAL MODULE: ./src/kube/managed-fields.ts
+var managed_fields = __webpack_require__(2792);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
+
 
 
 
@@ -924,12 +930,12 @@ class Applier {
         const info = { plural: target.plural, namespaced: target.namespaced, groupVersion: target.object.apiVersion };
         return (0,client/* resourcePath */.oU)(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name);
     }
-    patch(target, dryRun) {
+    patch(target, dryRun, force = this.options.force) {
         return this.kube.request('PATCH', this.path(target), {
             query: {
                 fieldManager: this.options.fieldManager,
                 fieldValidation: 'Strict',
-                force: this.options.force || undefined,
+                force: force || undefined,
                 dryRun: dryRun ? 'All' : undefined
             },
             // application/apply-patch+yaml accepts JSON, which is YAML.
@@ -975,7 +981,8 @@ class Applier {
                 return await this.planOne(target);
             }
             catch (error) {
-                return explain(error, target, this.options.force);
+                const takeover = await this.planTakeover(target, error).catch((other) => explain(other, target, this.options.force));
+                return takeover ?? explain(error, target, this.options.force);
             }
         });
         // Reported in manifest order, whatever order the concurrent calls finished in.
@@ -984,10 +991,28 @@ class Applier {
             throw new ApplyValidationError(problems);
         return outcomes;
     }
+    /**
+     * A conflict with kubectl-client-side-apply alone, on an object `kubectl apply` wrote: the fields the manifests set
+     * are planned to move to the action's field manager (takeover.ts), from the live object and a forced dry run whose
+     * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
+     */
+    async planTakeover(target, error) {
+        if (this.options.force || !(error instanceof client/* KubeApiError */.W3) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
+            return undefined;
+        const live = await this.kube.get(this.path(target), this.options.signal);
+        if (!live)
+            return undefined;
+        const forced = await this.patch(target, true, true);
+        const takeover = (0,deploy_takeover/* planTakeover */.HG)(live, forced, this.options.fieldManager);
+        return takeover && { ...plannedOutcome(target, forced, true, live, this.options.dryRun), takeover };
+    }
     async applyOne(planned) {
         if (planned.noOp)
             return planned;
         try {
+            const takeover = planned.takeover;
+            if (takeover)
+                await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.path(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
             const result = await this.patch(planned.target, false);
             const before = planned.before?.metadata;
             const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion;
@@ -1439,6 +1464,7 @@ async function releaseLease(kube, namespace, name, identity) {
 
 
 
+
 /**
  * The target cluster's version and API versions for the chart, from the early connection when there is one. A
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
@@ -1690,6 +1716,9 @@ async function deploy(settings, objects, connected) {
                 const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
                 core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
             }
+            const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(result, settings.dryRun);
+            if (takeover)
+                core/* info */.pq(takeover);
             return result;
         });
         for (const { target } of applied)
@@ -2024,6 +2053,162 @@ function rolloutVerdict(object) {
     if (!verdict)
         return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` };
     return verdict(object);
+}
+
+
+/***/ }),
+
+/***/ 3066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   HG: () => (/* binding */ planTakeover),
+/* harmony export */   M5: () => (/* binding */ takeoverEntries),
+/* harmony export */   R4: () => (/* binding */ isClientSideApplyConflict),
+/* harmony export */   YN: () => (/* binding */ takeoverSummary)
+/* harmony export */ });
+/* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+
+const clientSideApplyManager = 'kubectl-client-side-apply';
+// As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
+// children is a member only when it has `.`. The root is never a member. Keys are compared as the server wrote them
+// (it writes them canonically), never re-encoded.
+function readNode(fields, root) {
+    const children = new Map();
+    for (const [key, value] of Object.entries(fields))
+        if (key !== '.')
+            children.set(key, readNode(value ?? {}, false));
+    return { member: !root && (children.size === 0 || '.' in fields), children };
+}
+function writeNode(node) {
+    const out = {};
+    if (node.member && node.children.size > 0)
+        out['.'] = {};
+    for (const [key, child] of node.children)
+        out[key] = writeNode(child);
+    return out;
+}
+const isEmpty = (node) => !node.member && node.children.size === 0;
+function combine(a, b, member, keys) {
+    const children = new Map();
+    const names = keys === 'either' ? new Set([...a.children.keys(), ...(b?.children.keys() ?? [])]) : a.children.keys();
+    for (const key of names) {
+        const left = a.children.get(key);
+        const right = b?.children.get(key);
+        if (keys === 'both' && !right)
+            continue;
+        const child = combine(left ?? right, left ? right : undefined, member, keys);
+        if (!isEmpty(child))
+            children.set(key, child);
+    }
+    return { member: member(a.member, b?.member ?? false), children };
+}
+const fieldSet = (fields) => readNode(fields ?? {}, true);
+/** The fields in both sets. */
+function fieldsIntersection(a, b) {
+    return writeNode(combine(fieldSet(a), fieldSet(b), (x, y) => x && y, 'both'));
+}
+/** The fields of `a` that are not in `b`. */
+function fieldsDifference(a, b) {
+    return writeNode(combine(fieldSet(a), fieldSet(b), (x, y) => x && !y, 'a'));
+}
+/** The fields in either set. */
+function fieldsUnion(a, b) {
+    return writeNode(combine(fieldSet(a), fieldSet(b), (x, y) => x || y, 'either'));
+}
+/** Every member of the set as its path of keys joined by ` `, e.g. `f:spec f:template ... f:image`. */
+function fieldPaths(fields) {
+    const out = [];
+    const walk = (node, prefix) => {
+        if (node.member)
+            out.push(prefix.join(' '));
+        for (const [key, child] of node.children)
+            walk(child, [...prefix, key]);
+    };
+    walk(fieldSet(fields), []);
+    return out;
+}
+/**
+ * Whether a failed server-side apply is a conflict with kubectl-client-side-apply alone, in `apiVersion`. The API
+ * server gives one cause per field, `conflict with "<manager>" using <apiVersion>[ at <time>]` (the fieldmanager's
+ * NewConflictError); a subresource or another manager anywhere in the list makes it an ordinary conflict.
+ */
+function isClientSideApplyConflict(statusCode, status, apiVersion) {
+    const causes = status.details?.causes ?? [];
+    const expected = `conflict with "${clientSideApplyManager}" using ${apiVersion}`;
+    return (statusCode === 409 &&
+        status.reason === 'Conflict' &&
+        causes.length > 0 &&
+        causes.every(c => c.reason === 'FieldManagerConflict' && (c.message === expected || c.message?.startsWith(`${expected} at `))));
+}
+const isClientSide = (e, apiVersion) => e.manager === clientSideApplyManager && e.operation === 'Update' && e.apiVersion === apiVersion && !e.subresource;
+const isApplyOf = (e, manager) => e.manager === manager && e.operation === 'Apply' && !e.subresource;
+/**
+ * Plans the takeover for an object whose apply conflicted with kubectl-client-side-apply alone: `live` is the object,
+ * `forced` the result of a forced dry run of the same apply, whose Apply entry of `fieldManager` is exactly the field
+ * set the manifest sets (the server computes it). Undefined when there is nothing to move, so the conflict stays an
+ * error: no client-side entry in the manifest's apiVersion, no overlap, or an own Apply entry in another apiVersion
+ * (its fields are in another version's schema).
+ */
+function planTakeover(live, forced, fieldManager) {
+    const managedFields = (live.metadata.managedFields ?? []);
+    const resourceVersion = live.metadata.resourceVersion;
+    const apiVersion = live.apiVersion;
+    const clientSide = managedFields.find(e => isClientSide(e, apiVersion));
+    const ours = (forced.metadata.managedFields ?? []).find(e => isApplyOf(e, fieldManager));
+    const own = managedFields.find(e => isApplyOf(e, fieldManager));
+    if (!clientSide || !ours || !resourceVersion || (own && own.apiVersion !== apiVersion))
+        return undefined;
+    const fields = fieldsIntersection(clientSide.fieldsV1, ours.fieldsV1);
+    const count = fieldPaths(fields).length;
+    if (count === 0)
+        return undefined;
+    return { from: clientSideApplyManager, to: fieldManager, object: (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeObject */ .v8)(live), apiVersion, fields, count, resourceVersion, managedFields };
+}
+/**
+ * The managedFields after the takeover, from `entries`: the planned object's, or a newer one's when a status update
+ * moved its resourceVersion. The plan's fields leave the client-side entry (dropped when empty) and join the Apply
+ * entry of the action's field manager (created when missing). Throws when either of those two entries differs from
+ * the planned ones: someone wrote the object in between, and the plan no longer says what to move.
+ */
+function takeoverEntries(entries, plan) {
+    const pick = (list) => ({ clientSide: list.find(e => isClientSide(e, plan.apiVersion)), own: list.find(e => isApplyOf(e, plan.to)) });
+    const now = pick(entries);
+    const then = pick(plan.managedFields);
+    if (!now.clientSide || !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.clientSide.fieldsV1, then.clientSide?.fieldsV1) || !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.own?.fieldsV1, then.own?.fieldsV1)) {
+        throw new Error(`${plan.object} changed since validation: the fields of ${plan.from} or ${plan.to} are no longer those the dry run saw, so they were not taken over. Run the deploy again.`);
+    }
+    const out = [];
+    for (const entry of entries) {
+        if (entry === now.clientSide) {
+            const left = fieldsDifference(entry.fieldsV1, plan.fields);
+            if (fieldPaths(left).length > 0)
+                out.push({ ...entry, fieldsV1: left });
+        }
+        else if (entry === now.own) {
+            out.push({ ...entry, fieldsV1: fieldsUnion(entry.fieldsV1, plan.fields) });
+        }
+        else {
+            out.push(entry);
+        }
+    }
+    if (!now.own)
+        out.push({ manager: plan.to, operation: 'Apply', apiVersion: plan.apiVersion, fieldsType: 'FieldsV1', fieldsV1: plan.fields });
+    return out;
+}
+/** The run's one line about takeovers, or undefined when there was none. */
+function takeoverSummary(applied, dryRun) {
+    const taken = applied.filter(a => a.takeover);
+    if (taken.length === 0)
+        return undefined;
+    const fields = taken.reduce((sum, a) => sum + a.takeover.count, 0);
+    const objects = taken.map(a => {
+        const o = a.target.object;
+        return `${o.kind.toLowerCase()}/${o.metadata.name}${o.metadata.namespace ? ` (${o.metadata.namespace})` : ''}`;
+    });
+    const counted = `${fields} field${fields === 1 ? '' : 's'} of ${taken.length} object${taken.length === 1 ? '' : 's'}`;
+    return `${dryRun ? 'Would take' : 'Took'} over ${counted} from ${clientSideApplyManager}, as kubectl apply --server-side does: ${objects.join(', ')}`;
 }
 
 
@@ -2907,6 +3092,86 @@ function authenticator(user) {
     if (user.impersonateUser)
         headers['Impersonate-User'] = user.impersonateUser;
     return async () => headers;
+}
+
+
+/***/ }),
+
+/***/ 2792:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ writeManagedFields),
+/* harmony export */   z: () => (/* binding */ releaseFields)
+/* harmony export */ });
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+
+/**
+ * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
+ * removed, so the next server-side apply by the action's own field manager does not conflict on them.
+ */
+async function releaseFields(kube, objectPath, manager) {
+    // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
+    // op refuses a stale index (422) and the loop reads it again.
+    for (let attempt = 0;; attempt++) {
+        const live = await kube.get(objectPath);
+        const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
+        if (index < 0)
+            return;
+        try {
+            await kube.request('PATCH', objectPath, {
+                contentType: 'application/json-patch+json',
+                body: [
+                    { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
+                    { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
+                    { op: 'remove', path: `/metadata/managedFields/${index}` }
+                ]
+            });
+            return;
+        }
+        catch (error) {
+            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+                throw error;
+            await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
+        }
+    }
+}
+/**
+ * Writes an object's managedFields as `rewrite` makes them from the ones read, only while the object is still at the
+ * resourceVersion they were read at (a JSON patch `test` op; the write is refused, 422, if it has moved on). Starts
+ * from `read` (what the caller already has); when the object has moved on, it is read again and `rewrite` decides,
+ * from the newer entries, whether the write still holds (it throws if not): a controller's status update moves the
+ * resourceVersion without touching the entries that matter.
+ */
+async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
+    let state = read;
+    for (let attempt = 0;; attempt++) {
+        try {
+            await kube.request('PATCH', objectPath, {
+                contentType: 'application/json-patch+json',
+                body: [
+                    { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
+                    { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
+                ],
+                signal
+            });
+            return;
+        }
+        catch (error) {
+            // A failed test op is a bare 422 ("the server rejected our request"): only a newer resourceVersion tells it apart
+            // from managedFields the server refused.
+            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)))
+                throw error;
+            const live = await kube.get(objectPath, signal);
+            if (!live)
+                throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error });
+            if (live.metadata.resourceVersion === state.resourceVersion)
+                throw error;
+            if (attempt >= 4)
+                throw new Error(`the object changed during each of 5 attempts to write its managedFields; run the deploy again.`, { cause: error });
+            state = live.metadata;
+        }
+    }
 }
 
 
@@ -4051,6 +4316,8 @@ function redactSecretValues(text) {
 /* harmony export */ });
 /* unused harmony export trafficSection */
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
+/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 function builtImagesOutput(images) {
@@ -4132,6 +4399,9 @@ function renderSummary(report) {
             out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} |`);
         }
         out.push('');
+        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
+        if (takeover)
+            out.push(`${cell(takeover)}.`, '');
     }
     if (report.dryRun) {
         const changed = report.applied.filter(a => a.changes.length > 0);

@@ -1,5 +1,6 @@
 import { formatDuration } from './duration.js'
 import { AppliedObject } from './deploy/apply.js'
+import { takeoverSummary } from './deploy/takeover.js'
 import { BuiltImage } from './build/build-step.js'
 import type { PrunedObject } from './deploy/applyset.js'
 import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
@@ -86,6 +87,8 @@ export function renderSummary(report: RunReport): string {
       out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
     }
     out.push('')
+    const takeover = takeoverSummary(report.applied, report.dryRun)
+    if (takeover) out.push(`${cell(takeover)}.`, '')
   }
   if (report.dryRun) {
     const changed = report.applied.filter(a => a.changes.length > 0)

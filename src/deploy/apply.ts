@@ -4,6 +4,8 @@ import { isReplicasConflict, scaleOwners, setsReplicas, withoutReplicas } from '
 import type { WaitItem } from './wait.js'
 import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
+import { isClientSideApplyConflict, planTakeover, takeoverEntries, TakeoverPlan } from './takeover.js'
+import { writeManagedFields } from '../kube/managed-fields.js'
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged'
 
@@ -28,6 +30,8 @@ export interface AppliedObject {
    * of the applied object, so the live scale stays theirs.
    */
   scaleOwners?: string[]
+  /** Fields of kubectl-client-side-apply that the manifests set, moved to the action's field manager before the apply. */
+  takeover?: TakeoverPlan
 }
 
 /** What to wait on for an applied workload. */
@@ -149,12 +153,12 @@ export class Applier {
     return resourcePath(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name)
   }
 
-  private patch(target: Target, dryRun: boolean): Promise<AppliedObject['result']> {
+  private patch(target: Target, dryRun: boolean, force = this.options.force): Promise<AppliedObject['result']> {
     return this.kube.request('PATCH', this.path(target), {
       query: {
         fieldManager: this.options.fieldManager,
         fieldValidation: 'Strict',
-        force: this.options.force || undefined,
+        force: force || undefined,
         dryRun: dryRun ? 'All' : undefined
       },
       // application/apply-patch+yaml accepts JSON, which is YAML.
@@ -198,7 +202,8 @@ export class Applier {
       try {
         return await this.planOne(target)
       } catch (error) {
-        return explain(error, target, this.options.force)
+        const takeover = await this.planTakeover(target, error).catch((other: unknown) => explain(other, target, this.options.force))
+        return takeover ?? explain(error, target, this.options.force)
       }
     })
     // Reported in manifest order, whatever order the concurrent calls finished in.
@@ -207,9 +212,25 @@ export class Applier {
     return outcomes as AppliedObject[]
   }
 
+  /**
+   * A conflict with kubectl-client-side-apply alone, on an object `kubectl apply` wrote: the fields the manifests set
+   * are planned to move to the action's field manager (takeover.ts), from the live object and a forced dry run whose
+   * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
+   */
+  private async planTakeover(target: Target, error: unknown): Promise<AppliedObject | undefined> {
+    if (this.options.force || !(error instanceof KubeApiError) || !isClientSideApplyConflict(error.statusCode, error.status, target.object.apiVersion)) return undefined
+    const live = await this.kube.get<KubeObject>(this.path(target), this.options.signal)
+    if (!live) return undefined
+    const forced = await this.patch(target, true, true)
+    const takeover = planTakeover(live, forced, this.options.fieldManager)
+    return takeover && { ...plannedOutcome(target, forced, true, live, this.options.dryRun), takeover }
+  }
+
   private async applyOne(planned: AppliedObject): Promise<AppliedObject> {
     if (planned.noOp) return planned
     try {
+      const takeover = planned.takeover
+      if (takeover) await writeManagedFields(this.kube, this.path(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
       const result = await this.patch(planned.target, false)
       const before = planned.before?.metadata as { resourceVersion?: string } | undefined
       const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion

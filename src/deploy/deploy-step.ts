@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
+import { takeoverSummary } from './takeover.js'
 import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
@@ -287,6 +288,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
         const owners = [...new Set(scaled.flatMap(a => a.scaleOwners!))].join(', ')
         core.info(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`)
       }
+      const takeover = takeoverSummary(result, settings.dryRun)
+      if (takeover) core.info(takeover)
       return result
     })
     for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
