@@ -195,7 +195,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 /* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2595);
 /* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8465);
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5247);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8680);
 /* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(417);
 /* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
 /* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3392);

@@ -763,7 +763,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 5247:
+/***/ 8680:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -792,6 +792,54 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var apply_plan = __webpack_require__(2595);
 // EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
 var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/manifests/annotate.ts
+var annotate = __webpack_require__(7528);
+;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
+/**
+ * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
+ * fails with "spec.template: field is immutable", and teams script a `kubectl delete job` before it. The action
+ * replaces such a Job (delete with background propagation, then create) when its template really changed, and
+ * leaves it alone when only the commit the action records on the template would differ. Pure, table-tested.
+ */
+
+/** A 422 on a Job whose every cause is an immutable field: what only a replacement can apply. */
+function isImmutableJobUpdate(kind, statusCode, causes) {
+    return kind === 'Job' && statusCode === 422 && causes.length > 0 && causes.every(c => /field is immutable/.test(c.message ?? ''));
+}
+const templateOf = (job) => job.spec?.template;
+/**
+ * The Job with the live template's commit annotation (or its absence) instead of this run's, and the live
+ * object's image and change-cause records: applied, it changes nothing if the template differs by the commit alone.
+ */
+function withLiveTemplateCommit(job, live) {
+    const copy = structuredClone(job);
+    const template = templateOf(copy);
+    const liveCommit = templateOf(live)?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
+    if (template) {
+        const annotations = { ...template.metadata?.annotations };
+        if (liveCommit === undefined)
+            delete annotations[annotate/* annotationKeys */.ic.commit];
+        else
+            annotations[annotate/* annotationKeys */.ic.commit] = liveCommit;
+        template.metadata = { ...template.metadata, annotations };
+    }
+    for (const key of [annotate/* annotationKeys */.ic.image, annotate/* annotationKeys */.ic.changeCause]) {
+        const value = live.metadata.annotations?.[key];
+        const annotations = { ...copy.metadata.annotations };
+        if (value === undefined)
+            delete annotations[key];
+        else
+            annotations[key] = value;
+        copy.metadata.annotations = annotations;
+    }
+    return copy;
+}
+/**
+ * A name no live object has, for the dry-run create that validates a replacement (admission included) before the
+ * old Job is deleted. Job names end up in pod labels, so it stays within 63 characters.
+ */
+const dryRunName = (name) => `${name.slice(0, 48).replace(/[-.]+$/, '')}-bnd-dry-run`;
+
 ;// CONCATENATED MODULE: ./src/deploy/scale-owners.ts
 /** The kinds with a scale subresource whose replicas an autoscaler takes over. */
 const scalableKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
@@ -815,8 +863,6 @@ function isReplicasConflict(kind, statusCode, causes) {
     return scalableKinds.has(kind) && statusCode === 409 && causes.length > 0 && causes.every(c => c.field === '.spec.replicas');
 }
 
-// EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
 // EXTERNAL MODULE: ./src/manifests/documents.ts
 var manifests_documents = __webpack_require__(1860);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
@@ -824,6 +870,7 @@ var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(2792);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -953,6 +1000,8 @@ class Applier {
         }
         catch (error) {
             const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
+            if (error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
+                return this.planJobReplacement(target, error);
             if (!(error instanceof client/* KubeApiError */.W3 && isReplicasConflict(target.object.kind, error.statusCode, causes)))
                 throw error;
             conflict = error;
@@ -973,6 +1022,45 @@ class Applier {
         }
         const outcome = plannedOutcome(target, result, existed, live, this.options.dryRun);
         return owners.length > 0 ? { ...outcome, scaleOwners: owners } : outcome;
+    }
+    /**
+     * A Job the API refuses to update (its template is immutable): unchanged when the template differs from live by
+     * this run's commit alone (the live commit is kept), otherwise a replacement, validated by a dry-run create under
+     * a fresh name so that nothing is deleted for a Job that could not be created again.
+     */
+    async planJobReplacement(target, refused) {
+        const live = await this.kube.get(this.path(target), this.options.signal);
+        if (!live)
+            throw refused;
+        const kept = withLiveTemplateCommit(target.object, live);
+        try {
+            const result = await this.patch({ ...target, object: kept }, true);
+            target.object = kept;
+            return plannedOutcome(target, result, true, live, this.options.dryRun);
+        }
+        catch (error) {
+            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
+            if (!(error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate('Job', error.statusCode, causes)))
+                throw error;
+        }
+        const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } };
+        const result = await this.patch(probe, true);
+        result.metadata.name = target.object.metadata.name;
+        const changes = this.options.dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), false) : [];
+        return { target, action: 'replaced', result, before: live, changes, replace: true };
+    }
+    /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
+    async deleteForReplacement(target) {
+        await this.kube.request('DELETE', this.path(target), { query: { propagationPolicy: 'Background' }, signal: this.options.signal }).catch(error => {
+            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                throw error;
+        });
+        const deadline = Date.now() + 60_000;
+        while (await this.kube.get(this.path(target), this.options.signal)) {
+            if (Date.now() > deadline)
+                throw new Error(`${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced, and is still there after 60 s (a finalizer?)`);
+            await new Promise(resolve => setTimeout(resolve, 200));
+        }
     }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
@@ -1013,10 +1101,12 @@ class Applier {
             const takeover = planned.takeover;
             if (takeover)
                 await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.path(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
+            if (planned.replace)
+                await this.deleteForReplacement(planned.target);
             const result = await this.patch(planned.target, false);
             const before = planned.before?.metadata;
             const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion;
-            const action = !planned.before ? 'created' : same ? 'unchanged' : 'configured';
+            const action = planned.replace ? 'replaced' : !planned.before ? 'created' : same ? 'unchanged' : 'configured';
             return { ...planned, action, result };
         }
         catch (error) {
@@ -1574,7 +1664,7 @@ async function rollBack(kube, settings, applied) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
     const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
-    const changed = applied.filter(a => a.action === 'configured' && a.before);
+    const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
         .map(a => {
@@ -1707,8 +1797,10 @@ async function deploy(settings, objects, connected) {
         });
         const applied = await core/* group */.Os(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
             const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet));
-            for (const item of result)
-                core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`);
+            for (const item of result) {
+                const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : '';
+                core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`);
+            }
             for (const c of settings.dryRun ? candidates : [])
                 core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
             const scaled = result.filter(a => a.scaleOwners);
@@ -3262,8 +3354,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
 var build_step = __webpack_require__(8465);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 6 modules
-var deploy_step = __webpack_require__(5247);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 7 modules
+var deploy_step = __webpack_require__(8680);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
 var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts

@@ -58,4 +58,38 @@ describe('manifests shaped like real projects', () => {
       expect(ownsReplicas).toEqual(['kube-controller-manager'])
     }
   }, 240_000)
+
+  it('replaces a Job whose template changed, leaves an unchanged one alone, and applies a CronJob', async () => {
+    const namespace = ns('job')
+    const deploy = (tag: string, extra: Record<string, string> = {}) =>
+      runAction({ ...applyInputs(namespace, manifestCopy('migrate-job.yaml', text => text.replaceAll(':v1', `:${tag}`))), 'wait-for-jobs': 'true', ...extra }, { sha: randomSha() })
+    const job = () => kubectlJson(['-n', namespace, 'get', 'job', 'migrate'])
+    const first = await deploy('v1')
+    expect(first.code).toBe(0)
+    const created = await job()
+    expect(created.status.succeeded).toBe(1)
+
+    // A new commit, the same image: the template differs by the recorded commit alone.
+    const same = await deploy('v1')
+    expect(same.code).toBe(0)
+    expect(resources(same).find(r => r.kind === 'Job')).toMatchObject({ action: 'unchanged' })
+    expect((await job()).metadata.uid).toBe(created.metadata.uid)
+
+    const planned = await deploy('v2', { 'dry-run': 'true' })
+    expect(planned.code).toBe(0)
+    expect(planned.stdout).toContain(`job/migrate (${namespace}) replaced (dry run): its pod template changed, and a Job's cannot be updated, so it would be deleted and created anew`)
+    expect((await job()).metadata.uid).toBe(created.metadata.uid)
+
+    const changed = await deploy('v2')
+    expect(changed.stdout).not.toContain('field is immutable')
+    expect(changed.code).toBe(0)
+    expect(resources(changed).find(r => r.kind === 'Job')).toMatchObject({ action: 'replaced', rollout: 'succeeded' })
+    expect(resources(changed).find(r => r.kind === 'CronJob')).toMatchObject({ action: 'configured' })
+    const replaced = await job()
+    expect(replaced.metadata.uid).not.toBe(created.metadata.uid)
+    expect(replaced.spec.template.spec.containers[0].image).toMatch(/:v2$/)
+    expect(replaced.status.succeeded).toBe(1)
+    const cron = await kubectlJson(['-n', namespace, 'get', 'cronjob', 'cleanup'])
+    expect(cron.spec.jobTemplate.spec.template.spec.containers[0].image).toMatch(/:v2$/)
+  }, 240_000)
 })

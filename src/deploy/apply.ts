@@ -1,5 +1,6 @@
 import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import { dryRunName, isImmutableJobUpdate, withLiveTemplateCommit } from './job-replace.js'
 import { isReplicasConflict, scaleOwners, setsReplicas, withoutReplicas } from './scale-owners.js'
 import type { WaitItem } from './wait.js'
 import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
@@ -7,7 +8,7 @@ import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } 
 import { isClientSideApplyConflict, planTakeover, takeoverEntries, TakeoverPlan } from './takeover.js'
 import { writeManagedFields } from '../kube/managed-fields.js'
 
-export type ApplyAction = 'created' | 'configured' | 'unchanged'
+export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'replaced'
 
 export interface AppliedObject {
   target: Target
@@ -30,6 +31,8 @@ export interface AppliedObject {
    * of the applied object, so the live scale stays theirs.
    */
   scaleOwners?: string[]
+  /** A Job whose pod template changed, which the API cannot update: deleted (background propagation), then created. */
+  replace?: boolean
   /** Fields of kubectl-client-side-apply that the manifests set, moved to the action's field manager before the apply. */
   takeover?: TakeoverPlan
 }
@@ -176,6 +179,7 @@ export class Applier {
       result = await this.patch(target, true)
     } catch (error) {
       const causes = error instanceof KubeApiError ? (error.status.details?.causes ?? []) : []
+      if (error instanceof KubeApiError && isImmutableJobUpdate(target.object.kind, error.statusCode, causes)) return this.planJobReplacement(target, error)
       if (!(error instanceof KubeApiError && isReplicasConflict(target.object.kind, error.statusCode, causes))) throw error
       conflict = error
     }
@@ -194,6 +198,42 @@ export class Applier {
     }
     const outcome = plannedOutcome(target, result, existed, live, this.options.dryRun)
     return owners.length > 0 ? { ...outcome, scaleOwners: owners } : outcome
+  }
+
+  /**
+   * A Job the API refuses to update (its template is immutable): unchanged when the template differs from live by
+   * this run's commit alone (the live commit is kept), otherwise a replacement, validated by a dry-run create under
+   * a fresh name so that nothing is deleted for a Job that could not be created again.
+   */
+  private async planJobReplacement(target: Target, refused: KubeApiError): Promise<AppliedObject> {
+    const live = await this.kube.get<KubeObject>(this.path(target), this.options.signal)
+    if (!live) throw refused
+    const kept = withLiveTemplateCommit(target.object, live)
+    try {
+      const result = await this.patch({ ...target, object: kept }, true)
+      target.object = kept
+      return plannedOutcome(target, result, true, live, this.options.dryRun)
+    } catch (error) {
+      const causes = error instanceof KubeApiError ? (error.status.details?.causes ?? []) : []
+      if (!(error instanceof KubeApiError && isImmutableJobUpdate('Job', error.statusCode, causes))) throw error
+    }
+    const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } }
+    const result = await this.patch(probe, true)
+    result.metadata.name = target.object.metadata.name
+    const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), false) : []
+    return { target, action: 'replaced', result, before: live, changes, replace: true }
+  }
+
+  /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
+  private async deleteForReplacement(target: Target): Promise<void> {
+    await this.kube.request('DELETE', this.path(target), { query: { propagationPolicy: 'Background' }, signal: this.options.signal }).catch(error => {
+      if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+    })
+    const deadline = Date.now() + 60_000
+    while (await this.kube.get(this.path(target), this.options.signal)) {
+      if (Date.now() > deadline) throw new Error(`${describeObject(target.object)} was deleted to be replaced, and is still there after 60 s (a finalizer?)`)
+      await new Promise(resolve => setTimeout(resolve, 200))
+    }
   }
 
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
@@ -231,10 +271,11 @@ export class Applier {
     try {
       const takeover = planned.takeover
       if (takeover) await writeManagedFields(this.kube, this.path(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
+      if (planned.replace) await this.deleteForReplacement(planned.target)
       const result = await this.patch(planned.target, false)
       const before = planned.before?.metadata as { resourceVersion?: string } | undefined
       const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion
-      const action: ApplyAction = !planned.before ? 'created' : same ? 'unchanged' : 'configured'
+      const action: ApplyAction = planned.replace ? 'replaced' : !planned.before ? 'created' : same ? 'unchanged' : 'configured'
       return { ...planned, action, result }
     } catch (error) {
       throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error })

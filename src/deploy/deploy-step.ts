@@ -148,7 +148,7 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
   const { canUndo, describeUndo, undoToBefore } = await import('../rollback/undo.js')
-  const changed = applied.filter(a => a.action === 'configured' && a.before)
+  const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before)
   const restored = await Promise.all(
     changed
       .filter(a => canUndo(a.target.object.kind))
@@ -281,7 +281,10 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
       const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
-      for (const item of result) core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}`)
+      for (const item of result) {
+        const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : ''
+        core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`)
+      }
       for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
       const scaled = result.filter(a => a.scaleOwners)
       if (scaled.length > 0) {
