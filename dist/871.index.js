@@ -1907,12 +1907,13 @@ async function deployManifests(settings, report, manifests, kube) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Gc: () => (/* binding */ blockingLine),
 /* harmony export */   Mb: () => (/* binding */ diagnosePod),
 /* harmony export */   T4: () => (/* binding */ replicaFailure),
-/* harmony export */   cq: () => (/* binding */ deployedKey),
-/* harmony export */   gx: () => (/* binding */ notReadyPod)
+/* harmony export */   Yk: () => (/* binding */ stuckPod),
+/* harmony export */   cq: () => (/* binding */ deployedKey)
 /* harmony export */ });
-/* unused harmony exports unschedulableGraceMs, awaitedDeployedObject */
+/* unused harmony exports unschedulableGraceMs, awaitedDeployedObject, notReadyPod, pendingPod */
 const fatalWaiting = new Set([
     'ErrImagePull',
     'ImagePullBackOff',
@@ -2007,6 +2008,55 @@ function notReadyPod(pod) {
         return undefined;
     const container = pod.status?.containerStatuses?.find(c => c.ready === false);
     return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false };
+}
+/**
+ * A pod of the new revision that is not running yet (unscheduled, pulling, creating): what explains a timeout
+ * when no pod reached Running. Undefined for a pod past Pending.
+ */
+function pendingPod(pod) {
+    if (pod.status?.phase !== undefined && pod.status.phase !== 'Pending')
+        return undefined;
+    const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
+    if (scheduled?.status === 'False') {
+        return { pod: pod.metadata.name, reason: scheduled.reason ?? 'not scheduled', message: scheduled.message ?? '', previousLog: false };
+    }
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    const waiting = statuses.find(s => s.state?.waiting);
+    return { pod: pod.metadata.name, container: waiting?.name, reason: waiting?.state?.waiting?.reason ?? 'Pending', message: waiting?.state?.waiting?.message ?? '', previousLog: false };
+}
+/** What keeps a pod from serving: not running yet, or running and not ready. */
+const stuckPod = (pod) => notReadyPod(pod) ?? pendingPod(pod);
+/**
+ * One line naming what blocks a rollout's new pods, grouped by state, each with the most repeated warning of
+ * its pods (a readiness probe's 404 says more than "not ready"): "2 pods not ready: Readiness probe failed: HTTP
+ * probe failed with statuscode: 404 ×12". Undefined when every pod given is ready.
+ */
+function blockingLine(pods, events) {
+    const groups = new Map();
+    for (const pod of pods) {
+        const stuck = stuckPod(pod);
+        if (!stuck)
+            continue;
+        const state = stuck.reason === 'not ready' ? 'not ready' : stuck.reason === 'Unschedulable' ? 'unschedulable' : `pending (${stuck.reason})`;
+        groups.set(state, [...(groups.get(state) ?? []), stuck]);
+    }
+    if (groups.size === 0)
+        return undefined;
+    const parts = [];
+    for (const [state, failures] of groups) {
+        const names = new Set(failures.map(f => f.pod));
+        const repeats = new Map();
+        for (const event of events) {
+            if (!event.involvedObject?.name || !names.has(event.involvedObject.name))
+                continue;
+            const text = event.message ?? event.reason ?? '';
+            repeats.set(text, (repeats.get(text) ?? 0) + (event.series?.count ?? event.count ?? 1));
+        }
+        const [top] = [...repeats].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+        const detail = top ? `${top[0]} ×${top[1]}` : failures.find(f => f.message)?.message;
+        parts.push(`${failures.length} pod${failures.length === 1 ? '' : 's'} ${state}${detail ? `: ${detail}` : ''}`);
+    }
+    return parts.join('; ');
 }
 
 
@@ -2335,7 +2385,8 @@ async function waitForRollouts(kube, items, options) {
     if (tracked.size === 0)
         return [];
     const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(new Error('timeout')), options.timeoutMs);
+    // The stuck pods are read before the watches stop, so the timeout names why, as a progress deadline does.
+    const timer = setTimeout(() => void explainTimeout().finally(() => stop.abort(new Error('timeout'))), options.timeoutMs);
     options.signal?.addEventListener('abort', () => stop.abort(options.signal.reason), { once: true });
     const replicaSetRevisions = new Map();
     let settle;
@@ -2429,15 +2480,49 @@ async function waitForRollouts(kube, items, options) {
             return;
         }
     };
+    const stuckNewPod = async (entry) => {
+        for (const pod of entry.pods.values()) {
+            const failure = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .stuckPod */ .Yk)(pod);
+            if (failure && (await isNewRevision(entry, pod)))
+                return { pod, failure };
+        }
+        return undefined;
+    };
     /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
     const explainFailure = async (entry, message) => {
-        for (const pod of entry.pods.values()) {
-            const failure = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .notReadyPod */ .gx)(pod);
-            if (!failure || !(await isNewRevision(entry, pod)))
+        const stuck = await stuckNewPod(entry);
+        finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(kube, stuck.pod, stuck.failure) : undefined });
+    };
+    const explainTimeout = async () => {
+        const explain = async (entry) => {
+            const stuck = await stuckNewPod(entry);
+            if (stuck)
+                entry.timeoutDiagnosis = await gatherDetails(kube, stuck.pod, stuck.failure);
+        };
+        const unfinished = [...tracked.values()].filter(t => !t.outcome);
+        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => setTimeout(resolve, 8000))]);
+    };
+    /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
+    const reportProgress = async () => {
+        const unfinished = [...tracked.values()].filter(t => !t.outcome && t.object);
+        const warnings = new Map();
+        const warningsIn = (namespace) => {
+            if (!warnings.has(namespace)) {
+                const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
+                warnings.set(namespace, kube.list(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []));
+            }
+            return warnings.get(namespace);
+        };
+        for (const entry of unfinished) {
+            const pods = [];
+            for (const pod of entry.pods.values())
+                if (await isNewRevision(entry, pod))
+                    pods.push(pod);
+            const blocked = pods.length > 0 ? (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .blockingLine */ .Gc)(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined;
+            if (entry.outcome || stop.signal.aborted)
                 continue;
-            return finish(entry, { state: 'failed', message, diagnosis: await gatherDetails(kube, pod, failure) });
+            options.log(`… ${describe(entry.item)} after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Date.now() - started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`);
         }
-        finish(entry, { state: 'failed', message });
     };
     const ownerOf = (pod) => {
         const ns = pod.metadata.namespace;
@@ -2504,9 +2589,11 @@ async function waitForRollouts(kube, items, options) {
             if (!entry.outcome && entry.pods.size > 0)
                 void diagnosePods(entry);
     }, 1000);
+    const progress = setInterval(() => void reportProgress(), options.progressEveryMs ?? 15_000);
     await Promise.race([allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
     clearTimeout(timer);
     clearInterval(ticker);
+    clearInterval(progress);
     const reason = stop.signal.aborted ? String(stop.signal.reason?.message) : '';
     stop.abort(new Error('done'));
     await Promise.allSettled(watchers);
@@ -2515,7 +2602,7 @@ async function waitForRollouts(kube, items, options) {
             continue;
         const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
         if (reason === 'timeout') {
-            entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started };
+            entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started, diagnosis: entry.timeoutDiagnosis };
         }
         else {
             entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs: Date.now() - started };

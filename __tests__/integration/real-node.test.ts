@@ -101,6 +101,21 @@ onRealNode('the real node', () => {
     expect(run.stdout + run.summary).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 404/)
   }, 120_000)
 
+  it('explains a timeout shorter than the progress deadline, and says every 15 s what blocks the rollout', async () => {
+    const namespace = ns('realslow')
+    // The default progressDeadlineSeconds (600) outlasts the timeout: the timeout has to explain itself.
+    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('readinessProbe: {httpGet: {path: /, port: 8080}', 'readinessProbe: {httpGet: {path: /not-there, port: 8080}').replace('replicas: 3', 'replicas: 1')))
+    const run = await runAction(deployInputs(namespace, { manifests, timeout: '40s' }), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/… deployment\/web after 1\d\.\ds: 1 pod not ready: Readiness probe failed: HTTP probe failed with statuscode: 404 ×\d+/)
+    expect(run.stdout).toMatch(/… deployment\/web after 3\d\.\ds: 1 pod not ready: /)
+    const error = run.stdout.split('\n').find(line => line.startsWith('::error::'))!.replaceAll('%0A', '\n')
+    expect(error).toContain('timed out after 40.0s')
+    expect(error).toMatch(/pod web-[a-z0-9]+-[a-z0-9]+, container web: not ready/)
+    expect(error).toMatch(/event Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404/)
+    expect(run.summary).toMatch(/Readiness probe failed: HTTP probe failed with statuscode: 404/)
+  }, 150_000)
+
   it('deploys the example API, ready only once PostgreSQL answers, and serves /ready through its Service', async () => {
     const namespace = ns('realapi')
     const api = `${env.BND_REGISTRY}/it/api`

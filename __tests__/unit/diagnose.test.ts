@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { awaitedDeployedObject, deployedKey, diagnosePod, notReadyPod, PodLike, replicaFailure } from '../../src/deploy/diagnose.js'
+import { awaitedDeployedObject, blockingLine, deployedKey, diagnosePod, notReadyPod, pendingPod, PodLike, replicaFailure, WarningEvent } from '../../src/deploy/diagnose.js'
 
 const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const now = Date.parse('2026-11-22T12:00:00Z')
@@ -109,5 +109,58 @@ describe('notReadyPod (what explains a progress deadline)', () => {
     ['a pending pod (not yet running: not a probe problem)', pod('Pending', 'False', false), undefined]
   ])('%s', (_, input, expected) => {
     expect(notReadyPod(input)).toEqual(expected)
+  })
+})
+
+describe('blockingLine (the progress line every 15 s)', () => {
+  const neverReady = recorded('pod-never-ready')
+  const named = (pod: PodLike, name: string): PodLike => ({ ...pod, metadata: { ...pod.metadata, name } })
+  const ready: PodLike = { metadata: { name: 'ok' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }
+  const unscheduled: PodLike = {
+    metadata: { name: 'u' },
+    status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] }
+  }
+  const probe = (pod: string, count: number, message = 'Readiness probe failed: HTTP probe failed with statuscode: 404'): WarningEvent => ({
+    involvedObject: { name: pod },
+    reason: 'Unhealthy',
+    message,
+    count
+  })
+  const cases: Array<{ name: string; pods: PodLike[]; events: WarningEvent[]; expected: string | undefined }> = [
+    { name: 'every pod ready', pods: [ready], events: [], expected: undefined },
+    { name: 'no pods at all', pods: [], events: [], expected: undefined },
+    { name: 'not ready, no events: the Ready condition says why', pods: [neverReady], events: [], expected: '1 pod not ready: containers with unready status: [c]' },
+    {
+      name: 'the probe events of the stuck pods, summed, most repeated first',
+      pods: [named(neverReady, 'a'), named(neverReady, 'b'), ready],
+      events: [probe('a', 7), probe('b', 5), probe('a', 20, 'Readiness probe failed: timeout'), probe('elsewhere', 99, 'Readiness probe failed: timeout')],
+      expected: '2 pods not ready: Readiness probe failed: timeout ×20'
+    },
+    {
+      name: 'an event of series form counts its series',
+      pods: [named(neverReady, 'a')],
+      events: [{ involvedObject: { name: 'a' }, reason: 'Unhealthy', message: 'Readiness probe failed: 404', series: { count: 12 } }],
+      expected: '1 pod not ready: Readiness probe failed: 404 ×12'
+    },
+    {
+      name: 'states apart',
+      pods: [unscheduled, named(neverReady, 'a')],
+      events: [probe('a', 3)],
+      expected: '1 pod unschedulable: 0/3 nodes are available: 3 Insufficient cpu.; 1 pod not ready: Readiness probe failed: HTTP probe failed with statuscode: 404 ×3'
+    },
+    {
+      name: 'a pod still pulling its image',
+      pods: [waiting('ContainerCreating')],
+      events: [],
+      expected: '1 pod pending (ContainerCreating)'
+    }
+  ]
+  it.each(cases)('$name', ({ pods, events, expected }) => {
+    expect(blockingLine(pods, events)).toBe(expected)
+  })
+
+  it('pendingPod ignores a running pod and names the waiting container otherwise', () => {
+    expect(pendingPod(ready)).toBeUndefined()
+    expect(pendingPod(waiting('ContainerCreating', 'pulling'))).toMatchObject({ container: 'app', reason: 'ContainerCreating', message: 'pulling' })
   })
 })

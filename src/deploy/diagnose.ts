@@ -144,3 +144,60 @@ export function notReadyPod(pod: PodLike): PodFailure | undefined {
   const container = pod.status?.containerStatuses?.find(c => c.ready === false)
   return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false }
 }
+
+/**
+ * A pod of the new revision that is not running yet (unscheduled, pulling, creating): what explains a timeout
+ * when no pod reached Running. Undefined for a pod past Pending.
+ */
+export function pendingPod(pod: PodLike): PodFailure | undefined {
+  if (pod.status?.phase !== undefined && pod.status.phase !== 'Pending') return undefined
+  const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled')
+  if (scheduled?.status === 'False') {
+    return { pod: pod.metadata.name, reason: scheduled.reason ?? 'not scheduled', message: scheduled.message ?? '', previousLog: false }
+  }
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+  const waiting = statuses.find(s => s.state?.waiting)
+  return { pod: pod.metadata.name, container: waiting?.name, reason: waiting?.state?.waiting?.reason ?? 'Pending', message: waiting?.state?.waiting?.message ?? '', previousLog: false }
+}
+
+/** What keeps a pod from serving: not running yet, or running and not ready. */
+export const stuckPod = (pod: PodLike): PodFailure | undefined => notReadyPod(pod) ?? pendingPod(pod)
+
+/** A Warning event as core/v1 lists it: the API server folds repeats into `count` (events.k8s.io into series). */
+export interface WarningEvent {
+  involvedObject?: { name?: string }
+  reason?: string
+  message?: string
+  count?: number
+  series?: { count?: number }
+}
+
+/**
+ * One line naming what blocks a rollout's new pods, grouped by state, each with the most repeated warning of
+ * its pods (a readiness probe's 404 says more than "not ready"): "2 pods not ready: Readiness probe failed: HTTP
+ * probe failed with statuscode: 404 ×12". Undefined when every pod given is ready.
+ */
+export function blockingLine(pods: PodLike[], events: WarningEvent[]): string | undefined {
+  const groups = new Map<string, PodFailure[]>()
+  for (const pod of pods) {
+    const stuck = stuckPod(pod)
+    if (!stuck) continue
+    const state = stuck.reason === 'not ready' ? 'not ready' : stuck.reason === 'Unschedulable' ? 'unschedulable' : `pending (${stuck.reason})`
+    groups.set(state, [...(groups.get(state) ?? []), stuck])
+  }
+  if (groups.size === 0) return undefined
+  const parts: string[] = []
+  for (const [state, failures] of groups) {
+    const names = new Set(failures.map(f => f.pod))
+    const repeats = new Map<string, number>()
+    for (const event of events) {
+      if (!event.involvedObject?.name || !names.has(event.involvedObject.name)) continue
+      const text = event.message ?? event.reason ?? ''
+      repeats.set(text, (repeats.get(text) ?? 0) + (event.series?.count ?? event.count ?? 1))
+    }
+    const [top] = [...repeats].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    const detail = top ? `${top[0]} ×${top[1]}` : failures.find(f => f.message)?.message
+    parts.push(`${failures.length} pod${failures.length === 1 ? '' : 's'} ${state}${detail ? `: ${detail}` : ''}`)
+  }
+  return parts.join('; ')
+}

@@ -1,5 +1,5 @@
 import { formatDuration } from '../duration.js'
-import { DeployedObjects, diagnosePod, notReadyPod, PodFailure, PodLike, replicaFailure } from './diagnose.js'
+import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
 import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
@@ -31,6 +31,8 @@ export interface WaitOptions {
   signal?: AbortSignal
   /** What this deploy wrote (deployedKey): a pod refused for want of one of these is retried, not a failure. */
   deployed?: DeployedObjects
+  /** How often a line names what blocks each unfinished rollout; 15 s unless a test says otherwise. */
+  progressEveryMs?: number
 }
 
 const itemKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`
@@ -45,6 +47,8 @@ interface Tracked {
   pods: Map<string, PodLike>
   /** The last line logged for pods refused until an object of this deploy exists, so it is said once. */
   awaitingLine?: string
+  /** Why it had not finished when the timeout struck: a stuck pod of the new revision. */
+  timeoutDiagnosis?: Diagnosis
 }
 
 /**
@@ -59,7 +63,8 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   if (tracked.size === 0) return []
 
   const stop = new AbortController()
-  const timer = setTimeout(() => stop.abort(new Error('timeout')), options.timeoutMs)
+  // The stuck pods are read before the watches stop, so the timeout names why, as a progress deadline does.
+  const timer = setTimeout(() => void explainTimeout().finally(() => stop.abort(new Error('timeout'))), options.timeoutMs)
   options.signal?.addEventListener('abort', () => stop.abort(options.signal!.reason), { once: true })
   const replicaSetRevisions = new Map<string, Promise<string | undefined>>()
   let settle: () => void
@@ -144,14 +149,47 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     }
   }
 
+  const stuckNewPod = async (entry: Tracked): Promise<{ pod: PodLike; failure: PodFailure } | undefined> => {
+    for (const pod of entry.pods.values()) {
+      const failure = stuckPod(pod)
+      if (failure && (await isNewRevision(entry, pod))) return { pod, failure }
+    }
+    return undefined
+  }
+
   /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
   const explainFailure = async (entry: Tracked, message: string): Promise<void> => {
-    for (const pod of entry.pods.values()) {
-      const failure = notReadyPod(pod)
-      if (!failure || !(await isNewRevision(entry, pod))) continue
-      return finish(entry, { state: 'failed', message, diagnosis: await gatherDetails(kube, pod, failure) })
+    const stuck = await stuckNewPod(entry)
+    finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(kube, stuck.pod, stuck.failure) : undefined })
+  }
+
+  const explainTimeout = async (): Promise<void> => {
+    const explain = async (entry: Tracked): Promise<void> => {
+      const stuck = await stuckNewPod(entry)
+      if (stuck) entry.timeoutDiagnosis = await gatherDetails(kube, stuck.pod, stuck.failure)
     }
-    finish(entry, { state: 'failed', message })
+    const unfinished = [...tracked.values()].filter(t => !t.outcome)
+    await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => setTimeout(resolve, 8000))])
+  }
+
+  /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
+  const reportProgress = async (): Promise<void> => {
+    const unfinished = [...tracked.values()].filter(t => !t.outcome && t.object)
+    const warnings = new Map<string, Promise<WarningEvent[]>>()
+    const warningsIn = (namespace: string): Promise<WarningEvent[]> => {
+      if (!warnings.has(namespace)) {
+        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+        warnings.set(namespace, kube.list<WarningEvent>(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []))
+      }
+      return warnings.get(namespace)!
+    }
+    for (const entry of unfinished) {
+      const pods: PodLike[] = []
+      for (const pod of entry.pods.values()) if (await isNewRevision(entry, pod)) pods.push(pod)
+      const blocked = pods.length > 0 ? blockingLine(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined
+      if (entry.outcome || stop.signal.aborted) continue
+      options.log(`… ${describe(entry.item)} after ${formatDuration(Date.now() - started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`)
+    }
   }
 
   const ownerOf = (pod: PodLike): Tracked | undefined => {
@@ -212,10 +250,12 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   const ticker = setInterval(() => {
     for (const entry of tracked.values()) if (!entry.outcome && entry.pods.size > 0) void diagnosePods(entry)
   }, 1000)
+  const progress = setInterval(() => void reportProgress(), options.progressEveryMs ?? 15_000)
 
   await Promise.race([allSettled, new Promise<void>(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))])
   clearTimeout(timer)
   clearInterval(ticker)
+  clearInterval(progress)
   const reason = stop.signal.aborted ? String((stop.signal.reason as Error)?.message) : ''
   stop.abort(new Error('done'))
   await Promise.allSettled(watchers)
@@ -223,7 +263,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     if (entry.outcome) continue
     const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`
     if (reason === 'timeout') {
-      entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${formatDuration(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started }
+      entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${formatDuration(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started, diagnosis: entry.timeoutDiagnosis }
     } else {
       entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs: Date.now() - started }
     }
