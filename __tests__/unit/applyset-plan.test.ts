@@ -50,6 +50,26 @@ describe('parentState', () => {
     expect(parentState(live, parent, 'prod')).toEqual({ groupKinds: new Set(['ConfigMap', 'Deployment.apps']), namespaces: new Set(['prod', 'other']), tooling: 'kubectl/v1.36.3' })
   })
 
+  // The tooling decision, by the name before the last '/' as kubectl compares it: the action's own sets and
+  // kubectl's are maintained, and the value is written back as found (a set handed to kubectl stays kubectl's).
+  it.each(['build-and-deploy/v1', 'build-and-deploy', 'kubectl/v1.36.3', 'kubectl/v1', 'kubectl'])('maintains a set whose tooling is %s, keeping that value', value => {
+    const live = liveParent({ 'applyset.kubernetes.io/tooling': value, 'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap' })
+    expect(parentState(live, parent, 'prod').tooling).toBe(value)
+  })
+
+  it.each([
+    ['helm/v3', 'helm'],
+    ['kpt/v1.0.0', 'kpt'],
+    ['kubectl/x/v1', 'kubectl/x'],
+    ['kubectl-fork/v1', 'kubectl-fork'],
+    ['build-and-deploy-fork/v1', 'build-and-deploy-fork']
+  ])('refuses a set whose tooling is %s, naming the tool %s', (value, tool) => {
+    const live = liveParent({ 'applyset.kubernetes.io/tooling': value, 'applyset.kubernetes.io/contains-group-kinds': 'ConfigMap' })
+    expect(() => parentState(live, parent, 'prod')).toThrow(
+      `ApplySet parent secret/web-set in namespace prod is managed by tooling '${tool}'; build-and-deploy maintains only its own sets and kubectl's. Name another object in applyset.`
+    )
+  })
+
   it.each([
     [liveParent({}), 'exists but has no applyset.kubernetes.io/tooling annotation'],
     [liveParent({ 'applyset.kubernetes.io/tooling': 'helm/v3', 'applyset.kubernetes.io/contains-group-kinds': '' }), "is managed by tooling 'helm'"],
