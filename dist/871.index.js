@@ -530,15 +530,19 @@ function applyWaves(items) {
         waves[applyWave(item.object)].push(item);
     return waves.filter(wave => wave.length > 0);
 }
-/** The kinds a CRD among the manifests will serve, as apiVersion/Kind keys. */
+/**
+ * The kinds a CRD among the manifests will serve, as apiVersion/Kind keys, each with whether it is namespaced:
+ * the CRD's scope gives a custom resource its namespace before discovery can, so a namespace it alone names is
+ * created like any other.
+ */
 function kindsFromCrds(objects) {
-    const kinds = new Set();
+    const kinds = new Map();
     for (const object of objects) {
         if (object.kind !== 'CustomResourceDefinition')
             continue;
         const spec = object.spec;
         for (const version of spec?.versions ?? [])
-            kinds.add(`${spec?.group}/${version.name}/${spec?.names?.kind}`);
+            kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster');
     }
     return kinds;
 }
@@ -957,8 +961,12 @@ class Applier {
             }
             if (!info) {
                 const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`;
-                if (fromCrds.has(`${group}/${object.kind}`)) {
-                    return { source, object, namespaced: true, awaitsCrd: true };
+                const namespaced = fromCrds.get(`${group}/${object.kind}`);
+                if (namespaced !== undefined) {
+                    const problem = (0,apply_plan/* resolveNamespace */.uP)(object, namespaced, this.options.namespace, this.options.contextNamespace);
+                    if (problem)
+                        problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)} (${object.kind} ${object.metadata.name}): ${problem}`;
+                    return { source, object, namespaced, awaitsCrd: true };
                 }
                 problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`;
                 return undefined;
@@ -1400,8 +1408,8 @@ async function renderHelmChart(release, capabilities) {
 var patch = __webpack_require__(552);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
 var diagnose = __webpack_require__(7083);
-// EXTERNAL MODULE: ./src/deploy/rollout.ts
-var rollout = __webpack_require__(5398);
+// EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
+var rollout = __webpack_require__(6379);
 ;// CONCATENATED MODULE: ./src/deploy/lock.ts
 
 
@@ -1770,7 +1778,7 @@ async function deploy(settings, objects, connected) {
             createNamespace: settings.createNamespace,
             dryRun: settings.dryRun
         };
-        const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object.kind, settings.waitForJobs)).map(waitItemFor);
+        const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
         const deployed = new Set();
         const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed });
         // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
@@ -2062,16 +2070,118 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 5398:
+/***/ 6379:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   $6: () => (/* binding */ rolloutVerdict),
-/* harmony export */   mI: () => (/* binding */ isWaitable)
-/* harmony export */ });
-/* unused harmony exports deploymentVerdict, daemonSetVerdict, statefulSetVerdict, jobVerdict, podVerdict */
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  mI: () => (/* binding */ isWaitable),
+  $6: () => (/* binding */ rolloutVerdict)
+});
+
+// UNUSED EXPORTS: daemonSetVerdict, deploymentVerdict, jobVerdict, podVerdict, statefulSetVerdict, waitAnnotation
+
+;// CONCATENATED MODULE: ./src/deploy/status-readers.ts
+/** How long a custom resource may go without any status before it counts as one that never reports one. */
+const statusGraceMs = 5000;
+const conditionsOf = (object) => (object.status?.conditions ?? []).filter(c => c && typeof c.type === 'string');
+const nameOf = (object) => `${object.kind.toLowerCase()}/${object.metadata.name}`;
+const why = (c) => [c.reason, c.message].filter(Boolean).join(': ');
+/**
+ * Ready=False reasons that say a controller gave up rather than that it is still working: Flux, Crossplane and
+ * cert-manager use these for specs they will not reconcile until someone changes them.
+ */
+const terminalReasons = new Set(['InvalidSpec', 'InvalidConfiguration', 'ValidationFailed', 'Stalled', 'Invalid']);
+/**
+ * The Kubernetes API groups compiled into kube-apiserver (and kube-aggregator's): any other group is served by a
+ * CRD or an aggregated API, whose objects are read by their conditions.
+ */
+const builtInGroups = new Set([
+    '',
+    'admissionregistration.k8s.io',
+    'apiextensions.k8s.io',
+    'apiregistration.k8s.io',
+    'apps',
+    'authentication.k8s.io',
+    'authorization.k8s.io',
+    'autoscaling',
+    'batch',
+    'certificates.k8s.io',
+    'coordination.k8s.io',
+    'discovery.k8s.io',
+    'events.k8s.io',
+    'flowcontrol.apiserver.k8s.io',
+    'internal.apiserver.k8s.io',
+    'networking.k8s.io',
+    'node.k8s.io',
+    'policy',
+    'rbac.authorization.k8s.io',
+    'resource.k8s.io',
+    'scheduling.k8s.io',
+    'storage.k8s.io',
+    'storagemigration.k8s.io'
+]);
+const isCustomResource = (apiVersion) => !builtInGroups.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+function customResourceVerdict(object, context) {
+    const name = nameOf(object);
+    const status = object.status;
+    const generation = typeof object.metadata.generation === 'number' ? object.metadata.generation : 0;
+    // An updated object whose controller writes observedGeneration is not judged by the previous generation's
+    // conditions: this is the race that makes a just-applied object look ready.
+    if (typeof status?.observedGeneration === 'number' && status.observedGeneration < generation) {
+        return { state: 'progressing', message: `${name}: waiting for its controller to observe generation ${generation}` };
+    }
+    const conditions = conditionsOf(object);
+    const stalled = conditions.find(c => c.type === 'Stalled' && c.status === 'True');
+    if (stalled)
+        return { state: 'failed', message: `${name} is stalled${why(stalled) ? `: ${why(stalled)}` : ''}` };
+    const ready = conditions.find(c => c.type === 'Ready');
+    if (ready?.status === 'False' && ready.reason && terminalReasons.has(ready.reason)) {
+        return { state: 'failed', message: `${name} is not ready: ${why(ready)}` };
+    }
+    const reconciling = conditions.find(c => c.type === 'Reconciling' && c.status === 'True');
+    if (reconciling)
+        return { state: 'progressing', message: `${name} is reconciling${why(reconciling) ? `: ${why(reconciling)}` : ''}` };
+    if (ready?.status === 'True')
+        return { state: 'done', message: `${name} is ready` };
+    if (ready)
+        return { state: 'progressing', message: `${name} is not ready yet${why(ready) ? `: ${why(ready)}` : ''}` };
+    if (!status || Object.keys(status).length === 0) {
+        if (context.ageMs < statusGraceMs)
+            return { state: 'progressing', message: `${name}: waiting for its controller to report a status` };
+        return { state: 'done', message: `${name}: no status reported`, note: 'no status reported' };
+    }
+    return { state: 'done', message: `${name} is current` };
+}
+function persistentVolumeClaimVerdict(object, context) {
+    const name = nameOf(object);
+    const phase = object.status?.phase;
+    if (phase === 'Bound')
+        return { state: 'done', message: `${name} is bound` };
+    if (phase === 'Lost')
+        return { state: 'failed', message: `${name} lost its volume` };
+    if (context.bindingMode === 'WaitForFirstConsumer')
+        return { state: 'done', message: `${name} waits for its first consumer (WaitForFirstConsumer)`, note: 'waits for its first consumer' };
+    if (context.bindingMode === undefined)
+        return { state: 'progressing', message: `${name}: reading its StorageClass` };
+    return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` };
+}
+function customResourceDefinitionVerdict(object) {
+    const name = nameOf(object);
+    const conditions = conditionsOf(object);
+    const names = conditions.find(c => c.type === 'NamesAccepted');
+    if (names?.status === 'False')
+        return { state: 'failed', message: `${name}: names not accepted${why(names) ? `: ${why(names)}` : ''}` };
+    if (conditions.some(c => c.type === 'Established' && c.status === 'True'))
+        return { state: 'done', message: `${name} is established` };
+    return { state: 'progressing', message: `${name}: waiting to be established` };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/rollout.ts
+
 const num = (value) => (typeof value === 'number' ? value : 0);
-const conditionsOf = (object) => object.status?.conditions ?? [];
+const rollout_conditionsOf = (object) => object.status?.conditions ?? [];
 function deploymentVerdict(object) {
     const name = `deployment/${object.metadata.name}`;
     const status = object.status ?? {};
@@ -2079,7 +2189,7 @@ function deploymentVerdict(object) {
         return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
     }
     // kubectl checks only the reason, whatever the condition's status.
-    const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
+    const progressing = rollout_conditionsOf(object).find(c => c.type === 'Progressing');
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
         return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
     }
@@ -2156,7 +2266,7 @@ function statefulSetVerdict(object) {
 /** Jobs follow kstatus: Complete=True is done, Failed=True is failed. */
 function jobVerdict(object) {
     const name = `job/${object.metadata.name}`;
-    const conditions = conditionsOf(object);
+    const conditions = rollout_conditionsOf(object);
     const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
     if (failed)
         return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
@@ -2172,7 +2282,7 @@ function podVerdict(object) {
         return { state: 'done', message: `${name} succeeded` };
     if (phase === 'Failed')
         return { state: 'failed', message: `${name} failed` };
-    const ready = conditionsOf(object).find(c => c.type === 'Ready');
+    const ready = rollout_conditionsOf(object).find(c => c.type === 'Ready');
     if (phase === 'Running' && ready?.status === 'True')
         return { state: 'done', message: `${name} is ready` };
     return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not ready` };
@@ -2182,19 +2292,29 @@ const verdicts = {
     DaemonSet: daemonSetVerdict,
     StatefulSet: statefulSetVerdict,
     Job: jobVerdict,
-    Pod: podVerdict
+    Pod: podVerdict,
+    PersistentVolumeClaim: persistentVolumeClaimVerdict,
+    CustomResourceDefinition: customResourceDefinitionVerdict
 };
-/** Kinds whose rollout is waited on; everything else is current once applied (kstatus). */
-function isWaitable(kind, waitForJobs) {
-    if (kind === 'Job')
-        return waitForJobs;
-    return kind in verdicts;
+/** The annotation that takes one object out of the wait. */
+const waitAnnotation = 'build-and-deploy/wait';
+/** Objects whose readiness is waited on; everything else is current once applied (kstatus). */
+function isWaitable(object, choice) {
+    if (object.metadata?.annotations?.[waitAnnotation] === 'skip')
+        return false;
+    if (object.kind === 'Job')
+        return choice.waitForJobs;
+    if (object.kind in verdicts)
+        return true;
+    return choice.waitForCustomResources && isCustomResource(object.apiVersion);
 }
-function rolloutVerdict(object) {
+function rolloutVerdict(object, context = { ageMs: Infinity }) {
     const verdict = verdicts[object.kind];
-    if (!verdict)
-        return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` };
-    return verdict(object);
+    if (verdict)
+        return verdict(object, context);
+    if (object.apiVersion && isCustomResource(object.apiVersion))
+        return customResourceVerdict(object, context);
+    return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` };
 }
 
 
@@ -2365,13 +2485,15 @@ function takeoverSummary(applied, dryRun) {
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
 /* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
 /* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5398);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
 
 
 
 
 const itemKey = (kind, namespace, name) => `${kind}/${namespace ?? ''}/${name}`;
 const describe = (item) => `${item.kind.toLowerCase()}/${item.name}`;
+/** Kinds whose pods the wait watches, to fail fast on them and to explain a timeout. */
+const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod']);
 /**
  * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
  * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
@@ -2405,14 +2527,20 @@ async function waitForRollouts(kube, items, options) {
     const evaluate = (entry) => {
         if (entry.outcome || !entry.object)
             return;
-        const verdict = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_3__/* .rolloutVerdict */ .$6)(entry.object);
+        if (entry.item.kind === 'PersistentVolumeClaim' && entry.bindingMode === undefined)
+            void readBindingMode(entry);
+        const verdict = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_3__/* .rolloutVerdict */ .$6)({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - started, bindingMode: entry.bindingMode });
         if (verdict.message !== entry.verdict?.message)
             options.log(verdict.message);
         entry.verdict = verdict;
         if (verdict.state === 'done')
-            return finish(entry, { state: 'succeeded', message: verdict.message });
-        if (verdict.state === 'failed')
-            return void explainFailure(entry, verdict.message);
+            return finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) });
+        if (verdict.state === 'failed') {
+            if (!entry.explaining)
+                void explainFailure(entry, verdict.message);
+            entry.explaining = true;
+            return;
+        }
         const cannotCreate = (0,_diagnose_js__WEBPACK_IMPORTED_MODULE_1__/* .replicaFailure */ .T4)(entry.object, options.deployed);
         if (cannotCreate?.awaiting) {
             const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`;
@@ -2479,6 +2607,24 @@ async function waitForRollouts(kube, items, options) {
             });
             return;
         }
+    };
+    /** A claim waiting for its first consumer is ready as it stands: only its StorageClass says so. */
+    const readBindingMode = async (entry) => {
+        if (entry.readingBindingMode)
+            return;
+        entry.readingBindingMode = true;
+        const className = entry.object?.spec?.storageClassName;
+        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
+        try {
+            const storageClass = className
+                ? await kube.get(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
+                : (await kube.list('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+            entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
+        }
+        catch {
+            entry.bindingMode = 'unknown';
+        }
+        evaluate(entry);
     };
     const stuckNewPod = async (entry) => {
         for (const pod of entry.pods.values()) {
@@ -2565,7 +2711,7 @@ async function waitForRollouts(kube, items, options) {
             evaluate(entry);
         }));
     }
-    const podNamespaces = new Set([...tracked.values()].filter(t => t.item.kind !== 'Job').map(t => t.item.namespace ?? 'default'));
+    const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'));
     for (const namespace of podNamespaces) {
         watchers.push(watchLoop(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
             const entry = ownerOf(pod);
@@ -2583,11 +2729,17 @@ async function waitForRollouts(kube, items, options) {
                 void diagnosePods(entry);
         }));
     }
-    // Unschedulable counts only after 15 s, which no event marks: re-read the pods already in memory.
+    // Unschedulable counts only after 15 s, and a custom resource's grace for a status ends, with no event to mark
+    // either: re-judge what is in memory.
     const ticker = setInterval(() => {
-        for (const entry of tracked.values())
-            if (!entry.outcome && entry.pods.size > 0)
+        for (const entry of tracked.values()) {
+            if (entry.outcome)
+                continue;
+            if (entry.object)
+                evaluate(entry);
+            else if (entry.pods.size > 0)
                 void diagnosePods(entry);
+        }
     }, 1000);
     const progress = setInterval(() => void reportProgress(), options.progressEveryMs ?? 15_000);
     await Promise.race([allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
@@ -3957,6 +4109,7 @@ function parseSettings(read, env) {
         wait,
         timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+        waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
@@ -4515,7 +4668,7 @@ function resourceReports(applied, waits, pruned = []) {
     const reports = applied.map((a) => {
         const o = a.target.object;
         const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        const note = a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined;
+        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined;
         return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs };
     });
     for (const p of pruned)

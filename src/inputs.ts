@@ -113,6 +113,7 @@ export interface Settings {
   wait: boolean
   timeoutMs: number
   waitForJobs: boolean
+  waitForCustomResources: boolean
   /** Restore every workload this run changed when its rollout fails. */
   rollbackOnFailure: boolean
   /** Delete the objects this run created when rolling back. */
@@ -505,6 +506,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     wait,
     timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+    waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
     rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
     rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
     rollbackTo,

@@ -95,7 +95,12 @@ describe('findDuplicates and kindsFromCrds', () => {
 
   it('lists the kinds a CRD serves', () => {
     const crd = { ...object('CustomResourceDefinition', 'widgets.acme.io', undefined, 'apiextensions.k8s.io/v1'), spec: { group: 'acme.io', names: { kind: 'Widget' }, versions: [{ name: 'v1' }, { name: 'v2' }] } }
-    expect([...kindsFromCrds([crd])]).toEqual(['acme.io/v1/Widget', 'acme.io/v2/Widget'])
+    expect([...kindsFromCrds([crd])]).toEqual([
+      ['acme.io/v1/Widget', true],
+      ['acme.io/v2/Widget', true]
+    ])
+    const clusterScoped = { ...crd, spec: { ...crd.spec, scope: 'Cluster', versions: [{ name: 'v1' }] } }
+    expect([...kindsFromCrds([clusterScoped])]).toEqual([['acme.io/v1/Widget', false]])
   })
 })
 

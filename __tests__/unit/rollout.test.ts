@@ -91,8 +91,17 @@ describe('Jobs, Pods and other kinds', () => {
   })
 
   it('waits only on workloads, and on Jobs when asked', () => {
-    expect(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'ConfigMap', 'Service'].map(k => isWaitable(k, false))).toEqual([true, true, true, true, false, false])
-    expect([isWaitable('Job', false), isWaitable('Job', true)]).toEqual([false, true])
+    const choice = { waitForJobs: false, waitForCustomResources: true }
+    const of = (apiVersion: string, kind: string, annotations?: Record<string, string>) => ({ apiVersion, kind, metadata: { annotations } })
+    expect(
+      [of('apps/v1', 'Deployment'), of('apps/v1', 'StatefulSet'), of('apps/v1', 'DaemonSet'), of('v1', 'Pod'), of('v1', 'ConfigMap'), of('v1', 'Service')].map(o => isWaitable(o, choice))
+    ).toEqual([true, true, true, true, false, false])
+    expect([isWaitable(of('batch/v1', 'Job'), choice), isWaitable(of('batch/v1', 'Job'), { ...choice, waitForJobs: true })]).toEqual([false, true])
+    expect([of('v1', 'PersistentVolumeClaim'), of('apiextensions.k8s.io/v1', 'CustomResourceDefinition')].map(o => isWaitable(o, choice))).toEqual([true, true])
+    const rule = of('monitoring.coreos.com/v1', 'PrometheusRule')
+    expect([isWaitable(rule, choice), isWaitable(rule, { ...choice, waitForCustomResources: false })]).toEqual([true, false])
+    expect([of('gateway.networking.k8s.io/v1', 'HTTPRoute'), of('networking.k8s.io/v1', 'Ingress'), of('policy/v1', 'PodDisruptionBudget')].map(o => isWaitable(o, choice))).toEqual([true, false, false])
+    expect(isWaitable(of('apps/v1', 'Deployment', { 'build-and-deploy/wait': 'skip' }), choice)).toBe(false)
     expect(rolloutVerdict({ kind: 'ConfigMap', metadata: { name: 'c' } })).toEqual({ state: 'done', message: 'configmap/c is current' })
   })
 })

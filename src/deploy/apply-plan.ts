@@ -48,13 +48,17 @@ export function applyWaves<T extends { object: KubeObject }>(items: T[]): T[][] 
   return waves.filter(wave => wave.length > 0)
 }
 
-/** The kinds a CRD among the manifests will serve, as apiVersion/Kind keys. */
-export function kindsFromCrds(objects: KubeObject[]): Set<string> {
-  const kinds = new Set<string>()
+/**
+ * The kinds a CRD among the manifests will serve, as apiVersion/Kind keys, each with whether it is namespaced:
+ * the CRD's scope gives a custom resource its namespace before discovery can, so a namespace it alone names is
+ * created like any other.
+ */
+export function kindsFromCrds(objects: KubeObject[]): Map<string, boolean> {
+  const kinds = new Map<string, boolean>()
   for (const object of objects) {
     if (object.kind !== 'CustomResourceDefinition') continue
-    const spec = object.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined
-    for (const version of spec?.versions ?? []) kinds.add(`${spec?.group}/${version.name}/${spec?.names?.kind}`)
+    const spec = object.spec as { group?: string; scope?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined
+    for (const version of spec?.versions ?? []) kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster')
   }
   return kinds
 }

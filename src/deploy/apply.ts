@@ -136,8 +136,11 @@ export class Applier {
       }
       if (!info) {
         const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`
-        if (fromCrds.has(`${group}/${object.kind}`)) {
-          return { source, object, namespaced: true, awaitsCrd: true } as Target
+        const namespaced = fromCrds.get(`${group}/${object.kind}`)
+        if (namespaced !== undefined) {
+          const problem = resolveNamespace(object, namespaced, this.options.namespace, this.options.contextNamespace)
+          if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
+          return { source, object, namespaced, awaitsCrd: true } as Target
         }
         problems[i] = `${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`
         return undefined

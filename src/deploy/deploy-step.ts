@@ -255,7 +255,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun
     }
-    const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object.kind, settings.waitForJobs)).map(waitItemFor)
+    const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
     const deployed = new Set<string>()
     const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed })
     // A canary promoted in the same step: the retained stable Deployments get the manifests' version.

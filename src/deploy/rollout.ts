@@ -1,10 +1,13 @@
+import { customResourceDefinitionVerdict, customResourceVerdict, isCustomResource, persistentVolumeClaimVerdict, StatusContext } from './status-readers.js'
+
 /**
  * Rollout verdicts, mirroring kubectl's rollout status (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)
  * rule for rule, so "succeeded" here means what `kubectl rollout status` would say.
  */
 export type Verdict =
   | { state: 'progressing'; message: string }
-  | { state: 'done'; message: string }
+  /** note: what the summary should say of an object that counts as ready without proving it. */
+  | { state: 'done'; message: string; note?: string }
   | { state: 'failed'; message: string }
 
 interface Condition {
@@ -16,6 +19,7 @@ interface Condition {
 }
 
 export interface WorkloadObject {
+  apiVersion?: string
   kind: string
   metadata: { name: string; namespace?: string; generation?: number; annotations?: Record<string, string> }
   spec?: Record<string, unknown>
@@ -130,22 +134,35 @@ export function podVerdict(object: WorkloadObject): Verdict {
   return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not ready` }
 }
 
-const verdicts: Record<string, (object: WorkloadObject) => Verdict> = {
+const verdicts: Record<string, (object: WorkloadObject, context: StatusContext) => Verdict> = {
   Deployment: deploymentVerdict,
   DaemonSet: daemonSetVerdict,
   StatefulSet: statefulSetVerdict,
   Job: jobVerdict,
-  Pod: podVerdict
+  Pod: podVerdict,
+  PersistentVolumeClaim: persistentVolumeClaimVerdict,
+  CustomResourceDefinition: customResourceDefinitionVerdict
 }
 
-/** Kinds whose rollout is waited on; everything else is current once applied (kstatus). */
-export function isWaitable(kind: string, waitForJobs: boolean): boolean {
-  if (kind === 'Job') return waitForJobs
-  return kind in verdicts
+export interface WaitChoice {
+  waitForJobs: boolean
+  waitForCustomResources: boolean
 }
 
-export function rolloutVerdict(object: WorkloadObject): Verdict {
+/** The annotation that takes one object out of the wait. */
+export const waitAnnotation = 'build-and-deploy/wait'
+
+/** Objects whose readiness is waited on; everything else is current once applied (kstatus). */
+export function isWaitable(object: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> } }, choice: WaitChoice): boolean {
+  if (object.metadata?.annotations?.[waitAnnotation] === 'skip') return false
+  if (object.kind === 'Job') return choice.waitForJobs
+  if (object.kind in verdicts) return true
+  return choice.waitForCustomResources && isCustomResource(object.apiVersion)
+}
+
+export function rolloutVerdict(object: WorkloadObject, context: StatusContext = { ageMs: Infinity }): Verdict {
   const verdict = verdicts[object.kind]
-  if (!verdict) return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` }
-  return verdict(object)
+  if (verdict) return verdict(object, context)
+  if (object.apiVersion && isCustomResource(object.apiVersion)) return customResourceVerdict(object, context)
+  return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` }
 }

@@ -23,6 +23,8 @@ export interface WaitOutcome {
   message: string
   durationMs: number
   diagnosis?: Diagnosis
+  /** Said in the summary of an object counted ready without proof (no status reported). */
+  note?: string
 }
 
 export interface WaitOptions {
@@ -49,7 +51,15 @@ interface Tracked {
   awaitingLine?: string
   /** Why it had not finished when the timeout struck: a stuck pod of the new revision. */
   timeoutDiagnosis?: Diagnosis
+  /** A PVC's StorageClass volumeBindingMode, read once ('unknown' when it cannot be read). */
+  bindingMode?: string
+  readingBindingMode?: boolean
+  /** Set once a failed verdict is being explained, so the 1 s re-judging does not gather its details again. */
+  explaining?: boolean
 }
+
+/** Kinds whose pods the wait watches, to fail fast on them and to explain a timeout. */
+const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'])
 
 /**
  * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
@@ -81,11 +91,16 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
 
   const evaluate = (entry: Tracked): void => {
     if (entry.outcome || !entry.object) return
-    const verdict = rolloutVerdict(entry.object)
+    if (entry.item.kind === 'PersistentVolumeClaim' && entry.bindingMode === undefined) void readBindingMode(entry)
+    const verdict = rolloutVerdict({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - started, bindingMode: entry.bindingMode })
     if (verdict.message !== entry.verdict?.message) options.log(verdict.message)
     entry.verdict = verdict
-    if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message })
-    if (verdict.state === 'failed') return void explainFailure(entry, verdict.message)
+    if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) })
+    if (verdict.state === 'failed') {
+      if (!entry.explaining) void explainFailure(entry, verdict.message)
+      entry.explaining = true
+      return
+    }
     const cannotCreate = replicaFailure(entry.object, options.deployed)
     if (cannotCreate?.awaiting) {
       const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`
@@ -147,6 +162,24 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       })
       return
     }
+  }
+
+  /** A claim waiting for its first consumer is ready as it stands: only its StorageClass says so. */
+  const readBindingMode = async (entry: Tracked): Promise<void> => {
+    if (entry.readingBindingMode) return
+    entry.readingBindingMode = true
+    type StorageClass = { metadata: { name: string; annotations?: Record<string, string> }; volumeBindingMode?: string }
+    const className = (entry.object?.spec as { storageClassName?: string } | undefined)?.storageClassName
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+    try {
+      const storageClass = className
+        ? await kube.get<StorageClass>(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
+        : (await kube.list<StorageClass>('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+      entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown'
+    } catch {
+      entry.bindingMode = 'unknown'
+    }
+    evaluate(entry)
   }
 
   const stuckNewPod = async (entry: Tracked): Promise<{ pod: PodLike; failure: PodFailure } | undefined> => {
@@ -231,7 +264,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       })
     )
   }
-  const podNamespaces = new Set([...tracked.values()].filter(t => t.item.kind !== 'Job').map(t => t.item.namespace ?? 'default'))
+  const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'))
   for (const namespace of podNamespaces) {
     watchers.push(
       watchLoop<PodLike>(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
@@ -246,9 +279,14 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       })
     )
   }
-  // Unschedulable counts only after 15 s, which no event marks: re-read the pods already in memory.
+  // Unschedulable counts only after 15 s, and a custom resource's grace for a status ends, with no event to mark
+  // either: re-judge what is in memory.
   const ticker = setInterval(() => {
-    for (const entry of tracked.values()) if (!entry.outcome && entry.pods.size > 0) void diagnosePods(entry)
+    for (const entry of tracked.values()) {
+      if (entry.outcome) continue
+      if (entry.object) evaluate(entry)
+      else if (entry.pods.size > 0) void diagnosePods(entry)
+    }
   }, 1000)
   const progress = setInterval(() => void reportProgress(), options.progressEveryMs ?? 15_000)
 
