@@ -61,4 +61,19 @@ describe('resolveKubeTarget', () => {
     expect(() => resolveKubeTarget(settings, { HOME: emptyHome(), ...env })).toThrow(message)
   })
 
+  it.each([
+    ['a duplicate token key', config().replace('{token: secret-token}', '{token: secret-token, token: secret-token-2}'), /^The kubeconfig input is not valid YAML: Map keys must be unique at line \d+, column \d+$/],
+    ['a tab-indented line', config().replace('users:', 'users:\n\ttoken: secret-token-3'), /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/],
+    ['a broken flow mapping', config().replace('{token: secret-token}', '{token: secret-token'), /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/]
+  ])('names where %s is, never quoting the file', (_, kubeconfig, expected) => {
+    let error: Error | undefined
+    try {
+      resolveKubeTarget({ kubeconfig }, { HOME: emptyHome() })
+    } catch (thrown) {
+      error = thrown as Error
+    }
+    expect(error?.message).toMatch(expected)
+    expect(`${error?.message} ${String(error?.cause ?? '')} ${error?.stack}`).not.toMatch(/secret-token/)
+  })
+
 })

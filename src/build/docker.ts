@@ -1,4 +1,5 @@
 import * as exec from '@actions/exec'
+import { childEnv } from '../child-env.js'
 
 /**
  * How images get built. GitHub runners have buildx; some machines (Debian's docker.io 20.10) have only the
@@ -24,9 +25,9 @@ export interface BuildPlan {
 }
 
 export async function detectBuilder(docker = 'docker'): Promise<Builder> {
-  const buildx = await exec.getExecOutput(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true })
+  const buildx = await exec.getExecOutput(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: childEnv() })
   if (buildx.exitCode === 0) return { kind: 'buildx', version: buildx.stdout.trim() }
-  const version = await exec.getExecOutput(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true })
+  const version = await exec.getExecOutput(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: childEnv() })
   const clientVersion = version.stdout.trim()
   if (version.exitCode !== 0 && !clientVersion) {
     throw new Error(`Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`)
@@ -67,10 +68,7 @@ export function buildCommand(plan: BuildPlan, builder: Builder): string[] {
 
 /** Environment for the build: plain `docker build` uses BuildKit only when asked. */
 export function buildEnv(builder: Builder): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value
-  if (builder.kind === 'buildkit') env.DOCKER_BUILDKIT = '1'
-  return env
+  return childEnv(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {})
 }
 
 export async function runBuild(plan: BuildPlan, builder: Builder, docker = 'docker'): Promise<void> {
@@ -82,7 +80,7 @@ export async function runBuild(plan: BuildPlan, builder: Builder, docker = 'dock
 }
 
 export async function push(reference: string, docker = 'docker'): Promise<void> {
-  const result = await exec.getExecOutput(docker, ['push', reference], { ignoreReturnCode: true })
+  const result = await exec.getExecOutput(docker, ['push', reference], { ignoreReturnCode: true, env: childEnv() })
   if (result.exitCode !== 0) {
     throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`)
   }
@@ -93,7 +91,8 @@ export async function login(registry: string, username: string, password: string
   const result = await exec.getExecOutput(docker, ['login', '--username', username, '--password-stdin', registry], {
     input: Buffer.from(password),
     ignoreReturnCode: true,
-    silent: true
+    silent: true,
+    env: childEnv()
   })
   if (result.exitCode !== 0) {
     throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`)
@@ -101,5 +100,5 @@ export async function login(registry: string, username: string, password: string
 }
 
 export async function logout(registry: string, docker = 'docker'): Promise<void> {
-  await exec.getExecOutput(docker, ['logout', registry], { ignoreReturnCode: true, silent: true })
+  await exec.getExecOutput(docker, ['logout', registry], { ignoreReturnCode: true, silent: true, env: childEnv() })
 }

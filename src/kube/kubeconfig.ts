@@ -6,6 +6,7 @@ import path from 'node:path'
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
+import { inputsBlanked } from '../child-env.js'
 import { KubeSettings } from '../inputs.js'
 
 /** Everything needed to reach one API server as one user. */
@@ -33,7 +34,11 @@ function parseConfig(text: string, source: string, baseDir?: string): RawConfig 
   try {
     raw = (parseYaml(text) ?? {}) as Record<string, unknown>
   } catch (error) {
-    throw new Error(`${source} is not valid YAML: ${(error as Error).message}`, { cause: error })
+    // The parser's message goes on to quote the lines around the fault, which in a kubeconfig hold tokens, keys
+    // and passwords: keep only its first line (what and where), and no cause that would carry the rest.
+    const [what] = (error as Error).message.split('\n')
+    // eslint-disable-next-line preserve-caught-error -- the cause is the message this drops
+    throw new Error(`${source} is not valid YAML: ${what.replace(/:\s*$/, '')}`)
   }
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${source} is not a kubeconfig (expected a mapping with clusters, users and contexts).`)
   try {
@@ -151,7 +156,8 @@ function authenticator(user: User | undefined): KubeTarget['authenticate'] {
     return async () => {
       const options: https.RequestOptions = { headers: {} }
       try {
-        await (await plugin).applyAuthentication(user, options)
+        // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
+        await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...inputsBlanked(), ...(user.exec.env ?? [])] } }, options)
       } catch (error) {
         throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${(error as Error).message.trim()}`, { cause: error })
       }

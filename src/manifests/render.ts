@@ -1,4 +1,5 @@
 import * as exec from '@actions/exec'
+import { childEnv } from '../child-env.js'
 import path from 'node:path'
 import type { ServerCapabilities } from '../kube/capabilities.js'
 
@@ -54,7 +55,7 @@ export function helmTemplateCommand(release: HelmRelease, helm: string | undefin
 }
 
 async function run(command: Command, what: string): Promise<string> {
-  const result = await exec.getExecOutput(command.tool, command.args, { silent: true, ignoreReturnCode: true })
+  const result = await exec.getExecOutput(command.tool, command.args, { silent: true, ignoreReturnCode: true, env: childEnv() })
   if (result.exitCode !== 0) {
     const detail = result.stderr.trim().split('\n').slice(-10).join('\n') || `exit code ${result.exitCode}`
     throw new Error(`${what} failed (${path.basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`)

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { spawn } from 'node:child_process'
+import { childEnv } from '../child-env.js'
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
@@ -29,7 +30,7 @@ export async function verifyUrl(url: string, timeoutMs: number): Promise<void> {
  */
 export function verifyCommand(argv: string[], timeoutMs: number, colour?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...(colour ? { BND_COLOUR: colour } : {}) }, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(argv[0], argv.slice(1), { env: childEnv(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] })
     const log = (chunk: Buffer): void => {
       for (const line of chunk.toString('utf8').split('\n')) if (line) core.info(`  ${line}`)
     }
