@@ -90,6 +90,14 @@ export function renderSummary(report: RunReport): string {
     const takeover = takeoverSummary(report.applied, report.dryRun)
     if (takeover) out.push(`${cell(takeover)}.`, '')
   }
+  if (report.hooks && report.hooks.length > 0) {
+    out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |')
+    for (const h of report.hooks) {
+      const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`
+      out.push(`| ${h.phase}-deploy, weight ${h.weight} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${result} | ${h.durationMs === undefined ? '' : formatDuration(h.durationMs)} |`)
+    }
+    out.push('')
+  }
   if (report.dryRun) {
     const changed = report.applied.filter(a => a.changes.length > 0)
     if (changed.length > 0) {

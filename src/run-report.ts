@@ -3,6 +3,7 @@
 import type { BuiltImage } from './build/build-step.js'
 import type { AppliedObject } from './deploy/apply.js'
 import type { PrunedObject } from './deploy/applyset.js'
+import type { HookOutcome } from './deploy/hooks.js'
 import type { WaitOutcome } from './deploy/wait.js'
 import type { HistoryRow } from './rollback/rollback-plan.js'
 import type { UndoResult, WorkloadRef } from './rollback/undo.js'
@@ -51,6 +52,7 @@ export interface RunReport {
   rollback?: RollbackReport
   traffic?: TrafficReport
   history?: WorkloadHistory[]
+  hooks?: HookOutcome[]
   error?: string
   durationMs: number
 }
@@ -77,6 +79,10 @@ export interface DeployResult {
   strategyFailure?: string
   /** Members of the ApplySet deleted (or, in a dry run, that would be) because the manifests dropped them. */
   pruned: PrunedObject[]
+  /** Hooks and phase steps run (or, in a dry run, that would run), in order. */
+  hooks?: HookOutcome[]
+  /** Why a post-deploy hook failed the step after the rollout succeeded. */
+  hookFailure?: string
 }
 
 export interface WorkloadHistory {

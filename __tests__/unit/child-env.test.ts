@@ -11,7 +11,9 @@ import { verifyCommand } from '../../src/strategies/gate.js'
 const planted = { 'INPUT_REGISTRY-PASSWORD': 'canary-pw-4711', 'INPUT_GITHUB-TOKEN': 'canary-gh-4711', INPUT_KUBECONFIG: 'canary-kc-4711' }
 
 describe('child processes never inherit the step inputs', () => {
-  beforeEach(() => Object.assign(process.env, planted))
+  beforeEach(() => {
+    Object.assign(process.env, planted)
+  })
   afterEach(() => {
     for (const name of Object.keys(planted)) delete process.env[name]
   })

@@ -60,6 +60,8 @@ export interface ApplyOptions {
    * taken and the ApplySet's parent widened.
    */
   beforeWrite?: (targets: Target[]) => Promise<void>
+  /** Called once every object passed its dry run, before anything but Namespaces and CRDs is written. */
+  allValidated?: () => Promise<void>
 }
 
 /** Thrown when objects fail validation; lists every one, and nothing was changed. */
@@ -323,6 +325,7 @@ export class Applier {
     for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
     await this.options.beforeWrite?.(ordered)
     const second = await this.preflightDeferred(ordered.filter(deferred), applied)
+    await this.options.allValidated?.()
     const rest = [...first.filter(p => !foundations.includes(p)), ...second]
     // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
     // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.

@@ -26,6 +26,8 @@ import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } 
 import { deployedKey } from './diagnose.js'
 import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
+import { HookFailure, HookOutcome, hooksInOrder, planDeployPhases, runHookSteps } from './hooks.js'
+import type { HookStep } from './phases.js'
 import { DeployLock, defaultIdentity } from './lock.js'
 
 export interface PreparedManifests {
@@ -239,7 +241,7 @@ async function strategyFor(kube: KubeClient, settings: Settings, objects: Source
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
-export async function deploy(settings: Settings, objects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
+export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
   const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
   try {
@@ -254,6 +256,18 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       contextNamespace: kube.namespace,
       createNamespace: settings.createNamespace,
       dryRun: settings.dryRun
+    }
+    // Hooks and phases run around the main apply; everything else below sees the main objects only.
+    const phases = await planDeployPhases(kube, manifestObjects, options)
+    const objects = phases.main
+    for (const { object, why } of phases.skipped) core.info(`${describeObject(object.object)} skipped: ${why}`)
+    const hooks: HookOutcome[] = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : []
+    for (const h of settings.dryRun ? hooks : []) core.info(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`)
+    const runPhase = async (steps: HookStep[], title: string): Promise<void> => {
+      if (steps.length === 0 || settings.dryRun) return
+      const run = await core.group(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core.info(line) }))
+      hooks.push(...run.outcomes)
+      if (run.failure) throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? formatDiagnosis(run.failure.wait.diagnosis) : [])].join('\n'), hooks)
     }
     const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
     const deployed = new Set<string>()
@@ -277,7 +291,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       beforeWrite: async targets => {
         lock = await acquireDeployLock(kube, settings, targetNamespace)
         await applySet?.widen(targets)
-      }
+      },
+      allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
     })
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
       const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
@@ -297,9 +312,22 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     })
     for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
-    if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report() }
+    if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks }
+    // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
+    // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
+    const postHooks = async (): Promise<string | undefined> =>
+      runPhase(phases.post, 'Post-deploy hooks').then(
+        () => undefined,
+        (error: Error) => {
+          if (error instanceof HookFailure) return `${error.message}\nThe deploy's objects are applied and were not rolled back.`
+          throw error
+        }
+      )
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
-    if (!settings.wait) return { applied, waits: [], pruned: await prune() }
+    if (!settings.wait) {
+      const hookFailure = await postHooks()
+      return { applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure }
+    }
     const items = waitItems(applied)
     const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
     const readyAt = Date.now()
@@ -307,7 +335,8 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
       // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
       const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
       if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
-      return { applied, waits, pruned: failure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure }
+      const hookFailure = failure ? undefined : await postHooks()
+      return { applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure }
     }
     // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
     if (strategy?.onFailure === 'discard') {
@@ -316,7 +345,7 @@ export async function deploy(settings: Settings, objects: SourcedObject[], conne
     }
     if (!settings.rollbackOnFailure) return { applied, waits, pruned: [], traffic: strategy?.report() }
     const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
-    return { applied, waits, rollback, pruned: [], traffic: strategy?.report() }
+    return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks }
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
@@ -348,7 +377,12 @@ function untouchedLine(traffic: TrafficReport): string | undefined {
 
 /** Applies prepared manifests and waits; throws when a rollout fails. */
 export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient): Promise<string> {
-  const result = await deploy(settings, manifests.objects, kube)
+  const result = await deploy(settings, manifests.objects, kube).catch(error => {
+    if (!(error instanceof HookFailure)) throw error
+    report.hooks = error.hooks
+    throw new Error(`${error.message}\nNothing after it was applied.`)
+  })
+  report.hooks = result.hooks
   report.applied = result.applied
   report.waits = result.waits
   report.resources = resourceReports(result.applied, result.waits, result.pruned)
@@ -357,6 +391,7 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   const kept = result.traffic ? untouchedLine(result.traffic) : undefined
   if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))
+  if (result.hookFailure) throw new Error(result.hookFailure)
   if (failed.length > 0) {
     const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
     if (kept) lines.push(kept)

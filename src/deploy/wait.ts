@@ -59,7 +59,7 @@ interface Tracked {
 }
 
 /** Kinds whose pods the wait watches, to fail fast on them and to explain a timeout. */
-const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'])
+const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job'])
 
 /**
  * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
@@ -121,7 +121,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     // (after a rollback, the failing one): judge no pod by them yet.
     const generation = object.metadata.generation ?? 0
     const observed = (object.status?.observedGeneration as number | undefined) ?? 0
-    if (entry.item.kind !== 'DaemonSet' && observed < generation) return false
+    if ((entry.item.kind === 'Deployment' || entry.item.kind === 'StatefulSet') && observed < generation) return false
     switch (entry.item.kind) {
       case 'StatefulSet':
         return !!object.status?.updateRevision && labels['controller-revision-hash'] === object.status.updateRevision
@@ -148,6 +148,8 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   }
 
   const diagnosePods = async (entry: Tracked): Promise<void> => {
+    // A Job retries a failed pod up to its backoffLimit: only its Failed condition fails it (then explained).
+    if (entry.item.kind === 'Job') return
     for (const pod of entry.pods.values()) {
       const failure = diagnosePod(pod, Date.now())
       if (!failure || entry.outcome) continue
@@ -183,8 +185,17 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   }
 
   const stuckNewPod = async (entry: Tracked): Promise<{ pod: PodLike; failure: PodFailure } | undefined> => {
-    for (const pod of entry.pods.values()) {
-      const failure = stuckPod(pod)
+    // A failed Job is explained by its last failed pod, with that pod's log; one that failed at once may be seen
+    // failed before its pods are: read them.
+    const jobPods = async (): Promise<PodLike[]> => {
+      if (entry.pods.size > 0) return [...entry.pods.values()].reverse()
+      const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` }
+      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+      return kube.list<PodLike>(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => [])
+    }
+    const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values()
+    for (const pod of pods) {
+      const failure = stuckPod(pod) ?? (entry.item.kind === 'Job' ? diagnosePod(pod, Date.now()) : undefined)
       if (failure && (await isNewRevision(entry, pod))) return { pod, failure }
     }
     return undefined

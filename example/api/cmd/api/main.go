@@ -114,12 +114,46 @@ func probe(port string) int {
 	return 0
 }
 
+// awaitDatabase is the example's pre-deploy step (a Job the action runs before the Deployment changes): it
+// exits 0 once PostgreSQL answers, 1 after limit. A real service runs its schema migrations here.
+func awaitDatabase(c config, limit time.Duration, check func(context.Context, string) error) int {
+	if c.database == "" {
+		fmt.Fprintln(os.Stderr, "DATABASE_HOST is not set: nothing to wait for")
+		return 1
+	}
+	deadline := time.Now().Add(limit)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := check(ctx, c.database)
+		cancel()
+		if err == nil {
+			fmt.Println("database answers at", c.database)
+			return 0
+		}
+		// No such host: the database Service does not exist yet, so this is the first deploy, with no schema.
+		var dns *net.DNSError
+		if errors.As(err, &dns) && dns.IsNotFound {
+			fmt.Println("no database at", c.database, "yet: a first deploy, nothing to migrate")
+			return 0
+		}
+		if time.Now().After(deadline) {
+			fmt.Fprintln(os.Stderr, "database did not answer within", limit, ":", err)
+			return 1
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
 func main() {
 	healthcheck := flag.Bool("healthcheck", false, "probe /health of the running server and exit 0 when it answers 200")
+	await := flag.Duration("await-database", 0, "wait up to this long for PostgreSQL to answer, then exit (the pre-deploy step)")
 	flag.Parse()
 	c := loadConfig()
 	if *healthcheck {
 		os.Exit(probe(c.port))
+	}
+	if *await > 0 {
+		os.Exit(awaitDatabase(c, *await, checkPostgres))
 	}
 
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))

@@ -1,0 +1,436 @@
+export const id = 1;
+export const ids = [1,392];
+export const modules = {
+
+/***/ 3312:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   HC: () => (/* binding */ planDeploymentUndo),
+/* harmony export */   U4: () => (/* binding */ historyRows),
+/* harmony export */   fl: () => (/* binding */ planControllerRevisionUndo),
+/* harmony export */   lA: () => (/* binding */ revisionAnnotation),
+/* harmony export */   un: () => (/* binding */ podsBlockingRollback),
+/* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
+/* harmony export */ });
+/* unused harmony exports isControlledBy, replicaSetRevision */
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/**
+ * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
+ * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
+ */
+
+
+const revisionAnnotation = 'deployment.kubernetes.io/revision';
+/** The Deployment's own values of these stay; every other annotation comes from the target ReplicaSet. */
+const annotationsToSkip = new Set([
+    'kubectl.kubernetes.io/last-applied-configuration',
+    revisionAnnotation,
+    'deployment.kubernetes.io/revision-history',
+    'deployment.kubernetes.io/desired-replicas',
+    'deployment.kubernetes.io/max-replicas'
+]);
+function isControlledBy(child, owner) {
+    return (child.metadata.ownerReferences ?? []).some(ref => ref.controller && ref.uid === owner.metadata.uid);
+}
+function withoutHash(template) {
+    const copy = structuredClone(template);
+    if (copy.metadata?.labels) {
+        delete copy.metadata.labels['pod-template-hash'];
+    }
+    return copy;
+}
+function replicaSetRevision(rs) {
+    const value = Number(rs.metadata.annotations?.[revisionAnnotation]);
+    return Number.isInteger(value) ? value : 0;
+}
+/**
+ * Plans `kubectl rollout undo deployment` (to `toRevision`, or the previous revision when 0): refuses a paused
+ * Deployment, skips when the current template already matches the target (pod-template-hash ignored), and
+ * otherwise replaces the template and the annotations as kubectl does.
+ */
+function planDeploymentUndo(deployment, replicaSets, toRevision = 0) {
+    const name = `deployment/${deployment.metadata.name}`;
+    if (deployment.spec.paused) {
+        throw new Error(`${name} is paused; resume it (kubectl rollout resume ${name}) before rolling back.`);
+    }
+    const owned = replicaSets.filter(rs => isControlledBy(rs, deployment));
+    let target;
+    if (toRevision > 0) {
+        target = owned.find(rs => replicaSetRevision(rs) === toRevision);
+        if (!target)
+            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned.map(replicaSetRevision).sort((a, b) => a - b).join(', ') || 'none'}).`);
+    }
+    else {
+        const sorted = [...owned].sort((a, b) => replicaSetRevision(b) - replicaSetRevision(a));
+        target = sorted[1];
+        if (!target)
+            throw new Error(`${name} has no previous revision to roll back to (no rollout history).`);
+    }
+    const revision = replicaSetRevision(target);
+    if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
+        return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` };
+    }
+    const template = withoutHash(target.spec.template);
+    const annotations = {};
+    for (const key of annotationsToSkip) {
+        const value = deployment.metadata.annotations?.[key];
+        if (value !== undefined)
+            annotations[key] = value;
+    }
+    for (const [key, value] of Object.entries(target.metadata.annotations ?? {}))
+        if (!annotationsToSkip.has(key))
+            annotations[key] = value;
+    return {
+        action: 'patch',
+        revision,
+        patchType: 'json',
+        template,
+        annotations,
+        patch: [
+            { op: 'replace', path: '/spec/template', value: template },
+            { op: 'replace', path: '/metadata/annotations', value: annotations }
+        ]
+    };
+}
+/**
+ * Plans `kubectl rollout undo` for a StatefulSet or DaemonSet from its ControllerRevisions: the data of the
+ * target revision is the strategic merge patch that restores its template.
+ */
+function planControllerRevisionUndo(kind, object, revisions, toRevision = 0) {
+    const name = `${kind.toLowerCase()}/${object.metadata.name}`;
+    const history = revisions.filter(r => isControlledBy(r, object)).sort((a, b) => a.revision - b.revision);
+    let target;
+    if (toRevision > 0) {
+        target = history.find(r => r.revision === toRevision);
+        if (!target)
+            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${history.map(r => r.revision).join(', ') || 'none'}).`);
+    }
+    else {
+        target = history.at(-2);
+        if (!target)
+            throw new Error(`${name} has no previous revision to roll back to (no rollout history).`);
+    }
+    const template = structuredClone(target.data?.spec?.template ?? {});
+    delete template.$patch;
+    if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(template), withoutHash(object.spec.template))) {
+        return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` };
+    }
+    // kubectl restores the template only. The commit on the object goes back with it, as a Deployment's does from
+    // its ReplicaSet, so that the workload again counts as changed by the deploy that made this revision.
+    const commit = template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    const patch = commit ? { ...target.data, metadata: { annotations: { [_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit]: commit } } } : target.data;
+    return { action: 'patch', revision: target.revision, patchType: 'strategic', patch, template, revisionName: target.metadata.name };
+}
+/**
+ * Why `rollback-to: previous` leaves a workload alone, or undefined to undo it: each deploy records its commit on
+ * the object, and on the pod template only when it changed the template (keepUnchangedTemplate), so a template
+ * commit that differs from the object's means the last deploy did not roll this workload.
+ */
+function unchangedByLastDeploy(kind, live) {
+    const deployed = live.metadata.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    const running = live.spec.template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+    if (!deployed || running === deployed)
+        return undefined;
+    const pods = running ? `its pods are still those of commit ${running.slice(0, 12)}` : 'its pods predate build-and-deploy';
+    return `${kind.toLowerCase()}/${live.metadata.name}: skipped, the last deploy (commit ${deployed.slice(0, 12)}) did not change it; ${pods}`;
+}
+const commitOf = (template, owner) => template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit] ?? owner.metadata.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
+const imagesOf = (template) => (template?.spec?.containers ?? []).map(c => c.image ?? '');
+/** Revisions of a workload, newest first, with the commit each came from and which one is live. */
+function historyRows(kind, live, replicaSets, revisions) {
+    if (kind === 'Deployment') {
+        const current = Number(live.metadata.annotations?.[revisionAnnotation] ?? 0);
+        return replicaSets
+            .filter(rs => isControlledBy(rs, live))
+            .map(rs => ({
+            revision: replicaSetRevision(rs),
+            commit: commitOf(rs.spec.template, rs),
+            images: imagesOf(rs.spec.template),
+            changeCause: rs.metadata.annotations?.['kubernetes.io/change-cause'],
+            created: rs.metadata.creationTimestamp,
+            live: replicaSetRevision(rs) === current
+        }))
+            .sort((a, b) => b.revision - a.revision);
+    }
+    const owned = revisions.filter(r => isControlledBy(r, live)).sort((a, b) => b.revision - a.revision);
+    return owned.map((r, i) => ({
+        revision: r.revision,
+        commit: commitOf(r.data?.spec?.template, r),
+        images: imagesOf(r.data?.spec?.template),
+        changeCause: r.metadata.annotations?.['kubernetes.io/change-cause'],
+        created: r.metadata.creationTimestamp,
+        // A StatefulSet names its live revision; a DaemonSet's is its newest.
+        live: kind === 'StatefulSet' ? r.metadata.name === live.status?.updateRevision : i === 0
+    }));
+}
+/**
+ * A StatefulSet rolled back from a broken revision does not replace its broken pods by itself: with the
+ * OrderedReady policy it waits for them to become Ready first, which they never will. The Kubernetes docs call
+ * this a forced rollback and tell to delete those pods; these are the ones.
+ */
+function podsBlockingRollback(set, pods, targetRevisionName) {
+    if (set.spec.podManagementPolicy === 'Parallel')
+        return [];
+    return pods
+        .filter(pod => isControlledBy(pod, set))
+        .filter(pod => pod.metadata.labels?.['controller-revision-hash'] !== targetRevisionName)
+        .filter(pod => !pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'))
+        .map(pod => pod.metadata.name);
+}
+
+
+/***/ }),
+
+/***/ 1:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   abortMode: () => (/* binding */ abortMode),
+/* harmony export */   readHistories: () => (/* binding */ readHistories),
+/* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
+/* harmony export */ });
+/* unused harmony export rollbackWorkloads */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2595);
+/* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8465);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(490);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(417);
+/* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
+/* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3392);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3312);
+/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5158);
+
+
+
+
+
+
+
+
+
+/** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
+function workloadsOf(objects, settings, contextNamespace) {
+    const workloads = [];
+    for (const { object, file, document } of objects) {
+        if (!(0,_undo_js__WEBPACK_IMPORTED_MODULE_6__.canUndo)(object.kind))
+            continue;
+        const copy = structuredClone(object);
+        const problem = (0,_deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveNamespace */ .uP)(copy, true, settings.namespace, contextNamespace);
+        if (problem)
+            throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
+        workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });
+    }
+    if (workloads.length === 0)
+        throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
+    return workloads;
+}
+async function connect(settings) {
+    const kube = new _kube_client_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube));
+    await kube.authenticate();
+    return kube;
+}
+async function readHistories(settings, objects) {
+    const kube = await connect(settings);
+    try {
+        return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
+            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
+        }));
+    }
+    finally {
+        kube.close();
+    }
+}
+/**
+ * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
+ * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
+ */
+async function rollbackWorkloads(settings, objects, toRevision) {
+    return underLock(settings, async (kube) => {
+        const workloads = workloadsOf(objects, settings, kube.namespace);
+        // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
+        const restored = [];
+        const toUndo = [];
+        for (const workload of workloads) {
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
+            const skipped = toRevision === 0 ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .unchangedByLastDeploy */ .yQ)(workload.kind, live) : undefined;
+            if (skipped) {
+                restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } });
+                continue;
+            }
+            if (workload.kind === 'Deployment')
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
+            else
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
+            toUndo.push(workload);
+        }
+        for (const workload of toUndo)
+            restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
+        for (const result of restored)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_6__.describeUndo)(result));
+        if (toUndo.length === 0)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
+        const items = restored
+            .filter(r => r.plan.action === 'patch')
+            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
+        const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
+        return { restored, waits };
+    });
+}
+/** Connects, takes the deploy lock of the target namespace, runs `work`, and always releases the lock and closes. */
+async function underLock(settings, work) {
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+        return await work(kube, namespace);
+    }
+    finally {
+        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        kube.close();
+    }
+}
+/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+function switchTrafficBack(settings, objects, report) {
+    return underLock(settings, async (kube, namespace) => {
+        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
+        report.traffic = traffic;
+        report.waits = waits;
+        const failed = waits.filter(w => w.state !== 'succeeded');
+        if (failed.length > 0)
+            throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+    });
+}
+/** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
+async function abortMode(settings, report) {
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    await underLock(settings, async (kube, namespace) => {
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
+    });
+    return manifests.file;
+}
+/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+async function rollbackMode(settings, report) {
+    const target = settings.rollbackTo;
+    if (target.kind === 'sha') {
+        const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
+        report.images = await (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .existingImages */ .e5)(atCommit);
+        return (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .deployManifests */ .I7)(atCommit, report, await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readManifests */ .PX)(atCommit, (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .substitutionsFor */ .wL)(report.images)));
+    }
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    if (settings.strategy === 'blue-green') {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
+        return manifests.file;
+    }
+    const started = Date.now();
+    const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
+    report.waits = result.waits;
+    const succeeded = result.waits.every(w => w.state === 'succeeded');
+    report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded };
+    report.history = await readHistories(settings, manifests.objects);
+    const failed = result.waits.filter(w => w.state !== 'succeeded');
+    if (failed.length > 0)
+        throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
+    return manifests.file;
+}
+
+
+/***/ }),
+
+/***/ 3392:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Lu: () => (/* binding */ readHistory),
+/* harmony export */   canUndo: () => (/* binding */ canUndo),
+/* harmony export */   describeUndo: () => (/* binding */ describeUndo),
+/* harmony export */   g: () => (/* binding */ undoWorkload),
+/* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
+/* harmony export */ });
+/* unused harmony export revisionBefore */
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+
+
+const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+/** The log line of an undo: where the workload went, or why it was left. */
+const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
+function canUndo(kind) {
+    return kind in plural;
+}
+const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+/** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
+async function readHistory(kube, workload) {
+    const live = await kube.get(objectPath(workload));
+    if (!live)
+        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+    const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
+    if (workload.kind === 'Deployment') {
+        const list = await kube.list(`${ns}/replicasets`);
+        return { live, replicaSets: list.items, revisions: [] };
+    }
+    const list = await kube.list(`${ns}/controllerrevisions`);
+    return { live, replicaSets: [], revisions: list.items };
+}
+/** The revision number a workload had, from the object as it was before this run. */
+function revisionBefore(kind, before, revisions) {
+    if (!before)
+        return 0;
+    const metadata = before.metadata;
+    if (kind === 'Deployment')
+        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .revisionAnnotation */ .lA] ?? 0);
+    if (kind === 'StatefulSet') {
+        const name = before.status?.updateRevision;
+        return revisions.find(r => r.metadata.name === name)?.revision ?? 0;
+    }
+    return 0;
+}
+/**
+ * Rolls a workload back as `kubectl rollout undo` does, then hands its fields back: the undo patch is an
+ * Update by `<field manager>-rollback`, which would own the template and make the next server-side apply
+ * conflict, so that manager's entry is removed from managedFields.
+ */
+/** `toRevision` is a revision number (0: the previous one), or chosen from the history once it is read. */
+async function undoWorkload(kube, workload, toRevision, fieldManager) {
+    const { live, replicaSets, revisions } = await readHistory(kube, workload);
+    const revision = typeof toRevision === 'number' ? toRevision : toRevision(revisions);
+    if (revision < 0) {
+        return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
+    }
+    const plan = workload.kind === 'Deployment'
+        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
+        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
+    if (plan.action === 'skip')
+        return { workload, plan };
+    const manager = `${fieldManager}-rollback`.slice(0, 128);
+    await kube.request('PATCH', objectPath(workload), {
+        query: { fieldManager: manager },
+        contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
+        body: plan.patch
+    });
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
+    if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
+        const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
+        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
+            await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
+        }
+    }
+    return { workload, plan };
+}
+/** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
+async function undoToBefore(kube, workload, before, fieldManager) {
+    // A DaemonSet records no revision on itself: the previous one (0) is the one before this run.
+    if (workload.kind === 'DaemonSet')
+        return undoWorkload(kube, workload, 0, fieldManager);
+    return undoWorkload(kube, workload, revisions => revisionBefore(workload.kind, before, revisions) || -1, fieldManager);
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,377 @@
+export const id = 238;
+export const ids = [238,106];
+export const modules = {
+
+/***/ 4238:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  BlueGreenDeploy: () => (/* binding */ BlueGreenDeploy),
+  switchBack: () => (/* binding */ switchBack)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/kube/managed-fields.ts
+var managed_fields = __webpack_require__(2792);
+// EXTERNAL MODULE: ./src/deploy/wait.ts
+var wait = __webpack_require__(5158);
+// EXTERNAL MODULE: ./src/strategies/gate.ts
+var gate = __webpack_require__(9106);
+// EXTERNAL MODULE: ./src/strategies/selection.ts
+var selection = __webpack_require__(5259);
+;// CONCATENATED MODULE: ./src/strategies/blue-green-plan.ts
+
+
+const otherColour = (colour) => (colour === 'blue' ? 'green' : 'blue');
+const withColour = (labels, colour) => {
+    const copy = { ...labels };
+    delete copy[selection/* colourLabel */.tA];
+    return colour ? { ...copy, [selection/* colourLabel */.tA]: colour } : copy;
+};
+/** The Deployment of the manifests as the colour `colour` writes it: renamed, its pods and selector labelled. */
+function colouredDeployment(object, colour) {
+    const copy = structuredClone(object);
+    copy.metadata.name = `${object.metadata.name}-${colour}`;
+    const spec = copy.spec;
+    spec.selector = { ...spec.selector, matchLabels: withColour(spec.selector?.matchLabels, colour) };
+    spec.template.metadata = { ...spec.template.metadata, labels: withColour(spec.template.metadata?.labels, colour) };
+    return copy;
+}
+function withSelector(object, colour) {
+    const copy = structuredClone(object);
+    const spec = copy.spec;
+    spec.selector = withColour(spec.selector, colour);
+    return copy;
+}
+/**
+ * The new colour's objects and the switch. `liveColours` has the colour each Service of the manifests selects
+ * on the cluster, by namespace/name: 'none' when it selects no colour yet, absent when the Service is new. Throws naming the
+ * object when blue-green cannot apply: no Deployment behind a Service, a Service that also selects a StatefulSet
+ * or DaemonSet (which cannot run in two colours), or Services live on different colours.
+ */
+function planBlueGreen(objects, liveColours, targetNamespace) {
+    const problems = [];
+    const switched = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
+    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
+    const colours = [...new Set(keys.map(key => liveColours.get(key)).filter((c) => c === 'blue' || c === 'green'))];
+    if (colours.length > 1) {
+        problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
+    }
+    if (problems.length > 0)
+        throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
+    const live = colours[0];
+    const next = live ? otherColour(live) : 'blue';
+    const coloured = new Set([...switched.values()].flat());
+    const plan = { objects: [], services: [], deployments: [], live, next };
+    for (const item of objects) {
+        if (coloured.has(item)) {
+            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
+            plan.objects.push({ ...item, object: colouredDeployment(item.object, next) });
+            plan.deployments.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-${next}`, live: live ? `${item.object.metadata.name}-${live}` : undefined });
+        }
+        else if (switched.has(item)) {
+            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
+            const liveColour = liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name));
+            // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
+            // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
+            const selected = liveColour === 'none' ? undefined : (liveColour ?? next);
+            plan.objects.push({ ...item, object: withSelector(item.object, selected) });
+            plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next) });
+        }
+        else {
+            plan.objects.push(retargetAutoscaler(item, coloured, next));
+        }
+    }
+    return plan;
+}
+/** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed. */
+function retargetAutoscaler(item, coloured, next) {
+    if (item.object.kind !== 'HorizontalPodAutoscaler')
+        return item;
+    const target = item.object.spec?.scaleTargetRef;
+    const names = new Set([...coloured].map(c => c.object.metadata.name));
+    if (target?.kind !== 'Deployment' || !target.name || !names.has(target.name))
+        return item;
+    const copy = structuredClone(item.object);
+    copy.spec.scaleTargetRef.name = `${target.name}-${next}`;
+    return { ...item, object: copy };
+}
+/** The colour a live Service selects, when it selects one. */
+function liveColourOf(service) {
+    const value = service ? (0,selection/* serviceSelector */.TH)(service)?.[selection/* colourLabel */.tA] : undefined;
+    return value === 'blue' || value === 'green' ? value : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/strategies/blue-green.ts
+
+
+
+
+
+
+const servicePath = (namespace, name) => (0,client/* namespacedPath */.Nh)('v1', 'services', namespace, name);
+const deploymentPath = (namespace, name) => (0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, name);
+/** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
+async function liveColours(kube, objects, targetNamespace) {
+    const colours = new Map();
+    await Promise.all(objects
+        .filter(o => o.object.kind === 'Service')
+        .map(async ({ object }) => {
+        const namespace = object.metadata.namespace ?? targetNamespace;
+        const live = await kube.get(servicePath(namespace, object.metadata.name));
+        if (live)
+            colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
+    }));
+    return colours;
+}
+/** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
+async function switchServices(kube, services, fieldManager) {
+    await Promise.all(services.map(service => kube.request('PATCH', servicePath(service.namespace, service.name), {
+        query: { fieldManager, fieldValidation: 'Strict' },
+        contentType: 'application/apply-patch+yaml',
+        body: service.switched
+    })));
+}
+/**
+ * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
+ * hands spec.replicas back so the next apply of that colour does not conflict with the scale.
+ */
+async function scaleDeployment(kube, namespace, name, replicas, fieldManager) {
+    const manager = `${fieldManager}-blue-green`.slice(0, 128);
+    await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } });
+    await (0,managed_fields/* releaseFields */.z)(kube, deploymentPath(namespace, name), manager);
+}
+/**
+ * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
+ * once they are ready (and the gate passes) the Services switch in one apply each. The old colour stays scaled
+ * for an instant switch back (mode rollback), until the next deploy or for blue-green-keep.
+ */
+class BlueGreenDeploy {
+    plan;
+    settings;
+    fieldManager;
+    gate;
+    onFailure = 'discard';
+    switchedAt;
+    switching = false;
+    constructor(plan, settings, fieldManager, gate) {
+        this.plan = plan;
+        this.settings = settings;
+        this.fieldManager = fieldManager;
+        this.gate = gate;
+    }
+    static async prepare(kube, objects, targetNamespace, settings, fieldManager, gate) {
+        const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
+        core/* info */.pq(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`);
+        return new BlueGreenDeploy(plan, settings, fieldManager, gate);
+    }
+    get objects() {
+        return this.plan.objects;
+    }
+    /** The live colour's Deployments: not in the manifests this run, and never pruned while kept for a switch back. */
+    get retained() {
+        return this.plan.deployments.filter(d => d.live).map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live, namespace: d.namespace } }));
+    }
+    /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
+    async promote(kube, readyAt) {
+        await this.gate?.(this.plan.next);
+        this.switching = true;
+        await switchServices(kube, this.plan.services, this.fieldManager);
+        this.switchedAt = Date.now();
+        core/* info */.pq(`Switched ${this.plan.services.map(s => `service/${s.name}`).join(', ')} to ${this.plan.next} ${this.switchedAt - readyAt} ms after it was ready.`);
+        const keepMs = this.settings.keepMs;
+        if (keepMs === undefined || !this.plan.live)
+            return;
+        if (keepMs > 0) {
+            core/* info */.pq(`Keeping ${this.plan.live} scaled for ${Math.round(keepMs / 1000)} s (blue-green-keep), for an instant switch back.`);
+            await (0,gate/* sleep */.y)(keepMs);
+        }
+        for (const d of this.plan.deployments.filter(d => d.live))
+            await scaleDeployment(kube, d.namespace, d.live, 0, this.fieldManager);
+        core/* info */.pq(`Scaled ${this.plan.live} to zero: ${this.plan.deployments.map(d => `deployment/${d.live}`).join(', ')}.`);
+    }
+    /** The new colour failed before the switch: it is deleted, and the live colour was never touched. */
+    async discard(kube) {
+        if (this.switching) {
+            // A switch that failed part-way may have moved some Services already: their new colour must stay.
+            core/* warning */.$e(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`);
+            return;
+        }
+        for (const d of this.plan.deployments) {
+            await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
+                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                    throw error;
+            });
+        }
+        core/* info */.pq(`Deleted ${this.plan.next}: ${this.plan.deployments.map(d => `deployment/${d.name}`).join(', ')}; ${this.plan.live ?? 'nothing'} ${this.plan.live ? 'still serves' : 'was live before'}.`);
+    }
+    report() {
+        return {
+            strategy: 'blue-green',
+            before: this.plan.live,
+            after: this.switchedAt ? this.plan.next : this.plan.live,
+            services: this.plan.services.map(s => s.name),
+            switched: this.switchedAt !== undefined
+        };
+    }
+}
+/**
+ * mode rollback under blue-green: the Services go back to the other colour in one apply each. That colour is
+ * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
+ */
+async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutMs) {
+    // Planned as a deploy would be: the colour after the live one is the one to go back to.
+    const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
+    if (!plan.live)
+        throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`);
+    for (const d of plan.deployments) {
+        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
+        if (!target)
+            throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
+        if ((target.spec.replicas ?? 1) === 0)
+            await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager);
+    }
+    const waits = await (0,wait/* waitForRollouts */.h)(kube, plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })), { timeoutMs, log: line => core/* info */.pq(line) });
+    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched });
+    if (waits.some(w => w.state !== 'succeeded'))
+        return { traffic: traffic(false), waits };
+    await switchServices(kube, plan.services, fieldManager);
+    core/* info */.pq(`Switched ${plan.services.map(s => `service/${s.name}`).join(', ')} back to ${plan.next}.`);
+    return { traffic: traffic(true), waits };
+}
+
+
+/***/ }),
+
+/***/ 9106:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   verifyCommand: () => (/* binding */ verifyCommand),
+/* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+
+
+
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
+async function verifyUrl(url, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+        try {
+            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            if (response.ok)
+                return;
+            last = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            last = error.cause?.message ?? error.message;
+        }
+        if (Date.now() + 1000 > deadline)
+            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+        await sleep(1000);
+    }
+}
+/**
+ * The command gate: the program runs with the words of the input as its arguments (no shell), BND_COLOUR set for
+ * blue-green, its output in the log; it passes by exiting 0 within the timeout.
+ */
+function verifyCommand(argv, timeoutMs, colour) {
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const log = (chunk) => {
+            for (const line of chunk.toString('utf8').split('\n'))
+                if (line)
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${line}`);
+        };
+        child.stdout.on('data', log);
+        child.stderr.on('data', log);
+        child.on('error', error => reject(new Error(`The health gate command ${argv[0]} could not run: ${error.message}`, { cause: error })));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new Error(`The health gate command ${argv.join(' ')} ${signal ? `was stopped (${signal}${signal === 'SIGTERM' ? `, after ${Math.round(timeoutMs / 1000)} s` : ''})` : `exited with ${code}`}.`));
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 5259:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K$: () => (/* binding */ trackLabel),
+/* harmony export */   N6: () => (/* binding */ namespaceOf),
+/* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
+/* harmony export */   TH: () => (/* binding */ serviceSelector),
+/* harmony export */   jq: () => (/* binding */ serviceKey),
+/* harmony export */   tA: () => (/* binding */ colourLabel)
+/* harmony export */ });
+/* unused harmony exports templateLabels, selects */
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/**
+ * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
+ * Pure, table-tested with the strategies.
+ */
+
+/** The label that tells blue from green (blue-green), and the canary's pods from the stable ones (canary). */
+const colourLabel = 'build-and-deploy/colour';
+const trackLabel = 'build-and-deploy/track';
+const serviceSelector = (object) => object.spec?.selector;
+const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+/** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
+function selects(selector, labels) {
+    if (!selector || Object.keys(selector).length === 0)
+        return false;
+    return Object.entries(selector).every(([key, value]) => key === colourLabel || key === trackLabel || labels[key] === value);
+}
+/** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
+const namespaceOf = (object, target) => object.metadata.namespace ?? target;
+const serviceKey = (namespace, name) => `${namespace}/${name}`;
+/**
+ * Each Service of the manifests that selects at least one Deployment, with those Deployments. Adds a problem
+ * for a Service that also selects a StatefulSet or DaemonSet (they cannot run twice), and when no Service
+ * selects a Deployment at all.
+ */
+function deploymentsBehindServices(objects, targetNamespace, strategy, problems) {
+    const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && o.object.spec.type !== 'ExternalName');
+    const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
+    const behind = new Map();
+    for (const service of services) {
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const deployments = selected.filter(w => w.object.kind === 'Deployment');
+        const others = selected.filter(w => w.object.kind !== 'Deployment');
+        if (deployments.length > 0 && others.length > 0) {
+            problems.push(`${(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSource */ .B6)(service)} (Service ${service.object.metadata.name}) selects Deployment ${deployments[0].object.metadata.name} and ${others[0].object.kind} ${others[0].object.metadata.name}; ` +
+                `${strategy} runs Deployments twice, a ${others[0].object.kind} cannot: give them separate Services`);
+        }
+        if (deployments.length > 0)
+            behind.set(service, deployments);
+    }
+    if (behind.size === 0 && problems.length === 0) {
+        const statefulSet = workloads.find(w => w.object.kind !== 'Deployment');
+        problems.push(statefulSet
+            ? `strategy ${strategy} needs a Deployment behind a Service; ${statefulSet.object.kind} ${statefulSet.object.metadata.name} cannot run in two ${strategy === 'blue-green' ? 'colours' : 'tracks'} (deploy it with strategy: rolling)`
+            : `strategy ${strategy} needs a Deployment behind a Service in the manifests, and none of their Services selects one`);
+    }
+    return behind;
+}
+
+
+/***/ })
+
+};

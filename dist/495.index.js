@@ -1,0 +1,403 @@
+export const id = 495;
+export const ids = [495,106];
+export const modules = {
+
+/***/ 8495:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  CanaryDeploy: () => (/* binding */ CanaryDeploy),
+  CanaryPromotion: () => (/* binding */ CanaryPromotion),
+  abortCanary: () => (/* binding */ abortCanary)
+});
+
+// UNUSED EXPORTS: deleteCanaryObjects
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/strategies/selection.ts
+var selection = __webpack_require__(5259);
+;// CONCATENATED MODULE: ./src/strategies/canary-plan.ts
+
+/** Canary replicas for a `percent` share beside `stable` pods: c / (stable + c) ≈ percent, at least one. */
+function canaryReplicas(stable, percent) {
+    return Math.max(1, Math.round((percent * stable) / (100 - percent)));
+}
+const withTrack = (labels) => ({ ...labels, [selection/* trackLabel */.K$]: 'canary' });
+function canaryDeployment(object, replicas) {
+    const copy = structuredClone(object);
+    copy.metadata.name = `${object.metadata.name}-canary`;
+    const spec = copy.spec;
+    spec.replicas = replicas;
+    spec.selector = { ...spec.selector, matchLabels: withTrack(spec.selector?.matchLabels) };
+    spec.template.metadata = { ...spec.template.metadata, labels: withTrack(spec.template.metadata?.labels) };
+    return copy;
+}
+const isNginx = (ingress) => ingress.spec?.ingressClassName === 'nginx' || ingress.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx';
+/** ingress-nginx's canary Ingress: the same hosts and paths, to the canary Services, with the weight. */
+function canaryIngress(ingress, canaried, weight) {
+    const copy = structuredClone(ingress);
+    copy.metadata.name = `${ingress.metadata.name}-canary`;
+    copy.metadata.annotations = { ...copy.metadata.annotations, 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(weight) };
+    const spec = copy.spec;
+    delete spec.defaultBackend;
+    // TLS stays with the main Ingress: ingress-nginx takes the canary's certificate from it.
+    delete spec.tls;
+    spec.rules = (spec.rules ?? [])
+        .map(rule => ({
+        ...rule,
+        http: {
+            paths: (rule.http?.paths ?? [])
+                .filter(p => canaried.has(p.backend?.service?.name ?? ''))
+                .map(p => ({ ...p, backend: { ...p.backend, service: { ...p.backend.service, name: `${p.backend.service.name}-canary` } } }))
+        }
+    }))
+        .filter(rule => rule.http.paths.length > 0);
+    return spec.rules.length > 0 ? copy : undefined;
+}
+/**
+ * The canary's objects. `stableReplicas` has the live replicas of each Deployment behind a Service, by
+ * namespace/name (absent: not live yet, so it rolls out as stable). Throws as blue-green does for manifests
+ * with no Deployment behind a Service, or a Service that also selects a StatefulSet or DaemonSet.
+ */
+function planCanary(objects, stableReplicas, targetNamespace, percent) {
+    const problems = [];
+    const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', problems);
+    if (problems.length > 0)
+        throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
+    const key = (object) => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(object, targetNamespace), object.metadata.name);
+    const live = new Set([...behind.values()].flat().filter(d => stableReplicas.has(key(d.object))));
+    const plan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0 };
+    if (plan.first)
+        return { ...plan, objects, weight: 0 };
+    const canariedServices = new Set([...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service));
+    const ingresses = objects.filter(o => o.object.kind === 'Ingress' && isNginx(o.object));
+    const routed = new Set(ingresses.flatMap(o => (o.object.spec?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? ''))));
+    let stableTotal = 0;
+    let canaryTotal = 0;
+    for (const item of objects) {
+        const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
+        if (live.has(item)) {
+            const stable = stableReplicas.get(key(item.object));
+            const replicas = canaryReplicas(stable, percent);
+            stableTotal += stable;
+            canaryTotal += replicas;
+            plan.retained.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: item.object.metadata.name, namespace } });
+            plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) });
+            plan.canaries.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-canary`, replicas, stableReplicas: stable });
+            plan.added.push({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace, name: `${item.object.metadata.name}-canary` });
+            continue;
+        }
+        plan.objects.push(item);
+        if (canariedServices.has(item) && routed.has(item.object.metadata.name)) {
+            const service = structuredClone(item.object);
+            service.metadata.name = `${item.object.metadata.name}-canary`;
+            const spec = service.spec;
+            spec.selector = withTrack(spec.selector);
+            delete spec.clusterIP;
+            delete spec.clusterIPs;
+            plan.objects.push({ ...item, object: service });
+            plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name });
+        }
+    }
+    const canaried = new Set([...canariedServices].map(s => s.object.metadata.name).filter(name => routed.has(name)));
+    for (const ingress of ingresses) {
+        const copy = canaryIngress(ingress.object, canaried, percent);
+        if (!copy)
+            continue;
+        plan.objects.push({ ...ingress, object: copy });
+        plan.added.push({ apiVersion: ingress.object.apiVersion, kind: 'Ingress', plural: 'ingresses', namespace: (0,selection/* namespaceOf */.N6)(ingress.object, targetNamespace), name: copy.metadata.name });
+    }
+    plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal));
+    return plan;
+}
+/** What a canary of these manifests added, whether or not it is live: for promote and abort. */
+function canaryObjectsOf(objects, targetNamespace) {
+    const everyLive = new Map();
+    for (const item of objects)
+        if (item.object.kind === 'Deployment')
+            everyLive.set((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(item.object, targetNamespace), item.object.metadata.name), 1);
+    return planCanary(objects, everyLive, targetNamespace, 50).added;
+}
+
+// EXTERNAL MODULE: ./src/strategies/gate.ts
+var gate = __webpack_require__(9106);
+;// CONCATENATED MODULE: ./src/strategies/canary.ts
+
+
+
+
+
+const objectPath = (o) => (0,client/* namespacedPath */.Nh)(o.apiVersion, o.plural, o.namespace, o.name);
+const describe = (o) => `${o.kind.toLowerCase()}/${o.name}`;
+/** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
+async function deleteCanaryObjects(kube, objects) {
+    const deleted = [];
+    for (const o of objects) {
+        try {
+            await kube.request('DELETE', objectPath(o), { query: { propagationPolicy: 'Background' } });
+            deleted.push(describe(o));
+        }
+        catch (error) {
+            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                throw error;
+        }
+    }
+    return deleted;
+}
+/** The live replicas of each Deployment behind a Service of the manifests (absent: not live yet). */
+async function stableReplicas(kube, objects, targetNamespace) {
+    const replicas = new Map();
+    const deployments = [...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat();
+    await Promise.all(deployments.map(async ({ object }) => {
+        const namespace = (0,selection/* namespaceOf */.N6)(object, targetNamespace);
+        const live = await kube.get((0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, object.metadata.name));
+        if (live)
+            replicas.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), live.spec.replicas ?? 1);
+    }));
+    return replicas;
+}
+/**
+ * A canary deploy: the new version runs as `<name>-canary` beside the untouched stable Deployments and takes
+ * its share of the traffic. It stays until mode promote (stable gets the new version, the canary goes) or mode
+ * abort, or canary-auto-promote-after has passed with the gate green. A canary that fails is deleted.
+ */
+class CanaryDeploy {
+    plan;
+    settings;
+    rollStable;
+    gate;
+    onFailure = 'discard';
+    stage;
+    constructor(plan, settings, 
+    /** Applies the manifests as the stable version (rolling) and waits; for the auto-promotion. */
+    rollStable, gate) {
+        this.plan = plan;
+        this.settings = settings;
+        this.rollStable = rollStable;
+        this.gate = gate;
+        this.stage = plan.first ? 'stable' : 'canary';
+    }
+    static async prepare(kube, objects, targetNamespace, settings, rollStable, gate) {
+        const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent);
+        core/* info */.pq(plan.first
+            ? 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
+            : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
+                (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.');
+        return new CanaryDeploy(plan, settings, rollStable, gate);
+    }
+    get objects() {
+        return this.plan.objects;
+    }
+    get retained() {
+        return this.plan.retained;
+    }
+    /** The canary is ready: check the gate; with canary-auto-promote-after, keep checking it, then promote. */
+    async promote(kube) {
+        if (this.plan.first)
+            return;
+        const { autoPromoteAfterMs } = this.settings;
+        await this.gate?.();
+        if (autoPromoteAfterMs === undefined) {
+            core/* info */.pq(`The canary serves; promote it with mode: promote, or remove it with mode: abort.`);
+            return;
+        }
+        core/* info */.pq(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${this.gate ? 'the gate stays green' : 'it stays ready'}.`);
+        const until = Date.now() + autoPromoteAfterMs;
+        while (Date.now() < until) {
+            await (0,gate/* sleep */.y)(Math.min(10_000, until - Date.now()));
+            await this.gate?.();
+        }
+        if (!(await this.rollStable()))
+            throw new Error('The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).');
+        const deleted = await deleteCanaryObjects(kube, this.plan.added);
+        core/* info */.pq(`Promoted: the stable Deployments run the new version; deleted ${deleted.join(', ')}.`);
+        this.stage = 'promoted';
+    }
+    async discard(kube) {
+        if (this.plan.first)
+            return;
+        const deleted = await deleteCanaryObjects(kube, this.plan.added);
+        this.stage = 'aborted';
+        core/* info */.pq(`Deleted the canary (${deleted.join(', ') || 'nothing left'}); the stable version was not touched.`);
+    }
+    report() {
+        return canaryReport(this.stage, this.plan, this.plan.added.map(describe));
+    }
+}
+function canaryReport(stage, plan, added) {
+    return {
+        strategy: 'canary',
+        stage,
+        replicaPercent: plan.replicaPercent,
+        weight: plan.weight,
+        canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
+        added
+    };
+}
+/**
+ * mode promote: the manifests were just applied as the stable version (a rolling update) and it succeeded;
+ * the canary objects go. Failure rolls the stable Deployments back as any rolling deploy does.
+ */
+class CanaryPromotion {
+    objects;
+    targetNamespace;
+    onFailure = 'roll-back';
+    retained = [];
+    deleted = [];
+    promoted = false;
+    constructor(objects, targetNamespace) {
+        this.objects = objects;
+        this.targetNamespace = targetNamespace;
+    }
+    async promote(kube) {
+        this.deleted = await deleteCanaryObjects(kube, canaryObjectsOf(this.objects, this.targetNamespace));
+        this.promoted = true;
+        core/* info */.pq(this.deleted.length > 0 ? `Promoted: deleted ${this.deleted.join(', ')}.` : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.');
+    }
+    async discard() { }
+    report() {
+        return canaryReport(this.promoted ? 'promoted' : 'canary', { replicaPercent: 0, weight: 0, canaries: [] }, this.deleted);
+    }
+}
+/** mode abort: the canary objects of the manifests are deleted; the stable version stays as it is. */
+async function abortCanary(kube, objects, targetNamespace) {
+    const deleted = await deleteCanaryObjects(kube, canaryObjectsOf(objects, targetNamespace));
+    core/* info */.pq(deleted.length > 0 ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.` : 'Aborted: there was no canary to delete.');
+    return canaryReport('aborted', { replicaPercent: 0, weight: 0, canaries: [] }, deleted);
+}
+
+
+/***/ }),
+
+/***/ 9106:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   verifyCommand: () => (/* binding */ verifyCommand),
+/* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+
+
+
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
+async function verifyUrl(url, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    for (;;) {
+        try {
+            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            if (response.ok)
+                return;
+            last = `HTTP ${response.status}`;
+        }
+        catch (error) {
+            last = error.cause?.message ?? error.message;
+        }
+        if (Date.now() + 1000 > deadline)
+            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+        await sleep(1000);
+    }
+}
+/**
+ * The command gate: the program runs with the words of the input as its arguments (no shell), BND_COLOUR set for
+ * blue-green, its output in the log; it passes by exiting 0 within the timeout.
+ */
+function verifyCommand(argv, timeoutMs, colour) {
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const log = (chunk) => {
+            for (const line of chunk.toString('utf8').split('\n'))
+                if (line)
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`  ${line}`);
+        };
+        child.stdout.on('data', log);
+        child.stderr.on('data', log);
+        child.on('error', error => reject(new Error(`The health gate command ${argv[0]} could not run: ${error.message}`, { cause: error })));
+        child.on('close', (code, signal) => {
+            if (code === 0)
+                resolve();
+            else
+                reject(new Error(`The health gate command ${argv.join(' ')} ${signal ? `was stopped (${signal}${signal === 'SIGTERM' ? `, after ${Math.round(timeoutMs / 1000)} s` : ''})` : `exited with ${code}`}.`));
+        });
+    });
+}
+
+
+/***/ }),
+
+/***/ 5259:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K$: () => (/* binding */ trackLabel),
+/* harmony export */   N6: () => (/* binding */ namespaceOf),
+/* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
+/* harmony export */   TH: () => (/* binding */ serviceSelector),
+/* harmony export */   jq: () => (/* binding */ serviceKey),
+/* harmony export */   tA: () => (/* binding */ colourLabel)
+/* harmony export */ });
+/* unused harmony exports templateLabels, selects */
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/**
+ * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
+ * Pure, table-tested with the strategies.
+ */
+
+/** The label that tells blue from green (blue-green), and the canary's pods from the stable ones (canary). */
+const colourLabel = 'build-and-deploy/colour';
+const trackLabel = 'build-and-deploy/track';
+const serviceSelector = (object) => object.spec?.selector;
+const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+/** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
+function selects(selector, labels) {
+    if (!selector || Object.keys(selector).length === 0)
+        return false;
+    return Object.entries(selector).every(([key, value]) => key === colourLabel || key === trackLabel || labels[key] === value);
+}
+/** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
+const namespaceOf = (object, target) => object.metadata.namespace ?? target;
+const serviceKey = (namespace, name) => `${namespace}/${name}`;
+/**
+ * Each Service of the manifests that selects at least one Deployment, with those Deployments. Adds a problem
+ * for a Service that also selects a StatefulSet or DaemonSet (they cannot run twice), and when no Service
+ * selects a Deployment at all.
+ */
+function deploymentsBehindServices(objects, targetNamespace, strategy, problems) {
+    const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && o.object.spec.type !== 'ExternalName');
+    const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
+    const behind = new Map();
+    for (const service of services) {
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const deployments = selected.filter(w => w.object.kind === 'Deployment');
+        const others = selected.filter(w => w.object.kind !== 'Deployment');
+        if (deployments.length > 0 && others.length > 0) {
+            problems.push(`${(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSource */ .B6)(service)} (Service ${service.object.metadata.name}) selects Deployment ${deployments[0].object.metadata.name} and ${others[0].object.kind} ${others[0].object.metadata.name}; ` +
+                `${strategy} runs Deployments twice, a ${others[0].object.kind} cannot: give them separate Services`);
+        }
+        if (deployments.length > 0)
+            behind.set(service, deployments);
+    }
+    if (behind.size === 0 && problems.length === 0) {
+        const statefulSet = workloads.find(w => w.object.kind !== 'Deployment');
+        problems.push(statefulSet
+            ? `strategy ${strategy} needs a Deployment behind a Service; ${statefulSet.object.kind} ${statefulSet.object.metadata.name} cannot run in two ${strategy === 'blue-green' ? 'colours' : 'tracks'} (deploy it with strategy: rolling)`
+            : `strategy ${strategy} needs a Deployment behind a Service in the manifests, and none of their Services selects one`);
+    }
+    return behind;
+}
+
+
+/***/ })
+
+};

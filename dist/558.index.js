@@ -1,0 +1,105 @@
+export const id = 558;
+export const ids = [558];
+export const modules = {
+
+/***/ 4558:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   detectBuilder: () => (/* binding */ detectBuilder),
+/* harmony export */   login: () => (/* binding */ login),
+/* harmony export */   push: () => (/* binding */ push),
+/* harmony export */   runBuild: () => (/* binding */ runBuild)
+/* harmony export */ });
+/* unused harmony exports buildCommand, buildEnv, logout */
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5387);
+
+
+async function detectBuilder(docker = 'docker') {
+    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    if (buildx.exitCode === 0)
+        return { kind: 'buildx', version: buildx.stdout.trim() };
+    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const clientVersion = version.stdout.trim();
+    if (version.exitCode !== 0 && !clientVersion) {
+        throw new Error(`Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`);
+    }
+    const major = Number(clientVersion.split('.')[0]);
+    // Docker 23+ routes `docker build` with BuildKit through buildx; without the plugin it refuses.
+    if (major >= 23) {
+        throw new Error(`The docker client ${clientVersion} needs the buildx plugin to build with BuildKit, and it is not installed. Install buildx (docker/setup-buildx-action on GitHub), or put a client that drives the daemon's BuildKit directly (such as Debian's docker.io 20.10) first on PATH.`);
+    }
+    return { kind: 'buildkit', clientVersion };
+}
+/** The build command line, as data: one argument per element, never a shell string. */
+function buildCommand(plan, builder) {
+    const args = builder.kind === 'buildx' ? ['buildx', 'build'] : ['build'];
+    args.push('--file', plan.dockerfile);
+    if (plan.target)
+        args.push('--target', plan.target);
+    for (const tag of plan.tags)
+        args.push('--tag', tag);
+    for (const [name, value] of plan.buildArgs)
+        args.push('--build-arg', `${name}=${value}`);
+    for (const [key, value] of plan.labels)
+        args.push('--label', `${key}=${value}`);
+    for (const secret of plan.secretFiles)
+        args.push('--secret', `id=${secret.id},src=${secret.path}`);
+    for (const source of plan.cacheFrom)
+        args.push('--cache-from', source);
+    args.push('--iidfile', plan.iidFile);
+    if (builder.kind === 'buildx') {
+        for (const target of plan.cacheTo)
+            args.push('--cache-to', target);
+        if (plan.platforms.length > 0)
+            args.push('--platform', plan.platforms.join(','));
+        args.push('--metadata-file', plan.metadataFile);
+        args.push(plan.push ? '--push' : '--load');
+    }
+    else {
+        if (plan.cacheTo.length > 0)
+            throw new Error('cache-to needs docker buildx, which is not installed; remove cache-to or install buildx.');
+        if (plan.platforms.length > 0)
+            throw new Error('platforms needs docker buildx, which is not installed; remove platforms or install buildx.');
+    }
+    args.push(plan.context);
+    return args;
+}
+/** Environment for the build: plain `docker build` uses BuildKit only when asked. */
+function buildEnv(builder) {
+    return (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
+}
+async function runBuild(plan, builder, docker = 'docker') {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), { env: buildEnv(builder), ignoreReturnCode: true });
+    if (result.exitCode !== 0) {
+        const lastLines = result.stderr.trim().split('\n').slice(-8).join('\n');
+        throw new Error(`docker build failed (exit code ${result.exitCode}):\n${lastLines}`);
+    }
+}
+async function push(reference, docker = 'docker') {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    if (result.exitCode !== 0) {
+        throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
+    }
+}
+/** The password goes through stdin (--password-stdin), never the command line. */
+async function login(registry, username, password, docker = 'docker') {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['login', '--username', username, '--password-stdin', registry], {
+        input: Buffer.from(password),
+        ignoreReturnCode: true,
+        silent: true,
+        env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+    });
+    if (result.exitCode !== 0) {
+        throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`);
+    }
+}
+async function logout(registry, docker = 'docker') {
+    await exec.getExecOutput(docker, ['logout', registry], { ignoreReturnCode: true, silent: true, env: childEnv() });
+}
+
+
+/***/ })
+
+};

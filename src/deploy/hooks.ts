@@ -1,0 +1,152 @@
+/**
+ * Runs the hook steps of a phase plan: each weight in turn is applied, its Jobs waited on to completion, and its
+ * objects deleted by their policies; a step that fails stops the deploy, and nothing after it is applied.
+ */
+import { describeObject, KubeObject, SourcedObject } from '../manifests/documents.js'
+import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
+import { resolveNamespace } from './apply-plan.js'
+import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from './phases.js'
+import { waitForRollouts, WaitOutcome } from './wait.js'
+
+export interface HookOutcome {
+  phase: HookStep['phase']
+  weight: number
+  kind: string
+  namespace?: string
+  name: string
+  declaredAs: string
+  state: 'succeeded' | 'failed' | 'applied' | 'not run' | 'dry run'
+  deleted: boolean
+  durationMs?: number
+}
+
+export interface HookRun {
+  outcomes: HookOutcome[]
+  /** The wait outcome of the Job that failed (with its diagnosis), or the error of a step that could not apply. */
+  failure?: { message: string; wait?: WaitOutcome }
+}
+
+export interface HookContext {
+  kube: KubeClient
+  options: ApplyOptions
+  timeoutMs: number
+  log: (line: string) => void
+}
+
+const outcomeOf = (step: HookStep, item: SourcedObject, state: HookOutcome['state']): HookOutcome => ({
+  phase: step.phase,
+  weight: step.weight,
+  kind: item.object.kind,
+  namespace: item.object.metadata.namespace,
+  name: item.object.metadata.name,
+  declaredAs: hookPolicy(item).declaredAs,
+  state,
+  deleted: false
+})
+
+/** Lists the steps as a dry run shows them, in the order they would run. */
+export function hooksInOrder(steps: HookStep[]): HookOutcome[] {
+  return steps.flatMap(step => step.objects.map(item => outcomeOf(step, item, 'dry run')))
+}
+
+export async function runHookSteps(steps: HookStep[], context: HookContext): Promise<HookRun> {
+  const outcomes: HookOutcome[] = []
+  for (const [index, step] of steps.entries()) {
+    const label = `${step.phase}-deploy hooks of weight ${step.weight}: ${step.objects.map(o => describeObject(o.object)).join(', ')}`
+    context.log(label)
+    const started = Date.now()
+    let ran: { applied: AppliedObject[]; waits: WaitOutcome[] }
+    try {
+      ran = await applyStep(step, context)
+    } catch (error) {
+      outcomes.push(...step.objects.map(item => outcomeOf(step, item, 'failed')))
+      for (const later of steps.slice(index + 1)) outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')))
+      return { outcomes, failure: { message: `${label}: ${(error as Error).message}` } }
+    }
+    const { applied, waits } = ran
+    const failed = waits.find(w => w.state !== 'succeeded')
+    for (const item of step.objects) {
+      const wait = waits.find(w => w.item.kind === item.object.kind && w.item.name === item.object.metadata.name)
+      const succeeded = !wait || wait.state === 'succeeded'
+      const outcome = { ...outcomeOf(step, item, wait ? (succeeded ? 'succeeded' : 'failed') : 'applied'), durationMs: wait?.durationMs ?? Date.now() - started }
+      const live = applied.find(a => a.target.source === item)?.target.object
+      // A hook kept after failing is what a user reads its logs from, unless it asked to have it deleted.
+      if (live && deletedAfter(hookPolicy(item), !failed)) {
+        await deleteObject(context, live).catch(error => context.log(`could not delete ${describeObject(live)}: ${(error as Error).message}`))
+        outcome.deleted = true
+      }
+      outcomes.push(outcome)
+    }
+    if (failed) {
+      for (const later of steps.slice(index + 1)) outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')))
+      return { outcomes, failure: { message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`, wait: failed } }
+    }
+  }
+  return { outcomes }
+}
+
+async function applyStep(step: HookStep, context: HookContext): Promise<{ applied: AppliedObject[]; waits: WaitOutcome[] }> {
+  for (const item of step.objects) if (hookPolicy(item).deletePolicies.includes('before-hook-creation')) await deleteObject(context, item.object)
+  const applied = await new Applier(context.kube, context.options).apply(step.objects)
+  const jobs = applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor)
+  const waits = jobs.length > 0 ? await waitForRollouts(context.kube, jobs, { timeoutMs: context.timeoutMs, log: context.log }) : []
+  return { applied, waits }
+}
+
+/** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
+async function deleteObject(context: HookContext, given: KubeObject): Promise<void> {
+  const object = structuredClone(given)
+  const info = await context.kube.resourceFor(object.apiVersion, object.kind)
+  if (!info) return // A kind the cluster does not serve yet (its CRD comes with this deploy): nothing to delete.
+  resolveNamespace(object, info.namespaced, context.options.namespace, context.options.contextNamespace)
+  const path = resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name)
+  const signal = context.options.signal
+  await context.kube.request('DELETE', path, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
+    if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+  })
+  const deadline = Date.now() + 60_000
+  while (await context.kube.get(path, signal)) {
+    if (Date.now() > deadline) throw new Error(`${describeObject(object)} was deleted before its hook ran again, and is still there after 60 s (a finalizer?)`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
+}
+
+/**
+ * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
+ * when no object of the main apply exists yet (one read per object, made only when a Helm hook is present).
+ */
+export async function planDeployPhases(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<PhasePlan> {
+  const hasHelmHooks = objects.some(o => o.object.metadata.annotations?.['helm.sh/hook'] !== undefined)
+  const install = hasHelmHooks ? !(await anyExists(kube, planPhases(objects, false).main, options)) : false
+  try {
+    return planPhases(objects, install)
+  } catch (error) {
+    if (error instanceof PhaseError) throw new ApplyValidationError(error.message.split('\n'))
+    throw error
+  }
+}
+
+async function anyExists(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<boolean> {
+  const found = await Promise.all(
+    objects.map(async ({ object: given }) => {
+      const info = await kube.resourceFor(given.apiVersion, given.kind).catch(() => undefined)
+      if (!info) return false
+      const object = structuredClone(given)
+      resolveNamespace(object, info.namespaced, options.namespace, options.contextNamespace)
+      return !!(await kube.get(resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name), options.signal))
+    })
+  )
+  return found.some(Boolean)
+}
+
+/** A failed hook step, with the outcomes so far, for the report. */
+export class HookFailure extends Error {
+  constructor(
+    message: string,
+    readonly hooks: HookOutcome[]
+  ) {
+    super(message)
+    this.name = 'HookFailure'
+  }
+}
