@@ -1937,9 +1937,12 @@ function maskSecretValues(object) {
         for (const value of Object.values((object[field] ?? {}))) {
             if (typeof value !== 'string' || value === '')
                 continue;
+            const plain = encoded ? Buffer.from(value, 'base64').toString('utf8') : value;
+            if (!(0,patch/* worthMasking */.LB)(plain))
+                continue;
             core/* setSecret */.Pq(value);
             if (encoded)
-                core/* setSecret */.Pq(Buffer.from(value, 'base64').toString('utf8'));
+                core/* setSecret */.Pq(plain);
         }
     }
 }
@@ -4807,6 +4810,7 @@ function sameValue(a, b) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   GT: () => (/* binding */ redactSecretValues),
+/* harmony export */   LB: () => (/* binding */ worthMasking),
 /* harmony export */   Nv: () => (/* binding */ patchImages),
 /* harmony export */   eV: () => (/* binding */ parseDocuments),
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
@@ -4964,6 +4968,18 @@ function redactSecretValues(text) {
     for (const edit of edits.sort((a, b) => b.start - a.start))
         redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end);
     return redacted;
+}
+/**
+ * Whether a Secret value is worth a log mask. A mask blanks every occurrence in the job log, so a user name
+ * `app` turns `apply` and `app.kubernetes.io` into `***`; and no Secret value is ever printed (redaction
+ * protects them), so masks are for credentials a server error might quote. Not masked: values under 6
+ * characters, and single words or numbers under 16 (user names, database names, ports).
+ */
+function worthMasking(value) {
+    const text = value.trim();
+    if (text.length < 6)
+        return false;
+    return !(text.length < 16 && /^([a-z]+|[A-Z]+|[A-Z][a-z]+|\d+)$/.test(text));
 }
 
 

@@ -22,7 +22,7 @@ import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
 import { describeObject, describeSource, readObjects, SourcedObject } from '../manifests/documents.js'
 import { expandManifestPaths, readManifestFile } from '../manifests/files.js'
 import { renderHelmChart, renderKustomization } from '../manifests/render.js'
-import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues } from '../manifests/patch.js'
+import { ImageReplacement, ImageSubstitution, patchImages, redactSecretValues, worthMasking } from '../manifests/patch.js'
 import { deployedKey } from './diagnose.js'
 import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
@@ -137,8 +137,10 @@ function maskSecretValues(object: SourcedObject['object']): void {
   for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
     for (const value of Object.values((object[field] ?? {}) as Record<string, unknown>)) {
       if (typeof value !== 'string' || value === '') continue
+      const plain = encoded ? Buffer.from(value, 'base64').toString('utf8') : value
+      if (!worthMasking(plain)) continue
       core.setSecret(value)
-      if (encoded) core.setSecret(Buffer.from(value, 'base64').toString('utf8'))
+      if (encoded) core.setSecret(plain)
     }
   }
 }

@@ -171,3 +171,15 @@ export function redactSecretValues(text: string): string {
   for (const edit of edits.sort((a, b) => b.start - a.start)) redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end)
   return redacted
 }
+
+/**
+ * Whether a Secret value is worth a log mask. A mask blanks every occurrence in the job log, so a user name
+ * `app` turns `apply` and `app.kubernetes.io` into `***`; and no Secret value is ever printed (redaction
+ * protects them), so masks are for credentials a server error might quote. Not masked: values under 6
+ * characters, and single words or numbers under 16 (user names, database names, ports).
+ */
+export function worthMasking(value: string): boolean {
+  const text = value.trim()
+  if (text.length < 6) return false
+  return !(text.length < 16 && /^([a-z]+|[A-Z]+|[A-Z][a-z]+|\d+)$/.test(text))
+}
