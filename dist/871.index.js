@@ -1261,6 +1261,8 @@ class Applier {
 var applyset_plan = __webpack_require__(8899);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
+// EXTERNAL MODULE: ./src/size.ts
+var src_size = __webpack_require__(4642);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __webpack_require__(665);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
@@ -1840,6 +1842,7 @@ async function releaseLease(kube, namespace, name, identity) {
 
 
 
+
 /**
  * The target cluster's version and API versions for the chart, from the early connection when there is one. A
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
@@ -1887,6 +1890,10 @@ async function manifestTexts(settings, kube) {
 async function prepareManifests(settings, substitutions, origin, kube) {
     const texts = await manifestTexts(settings, kube);
     const files = texts.map(t => t.label);
+    const size = texts.reduce((sum, t) => sum + Buffer.byteLength(t.text), 0);
+    if (size > settings.maxManifestsBytes) {
+        throw new Error(`The manifests (${files.join(', ')}) are ${(0,src_size/* formatSize */.X)(size)}, over max-manifests-size (${(0,src_size/* formatSize */.X)(settings.maxManifestsBytes)}); nothing was built or applied. Raise max-manifests-size if they really are this large.`);
+    }
     const problems = [];
     const objects = [];
     const replacements = [];
@@ -4011,6 +4018,8 @@ class GitHubDeployment {
 var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/size.ts
+var size = __webpack_require__(4642);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: external "node:fs"
@@ -4053,6 +4062,7 @@ function readRunContext(env) {
 // EXTERNAL MODULE: ./src/build/tags.ts
 var tags = __webpack_require__(6587);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -4443,6 +4453,7 @@ function parseSettings(read, env) {
         dryRun: booleanInput(read, 'dry-run', false),
         wait,
         timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
+        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
@@ -5143,6 +5154,33 @@ function renderSummary(report) {
             out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '');
     }
     return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 4642:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ parseSize),
+/* harmony export */   X: () => (/* binding */ formatSize)
+/* harmony export */ });
+const unitBytes = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+/** Parses a byte size written as a Kubernetes quantity ("16Mi", "500k", "2G", "1048576"), as limits are in manifests. */
+function parseSize(text, inputName) {
+    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(text.trim());
+    const bytes = match ? Math.round(Number(match[1]) * unitBytes[match[2] ?? '']) : NaN;
+    if (!match || !(bytes > 0))
+        throw new Error(`Invalid ${inputName} '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`);
+    return bytes;
+}
+function formatSize(bytes) {
+    if (bytes >= 1024 ** 2)
+        return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+    if (bytes >= 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${bytes} B`;
 }
 
 

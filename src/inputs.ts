@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { parse as parseYaml } from 'yaml'
 import { parseDuration } from './duration.js'
+import { parseSize } from './size.js'
 import { ImageRef, parseImageRef, repositoryOf } from './build/image-ref.js'
 import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
@@ -112,6 +113,8 @@ export interface Settings {
   dryRun: boolean
   wait: boolean
   timeoutMs: number
+  /** Rendered manifests larger than this are refused before anything is built (memory grows ~40× their size). */
+  maxManifestsBytes: number
   waitForJobs: boolean
   waitForCustomResources: boolean
   /** Restore every workload this run changed when its rollout fails. */
@@ -505,6 +508,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     dryRun: booleanInput(read, 'dry-run', false),
     wait,
     timeoutMs: parseDuration(read('timeout').trim() || '5m', 'timeout'),
+    maxManifestsBytes: parseSize(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
     waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
     rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),

@@ -46,6 +46,8 @@ const cases: Case[] = [
   { name: 'bad rollback-to', inputs: { mode: 'rollback', 'rollback-to': 'yesterday' }, error: "Invalid rollback-to 'yesterday'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA." },
   { name: 'rollback-to outside mode rollback', inputs: { 'rollback-to': 'previous' }, error: 'rollback-to is only used in mode rollback (mode is deploy).' },
   { name: 'username without password', inputs: { 'registry-password': '' }, error: 'registry-username and registry-password go together' },
+  { name: 'bad max-manifests-size', inputs: { 'max-manifests-size': '16MB' }, error: "Invalid max-manifests-size '16MB'. Expected a size such as 16Mi, 500Ki or 2G." },
+  { name: 'manifests over max-manifests-size', inputs: { 'max-manifests-size': '512' }, error: /The manifests \(\S*app\.yaml\) are \d+ B, over max-manifests-size \(512 B\); nothing was built or applied/ },
   { name: 'bad environment-url', inputs: { 'environment-url': 'staging.example' }, error: "Invalid environment-url 'staging.example'. Expected an http(s) URL." },
   // Files
   { name: 'missing Dockerfile', inputs: { dockerfile: 'nope/Dockerfile', 'skip-existing': 'false' }, error: /dockerfile 'nope\/Dockerfile' of .*\/it\/web does not exist/ },

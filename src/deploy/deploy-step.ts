@@ -10,6 +10,7 @@ import { labelMembers } from './applyset-plan.js'
 import { findDuplicates } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
+import { formatSize } from '../size.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
 import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
 import type { GateRunner } from '../strategies/gate.js'
@@ -87,6 +88,12 @@ async function manifestTexts(settings: Settings, kube?: KubeClient): Promise<Arr
 export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin, kube?: KubeClient): Promise<PreparedManifests> {
   const texts = await manifestTexts(settings, kube)
   const files = texts.map(t => t.label)
+  const size = texts.reduce((sum, t) => sum + Buffer.byteLength(t.text), 0)
+  if (size > settings.maxManifestsBytes) {
+    throw new Error(
+      `The manifests (${files.join(', ')}) are ${formatSize(size)}, over max-manifests-size (${formatSize(settings.maxManifestsBytes)}); nothing was built or applied. Raise max-manifests-size if they really are this large.`
+    )
+  }
   const problems: string[] = []
   const objects: SourcedObject[] = []
   const replacements: ImageReplacement[] = []
