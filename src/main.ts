@@ -45,9 +45,13 @@ export async function run(): Promise<void> {
         break
       case 'deploy': {
         kube = connectEarly(settings)
-        const manifests = await readManifests(settings, plannedSubstitutions(settings), kube)
+        const planned = plannedSubstitutions(settings)
+        let manifests = await readManifests(settings, planned, kube)
         manifestsFile = manifests.file
         report.images = await core.group('Build and push', () => buildAndPushAll(settings))
+        // A mutable tag is deployed pinned to the digest, known only now (issue 23).
+        const built = substitutionsFor(report.images)
+        if (built.some((b, i) => b.image !== planned[i].image)) manifests = await readManifests(settings, built, kube)
         manifestsFile = await deployManifests(settings, report, manifests, kube)
         break
       }

@@ -86,7 +86,7 @@ const cases: Case[] = [
   { name: 'unreachable API server', inputs: { kubeconfig: 'SERVER:https://127.0.0.1:1' }, error: /Cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/ },
   { name: 'API server that rejects the credentials', inputs: { kubeconfig: 'TOKEN:not-a-valid-token' }, error: /The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ rejected the credentials \(HTTP 401 Unauthorized\)/ },
   { name: 'wrong registry password', inputs: { 'registry-password': 'wrong-password', 'skip-existing': 'true', sha: randomSha() }, error: `rejected the credentials of '${env.BND_REGISTRY_USER}' (HTTP 401): check registry-username and registry-password.` },
-  { name: 'registry down', inputs: { image: '127.0.0.1:5999/it/web', sha: randomSha() }, manifests: template(`${env.BND_REGISTRY}/`, '127.0.0.1:5999/'), error: /Cannot reach registry 127\.0\.0\.1:5999: .*ECONNREFUSED/ },
+  { name: 'registry down', inputs: { image: '127.0.0.1:5999/it/web', sha: randomSha() }, manifests: template(`${env.BND_REGISTRY}/`, '127.0.0.1:5999/'), error: /Cannot reach registry 127\.0\.0\.1:5999 \((GET|HEAD) \/v2\/[^)]*\): .*ECONNREFUSED/ },
   { name: 'apply mode with a tag never built', inputs: { mode: 'apply', sha: randomSha() }, error: /it\/web:[0-9a-f]{40} is not in the registry; build it first/ },
   // Plain apply (mode apply with no image): the kubeconfig and the manifests are checked as in a deploy.
   { name: 'plain apply: KUBECONFIG file that does not exist', inputs: { mode: 'apply', image: '', kubeconfig: '' }, error: 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist.' },

@@ -61,7 +61,7 @@ describe('renderSummary', () => {
     result: 'failed',
     mode: 'deploy',
     dryRun: false,
-    images: [{ name: 'web', repository: 'r.io/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: `r.io/web:${sha}`, digest: 'sha256:' + 'a'.repeat(64), reused: false }],
+    images: [{ name: 'web', repository: 'r.io/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: `r.io/web:${sha}`, deployed: `r.io/web:${sha}`, digest: 'sha256:' + 'a'.repeat(64), reused: false }],
     resources: [{ kind: 'Deployment', namespace: 'prod', name: 'web', action: 'configured', rollout: 'failed', durationMs: 2500 }],
     waits: [
       {
@@ -108,8 +108,8 @@ describe('builtImagesOutput', () => {
     const tags = { primary: sha, all: [sha, 'latest'] }
     expect(
       builtImagesOutput([
-        { name: 'api', repository: 'r.io/acme/api', tags, reference: `r.io/acme/api:${sha}`, digest: 'sha256:' + 'b'.repeat(64), reused: true },
-        { name: 'web', repository: 'r.io/acme/web', tags, reference: `r.io/acme/web:${sha}`, reused: false }
+        { name: 'api', repository: 'r.io/acme/api', tags, reference: `r.io/acme/api:${sha}`, deployed: `r.io/acme/api:${sha}`, digest: 'sha256:' + 'b'.repeat(64), reused: true },
+        { name: 'web', repository: 'r.io/acme/web', tags, reference: `r.io/acme/web:${sha}`, deployed: `r.io/acme/web:${sha}`, reused: false }
       ])
     ).toEqual({
       api: { image: `r.io/acme/api:${sha}`, digest: 'sha256:' + 'b'.repeat(64), imageRef: 'r.io/acme/api@sha256:' + 'b'.repeat(64), tags: [`r.io/acme/api:${sha}`, 'r.io/acme/api:latest'], reused: true },

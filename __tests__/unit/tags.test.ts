@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { planTags, renderTag, sanitizeBranch, validateTagTemplate } from '../../src/build/tags.js'
+import { planTags, renderTag, reuseVerdict, sanitizeBranch, templateNamesCommit, validateTagTemplate } from '../../src/build/tags.js'
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const context = { sha, branch: 'feature/Login-page', runNumber: '42' }
@@ -44,5 +44,34 @@ describe('planTags', () => {
   ] as const)('latest=%s on %s (default %s)', (latest, branch, defaultBranch, extra, tags) => {
     const plan = planTags('{sha}', [...extra], latest, { sha, branch }, defaultBranch)
     expect(plan).toEqual({ primary: sha, all: tags })
+  })
+})
+
+describe('reuseVerdict (skip-existing, issue 23)', () => {
+  const other = 'fedcba9876543210fedcba9876543210fedcba98'
+  // [template, tag, revision label of the found image, reuse?, reason]
+  it.each<[string, string, string | undefined, boolean, RegExp]>([
+    ['{sha}', sha, undefined, true, /names this commit \(\{sha\} in the tag template '\{sha\}'\)/],
+    ['{branch}-{sha}', `main-${sha}`, other, true, /names this commit/],
+    ['{branch}', 'main', sha, true, /revision label is this commit/],
+    ['{branch}', 'main', other, false, new RegExp(`tag main exists but its org.opencontainers.image.revision label is ${other}, not this commit ${sha}`)],
+    ['{branch}', 'main', undefined, false, /has no org.opencontainers.image.revision label, and the tag template '\{branch\}' does not name \{sha\}/],
+    ['{short_sha}', '0123456', other, false, /label is fedcba/],
+    ['{short_sha}', '0123456', sha, true, /label is this commit/],
+    ['v{run_number}', 'v42', '', false, /has no org.opencontainers.image.revision label/],
+    ['release', 'release', other, false, /not this commit/]
+  ])('%s (tag %s, label %s) → reuse %s', (template, tag, revision, reuse, reason) => {
+    const verdict = reuseVerdict(template, tag, sha, revision)
+    expect(verdict.reuse).toBe(reuse)
+    expect(verdict.reason).toMatch(reason)
+  })
+
+  it.each([
+    ['{sha}', true],
+    ['{branch}-{sha}', true],
+    ['{short_sha}', false],
+    ['{branch}', false]
+  ])('templateNamesCommit(%s) → %s', (template, names) => {
+    expect(templateNamesCommit(template)).toBe(names)
   })
 })

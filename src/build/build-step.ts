@@ -8,7 +8,7 @@ import { ImageRef, parseImageRef, registryHost, repositoryOf } from './image-ref
 import { ImageBuild, Settings } from '../inputs.js'
 import { ImageSubstitution } from '../manifests/patch.js'
 import { dockerConfigCredentials, RegistryClient } from './registry.js'
-import { planTags, TagPlan } from './tags.js'
+import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
 
 export interface BuiltImage {
   /** Key in the built-images output: the repository's last path segment. */
@@ -16,17 +16,22 @@ export interface BuiltImage {
   /** Repository without tag, e.g. localhost:5000/api. */
   repository: string
   tags: TagPlan
-  /** repository:primary-tag, what the manifests get. */
+  /** repository:primary-tag, the image output. */
   reference: string
+  /** What the manifests get: the reference, pinned to its digest when the tag is mutable (deployReference). */
+  deployed: string
   digest?: string
   /** True when skip-existing found the tag in the registry and nothing was built. */
   reused: boolean
 }
 
+/** The label skip-existing reads to tell whether a mutable tag's image is this commit's build. */
+export const revisionLabel = 'org.opencontainers.image.revision'
+
 /** OCI annotations every image gets, so a running image leads back to its commit. */
 export function ociLabels(settings: Settings, version: string, created: Date): Array<[string, string]> {
   const labels: Array<[string, string]> = [
-    ['org.opencontainers.image.revision', settings.run.sha],
+    [revisionLabel, settings.run.sha],
     ['org.opencontainers.image.created', created.toISOString()],
     ['org.opencontainers.image.version', version]
   ]
@@ -47,7 +52,16 @@ export function plannedSubstitutions(settings: Settings): ImageSubstitution[] {
 
 /** What the manifests get for images already built (or found in the registry). */
 export function substitutionsFor(images: BuiltImage[]): ImageSubstitution[] {
-  return images.map(image => ({ repository: parseImageRef(image.repository), image: image.reference }))
+  return images.map(image => ({ repository: parseImageRef(image.repository), image: image.deployed }))
+}
+
+/**
+ * A tag without {sha} ({branch}, v{run_number}) names a new image on the next build while the pod template's
+ * `repo:main` stays the same string: the template would be left unchanged and nodes would keep the image they
+ * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest.
+ */
+export function deployReference(reference: string, digest: string | undefined, tagTemplate: string): string {
+  return digest && !templateNamesCommit(tagTemplate) ? `${reference}@${digest}` : reference
 }
 
 /** One client per registry host, so images of one registry share a token. */
@@ -70,13 +84,21 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
   // The registry answers in milliseconds; ask about every image before the first minutes-long build.
   const results: Array<BuiltImage | undefined> = await Promise.all(
     settings.builds.map(async build => {
-      const digest = settings.push && settings.skipExisting ? await registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined
+      const registry = registryFor(build.image)
+      const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined
       if (!digest) return undefined
-      core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`)
+      // Only a tag that may hold another commit's build needs its label read.
+      const revision = templateNamesCommit(settings.tagTemplate) ? undefined : (await registry.imageLabels(build.image.path, digest))[revisionLabel]
+      const verdict = reuseVerdict(settings.tagTemplate, tags.primary, settings.run.sha, revision)
+      if (!verdict.reuse) {
+        core.info(`${repositoryOf(build.image)}: building: ${verdict.reason}.`)
+        return undefined
+      }
+      core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`)
       // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
       const moved = await registryFor(build.image).tagManifest(build.image.path, digest, tags.all.slice(1))
       if (moved.length > 0) core.info(`Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`)
-      return foundImage(build, tags, digest)
+      return foundImage(build, tags, digest, settings.tagTemplate)
     })
   )
   const toBuild = settings.builds.filter((_, i) => !results[i])
@@ -116,9 +138,10 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
 }
 
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
-function foundImage(build: ImageBuild, tags: TagPlan, digest: string): BuiltImage {
+function foundImage(build: ImageBuild, tags: TagPlan, digest: string, tagTemplate: string): BuiltImage {
   const repository = repositoryOf(build.image)
-  return { name: build.name, repository, tags, reference: `${repository}:${tags.primary}`, digest, reused: true }
+  const reference = `${repository}:${tags.primary}`
+  return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, tagTemplate), digest, reused: true }
 }
 
 async function buildOne(
@@ -149,11 +172,11 @@ async function buildOne(
   }
   const { push, runBuild } = await import('./docker.js')
   await runBuild(plan, builder)
-  if (!settings.push) return { name: build.name, repository, tags, reference, reused: false }
+  if (!settings.push) return { name: build.name, repository, tags, reference, deployed: reference, reused: false }
   if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
   const digest = await registry.manifestDigest(build.image.path, tags.primary)
   if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
-  return { name: build.name, repository, tags, reference, digest, reused: false }
+  return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, settings.tagTemplate), digest, reused: false }
 }
 
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
@@ -164,7 +187,7 @@ export async function existingImages(settings: Settings): Promise<BuiltImage[]> 
     settings.builds.map(async build => {
       const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
       if (!digest) throw new Error(`${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`)
-      return foundImage(build, { primary, all: [primary] }, digest)
+      return foundImage(build, { primary, all: [primary] }, digest, settings.tagTemplate)
     })
   )
 }

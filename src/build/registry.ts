@@ -40,24 +40,65 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
   return { scheme: scheme.toLowerCase(), params }
 }
 
+/** How long one registry request (answer and body) may take (issue 19): a registry that hangs must not hang the run. */
+export const registryRequestTimeoutMs = 30_000
+
+/** An entry of an OCI image index or Docker manifest list. */
+export interface PlatformManifest {
+  digest: string
+  mediaType?: string
+  platform?: { os?: string; architecture?: string; variant?: string }
+}
+
+/**
+ * The manifest of an index to read labels from: linux/amd64 when listed, else the first real image. buildx lists
+ * its attestations as platform unknown/unknown; they have no image config.
+ */
+export function pickPlatformManifest(manifests: PlatformManifest[]): PlatformManifest | undefined {
+  const images = manifests.filter(entry => entry.platform?.os !== 'unknown')
+  return images.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? images[0]
+}
+
+const indexTypes = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']
+
+/** Statuses whose Response may carry no body (the fetch spec). */
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
+
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
 export class RegistryClient {
   private authorization?: string
 
   constructor(
     readonly host: string,
-    private readonly credentials?: RegistryCredentials
+    private readonly credentials?: RegistryCredentials,
+    private readonly timeoutMs = registryRequestTimeoutMs
   ) {}
+
+  /**
+   * One request with a deadline covering the body too (it is read here, so a registry that stalls mid-body
+   * times out as well). Errors name the method and path, never the headers: they carry the credentials.
+   */
+  private async request(url: string | URL, init: RequestInit): Promise<Response> {
+    const { pathname } = new URL(url)
+    const what = `${init.method ?? 'GET'} ${pathname}`
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })
+      const body = await response.arrayBuffer()
+      return new Response(nullBodyStatuses.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers })
+    } catch (error) {
+      const name = (error as Error).name
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, { cause: error })
+      }
+      const detail = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+      throw new Error(`Cannot reach registry ${this.host} (${what}): ${detail}`, { cause: error })
+    }
+  }
 
   private async fetchWithAuth(url: string, init: RequestInit, scope: string): Promise<Response> {
     const attempt = (): Promise<Response> =>
-      fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(this.authorization ? { Authorization: this.authorization } : {}) } })
-    let response: Response
-    try {
-      response = await attempt()
-    } catch (error) {
-      throw new Error(`Cannot reach registry ${this.host}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, { cause: error })
-    }
+      this.request(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(this.authorization ? { Authorization: this.authorization } : {}) } })
+    let response = await attempt()
     if (response.status !== 401) return response
     const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '')
     const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` : undefined
@@ -68,7 +109,7 @@ export class RegistryClient {
       const tokenUrl = new URL(challenge.params.realm)
       if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service)
       tokenUrl.searchParams.set('scope', scope)
-      const tokenResponse = await fetch(tokenUrl, { headers: basic ? { Authorization: basic } : {} })
+      const tokenResponse = await this.request(tokenUrl, { headers: basic ? { Authorization: basic } : {} })
       if (!tokenResponse.ok) throw this.rejected(tokenResponse.status)
       const token = (await tokenResponse.json()) as { token?: string; access_token?: string }
       this.authorization = `Bearer ${token.token ?? token.access_token}`
@@ -121,6 +162,31 @@ export class RegistryClient {
       moved.push(tag)
     }
     return moved
+  }
+
+  /**
+   * The labels of the image `digest` names (its config blob's config.Labels): for an index or manifest list, of
+   * its linux/amd64 image or else the first.
+   */
+  async imageLabels(repositoryPath: string, digest: string): Promise<Record<string, string>> {
+    const base = `${registryBaseUrl(this.host)}/v2/${repositoryPath}`
+    const scope = `repository:${repositoryPath}:pull`
+    const getJson = async <T>(url: string, what: string): Promise<{ type: string; json: T }> => {
+      const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope)
+      if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`)
+      return { type: (response.headers.get('content-type') ?? '').split(';')[0].trim(), json: (await response.json()) as T }
+    }
+    type Manifest = { mediaType?: string; manifests?: PlatformManifest[]; config?: { digest: string } }
+    let manifest = await getJson<Manifest>(`${base}/manifests/${digest}`, digest)
+    if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
+      const entry = pickPlatformManifest(manifest.json.manifests ?? [])
+      if (!entry) throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`)
+      manifest = await getJson<Manifest>(`${base}/manifests/${entry.digest}`, entry.digest)
+    }
+    const config = manifest.json.config?.digest
+    if (!config) throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`)
+    const blob = await getJson<{ config?: { Labels?: Record<string, string> | null } }>(`${base}/blobs/${config}`, config)
+    return blob.json.config?.Labels ?? {}
   }
 
   /** Checks that the registry answers and accepts the credentials, before anything is built. */

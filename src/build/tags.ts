@@ -76,3 +76,32 @@ export function planTags(
   if ((latest === 'true' || (latest === 'auto' && onDefaultBranch)) && !all.includes('latest')) all.push('latest')
   return { primary, all }
 }
+
+/** Whether skip-existing may reuse the image a tag already names, and why; logged either way. */
+export interface ReuseVerdict {
+  reuse: boolean
+  reason: string
+}
+
+/** A template with {sha} renders a tag only this commit's build pushes; any other tag may hold an older build. */
+export function templateNamesCommit(template: string): boolean {
+  return template.includes('{sha}')
+}
+
+/**
+ * skip-existing's rule (issue 23): a tag found in the registry stands for this commit only when the template
+ * names {sha}, or the image's org.opencontainers.image.revision label is this commit. A mutable tag such as
+ * {branch} otherwise still names the previous commit's image, and reusing it deploys stale code.
+ * `revision` is the found image's label (undefined: the image has none, or it was not read).
+ */
+export function reuseVerdict(template: string, tag: string, sha: string, revision: string | undefined): ReuseVerdict {
+  if (templateNamesCommit(template)) return { reuse: true, reason: `tag ${tag} names this commit ({sha} in the tag template '${template}')` }
+  if (revision === sha) return { reuse: true, reason: `tag ${tag} exists and its org.opencontainers.image.revision label is this commit` }
+  if (!revision) {
+    return {
+      reuse: false,
+      reason: `tag ${tag} exists but its image has no org.opencontainers.image.revision label, and the tag template '${template}' does not name {sha}, so it may be another commit's build`
+    }
+  }
+  return { reuse: false, reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}` }
+}
