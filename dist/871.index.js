@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   wL: () => (/* binding */ substitutionsFor)
 });
 
-// UNUSED EXPORTS: ociLabels, tagPlanFor
+// UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
@@ -72,24 +72,54 @@ function parseChallenge(header) {
         params[match[1]] = match[2];
     return { scheme: scheme.toLowerCase(), params };
 }
+/** How long one registry request (answer and body) may take (issue 19): a registry that hangs must not hang the run. */
+const registryRequestTimeoutMs = 30_000;
+/**
+ * The manifest of an index to read labels from: linux/amd64 when listed, else the first real image. buildx lists
+ * its attestations as platform unknown/unknown; they have no image config.
+ */
+function pickPlatformManifest(manifests) {
+    const images = manifests.filter(entry => entry.platform?.os !== 'unknown');
+    return images.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? images[0];
+}
+const indexTypes = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+/** Statuses whose Response may carry no body (the fetch spec). */
+const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
 class RegistryClient {
     host;
     credentials;
+    timeoutMs;
     authorization;
-    constructor(host, credentials) {
+    constructor(host, credentials, timeoutMs = registryRequestTimeoutMs) {
         this.host = host;
         this.credentials = credentials;
+        this.timeoutMs = timeoutMs;
     }
-    async fetchWithAuth(url, init, scope) {
-        const attempt = () => fetch(url, { ...init, headers: { ...init.headers, ...(this.authorization ? { Authorization: this.authorization } : {}) } });
-        let response;
+    /**
+     * One request with a deadline covering the body too (it is read here, so a registry that stalls mid-body
+     * times out as well). Errors name the method and path, never the headers: they carry the credentials.
+     */
+    async request(url, init) {
+        const { pathname } = new URL(url);
+        const what = `${init.method ?? 'GET'} ${pathname}`;
         try {
-            response = await attempt();
+            const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+            const body = await response.arrayBuffer();
+            return new Response(nullBodyStatuses.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
         }
         catch (error) {
-            throw new Error(`Cannot reach registry ${this.host}: ${error.cause?.message ?? error.message}`, { cause: error });
+            const name = error.name;
+            if (name === 'TimeoutError' || name === 'AbortError') {
+                throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, { cause: error });
+            }
+            const detail = error.cause?.message ?? error.message;
+            throw new Error(`Cannot reach registry ${this.host} (${what}): ${detail}`, { cause: error });
         }
+    }
+    async fetchWithAuth(url, init, scope) {
+        const attempt = () => this.request(url, { ...init, headers: { ...init.headers, ...(this.authorization ? { Authorization: this.authorization } : {}) } });
+        let response = await attempt();
         if (response.status !== 401)
             return response;
         const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
@@ -104,7 +134,7 @@ class RegistryClient {
             if (challenge.params.service)
                 tokenUrl.searchParams.set('service', challenge.params.service);
             tokenUrl.searchParams.set('scope', scope);
-            const tokenResponse = await fetch(tokenUrl, { headers: basic ? { Authorization: basic } : {} });
+            const tokenResponse = await this.request(tokenUrl, { headers: basic ? { Authorization: basic } : {} });
             if (!tokenResponse.ok)
                 throw this.rejected(tokenResponse.status);
             const token = (await tokenResponse.json());
@@ -162,6 +192,32 @@ class RegistryClient {
         }
         return moved;
     }
+    /**
+     * The labels of the image `digest` names (its config blob's config.Labels): for an index or manifest list, of
+     * its linux/amd64 image or else the first.
+     */
+    async imageLabels(repositoryPath, digest) {
+        const base = `${registryBaseUrl(this.host)}/v2/${repositoryPath}`;
+        const scope = `repository:${repositoryPath}:pull`;
+        const getJson = async (url, what) => {
+            const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope);
+            if (!response.ok)
+                throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`);
+            return { type: (response.headers.get('content-type') ?? '').split(';')[0].trim(), json: (await response.json()) };
+        };
+        let manifest = await getJson(`${base}/manifests/${digest}`, digest);
+        if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
+            const entry = pickPlatformManifest(manifest.json.manifests ?? []);
+            if (!entry)
+                throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`);
+            manifest = await getJson(`${base}/manifests/${entry.digest}`, entry.digest);
+        }
+        const config = manifest.json.config?.digest;
+        if (!config)
+            throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`);
+        const blob = await getJson(`${base}/blobs/${config}`, config);
+        return blob.json.config?.Labels ?? {};
+    }
     /** Checks that the registry answers and accepts the credentials, before anything is built. */
     async ping(repositoryPath) {
         const response = await this.fetchWithAuth(`${registryBaseUrl(this.host)}/v2/`, { method: 'GET' }, `repository:${repositoryPath}:pull,push`);
@@ -171,7 +227,7 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(6587);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -181,10 +237,12 @@ var tags = __webpack_require__(6587);
 
 
 
+/** The label skip-existing reads to tell whether a mutable tag's image is this commit's build. */
+const revisionLabel = 'org.opencontainers.image.revision';
 /** OCI annotations every image gets, so a running image leads back to its commit. */
 function ociLabels(settings, version, created) {
     const labels = [
-        ['org.opencontainers.image.revision', settings.run.sha],
+        [revisionLabel, settings.run.sha],
         ['org.opencontainers.image.created', created.toISOString()],
         ['org.opencontainers.image.version', version]
     ];
@@ -194,7 +252,7 @@ function ociLabels(settings, version, created) {
     return [...labels.filter(([key]) => !own.has(key)), ...settings.build.labels];
 }
 function tagPlanFor(settings) {
-    return (0,tags/* planTags */.Vd)(settings.tagTemplate, settings.extraTagTemplates, settings.latest, settings.run, settings.run.defaultBranch);
+    return (0,build_tags/* planTags */.Vd)(settings.tagTemplate, settings.extraTagTemplates, settings.latest, settings.run, settings.run.defaultBranch);
 }
 /** What the manifests get for each image this run builds, known before anything is built. */
 function plannedSubstitutions(settings) {
@@ -203,7 +261,15 @@ function plannedSubstitutions(settings) {
 }
 /** What the manifests get for images already built (or found in the registry). */
 function substitutionsFor(images) {
-    return images.map(image => ({ repository: (0,image_ref/* parseImageRef */.Q)(image.repository), image: image.reference }));
+    return images.map(image => ({ repository: (0,image_ref/* parseImageRef */.Q)(image.repository), image: image.deployed }));
+}
+/**
+ * A tag without {sha} ({branch}, v{run_number}) names a new image on the next build while the pod template's
+ * `repo:main` stays the same string: the template would be left unchanged and nodes would keep the image they
+ * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest.
+ */
+function deployReference(reference, digest, tagTemplate) {
+    return digest && !(0,build_tags/* templateNamesCommit */.im)(tagTemplate) ? `${reference}@${digest}` : reference;
 }
 /** One client per registry host, so images of one registry share a token. */
 function registryClients(settings) {
@@ -225,15 +291,23 @@ async function buildAndPushAll(settings) {
     const tags = tagPlanFor(settings);
     // The registry answers in milliseconds; ask about every image before the first minutes-long build.
     const results = await Promise.all(settings.builds.map(async (build) => {
-        const digest = settings.push && settings.skipExisting ? await registryFor(build.image).manifestDigest(build.image.path, tags.primary) : undefined;
+        const registry = registryFor(build.image);
+        const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined;
         if (!digest)
             return undefined;
-        core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding.`);
+        // Only a tag that may hold another commit's build needs its label read.
+        const revision = (0,build_tags/* templateNamesCommit */.im)(settings.tagTemplate) ? undefined : (await registry.imageLabels(build.image.path, digest))[revisionLabel];
+        const verdict = (0,build_tags/* reuseVerdict */.uK)(settings.tagTemplate, tags.primary, settings.run.sha, revision);
+        if (!verdict.reuse) {
+            core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}: building: ${verdict.reason}.`);
+            return undefined;
+        }
+        core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
         // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
         const moved = await registryFor(build.image).tagManifest(build.image.path, digest, tags.all.slice(1));
         if (moved.length > 0)
             core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
-        return foundImage(build, tags, digest);
+        return foundImage(build, tags, digest, settings.tagTemplate);
     }));
     const toBuild = settings.builds.filter((_, i) => !results[i]);
     if (toBuild.length === 0)
@@ -271,9 +345,10 @@ async function buildAndPushAll(settings) {
     return results;
 }
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
-function foundImage(build, tags, digest) {
+function foundImage(build, tags, digest, tagTemplate) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
-    return { name: build.name, repository, tags, reference: `${repository}:${tags.primary}`, digest, reused: true };
+    const reference = `${repository}:${tags.primary}`;
+    return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, tagTemplate), digest, reused: true };
 }
 async function buildOne(settings, build, builder, registry, tags, secretFiles, work) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
@@ -296,14 +371,14 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
     const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await runBuild(plan, builder);
     if (!settings.push)
-        return { name: build.name, repository, tags, reference, reused: false };
+        return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
     if (builder.kind === 'buildkit')
         for (const tag of plan.tags)
             await push(tag);
     const digest = await registry.manifestDigest(build.image.path, tags.primary);
     if (!digest)
         throw new Error(`Pushed ${reference}, but the registry does not list it.`);
-    return { name: build.name, repository, tags, reference, digest, reused: false };
+    return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, settings.tagTemplate), digest, reused: false };
 }
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
 async function existingImages(settings) {
@@ -313,7 +388,7 @@ async function existingImages(settings) {
         const digest = await registryFor(build.image).manifestDigest(build.image.path, primary);
         if (!digest)
             throw new Error(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`);
-        return foundImage(build, { primary, all: [primary] }, digest);
+        return foundImage(build, { primary, all: [primary] }, digest, settings.tagTemplate);
     }));
 }
 
@@ -422,6 +497,8 @@ function isValidTag(tag) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Vd: () => (/* binding */ planTags),
+/* harmony export */   im: () => (/* binding */ templateNamesCommit),
+/* harmony export */   uK: () => (/* binding */ reuseVerdict),
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
@@ -476,6 +553,29 @@ function planTags(template, extraTemplates, latest, context, defaultBranch) {
     if ((latest === 'true' || (latest === 'auto' && onDefaultBranch)) && !all.includes('latest'))
         all.push('latest');
     return { primary, all };
+}
+/** A template with {sha} renders a tag only this commit's build pushes; any other tag may hold an older build. */
+function templateNamesCommit(template) {
+    return template.includes('{sha}');
+}
+/**
+ * skip-existing's rule (issue 23): a tag found in the registry stands for this commit only when the template
+ * names {sha}, or the image's org.opencontainers.image.revision label is this commit. A mutable tag such as
+ * {branch} otherwise still names the previous commit's image, and reusing it deploys stale code.
+ * `revision` is the found image's label (undefined: the image has none, or it was not read).
+ */
+function reuseVerdict(template, tag, sha, revision) {
+    if (templateNamesCommit(template))
+        return { reuse: true, reason: `tag ${tag} names this commit ({sha} in the tag template '${template}')` };
+    if (revision === sha)
+        return { reuse: true, reason: `tag ${tag} exists and its org.opencontainers.image.revision label is this commit` };
+    if (!revision) {
+        return {
+            reuse: false,
+            reason: `tag ${tag} exists but its image has no org.opencontainers.image.revision label, and the tag template '${template}' does not name {sha}, so it may be another commit's build`
+        };
+    }
+    return { reuse: false, reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}` };
 }
 
 
@@ -4522,9 +4622,14 @@ async function run() {
                 break;
             case 'deploy': {
                 kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings), kube);
+                const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
+                let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
                 manifestsFile = manifests.file;
                 report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+                // A mutable tag is deployed pinned to the digest, known only now (issue 23).
+                const built = (0,build_step/* substitutionsFor */.wL)(report.images);
+                if (built.some((b, i) => b.image !== planned[i].image))
+                    manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
                 manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
                 break;
             }
