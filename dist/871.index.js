@@ -2599,6 +2599,16 @@ function customResourceDefinitionVerdict(object) {
         return { state: 'done', message: `${name} is established` };
     return { state: 'progressing', message: `${name}: waiting to be established` };
 }
+/** A Service of type LoadBalancer is ready once its controller published an address (kstatus' rule). */
+function loadBalancerVerdict(object) {
+    const name = nameOf(object);
+    if (object.spec?.type !== 'LoadBalancer')
+        return { state: 'done', message: `${name} is current` };
+    const ingress = (object.status?.loadBalancer?.ingress ?? []).filter(i => i.ip || i.hostname);
+    if (ingress.length > 0)
+        return { state: 'done', message: `${name} has its address ${ingress.map(i => i.ip ?? i.hostname).join(', ')}` };
+    return { state: 'progressing', message: `${name}: waiting for a load balancer address` };
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/rollout.ts
 
@@ -2716,7 +2726,8 @@ const verdicts = {
     Job: jobVerdict,
     Pod: podVerdict,
     PersistentVolumeClaim: persistentVolumeClaimVerdict,
-    CustomResourceDefinition: customResourceDefinitionVerdict
+    CustomResourceDefinition: customResourceDefinitionVerdict,
+    Service: loadBalancerVerdict
 };
 /** The annotation that takes one object out of the wait. */
 const waitAnnotation = 'build-and-deploy/wait';
@@ -2726,6 +2737,8 @@ function isWaitable(object, choice) {
         return false;
     if (object.kind === 'Job')
         return choice.waitForJobs;
+    if (object.kind === 'Service')
+        return choice.waitForLoadBalancers && object.spec?.type === 'LoadBalancer';
     if (object.kind in verdicts)
         return true;
     return choice.waitForCustomResources && isCustomResource(object.apiVersion);
@@ -4556,6 +4569,7 @@ function parseSettings(read, env) {
         maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
+        waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
         rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,

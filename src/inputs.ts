@@ -117,6 +117,7 @@ export interface Settings {
   maxManifestsBytes: number
   waitForJobs: boolean
   waitForCustomResources: boolean
+  waitForLoadBalancers: boolean
   /** Restore every workload this run changed when its rollout fails. */
   rollbackOnFailure: boolean
   /** Delete the objects this run created when rolling back. */
@@ -511,6 +512,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     maxManifestsBytes: parseSize(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
     waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
+    waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
     rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
     rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
     rollbackTo,

@@ -63,7 +63,7 @@ afterAll(async () => {
   await kubectl(['delete', 'storageclass', storageClass, '--ignore-not-found'])
 })
 
-describe('the wait on custom resources, CRDs and PVCs', () => {
+describe('the wait on custom resources, CRDs, PVCs and load balancers', () => {
   it('waits for a late controller, then for the new generation, not the old Ready', async () => {
     const namespace = ns('late')
     const sha = randomSha()
@@ -118,5 +118,22 @@ describe('the wait on custom resources, CRDs and PVCs', () => {
     const unbound = await runAction(inputs(namespace, manifests(claim('orphan', 'no-such-class')), { timeout: '5s' }), { sha: randomSha() })
     expect(unbound.code).toBe(1)
     expect(unbound.stdout).toMatch(/timed out after 5\.0s: persistentvolumeclaim\/orphan: Pending, not bound yet/)
+  }, 120_000)
+
+  it('waits for a LoadBalancer Service\'s address when asked, and not otherwise', async () => {
+    const namespace = ns('lb')
+    const service = manifests('apiVersion: v1\nkind: Service\nmetadata: {name: front}\nspec: {type: LoadBalancer, selector: {app: front}, ports: [{port: 80}]}\n')
+    const plain = await runAction(inputs(namespace, service), { sha: randomSha() })
+    expect(plain.code).toBe(0)
+    expect(plain.stdout).not.toMatch(/service\/front: waiting/)
+    // The stand-in load-balancer controller publishes an address after 5 s, well after the wait began.
+    const publish = (async () => {
+      await new Promise(resolve => setTimeout(resolve, 5000))
+      await kubectl(['-n', namespace, 'patch', 'service', 'front', '--subresource=status', '--type=merge', '-p', '{"status":{"loadBalancer":{"ingress":[{"ip":"203.0.113.7"}]}}}'])
+    })()
+    const [asked] = await Promise.all([runAction(inputs(namespace, service, { 'wait-for-load-balancers': 'true' }), { sha: randomSha() }), publish])
+    expect(asked.code).toBe(0)
+    expect(asked.stdout).toContain('service/front: waiting for a load balancer address')
+    expect(asked.stdout).toMatch(/✓ service\/front has its address 203\.0\.113\.7/)
   }, 120_000)
 })

@@ -91,7 +91,7 @@ describe('Jobs, Pods and other kinds', () => {
   })
 
   it('waits only on workloads, and on Jobs when asked', () => {
-    const choice = { waitForJobs: false, waitForCustomResources: true }
+    const choice = { waitForJobs: false, waitForCustomResources: true, waitForLoadBalancers: false }
     const of = (apiVersion: string, kind: string, annotations?: Record<string, string>) => ({ apiVersion, kind, metadata: { annotations } })
     expect(
       [of('apps/v1', 'Deployment'), of('apps/v1', 'StatefulSet'), of('apps/v1', 'DaemonSet'), of('v1', 'Pod'), of('v1', 'ConfigMap'), of('v1', 'Service')].map(o => isWaitable(o, choice))
@@ -102,6 +102,9 @@ describe('Jobs, Pods and other kinds', () => {
     expect([isWaitable(rule, choice), isWaitable(rule, { ...choice, waitForCustomResources: false })]).toEqual([true, false])
     expect([of('gateway.networking.k8s.io/v1', 'HTTPRoute'), of('networking.k8s.io/v1', 'Ingress'), of('policy/v1', 'PodDisruptionBudget')].map(o => isWaitable(o, choice))).toEqual([true, false, false])
     expect(isWaitable(of('apps/v1', 'Deployment', { 'build-and-deploy/wait': 'skip' }), choice)).toBe(false)
+    const lb = { ...of('v1', 'Service'), spec: { type: 'LoadBalancer' } }
+    const clusterIp = { ...of('v1', 'Service'), spec: { type: 'ClusterIP' } }
+    expect([isWaitable(lb, choice), isWaitable(lb, { ...choice, waitForLoadBalancers: true }), isWaitable(clusterIp, { ...choice, waitForLoadBalancers: true })]).toEqual([false, true, false])
     expect(rolloutVerdict({ kind: 'ConfigMap', metadata: { name: 'c' } })).toEqual({ state: 'done', message: 'configmap/c is current' })
   })
 })

@@ -1,4 +1,4 @@
-import { customResourceDefinitionVerdict, customResourceVerdict, isCustomResource, persistentVolumeClaimVerdict, StatusContext } from './status-readers.js'
+import { customResourceDefinitionVerdict, customResourceVerdict, isCustomResource, loadBalancerVerdict, persistentVolumeClaimVerdict, StatusContext } from './status-readers.js'
 
 /**
  * Rollout verdicts, mirroring kubectl's rollout status (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)
@@ -141,21 +141,25 @@ const verdicts: Record<string, (object: WorkloadObject, context: StatusContext) 
   Job: jobVerdict,
   Pod: podVerdict,
   PersistentVolumeClaim: persistentVolumeClaimVerdict,
-  CustomResourceDefinition: customResourceDefinitionVerdict
+  CustomResourceDefinition: customResourceDefinitionVerdict,
+  Service: loadBalancerVerdict
 }
 
 export interface WaitChoice {
   waitForJobs: boolean
   waitForCustomResources: boolean
+  /** Off by default: where no load-balancer controller runs, no address ever comes. */
+  waitForLoadBalancers: boolean
 }
 
 /** The annotation that takes one object out of the wait. */
 export const waitAnnotation = 'build-and-deploy/wait'
 
 /** Objects whose readiness is waited on; everything else is current once applied (kstatus). */
-export function isWaitable(object: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> } }, choice: WaitChoice): boolean {
+export function isWaitable(object: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> }; spec?: unknown }, choice: WaitChoice): boolean {
   if (object.metadata?.annotations?.[waitAnnotation] === 'skip') return false
   if (object.kind === 'Job') return choice.waitForJobs
+  if (object.kind === 'Service') return choice.waitForLoadBalancers && (object.spec as { type?: string } | undefined)?.type === 'LoadBalancer'
   if (object.kind in verdicts) return true
   return choice.waitForCustomResources && isCustomResource(object.apiVersion)
 }

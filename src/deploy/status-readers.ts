@@ -109,3 +109,12 @@ export function customResourceDefinitionVerdict(object: WorkloadObject): Verdict
   if (conditions.some(c => c.type === 'Established' && c.status === 'True')) return { state: 'done', message: `${name} is established` }
   return { state: 'progressing', message: `${name}: waiting to be established` }
 }
+
+/** A Service of type LoadBalancer is ready once its controller published an address (kstatus' rule). */
+export function loadBalancerVerdict(object: WorkloadObject): Verdict {
+  const name = nameOf(object)
+  if ((object.spec as { type?: string } | undefined)?.type !== 'LoadBalancer') return { state: 'done', message: `${name} is current` }
+  const ingress = ((object.status?.loadBalancer as { ingress?: Array<{ ip?: string; hostname?: string }> } | undefined)?.ingress ?? []).filter(i => i.ip || i.hostname)
+  if (ingress.length > 0) return { state: 'done', message: `${name} has its address ${ingress.map(i => i.ip ?? i.hostname).join(', ')}` }
+  return { state: 'progressing', message: `${name}: waiting for a load balancer address` }
+}
