@@ -234,7 +234,7 @@ async function strategyFor(kube: KubeClient, settings: Settings, objects: Source
   if (settings.strategy !== 'canary') return undefined
   const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
   if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
-  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, rollStable, gate)
+  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, settings.fieldManager, rollStable, gate)
 }
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
