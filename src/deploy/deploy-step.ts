@@ -341,6 +341,7 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 /** What a strategy that dropped the new version left serving, for the error. */
 function untouchedLine(traffic: TrafficReport): string | undefined {
   if (traffic.strategy === 'blue-green') {
+    if (traffic.coloured?.length === 0) return undefined
     return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
   }
   return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined

@@ -144,6 +144,7 @@ export class BlueGreenDeploy implements DeployStrategy {
       core.warning(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`)
       return
     }
+    if (this.plan.deployments.length === 0) return
     for (const d of this.plan.deployments) {
       await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
         if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
