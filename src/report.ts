@@ -48,13 +48,20 @@ export function formatDiagnosis(diagnosis: Diagnosis): string[] {
   return lines
 }
 
+/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
+function strategyLines(label: string, twice: string[] | undefined, rolling: string[] | undefined): string[] {
+  if (!rolling || rolling.length === 0) return []
+  return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${cell(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${cell(n)}`).join(', ')}.`, '']
+}
+
 /** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
 export function trafficSection(traffic: TrafficReport): string[] {
   if (traffic.strategy === 'blue-green') {
     const { before, after, switched, services } = traffic
     return [
       '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-      `| ${services.map(s => `service/${cell(s)}`).join(', ')} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, ''
+      `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
+      ...strategyLines('New colour', traffic.coloured, traffic.rolling)
     ]
   }
   const out = [`### Canary: ${traffic.stage}`, '']
@@ -62,7 +69,12 @@ export function trafficSection(traffic: TrafficReport): string[] {
     out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |')
     for (const c of traffic.canaries) out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`)
     out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`)
+    if (traffic.percent !== undefined) {
+      const shares = traffic.canaries.map(c => `deployment/${cell(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ')
+      out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent!) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`)
+    }
   }
+  if (traffic.stage === 'canary' || traffic.stage === 'stable') out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling))
   if (traffic.stage !== 'canary' && traffic.added.length > 0) out.push('', `Deleted: ${traffic.added.join(', ')}.`)
   out.push('')
   return out

@@ -29,6 +29,9 @@ export type TrafficReport =
       after?: 'blue' | 'green'
       services: string[]
       switched: boolean
+      /** The Deployments written in the new colour, and those behind a Service applied as rolling (unchanged or pinned). */
+      coloured?: string[]
+      rolling?: string[]
     }
   | {
       strategy: 'canary'
@@ -39,6 +42,9 @@ export type TrafficReport =
       canaries: Array<{ name: string; replicas: number; stable: string; stableReplicas: number }>
       /** Objects the canary added (Deployments, canary Services and Ingresses), or deleted on promote and abort. */
       added: string[]
+      /** canary-percent, and the Deployments behind a Service applied as rolling (unchanged or pinned). */
+      percent?: number
+      rolling?: string[]
     }
 
 export interface RunReport {

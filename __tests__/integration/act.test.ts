@@ -119,7 +119,7 @@ describe('deploy.yml strategies under act', () => {
   it('a canary on push, promoted by workflow_dispatch; the next one aborted', async () => {
     const target = uniqueName('act-canary')
     others.push(target)
-    await release(target, 'canary')
+    const released = await release(target, 'canary')
     const push = await act(['push'], { namespace: target, strategy: 'canary' })
     expect(push.code).toBe(0)
     expect(push.output).toContain('canary: canary')
@@ -131,12 +131,14 @@ describe('deploy.yml strategies under act', () => {
     expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
     expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
 
-    // Another canary, aborted by workflow_dispatch: deleted, stable as it was.
+    // Another canary, aborted by workflow_dispatch: deleted, stable as it was. Stable first goes back to the earlier
+    // image, since a push of the commit stable already runs changes no template and starts no canary (issue 18).
+    await kubectl(['-n', target, 'set', 'image', 'deployment/web', `web=${image}:${released}`])
     expect((await act(['push'], { namespace: target, strategy: 'canary' })).output).toContain('canary: canary')
     const abort = await act(['workflow_dispatch', '--input', 'mode=abort', '--input', 'environment=production'], { namespace: target, strategy: 'canary' })
     expect(abort.code).toBe(0)
     expect(abort.output).toContain('canary: aborted')
     expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
-    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${released}`)
   }, 300_000)
 })

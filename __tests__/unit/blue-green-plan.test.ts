@@ -84,3 +84,41 @@ describe('selects and liveColourOf', () => {
     expect(liveColourOf(undefined)).toBeUndefined()
   })
 })
+
+describe('planBlueGreen with unchanged Deployments (issue 18)', () => {
+  const redis = (annotations?: Record<string, string>) => {
+    const d = deployment('redis', { app: 'redis' })
+    if (annotations) d.metadata.annotations = annotations
+    return d
+  }
+  const stack = (annotations?: Record<string, string>) => [source(deployment('web', { app: 'web' }), 1), source(service('web', { app: 'web' }), 2), source(redis(annotations), 3), source(service('redis', { app: 'redis' }), 4), source(hpa('redis'), 5)]
+  const names = (plan: ReturnType<typeof planBlueGreen>) => plan.objects.map(o => `${o.object.kind}/${o.object.metadata.name}`)
+  const onlyWeb = (d: SourcedObject) => d.object.metadata.name === 'web'
+
+  it.each([
+    ['redis on blue keeps blue, its pods and its HPA target', new Map([['prod/web', 'blue' as const], ['prod/redis', 'blue' as const]]), 'green', 'Deployment/redis-blue', { app: 'redis', 'build-and-deploy/colour': 'blue' }, 'redis-blue'],
+    ['redis on the other colour stays there', new Map([['prod/web', 'green' as const], ['prod/redis', 'green' as const]]), 'blue', 'Deployment/redis-green', { app: 'redis', 'build-and-deploy/colour': 'green' }, 'redis-green'],
+    ['redis never coloured stays plain', new Map([['prod/web', 'blue' as const], ['prod/redis', 'none' as const]]), 'green', 'Deployment/redis', { app: 'redis' }, 'redis'],
+    ['redis on blue while web is on green: only web must agree', new Map([['prod/web', 'green' as const], ['prod/redis', 'blue' as const]]), 'blue', 'Deployment/redis-blue', { app: 'redis', 'build-and-deploy/colour': 'blue' }, 'redis-blue']
+  ])('%s', (_, colours, next, redisName, redisSelector, hpaTarget) => {
+    const plan = planBlueGreen(stack(), colours, 'prod', onlyWeb)
+    expect(plan.next).toBe(next)
+    expect(names(plan)).toEqual([`Deployment/web-${next}`, 'Service/web', redisName, 'Service/redis', 'HorizontalPodAutoscaler/redis'])
+    expect(plan.deployments.map(d => d.name)).toEqual([`web-${next}`])
+    expect(plan.services.map(s => s.name)).toEqual(['web'])
+    expect(plan.rolling).toEqual([redisName.split('/')[1]])
+    expect(spec(plan.objects[3].object).selector).toEqual(redisSelector)
+    expect(spec(plan.objects[4].object).scaleTargetRef.name).toBe(hpaTarget)
+  })
+
+  it('a Deployment pinned with build-and-deploy/strategy: rolling is not coloured even when it changes', () => {
+    const plan = planBlueGreen(stack({ 'build-and-deploy/strategy': 'rolling' }), new Map([['prod/web', 'blue' as const], ['prod/redis', 'none' as const]]), 'prod')
+    expect(plan.deployments.map(d => d.name)).toEqual(['web-green'])
+    expect(plan.rolling).toEqual(['redis'])
+  })
+
+  it('nothing changes: nothing is coloured or switched', () => {
+    const plan = planBlueGreen(stack(), new Map([['prod/web', 'blue' as const], ['prod/redis', 'blue' as const]]), 'prod', () => false)
+    expect(plan).toMatchObject({ live: 'blue', deployments: [], services: [], rolling: ['web-blue', 'redis-blue'] })
+  })
+})

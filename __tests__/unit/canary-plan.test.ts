@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { canaryObjectsOf, canaryReplicas, planCanary } from '../../src/strategies/canary-plan.js'
+import { canaryObjectsOf, canaryReplicas, planCanary, shareWarning } from '../../src/strategies/canary-plan.js'
 import type { KubeObject, SourcedObject } from '../../src/manifests/documents.js'
 
 const source = (object: KubeObject, document: number): SourcedObject => ({ file: 'app.yaml', document, object })
@@ -70,5 +70,49 @@ describe('planCanary', () => {
 
   it('refuses manifests with no Deployment behind a Service', () => {
     expect(() => planCanary([source(deployment('worker'), 1)], new Map(), 'prod', 20)).toThrow('strategy canary needs a Deployment behind a Service in the manifests')
+  })
+})
+
+describe('planCanary with unchanged Deployments (issue 18)', () => {
+  const onlyWeb = (d: SourcedObject) => d.object.metadata.name === 'web'
+  it('starts a canary for the changed Deployment only; the unchanged one is applied as rolling', () => {
+    const plan = planCanary(manifests, new Map([['prod/web', 3], ['prod/api', 4]]), 'prod', 20, onlyWeb)
+    expect(plan.canaries.map(c => c.name)).toEqual(['web-canary'])
+    expect(plan.rolling).toEqual(['api'])
+    expect(plan.objects.map(o => `${o.object.kind}/${o.object.metadata.name}`)).toContain('Deployment/api')
+    expect(plan.added.map(a => a.name)).toEqual(['web-canary', 'web-canary', 'example-canary'])
+  })
+
+  it('starts no canary when nothing changes', () => {
+    const plan = planCanary(manifests, new Map([['prod/web', 3], ['prod/api', 4]]), 'prod', 20, () => false)
+    expect(plan).toMatchObject({ first: true, canaries: [], added: [], rolling: ['web', 'api'], objects: manifests })
+  })
+
+  it('a pinned Deployment gets no canary', () => {
+    const pinned = manifests.map(m => (m.object.metadata.name === 'api' && m.object.kind === 'Deployment' ? { ...m, object: { ...m.object, metadata: { ...m.object.metadata, annotations: { 'build-and-deploy/strategy': 'rolling' } } } } : m))
+    const plan = planCanary(pinned, new Map([['prod/web', 3], ['prod/api', 4]]), 'prod', 20)
+    expect(plan.canaries.map(c => c.name)).toEqual(['web-canary'])
+    expect(plan.rolling).toEqual(['api'])
+  })
+})
+
+describe('shareWarning', () => {
+  const canary = (replicas: number, stableReplicas: number) => ({ namespace: 'prod', base: 'web', name: 'web-canary', replicas, stableReplicas })
+  it.each([
+    [10, canary(1, 1), 'deployment/web-canary gets 50 % of the pods (1 beside 1 of web); 10 % needs 9 stable replicas of web for 1 canary'],
+    [20, canary(1, 3), undefined],
+    [20, canary(1, 4), undefined],
+    [10, canary(1, 3), 'deployment/web-canary gets 25 % of the pods (1 beside 3 of web); 10 % needs 9 stable replicas'],
+    [50, canary(1, 1), undefined]
+  ])('canary-percent %i with %j', (percent, c, expected) => {
+    const warning = shareWarning({ canaries: [c] }, percent)
+    if (expected === undefined) expect(warning).toBeUndefined()
+    else expect(warning).toContain(expected)
+  })
+
+  it('a plan with one stable pod at 10 % gets a canary half of the pods, and says so', () => {
+    const plan = planCanary(manifests, new Map([['prod/web', 1]]), 'prod', 10)
+    expect(plan.replicaPercent).toBe(50)
+    expect(shareWarning(plan, 10)).toContain('canary-percent 10 does not hold')
   })
 })

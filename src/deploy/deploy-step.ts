@@ -245,7 +245,7 @@ async function strategyFor(kube: KubeClient, settings: Settings, objects: Source
   if (settings.strategy !== 'canary') return undefined
   const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
   if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
-  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, rollStable, gate)
+  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, settings.fieldManager, rollStable, gate)
 }
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
@@ -379,6 +379,7 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 /** What a strategy that dropped the new version left serving, for the error. */
 function untouchedLine(traffic: TrafficReport): string | undefined {
   if (traffic.strategy === 'blue-green') {
+    if (traffic.coloured?.length === 0) return undefined
     return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
   }
   return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined

@@ -4,7 +4,7 @@
  * deploy writes the colour no Service selects, and switches the Services once it is ready. Pure, table-tested.
  */
 import { KubeObject, SourcedObject } from '../manifests/documents.js'
-import { colourLabel, deploymentsBehindServices, Labels, namespaceOf, serviceKey, serviceSelector, ServiceSpec } from './selection.js'
+import { colourLabel, deploymentsBehindServices, Labels, namespaceOf, serviceKey, serviceSelector, ServiceSpec, strategyGroups } from './selection.js'
 
 export { colourLabel, selects, serviceKey } from './selection.js'
 
@@ -36,6 +36,8 @@ export interface BlueGreenPlan {
   /** The colour the Services select before this run (undefined the first time), and the one they select after. */
   live?: Colour
   next: Colour
+  /** Deployments behind a Service whose template does not change (or pinned): applied as they are live, pods kept. */
+  rolling: string[]
 }
 
 const withColour = (labels: Labels | undefined, colour: Colour | undefined): Labels => {
@@ -45,7 +47,7 @@ const withColour = (labels: Labels | undefined, colour: Colour | undefined): Lab
 }
 
 /** The Deployment of the manifests as the colour `colour` writes it: renamed, its pods and selector labelled. */
-function colouredDeployment(object: KubeObject, colour: Colour): KubeObject {
+export function colouredDeployment(object: KubeObject, colour: Colour): KubeObject {
   const copy = structuredClone(object)
   copy.metadata.name = `${object.metadata.name}-${colour}`
   const spec = copy.spec as { selector?: { matchLabels?: Labels }; template: { metadata?: { labels?: Labels } } }
@@ -67,11 +69,14 @@ function withSelector(object: KubeObject, colour: Colour | undefined): KubeObjec
  * object when blue-green cannot apply: no Deployment behind a Service, a Service that also selects a StatefulSet
  * or DaemonSet (which cannot run in two colours), or Services live on different colours.
  */
-export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string, Colour | 'none'>, targetNamespace: string): BlueGreenPlan {
+export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string, Colour | 'none'>, targetNamespace: string, changed: (deployment: SourcedObject) => boolean = () => true): BlueGreenPlan {
   const problems: string[] = []
-  const switched = deploymentsBehindServices(objects, targetNamespace, 'blue-green', problems)
+  const behind = deploymentsBehindServices(objects, targetNamespace, 'blue-green', problems)
+  const switched = strategyGroups(behind, changed, problems)
+  const colourOf = (service: SourcedObject): Colour | 'none' | undefined => liveColours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))
   const keys = [...switched.keys()].map(s => serviceKey(namespaceOf(s.object, targetNamespace), s.object.metadata.name))
-  const colours = [...new Set(keys.map(key => liveColours.get(key)).filter((c): c is Colour => c === 'blue' || c === 'green'))]
+  // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
+  const colours = [...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()]).map(colourOf).filter((c): c is Colour => c === 'blue' || c === 'green'))]
   if (colours.length > 1) {
     problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`)
   }
@@ -80,8 +85,29 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
   const live = colours[0]
   const next = live ? otherColour(live) : 'blue'
   const coloured = new Set([...switched.values()].flat())
-  const plan: BlueGreenPlan = { objects: [], services: [], deployments: [], live, next }
+  // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
+  const kept = new Map<SourcedObject, Colour | undefined>()
+  for (const [service, deployments] of behind) {
+    if (switched.has(service)) continue
+    const colour = colourOf(service)
+    for (const d of deployments) if (!coloured.has(d) && !kept.get(d)) kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined)
+  }
+  const names = new Map<string, string>()
+  for (const d of coloured) names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`)
+  for (const [d, colour] of kept) if (colour) names.set(d.object.metadata.name, `${d.object.metadata.name}-${colour}`)
+  const plan: BlueGreenPlan = { objects: [], services: [], deployments: [], live, next, rolling: [] }
   for (const item of objects) {
+    if (kept.has(item)) {
+      const colour = kept.get(item)
+      plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item)
+      plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name)
+      continue
+    }
+    if (behind.has(item) && !switched.has(item)) {
+      const colour = colourOf(item)
+      plan.objects.push({ ...item, object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined) })
+      continue
+    }
     if (coloured.has(item)) {
       const namespace = namespaceOf(item.object, targetNamespace)
       plan.objects.push({ ...item, object: colouredDeployment(item.object, next) })
@@ -95,20 +121,19 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
       plan.objects.push({ ...item, object: withSelector(item.object, selected) })
       plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next) })
     } else {
-      plan.objects.push(retargetAutoscaler(item, coloured, next))
+      plan.objects.push(retargetAutoscaler(item, names))
     }
   }
   return plan
 }
 
-/** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed. */
-function retargetAutoscaler(item: SourcedObject, coloured: Set<SourcedObject>, next: Colour): SourcedObject {
+/** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed (or kept, when unchanged). */
+function retargetAutoscaler(item: SourcedObject, names: Map<string, string>): SourcedObject {
   if (item.object.kind !== 'HorizontalPodAutoscaler') return item
   const target = (item.object.spec as { scaleTargetRef?: { kind?: string; name?: string } } | undefined)?.scaleTargetRef
-  const names = new Set([...coloured].map(c => c.object.metadata.name))
   if (target?.kind !== 'Deployment' || !target.name || !names.has(target.name)) return item
   const copy = structuredClone(item.object)
-  ;(copy.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name = `${target.name}-${next}`
+  ;(copy.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name = names.get(target.name)!
   return { ...item, object: copy }
 }
 

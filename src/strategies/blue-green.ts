@@ -7,7 +7,9 @@ import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 import type { TrafficReport } from '../run-report.js'
 import { GateRunner, sleep } from './gate.js'
 import type { DeployStrategy } from './strategy.js'
-import { BlueGreenPlan, Colour, liveColourOf, planBlueGreen, serviceKey } from './blue-green-plan.js'
+import { BlueGreenPlan, Colour, colouredDeployment, liveColourOf, otherColour, planBlueGreen, serviceKey } from './blue-green-plan.js'
+import { templatesChange } from './live-templates.js'
+import { deploymentsBehindServices, namespaceOf, pinnedRolling, strategyAnnotation } from './selection.js'
 
 const servicePath = (namespace: string, name: string): string => namespacedPath('v1', 'services', namespace, name)
 const deploymentPath = (namespace: string, name: string): string => namespacedPath('apps/v1', 'deployments', namespace, name)
@@ -25,6 +27,34 @@ async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNam
       })
   )
   return colours
+}
+
+/** The Deployments behind a Service that are not pinned, and the colour their Services select live, if any. */
+function colouredCandidates(objects: SourcedObject[], colours: Map<string, Colour | 'none'>, targetNamespace: string): { candidates: SourcedObject[]; liveColour: (d: SourcedObject) => Colour | undefined } {
+  const behind = deploymentsBehindServices(objects, targetNamespace, 'blue-green', [])
+  const candidates = [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object))
+  const liveColour = (d: SourcedObject): Colour | undefined => {
+    for (const [service, deployments] of behind) {
+      const colour = colours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))
+      if (deployments.includes(d) && (colour === 'blue' || colour === 'green')) return colour
+    }
+    return undefined
+  }
+  return { candidates, liveColour }
+}
+
+/**
+ * The Deployments behind a Service whose template changes: compared with the colour their Services select live
+ * (`web-blue`), or with the Deployment of their own name when the Services select no colour yet.
+ */
+async function changedDeployments(kube: KubeClient, objects: SourcedObject[], colours: Map<string, Colour | 'none'>, targetNamespace: string, fieldManager: string): Promise<Set<SourcedObject>> {
+  const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace)
+  const probes = candidates.map(d => {
+    const colour = liveColour(d)
+    return { namespace: namespaceOf(d.object, targetNamespace), object: colour ? colouredDeployment(d.object, colour) : d.object }
+  })
+  const changes = await templatesChange(kube, probes, fieldManager)
+  return new Set(candidates.filter((_, i) => changes[i]))
 }
 
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
@@ -68,8 +98,15 @@ export class BlueGreenDeploy implements DeployStrategy {
   ) {}
 
   static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string, gate?: GateRunner): Promise<BlueGreenDeploy> {
-    const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace)
-    core.info(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`)
+    const colours = await liveColours(kube, objects, targetNamespace)
+    const changed = await changedDeployments(kube, objects, colours, targetNamespace, fieldManager)
+    const plan = planBlueGreen(objects, colours, targetNamespace, d => changed.has(d))
+    core.info(
+      plan.deployments.length === 0
+        ? `Blue-green: no Deployment behind a Service changes its template; nothing gets a new colour, ${plan.live ?? 'no colour'} stays live.`
+        : `Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`
+    )
+    if (plan.rolling.length > 0) core.info(`Applied as rolling, pods kept (template unchanged, or ${strategyAnnotation}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`)
     return new BlueGreenDeploy(plan, settings, fieldManager, gate)
   }
 
@@ -84,6 +121,7 @@ export class BlueGreenDeploy implements DeployStrategy {
 
   /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
   async promote(kube: KubeClient, readyAt: number): Promise<void> {
+    if (this.plan.services.length === 0) return
     await this.gate?.(this.plan.next)
     this.switching = true
     await switchServices(kube, this.plan.services, this.fieldManager)
@@ -106,6 +144,7 @@ export class BlueGreenDeploy implements DeployStrategy {
       core.warning(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`)
       return
     }
+    if (this.plan.deployments.length === 0) return
     for (const d of this.plan.deployments) {
       await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
         if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
@@ -120,7 +159,9 @@ export class BlueGreenDeploy implements DeployStrategy {
       before: this.plan.live,
       after: this.switchedAt ? this.plan.next : this.plan.live,
       services: this.plan.services.map(s => s.name),
-      switched: this.switchedAt !== undefined
+      switched: this.switchedAt !== undefined,
+      coloured: this.plan.deployments.map(d => d.name),
+      rolling: this.plan.rolling
     }
   }
 }
@@ -130,9 +171,21 @@ export class BlueGreenDeploy implements DeployStrategy {
  * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
  */
 export async function switchBack(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, fieldManager: string, timeoutMs: number): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }> {
-  // Planned as a deploy would be: the colour after the live one is the one to go back to.
-  const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace)
+  // Planned as a deploy would be: the colour after the live one is the one to go back to. Only Deployments that
+  // have that colour switch back; one that never got a second colour (unchanged since, issue 18) stays.
+  const colours = await liveColours(kube, objects, targetNamespace)
+  const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace)
+  const present = await Promise.all(
+    candidates.map(async d => {
+      const colour = liveColour(d)
+      return colour !== undefined && (await kube.get(deploymentPath(namespaceOf(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined
+    })
+  )
+  const back = new Set(candidates.filter((_, i) => present[i]))
+  const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d))
+  if (plan.rolling.length > 0) core.info(`Not switched back, no other colour: ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`)
   if (!plan.live) throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`)
+  if (plan.deployments.length === 0) throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`)
   for (const d of plan.deployments) {
     const [target, live] = await Promise.all([kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.name)), kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.live!))])
     if (!target) throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`)
@@ -143,7 +196,7 @@ export async function switchBack(kube: KubeClient, objects: SourcedObject[], tar
     plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })),
     { timeoutMs, log: line => core.info(line) }
   )
-  const traffic = (switched: boolean): TrafficReport => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched })
+  const traffic = (switched: boolean): TrafficReport => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched, coloured: plan.deployments.map(d => d.name), rolling: plan.rolling })
   if (waits.some(w => w.state !== 'succeeded')) return { traffic: traffic(false), waits }
   await switchServices(kube, plan.services, fieldManager)
   core.info(`Switched ${plan.services.map(s => `service/${s.name}`).join(', ')} back to ${plan.next}.`)

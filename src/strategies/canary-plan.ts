@@ -5,7 +5,7 @@
  * canary Ingress with that weight are added too. Pure, table-tested.
  */
 import { KubeObject, SourcedObject } from '../manifests/documents.js'
-import { deploymentsBehindServices, Labels, namespaceOf, serviceKey, trackLabel } from './selection.js'
+import { deploymentsBehindServices, Labels, namespaceOf, serviceKey, strategyGroups, trackLabel } from './selection.js'
 
 export type CanaryStage = 'canary' | 'promoted' | 'aborted' | 'stable'
 
@@ -28,8 +28,10 @@ export interface CanaryPlan {
   /** The share of pods the canaries have, in per cent, and the weight their Ingresses get. */
   replicaPercent: number
   weight: number
-  /** No stable version is live yet: the manifests roll out as the stable version. */
+  /** No canary this run (no stable version is live yet, or none changes): the manifests roll out as the stable version. */
   first: boolean
+  /** Live Deployments behind a Service whose template does not change (or pinned): applied as rolling, pods kept. */
+  rolling: string[]
 }
 
 /** Canary replicas for a `percent` share beside `stable` pods: c / (stable + c) ≈ percent, at least one. */
@@ -87,13 +89,17 @@ function canaryIngress(ingress: KubeObject, canaried: Set<string>, weight: numbe
  * namespace/name (absent: not live yet, so it rolls out as stable). Throws as blue-green does for manifests
  * with no Deployment behind a Service, or a Service that also selects a StatefulSet or DaemonSet.
  */
-export function planCanary(objects: SourcedObject[], stableReplicas: Map<string, number>, targetNamespace: string, percent: number): CanaryPlan {
+export function planCanary(objects: SourcedObject[], stableReplicas: Map<string, number>, targetNamespace: string, percent: number, changed: (deployment: SourcedObject) => boolean = () => true): CanaryPlan {
   const problems: string[] = []
-  const behind = deploymentsBehindServices(objects, targetNamespace, 'canary', problems)
-  if (problems.length > 0) throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
   const key = (object: KubeObject): string => serviceKey(namespaceOf(object, targetNamespace), object.metadata.name)
-  const live = new Set([...behind.values()].flat().filter(d => stableReplicas.has(key(d.object))))
-  const plan: CanaryPlan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0 }
+  const isLive = (d: SourcedObject): boolean => stableReplicas.has(key(d.object))
+  const every = deploymentsBehindServices(objects, targetNamespace, 'canary', problems)
+  // A Deployment not live yet rolls out as stable; one whose template does not change keeps its pods (issue 18).
+  const behind = strategyGroups(every, d => isLive(d) && changed(d), problems)
+  if (problems.length > 0) throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
+  const live = new Set([...behind.values()].flat().filter(isLive))
+  const rolling = [...new Set([...every.values()].flat())].filter(d => isLive(d) && !live.has(d)).map(d => d.object.metadata.name)
+  const plan: CanaryPlan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0, rolling }
   if (plan.first) return { ...plan, objects, weight: 0 }
 
   const canariedServices = new Set([...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service))
@@ -135,6 +141,25 @@ export function planCanary(objects: SourcedObject[], stableReplicas: Map<string,
   }
   plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal))
   return plan
+}
+
+/** How far the canaries' share of the pods may be from canary-percent before the run warns. */
+const shareTolerance = 5
+
+/**
+ * The canaries whose share of the pods, c / (stable + c), is more than a few points off canary-percent (one
+ * stable pod makes any canary half of them), with the stable replicas that would hold the share. Undefined when
+ * every share holds. The Service spreads requests by pod, so that is the share it gets.
+ */
+export function shareWarning(plan: Pick<CanaryPlan, 'canaries'>, percent: number): string | undefined {
+  const off = plan.canaries.filter(c => Math.abs((100 * c.replicas) / (c.stableReplicas + c.replicas) - percent) > shareTolerance)
+  if (off.length === 0) return undefined
+  const parts = off.map(c => {
+    const share = Math.round((100 * c.replicas) / (c.stableReplicas + c.replicas))
+    const needed = Math.max(1, Math.round((c.replicas * (100 - percent)) / percent))
+    return `deployment/${c.name} gets ${share} % of the pods (${c.replicas} beside ${c.stableReplicas} of ${c.base}); ${percent} % needs ${needed} stable replicas of ${c.base} for ${c.replicas} canary`
+  })
+  return `canary-percent ${percent} does not hold: ${parts.join('; ')}. Raise the replicas of the stable Deployment, or raise canary-percent to the share it really gets.`
 }
 
 /** What a canary of these manifests added, whether or not it is live: for promote and abort. */

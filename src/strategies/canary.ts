@@ -3,9 +3,10 @@ import type { CanarySettings } from '../inputs.js'
 import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
-import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary } from './canary-plan.js'
+import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary, shareWarning } from './canary-plan.js'
+import { templatesChange } from './live-templates.js'
 import { GateRunner, sleep } from './gate.js'
-import { deploymentsBehindServices, namespaceOf, serviceKey } from './selection.js'
+import { deploymentsBehindServices, namespaceOf, pinnedRolling, serviceKey, strategyAnnotation } from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
 const objectPath = (o: CanaryObject): string => namespacedPath(o.apiVersion, o.plural, o.namespace, o.name)
@@ -58,14 +59,23 @@ export class CanaryDeploy implements DeployStrategy {
     this.stage = plan.first ? 'stable' : 'canary'
   }
 
-  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
-    const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent)
+  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, fieldManager: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
+    const replicas = await stableReplicas(kube, objects, targetNamespace)
+    const candidates = [...new Set([...deploymentsBehindServices(objects, targetNamespace, 'canary', []).values()].flat())].filter(d => !pinnedRolling(d.object))
+    const changes = await templatesChange(kube, candidates.map(d => ({ namespace: namespaceOf(d.object, targetNamespace), object: d.object })), fieldManager)
+    const changed = new Set(candidates.filter((_, i) => changes[i]))
+    const plan = planCanary(objects, replicas, targetNamespace, settings.percent, d => changed.has(d))
+    if (plan.rolling.length > 0) core.info(`Applied as rolling, pods kept (template unchanged, or ${strategyAnnotation}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`)
     core.info(
       plan.first
-        ? 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
+        ? plan.rolling.length > 0
+          ? 'Canary: no Deployment behind a Service changes its template; no canary is started.'
+          : 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
         : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
             (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.'
     )
+    const warning = shareWarning(plan, settings.percent)
+    if (warning) core.warning(warning)
     return new CanaryDeploy(plan, settings, rollStable, gate)
   }
 
@@ -106,18 +116,20 @@ export class CanaryDeploy implements DeployStrategy {
   }
 
   report(): TrafficReport {
-    return canaryReport(this.stage, this.plan, this.plan.added.map(describe))
+    return canaryReport(this.stage, this.plan, this.plan.added.map(describe), this.settings.percent)
   }
 }
 
-function canaryReport(stage: CanaryStage, plan: Pick<CanaryPlan, 'replicaPercent' | 'weight' | 'canaries'>, added: string[]): TrafficReport {
+function canaryReport(stage: CanaryStage, plan: Pick<CanaryPlan, 'replicaPercent' | 'weight' | 'canaries'> & { rolling?: string[] }, added: string[], percent?: number): TrafficReport {
   return {
     strategy: 'canary',
     stage,
     replicaPercent: plan.replicaPercent,
     weight: plan.weight,
     canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
-    added
+    added,
+    percent,
+    rolling: plan.rolling ?? []
   }
 }
 

@@ -2,7 +2,7 @@
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
  * Pure, table-tested with the strategies.
  */
-import { describeSource, KubeObject, SourcedObject } from '../manifests/documents.js'
+import { describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
 
 /** The label that tells blue from green (blue-green), and the canary's pods from the stable ones (canary). */
 export const colourLabel = 'build-and-deploy/colour'
@@ -58,4 +58,55 @@ export function deploymentsBehindServices(objects: SourcedObject[], targetNamesp
     )
   }
   return behind
+}
+
+/** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
+export const strategyAnnotation = 'build-and-deploy/strategy'
+export const pinnedRolling = (object: KubeObject): boolean => object.metadata.annotations?.[strategyAnnotation] === 'rolling'
+
+type Template = { metadata?: { labels?: Labels; annotations?: Labels } }
+const comparableTemplate = (object: KubeObject): Template | undefined => {
+  const template = (object.spec as { template?: Template } | undefined)?.template
+  if (!template) return undefined
+  const copy = structuredClone(template)
+  for (const key of [colourLabel, trackLabel]) delete copy.metadata?.labels?.[key]
+  delete copy.metadata?.annotations?.[commitAnnotation]
+  if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations
+  return copy
+}
+const commitAnnotation = 'build-and-deploy/commit'
+
+/**
+ * Whether a Deployment's pod template changes in this deploy: `wanted` is the server's dry-run result of the
+ * Deployment as the strategy would write it over `live` (undefined when the dry run failed), `live` the object it
+ * would replace (undefined: none yet, so it changes). The colour or track label and the recorded commit do not
+ * count: a commit that changes nothing else must not start a second colour or a canary.
+ */
+export function templateChanged(wanted: KubeObject | undefined, live: KubeObject | undefined): boolean {
+  if (!live || !wanted) return true
+  return !sameValue(comparableTemplate(wanted), comparableTemplate(live))
+}
+
+/**
+ * Of the Services and the Deployments they select, those the strategy runs twice: every Service selecting a
+ * changed Deployment, and every Deployment such a Service selects (a Service's pods must all be in the colour it
+ * switches to), until nothing more is added. The rest are applied as rolling and keep their pods. A pinned
+ * Deployment that would have to follow is a problem.
+ */
+export function strategyGroups(behind: Map<SourcedObject, SourcedObject[]>, changed: (deployment: SourcedObject) => boolean, problems: string[]): Map<SourcedObject, SourcedObject[]> {
+  const deployments = new Set([...behind.values()].flat().filter(d => !pinnedRolling(d.object) && changed(d)))
+  const services = new Set<SourcedObject>()
+  for (let grown = true; grown; ) {
+    grown = false
+    for (const [service, selected] of behind) {
+      if (services.has(service) || !selected.some(d => deployments.has(d))) continue
+      services.add(service)
+      grown = true
+      for (const d of selected) {
+        if (pinnedRolling(d.object)) problems.push(`Deployment ${d.object.metadata.name} is pinned with ${strategyAnnotation}: rolling, and Service ${service.object.metadata.name} also selects a Deployment that changes; give them separate Services`)
+        else deployments.add(d)
+      }
+    }
+  }
+  return new Map([...behind].filter(([service]) => services.has(service)))
 }
