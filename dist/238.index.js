@@ -54,11 +54,14 @@ function withSelector(object, colour) {
  * object when blue-green cannot apply: no Deployment behind a Service, a Service that also selects a StatefulSet
  * or DaemonSet (which cannot run in two colours), or Services live on different colours.
  */
-function planBlueGreen(objects, liveColours, targetNamespace) {
+function planBlueGreen(objects, liveColours, targetNamespace, changed = () => true) {
     const problems = [];
-    const switched = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
+    const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
+    const switched = (0,selection/* strategyGroups */.aE)(behind, changed, problems);
+    const colourOf = (service) => liveColours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
     const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
-    const colours = [...new Set(keys.map(key => liveColours.get(key)).filter((c) => c === 'blue' || c === 'green'))];
+    // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
+    const colours = [...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()]).map(colourOf).filter((c) => c === 'blue' || c === 'green'))];
     if (colours.length > 1) {
         problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
     }
@@ -67,8 +70,35 @@ function planBlueGreen(objects, liveColours, targetNamespace) {
     const live = colours[0];
     const next = live ? otherColour(live) : 'blue';
     const coloured = new Set([...switched.values()].flat());
-    const plan = { objects: [], services: [], deployments: [], live, next };
+    // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
+    const kept = new Map();
+    for (const [service, deployments] of behind) {
+        if (switched.has(service))
+            continue;
+        const colour = colourOf(service);
+        for (const d of deployments)
+            if (!coloured.has(d) && !kept.get(d))
+                kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined);
+    }
+    const names = new Map();
+    for (const d of coloured)
+        names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`);
+    for (const [d, colour] of kept)
+        if (colour)
+            names.set(d.object.metadata.name, `${d.object.metadata.name}-${colour}`);
+    const plan = { objects: [], services: [], deployments: [], live, next, rolling: [] };
     for (const item of objects) {
+        if (kept.has(item)) {
+            const colour = kept.get(item);
+            plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item);
+            plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name);
+            continue;
+        }
+        if (behind.has(item) && !switched.has(item)) {
+            const colour = colourOf(item);
+            plan.objects.push({ ...item, object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined) });
+            continue;
+        }
         if (coloured.has(item)) {
             const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
             plan.objects.push({ ...item, object: colouredDeployment(item.object, next) });
@@ -84,21 +114,20 @@ function planBlueGreen(objects, liveColours, targetNamespace) {
             plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next) });
         }
         else {
-            plan.objects.push(retargetAutoscaler(item, coloured, next));
+            plan.objects.push(retargetAutoscaler(item, names));
         }
     }
     return plan;
 }
-/** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed. */
-function retargetAutoscaler(item, coloured, next) {
+/** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed (or kept, when unchanged). */
+function retargetAutoscaler(item, names) {
     if (item.object.kind !== 'HorizontalPodAutoscaler')
         return item;
     const target = item.object.spec?.scaleTargetRef;
-    const names = new Set([...coloured].map(c => c.object.metadata.name));
     if (target?.kind !== 'Deployment' || !target.name || !names.has(target.name))
         return item;
     const copy = structuredClone(item.object);
-    copy.spec.scaleTargetRef.name = `${target.name}-${next}`;
+    copy.spec.scaleTargetRef.name = names.get(target.name);
     return { ...item, object: copy };
 }
 /** The colour a live Service selects, when it selects one. */
@@ -107,7 +136,11 @@ function liveColourOf(service) {
     return value === 'blue' || value === 'green' ? value : undefined;
 }
 
+// EXTERNAL MODULE: ./src/strategies/live-templates.ts
+var live_templates = __webpack_require__(4173);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green.ts
+
+
 
 
 
@@ -128,6 +161,33 @@ async function liveColours(kube, objects, targetNamespace) {
             colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
     }));
     return colours;
+}
+/** The Deployments behind a Service that are not pinned, and the colour their Services select live, if any. */
+function colouredCandidates(objects, colours, targetNamespace) {
+    const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', []);
+    const candidates = [...new Set([...behind.values()].flat())].filter(d => !(0,selection/* pinnedRolling */.ug)(d.object));
+    const liveColour = (d) => {
+        for (const [service, deployments] of behind) {
+            const colour = colours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
+            if (deployments.includes(d) && (colour === 'blue' || colour === 'green'))
+                return colour;
+        }
+        return undefined;
+    };
+    return { candidates, liveColour };
+}
+/**
+ * The Deployments behind a Service whose template changes: compared with the colour their Services select live
+ * (`web-blue`), or with the Deployment of their own name when the Services select no colour yet.
+ */
+async function changedDeployments(kube, objects, colours, targetNamespace, fieldManager) {
+    const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
+    const probes = candidates.map(d => {
+        const colour = liveColour(d);
+        return { namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace), object: colour ? colouredDeployment(d.object, colour) : d.object };
+    });
+    const changes = await (0,live_templates/* templatesChange */.k)(kube, probes, fieldManager);
+    return new Set(candidates.filter((_, i) => changes[i]));
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
@@ -166,8 +226,14 @@ class BlueGreenDeploy {
         this.gate = gate;
     }
     static async prepare(kube, objects, targetNamespace, settings, fieldManager, gate) {
-        const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
-        core/* info */.pq(`Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`);
+        const colours = await liveColours(kube, objects, targetNamespace);
+        const changed = await changedDeployments(kube, objects, colours, targetNamespace, fieldManager);
+        const plan = planBlueGreen(objects, colours, targetNamespace, d => changed.has(d));
+        core/* info */.pq(plan.deployments.length === 0
+            ? `Blue-green: no Deployment behind a Service changes its template; nothing gets a new colour, ${plan.live ?? 'no colour'} stays live.`
+            : `Blue-green: ${plan.live ? `${plan.live} is live; deploying ${plan.next}` : `first deploy, as ${plan.next}`} (${plan.deployments.map(d => `deployment/${d.name}`).join(', ')}).`);
+        if (plan.rolling.length > 0)
+            core/* info */.pq(`Applied as rolling, pods kept (template unchanged, or ${selection/* strategyAnnotation */.D5}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`);
         return new BlueGreenDeploy(plan, settings, fieldManager, gate);
     }
     get objects() {
@@ -179,6 +245,8 @@ class BlueGreenDeploy {
     }
     /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
     async promote(kube, readyAt) {
+        if (this.plan.services.length === 0)
+            return;
         await this.gate?.(this.plan.next);
         this.switching = true;
         await switchServices(kube, this.plan.services, this.fieldManager);
@@ -202,6 +270,8 @@ class BlueGreenDeploy {
             core/* warning */.$e(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`);
             return;
         }
+        if (this.plan.deployments.length === 0)
+            return;
         for (const d of this.plan.deployments) {
             await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
                 if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
@@ -216,7 +286,9 @@ class BlueGreenDeploy {
             before: this.plan.live,
             after: this.switchedAt ? this.plan.next : this.plan.live,
             services: this.plan.services.map(s => s.name),
-            switched: this.switchedAt !== undefined
+            switched: this.switchedAt !== undefined,
+            coloured: this.plan.deployments.map(d => d.name),
+            rolling: this.plan.rolling
         };
     }
 }
@@ -225,10 +297,22 @@ class BlueGreenDeploy {
  * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
  */
 async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutMs) {
-    // Planned as a deploy would be: the colour after the live one is the one to go back to.
-    const plan = planBlueGreen(objects, await liveColours(kube, objects, targetNamespace), targetNamespace);
+    // Planned as a deploy would be: the colour after the live one is the one to go back to. Only Deployments that
+    // have that colour switch back; one that never got a second colour (unchanged since, issue 18) stays.
+    const colours = await liveColours(kube, objects, targetNamespace);
+    const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
+    const present = await Promise.all(candidates.map(async (d) => {
+        const colour = liveColour(d);
+        return colour !== undefined && (await kube.get(deploymentPath((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+    }));
+    const back = new Set(candidates.filter((_, i) => present[i]));
+    const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
+    if (plan.rolling.length > 0)
+        core/* info */.pq(`Not switched back, no other colour: ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`);
     if (!plan.live)
         throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`);
+    if (plan.deployments.length === 0)
+        throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
         const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
         if (!target)
@@ -237,7 +321,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
             await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager);
     }
     const waits = await (0,wait/* waitForRollouts */.h)(kube, plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })), { timeoutMs, log: line => core/* info */.pq(line) });
-    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched });
+    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched, coloured: plan.deployments.map(d => d.name), rolling: plan.rolling });
     if (waits.some(w => w.state !== 'succeeded'))
         return { traffic: traffic(false), waits };
     await switchServices(kube, plan.services, fieldManager);
@@ -310,16 +394,66 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
+/***/ 4173:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ templatesChange)
+/* harmony export */ });
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
+/**
+ * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
+ * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
+ * other managers compare as they would after the apply, and the templates are compared by templateChanged.
+ */
+
+
+/** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
+async function templatesChange(kube, probes, fieldManager) {
+    return Promise.all(probes.map(async ({ namespace, object }) => {
+        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
+        const live = await kube.get(path);
+        if (!live)
+            return true;
+        const body = structuredClone(object);
+        // The template is all that is compared; replicas left out cannot conflict with an autoscaler's scale.
+        delete body.spec.replicas;
+        body.metadata.namespace = namespace;
+        try {
+            const wanted = await kube.request('PATCH', path, {
+                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
+                contentType: 'application/apply-patch+yaml',
+                body
+            });
+            return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
+        }
+        catch (error) {
+            // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
+            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+                return true;
+            throw error;
+        }
+    }));
+}
+
+
+/***/ }),
+
 /***/ 5259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ templateChanged),
+/* harmony export */   D5: () => (/* binding */ strategyAnnotation),
 /* harmony export */   K$: () => (/* binding */ trackLabel),
 /* harmony export */   N6: () => (/* binding */ namespaceOf),
 /* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
 /* harmony export */   TH: () => (/* binding */ serviceSelector),
+/* harmony export */   aE: () => (/* binding */ strategyGroups),
 /* harmony export */   jq: () => (/* binding */ serviceKey),
-/* harmony export */   tA: () => (/* binding */ colourLabel)
+/* harmony export */   tA: () => (/* binding */ colourLabel),
+/* harmony export */   ug: () => (/* binding */ pinnedRolling)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects */
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
@@ -369,6 +503,59 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
             : `strategy ${strategy} needs a Deployment behind a Service in the manifests, and none of their Services selects one`);
     }
     return behind;
+}
+/** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
+const strategyAnnotation = 'build-and-deploy/strategy';
+const pinnedRolling = (object) => object.metadata.annotations?.[strategyAnnotation] === 'rolling';
+const comparableTemplate = (object) => {
+    const template = object.spec?.template;
+    if (!template)
+        return undefined;
+    const copy = structuredClone(template);
+    for (const key of [colourLabel, trackLabel])
+        delete copy.metadata?.labels?.[key];
+    delete copy.metadata?.annotations?.[commitAnnotation];
+    if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0)
+        delete copy.metadata.annotations;
+    return copy;
+};
+const commitAnnotation = 'build-and-deploy/commit';
+/**
+ * Whether a Deployment's pod template changes in this deploy: `wanted` is the server's dry-run result of the
+ * Deployment as the strategy would write it over `live` (undefined when the dry run failed), `live` the object it
+ * would replace (undefined: none yet, so it changes). The colour or track label and the recorded commit do not
+ * count: a commit that changes nothing else must not start a second colour or a canary.
+ */
+function templateChanged(wanted, live) {
+    if (!live || !wanted)
+        return true;
+    return !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(comparableTemplate(wanted), comparableTemplate(live));
+}
+/**
+ * Of the Services and the Deployments they select, those the strategy runs twice: every Service selecting a
+ * changed Deployment, and every Deployment such a Service selects (a Service's pods must all be in the colour it
+ * switches to), until nothing more is added. The rest are applied as rolling and keep their pods. A pinned
+ * Deployment that would have to follow is a problem.
+ */
+function strategyGroups(behind, changed, problems) {
+    const deployments = new Set([...behind.values()].flat().filter(d => !pinnedRolling(d.object) && changed(d)));
+    const services = new Set();
+    for (let grown = true; grown;) {
+        grown = false;
+        for (const [service, selected] of behind) {
+            if (services.has(service) || !selected.some(d => deployments.has(d)))
+                continue;
+            services.add(service);
+            grown = true;
+            for (const d of selected) {
+                if (pinnedRolling(d.object))
+                    problems.push(`Deployment ${d.object.metadata.name} is pinned with ${strategyAnnotation}: rolling, and Service ${service.object.metadata.name} also selects a Deployment that changes; give them separate Services`);
+                else
+                    deployments.add(d);
+            }
+        }
+    }
+    return new Map([...behind].filter(([service]) => services.has(service)));
 }
 
 

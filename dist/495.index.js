@@ -64,14 +64,18 @@ function canaryIngress(ingress, canaried, weight) {
  * namespace/name (absent: not live yet, so it rolls out as stable). Throws as blue-green does for manifests
  * with no Deployment behind a Service, or a Service that also selects a StatefulSet or DaemonSet.
  */
-function planCanary(objects, stableReplicas, targetNamespace, percent) {
+function planCanary(objects, stableReplicas, targetNamespace, percent, changed = () => true) {
     const problems = [];
-    const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', problems);
+    const key = (object) => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(object, targetNamespace), object.metadata.name);
+    const isLive = (d) => stableReplicas.has(key(d.object));
+    const every = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', problems);
+    // A Deployment not live yet rolls out as stable; one whose template does not change keeps its pods (issue 18).
+    const behind = (0,selection/* strategyGroups */.aE)(every, d => isLive(d) && changed(d), problems);
     if (problems.length > 0)
         throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
-    const key = (object) => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(object, targetNamespace), object.metadata.name);
-    const live = new Set([...behind.values()].flat().filter(d => stableReplicas.has(key(d.object))));
-    const plan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0 };
+    const live = new Set([...behind.values()].flat().filter(isLive));
+    const rolling = [...new Set([...every.values()].flat())].filter(d => isLive(d) && !live.has(d)).map(d => d.object.metadata.name);
+    const plan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0, rolling };
     if (plan.first)
         return { ...plan, objects, weight: 0 };
     const canariedServices = new Set([...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service));
@@ -115,6 +119,24 @@ function planCanary(objects, stableReplicas, targetNamespace, percent) {
     plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal));
     return plan;
 }
+/** How far the canaries' share of the pods may be from canary-percent before the run warns. */
+const shareTolerance = 5;
+/**
+ * The canaries whose share of the pods, c / (stable + c), is more than a few points off canary-percent (one
+ * stable pod makes any canary half of them), with the stable replicas that would hold the share. Undefined when
+ * every share holds. The Service spreads requests by pod, so that is the share it gets.
+ */
+function shareWarning(plan, percent) {
+    const off = plan.canaries.filter(c => Math.abs((100 * c.replicas) / (c.stableReplicas + c.replicas) - percent) > shareTolerance);
+    if (off.length === 0)
+        return undefined;
+    const parts = off.map(c => {
+        const share = Math.round((100 * c.replicas) / (c.stableReplicas + c.replicas));
+        const needed = Math.max(1, Math.round((c.replicas * (100 - percent)) / percent));
+        return `deployment/${c.name} gets ${share} % of the pods (${c.replicas} beside ${c.stableReplicas} of ${c.base}); ${percent} % needs ${needed} stable replicas of ${c.base} for ${c.replicas} canary`;
+    });
+    return `canary-percent ${percent} does not hold: ${parts.join('; ')}. Raise the replicas of the stable Deployment, or raise canary-percent to the share it really gets.`;
+}
 /** What a canary of these manifests added, whether or not it is live: for promote and abort. */
 function canaryObjectsOf(objects, targetNamespace) {
     const everyLive = new Map();
@@ -124,9 +146,12 @@ function canaryObjectsOf(objects, targetNamespace) {
     return planCanary(objects, everyLive, targetNamespace, 50).added;
 }
 
+// EXTERNAL MODULE: ./src/strategies/live-templates.ts
+var live_templates = __webpack_require__(4173);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
 var gate = __webpack_require__(9106);
 ;// CONCATENATED MODULE: ./src/strategies/canary.ts
+
 
 
 
@@ -182,12 +207,23 @@ class CanaryDeploy {
         this.gate = gate;
         this.stage = plan.first ? 'stable' : 'canary';
     }
-    static async prepare(kube, objects, targetNamespace, settings, rollStable, gate) {
-        const plan = planCanary(objects, await stableReplicas(kube, objects, targetNamespace), targetNamespace, settings.percent);
+    static async prepare(kube, objects, targetNamespace, settings, fieldManager, rollStable, gate) {
+        const replicas = await stableReplicas(kube, objects, targetNamespace);
+        const candidates = [...new Set([...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat())].filter(d => !(0,selection/* pinnedRolling */.ug)(d.object));
+        const changes = await (0,live_templates/* templatesChange */.k)(kube, candidates.map(d => ({ namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace), object: d.object })), fieldManager);
+        const changed = new Set(candidates.filter((_, i) => changes[i]));
+        const plan = planCanary(objects, replicas, targetNamespace, settings.percent, d => changed.has(d));
+        if (plan.rolling.length > 0)
+            core/* info */.pq(`Applied as rolling, pods kept (template unchanged, or ${selection/* strategyAnnotation */.D5}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`);
         core/* info */.pq(plan.first
-            ? 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
+            ? plan.rolling.length > 0
+                ? 'Canary: no Deployment behind a Service changes its template; no canary is started.'
+                : 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
             : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
                 (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.');
+        const warning = shareWarning(plan, settings.percent);
+        if (warning)
+            core/* warning */.$e(warning);
         return new CanaryDeploy(plan, settings, rollStable, gate);
     }
     get objects() {
@@ -226,17 +262,19 @@ class CanaryDeploy {
         core/* info */.pq(`Deleted the canary (${deleted.join(', ') || 'nothing left'}); the stable version was not touched.`);
     }
     report() {
-        return canaryReport(this.stage, this.plan, this.plan.added.map(describe));
+        return canaryReport(this.stage, this.plan, this.plan.added.map(describe), this.settings.percent);
     }
 }
-function canaryReport(stage, plan, added) {
+function canaryReport(stage, plan, added, percent) {
     return {
         strategy: 'canary',
         stage,
         replicaPercent: plan.replicaPercent,
         weight: plan.weight,
         canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
-        added
+        added,
+        percent,
+        rolling: plan.rolling ?? []
     };
 }
 /**
@@ -336,16 +374,66 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
+/***/ 4173:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ templatesChange)
+/* harmony export */ });
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
+/**
+ * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
+ * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
+ * other managers compare as they would after the apply, and the templates are compared by templateChanged.
+ */
+
+
+/** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
+async function templatesChange(kube, probes, fieldManager) {
+    return Promise.all(probes.map(async ({ namespace, object }) => {
+        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
+        const live = await kube.get(path);
+        if (!live)
+            return true;
+        const body = structuredClone(object);
+        // The template is all that is compared; replicas left out cannot conflict with an autoscaler's scale.
+        delete body.spec.replicas;
+        body.metadata.namespace = namespace;
+        try {
+            const wanted = await kube.request('PATCH', path, {
+                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
+                contentType: 'application/apply-patch+yaml',
+                body
+            });
+            return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
+        }
+        catch (error) {
+            // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
+            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+                return true;
+            throw error;
+        }
+    }));
+}
+
+
+/***/ }),
+
 /***/ 5259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $9: () => (/* binding */ templateChanged),
+/* harmony export */   D5: () => (/* binding */ strategyAnnotation),
 /* harmony export */   K$: () => (/* binding */ trackLabel),
 /* harmony export */   N6: () => (/* binding */ namespaceOf),
 /* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
 /* harmony export */   TH: () => (/* binding */ serviceSelector),
+/* harmony export */   aE: () => (/* binding */ strategyGroups),
 /* harmony export */   jq: () => (/* binding */ serviceKey),
-/* harmony export */   tA: () => (/* binding */ colourLabel)
+/* harmony export */   tA: () => (/* binding */ colourLabel),
+/* harmony export */   ug: () => (/* binding */ pinnedRolling)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects */
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
@@ -395,6 +483,59 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
             : `strategy ${strategy} needs a Deployment behind a Service in the manifests, and none of their Services selects one`);
     }
     return behind;
+}
+/** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
+const strategyAnnotation = 'build-and-deploy/strategy';
+const pinnedRolling = (object) => object.metadata.annotations?.[strategyAnnotation] === 'rolling';
+const comparableTemplate = (object) => {
+    const template = object.spec?.template;
+    if (!template)
+        return undefined;
+    const copy = structuredClone(template);
+    for (const key of [colourLabel, trackLabel])
+        delete copy.metadata?.labels?.[key];
+    delete copy.metadata?.annotations?.[commitAnnotation];
+    if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0)
+        delete copy.metadata.annotations;
+    return copy;
+};
+const commitAnnotation = 'build-and-deploy/commit';
+/**
+ * Whether a Deployment's pod template changes in this deploy: `wanted` is the server's dry-run result of the
+ * Deployment as the strategy would write it over `live` (undefined when the dry run failed), `live` the object it
+ * would replace (undefined: none yet, so it changes). The colour or track label and the recorded commit do not
+ * count: a commit that changes nothing else must not start a second colour or a canary.
+ */
+function templateChanged(wanted, live) {
+    if (!live || !wanted)
+        return true;
+    return !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(comparableTemplate(wanted), comparableTemplate(live));
+}
+/**
+ * Of the Services and the Deployments they select, those the strategy runs twice: every Service selecting a
+ * changed Deployment, and every Deployment such a Service selects (a Service's pods must all be in the colour it
+ * switches to), until nothing more is added. The rest are applied as rolling and keep their pods. A pinned
+ * Deployment that would have to follow is a problem.
+ */
+function strategyGroups(behind, changed, problems) {
+    const deployments = new Set([...behind.values()].flat().filter(d => !pinnedRolling(d.object) && changed(d)));
+    const services = new Set();
+    for (let grown = true; grown;) {
+        grown = false;
+        for (const [service, selected] of behind) {
+            if (services.has(service) || !selected.some(d => deployments.has(d)))
+                continue;
+            services.add(service);
+            grown = true;
+            for (const d of selected) {
+                if (pinnedRolling(d.object))
+                    problems.push(`Deployment ${d.object.metadata.name} is pinned with ${strategyAnnotation}: rolling, and Service ${service.object.metadata.name} also selects a Deployment that changes; give them separate Services`);
+                else
+                    deployments.add(d);
+            }
+        }
+    }
+    return new Map([...behind].filter(([service]) => services.has(service)));
 }
 
 

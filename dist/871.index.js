@@ -2146,7 +2146,7 @@ async function strategyFor(kube, settings, objects, targetNamespace, rollStable,
     const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
-    return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, rollStable, gate);
+    return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
 }
 const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
 async function deploy(settings, manifestObjects, connected) {
@@ -2286,6 +2286,8 @@ async function readManifests(settings, built, kube) {
 /** What a strategy that dropped the new version left serving, for the error. */
 function untouchedLine(traffic) {
     if (traffic.strategy === 'blue-green') {
+        if (traffic.coloured?.length === 0)
+            return undefined;
         return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
     }
     return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined;
@@ -5168,13 +5170,20 @@ function formatDiagnosis(diagnosis) {
     }
     return lines;
 }
+/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
+function strategyLines(label, twice, rolling) {
+    if (!rolling || rolling.length === 0)
+        return [];
+    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${cell(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${cell(n)}`).join(', ')}.`, ''];
+}
 /** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
 function trafficSection(traffic) {
     if (traffic.strategy === 'blue-green') {
         const { before, after, switched, services } = traffic;
         return [
             '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${cell(s)}`).join(', ')} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, ''
+            `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
+            ...strategyLines('New colour', traffic.coloured, traffic.rolling)
         ];
     }
     const out = [`### Canary: ${traffic.stage}`, ''];
@@ -5183,7 +5192,13 @@ function trafficSection(traffic) {
         for (const c of traffic.canaries)
             out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`);
         out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
+        if (traffic.percent !== undefined) {
+            const shares = traffic.canaries.map(c => `deployment/${cell(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+            out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
+        }
     }
+    if (traffic.stage === 'canary' || traffic.stage === 'stable')
+        out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
     if (traffic.stage !== 'canary' && traffic.added.length > 0)
         out.push('', `Deleted: ${traffic.added.join(', ')}.`);
     out.push('');
