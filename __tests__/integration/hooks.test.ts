@@ -103,14 +103,21 @@ describe('hooks and phases', () => {
     expect((await kubectlJson(['-n', namespace, 'get', 'job', 'migrate'])).status.failed).toBe(1)
   }, 180_000)
 
-  it('runs a chart\'s weighted install hooks on the first deploy and its upgrade hooks after, and the dry run lists them', async () => {
+  it('runs a chart\'s weighted install hooks on the first deploy and its upgrade hooks after, lists them in a dry run, and stops on a failing one', async () => {
     const namespace = ns('chart')
     const chart = mkdtempSync(path.join(os.tmpdir(), 'bnd-chart-'))
     mkdirSync(path.join(chart, 'templates'))
     writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: hooked\nversion: 0.1.0\n')
     writeFileSync(path.join(chart, 'templates', 'web.yaml'), deployment('{{ .Release.Revision | quote }}'))
     writeFileSync(path.join(chart, 'templates', 'schema.yaml'), job('schema', 'helm.sh/hook: "pre-install,pre-upgrade", helm.sh/hook-weight: "-5"'))
-    writeFileSync(path.join(chart, 'templates', 'migrate.yaml'), job('migrate', 'helm.sh/hook: pre-upgrade, helm.sh/hook-weight: "5"'))
+    // With values failing.yaml its pod fails (kwok's fault stage); an empty label would match no stage at all.
+    const migrate = job('migrate', 'helm.sh/hook: pre-upgrade, helm.sh/hook-weight: "5", helm.sh/hook-delete-policy: hook-failed').replace(
+      '    metadata: {labels: {}}\n',
+      '    metadata:\n      labels:\n        role: migration\n        {{- with .Values.fault }}\n        bnd.dev/fault: {{ . }}\n        {{- end }}\n'
+    )
+    writeFileSync(path.join(chart, 'templates', 'migrate.yaml'), migrate)
+    writeFileSync(path.join(chart, 'values.yaml'), 'fault: ""\n')
+    writeFileSync(path.join(chart, 'failing.yaml'), 'fault: fail\n')
     writeFileSync(path.join(chart, 'templates', 'seed.yaml'), job('seed', 'helm.sh/hook: post-install, helm.sh/hook-delete-policy: hook-succeeded'))
     writeFileSync(path.join(chart, 'templates', 'test.yaml'), job('smoke', 'helm.sh/hook: test'))
     const deploy = (extra: Record<string, string> = {}) => runAction(inputs(namespace, { 'helm-chart': chart, 'helm-release': 'hooked', ...extra }), { sha: randomSha() })
@@ -133,5 +140,14 @@ describe('hooks and phases', () => {
     expect(planned.stdout.indexOf('job/schema would run')).toBeLessThan(planned.stdout.indexOf('job/migrate would run'))
     expect(hookRows(planned.summary)).toEqual(['pre-deploy, weight -5 | Job/schema | dry run', 'pre-deploy, weight 5 | Job/migrate | dry run'])
     expect((await kubectlJson(['-n', namespace, 'get', 'job', 'migrate'])).metadata.uid).toBe(before)
+
+    // A failing upgrade hook: the Deployment keeps its revision, and hook-failed deletes the Job.
+    const revision = (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].env[0].value
+    const failing = await deploy({ 'helm-values': path.join(chart, 'failing.yaml') })
+    expect(failing.code).toBe(1)
+    expect(failing.stdout).toMatch(/pre-deploy hook job\/migrate failed: job\/migrate failed: BackoffLimitExceeded/)
+    expect(hookRows(failing.summary)).toEqual(['pre-deploy, weight -5 | Job/schema | succeeded', 'pre-deploy, weight 5 | Job/migrate | failed (deleted)'])
+    expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].env[0].value).toBe(revision)
+    await expect(kubectl(['-n', namespace, 'get', 'job', 'migrate'])).rejects.toThrow(/NotFound/)
   }, 240_000)
 })
