@@ -165,7 +165,7 @@ async function liveColours(kube, objects, targetNamespace) {
 /** The Deployments behind a Service that are not pinned, and the colour their Services select live, if any. */
 function colouredCandidates(objects, colours, targetNamespace) {
     const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', []);
-    const candidates = [...new Set([...behind.values()].flat())].filter(d => !(0,selection/* pinnedRolling */.ug)(d.object));
+    const candidates = (0,selection/* strategyCandidates */.i3)(behind);
     const liveColour = (d) => {
         for (const [service, deployments] of behind) {
             const colour = colours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
@@ -451,11 +451,11 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
 /* harmony export */   TH: () => (/* binding */ serviceSelector),
 /* harmony export */   aE: () => (/* binding */ strategyGroups),
+/* harmony export */   i3: () => (/* binding */ strategyCandidates),
 /* harmony export */   jq: () => (/* binding */ serviceKey),
-/* harmony export */   tA: () => (/* binding */ colourLabel),
-/* harmony export */   ug: () => (/* binding */ pinnedRolling)
+/* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
-/* unused harmony exports templateLabels, selects */
+/* unused harmony exports templateLabels, selects, pinnedRolling */
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
@@ -507,6 +507,8 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
 /** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
 const strategyAnnotation = 'build-and-deploy/strategy';
 const pinnedRolling = (object) => object.metadata.annotations?.[strategyAnnotation] === 'rolling';
+/** The Deployments behind the Services, each once, less those pinned to rolling: what a strategy may copy. */
+const strategyCandidates = (behind) => [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object));
 const comparableTemplate = (object) => {
     const template = object.spec?.template;
     if (!template)

@@ -209,7 +209,7 @@ class CanaryDeploy {
     }
     static async prepare(kube, objects, targetNamespace, settings, fieldManager, rollStable, gate) {
         const replicas = await stableReplicas(kube, objects, targetNamespace);
-        const candidates = [...new Set([...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat())].filter(d => !(0,selection/* pinnedRolling */.ug)(d.object));
+        const candidates = (0,selection/* strategyCandidates */.i3)((0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []));
         const changes = await (0,live_templates/* templatesChange */.k)(kube, candidates.map(d => ({ namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace), object: d.object })), fieldManager);
         const changed = new Set(candidates.filter((_, i) => changes[i]));
         const plan = planCanary(objects, replicas, targetNamespace, settings.percent, d => changed.has(d));
@@ -431,11 +431,11 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   RF: () => (/* binding */ deploymentsBehindServices),
 /* harmony export */   TH: () => (/* binding */ serviceSelector),
 /* harmony export */   aE: () => (/* binding */ strategyGroups),
+/* harmony export */   i3: () => (/* binding */ strategyCandidates),
 /* harmony export */   jq: () => (/* binding */ serviceKey),
-/* harmony export */   tA: () => (/* binding */ colourLabel),
-/* harmony export */   ug: () => (/* binding */ pinnedRolling)
+/* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
-/* unused harmony exports templateLabels, selects */
+/* unused harmony exports templateLabels, selects, pinnedRolling */
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
@@ -487,6 +487,8 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
 /** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
 const strategyAnnotation = 'build-and-deploy/strategy';
 const pinnedRolling = (object) => object.metadata.annotations?.[strategyAnnotation] === 'rolling';
+/** The Deployments behind the Services, each once, less those pinned to rolling: what a strategy may copy. */
+const strategyCandidates = (behind) => [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object));
 const comparableTemplate = (object) => {
     const template = object.spec?.template;
     if (!template)

@@ -304,7 +304,7 @@ async function buildAndPushAll(settings) {
         }
         core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
         // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
-        const moved = await registryFor(build.image).tagManifest(build.image.path, digest, tags.all.slice(1));
+        const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
         if (moved.length > 0)
             core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
         return foundImage(build, tags, digest, settings.tagTemplate);
@@ -1042,6 +1042,22 @@ async function mapLimited(items, limit, fn) {
     await Promise.all(workers);
     return results;
 }
+/**
+ * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
+ * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
+ */
+async function deleteUntilGone(kube, objectPath, deleted, signal) {
+    await kube.request('DELETE', objectPath, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
+        if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            throw error;
+    });
+    const deadline = Date.now() + 60_000;
+    while (await kube.get(objectPath, signal)) {
+        if (Date.now() > deadline)
+            throw new Error(`${deleted}, and is still there after 60 s (a finalizer?)`);
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
 function explain(error, target, force) {
     const where = `${(0,manifests_documents/* describeSource */.B6)(target.source)} (${(0,manifests_documents/* describeObject */.v8)(target.object)})`;
     if (error instanceof client/* KubeApiError */.W3) {
@@ -1192,16 +1208,7 @@ class Applier {
     }
     /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
     async deleteForReplacement(target) {
-        await this.kube.request('DELETE', this.path(target), { query: { propagationPolicy: 'Background' }, signal: this.options.signal }).catch(error => {
-            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
-                throw error;
-        });
-        const deadline = Date.now() + 60_000;
-        while (await this.kube.get(this.path(target), this.options.signal)) {
-            if (Date.now() > deadline)
-                throw new Error(`${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced, and is still there after 60 s (a finalizer?)`);
-            await new Promise(resolve => setTimeout(resolve, 200));
-        }
+        await deleteUntilGone(this.kube, this.path(target), `${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced`, this.options.signal);
     }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
@@ -1574,20 +1581,18 @@ function phaseOf(item, install) {
     const ours = annotations[phaseAnnotation];
     if (ours !== undefined) {
         if (ours === 'pre-deploy')
-            return { phase: 'pre', declaredAs: `${phaseAnnotation}: pre-deploy` };
+            return { phase: 'pre' };
         if (ours === 'post-deploy')
-            return { phase: 'post', declaredAs: `${phaseAnnotation}: post-deploy` };
+            return { phase: 'post' };
         throw new PhaseError(`${where(item)}: ${phaseAnnotation} is '${ours}'; expected pre-deploy or post-deploy`);
     }
     const hooks = list(annotations[hookAnnotation]);
     if (hooks.length === 0)
         return undefined;
-    const pre = install ? 'pre-install' : 'pre-upgrade';
-    const post = install ? 'post-install' : 'post-upgrade';
-    if (hooks.includes(pre))
-        return { phase: 'pre', declaredAs: `${hookAnnotation}: ${pre}` };
-    if (hooks.includes(post))
-        return { phase: 'post', declaredAs: `${hookAnnotation}: ${post}` };
+    if (hooks.includes(install ? 'pre-install' : 'pre-upgrade'))
+        return { phase: 'pre' };
+    if (hooks.includes(install ? 'post-install' : 'post-upgrade'))
+        return { phase: 'post' };
     const known = ['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback', 'test', 'test-success'];
     const unknown = hooks.filter(h => !known.includes(h));
     if (unknown.length > 0)
@@ -1686,6 +1691,7 @@ function hooksInOrder(steps) {
 }
 async function runHookSteps(steps, context) {
     const outcomes = [];
+    const notRunAfter = (index) => steps.slice(index + 1).flatMap(later => later.objects.map(item => outcomeOf(later, item, 'not run')));
     for (const [index, step] of steps.entries()) {
         const label = `${step.phase}-deploy hooks of weight ${step.weight}: ${step.objects.map(o => (0,manifests_documents/* describeObject */.v8)(o.object)).join(', ')}`;
         context.log(label);
@@ -1695,9 +1701,7 @@ async function runHookSteps(steps, context) {
             ran = await applyStep(step, context);
         }
         catch (error) {
-            outcomes.push(...step.objects.map(item => outcomeOf(step, item, 'failed')));
-            for (const later of steps.slice(index + 1))
-                outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')));
+            outcomes.push(...step.objects.map(item => outcomeOf(step, item, 'failed')), ...notRunAfter(index));
             return { outcomes, failure: { message: `${label}: ${error.message}` } };
         }
         const { applied, waits } = ran;
@@ -1715,8 +1719,7 @@ async function runHookSteps(steps, context) {
             outcomes.push(outcome);
         }
         if (failed) {
-            for (const later of steps.slice(index + 1))
-                outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')));
+            outcomes.push(...notRunAfter(index));
             return { outcomes, failure: { message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`, wait: failed } };
         }
     }
@@ -1731,51 +1734,47 @@ async function applyStep(step, context) {
     const waits = jobs.length > 0 ? await (0,deploy_wait/* waitForRollouts */.h)(context.kube, jobs, { timeoutMs: context.timeoutMs, log: context.log }) : [];
     return { applied, waits };
 }
-/** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
-async function deleteObject(context, given) {
-    const object = structuredClone(given);
-    const info = await context.kube.resourceFor(object.apiVersion, object.kind);
+/** Where an object of the manifests lives, or undefined for a kind the cluster does not serve (yet). */
+async function livePath(kube, given, options) {
+    const info = await kube.resourceFor(given.apiVersion, given.kind);
     if (!info)
-        return; // A kind the cluster does not serve yet (its CRD comes with this deploy): nothing to delete.
-    (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, context.options.namespace, context.options.contextNamespace);
-    const path = (0,client/* resourcePath */.oU)(object.apiVersion, info, object.metadata.namespace, object.metadata.name);
-    const signal = context.options.signal;
-    await context.kube.request('DELETE', path, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
-        if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
-            throw error;
-    });
-    const deadline = Date.now() + 60_000;
-    while (await context.kube.get(path, signal)) {
-        if (Date.now() > deadline)
-            throw new Error(`${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again, and is still there after 60 s (a finalizer?)`);
-        await new Promise(resolve => setTimeout(resolve, 200));
-    }
+        return undefined;
+    const object = structuredClone(given);
+    (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
+    return (0,client/* resourcePath */.oU)(object.apiVersion, info, object.metadata.namespace, object.metadata.name);
+}
+/** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
+async function deleteObject(context, object) {
+    // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
+    const path = await livePath(context.kube, object, context.options);
+    if (path)
+        await deleteUntilGone(context.kube, path, `${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again`, context.options.signal);
 }
 /**
  * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
  * when no object of the main apply exists yet (one read per object, made only when a Helm hook is present).
  */
 async function planDeployPhases(kube, objects, options) {
+    const plan = (install) => {
+        try {
+            return planPhases(objects, install);
+        }
+        catch (error) {
+            if (error instanceof PhaseError)
+                throw new ApplyValidationError(error.message.split('\n'));
+            throw error;
+        }
+    };
+    // The main objects are the same either way; only Helm hooks tell install from upgrade.
+    const upgrade = plan(false);
     const hasHelmHooks = objects.some(o => o.object.metadata.annotations?.['helm.sh/hook'] !== undefined);
-    const install = hasHelmHooks ? !(await anyExists(kube, planPhases(objects, false).main, options)) : false;
-    try {
-        return planPhases(objects, install);
-    }
-    catch (error) {
-        if (error instanceof PhaseError)
-            throw new ApplyValidationError(error.message.split('\n'));
-        throw error;
-    }
+    return hasHelmHooks && !(await anyExists(kube, upgrade.main, options)) ? plan(true) : upgrade;
 }
 async function anyExists(kube, objects, options) {
-    const found = await Promise.all(objects.map(async ({ object: given }) => {
-        const info = await kube.resourceFor(given.apiVersion, given.kind).catch(() => undefined);
-        if (!info)
-            return false;
-        const object = structuredClone(given);
-        (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
-        return !!(await kube.get((0,client/* resourcePath */.oU)(object.apiVersion, info, object.metadata.namespace, object.metadata.name), options.signal));
-    }));
+    const found = await mapLimited(objects, 16, async ({ object }) => {
+        const path = await livePath(kube, object, options).catch(() => undefined);
+        return !!path && !!(await kube.get(path, options.signal));
+    });
     return found.some(Boolean);
 }
 /** A failed hook step, with the outcomes so far, for the report. */
@@ -2509,6 +2508,7 @@ __webpack_require__.d(__webpack_exports__, {
 ;// CONCATENATED MODULE: ./src/deploy/status-readers.ts
 /** How long a custom resource may go without any status before it counts as one that never reports one. */
 const statusGraceMs = 5000;
+/** The status conditions of any kind, leaving out entries that are not conditions. */
 const conditionsOf = (object) => (object.status?.conditions ?? []).filter(c => c && typeof c.type === 'string');
 const nameOf = (object) => `${object.kind.toLowerCase()}/${object.metadata.name}`;
 const why = (c) => [c.reason, c.message].filter(Boolean).join(': ');
@@ -2615,7 +2615,6 @@ function loadBalancerVerdict(object) {
 ;// CONCATENATED MODULE: ./src/deploy/rollout.ts
 
 const num = (value) => (typeof value === 'number' ? value : 0);
-const rollout_conditionsOf = (object) => object.status?.conditions ?? [];
 function deploymentVerdict(object) {
     const name = `deployment/${object.metadata.name}`;
     const status = object.status ?? {};
@@ -2623,7 +2622,7 @@ function deploymentVerdict(object) {
         return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
     }
     // kubectl checks only the reason, whatever the condition's status.
-    const progressing = rollout_conditionsOf(object).find(c => c.type === 'Progressing');
+    const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
         return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
     }
@@ -2700,7 +2699,7 @@ function statefulSetVerdict(object) {
 /** Jobs follow kstatus: Complete=True is done, Failed=True is failed. */
 function jobVerdict(object) {
     const name = `job/${object.metadata.name}`;
-    const conditions = rollout_conditionsOf(object);
+    const conditions = conditionsOf(object);
     const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
     if (failed)
         return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
@@ -2716,7 +2715,7 @@ function podVerdict(object) {
         return { state: 'done', message: `${name} succeeded` };
     if (phase === 'Failed')
         return { state: 'failed', message: `${name} failed` };
-    const ready = rollout_conditionsOf(object).find(c => c.type === 'Ready');
+    const ready = conditionsOf(object).find(c => c.type === 'Ready');
     if (phase === 'Running' && ready?.status === 'True')
         return { state: 'done', message: `${name} is ready` };
     return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not ready` };
@@ -2951,6 +2950,8 @@ async function waitForRollouts(kube, items, options) {
     let settle;
     const allSettled = new Promise(resolve => (settle = resolve));
     const pendingDiagnoses = new Set();
+    /** For a read beside the watches (a StorageClass, a Job's pods, events): bounded, and ended with the wait. */
+    const briefly = () => AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
     const finish = (entry, outcome) => {
         if (entry.outcome)
             return;
@@ -3054,7 +3055,7 @@ async function waitForRollouts(kube, items, options) {
             return;
         entry.readingBindingMode = true;
         const className = entry.object?.spec?.storageClassName;
-        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
+        const signal = briefly();
         try {
             const storageClass = className
                 ? await kube.get(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
@@ -3073,7 +3074,7 @@ async function waitForRollouts(kube, items, options) {
             if (entry.pods.size > 0)
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` };
-            const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
+            const signal = briefly();
             return kube.list(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => []);
         };
         const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values();
@@ -3104,7 +3105,7 @@ async function waitForRollouts(kube, items, options) {
         const warnings = new Map();
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
-                const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
+                const signal = briefly();
                 warnings.set(namespace, kube.list(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []));
             }
             return warnings.get(namespace);

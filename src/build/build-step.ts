@@ -96,7 +96,7 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
       }
       core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`)
       // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
-      const moved = await registryFor(build.image).tagManifest(build.image.path, digest, tags.all.slice(1))
+      const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
       if (moved.length > 0) core.info(`Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`)
       return foundImage(build, tags, digest, settings.tagTemplate)
     })

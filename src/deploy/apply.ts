@@ -74,7 +74,7 @@ export class ApplyValidationError extends Error {
 
 const concurrency = 16
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length)
   let next = 0
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -85,6 +85,21 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   })
   await Promise.all(workers)
   return results
+}
+
+/**
+ * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
+ * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
+ */
+export async function deleteUntilGone(kube: KubeClient, objectPath: string, deleted: string, signal?: AbortSignal): Promise<void> {
+  await kube.request('DELETE', objectPath, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
+    if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+  })
+  const deadline = Date.now() + 60_000
+  while (await kube.get(objectPath, signal)) {
+    if (Date.now() > deadline) throw new Error(`${deleted}, and is still there after 60 s (a finalizer?)`)
+    await new Promise(resolve => setTimeout(resolve, 200))
+  }
 }
 
 function explain(error: unknown, target: Target, force: boolean): string {
@@ -231,14 +246,7 @@ export class Applier {
 
   /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
   private async deleteForReplacement(target: Target): Promise<void> {
-    await this.kube.request('DELETE', this.path(target), { query: { propagationPolicy: 'Background' }, signal: this.options.signal }).catch(error => {
-      if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
-    })
-    const deadline = Date.now() + 60_000
-    while (await this.kube.get(this.path(target), this.options.signal)) {
-      if (Date.now() > deadline) throw new Error(`${describeObject(target.object)} was deleted to be replaced, and is still there after 60 s (a finalizer?)`)
-      await new Promise(resolve => setTimeout(resolve, 200))
-    }
+    await deleteUntilGone(this.kube, this.path(target), `${describeObject(target.object)} was deleted to be replaced`, this.options.signal)
   }
 
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */

@@ -3,8 +3,8 @@
  * objects deleted by their policies; a step that fails stops the deploy, and nothing after it is applied.
  */
 import { describeObject, KubeObject, SourcedObject } from '../manifests/documents.js'
-import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
-import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
+import { KubeClient, resourcePath } from '../kube/client.js'
+import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, deleteUntilGone, mapLimited, waitItemFor } from './apply.js'
 import { resolveNamespace } from './apply-plan.js'
 import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from './phases.js'
 import { waitForRollouts, WaitOutcome } from './wait.js'
@@ -52,6 +52,7 @@ export function hooksInOrder(steps: HookStep[]): HookOutcome[] {
 
 export async function runHookSteps(steps: HookStep[], context: HookContext): Promise<HookRun> {
   const outcomes: HookOutcome[] = []
+  const notRunAfter = (index: number): HookOutcome[] => steps.slice(index + 1).flatMap(later => later.objects.map(item => outcomeOf(later, item, 'not run')))
   for (const [index, step] of steps.entries()) {
     const label = `${step.phase}-deploy hooks of weight ${step.weight}: ${step.objects.map(o => describeObject(o.object)).join(', ')}`
     context.log(label)
@@ -60,8 +61,7 @@ export async function runHookSteps(steps: HookStep[], context: HookContext): Pro
     try {
       ran = await applyStep(step, context)
     } catch (error) {
-      outcomes.push(...step.objects.map(item => outcomeOf(step, item, 'failed')))
-      for (const later of steps.slice(index + 1)) outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')))
+      outcomes.push(...step.objects.map(item => outcomeOf(step, item, 'failed')), ...notRunAfter(index))
       return { outcomes, failure: { message: `${label}: ${(error as Error).message}` } }
     }
     const { applied, waits } = ran
@@ -79,7 +79,7 @@ export async function runHookSteps(steps: HookStep[], context: HookContext): Pro
       outcomes.push(outcome)
     }
     if (failed) {
-      for (const later of steps.slice(index + 1)) outcomes.push(...later.objects.map(item => outcomeOf(later, item, 'not run')))
+      outcomes.push(...notRunAfter(index))
       return { outcomes, failure: { message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`, wait: failed } }
     }
   }
@@ -94,22 +94,20 @@ async function applyStep(step: HookStep, context: HookContext): Promise<{ applie
   return { applied, waits }
 }
 
-/** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
-async function deleteObject(context: HookContext, given: KubeObject): Promise<void> {
+/** Where an object of the manifests lives, or undefined for a kind the cluster does not serve (yet). */
+async function livePath(kube: KubeClient, given: KubeObject, options: ApplyOptions): Promise<string | undefined> {
+  const info = await kube.resourceFor(given.apiVersion, given.kind)
+  if (!info) return undefined
   const object = structuredClone(given)
-  const info = await context.kube.resourceFor(object.apiVersion, object.kind)
-  if (!info) return // A kind the cluster does not serve yet (its CRD comes with this deploy): nothing to delete.
-  resolveNamespace(object, info.namespaced, context.options.namespace, context.options.contextNamespace)
-  const path = resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name)
-  const signal = context.options.signal
-  await context.kube.request('DELETE', path, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
-    if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
-  })
-  const deadline = Date.now() + 60_000
-  while (await context.kube.get(path, signal)) {
-    if (Date.now() > deadline) throw new Error(`${describeObject(object)} was deleted before its hook ran again, and is still there after 60 s (a finalizer?)`)
-    await new Promise(resolve => setTimeout(resolve, 200))
-  }
+  resolveNamespace(object, info.namespaced, options.namespace, options.contextNamespace)
+  return resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name)
+}
+
+/** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
+async function deleteObject(context: HookContext, object: KubeObject): Promise<void> {
+  // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
+  const path = await livePath(context.kube, object, context.options)
+  if (path) await deleteUntilGone(context.kube, path, `${describeObject(object)} was deleted before its hook ran again`, context.options.signal)
 }
 
 /**
@@ -117,26 +115,25 @@ async function deleteObject(context: HookContext, given: KubeObject): Promise<vo
  * when no object of the main apply exists yet (one read per object, made only when a Helm hook is present).
  */
 export async function planDeployPhases(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<PhasePlan> {
-  const hasHelmHooks = objects.some(o => o.object.metadata.annotations?.['helm.sh/hook'] !== undefined)
-  const install = hasHelmHooks ? !(await anyExists(kube, planPhases(objects, false).main, options)) : false
-  try {
-    return planPhases(objects, install)
-  } catch (error) {
-    if (error instanceof PhaseError) throw new ApplyValidationError(error.message.split('\n'))
-    throw error
+  const plan = (install: boolean): PhasePlan => {
+    try {
+      return planPhases(objects, install)
+    } catch (error) {
+      if (error instanceof PhaseError) throw new ApplyValidationError(error.message.split('\n'))
+      throw error
+    }
   }
+  // The main objects are the same either way; only Helm hooks tell install from upgrade.
+  const upgrade = plan(false)
+  const hasHelmHooks = objects.some(o => o.object.metadata.annotations?.['helm.sh/hook'] !== undefined)
+  return hasHelmHooks && !(await anyExists(kube, upgrade.main, options)) ? plan(true) : upgrade
 }
 
 async function anyExists(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<boolean> {
-  const found = await Promise.all(
-    objects.map(async ({ object: given }) => {
-      const info = await kube.resourceFor(given.apiVersion, given.kind).catch(() => undefined)
-      if (!info) return false
-      const object = structuredClone(given)
-      resolveNamespace(object, info.namespaced, options.namespace, options.contextNamespace)
-      return !!(await kube.get(resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name), options.signal))
-    })
-  )
+  const found = await mapLimited(objects, 16, async ({ object }) => {
+    const path = await livePath(kube, object, options).catch(() => undefined)
+    return !!path && !!(await kube.get(path, options.signal))
+  })
   return found.some(Boolean)
 }
 

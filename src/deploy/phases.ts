@@ -45,20 +45,18 @@ const list = (value: string | undefined): string[] =>
     .filter(Boolean)
 
 /** The phase of one object in this deploy, or why it is skipped, or undefined for the main apply. */
-function phaseOf(item: SourcedObject, install: boolean): { phase: Phase; declaredAs: string } | { skip: string } | undefined {
+function phaseOf(item: SourcedObject, install: boolean): { phase: Phase } | { skip: string } | undefined {
   const annotations = item.object.metadata.annotations ?? {}
   const ours = annotations[phaseAnnotation]
   if (ours !== undefined) {
-    if (ours === 'pre-deploy') return { phase: 'pre', declaredAs: `${phaseAnnotation}: pre-deploy` }
-    if (ours === 'post-deploy') return { phase: 'post', declaredAs: `${phaseAnnotation}: post-deploy` }
+    if (ours === 'pre-deploy') return { phase: 'pre' }
+    if (ours === 'post-deploy') return { phase: 'post' }
     throw new PhaseError(`${where(item)}: ${phaseAnnotation} is '${ours}'; expected pre-deploy or post-deploy`)
   }
   const hooks = list(annotations[hookAnnotation])
   if (hooks.length === 0) return undefined
-  const pre = install ? 'pre-install' : 'pre-upgrade'
-  const post = install ? 'post-install' : 'post-upgrade'
-  if (hooks.includes(pre)) return { phase: 'pre', declaredAs: `${hookAnnotation}: ${pre}` }
-  if (hooks.includes(post)) return { phase: 'post', declaredAs: `${hookAnnotation}: ${post}` }
+  if (hooks.includes(install ? 'pre-install' : 'pre-upgrade')) return { phase: 'pre' }
+  if (hooks.includes(install ? 'post-install' : 'post-upgrade')) return { phase: 'post' }
   const known = ['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback', 'test', 'test-success']
   const unknown = hooks.filter(h => !known.includes(h))
   if (unknown.length > 0) throw new PhaseError(`${where(item)}: ${hookAnnotation} names ${unknown.map(h => `'${h}'`).join(', ')}; Helm knows ${known.join(', ')}`)

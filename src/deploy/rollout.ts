@@ -1,4 +1,4 @@
-import { customResourceDefinitionVerdict, customResourceVerdict, isCustomResource, loadBalancerVerdict, persistentVolumeClaimVerdict, StatusContext } from './status-readers.js'
+import { conditionsOf, customResourceDefinitionVerdict, customResourceVerdict, isCustomResource, loadBalancerVerdict, persistentVolumeClaimVerdict, StatusContext } from './status-readers.js'
 
 /**
  * Rollout verdicts, mirroring kubectl's rollout status (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)
@@ -10,14 +10,6 @@ export type Verdict =
   | { state: 'done'; message: string; note?: string }
   | { state: 'failed'; message: string }
 
-interface Condition {
-  type: string
-  status: string
-  reason?: string
-  message?: string
-  lastTransitionTime?: string
-}
-
 export interface WorkloadObject {
   apiVersion?: string
   kind: string
@@ -27,7 +19,6 @@ export interface WorkloadObject {
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0)
-const conditionsOf = (object: WorkloadObject): Condition[] => (object.status?.conditions as Condition[] | undefined) ?? []
 
 export function deploymentVerdict(object: WorkloadObject): Verdict {
   const name = `deployment/${object.metadata.name}`

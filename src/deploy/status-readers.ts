@@ -22,7 +22,8 @@ interface Condition {
   message?: string
 }
 
-const conditionsOf = (object: WorkloadObject): Condition[] => ((object.status?.conditions as Condition[] | undefined) ?? []).filter(c => c && typeof c.type === 'string')
+/** The status conditions of any kind, leaving out entries that are not conditions. */
+export const conditionsOf = (object: WorkloadObject): Condition[] => ((object.status?.conditions as Condition[] | undefined) ?? []).filter(c => c && typeof c.type === 'string')
 const nameOf = (object: WorkloadObject): string => `${object.kind.toLowerCase()}/${object.metadata.name}`
 const why = (c: Condition): string => [c.reason, c.message].filter(Boolean).join(': ')
 

@@ -80,6 +80,8 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   let settle: () => void
   const allSettled = new Promise<void>(resolve => (settle = resolve))
   const pendingDiagnoses = new Set<string>()
+  /** For a read beside the watches (a StorageClass, a Job's pods, events): bounded, and ended with the wait. */
+  const briefly = (): AbortSignal => AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
 
   const finish = (entry: Tracked, outcome: Omit<WaitOutcome, 'item' | 'durationMs'>): void => {
     if (entry.outcome) return
@@ -172,7 +174,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     entry.readingBindingMode = true
     type StorageClass = { metadata: { name: string; annotations?: Record<string, string> }; volumeBindingMode?: string }
     const className = (entry.object?.spec as { storageClassName?: string } | undefined)?.storageClassName
-    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+    const signal = briefly()
     try {
       const storageClass = className
         ? await kube.get<StorageClass>(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
@@ -190,7 +192,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     const jobPods = async (): Promise<PodLike[]> => {
       if (entry.pods.size > 0) return [...entry.pods.values()].reverse()
       const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` }
-      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+      const signal = briefly()
       return kube.list<PodLike>(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => [])
     }
     const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values()
@@ -222,7 +224,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     const warnings = new Map<string, Promise<WarningEvent[]>>()
     const warningsIn = (namespace: string): Promise<WarningEvent[]> => {
       if (!warnings.has(namespace)) {
-        const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(5000)])
+        const signal = briefly()
         warnings.set(namespace, kube.list<WarningEvent>(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []))
       }
       return warnings.get(namespace)!

@@ -9,7 +9,7 @@ import { GateRunner, sleep } from './gate.js'
 import type { DeployStrategy } from './strategy.js'
 import { BlueGreenPlan, Colour, colouredDeployment, liveColourOf, otherColour, planBlueGreen, serviceKey } from './blue-green-plan.js'
 import { templatesChange } from './live-templates.js'
-import { deploymentsBehindServices, namespaceOf, pinnedRolling, strategyAnnotation } from './selection.js'
+import { deploymentsBehindServices, namespaceOf, strategyAnnotation, strategyCandidates } from './selection.js'
 
 const servicePath = (namespace: string, name: string): string => namespacedPath('v1', 'services', namespace, name)
 const deploymentPath = (namespace: string, name: string): string => namespacedPath('apps/v1', 'deployments', namespace, name)
@@ -32,7 +32,7 @@ async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNam
 /** The Deployments behind a Service that are not pinned, and the colour their Services select live, if any. */
 function colouredCandidates(objects: SourcedObject[], colours: Map<string, Colour | 'none'>, targetNamespace: string): { candidates: SourcedObject[]; liveColour: (d: SourcedObject) => Colour | undefined } {
   const behind = deploymentsBehindServices(objects, targetNamespace, 'blue-green', [])
-  const candidates = [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object))
+  const candidates = strategyCandidates(behind)
   const liveColour = (d: SourcedObject): Colour | undefined => {
     for (const [service, deployments] of behind) {
       const colour = colours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))

@@ -6,7 +6,7 @@ import type { TrafficReport } from '../run-report.js'
 import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary, shareWarning } from './canary-plan.js'
 import { templatesChange } from './live-templates.js'
 import { GateRunner, sleep } from './gate.js'
-import { deploymentsBehindServices, namespaceOf, pinnedRolling, serviceKey, strategyAnnotation } from './selection.js'
+import { deploymentsBehindServices, namespaceOf, serviceKey, strategyAnnotation, strategyCandidates } from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
 const objectPath = (o: CanaryObject): string => namespacedPath(o.apiVersion, o.plural, o.namespace, o.name)
@@ -61,7 +61,7 @@ export class CanaryDeploy implements DeployStrategy {
 
   static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, fieldManager: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
     const replicas = await stableReplicas(kube, objects, targetNamespace)
-    const candidates = [...new Set([...deploymentsBehindServices(objects, targetNamespace, 'canary', []).values()].flat())].filter(d => !pinnedRolling(d.object))
+    const candidates = strategyCandidates(deploymentsBehindServices(objects, targetNamespace, 'canary', []))
     const changes = await templatesChange(kube, candidates.map(d => ({ namespace: namespaceOf(d.object, targetNamespace), object: d.object })), fieldManager)
     const changed = new Set(candidates.filter((_, i) => changes[i]))
     const plan = planCanary(objects, replicas, targetNamespace, settings.percent, d => changed.has(d))

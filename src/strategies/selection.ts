@@ -64,6 +64,9 @@ export function deploymentsBehindServices(objects: SourcedObject[], targetNamesp
 export const strategyAnnotation = 'build-and-deploy/strategy'
 export const pinnedRolling = (object: KubeObject): boolean => object.metadata.annotations?.[strategyAnnotation] === 'rolling'
 
+/** The Deployments behind the Services, each once, less those pinned to rolling: what a strategy may copy. */
+export const strategyCandidates = (behind: Map<SourcedObject, SourcedObject[]>): SourcedObject[] => [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object))
+
 type Template = { metadata?: { labels?: Labels; annotations?: Labels } }
 const comparableTemplate = (object: KubeObject): Template | undefined => {
   const template = (object.spec as { template?: Template } | undefined)?.template
