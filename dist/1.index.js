@@ -195,12 +195,14 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 /* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2595);
 /* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8465);
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(490);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9095);
 /* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(417);
 /* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
-/* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3392);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3312);
-/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5158);
+/* harmony import */ var _deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4332);
+/* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3392);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3312);
+/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5158);
+
 
 
 
@@ -214,7 +216,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 function workloadsOf(objects, settings, contextNamespace) {
     const workloads = [];
     for (const { object, file, document } of objects) {
-        if (!(0,_undo_js__WEBPACK_IMPORTED_MODULE_6__.canUndo)(object.kind))
+        if (!(0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.canUndo)(object.kind))
             continue;
         const copy = structuredClone(object);
         const problem = (0,_deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveNamespace */ .uP)(copy, true, settings.namespace, contextNamespace);
@@ -235,8 +237,8 @@ async function readHistories(settings, objects) {
     const kube = await connect(settings);
     try {
         return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
-            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
-            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
+            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
         }));
     }
     finally {
@@ -248,44 +250,47 @@ async function readHistories(settings, objects) {
  * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
  */
 async function rollbackWorkloads(settings, objects, toRevision) {
-    return underLock(settings, async (kube) => {
+    return underLock(settings, objects, async (kube) => {
         const workloads = workloadsOf(objects, settings, kube.namespace);
         // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
         const restored = [];
         const toUndo = [];
         for (const workload of workloads) {
-            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readHistory */ .Lu)(kube, workload);
-            const skipped = toRevision === 0 ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .unchangedByLastDeploy */ .yQ)(workload.kind, live) : undefined;
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
+            const skipped = toRevision === 0 ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .unchangedByLastDeploy */ .yQ)(workload.kind, live) : undefined;
             if (skipped) {
                 restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } });
                 continue;
             }
             if (workload.kind === 'Deployment')
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
             else
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_7__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
             toUndo.push(workload);
         }
         for (const workload of toUndo)
-            restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
+            restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
         for (const result of restored)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_6__.describeUndo)(result));
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.describeUndo)(result));
         if (toUndo.length === 0)
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
         const items = restored
             .filter(r => r.plan.action === 'patch')
             .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
-        const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_8__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
+        const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
         return { restored, waits };
     });
 }
-/** Connects, takes the deploy lock of the target namespace, runs `work`, and always releases the lock and closes. */
-async function underLock(settings, work) {
+/**
+ * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
+ * always releases the lock and closes.
+ */
+async function underLock(settings, objects, work) {
     const kube = await connect(settings);
     let lock;
     try {
         const namespace = settings.namespace ?? kube.namespace ?? 'default';
-        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, namespace);
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, (0,_deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__/* .lockNamespace */ .vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
         return await work(kube, namespace);
     }
     finally {
@@ -295,7 +300,7 @@ async function underLock(settings, work) {
 }
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
 function switchTrafficBack(settings, objects, report) {
-    return underLock(settings, async (kube, namespace) => {
+    return underLock(settings, objects, async (kube, namespace) => {
         const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
         const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
         report.traffic = traffic;
@@ -308,7 +313,7 @@ function switchTrafficBack(settings, objects, report) {
 /** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
 async function abortMode(settings, report) {
     const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
-    await underLock(settings, async (kube, namespace) => {
+    await underLock(settings, manifests.objects, async (kube, namespace) => {
         const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
         report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
     });

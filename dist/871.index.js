@@ -900,7 +900,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 490:
+/***/ 9095:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1134,8 +1134,9 @@ class Applier {
         const info = { plural: target.plural, namespaced: target.namespaced, groupVersion: target.object.apiVersion };
         return (0,client/* resourcePath */.oU)(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name);
     }
-    patch(target, dryRun, force = this.options.force) {
+    patch(target, dryRun, force = this.options.force, onSuccess) {
         return this.kube.request('PATCH', this.path(target), {
+            onSuccess,
             query: {
                 fieldManager: this.options.fieldManager,
                 fieldValidation: 'Strict',
@@ -1251,10 +1252,13 @@ class Applier {
                 await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.path(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
             if (planned.replace)
                 await this.deleteForReplacement(planned.target);
-            const result = await this.patch(planned.target, false);
+            let status = 0;
+            const result = await this.patch(planned.target, false, this.options.force, code => (status = code));
             const before = planned.before?.metadata;
             const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion;
-            const action = planned.replace ? 'replaced' : !planned.before ? 'created' : same ? 'unchanged' : 'configured';
+            // Created is what the server answered (201), not what the dry run expected: a Namespace or CRD another run
+            // created in between is not this run's to delete again.
+            const action = planned.replace ? 'replaced' : status === 201 ? 'created' : !planned.before ? 'configured' : same ? 'unchanged' : 'configured';
             return { ...planned, action, result };
         }
         catch (error) {
@@ -1297,10 +1301,11 @@ class Applier {
             applied.push(await this.applyOne(planned));
         for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition'))
             await this.waitEstablished(crd);
-        await this.options.beforeWrite?.(ordered);
+        const stale = await this.options.beforeWrite?.(ordered);
         const second = await this.preflightDeferred(ordered.filter(deferred), applied);
+        const planned = first.filter(p => !foundations.includes(p));
+        const rest = [...(stale ? await this.preflightOrUndo(planned.map(p => p.target), applied) : planned), ...second];
         await this.options.allValidated?.();
-        const rest = [...first.filter(p => !foundations.includes(p)), ...second];
         // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
         // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
         // Reported in the order planned, as before the waves.
@@ -1349,8 +1354,11 @@ class Applier {
             target.namespaced = info.namespaced;
             (0,apply_plan/* resolveNamespace */.uP)(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace);
         }
+        return this.preflightOrUndo(later, applied);
+    }
+    async preflightOrUndo(targets, applied) {
         try {
-            return await this.preflight(later);
+            return await this.preflight(targets);
         }
         catch (error) {
             await this.undoCreated(applied);
@@ -1787,136 +1795,8 @@ class HookFailure extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy/lock.ts
-
-
-const leaseDurationSeconds = 30;
-const annotationPrefix = 'build-and-deploy/lock-';
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-function defaultIdentity(runUrl) {
-    return `${runUrl ?? 'local'}#${external_node_os_default().hostname()}/${process.pid}`;
-}
-/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
-function leaseExpired(lease, nowMs) {
-    if (!lease.spec.holderIdentity)
-        return true;
-    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
-    if (Number.isNaN(renewed))
-        return true;
-    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
-}
-function describeHolder(lease) {
-    const a = lease.metadata.annotations ?? {};
-    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
-    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
-}
-/**
- * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
- * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
- */
-class DeployLock {
-    kube;
-    namespace;
-    name;
-    holder;
-    renewTimer;
-    constructor(kube, namespace, name, holder) {
-        this.kube = kube;
-        this.namespace = namespace;
-        this.name = name;
-        this.holder = holder;
-    }
-    static path(namespace, name) {
-        return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
-    }
-    static async acquire(kube, namespace, lockName, holder, timeoutMs, log) {
-        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
-        const deadline = Date.now() + timeoutMs;
-        let announced = false;
-        for (;;) {
-            const lease = await kube.get(DeployLock.path(namespace, lock.name));
-            try {
-                if (!lease) {
-                    await lock.write('POST', undefined);
-                    break;
-                }
-                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
-                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
-                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
-                    await lock.write('PUT', lease.metadata.resourceVersion);
-                    break;
-                }
-            }
-            catch (error) {
-                // Another run won the race: look again.
-                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 409)
-                    continue;
-                throw error;
-            }
-            if (Date.now() >= deadline) {
-                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
-            }
-            if (!announced)
-                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
-            announced = true;
-            await new Promise(resolve => setTimeout(resolve, 500 + Math.random() * 500));
-        }
-        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
-        lock.renewTimer.unref();
-        return lock;
-    }
-    async write(method, resourceVersion) {
-        const now = microTime(new Date());
-        const annotations = {};
-        if (this.holder.runUrl)
-            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
-        if (this.holder.actor)
-            annotations[`${annotationPrefix}actor`] = this.holder.actor;
-        if (this.holder.sha)
-            annotations[`${annotationPrefix}sha`] = this.holder.sha;
-        const body = {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
-            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
-        };
-        const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name);
-        await this.kube.request(method, path, { body });
-    }
-    async renew(log) {
-        try {
-            const lease = await this.kube.get(DeployLock.path(this.namespace, this.name));
-            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
-                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
-                return;
-            }
-            lease.spec.renewTime = microTime(new Date());
-            await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
-        }
-        catch (error) {
-            log(`Could not renew the deploy lock: ${error.message}`);
-        }
-    }
-    async release() {
-        clearInterval(this.renewTimer);
-        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity);
-    }
-}
-/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-async function releaseLease(kube, namespace, name, identity) {
-    const lease = await kube.get(DeployLock.path(namespace, name));
-    if (!lease || lease.spec.holderIdentity !== identity)
-        return false;
-    await kube
-        .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
-        .catch(error => {
-        if (!(error instanceof client/* KubeApiError */.W3 && (error.statusCode === 404 || error.statusCode === 409)))
-            throw error;
-    });
-    return true;
-}
-
+// EXTERNAL MODULE: ./src/deploy/lock.ts
+var deploy_lock = __webpack_require__(4332);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
 
 
@@ -2094,8 +1974,8 @@ async function rollBack(kube, settings, applied) {
 async function acquireDeployLock(kube, settings, namespace) {
     if (!settings.lock)
         return undefined;
-    const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
-    const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line));
+    const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
+    const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line));
     core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
     return lock;
 }
@@ -2154,6 +2034,19 @@ async function deploy(settings, manifestObjects, connected) {
     try {
         await kube.authenticate();
         const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
+        // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+        // another then reads what that run left, not what it found while the other was still deploying. A namespace
+        // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
+        const lockIn = (0,deploy_lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
+        let lockDeferred = false;
+        if (!settings.dryRun) {
+            lock = await acquireDeployLock(kube, settings, lockIn).catch(error => {
+                if (!(0,deploy_lock/* isNamespaceMissing */.aW)(error))
+                    throw error;
+                lockDeferred = true;
+                return undefined;
+            });
+        }
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
         const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
@@ -2201,8 +2094,10 @@ async function deploy(settings, manifestObjects, connected) {
                     candidates = await applySet.plan(targets, strategy?.retained);
             },
             beforeWrite: async (targets) => {
-                lock = await acquireDeployLock(kube, settings, targetNamespace);
+                if (lockDeferred)
+                    lock = await acquireDeployLock(kube, settings, lockIn);
                 await applySet?.widen(targets);
+                return lockDeferred && lock !== undefined;
             },
             allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
         });
@@ -2488,6 +2383,166 @@ function blockingLine(pods, events) {
         parts.push(`${failures.length} pod${failures.length === 1 ? '' : 's'} ${state}${detail ? `: ${detail}` : ''}`);
     }
     return parts.join('; ');
+}
+
+
+/***/ }),
+
+/***/ 4332:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fc: () => (/* binding */ DeployLock),
+/* harmony export */   aW: () => (/* binding */ isNamespaceMissing),
+/* harmony export */   vH: () => (/* binding */ lockNamespace),
+/* harmony export */   yY: () => (/* binding */ defaultIdentity)
+/* harmony export */ });
+/* unused harmony exports leaseExpired, describeHolder, releaseLease */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(417);
+
+
+const leaseDurationSeconds = 30;
+const annotationPrefix = 'build-and-deploy/lock-';
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function defaultIdentity(runUrl) {
+    return `${runUrl ?? 'local'}#${node_os__WEBPACK_IMPORTED_MODULE_0___default().hostname()}/${process.pid}`;
+}
+/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
+function leaseExpired(lease, nowMs) {
+    if (!lease.spec.holderIdentity)
+        return true;
+    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
+    if (Number.isNaN(renewed))
+        return true;
+    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
+}
+// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/**
+ * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
+ * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
+ * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
+ * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
+ */
+function lockNamespace(objects, inputNamespace, contextNamespace) {
+    const fallback = inputNamespace ?? contextNamespace ?? 'default';
+    const workload = objects.find(o => workloadKinds.has(o.kind));
+    return workload?.metadata.namespace ?? fallback;
+}
+/** The API's answer to a write in a namespace that does not exist (yet). */
+const isNamespaceMissing = (error) => error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
+function describeHolder(lease) {
+    const a = lease.metadata.annotations ?? {};
+    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
+    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
+}
+/**
+ * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
+ * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
+ */
+class DeployLock {
+    kube;
+    namespace;
+    name;
+    holder;
+    renewTimer;
+    constructor(kube, namespace, name, holder) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.name = name;
+        this.holder = holder;
+    }
+    static path(namespace, name) {
+        return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
+    }
+    static async acquire(kube, namespace, lockName, holder, timeoutMs, log) {
+        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
+        const deadline = Date.now() + timeoutMs;
+        let announced = false;
+        for (;;) {
+            const lease = await kube.get(DeployLock.path(namespace, lock.name));
+            try {
+                if (!lease) {
+                    await lock.write('POST', undefined);
+                    break;
+                }
+                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
+                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
+                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
+                    await lock.write('PUT', lease.metadata.resourceVersion);
+                    break;
+                }
+            }
+            catch (error) {
+                // Another run won the race: look again.
+                if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 409)
+                    continue;
+                throw error;
+            }
+            if (Date.now() >= deadline) {
+                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
+            }
+            if (!announced)
+                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
+            announced = true;
+            await new Promise(resolve => setTimeout(resolve, 500 + Math.random() * 500));
+        }
+        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
+        lock.renewTimer.unref();
+        return lock;
+    }
+    async write(method, resourceVersion) {
+        const now = microTime(new Date());
+        const annotations = {};
+        if (this.holder.runUrl)
+            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
+        if (this.holder.actor)
+            annotations[`${annotationPrefix}actor`] = this.holder.actor;
+        if (this.holder.sha)
+            annotations[`${annotationPrefix}sha`] = this.holder.sha;
+        const body = {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
+        };
+        const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name);
+        await this.kube.request(method, path, { body });
+    }
+    async renew(log) {
+        try {
+            const lease = await this.kube.get(DeployLock.path(this.namespace, this.name));
+            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
+                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
+                return;
+            }
+            lease.spec.renewTime = microTime(new Date());
+            await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
+        }
+        catch (error) {
+            log(`Could not renew the deploy lock: ${error.message}`);
+        }
+    }
+    async release() {
+        clearInterval(this.renewTimer);
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity);
+    }
+}
+/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
+async function releaseLease(kube, namespace, name, identity) {
+    const lease = await kube.get(DeployLock.path(namespace, name));
+    if (!lease || lease.spec.holderIdentity !== identity)
+        return false;
+    await kube
+        .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
+        .catch(error => {
+        if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && (error.statusCode === 404 || error.statusCode === 409)))
+            throw error;
+    });
+    return true;
 }
 
 
@@ -3553,8 +3608,10 @@ class KubeClient {
             }
             const text = await readBody(response);
             const statusCode = response.statusCode ?? 0;
-            if (statusCode >= 200 && statusCode < 300)
+            if (statusCode >= 200 && statusCode < 300) {
+                options.onSuccess?.(statusCode);
                 return (options.text ? text : text ? JSON.parse(text) : {});
+            }
             if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
                 await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal);
                 continue;
@@ -4051,8 +4108,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
 var build_step = __webpack_require__(8465);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(490);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(9095);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
 var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts

@@ -189,4 +189,71 @@ spec:
     expect([a.stdout, b.stdout].filter(out => out.includes('Waiting for the deploy lock'))).toHaveLength(1)
     expect(await namespaceExists(namespace)).toBe(true)
   }, 180_000)
+
+  it('a run that waited reads the cluster after the lock: its rollback restores the good revision, not the broken one the other run left', async () => {
+    const namespace = ns('race-rb')
+    const good = randomSha()
+    expect((await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', withStrategy) }), { sha: good })).code).toBe(0)
+    const broken = (fault: string, edit = (text: string) => text) => deployInputs(namespace, { manifests: manifestCopy('app.yaml', text => edit(withFault(fault)(text))) })
+    const first = randomSha()
+    // A fails slowly (its progress deadline), so B, building meanwhile, reaches the lock while A holds it.
+    const a = runAction(broken('never-ready', text => text.replace('replicas: 3', 'replicas: 3\n  progressDeadlineSeconds: 15')), { sha: first })
+    // B starts once A holds the lock and its broken template is live: what B reads before the lock is A's release.
+    const deadline = Date.now() + 60_000
+    while (!(await liveImage(namespace)).endsWith(first)) {
+      if (Date.now() > deadline) throw new Error('the first run never applied its template')
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    const b = runAction(broken('crashloop'), { sha: randomSha() })
+    const [ra, rb] = await Promise.all([a, b])
+    expect([ra.outputs.result, rb.outputs.result]).toEqual(['rolled-back', 'rolled-back'])
+    expect(rb.stdout).toContain(`Waiting for the deploy lock ${namespace}/build-and-deploy-deploy`)
+    expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${good}`)
+  }, 240_000)
+
+  it('lives in the namespace of the workloads, so a deployer bound to that namespace alone can take it', async () => {
+    const namespace = ns('lock-ns')
+    await kubectl(['create', 'namespace', namespace])
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const dir = mkdtempSync('/tmp/bnd-lockns-')
+    writeFileSync(
+      `${dir}/rbac.yaml`,
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer, namespace: ${namespace}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: ${namespace}}
+rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer, namespace: ${namespace}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: ${namespace}}]
+`
+    )
+    await kubectl(['apply', '-f', `${dir}/rbac.yaml`])
+    const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
+    const token = (await kubectl(['-n', namespace, 'create', 'token', 'deployer', '--duration', '10m'])).trim()
+    // No namespace in the context and no namespace input: only the manifests say where the app goes.
+    const kubeconfig = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
+      users: [{ name: 'deployer', user: { token } }],
+      contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer' } }],
+      'current-context': 'deployer'
+    })
+    const placed = manifestCopy('app.yaml', text => text.replaceAll(/^ {2}name: (web|web-config)$/gm, `  name: $1\n  namespace: ${namespace}`))
+    const inputs = deployInputs(namespace, { manifests: placed, kubeconfig, 'create-namespace': 'false' })
+    delete inputs.namespace
+    const run = await runAction(inputs, { sha: randomSha() })
+    expect(run.stdout).not.toMatch(/forbidden/i)
+    expect(run.code).toBe(0)
+    expect(JSON.parse(run.outputs.resources).map((r: any) => r.namespace)).toEqual([namespace, namespace, namespace])
+    expect(await kubectl(['-n', namespace, 'get', 'lease', '--ignore-not-found', '-o', 'name'])).toBe('')
+    expect(await kubectl(['-n', 'default', 'get', 'lease', 'build-and-deploy-deploy', '--ignore-not-found', '-o', 'name'])).toBe('')
+  }, 120_000)
 })

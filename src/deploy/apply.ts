@@ -56,10 +56,11 @@ export interface ApplyOptions {
   /** Called once every object that can be dry-run now has passed, before anything is written; may refuse. */
   validated?: (targets: Target[]) => Promise<void>
   /**
-   * Called once the Namespaces and CRDs exist, before any other object is written: where the deploy lock is
-   * taken and the ApplySet's parent widened.
+   * Called once the Namespaces and CRDs exist, before any other object is written: where the ApplySet's parent is
+   * widened, and the deploy lock taken when its namespace did not exist before. True when reads made before it may
+   * be stale (the lock was only taken now), so every object is dry-run again.
    */
-  beforeWrite?: (targets: Target[]) => Promise<void>
+  beforeWrite?: (targets: Target[]) => Promise<boolean | void>
   /** Called once every object passed its dry run, before anything but Namespaces and CRDs is written. */
   allValidated?: () => Promise<void>
 }
@@ -176,8 +177,9 @@ export class Applier {
     return resourcePath(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name)
   }
 
-  private patch(target: Target, dryRun: boolean, force = this.options.force): Promise<AppliedObject['result']> {
+  private patch(target: Target, dryRun: boolean, force = this.options.force, onSuccess?: (statusCode: number) => void): Promise<AppliedObject['result']> {
     return this.kube.request('PATCH', this.path(target), {
+      onSuccess,
       query: {
         fieldManager: this.options.fieldManager,
         fieldValidation: 'Strict',
@@ -285,10 +287,13 @@ export class Applier {
       const takeover = planned.takeover
       if (takeover) await writeManagedFields(this.kube, this.path(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
       if (planned.replace) await this.deleteForReplacement(planned.target)
-      const result = await this.patch(planned.target, false)
+      let status = 0
+      const result = await this.patch(planned.target, false, this.options.force, code => (status = code))
       const before = planned.before?.metadata as { resourceVersion?: string } | undefined
       const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion
-      const action: ApplyAction = planned.replace ? 'replaced' : !planned.before ? 'created' : same ? 'unchanged' : 'configured'
+      // Created is what the server answered (201), not what the dry run expected: a Namespace or CRD another run
+      // created in between is not this run's to delete again.
+      const action: ApplyAction = planned.replace ? 'replaced' : status === 201 ? 'created' : !planned.before ? 'configured' : same ? 'unchanged' : 'configured'
       return { ...planned, action, result }
     } catch (error) {
       throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error })
@@ -331,10 +336,11 @@ export class Applier {
     const applied: AppliedObject[] = []
     for (const planned of foundations) applied.push(await this.applyOne(planned))
     for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
-    await this.options.beforeWrite?.(ordered)
+    const stale = await this.options.beforeWrite?.(ordered)
     const second = await this.preflightDeferred(ordered.filter(deferred), applied)
+    const planned = first.filter(p => !foundations.includes(p))
+    const rest = [...(stale ? await this.preflightOrUndo(planned.map(p => p.target), applied) : planned), ...second]
     await this.options.allValidated?.()
-    const rest = [...first.filter(p => !foundations.includes(p)), ...second]
     // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
     // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
     // Reported in the order planned, as before the waves.
@@ -382,8 +388,12 @@ export class Applier {
       target.namespaced = info.namespaced
       resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace)
     }
+    return this.preflightOrUndo(later, applied)
+  }
+
+  private async preflightOrUndo(targets: Target[], applied: AppliedObject[]): Promise<AppliedObject[]> {
     try {
-      return await this.preflight(later)
+      return await this.preflight(targets)
     } catch (error) {
       await this.undoCreated(applied)
       throw error

@@ -29,7 +29,7 @@ import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
 import { HookFailure, HookOutcome, hooksInOrder, planDeployPhases, runHookSteps } from './hooks.js'
 import type { HookStep } from './phases.js'
-import { DeployLock, defaultIdentity } from './lock.js'
+import { DeployLock, defaultIdentity, isNamespaceMissing, lockNamespace } from './lock.js'
 
 export interface PreparedManifests {
   objects: SourcedObject[]
@@ -256,6 +256,18 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
   try {
     await kube.authenticate()
     const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
+    // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+    // another then reads what that run left, not what it found while the other was still deploying. A namespace
+    // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
+    const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
+    let lockDeferred = false
+    if (!settings.dryRun) {
+      lock = await acquireDeployLock(kube, settings, lockIn).catch(error => {
+        if (!isNamespaceMissing(error)) throw error
+        lockDeferred = true
+        return undefined
+      })
+    }
     // The ApplySet code loads only for prune, as the strategies load only when chosen.
     const applySet = settings.prune ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
     const options: ApplyOptions = {
@@ -298,8 +310,9 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
         if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
       },
       beforeWrite: async targets => {
-        lock = await acquireDeployLock(kube, settings, targetNamespace)
+        if (lockDeferred) lock = await acquireDeployLock(kube, settings, lockIn)
         await applySet?.widen(targets)
+        return lockDeferred && lock !== undefined
       },
       allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
     })

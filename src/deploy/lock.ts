@@ -1,5 +1,6 @@
 import os from 'node:os'
 import { KubeApiError, KubeClient } from '../kube/client.js'
+import type { KubeObject } from '../manifests/documents.js'
 
 /** Who holds the lock, written on the Lease so a waiting run can say whom it waits for. */
 export interface LockHolder {
@@ -31,6 +32,25 @@ export function leaseExpired(lease: Lease, nowMs: number): boolean {
   if (Number.isNaN(renewed)) return true
   return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs
 }
+
+// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'])
+
+/**
+ * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
+ * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
+ * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
+ * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
+ */
+export function lockNamespace(objects: KubeObject[], inputNamespace: string | undefined, contextNamespace: string | undefined): string {
+  const fallback = inputNamespace ?? contextNamespace ?? 'default'
+  const workload = objects.find(o => workloadKinds.has(o.kind))
+  return workload?.metadata.namespace ?? fallback
+}
+
+/** The API's answer to a write in a namespace that does not exist (yet). */
+export const isNamespaceMissing = (error: unknown): boolean =>
+  error instanceof KubeApiError && error.statusCode === 404 && error.status.details?.kind === 'namespaces'
 
 export function describeHolder(lease: Lease): string {
   const a = lease.metadata.annotations ?? {}

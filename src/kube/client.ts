@@ -8,7 +8,7 @@ export interface KubeStatus {
   code?: number
   reason?: string
   message?: string
-  details?: { causes?: Array<{ field?: string; message?: string; reason?: string }> }
+  details?: { kind?: string; name?: string; causes?: Array<{ field?: string; message?: string; reason?: string }> }
 }
 
 /** An error answer of the API server, with its Status body. */
@@ -33,6 +33,8 @@ export interface RequestOptions {
   text?: boolean
   /** Accept header; application/json unless given. */
   accept?: string
+  /** Told the success status: a server-side apply answers 201 when it created the object, 200 when it existed. */
+  onSuccess?: (statusCode: number) => void
 }
 
 export interface WatchEvent<T> {
@@ -172,7 +174,10 @@ export class KubeClient {
       }
       const text = await readBody(response)
       const statusCode = response.statusCode ?? 0
-      if (statusCode >= 200 && statusCode < 300) return (options.text ? text : text ? JSON.parse(text) : {}) as T
+      if (statusCode >= 200 && statusCode < 300) {
+        options.onSuccess?.(statusCode)
+        return (options.text ? text : text ? JSON.parse(text) : {}) as T
+      }
       if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
         await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal)
         continue

@@ -6,7 +6,7 @@ import { Settings } from '../inputs.js'
 import type { RunReport, WorkloadHistory } from '../run-report.js'
 import { KubeClient } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
-import { DeployLock } from '../deploy/lock.js'
+import { DeployLock, lockNamespace } from '../deploy/lock.js'
 import { SourcedObject } from '../manifests/documents.js'
 import { canUndo, describeUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
@@ -56,7 +56,7 @@ export interface ManualRollback {
  * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
  */
 export async function rollbackWorkloads(settings: Settings, objects: SourcedObject[], toRevision: number): Promise<ManualRollback> {
-  return underLock(settings, async kube => {
+  return underLock(settings, objects, async kube => {
     const workloads = workloadsOf(objects, settings, kube.namespace)
     // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
     const restored: UndoResult[] = []
@@ -83,13 +83,16 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
   })
 }
 
-/** Connects, takes the deploy lock of the target namespace, runs `work`, and always releases the lock and closes. */
-async function underLock<T>(settings: Settings, work: (kube: KubeClient, namespace: string) => Promise<T>): Promise<T> {
+/**
+ * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
+ * always releases the lock and closes.
+ */
+async function underLock<T>(settings: Settings, objects: SourcedObject[], work: (kube: KubeClient, namespace: string) => Promise<T>): Promise<T> {
   const kube = await connect(settings)
   let lock: DeployLock | undefined
   try {
     const namespace = settings.namespace ?? kube.namespace ?? 'default'
-    lock = await acquireDeployLock(kube, settings, namespace)
+    lock = await acquireDeployLock(kube, settings, lockNamespace(objects.map(o => o.object), settings.namespace, kube.namespace))
     return await work(kube, namespace)
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
@@ -99,7 +102,7 @@ async function underLock<T>(settings: Settings, work: (kube: KubeClient, namespa
 
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
 function switchTrafficBack(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
-  return underLock(settings, async (kube, namespace) => {
+  return underLock(settings, objects, async (kube, namespace) => {
     const { switchBack } = await import('../strategies/blue-green.js')
     const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs)
     report.traffic = traffic
@@ -112,7 +115,7 @@ function switchTrafficBack(settings: Settings, objects: SourcedObject[], report:
 /** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
 export async function abortMode(settings: Settings, report: RunReport): Promise<string> {
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
-  await underLock(settings, async (kube, namespace) => {
+  await underLock(settings, manifests.objects, async (kube, namespace) => {
     const { abortCanary } = await import('../strategies/canary.js')
     report.traffic = await core.group('Abort the canary', () => abortCanary(kube, manifests.objects, namespace))
   })
