@@ -120,6 +120,8 @@ export interface Settings {
   waitForLoadBalancers: boolean
   /** Restore every workload this run changed when its rollout fails. */
   rollbackOnFailure: boolean
+  /** A cancelled run (SIGINT/SIGTERM from the runner) undoes what it changed too, without waiting for the undo. */
+  rollbackOnCancel: boolean
   /** Delete the objects this run created when rolling back. */
   rollbackDeleteNew: boolean
   /** mode rollback: one revision back, a revision number, or a commit SHA to redeploy. */
@@ -514,6 +516,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
     waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
     rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
+    rollbackOnCancel: booleanInput(read, 'rollback-on-cancel', false),
     rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
     rollbackTo,
     lock,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build/build-step.js'
 import { connectEarly, deployManifests, prepareManifests, readManifests } from './deploy/deploy-step.js'
+import { cancelOnSignals } from './cancel.js'
 import { GitHubDeployment } from './github-deployments.js'
 import type { KubeClient } from './kube/client.js'
 import { readSettings } from './inputs.js'
@@ -34,6 +35,7 @@ export async function run(): Promise<void> {
   let deployment: GitHubDeployment | undefined
   // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
   let kube: KubeClient | undefined
+  const cancel = cancelOnSignals()
   try {
     const settings = readSettings()
     if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
@@ -52,7 +54,7 @@ export async function run(): Promise<void> {
         // A mutable tag is deployed pinned to the digest, known only now (issue 23).
         const built = substitutionsFor(report.images)
         if (built.some((b, i) => b.image !== planned[i].image)) manifests = await readManifests(settings, built, kube)
-        manifestsFile = await deployManifests(settings, report, manifests, kube)
+        manifestsFile = await deployManifests(settings, report, manifests, kube, cancel.signal)
         break
       }
       case 'apply': {
@@ -62,7 +64,7 @@ export async function run(): Promise<void> {
         report.images = await existingImages(settings)
         const manifests = await readManifests(settings, substitutionsFor(report.images), kube)
         manifestsFile = manifests.file
-        await deployManifests(settings, report, manifests, kube)
+        await deployManifests(settings, report, manifests, kube, cancel.signal)
         break
       }
       case 'promote': {
@@ -70,7 +72,7 @@ export async function run(): Promise<void> {
         if (settings.helm) kube = connectEarly(settings)
         report.images = await existingImages(settings)
         const manifests = await readManifests(settings, substitutionsFor(report.images), kube)
-        manifestsFile = await deployManifests(settings, report, manifests, kube)
+        manifestsFile = await deployManifests(settings, report, manifests, kube, cancel.signal)
         break
       }
       case 'abort': {
@@ -91,7 +93,8 @@ export async function run(): Promise<void> {
       }
     }
   } catch (error) {
-    if (report.result !== 'rolled-back') report.result = 'failed'
+    if (cancel.signal.aborted) report.result = 'cancelled'
+    else if (report.result !== 'rolled-back') report.result = 'failed'
     report.error = (error as Error).message
     core.setFailed(report.error)
   } finally {
@@ -100,5 +103,6 @@ export async function run(): Promise<void> {
     report.durationMs = Date.now() - started
     setOutputs(report, manifestsFile)
     await core.summary.addRaw(renderSummary(report)).write().catch(error => core.warning(`Cannot write the job summary: ${(error as Error).message}`))
+    cancel.dispose()
   }
 }

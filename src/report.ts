@@ -83,7 +83,7 @@ export function trafficSection(traffic: TrafficReport): string[] {
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 export function renderSummary(report: RunReport): string {
   const out: string[] = []
-  const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌'
+  const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
   if (report.error) out.push('```text', report.error, '```', '')
   if (report.images.length > 0) {

@@ -48,7 +48,7 @@ export type TrafficReport =
     }
 
 export interface RunReport {
-  result: 'succeeded' | 'failed' | 'rolled-back'
+  result: 'succeeded' | 'failed' | 'rolled-back' | 'cancelled'
   mode: string
   dryRun: boolean
   images: BuiltImage[]
@@ -89,6 +89,8 @@ export interface DeployResult {
   hooks?: HookOutcome[]
   /** Why a post-deploy hook failed the step after the rollout succeeded. */
   hookFailure?: string
+  /** The runner cancelled the run: the wait stopped (or never began). */
+  cancelled?: boolean
 }
 
 export interface WorkloadHistory {

@@ -86,6 +86,8 @@ export interface ActionRun {
   summary: string
   durationMs: number
   runnerTemp: string
+  /** With `cancelWhen`: ms from the signal to the exit. */
+  exitAfterSignalMs?: number
 }
 
 function parseOutputs(text: string): Record<string, string> {
@@ -105,7 +107,15 @@ function parseOutputs(text: string): Record<string, string> {
  * Runs a bundled entry point as the runner does: INPUT_* variables, GITHUB_* context, and the files behind
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_STATE.
  */
-export async function runAction(inputs: Record<string, string>, options: { sha: string; entry?: string; extraEnv?: Record<string, string>; runnerTemp?: string }): Promise<ActionRun> {
+export async function runAction(inputs: Record<string, string>, options: {
+    sha: string
+    entry?: string
+    extraEnv?: Record<string, string>
+    runnerTemp?: string
+    /** Sends `signal` to the action, as the runner does on cancel, once its stdout shows `text`. */
+    cancelWhen?: { text: string; signal: NodeJS.Signals }
+  }
+): Promise<ActionRun> {
   const runnerTemp = options.runnerTemp ?? mkdtempSync(path.join(os.tmpdir(), 'bnd-run-'))
   const files = { output: path.join(runnerTemp, 'output'), summary: path.join(runnerTemp, 'summary.md'), state: path.join(runnerTemp, 'state') }
   // The runner creates these files before each step.
@@ -136,11 +146,19 @@ export async function runAction(inputs: Record<string, string>, options: { sha: 
   const child = spawn(existsSync(node) ? node : process.execPath, [path.join(repoRoot, options.entry ?? 'dist/index.js')], { env: childEnv, cwd: repoRoot })
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', chunk => (stdout += chunk))
+  let signalledAt: number | undefined
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    if (options.cancelWhen && signalledAt === undefined && stdout.includes(options.cancelWhen.text)) {
+      signalledAt = Date.now()
+      child.kill(options.cancelWhen.signal)
+    }
+  })
   child.stderr.on('data', chunk => (stderr += chunk))
   const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  const exitAfterSignalMs = signalledAt === undefined ? undefined : Date.now() - signalledAt
   const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '')
-  return { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp }
+  return { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp, exitAfterSignalMs }
 }
 
 /**

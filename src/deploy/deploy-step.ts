@@ -154,8 +154,11 @@ function maskSecretValues(object: SourcedObject['object']): void {
 
 const describeApplied = (a: AppliedObject): string => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`
 
-/** Restores every workload this run changed to its revision from before the run, and waits for it. */
-async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[]): Promise<RollbackReport> {
+/**
+ * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
+ * (the timeout; 0 after a cancel, whose grace period is too short to wait: the undo is then started, not completed).
+ */
+async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[], waitMs = settings.timeoutMs): Promise<RollbackReport> {
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
   const { canUndo, describeUndo, undoToBefore } = await import('../rollback/undo.js')
@@ -181,7 +184,7 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
     }
   }
   const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace)!)
-  const waits = rolled.length === 0 ? [] : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+  const waits = rolled.length === 0 || waitMs === 0 ? [] : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core.info(line) })
   return {
     restored,
     created: created.map(describeApplied),
@@ -189,15 +192,15 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
     notRestored: changed.filter(a => !canUndo(a.target.object.kind)).map(describeApplied),
     waits,
     durationMs: Date.now() - started,
-    succeeded: waits.every(w => w.state === 'succeeded')
+    succeeded: waitMs > 0 && waits.every(w => w.state === 'succeeded')
   }
 }
 
 /** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-export async function acquireDeployLock(kube: KubeClient, settings: Settings, namespace: string): Promise<DeployLock | undefined> {
+export async function acquireDeployLock(kube: KubeClient, settings: Settings, namespace: string, signal?: AbortSignal): Promise<DeployLock | undefined> {
   if (!settings.lock) return undefined
   const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
-  const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line))
+  const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line), signal)
   core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
   return lock
 }
@@ -250,10 +253,16 @@ async function strategyFor(kube: KubeClient, settings: Settings, objects: Source
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
-export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
+/**
+ * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
+ * apply takes seconds, and stopping it midway would leave a half-applied set.
+ */
+export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient, cancel?: AbortSignal): Promise<DeployResult> {
   const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
   let lock: DeployLock | undefined
   try {
+    // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
+    if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
     await kube.authenticate()
     const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
     // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
@@ -262,7 +271,7 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
     let lockDeferred = false
     if (!settings.dryRun) {
-      lock = await acquireDeployLock(kube, settings, lockIn).catch(error => {
+      lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
         if (!isNamespaceMissing(error)) throw error
         lockDeferred = true
         return undefined
@@ -292,7 +301,7 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     }
     const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
     const deployed = new Set<string>()
-    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed })
+    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed, signal: cancel })
     // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
     const rollStable = async (): Promise<boolean> => {
       const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
@@ -310,7 +319,8 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
         if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
       },
       beforeWrite: async targets => {
-        if (lockDeferred) lock = await acquireDeployLock(kube, settings, lockIn)
+        if (cancel?.aborted) throw new Error('Cancelled before anything but Namespaces and CRDs was applied.')
+        if (lockDeferred) lock = await acquireDeployLock(kube, settings, lockIn, cancel)
         await applySet?.widen(targets)
         return lockDeferred && lock !== undefined
       },
@@ -351,7 +361,17 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
       return { applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure }
     }
     const items = waitItems(applied)
-    const waits = await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
+    const waits = cancel?.aborted ? [] : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
+    if (cancel?.aborted) {
+      // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
+      if (!settings.rollbackOnCancel) return { applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
+      if (strategy?.onFailure === 'discard') {
+        await strategy.discard(kube)
+        return { applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true }
+      }
+      const rollback = await core.group('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0))
+      return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
+    }
     const readyAt = Date.now()
     if (allSucceeded(waits)) {
       // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
@@ -399,8 +419,8 @@ function untouchedLine(traffic: TrafficReport): string | undefined {
 }
 
 /** Applies prepared manifests and waits; throws when a rollout fails. */
-export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient): Promise<string> {
-  const result = await deploy(settings, manifests.objects, kube).catch(error => {
+export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient, cancel?: AbortSignal): Promise<string> {
+  const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
     if (!(error instanceof HookFailure)) throw error
     report.hooks = error.hooks
     throw new Error(`${error.message}\nNothing after it was applied.`)
@@ -411,6 +431,14 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   report.resources = resourceReports(result.applied, result.waits, result.pruned)
   report.rollback = result.rollback
   report.traffic = result.traffic
+  if (result.cancelled) {
+    report.result = 'cancelled'
+    const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message)
+    const undo = result.rollback
+      ? `The workloads this run changed are being restored (rollback-on-cancel): ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'none had an earlier revision'}.`
+      : 'What was applied stays as it is (rollback-on-cancel: false).'
+    throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'))
+  }
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   const kept = result.traffic ? untouchedLine(result.traffic) : undefined
   if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))

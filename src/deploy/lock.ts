@@ -76,12 +76,12 @@ export class DeployLock {
     return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`
   }
 
-  static async acquire(kube: KubeClient, namespace: string, lockName: string, holder: LockHolder, timeoutMs: number, log: (line: string) => void): Promise<DeployLock> {
+  static async acquire(kube: KubeClient, namespace: string, lockName: string, holder: LockHolder, timeoutMs: number, log: (line: string) => void, signal?: AbortSignal): Promise<DeployLock> {
     const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder)
     const deadline = Date.now() + timeoutMs
     let announced = false
     for (;;) {
-      const lease = await kube.get<Lease>(DeployLock.path(namespace, lock.name))
+      const lease = await kube.get<Lease>(DeployLock.path(namespace, lock.name), signal)
       try {
         if (!lease) {
           await lock.write('POST', undefined)
@@ -102,7 +102,11 @@ export class DeployLock {
       }
       if (!announced) log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`)
       announced = true
-      await new Promise(resolve => setTimeout(resolve, 500 + Math.random() * 500))
+      await new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason as Error)
+        const timer = setTimeout(resolve, 500 + Math.random() * 500)
+        signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true })
+      })
     }
     lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3)
     lock.renewTimer.unref()

@@ -1,5 +1,5 @@
-export const id = 871;
-export const ids = [871];
+export const id = 989;
+export const ids = [989];
 export const modules = {
 
 /***/ 8465:
@@ -1933,8 +1933,11 @@ function maskSecretValues(object) {
     }
 }
 const describeApplied = (a) => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`;
-/** Restores every workload this run changed to its revision from before the run, and waits for it. */
-async function rollBack(kube, settings, applied) {
+/**
+ * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
+ * (the timeout; 0 after a cancel, whose grace period is too short to wait: the undo is then started, not completed).
+ */
+async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
     const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
@@ -1959,7 +1962,7 @@ async function rollBack(kube, settings, applied) {
         }
     }
     const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace));
-    const waits = rolled.length === 0 ? [] : await (0,deploy_wait/* waitForRollouts */.h)(kube, rolled.map(waitItemFor), { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) });
+    const waits = rolled.length === 0 || waitMs === 0 ? [] : await (0,deploy_wait/* waitForRollouts */.h)(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core/* info */.pq(line) });
     return {
         restored,
         created: created.map(describeApplied),
@@ -1967,15 +1970,15 @@ async function rollBack(kube, settings, applied) {
         notRestored: changed.filter(a => !canUndo(a.target.object.kind)).map(describeApplied),
         waits,
         durationMs: Date.now() - started,
-        succeeded: waits.every(w => w.state === 'succeeded')
+        succeeded: waitMs > 0 && waits.every(w => w.state === 'succeeded')
     };
 }
 /** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-async function acquireDeployLock(kube, settings, namespace) {
+async function acquireDeployLock(kube, settings, namespace, signal) {
     if (!settings.lock)
         return undefined;
     const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
-    const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line));
+    const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
     core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
     return lock;
 }
@@ -2028,10 +2031,17 @@ async function strategyFor(kube, settings, objects, targetNamespace, rollStable,
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
 }
 const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
-async function deploy(settings, manifestObjects, connected) {
+/**
+ * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
+ * apply takes seconds, and stopping it midway would leave a half-applied set.
+ */
+async function deploy(settings, manifestObjects, connected, cancel) {
     const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
     let lock;
     try {
+        // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
+        if (cancel?.aborted)
+            throw new Error('Cancelled before anything was applied.');
         await kube.authenticate();
         const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
         // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
@@ -2040,7 +2050,7 @@ async function deploy(settings, manifestObjects, connected) {
         const lockIn = (0,deploy_lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
         let lockDeferred = false;
         if (!settings.dryRun) {
-            lock = await acquireDeployLock(kube, settings, lockIn).catch(error => {
+            lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
                 if (!(0,deploy_lock/* isNamespaceMissing */.aW)(error))
                     throw error;
                 lockDeferred = true;
@@ -2075,7 +2085,7 @@ async function deploy(settings, manifestObjects, connected) {
         };
         const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
         const deployed = new Set();
-        const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed });
+        const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
         // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
         const rollStable = async () => {
             const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
@@ -2094,8 +2104,10 @@ async function deploy(settings, manifestObjects, connected) {
                     candidates = await applySet.plan(targets, strategy?.retained);
             },
             beforeWrite: async (targets) => {
+                if (cancel?.aborted)
+                    throw new Error('Cancelled before anything but Namespaces and CRDs was applied.');
                 if (lockDeferred)
-                    lock = await acquireDeployLock(kube, settings, lockIn);
+                    lock = await acquireDeployLock(kube, settings, lockIn, cancel);
                 await applySet?.widen(targets);
                 return lockDeferred && lock !== undefined;
             },
@@ -2137,7 +2149,18 @@ async function deploy(settings, manifestObjects, connected) {
             return { applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure };
         }
         const items = waitItems(applied);
-        const waits = await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
+        const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
+        if (cancel?.aborted) {
+            // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
+            if (!settings.rollbackOnCancel)
+                return { applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
+            if (strategy?.onFailure === 'discard') {
+                await strategy.discard(kube);
+                return { applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true };
+            }
+            const rollback = await core/* group */.Os('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0));
+            return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
+        }
         const readyAt = Date.now();
         if (allSucceeded(waits)) {
             // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
@@ -2187,8 +2210,8 @@ function untouchedLine(traffic) {
     return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined;
 }
 /** Applies prepared manifests and waits; throws when a rollout fails. */
-async function deployManifests(settings, report, manifests, kube) {
-    const result = await deploy(settings, manifests.objects, kube).catch(error => {
+async function deployManifests(settings, report, manifests, kube, cancel) {
+    const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
         if (!(error instanceof HookFailure))
             throw error;
         report.hooks = error.hooks;
@@ -2200,6 +2223,14 @@ async function deployManifests(settings, report, manifests, kube) {
     report.resources = (0,src_report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
     report.rollback = result.rollback;
     report.traffic = result.traffic;
+    if (result.cancelled) {
+        report.result = 'cancelled';
+        const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message);
+        const undo = result.rollback
+            ? `The workloads this run changed are being restored (rollback-on-cancel): ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'none had an earlier revision'}.`
+            : 'What was applied stays as it is (rollback-on-cancel: false).';
+        throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'));
+    }
     const failed = result.waits.filter(w => w.state !== 'succeeded');
     const kept = result.traffic ? untouchedLine(result.traffic) : undefined;
     if (result.strategyFailure)
@@ -2458,12 +2489,12 @@ class DeployLock {
     static path(namespace, name) {
         return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
     }
-    static async acquire(kube, namespace, lockName, holder, timeoutMs, log) {
+    static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
         const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
         const deadline = Date.now() + timeoutMs;
         let announced = false;
         for (;;) {
-            const lease = await kube.get(DeployLock.path(namespace, lock.name));
+            const lease = await kube.get(DeployLock.path(namespace, lock.name), signal);
             try {
                 if (!lease) {
                     await lock.write('POST', undefined);
@@ -2488,7 +2519,12 @@ class DeployLock {
             if (!announced)
                 log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
             announced = true;
-            await new Promise(resolve => setTimeout(resolve, 500 + Math.random() * 500));
+            await new Promise((resolve, reject) => {
+                if (signal?.aborted)
+                    return reject(signal.reason);
+                const timer = setTimeout(resolve, 500 + Math.random() * 500);
+                signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+            });
         }
         lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
         lock.renewTimer.unref();
@@ -4095,7 +4131,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 7871:
+/***/ 2989:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4110,6 +4146,32 @@ var core = __webpack_require__(6058);
 var build_step = __webpack_require__(8465);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
 var deploy_step = __webpack_require__(9095);
+;// CONCATENATED MODULE: ./src/cancel.ts
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that. With handlers
+ * installed Node no longer exits on those signals: the run stops waiting, and still writes its outputs, its summary
+ * and releases the lock, well within that grace period.
+ */
+function cancelOnSignals() {
+    const controller = new AbortController();
+    const handler = (name) => {
+        if (controller.signal.aborted)
+            return;
+        core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
+        controller.abort(new Error(`cancelled (${name})`));
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', handler);
+            process.off('SIGTERM', handler);
+        }
+    };
+}
+
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
 var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
@@ -4631,6 +4693,7 @@ function parseSettings(read, env) {
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
         rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
+        rollbackOnCancel: booleanInput(read, 'rollback-on-cancel', false),
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
         lock,
@@ -4648,6 +4711,7 @@ function readSettings() {
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __webpack_require__(665);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -4684,6 +4748,7 @@ async function run() {
     let deployment;
     // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
     let kube;
+    const cancel = cancelOnSignals();
     try {
         const settings = readSettings();
         if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
@@ -4704,7 +4769,7 @@ async function run() {
                 const built = (0,build_step/* substitutionsFor */.wL)(report.images);
                 if (built.some((b, i) => b.image !== planned[i].image))
                     manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
+                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
                 break;
             }
             case 'apply': {
@@ -4715,7 +4780,7 @@ async function run() {
                 report.images = await (0,build_step/* existingImages */.e5)(settings);
                 const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
                 manifestsFile = manifests.file;
-                await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
+                await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
                 break;
             }
             case 'promote': {
@@ -4724,7 +4789,7 @@ async function run() {
                     kube = (0,deploy_step/* connectEarly */.Ir)(settings);
                 report.images = await (0,build_step/* existingImages */.e5)(settings);
                 const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube);
+                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
                 break;
             }
             case 'abort': {
@@ -4746,7 +4811,9 @@ async function run() {
         }
     }
     catch (error) {
-        if (report.result !== 'rolled-back')
+        if (cancel.signal.aborted)
+            report.result = 'cancelled';
+        else if (report.result !== 'rolled-back')
             report.result = 'failed';
         report.error = error.message;
         core/* setFailed */.C1(report.error);
@@ -4757,6 +4824,7 @@ async function run() {
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
         await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        cancel.dispose();
     }
 }
 
@@ -5265,7 +5333,7 @@ function trafficSection(traffic) {
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 function renderSummary(report) {
     const out = [];
-    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌';
+    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
     out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
     if (report.error)
         out.push('```text', report.error, '```', '');
