@@ -1029,6 +1029,22 @@ class ApplyValidationError extends Error {
         this.name = 'ApplyValidationError';
     }
 }
+/**
+ * Thrown when a write fails after every object passed validation: what was written stays written, so the error
+ * carries each object's fate for the report and for a rollback of what this run changed.
+ */
+class ApplyWriteError extends Error {
+    written;
+    failed;
+    notAttempted;
+    constructor(written, failed, notAttempted) {
+        super(`Apply failed after validation passed:\n- ${failed.map(f => f.message).join('\n- ')}`);
+        this.written = written;
+        this.failed = failed;
+        this.notAttempted = notAttempted;
+        this.name = 'ApplyWriteError';
+    }
+}
 const concurrency = 16;
 async function mapLimited(items, limit, fn) {
     const results = new Array(items.length);
@@ -1262,7 +1278,7 @@ class Applier {
             return { ...planned, action, result };
         }
         catch (error) {
-            throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error });
+            throw new Error(explain(error, planned.target, this.options.force), { cause: error });
         }
     }
     namespaceTarget(name) {
@@ -1297,8 +1313,15 @@ class Applier {
         }
         const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition');
         const applied = [];
-        for (const planned of foundations)
-            applied.push(await this.applyOne(planned));
+        for (const planned of foundations) {
+            try {
+                applied.push(await this.applyOne(planned));
+            }
+            catch (error) {
+                const rest = first.filter(p => p !== planned && !applied.some(a => a.target === p.target)).map(p => p.target);
+                throw new ApplyWriteError(applied, [{ target: planned.target, message: error.message }], [...rest, ...ordered.filter(deferred)]);
+            }
+        }
         for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition'))
             await this.waitEstablished(crd);
         const stale = await this.options.beforeWrite?.(ordered);
@@ -1309,11 +1332,27 @@ class Applier {
         // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
         // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
         // Reported in the order planned, as before the waves.
+        // A failed write stops the waves after its own: what is written is reported, with what failed and what was not tried.
         const written = new Array(rest.length);
+        const failed = [];
         for (const wave of (0,apply_plan/* applyWaves */.jS)(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
-            await mapLimited(wave, concurrency, async ({ planned, index }) => (written[index] = await this.applyOne(planned)));
+            await mapLimited(wave, concurrency, async ({ planned, index }) => {
+                try {
+                    written[index] = await this.applyOne(planned);
+                }
+                catch (error) {
+                    failed.push({ target: planned.target, message: error.message });
+                }
+            });
+            if (failed.length > 0)
+                break;
         }
-        applied.push(...written);
+        const done = written.filter((w) => w !== undefined);
+        if (failed.length > 0) {
+            const notAttempted = rest.filter((p, i) => !written[i] && !failed.some(f => f.target === p.target)).map(p => p.target);
+            throw new ApplyWriteError([...applied, ...done], failed, notAttempted);
+        }
+        applied.push(...done);
         return applied;
     }
     /**
@@ -1932,7 +1971,8 @@ function maskSecretValues(object) {
         }
     }
 }
-const describeApplied = (a) => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`;
+const describeTarget = ({ object }) => `${object.kind.toLowerCase()}/${object.metadata.name}${object.metadata.namespace ? ` (${object.metadata.namespace})` : ''}`;
+const describeApplied = (a) => describeTarget(a.target);
 /**
  * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
  * (the timeout; 0 after a cancel, whose grace period is too short to wait: the undo is then started, not completed).
@@ -2113,8 +2153,18 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             },
             allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
         });
+        let writeFailure;
         const applied = await core/* group */.Os(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-            const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet));
+            const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet)).catch(error => {
+                if (!(error instanceof ApplyWriteError))
+                    throw error;
+                writeFailure = error;
+                for (const f of error.failed)
+                    core/* info */.pq(`${describeTarget(f.target)} failed (the error below says why)`);
+                for (const t of error.notAttempted)
+                    core/* info */.pq(`${describeTarget(t)} not applied: an earlier write failed`);
+                return error.written;
+            });
             for (const item of result) {
                 const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : '';
                 core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`);
@@ -2136,6 +2186,17 @@ async function deploy(settings, manifestObjects, connected, cancel) {
         const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }));
         if (settings.dryRun)
             return { applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks };
+        if (writeFailure) {
+            // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
+            const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
+            const failure = { message: writeFailure.message, unwritten };
+            if (strategy?.onFailure === 'discard') {
+                await strategy.discard(kube);
+                return { applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure };
+            }
+            const rollback = settings.rollbackOnFailure ? await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied)) : undefined;
+            return { applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure };
+        }
         // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
         // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
         const postHooks = async () => runPhase(phases.post, 'Post-deploy hooks').then(() => undefined, (error) => {
@@ -2221,6 +2282,9 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
     report.applied = result.applied;
     report.waits = result.waits;
     report.resources = (0,src_report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
+    for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
+        report.resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
+    }
     report.rollback = result.rollback;
     report.traffic = result.traffic;
     if (result.cancelled) {
@@ -2237,8 +2301,8 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
         throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'));
     if (result.hookFailure)
         throw new Error(result.hookFailure);
-    if (failed.length > 0) {
-        const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
+    if (failed.length > 0 || result.writeFailure) {
+        const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
         if (kept)
             lines.push(kept);
         const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? [];
@@ -2252,7 +2316,11 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
         else if (result.rollback) {
             lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
         }
-        throw new Error(`Rollout failed:\n${lines.join('\n')}`);
+        else if (result.writeFailure) {
+            const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
+            lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
+        }
+        throw new Error(result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`);
     }
     return manifests.file;
 }

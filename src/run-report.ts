@@ -2,6 +2,7 @@
 // A leaf module (types only), so the steps and the report need not import each other.
 import type { BuiltImage } from './build/build-step.js'
 import type { AppliedObject } from './deploy/apply.js'
+import type { Target } from './deploy/apply-plan.js'
 import type { PrunedObject } from './deploy/applyset.js'
 import type { HookOutcome } from './deploy/hooks.js'
 import type { WaitOutcome } from './deploy/wait.js'
@@ -13,7 +14,7 @@ export interface ResourceReport {
   kind: string
   namespace?: string
   name: string
-  action: AppliedObject['action'] | 'pruned'
+  action: AppliedObject['action'] | 'pruned' | 'failed' | 'not applied'
   /** Why a member to prune was left (already gone, or replaced since it was listed), or who kept the scale. */
   note?: string
   rollout?: WaitOutcome['state']
@@ -89,6 +90,8 @@ export interface DeployResult {
   hooks?: HookOutcome[]
   /** Why a post-deploy hook failed the step after the rollout succeeded. */
   hookFailure?: string
+  /** A write failed after validation passed: its message, and the objects not written (failed, or not tried). */
+  writeFailure?: { message: string; unwritten: Array<{ target: Target; fate: 'failed' | 'not applied' }> }
   /** The runner cancelled the run: the wait stopped (or never began). */
   cancelled?: boolean
 }

@@ -16,6 +16,9 @@ export interface FaultPlan {
   dropWatchAfterMs: number
   /** At most this many cuts. */
   maxDrops: number
+  /** Answer every real (not dry-run) write to a path ending so with a 500 without Retry-After: a write that fails
+   * after validation passed, which the client does not retry. */
+  refuseWritesTo?: string
 }
 
 export interface FaultStats {
@@ -56,6 +59,13 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
         request.socket.destroy()
       }, plan.dropWatchAfterMs)
       response.on('close', () => clearTimeout(timer))
+    }
+    const [pathname, search = ''] = (request.url ?? '').split('?')
+    if (plan.refuseWritesTo && request.method === 'PATCH' && pathname.endsWith(plan.refuseWritesTo) && !/(^|&)dryRun=/.test(search)) {
+      stats.injected[500] = (stats.injected[500] ?? 0) + 1
+      response.writeHead(500, { 'content-type': 'application/json' })
+      response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, reason: 'InternalError', message: 'injected write failure' }))
+      return
     }
     if (!isWatch && errors < plan.maxErrors && ++requests % plan.errorEvery === 0) {
       const status = plan.statuses[errors++ % plan.statuses.length]

@@ -73,6 +73,21 @@ export class ApplyValidationError extends Error {
   }
 }
 
+/**
+ * Thrown when a write fails after every object passed validation: what was written stays written, so the error
+ * carries each object's fate for the report and for a rollback of what this run changed.
+ */
+export class ApplyWriteError extends Error {
+  constructor(
+    readonly written: AppliedObject[],
+    readonly failed: Array<{ target: Target; message: string }>,
+    readonly notAttempted: Target[]
+  ) {
+    super(`Apply failed after validation passed:\n- ${failed.map(f => f.message).join('\n- ')}`)
+    this.name = 'ApplyWriteError'
+  }
+}
+
 const concurrency = 16
 
 export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -296,7 +311,7 @@ export class Applier {
       const action: ApplyAction = planned.replace ? 'replaced' : status === 201 ? 'created' : !planned.before ? 'configured' : same ? 'unchanged' : 'configured'
       return { ...planned, action, result }
     } catch (error) {
-      throw new Error(`Apply failed after validation passed: ${explain(error, planned.target, this.options.force)}`, { cause: error })
+      throw new Error(explain(error, planned.target, this.options.force), { cause: error })
     }
   }
 
@@ -334,7 +349,14 @@ export class Applier {
 
     const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition')
     const applied: AppliedObject[] = []
-    for (const planned of foundations) applied.push(await this.applyOne(planned))
+    for (const planned of foundations) {
+      try {
+        applied.push(await this.applyOne(planned))
+      } catch (error) {
+        const rest = first.filter(p => p !== planned && !applied.some(a => a.target === p.target)).map(p => p.target)
+        throw new ApplyWriteError(applied, [{ target: planned.target, message: (error as Error).message }], [...rest, ...ordered.filter(deferred)])
+      }
+    }
     for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
     const stale = await this.options.beforeWrite?.(ordered)
     const second = await this.preflightDeferred(ordered.filter(deferred), applied)
@@ -344,11 +366,25 @@ export class Applier {
     // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
     // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
     // Reported in the order planned, as before the waves.
-    const written = new Array<AppliedObject>(rest.length)
+    // A failed write stops the waves after its own: what is written is reported, with what failed and what was not tried.
+    const written = new Array<AppliedObject | undefined>(rest.length)
+    const failed: Array<{ target: Target; message: string }> = []
     for (const wave of applyWaves(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
-      await mapLimited(wave, concurrency, async ({ planned, index }) => (written[index] = await this.applyOne(planned)))
+      await mapLimited(wave, concurrency, async ({ planned, index }) => {
+        try {
+          written[index] = await this.applyOne(planned)
+        } catch (error) {
+          failed.push({ target: planned.target, message: (error as Error).message })
+        }
+      })
+      if (failed.length > 0) break
     }
-    applied.push(...written)
+    const done = written.filter((w): w is AppliedObject => w !== undefined)
+    if (failed.length > 0) {
+      const notAttempted = rest.filter((p, i) => !written[i] && !failed.some(f => f.target === p.target)).map(p => p.target)
+      throw new ApplyWriteError([...applied, ...done], failed, notAttempted)
+    }
+    applied.push(...done)
     return applied
   }
 

@@ -3,11 +3,11 @@ import type { Document } from 'yaml'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, waitItemFor } from './apply.js'
+import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, ApplyWriteError, waitItemFor } from './apply.js'
 import { takeoverSummary } from './takeover.js'
 import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
-import { findDuplicates } from './apply-plan.js'
+import { findDuplicates, Target } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
 import { formatSize } from '../size.js'
@@ -152,7 +152,8 @@ function maskSecretValues(object: SourcedObject['object']): void {
   }
 }
 
-const describeApplied = (a: AppliedObject): string => `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.target.object.metadata.namespace ? ` (${a.target.object.metadata.namespace})` : ''}`
+const describeTarget = ({ object }: Target): string => `${object.kind.toLowerCase()}/${object.metadata.name}${object.metadata.namespace ? ` (${object.metadata.namespace})` : ''}`
+const describeApplied = (a: AppliedObject): string => describeTarget(a.target)
 
 /**
  * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
@@ -326,8 +327,15 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
       },
       allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
     })
+    let writeFailure: ApplyWriteError | undefined
     const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-      const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet))
+      const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet)).catch(error => {
+        if (!(error instanceof ApplyWriteError)) throw error
+        writeFailure = error
+        for (const f of error.failed) core.info(`${describeTarget(f.target)} failed (the error below says why)`)
+        for (const t of error.notAttempted) core.info(`${describeTarget(t)} not applied: an earlier write failed`)
+        return error.written
+      })
       for (const item of result) {
         const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : ''
         core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`)
@@ -345,6 +353,17 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
     if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks }
+    if (writeFailure) {
+      // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
+      const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))]
+      const failure = { message: writeFailure.message, unwritten }
+      if (strategy?.onFailure === 'discard') {
+        await strategy.discard(kube)
+        return { applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure }
+      }
+      const rollback = settings.rollbackOnFailure ? await core.group('Roll back', () => rollBack(kube, settings, applied)) : undefined
+      return { applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure }
+    }
     // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
     // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
     const postHooks = async (): Promise<string | undefined> =>
@@ -429,6 +448,9 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   report.applied = result.applied
   report.waits = result.waits
   report.resources = resourceReports(result.applied, result.waits, result.pruned)
+  for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
+    report.resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate })
+  }
   report.rollback = result.rollback
   report.traffic = result.traffic
   if (result.cancelled) {
@@ -443,8 +465,8 @@ export async function deployManifests(settings: Settings, report: RunReport, man
   const kept = result.traffic ? untouchedLine(result.traffic) : undefined
   if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))
   if (result.hookFailure) throw new Error(result.hookFailure)
-  if (failed.length > 0) {
-    const lines = failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+  if (failed.length > 0 || result.writeFailure) {
+    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
     if (kept) lines.push(kept)
     const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? []
     if (result.rollback?.succeeded && restored.length > 0) {
@@ -454,8 +476,11 @@ export async function deployManifests(settings: Settings, report: RunReport, man
       lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
     } else if (result.rollback) {
       lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
+    } else if (result.writeFailure) {
+      const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied)
+      lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.')
     }
-    throw new Error(`Rollout failed:\n${lines.join('\n')}`)
+    throw new Error(result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`)
   }
   return manifests.file
 }
