@@ -111,7 +111,7 @@ function planBlueGreen(objects, liveColours, targetNamespace, changed = () => tr
             // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
             const selected = liveColour === 'none' ? undefined : (liveColour ?? next);
             plan.objects.push({ ...item, object: withSelector(item.object, selected) });
-            plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next) });
+            plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next), created: liveColour === undefined });
         }
         else {
             plan.objects.push(retargetAutoscaler(item, names));
@@ -219,6 +219,7 @@ class BlueGreenDeploy {
     onFailure = 'discard';
     switchedAt;
     switching = false;
+    deletedServices = [];
     constructor(plan, settings, fieldManager, gate) {
         this.plan = plan;
         this.settings = settings;
@@ -272,6 +273,17 @@ class BlueGreenDeploy {
         }
         if (this.plan.deployments.length === 0)
             return;
+        // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
+        // points traffic at a colour being deleted, and the next run starts again from no colour.
+        for (const s of this.plan.services.filter(s => s.created)) {
+            await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
+                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                    throw error;
+            });
+            this.deletedServices.push(s.name);
+        }
+        if (this.deletedServices.length > 0)
+            core/* info */.pq(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`);
         for (const d of this.plan.deployments) {
             await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
                 if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
@@ -288,7 +300,8 @@ class BlueGreenDeploy {
             services: this.plan.services.map(s => s.name),
             switched: this.switchedAt !== undefined,
             coloured: this.plan.deployments.map(d => d.name),
-            rolling: this.plan.rolling
+            rolling: this.plan.rolling,
+            ...(this.deletedServices.length > 0 ? { deletedServices: this.deletedServices } : {})
         };
     }
 }

@@ -2266,7 +2266,12 @@ function untouchedLine(traffic) {
     if (traffic.strategy === 'blue-green') {
         if (traffic.coloured?.length === 0)
             return undefined;
-        return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
+        if (traffic.switched)
+            return undefined;
+        const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ');
+        if (services)
+            return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`;
+        return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
     }
     return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined;
 }
@@ -5377,7 +5382,8 @@ function trafficSection(traffic) {
         return [
             '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
             `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
-            ...strategyLines('New colour', traffic.coloured, traffic.rolling)
+            ...strategyLines('New colour', traffic.coloured, traffic.rolling),
+            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${cell(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
         ];
     }
     const out = [`### Canary: ${traffic.stage}`, ''];

@@ -61,7 +61,8 @@ export function trafficSection(traffic: TrafficReport): string[] {
     return [
       '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
       `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
-      ...strategyLines('New colour', traffic.coloured, traffic.rolling)
+      ...strategyLines('New colour', traffic.coloured, traffic.rolling),
+      ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${cell(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
     ]
   }
   const out = [`### Canary: ${traffic.stage}`, '']

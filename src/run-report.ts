@@ -33,6 +33,8 @@ export type TrafficReport =
       /** The Deployments written in the new colour, and those behind a Service applied as rolling (unchanged or pinned). */
       coloured?: string[]
       rolling?: string[]
+      /** Services this run created for the new colour and deleted with it: nothing serves through them. */
+      deletedServices?: string[]
     }
   | {
       strategy: 'canary'

@@ -163,4 +163,20 @@ describe('strategy blue-green', () => {
     expect(failed.outputs['live-colour']).toBe('green')
     expect((await selectorOf(namespace))['build-and-deploy/colour']).toBe('green')
   }, 240_000)
+
+  it('a first deploy whose gate fails drops the Service it created with the colour, and says nothing serves', async () => {
+    const namespace = ns('bgfirst')
+    const smoke = (fault: string) => (text: string) =>
+      `${text}---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: smoke}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      labels: {app: smoke${fault ? `, bnd.dev/fault: ${fault}` : ''}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: smoke, image: ${env.BND_REGISTRY}/it/smoke:1}]\n`
+    const inputs = (fault: string) => deployInputs(namespace, { strategy: 'blue-green', verify: 'job/smoke', manifests: manifestCopy('app.yaml', smoke(fault)) })
+    const failed = await runAction(inputs('fail'), { sha: randomSha() })
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toContain('Blue-green: the new colour was deleted, and service/web, created by this run selecting it, too: nothing serves yet.')
+    expect(failed.summary).toContain('Nothing serves yet.')
+    expect(await kubectl(['-n', namespace, 'get', 'service,deployment', '--ignore-not-found', '-o', 'name'])).toBe('')
+    const next = await runAction(inputs(''), { sha: randomSha() })
+    expect(next.code).toBe(0)
+    expect(next.stdout).toContain('Blue-green: first deploy, as blue')
+    expect(next.outputs['live-colour']).toBe('blue')
+  }, 240_000)
 })

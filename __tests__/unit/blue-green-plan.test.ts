@@ -33,6 +33,8 @@ describe('planBlueGreen', () => {
     // A Deployment no Service selects rolls as usual.
     expect(plan.objects[4].object).toBe(manifests[4].object)
     expect(plan.deployments).toEqual([{ namespace: 'prod', base: 'web', name: 'web-blue', live: undefined }])
+    // Created by this run: deleted with blue if blue is dropped, so that it never selects a deleted colour.
+    expect(plan.services.map(s => s.created)).toEqual([true])
   })
 
   it('blue live: writes green, keeps the Service on blue until the switch', () => {
@@ -40,7 +42,7 @@ describe('planBlueGreen', () => {
     expect(plan).toMatchObject({ live: 'blue', next: 'green' })
     expect(plan.objects[1].object.metadata.name).toBe('web-green')
     expect(spec(plan.objects[2].object).selector).toEqual({ app: 'web', 'build-and-deploy/colour': 'blue' })
-    expect(plan.services).toEqual([{ namespace: 'prod', name: 'web', switched: expect.objectContaining({ spec: expect.objectContaining({ selector: { app: 'web', 'build-and-deploy/colour': 'green' } }) }) }])
+    expect(plan.services).toEqual([{ namespace: 'prod', name: 'web', created: false, switched: expect.objectContaining({ spec: expect.objectContaining({ selector: { app: 'web', 'build-and-deploy/colour': 'green' } }) }) }])
     expect(plan.deployments).toEqual([{ namespace: 'prod', base: 'web', name: 'web-green', live: 'web-blue' }])
     // The input is never changed.
     expect(manifests[1].object.metadata.name).toBe('web')

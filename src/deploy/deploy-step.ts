@@ -432,7 +432,10 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 function untouchedLine(traffic: TrafficReport): string | undefined {
   if (traffic.strategy === 'blue-green') {
     if (traffic.coloured?.length === 0) return undefined
-    return traffic.switched ? undefined : `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
+    if (traffic.switched) return undefined
+    const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ')
+    if (services) return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`
+    return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
   }
   return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined
 }

@@ -16,6 +16,8 @@ export interface SwitchedService {
   name: string
   /** The Service as the manifests have it, selecting the new colour: the one apply that switches traffic. */
   switched: KubeObject
+  /** Not on the cluster before this run: created selecting the new colour, so it goes if that colour is dropped. */
+  created: boolean
 }
 
 export interface ColouredDeployment {
@@ -119,7 +121,7 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
       // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
       const selected = liveColour === 'none' ? undefined : (liveColour ?? next)
       plan.objects.push({ ...item, object: withSelector(item.object, selected) })
-      plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next) })
+      plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next), created: liveColour === undefined })
     } else {
       plan.objects.push(retargetAutoscaler(item, names))
     }

@@ -89,6 +89,7 @@ export class BlueGreenDeploy implements DeployStrategy {
   readonly onFailure = 'discard' as const
   private switchedAt?: number
   private switching = false
+  private deletedServices: string[] = []
 
   private constructor(
     private readonly plan: BlueGreenPlan,
@@ -145,6 +146,15 @@ export class BlueGreenDeploy implements DeployStrategy {
       return
     }
     if (this.plan.deployments.length === 0) return
+    // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
+    // points traffic at a colour being deleted, and the next run starts again from no colour.
+    for (const s of this.plan.services.filter(s => s.created)) {
+      await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
+        if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+      })
+      this.deletedServices.push(s.name)
+    }
+    if (this.deletedServices.length > 0) core.info(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`)
     for (const d of this.plan.deployments) {
       await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
         if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
@@ -161,7 +171,8 @@ export class BlueGreenDeploy implements DeployStrategy {
       services: this.plan.services.map(s => s.name),
       switched: this.switchedAt !== undefined,
       coloured: this.plan.deployments.map(d => d.name),
-      rolling: this.plan.rolling
+      rolling: this.plan.rolling,
+      ...(this.deletedServices.length > 0 ? { deletedServices: this.deletedServices } : {})
     }
   }
 }
