@@ -1,6 +1,6 @@
 import { afterAll } from '@jest/globals'
 import { ChildProcess, execFile, spawn } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -114,6 +114,8 @@ export async function runAction(inputs: Record<string, string>, options: {
     runnerTemp?: string
     /** Sends `signal` to the action, as the runner does on cancel, once its stdout shows `text`. */
     cancelWhen?: { text: string; signal: NodeJS.Signals }
+    /** Canaries this test planted (a Secret's value, a token in a URL …), scanned for beside the suite's own. */
+    secrets?: string[]
   }
 ): Promise<ActionRun> {
   const runnerTemp = options.runnerTemp ?? mkdtempSync(path.join(os.tmpdir(), 'bnd-run-'))
@@ -158,7 +160,52 @@ export async function runAction(inputs: Record<string, string>, options: {
   const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
   const exitAfterSignalMs = signalledAt === undefined ? undefined : Date.now() - signalledAt
   const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '')
-  return { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp, exitAfterSignalMs }
+  const run = { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp, exitAfterSignalMs }
+  scanForLeaks(run, [...suiteSecrets(), ...(options.secrets ?? [])])
+  return run
+}
+
+/**
+ * What every run of the suite must never print: the registry password and the cluster's client key, which most
+ * runs hold. Tests add the canaries they plant (options.secrets).
+ */
+function suiteSecrets(): string[] {
+  const secrets = [env.BND_REGISTRY_PASSWORD]
+  const key = /client-key: (\S+)/.exec(existsSync(env.KUBECONFIG) ? readFileSync(env.KUBECONFIG, 'utf8') : '')?.[1]
+  if (key && existsSync(key)) {
+    const lines = readFileSync(key, 'utf8').split('\n').filter(line => line && !line.startsWith('-----'))
+    secrets.push(lines[Math.floor(lines.length / 2)])
+  }
+  return secrets.filter(s => s && s.length >= 8)
+}
+
+/** The forms a secret takes when it leaks: as is, base64 (alone or as docker's user:password), URL-encoded. */
+function leakForms(secret: string): string[] {
+  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(`${env.BND_REGISTRY_USER}:${secret}`).toString('base64'), encodeURIComponent(secret)]
+}
+
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir).flatMap(name => (statSync(path.join(dir, name)).isDirectory() ? filesUnder(path.join(dir, name)) : [path.join(dir, name)])) : []
+
+/**
+ * The suite-wide leak scan: the log (but the ::add-mask:: commands the runner consumes), the summary, the outputs,
+ * the post step's state and every file the run left in RUNNER_TEMP (the manifests file among them). Appends what it
+ * scanned to bnd-leak-scan.tsv in the temp directory, for the figures.
+ */
+export function scanForLeaks(run: Pick<ActionRun, 'stdout' | 'stderr' | 'runnerTemp'>, secrets: string[]): void {
+  const places: Array<[string, string]> = [
+    ['the log', run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')],
+    ['stderr', run.stderr],
+    ...filesUnder(run.runnerTemp).map((file): [string, string] => [file, readFileSync(file, 'utf8')])
+  ]
+  let bytes = 0
+  for (const [where, text] of places) {
+    bytes += text.length
+    for (const secret of secrets) {
+      if (leakForms(secret).some(form => text.includes(form))) throw new Error(`leak scan: a planted secret (${secret.slice(0, 3)}…, ${secret.length} characters) appears in ${where}`)
+    }
+  }
+  appendFileSync(path.join(os.tmpdir(), 'bnd-leak-scan.tsv'), `${places.length}\t${bytes}\t${secrets.length}\n`)
 }
 
 /**
