@@ -67,7 +67,7 @@ describe('renderSummary with hostile values', () => {
     dryRun: true,
     images: [{ name: 'web', repository: hostile, tags: { primary: hostile, all: [hostile, 'latest'] }, reference: hostile, deployed: hostile, digest: hostile, reused: false }],
     resources: [{ kind: hostile, namespace: hostile, name: hostile, action: 'configured', note: hostile, rollout: 'failed', durationMs: 1 }],
-    waits: [{ item: workload, state: 'failed', message: hostile, durationMs: 1, diagnosis: { pod: hostile, container: hostile, reason: hostile, message: hostile, restartCount: 1, events: [hostile], logs: [hostile, '```', '````'] } }],
+    waits: [{ item: workload, state: 'failed', message: hostile, durationMs: 1, diagnosis: { pod: hostile, container: hostile, reason: hostile, message: hostile, restartCount: 1, previousLog: false, events: [hostile], logs: [hostile, '```', '````'] } }],
     applied: [
       {
         target: { source: { file: 'f', document: 1, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: hostile } } }, object: { apiVersion: 'v1', kind: hostile, metadata: { name: hostile } }, namespaced: true, awaitsCrd: false },
