@@ -1,8 +1,8 @@
-export const id = 106;
-export const ids = [106];
+export const id = 940;
+export const ids = [940];
 export const modules = {
 
-/***/ 9106:
+/***/ 4940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10,30 +10,33 @@ export const modules = {
 /* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4057);
 
 
 
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verifyUrl(url, timeoutMs) {
+/**
+ * The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned
+ * ready). Messages name it as `request.shown`, without its credentials.
+ */
+async function verifyUrl(request, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
         try {
-            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
         }
         catch (error) {
-            last = error.cause?.message ?? error.message;
+            last = (error.cause?.message ?? error.message).replaceAll(request.url, request.shown);
         }
         if (Date.now() + 1000 > deadline)
-            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+            throw new Error(`The health gate ${request.shown} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
         await sleep(1000);
     }
 }

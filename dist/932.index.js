@@ -1,8 +1,8 @@
-export const id = 871;
-export const ids = [871];
+export const id = 932;
+export const ids = [932];
 export const modules = {
 
-/***/ 8465:
+/***/ 9723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,7 +227,7 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(8017);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -313,7 +313,7 @@ async function buildAndPushAll(settings) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
@@ -368,7 +368,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -395,7 +395,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 9557:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,7 +492,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 6587:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -502,7 +502,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -581,7 +581,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 4057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -614,7 +614,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 2595:
+/***/ 7393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -627,7 +627,9 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6507);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
@@ -724,32 +726,34 @@ function comparable(object) {
             delete metadata[key];
     return copy;
 }
-/** Field-level differences between two objects. Values under a Secret's data never appear, only their paths. */
-function diffObjects(before, after, isSecret) {
-    return diffValues(before, after, '', false, isSecret);
+/**
+ * Field-level differences between two objects. A Secret's values never appear (redact.ts): a changed entry shows
+ * its path and the placeholder, and a Secret shown whole (created, or deleted) shows its keys alone.
+ */
+function diffObjects(before, after, secret) {
+    return diffValues(before, after, [], secret);
 }
-function diffValues(before, after, path, redact, isSecret) {
+function diffValues(before, after, path, secret) {
     if (JSON.stringify(before) === JSON.stringify(after))
         return [];
     const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (isObject(before) && isObject(after)) {
+    // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
+    const leaf = secret && (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretField */ .nU)(path);
+    if (!leaf && isObject(before) && isObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-        return keys.flatMap(key => {
-            const secretValue = redact || (isSecret && path === '' && (key === 'data' || key === 'stringData'));
-            return diffValues(before[key], after[key], path ? `${path}.${key}` : key, secretValue, isSecret);
-        });
+        return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret));
     }
-    if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-        return before.flatMap((item, i) => diffValues(item, after[i], `${path}[${i}]`, redact, isSecret));
+    if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+        return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
     }
-    const show = (v) => (v === undefined ? undefined : redact ? '(redacted)' : JSON.stringify(v));
-    return [{ path, from: show(before), to: show(after) }];
+    const show = (v) => (v === undefined ? undefined : leaf ? String((0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path)) : JSON.stringify(secret ? (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path) : v));
+    return [{ path: path.join('.'), from: show(before), to: show(after) }];
 }
 
 
 /***/ }),
 
-/***/ 8899:
+/***/ 8881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -767,7 +771,7 @@ function diffValues(before, after, path, redact, isSecret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -900,7 +904,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 490:
+/***/ 287:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -915,8 +919,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -926,11 +930,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+var client = __webpack_require__(2716);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1001,12 +1005,15 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
+var manifests_documents = __webpack_require__(2370);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
+// EXTERNAL MODULE: ./src/manifests/redact.ts
+var redact = __webpack_require__(6507);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -1079,7 +1086,7 @@ function plannedOutcome(target, result, existed, live, dryRun) {
     // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
     const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && (0,manifests_documents/* sameValue */.eE)(result, live);
     const templateChanged = live ? (0,annotate/* keepUnchangedTemplate */.lx)(target.object, result, live) : true;
-    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), target.object.kind === 'Secret') : [];
+    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), (0,redact/* isSecret */.$f)(target.object)) : [];
     const recordOnly = !templateChanged && changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
     const action = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured';
     return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) };
@@ -1365,16 +1372,19 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+var src_size = __webpack_require__(9600);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var src_report = __webpack_require__(9596);
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var deploy_wait = __webpack_require__(5158);
+var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
+
 
 
 
@@ -1391,11 +1401,11 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
         if (gate.kind === 'url') {
-            const url = gate.url.replaceAll('{colour}', colour ?? '');
-            core/* info */.pq(`Health gate: ${url}`);
-            return verifyUrl(url, verifyTimeoutMs);
+            const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
+            core/* info */.pq(`Health gate: ${request.shown}`);
+            return verifyUrl(request, verifyTimeoutMs);
         }
         if (gate.kind === 'command') {
             core/* info */.pq(`Health gate: ${gate.argv.join(' ')}`);
@@ -1423,7 +1433,7 @@ function gateRunner(kube, settings, objects, options) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1484,9 +1494,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(7872);
+var exec_lazy = __webpack_require__(350);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+var child_env = __webpack_require__(4057);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1536,7 +1546,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
+    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1551,11 +1561,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(552);
+var patch = __webpack_require__(7962);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
+var diagnose = __webpack_require__(6717);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
-var rollout = __webpack_require__(6379);
+var rollout = __webpack_require__(7687);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -2032,7 +2042,15 @@ async function prepareManifests(settings, substitutions, origin, kube) {
     const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
     await (0,promises_.mkdir)(dir, { recursive: true });
     const file = external_node_path_default().join(dir, 'manifests.yaml');
-    await (0,promises_.writeFile)(file, patchedTexts.join('---\n'));
+    // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
+    const handle = await (0,promises_.open)(file, 'w', 0o600);
+    try {
+        await handle.chmod(0o600);
+        await handle.writeFile(patchedTexts.join('---\n'));
+    }
+    finally {
+        await handle.close();
+    }
     return { objects, replacements, file };
 }
 /** Masks a Secret's values, so that even a server error quoting one cannot print it. */
@@ -2057,7 +2075,7 @@ const describeApplied = (a) => `${a.target.object.kind.toLowerCase()}/${a.target
 async function rollBack(kube, settings, applied) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2137,12 +2155,12 @@ async function pruneSet(applySet, candidates, applied) {
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
 async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
     if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
     }
     if (settings.strategy !== 'canary')
         return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
@@ -2155,7 +2173,7 @@ async function deploy(settings, manifestObjects, connected) {
         await kube.authenticate();
         const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2334,7 +2352,7 @@ async function deployManifests(settings, report, manifests, kube) {
 
 /***/ }),
 
-/***/ 7083:
+/***/ 6717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2493,7 +2511,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 7687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2756,7 +2774,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 /***/ }),
 
-/***/ 3066:
+/***/ 9676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2766,7 +2784,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -2912,16 +2930,16 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ waitForRollouts)
 /* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2716);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
 
 
 
@@ -3284,7 +3302,7 @@ async function gatherDetails(kube, pod, failure) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3343,7 +3361,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 417:
+/***/ 2716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3699,7 +3717,7 @@ async function readBody(response) {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 6104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3711,9 +3729,9 @@ async function readBody(response) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
 
 
 
@@ -3856,7 +3874,7 @@ function authenticator(user) {
         return async () => ({});
     if (user.exec) {
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(({ ExecAuth }) => new ExecAuth());
+        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(({ ExecAuth }) => new ExecAuth());
         return async () => {
             const options = { headers: {} };
             try {
@@ -3886,14 +3904,14 @@ function authenticator(user) {
 
 /***/ }),
 
-/***/ 2792:
+/***/ 534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2716);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -3966,14 +3984,14 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 7872:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
+const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -3984,7 +4002,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 3469:
+/***/ 9491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3993,7 +4011,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
 }
 class HttpClient {
     constructor(...args) {
@@ -4007,7 +4025,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 947:
+/***/ 2397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4017,7 +4035,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -4038,7 +4056,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 7871:
+/***/ 8932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4047,16 +4065,16 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(490);
+var deploy_step = __webpack_require__(287);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
+var http_client_lazy = __webpack_require__(9491);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+var undici_lazy = __webpack_require__(2397);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -4091,7 +4109,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4130,14 +4148,14 @@ class GitHubDeployment {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
+var size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/run-context.ts
@@ -4176,8 +4194,11 @@ function readRunContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
+var tags = __webpack_require__(8017);
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(16);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -4436,9 +4457,9 @@ function pruneInput(read, mode, lockName) {
 }
 function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
-        // A token in the URL (user info, a query) must not reach the log that names the gate.
-        if (/^https?:\/\/[^/]*@|\?/.test(text))
-            core/* setSecret */.Pq(text);
+        for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
+            core/* setSecret */.Pq(secret);
+        (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
     }
     const job = /^job\/(\S+)$/.exec(text);
@@ -4588,8 +4609,8 @@ function readSettings() {
     return parseSettings(name => core/* getInput */.V4(name), process.env);
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var src_report = __webpack_require__(9596);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -4671,17 +4692,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { readHistories } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 break;
@@ -4706,7 +4727,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 7528:
+/***/ 2214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4716,8 +4737,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 const annotationKeys = {
@@ -4826,7 +4847,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4836,8 +4857,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 function describeSource(source) {
@@ -4938,7 +4959,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 552:
+/***/ 7962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4949,8 +4970,10 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6507);
+
 
 
 /**
@@ -5075,31 +5098,50 @@ function patchImages(text, file, substitutions) {
     return { text: patched, replacements, matched, documents };
 }
 /**
- * Masks the values under a Secret's data and stringData, keeping their keys and every other byte, so the
- * manifests file the action publishes never carries secret values.
+ * Replaces the values under a Secret's data and stringData (redactedValue), and its last-applied annotation,
+ * keeping their keys and every other byte, so the manifests file the action publishes never carries secret
+ * values. Secrets among the items of a List (kind: List, SecretList) are Secrets too.
  */
 function redactSecretValues(text) {
     // No document can be of kind Secret without the word in the text (aliases repeat an anchor's text).
     if (!text.includes('Secret'))
         return text;
     const edits = [];
-    for (const doc of parseDocuments(text)) {
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(doc.contents) || String(doc.contents.get('kind')) !== 'Secret')
-            continue;
+    const visit = (object) => {
+        const kind = String(object.get('kind') ?? '');
+        if (kind.endsWith('List')) {
+            const items = object.get('items', true);
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(items))
+                for (const item of items.items)
+                    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(item))
+                        visit(item);
+            return;
+        }
+        if (kind !== 'Secret')
+            return;
+        const redact = (node, value) => {
+            const range = node?.range;
+            // A block scalar's range takes in the line break after it, which the next key needs.
+            if (range)
+                edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') });
+        };
         for (const field of ['data', 'stringData']) {
-            const values = doc.contents.get(field, true);
+            const values = object.get(field, true);
             if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(values))
                 continue;
-            for (const pair of values.items) {
-                const value = pair.value;
-                if (value?.range)
-                    edits.push({ start: value.range[0], end: value.range[1] });
-            }
+            for (const pair of values.items)
+                redact(pair.value, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactedValue */ .QC)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(pair.value) ? pair.value.value : undefined, field === 'data'));
         }
-    }
+        const annotations = object.getIn(['metadata', 'annotations'], true);
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(annotations))
+            redact(annotations.get(_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .lastAppliedAnnotation */ .jo, true), '(redacted)');
+    };
+    for (const doc of parseDocuments(text))
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(doc.contents))
+            visit(doc.contents);
     let redacted = text;
     for (const edit of edits.sort((a, b) => b.start - a.start))
-        redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end);
+        redacted = redacted.slice(0, edit.start) + edit.value + redacted.slice(edit.end);
     return redacted;
 }
 /**
@@ -5118,18 +5160,124 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 665:
+/***/ 6507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Br: () => (/* binding */ renderSummary),
-/* harmony export */   Nb: () => (/* binding */ formatDiagnosis),
-/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
-/* harmony export */   u2: () => (/* binding */ resourceReports)
+/* harmony export */   $1: () => (/* binding */ redactSecretAt),
+/* harmony export */   $f: () => (/* binding */ isSecret),
+/* harmony export */   QC: () => (/* binding */ redactedValue),
+/* harmony export */   jo: () => (/* binding */ lastAppliedAnnotation),
+/* harmony export */   nU: () => (/* binding */ isSecretField)
 /* harmony export */ });
-/* unused harmony export trafficSection */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+/* unused harmony export redactObject */
+// What of a Secret may be shown (issue 19): its keys, never its values. One rule for the dry-run diff, the job
+// summary and the manifests file, so that none of them can print what another hides.
+/** kubectl apply (client-side) copies the whole object, data included, into this annotation. */
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+const isSecret = (object) => object?.kind === 'Secret' && object.apiVersion === 'v1';
+/**
+ * What stands for a Secret value: its size and nothing of its content. `data` holds base64, `stringData` text;
+ * both count the bytes the Secret would hold. A value that is not a string (the API refuses it) shows no size.
+ */
+function redactedValue(value, base64) {
+    if (typeof value !== 'string')
+        return '(redacted)';
+    const bytes = base64 ? Buffer.from(value, 'base64').length : Buffer.byteLength(value);
+    return `(redacted, ${bytes} byte${bytes === 1 ? '' : 's'})`;
+}
+/**
+ * Whether the field at `path` (keys from the object's root) of a Secret holds a secret value: an entry of data
+ * or stringData, or the last-applied annotation, which repeats them.
+ */
+function isSecretField(path) {
+    if (path.length === 2)
+        return path[0] === 'data' || path[0] === 'stringData';
+    return path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations' && path[2] === lastAppliedAnnotation;
+}
+/** The value found at `path` of a Secret, with every secret field below it replaced (redactedValue). */
+function redactSecretAt(value, path) {
+    if (isSecretField(path))
+        return path[0] === 'metadata' ? '(redacted)' : redactedValue(value, path[0] === 'data');
+    if (path.length >= 3 || typeof value !== 'object' || value === null || Array.isArray(value))
+        return value;
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactSecretAt(child, [...path, key])]));
+}
+/** A copy of an object fit to print: a Secret's values redacted, and so those of Secrets among a List's items. */
+function redactObject(object) {
+    if (typeof object !== 'object' || object === null || Array.isArray(object))
+        return object;
+    const o = object;
+    if (isSecret(o))
+        return redactSecretAt(o, []);
+    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items))
+        return { ...o, items: o.items.map(item => redactObject(item)) };
+    return object;
+}
+
+
+/***/ }),
+
+/***/ 9596:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  gZ: () => (/* binding */ builtImagesOutput),
+  Nb: () => (/* binding */ formatDiagnosis),
+  Br: () => (/* binding */ renderSummary),
+  u2: () => (/* binding */ resourceReports)
+});
+
+// UNUSED EXPORTS: trafficSection
+
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(3753);
+// EXTERNAL MODULE: ./src/deploy/takeover.ts
+var deploy_takeover = __webpack_require__(9676);
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
+// cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
+// close a code block or break a table (issue 19).
+/**
+ * A value as literal inline Markdown, in a table cell or running text: one line; `&`, `<` and `>` as entities
+ * (no HTML, no autolink); backslash before the characters that start code, emphasis, links, strikethrough or a
+ * cell (the characters GitHub gives meaning to where a value can stand).
+ */
+function inline(value) {
+    return String(value ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
+        .replace(/[\\`*_[\]|~]/g, '\\$&');
+}
+/**
+ * A value as code: a backtick span for the plain values a summary mostly shows (image references, tags,
+ * digests); anything a span cannot hold for certain (a backtick, a pipe or backslash a table would split on,
+ * markup characters) in `<code>` with the value escaped as inline text.
+ */
+function code(value) {
+    if (value === '')
+        return '';
+    return /^[^`|\\<>&\r\n]+$/.test(value) ? `\`${value}\`` : `<code>${inline(value)}</code>`;
+}
+/** Lines as a fenced code block, whose fence no line can close: longer than every backtick run in them. */
+function fenced(info, lines) {
+    const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n')) + 1));
+    return [`${fence}${info}`, ...lines.flatMap(line => line.split(/\r\n|\r|\n/)), fence];
+}
+/**
+ * A value inside raw HTML (a `<summary>`): one line, as a blank line would end the HTML block; `&<>"'` as
+ * entities, and Markdown's characters too, so that a renderer reading the line as Markdown shows them as well.
+ */
+function html(value) {
+    const named = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+    return value.replace(/[\r\n]+/g, ' ').replace(/[&<>"'`*_[\]|~\\]/g, c => named[c] ?? `&#${c.charCodeAt(0)};`);
+}
+const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
+
+;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
@@ -5156,7 +5304,6 @@ function resourceReports(applied, waits, pruned = []) {
         reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });
     return reports;
 }
-const cell = (text) => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function formatDiagnosis(diagnosis) {
     const lines = [
         `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
@@ -5175,7 +5322,7 @@ function formatDiagnosis(diagnosis) {
 function strategyLines(label, twice, rolling) {
     if (!rolling || rolling.length === 0)
         return [];
-    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${cell(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${cell(n)}`).join(', ')}.`, ''];
+    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${inline(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${inline(n)}`).join(', ')}.`, ''];
 }
 /** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
 function trafficSection(traffic) {
@@ -5183,25 +5330,25 @@ function trafficSection(traffic) {
         const { before, after, switched, services } = traffic;
         return [
             '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
+            `| ${services.map(s => `service/${inline(s)}`).join(', ') || '(none)'} | ${inline(before ?? '(none)')} | ${switched ? `**${inline(after)}**` : `${inline(after ?? '(none)')} (not switched)`} |`, '',
             ...strategyLines('New colour', traffic.coloured, traffic.rolling)
         ];
     }
-    const out = [`### Canary: ${traffic.stage}`, ''];
+    const out = [`### Canary: ${inline(traffic.stage)}`, ''];
     if (traffic.canaries.length > 0) {
         out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
         for (const c of traffic.canaries)
-            out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`);
+            out.push(`| deployment/${inline(c.name)} | ${c.replicas} | deployment/${inline(c.stable)} | ${c.stableReplicas} |`);
         out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
         if (traffic.percent !== undefined) {
-            const shares = traffic.canaries.map(c => `deployment/${cell(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+            const shares = traffic.canaries.map(c => `deployment/${inline(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
             out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
         }
     }
     if (traffic.stage === 'canary' || traffic.stage === 'stable')
         out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
     if (traffic.stage !== 'canary' && traffic.added.length > 0)
-        out.push('', `Deleted: ${traffic.added.join(', ')}.`);
+        out.push('', `Deleted: ${traffic.added.map(inline).join(', ')}.`);
     out.push('');
     return out;
 }
@@ -5209,31 +5356,31 @@ function trafficSection(traffic) {
 function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
     if (report.error)
-        out.push('```text', report.error, '```', '');
+        out.push(...fenced('text', [report.error]), '');
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+            out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
         }
         out.push('');
     }
     if (report.resources.length > 0) {
         out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |');
         for (const r of report.resources) {
-            out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} |`);
+            out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} |`);
         }
         out.push('');
-        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
+        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
         if (takeover)
-            out.push(`${cell(takeover)}.`, '');
+            out.push(`${inline(takeover)}.`, '');
     }
     if (report.hooks && report.hooks.length > 0) {
         out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
         for (const h of report.hooks) {
             const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${h.phase}-deploy, weight ${h.weight} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${result} | ${h.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
+            out.push(`| ${inline(h.phase)}-deploy, weight ${inline(h.weight)} | ${inline(h.kind)}/${inline(h.name)} | ${inline(h.namespace ?? '')} | ${inline(h.declaredAs)} | ${inline(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
         }
         out.push('');
     }
@@ -5243,14 +5390,11 @@ function renderSummary(report) {
             out.push('### Changes the apply would make', '');
             for (const item of changed) {
                 const o = item.target.object;
-                out.push(`<details><summary>${cell(o.kind)}/${cell(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', '```diff');
-                for (const change of item.changes.slice(0, 200)) {
-                    if (change.from !== undefined)
-                        out.push(`- ${change.path}: ${change.from}`);
-                    if (change.to !== undefined)
-                        out.push(`+ ${change.path}: ${change.to}`);
-                }
-                out.push('```', '</details>', '');
+                const lines = item.changes.slice(0, 200).flatMap(change => [
+                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+                ]);
+                out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '');
             }
         }
     }
@@ -5260,33 +5404,33 @@ function renderSummary(report) {
     if (failures.length > 0) {
         out.push('### Rollout problems', '');
         for (const failure of failures) {
-            out.push(`- **${failure.item.kind.toLowerCase()}/${cell(failure.item.name)}**: ${cell(failure.message)}`);
+            out.push(`- **${inline(failure.item.kind.toLowerCase())}/${inline(failure.item.name)}**: ${inline(failure.message)}`);
             if (failure.diagnosis)
-                out.push('', '```text', ...formatDiagnosis(failure.diagnosis), '```');
+                out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)));
         }
         out.push('');
     }
     for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${workload.kind.toLowerCase()}/${cell(workload.name)} (${cell(workload.namespace)})`, '');
+        out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
         for (const row of rows) {
-            out.push(`| ${row.revision} | ${row.commit ? `\`${row.commit.slice(0, 12)}\`` : ''} | ${row.images.map(i => `\`${cell(i)}\``).join('<br>')} | ${cell(row.changeCause)} | ${row.created ?? ''} | ${row.live ? '✅ live' : ''} |`);
+            out.push(`| ${inline(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${inline(row.changeCause)} | ${inline(row.created)} | ${row.live ? '✅ live' : ''} |`);
         }
         out.push('');
     }
     if (report.rollback) {
         const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
             const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${r.workload.kind}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${r.plan.revision}`} | ${wait?.state ?? ''} |`);
+            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : `revision ${inline(r.plan.revision)}`} | ${inline(wait?.state)} |`);
         }
         out.push('');
         if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.join(', ')}.`, '');
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(inline).join(', ')}.`, '');
         if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '');
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
     }
     return out.join('\n');
 }
@@ -5294,7 +5438,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 4642:
+/***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5316,6 +5460,112 @@ function formatSize(bytes) {
     if (bytes >= 1024)
         return `${(bytes / 1024).toFixed(1)} KiB`;
     return `${bytes} B`;
+}
+
+
+/***/ }),
+
+/***/ 16:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   WC: () => (/* binding */ gateUrlSecrets),
+/* harmony export */   tV: () => (/* binding */ gateRequest)
+/* harmony export */ });
+/* unused harmony export shownUrl */
+// A verify URL may carry credentials: user:password@ or a token in its query (issue 19). They are sent, never
+// shown: the URL printed in the log and the summary has its user info and every query value replaced by ***,
+// and the credentials are masked in every form a lower layer could print (raw, decoded, encoded, Basic).
+/** Query keys whose values are credentials by their name; their values are masked, not only hidden. */
+const sensitiveKey = /token|key|secret|pass|pwd|sig|auth|credential|session|jwt|bearer|code/i;
+// As the URL parser splits it: the user info ends at the last @ before the first / ? or #.
+function split(text) {
+    const match = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^/?#]*)@)?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/is.exec(text);
+    if (!match)
+        return undefined;
+    const [, scheme, userinfo, rest, query, fragment] = match;
+    return { scheme, userinfo, rest, query, fragment };
+}
+const queryPairs = (query) => (query ?? '')
+    .split('&')
+    .filter(Boolean)
+    .map(pair => {
+    const eq = pair.indexOf('=');
+    return eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)];
+});
+// In user info a + is itself; in a query it may stand for a space (form encoding).
+function decoded(text, plusIsSpace = false) {
+    try {
+        return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, ' ') : text);
+    }
+    catch {
+        return text;
+    }
+}
+/** The URL as the log and the summary show it: user info and every query value (and a fragment) as ***. */
+function shownUrl(text) {
+    const parts = split(text);
+    if (!parts)
+        return '***';
+    const query = parts.query === undefined ? '' : `?${queryPairs(parts.query).map(([key, value]) => (value === undefined ? '***' : `${key}=***`)).join('&')}`;
+    return `${parts.scheme}${parts.userinfo === undefined ? '' : '***@'}${parts.rest}${query}${parts.fragment === undefined ? '' : '#***'}`;
+}
+/** The request for the gate of `colour` (the URL's {colour} replaced); throws on a URL fetch cannot take. */
+function gateRequest(template, colour = '') {
+    const text = template.replaceAll('{colour}', colour);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new Error(`Invalid verify URL ${shownUrl(text)}: not a URL fetch can request (a {colour} in the host must make a valid host name).`);
+    }
+    const headers = {};
+    if (url.username || url.password) {
+        headers.authorization = `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.href, headers, shown: shownUrl(text) };
+}
+/**
+ * Every form of the URL's credentials, for core.setSecret: the password (the user name too when it comes alone,
+ * as a token does), the values of sensitive-looking query keys, each raw, decoded and encoded, the Basic
+ * header's value, and the whole URL; for {colour} as given, blue and green. Shorter than 4 characters, a
+ * value is left unmasked (a mask blanks its every occurrence in the log); no value is printed anyway.
+ */
+function gateUrlSecrets(template) {
+    const found = new Set();
+    const add = (value) => {
+        const plain = [decoded(value), decoded(value, true)];
+        for (const form of [value, ...plain, ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])]) {
+            if (form.length >= 4)
+                found.add(form);
+        }
+    };
+    for (const colour of [undefined, 'blue', 'green']) {
+        const text = colour === undefined ? template : template.replaceAll('{colour}', colour);
+        const parts = split(text);
+        if (!parts)
+            continue;
+        const sensitive = queryPairs(parts.query).filter(([key, value]) => value && sensitiveKey.test(decoded(key, true)));
+        if (parts.userinfo === undefined && sensitive.length === 0)
+            continue;
+        found.add(text);
+        if (parts.userinfo !== undefined) {
+            const colon = parts.userinfo.indexOf(':');
+            const [user, password] = colon < 0 ? [parts.userinfo, ''] : [parts.userinfo.slice(0, colon), parts.userinfo.slice(colon + 1)];
+            if (password)
+                add(password);
+            else if (user)
+                add(user);
+            if (user || password)
+                found.add(Buffer.from(`${decoded(user)}:${decoded(password)}`).toString('base64'));
+        }
+        for (const [, value] of sensitive)
+            add(value);
+    }
+    return [...found];
 }
 
 
