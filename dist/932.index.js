@@ -4459,6 +4459,7 @@ function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
         for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
             core/* setSecret */.Pq(secret);
+        // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
         (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
     }
@@ -5170,7 +5171,6 @@ function worthMasking(value) {
 /* harmony export */   jo: () => (/* binding */ lastAppliedAnnotation),
 /* harmony export */   nU: () => (/* binding */ isSecretField)
 /* harmony export */ });
-/* unused harmony export redactObject */
 // What of a Secret may be shown (issue 19): its keys, never its values. One rule for the dry-run diff, the job
 // summary and the manifests file, so that none of them can print what another hides.
 /** kubectl apply (client-side) copies the whole object, data included, into this annotation. */
@@ -5202,17 +5202,6 @@ function redactSecretAt(value, path) {
     if (path.length >= 3 || typeof value !== 'object' || value === null || Array.isArray(value))
         return value;
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactSecretAt(child, [...path, key])]));
-}
-/** A copy of an object fit to print: a Secret's values redacted, and so those of Secrets among a List's items. */
-function redactObject(object) {
-    if (typeof object !== 'object' || object === null || Array.isArray(object))
-        return object;
-    const o = object;
-    if (isSecret(o))
-        return redactSecretAt(o, []);
-    if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items))
-        return { ...o, items: o.items.map(item => redactObject(item)) };
-    return object;
 }
 
 

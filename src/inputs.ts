@@ -384,6 +384,7 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
 export function gateInput(text: string): Gate {
   if (/^https?:\/\/\S+$/.test(text)) {
     for (const secret of gateUrlSecrets(text)) core.setSecret(secret)
+    // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
     gateRequest(text, 'blue')
     return { kind: 'url', url: text }
   }

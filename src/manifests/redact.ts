@@ -31,12 +31,3 @@ export function redactSecretAt(value: unknown, path: readonly string[]): unknown
   if (path.length >= 3 || typeof value !== 'object' || value === null || Array.isArray(value)) return value
   return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactSecretAt(child, [...path, key])]))
 }
-
-/** A copy of an object fit to print: a Secret's values redacted, and so those of Secrets among a List's items. */
-export function redactObject<T>(object: T): T {
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) return object
-  const o = object as Record<string, unknown>
-  if (isSecret(o)) return redactSecretAt(o, []) as T
-  if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) return { ...o, items: o.items.map(item => redactObject(item)) } as T
-  return object
-}
