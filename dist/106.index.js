@@ -18,22 +18,25 @@ export const modules = {
 
 
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-async function verifyUrl(url, timeoutMs) {
+/**
+ * The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned
+ * ready). Messages name it as `request.shown`, without its credentials.
+ */
+async function verifyUrl(request, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let last;
     for (;;) {
         try {
-            const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
         }
         catch (error) {
-            last = error.cause?.message ?? error.message;
+            last = (error.cause?.message ?? error.message).replaceAll(request.url, request.shown);
         }
         if (Date.now() + 1000 > deadline)
-            throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
+            throw new Error(`The health gate ${request.shown} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`);
         await sleep(1000);
     }
 }

@@ -627,7 +627,9 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
@@ -724,26 +726,28 @@ function comparable(object) {
             delete metadata[key];
     return copy;
 }
-/** Field-level differences between two objects. Values under a Secret's data never appear, only their paths. */
-function diffObjects(before, after, isSecret) {
-    return diffValues(before, after, '', false, isSecret);
+/**
+ * Field-level differences between two objects. A Secret's values never appear (redact.ts): a changed entry shows
+ * its path and the placeholder, and a Secret shown whole (created, or deleted) shows its keys alone.
+ */
+function diffObjects(before, after, secret) {
+    return diffValues(before, after, [], secret);
 }
-function diffValues(before, after, path, redact, isSecret) {
+function diffValues(before, after, path, secret) {
     if (JSON.stringify(before) === JSON.stringify(after))
         return [];
     const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (isObject(before) && isObject(after)) {
+    // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
+    const leaf = secret && (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretField */ .nU)(path);
+    if (!leaf && isObject(before) && isObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-        return keys.flatMap(key => {
-            const secretValue = redact || (isSecret && path === '' && (key === 'data' || key === 'stringData'));
-            return diffValues(before[key], after[key], path ? `${path}.${key}` : key, secretValue, isSecret);
-        });
+        return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret));
     }
-    if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-        return before.flatMap((item, i) => diffValues(item, after[i], `${path}[${i}]`, redact, isSecret));
+    if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+        return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
     }
-    const show = (v) => (v === undefined ? undefined : redact ? '(redacted)' : JSON.stringify(v));
-    return [{ path, from: show(before), to: show(after) }];
+    const show = (v) => (v === undefined ? undefined : leaf ? String((0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path)) : JSON.stringify(secret ? (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path) : v));
+    return [{ path: path.join('.'), from: show(before), to: show(after) }];
 }
 
 
@@ -1006,7 +1010,10 @@ var manifests_documents = __webpack_require__(1860);
 var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(2792);
+// EXTERNAL MODULE: ./src/manifests/redact.ts
+var redact = __webpack_require__(4945);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -1095,7 +1102,7 @@ function plannedOutcome(target, result, existed, live, dryRun) {
     // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
     const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && (0,manifests_documents/* sameValue */.eE)(result, live);
     const templateChanged = live ? (0,annotate/* keepUnchangedTemplate */.lx)(target.object, result, live) : true;
-    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), target.object.kind === 'Secret') : [];
+    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), (0,redact/* isSecret */.$f)(target.object)) : [];
     const recordOnly = !templateChanged && changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
     const action = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured';
     return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) };
@@ -1417,11 +1424,14 @@ var applyset_plan = __webpack_require__(8899);
 var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: ./src/size.ts
 var src_size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var src_report = __webpack_require__(5272);
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(4530);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
 var deploy_wait = __webpack_require__(5158);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
+
 
 
 
@@ -1440,9 +1450,9 @@ function gateRunner(kube, settings, objects, options) {
     return async (colour) => {
         const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
         if (gate.kind === 'url') {
-            const url = gate.url.replaceAll('{colour}', colour ?? '');
-            core/* info */.pq(`Health gate: ${url}`);
-            return verifyUrl(url, verifyTimeoutMs);
+            const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
+            core/* info */.pq(`Health gate: ${request.shown}`);
+            return verifyUrl(request, verifyTimeoutMs);
         }
         if (gate.kind === 'command') {
             core/* info */.pq(`Health gate: ${gate.argv.join(' ')}`);
@@ -1951,7 +1961,15 @@ async function prepareManifests(settings, substitutions, origin, kube) {
     const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
     await (0,promises_.mkdir)(dir, { recursive: true });
     const file = external_node_path_default().join(dir, 'manifests.yaml');
-    await (0,promises_.writeFile)(file, patchedTexts.join('---\n'));
+    // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
+    const handle = await (0,promises_.open)(file, 'w', 0o600);
+    try {
+        await handle.chmod(0o600);
+        await handle.writeFile(patchedTexts.join('---\n'));
+    }
+    finally {
+        await handle.close();
+    }
     return { objects, replacements, file };
 }
 /** Masks a Secret's values, so that even a server error quoting one cannot print it. */
@@ -4369,7 +4387,10 @@ function readRunContext(env) {
 
 // EXTERNAL MODULE: ./src/build/tags.ts
 var tags = __webpack_require__(6587);
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(4530);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -4628,9 +4649,10 @@ function pruneInput(read, mode, lockName) {
 }
 function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
-        // A token in the URL (user info, a query) must not reach the log that names the gate.
-        if (/^https?:\/\/[^/]*@|\?/.test(text))
-            core/* setSecret */.Pq(text);
+        for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
+            core/* setSecret */.Pq(secret);
+        // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
+        (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
     }
     const job = /^job\/(\S+)$/.exec(text);
@@ -4781,8 +4803,8 @@ function readSettings() {
     return parseSettings(name => core/* getInput */.V4(name), process.env);
 }
 
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/report.ts + 1 modules
+var src_report = __webpack_require__(5272);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -5149,6 +5171,8 @@ function sameValue(a, b) {
 /* unused harmony export yamlOptions */
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
 /* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4945);
+
 
 
 /**
@@ -5273,31 +5297,50 @@ function patchImages(text, file, substitutions) {
     return { text: patched, replacements, matched, documents };
 }
 /**
- * Masks the values under a Secret's data and stringData, keeping their keys and every other byte, so the
- * manifests file the action publishes never carries secret values.
+ * Replaces the values under a Secret's data and stringData (redactedValue), and its last-applied annotation,
+ * keeping their keys and every other byte, so the manifests file the action publishes never carries secret
+ * values. Secrets among the items of a List (kind: List, SecretList) are Secrets too.
  */
 function redactSecretValues(text) {
     // No document can be of kind Secret without the word in the text (aliases repeat an anchor's text).
     if (!text.includes('Secret'))
         return text;
     const edits = [];
-    for (const doc of parseDocuments(text)) {
-        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(doc.contents) || String(doc.contents.get('kind')) !== 'Secret')
-            continue;
+    const visit = (object) => {
+        const kind = String(object.get('kind') ?? '');
+        if (kind.endsWith('List')) {
+            const items = object.get('items', true);
+            if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isSeq */ .oP)(items))
+                for (const item of items.items)
+                    if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(item))
+                        visit(item);
+            return;
+        }
+        if (kind !== 'Secret')
+            return;
+        const redact = (node, value) => {
+            const range = node?.range;
+            // A block scalar's range takes in the line break after it, which the next key needs.
+            if (range)
+                edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') });
+        };
         for (const field of ['data', 'stringData']) {
-            const values = doc.contents.get(field, true);
+            const values = object.get(field, true);
             if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(values))
                 continue;
-            for (const pair of values.items) {
-                const value = pair.value;
-                if (value?.range)
-                    edits.push({ start: value.range[0], end: value.range[1] });
-            }
+            for (const pair of values.items)
+                redact(pair.value, (0,_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redactedValue */ .QC)((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(pair.value) ? pair.value.value : undefined, field === 'data'));
         }
-    }
+        const annotations = object.getIn(['metadata', 'annotations'], true);
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(annotations))
+            redact(annotations.get(_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .lastAppliedAnnotation */ .jo, true), '(redacted)');
+    };
+    for (const doc of parseDocuments(text))
+        if ((0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(doc.contents))
+            visit(doc.contents);
     let redacted = text;
     for (const edit of edits.sort((a, b) => b.start - a.start))
-        redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end);
+        redacted = redacted.slice(0, edit.start) + edit.value + redacted.slice(edit.end);
     return redacted;
 }
 /**
@@ -5316,18 +5359,112 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 665:
+/***/ 4945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Br: () => (/* binding */ renderSummary),
-/* harmony export */   Nb: () => (/* binding */ formatDiagnosis),
-/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
-/* harmony export */   u2: () => (/* binding */ resourceReports)
+/* harmony export */   $1: () => (/* binding */ redactSecretAt),
+/* harmony export */   $f: () => (/* binding */ isSecret),
+/* harmony export */   QC: () => (/* binding */ redactedValue),
+/* harmony export */   jo: () => (/* binding */ lastAppliedAnnotation),
+/* harmony export */   nU: () => (/* binding */ isSecretField)
 /* harmony export */ });
-/* unused harmony export trafficSection */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+// What of a Secret may be shown (issue 19): its keys, never its values. One rule for the dry-run diff, the job
+// summary and the manifests file, so that none of them can print what another hides.
+/** kubectl apply (client-side) copies the whole object, data included, into this annotation. */
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+const isSecret = (object) => object?.kind === 'Secret' && object.apiVersion === 'v1';
+/**
+ * What stands for a Secret value: its size and nothing of its content. `data` holds base64, `stringData` text;
+ * both count the bytes the Secret would hold. A value that is not a string (the API refuses it) shows no size.
+ */
+function redactedValue(value, base64) {
+    if (typeof value !== 'string')
+        return '(redacted)';
+    const bytes = base64 ? Buffer.from(value, 'base64').length : Buffer.byteLength(value);
+    return `(redacted, ${bytes} byte${bytes === 1 ? '' : 's'})`;
+}
+/**
+ * Whether the field at `path` (keys from the object's root) of a Secret holds a secret value: an entry of data
+ * or stringData, or the last-applied annotation, which repeats them.
+ */
+function isSecretField(path) {
+    if (path.length === 2)
+        return path[0] === 'data' || path[0] === 'stringData';
+    return path.length === 3 && path[0] === 'metadata' && path[1] === 'annotations' && path[2] === lastAppliedAnnotation;
+}
+/** The value found at `path` of a Secret, with every secret field below it replaced (redactedValue). */
+function redactSecretAt(value, path) {
+    if (isSecretField(path))
+        return path[0] === 'metadata' ? '(redacted)' : redactedValue(value, path[0] === 'data');
+    if (path.length >= 3 || typeof value !== 'object' || value === null || Array.isArray(value))
+        return value;
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, redactSecretAt(child, [...path, key])]));
+}
+
+
+/***/ }),
+
+/***/ 5272:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  gZ: () => (/* binding */ builtImagesOutput),
+  Nb: () => (/* binding */ formatDiagnosis),
+  Br: () => (/* binding */ renderSummary),
+  u2: () => (/* binding */ resourceReports)
+});
+
+// UNUSED EXPORTS: trafficSection
+
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/deploy/takeover.ts
+var deploy_takeover = __webpack_require__(3066);
+;// CONCATENATED MODULE: ./src/markdown.ts
+// Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
+// cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
+// close a code block or break a table (issue 19).
+/**
+ * A value as literal inline Markdown, in a table cell or running text: one line; `&`, `<` and `>` as entities
+ * (no HTML, no autolink); backslash before the characters that start code, emphasis, links, strikethrough or a
+ * cell (the characters GitHub gives meaning to where a value can stand).
+ */
+function inline(value) {
+    return String(value ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
+        .replace(/[\\`*_[\]|~]/g, '\\$&');
+}
+/**
+ * A value as code: a backtick span for the plain values a summary mostly shows (image references, tags,
+ * digests); anything a span cannot hold for certain (a backtick, a pipe or backslash a table would split on,
+ * markup characters) in `<code>` with the value escaped as inline text.
+ */
+function code(value) {
+    if (value === '')
+        return '';
+    return /^[^`|\\<>&\r\n]+$/.test(value) ? `\`${value}\`` : `<code>${inline(value)}</code>`;
+}
+/** Lines as a fenced code block, whose fence no line can close: longer than every backtick run in them. */
+function fenced(info, lines) {
+    const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n')) + 1));
+    return [`${fence}${info}`, ...lines.flatMap(line => line.split(/\r\n|\r|\n/)), fence];
+}
+/**
+ * A value inside raw HTML (a `<summary>`): one line, as a blank line would end the HTML block; `&<>"'` as
+ * entities, and Markdown's characters too, so that a renderer reading the line as Markdown shows them as well.
+ */
+function html(value) {
+    const named = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+    return value.replace(/[\r\n]+/g, ' ').replace(/[&<>"'`*_[\]|~\\]/g, c => named[c] ?? `&#${c.charCodeAt(0)};`);
+}
+const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
+
+;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
@@ -5354,7 +5491,6 @@ function resourceReports(applied, waits, pruned = []) {
         reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });
     return reports;
 }
-const cell = (text) => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function formatDiagnosis(diagnosis) {
     const lines = [
         `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
@@ -5373,7 +5509,7 @@ function formatDiagnosis(diagnosis) {
 function strategyLines(label, twice, rolling) {
     if (!rolling || rolling.length === 0)
         return [];
-    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${cell(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${cell(n)}`).join(', ')}.`, ''];
+    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${inline(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${inline(n)}`).join(', ')}.`, ''];
 }
 /** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
 function trafficSection(traffic) {
@@ -5381,26 +5517,26 @@ function trafficSection(traffic) {
         const { before, after, switched, services } = traffic;
         return [
             '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
+            `| ${services.map(s => `service/${inline(s)}`).join(', ') || '(none)'} | ${inline(before ?? '(none)')} | ${switched ? `**${inline(after)}**` : `${inline(after ?? '(none)')} (not switched)`} |`, '',
             ...strategyLines('New colour', traffic.coloured, traffic.rolling),
-            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${cell(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
+            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${inline(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
         ];
     }
-    const out = [`### Canary: ${traffic.stage}`, ''];
+    const out = [`### Canary: ${inline(traffic.stage)}`, ''];
     if (traffic.canaries.length > 0) {
         out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
         for (const c of traffic.canaries)
-            out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`);
+            out.push(`| deployment/${inline(c.name)} | ${c.replicas} | deployment/${inline(c.stable)} | ${c.stableReplicas} |`);
         out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
         if (traffic.percent !== undefined) {
-            const shares = traffic.canaries.map(c => `deployment/${cell(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+            const shares = traffic.canaries.map(c => `deployment/${inline(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
             out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
         }
     }
     if (traffic.stage === 'canary' || traffic.stage === 'stable')
         out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
     if (traffic.stage !== 'canary' && traffic.added.length > 0)
-        out.push('', `Deleted: ${traffic.added.join(', ')}.`);
+        out.push('', `Deleted: ${traffic.added.map(inline).join(', ')}.`);
     out.push('');
     return out;
 }
@@ -5408,31 +5544,31 @@ function trafficSection(traffic) {
 function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
     if (report.error)
-        out.push('```text', report.error, '```', '');
+        out.push(...fenced('text', [report.error]), '');
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+            out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
         }
         out.push('');
     }
     if (report.resources.length > 0) {
         out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |');
         for (const r of report.resources) {
-            out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} |`);
+            out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} |`);
         }
         out.push('');
-        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
+        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
         if (takeover)
-            out.push(`${cell(takeover)}.`, '');
+            out.push(`${inline(takeover)}.`, '');
     }
     if (report.hooks && report.hooks.length > 0) {
         out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
         for (const h of report.hooks) {
             const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${h.phase}-deploy, weight ${h.weight} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${result} | ${h.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
+            out.push(`| ${inline(h.phase)}-deploy, weight ${inline(h.weight)} | ${inline(h.kind)}/${inline(h.name)} | ${inline(h.namespace ?? '')} | ${inline(h.declaredAs)} | ${inline(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
         }
         out.push('');
     }
@@ -5442,14 +5578,11 @@ function renderSummary(report) {
             out.push('### Changes the apply would make', '');
             for (const item of changed) {
                 const o = item.target.object;
-                out.push(`<details><summary>${cell(o.kind)}/${cell(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', '```diff');
-                for (const change of item.changes.slice(0, 200)) {
-                    if (change.from !== undefined)
-                        out.push(`- ${change.path}: ${change.from}`);
-                    if (change.to !== undefined)
-                        out.push(`+ ${change.path}: ${change.to}`);
-                }
-                out.push('```', '</details>', '');
+                const lines = item.changes.slice(0, 200).flatMap(change => [
+                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+                ]);
+                out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '');
             }
         }
     }
@@ -5459,33 +5592,33 @@ function renderSummary(report) {
     if (failures.length > 0) {
         out.push('### Rollout problems', '');
         for (const failure of failures) {
-            out.push(`- **${failure.item.kind.toLowerCase()}/${cell(failure.item.name)}**: ${cell(failure.message)}`);
+            out.push(`- **${inline(failure.item.kind.toLowerCase())}/${inline(failure.item.name)}**: ${inline(failure.message)}`);
             if (failure.diagnosis)
-                out.push('', '```text', ...formatDiagnosis(failure.diagnosis), '```');
+                out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)));
         }
         out.push('');
     }
     for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${workload.kind.toLowerCase()}/${cell(workload.name)} (${cell(workload.namespace)})`, '');
+        out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
         for (const row of rows) {
-            out.push(`| ${row.revision} | ${row.commit ? `\`${row.commit.slice(0, 12)}\`` : ''} | ${row.images.map(i => `\`${cell(i)}\``).join('<br>')} | ${cell(row.changeCause)} | ${row.created ?? ''} | ${row.live ? '✅ live' : ''} |`);
+            out.push(`| ${inline(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${inline(row.changeCause)} | ${inline(row.created)} | ${row.live ? '✅ live' : ''} |`);
         }
         out.push('');
     }
     if (report.rollback) {
         const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
             const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${r.workload.kind}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${r.plan.revision}`} | ${wait?.state ?? ''} |`);
+            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : `revision ${inline(r.plan.revision)}`} | ${inline(wait?.state)} |`);
         }
         out.push('');
         if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.join(', ')}.`, '');
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(inline).join(', ')}.`, '');
         if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '');
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
     }
     return out.join('\n');
 }
@@ -5515,6 +5648,112 @@ function formatSize(bytes) {
     if (bytes >= 1024)
         return `${(bytes / 1024).toFixed(1)} KiB`;
     return `${bytes} B`;
+}
+
+
+/***/ }),
+
+/***/ 4530:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   WC: () => (/* binding */ gateUrlSecrets),
+/* harmony export */   tV: () => (/* binding */ gateRequest)
+/* harmony export */ });
+/* unused harmony export shownUrl */
+// A verify URL may carry credentials: user:password@ or a token in its query (issue 19). They are sent, never
+// shown: the URL printed in the log and the summary has its user info and every query value replaced by ***,
+// and the credentials are masked in every form a lower layer could print (raw, decoded, encoded, Basic).
+/** Query keys whose values are credentials by their name; their values are masked, not only hidden. */
+const sensitiveKey = /token|key|secret|pass|pwd|sig|auth|credential|session|jwt|bearer|code/i;
+// As the URL parser splits it: the user info ends at the last @ before the first / ? or #.
+function split(text) {
+    const match = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^/?#]*)@)?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/is.exec(text);
+    if (!match)
+        return undefined;
+    const [, scheme, userinfo, rest, query, fragment] = match;
+    return { scheme, userinfo, rest, query, fragment };
+}
+const queryPairs = (query) => (query ?? '')
+    .split('&')
+    .filter(Boolean)
+    .map(pair => {
+    const eq = pair.indexOf('=');
+    return eq < 0 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)];
+});
+// In user info a + is itself; in a query it may stand for a space (form encoding).
+function decoded(text, plusIsSpace = false) {
+    try {
+        return decodeURIComponent(plusIsSpace ? text.replace(/\+/g, ' ') : text);
+    }
+    catch {
+        return text;
+    }
+}
+/** The URL as the log and the summary show it: user info and every query value (and a fragment) as ***. */
+function shownUrl(text) {
+    const parts = split(text);
+    if (!parts)
+        return '***';
+    const query = parts.query === undefined ? '' : `?${queryPairs(parts.query).map(([key, value]) => (value === undefined ? '***' : `${key}=***`)).join('&')}`;
+    return `${parts.scheme}${parts.userinfo === undefined ? '' : '***@'}${parts.rest}${query}${parts.fragment === undefined ? '' : '#***'}`;
+}
+/** The request for the gate of `colour` (the URL's {colour} replaced); throws on a URL fetch cannot take. */
+function gateRequest(template, colour = '') {
+    const text = template.replaceAll('{colour}', colour);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new Error(`Invalid verify URL ${shownUrl(text)}: not a URL fetch can request (a {colour} in the host must make a valid host name).`);
+    }
+    const headers = {};
+    if (url.username || url.password) {
+        headers.authorization = `Basic ${Buffer.from(`${decoded(url.username)}:${decoded(url.password)}`).toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.href, headers, shown: shownUrl(text) };
+}
+/**
+ * Every form of the URL's credentials, for core.setSecret: the password (the user name too when it comes alone,
+ * as a token does), the values of sensitive-looking query keys, each raw, decoded and encoded, the Basic
+ * header's value, and the whole URL; for {colour} as given, blue and green. Shorter than 4 characters, a
+ * value is left unmasked (a mask blanks its every occurrence in the log); no value is printed anyway.
+ */
+function gateUrlSecrets(template) {
+    const found = new Set();
+    const add = (value) => {
+        const plain = [decoded(value), decoded(value, true)];
+        for (const form of [value, ...plain, ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])]) {
+            if (form.length >= 4)
+                found.add(form);
+        }
+    };
+    for (const colour of [undefined, 'blue', 'green']) {
+        const text = colour === undefined ? template : template.replaceAll('{colour}', colour);
+        const parts = split(text);
+        if (!parts)
+            continue;
+        const sensitive = queryPairs(parts.query).filter(([key, value]) => value && sensitiveKey.test(decoded(key, true)));
+        if (parts.userinfo === undefined && sensitive.length === 0)
+            continue;
+        found.add(text);
+        if (parts.userinfo !== undefined) {
+            const colon = parts.userinfo.indexOf(':');
+            const [user, password] = colon < 0 ? [parts.userinfo, ''] : [parts.userinfo.slice(0, colon), parts.userinfo.slice(colon + 1)];
+            if (password)
+                add(password);
+            else if (user)
+                add(user);
+            if (user || password)
+                found.add(Buffer.from(`${decoded(user)}:${decoded(password)}`).toString('base64'));
+        }
+        for (const [, value] of sensitive)
+            add(value);
+    }
+    return [...found];
 }
 
 

@@ -6,6 +6,7 @@ import { ImageRef, parseImageRef, repositoryOf } from './build/image-ref.js'
 import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
 import { validateTagTemplate } from './build/tags.js'
+import { gateRequest, gateUrlSecrets } from './strategies/gate-url.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
@@ -384,8 +385,9 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): Settings['
 
 export function gateInput(text: string): Gate {
   if (/^https?:\/\/\S+$/.test(text)) {
-    // A token in the URL (user info, a query) must not reach the log that names the gate.
-    if (/^https?:\/\/[^/]*@|\?/.test(text)) core.setSecret(text)
+    for (const secret of gateUrlSecrets(text)) core.setSecret(secret)
+    // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
+    gateRequest(text, 'blue')
     return { kind: 'url', url: text }
   }
   const job = /^job\/(\S+)$/.exec(text)

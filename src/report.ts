@@ -5,6 +5,7 @@ import { BuiltImage } from './build/build-step.js'
 import type { PrunedObject } from './deploy/applyset.js'
 import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './deploy/wait.js'
+import { code, fenced, html, inline as cell } from './markdown.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
@@ -33,7 +34,6 @@ export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[], 
   return reports
 }
 
-const cell = (text: string | undefined): string => (text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')
 
 export function formatDiagnosis(diagnosis: Diagnosis): string[] {
   const lines = [
@@ -60,12 +60,12 @@ export function trafficSection(traffic: TrafficReport): string[] {
     const { before, after, switched, services } = traffic
     return [
       '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-      `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${before ?? '(none)'} | ${switched ? `**${after}**` : `${after ?? '(none)'} (not switched)`} |`, '',
+      `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${cell(before ?? '(none)')} | ${switched ? `**${cell(after)}**` : `${cell(after ?? '(none)')} (not switched)`} |`, '',
       ...strategyLines('New colour', traffic.coloured, traffic.rolling),
       ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${cell(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
     ]
   }
-  const out = [`### Canary: ${traffic.stage}`, '']
+  const out = [`### Canary: ${cell(traffic.stage)}`, '']
   if (traffic.canaries.length > 0) {
     out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |')
     for (const c of traffic.canaries) out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`)
@@ -76,7 +76,7 @@ export function trafficSection(traffic: TrafficReport): string[] {
     }
   }
   if (traffic.stage === 'canary' || traffic.stage === 'stable') out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling))
-  if (traffic.stage !== 'canary' && traffic.added.length > 0) out.push('', `Deleted: ${traffic.added.join(', ')}.`)
+  if (traffic.stage !== 'canary' && traffic.added.length > 0) out.push('', `Deleted: ${traffic.added.map(cell).join(', ')}.`)
   out.push('')
   return out
 }
@@ -86,18 +86,18 @@ export function renderSummary(report: RunReport): string {
   const out: string[] = []
   const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
-  if (report.error) out.push('```text', report.error, '```', '')
+  if (report.error) out.push(...fenced('text', [report.error]), '')
   if (report.images.length > 0) {
     out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
     for (const image of report.images) {
-      out.push(`| \`${image.repository}\` | ${image.tags.all.map(t => `\`${t}\``).join(', ')} | \`${image.digest ?? 'not pushed'}\` | ${image.reused ? 'reused (tag existed)' : 'built'} |`)
+      out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`)
     }
     out.push('')
   }
   if (report.resources.length > 0) {
     out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |')
     for (const r of report.resources) {
-      out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${r.action}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${r.rollout ?? ''} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
+      out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${cell(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${cell(r.rollout)} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} |`)
     }
     out.push('')
     const takeover = takeoverSummary(report.applied, report.dryRun)
@@ -107,7 +107,7 @@ export function renderSummary(report: RunReport): string {
     out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |')
     for (const h of report.hooks) {
       const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`
-      out.push(`| ${h.phase}-deploy, weight ${h.weight} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${result} | ${h.durationMs === undefined ? '' : formatDuration(h.durationMs)} |`)
+      out.push(`| ${cell(h.phase)}-deploy, weight ${cell(h.weight)} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${cell(result)} | ${h.durationMs === undefined ? '' : formatDuration(h.durationMs)} |`)
     }
     out.push('')
   }
@@ -117,12 +117,11 @@ export function renderSummary(report: RunReport): string {
       out.push('### Changes the apply would make', '')
       for (const item of changed) {
         const o = item.target.object
-        out.push(`<details><summary>${cell(o.kind)}/${cell(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', '```diff')
-        for (const change of item.changes.slice(0, 200)) {
-          if (change.from !== undefined) out.push(`- ${change.path}: ${change.from}`)
-          if (change.to !== undefined) out.push(`+ ${change.path}: ${change.to}`)
-        }
-        out.push('```', '</details>', '')
+        const lines = item.changes.slice(0, 200).flatMap(change => [
+          ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+          ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+        ])
+        out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '')
       }
     }
   }
@@ -131,16 +130,16 @@ export function renderSummary(report: RunReport): string {
   if (failures.length > 0) {
     out.push('### Rollout problems', '')
     for (const failure of failures) {
-      out.push(`- **${failure.item.kind.toLowerCase()}/${cell(failure.item.name)}**: ${cell(failure.message)}`)
-      if (failure.diagnosis) out.push('', '```text', ...formatDiagnosis(failure.diagnosis), '```')
+      out.push(`- **${cell(failure.item.kind.toLowerCase())}/${cell(failure.item.name)}**: ${cell(failure.message)}`)
+      if (failure.diagnosis) out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)))
     }
     out.push('')
   }
   for (const { workload, rows } of report.history ?? []) {
-    out.push(`### History of ${workload.kind.toLowerCase()}/${cell(workload.name)} (${cell(workload.namespace)})`, '')
+    out.push(`### History of ${cell(workload.kind.toLowerCase())}/${cell(workload.name)} (${cell(workload.namespace)})`, '')
     out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |')
     for (const row of rows) {
-      out.push(`| ${row.revision} | ${row.commit ? `\`${row.commit.slice(0, 12)}\`` : ''} | ${row.images.map(i => `\`${cell(i)}\``).join('<br>')} | ${cell(row.changeCause)} | ${row.created ?? ''} | ${row.live ? '✅ live' : ''} |`)
+      out.push(`| ${cell(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${cell(row.changeCause)} | ${cell(row.created)} | ${row.live ? '✅ live' : ''} |`)
     }
     out.push('')
   }
@@ -150,11 +149,11 @@ export function renderSummary(report: RunReport): string {
     out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |')
     for (const r of rollback.restored) {
       const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace)
-      out.push(`| ${r.workload.kind}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${r.plan.revision}`} | ${wait?.state ?? ''} |`)
+      out.push(`| ${cell(r.workload.kind)}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${cell(r.plan.revision)}`} | ${cell(wait?.state)} |`)
     }
     out.push('')
-    if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.join(', ')}.`, '')
-    if (rollback.notRestored.length > 0) out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.join(', ')}.`, '')
+    if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(cell).join(', ')}.`, '')
+    if (rollback.notRestored.length > 0) out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(cell).join(', ')}.`, '')
   }
   return out.join('\n')
 }

@@ -117,8 +117,8 @@ describe('diffObjects', () => {
   it('never shows Secret values', () => {
     const changes = diffObjects({ data: { password: 'b2xk' }, stringData: { t: 'x' } }, { data: { password: 'bmV3' }, stringData: { t: 'y' } }, true)
     expect(changes).toEqual([
-      { path: 'data.password', from: '(redacted)', to: '(redacted)' },
-      { path: 'stringData.t', from: '(redacted)', to: '(redacted)' }
+      { path: 'data.password', from: '(redacted, 3 bytes)', to: '(redacted, 3 bytes)' },
+      { path: 'stringData.t', from: '(redacted, 1 byte)', to: '(redacted, 1 byte)' }
     ])
   })
 })

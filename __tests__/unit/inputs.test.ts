@@ -110,7 +110,9 @@ describe('parseSettings', () => {
     settings({ strategy: 'blue-green', verify: 'https://preview.acme.dev/ready?token=s3cr3t' })
     settings({ strategy: 'blue-green', verify: 'https://ci:pw@preview.acme.dev/ready' })
     settings({ strategy: 'blue-green', verify: 'https://preview.acme.dev/ready' })
-    expect(core.setSecret.mock.calls.map(c => c[0])).toEqual(['https://preview.acme.dev/ready?token=s3cr3t', 'https://ci:pw@preview.acme.dev/ready'])
+    const masked = core.setSecret.mock.calls.map(c => c[0])
+    expect(masked).toEqual(expect.arrayContaining(['https://preview.acme.dev/ready?token=s3cr3t', 's3cr3t', 'https://ci:pw@preview.acme.dev/ready', Buffer.from('ci:pw').toString('base64')]))
+    expect(masked.filter(m => m.includes('preview.acme.dev/ready') && !/token|@/.test(m))).toEqual([])
   })
 
   it('masks the registry password, build secret values and kubeconfig credentials', () => {

@@ -80,8 +80,8 @@ describe('redactSecretValues', () => {
     const text = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: c2VjcmV0\nstringData:\n  token: hunter2 # x\n---\nkind: ConfigMap\ndata:\n  a: visible\n'
     const out = redactSecretValues(text)
     expect(out).not.toMatch(/c2VjcmV0|hunter2/)
-    expect(out).toContain('password: "(redacted)"')
-    expect(out).toContain('token: "(redacted)" # x')
+    expect(out).toContain('password: "(redacted, 6 bytes)"')
+    expect(out).toContain('token: "(redacted, 7 bytes)" # x')
     expect(out).toContain('a: visible')
   })
 })

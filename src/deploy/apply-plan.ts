@@ -1,3 +1,4 @@
+import { isSecretField, redactSecretAt } from '../manifests/redact.js'
 import { KubeObject, objectKey, SourcedObject } from '../manifests/documents.js'
 
 /** Where an object goes: its REST scope and effective namespace, resolved by discovery. */
@@ -115,24 +116,26 @@ export interface FieldChange {
   to?: string
 }
 
-/** Field-level differences between two objects. Values under a Secret's data never appear, only their paths. */
-export function diffObjects(before: unknown, after: unknown, isSecret: boolean): FieldChange[] {
-  return diffValues(before, after, '', false, isSecret)
+/**
+ * Field-level differences between two objects. A Secret's values never appear (redact.ts): a changed entry shows
+ * its path and the placeholder, and a Secret shown whole (created, or deleted) shows its keys alone.
+ */
+export function diffObjects(before: unknown, after: unknown, secret: boolean): FieldChange[] {
+  return diffValues(before, after, [], secret)
 }
 
-function diffValues(before: unknown, after: unknown, path: string, redact: boolean, isSecret: boolean): FieldChange[] {
+function diffValues(before: unknown, after: unknown, path: string[], secret: boolean): FieldChange[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return []
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-  if (isObject(before) && isObject(after)) {
+  // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
+  const leaf = secret && isSecretField(path)
+  if (!leaf && isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
-    return keys.flatMap(key => {
-      const secretValue = redact || (isSecret && path === '' && (key === 'data' || key === 'stringData'))
-      return diffValues(before[key], after[key], path ? `${path}.${key}` : key, secretValue, isSecret)
-    })
+    return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret))
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((item, i) => diffValues(item, after[i], `${path}[${i}]`, redact, isSecret))
+  if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret))
   }
-  const show = (v: unknown): string | undefined => (v === undefined ? undefined : redact ? '(redacted)' : JSON.stringify(v))
-  return [{ path, from: show(before), to: show(after) }]
+  const show = (v: unknown): string | undefined => (v === undefined ? undefined : leaf ? String(redactSecretAt(v, path)) : JSON.stringify(secret ? redactSecretAt(v, path) : v))
+  return [{ path: path.join('.'), from: show(before), to: show(after) }]
 }

@@ -7,6 +7,7 @@ import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
 import { isClientSideApplyConflict, planTakeover, takeoverEntries, TakeoverPlan } from './takeover.js'
 import { writeManagedFields } from '../kube/managed-fields.js'
+import { isSecret } from '../manifests/redact.js'
 
 export type ApplyAction = 'created' | 'configured' | 'unchanged' | 'replaced'
 
@@ -140,7 +141,7 @@ export function plannedOutcome(target: Target, result: AppliedObject['result'], 
   // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
   const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && sameValue(result, live)
   const templateChanged = live ? keepUnchangedTemplate(target.object, result, live) : true
-  const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), target.object.kind === 'Secret') : []
+  const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), isSecret(target.object)) : []
   const recordOnly = !templateChanged && changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
   const action: ApplyAction = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
   return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) }

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { Document } from 'yaml'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, open } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, ApplyWriteError, waitItemFor } from './apply.js'
@@ -134,7 +134,14 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
   const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`)
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, 'manifests.yaml')
-  await writeFile(file, patchedTexts.join('---\n'))
+  // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
+  const handle = await open(file, 'w', 0o600)
+  try {
+    await handle.chmod(0o600)
+    await handle.writeFile(patchedTexts.join('---\n'))
+  } finally {
+    await handle.close()
+  }
   return { objects, replacements, file }
 }
 

@@ -4,6 +4,7 @@ import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { formatDiagnosis } from '../report.js'
 import type { GateRunner } from '../strategies/gate.js'
+import { gateRequest } from '../strategies/gate-url.js'
 import { Applier, ApplyOptions, waitItemFor } from './apply.js'
 import { waitForRollouts } from './wait.js'
 
@@ -20,9 +21,9 @@ export function gateRunner(kube: KubeClient, settings: Settings, objects: Source
   return async colour => {
     const { verifyCommand, verifyUrl } = await import('../strategies/gate.js')
     if (gate.kind === 'url') {
-      const url = gate.url.replaceAll('{colour}', colour ?? '')
-      core.info(`Health gate: ${url}`)
-      return verifyUrl(url, verifyTimeoutMs)
+      const request = gateRequest(gate.url, colour)
+      core.info(`Health gate: ${request.shown}`)
+      return verifyUrl(request, verifyTimeoutMs)
     }
     if (gate.kind === 'command') {
       core.info(`Health gate: ${gate.argv.join(' ')}`)

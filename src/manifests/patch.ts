@@ -1,5 +1,6 @@
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, ScalarTag, Tags, YAMLMap } from 'yaml'
 import { canonicalRepository, ImageRef, parseImageRef } from '../build/image-ref.js'
+import { lastAppliedAnnotation, redactedValue } from './redact.js'
 
 /**
  * YAML 1.1 as kubectl reads it (go-yaml v2 through sigs.k8s.io/yaml): `0644` is octal (420), `yes` a boolean.
@@ -149,26 +150,38 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
 }
 
 /**
- * Masks the values under a Secret's data and stringData, keeping their keys and every other byte, so the
- * manifests file the action publishes never carries secret values.
+ * Replaces the values under a Secret's data and stringData (redactedValue), and its last-applied annotation,
+ * keeping their keys and every other byte, so the manifests file the action publishes never carries secret
+ * values. Secrets among the items of a List (kind: List, SecretList) are Secrets too.
  */
 export function redactSecretValues(text: string): string {
   // No document can be of kind Secret without the word in the text (aliases repeat an anchor's text).
   if (!text.includes('Secret')) return text
-  const edits: Array<{ start: number; end: number }> = []
-  for (const doc of parseDocuments(text)) {
-    if (!isMap(doc.contents) || String(doc.contents.get('kind')) !== 'Secret') continue
-    for (const field of ['data', 'stringData']) {
-      const values = doc.contents.get(field, true)
-      if (!isMap(values)) continue
-      for (const pair of values.items) {
-        const value = pair.value as { range?: [number, number, number] } | null
-        if (value?.range) edits.push({ start: value.range[0], end: value.range[1] })
-      }
+  const edits: Array<{ start: number; end: number; value: string }> = []
+  const visit = (object: YAMLMap): void => {
+    const kind = String(object.get('kind') ?? '')
+    if (kind.endsWith('List')) {
+      const items = object.get('items', true)
+      if (isSeq(items)) for (const item of items.items) if (isMap(item)) visit(item)
+      return
     }
+    if (kind !== 'Secret') return
+    const redact = (node: unknown, value: string): void => {
+      const range = (node as { range?: [number, number, number] } | null)?.range
+      // A block scalar's range takes in the line break after it, which the next key needs.
+      if (range) edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') })
+    }
+    for (const field of ['data', 'stringData']) {
+      const values = object.get(field, true)
+      if (!isMap(values)) continue
+      for (const pair of values.items) redact(pair.value, redactedValue(isScalar(pair.value) ? pair.value.value : undefined, field === 'data'))
+    }
+    const annotations = object.getIn(['metadata', 'annotations'], true)
+    if (isMap(annotations)) redact(annotations.get(lastAppliedAnnotation, true), '(redacted)')
   }
+  for (const doc of parseDocuments(text)) if (isMap(doc.contents)) visit(doc.contents)
   let redacted = text
-  for (const edit of edits.sort((a, b) => b.start - a.start)) redacted = redacted.slice(0, edit.start) + '"(redacted)"' + redacted.slice(edit.end)
+  for (const edit of edits.sort((a, b) => b.start - a.start)) redacted = redacted.slice(0, edit.start) + edit.value + redacted.slice(edit.end)
   return redacted
 }
 

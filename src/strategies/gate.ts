@@ -1,25 +1,29 @@
 import * as core from '@actions/core'
 import { spawn } from 'node:child_process'
 import { childEnv } from '../child-env.js'
+import type { GateRequest } from './gate-url.js'
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** Runs the health gate of the new version (colour, for blue-green); throws saying why it did not pass. */
 export type GateRunner = (colour?: string) => Promise<void>
 
-/** The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned ready). */
-export async function verifyUrl(url: string, timeoutMs: number): Promise<void> {
+/**
+ * The health gate: the URL must answer 2xx before the deadline (tried every second; the new pods just turned
+ * ready). Messages name it as `request.shown`, without its credentials.
+ */
+export async function verifyUrl(request: GateRequest, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last: string
   for (;;) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) })
+      const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) })
       if (response.ok) return
       last = `HTTP ${response.status}`
     } catch (error) {
-      last = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
+      last = ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message).replaceAll(request.url, request.shown)
     }
-    if (Date.now() + 1000 > deadline) throw new Error(`The health gate ${url} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`)
+    if (Date.now() + 1000 > deadline) throw new Error(`The health gate ${request.shown} did not answer 2xx within ${Math.round(timeoutMs / 1000)} s (last: ${last}).`)
     await sleep(1000)
   }
 }
