@@ -47,7 +47,7 @@ async function chartCapabilities(settings: Settings, connected?: KubeClient): Pr
   const { chart } = settings.helm!
   let kube = connected
   try {
-    kube ??= new KubeClient(resolveKubeTarget(settings.kube))
+    kube ??= new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
     const capabilities = await kube.serverCapabilities()
     if (capabilities.failed.length > 0) {
       core.warning(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`)
@@ -210,7 +210,7 @@ export async function acquireDeployLock(kube: KubeClient, settings: Settings, na
 export function connectEarly(settings: Settings): KubeClient | undefined {
   let kube: KubeClient
   try {
-    kube = new KubeClient(resolveKubeTarget(settings.kube))
+    kube = new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
   } catch {
     return undefined
   }
@@ -251,7 +251,7 @@ async function strategyFor(kube: KubeClient, settings: Settings, objects: Source
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
 export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient): Promise<DeployResult> {
-  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
+  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
   let lock: DeployLock | undefined
   try {
     await kube.authenticate()

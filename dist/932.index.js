@@ -1,8 +1,8 @@
-export const id = 871;
-export const ids = [871];
+export const id = 932;
+export const ids = [932];
 export const modules = {
 
-/***/ 8465:
+/***/ 9723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,7 +227,7 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(8017);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -313,7 +313,7 @@ async function buildAndPushAll(settings) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
@@ -368,7 +368,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -395,7 +395,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 9557:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,7 +492,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 6587:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -502,7 +502,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -581,7 +581,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 4057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -614,7 +614,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 2595:
+/***/ 7393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -627,7 +627,7 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
@@ -749,7 +749,7 @@ function diffValues(before, after, path, redact, isSecret) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 8881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -767,7 +767,7 @@ function diffValues(before, after, path, redact, isSecret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -900,7 +900,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 490:
+/***/ 287:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -915,8 +915,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -926,11 +926,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+var client = __webpack_require__(2716);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1001,11 +1001,11 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
+var manifests_documents = __webpack_require__(2370);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1365,15 +1365,15 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
+var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+var src_report = __webpack_require__(6123);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var deploy_wait = __webpack_require__(5158);
+var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1391,7 +1391,7 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
         if (gate.kind === 'url') {
             const url = gate.url.replaceAll('{colour}', colour ?? '');
             core/* info */.pq(`Health gate: ${url}`);
@@ -1423,7 +1423,7 @@ function gateRunner(kube, settings, objects, options) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1484,9 +1484,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(7872);
+var exec_lazy = __webpack_require__(350);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+var child_env = __webpack_require__(4057);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1536,7 +1536,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
+    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1551,11 +1551,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(552);
+var patch = __webpack_require__(7962);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
+var diagnose = __webpack_require__(6717);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
-var rollout = __webpack_require__(6379);
+var rollout = __webpack_require__(7687);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -1951,7 +1951,7 @@ async function chartCapabilities(settings, connected) {
     const { chart } = settings.helm;
     let kube = connected;
     try {
-        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
         const capabilities = await kube.serverCapabilities();
         if (capabilities.failed.length > 0) {
             core/* warning */.$e(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`);
@@ -2057,7 +2057,7 @@ const describeApplied = (a) => `${a.target.object.kind.toLowerCase()}/${a.target
 async function rollBack(kube, settings, applied) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2107,7 +2107,7 @@ async function acquireDeployLock(kube, settings, namespace) {
 function connectEarly(settings) {
     let kube;
     try {
-        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     }
     catch {
         return undefined;
@@ -2137,25 +2137,25 @@ async function pruneSet(applySet, candidates, applied) {
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
 async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
     if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
     }
     if (settings.strategy !== 'canary')
         return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
 }
 const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
 async function deploy(settings, manifestObjects, connected) {
-    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     let lock;
     try {
         await kube.authenticate();
         const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2334,7 +2334,7 @@ async function deployManifests(settings, report, manifests, kube) {
 
 /***/ }),
 
-/***/ 7083:
+/***/ 6717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2493,7 +2493,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 7687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2756,7 +2756,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 /***/ }),
 
-/***/ 3066:
+/***/ 9676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2766,7 +2766,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -2912,16 +2912,16 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ waitForRollouts)
 /* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2716);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
 
 
 
@@ -3284,7 +3284,7 @@ async function gatherDetails(kube, pod, failure) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3343,7 +3343,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 417:
+/***/ 2716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3355,6 +3355,8 @@ __webpack_require__.d(__webpack_exports__, {
   oU: () => (/* binding */ resourcePath),
   qO: () => (/* binding */ retryDelayMs)
 });
+
+// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
@@ -3449,6 +3451,50 @@ const retriableCodes = new Set([429, 502, 503, 504]);
 const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const maxAttempts = 6;
+const defaultTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 };
+/**
+ * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
+ * release after a failure must not be skipped for a blip, nor wait long on a dead server.
+ */
+const lastChanceMs = 5_000;
+/** A request the API server did not answer in time. The message names the endpoint, never a header. */
+class KubeTimeoutError extends Error {
+    phase;
+    origin;
+    method;
+    path;
+    afterMs;
+    constructor(phase, origin, method, path, afterMs, note = '') {
+        const seconds = formatSeconds(afterMs);
+        const what = {
+            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
+            response: `did not answer ${method} ${path} within ${seconds}`,
+            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
+            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
+        }[phase];
+        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
+        this.phase = phase;
+        this.origin = origin;
+        this.method = method;
+        this.path = path;
+        this.afterMs = afterMs;
+        this.name = 'KubeTimeoutError';
+    }
+    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
+    withNote(attempts, repeated) {
+        const note = attempts > 0 ? `, ${attempts + 1} attempts` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
+    }
+}
+const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+/**
+ * Whether a request that timed out may be sent again. Reads are; so is a server-side apply PATCH, which is
+ * declarative (applying the same configuration twice leaves the object as applying it once, and the field
+ * manager's ownership is the same). A POST, PUT or DELETE that timed out may have taken effect: sending it again
+ * could create twice or delete what the first one's effect replaced, so it is reported instead. A connect
+ * timeout is always retried: nothing was sent.
+ */
+const repeatable = (method, contentType) => method === 'GET' || method === 'HEAD' || (method === 'PATCH' && contentType === 'application/apply-patch+yaml');
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
@@ -3480,8 +3526,12 @@ class KubeClient {
     server;
     /** The context's default namespace, when it sets one. */
     namespace;
-    constructor(target) {
+    timeouts;
+    /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
+    stalledSince;
+    constructor(target, timeouts = {}) {
         this.target = target;
+        this.timeouts = { ...defaultTimeouts, ...timeouts };
         this.server = target.server;
         this.namespace = target.namespace;
         const secure = target.server.protocol === 'https:';
@@ -3516,9 +3566,32 @@ class KubeClient {
                 url.searchParams.set(key, String(value));
         return url;
     }
-    send(method, url, options) {
+    /**
+     * How long the next attempt may wait on the server: the response timeout, capped by what is left of the stall
+     * limit once the server has left a request unanswered (never less than a last short chance).
+     */
+    attemptBoundMs() {
+        const { responseTimeoutMs } = this.timeouts;
+        return Math.min(responseTimeoutMs, Math.max(this.stallLeftMs(), lastChanceMs));
+    }
+    stallLeftMs() {
+        return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now();
+    }
+    timedOut(error, started) {
+        this.stalledSince ??= started;
+        return error;
+    }
+    /** Sends one request; resolves with the response once its headers are in, within the connect and response bounds. */
+    send(method, url, options, boundMs) {
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const connectMs = Math.min(this.timeouts.connectTimeoutMs, boundMs);
+        const secure = this.server.protocol === 'https:';
         return new Promise((resolve, reject) => {
+            let timer;
+            const arm = (phase, ms) => {
+                clearTimeout(timer);
+                timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms);
+            };
             const request = this.transport.request(url, {
                 agent: this.agent,
                 method,
@@ -3528,30 +3601,63 @@ class KubeClient {
                     Accept: options.accept ?? 'application/json',
                     ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
                 }
-            }, resolve);
-            request.on('error', reject);
+            }, response => {
+                clearTimeout(timer);
+                resolve(response);
+            });
+            // Armed at once, it also covers a wait for a free socket of the pool.
+            arm('response', boundMs);
+            request.once('socket', socket => {
+                if (!socket.connecting)
+                    return;
+                arm('connect', connectMs);
+                // A TLS server that accepts the TCP connection and never finishes the handshake is a connect timeout too.
+                socket.once(secure ? 'secureConnect' : 'connect', () => arm('response', boundMs));
+            });
+            request.on('error', error => {
+                clearTimeout(timer);
+                reject(error);
+            });
+            request.on('close', () => clearTimeout(timer));
             request.end(body);
         });
     }
-    /** One API call, retried with backoff on 429, 5xx and dropped connections. */
+    /**
+     * One API call, retried with backoff on 429, 5xx and dropped connections, and on a timeout when the call may be
+     * repeated (see repeatable) and the server has not been stalled for longer than the stall limit.
+     */
     async request(method, apiPath, options = {}) {
         const url = this.url(apiPath, options.query);
         for (let attempt = 0;; attempt++) {
+            const started = Date.now();
+            const boundMs = this.attemptBoundMs();
             let response;
+            let text;
             try {
-                response = await this.send(method, url, options);
+                response = await this.send(method, url, options, boundMs);
+                text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
-                const code = error.code ?? '';
                 if (options.signal?.aborted)
                     throw error;
-                if (retriableErrors.has(code) && attempt + 1 < maxAttempts) {
+                if (error instanceof KubeTimeoutError) {
+                    this.timedOut(error, started);
+                    const delay = retryDelayMs(attempt);
+                    if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
+                        await sleep(delay, options.signal);
+                        continue;
+                    }
+                    throw error.withNote(attempt, repeatable(method, options.contentType));
+                }
+                const code = error.code ?? '';
+                // A connection dropped after the headers may have carried out the request: not sent again.
+                if (!response && retriableErrors.has(code) && attempt + 1 < maxAttempts) {
                     await sleep(retryDelayMs(attempt), options.signal);
                     continue;
                 }
                 throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${error.message}`, { cause: error });
             }
-            const text = await readBody(response);
+            this.stalledSince = undefined;
             const statusCode = response.statusCode ?? 0;
             if (statusCode >= 200 && statusCode < 300)
                 return (options.text ? text : text ? JSON.parse(text) : {});
@@ -3591,9 +3697,20 @@ class KubeClient {
      */
     async *watch(apiPath, query, signal) {
         const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true });
-        const response = await this.send('GET', url, { signal });
+        const started = Date.now();
+        const boundMs = this.attemptBoundMs();
+        let response;
+        try {
+            response = await this.send('GET', url, { signal }, boundMs);
+        }
+        catch (error) {
+            if (error instanceof KubeTimeoutError && !signal.aborted)
+                throw this.timedOut(error, started);
+            throw error;
+        }
+        this.stalledSince = undefined;
         if (response.statusCode !== 200) {
-            const text = await readBody(response);
+            const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs));
             let status;
             try {
                 status = JSON.parse(text);
@@ -3603,9 +3720,11 @@ class KubeClient {
             }
             throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname);
         }
-        response.setEncoding('utf8');
+        // The server ends a watch after its timeoutSeconds (its --min-request-timeout, 1800 to 3600 s, when none is
+        // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
+        const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs;
         let buffered = '';
-        for await (const chunk of response) {
+        for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
             buffered += chunk;
             let newline;
             while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -3688,10 +3807,25 @@ function resourcePath(apiVersion, info, namespace, name) {
 function namespacedPath(apiVersion, plural, namespace, name) {
     return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name);
 }
-async function readBody(response) {
+/** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
+async function* boundedChunks(response, idleMs, silent) {
     response.setEncoding('utf8');
+    const timer = setTimeout(() => response.destroy(silent()), idleMs);
+    try {
+        for await (const chunk of response) {
+            timer.refresh();
+            yield chunk;
+            // The consumer's time with the chunk is not the server's silence.
+            timer.refresh();
+        }
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function readBody(response, idleMs, silent) {
     let text = '';
-    for await (const chunk of response)
+    for await (const chunk of boundedChunks(response, idleMs, silent))
         text += chunk;
     return text;
 }
@@ -3699,21 +3833,22 @@ async function readBody(response) {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 6104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ resolveKubeTarget)
 /* harmony export */ });
+/* unused harmony export execPluginTimeoutMs */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
 
 
 
@@ -3817,8 +3952,14 @@ function inClusterTarget(env) {
         authenticate: async () => ({ Authorization: `Bearer ${(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'token'), 'utf8').trim()}` })
     };
 }
+/**
+ * How long an exec credential plugin may run. client-go sets no bound, but a plugin that waits on a prompt or a
+ * stalled token endpoint would hold the run far past its timeout (issue 19); aws eks get-token and
+ * gke-gcloud-auth-plugin take a second or two.
+ */
+const execPluginTimeoutMs = 30_000;
 /** Resolves the context to use into a server, TLS material and an authenticator. */
-function resolveKubeTarget(settings, env = process.env) {
+function resolveKubeTarget(settings, env = process.env, pluginTimeoutMs = execPluginTimeoutMs) {
     const config = readConfig(settings, env);
     if (config === 'in-cluster')
         return inClusterTarget(env);
@@ -3849,21 +3990,59 @@ function resolveKubeTarget(settings, env = process.env) {
     };
     if (cluster.skipTLSVerify)
         tls.rejectUnauthorized = false;
-    return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user) };
+    return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user, pluginTimeoutMs) };
 }
-function authenticator(user) {
+/**
+ * child_process.spawn for ExecAuth, killing the plugin after timeoutMs. The whole process group goes (a shell
+ * script's children would otherwise keep the output pipes open, and ExecAuth waits for them to close).
+ */
+async function boundedSpawn(timeoutMs, onTimeout) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1421, 23));
+    const group = process.platform !== 'win32';
+    return (command, args, options) => {
+        const child = spawn(command, args ?? [], { ...options, detached: group });
+        const timer = setTimeout(() => {
+            onTimeout();
+            try {
+                if (group && child.pid)
+                    process.kill(-child.pid, 'SIGKILL');
+                else
+                    child.kill('SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+        }, timeoutMs);
+        child.once('exit', () => clearTimeout(timer));
+        child.once('error', () => clearTimeout(timer));
+        return child;
+    };
+}
+function authenticator(user, pluginTimeoutMs) {
     if (!user)
         return async () => ({});
     if (user.exec) {
+        let timedOut = false;
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(({ ExecAuth }) => new ExecAuth());
+        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(async ({ ExecAuth }) => {
+            const auth = new ExecAuth();
+            auth.execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true));
+            return auth;
+        });
         return async () => {
             const options = { headers: {} };
+            timedOut = false;
             try {
                 // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
                 await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...(0,_child_env_js__WEBPACK_IMPORTED_MODULE_5__/* .inputsBlanked */ .r)(), ...(user.exec.env ?? [])] } }, options);
             }
             catch (error) {
+                if (timedOut) {
+                    // eslint-disable-next-line preserve-caught-error -- the cause is the plugin's cut-off output
+                    throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) did not finish within ${pluginTimeoutMs / 1000} s and was stopped (timed out).`);
+                }
                 throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${error.message.trim()}`, { cause: error });
             }
             return options.headers;
@@ -3886,14 +4065,14 @@ function authenticator(user) {
 
 /***/ }),
 
-/***/ 2792:
+/***/ 534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2716);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -3966,14 +4145,14 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 7872:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
+const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -3984,7 +4163,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 3469:
+/***/ 9491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3993,7 +4172,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
 }
 class HttpClient {
     constructor(...args) {
@@ -4007,7 +4186,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 947:
+/***/ 2397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4017,7 +4196,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -4038,7 +4217,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 7871:
+/***/ 8932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4047,16 +4226,16 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(490);
+var deploy_step = __webpack_require__(287);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
+var http_client_lazy = __webpack_require__(9491);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+var undici_lazy = __webpack_require__(2397);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -4091,7 +4270,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4130,14 +4309,14 @@ class GitHubDeployment {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
+var size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/run-context.ts
@@ -4176,7 +4355,7 @@ function readRunContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
+var tags = __webpack_require__(8017);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -4589,7 +4768,7 @@ function readSettings() {
 }
 
 // EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+var src_report = __webpack_require__(6123);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -4671,17 +4850,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { readHistories } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 break;
@@ -4706,7 +4885,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 7528:
+/***/ 2214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4716,8 +4895,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 const annotationKeys = {
@@ -4826,7 +5005,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4836,8 +5015,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 function describeSource(source) {
@@ -4938,7 +5117,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 552:
+/***/ 7962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4949,8 +5128,8 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
 
 
 /**
@@ -5118,7 +5297,7 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 665:
+/***/ 6123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5128,8 +5307,8 @@ function worthMasking(value) {
 /* harmony export */   u2: () => (/* binding */ resourceReports)
 /* harmony export */ });
 /* unused harmony export trafficSection */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9676);
 
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
@@ -5294,7 +5473,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 4642:
+/***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
