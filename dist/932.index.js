@@ -3529,6 +3529,7 @@ class KubeClient {
     timeouts;
     /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
     stalledSince;
+    closing = new AbortController();
     constructor(target, timeouts = {}) {
         this.target = target;
         this.timeouts = { ...defaultTimeouts, ...timeouts };
@@ -3556,7 +3557,9 @@ class KubeClient {
             .then(() => this.resourceFor('v1', 'Namespace'))
             .catch(() => undefined);
     }
+    /** Ends every request and watch in flight (a lock renewal among them), and refuses new ones. */
     close() {
+        this.closing.abort(new Error(`The connection to the Kubernetes API at ${this.server.origin} was closed.`));
         this.agent.destroy();
     }
     url(apiPath, query) {
@@ -3573,6 +3576,13 @@ class KubeClient {
     attemptBoundMs() {
         const { responseTimeoutMs } = this.timeouts;
         return Math.min(responseTimeoutMs, Math.max(this.stallLeftMs(), lastChanceMs));
+    }
+    /**
+     * The caller's signal, also aborted when the client closes. One derived signal per call: a listener per request
+     * on the shared one would trip Node's MaxListeners warning with a dozen requests in flight.
+     */
+    signalFor(signal) {
+        return AbortSignal.any(signal ? [signal, this.closing.signal] : [this.closing.signal]);
     }
     stallLeftMs() {
         return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now();
@@ -3626,8 +3636,9 @@ class KubeClient {
      * One API call, retried with backoff on 429, 5xx and dropped connections, and on a timeout when the call may be
      * repeated (see repeatable) and the server has not been stalled for longer than the stall limit.
      */
-    async request(method, apiPath, options = {}) {
-        const url = this.url(apiPath, options.query);
+    async request(method, apiPath, callerOptions = {}) {
+        const url = this.url(apiPath, callerOptions.query);
+        const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) };
         for (let attempt = 0;; attempt++) {
             const started = Date.now();
             const boundMs = this.attemptBoundMs();
@@ -3638,7 +3649,7 @@ class KubeClient {
                 text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
-                if (options.signal?.aborted)
+                if (options.signal.aborted)
                     throw error;
                 if (error instanceof KubeTimeoutError) {
                     this.timedOut(error, started);
@@ -3699,12 +3710,13 @@ class KubeClient {
         const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true });
         const started = Date.now();
         const boundMs = this.attemptBoundMs();
+        const watchSignal = this.signalFor(signal);
         let response;
         try {
-            response = await this.send('GET', url, { signal }, boundMs);
+            response = await this.send('GET', url, { signal: watchSignal }, boundMs);
         }
         catch (error) {
-            if (error instanceof KubeTimeoutError && !signal.aborted)
+            if (error instanceof KubeTimeoutError && !watchSignal.aborted)
                 throw this.timedOut(error, started);
             throw error;
         }

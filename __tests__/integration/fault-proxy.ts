@@ -16,6 +16,11 @@ export interface FaultPlan {
   dropWatchAfterMs: number
   /** At most this many cuts. */
   maxDrops: number
+  /**
+   * From the first request this matches on, the proxy goes silent as a hung API server does: that request and
+   * every later one stay unanswered, and open responses (watches) send nothing more. Connections are still accepted.
+   */
+  stallWhen?: (method: string, url: string) => boolean
 }
 
 export interface FaultStats {
@@ -23,6 +28,8 @@ export interface FaultStats {
   injected: Record<number, number>
   drops: number
   watches: number
+  /** When the stall began (Date.now()). */
+  stalledAt?: number
 }
 
 /**
@@ -46,7 +53,13 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   const sockets = new Set<Socket>()
   let errors = 0
   let requests = 0
+  const open = new Set<http.IncomingMessage>()
   const server = http.createServer((request, response) => {
+    if (stats.stalledAt === undefined && plan.stallWhen?.(request.method ?? '', request.url ?? '')) {
+      stats.stalledAt = Date.now()
+      for (const upstreamResponse of open) upstreamResponse.unpipe()
+    }
+    if (stats.stalledAt !== undefined) return
     const isWatch = /[?&]watch=(true|1)/.test(request.url ?? '')
     if (isWatch) {
       stats.watches++
@@ -69,7 +82,10 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
     const forward = https.request(
       { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host }, agent },
       upstreamResponse => {
+        if (stats.stalledAt !== undefined) return
         response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers)
+        open.add(upstreamResponse)
+        upstreamResponse.on('close', () => open.delete(upstreamResponse))
         upstreamResponse.pipe(response)
         upstreamResponse.on('error', () => response.destroy())
       }

@@ -153,6 +153,20 @@ describe('KubeClient timeouts', () => {
   })
 })
 
+describe('KubeClient.close', () => {
+  it('ends a request in flight and its retries at once (a lock renewal must not outlive the run)', async () => {
+    const server = await silentServer()
+    const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
+    const pending = failure(kube.request('GET', '/apis/coordination.k8s.io/v1/namespaces/team/leases/x'))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    kube.close()
+    const { ms } = await pending
+    expect(ms).toBeLessThan(1000)
+    const { error } = await failure(kube.request('GET', '/api'))
+    expect(error.message).toMatch(/aborted|closed/)
+  })
+})
+
 describe('KubeClient watch timeouts', () => {
   const event = (name: string): string => `${JSON.stringify({ type: 'MODIFIED', object: { metadata: { name, resourceVersion: name } } })}\n`
 

@@ -158,6 +158,7 @@ export class KubeClient {
   private readonly timeouts: KubeClientTimeouts
   /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
   private stalledSince?: number
+  private readonly closing = new AbortController()
 
   constructor(
     private readonly target: KubeTarget,
@@ -191,7 +192,9 @@ export class KubeClient {
       .catch(() => undefined)
   }
 
+  /** Ends every request and watch in flight (a lock renewal among them), and refuses new ones. */
   close(): void {
+    this.closing.abort(new Error(`The connection to the Kubernetes API at ${this.server.origin} was closed.`))
     this.agent.destroy()
   }
 
@@ -208,6 +211,14 @@ export class KubeClient {
   private attemptBoundMs(): number {
     const { responseTimeoutMs } = this.timeouts
     return Math.min(responseTimeoutMs, Math.max(this.stallLeftMs(), lastChanceMs))
+  }
+
+  /**
+   * The caller's signal, also aborted when the client closes. One derived signal per call: a listener per request
+   * on the shared one would trip Node's MaxListeners warning with a dozen requests in flight.
+   */
+  private signalFor(signal: AbortSignal | undefined): AbortSignal {
+    return AbortSignal.any(signal ? [signal, this.closing.signal] : [this.closing.signal])
   }
 
   private stallLeftMs(): number {
@@ -268,8 +279,9 @@ export class KubeClient {
    * One API call, retried with backoff on 429, 5xx and dropped connections, and on a timeout when the call may be
    * repeated (see repeatable) and the server has not been stalled for longer than the stall limit.
    */
-  async request<T>(method: string, apiPath: string, options: RequestOptions = {}): Promise<T> {
-    const url = this.url(apiPath, options.query)
+  async request<T>(method: string, apiPath: string, callerOptions: RequestOptions = {}): Promise<T> {
+    const url = this.url(apiPath, callerOptions.query)
+    const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) }
     for (let attempt = 0; ; attempt++) {
       const started = Date.now()
       const boundMs = this.attemptBoundMs()
@@ -279,7 +291,7 @@ export class KubeClient {
         response = await this.send(method, url, options, boundMs)
         text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs))
       } catch (error) {
-        if (options.signal?.aborted) throw error
+        if (options.signal.aborted) throw error
         if (error instanceof KubeTimeoutError) {
           this.timedOut(error, started)
           const delay = retryDelayMs(attempt)
@@ -338,11 +350,12 @@ export class KubeClient {
     const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true })
     const started = Date.now()
     const boundMs = this.attemptBoundMs()
+    const watchSignal = this.signalFor(signal)
     let response: http.IncomingMessage
     try {
-      response = await this.send('GET', url, { signal }, boundMs)
+      response = await this.send('GET', url, { signal: watchSignal }, boundMs)
     } catch (error) {
-      if (error instanceof KubeTimeoutError && !signal.aborted) throw this.timedOut(error, started)
+      if (error instanceof KubeTimeoutError && !watchSignal.aborted) throw this.timedOut(error, started)
       throw error
     }
     this.stalledSince = undefined
