@@ -1821,6 +1821,7 @@ class DeployLock {
     name;
     holder;
     renewTimer;
+    released = false;
     constructor(kube, namespace, name, holder) {
         this.kube = kube;
         this.namespace = namespace;
@@ -1895,17 +1896,23 @@ class DeployLock {
             await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
         }
         catch (error) {
-            log(`Could not renew the deploy lock: ${error.message}`);
+            // A renewal the release cut short (the client closing) is no news.
+            if (!this.released)
+                log(`Could not renew the deploy lock: ${error.message}`);
         }
     }
     async release() {
+        this.released = true;
         clearInterval(this.renewTimer);
-        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity);
+        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
+        // time (issue 19); the post step releases the lock again when this did not.
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
     }
 }
+const releaseBoundMs = 5_000;
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-async function releaseLease(kube, namespace, name, identity) {
-    const lease = await kube.get(DeployLock.path(namespace, name));
+async function releaseLease(kube, namespace, name, identity, signal) {
+    const lease = await kube.get(DeployLock.path(namespace, name), signal);
     if (!lease || lease.spec.holderIdentity !== identity)
         return false;
     await kube
@@ -3639,6 +3646,7 @@ class KubeClient {
     async request(method, apiPath, callerOptions = {}) {
         const url = this.url(apiPath, callerOptions.query);
         const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) };
+        const callStarted = Date.now();
         for (let attempt = 0;; attempt++) {
             const started = Date.now();
             const boundMs = this.attemptBoundMs();
@@ -3649,8 +3657,14 @@ class KubeClient {
                 text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
-                if (options.signal.aborted)
+                if (options.signal.aborted) {
+                    // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
+                    const reason = options.signal.reason;
+                    if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+                        throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
+                    }
                     throw error;
+                }
                 if (error instanceof KubeTimeoutError) {
                     this.timedOut(error, started);
                     const delay = retryDelayMs(attempt);

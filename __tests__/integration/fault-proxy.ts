@@ -36,7 +36,7 @@ export interface FaultStats {
  * A plain-HTTP reverse proxy on loopback in front of the local kube-apiserver, authenticating upstream with the
  * kubeconfig's client certificate, that injects error answers and cuts connections, bounded in count.
  */
-export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): Promise<{ url: string; stats: FaultStats; stop: () => Promise<void> }> {
+export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): Promise<{ url: string; stats: FaultStats; stall: () => void; stop: () => Promise<void> }> {
   const config = parse(readFileSync(kubeconfigPath, 'utf8'))
   const context = config.contexts.find((c: any) => c.name === config['current-context']).context
   const cluster = config.clusters.find((c: any) => c.name === context.cluster).cluster
@@ -54,11 +54,12 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   let errors = 0
   let requests = 0
   const open = new Set<http.IncomingMessage>()
+  const stall = (): void => {
+    stats.stalledAt ??= Date.now()
+    for (const upstreamResponse of open) upstreamResponse.unpipe()
+  }
   const server = http.createServer((request, response) => {
-    if (stats.stalledAt === undefined && plan.stallWhen?.(request.method ?? '', request.url ?? '')) {
-      stats.stalledAt = Date.now()
-      for (const upstreamResponse of open) upstreamResponse.unpipe()
-    }
+    if (stats.stalledAt === undefined && plan.stallWhen?.(request.method ?? '', request.url ?? '')) stall()
     if (stats.stalledAt !== undefined) return
     const isWatch = /[?&]watch=(true|1)/.test(request.url ?? '')
     if (isWatch) {
@@ -102,6 +103,8 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stats,
+    /** Goes silent as stallWhen does, at once. */
+    stall,
     stop: async () => {
       for (const socket of sockets) socket.destroy()
       agent.destroy()

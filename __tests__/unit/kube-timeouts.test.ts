@@ -139,6 +139,14 @@ describe('KubeClient timeouts', () => {
     expect(server.seen).toBeGreaterThan(1)
   })
 
+  it("names the endpoint when the caller's own AbortSignal.timeout cuts a request", async () => {
+    const server = await silentServer()
+    const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
+    const { error, ms } = await failure(kube.get('/apis/coordination.k8s.io/v1/namespaces/team/leases/x', AbortSignal.timeout(200)))
+    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /apis/coordination.k8s.io/v1/namespaces/team/leases/x within 0\\.2 s \\(timed out\\)\\.$`))
+    expect(ms).toBeLessThan(1000)
+  })
+
   it('gives a call after a spent stall limit one short attempt, and a server that answers again its full time', async () => {
     let answer = false
     const server = await httpServer((_, __, response) => {

@@ -282,6 +282,7 @@ export class KubeClient {
   async request<T>(method: string, apiPath: string, callerOptions: RequestOptions = {}): Promise<T> {
     const url = this.url(apiPath, callerOptions.query)
     const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) }
+    const callStarted = Date.now()
     for (let attempt = 0; ; attempt++) {
       const started = Date.now()
       const boundMs = this.attemptBoundMs()
@@ -291,7 +292,14 @@ export class KubeClient {
         response = await this.send(method, url, options, boundMs)
         text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs))
       } catch (error) {
-        if (options.signal.aborted) throw error
+        if (options.signal.aborted) {
+          // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
+          const reason: unknown = options.signal.reason
+          if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+            throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted)
+          }
+          throw error
+        }
         if (error instanceof KubeTimeoutError) {
           this.timedOut(error, started)
           const delay = retryDelayMs(attempt)
