@@ -3488,8 +3488,8 @@ class KubeTimeoutError extends Error {
         this.name = 'KubeTimeoutError';
     }
     /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
-    withNote(attempts, repeated) {
-        const note = attempts > 0 ? `, ${attempts + 1} attempts` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+    withNote(attempts, repeated, totalMs) {
+        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
         return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
     }
 }
@@ -3672,7 +3672,7 @@ class KubeClient {
                         await sleep(delay, options.signal);
                         continue;
                     }
-                    throw error.withNote(attempt, repeatable(method, options.contentType));
+                    throw error.withNote(attempt, repeatable(method, options.contentType), Date.now() - callStarted);
                 }
                 const code = error.code ?? '';
                 // A connection dropped after the headers may have carried out the request: not sent again.

@@ -80,7 +80,7 @@ describe('KubeClient timeouts', () => {
     await kube.authenticate()
     const { error, ms } = await failure(kube.request('GET', '/api/v1/namespaces/team/configmaps/x'))
     expect(error).toBeInstanceOf(KubeTimeoutError)
-    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\), \\d attempts\\.$`))
+    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\); \\d attempts in 0\\.\\d s\\.$`))
     expect(error.message).not.toContain(token)
     // Retried while the stall limit leaves room for the backoff; one attempt past it at most.
     expect(ms).toBeGreaterThanOrEqual(400)

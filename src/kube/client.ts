@@ -104,8 +104,8 @@ export class KubeTimeoutError extends Error {
   }
 
   /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
-  withNote(attempts: number, repeated: boolean): KubeTimeoutError {
-    const note = attempts > 0 ? `, ${attempts + 1} attempts` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`
+  withNote(attempts: number, repeated: boolean, totalMs: number): KubeTimeoutError {
+    const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`
     return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note)
   }
 }
@@ -307,7 +307,7 @@ export class KubeClient {
             await sleep(delay, options.signal)
             continue
           }
-          throw error.withNote(attempt, repeatable(method, options.contentType))
+          throw error.withNote(attempt, repeatable(method, options.contentType), Date.now() - callStarted)
         }
         const code = (error as NodeJS.ErrnoException).code ?? ''
         // A connection dropped after the headers may have carried out the request: not sent again.
