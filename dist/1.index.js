@@ -229,7 +229,7 @@ function workloadsOf(objects, settings, contextNamespace) {
     return workloads;
 }
 async function connect(settings) {
-    const kube = new _kube_client_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube));
+    const kube = new _kube_client_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     await kube.authenticate();
     return kube;
 }

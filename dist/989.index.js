@@ -1880,7 +1880,7 @@ async function chartCapabilities(settings, connected) {
     const { chart } = settings.helm;
     let kube = connected;
     try {
-        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
         const capabilities = await kube.serverCapabilities();
         if (capabilities.failed.length > 0) {
             core/* warning */.$e(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`);
@@ -2048,7 +2048,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
 function connectEarly(settings) {
     let kube;
     try {
-        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     }
     catch {
         return undefined;
@@ -2094,7 +2094,7 @@ const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 async function deploy(settings, manifestObjects, connected, cancel) {
-    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube));
+    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     let lock;
     try {
         // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
@@ -2571,6 +2571,7 @@ class DeployLock {
     name;
     holder;
     renewTimer;
+    released = false;
     constructor(kube, namespace, name, holder) {
         this.kube = kube;
         this.namespace = namespace;
@@ -2650,17 +2651,23 @@ class DeployLock {
             await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
         }
         catch (error) {
-            log(`Could not renew the deploy lock: ${error.message}`);
+            // A renewal the release cut short (the client closing) is no news.
+            if (!this.released)
+                log(`Could not renew the deploy lock: ${error.message}`);
         }
     }
     async release() {
+        this.released = true;
         clearInterval(this.renewTimer);
-        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity);
+        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
+        // time (issue 19); the post step releases the lock again when this did not.
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
     }
 }
+const releaseBoundMs = 5_000;
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-async function releaseLease(kube, namespace, name, identity) {
-    const lease = await kube.get(DeployLock.path(namespace, name));
+async function releaseLease(kube, namespace, name, identity, signal) {
+    const lease = await kube.get(DeployLock.path(namespace, name), signal);
     if (!lease || lease.spec.holderIdentity !== identity)
         return false;
     await kube
@@ -3538,6 +3545,8 @@ __webpack_require__.d(__webpack_exports__, {
   qO: () => (/* binding */ retryDelayMs)
 });
 
+// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
 var external_node_http_default = /*#__PURE__*/__webpack_require__.n(external_node_http_);
@@ -3631,6 +3640,50 @@ const retriableCodes = new Set([429, 502, 503, 504]);
 const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const maxAttempts = 6;
+const defaultTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 };
+/**
+ * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
+ * release after a failure must not be skipped for a blip, nor wait long on a dead server.
+ */
+const lastChanceMs = 5_000;
+/** A request the API server did not answer in time. The message names the endpoint, never a header. */
+class KubeTimeoutError extends Error {
+    phase;
+    origin;
+    method;
+    path;
+    afterMs;
+    constructor(phase, origin, method, path, afterMs, note = '') {
+        const seconds = formatSeconds(afterMs);
+        const what = {
+            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
+            response: `did not answer ${method} ${path} within ${seconds}`,
+            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
+            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
+        }[phase];
+        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
+        this.phase = phase;
+        this.origin = origin;
+        this.method = method;
+        this.path = path;
+        this.afterMs = afterMs;
+        this.name = 'KubeTimeoutError';
+    }
+    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
+    withNote(attempts, repeated, totalMs) {
+        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
+    }
+}
+const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+/**
+ * Whether a request that timed out may be sent again. Reads are; so is a server-side apply PATCH, which is
+ * declarative (applying the same configuration twice leaves the object as applying it once, and the field
+ * manager's ownership is the same). A POST, PUT or DELETE that timed out may have taken effect: sending it again
+ * could create twice or delete what the first one's effect replaced, so it is reported instead. A connect
+ * timeout is always retried: nothing was sent.
+ */
+const repeatable = (method, contentType) => method === 'GET' || method === 'HEAD' || (method === 'PATCH' && contentType === 'application/apply-patch+yaml');
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
@@ -3662,8 +3715,13 @@ class KubeClient {
     server;
     /** The context's default namespace, when it sets one. */
     namespace;
-    constructor(target) {
+    timeouts;
+    /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
+    stalledSince;
+    closing = new AbortController();
+    constructor(target, timeouts = {}) {
         this.target = target;
+        this.timeouts = { ...defaultTimeouts, ...timeouts };
         this.server = target.server;
         this.namespace = target.namespace;
         const secure = target.server.protocol === 'https:';
@@ -3688,7 +3746,9 @@ class KubeClient {
             .then(() => this.resourceFor('v1', 'Namespace'))
             .catch(() => undefined);
     }
+    /** Ends every request and watch in flight (a lock renewal among them), and refuses new ones. */
     close() {
+        this.closing.abort(new Error(`The connection to the Kubernetes API at ${this.server.origin} was closed.`));
         this.agent.destroy();
     }
     url(apiPath, query) {
@@ -3698,9 +3758,39 @@ class KubeClient {
                 url.searchParams.set(key, String(value));
         return url;
     }
-    send(method, url, options) {
+    /**
+     * How long the next attempt may wait on the server: the response timeout, capped by what is left of the stall
+     * limit once the server has left a request unanswered (never less than a last short chance).
+     */
+    attemptBoundMs() {
+        const { responseTimeoutMs } = this.timeouts;
+        return Math.min(responseTimeoutMs, Math.max(this.stallLeftMs(), lastChanceMs));
+    }
+    /**
+     * The caller's signal, also aborted when the client closes. One derived signal per call: a listener per request
+     * on the shared one would trip Node's MaxListeners warning with a dozen requests in flight.
+     */
+    signalFor(signal) {
+        return AbortSignal.any(signal ? [signal, this.closing.signal] : [this.closing.signal]);
+    }
+    stallLeftMs() {
+        return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now();
+    }
+    timedOut(error, started) {
+        this.stalledSince ??= started;
+        return error;
+    }
+    /** Sends one request; resolves with the response once its headers are in, within the connect and response bounds. */
+    send(method, url, options, boundMs) {
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        const connectMs = Math.min(this.timeouts.connectTimeoutMs, boundMs);
+        const secure = this.server.protocol === 'https:';
         return new Promise((resolve, reject) => {
+            let timer;
+            const arm = (phase, ms) => {
+                clearTimeout(timer);
+                timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms);
+            };
             const request = this.transport.request(url, {
                 agent: this.agent,
                 method,
@@ -3710,30 +3800,71 @@ class KubeClient {
                     Accept: options.accept ?? 'application/json',
                     ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
                 }
-            }, resolve);
-            request.on('error', reject);
+            }, response => {
+                clearTimeout(timer);
+                resolve(response);
+            });
+            // Armed at once, it also covers a wait for a free socket of the pool.
+            arm('response', boundMs);
+            request.once('socket', socket => {
+                if (!socket.connecting)
+                    return;
+                arm('connect', connectMs);
+                // A TLS server that accepts the TCP connection and never finishes the handshake is a connect timeout too.
+                socket.once(secure ? 'secureConnect' : 'connect', () => arm('response', boundMs));
+            });
+            request.on('error', error => {
+                clearTimeout(timer);
+                reject(error);
+            });
+            request.on('close', () => clearTimeout(timer));
             request.end(body);
         });
     }
-    /** One API call, retried with backoff on 429, 5xx and dropped connections. */
-    async request(method, apiPath, options = {}) {
-        const url = this.url(apiPath, options.query);
+    /**
+     * One API call, retried with backoff on 429, 5xx and dropped connections, and on a timeout when the call may be
+     * repeated (see repeatable) and the server has not been stalled for longer than the stall limit.
+     */
+    async request(method, apiPath, callerOptions = {}) {
+        const url = this.url(apiPath, callerOptions.query);
+        const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) };
+        const callStarted = Date.now();
         for (let attempt = 0;; attempt++) {
+            const started = Date.now();
+            const boundMs = this.attemptBoundMs();
             let response;
+            let text;
             try {
-                response = await this.send(method, url, options);
+                response = await this.send(method, url, options, boundMs);
+                text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
-                const code = error.code ?? '';
-                if (options.signal?.aborted)
+                if (options.signal.aborted) {
+                    // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
+                    const reason = options.signal.reason;
+                    if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+                        throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
+                    }
                     throw error;
-                if (retriableErrors.has(code) && attempt + 1 < maxAttempts) {
+                }
+                if (error instanceof KubeTimeoutError) {
+                    this.timedOut(error, started);
+                    const delay = retryDelayMs(attempt);
+                    if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
+                        await sleep(delay, options.signal);
+                        continue;
+                    }
+                    throw error.withNote(attempt, repeatable(method, options.contentType), Date.now() - callStarted);
+                }
+                const code = error.code ?? '';
+                // A connection dropped after the headers may have carried out the request: not sent again.
+                if (!response && retriableErrors.has(code) && attempt + 1 < maxAttempts) {
                     await sleep(retryDelayMs(attempt), options.signal);
                     continue;
                 }
                 throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${error.message}`, { cause: error });
             }
-            const text = await readBody(response);
+            this.stalledSince = undefined;
             const statusCode = response.statusCode ?? 0;
             if (statusCode >= 200 && statusCode < 300) {
                 options.onSuccess?.(statusCode);
@@ -3775,9 +3906,21 @@ class KubeClient {
      */
     async *watch(apiPath, query, signal) {
         const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true });
-        const response = await this.send('GET', url, { signal });
+        const started = Date.now();
+        const boundMs = this.attemptBoundMs();
+        const watchSignal = this.signalFor(signal);
+        let response;
+        try {
+            response = await this.send('GET', url, { signal: watchSignal }, boundMs);
+        }
+        catch (error) {
+            if (error instanceof KubeTimeoutError && !watchSignal.aborted)
+                throw this.timedOut(error, started);
+            throw error;
+        }
+        this.stalledSince = undefined;
         if (response.statusCode !== 200) {
-            const text = await readBody(response);
+            const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs));
             let status;
             try {
                 status = JSON.parse(text);
@@ -3787,9 +3930,11 @@ class KubeClient {
             }
             throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname);
         }
-        response.setEncoding('utf8');
+        // The server ends a watch after its timeoutSeconds (its --min-request-timeout, 1800 to 3600 s, when none is
+        // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
+        const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs;
         let buffered = '';
-        for await (const chunk of response) {
+        for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
             buffered += chunk;
             let newline;
             while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -3872,10 +4017,25 @@ function resourcePath(apiVersion, info, namespace, name) {
 function namespacedPath(apiVersion, plural, namespace, name) {
     return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name);
 }
-async function readBody(response) {
+/** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
+async function* boundedChunks(response, idleMs, silent) {
     response.setEncoding('utf8');
+    const timer = setTimeout(() => response.destroy(silent()), idleMs);
+    try {
+        for await (const chunk of response) {
+            timer.refresh();
+            yield chunk;
+            // The consumer's time with the chunk is not the server's silence.
+            timer.refresh();
+        }
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+async function readBody(response, idleMs, silent) {
     let text = '';
-    for await (const chunk of response)
+    for await (const chunk of boundedChunks(response, idleMs, silent))
         text += chunk;
     return text;
 }
@@ -3889,6 +4049,7 @@ async function readBody(response) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   $: () => (/* binding */ resolveKubeTarget)
 /* harmony export */ });
+/* unused harmony export execPluginTimeoutMs */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
@@ -4001,8 +4162,14 @@ function inClusterTarget(env) {
         authenticate: async () => ({ Authorization: `Bearer ${(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'token'), 'utf8').trim()}` })
     };
 }
+/**
+ * How long an exec credential plugin may run. client-go sets no bound, but a plugin that waits on a prompt or a
+ * stalled token endpoint would hold the run far past its timeout (issue 19); aws eks get-token and
+ * gke-gcloud-auth-plugin take a second or two.
+ */
+const execPluginTimeoutMs = 30_000;
 /** Resolves the context to use into a server, TLS material and an authenticator. */
-function resolveKubeTarget(settings, env = process.env) {
+function resolveKubeTarget(settings, env = process.env, pluginTimeoutMs = execPluginTimeoutMs) {
     const config = readConfig(settings, env);
     if (config === 'in-cluster')
         return inClusterTarget(env);
@@ -4033,21 +4200,59 @@ function resolveKubeTarget(settings, env = process.env) {
     };
     if (cluster.skipTLSVerify)
         tls.rejectUnauthorized = false;
-    return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user) };
+    return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user, pluginTimeoutMs) };
 }
-function authenticator(user) {
+/**
+ * child_process.spawn for ExecAuth, killing the plugin after timeoutMs. The whole process group goes (a shell
+ * script's children would otherwise keep the output pipes open, and ExecAuth waits for them to close).
+ */
+async function boundedSpawn(timeoutMs, onTimeout) {
+    const { spawn } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1421, 23));
+    const group = process.platform !== 'win32';
+    return (command, args, options) => {
+        const child = spawn(command, args ?? [], { ...options, detached: group });
+        const timer = setTimeout(() => {
+            onTimeout();
+            try {
+                if (group && child.pid)
+                    process.kill(-child.pid, 'SIGKILL');
+                else
+                    child.kill('SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+            child.stdout?.destroy();
+            child.stderr?.destroy();
+        }, timeoutMs);
+        child.once('exit', () => clearTimeout(timer));
+        child.once('error', () => clearTimeout(timer));
+        return child;
+    };
+}
+function authenticator(user, pluginTimeoutMs) {
     if (!user)
         return async () => ({});
     if (user.exec) {
+        let timedOut = false;
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(({ ExecAuth }) => new ExecAuth());
+        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(async ({ ExecAuth }) => {
+            const auth = new ExecAuth();
+            auth.execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true));
+            return auth;
+        });
         return async () => {
             const options = { headers: {} };
+            timedOut = false;
             try {
                 // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
                 await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...(0,_child_env_js__WEBPACK_IMPORTED_MODULE_5__/* .inputsBlanked */ .r)(), ...(user.exec.env ?? [])] } }, options);
             }
             catch (error) {
+                if (timedOut) {
+                    // eslint-disable-next-line preserve-caught-error -- the cause is the plugin's cut-off output
+                    throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) did not finish within ${pluginTimeoutMs / 1000} s and was stopped (timed out).`);
+                }
                 throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${error.message.trim()}`, { cause: error });
             }
             return options.headers;

@@ -11,7 +11,8 @@ async function releaseLock(): Promise<void> {
   const state = core.getState('lock')
   if (!state) return
   const { namespace, name, identity } = JSON.parse(state) as { namespace: string; name: string; identity: string }
-  const kube = new KubeClient(resolveKubeTarget(readSettings().kube))
+  // Cleanup after the main step, which has already had its timeout: a dead server gets a short try, not another one.
+  const kube = new KubeClient(resolveKubeTarget(readSettings().kube), { responseTimeoutMs: 10_000, stallLimitMs: 10_000 })
   try {
     await kube.authenticate()
     if (await releaseLease(kube, namespace, name, identity)) core.info(`Released the deploy lock ${namespace}/${name}.`)

@@ -19,6 +19,11 @@ export interface FaultPlan {
   /** Answer every real (not dry-run) write to a path ending so with a 500 without Retry-After: a write that fails
    * after validation passed, which the client does not retry. */
   refuseWritesTo?: string
+  /**
+   * From the first request this matches on, the proxy goes silent as a hung API server does: that request and
+   * every later one stay unanswered, and open responses (watches) send nothing more. Connections are still accepted.
+   */
+  stallWhen?: (method: string, url: string) => boolean
 }
 
 export interface FaultStats {
@@ -26,13 +31,15 @@ export interface FaultStats {
   injected: Record<number, number>
   drops: number
   watches: number
+  /** When the stall began (Date.now()). */
+  stalledAt?: number
 }
 
 /**
  * A plain-HTTP reverse proxy on loopback in front of the local kube-apiserver, authenticating upstream with the
  * kubeconfig's client certificate, that injects error answers and cuts connections, bounded in count.
  */
-export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): Promise<{ url: string; stats: FaultStats; stop: () => Promise<void> }> {
+export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): Promise<{ url: string; stats: FaultStats; stall: () => void; stop: () => Promise<void> }> {
   const config = parse(readFileSync(kubeconfigPath, 'utf8'))
   const context = config.contexts.find((c: any) => c.name === config['current-context']).context
   const cluster = config.clusters.find((c: any) => c.name === context.cluster).cluster
@@ -49,7 +56,14 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   const sockets = new Set<Socket>()
   let errors = 0
   let requests = 0
+  const open = new Set<http.IncomingMessage>()
+  const stall = (): void => {
+    stats.stalledAt ??= Date.now()
+    for (const upstreamResponse of open) upstreamResponse.unpipe()
+  }
   const server = http.createServer((request, response) => {
+    if (stats.stalledAt === undefined && plan.stallWhen?.(request.method ?? '', request.url ?? '')) stall()
+    if (stats.stalledAt !== undefined) return
     const isWatch = /[?&]watch=(true|1)/.test(request.url ?? '')
     if (isWatch) {
       stats.watches++
@@ -79,7 +93,10 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
     const forward = https.request(
       { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host }, agent },
       upstreamResponse => {
+        if (stats.stalledAt !== undefined) return
         response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers)
+        open.add(upstreamResponse)
+        upstreamResponse.on('close', () => open.delete(upstreamResponse))
         upstreamResponse.pipe(response)
         upstreamResponse.on('error', () => response.destroy())
       }
@@ -96,6 +113,8 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stats,
+    /** Goes silent as stallWhen does, at once. */
+    stall,
     stop: async () => {
       for (const socket of sockets) socket.destroy()
       agent.destroy()

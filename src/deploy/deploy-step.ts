@@ -47,7 +47,7 @@ async function chartCapabilities(settings: Settings, connected?: KubeClient): Pr
   const { chart } = settings.helm!
   let kube = connected
   try {
-    kube ??= new KubeClient(resolveKubeTarget(settings.kube))
+    kube ??= new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
     const capabilities = await kube.serverCapabilities()
     if (capabilities.failed.length > 0) {
       core.warning(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`)
@@ -221,7 +221,7 @@ export async function acquireDeployLock(kube: KubeClient, settings: Settings, na
 export function connectEarly(settings: Settings): KubeClient | undefined {
   let kube: KubeClient
   try {
-    kube = new KubeClient(resolveKubeTarget(settings.kube))
+    kube = new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
   } catch {
     return undefined
   }
@@ -266,7 +266,7 @@ const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient, cancel?: AbortSignal): Promise<DeployResult> {
-  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube))
+  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
   let lock: DeployLock | undefined
   try {
     // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.

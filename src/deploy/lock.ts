@@ -64,6 +64,7 @@ export function describeHolder(lease: Lease): string {
  */
 export class DeployLock {
   private renewTimer?: NodeJS.Timeout
+  private released = false
 
   private constructor(
     private readonly kube: KubeClient,
@@ -139,19 +140,25 @@ export class DeployLock {
       lease.spec.renewTime = microTime(new Date())
       await this.kube.request<Lease>('PUT', DeployLock.path(this.namespace, this.name), { body: lease })
     } catch (error) {
-      log(`Could not renew the deploy lock: ${(error as Error).message}`)
+      // A renewal the release cut short (the client closing) is no news.
+      if (!this.released) log(`Could not renew the deploy lock: ${(error as Error).message}`)
     }
   }
 
   async release(): Promise<void> {
+    this.released = true
     clearInterval(this.renewTimer)
-    await releaseLease(this.kube, this.namespace, this.name, this.holder.identity)
+    // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
+    // time (issue 19); the post step releases the lock again when this did not.
+    await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs))
   }
 }
 
+const releaseBoundMs = 5_000
+
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-export async function releaseLease(kube: KubeClient, namespace: string, name: string, identity: string): Promise<boolean> {
-  const lease = await kube.get<Lease>(DeployLock.path(namespace, name))
+export async function releaseLease(kube: KubeClient, namespace: string, name: string, identity: string, signal?: AbortSignal): Promise<boolean> {
+  const lease = await kube.get<Lease>(DeployLock.path(namespace, name), signal)
   if (!lease || lease.spec.holderIdentity !== identity) return false
   await kube
     .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })

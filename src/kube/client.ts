@@ -63,6 +63,67 @@ const isRetriable = (statusCode: number, retryAfter: string | string[] | undefin
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
 const maxAttempts = 6
 
+/** Bounds of every request (issue 19): an API server that accepts a connection and never answers must not hang the run. */
+export interface KubeClientTimeouts {
+  /** TCP connect and TLS handshake of a new connection. */
+  connectTimeoutMs: number
+  /** From sending a request to its response headers, and the longest silence inside a response body. */
+  responseTimeoutMs: number
+  /**
+   * How long the client keeps trying against a server that stopped answering: counted from the first request
+   * that timed out with no answer since, it caps every later attempt, so a stalled server ends all calls (and
+   * retries) within it. The action passes the `timeout` input.
+   */
+  stallLimitMs: number
+}
+
+export const defaultTimeouts: KubeClientTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 }
+/**
+ * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
+ * release after a failure must not be skipped for a blip, nor wait long on a dead server.
+ */
+const lastChanceMs = 5_000
+
+/** A request the API server did not answer in time. The message names the endpoint, never a header. */
+export class KubeTimeoutError extends Error {
+  constructor(
+    readonly phase: 'connect' | 'response' | 'body' | 'watch-idle',
+    readonly origin: string,
+    readonly method: string,
+    readonly path: string,
+    readonly afterMs: number,
+    note = ''
+  ) {
+    const seconds = formatSeconds(afterMs)
+    const what = {
+      connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
+      response: `did not answer ${method} ${path} within ${seconds}`,
+      body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
+      'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
+    }[phase]
+    super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`)
+    this.name = 'KubeTimeoutError'
+  }
+
+  /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
+  withNote(attempts: number, repeated: boolean, totalMs: number): KubeTimeoutError {
+    const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`
+    return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note)
+  }
+}
+
+const formatSeconds = (ms: number): string => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`
+
+/**
+ * Whether a request that timed out may be sent again. Reads are; so is a server-side apply PATCH, which is
+ * declarative (applying the same configuration twice leaves the object as applying it once, and the field
+ * manager's ownership is the same). A POST, PUT or DELETE that timed out may have taken effect: sending it again
+ * could create twice or delete what the first one's effect replaced, so it is reported instead. A connect
+ * timeout is always retried: nothing was sent.
+ */
+const repeatable = (method: string, contentType: string | undefined): boolean =>
+  method === 'GET' || method === 'HEAD' || (method === 'PATCH' && contentType === 'application/apply-patch+yaml')
+
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason)
@@ -96,7 +157,16 @@ export class KubeClient {
   /** The context's default namespace, when it sets one. */
   readonly namespace?: string
 
-  constructor(private readonly target: KubeTarget) {
+  private readonly timeouts: KubeClientTimeouts
+  /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
+  private stalledSince?: number
+  private readonly closing = new AbortController()
+
+  constructor(
+    private readonly target: KubeTarget,
+    timeouts: Partial<KubeClientTimeouts> = {}
+  ) {
+    this.timeouts = { ...defaultTimeouts, ...timeouts }
     this.server = target.server
     this.namespace = target.namespace
     const secure = target.server.protocol === 'https:'
@@ -124,7 +194,9 @@ export class KubeClient {
       .catch(() => undefined)
   }
 
+  /** Ends every request and watch in flight (a lock renewal among them), and refuses new ones. */
   close(): void {
+    this.closing.abort(new Error(`The connection to the Kubernetes API at ${this.server.origin} was closed.`))
     this.agent.destroy()
   }
 
@@ -134,9 +206,43 @@ export class KubeClient {
     return url
   }
 
-  private send(method: string, url: URL, options: RequestOptions): Promise<http.IncomingMessage> {
+  /**
+   * How long the next attempt may wait on the server: the response timeout, capped by what is left of the stall
+   * limit once the server has left a request unanswered (never less than a last short chance).
+   */
+  private attemptBoundMs(): number {
+    const { responseTimeoutMs } = this.timeouts
+    return Math.min(responseTimeoutMs, Math.max(this.stallLeftMs(), lastChanceMs))
+  }
+
+  /**
+   * The caller's signal, also aborted when the client closes. One derived signal per call: a listener per request
+   * on the shared one would trip Node's MaxListeners warning with a dozen requests in flight.
+   */
+  private signalFor(signal: AbortSignal | undefined): AbortSignal {
+    return AbortSignal.any(signal ? [signal, this.closing.signal] : [this.closing.signal])
+  }
+
+  private stallLeftMs(): number {
+    return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now()
+  }
+
+  private timedOut(error: KubeTimeoutError, started: number): KubeTimeoutError {
+    this.stalledSince ??= started
+    return error
+  }
+
+  /** Sends one request; resolves with the response once its headers are in, within the connect and response bounds. */
+  private send(method: string, url: URL, options: RequestOptions, boundMs: number): Promise<http.IncomingMessage> {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body)
+    const connectMs = Math.min(this.timeouts.connectTimeoutMs, boundMs)
+    const secure = this.server.protocol === 'https:'
     return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined
+      const arm = (phase: 'connect' | 'response', ms: number): void => {
+        clearTimeout(timer)
+        timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms)
+      }
       const request = this.transport.request(
         url,
         {
@@ -149,30 +255,71 @@ export class KubeClient {
             ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
           }
         },
-        resolve
+        response => {
+          clearTimeout(timer)
+          resolve(response)
+        }
       )
-      request.on('error', reject)
+      // Armed at once, it also covers a wait for a free socket of the pool.
+      arm('response', boundMs)
+      request.once('socket', socket => {
+        if (!socket.connecting) return
+        arm('connect', connectMs)
+        // A TLS server that accepts the TCP connection and never finishes the handshake is a connect timeout too.
+        socket.once(secure ? 'secureConnect' : 'connect', () => arm('response', boundMs))
+      })
+      request.on('error', error => {
+        clearTimeout(timer)
+        reject(error)
+      })
+      request.on('close', () => clearTimeout(timer))
       request.end(body)
     })
   }
 
-  /** One API call, retried with backoff on 429, 5xx and dropped connections. */
-  async request<T>(method: string, apiPath: string, options: RequestOptions = {}): Promise<T> {
-    const url = this.url(apiPath, options.query)
+  /**
+   * One API call, retried with backoff on 429, 5xx and dropped connections, and on a timeout when the call may be
+   * repeated (see repeatable) and the server has not been stalled for longer than the stall limit.
+   */
+  async request<T>(method: string, apiPath: string, callerOptions: RequestOptions = {}): Promise<T> {
+    const url = this.url(apiPath, callerOptions.query)
+    const options = { ...callerOptions, signal: this.signalFor(callerOptions.signal) }
+    const callStarted = Date.now()
     for (let attempt = 0; ; attempt++) {
-      let response: http.IncomingMessage
+      const started = Date.now()
+      const boundMs = this.attemptBoundMs()
+      let response: http.IncomingMessage | undefined
+      let text: string
       try {
-        response = await this.send(method, url, options)
+        response = await this.send(method, url, options, boundMs)
+        text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs))
       } catch (error) {
+        if (options.signal.aborted) {
+          // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
+          const reason: unknown = options.signal.reason
+          if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+            throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted)
+          }
+          throw error
+        }
+        if (error instanceof KubeTimeoutError) {
+          this.timedOut(error, started)
+          const delay = retryDelayMs(attempt)
+          if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
+            await sleep(delay, options.signal)
+            continue
+          }
+          throw error.withNote(attempt, repeatable(method, options.contentType), Date.now() - callStarted)
+        }
         const code = (error as NodeJS.ErrnoException).code ?? ''
-        if (options.signal?.aborted) throw error
-        if (retriableErrors.has(code) && attempt + 1 < maxAttempts) {
+        // A connection dropped after the headers may have carried out the request: not sent again.
+        if (!response && retriableErrors.has(code) && attempt + 1 < maxAttempts) {
           await sleep(retryDelayMs(attempt), options.signal)
           continue
         }
         throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${(error as Error).message}`, { cause: error })
       }
-      const text = await readBody(response)
+      this.stalledSince = undefined
       const statusCode = response.statusCode ?? 0
       if (statusCode >= 200 && statusCode < 300) {
         options.onSuccess?.(statusCode)
@@ -214,9 +361,19 @@ export class KubeClient {
    */
   async *watch<T>(apiPath: string, query: RequestOptions['query'], signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
     const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true })
-    const response = await this.send('GET', url, { signal })
+    const started = Date.now()
+    const boundMs = this.attemptBoundMs()
+    const watchSignal = this.signalFor(signal)
+    let response: http.IncomingMessage
+    try {
+      response = await this.send('GET', url, { signal: watchSignal }, boundMs)
+    } catch (error) {
+      if (error instanceof KubeTimeoutError && !watchSignal.aborted) throw this.timedOut(error, started)
+      throw error
+    }
+    this.stalledSince = undefined
     if (response.statusCode !== 200) {
-      const text = await readBody(response)
+      const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs))
       let status: KubeStatus
       try {
         status = JSON.parse(text) as KubeStatus
@@ -225,9 +382,11 @@ export class KubeClient {
       }
       throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname)
     }
-    response.setEncoding('utf8')
+    // The server ends a watch after its timeoutSeconds (its --min-request-timeout, 1800 to 3600 s, when none is
+    // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
+    const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs
     let buffered = ''
-    for await (const chunk of response as AsyncIterable<string>) {
+    for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
       buffered += chunk
       let newline: number
       while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -321,9 +480,24 @@ export function namespacedPath(apiVersion: string, plural: string, namespace: st
   return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name)
 }
 
-async function readBody(response: http.IncomingMessage): Promise<string> {
+/** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
+async function* boundedChunks(response: http.IncomingMessage, idleMs: number, silent: () => Error): AsyncGenerator<string> {
   response.setEncoding('utf8')
+  const timer = setTimeout(() => response.destroy(silent()), idleMs)
+  try {
+    for await (const chunk of response as AsyncIterable<string>) {
+      timer.refresh()
+      yield chunk
+      // The consumer's time with the chunk is not the server's silence.
+      timer.refresh()
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function readBody(response: http.IncomingMessage, idleMs: number, silent: () => Error): Promise<string> {
   let text = ''
-  for await (const chunk of response as AsyncIterable<string>) text += chunk
+  for await (const chunk of boundedChunks(response, idleMs, silent)) text += chunk
   return text
 }

@@ -1,3 +1,4 @@
+import type { ChildProcess, SpawnOptions } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import https from 'node:https'
 import os from 'node:os'
@@ -117,8 +118,15 @@ function inClusterTarget(env: NodeJS.ProcessEnv): KubeTarget {
   }
 }
 
+/**
+ * How long an exec credential plugin may run. client-go sets no bound, but a plugin that waits on a prompt or a
+ * stalled token endpoint would hold the run far past its timeout (issue 19); aws eks get-token and
+ * gke-gcloud-auth-plugin take a second or two.
+ */
+export const execPluginTimeoutMs = 30_000
+
 /** Resolves the context to use into a server, TLS material and an authenticator. */
-export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv = process.env): KubeTarget {
+export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv = process.env, pluginTimeoutMs = execPluginTimeoutMs): KubeTarget {
   const config = readConfig(settings, env)
   if (config === 'in-cluster') return inClusterTarget(env)
   const contextName = settings.context ?? config.currentContext
@@ -145,20 +153,57 @@ export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv
     servername: cluster.tlsServerName
   }
   if (cluster.skipTLSVerify) tls.rejectUnauthorized = false
-  return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user) }
+  return { server, tls, namespace: context.namespace, contextName, authenticate: authenticator(user, pluginTimeoutMs) }
 }
 
-function authenticator(user: User | undefined): KubeTarget['authenticate'] {
+/**
+ * child_process.spawn for ExecAuth, killing the plugin after timeoutMs. The whole process group goes (a shell
+ * script's children would otherwise keep the output pipes open, and ExecAuth waits for them to close).
+ */
+async function boundedSpawn(timeoutMs: number, onTimeout: () => void): Promise<(command: string, args: string[], options: SpawnOptions) => ChildProcess> {
+  const { spawn } = await import('node:child_process')
+  const group = process.platform !== 'win32'
+  return (command, args, options) => {
+    const child = spawn(command, args ?? [], { ...options, detached: group })
+    const timer = setTimeout(() => {
+      onTimeout()
+      try {
+        if (group && child.pid) process.kill(-child.pid, 'SIGKILL')
+        else child.kill('SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
+      child.stdout?.destroy()
+      child.stderr?.destroy()
+    }, timeoutMs)
+    child.once('exit', () => clearTimeout(timer))
+    child.once('error', () => clearTimeout(timer))
+    return child
+  }
+}
+
+function authenticator(user: User | undefined, pluginTimeoutMs: number): KubeTarget['authenticate'] {
   if (!user) return async () => ({})
   if (user.exec) {
+    let timedOut = false
     // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-    const plugin = import('@kubernetes/client-node/dist/exec_auth.js').then(({ ExecAuth }) => new ExecAuth())
+    const plugin = import('@kubernetes/client-node/dist/exec_auth.js').then(async ({ ExecAuth }) => {
+      const auth = new ExecAuth()
+      // execFn is ExecAuth's seam for the process it starts (private in its types, public in the code).
+      ;(auth as unknown as { execFn: unknown }).execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true))
+      return auth
+    })
     return async () => {
       const options: https.RequestOptions = { headers: {} }
+      timedOut = false
       try {
         // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
         await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...inputsBlanked(), ...(user.exec.env ?? [])] } }, options)
       } catch (error) {
+        if (timedOut) {
+          // eslint-disable-next-line preserve-caught-error -- the cause is the plugin's cut-off output
+          throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) did not finish within ${pluginTimeoutMs / 1000} s and was stopped (timed out).`)
+        }
         throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${(error as Error).message.trim()}`, { cause: error })
       }
       return options.headers as Record<string, string>

@@ -27,7 +27,7 @@ function workloadsOf(objects: SourcedObject[], settings: Settings, contextNamesp
 }
 
 async function connect(settings: Settings): Promise<KubeClient> {
-  const kube = new KubeClient(resolveKubeTarget(settings.kube))
+  const kube = new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
   await kube.authenticate()
   return kube
 }
