@@ -7,6 +7,8 @@ import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
 import { validateTagTemplate } from './build/tags.js'
 import { gateRequest, gateUrlSecrets } from './strategies/gate-url.js'
+import { actionInputs } from './action-inputs.js'
+import { unknownInputWarnings } from './unknown-inputs.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
@@ -531,5 +533,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
 }
 
 export function readSettings(): Settings {
+  // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
+  for (const warning of unknownInputWarnings(process.env, actionInputs)) core.warning(warning)
   return parseSettings(name => core.getInput(name), process.env)
 }

@@ -1,8 +1,8 @@
-export const id = 989;
-export const ids = [989];
+export const id = 368;
+export const ids = [368];
 export const modules = {
 
-/***/ 8465:
+/***/ 9723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,7 +227,7 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(8017);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -313,7 +313,7 @@ async function buildAndPushAll(settings) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
@@ -368,7 +368,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -395,7 +395,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 9557:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,7 +492,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 6587:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -502,7 +502,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -581,7 +581,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 4057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -614,7 +614,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 2595:
+/***/ 7393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -627,8 +627,8 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6507);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
@@ -753,7 +753,7 @@ function diffValues(before, after, path, secret) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 8881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -771,7 +771,7 @@ function diffValues(before, after, path, secret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -904,7 +904,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 9095:
+/***/ 6098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -919,8 +919,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -930,11 +930,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+var client = __webpack_require__(2716);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1005,13 +1005,13 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
+var manifests_documents = __webpack_require__(2370);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(4945);
+var redact = __webpack_require__(6507);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1419,17 +1419,17 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
+var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+var src_report = __webpack_require__(9596);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
+var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var deploy_wait = __webpack_require__(5158);
+var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1448,7 +1448,7 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
         if (gate.kind === 'url') {
             const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
             core/* info */.pq(`Health gate: ${request.shown}`);
@@ -1480,7 +1480,7 @@ function gateRunner(kube, settings, objects, options) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1541,9 +1541,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(7872);
+var exec_lazy = __webpack_require__(350);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+var child_env = __webpack_require__(4057);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1593,7 +1593,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
+    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1608,11 +1608,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(552);
+var patch = __webpack_require__(7962);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
+var diagnose = __webpack_require__(6717);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
-var rollout = __webpack_require__(6379);
+var rollout = __webpack_require__(7687);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -1845,7 +1845,7 @@ class HookFailure extends Error {
 }
 
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
 
 
@@ -1998,7 +1998,7 @@ const describeApplied = (a) => describeTarget(a.target);
 async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2078,12 +2078,12 @@ async function pruneSet(applySet, candidates, applied) {
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
 async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
     if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
     }
     if (settings.strategy !== 'canary')
         return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
@@ -2116,7 +2116,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             });
         }
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2351,7 +2351,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 
 /***/ }),
 
-/***/ 7083:
+/***/ 6717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2510,7 +2510,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 4332:
+/***/ 9978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2522,7 +2522,7 @@ function blockingLine(pods, events) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(417);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2716);
 
 
 const leaseDurationSeconds = 30;
@@ -2675,7 +2675,7 @@ async function releaseLease(kube, namespace, name, identity) {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 7687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2938,7 +2938,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 /***/ }),
 
-/***/ 3066:
+/***/ 9676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2948,7 +2948,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -3094,16 +3094,16 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ waitForRollouts)
 /* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2716);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
 
 
 
@@ -3466,7 +3466,7 @@ async function gatherDetails(kube, pod, failure) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3525,7 +3525,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 417:
+/***/ 2716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3883,7 +3883,7 @@ async function readBody(response) {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 6104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3895,9 +3895,9 @@ async function readBody(response) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
 
 
 
@@ -4040,7 +4040,7 @@ function authenticator(user) {
         return async () => ({});
     if (user.exec) {
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(({ ExecAuth }) => new ExecAuth());
+        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(({ ExecAuth }) => new ExecAuth());
         return async () => {
             const options = { headers: {} };
             try {
@@ -4070,14 +4070,14 @@ function authenticator(user) {
 
 /***/ }),
 
-/***/ 2792:
+/***/ 534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2716);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -4150,14 +4150,14 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 7872:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
+const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -4168,7 +4168,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 3469:
+/***/ 9491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4177,7 +4177,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
 }
 class HttpClient {
     constructor(...args) {
@@ -4191,7 +4191,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 947:
+/***/ 2397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4201,7 +4201,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -4222,7 +4222,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 2989:
+/***/ 4368:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4231,12 +4231,12 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+var deploy_step = __webpack_require__(6098);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -4264,9 +4264,9 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
+var http_client_lazy = __webpack_require__(9491);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+var undici_lazy = __webpack_require__(2397);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -4301,7 +4301,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4340,14 +4340,14 @@ class GitHubDeployment {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
+var size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/run-context.ts
@@ -4386,10 +4386,119 @@ function readRunContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
+var tags = __webpack_require__(8017);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
+var gate_url = __webpack_require__(16);
+;// CONCATENATED MODULE: ./src/action-inputs.ts
+// Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
+const actionInputs = [
+    'mode',
+    'sha',
+    'image',
+    'context',
+    'dockerfile',
+    'target',
+    'build',
+    'build-args',
+    'build-secrets',
+    'labels',
+    'cache-from',
+    'cache-to',
+    'platforms',
+    'tag',
+    'extra-tags',
+    'latest',
+    'push',
+    'registry-username',
+    'registry-password',
+    'skip-existing',
+    'manifests',
+    'helm-chart',
+    'helm-values',
+    'helm-release',
+    'images',
+    'namespace',
+    'create-namespace',
+    'kubeconfig',
+    'kube-context',
+    'field-manager',
+    'force-conflicts',
+    'dry-run',
+    'wait',
+    'wait-for-jobs',
+    'wait-for-load-balancers',
+    'wait-for-custom-resources',
+    'timeout',
+    'max-manifests-size',
+    'rollback-on-failure',
+    'rollback-on-cancel',
+    'rollback-delete-new',
+    'rollback-to',
+    'lock',
+    'lock-name',
+    'lock-timeout',
+    'strategy',
+    'verify',
+    'verify-timeout',
+    'blue-green-keep',
+    'canary-percent',
+    'canary-auto-promote-after',
+    'prune',
+    'applyset',
+    'prune-namespaces-and-crds',
+    'environment',
+    'environment-url',
+    'github-token'
+];
+
+;// CONCATENATED MODULE: ./src/unknown-inputs.ts
+/**
+ * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
+ * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
+ */
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+    }
+    return rows[a.length][b.length];
+}
+/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
+function closestName(name, known) {
+    let best;
+    for (const candidate of known) {
+        const distance = editDistance(name, candidate);
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
+    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+/**
+ * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
+ * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
+ */
+function unknownInputWarnings(env, known) {
+    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
+    return Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(name, known);
+        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -4800,11 +4909,14 @@ function parseSettings(read, env) {
     };
 }
 function readSettings() {
+    // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
+    for (const warning of unknownInputWarnings(process.env, actionInputs))
+        core/* warning */.$e(warning);
     return parseSettings(name => core/* getInput */.V4(name), process.env);
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+var src_report = __webpack_require__(9596);
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -4888,17 +5000,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { readHistories } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 break;
@@ -4926,7 +5038,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 7528:
+/***/ 2214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4936,8 +5048,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 const annotationKeys = {
@@ -5046,7 +5158,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5056,8 +5168,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 function describeSource(source) {
@@ -5158,7 +5270,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 552:
+/***/ 7962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5169,9 +5281,9 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4945);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6507);
 
 
 
@@ -5359,7 +5471,7 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 4945:
+/***/ 6507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5405,7 +5517,7 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 5272:
+/***/ 9596:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5420,9 +5532,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: trafficSection
 
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
 // cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
@@ -5626,7 +5738,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 4642:
+/***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5653,7 +5765,7 @@ function formatSize(bytes) {
 
 /***/ }),
 
-/***/ 4530:
+/***/ 16:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,8 +1,8 @@
-export const id = 392;
-export const ids = [392];
+export const id = 687;
+export const ids = [687,746];
 export const modules = {
 
-/***/ 3312:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,171 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 3687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   abortMode: () => (/* binding */ abortMode),
+/* harmony export */   readHistories: () => (/* binding */ readHistories),
+/* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
+/* harmony export */ });
+/* unused harmony export rollbackWorkloads */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+/* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7393);
+/* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9723);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6098);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2716);
+/* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6104);
+/* harmony import */ var _deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9978);
+/* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(6746);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(8870);
+/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9716);
+
+
+
+
+
+
+
+
+
+
+/** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
+function workloadsOf(objects, settings, contextNamespace) {
+    const workloads = [];
+    for (const { object, file, document } of objects) {
+        if (!(0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.canUndo)(object.kind))
+            continue;
+        const copy = structuredClone(object);
+        const problem = (0,_deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveNamespace */ .uP)(copy, true, settings.namespace, contextNamespace);
+        if (problem)
+            throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
+        workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });
+    }
+    if (workloads.length === 0)
+        throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
+    return workloads;
+}
+async function connect(settings) {
+    const kube = new _kube_client_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube));
+    await kube.authenticate();
+    return kube;
+}
+async function readHistories(settings, objects) {
+    const kube = await connect(settings);
+    try {
+        return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
+            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
+        }));
+    }
+    finally {
+        kube.close();
+    }
+}
+/**
+ * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
+ * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
+ */
+async function rollbackWorkloads(settings, objects, toRevision) {
+    return underLock(settings, objects, async (kube) => {
+        const workloads = workloadsOf(objects, settings, kube.namespace);
+        // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
+        const restored = [];
+        const toUndo = [];
+        for (const workload of workloads) {
+            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
+            const skipped = toRevision === 0 ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .unchangedByLastDeploy */ .yQ)(workload.kind, live) : undefined;
+            if (skipped) {
+                restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } });
+                continue;
+            }
+            if (workload.kind === 'Deployment')
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
+            else
+                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
+            toUndo.push(workload);
+        }
+        for (const workload of toUndo)
+            restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
+        for (const result of restored)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.describeUndo)(result));
+        if (toUndo.length === 0)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
+        const items = restored
+            .filter(r => r.plan.action === 'patch')
+            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
+        const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
+        return { restored, waits };
+    });
+}
+/**
+ * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
+ * always releases the lock and closes.
+ */
+async function underLock(settings, objects, work) {
+    const kube = await connect(settings);
+    let lock;
+    try {
+        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, (0,_deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__/* .lockNamespace */ .vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
+        return await work(kube, namespace);
+    }
+    finally {
+        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        kube.close();
+    }
+}
+/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+function switchTrafficBack(settings, objects, report) {
+    return underLock(settings, objects, async (kube, namespace) => {
+        const { switchBack } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
+        const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
+        report.traffic = traffic;
+        report.waits = waits;
+        const failed = waits.filter(w => w.state !== 'succeeded');
+        if (failed.length > 0)
+            throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+    });
+}
+/** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
+async function abortMode(settings, report) {
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    await underLock(settings, manifests.objects, async (kube, namespace) => {
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
+        report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
+    });
+    return manifests.file;
+}
+/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+async function rollbackMode(settings, report) {
+    const target = settings.rollbackTo;
+    if (target.kind === 'sha') {
+        const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
+        report.images = await (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .existingImages */ .e5)(atCommit);
+        return (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .deployManifests */ .I7)(atCommit, report, await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readManifests */ .PX)(atCommit, (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .substitutionsFor */ .wL)(report.images)));
+    }
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    if (settings.strategy === 'blue-green') {
+        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
+        return manifests.file;
+    }
+    const started = Date.now();
+    const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
+    report.waits = result.waits;
+    const succeeded = result.waits.every(w => w.state === 'succeeded');
+    report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded };
+    report.history = await readHistories(settings, manifests.objects);
+    const failed = result.waits.filter(w => w.state !== 'succeeded');
+    if (failed.length > 0)
+        throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
+    return manifests.file;
+}
+
+
+/***/ }),
+
+/***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -194,8 +358,8 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8870);
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
