@@ -4687,10 +4687,11 @@ function rollbackInput(read, mode, builds) {
         rollbackTo = { kind: 'previous' };
     else if (/^\d+$/.test(text) && Number(text) > 0)
         rollbackTo = { kind: 'revision', revision: Number(text) };
-    else if (/^[0-9a-f]{40}$/.test(text))
-        rollbackTo = { kind: 'sha', sha: text };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
     else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`);
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
     if (rollbackTo.kind === 'sha' && builds.length === 0) {
         throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
     }
@@ -5000,17 +5001,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 687).then(__webpack_require__.bind(__webpack_require__, 3687));
+                const { readHistories } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 break;
@@ -5575,7 +5576,10 @@ function html(value) {
 }
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
+// EXTERNAL MODULE: ./src/rollback/live-revision.ts
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 
@@ -5710,6 +5714,14 @@ function renderSummary(report) {
         }
         out.push('');
     }
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
+        for (const history of report.history) {
+            const live = (0,live_revision/* liveRow */.ls)(history);
+            out.push(`| ${inline((0,live_revision/* workloadName */.vO)(history))} | ${live ? inline(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`);
+        }
+        out.push('');
+    }
     for (const { workload, rows } of report.history ?? []) {
         out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
@@ -5733,6 +5745,32 @@ function renderSummary(report) {
             out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
     }
     return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 290:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IY: () => (/* binding */ describeLive),
+/* harmony export */   ls: () => (/* binding */ liveRow),
+/* harmony export */   vO: () => (/* binding */ workloadName)
+/* harmony export */ });
+const workloadName = ({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`;
+/**
+ * The revision of a workload that runs after a rollback. The undo renumbers (kubectl's rule: the restored revision
+ * becomes the newest), so the number alone would not say what runs: the image and the commit do.
+ */
+const liveRow = (history) => history.rows.find(row => row.live);
+/** The log line: deployment/web: live revision 4, image registry/web:sha, commit 0123456789ab. */
+function describeLive(history) {
+    const live = liveRow(history);
+    if (!live)
+        return `${workloadName(history)}: no live revision in its history`;
+    const commit = live.commit ? `commit ${live.commit.slice(0, 12)}` : 'no commit recorded';
+    return `${workloadName(history)}: live revision ${live.revision}, image ${live.images.join(', ') || '(none)'}, ${commit}`;
 }
 
 
