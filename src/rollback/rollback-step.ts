@@ -11,6 +11,7 @@ import { SourcedObject } from '../manifests/documents.js'
 import { canUndo, describeUndo, readHistory, readHistoryIfExists, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
 import { resolveCommitPrefix } from './commit-prefix.js'
 import { describeLive } from './live-revision.js'
+import { historyLogLines } from './history-log.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 
@@ -74,6 +75,11 @@ async function resolveRollbackCommit(settings: Settings, objects: SourcedObject[
 async function recordLive(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
   report.history = await readHistories(settings, objects)
   for (const history of report.history) core.info(describeLive(history))
+}
+
+/** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
+export function logHistories(histories: WorkloadHistory[]): void {
+  for (const line of historyLogLines(histories)) core.info(line)
 }
 
 export interface ManualRollback {

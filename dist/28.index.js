@@ -1,5 +1,5 @@
-export const id = 113;
-export const ids = [113,746];
+export const id = 28;
+export const ids = [28,746];
 export const modules = {
 
 /***/ 8870:
@@ -183,13 +183,14 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 113:
+/***/ 8028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   abortMode: () => (/* binding */ abortMode),
+  logHistories: () => (/* binding */ logHistories),
   readHistories: () => (/* binding */ readHistories),
   rollbackMode: () => (/* binding */ rollbackMode)
 });
@@ -250,11 +251,44 @@ function resolveCommitPrefix(prefix, histories) {
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(290);
+;// CONCATENATED MODULE: ./src/rollback/history-log.ts
+
+/** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
+function shortImage(reference) {
+    const [withoutDigest, digest] = reference.split('@');
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+    const colon = lastSegment.indexOf(':');
+    const name = colon < 0 ? lastSegment : lastSegment.slice(0, colon);
+    const tag = colon < 0 ? undefined : lastSegment.slice(colon + 1);
+    const shortTag = tag && /^[0-9a-f]{40}$/.test(tag) ? tag.slice(0, 7) : tag;
+    const shortDigest = digest ? `@${digest.replace(/^(sha256:[0-9a-f]{7})[0-9a-f]*$/, '$1')}` : '';
+    return `${name}${shortTag ? `:${shortTag}` : ''}${shortDigest}`;
+}
+/** 2026-12-03T14:30:05Z → 2026-12-03 14:30:05 (UTC, as the API gives it). */
+const shortTime = (created) => (created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '');
+function table(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
+    return rows.map(row => `  ${row.map((value, i) => value.padEnd(widths[i])).join('  ')}`.trimEnd());
+}
+/** Per workload: a heading line, then revision, commit, image, created and live, newest first. */
+function historyLogLines(histories) {
+    return histories.flatMap(history => [
+        `History of ${(0,live_revision/* workloadName */.vO)(history)} (namespace ${history.workload.namespace}):`,
+        ...(history.rows.length === 0
+            ? ['  no revisions']
+            : table([
+                ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
+                ...history.rows.map(row => [String(row.revision), row.commit?.slice(0, 7) ?? '-', row.images.map(shortImage).join(', ') || '-', shortTime(row.created), row.live ? 'live' : ''])
+            ]))
+    ]);
+}
+
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
 var rollback_plan = __webpack_require__(8870);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
 var wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
+
 
 
 
@@ -327,6 +361,11 @@ async function recordLive(settings, objects, report) {
     report.history = await readHistories(settings, objects);
     for (const history of report.history)
         core/* info */.pq((0,live_revision/* describeLive */.IY)(history));
+}
+/** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
+function logHistories(histories) {
+    for (const line of historyLogLines(histories))
+        core/* info */.pq(line);
 }
 /**
  * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with

@@ -1,5 +1,5 @@
-export const id = 368;
-export const ids = [368];
+export const id = 50;
+export const ids = [50];
 export const modules = {
 
 /***/ 9723:
@@ -4222,7 +4222,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 4368:
+/***/ 7050:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4918,7 +4918,78 @@ function readSettings() {
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
 var src_report = __webpack_require__(9596);
+// EXTERNAL MODULE: ./src/rollback/live-revision.ts
+var live_revision = __webpack_require__(290);
+;// CONCATENATED MODULE: ./src/result-line.ts
+/**
+ * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
+ * log (issue 20.6). The summary has the detail; this line is the answer.
+ */
+
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** At most `limit` names, then how many more, so that the line stays one line. */
+function names(list, limit = 3) {
+    if (list.length <= limit)
+        return list.join(', ');
+    return `${list.slice(0, limit).join(', ')} and ${list.length - limit} more`;
+}
+const firstLine = (text, limit = 200) => {
+    const line = text.split('\n').find(l => l.trim() !== '')?.trim() ?? '';
+    return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+};
+function imagesPart(report) {
+    if (report.images.length === 0)
+        return '';
+    return ` (image${report.images.length === 1 ? '' : 's'} ${names(report.images.map(i => i.reference), 2)})`;
+}
+/** What a successful run did, by mode. */
+function successDetail(report) {
+    if (report.mode === 'build')
+        return report.images.length > 0 ? `${names(report.images.map(i => i.reference), 2)} ${report.dryRun ? 'built' : 'pushed'}` : 'nothing built';
+    if (report.mode === 'history') {
+        const histories = report.history ?? [];
+        return histories.length === 0 ? 'no history' : `history of ${names(histories.map(h => `${(0,live_revision/* workloadName */.vO)(h)} (${h.rows.length} revision${h.rows.length === 1 ? '' : 's'})`))}`;
+    }
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        const live = report.history.map(h => {
+            const row = (0,live_revision/* liveRow */.ls)(h);
+            return row ? `${(0,live_revision/* workloadName */.vO)(h)} at revision ${row.revision}${row.commit ? ` (commit ${row.commit.slice(0, 7)})` : ''}` : `${(0,live_revision/* workloadName */.vO)(h)} (none live)`;
+        });
+        return `live: ${names(live)}`;
+    }
+    if (report.traffic?.strategy === 'blue-green' && report.traffic.after) {
+        return `${report.traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${report.traffic.after}${imagesPart(report)}`;
+    }
+    if (report.traffic?.strategy === 'canary')
+        return `canary ${report.traffic.stage}${imagesPart(report)}`;
+    if (report.dryRun) {
+        const changed = report.applied.filter(a => a.changes.length > 0).length;
+        return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`;
+    }
+    const rolled = report.waits.filter(w => w.state === 'succeeded' && workloadKinds.has(w.item.kind)).map(w => `${w.item.kind.toLowerCase()}/${w.item.name}`);
+    if (rolled.length > 0)
+        return `${names(rolled)} rolled out${imagesPart(report)}`;
+    const unchanged = report.resources.filter(r => r.action === 'unchanged').length;
+    return `${report.resources.length} object${report.resources.length === 1 ? '' : 's'} applied${unchanged > 0 ? ` (${unchanged} unchanged)` : ''}${imagesPart(report)}`;
+}
+/** The one line written at the end of the run, e.g. "build-and-deploy: succeeded in 12.3s — deployment/web rolled out (image r/web:0123abc…)". */
+function resultLine(report) {
+    const head = `build-and-deploy${report.mode === 'deploy' ? '' : ` ${report.mode}`}: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`;
+    let detail;
+    if (report.result === 'succeeded')
+        detail = successDetail(report);
+    else if (report.result === 'rolled-back') {
+        const restored = (report.rollback?.restored ?? []).filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+        detail = `${restored.length > 0 ? `restored ${names(restored)}` : 'nothing restored'}${report.error ? `; ${firstLine(report.error)}` : ''}`;
+    }
+    else
+        detail = report.error ? firstLine(report.error) : report.result;
+    return `${head} — ${detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -5001,19 +5072,20 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 113).then(__webpack_require__.bind(__webpack_require__, 113));
+                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
+                logHistories(report.history);
                 break;
             }
         }
@@ -5032,6 +5104,7 @@ async function run() {
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
         await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        core/* info */.pq(resultLine(report));
         cancel.dispose();
     }
 }
