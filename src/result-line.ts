@@ -14,8 +14,10 @@ function names(list: string[], limit = 3): string {
   return `${list.slice(0, limit).join(', ')} and ${list.length - limit} more`
 }
 
+/** An error's first line; a heading line ("Rollout failed:", "... 2 problems; nothing was applied:") with the next one. */
 const firstLine = (text: string, limit = 200): string => {
-  const line = text.split('\n').find(l => l.trim() !== '')?.trim() ?? ''
+  const lines = text.split('\n').map(l => l.trim()).filter(Boolean)
+  const line = lines.length > 1 && /[:]$/.test(lines[0]) ? `${lines[0]} ${lines[1].replace(/^- /, '')}` : (lines[0] ?? '')
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line
 }
 

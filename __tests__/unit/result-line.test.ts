@@ -27,12 +27,13 @@ describe('resultLine', () => {
     ['a build', { mode: 'build', images: [image('web')], durationMs: 65_000 }, `build-and-deploy build: succeeded in 1m5s — r/web:${sha} pushed`],
     ['a dry run', { dryRun: true, applied: [{ changes: [{}] }, { changes: [] }] as RunReport['applied'] }, 'build-and-deploy: dry run succeeded in 12.3s — 1 of 2 objects would change'],
     ['a failure', { result: 'failed', error: 'Invalid mode \'ship\'.\nsecond line', durationMs: 300 }, "build-and-deploy: failed in 300ms — Invalid mode 'ship'."],
+    ['a list of problems', { result: 'failed', error: 'The manifests have 2 problems; nothing was applied:\n- a.yaml document 1: bad\n- b' }, 'build-and-deploy: failed in 12.3s — The manifests have 2 problems; nothing was applied: a.yaml document 1: bad'],
     ['a long error', { result: 'failed', error: 'x'.repeat(500) }, `build-and-deploy: failed in 12.3s — ${'x'.repeat(199)}…`],
     ['a cancel', { result: 'cancelled', error: 'The run was cancelled.' }, 'build-and-deploy: cancelled in 12.3s — The run was cancelled.'],
     [
       'a rolled-back deploy',
-      { result: 'rolled-back', error: 'deployment/web: timed out\nmore', rollback: { restored: [{ workload: { kind: 'Deployment', namespace: 'prod', name: 'web' }, plan: { action: 'patch', revision: 3 } }], created: [], deleted: false, notRestored: [], waits: [], durationMs: 1, succeeded: true } as unknown as RunReport['rollback'] },
-      'build-and-deploy: rolled-back in 12.3s — restored deployment/web to revision 3; deployment/web: timed out'
+      { result: 'rolled-back', error: 'Rollout failed:\ndeployment/web: timed out\nmore', rollback: { restored: [{ workload: { kind: 'Deployment', namespace: 'prod', name: 'web' }, plan: { action: 'patch', revision: 3 } }], created: [], deleted: false, notRestored: [], waits: [], durationMs: 1, succeeded: true } as unknown as RunReport['rollback'] },
+      'build-and-deploy: rolled-back in 12.3s — restored deployment/web to revision 3; Rollout failed: deployment/web: timed out'
     ],
     ['mode history', { mode: 'history', history: [history] }, 'build-and-deploy history: succeeded in 12.3s — history of deployment/web (3 revisions)'],
     ['mode rollback', { mode: 'rollback', history: [history] }, `build-and-deploy rollback: succeeded in 12.3s — live: deployment/web at revision 3 (commit ${old.slice(0, 7)})`],
