@@ -191,6 +191,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */   canUndo: () => (/* binding */ canUndo),
 /* harmony export */   describeUndo: () => (/* binding */ describeUndo),
 /* harmony export */   g: () => (/* binding */ undoWorkload),
+/* harmony export */   gD: () => (/* binding */ readHistoryIfExists),
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
@@ -207,9 +208,16 @@ function canUndo(kind) {
 const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
+    const history = await readHistoryIfExists(kube, workload);
+    if (!history)
+        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+    return history;
+}
+/** As readHistory, or undefined when the workload does not exist. */
+async function readHistoryIfExists(kube, workload) {
     const live = await kube.get(objectPath(workload));
     if (!live)
-        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+        return undefined;
     const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
     if (workload.kind === 'Deployment') {
         const list = await kube.list(`${ns}/replicasets`);

@@ -7,6 +7,8 @@ import { ImageSubstitution } from './manifests/patch.js'
 import { readRunContext, RunContext } from './run-context.js'
 import { validateTagTemplate } from './build/tags.js'
 import { gateRequest, gateUrlSecrets } from './strategies/gate-url.js'
+import { actionInputs } from './action-inputs.js'
+import { unknownInputWarnings } from './unknown-inputs.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
@@ -125,7 +127,10 @@ export interface Settings {
   rollbackOnCancel: boolean
   /** Delete the objects this run created when rolling back. */
   rollbackDeleteNew: boolean
-  /** mode rollback: one revision back, a revision number, or a commit SHA to redeploy. */
+  /**
+   * mode rollback: one revision back, a revision number, or a commit SHA to redeploy: 40 characters, or a prefix
+   * of 7 or more that the workloads' history resolves.
+   */
   rollbackTo?: { kind: 'previous' } | { kind: 'revision'; revision: number } | { kind: 'sha'; sha: string }
   lock?: { name: string; timeoutMs: number }
   /** prune: true. Members of the ApplySet that the manifests no longer have are deleted after a successful rollout. */
@@ -315,8 +320,9 @@ function rollbackInput(read: InputReader, mode: Mode, builds: ImageBuild[]): Set
   let rollbackTo: Settings['rollbackTo']
   if (!text || text === 'previous') rollbackTo = { kind: 'previous' }
   else if (/^\d+$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
-  else if (/^[0-9a-f]{40}$/.test(text)) rollbackTo = { kind: 'sha', sha: text }
-  else throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`)
+  // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+  else if (/^[0-9a-f]{7,40}$/i.test(text)) rollbackTo = { kind: 'sha', sha: text.toLowerCase() }
+  else throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`)
   if (rollbackTo.kind === 'sha' && builds.length === 0) {
     throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).')
   }
@@ -531,5 +537,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
 }
 
 export function readSettings(): Settings {
+  // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
+  for (const warning of unknownInputWarnings(process.env, actionInputs)) core.warning(warning)
   return parseSettings(name => core.getInput(name), process.env)
 }

@@ -7,6 +7,7 @@ import type { KubeClient } from './kube/client.js'
 import { readSettings } from './inputs.js'
 import { builtImagesOutput, renderSummary } from './report.js'
 import type { RunReport } from './run-report.js'
+import { resultLine } from './result-line.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
   const [first] = report.images
@@ -86,9 +87,10 @@ export async function run(): Promise<void> {
         break
       }
       case 'history': {
-        const { readHistories } = await import('./rollback/rollback-step.js')
+        const { readHistories, logHistories } = await import('./rollback/rollback-step.js')
         const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
         report.history = await readHistories(settings, manifests.objects)
+        logHistories(report.history)
         break
       }
     }
@@ -103,6 +105,7 @@ export async function run(): Promise<void> {
     report.durationMs = Date.now() - started
     setOutputs(report, manifestsFile)
     await core.summary.addRaw(renderSummary(report)).write().catch(error => core.warning(`Cannot write the job summary: ${(error as Error).message}`))
+    core.info(resultLine(report))
     cancel.dispose()
   }
 }

@@ -6,6 +6,7 @@ import type { PrunedObject } from './deploy/applyset.js'
 import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './deploy/wait.js'
 import { code, fenced, html, inline as cell } from './markdown.js'
+import { liveRow, workloadName } from './rollback/live-revision.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
@@ -132,6 +133,14 @@ export function renderSummary(report: RunReport): string {
     for (const failure of failures) {
       out.push(`- **${cell(failure.item.kind.toLowerCase())}/${cell(failure.item.name)}**: ${cell(failure.message)}`)
       if (failure.diagnosis) out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)))
+    }
+    out.push('')
+  }
+  if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+    out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |')
+    for (const history of report.history) {
+      const live = liveRow(history)
+      out.push(`| ${cell(workloadName(history))} | ${live ? cell(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`)
     }
     out.push('')
   }

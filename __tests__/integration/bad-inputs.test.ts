@@ -43,7 +43,7 @@ const cases: Case[] = [
   { name: 'kubeconfig that is not one', inputs: { kubeconfig: 'hello world' }, error: 'Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it' },
   { name: 'bad field manager', inputs: { 'field-manager': 'my manager' }, error: "Invalid field-manager 'my manager'." },
   { name: 'bad sha', inputs: { sha: 'HEAD' }, error: "Invalid commit SHA 'HEAD'. Expected 40 lowercase hexadecimal characters" },
-  { name: 'bad rollback-to', inputs: { mode: 'rollback', 'rollback-to': 'yesterday' }, error: "Invalid rollback-to 'yesterday'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA." },
+  { name: 'bad rollback-to', inputs: { mode: 'rollback', 'rollback-to': 'yesterday' }, error: "Invalid rollback-to 'yesterday'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters." },
   { name: 'rollback-to outside mode rollback', inputs: { 'rollback-to': 'previous' }, error: 'rollback-to is only used in mode rollback (mode is deploy).' },
   { name: 'username without password', inputs: { 'registry-password': '' }, error: 'registry-username and registry-password go together' },
   { name: 'bad max-manifests-size', inputs: { 'max-manifests-size': '16MB' }, error: "Invalid max-manifests-size '16MB'. Expected a size such as 16Mi, 500Ki or 2G." },

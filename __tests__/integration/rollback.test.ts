@@ -124,6 +124,40 @@ describe('mode rollback and history', () => {
     expect(missing.stdout).toContain(`${image(unknown)} is not in the registry`)
   }, 240_000)
 
+  it('goes back to a commit named by a 7-character prefix, found in the history, and says what is live', async () => {
+    const namespace = ns('prefix')
+    const first = randomSha()
+    let second = randomSha()
+    while (second.startsWith(first.slice(0, 7))) second = randomSha()
+    for (const sha of [first, second]) expect((await runAction(deployInputs(namespace), { sha })).code).toBe(0)
+    const image = (sha: string) => `${env.BND_REGISTRY}/${testRepository}:${sha}`
+
+    const byPrefix = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': first.slice(0, 7) }), { sha: second })
+    expect(byPrefix.code).toBe(0)
+    expect(byPrefix.stdout).toContain(`rollback-to ${first.slice(0, 7)}: commit ${first}`)
+    expect(byPrefix.stdout).not.toContain('docker build')
+    expect(await liveImage(namespace)).toBe(image(first))
+    expect(byPrefix.stdout).toContain(`deployment/web: live revision 3, image ${image(first)}, commit ${first.slice(0, 12)}`)
+    expect(byPrefix.summary).toContain(`| deployment/web | 3 | \`${image(first)}\` | \`${first.slice(0, 12)}\` |`)
+    expect(byPrefix.stdout.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^build-and-deploy rollback: succeeded in \\S+ — live: deployment/web at revision 3 \\(commit ${first.slice(0, 7)}\\)$`))
+
+    // mode history prints its table to the log, narrow: short commits and images, no change-cause.
+    const history = await runAction(deployInputs(namespace, { mode: 'history' }), { sha: second })
+    expect(history.code).toBe(0)
+    const table = history.stdout.split('\n').filter(line => line.startsWith('History of') || line.startsWith('  '))
+    expect(table[0]).toBe(`History of deployment/web (namespace ${namespace}):`)
+    expect(table[1]).toMatch(/^ {2}REVISION {2}COMMIT {3}IMAGE +CREATED$/)
+    expect(table[2]).toMatch(new RegExp(`^ {2}3 +${first.slice(0, 7)} {2}web:${first.slice(0, 7)} {2}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d {2}live$`))
+    expect(table[3]).toMatch(new RegExp(`^ {2}2 +${second.slice(0, 7)} {2}web:${second.slice(0, 7)} {2}\\d{4}-`))
+    expect(Math.max(...table.map(line => line.length))).toBeLessThan(80)
+
+    const unknown = [...'0123456789abcdef'].map(d => d.repeat(7)).find(p => !first.startsWith(p) && !second.startsWith(p))!
+    const missing = await runAction(deployInputs(namespace, { mode: 'rollback', 'rollback-to': unknown }), { sha: second })
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toContain(`rollback-to '${unknown}' matches no commit in the history of deployment/web. Known commits: ${first} (deployment/web revision 3, live), ${second} (deployment/web revision 2)`)
+    expect(await liveImage(namespace)).toBe(image(first))
+  }, 240_000)
+
   it('refuses a Deployment with no history or a paused one, changing nothing', async () => {
     const namespace = ns('refuse')
     const sha = randomSha()

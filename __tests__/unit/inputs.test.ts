@@ -67,6 +67,8 @@ describe('parseSettings', () => {
     expect(settings({ mode: 'rollback' }).rollbackTo).toEqual({ kind: 'previous' })
     expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
     expect(settings({ mode: 'rollback', 'rollback-to': sha }).rollbackTo).toEqual({ kind: 'sha', sha })
+    expect(settings({ mode: 'rollback', 'rollback-to': 'ABCDEF1' }).rollbackTo).toEqual({ kind: 'sha', sha: 'abcdef1' })
+    expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({ kind: 'revision', revision: 1234567 })
     expect(settings({}).lock).toEqual({ name: 'deploy', timeoutMs: 300_000 })
     expect(settings({ lock: 'false' }).lock).toBeUndefined()
     expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({ environment: 'prod', githubToken: 'ghs_1', rollbackOnFailure: true, rollbackDeleteNew: false })
@@ -124,7 +126,9 @@ describe('parseSettings', () => {
 
   it.each([
     [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],
-    [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA."],
+    [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."],
+    [{ mode: 'rollback', 'rollback-to': 'abc123' }, env, "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."],
+    [{ mode: 'rollback', 'rollback-to': `${sha}0` }, env, 'Invalid rollback-to'],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],
     [{ 'lock-name': 'a'.repeat(41) }, env, "Invalid lock-name '"],
     [{ image: '' }, env, 'Mode deploy needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).'],

@@ -8,7 +8,10 @@ import { KubeClient } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { DeployLock, lockNamespace } from '../deploy/lock.js'
 import { SourcedObject } from '../manifests/documents.js'
-import { canUndo, describeUndo, readHistory, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
+import { canUndo, describeUndo, readHistory, readHistoryIfExists, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
+import { resolveCommitPrefix } from './commit-prefix.js'
+import { describeLive } from './live-revision.js'
+import { historyLogLines } from './history-log.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
 
@@ -44,6 +47,39 @@ export async function readHistories(settings: Settings, objects: SourcedObject[]
   } finally {
     kube.close()
   }
+}
+
+/**
+ * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (under blue-green,
+ * of both colours of each Deployment: those are the objects that hold the history).
+ */
+async function resolveRollbackCommit(settings: Settings, objects: SourcedObject[], prefix: string): Promise<string> {
+  const kube = await connect(settings)
+  try {
+    const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w =>
+      settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]
+    )
+    const histories: WorkloadHistory[] = []
+    for (const workload of workloads) {
+      const history = await readHistoryIfExists(kube, workload)
+      if (history) histories.push({ workload, rows: historyRows(workload.kind, history.live, history.replicaSets, history.revisions) })
+    }
+    if (histories.length === 0) throw new Error(`rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`)
+    return resolveCommitPrefix(prefix, histories)
+  } finally {
+    kube.close()
+  }
+}
+
+/** After a rollback: what runs now, in the log (the summary's history table marks the same rows live). */
+async function recordLive(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
+  report.history = await readHistories(settings, objects)
+  for (const history of report.history) core.info(describeLive(history))
+}
+
+/** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
+export function logHistories(histories: WorkloadHistory[]): void {
+  for (const line of historyLogLines(histories)) core.info(line)
 }
 
 export interface ManualRollback {
@@ -126,9 +162,19 @@ export async function abortMode(settings: Settings, report: RunReport): Promise<
 export async function rollbackMode(settings: Settings, report: RunReport): Promise<string | undefined> {
   const target = settings.rollbackTo!
   if (target.kind === 'sha') {
-    const atCommit: Settings = { ...settings, run: { ...settings.run, sha: target.sha } }
+    let sha = target.sha
+    if (sha.length < 40) {
+      const asWritten = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+      sha = await resolveRollbackCommit(settings, asWritten.objects, sha)
+      core.info(`rollback-to ${target.sha}: commit ${sha}`)
+    }
+    const atCommit: Settings = { ...settings, run: { ...settings.run, sha } }
     report.images = await existingImages(atCommit)
-    return deployManifests(atCommit, report, await readManifests(atCommit, substitutionsFor(report.images)))
+    const manifests = await readManifests(atCommit, substitutionsFor(report.images))
+    const file = await deployManifests(atCommit, report, manifests)
+    // Under blue-green the manifests' Deployments exist only as colours; the traffic section says which is live.
+    if (settings.strategy !== 'blue-green') await recordLive(settings, manifests.objects, report)
+    return file
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
   if (settings.strategy === 'blue-green') {
@@ -140,7 +186,7 @@ export async function rollbackMode(settings: Settings, report: RunReport): Promi
   report.waits = result.waits
   const succeeded = result.waits.every(w => w.state === 'succeeded')
   report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded }
-  report.history = await readHistories(settings, manifests.objects)
+  await recordLive(settings, manifests.objects, report)
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   if (failed.length > 0) throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`)
   return manifests.file

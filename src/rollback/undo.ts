@@ -40,10 +40,23 @@ interface LiveWorkload extends DeploymentLike {
   metadata: DeploymentLike['metadata'] & { managedFields?: Array<{ manager?: string; operation?: string }> }
 }
 
+interface History {
+  live: LiveWorkload
+  replicaSets: ReplicaSetLike[]
+  revisions: ControllerRevisionLike[]
+}
+
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
-export async function readHistory(kube: KubeClient, workload: WorkloadRef): Promise<{ live: LiveWorkload; replicaSets: ReplicaSetLike[]; revisions: ControllerRevisionLike[] }> {
+export async function readHistory(kube: KubeClient, workload: WorkloadRef): Promise<History> {
+  const history = await readHistoryIfExists(kube, workload)
+  if (!history) throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`)
+  return history
+}
+
+/** As readHistory, or undefined when the workload does not exist. */
+export async function readHistoryIfExists(kube: KubeClient, workload: WorkloadRef): Promise<History | undefined> {
   const live = await kube.get<LiveWorkload>(objectPath(workload))
-  if (!live) throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`)
+  if (!live) return undefined
   const ns = `/apis/apps/v1/namespaces/${workload.namespace}`
   if (workload.kind === 'Deployment') {
     const list = await kube.list<ReplicaSetLike>(`${ns}/replicasets`)

@@ -1,5 +1,5 @@
-export const id = 1;
-export const ids = [1,392];
+export const id = 228;
+export const ids = [228,392];
 export const modules = {
 
 /***/ 3312:
@@ -183,25 +183,114 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 1:
+/***/ 2228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   abortMode: () => (/* binding */ abortMode),
-/* harmony export */   readHistories: () => (/* binding */ readHistories),
-/* harmony export */   rollbackMode: () => (/* binding */ rollbackMode)
-/* harmony export */ });
-/* unused harmony export rollbackWorkloads */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
-/* harmony import */ var _deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2595);
-/* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8465);
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9095);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(417);
-/* harmony import */ var _kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5217);
-/* harmony import */ var _deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4332);
-/* harmony import */ var _undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3392);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3312);
-/* harmony import */ var _deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(5158);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  abortMode: () => (/* binding */ abortMode),
+  logHistories: () => (/* binding */ logHistories),
+  readHistories: () => (/* binding */ readHistories),
+  rollbackMode: () => (/* binding */ rollbackMode)
+});
+
+// UNUSED EXPORTS: rollbackWorkloads
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/deploy/apply-plan.ts
+var apply_plan = __webpack_require__(2595);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
+var build_step = __webpack_require__(8465);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(9095);
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/kube/kubeconfig.ts
+var kubeconfig = __webpack_require__(5217);
+// EXTERNAL MODULE: ./src/deploy/lock.ts
+var deploy_lock = __webpack_require__(4332);
+// EXTERNAL MODULE: ./src/rollback/undo.ts
+var undo = __webpack_require__(3392);
+;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
+const workloadName = (h) => `${h.workload.kind.toLowerCase()}/${h.workload.name}`;
+/** Each commit of the histories, newest revision first, with where it was seen (deployment/web revision 3). */
+function knownCommits(histories) {
+    const commits = new Map();
+    for (const history of histories) {
+        for (const row of history.rows) {
+            if (!row.commit)
+                continue;
+            const seen = commits.get(row.commit) ?? [];
+            seen.push(`${workloadName(history)} revision ${row.revision}${row.live ? ', live' : ''}`);
+            commits.set(row.commit, seen);
+        }
+    }
+    return commits;
+}
+const listed = (commits, limit = 10) => {
+    const entries = [...commits].map(([commit, seen]) => `${commit} (${seen.join('; ')})`);
+    return entries.slice(0, limit).join(', ') + (entries.length > limit ? `, and ${entries.length - limit} more` : '');
+};
+/** The full SHA of the one recorded commit that starts with `prefix`; throws, listing the commits, otherwise. */
+function resolveCommitPrefix(prefix, histories) {
+    const commits = knownCommits(histories);
+    const matches = new Map([...commits].filter(([commit]) => commit.startsWith(prefix)));
+    if (matches.size === 1)
+        return [...matches.keys()][0];
+    const where = histories.map(workloadName).join(', ');
+    if (matches.size > 1) {
+        throw new Error(`rollback-to '${prefix}' is ambiguous: ${matches.size} commits in the history of ${where} start with it: ${listed(matches)}. Give more characters.`);
+    }
+    if (commits.size === 0) {
+        throw new Error(`rollback-to '${prefix}': the history of ${where} records no commit (no revision was deployed by build-and-deploy). Give the full 40-character SHA, whose image tag is then looked up in the registry.`);
+    }
+    throw new Error(`rollback-to '${prefix}' matches no commit in the history of ${where}. Known commits: ${listed(commits)}. Give one of them, or the full 40-character SHA of another, whose image tag is then looked up in the registry.`);
+}
+
+// EXTERNAL MODULE: ./src/rollback/live-revision.ts
+var live_revision = __webpack_require__(5844);
+;// CONCATENATED MODULE: ./src/rollback/history-log.ts
+
+/** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
+function shortImage(reference) {
+    const [withoutDigest, digest] = reference.split('@');
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+    const colon = lastSegment.indexOf(':');
+    const name = colon < 0 ? lastSegment : lastSegment.slice(0, colon);
+    const tag = colon < 0 ? undefined : lastSegment.slice(colon + 1);
+    const shortTag = tag && /^[0-9a-f]{40}$/.test(tag) ? tag.slice(0, 7) : tag;
+    const shortDigest = digest ? `@${digest.replace(/^(sha256:[0-9a-f]{7})[0-9a-f]*$/, '$1')}` : '';
+    return `${name}${shortTag ? `:${shortTag}` : ''}${shortDigest}`;
+}
+/** 2026-12-03T14:30:05Z → 2026-12-03 14:30:05 (UTC, as the API gives it). */
+const shortTime = (created) => (created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '');
+function table(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
+    return rows.map(row => `  ${row.map((value, i) => value.padEnd(widths[i])).join('  ')}`.trimEnd());
+}
+/** Per workload: a heading line, then revision, commit, image, created and live, newest first. */
+function historyLogLines(histories) {
+    return histories.flatMap(history => [
+        `History of ${(0,live_revision/* workloadName */.vO)(history)} (namespace ${history.workload.namespace}):`,
+        ...(history.rows.length === 0
+            ? ['  no revisions']
+            : table([
+                ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
+                ...history.rows.map(row => [String(row.revision), row.commit?.slice(0, 7) ?? '-', row.images.map(shortImage).join(', ') || '-', shortTime(row.created), row.live ? 'live' : ''])
+            ]))
+    ]);
+}
+
+// EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
+var rollback_plan = __webpack_require__(3312);
+// EXTERNAL MODULE: ./src/deploy/wait.ts
+var wait = __webpack_require__(5158);
+;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
+
+
+
 
 
 
@@ -216,10 +305,10 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 function workloadsOf(objects, settings, contextNamespace) {
     const workloads = [];
     for (const { object, file, document } of objects) {
-        if (!(0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.canUndo)(object.kind))
+        if (!(0,undo.canUndo)(object.kind))
             continue;
         const copy = structuredClone(object);
-        const problem = (0,_deploy_apply_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveNamespace */ .uP)(copy, true, settings.namespace, contextNamespace);
+        const problem = (0,apply_plan/* resolveNamespace */.uP)(copy, true, settings.namespace, contextNamespace);
         if (problem)
             throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
         workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });
@@ -229,7 +318,7 @@ function workloadsOf(objects, settings, contextNamespace) {
     return workloads;
 }
 async function connect(settings) {
-    const kube = new _kube_client_js__WEBPACK_IMPORTED_MODULE_4__/* .KubeClient */ .Bx((0,_kube_kubeconfig_js__WEBPACK_IMPORTED_MODULE_5__/* .resolveKubeTarget */ .$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+    const kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
     await kube.authenticate();
     return kube;
 }
@@ -237,13 +326,46 @@ async function readHistories(settings, objects) {
     const kube = await connect(settings);
     try {
         return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
-            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
-            return { workload, rows: (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .historyRows */ .U4)(workload.kind, live, replicaSets, revisions) };
+            const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
+            return { workload, rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, live, replicaSets, revisions) };
         }));
     }
     finally {
         kube.close();
     }
+}
+/**
+ * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (under blue-green,
+ * of both colours of each Deployment: those are the objects that hold the history).
+ */
+async function resolveRollbackCommit(settings, objects, prefix) {
+    const kube = await connect(settings);
+    try {
+        const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w => settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]);
+        const histories = [];
+        for (const workload of workloads) {
+            const history = await (0,undo/* readHistoryIfExists */.gD)(kube, workload);
+            if (history)
+                histories.push({ workload, rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, history.live, history.replicaSets, history.revisions) });
+        }
+        if (histories.length === 0)
+            throw new Error(`rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`);
+        return resolveCommitPrefix(prefix, histories);
+    }
+    finally {
+        kube.close();
+    }
+}
+/** After a rollback: what runs now, in the log (the summary's history table marks the same rows live). */
+async function recordLive(settings, objects, report) {
+    report.history = await readHistories(settings, objects);
+    for (const history of report.history)
+        core/* info */.pq((0,live_revision/* describeLive */.IY)(history));
+}
+/** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
+function logHistories(histories) {
+    for (const line of historyLogLines(histories))
+        core/* info */.pq(line);
 }
 /**
  * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
@@ -256,28 +378,28 @@ async function rollbackWorkloads(settings, objects, toRevision) {
         const restored = [];
         const toUndo = [];
         for (const workload of workloads) {
-            const { live, replicaSets, revisions } = await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readHistory */ .Lu)(kube, workload);
-            const skipped = toRevision === 0 ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .unchangedByLastDeploy */ .yQ)(workload.kind, live) : undefined;
+            const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
+            const skipped = toRevision === 0 ? (0,rollback_plan/* unchangedByLastDeploy */.yQ)(workload.kind, live) : undefined;
             if (skipped) {
                 restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } });
                 continue;
             }
             if (workload.kind === 'Deployment')
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planDeploymentUndo */ .HC)(live, replicaSets, toRevision);
+                (0,rollback_plan/* planDeploymentUndo */.HC)(live, replicaSets, toRevision);
             else
-                (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_8__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, toRevision);
+                (0,rollback_plan/* planControllerRevisionUndo */.fl)(workload.kind, live, revisions, toRevision);
             toUndo.push(workload);
         }
         for (const workload of toUndo)
-            restored.push(await (0,_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .undoWorkload */ .g)(kube, workload, toRevision, settings.fieldManager));
+            restored.push(await (0,undo/* undoWorkload */.g)(kube, workload, toRevision, settings.fieldManager));
         for (const result of restored)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq((0,_undo_js__WEBPACK_IMPORTED_MODULE_7__.describeUndo)(result));
+            core/* info */.pq((0,undo.describeUndo)(result));
         if (toUndo.length === 0)
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .notice */ .lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
+            core/* notice */.lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
         const items = restored
             .filter(r => r.plan.action === 'patch')
             .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
-        const waits = settings.wait ? await (0,_deploy_wait_js__WEBPACK_IMPORTED_MODULE_9__/* .waitForRollouts */ .h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line) }) : [];
+        const waits = settings.wait ? await (0,wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }) : [];
         return { restored, waits };
     });
 }
@@ -290,11 +412,11 @@ async function underLock(settings, objects, work) {
     let lock;
     try {
         const namespace = settings.namespace ?? kube.namespace ?? 'default';
-        lock = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireDeployLock */ .zE)(kube, settings, (0,_deploy_lock_js__WEBPACK_IMPORTED_MODULE_6__/* .lockNamespace */ .vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
+        lock = await (0,deploy_step/* acquireDeployLock */.zE)(kube, settings, (0,deploy_lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
         return await work(kube, namespace);
     }
     finally {
-        await lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        await lock?.release().catch(error => core/* warning */.$e(`Could not release the deploy lock: ${error.message}`));
         kube.close();
     }
 }
@@ -312,10 +434,10 @@ function switchTrafficBack(settings, objects, report) {
 }
 /** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
 async function abortMode(settings, report) {
-    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     await underLock(settings, manifests.objects, async (kube, namespace) => {
         const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
-        report.traffic = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
+        report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
     });
     return manifests.file;
 }
@@ -323,21 +445,32 @@ async function abortMode(settings, report) {
 async function rollbackMode(settings, report) {
     const target = settings.rollbackTo;
     if (target.kind === 'sha') {
-        const atCommit = { ...settings, run: { ...settings.run, sha: target.sha } };
-        report.images = await (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .existingImages */ .e5)(atCommit);
-        return (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .deployManifests */ .I7)(atCommit, report, await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readManifests */ .PX)(atCommit, (0,_build_build_step_js__WEBPACK_IMPORTED_MODULE_2__/* .substitutionsFor */ .wL)(report.images)));
+        let sha = target.sha;
+        if (sha.length < 40) {
+            const asWritten = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
+            sha = await resolveRollbackCommit(settings, asWritten.objects, sha);
+            core/* info */.pq(`rollback-to ${target.sha}: commit ${sha}`);
+        }
+        const atCommit = { ...settings, run: { ...settings.run, sha } };
+        report.images = await (0,build_step/* existingImages */.e5)(atCommit);
+        const manifests = await (0,deploy_step/* readManifests */.PX)(atCommit, (0,build_step/* substitutionsFor */.wL)(report.images));
+        const file = await (0,deploy_step/* deployManifests */.I7)(atCommit, report, manifests);
+        // Under blue-green the manifests' Deployments exist only as colours; the traffic section says which is live.
+        if (settings.strategy !== 'blue-green')
+            await recordLive(settings, manifests.objects, report);
+        return file;
     }
-    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_3__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     if (settings.strategy === 'blue-green') {
-        await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
+        await core/* group */.Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
         return manifests.file;
     }
     const started = Date.now();
-    const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
+    const result = await core/* group */.Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
     report.waits = result.waits;
     const succeeded = result.waits.every(w => w.state === 'succeeded');
     report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded };
-    report.history = await readHistories(settings, manifests.objects);
+    await recordLive(settings, manifests.objects, report);
     const failed = result.waits.filter(w => w.state !== 'succeeded');
     if (failed.length > 0)
         throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
@@ -355,6 +488,7 @@ async function rollbackMode(settings, report) {
 /* harmony export */   canUndo: () => (/* binding */ canUndo),
 /* harmony export */   describeUndo: () => (/* binding */ describeUndo),
 /* harmony export */   g: () => (/* binding */ undoWorkload),
+/* harmony export */   gD: () => (/* binding */ readHistoryIfExists),
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
@@ -371,9 +505,16 @@ function canUndo(kind) {
 const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
+    const history = await readHistoryIfExists(kube, workload);
+    if (!history)
+        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+    return history;
+}
+/** As readHistory, or undefined when the workload does not exist. */
+async function readHistoryIfExists(kube, workload) {
     const live = await kube.get(objectPath(workload));
     if (!live)
-        throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`);
+        return undefined;
     const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
     if (workload.kind === 'Deployment') {
         const list = await kube.list(`${ns}/replicasets`);

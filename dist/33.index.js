@@ -1,5 +1,5 @@
-export const id = 989;
-export const ids = [989];
+export const id = 33;
+export const ids = [33];
 export const modules = {
 
 /***/ 8465:
@@ -4427,7 +4427,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 2989:
+/***/ 5033:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4594,7 +4594,116 @@ function readRunContext(env) {
 var tags = __webpack_require__(6587);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
 var gate_url = __webpack_require__(4530);
+;// CONCATENATED MODULE: ./src/action-inputs.ts
+// Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
+const actionInputs = [
+    'mode',
+    'sha',
+    'image',
+    'context',
+    'dockerfile',
+    'target',
+    'build',
+    'build-args',
+    'build-secrets',
+    'labels',
+    'cache-from',
+    'cache-to',
+    'platforms',
+    'tag',
+    'extra-tags',
+    'latest',
+    'push',
+    'registry-username',
+    'registry-password',
+    'skip-existing',
+    'manifests',
+    'helm-chart',
+    'helm-values',
+    'helm-release',
+    'images',
+    'namespace',
+    'create-namespace',
+    'kubeconfig',
+    'kube-context',
+    'field-manager',
+    'force-conflicts',
+    'dry-run',
+    'wait',
+    'wait-for-jobs',
+    'wait-for-load-balancers',
+    'wait-for-custom-resources',
+    'timeout',
+    'max-manifests-size',
+    'rollback-on-failure',
+    'rollback-on-cancel',
+    'rollback-delete-new',
+    'rollback-to',
+    'lock',
+    'lock-name',
+    'lock-timeout',
+    'strategy',
+    'verify',
+    'verify-timeout',
+    'blue-green-keep',
+    'canary-percent',
+    'canary-auto-promote-after',
+    'prune',
+    'applyset',
+    'prune-namespaces-and-crds',
+    'environment',
+    'environment-url',
+    'github-token'
+];
+
+;// CONCATENATED MODULE: ./src/unknown-inputs.ts
+/**
+ * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
+ * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
+ */
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+    }
+    return rows[a.length][b.length];
+}
+/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
+function closestName(name, known) {
+    let best;
+    for (const candidate of known) {
+        const distance = editDistance(name, candidate);
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
+    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+/**
+ * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
+ * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
+ */
+function unknownInputWarnings(env, known) {
+    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
+    return Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(name, known);
+        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -4783,10 +4892,11 @@ function rollbackInput(read, mode, builds) {
         rollbackTo = { kind: 'previous' };
     else if (/^\d+$/.test(text) && Number(text) > 0)
         rollbackTo = { kind: 'revision', revision: Number(text) };
-    else if (/^[0-9a-f]{40}$/.test(text))
-        rollbackTo = { kind: 'sha', sha: text };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
     else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3) or a full 40-character commit SHA.`);
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
     if (rollbackTo.kind === 'sha' && builds.length === 0) {
         throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
     }
@@ -5005,12 +5115,88 @@ function parseSettings(read, env) {
     };
 }
 function readSettings() {
+    // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
+    for (const warning of unknownInputWarnings(process.env, actionInputs))
+        core/* warning */.$e(warning);
     return parseSettings(name => core/* getInput */.V4(name), process.env);
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
 var src_report = __webpack_require__(5272);
+// EXTERNAL MODULE: ./src/rollback/live-revision.ts
+var live_revision = __webpack_require__(5844);
+;// CONCATENATED MODULE: ./src/result-line.ts
+/**
+ * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
+ * log (issue 20.6). The summary has the detail; this line is the answer.
+ */
+
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+/** At most `limit` names, then how many more, so that the line stays one line. */
+function names(list, limit = 3) {
+    if (list.length <= limit)
+        return list.join(', ');
+    return `${list.slice(0, limit).join(', ')} and ${list.length - limit} more`;
+}
+/** An error's first line; a heading line ("Rollout failed:", "... 2 problems; nothing was applied:") with the next one. */
+const firstLine = (text, limit = 200) => {
+    const lines = text.split('\n').map(l => l.trim()).filter(Boolean);
+    const line = lines.length > 1 && /[:]$/.test(lines[0]) ? `${lines[0]} ${lines[1].replace(/^- /, '')}` : (lines[0] ?? '');
+    return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+};
+function imagesPart(report) {
+    if (report.images.length === 0)
+        return '';
+    return ` (image${report.images.length === 1 ? '' : 's'} ${names(report.images.map(i => i.reference), 2)})`;
+}
+/** What a successful run did, by mode. */
+function successDetail(report) {
+    if (report.mode === 'build')
+        return report.images.length > 0 ? `${names(report.images.map(i => i.reference), 2)} ${report.dryRun ? 'built' : 'pushed'}` : 'nothing built';
+    if (report.mode === 'history') {
+        const histories = report.history ?? [];
+        return histories.length === 0 ? 'no history' : `history of ${names(histories.map(h => `${(0,live_revision/* workloadName */.vO)(h)} (${h.rows.length} revision${h.rows.length === 1 ? '' : 's'})`))}`;
+    }
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        const live = report.history.map(h => {
+            const row = (0,live_revision/* liveRow */.ls)(h);
+            return row ? `${(0,live_revision/* workloadName */.vO)(h)} at revision ${row.revision}${row.commit ? ` (commit ${row.commit.slice(0, 7)})` : ''}` : `${(0,live_revision/* workloadName */.vO)(h)} (none live)`;
+        });
+        return `live: ${names(live)}`;
+    }
+    if (report.traffic?.strategy === 'blue-green' && report.traffic.after) {
+        return `${report.traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${report.traffic.after}${imagesPart(report)}`;
+    }
+    if (report.traffic?.strategy === 'canary')
+        return `canary ${report.traffic.stage}${imagesPart(report)}`;
+    if (report.dryRun) {
+        const changed = report.applied.filter(a => a.changes.length > 0).length;
+        return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`;
+    }
+    const rolled = report.waits.filter(w => w.state === 'succeeded' && workloadKinds.has(w.item.kind)).map(w => `${w.item.kind.toLowerCase()}/${w.item.name}`);
+    if (rolled.length > 0)
+        return `${names(rolled)} rolled out${imagesPart(report)}`;
+    const unchanged = report.resources.filter(r => r.action === 'unchanged').length;
+    return `${report.resources.length} object${report.resources.length === 1 ? '' : 's'} applied${unchanged > 0 ? ` (${unchanged} unchanged)` : ''}${imagesPart(report)}`;
+}
+/** The one line written at the end of the run, e.g. "build-and-deploy: succeeded in 12.3s — deployment/web rolled out (image r/web:0123abc…)". */
+function resultLine(report) {
+    const head = `build-and-deploy${report.mode === 'deploy' ? '' : ` ${report.mode}`}: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`;
+    let detail;
+    if (report.result === 'succeeded')
+        detail = successDetail(report);
+    else if (report.result === 'rolled-back') {
+        const restored = (report.rollback?.restored ?? []).filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+        detail = `${restored.length > 0 ? `restored ${names(restored)}` : 'nothing restored'}${report.error ? `; ${firstLine(report.error)}` : ''}`;
+    }
+    else
+        detail = report.error ? firstLine(report.error) : report.result;
+    return `${head} — ${detail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -5093,19 +5279,20 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories } = await __webpack_require__.e(/* import() */ 1).then(__webpack_require__.bind(__webpack_require__, 1));
+                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
+                logHistories(report.history);
                 break;
             }
         }
@@ -5124,6 +5311,7 @@ async function run() {
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
         await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        core/* info */.pq(resultLine(report));
         cancel.dispose();
     }
 }
@@ -5668,7 +5856,10 @@ function html(value) {
 }
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
+// EXTERNAL MODULE: ./src/rollback/live-revision.ts
+var live_revision = __webpack_require__(5844);
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 
@@ -5803,6 +5994,14 @@ function renderSummary(report) {
         }
         out.push('');
     }
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
+        for (const history of report.history) {
+            const live = (0,live_revision/* liveRow */.ls)(history);
+            out.push(`| ${inline((0,live_revision/* workloadName */.vO)(history))} | ${live ? inline(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`);
+        }
+        out.push('');
+    }
     for (const { workload, rows } of report.history ?? []) {
         out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
@@ -5826,6 +6025,32 @@ function renderSummary(report) {
             out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
     }
     return out.join('\n');
+}
+
+
+/***/ }),
+
+/***/ 5844:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   IY: () => (/* binding */ describeLive),
+/* harmony export */   ls: () => (/* binding */ liveRow),
+/* harmony export */   vO: () => (/* binding */ workloadName)
+/* harmony export */ });
+const workloadName = ({ workload }) => `${workload.kind.toLowerCase()}/${workload.name}`;
+/**
+ * The revision of a workload that runs after a rollback. The undo renumbers (kubectl's rule: the restored revision
+ * becomes the newest), so the number alone would not say what runs: the image and the commit do.
+ */
+const liveRow = (history) => history.rows.find(row => row.live);
+/** The log line: deployment/web: live revision 4, image registry/web:sha, commit 0123456789ab. */
+function describeLive(history) {
+    const live = liveRow(history);
+    if (!live)
+        return `${workloadName(history)}: no live revision in its history`;
+    const commit = live.commit ? `commit ${live.commit.slice(0, 12)}` : 'no commit recorded';
+    return `${workloadName(history)}: live revision ${live.revision}, image ${live.images.join(', ') || '(none)'}, ${commit}`;
 }
 
 
