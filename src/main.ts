@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { buildAndPushAll, existingImages, plannedSubstitutions, substitutionsFor } from './build/build-step.js'
 import { connectEarly, deployManifests, prepareManifests, readManifests } from './deploy/deploy-step.js'
 import { cancelOnSignals } from './cancel.js'
+import { checkCluster } from './deploy/cluster-check.js'
 import { GitHubDeployment } from './github-deployments.js'
 import type { KubeClient } from './kube/client.js'
 import { readSettings } from './inputs.js'
@@ -51,7 +52,10 @@ export async function run(): Promise<void> {
         const planned = plannedSubstitutions(settings)
         let manifests = await readManifests(settings, planned, kube)
         manifestsFile = manifests.file
-        report.images = await core.group('Build and push', () => buildAndPushAll(settings))
+        const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined
+        clusterReady?.catch(() => undefined)
+        report.images = await core.group('Build and push', () => buildAndPushAll(settings, clusterReady))
+        await clusterReady
         // A mutable tag is deployed pinned to the digest, known only now (issue 23).
         const built = substitutionsFor(report.images)
         if (built.some((b, i) => b.image !== planned[i].image)) manifests = await readManifests(settings, built, kube)

@@ -75,7 +75,11 @@ function registryClients(settings: Settings): (image: ImageRef) => RegistryClien
 }
 
 /** Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy. */
-export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]> {
+/**
+ * `clusterReady`, the check of the target cluster (deploy-step's checkCluster), is awaited before the first write
+ * to a registry (a tag moved, a login, a build that pushes): a deploy that cannot succeed pushes nothing.
+ */
+export async function buildAndPushAll(settings: Settings, clusterReady?: Promise<void>): Promise<BuiltImage[]> {
   for (const build of settings.builds) {
     if (!existsSync(build.dockerfile)) throw new Error(`dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`)
   }
@@ -96,6 +100,7 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
       }
       core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`)
       // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
+      await clusterReady
       const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
       if (moved.length > 0) core.info(`Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`)
       return foundImage(build, tags, digest, settings.tagTemplate)
@@ -106,6 +111,7 @@ export async function buildAndPushAll(settings: Settings): Promise<BuiltImage[]>
 
   // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
   const { detectBuilder, login } = await import('./docker.js')
+  await clusterReady
   if (settings.push && settings.registry) {
     const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
     for (const [i, host] of hosts.entries()) {

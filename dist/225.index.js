@@ -1,5 +1,5 @@
-export const id = 33;
-export const ids = [33];
+export const id = 225;
+export const ids = [225];
 export const modules = {
 
 /***/ 8465:
@@ -282,7 +282,11 @@ function registryClients(settings) {
     };
 }
 /** Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy. */
-async function buildAndPushAll(settings) {
+/**
+ * `clusterReady`, the check of the target cluster (deploy-step's checkCluster), is awaited before the first write
+ * to a registry (a tag moved, a login, a build that pushes): a deploy that cannot succeed pushes nothing.
+ */
+async function buildAndPushAll(settings, clusterReady) {
     for (const build of settings.builds) {
         if (!(0,external_node_fs_.existsSync)(build.dockerfile))
             throw new Error(`dockerfile '${build.dockerfile}' of ${(0,image_ref/* repositoryOf */._M)(build.image)} does not exist (context '${build.context}').`);
@@ -304,6 +308,7 @@ async function buildAndPushAll(settings) {
         }
         core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
         // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
+        await clusterReady;
         const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
         if (moved.length > 0)
             core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
@@ -314,6 +319,7 @@ async function buildAndPushAll(settings) {
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
     const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    await clusterReady;
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
@@ -4427,7 +4433,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 5033:
+/***/ 2225:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4466,6 +4472,104 @@ function cancelOnSignals() {
             process.off('SIGTERM', handler);
         }
     };
+}
+
+// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
+var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/deploy/lock.ts
+var lock = __webpack_require__(4332);
+;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
+
+
+const permissionKey = (p) => `${p.verb} ${p.resource}.${p.group} ${p.namespace ?? ''}`;
+/**
+ * What the apply and the lock will ask of the API, per object: server-side apply is a PATCH (and a create for an
+ * object that does not exist yet, which the apply cannot know before its dry run, so patch is what is checked), the
+ * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
+ * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
+ */
+function neededPermissions(input, contextNamespace, resources) {
+    const needed = new Map();
+    const add = (p) => void needed.set(permissionKey(p), p);
+    for (const { object } of input.objects) {
+        const info = resources.get(`${object.apiVersion}/${object.kind}`);
+        if (!info)
+            continue;
+        const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
+        add({ verb: 'patch', group, resource: info.plural, namespace });
+    }
+    if (input.lock)
+        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
+    return [...needed.values()];
+}
+/** The namespaces the objects go to that the manifests do not create themselves. */
+function namespacesNeeded(input, contextNamespace, resources) {
+    const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name));
+    const wanted = new Set();
+    for (const { object } of input.objects) {
+        if (!resources.get(`${object.apiVersion}/${object.kind}`)?.namespaced)
+            continue;
+        wanted.add(object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default');
+    }
+    return [...wanted].filter(ns => !declared.has(ns));
+}
+const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`;
+/**
+ * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
+ * the image: the credentials are accepted, the target namespaces exist (or will be created) and the kubeconfig's user
+ * may patch every kind of the manifests where they go and take the deploy lock (SelfSubjectAccessReview, which
+ * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
+ * against the run, as the apply then meets the same rules.
+ */
+async function checkCluster(kube, input) {
+    const problems = await findProblems(kube, input).catch((error) => {
+        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
+    });
+    if (problems.length > 0) {
+        throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
+    }
+}
+async function findProblems(kube, input) {
+    await kube.authenticate();
+    const resources = new Map();
+    await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
+        const slash = key.lastIndexOf('/');
+        const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
+            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 404)
+                return undefined;
+            throw error;
+        });
+        if (info)
+            resources.set(key, info);
+    }));
+    const problems = [];
+    if (!input.createNamespace) {
+        await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
+            const found = await kube.get(`/api/v1/namespaces/${encodeURIComponent(ns)}`).catch(error => {
+                // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
+                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 403)
+                    return 'not readable';
+                throw error;
+            });
+            if (!found)
+                problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`);
+        }));
+    }
+    const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
+        const review = await kube
+            .request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } }
+        })
+            .catch(() => undefined);
+        return { permission, review };
+    }));
+    for (const { permission, review } of reviews) {
+        if (review?.status && review.status.allowed === false) {
+            problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`);
+        }
+    }
+    return problems;
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
@@ -5204,6 +5308,7 @@ function resultLine(report) {
 
 
 
+
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
@@ -5250,7 +5355,10 @@ async function run() {
                 const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
                 let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
                 manifestsFile = manifests.file;
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+                const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
+                clusterReady?.catch(() => undefined);
+                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+                await clusterReady;
                 // A mutable tag is deployed pinned to the digest, known only now (issue 23).
                 const built = (0,build_step/* substitutionsFor */.wL)(report.images);
                 if (built.some((b, i) => b.image !== planned[i].image))
