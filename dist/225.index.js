@@ -3163,7 +3163,8 @@ async function waitForRollouts(kube, items, options) {
         if (entry.item.kind === 'PersistentVolumeClaim' && entry.bindingMode === undefined)
             void readBindingMode(entry);
         const verdict = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_3__/* .rolloutVerdict */ .$6)({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - started, bindingMode: entry.bindingMode });
-        if (verdict.message !== entry.verdict?.message)
+        // A finished rollout is said once, by finish (with its ✓ and time).
+        if (verdict.message !== entry.verdict?.message && verdict.state !== 'done')
             options.log(verdict.message);
         entry.verdict = verdict;
         if (verdict.state === 'done')
@@ -3551,7 +3552,7 @@ __webpack_require__.d(__webpack_exports__, {
   qO: () => (/* binding */ retryDelayMs)
 });
 
-// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts
+// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts, tlsAdvice
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
@@ -3868,7 +3869,7 @@ class KubeClient {
                     await sleep(retryDelayMs(attempt), options.signal);
                     continue;
                 }
-                throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${error.message}`, { cause: error });
+                throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? error.message}`, { cause: error });
             }
             this.stalledSince = undefined;
             const statusCode = response.statusCode ?? 0;
@@ -4044,6 +4045,26 @@ async function readBody(response, idleMs, silent) {
     for await (const chunk of boundedChunks(response, idleMs, silent))
         text += chunk;
     return text;
+}
+// Node's own text for these ends in advice about --use-system-ca, which is not what a kubeconfig user can act on.
+const untrustedCertificate = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_SIGNATURE_FAILURE'
+]);
+/** What to check when the API server's certificate is refused, by the TLS error's code. */
+function tlsAdvice(code) {
+    if (untrustedCertificate.has(code)) {
+        return `its TLS certificate is not signed by the kubeconfig's certificate authority (${code}): check that the cluster's certificate-authority-data (or certificate-authority) is this cluster's CA and that server names this cluster`;
+    }
+    if (code === 'CERT_HAS_EXPIRED')
+        return `its TLS certificate has expired (${code}): the cluster's serving certificate needs renewing`;
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+        return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`;
+    return undefined;
 }
 
 

@@ -77,3 +77,20 @@ describe('the cluster is checked before anything is built or pushed', () => {
     expect(await pushed(sha)).toBe(404)
   }, 120_000)
 })
+
+describe('a kubeconfig of another cluster', () => {
+  it('says to check the certificate authority when the server certificate is not its', async () => {
+    const dir = mkdtempSync('/tmp/bnd-ca-')
+    const { execFileSync } = await import('node:child_process')
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/ca.pem`, '-days', '1', '-subj', '/CN=another-cluster-ca'], { stdio: 'ignore' })
+    const { readFileSync } = await import('node:fs')
+    const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
+    const cluster = { server: admin.clusters[0].cluster.server, 'certificate-authority-data': readFileSync(`${dir}/ca.pem`).toString('base64') }
+    const kubeconfig = JSON.stringify({ ...admin, clusters: [{ name: admin.clusters[0].name, cluster }] })
+    const run = await runAction(deployInputs(ns('check-ca'), { kubeconfig }), { sha: randomSha() })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain("its TLS certificate is not signed by the kubeconfig's certificate authority")
+    expect(run.stdout).not.toContain('--use-system-ca')
+    expect(run.stdout).not.toContain('Building with')
+  }, 60_000)
+})

@@ -95,7 +95,8 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     if (entry.outcome || !entry.object) return
     if (entry.item.kind === 'PersistentVolumeClaim' && entry.bindingMode === undefined) void readBindingMode(entry)
     const verdict = rolloutVerdict({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - started, bindingMode: entry.bindingMode })
-    if (verdict.message !== entry.verdict?.message) options.log(verdict.message)
+    // A finished rollout is said once, by finish (with its ✓ and time).
+    if (verdict.message !== entry.verdict?.message && verdict.state !== 'done') options.log(verdict.message)
     entry.verdict = verdict
     if (verdict.state === 'done') return finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) })
     if (verdict.state === 'failed') {

@@ -317,7 +317,7 @@ export class KubeClient {
           await sleep(retryDelayMs(attempt), options.signal)
           continue
         }
-        throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${(error as Error).message}`, { cause: error })
+        throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? (error as Error).message}`, { cause: error })
       }
       this.stalledSince = undefined
       const statusCode = response.statusCode ?? 0
@@ -500,4 +500,24 @@ async function readBody(response: http.IncomingMessage, idleMs: number, silent: 
   let text = ''
   for await (const chunk of boundedChunks(response, idleMs, silent)) text += chunk
   return text
+}
+
+// Node's own text for these ends in advice about --use-system-ca, which is not what a kubeconfig user can act on.
+const untrustedCertificate = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE'
+])
+
+/** What to check when the API server's certificate is refused, by the TLS error's code. */
+export function tlsAdvice(code: string): string | undefined {
+  if (untrustedCertificate.has(code)) {
+    return `its TLS certificate is not signed by the kubeconfig's certificate authority (${code}): check that the cluster's certificate-authority-data (or certificate-authority) is this cluster's CA and that server names this cluster`
+  }
+  if (code === 'CERT_HAS_EXPIRED') return `its TLS certificate has expired (${code}): the cluster's serving certificate needs renewing`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`
+  return undefined
 }
