@@ -142,12 +142,12 @@ describe('faults during a run', () => {
       const kubeconfig = kubeconfigWith(`{token: '${token}'}`)
       const secretValue = `data-${randomSha().slice(0, 16)}`
       const withSecret = (text: string) => `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata:\n  key: ${Buffer.from(secretValue).toString('base64')}\n`
-      const good = await runAction(deployInputs(namespace, { kubeconfig: Buffer.from(kubeconfig).toString('base64'), manifests: manifestCopy('app.yaml', withSecret) }), { sha: randomSha() })
+      const good = await runAction(deployInputs(namespace, { kubeconfig: Buffer.from(kubeconfig).toString('base64'), manifests: manifestCopy('app.yaml', withSecret) }), { sha: randomSha(), secrets: [token, secretValue] })
       expect(good.code).toBe(0)
       const crash = (text: string) => withSecret(text).replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:').replace('GREETING: hello', 'GREETING: changed')
-      const bad = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', crash), 'dry-run': 'false' }), { sha: randomSha() })
+      const bad = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', crash), 'dry-run': 'false' }), { sha: randomSha(), secrets: [token, secretValue] })
       expect(bad.outputs.result).toBe('rolled-back')
-      const dry = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', text => withSecret(text).replace(Buffer.from(secretValue).toString('base64'), Buffer.from(`${secretValue}x`).toString('base64'))), 'dry-run': 'true' }), { sha: randomSha() })
+      const dry = await runAction(deployInputs(namespace, { kubeconfig, manifests: manifestCopy('app.yaml', text => withSecret(text).replace(Buffer.from(secretValue).toString('base64'), Buffer.from(`${secretValue}x`).toString('base64'))), 'dry-run': 'true' }), { sha: randomSha(), secrets: [token, secretValue] })
       expect(dry.code).toBe(0)
       expect(dry.summary).toMatch(/data\.key: \(redacted, \d+ bytes\)/)
       for (const run of [good, bad, dry]) {

@@ -41,7 +41,7 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
       ].join('---\n')
     )
     const inputs = { mode: 'apply', manifests, namespace, timeout: '1m' }
-    const dry = await runAction({ ...inputs, 'dry-run': 'true' }, { sha: randomSha() })
+    const dry = await runAction({ ...inputs, 'dry-run': 'true' }, { sha: randomSha(), secrets: Object.values(values) })
     expect(dry.stderr).toBe('')
     expect(dry.code).toBe(0)
     expect(dry.summary).toMatch(/Secret\/created: \d+ fields?<\/summary>/)
@@ -49,7 +49,7 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
     expect(dry.summary).toMatch(/- data\.token: \(redacted, \d+ bytes\)\n\+ data\.token: \(redacted, \d+ bytes\)/)
     expect(dry.summary).toMatch(/Secret\/listed: \d+ fields?<\/summary>/)
     expect(dry.summary).toContain('yes-visible')
-    const run = await runAction(inputs, { sha: randomSha() })
+    const run = await runAction(inputs, { sha: randomSha(), secrets: Object.values(values) })
     expect(run.code).toBe(0)
     expect((await kubectl(['-n', namespace, 'get', 'secret', 'listed', '-o', 'jsonpath={.data.key}'])).trim()).toBe(b64(values.listed))
     for (const result of [dry, run]) {
@@ -83,7 +83,7 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
       const token = `t0k-${randomSha().slice(0, 12)}`
       const verify = `http://gate:${password}@127.0.0.1:${port}/healthz/{colour}?token=${token}-{colour}&colour={colour}`
       const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { strategy: 'blue-green', verify, ...extra })
-      const first = await runAction(inputs(), { sha: randomSha() })
+      const first = await runAction(inputs(), { sha: randomSha(), secrets: [password, token] })
       expect(first.stderr).toBe('')
       expect(first.code).toBe(0)
       expect(gate.asked).toContainEqual({ url: `/healthz/blue?token=${token}-blue&colour=blue`, authorization: `Basic ${b64(`gate:${password}`)}` })
@@ -93,7 +93,7 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
       gate.status = 503
       let failed: ActionRun
       try {
-        failed = await runAction(inputs({ 'verify-timeout': '3s' }), { sha: randomSha() })
+        failed = await runAction(inputs({ 'verify-timeout': '3s' }), { sha: randomSha(), secrets: [password, token] })
       } finally {
         gate.status = 200
       }
