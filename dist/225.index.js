@@ -3452,6 +3452,8 @@ async function watchLoop(kube, path, query, signal, log, onEvent) {
         }
     }
 }
+// Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
+const noiseEvents = new Set(['MissingClusterDNS']);
 async function gatherDetails(kube, pod, failure) {
     const ns = pod.metadata.namespace ?? 'default';
     const signal = AbortSignal.timeout(5000);
@@ -3459,6 +3461,7 @@ async function gatherDetails(kube, pod, failure) {
         kube
             .list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, signal)
             .then(list => list.items
+            .filter(e => !noiseEvents.has(e.reason ?? ''))
             .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
             .slice(-5)
             .map(e => `${e.reason}: ${e.message}`))
@@ -6070,8 +6073,10 @@ function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
     out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
+    // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
+    const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])));
     if (report.error)
-        out.push(...fenced('text', [report.error]), '');
+        out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
@@ -6117,7 +6122,9 @@ function renderSummary(report) {
     if (failures.length > 0) {
         out.push('### Rollout problems', '');
         for (const failure of failures) {
-            out.push(`- **${inline(failure.item.kind.toLowerCase())}/${inline(failure.item.name)}**: ${inline(failure.message)}`);
+            const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
+            const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
+            out.push(`- **${inline(name)}**: ${inline(message)}`);
             if (failure.diagnosis)
                 out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)));
         }

@@ -87,7 +87,9 @@ export function renderSummary(report: RunReport): string {
   const out: string[] = []
   const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
-  if (report.error) out.push(...fenced('text', [report.error]), '')
+  // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
+  const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])))
+  if (report.error) out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '')
   if (report.images.length > 0) {
     out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
     for (const image of report.images) {
@@ -131,7 +133,9 @@ export function renderSummary(report: RunReport): string {
   if (failures.length > 0) {
     out.push('### Rollout problems', '')
     for (const failure of failures) {
-      out.push(`- **${cell(failure.item.kind.toLowerCase())}/${cell(failure.item.name)}**: ${cell(failure.message)}`)
+      const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`
+      const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message
+      out.push(`- **${cell(name)}**: ${cell(message)}`)
       if (failure.diagnosis) out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)))
     }
     out.push('')

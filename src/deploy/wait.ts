@@ -368,6 +368,9 @@ async function watchLoop<T extends { metadata: { resourceVersion?: string; name:
   }
 }
 
+// Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
+const noiseEvents = new Set(['MissingClusterDNS'])
+
 async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
   const ns = pod.metadata.namespace ?? 'default'
   const signal = AbortSignal.timeout(5000)
@@ -380,6 +383,7 @@ async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure
       )
       .then(list =>
         list.items
+          .filter(e => !noiseEvents.has(e.reason ?? ''))
           .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
           .slice(-5)
           .map(e => `${e.reason}: ${e.message}`)

@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals'
+import { formatDiagnosis, renderSummary } from '../../src/report.js'
+import type { RunReport } from '../../src/run-report.js'
+import type { WaitOutcome } from '../../src/deploy/wait.js'
+
+const failed: WaitOutcome = {
+  item: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: 'shop', name: 'hello' },
+  state: 'failed',
+  message: 'deployment/hello: pod hello-1 container app is CrashLoopBackOff',
+  durationMs: 900,
+  diagnosis: { pod: 'hello-1', container: 'app', reason: 'CrashLoopBackOff', message: 'back-off 10s', restartCount: 2, previousLog: true, events: ['BackOff: Back-off restarting failed container'], logs: ['starting', 'panic: no DATABASE_URL'] }
+}
+const error = ['Rollout failed:', failed.message, ...formatDiagnosis(failed.diagnosis!), 'Rolled back: deployment/hello to revision 1.'].join('\n')
+const report: RunReport = { result: 'rolled-back', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [failed], applied: [], durationMs: 2000, error }
+
+describe('the summary of a failed rollout', () => {
+  const summary = renderSummary(report)
+  it('shows the diagnosis once, under Rollout problems', () => {
+    expect(summary.split('panic: no DATABASE_URL')).toHaveLength(2)
+    expect(summary.indexOf('### Rollout problems')).toBeLessThan(summary.indexOf('panic: no DATABASE_URL'))
+    // The error keeps what is not the diagnosis.
+    expect(summary).toContain('Rolled back: deployment/hello to revision 1.')
+  })
+  it('names the workload once per problem, and keeps the log lines in their order', () => {
+    expect(summary).not.toContain('deployment/hello: deployment/hello')
+    expect(summary).toContain('- **deployment/hello**: pod hello-1 container app is CrashLoopBackOff')
+    expect(summary.indexOf('starting')).toBeLessThan(summary.indexOf('panic: no DATABASE_URL'))
+  })
+})
