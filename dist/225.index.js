@@ -2112,6 +2112,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
         // another then reads what that run left, not what it found while the other was still deploying. A namespace
         // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
         const lockIn = (0,deploy_lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
+        const where = { server: kube.server.origin, context: kube.context, namespace: lockIn };
         let lockDeferred = false;
         if (!settings.dryRun) {
             lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
@@ -2209,17 +2210,17 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
         const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }));
         if (settings.dryRun)
-            return { applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks };
+            return { target: where, applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks };
         if (writeFailure) {
             // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
             const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
             const failure = { message: writeFailure.message, unwritten };
             if (strategy?.onFailure === 'discard') {
                 await strategy.discard(kube);
-                return { applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure };
+                return { target: where, applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure };
             }
             const rollback = settings.rollbackOnFailure ? await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied)) : undefined;
-            return { applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure };
+            return { target: where, applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure };
         }
         // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
         // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
@@ -2231,20 +2232,20 @@ async function deploy(settings, manifestObjects, connected, cancel) {
         const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
         if (!settings.wait) {
             const hookFailure = await postHooks();
-            return { applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure };
+            return { target: where, applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure };
         }
         const items = waitItems(applied);
         const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
         if (cancel?.aborted) {
             // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
             if (!settings.rollbackOnCancel)
-                return { applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
+                return { target: where, applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
             if (strategy?.onFailure === 'discard') {
                 await strategy.discard(kube);
-                return { applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true };
+                return { target: where, applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true };
             }
             const rollback = await core/* group */.Os('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0));
-            return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
+            return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
         }
         const readyAt = Date.now();
         if (allSucceeded(waits)) {
@@ -2253,17 +2254,17 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             if (failure && strategy.onFailure === 'discard')
                 await strategy.discard(kube);
             const hookFailure = failure ? undefined : await postHooks();
-            return { applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure };
+            return { target: where, applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure };
         }
         // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
         if (strategy?.onFailure === 'discard') {
             await strategy.discard(kube);
-            return { applied, waits, pruned: [], traffic: strategy.report() };
+            return { target: where, applied, waits, pruned: [], traffic: strategy.report() };
         }
         if (!settings.rollbackOnFailure)
-            return { applied, waits, pruned: [], traffic: strategy?.report() };
+            return { target: where, applied, waits, pruned: [], traffic: strategy?.report() };
         const rollback = await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied));
-        return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks };
+        return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks };
     }
     finally {
         await lock?.release().catch(error => core/* warning */.$e(`Could not release the deploy lock: ${error.message}`));
@@ -2308,6 +2309,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
         throw new Error(`${error.message}\nNothing after it was applied.`);
     });
     report.hooks = result.hooks;
+    report.target = { ...report.target, ...result.target };
     report.applied = result.applied;
     report.waits = result.waits;
     report.resources = (0,src_report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
@@ -3725,6 +3727,8 @@ class KubeClient {
     server;
     /** The context's default namespace, when it sets one. */
     namespace;
+    /** The kubeconfig context this client speaks for, for reports. */
+    context;
     timeouts;
     /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
     stalledSince;
@@ -3734,6 +3738,7 @@ class KubeClient {
         this.timeouts = { ...defaultTimeouts, ...timeouts };
         this.server = target.server;
         this.namespace = target.namespace;
+        this.context = target.contextName;
         const secure = target.server.protocol === 'https:';
         // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
         this.agent = secure ? new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 64 });
@@ -5369,6 +5374,7 @@ async function run() {
         if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
             deployment = await GitHubDeployment.start(settings);
         report.mode = settings.mode;
+        report.target = { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy };
         report.dryRun = settings.dryRun;
         switch (settings.mode) {
             case 'build':
@@ -5942,7 +5948,7 @@ __webpack_require__.d(__webpack_exports__, {
   u2: () => (/* binding */ resourceReports)
 });
 
-// UNUSED EXPORTS: trafficSection
+// UNUSED EXPORTS: targetLine, trafficSection
 
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __webpack_require__(7607);
@@ -6068,11 +6074,27 @@ function trafficSection(traffic) {
     out.push('');
     return out;
 }
+/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
+function targetLine(report) {
+    const t = report.target;
+    if (!t)
+        return undefined;
+    const parts = [
+        t.commit ? `**Commit** ${code(t.commit.slice(0, 12))}${t.ref ? ` (${code(t.ref)})` : ''}` : undefined,
+        t.server ? `**Cluster** ${code(t.server)}${t.context ? ` (context ${code(t.context)})` : ''}` : undefined,
+        t.namespace ? `**Namespace** ${code(t.namespace)}` : undefined,
+        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${inline(t.strategy)}` : undefined
+    ].filter(Boolean);
+    return parts.length > 0 ? parts.join(' · ') : undefined;
+}
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
     out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
+    const header = targetLine(report);
+    if (header)
+        out.push(header, '');
     // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
     const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])));
     if (report.error)

@@ -42,6 +42,7 @@ export async function run(): Promise<void> {
     const settings = readSettings()
     if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
     report.mode = settings.mode
+    report.target = { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy }
     report.dryRun = settings.dryRun
     switch (settings.mode) {
       case 'build':

@@ -82,11 +82,26 @@ export function trafficSection(traffic: TrafficReport): string[] {
   return out
 }
 
+/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
+export function targetLine(report: RunReport): string | undefined {
+  const t = report.target
+  if (!t) return undefined
+  const parts = [
+    t.commit ? `**Commit** ${code(t.commit.slice(0, 12))}${t.ref ? ` (${code(t.ref)})` : ''}` : undefined,
+    t.server ? `**Cluster** ${code(t.server)}${t.context ? ` (context ${code(t.context)})` : ''}` : undefined,
+    t.namespace ? `**Namespace** ${code(t.namespace)}` : undefined,
+    ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${cell(t.strategy)}` : undefined
+  ].filter(Boolean)
+  return parts.length > 0 ? parts.join(' · ') : undefined
+}
+
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 export function renderSummary(report: RunReport): string {
   const out: string[] = []
   const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
+  const header = targetLine(report)
+  if (header) out.push(header, '')
   // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
   const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])))
   if (report.error) out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '')

@@ -50,9 +50,21 @@ export type TrafficReport =
       rolling?: string[]
     }
 
+/** What the summary's header names: the commit deployed and where it went. */
+export interface RunTarget {
+  commit?: string
+  ref?: string
+  strategy?: string
+  /** The API server and kubeconfig context, once connected. */
+  server?: string
+  context?: string
+  namespace?: string
+}
+
 export interface RunReport {
   result: 'succeeded' | 'failed' | 'rolled-back' | 'cancelled'
   mode: string
+  target?: RunTarget
   dryRun: boolean
   images: BuiltImage[]
   resources: ResourceReport[]
@@ -94,6 +106,8 @@ export interface DeployResult {
   hookFailure?: string
   /** A write failed after validation passed: its message, and the objects not written (failed, or not tried). */
   writeFailure?: { message: string; unwritten: Array<{ target: Target; fate: 'failed' | 'not applied' }> }
+  /** The cluster and namespace the deploy went to. */
+  target?: Pick<RunTarget, 'server' | 'context' | 'namespace'>
   /** The runner cancelled the run: the wait stopped (or never began). */
   cancelled?: boolean
 }

@@ -27,3 +27,10 @@ describe('the summary of a failed rollout', () => {
     expect(summary.indexOf('starting')).toBeLessThan(summary.indexOf('panic: no DATABASE_URL'))
   })
 })
+
+describe('the summary header', () => {
+  it('names the commit, the cluster, the namespace and the strategy', () => {
+    const summary = renderSummary({ ...report, target: { commit: '0123456789abcdef0123456789abcdef01234567', ref: 'main', strategy: 'rolling', server: 'https://10.0.0.1:6443', context: 'prod', namespace: 'shop' } })
+    expect(summary.split('\n')[2]).toBe('**Commit** `0123456789ab` (`main`) · **Cluster** `https://10.0.0.1:6443` (context `prod`) · **Namespace** `shop` · **Strategy** rolling')
+  })
+})

@@ -277,6 +277,7 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     // another then reads what that run left, not what it found while the other was still deploying. A namespace
     // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
     const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
+    const where = { server: kube.server.origin, context: kube.context, namespace: lockIn }
     let lockDeferred = false
     if (!settings.dryRun) {
       lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
@@ -359,17 +360,17 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     })
     for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
     const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
-    if (settings.dryRun) return { applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks }
+    if (settings.dryRun) return { target: where, applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks }
     if (writeFailure) {
       // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
       const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))]
       const failure = { message: writeFailure.message, unwritten }
       if (strategy?.onFailure === 'discard') {
         await strategy.discard(kube)
-        return { applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure }
+        return { target: where, applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure }
       }
       const rollback = settings.rollbackOnFailure ? await core.group('Roll back', () => rollBack(kube, settings, applied)) : undefined
-      return { applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure }
+      return { target: where, applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure }
     }
     // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
     // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
@@ -384,19 +385,19 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
     if (!settings.wait) {
       const hookFailure = await postHooks()
-      return { applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure }
+      return { target: where, applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure }
     }
     const items = waitItems(applied)
     const waits = cancel?.aborted ? [] : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
     if (cancel?.aborted) {
       // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
-      if (!settings.rollbackOnCancel) return { applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
+      if (!settings.rollbackOnCancel) return { target: where, applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
       if (strategy?.onFailure === 'discard') {
         await strategy.discard(kube)
-        return { applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true }
+        return { target: where, applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true }
       }
       const rollback = await core.group('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0))
-      return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
+      return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
     }
     const readyAt = Date.now()
     if (allSucceeded(waits)) {
@@ -404,16 +405,16 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
       const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
       if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
       const hookFailure = failure ? undefined : await postHooks()
-      return { applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure }
+      return { target: where, applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure }
     }
     // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
     if (strategy?.onFailure === 'discard') {
       await strategy.discard(kube)
-      return { applied, waits, pruned: [], traffic: strategy.report() }
+      return { target: where, applied, waits, pruned: [], traffic: strategy.report() }
     }
-    if (!settings.rollbackOnFailure) return { applied, waits, pruned: [], traffic: strategy?.report() }
+    if (!settings.rollbackOnFailure) return { target: where, applied, waits, pruned: [], traffic: strategy?.report() }
     const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
-    return { applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks }
+    return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks }
   } finally {
     await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     kube.close()
@@ -455,6 +456,7 @@ export async function deployManifests(settings: Settings, report: RunReport, man
     throw new Error(`${error.message}\nNothing after it was applied.`)
   })
   report.hooks = result.hooks
+  report.target = { ...report.target, ...result.target }
   report.applied = result.applied
   report.waits = result.waits
   report.resources = resourceReports(result.applied, result.waits, result.pruned)

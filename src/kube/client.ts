@@ -156,6 +156,8 @@ export class KubeClient {
   readonly server: URL
   /** The context's default namespace, when it sets one. */
   readonly namespace?: string
+  /** The kubeconfig context this client speaks for, for reports. */
+  readonly context: string
 
   private readonly timeouts: KubeClientTimeouts
   /** Start of the first attempt that timed out since the server last answered; undefined while it answers. */
@@ -169,6 +171,7 @@ export class KubeClient {
     this.timeouts = { ...defaultTimeouts, ...timeouts }
     this.server = target.server
     this.namespace = target.namespace
+    this.context = target.contextName
     const secure = target.server.protocol === 'https:'
     // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
     this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
