@@ -1,42 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { deployInputs, env, kubectl, kubectlJson, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { deployInputs, env, kubectl, kubectlJson, namespacedDeployer, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
 
 const ns = namespacesForThisFile()
-
-/** A kubeconfig of a ServiceAccount of `namespace` bound to `rules` there. */
-async function limitedKubeconfig(namespace: string, rules: string): Promise<string> {
-  const dir = mkdtempSync('/tmp/bnd-check-')
-  writeFileSync(
-    `${dir}/rbac.yaml`,
-    `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: deployer, namespace: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: deployer, namespace: ${namespace}}
-rules: ${rules}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: deployer, namespace: ${namespace}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
-subjects: [{kind: ServiceAccount, name: deployer, namespace: ${namespace}}]
-`
-  )
-  await kubectl(['apply', '-f', `${dir}/rbac.yaml`])
-  const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
-  const token = (await kubectl(['-n', namespace, 'create', 'token', 'deployer', '--duration', '10m'])).trim()
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
-    users: [{ name: 'deployer', user: { token } }],
-    contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer', namespace } }],
-    'current-context': 'deployer'
-  })
-}
 
 const pushed = async (sha: string): Promise<number> =>
   (await fetch(`http://${env.BND_REGISTRY}/v2/${testRepository}/manifests/${sha}`, {
@@ -49,7 +15,7 @@ describe('the cluster is checked before anything is built or pushed', () => {
   it('a deployer that may not patch Deployments fails before the build, naming the permission', async () => {
     const namespace = ns('check-rbac')
     await kubectl(['create', 'namespace', namespace])
-    const kubeconfig = await limitedKubeconfig(namespace, `[{apiGroups: ['', apps, coordination.k8s.io], resources: ['*'], verbs: [get, list, watch]}, {apiGroups: [''], resources: [configmaps, services], verbs: ['*']}, {apiGroups: [coordination.k8s.io], resources: [leases], verbs: ['*']}]`)
+    const kubeconfig = await namespacedDeployer(namespace, `[{apiGroups: ['', apps, coordination.k8s.io], resources: ['*'], verbs: [get, list, watch]}, {apiGroups: [''], resources: [configmaps, services], verbs: ['*']}, {apiGroups: [coordination.k8s.io], resources: [leases], verbs: ['*']}]`)
     const sha = randomSha()
     const run = await runAction(deployInputs(namespace, { kubeconfig }), { sha })
     expect(run.code).toBe(1)
@@ -83,7 +49,6 @@ describe('a kubeconfig of another cluster', () => {
     const dir = mkdtempSync('/tmp/bnd-ca-')
     const { execFileSync } = await import('node:child_process')
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${dir}/key.pem`, '-out', `${dir}/ca.pem`, '-days', '1', '-subj', '/CN=another-cluster-ca'], { stdio: 'ignore' })
-    const { readFileSync } = await import('node:fs')
     const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
     const cluster = { server: admin.clusters[0].cluster.server, 'certificate-authority-data': readFileSync(`${dir}/ca.pem`).toString('base64') }
     const kubeconfig = JSON.stringify({ ...admin, clusters: [{ name: admin.clusters[0].name, cluster }] })

@@ -294,3 +294,40 @@ export async function startPostgres(address = '127.0.0.1', wantedPort?: number):
     }
   }
 }
+
+/**
+ * A kubeconfig holding only the token of a new ServiceAccount `deployer` of `namespace`, bound there to `rules` (a
+ * Role's rules, as YAML flow text). `withNamespace: false` leaves the context's namespace unset.
+ */
+export async function namespacedDeployer(namespace: string, rules: string, withNamespace = true): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-deployer-'))
+  writeFileSync(
+    path.join(dir, 'rbac.yaml'),
+    `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: deployer, namespace: ${namespace}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: deployer, namespace: ${namespace}}
+rules: ${rules}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: deployer, namespace: ${namespace}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: ${namespace}}]
+`
+  )
+  await kubectl(['apply', '-f', path.join(dir, 'rbac.yaml')])
+  const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
+  const token = (await kubectl(['-n', namespace, 'create', 'token', 'deployer', '--duration', '10m'])).trim()
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
+    users: [{ name: 'deployer', user: { token } }],
+    contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer', ...(withNamespace ? { namespace } : {}) } }],
+    'current-context': 'deployer'
+  })
+}

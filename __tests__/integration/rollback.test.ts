@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, namespacesForThisFile } from './harness.js'
+import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespacedDeployer, namespaceExists, randomSha, runAction, testRepository, namespacesForThisFile } from './harness.js'
 
 const ns = namespacesForThisFile()
 
@@ -248,38 +248,8 @@ spec:
   it('lives in the namespace of the workloads, so a deployer bound to that namespace alone can take it', async () => {
     const namespace = ns('lock-ns')
     await kubectl(['create', 'namespace', namespace])
-    const { mkdtempSync, writeFileSync } = await import('node:fs')
-    const dir = mkdtempSync('/tmp/bnd-lockns-')
-    writeFileSync(
-      `${dir}/rbac.yaml`,
-      `apiVersion: v1
-kind: ServiceAccount
-metadata: {name: deployer, namespace: ${namespace}}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: deployer, namespace: ${namespace}}
-rules: [{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: deployer, namespace: ${namespace}}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer}
-subjects: [{kind: ServiceAccount, name: deployer, namespace: ${namespace}}]
-`
-    )
-    await kubectl(['apply', '-f', `${dir}/rbac.yaml`])
-    const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
-    const token = (await kubectl(['-n', namespace, 'create', 'token', 'deployer', '--duration', '10m'])).trim()
     // No namespace in the context and no namespace input: only the manifests say where the app goes.
-    const kubeconfig = JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
-      users: [{ name: 'deployer', user: { token } }],
-      contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer' } }],
-      'current-context': 'deployer'
-    })
+    const kubeconfig = await namespacedDeployer(namespace, `[{apiGroups: ['*'], resources: ['*'], verbs: ['*']}]`, false)
     const placed = manifestCopy('app.yaml', text => text.replaceAll(/^ {2}name: (web|web-config)$/gm, `  name: $1\n  namespace: ${namespace}`))
     const inputs = deployInputs(namespace, { manifests: placed, kubeconfig, 'create-namespace': 'false' })
     delete inputs.namespace
