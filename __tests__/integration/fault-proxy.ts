@@ -122,3 +122,12 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
     }
   }
 }
+
+/** A kubeconfig for the proxy: plain HTTP on loopback, no credentials (the proxy authenticates upstream). */
+export const proxyKubeconfig = (url: string) => `apiVersion: v1
+kind: Config
+clusters: [{name: proxy, cluster: {server: '${url}'}}]
+users: [{name: proxy, user: {}}]
+contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]
+current-context: proxy
+`

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { deployInputs, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, testRepository, uniqueName, env, namespacesForThisFile } from './harness.js'
-import { startFaultProxy } from './fault-proxy.js'
+import { proxyKubeconfig, startFaultProxy } from './fault-proxy.js'
 
 const ns = namespacesForThisFile()
 
@@ -11,13 +11,6 @@ const ns = namespacesForThisFile()
 const slowPods = (seconds: number) => (text: string) =>
   text.replace('labels: {app: web}\n    spec:', `labels: {app: web}\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "${seconds}s"}\n    spec:`)
 
-const proxyKubeconfig = (url: string) => `apiVersion: v1
-kind: Config
-clusters: [{name: proxy, cluster: {server: '${url}'}}]
-users: [{name: proxy, user: {}}]
-contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]
-current-context: proxy
-`
 
 /**
  * Runs `use` with the token of a new cluster-admin ServiceAccount and a kubeconfig for it on the local cluster

@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { deployInputs, env, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
-import { startFaultProxy } from './fault-proxy.js'
+import { proxyKubeconfig, startFaultProxy } from './fault-proxy.js'
 
 const ns = namespacesForThisFile()
 
-const proxyKubeconfig = (url: string) => `apiVersion: v1
-kind: Config
-clusters: [{name: proxy, cluster: {server: '${url}'}}]
-users: [{name: proxy, user: {}}]
-contexts: [{name: proxy, context: {cluster: proxy, user: proxy}}]
-current-context: proxy
-`
 // A release that changes the ConfigMap and the image and adds a PodDisruptionBudget (written last, in its own wave).
 const release = (text: string): string =>
   `${text.replace('GREETING: hello', 'GREETING: changed')}---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: web}\n`
