@@ -6074,6 +6074,24 @@ function trafficSection(traffic) {
     out.push('');
     return out;
 }
+/** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
+function templateImages(object) {
+    const spec = object?.spec;
+    const pod = object?.kind === 'Pod' ? spec : object?.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+    return (pod?.containers ?? []).map(c => c.image ?? '');
+}
+/** A workload's images, `before → after` where this run changed them, as a summary cell. */
+function imageChange(applied) {
+    const after = templateImages(applied?.result);
+    if (after.length === 0)
+        return '';
+    const before = templateImages(applied?.before);
+    return after
+        .map((image, i) => (before[i] && before[i] !== image ? `${code(shortImage(before[i]))} → ${code(shortImage(image))}` : code(shortImage(image))))
+        .join('<br>');
+}
+/** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
+const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 function targetLine(report) {
     const t = report.target;
@@ -6107,11 +6125,21 @@ function renderSummary(report) {
         out.push('');
     }
     if (report.resources.length > 0) {
-        out.push('### Resources', '', '| Resource | Namespace | Apply | Rollout | Time |', '| --- | --- | --- | --- | --- |');
-        for (const r of report.resources) {
-            out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} |`);
+        // What changed (or has something to say) in a table, with each workload's image before → after; the rest folded.
+        const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'));
+        const unchanged = report.resources.filter(r => !changed.includes(r));
+        out.push('### Resources', '');
+        if (changed.length > 0) {
+            out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
+            for (const r of changed) {
+                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
+                out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
+            }
+            out.push('');
         }
-        out.push('');
+        if (unchanged.length > 0) {
+            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${inline(r.kind)}/${inline(r.name)}${r.namespace ? ` (${inline(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
+        }
         const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
         if (takeover)
             out.push(`${inline(takeover)}.`, '');

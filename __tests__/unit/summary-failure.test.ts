@@ -34,3 +34,34 @@ describe('the summary header', () => {
     expect(summary.split('\n')[2]).toBe('**Commit** `0123456789ab` (`main`) · **Cluster** `https://10.0.0.1:6443` (context `prod`) · **Namespace** `shop` · **Strategy** rolling')
   })
 })
+
+describe('the summary resources', () => {
+  const deployment = (image: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'web', image }] } } } })
+  const old = `r.io/web:${'a'.repeat(40)}`
+  const next = `r.io/web:${'b'.repeat(40)}`
+  const summary = renderSummary({
+    ...report,
+    result: 'succeeded',
+    error: undefined,
+    waits: [],
+    resources: [
+      { kind: 'Deployment', namespace: 'shop', name: 'web', action: 'configured', rollout: 'succeeded', durationMs: 1200 },
+      { kind: 'ConfigMap', namespace: 'shop', name: 'web-config', action: 'unchanged' },
+      { kind: 'Service', namespace: 'shop', name: 'web', action: 'unchanged' }
+    ],
+    applied: [
+      {
+        target: { source: { file: 'f', document: 1, object: deployment(next) }, object: deployment(next), namespaced: true, awaitsCrd: false, plural: 'deployments' },
+        action: 'configured',
+        result: deployment(next),
+        before: deployment(old),
+        changes: []
+      }
+    ]
+  })
+  it("tables what changed with each workload's image before → after, and folds what did not", () => {
+    expect(summary).toContain(`| Deployment/web | shop | configured | succeeded | 1.2s | \`r.io/web:${'a'.repeat(12)}\` → \`r.io/web:${'b'.repeat(12)}\` |`)
+    expect(summary).toContain('<details><summary>2 unchanged</summary>\n\nConfigMap/web-config (shop), Service/web (shop)')
+    expect(summary).not.toContain('| ConfigMap/web-config |')
+  })
+})
