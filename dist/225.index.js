@@ -5996,7 +5996,10 @@ const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run =>
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(5844);
+// EXTERNAL MODULE: ./src/manifests/annotate.ts
+var annotate = __webpack_require__(7528);
 ;// CONCATENATED MODULE: ./src/report.ts
+
 
 
 
@@ -6092,6 +6095,12 @@ function imageChange(applied) {
 }
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
 const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
+/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
+function restoredRevision(plan) {
+    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => code(shortImage(image)));
+    const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
+    return [`revision ${inline(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${code(commit.slice(0, 12))})` : ''].join('');
+}
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 function targetLine(report) {
     const t = report.target;
@@ -6202,7 +6211,7 @@ function renderSummary(report) {
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
             const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : `revision ${inline(r.plan.revision)}`} | ${inline(wait?.state)} |`);
+            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : restoredRevision(r.plan)} | ${inline(wait?.state)} |`);
         }
         out.push('');
         if (rollback.created.length > 0)

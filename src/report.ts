@@ -7,6 +7,7 @@ import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './deploy/wait.js'
 import { code, fenced, html, inline as cell } from './markdown.js'
 import { liveRow, workloadName } from './rollback/live-revision.js'
+import { annotationKeys } from './manifests/annotate.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
@@ -104,6 +105,13 @@ function imageChange(applied: AppliedObject | undefined): string {
 
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
 const shortImage = (image: string): string => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag: string, end: string) => `:${tag.slice(0, 12)}${end}`)
+
+/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
+function restoredRevision(plan: { revision: number; template?: { metadata?: { annotations?: Record<string, string> }; spec?: unknown } }): string {
+  const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => code(shortImage(image)))
+  const commit = plan.template?.metadata?.annotations?.[annotationKeys.commit]
+  return [`revision ${cell(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${code(commit.slice(0, 12))})` : ''].join('')
+}
 
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 export function targetLine(report: RunReport): string | undefined {
@@ -210,7 +218,7 @@ export function renderSummary(report: RunReport): string {
     out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |')
     for (const r of rollback.restored) {
       const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace)
-      out.push(`| ${cell(r.workload.kind)}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : `revision ${cell(r.plan.revision)}`} | ${cell(wait?.state)} |`)
+      out.push(`| ${cell(r.workload.kind)}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : restoredRevision(r.plan)} | ${cell(wait?.state)} |`)
     }
     out.push('')
     if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(cell).join(', ')}.`, '')

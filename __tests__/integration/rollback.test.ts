@@ -41,7 +41,8 @@ describe('automatic rollback', () => {
     expect(bad.stdout).toContain('Rolled back: deployment/web to revision 1.')
     expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${good}`)
     expect(bad.summary).toMatch(/### Rollback completed in \S+/)
-    expect(bad.summary).toContain('| Deployment/web | revision 1 | succeeded |')
+    // The revision with what it brings back: the image and the commit.
+    expect(bad.summary).toContain(`| Deployment/web | revision 1: \`${env.BND_REGISTRY}/${testRepository}:${good.slice(0, 12)}\` (commit \`${good.slice(0, 12)}\`) | succeeded |`)
     // maxUnavailable: 0 keeps the old pods available throughout.
     expect(sampler.samples.length).toBeGreaterThan(0)
     expect(Math.min(...sampler.samples)).toBeGreaterThanOrEqual(3)

@@ -63,7 +63,7 @@ const failed: RunReport = {
   waits: [crashed],
   error: ['Rollout failed:', crashed.message, ...formatDiagnosis(crashed.diagnosis!), 'Rolled back: deployment/web to revision 4.'].join('\n'),
   rollback: {
-    restored: [{ workload: { kind: 'Deployment', namespace: 'shop', name: 'web' }, plan: { action: 'patch', revision: 4 } as never }],
+    restored: [{ workload: { kind: 'Deployment', namespace: 'shop', name: 'web' }, plan: { action: 'patch', revision: 4, patchType: 'json', patch: [], annotations: {}, template: { metadata: { annotations: { 'build-and-deploy/commit': earlier } }, spec: { containers: [{ name: 'web', image: image(earlier) }] } } } as never }],
     created: [],
     deleted: false,
     notRestored: [],
@@ -113,6 +113,7 @@ describe('the job summary rendered as GitHub renders Markdown', () => {
     expect(html.indexOf('listening on :8080')).toBeLessThan(html.indexOf('panic: DATABASE_URL'))
     expect(html).toContain('<h3>Rollout problems</h3>')
     expect(html).toMatch(/<h3>Rollback completed in/)
+    expect(html).toContain('revision 4: <code>ghcr.io/acme/web:9e8d7c6b5a4f</code> (commit <code>9e8d7c6b5a4f</code>)')
     expect(html).not.toContain('deployment/web: deployment/web')
     expect(count(html, /<pre>/)).toBe(2)
   })
