@@ -7,7 +7,7 @@ import { startFaultProxy } from './fault-proxy.js'
 import { ActionRun, env, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
 
 // Issue 19 point 7: an API server that accepts connections and never answers must end the run within `timeout`
-// plus the margin the README documents (10 s), with the endpoint named.
+// plus the margin the README documents (15 s), with the endpoint named.
 const timeoutS = 20
 const marginS = 15
 
