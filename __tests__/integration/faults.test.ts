@@ -123,7 +123,7 @@ describe('faults during a run', () => {
       const other = ns('exec-fail')
       const bad = await runAction(deployInputs(other, { kubeconfig: kubeconfigFor(true) }), { sha: randomSha() })
       expect(bad.code).toBe(1)
-      expect(bad.stdout).toContain(`::error::The exec credential plugin of user 'u' (${plugin}) failed: token endpoint refused: expired session`)
+      expect(bad.stdout).toContain(`The exec credential plugin of user 'u' (${plugin}) failed: token endpoint refused: expired session`)
       expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['call'])
       expect(await namespaceExists(other)).toBe(false)
     })
