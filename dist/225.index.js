@@ -937,8 +937,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(2595);
-// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
+var client = __webpack_require__(1741);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
 var annotate = __webpack_require__(7528);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
@@ -2530,7 +2530,7 @@ function blockingLine(pods, events) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(417);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1741);
 
 
 const leaseDurationSeconds = 30;
@@ -3117,7 +3117,7 @@ function takeoverSummary(applied, dryRun) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
 /* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(417);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1741);
 /* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
 
 
@@ -3544,13 +3544,13 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 417:
+/***/ 1741:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  W3: () => (/* binding */ KubeApiError),
+  W3: () => (/* reexport */ KubeApiError),
   Bx: () => (/* binding */ KubeClient),
   Nh: () => (/* binding */ namespacedPath),
   oU: () => (/* binding */ resourcePath),
@@ -3627,10 +3627,7 @@ function capabilitiesFrom(version, roots, resourceLists, failedLists = []) {
     return { kubeVersion: version.gitVersion, apiVersions: [...set].sort(), failed: [...failed].sort() };
 }
 
-;// CONCATENATED MODULE: ./src/kube/client.ts
-
-
-
+;// CONCATENATED MODULE: ./src/kube/errors.ts
 /** An error answer of the API server, with its Status body. */
 class KubeApiError extends Error {
     statusCode;
@@ -3646,18 +3643,6 @@ class KubeApiError extends Error {
         this.name = 'KubeApiError';
     }
 }
-// As client-go: 429 (API Priority and Fairness) and the gateway codes are retried; a 500 only when the server
-// says when to retry (Retry-After), since server-side apply reports deterministic errors as 500 too.
-const retriableCodes = new Set([429, 502, 503, 504]);
-const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
-const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
-const maxAttempts = 6;
-const defaultTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 };
-/**
- * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
- * release after a failure must not be skipped for a blip, nor wait long on a dead server.
- */
-const lastChanceMs = 5_000;
 /** A request the API server did not answer in time. The message names the endpoint, never a header. */
 class KubeTimeoutError extends Error {
     phase;
@@ -3688,6 +3673,25 @@ class KubeTimeoutError extends Error {
     }
 }
 const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+
+;// CONCATENATED MODULE: ./src/kube/client.ts
+
+
+
+
+
+// As client-go: 429 (API Priority and Fairness) and the gateway codes are retried; a 500 only when the server
+// says when to retry (Retry-After), since server-side apply reports deterministic errors as 500 too.
+const retriableCodes = new Set([429, 502, 503, 504]);
+const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
+const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const maxAttempts = 6;
+const defaultTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 };
+/**
+ * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
+ * release after a failure must not be skipped for a blip, nor wait long on a dead server.
+ */
+const lastChanceMs = 5_000;
 /**
  * Whether a request that timed out may be sent again. Reads are; so is a server-side apply PATCH, which is
  * declarative (applying the same configuration twice leaves the object as applying it once, and the field
@@ -4317,7 +4321,7 @@ function authenticator(user, pluginTimeoutMs) {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(417);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -4503,8 +4507,8 @@ function cancelOnSignals() {
     };
 }
 
-// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
+var client = __webpack_require__(1741);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
 var lock = __webpack_require__(4332);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts

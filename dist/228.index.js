@@ -205,8 +205,8 @@ var apply_plan = __webpack_require__(2595);
 var build_step = __webpack_require__(8465);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
 var deploy_step = __webpack_require__(9095);
-// EXTERNAL MODULE: ./src/kube/client.ts + 1 modules
-var client = __webpack_require__(417);
+// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
+var client = __webpack_require__(1741);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
 var kubeconfig = __webpack_require__(5217);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
