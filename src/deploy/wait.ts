@@ -1,7 +1,8 @@
 import { formatDuration } from '../duration.js'
-import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
+import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from '../status/diagnose.js'
 import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
-import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
+import { rolloutVerdict } from '../status/readers.js'
+import type { Verdict, WorkloadObject } from '../status/reader.js'
 
 /** A workload to wait on, as it stood right after the apply. */
 export interface WaitItem {
