@@ -2,7 +2,7 @@ import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFrom
 import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
 import { dryRunName, isImmutableJobUpdate, withLiveTemplateCommit } from './job-replace.js'
 import { isReplicasConflict, scaleOwners, setsReplicas, withoutReplicas } from './scale-owners.js'
-import type { WaitItem } from './wait.js'
+import type { WaitItem } from '../status/wait.js'
 import { keepUnchangedTemplate, runRecordKeys } from '../manifests/annotate.js'
 import { describeObject, describeSource, KubeObject, sameValue, SourcedObject } from '../manifests/documents.js'
 import { isClientSideApplyConflict, planTakeover, takeoverEntries, TakeoverPlan } from './takeover.js'
