@@ -1,8 +1,8 @@
-export const id = 228;
-export const ids = [228,392];
+export const id = 28;
+export const ids = [28,746];
 export const modules = {
 
-/***/ 3312:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 2228:
+/***/ 8028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -197,22 +197,22 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: rollbackWorkloads
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+var deploy_step = __webpack_require__(6098);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
-var undo = __webpack_require__(3392);
+var undo = __webpack_require__(6746);
 ;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
 const workloadName = (h) => `${h.workload.kind.toLowerCase()}/${h.workload.name}`;
 /** Each commit of the histories, newest revision first, with where it was seen (deployment/web revision 3). */
@@ -250,7 +250,7 @@ function resolveCommitPrefix(prefix, histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/rollback/history-log.ts
 
 /** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
@@ -284,10 +284,13 @@ function historyLogLines(histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
-var rollback_plan = __webpack_require__(3312);
-// EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(5158);
+var rollback_plan = __webpack_require__(8870);
+// EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
+var readers = __webpack_require__(3092);
+// EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
+var wait = __webpack_require__(2714);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
+
 
 
 
@@ -384,7 +387,7 @@ async function rollbackWorkloads(settings, objects, toRevision) {
                 restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } });
                 continue;
             }
-            if (workload.kind === 'Deployment')
+            if ((0,readers/* undoHistoryOf */._0)(workload.kind) === 'ReplicaSet')
                 (0,rollback_plan/* planDeploymentUndo */.HC)(live, replicaSets, toRevision);
             else
                 (0,rollback_plan/* planControllerRevisionUndo */.fl)(workload.kind, live, revisions, toRevision);
@@ -398,7 +401,7 @@ async function rollbackWorkloads(settings, objects, toRevision) {
             core/* notice */.lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
         const items = restored
             .filter(r => r.plan.action === 'patch')
-            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }));
+            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: (0,readers/* pluralOf */._l)(r.workload.kind), namespace: r.workload.namespace, name: r.workload.name }));
         const waits = settings.wait ? await (0,wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }) : [];
         return { restored, waits };
     });
@@ -423,7 +426,7 @@ async function underLock(settings, objects, work) {
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
 function switchTrafficBack(settings, objects, report) {
     return underLock(settings, objects, async (kube, namespace) => {
-        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { switchBack } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
         report.traffic = traffic;
         report.waits = waits;
@@ -436,7 +439,7 @@ function switchTrafficBack(settings, objects, report) {
 async function abortMode(settings, report) {
     const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     await underLock(settings, manifests.objects, async (kube, namespace) => {
-        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
         report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
     });
     return manifests.file;
@@ -480,7 +483,7 @@ async function rollbackMode(settings, report) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,17 +495,19 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
+/* harmony import */ var _status_readers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3092);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8870);
 
 
-const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+
 /** The log line of an undo: where the workload went, or why it was left. */
 const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
+/** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 function canUndo(kind) {
-    return kind in plural;
+    return (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(kind) !== undefined;
 }
-const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${(0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .pluralOf */ ._l)(w.kind)}/${w.name}`;
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -516,7 +521,7 @@ async function readHistoryIfExists(kube, workload) {
     if (!live)
         return undefined;
     const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
-    if (workload.kind === 'Deployment') {
+    if ((0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet') {
         const list = await kube.list(`${ns}/replicasets`);
         return { live, replicaSets: list.items, revisions: [] };
     }
@@ -529,7 +534,7 @@ function revisionBefore(kind, before, revisions) {
         return 0;
     const metadata = before.metadata;
     if (kind === 'Deployment')
-        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .revisionAnnotation */ .lA] ?? 0);
+        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .revisionAnnotation */ .lA] ?? 0);
     if (kind === 'StatefulSet') {
         const name = before.status?.updateRevision;
         return revisions.find(r => r.metadata.name === name)?.revision ?? 0;
@@ -548,9 +553,9 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (revision < 0) {
         return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
     }
-    const plan = workload.kind === 'Deployment'
-        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
-        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
+    const plan = (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet'
+        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
+        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
@@ -562,7 +567,7 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
         const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
-        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
+        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
             await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
         }
     }

@@ -1,8 +1,8 @@
-export const id = 392;
-export const ids = [392];
+export const id = 746;
+export const ids = [746];
 export const modules = {
 
-/***/ 3312:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -195,17 +195,19 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
+/* harmony import */ var _status_readers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3092);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8870);
 
 
-const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+
 /** The log line of an undo: where the workload went, or why it was left. */
 const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
+/** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 function canUndo(kind) {
-    return kind in plural;
+    return (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(kind) !== undefined;
 }
-const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${(0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .pluralOf */ ._l)(w.kind)}/${w.name}`;
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -219,7 +221,7 @@ async function readHistoryIfExists(kube, workload) {
     if (!live)
         return undefined;
     const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
-    if (workload.kind === 'Deployment') {
+    if ((0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet') {
         const list = await kube.list(`${ns}/replicasets`);
         return { live, replicaSets: list.items, revisions: [] };
     }
@@ -232,7 +234,7 @@ function revisionBefore(kind, before, revisions) {
         return 0;
     const metadata = before.metadata;
     if (kind === 'Deployment')
-        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .revisionAnnotation */ .lA] ?? 0);
+        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .revisionAnnotation */ .lA] ?? 0);
     if (kind === 'StatefulSet') {
         const name = before.status?.updateRevision;
         return revisions.find(r => r.metadata.name === name)?.revision ?? 0;
@@ -251,9 +253,9 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (revision < 0) {
         return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
     }
-    const plan = workload.kind === 'Deployment'
-        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
-        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
+    const plan = (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet'
+        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
+        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
@@ -265,7 +267,7 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
         const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
-        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
+        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
             await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
         }
     }
