@@ -1,8 +1,8 @@
-export const id = 228;
-export const ids = [228,392];
+export const id = 28;
+export const ids = [28,746];
 export const modules = {
 
-/***/ 3312:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 2228:
+/***/ 8028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -197,22 +197,20 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: rollbackWorkloads
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
-// EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var deploy_step = __webpack_require__(6098);
+// EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
+var connect = __webpack_require__(8696);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
-var undo = __webpack_require__(3392);
+var undo = __webpack_require__(6746);
 ;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
 const workloadName = (h) => `${h.workload.kind.toLowerCase()}/${h.workload.name}`;
 /** Each commit of the histories, newest revision first, with where it was seen (deployment/web revision 3). */
@@ -250,7 +248,7 @@ function resolveCommitPrefix(prefix, histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/rollback/history-log.ts
 
 /** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
@@ -284,11 +282,10 @@ function historyLogLines(histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
-var rollback_plan = __webpack_require__(3312);
+var rollback_plan = __webpack_require__(8870);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(5158);
+var wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
-
 
 
 
@@ -317,13 +314,13 @@ function workloadsOf(objects, settings, contextNamespace) {
         throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
     return workloads;
 }
-async function connect(settings) {
-    const kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+async function rollback_step_connect(settings) {
+    const kube = (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     await kube.authenticate();
     return kube;
 }
 async function readHistories(settings, objects) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     try {
         return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
             const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
@@ -339,7 +336,7 @@ async function readHistories(settings, objects) {
  * of both colours of each Deployment: those are the objects that hold the history).
  */
 async function resolveRollbackCommit(settings, objects, prefix) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     try {
         const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w => settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]);
         const histories = [];
@@ -408,10 +405,10 @@ async function rollbackWorkloads(settings, objects, toRevision) {
  * always releases the lock and closes.
  */
 async function underLock(settings, objects, work) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     let lock;
     try {
-        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        const namespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
         lock = await (0,deploy_step/* acquireDeployLock */.zE)(kube, settings, (0,deploy_lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
         return await work(kube, namespace);
     }
@@ -423,7 +420,7 @@ async function underLock(settings, objects, work) {
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
 function switchTrafficBack(settings, objects, report) {
     return underLock(settings, objects, async (kube, namespace) => {
-        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { switchBack } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
         report.traffic = traffic;
         report.waits = waits;
@@ -436,7 +433,7 @@ function switchTrafficBack(settings, objects, report) {
 async function abortMode(settings, report) {
     const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     await underLock(settings, manifests.objects, async (kube, namespace) => {
-        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
         report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
     });
     return manifests.file;
@@ -480,7 +477,7 @@ async function rollbackMode(settings, report) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,8 +489,8 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8870);
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
@@ -502,7 +499,7 @@ const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.work
 function canUndo(kind) {
     return kind in plural;
 }
-const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+const objectRef = (w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name });
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -512,15 +509,15 @@ async function readHistory(kube, workload) {
 }
 /** As readHistory, or undefined when the workload does not exist. */
 async function readHistoryIfExists(kube, workload) {
-    const live = await kube.get(objectPath(workload));
+    const live = await kube.get(objectRef(workload));
     if (!live)
         return undefined;
-    const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
+    const { namespace } = workload;
     if (workload.kind === 'Deployment') {
-        const list = await kube.list(`${ns}/replicasets`);
+        const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
         return { live, replicaSets: list.items, revisions: [] };
     }
-    const list = await kube.list(`${ns}/controllerrevisions`);
+    const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace });
     return { live, replicaSets: [], revisions: list.items };
 }
 /** The revision number a workload had, from the object as it was before this run. */
@@ -554,16 +551,12 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
-    await kube.request('PATCH', objectPath(workload), {
-        query: { fieldManager: manager },
-        contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
-        body: plan.patch
-    });
-    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
+    await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager });
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectRef(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-        const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
+        const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace });
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
-            await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
+            await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined);
         }
     }
     return { workload, plan };

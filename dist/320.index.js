@@ -1,8 +1,8 @@
-export const id = 238;
-export const ids = [238,106];
+export const id = 320;
+export const ids = [320,940];
 export const modules = {
 
-/***/ 4238:
+/***/ 320:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,18 +12,18 @@ __webpack_require__.d(__webpack_exports__, {
   switchBack: () => (/* binding */ switchBack)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(5158);
+var wait = __webpack_require__(9716);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
-var gate = __webpack_require__(9106);
+var gate = __webpack_require__(4940);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
-var selection = __webpack_require__(5259);
+var selection = __webpack_require__(9821);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green-plan.ts
 
 
@@ -137,7 +137,7 @@ function liveColourOf(service) {
 }
 
 // EXTERNAL MODULE: ./src/strategies/live-templates.ts
-var live_templates = __webpack_require__(4173);
+var live_templates = __webpack_require__(9371);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green.ts
 
 
@@ -147,8 +147,8 @@ var live_templates = __webpack_require__(4173);
 
 
 
-const servicePath = (namespace, name) => (0,client/* namespacedPath */.Nh)('v1', 'services', namespace, name);
-const deploymentPath = (namespace, name) => (0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, name);
+const serviceRef = (namespace, name) => ({ apiVersion: 'v1', kind: 'Service', namespace, name });
+const deploymentRef = (namespace, name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -156,7 +156,7 @@ async function liveColours(kube, objects, targetNamespace) {
         .filter(o => o.object.kind === 'Service')
         .map(async ({ object }) => {
         const namespace = object.metadata.namespace ?? targetNamespace;
-        const live = await kube.get(servicePath(namespace, object.metadata.name));
+        const live = await kube.get(serviceRef(namespace, object.metadata.name));
         if (live)
             colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
     }));
@@ -191,11 +191,7 @@ async function changedDeployments(kube, objects, colours, targetNamespace, field
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
-    await Promise.all(services.map(service => kube.request('PATCH', servicePath(service.namespace, service.name), {
-        query: { fieldManager, fieldValidation: 'Strict' },
-        contentType: 'application/apply-patch+yaml',
-        body: service.switched
-    })));
+    await Promise.all(services.map(service => kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })));
 }
 /**
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
@@ -203,8 +199,8 @@ async function switchServices(kube, services, fieldManager) {
  */
 async function scaleDeployment(kube, namespace, name, replicas, fieldManager) {
     const manager = `${fieldManager}-blue-green`.slice(0, 128);
-    await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } });
-    await (0,managed_fields/* releaseFields */.z)(kube, deploymentPath(namespace, name), manager);
+    await kube.patch(deploymentRef(namespace, name), { type: 'merge', body: { spec: { replicas } } }, { fieldManager: manager, subresource: 'scale' });
+    await (0,managed_fields/* releaseFields */.z)(kube, deploymentRef(namespace, name), manager);
 }
 /**
  * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
@@ -276,8 +272,8 @@ class BlueGreenDeploy {
         // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
         // points traffic at a colour being deleted, and the next run starts again from no colour.
         for (const s of this.plan.services.filter(s => s.created)) {
-            await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(serviceRef(s.namespace, s.name)).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
             this.deletedServices.push(s.name);
@@ -285,8 +281,8 @@ class BlueGreenDeploy {
         if (this.deletedServices.length > 0)
             core/* info */.pq(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`);
         for (const d of this.plan.deployments) {
-            await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(deploymentRef(d.namespace, d.name), { propagationPolicy: 'Background' }).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
         }
@@ -316,7 +312,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const present = await Promise.all(candidates.map(async (d) => {
         const colour = liveColour(d);
-        return colour !== undefined && (await kube.get(deploymentPath((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+        return colour !== undefined && (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
     }));
     const back = new Set(candidates.filter((_, i) => present[i]));
     const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
@@ -327,7 +323,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     if (plan.deployments.length === 0)
         throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
+        const [target, live] = await Promise.all([kube.get(deploymentRef(d.namespace, d.name)), kube.get(deploymentRef(d.namespace, d.live))]);
         if (!target)
             throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)
@@ -345,7 +341,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 
 /***/ }),
 
-/***/ 9106:
+/***/ 4940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -353,10 +349,10 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 /* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4057);
 
 
 
@@ -410,26 +406,20 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
-/***/ 4173:
+/***/ 9371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
-/**
- * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
- * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
- * other managers compare as they would after the apply, and the templates are compared by templateChanged.
- */
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
 
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
-        const live = await kube.get(path);
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -437,16 +427,12 @@ async function templatesChange(kube, probes, fieldManager) {
         delete body.spec.replicas;
         body.metadata.namespace = namespace;
         try {
-            const wanted = await kube.request('PATCH', path, {
-                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
-                contentType: 'application/apply-patch+yaml',
-                body
-            });
+            const wanted = await kube.apply(body, { fieldManager, strict: true, force: true, dryRun: true });
             return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
         }
         catch (error) {
             // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
-            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+            if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W)
                 return true;
             throw error;
         }
@@ -456,7 +442,7 @@ async function templatesChange(kube, probes, fieldManager) {
 
 /***/ }),
 
-/***/ 5259:
+/***/ 9821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -472,7 +458,7 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects, pinnedRolling */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
  * Pure, table-tested with the strategies.
