@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { Settings } from './inputs.js'
+import { Settings } from './settings/parse.js'
 import { preloadHttpClient } from './lazy/http-client-lazy.js'
 import { preloadUndici } from './lazy/undici-lazy.js'
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
 import { logout } from './build/docker.js'
-import { readSettings } from './inputs.js'
+import { readSettings } from './settings/inputs.js'
 import { KubeClient } from './kube/client.js'
 import { resolveKubeTarget } from './kube/kubeconfig.js'
 import { releaseLease } from './deploy/lock.js'

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { RegistryCredentials } from '../inputs.js'
+import { RegistryCredentials } from '../settings/parse.js'
 
 const manifestTypes = [
   'application/vnd.oci.image.index.v1+json',

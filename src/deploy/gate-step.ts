@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { Gate, Settings } from '../inputs.js'
+import type { Gate, Settings } from '../settings/parse.js'
 import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { formatDiagnosis } from '../report.js'

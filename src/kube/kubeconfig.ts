@@ -8,7 +8,7 @@ import path from 'node:path'
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
 import { inputsBlanked } from '../child-env.js'
-import { KubeSettings } from '../inputs.js'
+import { KubeSettings } from '../settings/parse.js'
 
 /** Everything needed to reach one API server as one user. */
 export interface KubeTarget {

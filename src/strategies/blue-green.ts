@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { BlueGreenSettings } from '../inputs.js'
+import type { BlueGreenSettings } from '../settings/parse.js'
 import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'

@@ -1,14 +1,12 @@
 import * as core from '@actions/core'
 import { parse as parseYaml } from 'yaml'
-import { parseDuration } from './duration.js'
-import { parseSize } from './size.js'
-import { ImageRef, parseImageRef, repositoryOf } from './build/image-ref.js'
-import { ImageSubstitution } from './manifests/patch.js'
-import { readRunContext, RunContext } from './run-context.js'
-import { validateTagTemplate } from './build/tags.js'
-import { gateRequest, gateUrlSecrets } from './strategies/gate-url.js'
-import { actionInputs } from './action-inputs.js'
-import { unknownInputWarnings } from './unknown-inputs.js'
+import { parseDuration } from '../duration.js'
+import { parseSize } from '../size.js'
+import { ImageRef, parseImageRef, repositoryOf } from '../build/image-ref.js'
+import { ImageSubstitution } from '../manifests/patch.js'
+import { readRunContext, RunContext } from '../run-context.js'
+import { validateTagTemplate } from '../build/tags.js'
+import { gateRequest, gateUrlSecrets } from '../strategies/gate-url.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
@@ -142,7 +140,7 @@ export interface Settings {
   run: RunContext
 }
 
-type InputReader = (name: string) => string
+export type InputReader = (name: string) => string
 
 function lines(text: string): string[] {
   return text
@@ -534,10 +532,4 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     githubToken,
     run
   }
-}
-
-export function readSettings(): Settings {
-  // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
-  for (const warning of unknownInputWarnings(process.env, actionInputs)) core.warning(warning)
-  return parseSettings(name => core.getInput(name), process.env)
 }

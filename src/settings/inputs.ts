@@ -1,0 +1,12 @@
+import * as core from '@actions/core'
+import { actionInputs } from './action-inputs.js'
+import { parseSettings, Settings } from './parse.js'
+import { unknownInputWarnings } from './unknown-inputs.js'
+
+// The one module that reads the action's inputs (core.getInput); everything else receives typed settings.
+
+export function readSettings(): Settings {
+  // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
+  for (const warning of unknownInputWarnings(process.env, actionInputs)) core.warning(warning)
+  return parseSettings(name => core.getInput(name), process.env)
+}
