@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { parseSettings, decodeKubeconfig, kubeconfigSecrets } = await import('../../src/settings/parse.js')
+const { parseSettings } = await import('../../src/settings/parse.js')
+const { decodeKubeconfig, kubeconfigSecrets } = await import('../../src/settings/kube-inputs.js')
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const env = { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/api', GITHUB_RUN_ID: '7', GITHUB_SERVER_URL: 'https://github.com' }

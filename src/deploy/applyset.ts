@@ -1,4 +1,4 @@
-import type { PruneSettings } from '../settings/parse.js'
+import type { PruneSettings } from '../settings/types.js'
 import { KubeApiError, KubeClient, namespacedPath, resourcePath, ResourceInfo } from '../kube/client.js'
 import { describeObject, KubeObject } from '../manifests/documents.js'
 import type { Target } from './apply-plan.js'

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { actionInputs } from './action-inputs.js'
-import { parseSettings, Settings } from './parse.js'
+import { parseSettings } from './parse.js'
+import type { Settings } from './types.js'
 import { unknownInputWarnings } from './unknown-inputs.js'
 
 // The one module that reads the action's inputs (core.getInput); everything else receives typed settings.

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { BlueGreenSettings } from '../settings/parse.js'
+import type { BlueGreenSettings } from './strategy-settings.js'
 import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'

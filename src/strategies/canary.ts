@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { CanarySettings } from '../settings/parse.js'
+import type { CanarySettings } from './strategy-settings.js'
 import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
