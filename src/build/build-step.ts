@@ -9,6 +9,7 @@ import type { BuildSettings, ImageBuild } from './build-settings.js'
 import { ImageSubstitution } from '../manifests/patch.js'
 import { dockerConfigCredentials, RegistryClient } from './registry.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
+import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
 
 export interface BuiltImage {
   /** Key in the built-images output: the repository's last path segment. */
@@ -116,13 +117,13 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
     for (const [i, host] of hosts.entries()) {
       await login(host, settings.registry.username, settings.registry.password)
-      core.saveState('logged-in-registry', hosts.slice(0, i + 1).join('\n'))
+      saveLoggedInRegistries(hosts.slice(0, i + 1))
     }
   }
   const builder = await detectBuilder()
   core.info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`)
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-'))
-  core.saveState('work-dir', work)
+  saveWorkDir(work)
   try {
     // Secrets reach docker as files passed by path: never on a command line, never in a layer.
     const secretFiles = await Promise.all(
