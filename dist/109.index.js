@@ -1,8 +1,8 @@
-export const id = 225;
-export const ids = [225];
+export const id = 109;
+export const ids = [109];
 export const modules = {
 
-/***/ 8465:
+/***/ 9723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,8 +227,11 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(8017);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4514);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -318,19 +321,19 @@ async function buildAndPushAll(settings, clusterReady) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await clusterReady;
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
             await login(host, settings.registry.username, settings.registry.password);
-            core/* saveState */.LZ('logged-in-registry', hosts.slice(0, i + 1).join('\n'));
+            (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
         }
     }
     const builder = await detectBuilder();
     core/* info */.pq(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
-    core/* saveState */.LZ('work-dir', work);
+    (0,state/* saveWorkDir */.uS)(work);
     try {
         // Secrets reach docker as files passed by path: never on a command line, never in a layer.
         const secretFiles = await Promise.all(settings.build.secrets.map(async ([id, value], i) => {
@@ -374,7 +377,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -401,7 +404,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 9557:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -498,7 +501,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 6587:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -508,7 +511,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -587,7 +590,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 4057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -620,7 +623,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 2595:
+/***/ 7393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -633,8 +636,8 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6507);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
@@ -759,7 +762,7 @@ function diffValues(before, after, path, secret) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 8881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -777,7 +780,7 @@ function diffValues(before, after, path, secret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -910,7 +913,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 9095:
+/***/ 6098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -925,8 +928,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -936,11 +939,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1011,13 +1014,13 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
+var manifests_documents = __webpack_require__(2370);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(4945);
+var redact = __webpack_require__(6507);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1425,17 +1428,19 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4514);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
+var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+var src_report = __webpack_require__(9596);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
+var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var deploy_wait = __webpack_require__(5158);
+var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1454,7 +1459,7 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
         if (gate.kind === 'url') {
             const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
             core/* info */.pq(`Health gate: ${request.shown}`);
@@ -1486,7 +1491,7 @@ function gateRunner(kube, settings, objects, options) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1547,9 +1552,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(7872);
+var exec_lazy = __webpack_require__(350);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+var child_env = __webpack_require__(4057);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1599,7 +1604,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
+    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1614,11 +1619,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(552);
+var patch = __webpack_require__(7962);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
+var diagnose = __webpack_require__(6717);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
-var rollout = __webpack_require__(6379);
+var rollout = __webpack_require__(7687);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -1851,8 +1856,9 @@ class HookFailure extends Error {
 }
 
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -2004,7 +2010,7 @@ const describeApplied = (a) => describeTarget(a.target);
 async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2043,7 +2049,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
         return undefined;
     const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
     const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
-    core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
+    (0,state/* saveHeldLock */.UZ)({ namespace: lock.namespace, name: lock.name, identity: holder.identity });
     return lock;
 }
 /**
@@ -2084,12 +2090,12 @@ async function pruneSet(applySet, candidates, applied) {
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
 async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
     if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
         return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
     }
     if (settings.strategy !== 'canary')
         return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
@@ -2123,7 +2129,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             });
         }
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2359,7 +2365,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 
 /***/ }),
 
-/***/ 7083:
+/***/ 6717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2518,7 +2524,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 4332:
+/***/ 9978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2530,7 +2536,7 @@ function blockingLine(pods, events) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1741);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8394);
 
 
 const leaseDurationSeconds = 30;
@@ -2690,7 +2696,7 @@ async function releaseLease(kube, namespace, name, identity, signal) {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 7687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2953,7 +2959,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 /***/ }),
 
-/***/ 3066:
+/***/ 9676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2963,7 +2969,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -3109,16 +3115,16 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ waitForRollouts)
 /* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1741);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8394);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
 
 
 
@@ -3485,7 +3491,7 @@ async function gatherDetails(kube, pod, failure) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3544,7 +3550,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 1741:
+/***/ 8394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4082,7 +4088,7 @@ function tlsAdvice(code) {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 6104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4095,9 +4101,9 @@ function tlsAdvice(code) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
 
 
 
@@ -4275,7 +4281,7 @@ function authenticator(user, pluginTimeoutMs) {
     if (user.exec) {
         let timedOut = false;
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(async ({ ExecAuth }) => {
+        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(async ({ ExecAuth }) => {
             const auth = new ExecAuth();
             auth.execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true));
             return auth;
@@ -4314,14 +4320,14 @@ function authenticator(user, pluginTimeoutMs) {
 
 /***/ }),
 
-/***/ 2792:
+/***/ 534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -4394,14 +4400,14 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 7872:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
+const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -4412,7 +4418,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 3469:
+/***/ 9491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4421,7 +4427,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
 }
 class HttpClient {
     constructor(...args) {
@@ -4435,7 +4441,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 947:
+/***/ 2397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4445,7 +4451,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -4466,7 +4472,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 2225:
+/***/ 3109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4475,12 +4481,12 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+var deploy_step = __webpack_require__(6098);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -4493,7 +4499,7 @@ function cancelOnSignals() {
     const handler = (name) => {
         if (controller.signal.aborted)
             return;
-        core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
+        lib_core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
         controller.abort(new Error(`cancelled (${name})`));
     };
     process.on('SIGINT', handler);
@@ -4508,9 +4514,9 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(4332);
+var lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
 
 
@@ -4606,9 +4612,9 @@ async function findProblems(kube, input) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
+var http_client_lazy = __webpack_require__(9491);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+var undici_lazy = __webpack_require__(2397);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -4629,7 +4635,7 @@ class GitHubDeployment {
         if (!settings.environment)
             return undefined;
         const skip = (why) => {
-            core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
+            lib_core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
             return undefined;
         };
         if (env.ACT)
@@ -4643,7 +4649,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4670,7 +4676,7 @@ class GitHubDeployment {
             };
             const deployment = new GitHubDeployment(update, id);
             await deployment.set('in_progress');
-            core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
+            lib_core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
             return deployment;
         }
         catch (error) {
@@ -4678,60 +4684,11 @@ class GitHubDeployment {
         }
     }
     async set(state) {
-        await this.update(state).catch(error => core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
+        await this.update(state).catch(error => lib_core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-// EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/run-context.ts
-
-/**
- * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
- * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
- */
-function readRunContext(env) {
-    let defaultBranch;
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-            defaultBranch = payload.repository?.default_branch;
-        }
-        catch {
-            // No event payload (a local run): `latest: auto` then tags nothing as latest.
-        }
-    }
-    const ref = env.GITHUB_REF ?? '';
-    const branch = env.GITHUB_HEAD_REF ||
-        env.GITHUB_REF_NAME ||
-        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
-    return {
-        sha: env.GITHUB_SHA ?? '',
-        branch: branch || undefined,
-        defaultBranch,
-        runNumber: env.GITHUB_RUN_NUMBER,
-        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        repositoryUrl,
-        actor: env.GITHUB_ACTOR,
-        workflow: env.GITHUB_WORKFLOW
-    };
-}
-
-// EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
-// EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
-;// CONCATENATED MODULE: ./src/action-inputs.ts
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 // Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
 const actionInputs = [
     'mode',
@@ -4793,62 +4750,12 @@ const actionInputs = [
     'github-token'
 ];
 
-;// CONCATENATED MODULE: ./src/unknown-inputs.ts
-/**
- * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
- * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
- */
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
-function editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-        }
-    }
-    return rows[a.length][b.length];
-}
-/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
-function closestName(name, known) {
-    let best;
-    for (const candidate of known) {
-        const distance = editDistance(name, candidate);
-        if (!best || distance < best.distance)
-            best = { name: candidate, distance };
-    }
-    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
-    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
-}
-/**
- * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
- * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
- */
-function unknownInputWarnings(env, known) {
-    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
-    return Object.keys(env)
-        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
-        .sort()
-        .map(key => {
-        const name = key.slice('INPUT_'.length).toLowerCase();
-        const suggestion = closestName(name, known);
-        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(3753);
+;// CONCATENATED MODULE: ./src/settings/input-forms.ts
+// The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
 function lines(text) {
     return text
         .split(/\r?\n/)
@@ -4881,43 +4788,13 @@ function keyValueLines(read, name, keyPattern, keyForm) {
     });
 }
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function repositoryInput(text, what) {
-    let image;
-    try {
-        image = (0,image_ref/* parseImageRef */.Q)(text);
-    }
-    catch (error) {
-        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
-    }
-    if (image.tag || image.digest) {
-        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
-    }
-    return image;
-}
-/** An image to build, named for the built-images output by its repository's last path segment. */
-function imageBuild(image, context, dockerfile, target) {
-    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
-}
-/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
-function parseBuildEntry(line, index) {
-    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
-    const eq = line.indexOf('=');
-    if (eq <= 0)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
-    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
-    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
-    if (!context)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
-    const given = {};
-    for (const option of options) {
-        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
-        if (!value || !['dockerfile', 'target'].includes(key)) {
-            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
-        }
-        given[key] = value;
-    }
-    return imageBuild(image, context, given.dockerfile, given.target);
-}
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+;// CONCATENATED MODULE: ./src/settings/kube-inputs.ts
+
+
+
+
 /** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
 function decodeKubeconfig(text) {
     const trimmed = text.trim();
@@ -4957,34 +4834,115 @@ function kubeconfigSecrets(text) {
     }
     return secrets;
 }
-function helmInputs(read) {
-    const chart = read('helm-chart').trim();
-    const values = lines(read('helm-values'));
-    const release = read('helm-release').trim();
-    if (!chart) {
-        if (values.length > 0 || release)
-            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
-        return undefined;
+function kube_inputs_kubeInput(read) {
+    const text = read('kubeconfig');
+    let kubeconfig;
+    if (text.trim()) {
+        lib_core/* setSecret */.Pq(text.trim());
+        kubeconfig = decodeKubeconfig(text);
+        for (const secret of kubeconfigSecrets(kubeconfig))
+            lib_core/* setSecret */.Pq(secret);
     }
-    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
-    const name = release || fallback;
-    if (!dnsLabel.test(name) || name.length > 53) {
-        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
-    }
-    return { chart, release: name, values };
+    return { kubeconfig, context: read('kube-context').trim() || undefined };
 }
-function runInput(read, env) {
-    const run = readRunContext(env);
-    const shaInput = read('sha').trim();
-    if (shaInput)
-        run.sha = shaInput;
-    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
-        throw new Error(run.sha
-            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
-            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+function kubeTargetInput(read) {
+    const namespace = read('namespace').trim() || undefined;
+    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
+        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
     }
-    return run;
+    const kube = kube_inputs_kubeInput(read);
+    return {
+        kube,
+        namespace,
+        createNamespace: booleanInput(read, 'create-namespace', false),
+        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout')
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/run-context.ts
+
+/**
+ * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
+ * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
+ */
+function readRunContext(env) {
+    let defaultBranch;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+            defaultBranch = payload.repository?.default_branch;
+        }
+        catch {
+            // No event payload (a local run): `latest: auto` then tags nothing as latest.
+        }
+    }
+    const ref = env.GITHUB_REF ?? '';
+    const branch = env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        branch: branch || undefined,
+        defaultBranch,
+        runNumber: env.GITHUB_RUN_NUMBER,
+        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        repositoryUrl,
+        actor: env.GITHUB_ACTOR,
+        workflow: env.GITHUB_WORKFLOW
+    };
+}
+
+// EXTERNAL MODULE: ./src/size.ts
+var size = __webpack_require__(9600);
+// EXTERNAL MODULE: ./src/build/image-ref.ts
+var image_ref = __webpack_require__(2923);
+// EXTERNAL MODULE: ./src/build/tags.ts
+var tags = __webpack_require__(8017);
+;// CONCATENATED MODULE: ./src/settings/build-inputs.ts
+
+
+
+
+function repositoryInput(text, what) {
+    let image;
+    try {
+        image = (0,image_ref/* parseImageRef */.Q)(text);
+    }
+    catch (error) {
+        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
+    }
+    if (image.tag || image.digest) {
+        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
+    }
+    return image;
+}
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image, context, dockerfile, target) {
+    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
+}
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+function parseBuildEntry(line, index) {
+    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
+    const eq = line.indexOf('=');
+    if (eq <= 0)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
+    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
+    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
+    if (!context)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
+    const given = {};
+    for (const option of options) {
+        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+        if (!value || !['dockerfile', 'target'].includes(key)) {
+            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
+        }
+        given[key] = value;
+    }
+    return imageBuild(image, context, given.dockerfile, given.target);
 }
 function buildsInput(read) {
     const imageText = read('image').trim();
@@ -5017,33 +4975,11 @@ function imagesInput(read) {
         }
     });
 }
-function rollbackInput(read, mode, builds) {
-    const text = read('rollback-to').trim();
-    if (mode !== 'rollback') {
-        if (text)
-            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
-        return undefined;
-    }
-    let rollbackTo;
-    if (!text || text === 'previous')
-        rollbackTo = { kind: 'previous' };
-    else if (/^\d+$/.test(text) && Number(text) > 0)
-        rollbackTo = { kind: 'revision', revision: Number(text) };
-    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
-    else if (/^[0-9a-f]{7,40}$/i.test(text))
-        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
-    else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
-    if (rollbackTo.kind === 'sha' && builds.length === 0) {
-        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
-    }
-    return rollbackTo;
-}
 function registryInput(read) {
     const username = read('registry-username').trim();
     const password = read('registry-password');
     if (password)
-        core/* setSecret */.Pq(password);
+        lib_core/* setSecret */.Pq(password);
     if (Boolean(username) !== Boolean(password)) {
         throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.');
     }
@@ -5053,7 +4989,7 @@ function buildInput(read) {
     const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
     for (const [, value] of secrets)
         if (value)
-            core/* setSecret */.Pq(value);
+            lib_core/* setSecret */.Pq(value);
     return {
         buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
         secrets,
@@ -5063,46 +4999,41 @@ function buildInput(read) {
         platforms: listInput(read('platforms'))
     };
 }
-function kubeInput(read) {
-    const text = read('kubeconfig');
-    let kubeconfig;
-    if (text.trim()) {
-        core/* setSecret */.Pq(text.trim());
-        kubeconfig = decodeKubeconfig(text);
-        for (const secret of kubeconfigSecrets(kubeconfig))
-            core/* setSecret */.Pq(secret);
-    }
-    return { kubeconfig, context: read('kube-context').trim() || undefined };
+/** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
+function buildSettingsInput(read, builds) {
+    const tagTemplate = read('tag').trim() || '{sha}';
+    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
+    const extraTagTemplates = listInput(read('extra-tags'));
+    for (const extra of extraTagTemplates)
+        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
+    const latest = (read('latest').trim() || 'auto').toLowerCase();
+    if (!['auto', 'true', 'false'].includes(latest))
+        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
+    const registry = registryInput(read);
+    const build = buildInput(read);
+    return {
+        builds,
+        build,
+        tagTemplate,
+        extraTagTemplates,
+        latest: latest,
+        push: booleanInput(read, 'push', true),
+        registry,
+        skipExisting: booleanInput(read, 'skip-existing', true)
+    };
 }
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
-function parseApplySetParent(text) {
-    const slash = text.indexOf('/');
-    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
-    const name = slash < 0 ? text : text.slice(slash + 1);
-    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
-    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
-        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
-    }
-    return { kind, name };
-}
-function pruneInput(read, mode, lockName) {
-    const prune = booleanInput(read, 'prune', false);
-    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
-    const parentText = read('applyset').trim();
-    if (!prune) {
-        if (namespacesAndCrds || parentText)
-            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
-        return undefined;
-    }
-    if (mode === 'build' || mode === 'history' || mode === 'abort')
-        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
-    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
-}
+
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(16);
+;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
+
+
+
+
 function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
         for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
-            core/* setSecret */.Pq(secret);
+            lib_core/* setSecret */.Pq(secret);
         // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
         (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
@@ -5153,57 +5084,114 @@ function strategyInput(read, mode) {
         canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
     };
 }
-/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
-function parseSettings(read, env) {
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+
+
+
+
+
+function helmInputs(read) {
+    const chart = read('helm-chart').trim();
+    const values = lines(read('helm-values'));
+    const release = read('helm-release').trim();
+    if (!chart) {
+        if (values.length > 0 || release)
+            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
+        return undefined;
+    }
+    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
+    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
+    const name = release || fallback;
+    if (!dnsLabel.test(name) || name.length > 53) {
+        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
+    }
+    return { chart, release: name, values };
+}
+function runInput(read, env) {
+    const run = readRunContext(env);
+    const shaInput = read('sha').trim();
+    if (shaInput)
+        run.sha = shaInput;
+    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
+        throw new Error(run.sha
+            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
+            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+    }
+    return run;
+}
+function rollbackInput(read, mode, builds) {
+    const text = read('rollback-to').trim();
+    if (mode !== 'rollback') {
+        if (text)
+            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
+        return undefined;
+    }
+    let rollbackTo;
+    if (!text || text === 'previous')
+        rollbackTo = { kind: 'previous' };
+    else if (/^\d+$/.test(text) && Number(text) > 0)
+        rollbackTo = { kind: 'revision', revision: Number(text) };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
+    else
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
+    if (rollbackTo.kind === 'sha' && builds.length === 0) {
+        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
+    }
+    return rollbackTo;
+}
+/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
+function parseApplySetParent(text) {
+    const slash = text.indexOf('/');
+    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
+    const name = slash < 0 ? text : text.slice(slash + 1);
+    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
+    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
+        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
+    }
+    return { kind, name };
+}
+function pruneInput(read, mode, lockName) {
+    const prune = booleanInput(read, 'prune', false);
+    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
+    const parentText = read('applyset').trim();
+    if (!prune) {
+        if (namespacesAndCrds || parentText)
+            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
+        return undefined;
+    }
+    if (mode === 'build' || mode === 'history' || mode === 'abort')
+        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
+    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
+}
+function modeInput(read) {
     const modeText = read('mode').trim() || 'deploy';
     if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
         throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
     }
-    const mode = modeText;
-    const run = runInput(read, env);
-    const builds = buildsInput(read);
+    return modeText;
+}
+function manifestInput(read, mode) {
     const images = imagesInput(read);
-    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
-        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
-    }
     const manifests = lines(read('manifests'));
     const helm = helmInputs(read);
     if (mode !== 'build' && manifests.length === 0 && !helm) {
         throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
     }
-    const rollbackTo = rollbackInput(read, mode, builds);
-    const { strategy, blueGreen, canary } = strategyInput(read, mode);
-    if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
-    }
-    const tagTemplate = read('tag').trim() || '{sha}';
-    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
-    const extraTagTemplates = listInput(read('extra-tags'));
-    for (const extra of extraTagTemplates)
-        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
-    const latest = (read('latest').trim() || 'auto').toLowerCase();
-    if (!['auto', 'true', 'false'].includes(latest))
-        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
-    const registry = registryInput(read);
-    const build = buildInput(read);
-    const namespace = read('namespace').trim() || undefined;
-    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
-        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
-    }
-    const kube = kubeInput(read);
+    return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
+}
+function deployInput(read, mode, strategy, rollbackTo) {
     const lockName = read('lock-name').trim() || 'deploy';
     if (!dnsLabel.test(lockName) || lockName.length > 40) {
         throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
     }
     const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
     const prune = pruneInput(read, mode, lockName);
-    const githubToken = read('github-token').trim() || undefined;
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
-    const environmentUrl = read('environment-url').trim() || undefined;
-    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
-    }
     const fieldManager = read('field-manager').trim() || 'build-and-deploy';
     if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
@@ -5212,30 +5200,10 @@ function parseSettings(read, env) {
     if (strategy !== 'rolling' && !wait)
         throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`);
     return {
-        mode,
-        strategy,
-        blueGreen,
-        canary,
-        builds,
-        build,
-        tagTemplate,
-        extraTagTemplates,
-        latest: latest,
-        push: booleanInput(read, 'push', true),
-        registry,
-        skipExisting: booleanInput(read, 'skip-existing', true),
-        manifests,
-        helm,
-        images,
-        namespace,
-        createNamespace: booleanInput(read, 'create-namespace', false),
-        kube,
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
         dryRun: booleanInput(read, 'dry-run', false),
         wait,
-        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
-        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
@@ -5244,24 +5212,112 @@ function parseSettings(read, env) {
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
         lock,
-        prune,
-        environment: read('environment').trim() || undefined,
-        environmentUrl,
-        githubToken,
+        prune
+    };
+}
+function gitHubInput(read) {
+    const githubToken = read('github-token').trim() || undefined;
+    if (githubToken)
+        lib_core/* setSecret */.Pq(githubToken);
+    const environmentUrl = read('environment-url').trim() || undefined;
+    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
+    }
+    return { environment: read('environment').trim() || undefined, environmentUrl, githubToken };
+}
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+function parseSettings(read, env) {
+    const mode = modeInput(read);
+    const run = runInput(read, env);
+    const builds = buildsInput(read);
+    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
+        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
+    }
+    const manifests = manifestInput(read, mode);
+    const rollbackTo = rollbackInput(read, mode, builds);
+    const strategy = strategyInput(read, mode);
+    if (strategy.strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
+        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
+    }
+    return {
+        mode,
+        ...buildSettingsInput(read, builds),
+        ...manifests,
+        ...kubeTargetInput(read),
+        ...deployInput(read, mode, strategy.strategy, rollbackTo),
+        ...strategy,
+        ...gitHubInput(read),
         run
     };
 }
+
+;// CONCATENATED MODULE: ./src/settings/unknown-inputs.ts
+/**
+ * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
+ * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
+ */
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+    }
+    return rows[a.length][b.length];
+}
+/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
+function closestName(name, known) {
+    let best;
+    for (const candidate of known) {
+        const distance = editDistance(name, candidate);
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
+    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+/**
+ * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
+ * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
+ */
+function unknownInputWarnings(env, known) {
+    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
+    return Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(name, known);
+        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+// The one module that reads the action's inputs (core.getInput); everything else receives typed settings.
 function readSettings() {
     // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
     for (const warning of unknownInputWarnings(process.env, actionInputs))
-        core/* warning */.$e(warning);
-    return parseSettings(name => core/* getInput */.V4(name), process.env);
+        lib_core/* warning */.$e(warning);
+    return parseSettings(name => lib_core/* getInput */.V4(name), process.env);
+}
+/** The post step reaches the cluster only to release the deploy lock: the kubeconfig and kube-context inputs. */
+function readKubeSettings() {
+    return kubeInput(name => core.getInput(name));
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+var src_report = __webpack_require__(9596);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/result-line.ts
 /**
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
@@ -5345,25 +5401,25 @@ function resultLine(report) {
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
-        core/* setOutput */.uH('image', first.reference);
-        core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
+        lib_core/* setOutput */.uH('image', first.reference);
+        lib_core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
         if (first.digest) {
-            core/* setOutput */.uH('digest', first.digest);
-            core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
+            lib_core/* setOutput */.uH('digest', first.digest);
+            lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
     }
-    core/* setOutput */.uH('resources', JSON.stringify(report.resources));
+    lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
-        core/* setOutput */.uH('history', JSON.stringify(report.history));
+        lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
     if (report.traffic?.strategy === 'blue-green' && report.traffic.after)
-        core/* setOutput */.uH('live-colour', report.traffic.after);
+        lib_core/* setOutput */.uH('live-colour', report.traffic.after);
     if (report.traffic?.strategy === 'canary')
-        core/* setOutput */.uH('canary-stage', report.traffic.stage);
+        lib_core/* setOutput */.uH('canary-stage', report.traffic.stage);
     if (manifestsFile)
-        core/* setOutput */.uH('manifests-file', manifestsFile);
-    core/* setOutput */.uH('result', report.result);
-    core/* setOutput */.uH('duration-ms', String(report.durationMs));
+        lib_core/* setOutput */.uH('manifests-file', manifestsFile);
+    lib_core/* setOutput */.uH('result', report.result);
+    lib_core/* setOutput */.uH('duration-ms', String(report.durationMs));
 }
 async function run() {
     const started = Date.now();
@@ -5382,7 +5438,7 @@ async function run() {
         report.dryRun = settings.dryRun;
         switch (settings.mode) {
             case 'build':
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
                 break;
             case 'deploy': {
                 kube = (0,deploy_step/* connectEarly */.Ir)(settings);
@@ -5391,7 +5447,7 @@ async function run() {
                 manifestsFile = manifests.file;
                 const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
                 clusterReady?.catch(() => undefined);
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
                 await clusterReady;
                 // A mutable tag is deployed pinned to the digest, known only now (issue 23).
                 const built = (0,build_step/* substitutionsFor */.wL)(report.images);
@@ -5421,17 +5477,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 logHistories(report.history);
@@ -5445,15 +5501,15 @@ async function run() {
         else if (report.result !== 'rolled-back')
             report.result = 'failed';
         report.error = error.message;
-        core/* setFailed */.C1(report.error);
+        lib_core/* setFailed */.C1(report.error);
     }
     finally {
         kube?.close();
         await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
-        await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
-        core/* info */.pq(resultLine(report));
+        await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        lib_core/* info */.pq(resultLine(report));
         cancel.dispose();
     }
 }
@@ -5461,7 +5517,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 7528:
+/***/ 2214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5471,8 +5527,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 const annotationKeys = {
@@ -5581,7 +5637,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5591,8 +5647,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 function describeSource(source) {
@@ -5693,7 +5749,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 552:
+/***/ 7962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5704,9 +5760,9 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4945);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6507);
 
 
 
@@ -5894,7 +5950,7 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 4945:
+/***/ 6507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5940,7 +5996,7 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 5272:
+/***/ 9596:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5955,9 +6011,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: targetLine, trafficSection
 
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
 // cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
@@ -5999,9 +6055,9 @@ function html(value) {
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -6229,7 +6285,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 5844:
+/***/ 290:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6255,7 +6311,46 @@ function describeLive(history) {
 
 /***/ }),
 
-/***/ 4642:
+/***/ 4514:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ saveLoggedInRegistries),
+/* harmony export */   UZ: () => (/* binding */ saveHeldLock),
+/* harmony export */   uS: () => (/* binding */ saveWorkDir)
+/* harmony export */ });
+/* unused harmony exports heldLock, loggedInRegistries, workDir */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+
+// What the main step leaves for the post step, which runs even when the main step failed or was cancelled. The
+// runner hands each saved value to the post step as STATE_<key>; the keys are named here only.
+const keys = { lock: 'lock', loggedInRegistries: 'logged-in-registry', workDir: 'work-dir' };
+function saveHeldLock(lock) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.lock, JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: lock.identity }));
+}
+function heldLock() {
+    const state = core.getState(keys.lock);
+    return state ? JSON.parse(state) : undefined;
+}
+/** Saved after each login, so a login that fails part way still has the earlier ones logged out. */
+function saveLoggedInRegistries(hosts) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.loggedInRegistries, hosts.join('\n'));
+}
+function loggedInRegistries() {
+    return core.getState(keys.loggedInRegistries).split('\n').filter(Boolean);
+}
+/** The build's temporary directory (secret files among its contents), removed by the post step. */
+function saveWorkDir(dir) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.workDir, dir);
+}
+function workDir() {
+    return core.getState(keys.workDir) || undefined;
+}
+
+
+/***/ }),
+
+/***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6282,7 +6377,7 @@ function formatSize(bytes) {
 
 /***/ }),
 
-/***/ 4530:
+/***/ 16:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
