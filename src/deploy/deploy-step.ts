@@ -9,7 +9,8 @@ import type { ApplySet, PruneCandidate, PrunedObject } from './applyset.js'
 import { labelMembers } from './applyset-plan.js'
 import { findDuplicates, Target } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
-import { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
+import { saveHeldLock } from '../run/state.js'
 import { formatSize } from '../size.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
 import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
@@ -210,7 +211,7 @@ export async function acquireDeployLock(kube: Cluster, settings: Settings, names
   if (!settings.lock) return undefined
   const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
   const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line), signal)
-  core.saveState('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }))
+  saveHeldLock({ namespace: lock.namespace, name: lock.name, identity: holder.identity })
   return lock
 }
 

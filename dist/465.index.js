@@ -1,5 +1,5 @@
-export const id = 225;
-export const ids = [225];
+export const id = 465;
+export const ids = [465];
 export const modules = {
 
 /***/ 8465:
@@ -228,7 +228,10 @@ class RegistryClient {
 
 // EXTERNAL MODULE: ./src/build/tags.ts
 var build_tags = __webpack_require__(6587);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4352);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -324,13 +327,13 @@ async function buildAndPushAll(settings, clusterReady) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
             await login(host, settings.registry.username, settings.registry.password);
-            core/* saveState */.LZ('logged-in-registry', hosts.slice(0, i + 1).join('\n'));
+            (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
         }
     }
     const builder = await detectBuilder();
     core/* info */.pq(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
-    core/* saveState */.LZ('work-dir', work);
+    (0,state/* saveWorkDir */.uS)(work);
     try {
         // Secrets reach docker as files passed by path: never on a command line, never in a layer.
         const secretFiles = await Promise.all(settings.build.secrets.map(async ([id, value], i) => {
@@ -1416,6 +1419,8 @@ class Applier {
 var applyset_plan = __webpack_require__(8899);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4352);
 // EXTERNAL MODULE: ./src/size.ts
 var src_size = __webpack_require__(4642);
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
@@ -1866,6 +1871,7 @@ var deploy_lock = __webpack_require__(4332);
 
 
 
+
 /**
  * The target cluster's version and API versions for the chart, from the early connection when there is one. A
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
@@ -2032,7 +2038,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
         return undefined;
     const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
     const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
-    core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
+    (0,state/* saveHeldLock */.UZ)({ namespace: lock.namespace, name: lock.name, identity: holder.identity });
     return lock;
 }
 /**
@@ -4593,7 +4599,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 2225:
+/***/ 5465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4603,7 +4609,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+var lib_core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
 var build_step = __webpack_require__(8465);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
@@ -4620,7 +4626,7 @@ function cancelOnSignals() {
     const handler = (name) => {
         if (controller.signal.aborted)
             return;
-        core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
+        lib_core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
         controller.abort(new Error(`cancelled (${name})`));
     };
     process.on('SIGINT', handler);
@@ -4754,7 +4760,7 @@ class GitHubDeployment {
         if (!settings.environment)
             return undefined;
         const skip = (why) => {
-            core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
+            lib_core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
             return undefined;
         };
         if (env.ACT)
@@ -4795,7 +4801,7 @@ class GitHubDeployment {
             };
             const deployment = new GitHubDeployment(update, id);
             await deployment.set('in_progress');
-            core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
+            lib_core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
             return deployment;
         }
         catch (error) {
@@ -4803,60 +4809,11 @@ class GitHubDeployment {
         }
     }
     async set(state) {
-        await this.update(state).catch(error => core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
+        await this.update(state).catch(error => lib_core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-// EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/run-context.ts
-
-/**
- * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
- * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
- */
-function readRunContext(env) {
-    let defaultBranch;
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-            defaultBranch = payload.repository?.default_branch;
-        }
-        catch {
-            // No event payload (a local run): `latest: auto` then tags nothing as latest.
-        }
-    }
-    const ref = env.GITHUB_REF ?? '';
-    const branch = env.GITHUB_HEAD_REF ||
-        env.GITHUB_REF_NAME ||
-        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
-    return {
-        sha: env.GITHUB_SHA ?? '',
-        branch: branch || undefined,
-        defaultBranch,
-        runNumber: env.GITHUB_RUN_NUMBER,
-        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        repositoryUrl,
-        actor: env.GITHUB_ACTOR,
-        workflow: env.GITHUB_WORKFLOW
-    };
-}
-
-// EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
-// EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
-;// CONCATENATED MODULE: ./src/action-inputs.ts
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 // Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
 const actionInputs = [
     'mode',
@@ -4918,62 +4875,12 @@ const actionInputs = [
     'github-token'
 ];
 
-;// CONCATENATED MODULE: ./src/unknown-inputs.ts
-/**
- * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
- * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
- */
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
-function editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-        }
-    }
-    return rows[a.length][b.length];
-}
-/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
-function closestName(name, known) {
-    let best;
-    for (const candidate of known) {
-        const distance = editDistance(name, candidate);
-        if (!best || distance < best.distance)
-            best = { name: candidate, distance };
-    }
-    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
-    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
-}
-/**
- * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
- * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
- */
-function unknownInputWarnings(env, known) {
-    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
-    return Object.keys(env)
-        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
-        .sort()
-        .map(key => {
-        const name = key.slice('INPUT_'.length).toLowerCase();
-        const suggestion = closestName(name, known);
-        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(7607);
+;// CONCATENATED MODULE: ./src/settings/input-forms.ts
+// The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
 function lines(text) {
     return text
         .split(/\r?\n/)
@@ -5006,43 +4913,13 @@ function keyValueLines(read, name, keyPattern, keyForm) {
     });
 }
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function repositoryInput(text, what) {
-    let image;
-    try {
-        image = (0,image_ref/* parseImageRef */.Q)(text);
-    }
-    catch (error) {
-        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
-    }
-    if (image.tag || image.digest) {
-        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
-    }
-    return image;
-}
-/** An image to build, named for the built-images output by its repository's last path segment. */
-function imageBuild(image, context, dockerfile, target) {
-    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
-}
-/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
-function parseBuildEntry(line, index) {
-    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
-    const eq = line.indexOf('=');
-    if (eq <= 0)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
-    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
-    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
-    if (!context)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
-    const given = {};
-    for (const option of options) {
-        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
-        if (!value || !['dockerfile', 'target'].includes(key)) {
-            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
-        }
-        given[key] = value;
-    }
-    return imageBuild(image, context, given.dockerfile, given.target);
-}
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+;// CONCATENATED MODULE: ./src/settings/kube-inputs.ts
+
+
+
+
 /** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
 function decodeKubeconfig(text) {
     const trimmed = text.trim();
@@ -5082,34 +4959,115 @@ function kubeconfigSecrets(text) {
     }
     return secrets;
 }
-function helmInputs(read) {
-    const chart = read('helm-chart').trim();
-    const values = lines(read('helm-values'));
-    const release = read('helm-release').trim();
-    if (!chart) {
-        if (values.length > 0 || release)
-            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
-        return undefined;
+function kube_inputs_kubeInput(read) {
+    const text = read('kubeconfig');
+    let kubeconfig;
+    if (text.trim()) {
+        lib_core/* setSecret */.Pq(text.trim());
+        kubeconfig = decodeKubeconfig(text);
+        for (const secret of kubeconfigSecrets(kubeconfig))
+            lib_core/* setSecret */.Pq(secret);
     }
-    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
-    const name = release || fallback;
-    if (!dnsLabel.test(name) || name.length > 53) {
-        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
-    }
-    return { chart, release: name, values };
+    return { kubeconfig, context: read('kube-context').trim() || undefined };
 }
-function runInput(read, env) {
-    const run = readRunContext(env);
-    const shaInput = read('sha').trim();
-    if (shaInput)
-        run.sha = shaInput;
-    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
-        throw new Error(run.sha
-            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
-            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+function kubeTargetInput(read) {
+    const namespace = read('namespace').trim() || undefined;
+    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
+        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
     }
-    return run;
+    const kube = kube_inputs_kubeInput(read);
+    return {
+        kube,
+        namespace,
+        createNamespace: booleanInput(read, 'create-namespace', false),
+        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout')
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/run-context.ts
+
+/**
+ * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
+ * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
+ */
+function readRunContext(env) {
+    let defaultBranch;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+            defaultBranch = payload.repository?.default_branch;
+        }
+        catch {
+            // No event payload (a local run): `latest: auto` then tags nothing as latest.
+        }
+    }
+    const ref = env.GITHUB_REF ?? '';
+    const branch = env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        branch: branch || undefined,
+        defaultBranch,
+        runNumber: env.GITHUB_RUN_NUMBER,
+        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        repositoryUrl,
+        actor: env.GITHUB_ACTOR,
+        workflow: env.GITHUB_WORKFLOW
+    };
+}
+
+// EXTERNAL MODULE: ./src/size.ts
+var size = __webpack_require__(4642);
+// EXTERNAL MODULE: ./src/build/image-ref.ts
+var image_ref = __webpack_require__(9557);
+// EXTERNAL MODULE: ./src/build/tags.ts
+var tags = __webpack_require__(6587);
+;// CONCATENATED MODULE: ./src/settings/build-inputs.ts
+
+
+
+
+function repositoryInput(text, what) {
+    let image;
+    try {
+        image = (0,image_ref/* parseImageRef */.Q)(text);
+    }
+    catch (error) {
+        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
+    }
+    if (image.tag || image.digest) {
+        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
+    }
+    return image;
+}
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image, context, dockerfile, target) {
+    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
+}
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+function parseBuildEntry(line, index) {
+    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
+    const eq = line.indexOf('=');
+    if (eq <= 0)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
+    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
+    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
+    if (!context)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
+    const given = {};
+    for (const option of options) {
+        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+        if (!value || !['dockerfile', 'target'].includes(key)) {
+            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
+        }
+        given[key] = value;
+    }
+    return imageBuild(image, context, given.dockerfile, given.target);
 }
 function buildsInput(read) {
     const imageText = read('image').trim();
@@ -5142,33 +5100,11 @@ function imagesInput(read) {
         }
     });
 }
-function rollbackInput(read, mode, builds) {
-    const text = read('rollback-to').trim();
-    if (mode !== 'rollback') {
-        if (text)
-            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
-        return undefined;
-    }
-    let rollbackTo;
-    if (!text || text === 'previous')
-        rollbackTo = { kind: 'previous' };
-    else if (/^\d+$/.test(text) && Number(text) > 0)
-        rollbackTo = { kind: 'revision', revision: Number(text) };
-    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
-    else if (/^[0-9a-f]{7,40}$/i.test(text))
-        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
-    else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
-    if (rollbackTo.kind === 'sha' && builds.length === 0) {
-        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
-    }
-    return rollbackTo;
-}
 function registryInput(read) {
     const username = read('registry-username').trim();
     const password = read('registry-password');
     if (password)
-        core/* setSecret */.Pq(password);
+        lib_core/* setSecret */.Pq(password);
     if (Boolean(username) !== Boolean(password)) {
         throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.');
     }
@@ -5178,7 +5114,7 @@ function buildInput(read) {
     const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
     for (const [, value] of secrets)
         if (value)
-            core/* setSecret */.Pq(value);
+            lib_core/* setSecret */.Pq(value);
     return {
         buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
         secrets,
@@ -5188,46 +5124,41 @@ function buildInput(read) {
         platforms: listInput(read('platforms'))
     };
 }
-function kubeInput(read) {
-    const text = read('kubeconfig');
-    let kubeconfig;
-    if (text.trim()) {
-        core/* setSecret */.Pq(text.trim());
-        kubeconfig = decodeKubeconfig(text);
-        for (const secret of kubeconfigSecrets(kubeconfig))
-            core/* setSecret */.Pq(secret);
-    }
-    return { kubeconfig, context: read('kube-context').trim() || undefined };
+/** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
+function buildSettingsInput(read, builds) {
+    const tagTemplate = read('tag').trim() || '{sha}';
+    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
+    const extraTagTemplates = listInput(read('extra-tags'));
+    for (const extra of extraTagTemplates)
+        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
+    const latest = (read('latest').trim() || 'auto').toLowerCase();
+    if (!['auto', 'true', 'false'].includes(latest))
+        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
+    const registry = registryInput(read);
+    const build = buildInput(read);
+    return {
+        builds,
+        build,
+        tagTemplate,
+        extraTagTemplates,
+        latest: latest,
+        push: booleanInput(read, 'push', true),
+        registry,
+        skipExisting: booleanInput(read, 'skip-existing', true)
+    };
 }
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
-function parseApplySetParent(text) {
-    const slash = text.indexOf('/');
-    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
-    const name = slash < 0 ? text : text.slice(slash + 1);
-    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
-    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
-        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
-    }
-    return { kind, name };
-}
-function pruneInput(read, mode, lockName) {
-    const prune = booleanInput(read, 'prune', false);
-    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
-    const parentText = read('applyset').trim();
-    if (!prune) {
-        if (namespacesAndCrds || parentText)
-            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
-        return undefined;
-    }
-    if (mode === 'build' || mode === 'history' || mode === 'abort')
-        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
-    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
-}
+
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(4530);
+;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
+
+
+
+
 function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
         for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
-            core/* setSecret */.Pq(secret);
+            lib_core/* setSecret */.Pq(secret);
         // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
         (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
@@ -5278,57 +5209,114 @@ function strategyInput(read, mode) {
         canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
     };
 }
-/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
-function parseSettings(read, env) {
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+
+
+
+
+
+function helmInputs(read) {
+    const chart = read('helm-chart').trim();
+    const values = lines(read('helm-values'));
+    const release = read('helm-release').trim();
+    if (!chart) {
+        if (values.length > 0 || release)
+            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
+        return undefined;
+    }
+    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
+    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
+    const name = release || fallback;
+    if (!dnsLabel.test(name) || name.length > 53) {
+        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
+    }
+    return { chart, release: name, values };
+}
+function runInput(read, env) {
+    const run = readRunContext(env);
+    const shaInput = read('sha').trim();
+    if (shaInput)
+        run.sha = shaInput;
+    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
+        throw new Error(run.sha
+            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
+            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+    }
+    return run;
+}
+function rollbackInput(read, mode, builds) {
+    const text = read('rollback-to').trim();
+    if (mode !== 'rollback') {
+        if (text)
+            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
+        return undefined;
+    }
+    let rollbackTo;
+    if (!text || text === 'previous')
+        rollbackTo = { kind: 'previous' };
+    else if (/^\d+$/.test(text) && Number(text) > 0)
+        rollbackTo = { kind: 'revision', revision: Number(text) };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
+    else
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
+    if (rollbackTo.kind === 'sha' && builds.length === 0) {
+        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
+    }
+    return rollbackTo;
+}
+/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
+function parseApplySetParent(text) {
+    const slash = text.indexOf('/');
+    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
+    const name = slash < 0 ? text : text.slice(slash + 1);
+    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
+    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
+        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
+    }
+    return { kind, name };
+}
+function pruneInput(read, mode, lockName) {
+    const prune = booleanInput(read, 'prune', false);
+    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
+    const parentText = read('applyset').trim();
+    if (!prune) {
+        if (namespacesAndCrds || parentText)
+            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
+        return undefined;
+    }
+    if (mode === 'build' || mode === 'history' || mode === 'abort')
+        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
+    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
+}
+function modeInput(read) {
     const modeText = read('mode').trim() || 'deploy';
     if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
         throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
     }
-    const mode = modeText;
-    const run = runInput(read, env);
-    const builds = buildsInput(read);
+    return modeText;
+}
+function manifestInput(read, mode) {
     const images = imagesInput(read);
-    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
-        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
-    }
     const manifests = lines(read('manifests'));
     const helm = helmInputs(read);
     if (mode !== 'build' && manifests.length === 0 && !helm) {
         throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
     }
-    const rollbackTo = rollbackInput(read, mode, builds);
-    const { strategy, blueGreen, canary } = strategyInput(read, mode);
-    if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
-    }
-    const tagTemplate = read('tag').trim() || '{sha}';
-    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
-    const extraTagTemplates = listInput(read('extra-tags'));
-    for (const extra of extraTagTemplates)
-        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
-    const latest = (read('latest').trim() || 'auto').toLowerCase();
-    if (!['auto', 'true', 'false'].includes(latest))
-        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
-    const registry = registryInput(read);
-    const build = buildInput(read);
-    const namespace = read('namespace').trim() || undefined;
-    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
-        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
-    }
-    const kube = kubeInput(read);
+    return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
+}
+function deployInput(read, mode, strategy, rollbackTo) {
     const lockName = read('lock-name').trim() || 'deploy';
     if (!dnsLabel.test(lockName) || lockName.length > 40) {
         throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
     }
     const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
     const prune = pruneInput(read, mode, lockName);
-    const githubToken = read('github-token').trim() || undefined;
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
-    const environmentUrl = read('environment-url').trim() || undefined;
-    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
-    }
     const fieldManager = read('field-manager').trim() || 'build-and-deploy';
     if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
@@ -5337,30 +5325,10 @@ function parseSettings(read, env) {
     if (strategy !== 'rolling' && !wait)
         throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`);
     return {
-        mode,
-        strategy,
-        blueGreen,
-        canary,
-        builds,
-        build,
-        tagTemplate,
-        extraTagTemplates,
-        latest: latest,
-        push: booleanInput(read, 'push', true),
-        registry,
-        skipExisting: booleanInput(read, 'skip-existing', true),
-        manifests,
-        helm,
-        images,
-        namespace,
-        createNamespace: booleanInput(read, 'create-namespace', false),
-        kube,
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
         dryRun: booleanInput(read, 'dry-run', false),
         wait,
-        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
-        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
@@ -5369,18 +5337,106 @@ function parseSettings(read, env) {
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
         lock,
-        prune,
-        environment: read('environment').trim() || undefined,
-        environmentUrl,
-        githubToken,
+        prune
+    };
+}
+function gitHubInput(read) {
+    const githubToken = read('github-token').trim() || undefined;
+    if (githubToken)
+        lib_core/* setSecret */.Pq(githubToken);
+    const environmentUrl = read('environment-url').trim() || undefined;
+    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
+    }
+    return { environment: read('environment').trim() || undefined, environmentUrl, githubToken };
+}
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+function parseSettings(read, env) {
+    const mode = modeInput(read);
+    const run = runInput(read, env);
+    const builds = buildsInput(read);
+    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
+        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
+    }
+    const manifests = manifestInput(read, mode);
+    const rollbackTo = rollbackInput(read, mode, builds);
+    const strategy = strategyInput(read, mode);
+    if (strategy.strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
+        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
+    }
+    return {
+        mode,
+        ...buildSettingsInput(read, builds),
+        ...manifests,
+        ...kubeTargetInput(read),
+        ...deployInput(read, mode, strategy.strategy, rollbackTo),
+        ...strategy,
+        ...gitHubInput(read),
         run
     };
 }
+
+;// CONCATENATED MODULE: ./src/settings/unknown-inputs.ts
+/**
+ * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
+ * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
+ */
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+    }
+    return rows[a.length][b.length];
+}
+/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
+function closestName(name, known) {
+    let best;
+    for (const candidate of known) {
+        const distance = editDistance(name, candidate);
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
+    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+/**
+ * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
+ * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
+ */
+function unknownInputWarnings(env, known) {
+    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
+    return Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(name, known);
+        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+// The one module that reads the action's inputs (core.getInput); everything else receives typed settings.
 function readSettings() {
     // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
     for (const warning of unknownInputWarnings(process.env, actionInputs))
-        core/* warning */.$e(warning);
-    return parseSettings(name => core/* getInput */.V4(name), process.env);
+        lib_core/* warning */.$e(warning);
+    return parseSettings(name => lib_core/* getInput */.V4(name), process.env);
+}
+/** The post step reaches the cluster only to release the deploy lock: the kubeconfig and kube-context inputs. */
+function readKubeSettings() {
+    return kubeInput(name => core.getInput(name));
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
@@ -5470,25 +5526,25 @@ function resultLine(report) {
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
-        core/* setOutput */.uH('image', first.reference);
-        core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
+        lib_core/* setOutput */.uH('image', first.reference);
+        lib_core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
         if (first.digest) {
-            core/* setOutput */.uH('digest', first.digest);
-            core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
+            lib_core/* setOutput */.uH('digest', first.digest);
+            lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
     }
-    core/* setOutput */.uH('resources', JSON.stringify(report.resources));
+    lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
-        core/* setOutput */.uH('history', JSON.stringify(report.history));
+        lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
     if (report.traffic?.strategy === 'blue-green' && report.traffic.after)
-        core/* setOutput */.uH('live-colour', report.traffic.after);
+        lib_core/* setOutput */.uH('live-colour', report.traffic.after);
     if (report.traffic?.strategy === 'canary')
-        core/* setOutput */.uH('canary-stage', report.traffic.stage);
+        lib_core/* setOutput */.uH('canary-stage', report.traffic.stage);
     if (manifestsFile)
-        core/* setOutput */.uH('manifests-file', manifestsFile);
-    core/* setOutput */.uH('result', report.result);
-    core/* setOutput */.uH('duration-ms', String(report.durationMs));
+        lib_core/* setOutput */.uH('manifests-file', manifestsFile);
+    lib_core/* setOutput */.uH('result', report.result);
+    lib_core/* setOutput */.uH('duration-ms', String(report.durationMs));
 }
 async function run() {
     const started = Date.now();
@@ -5507,7 +5563,7 @@ async function run() {
         report.dryRun = settings.dryRun;
         switch (settings.mode) {
             case 'build':
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
                 break;
             case 'deploy': {
                 kube = (0,deploy_step/* connectEarly */.Ir)(settings);
@@ -5516,7 +5572,7 @@ async function run() {
                 manifestsFile = manifests.file;
                 const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
                 clusterReady?.catch(() => undefined);
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
                 await clusterReady;
                 // A mutable tag is deployed pinned to the digest, known only now (issue 23).
                 const built = (0,build_step/* substitutionsFor */.wL)(report.images);
@@ -5570,15 +5626,15 @@ async function run() {
         else if (report.result !== 'rolled-back')
             report.result = 'failed';
         report.error = error.message;
-        core/* setFailed */.C1(report.error);
+        lib_core/* setFailed */.C1(report.error);
     }
     finally {
         kube?.close();
         await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
-        await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
-        core/* info */.pq(resultLine(report));
+        await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        lib_core/* info */.pq(resultLine(report));
         cancel.dispose();
     }
 }
@@ -6375,6 +6431,45 @@ function describeLive(history) {
         return `${workloadName(history)}: no live revision in its history`;
     const commit = live.commit ? `commit ${live.commit.slice(0, 12)}` : 'no commit recorded';
     return `${workloadName(history)}: live revision ${live.revision}, image ${live.images.join(', ') || '(none)'}, ${commit}`;
+}
+
+
+/***/ }),
+
+/***/ 4352:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ saveLoggedInRegistries),
+/* harmony export */   UZ: () => (/* binding */ saveHeldLock),
+/* harmony export */   uS: () => (/* binding */ saveWorkDir)
+/* harmony export */ });
+/* unused harmony exports heldLock, loggedInRegistries, workDir */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+
+// What the main step leaves for the post step, which runs even when the main step failed or was cancelled. The
+// runner hands each saved value to the post step as STATE_<key>; the keys are named here only.
+const keys = { lock: 'lock', loggedInRegistries: 'logged-in-registry', workDir: 'work-dir' };
+function saveHeldLock(lock) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.lock, JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: lock.identity }));
+}
+function heldLock() {
+    const state = core.getState(keys.lock);
+    return state ? JSON.parse(state) : undefined;
+}
+/** Saved after each login, so a login that fails part way still has the earlier ones logged out. */
+function saveLoggedInRegistries(hosts) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.loggedInRegistries, hosts.join('\n'));
+}
+function loggedInRegistries() {
+    return core.getState(keys.loggedInRegistries).split('\n').filter(Boolean);
+}
+/** The build's temporary directory (secret files among its contents), removed by the post step. */
+function saveWorkDir(dir) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.workDir, dir);
+}
+function workDir() {
+    return core.getState(keys.workDir) || undefined;
 }
 
 
