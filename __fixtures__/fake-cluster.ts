@@ -224,6 +224,7 @@ export class FakeCluster implements Cluster {
   }
 
   /** The stored object, or undefined; a copy. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read API objects as loose JSON, as eslint.config.js lets them
   object<T = any>(ref: ObjectRef): T | undefined {
     const info = this.kindFor(ref.apiVersion, ref.kind)
     const stored = info && this.objects.get(this.key(info, this.namespaceOf(info, ref.namespace), ref.name))
@@ -231,6 +232,7 @@ export class FakeCluster implements Cluster {
   }
 
   /** Every stored object of a kind (in one namespace), copies sorted by namespace and name. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read API objects as loose JSON, as eslint.config.js lets them
   objectsOf<T = any>(apiVersion: string, kind: string, namespace?: string): T[] {
     const info = this.kindFor(apiVersion, kind)
     return info ? (this.scan(info, namespace).map(clone) as T[]) : []

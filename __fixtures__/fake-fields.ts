@@ -141,11 +141,14 @@ export interface Conflict {
   paths: FieldPath[]
 }
 
-/** `conflict with "m" [with subresource "s"] using apps/v1[ at time]`, one manager's part of the 409 (fieldmanager's NewConflictError). */
+/**
+ * `conflict with "m" [with subresource "s"] using apps/v1`, one manager's part of the 409 (fieldmanager's
+ * NewConflictError). The manager identifier it prints carries no time: a real server's answer to a conflict with
+ * kubectl-client-side-apply's Update says none (__tests__/data/conflict-client-side-apply.json).
+ */
 export function conflictWith(entry: ManagedFieldsEntry, plural: boolean): string {
   const subresource = entry.subresource ? ` with subresource "${entry.subresource}"` : ''
-  const at = entry.operation === 'Update' && entry.time ? ` at ${entry.time}` : ''
-  return `conflict${plural ? 's' : ''} with "${entry.manager}"${subresource} using ${entry.apiVersion}${at}`
+  return `conflict${plural ? 's' : ''} with "${entry.manager}"${subresource} using ${entry.apiVersion}`
 }
 
 export function conflictMessage(conflicts: Conflict[]): string {
