@@ -159,6 +159,15 @@ const reasons: Record<number, string> = {
 const statusBody = (code: number, reason: string, message: string, details?: KubeStatus['details']): KubeStatus =>
   ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }) as KubeStatus
 
+const immutableSpecFields: Record<string, string[]> = {
+  Job: ['selector', 'template', 'completionMode'],
+  Deployment: ['selector'],
+  ReplicaSet: ['selector'],
+  DaemonSet: ['selector'],
+  StatefulSet: ['selector', 'serviceName', 'volumeClaimTemplates', 'podManagementPolicy'],
+  Service: ['clusterIP']
+}
+
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease']
 
 export class FakeCluster implements Cluster {
@@ -496,6 +505,9 @@ export class FakeCluster implements Cluster {
           : undefined
     if (failed) throw new KubeApiError(409, statusBody(409, 'Conflict', failed, { name: ref.name, kind: info.plural }), 'DELETE', path)
     if (options.dryRun) return
+    const served = info.kind === 'CustomResourceDefinition' ? crdKind(live) : undefined
+    // A CustomResourceDefinition takes its objects with it (the real one waits in Terminating until they are gone).
+    if (served) for (const o of this.scan(served)) this.remove(served, o)
     this.remove(info, live)
     if (options.propagationPolicy === 'Orphan') {
       for (const [, o] of this.objects) {
@@ -579,6 +591,7 @@ export class FakeCluster implements Cluster {
       out.spec.clusterIPs = live.spec.clusterIPs
     }
     applyDefaults(info.kind, out, () => this.clusterIP())
+    if (!how.subresource) this.assertMutable(info, live, out, how.method ?? 'PUT', how.path ?? '')
     this.bumpGeneration(info, live, out)
     if (canonical(requestFields) !== canonical(m.managedFields) && requestFields !== undefined) om.managedFields = clone(requestFields)
     else om.managedFields = this.trackUpdate(live, out, how.manager, how.subresource)
@@ -662,6 +675,21 @@ export class FakeCluster implements Cluster {
       fieldsV1,
       ...(subresource ? { subresource } : {})
     }
+  }
+
+  /** The spec fields validation refuses to change (a 422 whose causes say "field is immutable", as job-replace.ts expects). */
+  private assertMutable(info: KindInfo, live: Obj, next: Obj, method: string, path: string): void {
+    const fields = immutableSpecFields[info.kind] ?? []
+    const before = (live.spec ?? {}) as Obj
+    const after = (next.spec ?? {}) as Obj
+    const causes = fields
+      .filter(f => canonical(before[f]) !== canonical(after[f]))
+      .map(f => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(after[f])}: field is immutable`, field: `spec.${f}` }))
+    if (causes.length === 0) return
+    const name = meta(live).name
+    const kindName = info.group ? `${info.kind}.${info.group}` : info.kind
+    const message = `${kindName} "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`
+    throw new KubeApiError(422, statusBody(422, 'Invalid', message, { name, ...(info.group ? { group: info.group } : {}), kind: info.kind, causes } as KubeStatus['details']), method, path)
   }
 
   private bumpGeneration(info: KindInfo, live: Obj, next: Obj): void {

@@ -468,6 +468,15 @@ describe('other controllers', () => {
     expect(job.status.conditions.map((c: any) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete'])
   })
 
+  it('a Job template is immutable: 422 with the causes job-replace.ts looks for, on a dry run too', async () => {
+    const fake = new FakeCluster({ namespaces: [ns], controllers: { job: false } })
+    const job = (image: string): ApplyObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image }] } } } })
+    await fake.apply(job('m:1'), { fieldManager: 'ci' })
+    const error = await rejection(fake.apply(job('m:2'), { fieldManager: 'ci', dryRun: true }))
+    expect([error.statusCode, error.status.reason, error.status.details?.causes?.map(c => [c.field, /field is immutable/.test(c.message ?? '')])]).toEqual([422, 'Invalid', [['spec.template', true]]])
+    expect(error.status.message).toMatch(/^Job.batch "migrate" is invalid: spec.template: Invalid value: .*: field is immutable$/)
+  })
+
   it('a CustomResourceDefinition serves its kind once Established', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     const crd: ApplyObject = {
@@ -483,5 +492,8 @@ describe('other controllers', () => {
     const widget = await fake.apply<any>({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: ns }, spec: { size: 1 } }, { fieldManager: 'ci' })
     expect(widget.metadata.generation).toBe(1)
     expect((await fake.serverCapabilities()).apiVersions).toEqual(expect.arrayContaining(['example.com/v1', 'example.com/v1/Widget', 'apps/v1/Deployment', 'apps/v1/Scale']))
+    await fake.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.example.com' })
+    expect(await fake.resourceFor('example.com/v1', 'Widget')).toBeUndefined()
+    expect(fake.requests.filter(r => r.verb === 'apply').map(r => r.kind)).toEqual(['CustomResourceDefinition', 'Widget'])
   })
 })
