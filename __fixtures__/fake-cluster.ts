@@ -50,7 +50,7 @@ import {
   type FieldPath,
   type Obj
 } from './fake-fields.js'
-import { applyDefaults, builtinKinds, crdKind, groupVersion, splitApiVersion, type KindInfo } from './fake-kinds.js'
+import { applyDefaults, builtinKinds, crdKind, groupVersion, splitApiVersion, undeclaredFields, type KindInfo } from './fake-kinds.js'
 import { fieldMatcher, labelMatcher } from './fake-selectors.js'
 
 export type { PodFailure } from './fake-controllers.js'
@@ -427,6 +427,13 @@ export class FakeCluster implements Cluster {
     const live = this.objects.get(this.key(info, namespace, object.metadata.name))
     const path = this.path(info, object, object.metadata.name)
     if (!live) this.assertNamespace(info, namespace, 'PATCH', path)
+    // An apply is always checked against the schema (api-concepts: field validation); the real server answers a 500.
+    const undeclared = undeclaredFields(info.kind, object)
+    if (undeclared.length > 0) {
+      const gvk = `${info.group}/${splitApiVersion(object.apiVersion).version}, Kind=${info.kind}`
+      const message = `failed to create typed patch object (${namespace ?? ''}/${object.metadata.name}; ${gvk}): ${undeclared[0]}: field not declared in schema`
+      throw new KubeApiError(500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 } as KubeStatus, 'PATCH', path)
+    }
     const applied = clone(object) as Obj
     delete applied.status
     meta(applied).namespace = namespace
@@ -443,6 +450,7 @@ export class FakeCluster implements Cluster {
     const input = clone(object) as Obj
     meta(input).namespace = namespace
     if (info.group === 'authorization.k8s.io') return this.review(input) as T
+    this.dropUndeclared(info, object, input, options, 'POST', path)
     if (!meta(input).name && typeof meta(input).generateName === 'string') meta(input).name = `${meta(input).generateName}${this.suffix()}`
     this.assertNamespace(info, namespace, 'POST', path)
     if (this.objects.has(this.key(info, namespace, meta(input).name))) {
@@ -461,6 +469,7 @@ export class FakeCluster implements Cluster {
     const path = this.path(info, object, object.metadata.name)
     const live = this.mustFind(info, namespace, object.metadata.name, 'PUT', path)
     const input = clone(object) as Obj
+    this.dropUndeclared(info, object, input, options, 'PUT', path)
     meta(input).namespace = namespace
     const result = this.updated(info, live, input, { manager: options.fieldManager ?? this.defaultFieldManager, path, method: 'PUT' })
     options.onStatus?.(200)
@@ -543,6 +552,22 @@ export class FakeCluster implements Cluster {
   }
 
   // ---- writes ------------------------------------------------------------------------------------------------
+
+  /** A create or replace drops fields the schema does not declare; with fieldValidation=Strict they are a 400. */
+  private dropUndeclared(info: KindInfo, object: ApplyObject, input: Obj, options: WriteOptions, method: string, path: string): void {
+    const undeclared = undeclaredFields(info.kind, object)
+    if (undeclared.length === 0) return
+    if (!options.strict) {
+      for (const field of undeclared) {
+        const [, parent, key] = /^(?:\.(\w+))?\.([^.]+)$/.exec(field) ?? []
+        delete (parent ? (input[parent] as Obj) : input)[key]
+      }
+      return
+    }
+    const version = splitApiVersion(object.apiVersion).version
+    const message = `${info.kind} in version "${version}" cannot be handled as a ${info.kind}: strict decoding error: ${undeclared.map(f => `unknown field "${f.slice(1)}"`).join(', ')}`
+    throw new KubeApiError(400, statusBody(400, 'BadRequest', message), method, path)
+  }
 
   private newObject(info: KindInfo, input: Obj, manager: string, operation: 'Apply' | 'Update' = 'Update', keepStatus = false): Obj {
     const object = clone(input)

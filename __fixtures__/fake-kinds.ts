@@ -181,3 +181,37 @@ export function applyDefaults(kindName: string, object: Obj, allocateClusterIP: 
       return
   }
 }
+
+const objectMetaFields = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']
+const workloadTop = ['apiVersion', 'kind', 'metadata', 'spec', 'status']
+
+/**
+ * The declared fields of the kinds whose schema the fake checks (top level, and spec's first level where the list is
+ * short and stable); anything else is not checked. Enough for a misspelt field in the usual manifests to be refused
+ * as the real server refuses it.
+ */
+const schemas: Record<string, { top: string[]; spec?: string[] }> = {
+  ConfigMap: { top: ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'] },
+  Secret: { top: ['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type', 'immutable'] },
+  Namespace: { top: workloadTop, spec: ['finalizers'] },
+  ServiceAccount: { top: ['apiVersion', 'kind', 'metadata', 'secrets', 'imagePullSecrets', 'automountServiceAccountToken'] },
+  Deployment: { top: workloadTop, spec: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'] },
+  StatefulSet: { top: workloadTop, spec: ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals'] },
+  DaemonSet: { top: workloadTop, spec: ['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'] },
+  Job: { top: workloadTop, spec: ['parallelism', 'completions', 'activeDeadlineSeconds', 'podFailurePolicy', 'successPolicy', 'backoffLimit', 'backoffLimitPerIndex', 'maxFailedIndexes', 'selector', 'manualSelector', 'template', 'ttlSecondsAfterFinished', 'completionMode', 'suspend', 'podReplacementPolicy', 'managedBy'] },
+  Service: {
+    top: workloadTop,
+    spec: ['ports', 'selector', 'clusterIP', 'clusterIPs', 'type', 'externalIPs', 'sessionAffinity', 'loadBalancerIP', 'loadBalancerSourceRanges', 'externalName', 'externalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinityConfig', 'ipFamilies', 'ipFamilyPolicy', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'internalTrafficPolicy', 'trafficDistribution']
+  },
+  Lease: { top: workloadTop, spec: ['holderIdentity', 'leaseDurationSeconds', 'acquireTime', 'renewTime', 'leaseTransitions', 'strategy', 'preferredHolder'] }
+}
+
+/** Fields `object` sets that its kind's schema does not declare, as `.spec.typo`. */
+export function undeclaredFields(kindName: string, object: Obj): string[] {
+  const schema = schemas[kindName]
+  if (!schema) return []
+  const out = Object.keys(object).filter(k => !schema.top.includes(k)).map(k => `.${k}`)
+  if (isObj(object.metadata)) out.push(...Object.keys(object.metadata).filter(k => !objectMetaFields.includes(k)).map(k => `.metadata.${k}`))
+  if (schema.spec && isObj(object.spec)) out.push(...Object.keys(object.spec).filter(k => !schema.spec!.includes(k)).map(k => `.spec.${k}`))
+  return out
+}

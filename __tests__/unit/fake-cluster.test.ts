@@ -143,6 +143,16 @@ describe('server-side apply', () => {
     expect(error.status).toEqual(recorded('conflict-client-side-apply-and-other.json'))
   })
 
+  it('refuses a field the schema does not declare, as the real server words it', async () => {
+    const fake = new FakeCluster({ namespaces: [ns] })
+    const service: ApplyObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { selector: { app: 'web' }, typo: 'ClusterIP', ports: [{ port: 80 }] } }
+    const applied = await rejection(fake.apply(service, { fieldManager: 'ci', dryRun: true }))
+    expect([applied.statusCode, applied.status.message]).toEqual([500, 'failed to create typed patch object (shop/web; /v1, Kind=Service): .spec.typo: field not declared in schema'])
+    const created = await rejection(fake.create(service, { strict: true }))
+    expect([created.statusCode, created.status.reason, created.status.message]).toEqual([400, 'BadRequest', 'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.typo"'])
+    expect((await fake.create<any>(service)).spec.typo).toBeUndefined()
+  })
+
   it('a dry run answers the result and stores nothing', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     const statuses: number[] = []
