@@ -45,6 +45,7 @@ import {
   isObj,
   mergeApplied,
   removePath,
+  strategicMerge,
   toFieldsV1,
   type Conflict,
   type FieldPath,
@@ -300,6 +301,7 @@ export class FakeCluster implements Cluster {
 
   /** Resolves once the controllers have nothing left to do. */
   settle(): Promise<void> {
+    if (this.closed) return Promise.resolve()
     return new Promise((resolve, reject) => {
       this.settleWaiters.push({ resolve, reject })
       this.scheduleReconcile()
@@ -406,7 +408,8 @@ export class FakeCluster implements Cluster {
     const watcher: Watcher = { info, namespace: ref.namespace, deliver: e => e.info === info && translate(e), end }
     this.watchers.add(watcher)
     signal.addEventListener('abort', end, { once: true })
-    const timer = query.timeoutSeconds ? setTimeout(end, query.timeoutSeconds * 1000) : undefined
+    // unref: a watch a test abandons without aborting does not keep jest running.
+    const timer = query.timeoutSeconds ? setTimeout(end, query.timeoutSeconds * 1000).unref() : undefined
     try {
       while (true) {
         while (queue.length > 0) yield queue.shift()!
@@ -999,8 +1002,12 @@ function scaleOf(object: Obj): Obj {
   }
 }
 
-/** A merge patch (RFC 7386) or JSON patch (RFC 6902); a failed operation is a 422, as the API server answers it. */
+/**
+ * A merge patch (RFC 7386), JSON patch (RFC 6902), or a strategic merge patch should the Cluster interface grow one
+ * (`{ type: 'strategic' }`, what kubectl rollout undo sends a StatefulSet); a failed JSON patch operation is a 422.
+ */
 function applyPatch(target: Obj, patch: Patch, path: string): Obj {
+  if ((patch as { type: string }).type === 'strategic') return strategicMerge(target, patch.body) as Obj
   if (patch.type === 'merge') return mergePatch(target, patch.body) as Obj
   let doc: unknown = clone(target)
   for (const op of patch.body) doc = jsonPatchOp(doc, op, path)

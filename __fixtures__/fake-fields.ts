@@ -27,7 +27,7 @@ export function canonical(value: unknown): string {
  * Lists the API merges by key (the +listType=map / strategic merge keys of the built-in schemas); every other list is
  * atomic, owned and replaced as a whole.
  */
-function listItemKey(field: string, item: unknown): Obj | undefined {
+export function listItemKey(field: string, item: unknown): Obj | undefined {
   if (!isObj(item)) return undefined
   switch (field) {
     case 'containers':
@@ -69,14 +69,15 @@ export const pathKeys = (path: FieldPath): string[] => path.split(sep)
 /**
  * Every field path `object` sets, with the JSON of its value (an empty string for a list item's `.`). `scope` picks
  * what a write covers: the main resource (metadata's labels, annotations, ownerReferences, finalizers and every
- * top-level field but status) or the status subresource. An Update also owns the maps it creates (`.`), as the
- * real server records them.
+ * top-level field but status) or the status subresource. An Update also owns the string maps and keyed lists it
+ * sets (`.`); the real server marks a few struct fields so too (strategy.rollingUpdate), which this leaves out.
  */
 export function fieldValues(object: Obj, scope: 'main' | 'status', operation: 'Apply' | 'Update'): Map<FieldPath, string> {
   const out = new Map<FieldPath, string>()
   const walk = (value: unknown, path: string[], field: string): void => {
     if (isObj(value) && Object.keys(value).length > 0 && !atomicMap(field)) {
-      if (operation === 'Update' && path.length > 1) out.set([...path, '.'].join(sep), '')
+      // An Update owns a string map itself (labels, annotations, data: `.`), as recorded from a real server.
+      if (operation === 'Update' && Object.values(value).every(v => typeof v === 'string')) out.set([...path, '.'].join(sep), '')
       for (const [k, v] of Object.entries(value)) if (v !== undefined) walk(v, [...path, `f:${k}`], k)
     } else if (keyedList(field, value)) {
       if (operation === 'Update') out.set([...path, '.'].join(sep), '')
@@ -214,4 +215,40 @@ export function removePath(object: Obj, path: FieldPath): void {
     const emptied = Array.isArray(container) ? container.length === 0 : Object.keys(container).length === 0
     if (!emptied || i === 0) break
   }
+}
+
+/**
+ * A strategic merge patch (k8s.io/apimachinery strategicpatch) as far as the action sends one: maps merged, lists
+ * with a merge key merged by it, other lists replaced, null deletes, and the `$patch: replace` / `$patch: delete`
+ * directives (a ControllerRevision's data replaces the pod template with `$patch: replace`).
+ */
+export function strategicMerge(target: unknown, patch: unknown, field = ''): unknown {
+  if (isObj(patch)) {
+    const { $patch: directive, ...rest } = patch
+    if (directive === 'delete') return undefined
+    const out: Obj = directive === 'replace' || !isObj(target) ? {} : { ...target }
+    for (const [k, v] of Object.entries(rest)) {
+      if (v === null) delete out[k]
+      else {
+        const merged = strategicMerge(out[k], v, k)
+        if (merged === undefined) delete out[k]
+        else out[k] = merged
+      }
+    }
+    return out
+  }
+  if (Array.isArray(patch) && Array.isArray(target) && patch.every(item => listItemKey(field, item) !== undefined) && target.every(item => listItemKey(field, item) !== undefined)) {
+    const out: unknown[] = [...target]
+    for (const item of patch) {
+      const key = canonical(listItemKey(field, item))
+      const at = out.findIndex(l => canonical(listItemKey(field, l)) === key)
+      const merged = strategicMerge(at >= 0 ? out[at] : undefined, item, '')
+      if (at >= 0) {
+        if (merged === undefined) out.splice(at, 1)
+        else out[at] = merged
+      } else if (merged !== undefined) out.push(merged)
+    }
+    return out
+  }
+  return clone(patch)
 }

@@ -129,6 +129,15 @@ describe('server-side apply', () => {
     expect(created.spec).toEqual(live.spec)
   })
 
+  it('a client-side kubectl apply of a ConfigMap owns exactly what a real server records', async () => {
+    const live = recorded('csa-configmap-live.json')
+    const lastApplied = JSON.parse(live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'])
+    lastApplied.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] = 'x'
+    const fake = new FakeCluster({ namespaces: [lastApplied.metadata.namespace] })
+    const created = await fake.create<any>(lastApplied, { fieldManager: 'kubectl-client-side-apply' })
+    expect(created.metadata.managedFields.map((e: any) => e.fieldsV1)).toEqual(live.metadata.managedFields.map((e: any) => e.fieldsV1))
+  })
+
   it('answers the conflict a real server answered (recorded)', async () => {
     const fake = new FakeCluster({ namespaces: [ns], controllers: { deployment: false } })
     const image = (name: string, replicas: number): ApplyObject => {
@@ -268,6 +277,16 @@ describe('create, replace, patch, delete', () => {
     expect(live.spec.replicas).toBe(6)
     expect(live.metadata.managedFields.find((e: any) => e.manager === 'hpa')).toMatchObject({ operation: 'Update', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } })
     expect(live.metadata.managedFields.find((e: any) => e.manager === 'ci').fieldsV1['f:spec']['f:replicas']).toBeUndefined()
+  })
+
+  it('a strategic merge patch merges containers by name and honours $patch: replace', async () => {
+    const fake = new FakeCluster({ namespaces: [ns], controllers: { deployment: false } })
+    await fake.apply(deployment('web:1'), { fieldManager: 'ci' })
+    const strategic = (body: unknown): any => ({ type: 'strategic', body })
+    const merged = await fake.patch<any>(deployRef, strategic({ spec: { template: { spec: { containers: [{ name: 'side', image: 's:1' }] } } } }))
+    expect(merged.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['web', 'side'])
+    const replaced = await fake.patch<any>(deployRef, strategic({ spec: { template: { $patch: 'replace', metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:0' }] } } } }))
+    expect(replaced.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'web', image: 'web:0' })])
   })
 
   it('injects a failure on the Nth matching request only', async () => {
