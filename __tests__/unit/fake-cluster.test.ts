@@ -488,6 +488,41 @@ describe('other controllers', () => {
     expect(live.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 0 } })
   })
 
+  it('DaemonSet: one pod per node, rolled out', async () => {
+    const fake = new FakeCluster({ namespaces: [ns], nodes: ['n1', 'n2', 'n3'] })
+    await fake.apply({ ...deployment('agent:1'), kind: 'DaemonSet', metadata: { name: 'agent', namespace: ns } }, { fieldManager: 'ci' })
+    await fake.settle()
+    const ds = fake.object({ apiVersion: 'apps/v1', kind: 'DaemonSet', namespace: ns, name: 'agent' })
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 3, updatedNumberScheduled: 3, numberAvailable: 3, observedGeneration: 1 })
+    expect(fake.objectsOf('v1', 'Pod', ns).map(p => p.spec.nodeName).sort()).toEqual(['n1', 'n2', 'n3'])
+    expect(fake.objectsOf('apps/v1', 'ControllerRevision', ns).map(r => r.revision)).toEqual([1])
+  })
+
+  it.each([
+    [{ reason: 'ErrImagePull' }, (p: any) => p.status.containerStatuses[0].state.waiting.reason, 'ErrImagePull'],
+    [{ reason: 'OOMKilled' }, (p: any) => p.status.containerStatuses[0].lastState.terminated.reason, 'OOMKilled'],
+    [{ reason: 'Unschedulable' }, (p: any) => p.status.conditions[0].reason, 'Unschedulable'],
+    [{ reason: 'Unhealthy' }, (p: any) => [p.status.phase, p.status.containerStatuses[0].ready].join(' '), 'Running false']
+  ])('failPods %p', async (failure, read, expected) => {
+    const fake = new FakeCluster({ namespaces: [ns] })
+    fake.failPods('app=web', failure)
+    await fake.apply(deployment('web:1'), { fieldManager: 'ci' })
+    await fake.settle()
+    const [pod] = fake.objectsOf('v1', 'Pod', ns)
+    expect(read(pod)).toBe(expected)
+    expect(fake.object(deployRef).status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe('ReplicaSetUpdated')
+  })
+
+  it('an Orphan delete leaves the dependents, without their owner reference', async () => {
+    const fake = new FakeCluster({ namespaces: [ns] })
+    await fake.apply(deployment('web:1'), { fieldManager: 'ci' })
+    await fake.settle()
+    await fake.delete(deployRef, { propagationPolicy: 'Orphan' })
+    await fake.settle()
+    const [rs] = fake.objectsOf('apps/v1', 'ReplicaSet', ns)
+    expect([rs.metadata.ownerReferences, fake.objectsOf('v1', 'Pod', ns).length]).toEqual([undefined, 1])
+  })
+
   it('Job: Complete once its pod succeeded', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     await fake.apply({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1' }] } } } }, { fieldManager: 'ci' })
