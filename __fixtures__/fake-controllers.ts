@@ -202,6 +202,14 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
   const idle = old.filter(rs => num(spec(rs).replicas) === 0 && num(status(rs).replicas) === 0).sort((a, b) => rsRevision(a) - rsRevision(b))
   for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) host.remove(rs)
 
+  writeDeploymentStatus(host, d, all, newRs)
+}
+
+/** The status the Deployment controller derives from its ReplicaSets (sync.go calculateStatus, progress.go conditions). */
+function writeDeploymentStatus(host: ControllerHost, d: Obj, all: Obj[], newRs: Obj): void {
+  const m = meta(d)
+  const desired = num(spec(d).replicas)
+  const newStatus = status(newRs)
   const sum = (f: string): number => all.reduce((n, rs) => n + num(status(rs)[f]), 0)
   const replicas = sum('replicas')
   const updated = num(newStatus.replicas)
