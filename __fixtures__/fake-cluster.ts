@@ -169,6 +169,9 @@ const immutableSpecFields: Record<string, string[]> = {
   Service: ['clusterIP']
 }
 
+// A custom resource's KindInfo is made afresh from its CRD at each look-up: kinds compare by group and kind.
+const sameKind = (a: KindInfo, b: KindInfo): boolean => a.group === b.group && a.kind === b.kind
+
 const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease']
 
 export class FakeCluster implements Cluster {
@@ -400,12 +403,12 @@ export class FakeCluster implements Cluster {
       return
     }
     if (since === undefined) for (const o of this.scan(info, ref.namespace)) translate({ rv: 0, type: 'ADDED', info, object: o })
-    else for (const e of this.history) if (e.rv > since && e.info === info) translate(e)
+    else for (const e of this.history) if (e.rv > since && sameKind(e.info, info)) translate(e)
     const end = (): void => {
       ended = true
       wake?.()
     }
-    const watcher: Watcher = { info, namespace: ref.namespace, deliver: e => e.info === info && translate(e), end }
+    const watcher: Watcher = { info, namespace: ref.namespace, deliver: e => sameKind(e.info, info) && translate(e), end }
     this.watchers.add(watcher)
     signal.addEventListener('abort', end, { once: true })
     // unref: a watch a test abandons without aborting does not keep jest running.

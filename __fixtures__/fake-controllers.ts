@@ -133,6 +133,8 @@ const templateWithoutHash = (template: unknown): unknown => {
 
 const rsRevision = (rs: Obj): number => Number(meta(rs).annotations?.[revisionKey] ?? 0)
 
+const rollingUpdate = (d: Obj): Obj => (((spec(d).strategy as Obj | undefined)?.rollingUpdate as Obj | undefined) ?? {})
+
 function percent(value: unknown, of: number, roundUp: boolean): number {
   if (typeof value === 'number') return value
   const p = Number(String(value ?? '25%').replace('%', '')) / 100
@@ -173,7 +175,7 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
         name: `${m.name}-${hash}`,
         namespace: m.namespace,
         labels: tm.labels,
-        annotations: { [revisionKey]: String(maxOld + 1), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + percent((spec(d).strategy as Obj | undefined)?.rollingUpdate && ((spec(d).strategy as Obj).rollingUpdate as Obj).maxSurge, desired, true)) },
+        annotations: { [revisionKey]: String(maxOld + 1), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + percent(rollingUpdate(d).maxSurge, desired, true)) },
         ownerReferences: [ownerRef(d)]
       },
       spec: { replicas: desired, selector, template: t }
@@ -215,7 +217,7 @@ function writeDeploymentStatus(host: ControllerHost, d: Obj, all: Obj[], newRs: 
   const updated = num(newStatus.replicas)
   const available = sum('availableReplicas')
   const complete = updated === desired && replicas === desired && num(newStatus.availableReplicas) >= desired
-  const maxUnavailable = percent(((spec(d).strategy as Obj | undefined)?.rollingUpdate as Obj | undefined)?.maxUnavailable, desired, false)
+  const maxUnavailable = percent(rollingUpdate(d).maxUnavailable, desired, false)
   const now = host.now()
   const previous = status(d).conditions as Obj[] | undefined
   const rsName = meta(newRs).name

@@ -553,8 +553,12 @@ describe('other controllers', () => {
     expect(await fake.resourceFor('example.com/v1', 'Widget')).toBeUndefined()
     await fake.settle()
     expect(await fake.resourceFor('example.com/v1', 'Widget')).toEqual({ plural: 'widgets', namespaced: true, groupVersion: 'example.com/v1' })
+    const rv = fake.resourceVersion
     const widget = await fake.apply<any>({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: ns }, spec: { size: 1 } }, { fieldManager: 'ci' })
     expect(widget.metadata.generation).toBe(1)
+    const watched = await collect(fake.watch<any>({ apiVersion: 'example.com/v1', kind: 'Widget', namespace: ns }, { resourceVersion: rv }, new AbortController().signal), () => true)
+    expect(watched.map(e => [e.type, e.object.kind, e.object.metadata.name])).toEqual([['ADDED', 'Widget', 'w']])
+    expect((await fake.list<any>({ apiVersion: 'example.com/v1', kind: 'Widget' })).items[0].kind).toBe('Widget')
     expect((await fake.serverCapabilities()).apiVersions).toEqual(expect.arrayContaining(['example.com/v1', 'example.com/v1/Widget', 'apps/v1/Deployment', 'apps/v1/Scale']))
     await fake.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'widgets.example.com' })
     expect(await fake.resourceFor('example.com/v1', 'Widget')).toBeUndefined()
