@@ -609,12 +609,17 @@ export class FakeCluster implements Cluster {
     const out = clone(next)
     out.apiVersion = live.apiVersion
     out.kind = live.kind
-    const om = meta(out)
+    let om = meta(out)
     Object.assign(om, { name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion })
     if (!info.namespaced) delete om.namespace
     if (how.subresource === 'status') {
-      // The status subresource writes status only; the main resource writes everything but status.
-      Object.assign(out, clone(live), { status: clone(next.status), metadata: { ...clone(m), managedFields: om.managedFields } })
+      // The status subresource writes status (and annotations: the Deployment controller records its revision so,
+      // as the recorded csa-deployment-live.json shows); the main resource writes everything but status.
+      const { managedFields, annotations } = om
+      for (const key of Object.keys(out)) delete out[key]
+      Object.assign(out, clone(live), { status: clone(next.status), metadata: { ...clone(m), annotations, managedFields } })
+      if (annotations === undefined) delete meta(out).annotations
+      om = meta(out)
     } else if (live.status !== undefined) out.status = clone(live.status)
     else delete out.status
     if (info.kind === 'Service' && isObj(out.spec) && isObj(live.spec) && out.spec.clusterIP === undefined) {

@@ -192,7 +192,7 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
     return
   }
   if (m.annotations?.[revisionKey] !== String(rsRevision(newRs))) {
-    host.update({ ...d, metadata: { ...m, annotations: { ...m.annotations, [revisionKey]: String(rsRevision(newRs)) } } })
+    host.update({ ...d, metadata: { ...m, annotations: { ...m.annotations, [revisionKey]: String(rsRevision(newRs)) } } }, 'status')
     return
   }
   const newStatus = status(newRs)

@@ -69,7 +69,7 @@ export const pathKeys = (path: FieldPath): string[] => path.split(sep)
 /**
  * Every field path `object` sets, with the JSON of its value (an empty string for a list item's `.`). `scope` picks
  * what a write covers: the main resource (metadata's labels, annotations, ownerReferences, finalizers and every
- * top-level field but status) or the status subresource. An Update also owns the string maps and keyed lists it
+ * top-level field but status) or the status subresource (status, and the annotations it may write). An Update also owns the string maps and keyed lists it
  * sets (`.`); the real server marks a few struct fields so too (strategy.rollingUpdate), which this leaves out.
  */
 export function fieldValues(object: Obj, scope: 'main' | 'status', operation: 'Apply' | 'Update'): Map<FieldPath, string> {
@@ -91,6 +91,7 @@ export function fieldValues(object: Obj, scope: 'main' | 'status', operation: 'A
   for (const [key, value] of Object.entries(object)) {
     if (scope === 'status') {
       if (key === 'status') walk(value, ['f:status'], key)
+      if (key === 'metadata' && isObj(value) && value.annotations !== undefined) walk(value.annotations, ['f:metadata', 'f:annotations'], 'annotations')
     } else if (key === 'metadata' && isObj(value)) {
       for (const m of ['labels', 'annotations', 'ownerReferences', 'finalizers']) if (value[m] !== undefined) walk(value[m], ['f:metadata', `f:${m}`], m)
     } else if (key !== 'apiVersion' && key !== 'kind' && key !== 'status') walk(value, [`f:${key}`], key)

@@ -289,6 +289,14 @@ describe('create, replace, patch, delete', () => {
     expect(replaced.spec.template.spec.containers).toEqual([expect.objectContaining({ name: 'web', image: 'web:0' })])
   })
 
+  it('the status subresource writes status only, owned by its own entry', async () => {
+    const fake = new FakeCluster({ namespaces: [ns], controllers: { deployment: false } })
+    const before = await fake.apply<any>(deployment(), { fieldManager: 'ci' })
+    const after = await fake.patch<any>(deployRef, { type: 'merge', body: { spec: { replicas: 7, paused: true }, status: { replicas: 3 } } }, { fieldManager: 'ctl', subresource: 'status' })
+    expect([after.spec, after.status, after.metadata.generation]).toEqual([before.spec, { replicas: 3 }, 1])
+    expect(after.metadata.managedFields.find((e: any) => e.manager === 'ctl')).toMatchObject({ subresource: 'status', fieldsV1: { 'f:status': { 'f:replicas': {} } } })
+  })
+
   it('injects a failure on the Nth matching request only', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     fake.failNext({ verb: 'apply', kind: 'ConfigMap', status: 500, skip: 1 })
@@ -411,6 +419,9 @@ describe('Deployment controller', () => {
       ['Available', 'True', 'MinimumReplicasAvailable'],
       ['Progressing', 'True', 'NewReplicaSetAvailable']
     ])
+    // As the recorded csa-deployment-live.json: the controller's one entry, through status, owns the revision annotation too.
+    const controllerEntry = done.metadata.managedFields.find((e: any) => e.manager === 'kube-controller-manager')
+    expect([done.metadata.managedFields.length, controllerEntry.subresource, Object.keys(controllerEntry.fieldsV1).sort()]).toEqual([2, 'status', ['f:metadata', 'f:status']])
     const [rs] = fake.objectsOf('apps/v1', 'ReplicaSet', ns)
     const hash = rs.metadata.labels['pod-template-hash']
     expect(rs.metadata.name).toBe(`web-${hash}`)
