@@ -7,9 +7,15 @@
  * Deployments, StatefulSets, DaemonSets and Jobs along in steps a watch can see.
  *
  *   const fake = new FakeCluster({ namespaces: ['shop'] })
- *   fake.failPods('app=web', { reason: 'CrashLoopBackOff' })
- *   await apply(fake, ...); await fake.settle()
+ *   fake.failPods('app=web', { reason: 'CrashLoopBackOff', log: 'panic: boom\n' })
+ *   await applyAll(fake, ...); await fake.settle()
  *   expect(fake.requests.filter(r => r.verb === 'apply' && !r.dryRun)).toHaveLength(3)
+ *
+ * Test helpers: seed, object, objectsOf, requests, failNext, failPods / healPods, exceedProgressDeadline,
+ * setPodLog, compact (410 for older watches), endWatches, settle (controllers idle), resourceVersion.
+ * Left out on purpose: deletionTimestamp and finalizers (a delete removes at once; dependents go in the next
+ * controller pass), admission, quota, RBAC beyond SelfSubjectAccessReview (`authorize`), schemas beyond the
+ * top-level and spec fields of the common kinds (fake-kinds.ts), conversion between versions (a relabelling).
  */
 import type { ServerCapabilities } from '../src/kube/capabilities.js'
 import type {
