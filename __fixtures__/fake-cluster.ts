@@ -1017,11 +1017,11 @@ function scaleOf(object: Obj): Obj {
 }
 
 /**
- * A merge patch (RFC 7386), JSON patch (RFC 6902), or a strategic merge patch should the Cluster interface grow one
- * (`{ type: 'strategic' }`, what kubectl rollout undo sends a StatefulSet); a failed JSON patch operation is a 422.
+ * A merge patch (RFC 7386), JSON patch (RFC 6902) or strategic merge patch (what kubectl rollout undo sends a
+ * StatefulSet); a failed JSON patch operation is a 422.
  */
 function applyPatch(target: Obj, patch: Patch, path: string): Obj {
-  if ((patch as { type: string }).type === 'strategic') return strategicMerge(target, patch.body) as Obj
+  if (patch.type === 'strategic') return strategicMerge(target, patch.body) as Obj
   if (patch.type === 'merge') return mergePatch(target, patch.body) as Obj
   let doc: unknown = clone(target)
   for (const op of patch.body) doc = jsonPatchOp(doc, op, path)
