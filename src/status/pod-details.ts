@@ -1,4 +1,4 @@
-import { KubeClient } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
 import type { PodFailure, PodLike } from './diagnose.js'
 
 /** A failing pod of a new revision with what explains it: its latest Warning events and its log's last lines. */
@@ -10,15 +10,15 @@ export interface Diagnosis extends PodFailure {
 // Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
 const noiseEvents = new Set(['MissingClusterDNS'])
 
-export async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
+export async function gatherDetails(kube: Cluster, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
   const ns = pod.metadata.namespace ?? 'default'
   const signal = AbortSignal.timeout(5000)
   const [events, logs] = await Promise.all([
     kube
       .list<{ reason?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
-        `/api/v1/namespaces/${ns}/events`,
+        { apiVersion: 'v1', kind: 'Event', namespace: ns },
         { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` },
-        signal
+        { signal }
       )
       .then(list =>
         list.items
@@ -30,11 +30,7 @@ export async function gatherDetails(kube: KubeClient, pod: PodLike, failure: Pod
       .catch(() => [] as string[]),
     failure.container
       ? kube
-          .request<string>('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
-            query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
-            signal,
-            text: true
-          })
+          .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
           .then(text => String(text).split('\n').filter(Boolean))
           .catch(() => [] as string[])
       : Promise.resolve([] as string[])

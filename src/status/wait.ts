@@ -1,6 +1,6 @@
 import { formatDuration } from '../duration.js'
 import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
-import { KubeClient } from '../kube/client.js'
+import type { Cluster, ListQuery } from '../kube/cluster.js'
 import { Diagnosis, gatherDetails } from './pod-details.js'
 import type { RevisionLookup, StatusReader, Verdict, WorkloadObject } from './reader.js'
 import { readerFor, readers, rolloutVerdict } from './readers.js'
@@ -65,7 +65,7 @@ interface Tracked {
  * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
  * waiting will not fix. Dropped watches resume from the last resourceVersion; 410 Gone re-lists.
  */
-export async function waitForRollouts(kube: KubeClient, items: WaitItem[], options: WaitOptions): Promise<WaitOutcome[]> {
+export async function waitForRollouts(kube: Cluster, items: WaitItem[], options: WaitOptions): Promise<WaitOutcome[]> {
   const wait = new RolloutWait(kube, items, options)
   return wait.tracked.size === 0 ? [] : wait.run()
 }
@@ -81,7 +81,7 @@ class RolloutWait {
   private readonly allSettled = new Promise<void>(resolve => (this.settle = resolve))
 
   constructor(
-    private readonly kube: KubeClient,
+    private readonly kube: Cluster,
     items: WaitItem[],
     private readonly options: WaitOptions
   ) {
@@ -182,7 +182,7 @@ class RolloutWait {
         let rsRevision = this.replicaSetRevisions.get(cacheKey)
         if (!rsRevision) {
           rsRevision = this.kube
-            .get<{ metadata: { annotations?: Record<string, string> } }>(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${name}`, this.stop.signal)
+            .get<{ metadata: { annotations?: Record<string, string> } }>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name }, { signal: this.stop.signal })
             .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
             .catch(() => undefined)
           this.replicaSetRevisions.set(cacheKey, rsRevision)
@@ -221,8 +221,8 @@ class RolloutWait {
     const kube = this.kube
     try {
       const storageClass = className
-        ? await kube.get<StorageClass>(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
-        : (await kube.list<StorageClass>('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+        ? await kube.get<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+        : (await kube.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
       entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown'
     } catch {
       entry.bindingMode = 'unknown'
@@ -238,7 +238,7 @@ class RolloutWait {
       if (entry.pods.size > 0) return [...entry.pods.values()].reverse()
       const selector = { labelSelector }
       const signal = this.briefly()
-      return this.kube.list<PodLike>(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => [])
+      return this.kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => [])
     }
     const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values()
     for (const pod of pods) {
@@ -270,7 +270,7 @@ class RolloutWait {
     const warningsIn = (namespace: string): Promise<WarningEvent[]> => {
       if (!warnings.has(namespace)) {
         const signal = this.briefly()
-        warnings.set(namespace, this.kube.list<WarningEvent>(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []))
+        warnings.set(namespace, this.kube.list<WarningEvent>({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []))
       }
       return warnings.get(namespace)!
     }
@@ -304,10 +304,9 @@ class RolloutWait {
       groups.set(key, [...(groups.get(key) ?? []), item])
     }
     return [...groups.values()].map(group => {
-      const { apiVersion, plural, namespace } = group[0]
-      const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`
-      const query: Record<string, string> = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
-      return watchLoop<WorkloadObject>(this.kube, base, query, this.stop.signal, this.options.log, (type, object) => {
+      const { apiVersion, kind, namespace } = group[0]
+      const query: ListQuery = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
+      return watchLoop<WorkloadObject>(this.kube, { apiVersion, kind, namespace }, query, this.stop.signal, this.options.log, (type, object) => {
         const entry = this.tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name))
         if (!entry) return
         if (type === 'DELETED') return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` })
@@ -321,7 +320,7 @@ class RolloutWait {
   private watchPods(): Array<Promise<void>> {
     const podNamespaces = new Set([...this.tracked.values()].filter(t => t.reader?.pods).map(t => t.item.namespace ?? 'default'))
     return [...podNamespaces].map(namespace =>
-      watchLoop<PodLike>(this.kube, `/api/v1/namespaces/${namespace}/pods`, {}, this.stop.signal, this.options.log, (type, pod) => {
+      watchLoop<PodLike>(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, this.stop.signal, this.options.log, (type, pod) => {
         const entry = this.ownerOf(pod)
         if (!entry || entry.outcome) return
         if (type === 'DELETED') entry.pods.delete(pod.metadata.name)

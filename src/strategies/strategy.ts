@@ -1,4 +1,4 @@
-import type { KubeClient } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
 
@@ -14,7 +14,7 @@ export interface DeployStrategy {
   /** discard: the new version is removed and live was never touched; roll-back: the usual automatic rollback. */
   readonly onFailure: 'discard' | 'roll-back'
   /** Every rollout succeeded: gate, then move traffic. Throws when the gate fails. */
-  promote(kube: KubeClient, readyAt: number): Promise<void>
-  discard(kube: KubeClient): Promise<void>
+  promote(kube: Cluster, readyAt: number): Promise<void>
+  discard(kube: Cluster): Promise<void>
   report(): TrafficReport
 }

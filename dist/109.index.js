@@ -1,5 +1,5 @@
-export const id = 582;
-export const ids = [582];
+export const id = 109;
+export const ids = [109];
 export const modules = {
 
 /***/ 9723:
@@ -228,7 +228,10 @@ class RegistryClient {
 
 // EXTERNAL MODULE: ./src/build/tags.ts
 var build_tags = __webpack_require__(8017);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4514);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -324,13 +327,13 @@ async function buildAndPushAll(settings, clusterReady) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
             await login(host, settings.registry.username, settings.registry.password);
-            core/* saveState */.LZ('logged-in-registry', hosts.slice(0, i + 1).join('\n'));
+            (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
         }
     }
     const builder = await detectBuilder();
     core/* info */.pq(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
-    core/* saveState */.LZ('work-dir', work);
+    (0,state/* saveWorkDir */.uS)(work);
     try {
         // Secrets reach docker as files passed by path: never on a command line, never in a layer.
         const secretFiles = await Promise.all(settings.build.secrets.map(async ([id, value], i) => {
@@ -937,8 +940,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(7393);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
 var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
@@ -1075,13 +1078,13 @@ async function mapLimited(items, limit, fn) {
  * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
  * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
  */
-async function deleteUntilGone(kube, objectPath, deleted, signal) {
-    await kube.request('DELETE', objectPath, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
-        if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+async function deleteUntilGone(kube, object, deleted, signal) {
+    await kube.delete(object, { propagationPolicy: 'Background', signal }).catch(error => {
+        if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
             throw error;
     });
     const deadline = Date.now() + 60_000;
-    while (await kube.get(objectPath, signal)) {
+    while (await kube.get(object, { signal })) {
         if (Date.now() > deadline)
             throw new Error(`${deleted}, and is still there after 60 s (a finalizer?)`);
         await new Promise(resolve => setTimeout(resolve, 200));
@@ -1089,7 +1092,7 @@ async function deleteUntilGone(kube, objectPath, deleted, signal) {
 }
 function explain(error, target, force) {
     const where = `${(0,manifests_documents/* describeSource */.B6)(target.source)} (${(0,manifests_documents/* describeObject */.v8)(target.object)})`;
-    if (error instanceof client/* KubeApiError */.W3) {
+    if (error instanceof errors/* KubeApiError */.W) {
         if (error.statusCode === 409 && !force && /conflict/i.test(error.message)) {
             return `${where}: ${error.message}. Another field manager owns these fields: change them there, or set force-conflicts: true to take them over.`;
         }
@@ -1134,7 +1137,7 @@ class Applier {
                 info = await this.kube.resourceFor(object.apiVersion, object.kind);
             }
             catch (error) {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             }
             if (!info) {
@@ -1159,24 +1162,12 @@ class Applier {
             throw new ApplyValidationError(found);
         return targets.filter((t) => t !== undefined);
     }
-    path(target) {
-        const info = { plural: target.plural, namespaced: target.namespaced, groupVersion: target.object.apiVersion };
-        return (0,client/* resourcePath */.oU)(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name);
+    ref(target) {
+        const { apiVersion, kind, metadata } = target.object;
+        return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name };
     }
-    patch(target, dryRun, force = this.options.force, onSuccess) {
-        return this.kube.request('PATCH', this.path(target), {
-            onSuccess,
-            query: {
-                fieldManager: this.options.fieldManager,
-                fieldValidation: 'Strict',
-                force: force || undefined,
-                dryRun: dryRun ? 'All' : undefined
-            },
-            // application/apply-patch+yaml accepts JSON, which is YAML.
-            contentType: 'application/apply-patch+yaml',
-            body: target.object,
-            signal: this.options.signal
-        });
+    patch(target, dryRun, force = this.options.force, onStatus) {
+        return this.kube.apply(target.object, { fieldManager: this.options.fieldManager, strict: true, force, dryRun, onStatus, signal: this.options.signal });
     }
     /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
     async planOne(target) {
@@ -1186,10 +1177,10 @@ class Applier {
             result = await this.patch(target, true);
         }
         catch (error) {
-            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
-            if (error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
+            const causes = error instanceof errors/* KubeApiError */.W ? (error.status.details?.causes ?? []) : [];
+            if (error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
                 return this.planJobReplacement(target, error);
-            if (!(error instanceof client/* KubeApiError */.W3 && isReplicasConflict(target.object.kind, error.statusCode, causes)))
+            if (!(error instanceof errors/* KubeApiError */.W && isReplicasConflict(target.object.kind, error.statusCode, causes)))
                 throw error;
             conflict = error;
         }
@@ -1197,7 +1188,7 @@ class Applier {
         // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
         // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
         const existed = result ? Boolean(result.metadata.resourceVersion) : true;
-        const live = existed ? await this.kube.get(this.path(target), this.options.signal) : undefined;
+        const live = existed ? await this.kube.get(this.ref(target), { signal: this.options.signal }) : undefined;
         // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
         const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : [];
         if (owners.length > 0) {
@@ -1216,7 +1207,7 @@ class Applier {
      * a fresh name so that nothing is deleted for a Job that could not be created again.
      */
     async planJobReplacement(target, refused) {
-        const live = await this.kube.get(this.path(target), this.options.signal);
+        const live = await this.kube.get(this.ref(target), { signal: this.options.signal });
         if (!live)
             throw refused;
         const kept = withLiveTemplateCommit(target.object, live);
@@ -1226,8 +1217,8 @@ class Applier {
             return plannedOutcome(target, result, true, live, this.options.dryRun);
         }
         catch (error) {
-            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
-            if (!(error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate('Job', error.statusCode, causes)))
+            const causes = error instanceof errors/* KubeApiError */.W ? (error.status.details?.causes ?? []) : [];
+            if (!(error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate('Job', error.statusCode, causes)))
                 throw error;
         }
         const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } };
@@ -1238,7 +1229,7 @@ class Applier {
     }
     /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
     async deleteForReplacement(target) {
-        await deleteUntilGone(this.kube, this.path(target), `${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced`, this.options.signal);
+        await deleteUntilGone(this.kube, this.ref(target), `${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced`, this.options.signal);
     }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
@@ -1263,9 +1254,9 @@ class Applier {
      * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
      */
     async planTakeover(target, error) {
-        if (this.options.force || !(error instanceof client/* KubeApiError */.W3) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
+        if (this.options.force || !(error instanceof errors/* KubeApiError */.W) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
             return undefined;
-        const live = await this.kube.get(this.path(target), this.options.signal);
+        const live = await this.kube.get(this.ref(target), { signal: this.options.signal });
         if (!live)
             return undefined;
         const forced = await this.patch(target, true, true);
@@ -1278,7 +1269,7 @@ class Applier {
         try {
             const takeover = planned.takeover;
             if (takeover)
-                await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.path(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
+                await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.ref(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
             if (planned.replace)
                 await this.deleteForReplacement(planned.target);
             let status = 0;
@@ -1300,9 +1291,9 @@ class Applier {
     }
     async waitEstablished(crd) {
         const deadline = Date.now() + 60_000;
-        const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.target.object.metadata.name}`;
+        const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.target.object.metadata.name };
         while (Date.now() < deadline) {
-            const live = await this.kube.get(path, this.options.signal);
+            const live = await this.kube.get(ref, { signal: this.options.signal });
             if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True'))
                 return;
             await new Promise(resolve => setTimeout(resolve, 250));
@@ -1378,8 +1369,8 @@ class Applier {
         const missing = new Set();
         await mapLimited([...wanted], concurrency, async (ns) => {
             // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
-            const found = await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal).catch(error => {
-                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 403)
+            const found = await this.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal }).catch(error => {
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
                     return 'not readable';
                 throw error;
             });
@@ -1419,7 +1410,7 @@ class Applier {
     }
     async undoCreated(applied) {
         for (const item of applied.filter(a => a.action === 'created').reverse()) {
-            await this.kube.request('DELETE', this.path(item.target), { signal: this.options.signal }).catch(() => undefined);
+            await this.kube.delete(this.ref(item.target), { signal: this.options.signal }).catch(() => undefined);
         }
     }
 }
@@ -1428,15 +1419,20 @@ class Applier {
 var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(2923);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4514);
 // EXTERNAL MODULE: ./src/size.ts
 var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
 var src_report = __webpack_require__(9596);
+// EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
+var connect = __webpack_require__(8696);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
 var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
 var status_wait = __webpack_require__(2714);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
+
 
 
 
@@ -1466,13 +1462,12 @@ function gateRunner(kube, settings, objects, options) {
         }
         core/* info */.pq(`Health gate: job/${gate.name}`);
         const job = objects.find(item => isGateJob(gate, item));
-        const namespace = job.object.metadata.namespace ?? settings.namespace ?? kube.namespace ?? 'default';
-        const path = (0,client/* namespacedPath */.Nh)('batch/v1', 'jobs', namespace, gate.name);
-        await kube.request('DELETE', path, { query: { propagationPolicy: 'Background' } }).catch(error => {
-            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+        const ref = { apiVersion: 'batch/v1', kind: 'Job', namespace: job.object.metadata.namespace ?? (0,connect/* defaultNamespace */.L)(settings.namespace, kube), name: gate.name };
+        await kube.delete(ref, { propagationPolicy: 'Background' }).catch(error => {
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
         });
-        for (const deadline = Date.now() + 30_000; await kube.get(path);) {
+        for (const deadline = Date.now() + 30_000; await kube.get(ref);) {
             if (Date.now() > deadline)
                 throw new Error(`The health gate job/${gate.name} of the last run was not deleted within 30 s.`);
             await new Promise(resolve => setTimeout(resolve, 200));
@@ -1737,7 +1732,6 @@ function deletedAfter(policy, succeeded) {
 
 
 
-
 const outcomeOf = (step, item, state) => ({
     phase: step.phase,
     weight: step.weight,
@@ -1798,20 +1792,20 @@ async function applyStep(step, context) {
     return { applied, waits };
 }
 /** Where an object of the manifests lives, or undefined for a kind the cluster does not serve (yet). */
-async function livePath(kube, given, options) {
+async function liveRef(kube, given, options) {
     const info = await kube.resourceFor(given.apiVersion, given.kind);
     if (!info)
         return undefined;
     const object = structuredClone(given);
     (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
-    return (0,client/* resourcePath */.oU)(object.apiVersion, info, object.metadata.namespace, object.metadata.name);
+    return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
 async function deleteObject(context, object) {
     // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
-    const path = await livePath(context.kube, object, context.options);
-    if (path)
-        await deleteUntilGone(context.kube, path, `${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again`, context.options.signal);
+    const ref = await liveRef(context.kube, object, context.options);
+    if (ref)
+        await deleteUntilGone(context.kube, ref, `${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again`, context.options.signal);
 }
 /**
  * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
@@ -1835,8 +1829,8 @@ async function planDeployPhases(kube, objects, options) {
 }
 async function anyExists(kube, objects, options) {
     const found = await mapLimited(objects, 16, async ({ object }) => {
-        const path = await livePath(kube, object, options).catch(() => undefined);
-        return !!path && !!(await kube.get(path, options.signal));
+        const ref = await liveRef(kube, object, options).catch(() => undefined);
+        return !!ref && !!(await kube.get(ref, { signal: options.signal }));
     });
     return found.some(Boolean);
 }
@@ -1877,6 +1871,7 @@ var deploy_lock = __webpack_require__(9978);
 
 
 
+
 /**
  * The target cluster's version and API versions for the chart, from the early connection when there is one. A
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
@@ -1886,7 +1881,7 @@ async function chartCapabilities(settings, connected) {
     const { chart } = settings.helm;
     let kube = connected;
     try {
-        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+        kube ??= (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
         const capabilities = await kube.serverCapabilities();
         if (capabilities.failed.length > 0) {
             core/* warning */.$e(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`);
@@ -2018,9 +2013,9 @@ async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     if (settings.rollbackDeleteNew) {
         // Reverse apply order: workloads before the Namespaces that hold them.
         for (const item of [...created].reverse()) {
-            const info = { plural: item.target.plural, namespaced: item.target.namespaced, groupVersion: item.target.object.apiVersion };
+            const { apiVersion, kind, metadata } = item.target.object;
             await kube
-                .request('DELETE', (0,client/* resourcePath */.oU)(item.target.object.apiVersion, info, item.target.object.metadata.namespace, item.target.object.metadata.name), { query: { propagationPolicy: 'Background' } })
+                .delete({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name }, { propagationPolicy: 'Background' })
                 .catch(error => core/* warning */.$e(`Could not delete ${describeApplied(item)}: ${error.message}`));
             core/* info */.pq(`${describeApplied(item)}: deleted (created by this run)`);
         }
@@ -2043,7 +2038,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
         return undefined;
     const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
     const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
-    core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
+    (0,state/* saveHeldLock */.UZ)({ namespace: lock.namespace, name: lock.name, identity: holder.identity });
     return lock;
 }
 /**
@@ -2054,7 +2049,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
 function connectEarly(settings) {
     let kube;
     try {
-        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+        kube = (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     }
     catch {
         return undefined;
@@ -2100,14 +2095,14 @@ const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 async function deploy(settings, manifestObjects, connected, cancel) {
-    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+    const kube = connected ?? (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     let lock;
     try {
         // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
         if (cancel?.aborted)
             throw new Error('Cancelled before anything was applied.');
         await kube.authenticate();
-        const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
+        const targetNamespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
         // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
         // another then reads what that run left, not what it found while the other was still deploying. A namespace
         // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
@@ -2371,7 +2366,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8394);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3304);
 
 
 const leaseDurationSeconds = 30;
@@ -2404,7 +2399,7 @@ function lockNamespace(objects, inputNamespace, contextNamespace) {
     return workload?.metadata.namespace ?? fallback;
 }
 /** The API's answer to a write in a namespace that does not exist (yet). */
-const isNamespaceMissing = (error) => error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
+const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
 function describeHolder(lease) {
     const a = lease.metadata.annotations ?? {};
     const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
@@ -2427,15 +2422,15 @@ class DeployLock {
         this.name = name;
         this.holder = holder;
     }
-    static path(namespace, name) {
-        return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
+    static ref(namespace, name) {
+        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
     }
     static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
         const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
         const deadline = Date.now() + timeoutMs;
         let announced = false;
         for (;;) {
-            const lease = await kube.get(DeployLock.path(namespace, lock.name), signal);
+            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
             try {
                 if (!lease) {
                     await lock.write('POST', undefined);
@@ -2450,7 +2445,7 @@ class DeployLock {
             }
             catch (error) {
                 // Another run won the race: look again.
-                if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 409)
+                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
                     continue;
                 throw error;
             }
@@ -2486,18 +2481,17 @@ class DeployLock {
             metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
             spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
         };
-        const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name);
-        await this.kube.request(method, path, { body });
+        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
     }
     async renew(log) {
         try {
-            const lease = await this.kube.get(DeployLock.path(this.namespace, this.name));
+            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
             if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
                 log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
                 return;
             }
             lease.spec.renewTime = microTime(new Date());
-            await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
+            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
         }
         catch (error) {
             // A renewal the release cut short (the client closing) is no news.
@@ -2516,13 +2510,13 @@ class DeployLock {
 const releaseBoundMs = 5_000;
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
 async function releaseLease(kube, namespace, name, identity, signal) {
-    const lease = await kube.get(DeployLock.path(namespace, name), signal);
+    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
     if (!lease || lease.spec.holderIdentity !== identity)
         return false;
     await kube
-        .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
+        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
         .catch(error => {
-        if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && (error.statusCode === 404 || error.statusCode === 409)))
+        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
             throw error;
     });
     return true;
@@ -2746,20 +2740,15 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 8394:
+/***/ 8696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  W3: () => (/* reexport */ KubeApiError),
-  Bx: () => (/* binding */ KubeClient),
-  Nh: () => (/* binding */ namespacedPath),
-  oU: () => (/* binding */ resourcePath),
-  qO: () => (/* binding */ retryDelayMs)
+  N: () => (/* binding */ connect),
+  L: () => (/* binding */ defaultNamespace)
 });
-
-// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts, tlsAdvice
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
@@ -2829,54 +2818,59 @@ function capabilitiesFrom(version, roots, resourceLists, failedLists = []) {
     return { kubeVersion: version.gitVersion, apiVersions: [...set].sort(), failed: [...failed].sort() };
 }
 
-;// CONCATENATED MODULE: ./src/kube/errors.ts
-/** An error answer of the API server, with its Status body. */
-class KubeApiError extends Error {
-    statusCode;
-    status;
-    method;
-    path;
-    constructor(statusCode, status, method, path) {
-        super(status.message || `${method} ${path}: HTTP ${statusCode}`);
-        this.statusCode = statusCode;
-        this.status = status;
-        this.method = method;
-        this.path = path;
-        this.name = 'KubeApiError';
-    }
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
+;// CONCATENATED MODULE: ./src/kube/paths.ts
+/**
+ * The kinds the action itself reads and writes, with their resource name and scope, so that their paths need no
+ * discovery round trip (as client-go's typed clients, which know their own resources). Any other kind is looked up
+ * by discovery.
+ */
+const builtinKinds = [
+    ['v1', 'Pod', 'pods', true],
+    ['v1', 'Event', 'events', true],
+    ['v1', 'Namespace', 'namespaces', false],
+    ['v1', 'Service', 'services', true],
+    ['v1', 'ConfigMap', 'configmaps', true],
+    ['v1', 'Secret', 'secrets', true],
+    ['v1', 'ServiceAccount', 'serviceaccounts', true],
+    ['v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true],
+    ['apps/v1', 'Deployment', 'deployments', true],
+    ['apps/v1', 'ReplicaSet', 'replicasets', true],
+    ['apps/v1', 'StatefulSet', 'statefulsets', true],
+    ['apps/v1', 'DaemonSet', 'daemonsets', true],
+    ['apps/v1', 'ControllerRevision', 'controllerrevisions', true],
+    ['batch/v1', 'Job', 'jobs', true],
+    ['batch/v1', 'CronJob', 'cronjobs', true],
+    ['networking.k8s.io/v1', 'Ingress', 'ingresses', true],
+    ['coordination.k8s.io/v1', 'Lease', 'leases', true],
+    ['storage.k8s.io/v1', 'StorageClass', 'storageclasses', false],
+    ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false]
+];
+const builtins = new Map(builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [`${apiVersion} ${kind}`, { plural, namespaced, groupVersion: apiVersion }]));
+/** The resource of a kind the action knows without asking the server; undefined for any other kind. */
+function builtinResource(apiVersion, kind) {
+    return builtins.get(`${apiVersion} ${kind}`);
 }
-/** A request the API server did not answer in time. The message names the endpoint, never a header. */
-class KubeTimeoutError extends Error {
-    phase;
-    origin;
-    method;
-    path;
-    afterMs;
-    constructor(phase, origin, method, path, afterMs, note = '') {
-        const seconds = formatSeconds(afterMs);
-        const what = {
-            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
-            response: `did not answer ${method} ${path} within ${seconds}`,
-            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
-            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
-        }[phase];
-        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
-        this.phase = phase;
-        this.origin = origin;
-        this.method = method;
-        this.path = path;
-        this.afterMs = afterMs;
-        this.name = 'KubeTimeoutError';
-    }
-    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
-    withNote(attempts, repeated, totalMs) {
-        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
-        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
-    }
+/** The discovery path of a group version: /api/v1 for the core group, /apis/<group>/<version> for the others. */
+function groupVersionPath(apiVersion) {
+    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
-const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+/**
+ * The REST path of a resource's collection (no name) or of one object and, optionally, its subresource. The
+ * namespace counts only for a namespaced resource; without one, a namespaced collection is across all namespaces.
+ */
+function resourcePath(info, namespace, name, subresource) {
+    const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const object = name === undefined ? '' : `/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+    return `${groupVersionPath(info.groupVersion)}${ns}/${info.plural}${object}`;
+}
 
+// EXTERNAL MODULE: ./src/kube/retry.ts
+var retry = __webpack_require__(1205);
 ;// CONCATENATED MODULE: ./src/kube/client.ts
+
 
 
 
@@ -2908,13 +2902,6 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
 });
-/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
-function retryDelayMs(attempt, retryAfterSeconds) {
-    if (retryAfterSeconds && retryAfterSeconds > 0)
-        return Math.min(retryAfterSeconds * 1000, 10_000);
-    const cap = Math.min(200 * 2 ** attempt, 5_000);
-    return cap / 2 + Math.random() * (cap / 2);
-}
 /**
  * The one place that talks to the Kubernetes API. Plain HTTP(S) with a keep-alive agent rather than
  * client-node's generated clients: the action sends raw objects (the generated models drop unknown fields,
@@ -3010,7 +2997,7 @@ class KubeClient {
             let timer;
             const arm = (phase, ms) => {
                 clearTimeout(timer);
-                timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms);
+                timer = setTimeout(() => request.destroy(new errors/* KubeTimeoutError */.b(phase, this.server.origin, method, url.pathname, ms)), ms);
             };
             const request = this.transport.request(url, {
                 agent: this.agent,
@@ -3057,20 +3044,20 @@ class KubeClient {
             let text;
             try {
                 response = await this.send(method, url, options, boundMs);
-                text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
+                text = await readBody(response, boundMs, () => new errors/* KubeTimeoutError */.b('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
                 if (options.signal.aborted) {
                     // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
                     const reason = options.signal.reason;
                     if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-                        throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
+                        throw new errors/* KubeTimeoutError */.b(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
                     }
                     throw error;
                 }
-                if (error instanceof KubeTimeoutError) {
+                if (error instanceof errors/* KubeTimeoutError */.b) {
                     this.timedOut(error, started);
-                    const delay = retryDelayMs(attempt);
+                    const delay = (0,retry/* retryDelayMs */.q)(attempt);
                     if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
                         await sleep(delay, options.signal);
                         continue;
@@ -3080,7 +3067,7 @@ class KubeClient {
                 const code = error.code ?? '';
                 // A connection dropped after the headers may have carried out the request: not sent again.
                 if (!response && retriableErrors.has(code) && attempt + 1 < maxAttempts) {
-                    await sleep(retryDelayMs(attempt), options.signal);
+                    await sleep((0,retry/* retryDelayMs */.q)(attempt), options.signal);
                     continue;
                 }
                 throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? error.message}`, { cause: error });
@@ -3092,7 +3079,7 @@ class KubeClient {
                 return (options.text ? text : text ? JSON.parse(text) : {});
             }
             if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
-                await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal);
+                await sleep((0,retry/* retryDelayMs */.q)(attempt, Number(response.headers['retry-after'])), options.signal);
                 continue;
             }
             let status;
@@ -3105,28 +3092,87 @@ class KubeClient {
             if (statusCode === 401) {
                 status.message = `The Kubernetes API at ${this.server.origin} rejected the credentials (HTTP 401 Unauthorized): check the kubeconfig's user (an expired token, a certificate of another cluster?).`;
             }
-            throw new KubeApiError(statusCode, status, method, url.pathname);
+            throw new errors/* KubeApiError */.W(statusCode, status, method, url.pathname);
         }
     }
-    async get(apiPath, signal) {
+    /**
+     * The REST path of an object or collection: a kind the action itself uses from the built-in table (no round trip,
+     * as the hand-written paths before), any other from discovery. A kind the server does not serve is answered as
+     * the server answers a path it does not know, 404.
+     */
+    async pathOf(ref, subresource) {
+        const info = builtinResource(ref.apiVersion, ref.kind) ?? (await this.resourceFor(ref.apiVersion, ref.kind));
+        if (!info) {
+            const message = `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`;
+            throw new errors/* KubeApiError */.W(404, { code: 404, reason: 'NotFound', message }, 'GET', groupVersionPath(ref.apiVersion));
+        }
+        return resourcePath({ ...info, groupVersion: ref.apiVersion }, ref.namespace, ref.name, subresource);
+    }
+    async getPath(apiPath, signal) {
         try {
             return await this.request('GET', apiPath, { signal });
         }
         catch (error) {
-            if (error instanceof KubeApiError && error.statusCode === 404)
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
                 return undefined;
             throw error;
         }
     }
-    list(apiPath, query, signal) {
-        return this.request('GET', apiPath, { query, signal });
+    async get(ref, options = {}) {
+        try {
+            return await this.request('GET', await this.pathOf(ref), { signal: options.signal });
+        }
+        catch (error) {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async list(ref, query = {}, options = {}) {
+        return this.request('GET', await this.pathOf(ref), { query: { ...query }, signal: options.signal });
+    }
+    async apply(object, options) {
+        return this.request('PATCH', await this.pathOf(objectRef(object)), {
+            query: { ...writeQuery(options), force: options.force || undefined },
+            // application/apply-patch+yaml accepts JSON, which is YAML.
+            contentType: 'application/apply-patch+yaml',
+            body: object,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
+    }
+    async create(object, options = {}) {
+        const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace };
+        return this.request('POST', await this.pathOf(collection), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+    }
+    async replace(object, options = {}) {
+        return this.request('PUT', await this.pathOf(objectRef(object)), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+    }
+    async patch(ref, patch, options = {}) {
+        return this.request('PATCH', await this.pathOf(ref, options.subresource), {
+            query: writeQuery(options),
+            contentType: patchContentType[patch.type],
+            body: patch.body,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
+    }
+    async delete(ref, options = {}) {
+        const { propagationPolicy, preconditions, dryRun } = options;
+        // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
+        // alike (apiserver handlers/delete.go).
+        const body = propagationPolicy || preconditions || dryRun ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy, preconditions, dryRun: dryRun ? ['All'] : undefined } : undefined;
+        await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal });
+    }
+    async podLog(ref, query, options = {}) {
+        return this.request('GET', await this.pathOf(ref, 'log'), { query: { ...query }, text: true, signal: options.signal });
     }
     /**
      * Streams watch events until the server closes the stream. Errors (including 410 Gone) surface as thrown
      * KubeApiErrors or ERROR events; the caller re-lists.
      */
-    async *watch(apiPath, query, signal) {
-        const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true });
+    async *watch(ref, query, signal) {
+        const url = this.url(await this.pathOf(ref), { ...query, watch: true, allowWatchBookmarks: true });
         const started = Date.now();
         const boundMs = this.attemptBoundMs();
         const watchSignal = this.signalFor(signal);
@@ -3135,13 +3181,13 @@ class KubeClient {
             response = await this.send('GET', url, { signal: watchSignal }, boundMs);
         }
         catch (error) {
-            if (error instanceof KubeTimeoutError && !watchSignal.aborted)
+            if (error instanceof errors/* KubeTimeoutError */.b && !watchSignal.aborted)
                 throw this.timedOut(error, started);
             throw error;
         }
         this.stalledSince = undefined;
         if (response.statusCode !== 200) {
-            const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs));
+            const text = await readBody(response, boundMs, () => new errors/* KubeTimeoutError */.b('body', this.server.origin, 'GET', url.pathname, boundMs));
             let status;
             try {
                 status = JSON.parse(text);
@@ -3149,13 +3195,13 @@ class KubeClient {
             catch {
                 status = { code: response.statusCode, message: text.slice(0, 200) };
             }
-            throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname);
+            throw new errors/* KubeApiError */.W(response.statusCode ?? 0, status, 'WATCH', url.pathname);
         }
         // The server ends a watch after its timeoutSeconds (its --min-request-timeout, 1800 to 3600 s, when none is
         // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
         const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs;
         let buffered = '';
-        for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
+        for await (const chunk of boundedChunks(response, idleMs, () => new errors/* KubeTimeoutError */.b('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
             buffered += chunk;
             let newline;
             while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -3184,7 +3230,7 @@ class KubeClient {
             return this.resourceFor('v1', kind);
         let version = this.preferredVersions.get(group);
         if (!version) {
-            version = this.get(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion);
+            version = this.getPath(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion);
             this.preferredVersions.set(group, version);
         }
         const groupVersion = await version;
@@ -3213,12 +3259,11 @@ class KubeClient {
         const failed = [];
         // As client-go's ServerGroupsAndResources: a group version that cannot be listed (an APIService whose backend
         // is down) is reported, not fatal.
-        await Promise.all(groupVersionsToList(roots).map(groupVersion => this.request('GET', groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`).then(list => lists.push({ ...list, groupVersion }), () => failed.push(groupVersion))));
+        await Promise.all(groupVersionsToList(roots).map(groupVersion => this.request('GET', groupVersionPath(groupVersion)).then(list => lists.push({ ...list, groupVersion }), () => failed.push(groupVersion))));
         return capabilitiesFrom(version, roots, lists, failed);
     }
     async discover(apiVersion) {
-        const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-        const list = await this.get(apiPath);
+        const list = await this.getPath(groupVersionPath(apiVersion));
         const map = new Map();
         for (const resource of list?.resources ?? []) {
             if (resource.name.includes('/'))
@@ -3228,16 +3273,17 @@ class KubeClient {
         return map;
     }
 }
-/** The REST path of a resource collection or object. */
-function resourcePath(apiVersion, info, namespace, name) {
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-    return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
-}
-/** The REST path of a namespaced object whose resource is known by name (no discovery needed). */
-function namespacedPath(apiVersion, plural, namespace, name) {
-    return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name);
-}
+const patchContentType = {
+    merge: 'application/merge-patch+json',
+    json: 'application/json-patch+json',
+    strategic: 'application/strategic-merge-patch+json'
+};
+const objectRef = (object) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
+const writeQuery = (options) => ({
+    fieldManager: options.fieldManager,
+    fieldValidation: options.strict ? 'Strict' : undefined,
+    dryRun: options.dryRun ? 'All' : undefined
+});
 /** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
 async function* boundedChunks(response, idleMs, silent) {
     response.setEncoding('utf8');
@@ -3280,6 +3326,79 @@ function tlsAdvice(code) {
         return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`;
     return undefined;
 }
+
+// EXTERNAL MODULE: ./src/kube/kubeconfig.ts
+var kubeconfig = __webpack_require__(6104);
+;// CONCATENATED MODULE: ./src/kube/connect.ts
+
+
+/**
+ * The connection to the cluster the kube settings name (kubeconfig, context). Throws when the kubeconfig cannot be
+ * resolved; nothing is sent until the first call.
+ */
+function connect(settings, timeouts = {}) {
+    return new KubeClient((0,kubeconfig/* resolveKubeTarget */.$)(settings), timeouts);
+}
+/** Where an object that names no namespace goes: the namespace input, else the context's namespace, else default, as kubectl. */
+function defaultNamespace(given, cluster) {
+    return given ?? cluster.namespace ?? 'default';
+}
+
+
+/***/ }),
+
+/***/ 3304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ KubeApiError),
+/* harmony export */   b: () => (/* binding */ KubeTimeoutError)
+/* harmony export */ });
+/** An error answer of the API server, with its Status body. */
+class KubeApiError extends Error {
+    statusCode;
+    status;
+    method;
+    path;
+    constructor(statusCode, status, method, path) {
+        super(status.message || `${method} ${path}: HTTP ${statusCode}`);
+        this.statusCode = statusCode;
+        this.status = status;
+        this.method = method;
+        this.path = path;
+        this.name = 'KubeApiError';
+    }
+}
+/** A request the API server did not answer in time. The message names the endpoint, never a header. */
+class KubeTimeoutError extends Error {
+    phase;
+    origin;
+    method;
+    path;
+    afterMs;
+    constructor(phase, origin, method, path, afterMs, note = '') {
+        const seconds = formatSeconds(afterMs);
+        const what = {
+            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
+            response: `did not answer ${method} ${path} within ${seconds}`,
+            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
+            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
+        }[phase];
+        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
+        this.phase = phase;
+        this.origin = origin;
+        this.method = method;
+        this.path = path;
+        this.afterMs = afterMs;
+        this.name = 'KubeTimeoutError';
+    }
+    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
+    withNote(attempts, repeated, totalMs) {
+        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
+    }
+}
+const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
 
 
 /***/ }),
@@ -3523,23 +3642,23 @@ function authenticator(user, pluginTimeoutMs) {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
  * removed, so the next server-side apply by the action's own field manager does not conflict on them.
  */
-async function releaseFields(kube, objectPath, manager) {
+async function releaseFields(kube, object, manager) {
     // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
     // op refuses a stale index (422) and the loop reads it again.
     for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath);
+        const live = await kube.get(object);
         const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
         if (index < 0)
             return;
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
                     { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
@@ -3549,7 +3668,7 @@ async function releaseFields(kube, objectPath, manager) {
             return;
         }
         catch (error) {
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
                 throw error;
             await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
         }
@@ -3562,26 +3681,25 @@ async function releaseFields(kube, objectPath, manager) {
  * from the newer entries, whether the write still holds (it throws if not): a controller's status update moves the
  * resourceVersion without touching the entries that matter.
  */
-async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
+async function writeManagedFields(kube, object, read, rewrite, signal) {
     let state = read;
     for (let attempt = 0;; attempt++) {
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
                     { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
-                ],
-                signal
-            });
+                ]
+            }, { signal });
             return;
         }
         catch (error) {
             // A failed test op is a bare 422 ("the server rejected our request"): only a newer resourceVersion tells it apart
             // from managedFields the server refused.
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)))
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W && (error.statusCode === 422 || error.statusCode === 409)))
                 throw error;
-            const live = await kube.get(objectPath, signal);
+            const live = await kube.get(object, { signal });
             if (!live)
                 throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error });
             if (live.metadata.resourceVersion === state.resourceVersion)
@@ -3591,6 +3709,23 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
             state = live.metadata;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1205:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ retryDelayMs)
+/* harmony export */ });
+/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
+function retryDelayMs(attempt, retryAfterSeconds) {
+    if (retryAfterSeconds && retryAfterSeconds > 0)
+        return Math.min(retryAfterSeconds * 1000, 10_000);
+    const cap = Math.min(200 * 2 ** attempt, 5_000);
+    return cap / 2 + Math.random() * (cap / 2);
 }
 
 
@@ -3668,7 +3803,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 3582:
+/***/ 3109:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3678,7 +3813,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
+var lib_core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
 var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
@@ -3695,7 +3830,7 @@ function cancelOnSignals() {
     const handler = (name) => {
         if (controller.signal.aborted)
             return;
-        core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
+        lib_core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
         controller.abort(new Error(`cancelled (${name})`));
     };
     process.on('SIGINT', handler);
@@ -3709,8 +3844,8 @@ function cancelOnSignals() {
     };
 }
 
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
 var lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
@@ -3771,7 +3906,7 @@ async function findProblems(kube, input) {
     await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
         const slash = key.lastIndexOf('/');
         const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
-            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 404)
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
                 return undefined;
             throw error;
         });
@@ -3781,9 +3916,9 @@ async function findProblems(kube, input) {
     const problems = [];
     if (!input.createNamespace) {
         await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
-            const found = await kube.get(`/api/v1/namespaces/${encodeURIComponent(ns)}`).catch(error => {
+            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
                 // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
-                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 403)
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
                     return 'not readable';
                 throw error;
             });
@@ -3793,9 +3928,7 @@ async function findProblems(kube, input) {
     }
     const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
         const review = await kube
-            .request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } }
-        })
+            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
             .catch(() => undefined);
         return { permission, review };
     }));
@@ -3831,7 +3964,7 @@ class GitHubDeployment {
         if (!settings.environment)
             return undefined;
         const skip = (why) => {
-            core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
+            lib_core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
             return undefined;
         };
         if (env.ACT)
@@ -3872,7 +4005,7 @@ class GitHubDeployment {
             };
             const deployment = new GitHubDeployment(update, id);
             await deployment.set('in_progress');
-            core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
+            lib_core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
             return deployment;
         }
         catch (error) {
@@ -3880,60 +4013,11 @@ class GitHubDeployment {
         }
     }
     async set(state) {
-        await this.update(state).catch(error => core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
+        await this.update(state).catch(error => lib_core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
     }
 }
 
-// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(3439);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(3753);
-// EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(9600);
-// EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(2923);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/run-context.ts
-
-/**
- * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
- * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
- */
-function readRunContext(env) {
-    let defaultBranch;
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-            defaultBranch = payload.repository?.default_branch;
-        }
-        catch {
-            // No event payload (a local run): `latest: auto` then tags nothing as latest.
-        }
-    }
-    const ref = env.GITHUB_REF ?? '';
-    const branch = env.GITHUB_HEAD_REF ||
-        env.GITHUB_REF_NAME ||
-        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
-    return {
-        sha: env.GITHUB_SHA ?? '',
-        branch: branch || undefined,
-        defaultBranch,
-        runNumber: env.GITHUB_RUN_NUMBER,
-        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        repositoryUrl,
-        actor: env.GITHUB_ACTOR,
-        workflow: env.GITHUB_WORKFLOW
-    };
-}
-
-// EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(8017);
-// EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(16);
-;// CONCATENATED MODULE: ./src/action-inputs.ts
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 // Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
 const actionInputs = [
     'mode',
@@ -3995,62 +4079,12 @@ const actionInputs = [
     'github-token'
 ];
 
-;// CONCATENATED MODULE: ./src/unknown-inputs.ts
-/**
- * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
- * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
- */
-/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
-function editDistance(a, b) {
-    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-    for (let i = 1; i <= a.length; i++) {
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
-        }
-    }
-    return rows[a.length][b.length];
-}
-/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
-function closestName(name, known) {
-    let best;
-    for (const candidate of known) {
-        const distance = editDistance(name, candidate);
-        if (!best || distance < best.distance)
-            best = { name: candidate, distance };
-    }
-    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
-    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
-}
-/**
- * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
- * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
- */
-function unknownInputWarnings(env, known) {
-    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
-    return Object.keys(env)
-        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
-        .sort()
-        .map(key => {
-        const name = key.slice('INPUT_'.length).toLowerCase();
-        const suggestion = closestName(name, known);
-        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(3753);
+;// CONCATENATED MODULE: ./src/settings/input-forms.ts
+// The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
 function lines(text) {
     return text
         .split(/\r?\n/)
@@ -4083,43 +4117,13 @@ function keyValueLines(read, name, keyPattern, keyForm) {
     });
 }
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function repositoryInput(text, what) {
-    let image;
-    try {
-        image = (0,image_ref/* parseImageRef */.Q)(text);
-    }
-    catch (error) {
-        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
-    }
-    if (image.tag || image.digest) {
-        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
-    }
-    return image;
-}
-/** An image to build, named for the built-images output by its repository's last path segment. */
-function imageBuild(image, context, dockerfile, target) {
-    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
-}
-/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
-function parseBuildEntry(line, index) {
-    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
-    const eq = line.indexOf('=');
-    if (eq <= 0)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
-    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
-    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
-    if (!context)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
-    const given = {};
-    for (const option of options) {
-        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
-        if (!value || !['dockerfile', 'target'].includes(key)) {
-            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
-        }
-        given[key] = value;
-    }
-    return imageBuild(image, context, given.dockerfile, given.target);
-}
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+;// CONCATENATED MODULE: ./src/settings/kube-inputs.ts
+
+
+
+
 /** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
 function decodeKubeconfig(text) {
     const trimmed = text.trim();
@@ -4159,34 +4163,115 @@ function kubeconfigSecrets(text) {
     }
     return secrets;
 }
-function helmInputs(read) {
-    const chart = read('helm-chart').trim();
-    const values = lines(read('helm-values'));
-    const release = read('helm-release').trim();
-    if (!chart) {
-        if (values.length > 0 || release)
-            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
-        return undefined;
+function kube_inputs_kubeInput(read) {
+    const text = read('kubeconfig');
+    let kubeconfig;
+    if (text.trim()) {
+        lib_core/* setSecret */.Pq(text.trim());
+        kubeconfig = decodeKubeconfig(text);
+        for (const secret of kubeconfigSecrets(kubeconfig))
+            lib_core/* setSecret */.Pq(secret);
     }
-    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
-    const name = release || fallback;
-    if (!dnsLabel.test(name) || name.length > 53) {
-        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
-    }
-    return { chart, release: name, values };
+    return { kubeconfig, context: read('kube-context').trim() || undefined };
 }
-function runInput(read, env) {
-    const run = readRunContext(env);
-    const shaInput = read('sha').trim();
-    if (shaInput)
-        run.sha = shaInput;
-    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
-        throw new Error(run.sha
-            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
-            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+function kubeTargetInput(read) {
+    const namespace = read('namespace').trim() || undefined;
+    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
+        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
     }
-    return run;
+    const kube = kube_inputs_kubeInput(read);
+    return {
+        kube,
+        namespace,
+        createNamespace: booleanInput(read, 'create-namespace', false),
+        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout')
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/run-context.ts
+
+/**
+ * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
+ * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
+ */
+function readRunContext(env) {
+    let defaultBranch;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+            defaultBranch = payload.repository?.default_branch;
+        }
+        catch {
+            // No event payload (a local run): `latest: auto` then tags nothing as latest.
+        }
+    }
+    const ref = env.GITHUB_REF ?? '';
+    const branch = env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        branch: branch || undefined,
+        defaultBranch,
+        runNumber: env.GITHUB_RUN_NUMBER,
+        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        repositoryUrl,
+        actor: env.GITHUB_ACTOR,
+        workflow: env.GITHUB_WORKFLOW
+    };
+}
+
+// EXTERNAL MODULE: ./src/size.ts
+var size = __webpack_require__(9600);
+// EXTERNAL MODULE: ./src/build/image-ref.ts
+var image_ref = __webpack_require__(2923);
+// EXTERNAL MODULE: ./src/build/tags.ts
+var tags = __webpack_require__(8017);
+;// CONCATENATED MODULE: ./src/settings/build-inputs.ts
+
+
+
+
+function repositoryInput(text, what) {
+    let image;
+    try {
+        image = (0,image_ref/* parseImageRef */.Q)(text);
+    }
+    catch (error) {
+        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
+    }
+    if (image.tag || image.digest) {
+        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
+    }
+    return image;
+}
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image, context, dockerfile, target) {
+    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
+}
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+function parseBuildEntry(line, index) {
+    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
+    const eq = line.indexOf('=');
+    if (eq <= 0)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
+    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
+    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
+    if (!context)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
+    const given = {};
+    for (const option of options) {
+        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+        if (!value || !['dockerfile', 'target'].includes(key)) {
+            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
+        }
+        given[key] = value;
+    }
+    return imageBuild(image, context, given.dockerfile, given.target);
 }
 function buildsInput(read) {
     const imageText = read('image').trim();
@@ -4219,33 +4304,11 @@ function imagesInput(read) {
         }
     });
 }
-function rollbackInput(read, mode, builds) {
-    const text = read('rollback-to').trim();
-    if (mode !== 'rollback') {
-        if (text)
-            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
-        return undefined;
-    }
-    let rollbackTo;
-    if (!text || text === 'previous')
-        rollbackTo = { kind: 'previous' };
-    else if (/^\d+$/.test(text) && Number(text) > 0)
-        rollbackTo = { kind: 'revision', revision: Number(text) };
-    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
-    else if (/^[0-9a-f]{7,40}$/i.test(text))
-        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
-    else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
-    if (rollbackTo.kind === 'sha' && builds.length === 0) {
-        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
-    }
-    return rollbackTo;
-}
 function registryInput(read) {
     const username = read('registry-username').trim();
     const password = read('registry-password');
     if (password)
-        core/* setSecret */.Pq(password);
+        lib_core/* setSecret */.Pq(password);
     if (Boolean(username) !== Boolean(password)) {
         throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.');
     }
@@ -4255,7 +4318,7 @@ function buildInput(read) {
     const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
     for (const [, value] of secrets)
         if (value)
-            core/* setSecret */.Pq(value);
+            lib_core/* setSecret */.Pq(value);
     return {
         buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
         secrets,
@@ -4265,46 +4328,41 @@ function buildInput(read) {
         platforms: listInput(read('platforms'))
     };
 }
-function kubeInput(read) {
-    const text = read('kubeconfig');
-    let kubeconfig;
-    if (text.trim()) {
-        core/* setSecret */.Pq(text.trim());
-        kubeconfig = decodeKubeconfig(text);
-        for (const secret of kubeconfigSecrets(kubeconfig))
-            core/* setSecret */.Pq(secret);
-    }
-    return { kubeconfig, context: read('kube-context').trim() || undefined };
+/** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
+function buildSettingsInput(read, builds) {
+    const tagTemplate = read('tag').trim() || '{sha}';
+    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
+    const extraTagTemplates = listInput(read('extra-tags'));
+    for (const extra of extraTagTemplates)
+        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
+    const latest = (read('latest').trim() || 'auto').toLowerCase();
+    if (!['auto', 'true', 'false'].includes(latest))
+        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
+    const registry = registryInput(read);
+    const build = buildInput(read);
+    return {
+        builds,
+        build,
+        tagTemplate,
+        extraTagTemplates,
+        latest: latest,
+        push: booleanInput(read, 'push', true),
+        registry,
+        skipExisting: booleanInput(read, 'skip-existing', true)
+    };
 }
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
-function parseApplySetParent(text) {
-    const slash = text.indexOf('/');
-    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
-    const name = slash < 0 ? text : text.slice(slash + 1);
-    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
-    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
-        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
-    }
-    return { kind, name };
-}
-function pruneInput(read, mode, lockName) {
-    const prune = booleanInput(read, 'prune', false);
-    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
-    const parentText = read('applyset').trim();
-    if (!prune) {
-        if (namespacesAndCrds || parentText)
-            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
-        return undefined;
-    }
-    if (mode === 'build' || mode === 'history' || mode === 'abort')
-        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
-    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
-}
+
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(16);
+;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
+
+
+
+
 function gateInput(text) {
     if (/^https?:\/\/\S+$/.test(text)) {
         for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
-            core/* setSecret */.Pq(secret);
+            lib_core/* setSecret */.Pq(secret);
         // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
         (0,gate_url/* gateRequest */.tV)(text, 'blue');
         return { kind: 'url', url: text };
@@ -4355,57 +4413,114 @@ function strategyInput(read, mode) {
         canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
     };
 }
-/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
-function parseSettings(read, env) {
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+
+
+
+
+
+function helmInputs(read) {
+    const chart = read('helm-chart').trim();
+    const values = lines(read('helm-values'));
+    const release = read('helm-release').trim();
+    if (!chart) {
+        if (values.length > 0 || release)
+            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
+        return undefined;
+    }
+    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
+    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
+    const name = release || fallback;
+    if (!dnsLabel.test(name) || name.length > 53) {
+        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
+    }
+    return { chart, release: name, values };
+}
+function runInput(read, env) {
+    const run = readRunContext(env);
+    const shaInput = read('sha').trim();
+    if (shaInput)
+        run.sha = shaInput;
+    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
+        throw new Error(run.sha
+            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
+            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+    }
+    return run;
+}
+function rollbackInput(read, mode, builds) {
+    const text = read('rollback-to').trim();
+    if (mode !== 'rollback') {
+        if (text)
+            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
+        return undefined;
+    }
+    let rollbackTo;
+    if (!text || text === 'previous')
+        rollbackTo = { kind: 'previous' };
+    else if (/^\d+$/.test(text) && Number(text) > 0)
+        rollbackTo = { kind: 'revision', revision: Number(text) };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
+    else
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
+    if (rollbackTo.kind === 'sha' && builds.length === 0) {
+        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
+    }
+    return rollbackTo;
+}
+/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
+function parseApplySetParent(text) {
+    const slash = text.indexOf('/');
+    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
+    const name = slash < 0 ? text : text.slice(slash + 1);
+    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
+    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
+        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
+    }
+    return { kind, name };
+}
+function pruneInput(read, mode, lockName) {
+    const prune = booleanInput(read, 'prune', false);
+    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
+    const parentText = read('applyset').trim();
+    if (!prune) {
+        if (namespacesAndCrds || parentText)
+            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
+        return undefined;
+    }
+    if (mode === 'build' || mode === 'history' || mode === 'abort')
+        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
+    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
+}
+function modeInput(read) {
     const modeText = read('mode').trim() || 'deploy';
     if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
         throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
     }
-    const mode = modeText;
-    const run = runInput(read, env);
-    const builds = buildsInput(read);
+    return modeText;
+}
+function manifestInput(read, mode) {
     const images = imagesInput(read);
-    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
-        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
-    }
     const manifests = lines(read('manifests'));
     const helm = helmInputs(read);
     if (mode !== 'build' && manifests.length === 0 && !helm) {
         throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
     }
-    const rollbackTo = rollbackInput(read, mode, builds);
-    const { strategy, blueGreen, canary } = strategyInput(read, mode);
-    if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
-    }
-    const tagTemplate = read('tag').trim() || '{sha}';
-    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
-    const extraTagTemplates = listInput(read('extra-tags'));
-    for (const extra of extraTagTemplates)
-        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
-    const latest = (read('latest').trim() || 'auto').toLowerCase();
-    if (!['auto', 'true', 'false'].includes(latest))
-        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
-    const registry = registryInput(read);
-    const build = buildInput(read);
-    const namespace = read('namespace').trim() || undefined;
-    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
-        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
-    }
-    const kube = kubeInput(read);
+    return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
+}
+function deployInput(read, mode, strategy, rollbackTo) {
     const lockName = read('lock-name').trim() || 'deploy';
     if (!dnsLabel.test(lockName) || lockName.length > 40) {
         throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
     }
     const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
     const prune = pruneInput(read, mode, lockName);
-    const githubToken = read('github-token').trim() || undefined;
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
-    const environmentUrl = read('environment-url').trim() || undefined;
-    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
-    }
     const fieldManager = read('field-manager').trim() || 'build-and-deploy';
     if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
@@ -4414,30 +4529,10 @@ function parseSettings(read, env) {
     if (strategy !== 'rolling' && !wait)
         throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`);
     return {
-        mode,
-        strategy,
-        blueGreen,
-        canary,
-        builds,
-        build,
-        tagTemplate,
-        extraTagTemplates,
-        latest: latest,
-        push: booleanInput(read, 'push', true),
-        registry,
-        skipExisting: booleanInput(read, 'skip-existing', true),
-        manifests,
-        helm,
-        images,
-        namespace,
-        createNamespace: booleanInput(read, 'create-namespace', false),
-        kube,
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
         dryRun: booleanInput(read, 'dry-run', false),
         wait,
-        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
-        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
         waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
@@ -4446,18 +4541,106 @@ function parseSettings(read, env) {
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
         lock,
-        prune,
-        environment: read('environment').trim() || undefined,
-        environmentUrl,
-        githubToken,
+        prune
+    };
+}
+function gitHubInput(read) {
+    const githubToken = read('github-token').trim() || undefined;
+    if (githubToken)
+        lib_core/* setSecret */.Pq(githubToken);
+    const environmentUrl = read('environment-url').trim() || undefined;
+    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
+    }
+    return { environment: read('environment').trim() || undefined, environmentUrl, githubToken };
+}
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+function parseSettings(read, env) {
+    const mode = modeInput(read);
+    const run = runInput(read, env);
+    const builds = buildsInput(read);
+    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
+        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
+    }
+    const manifests = manifestInput(read, mode);
+    const rollbackTo = rollbackInput(read, mode, builds);
+    const strategy = strategyInput(read, mode);
+    if (strategy.strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
+        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
+    }
+    return {
+        mode,
+        ...buildSettingsInput(read, builds),
+        ...manifests,
+        ...kubeTargetInput(read),
+        ...deployInput(read, mode, strategy.strategy, rollbackTo),
+        ...strategy,
+        ...gitHubInput(read),
         run
     };
 }
+
+;// CONCATENATED MODULE: ./src/settings/unknown-inputs.ts
+/**
+ * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
+ * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
+ */
+/** Optimal string alignment distance: Levenshtein plus adjacent transpositions (`namsepace`). */
+function editDistance(a, b) {
+    const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
+        }
+    }
+    return rows[a.length][b.length];
+}
+/** The known name nearest to `name`, when near enough to be the one meant (the first of equals, in action.yml's order). */
+function closestName(name, known) {
+    let best;
+    for (const candidate of known) {
+        const distance = editDistance(name, candidate);
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    // Beyond a third of the name, the "closest" one is a guess that misleads more than it helps.
+    return best && best.distance <= Math.max(2, Math.floor(name.length / 3)) ? best.name : undefined;
+}
+/**
+ * A warning for each INPUT_ variable that no declared input reads. core.getInput reads INPUT_ + the name with
+ * spaces as '_', uppercased, so the original spelling is lost: the name is shown lowercased.
+ */
+function unknownInputWarnings(env, known) {
+    const declared = new Set(known.map(name => name.replace(/ /g, '_').toUpperCase()));
+    return Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !declared.has(key.slice('INPUT_'.length)))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        const suggestion = closestName(name, known);
+        return `Unknown input '${name}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; it is ignored. The inputs are listed in action.yml and the README.`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
+
+
+
+
+
+// The one module that reads the action's inputs (core.getInput); everything else receives typed settings.
 function readSettings() {
     // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
     for (const warning of unknownInputWarnings(process.env, actionInputs))
-        core/* warning */.$e(warning);
-    return parseSettings(name => core/* getInput */.V4(name), process.env);
+        lib_core/* warning */.$e(warning);
+    return parseSettings(name => lib_core/* getInput */.V4(name), process.env);
+}
+/** The post step reaches the cluster only to release the deploy lock: the kubeconfig and kube-context inputs. */
+function readKubeSettings() {
+    return kubeInput(name => core.getInput(name));
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
@@ -4547,25 +4730,25 @@ function resultLine(report) {
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
-        core/* setOutput */.uH('image', first.reference);
-        core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
+        lib_core/* setOutput */.uH('image', first.reference);
+        lib_core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
         if (first.digest) {
-            core/* setOutput */.uH('digest', first.digest);
-            core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
+            lib_core/* setOutput */.uH('digest', first.digest);
+            lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
     }
-    core/* setOutput */.uH('resources', JSON.stringify(report.resources));
+    lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
-        core/* setOutput */.uH('history', JSON.stringify(report.history));
+        lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
     if (report.traffic?.strategy === 'blue-green' && report.traffic.after)
-        core/* setOutput */.uH('live-colour', report.traffic.after);
+        lib_core/* setOutput */.uH('live-colour', report.traffic.after);
     if (report.traffic?.strategy === 'canary')
-        core/* setOutput */.uH('canary-stage', report.traffic.stage);
+        lib_core/* setOutput */.uH('canary-stage', report.traffic.stage);
     if (manifestsFile)
-        core/* setOutput */.uH('manifests-file', manifestsFile);
-    core/* setOutput */.uH('result', report.result);
-    core/* setOutput */.uH('duration-ms', String(report.durationMs));
+        lib_core/* setOutput */.uH('manifests-file', manifestsFile);
+    lib_core/* setOutput */.uH('result', report.result);
+    lib_core/* setOutput */.uH('duration-ms', String(report.durationMs));
 }
 async function run() {
     const started = Date.now();
@@ -4584,7 +4767,7 @@ async function run() {
         report.dryRun = settings.dryRun;
         switch (settings.mode) {
             case 'build':
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
                 break;
             case 'deploy': {
                 kube = (0,deploy_step/* connectEarly */.Ir)(settings);
@@ -4593,7 +4776,7 @@ async function run() {
                 manifestsFile = manifests.file;
                 const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
                 clusterReady?.catch(() => undefined);
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
                 await clusterReady;
                 // A mutable tag is deployed pinned to the digest, known only now (issue 23).
                 const built = (0,build_step/* substitutionsFor */.wL)(report.images);
@@ -4647,15 +4830,15 @@ async function run() {
         else if (report.result !== 'rolled-back')
             report.result = 'failed';
         report.error = error.message;
-        core/* setFailed */.C1(report.error);
+        lib_core/* setFailed */.C1(report.error);
     }
     finally {
         kube?.close();
         await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
         report.durationMs = Date.now() - started;
         setOutputs(report, manifestsFile);
-        await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
-        core/* info */.pq(resultLine(report));
+        await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+        lib_core/* info */.pq(resultLine(report));
         cancel.dispose();
     }
 }
@@ -5457,6 +5640,45 @@ function describeLive(history) {
 
 /***/ }),
 
+/***/ 4514:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ saveLoggedInRegistries),
+/* harmony export */   UZ: () => (/* binding */ saveHeldLock),
+/* harmony export */   uS: () => (/* binding */ saveWorkDir)
+/* harmony export */ });
+/* unused harmony exports heldLock, loggedInRegistries, workDir */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+
+// What the main step leaves for the post step, which runs even when the main step failed or was cancelled. The
+// runner hands each saved value to the post step as STATE_<key>; the keys are named here only.
+const keys = { lock: 'lock', loggedInRegistries: 'logged-in-registry', workDir: 'work-dir' };
+function saveHeldLock(lock) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.lock, JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: lock.identity }));
+}
+function heldLock() {
+    const state = core.getState(keys.lock);
+    return state ? JSON.parse(state) : undefined;
+}
+/** Saved after each login, so a login that fails part way still has the earlier ones logged out. */
+function saveLoggedInRegistries(hosts) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.loggedInRegistries, hosts.join('\n'));
+}
+function loggedInRegistries() {
+    return core.getState(keys.loggedInRegistries).split('\n').filter(Boolean);
+}
+/** The build's temporary directory (secret files among its contents), removed by the post step. */
+function saveWorkDir(dir) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.workDir, dir);
+}
+function workDir() {
+    return core.getState(keys.workDir) || undefined;
+}
+
+
+/***/ }),
+
 /***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -6104,7 +6326,7 @@ async function gatherDetails(kube, pod, failure) {
     const signal = AbortSignal.timeout(5000);
     const [events, logs] = await Promise.all([
         kube
-            .list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, signal)
+            .list({ apiVersion: 'v1', kind: 'Event', namespace: ns }, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, { signal })
             .then(list => list.items
             .filter(e => !noiseEvents.has(e.reason ?? ''))
             .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
@@ -6113,11 +6335,7 @@ async function gatherDetails(kube, pod, failure) {
             .catch(() => []),
         failure.container
             ? kube
-                .request('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
-                query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
-                signal,
-                text: true
-            })
+                .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
                 .then(text => String(text).split('\n').filter(Boolean))
                 .catch(() => [])
             : Promise.resolve([])
@@ -6127,31 +6345,35 @@ async function gatherDetails(kube, pod, failure) {
 
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
 var readers = __webpack_require__(3092);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/retry.ts
+var retry = __webpack_require__(1205);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 ;// CONCATENATED MODULE: ./src/status/watch.ts
+
 
 /**
  * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
  */
-async function watchLoop(kube, path, query, signal, log, onEvent) {
+async function watchLoop(kube, collection, query, signal, log, onEvent) {
+    const watched = `${collection.kind} watch${collection.namespace ? ` in ${collection.namespace}` : ''}`;
     let resourceVersion;
     let failures = 0;
     while (!signal.aborted) {
         try {
             if (!resourceVersion) {
-                const list = await kube.list(path, query, signal);
+                const list = await kube.list(collection, query, { signal });
                 for (const object of list.items)
                     onEvent('ADDED', object);
                 resourceVersion = list.metadata.resourceVersion;
             }
-            for await (const event of kube.watch(path, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
+            for await (const event of kube.watch(collection, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
                 failures = 0;
                 if (event.type === 'ERROR') {
                     const status = event.object;
                     if (status.code !== 410)
-                        log(`watch ${path}: ${status.message ?? 'error'}; re-listing`);
+                        log(`${watched}: ${status.message ?? 'error'}; re-listing`);
                     resourceVersion = undefined;
                     break;
                 }
@@ -6163,14 +6385,14 @@ async function watchLoop(kube, path, query, signal, log, onEvent) {
         catch (error) {
             if (signal.aborted)
                 return;
-            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 410) {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 410) {
                 resourceVersion = undefined;
                 continue;
             }
             failures++;
             if (failures === 1 || failures % 10 === 0)
-                log(`watch ${path} interrupted (${error.message}); resuming`);
-            await new Promise(resolve => setTimeout(resolve, (0,client/* retryDelayMs */.qO)(Math.min(failures, 5))));
+                log(`${watched} interrupted (${error.message}); resuming`);
+            await new Promise(resolve => setTimeout(resolve, (0,retry/* retryDelayMs */.q)(Math.min(failures, 5))));
         }
     }
 }
@@ -6311,7 +6533,7 @@ class RolloutWait {
                 let rsRevision = this.replicaSetRevisions.get(cacheKey);
                 if (!rsRevision) {
                     rsRevision = this.kube
-                        .get(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${name}`, this.stop.signal)
+                        .get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name }, { signal: this.stop.signal })
                         .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
                         .catch(() => undefined);
                     this.replicaSetRevisions.set(cacheKey, rsRevision);
@@ -6351,8 +6573,8 @@ class RolloutWait {
         const kube = this.kube;
         try {
             const storageClass = className
-                ? await kube.get(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
-                : (await kube.list('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+                ? await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+                : (await kube.list({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
             entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
         }
         catch {
@@ -6369,7 +6591,7 @@ class RolloutWait {
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector };
             const signal = this.briefly();
-            return this.kube.list(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => []);
+            return this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
         };
         const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values();
         for (const pod of pods) {
@@ -6400,7 +6622,7 @@ class RolloutWait {
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
                 const signal = this.briefly();
-                warnings.set(namespace, this.kube.list(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []));
+                warnings.set(namespace, this.kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
             }
             return warnings.get(namespace);
         };
@@ -6436,10 +6658,9 @@ class RolloutWait {
             groups.set(key, [...(groups.get(key) ?? []), item]);
         }
         return [...groups.values()].map(group => {
-            const { apiVersion, plural, namespace } = group[0];
-            const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`;
+            const { apiVersion, kind, namespace } = group[0];
             const query = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {};
-            return watchLoop(this.kube, base, query, this.stop.signal, this.options.log, (type, object) => {
+            return watchLoop(this.kube, { apiVersion, kind, namespace }, query, this.stop.signal, this.options.log, (type, object) => {
                 const entry = this.tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name));
                 if (!entry)
                     return;
@@ -6453,7 +6674,7 @@ class RolloutWait {
     /** One pod watch per namespace of a workload whose reader follows pods. */
     watchPods() {
         const podNamespaces = new Set([...this.tracked.values()].filter(t => t.reader?.pods).map(t => t.item.namespace ?? 'default'));
-        return [...podNamespaces].map(namespace => watchLoop(this.kube, `/api/v1/namespaces/${namespace}/pods`, {}, this.stop.signal, this.options.log, (type, pod) => {
+        return [...podNamespaces].map(namespace => watchLoop(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, this.stop.signal, this.options.log, (type, pod) => {
             const entry = this.ownerOf(pod);
             if (!entry || entry.outcome)
                 return;
