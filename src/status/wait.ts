@@ -260,7 +260,9 @@ class RolloutWait {
       if (stuck) entry.timeoutDiagnosis = await gatherDetails(this.kube, stuck.pod, stuck.failure)
     }
     const unfinished = [...this.tracked.values()].filter(t => !t.outcome)
-    await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => setTimeout(resolve, 8000))])
+    let cap: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))])
+    clearTimeout(cap)
   }
 
   /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
