@@ -6613,7 +6613,9 @@ class RolloutWait {
                 entry.timeoutDiagnosis = await gatherDetails(this.kube, stuck.pod, stuck.failure);
         };
         const unfinished = [...this.tracked.values()].filter(t => !t.outcome);
-        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => setTimeout(resolve, 8000))]);
+        let cap;
+        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))]);
+        clearTimeout(cap);
     }
     /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
     async reportProgress() {
