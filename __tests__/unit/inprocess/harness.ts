@@ -5,7 +5,8 @@
  */
 import { jest } from '@jest/globals'
 import type * as Core from '@actions/core'
-import type { ApplyObject } from '../../../src/kube/cluster.js'
+import type { FakeCluster } from '../../../__fixtures__/fake-cluster.js'
+import type { ApplyObject, Cluster } from '../../../src/kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../../../src/manifests/documents.js'
 
 export const ns = 'shop'
@@ -72,4 +73,18 @@ export const runEnv = {
   GITHUB_REPOSITORY: 'acme/api',
   GITHUB_RUN_ID: '7',
   GITHUB_SERVER_URL: 'https://github.com'
+}
+
+/**
+ * One run's connection to the fake: the deploy step closes its cluster when it ends, while the fake (the server)
+ * outlives it for the next run; closing here ends that run's watches only.
+ */
+export function connection(fake: FakeCluster): Cluster {
+  return new Proxy(fake, {
+    get(target, key) {
+      if (key === 'close') return () => void target.endWatches()
+      const value = Reflect.get(target, key) as unknown
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+  })
 }
