@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import { FakeCluster } from '../../../__fixtures__/fake-cluster.js'
 import type { ApplyObject } from '../../../src/kube/cluster.js'
-import { waitForRollouts, WaitItem, WaitOptions } from '../../../src/deploy/wait.js'
+import { waitForRollouts, WaitItem, WaitOptions } from '../../../src/status/wait.js'
 import { configMap, deployment, job, ns, refOf } from './harness.js'
 
 const plurals: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' }
