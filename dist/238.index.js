@@ -1,8 +1,8 @@
-export const id = 320;
-export const ids = [320,940];
+export const id = 238;
+export const ids = [238,106];
 export const modules = {
 
-/***/ 320:
+/***/ 4238:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,18 +12,18 @@ __webpack_require__.d(__webpack_exports__, {
   switchBack: () => (/* binding */ switchBack)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
+var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(534);
+var managed_fields = __webpack_require__(2792);
 // EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
-var wait = __webpack_require__(2714);
+var wait = __webpack_require__(3375);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
-var gate = __webpack_require__(4940);
+var gate = __webpack_require__(9106);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
-var selection = __webpack_require__(9821);
+var selection = __webpack_require__(5259);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green-plan.ts
 
 
@@ -137,7 +137,7 @@ function liveColourOf(service) {
 }
 
 // EXTERNAL MODULE: ./src/strategies/live-templates.ts
-var live_templates = __webpack_require__(9371);
+var live_templates = __webpack_require__(4173);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green.ts
 
 
@@ -341,7 +341,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 
 /***/ }),
 
-/***/ 4940:
+/***/ 9106:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -349,10 +349,10 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 /* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4057);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
 
 
 
@@ -406,14 +406,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
-/***/ 9371:
+/***/ 4173:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3646);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
 
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
@@ -442,7 +442,7 @@ async function templatesChange(kube, probes, fieldManager) {
 
 /***/ }),
 
-/***/ 9821:
+/***/ 5259:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -458,7 +458,7 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects, pinnedRolling */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
  * Pure, table-tested with the strategies.

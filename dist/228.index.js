@@ -1,8 +1,8 @@
-export const id = 28;
-export const ids = [28,746];
+export const id = 228;
+export const ids = [228,392];
 export const modules = {
 
-/***/ 8870:
+/***/ 3312:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 8028:
+/***/ 2228:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -197,20 +197,20 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: rollbackWorkloads
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(7393);
+var apply_plan = __webpack_require__(2595);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(9723);
+var build_step = __webpack_require__(8465);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(6098);
+var deploy_step = __webpack_require__(9095);
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
-var connect = __webpack_require__(8696);
+var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(9978);
+var deploy_lock = __webpack_require__(4332);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
-var undo = __webpack_require__(6746);
+var undo = __webpack_require__(3392);
 ;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
 const workloadName = (h) => `${h.workload.kind.toLowerCase()}/${h.workload.name}`;
 /** Each commit of the histories, newest revision first, with where it was seen (deployment/web revision 3). */
@@ -248,7 +248,7 @@ function resolveCommitPrefix(prefix, histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(290);
+var live_revision = __webpack_require__(5844);
 ;// CONCATENATED MODULE: ./src/rollback/history-log.ts
 
 /** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
@@ -282,11 +282,11 @@ function historyLogLines(histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
-var rollback_plan = __webpack_require__(8870);
+var rollback_plan = __webpack_require__(3312);
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
-var readers = __webpack_require__(3092);
+var readers = __webpack_require__(7822);
 // EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
-var wait = __webpack_require__(2714);
+var wait = __webpack_require__(3375);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
 
 
@@ -423,7 +423,7 @@ async function underLock(settings, objects, work) {
 /** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
 function switchTrafficBack(settings, objects, report) {
     return underLock(settings, objects, async (kube, namespace) => {
-        const { switchBack } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
+        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
         const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
         report.traffic = traffic;
         report.waits = waits;
@@ -436,7 +436,7 @@ function switchTrafficBack(settings, objects, report) {
 async function abortMode(settings, report) {
     const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     await underLock(settings, manifests.objects, async (kube, namespace) => {
-        const { abortCanary } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
         report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
     });
     return manifests.file;
@@ -480,7 +480,7 @@ async function rollbackMode(settings, report) {
 
 /***/ }),
 
-/***/ 6746:
+/***/ 3392:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,9 +492,9 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
-/* harmony import */ var _status_readers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3092);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8870);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
+/* harmony import */ var _status_readers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7822);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3312);
 
 
 

@@ -1,8 +1,8 @@
-export const id = 109;
-export const ids = [109];
+export const id = 465;
+export const ids = [465];
 export const modules = {
 
-/***/ 9723:
+/***/ 8465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(2923);
+var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,9 +227,9 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(8017);
+var build_tags = __webpack_require__(6587);
 // EXTERNAL MODULE: ./src/run/state.ts
-var state = __webpack_require__(4514);
+var state = __webpack_require__(4352);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -321,7 +321,7 @@ async function buildAndPushAll(settings, clusterReady) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await clusterReady;
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
@@ -377,7 +377,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -404,7 +404,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 2923:
+/***/ 9557:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -501,7 +501,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 8017:
+/***/ 6587:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -511,7 +511,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -590,7 +590,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 4057:
+/***/ 5387:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -623,7 +623,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 7393:
+/***/ 2595:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -636,8 +636,8 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6507);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
@@ -762,7 +762,7 @@ function diffValues(before, after, path, secret) {
 
 /***/ }),
 
-/***/ 8881:
+/***/ 8899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -780,7 +780,7 @@ function diffValues(before, after, path, secret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -913,7 +913,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 6098:
+/***/ 9095:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -928,8 +928,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -939,11 +939,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(7393);
+var apply_plan = __webpack_require__(2595);
 // EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
+var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(2214);
+var annotate = __webpack_require__(7528);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1014,13 +1014,13 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(2370);
+var manifests_documents = __webpack_require__(1860);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(9676);
+var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(534);
+var managed_fields = __webpack_require__(2792);
 // EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(6507);
+var redact = __webpack_require__(4945);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1416,21 +1416,21 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8881);
+var applyset_plan = __webpack_require__(8899);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(2923);
+var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: ./src/run/state.ts
-var state = __webpack_require__(4514);
+var state = __webpack_require__(4352);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(9600);
+var src_size = __webpack_require__(4642);
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(9596);
+var src_report = __webpack_require__(5272);
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
-var connect = __webpack_require__(8696);
+var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(16);
+var gate_url = __webpack_require__(4530);
 // EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
-var status_wait = __webpack_require__(2714);
+var status_wait = __webpack_require__(3375);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1450,7 +1450,7 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
         if (gate.kind === 'url') {
             const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
             core/* info */.pq(`Health gate: ${request.shown}`);
@@ -1481,7 +1481,7 @@ function gateRunner(kube, settings, objects, options) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(6104);
+var kubeconfig = __webpack_require__(5217);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1542,9 +1542,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(350);
+var exec_lazy = __webpack_require__(7872);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(4057);
+var child_env = __webpack_require__(5387);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1594,7 +1594,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
+    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1609,11 +1609,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(7962);
+var patch = __webpack_require__(552);
 // EXTERNAL MODULE: ./src/status/diagnose.ts
-var diagnose = __webpack_require__(4294);
+var diagnose = __webpack_require__(1280);
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
-var readers = __webpack_require__(3092);
+var readers = __webpack_require__(7822);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -1845,7 +1845,7 @@ class HookFailure extends Error {
 }
 
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(9978);
+var deploy_lock = __webpack_require__(4332);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
 
 
@@ -1999,7 +1999,7 @@ const describeApplied = (a) => describeTarget(a.target);
 async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2079,12 +2079,12 @@ async function pruneSet(applySet, candidates, applied) {
 /** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
 async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
     if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
         return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
     }
     if (settings.strategy !== 'canary')
         return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
+    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
     if (settings.mode === 'promote')
         return new CanaryPromotion(objects, targetNamespace);
     return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
@@ -2118,7 +2118,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             });
         }
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2354,7 +2354,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 
 /***/ }),
 
-/***/ 9978:
+/***/ 4332:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2366,7 +2366,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3304);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3646);
 
 
 const leaseDurationSeconds = 30;
@@ -2525,7 +2525,7 @@ async function releaseLease(kube, namespace, name, identity, signal) {
 
 /***/ }),
 
-/***/ 9676:
+/***/ 3066:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2535,7 +2535,7 @@ async function releaseLease(kube, namespace, name, identity, signal) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -2681,7 +2681,7 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 3753:
+/***/ 7607:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2740,7 +2740,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 8696:
+/***/ 3390:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2819,7 +2819,7 @@ function capabilitiesFrom(version, roots, resourceLists, failedLists = []) {
 }
 
 // EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
+var errors = __webpack_require__(3646);
 ;// CONCATENATED MODULE: ./src/kube/paths.ts
 /**
  * The kinds the action itself reads and writes, with their resource name and scope, so that their paths need no
@@ -2868,7 +2868,7 @@ function resourcePath(info, namespace, name, subresource) {
 }
 
 // EXTERNAL MODULE: ./src/kube/retry.ts
-var retry = __webpack_require__(1205);
+var retry = __webpack_require__(4963);
 ;// CONCATENATED MODULE: ./src/kube/client.ts
 
 
@@ -3328,7 +3328,7 @@ function tlsAdvice(code) {
 }
 
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(6104);
+var kubeconfig = __webpack_require__(5217);
 ;// CONCATENATED MODULE: ./src/kube/connect.ts
 
 
@@ -3347,7 +3347,7 @@ function defaultNamespace(given, cluster) {
 
 /***/ }),
 
-/***/ 3304:
+/***/ 3646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3403,7 +3403,7 @@ const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.rou
 
 /***/ }),
 
-/***/ 6104:
+/***/ 5217:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3416,9 +3416,9 @@ const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.rou
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
 
 
 
@@ -3596,7 +3596,7 @@ function authenticator(user, pluginTimeoutMs) {
     if (user.exec) {
         let timedOut = false;
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(async ({ ExecAuth }) => {
+        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(async ({ ExecAuth }) => {
             const auth = new ExecAuth();
             auth.execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true));
             return auth;
@@ -3635,14 +3635,14 @@ function authenticator(user, pluginTimeoutMs) {
 
 /***/ }),
 
-/***/ 534:
+/***/ 2792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3646);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -3714,7 +3714,7 @@ async function writeManagedFields(kube, object, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 1205:
+/***/ 4963:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3731,14 +3731,14 @@ function retryDelayMs(attempt, retryAfterSeconds) {
 
 /***/ }),
 
-/***/ 350:
+/***/ 7872:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
+const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -3749,7 +3749,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 9491:
+/***/ 3469:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3758,7 +3758,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
+    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
 }
 class HttpClient {
     constructor(...args) {
@@ -3772,7 +3772,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 2397:
+/***/ 947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3782,7 +3782,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -3803,7 +3803,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 3109:
+/***/ 5465:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3812,12 +3812,12 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var lib_core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var lib_core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(9723);
+var build_step = __webpack_require__(8465);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(6098);
+var deploy_step = __webpack_require__(9095);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -3845,9 +3845,9 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
+var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(9978);
+var lock = __webpack_require__(4332);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
 
 
@@ -3941,9 +3941,9 @@ async function findProblems(kube, input) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(9491);
+var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(2397);
+var undici_lazy = __webpack_require__(947);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -3978,7 +3978,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4079,10 +4079,10 @@ const actionInputs = [
     'github-token'
 ];
 
-// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(3439);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(3753);
+var duration = __webpack_require__(7607);
 ;// CONCATENATED MODULE: ./src/settings/input-forms.ts
 // The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
 function lines(text) {
@@ -4226,11 +4226,11 @@ function readRunContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(9600);
+var size = __webpack_require__(4642);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(2923);
+var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(8017);
+var tags = __webpack_require__(6587);
 ;// CONCATENATED MODULE: ./src/settings/build-inputs.ts
 
 
@@ -4353,7 +4353,7 @@ function buildSettingsInput(read, builds) {
 }
 
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(16);
+var gate_url = __webpack_require__(4530);
 ;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
 
 
@@ -4644,9 +4644,9 @@ function readKubeSettings() {
 }
 
 // EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(9596);
+var src_report = __webpack_require__(5272);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(290);
+var live_revision = __webpack_require__(5844);
 ;// CONCATENATED MODULE: ./src/result-line.ts
 /**
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
@@ -4806,17 +4806,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
+                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 logHistories(report.history);
@@ -4846,7 +4846,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 2214:
+/***/ 7528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4856,8 +4856,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
 
 
 const annotationKeys = {
@@ -4966,7 +4966,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 2370:
+/***/ 1860:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4976,8 +4976,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
 
 
 function describeSource(source) {
@@ -5078,7 +5078,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 7962:
+/***/ 552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5089,9 +5089,9 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6507);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4945);
 
 
 
@@ -5279,7 +5279,7 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 6507:
+/***/ 4945:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5325,7 +5325,7 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 9596:
+/***/ 5272:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5340,9 +5340,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: targetLine, trafficSection
 
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(3753);
+var duration = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(9676);
+var deploy_takeover = __webpack_require__(3066);
 ;// CONCATENATED MODULE: ./src/markdown.ts
 // Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
 // cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
@@ -5384,9 +5384,9 @@ function html(value) {
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(290);
+var live_revision = __webpack_require__(5844);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(2214);
+var annotate = __webpack_require__(7528);
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
@@ -5614,7 +5614,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 290:
+/***/ 5844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5640,7 +5640,7 @@ function describeLive(history) {
 
 /***/ }),
 
-/***/ 4514:
+/***/ 4352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5649,7 +5649,7 @@ function describeLive(history) {
 /* harmony export */   uS: () => (/* binding */ saveWorkDir)
 /* harmony export */ });
 /* unused harmony exports heldLock, loggedInRegistries, workDir */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 
 // What the main step leaves for the post step, which runs even when the main step failed or was cancelled. The
 // runner hands each saved value to the post step as STATE_<key>; the keys are named here only.
@@ -5679,7 +5679,7 @@ function workDir() {
 
 /***/ }),
 
-/***/ 9600:
+/***/ 4642:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5706,7 +5706,7 @@ function formatSize(bytes) {
 
 /***/ }),
 
-/***/ 4294:
+/***/ 1280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5865,7 +5865,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 3092:
+/***/ 7822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -6305,7 +6305,7 @@ function pluralOf(kind) {
 
 /***/ }),
 
-/***/ 2714:
+/***/ 3375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -6315,9 +6315,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(3753);
+var duration = __webpack_require__(7607);
 // EXTERNAL MODULE: ./src/status/diagnose.ts
-var diagnose = __webpack_require__(4294);
+var diagnose = __webpack_require__(1280);
 ;// CONCATENATED MODULE: ./src/status/pod-details.ts
 // Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
 const noiseEvents = new Set(['MissingClusterDNS']);
@@ -6344,11 +6344,11 @@ async function gatherDetails(kube, pod, failure) {
 }
 
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
-var readers = __webpack_require__(3092);
+var readers = __webpack_require__(7822);
 // EXTERNAL MODULE: ./src/kube/retry.ts
-var retry = __webpack_require__(1205);
+var retry = __webpack_require__(4963);
 // EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
+var errors = __webpack_require__(3646);
 ;// CONCATENATED MODULE: ./src/status/watch.ts
 
 
@@ -6697,7 +6697,7 @@ class RolloutWait {
 
 /***/ }),
 
-/***/ 16:
+/***/ 4530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
