@@ -9,6 +9,7 @@ import { validateTagTemplate } from './build/tags.js'
 import { gateRequest, gateUrlSecrets } from './strategies/gate-url.js'
 import { actionInputs } from './action-inputs.js'
 import { unknownInputWarnings } from './unknown-inputs.js'
+import { isStrategyName, StrategyName, strategyNames, strategyNamed } from './strategies/registry.js'
 
 export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
 
@@ -90,7 +91,7 @@ export interface CanarySettings {
 
 export interface Settings {
   mode: Mode
-  strategy: 'rolling' | 'blue-green' | 'canary'
+  strategy: StrategyName
   blueGreen?: BlueGreenSettings
   canary?: CanarySettings
   /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
@@ -407,7 +408,7 @@ function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy'
   const given = read('strategy').trim()
   // promote and abort act on a canary: the strategy need not be repeated.
   const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling')
-  if (strategy !== 'rolling' && strategy !== 'blue-green' && strategy !== 'canary') throw new Error(`Invalid strategy '${strategy}'. Expected rolling, blue-green or canary.`)
+  if (!isStrategyName(strategy)) throw new Error(`Invalid strategy '${strategy}'. Expected ${strategyNames.slice(0, -1).join(', ')} or ${strategyNames.at(-1)}.`)
   if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary') throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`)
   const verify = read('verify').trim()
   const keep = read('blue-green-keep').trim()
@@ -421,8 +422,6 @@ function strategyInput(read: InputReader, mode: Mode): Pick<Settings, 'strategy'
   ]
   if (misplaced.length > 0) throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`)
   if (strategy === 'rolling') return { strategy }
-  if (mode === 'build' || mode === 'history') throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`)
-  if (strategy === 'canary' && mode === 'rollback') throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.')
   const gate = verify ? gateInput(verify) : undefined
   const verifyTimeoutMs = parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout')
   if (strategy === 'blue-green') return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }
@@ -454,9 +453,6 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   }
   const rollbackTo = rollbackInput(read, mode, builds)
   const { strategy, blueGreen, canary } = strategyInput(read, mode)
-  if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-    throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.')
-  }
 
   const tagTemplate = read('tag').trim() || '{sha}'
   validateTagTemplate(tagTemplate, 'tag')
@@ -493,9 +489,8 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   }
 
   const wait = booleanInput(read, 'wait', true)
-  if (strategy !== 'rolling' && !wait) throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`)
 
-  return {
+  const settings: Settings = {
     mode,
     strategy,
     blueGreen,
@@ -534,6 +529,8 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     githubToken,
     run
   }
+  strategyNamed(strategy).validate(settings)
+  return settings
 }
 
 export function readSettings(): Settings {

@@ -9,6 +9,7 @@ import { readSettings } from './inputs.js'
 import { builtImagesOutput, renderSummary } from './report.js'
 import type { RunReport } from './run-report.js'
 import { resultLine } from './result-line.js'
+import { strategyNamed } from './strategies/registry.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
   const [first] = report.images
@@ -23,8 +24,7 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
-  if (report.traffic?.strategy === 'blue-green' && report.traffic.after) core.setOutput('live-colour', report.traffic.after)
-  if (report.traffic?.strategy === 'canary') core.setOutput('canary-stage', report.traffic.stage)
+  if (report.traffic) for (const [name, value] of Object.entries(strategyNamed(report.traffic.strategy).outputs(report.traffic))) core.setOutput(name, value)
   if (manifestsFile) core.setOutput('manifests-file', manifestsFile)
   core.setOutput('result', report.result)
   core.setOutput('duration-ms', String(report.durationMs))

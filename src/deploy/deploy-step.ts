@@ -12,10 +12,9 @@ import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import { Settings } from '../inputs.js'
 import { formatSize } from '../size.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
-import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
-import type { GateRunner } from '../strategies/gate.js'
+import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
 import { gateRunner, isGateJob } from './gate-step.js'
-import type { DeployStrategy } from '../strategies/strategy.js'
+import { strategyNamed } from '../strategies/registry.js'
 import type { ServerCapabilities } from '../kube/capabilities.js'
 import { KubeClient, resourcePath } from '../kube/client.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
@@ -247,18 +246,6 @@ async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applie
   })
 }
 
-/** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube: KubeClient, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<DeployStrategy | undefined> {
-  if (settings.strategy === 'blue-green') {
-    const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
-    return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager, gate)
-  }
-  if (settings.strategy !== 'canary') return undefined
-  const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
-  if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
-  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, settings.fieldManager, rollStable, gate)
-}
-
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
 /**
@@ -320,7 +307,7 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
     if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
       throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`])
     }
-    const strategy = await strategyFor(kube, settings, objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gateRunner(kube, settings, objects, options))
+    const strategy = await strategyNamed(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) })
     let candidates: PruneCandidate[] = []
     const applier = new Applier(kube, {
       ...options,
@@ -436,18 +423,6 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
   return manifests
 }
 
-/** What a strategy that dropped the new version left serving, for the error. */
-function untouchedLine(traffic: TrafficReport): string | undefined {
-  if (traffic.strategy === 'blue-green') {
-    if (traffic.coloured?.length === 0) return undefined
-    if (traffic.switched) return undefined
-    const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ')
-    if (services) return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`
-    return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
-  }
-  return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined
-}
-
 /** Applies prepared manifests and waits; throws when a rollout fails. */
 export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient, cancel?: AbortSignal): Promise<string> {
   const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
@@ -474,7 +449,7 @@ export async function deployManifests(settings: Settings, report: RunReport, man
     throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'))
   }
   const failed = result.waits.filter(w => w.state !== 'succeeded')
-  const kept = result.traffic ? untouchedLine(result.traffic) : undefined
+  const kept = result.traffic ? strategyNamed(result.traffic.strategy).untouchedLine(result.traffic) : undefined
   if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))
   if (result.hookFailure) throw new Error(result.hookFailure)
   if (failed.length > 0 || result.writeFailure) {

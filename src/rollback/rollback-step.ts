@@ -14,6 +14,7 @@ import { describeLive } from './live-revision.js'
 import { historyLogLines } from './history-log.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
+import { strategyNamed } from '../strategies/registry.js'
 
 /** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
 function workloadsOf(objects: SourcedObject[], settings: Settings, contextNamespace?: string): WorkloadRef[] {
@@ -50,15 +51,13 @@ export async function readHistories(settings: Settings, objects: SourcedObject[]
 }
 
 /**
- * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (under blue-green,
- * of both colours of each Deployment: those are the objects that hold the history).
+ * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (as the strategy
+ * names them: under blue-green, both colours of each Deployment).
  */
 async function resolveRollbackCommit(settings: Settings, objects: SourcedObject[], prefix: string): Promise<string> {
   const kube = await connect(settings)
   try {
-    const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w =>
-      settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]
-    )
+    const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(strategyNamed(settings.strategy).historyOf)
     const histories: WorkloadHistory[] = []
     for (const workload of workloads) {
       const history = await readHistoryIfExists(kube, workload)
@@ -136,11 +135,10 @@ async function underLock<T>(settings: Settings, objects: SourcedObject[], work: 
   }
 }
 
-/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+/** mode rollback under a strategy with its own way back (blue-green: the Services go back to the other colour), under the deploy lock. */
 function switchTrafficBack(settings: Settings, objects: SourcedObject[], report: RunReport): Promise<void> {
   return underLock(settings, objects, async (kube, namespace) => {
-    const { switchBack } = await import('../strategies/blue-green.js')
-    const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs)
+    const { traffic, waits } = await strategyNamed(settings.strategy).switchBack!(kube, objects, namespace, settings)
     report.traffic = traffic
     report.waits = waits
     const failed = waits.filter(w => w.state !== 'succeeded')
@@ -152,8 +150,7 @@ function switchTrafficBack(settings: Settings, objects: SourcedObject[], report:
 export async function abortMode(settings: Settings, report: RunReport): Promise<string> {
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
   await underLock(settings, manifests.objects, async (kube, namespace) => {
-    const { abortCanary } = await import('../strategies/canary.js')
-    report.traffic = await core.group('Abort the canary', () => abortCanary(kube, manifests.objects, namespace))
+    report.traffic = await core.group('Abort the canary', () => strategyNamed(settings.strategy).abort!(kube, manifests.objects, namespace))
   })
   return manifests.file
 }
@@ -172,12 +169,11 @@ export async function rollbackMode(settings: Settings, report: RunReport): Promi
     report.images = await existingImages(atCommit)
     const manifests = await readManifests(atCommit, substitutionsFor(report.images))
     const file = await deployManifests(atCommit, report, manifests)
-    // Under blue-green the manifests' Deployments exist only as colours; the traffic section says which is live.
-    if (settings.strategy !== 'blue-green') await recordLive(settings, manifests.objects, report)
+    if (strategyNamed(settings.strategy).liveUnderManifestNames) await recordLive(settings, manifests.objects, report)
     return file
   }
   const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
-  if (settings.strategy === 'blue-green') {
+  if (strategyNamed(settings.strategy).switchBack) {
     await core.group('Switch back', () => switchTrafficBack(settings, manifests.objects, report))
     return manifests.file
   }

@@ -1,10 +1,15 @@
+import type { Settings } from '../inputs.js'
 import type { KubeClient } from '../kube/client.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
+import type { WorkloadRef } from '../rollback/undo.js'
+import type { WaitOutcome } from '../deploy/wait.js'
 import type { TrafficReport } from '../run-report.js'
+import type { GateRunner } from './gate.js'
 
 /**
- * A deploy strategy other than kubectl's rolling update: it rewrites what is applied, and decides what happens
- * once the rollouts have succeeded (gate, switch) or failed (drop the new version, or the usual rollback).
+ * A deploy strategy other than kubectl's rolling update, as planned for one run: it rewrites what is applied, and
+ * decides what happens once the rollouts have succeeded (gate, switch) or failed (drop the new version, or the
+ * usual rollback).
  */
 export interface DeployStrategy {
   /** The manifests as this strategy applies them. */
@@ -17,4 +22,43 @@ export interface DeployStrategy {
   promote(kube: KubeClient, readyAt: number): Promise<void>
   discard(kube: KubeClient): Promise<void>
   report(): TrafficReport
+}
+
+/** What a strategy plans its deploy from: the main objects (the gate Job held back), after the lock is held. */
+export interface StrategyDeployContext {
+  kube: KubeClient
+  settings: Settings
+  objects: SourcedObject[]
+  targetNamespace: string
+  /** Applies the manifests as the stable version (rolling) and waits; for a canary promoted in the same step. */
+  rollStable: () => Promise<boolean>
+  gate?: GateRunner
+}
+
+/**
+ * One strategy from settings to summary: the deploy, rollback and report code ask it (through the registry)
+ * rather than switching on its name. Deploy-time code loads only when the strategy is chosen.
+ */
+export interface Strategy {
+  readonly name: string
+  /** Checks the parsed settings against what this strategy can do; throws the first problem. */
+  validate(settings: Settings): void
+  /** Plans the deploy against the live objects; undefined: the manifests are applied as they are (rolling). */
+  prepare(context: StrategyDeployContext): Promise<DeployStrategy | undefined>
+  /** mode rollback to the previous version when the strategy has its own way back (not the workloads' undo). */
+  switchBack?(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: Settings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
+  /** mode abort: removes what a deploy of this strategy added, leaving the live version. */
+  abort?(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport>
+  /** The workloads whose revisions make up the history of a workload of the manifests. */
+  historyOf(workload: WorkloadRef): WorkloadRef[]
+  /** False when the manifests' workloads run under other names (colours), so their own histories say nothing. */
+  readonly liveUnderManifestNames: boolean
+  /** The action outputs this strategy adds, from its traffic report. */
+  outputs(traffic: TrafficReport): Record<string, string>
+  /** The job summary's traffic section. */
+  summary(traffic: TrafficReport): string[]
+  /** The result line's detail when traffic says more than the rollouts; undefined: the usual detail. */
+  resultDetail(traffic: TrafficReport): string | undefined
+  /** After a failed deploy: what the strategy left serving, for the error. */
+  untouchedLine(traffic: TrafficReport): string | undefined
 }

@@ -1,8 +1,8 @@
-export const id = 495;
-export const ids = [495,106];
+export const id = 456;
+export const ids = [456,940];
 export const modules = {
 
-/***/ 8495:
+/***/ 4456:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,12 +15,12 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deleteCanaryObjects
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
-var selection = __webpack_require__(5259);
+var selection = __webpack_require__(9821);
 ;// CONCATENATED MODULE: ./src/strategies/canary-plan.ts
 
 /** Canary replicas for a `percent` share beside `stable` pods: c / (stable + c) ≈ percent, at least one. */
@@ -147,9 +147,9 @@ function canaryObjectsOf(objects, targetNamespace) {
 }
 
 // EXTERNAL MODULE: ./src/strategies/live-templates.ts
-var live_templates = __webpack_require__(4173);
+var live_templates = __webpack_require__(9371);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
-var gate = __webpack_require__(9106);
+var gate = __webpack_require__(4940);
 ;// CONCATENATED MODULE: ./src/strategies/canary.ts
 
 
@@ -312,7 +312,7 @@ async function abortCanary(kube, objects, targetNamespace) {
 
 /***/ }),
 
-/***/ 9106:
+/***/ 4940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -320,10 +320,10 @@ async function abortCanary(kube, objects, targetNamespace) {
 /* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4057);
 
 
 
@@ -377,14 +377,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
-/***/ 4173:
+/***/ 9371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
 /**
  * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
  * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
@@ -423,7 +423,7 @@ async function templatesChange(kube, probes, fieldManager) {
 
 /***/ }),
 
-/***/ 5259:
+/***/ 9821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -439,7 +439,7 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects, pinnedRolling */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
  * Pure, table-tested with the strategies.

@@ -1,17 +1,17 @@
-export const id = 451;
-export const ids = [451];
+export const id = 633;
+export const ids = [633];
 export const modules = {
 
-/***/ 3451:
+/***/ 9633:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ApplySet: () => (/* binding */ ApplySet)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
-/* harmony import */ var _applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8899);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
+/* harmony import */ var _applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8881);
 
 
 

@@ -1,8 +1,8 @@
-export const id = 558;
-export const ids = [558];
+export const id = 948;
+export const ids = [948];
 export const modules = {
 
-/***/ 4558:
+/***/ 948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -12,8 +12,8 @@ export const modules = {
 /* harmony export */   runBuild: () => (/* binding */ runBuild)
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5387);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(350);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4057);
 
 
 async function detectBuilder(docker = 'docker') {

@@ -1,8 +1,8 @@
-export const id = 238;
-export const ids = [238,106];
+export const id = 320;
+export const ids = [320,940];
 export const modules = {
 
-/***/ 4238:
+/***/ 320:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,18 +12,18 @@ __webpack_require__.d(__webpack_exports__, {
   switchBack: () => (/* binding */ switchBack)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(5158);
+var wait = __webpack_require__(9716);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
-var gate = __webpack_require__(9106);
+var gate = __webpack_require__(4940);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
-var selection = __webpack_require__(5259);
+var selection = __webpack_require__(9821);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green-plan.ts
 
 
@@ -137,7 +137,7 @@ function liveColourOf(service) {
 }
 
 // EXTERNAL MODULE: ./src/strategies/live-templates.ts
-var live_templates = __webpack_require__(4173);
+var live_templates = __webpack_require__(9371);
 ;// CONCATENATED MODULE: ./src/strategies/blue-green.ts
 
 
@@ -345,7 +345,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 
 /***/ }),
 
-/***/ 9106:
+/***/ 4940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -353,10 +353,10 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
 /* harmony export */   verifyUrl: () => (/* binding */ verifyUrl),
 /* harmony export */   y: () => (/* binding */ sleep)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1421);
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5387);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4057);
 
 
 
@@ -410,14 +410,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 
 /***/ }),
 
-/***/ 4173:
+/***/ 9371:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
-/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5259);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
 /**
  * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
  * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
@@ -456,7 +456,7 @@ async function templatesChange(kube, probes, fieldManager) {
 
 /***/ }),
 
-/***/ 5259:
+/***/ 9821:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -472,7 +472,7 @@ async function templatesChange(kube, probes, fieldManager) {
 /* harmony export */   tA: () => (/* binding */ colourLabel)
 /* harmony export */ });
 /* unused harmony exports templateLabels, selects, pinnedRolling */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 /**
  * Which Deployments the Services of the manifests send traffic to: what blue-green and canary run twice.
  * Pure, table-tested with the strategies.

@@ -1,8 +1,8 @@
-export const id = 225;
-export const ids = [225];
+export const id = 582;
+export const ids = [582];
 export const modules = {
 
-/***/ 8465:
+/***/ 9723:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,8 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -29,7 +29,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
@@ -227,7 +227,7 @@ class RegistryClient {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var build_tags = __webpack_require__(6587);
+var build_tags = __webpack_require__(8017);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
 
 
@@ -318,7 +318,7 @@ async function buildAndPushAll(settings, clusterReady) {
     if (toBuild.length === 0)
         return results;
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await clusterReady;
     if (settings.push && settings.registry) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
@@ -374,7 +374,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { push, runBuild } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 948));
     await runBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
@@ -401,7 +401,7 @@ async function existingImages(settings) {
 
 /***/ }),
 
-/***/ 9557:
+/***/ 2923:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -498,7 +498,7 @@ function isValidTag(tag) {
 
 /***/ }),
 
-/***/ 6587:
+/***/ 8017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -508,7 +508,7 @@ function isValidTag(tag) {
 /* harmony export */   zw: () => (/* binding */ validateTagTemplate)
 /* harmony export */ });
 /* unused harmony exports sanitizeBranch, renderTag */
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9557);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2923);
 
 const placeholders = ['sha', 'short_sha', 'branch', 'run_number'];
 /** Tag-safe form of a branch name: `feature/Login` → `feature-Login`. */
@@ -587,7 +587,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 4057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -620,7 +620,7 @@ function inputsBlanked(env = process.env) {
 
 /***/ }),
 
-/***/ 2595:
+/***/ 7393:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -633,8 +633,8 @@ function inputsBlanked(env = process.env) {
 /* harmony export */   wc: () => (/* binding */ diffObjects)
 /* harmony export */ });
 /* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6507);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
@@ -759,7 +759,7 @@ function diffValues(before, after, path, secret) {
 
 /***/ }),
 
-/***/ 8899:
+/***/ 8881:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -777,7 +777,7 @@ function diffValues(before, after, path, secret) {
 /* unused harmony exports ownTooling, groupKindOf */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
  * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
@@ -910,7 +910,7 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 /***/ }),
 
-/***/ 9095:
+/***/ 6098:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -925,8 +925,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: deploy
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -936,11 +936,11 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
+var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
 /**
  * A Job's pod template is immutable, yet a migration Job runs the image each commit builds: `kubectl apply` then
@@ -1011,13 +1011,13 @@ function isReplicasConflict(kind, statusCode, causes) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
+var manifests_documents = __webpack_require__(2370);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
+var deploy_takeover = __webpack_require__(9676);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
-var managed_fields = __webpack_require__(2792);
+var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(4945);
+var redact = __webpack_require__(6507);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1425,17 +1425,17 @@ class Applier {
 }
 
 // EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+var applyset_plan = __webpack_require__(8881);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+var src_size = __webpack_require__(9600);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(6123);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
+var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var deploy_wait = __webpack_require__(5158);
+var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
 
 
@@ -1454,7 +1454,7 @@ function gateRunner(kube, settings, objects, options) {
     if (!gate)
         return undefined;
     return async (colour) => {
-        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 106).then(__webpack_require__.bind(__webpack_require__, 9106));
+        const { verifyCommand, verifyUrl } = await __webpack_require__.e(/* import() */ 940).then(__webpack_require__.bind(__webpack_require__, 4940));
         if (gate.kind === 'url') {
             const request = (0,gate_url/* gateRequest */.tV)(gate.url, colour);
             core/* info */.pq(`Health gate: ${request.shown}`);
@@ -1485,8 +1485,10 @@ function gateRunner(kube, settings, objects, options) {
     };
 }
 
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(2008);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
 
 
@@ -1547,9 +1549,9 @@ async function readManifestFile(file, cwd = process.cwd()) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
-var exec_lazy = __webpack_require__(7872);
+var exec_lazy = __webpack_require__(350);
 // EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+var child_env = __webpack_require__(4057);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1599,7 +1601,7 @@ async function run(command, what) {
 }
 /** The tool's path on PATH, or undefined. Loaded on use: @actions/io brings assert, which most runs never need. */
 async function installed(tool) {
-    const io = await __webpack_require__.e(/* import() */ 701).then(__webpack_require__.bind(__webpack_require__, 8701));
+    const io = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 6413));
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
@@ -1614,11 +1616,11 @@ async function renderHelmChart(release, capabilities) {
 }
 
 // EXTERNAL MODULE: ./src/manifests/patch.ts
-var patch = __webpack_require__(552);
+var patch = __webpack_require__(7962);
 // EXTERNAL MODULE: ./src/deploy/diagnose.ts
-var diagnose = __webpack_require__(7083);
+var diagnose = __webpack_require__(6717);
 // EXTERNAL MODULE: ./src/deploy/rollout.ts + 1 modules
-var rollout = __webpack_require__(6379);
+var rollout = __webpack_require__(7687);
 ;// CONCATENATED MODULE: ./src/deploy/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
@@ -1851,8 +1853,9 @@ class HookFailure extends Error {
 }
 
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -2004,7 +2007,7 @@ const describeApplied = (a) => describeTarget(a.target);
 async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     const started = Date.now();
     // Loaded only when a rollout failed: a successful run never needs the undo planning.
-    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 392).then(__webpack_require__.bind(__webpack_require__, 3392));
+    const { canUndo, describeUndo, undoToBefore } = await __webpack_require__.e(/* import() */ 746).then(__webpack_require__.bind(__webpack_require__, 6746));
     const changed = applied.filter(a => (a.action === 'configured' || a.action === 'replaced') && a.before);
     const restored = await Promise.all(changed
         .filter(a => canUndo(a.target.object.kind))
@@ -2081,19 +2084,6 @@ async function pruneSet(applySet, candidates, applied) {
         return pruned;
     });
 }
-/** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
-    if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
-        return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
-    }
-    if (settings.strategy !== 'canary')
-        return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
-    if (settings.mode === 'promote')
-        return new CanaryPromotion(objects, targetNamespace);
-    return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
-}
 const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
 /**
  * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
@@ -2123,7 +2113,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
             });
         }
         // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
         const options = {
             fieldManager: settings.fieldManager,
             force: settings.forceConflicts,
@@ -2160,7 +2150,7 @@ async function deploy(settings, manifestObjects, connected, cancel) {
         if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
             throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
         }
-        const strategy = await strategyFor(kube, settings, objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gateRunner(kube, settings, objects, options));
+        const strategy = await (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) });
         let candidates = [];
         const applier = new Applier(kube, {
             ...options,
@@ -2286,20 +2276,6 @@ async function readManifests(settings, built, kube) {
     (0,kubeconfig/* resolveKubeTarget */.$)(settings.kube);
     return manifests;
 }
-/** What a strategy that dropped the new version left serving, for the error. */
-function untouchedLine(traffic) {
-    if (traffic.strategy === 'blue-green') {
-        if (traffic.coloured?.length === 0)
-            return undefined;
-        if (traffic.switched)
-            return undefined;
-        const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ');
-        if (services)
-            return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`;
-        return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
-    }
-    return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined;
-}
 /** Applies prepared manifests and waits; throws when a rollout fails. */
 async function deployManifests(settings, report, manifests, kube, cancel) {
     const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
@@ -2327,7 +2303,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
         throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'));
     }
     const failed = result.waits.filter(w => w.state !== 'succeeded');
-    const kept = result.traffic ? untouchedLine(result.traffic) : undefined;
+    const kept = result.traffic ? (0,registry/* strategyNamed */.vL)(result.traffic.strategy).untouchedLine(result.traffic) : undefined;
     if (result.strategyFailure)
         throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'));
     if (result.hookFailure)
@@ -2359,7 +2335,7 @@ async function deployManifests(settings, report, manifests, kube, cancel) {
 
 /***/ }),
 
-/***/ 7083:
+/***/ 6717:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2518,7 +2494,7 @@ function blockingLine(pods, events) {
 
 /***/ }),
 
-/***/ 4332:
+/***/ 9978:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2530,7 +2506,7 @@ function blockingLine(pods, events) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1741);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8394);
 
 
 const leaseDurationSeconds = 30;
@@ -2690,7 +2666,7 @@ async function releaseLease(kube, namespace, name, identity, signal) {
 
 /***/ }),
 
-/***/ 6379:
+/***/ 7687:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2953,7 +2929,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 /***/ }),
 
-/***/ 3066:
+/***/ 9676:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2963,7 +2939,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 /* harmony export */   YN: () => (/* binding */ takeoverSummary)
 /* harmony export */ });
 /* unused harmony exports clientSideApplyManager, fieldsIntersection, fieldsDifference, fieldsUnion, fieldPaths */
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
 
 const clientSideApplyManager = 'kubectl-client-side-apply';
 // As structured-merge-diff reads FieldsV1 (fieldpath/serialize.go): a node with no children is a member, one with
@@ -3109,16 +3085,16 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 9716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   h: () => (/* binding */ waitForRollouts)
 /* harmony export */ });
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7083);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1741);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6379);
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
+/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8394);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
 
 
 
@@ -3485,7 +3461,7 @@ async function gatherDetails(kube, pod, failure) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 3753:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3544,7 +3520,7 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 1741:
+/***/ 8394:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4082,7 +4058,7 @@ function tlsAdvice(code) {
 
 /***/ }),
 
-/***/ 5217:
+/***/ 6104:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4095,9 +4071,9 @@ function tlsAdvice(code) {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(825);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3439);
+/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4057);
 
 
 
@@ -4275,7 +4251,7 @@ function authenticator(user, pluginTimeoutMs) {
     if (user.exec) {
         let timedOut = false;
         // Loaded on use: the plugin runner brings child_process, which a token or certificate never needs.
-        const plugin = __webpack_require__.e(/* import() */ 497).then(__webpack_require__.bind(__webpack_require__, 3497)).then(async ({ ExecAuth }) => {
+        const plugin = __webpack_require__.e(/* import() */ 185).then(__webpack_require__.bind(__webpack_require__, 4185)).then(async ({ ExecAuth }) => {
             const auth = new ExecAuth();
             auth.execFn = await boundedSpawn(pluginTimeoutMs, () => (timedOut = true));
             return auth;
@@ -4314,14 +4290,14 @@ function authenticator(user, pluginTimeoutMs) {
 
 /***/ }),
 
-/***/ 2792:
+/***/ 534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1741);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
@@ -4394,14 +4370,14 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
 
 /***/ }),
 
-/***/ 7872:
+/***/ 350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ getExecOutput)
 /* harmony export */ });
 /* unused harmony export exec */
-const load = () => __webpack_require__.e(/* import() */ 955).then(__webpack_require__.bind(__webpack_require__, 1955));
+const load = () => __webpack_require__.e(/* import() */ 427).then(__webpack_require__.bind(__webpack_require__, 5427));
 async function exec(...args) {
     return (await load()).exec(...args);
 }
@@ -4412,7 +4388,7 @@ async function getExecOutput(...args) {
 
 /***/ }),
 
-/***/ 3469:
+/***/ 9491:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4421,7 +4397,7 @@ async function getExecOutput(...args) {
 /* harmony export */ });
 let real;
 async function preloadHttpClient() {
-    real ??= await __webpack_require__.e(/* import() */ 942).then(__webpack_require__.bind(__webpack_require__, 4942));
+    real ??= await __webpack_require__.e(/* import() */ 326).then(__webpack_require__.bind(__webpack_require__, 5326));
 }
 class HttpClient {
     constructor(...args) {
@@ -4435,7 +4411,7 @@ class HttpClient {
 
 /***/ }),
 
-/***/ 947:
+/***/ 2397:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -4445,7 +4421,7 @@ class HttpClient {
 /* harmony export */ });
 let real;
 async function preloadUndici() {
-    const loaded = (await __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 4371, 19)));
+    const loaded = (await __webpack_require__.e(/* import() */ 480).then(__webpack_require__.t.bind(__webpack_require__, 2480, 19)));
     real ??= loaded.default ?? loaded;
 }
 function undici() {
@@ -4466,7 +4442,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 2225:
+/***/ 3582:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4475,12 +4451,12 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+var deploy_step = __webpack_require__(6098);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -4508,9 +4484,9 @@ function cancelOnSignals() {
 }
 
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(4332);
+var lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
 
 
@@ -4606,9 +4582,9 @@ async function findProblems(kube, input) {
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
+var http_client_lazy = __webpack_require__(9491);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+var undici_lazy = __webpack_require__(2397);
 ;// CONCATENATED MODULE: ./src/github-deployments.ts
 
 
@@ -4643,7 +4619,7 @@ class GitHubDeployment {
             // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+            const { getOctokit } = await __webpack_require__.e(/* import() */ 925).then(__webpack_require__.bind(__webpack_require__, 2925));
             const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
             const created = await octokit.rest.repos.createDeployment({
                 owner,
@@ -4682,14 +4658,14 @@ class GitHubDeployment {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(8815);
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
 // EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+var duration = __webpack_require__(3753);
 // EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
+var size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(9557);
+var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 ;// CONCATENATED MODULE: ./src/run-context.ts
@@ -4728,9 +4704,9 @@ function readRunContext(env) {
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(6587);
+var tags = __webpack_require__(8017);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(4530);
+var gate_url = __webpack_require__(16);
 ;// CONCATENATED MODULE: ./src/action-inputs.ts
 // Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
 const actionInputs = [
@@ -4838,7 +4814,10 @@ function unknownInputWarnings(env, known) {
     });
 }
 
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var strategies_registry = __webpack_require__(2008);
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -5119,8 +5098,8 @@ function strategyInput(read, mode) {
     const given = read('strategy').trim();
     // promote and abort act on a canary: the strategy need not be repeated.
     const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling');
-    if (strategy !== 'rolling' && strategy !== 'blue-green' && strategy !== 'canary')
-        throw new Error(`Invalid strategy '${strategy}'. Expected rolling, blue-green or canary.`);
+    if (!(0,strategies_registry/* isStrategyName */.J$)(strategy))
+        throw new Error(`Invalid strategy '${strategy}'. Expected ${strategies_registry/* strategyNames */.ov.slice(0, -1).join(', ')} or ${strategies_registry/* strategyNames */.ov.at(-1)}.`);
     if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary')
         throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`);
     const verify = read('verify').trim();
@@ -5137,10 +5116,6 @@ function strategyInput(read, mode) {
         throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`);
     if (strategy === 'rolling')
         return { strategy };
-    if (mode === 'build' || mode === 'history')
-        throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`);
-    if (strategy === 'canary' && mode === 'rollback')
-        throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.');
     const gate = verify ? gateInput(verify) : undefined;
     const verifyTimeoutMs = (0,duration/* parseDuration */.E)(read('verify-timeout').trim() || '1m', 'verify-timeout');
     if (strategy === 'blue-green')
@@ -5173,9 +5148,6 @@ function parseSettings(read, env) {
     }
     const rollbackTo = rollbackInput(read, mode, builds);
     const { strategy, blueGreen, canary } = strategyInput(read, mode);
-    if (strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
-    }
     const tagTemplate = read('tag').trim() || '{sha}';
     (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
     const extraTagTemplates = listInput(read('extra-tags'));
@@ -5209,9 +5181,7 @@ function parseSettings(read, env) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
     }
     const wait = booleanInput(read, 'wait', true);
-    if (strategy !== 'rolling' && !wait)
-        throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`);
-    return {
+    const settings = {
         mode,
         strategy,
         blueGreen,
@@ -5250,6 +5220,8 @@ function parseSettings(read, env) {
         githubToken,
         run
     };
+    (0,strategies_registry/* strategyNamed */.vL)(strategy).validate(settings);
+    return settings;
 }
 function readSettings() {
     // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
@@ -5258,15 +5230,16 @@ function readSettings() {
     return parseSettings(name => core/* getInput */.V4(name), process.env);
 }
 
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(6123);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/result-line.ts
 /**
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
  * log (issue 20.6). The summary has the detail; this line is the answer.
  */
+
 
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -5302,11 +5275,9 @@ function successDetail(report) {
         });
         return `live: ${names(live)}`;
     }
-    if (report.traffic?.strategy === 'blue-green' && report.traffic.after) {
-        return `${report.traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${report.traffic.after}${imagesPart(report)}`;
-    }
-    if (report.traffic?.strategy === 'canary')
-        return `canary ${report.traffic.stage}${imagesPart(report)}`;
+    const traffic = report.traffic && (0,strategies_registry/* strategyNamed */.vL)(report.traffic.strategy).resultDetail(report.traffic);
+    if (traffic)
+        return `${traffic}${imagesPart(report)}`;
     if (report.dryRun) {
         const changed = report.applied.filter(a => a.changes.length > 0).length;
         return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`;
@@ -5342,6 +5313,7 @@ function resultLine(report) {
 
 
 
+
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
@@ -5356,10 +5328,9 @@ function setOutputs(report, manifestsFile) {
     core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
         core/* setOutput */.uH('history', JSON.stringify(report.history));
-    if (report.traffic?.strategy === 'blue-green' && report.traffic.after)
-        core/* setOutput */.uH('live-colour', report.traffic.after);
-    if (report.traffic?.strategy === 'canary')
-        core/* setOutput */.uH('canary-stage', report.traffic.stage);
+    if (report.traffic)
+        for (const [name, value] of Object.entries((0,strategies_registry/* strategyNamed */.vL)(report.traffic.strategy).outputs(report.traffic)))
+            core/* setOutput */.uH(name, value);
     if (manifestsFile)
         core/* setOutput */.uH('manifests-file', manifestsFile);
     core/* setOutput */.uH('result', report.result);
@@ -5421,17 +5392,17 @@ async function run() {
                 break;
             }
             case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { abortMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await abortMode(settings, report);
                 break;
             }
             case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { rollbackMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 manifestsFile = await rollbackMode(settings, report);
                 break;
             }
             case 'history': {
-                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
+                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
                 const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
                 report.history = await readHistories(settings, manifests.objects);
                 logHistories(report.history);
@@ -5461,7 +5432,7 @@ async function run() {
 
 /***/ }),
 
-/***/ 7528:
+/***/ 2214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5471,8 +5442,8 @@ async function run() {
 /* harmony export */   lx: () => (/* binding */ keepUnchangedTemplate)
 /* harmony export */ });
 /* unused harmony export podTemplateOf */
-/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var _documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2370);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 const annotationKeys = {
@@ -5581,7 +5552,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 
 /***/ }),
 
-/***/ 1860:
+/***/ 2370:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5591,8 +5562,8 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   eE: () => (/* binding */ sameValue),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(552);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _patch_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7962);
 
 
 function describeSource(source) {
@@ -5693,7 +5664,7 @@ function sameValue(a, b) {
 
 /***/ }),
 
-/***/ 552:
+/***/ 7962:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5704,9 +5675,9 @@ function sameValue(a, b) {
 /* harmony export */   s5: () => (/* binding */ podSpecPath)
 /* harmony export */ });
 /* unused harmony export yamlOptions */
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
-/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9557);
-/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4945);
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3439);
+/* harmony import */ var _build_image_ref_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2923);
+/* harmony import */ var _redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6507);
 
 
 
@@ -5894,7 +5865,7 @@ function worthMasking(value) {
 
 /***/ }),
 
-/***/ 4945:
+/***/ 6507:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -5940,25 +5911,15 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 5272:
+/***/ 5168:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  gZ: () => (/* binding */ builtImagesOutput),
-  Nb: () => (/* binding */ formatDiagnosis),
-  Br: () => (/* binding */ renderSummary),
-  u2: () => (/* binding */ resourceReports)
-});
-
-// UNUSED EXPORTS: targetLine, trafficSection
-
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-// EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
-;// CONCATENATED MODULE: ./src/markdown.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   mG: () => (/* binding */ inline),
+/* harmony export */   qy: () => (/* binding */ html)
+/* harmony export */ });
 // Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
 // cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
 // close a code block or break a table (issue 19).
@@ -5998,11 +5959,26 @@ function html(value) {
 }
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
-// EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
-// EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
-;// CONCATENATED MODULE: ./src/report.ts
+
+/***/ }),
+
+/***/ 6123:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   Nb: () => (/* binding */ formatDiagnosis),
+/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
+/* harmony export */   u2: () => (/* binding */ resourceReports)
+/* harmony export */ });
+/* unused harmony export targetLine */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
+/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9676);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5168);
+/* harmony import */ var _rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(290);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2214);
+/* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2008);
+
 
 
 
@@ -6046,41 +6022,6 @@ function formatDiagnosis(diagnosis) {
     }
     return lines;
 }
-/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
-function strategyLines(label, twice, rolling) {
-    if (!rolling || rolling.length === 0)
-        return [];
-    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${inline(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${inline(n)}`).join(', ')}.`, ''];
-}
-/** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
-function trafficSection(traffic) {
-    if (traffic.strategy === 'blue-green') {
-        const { before, after, switched, services } = traffic;
-        return [
-            '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${inline(s)}`).join(', ') || '(none)'} | ${inline(before ?? '(none)')} | ${switched ? `**${inline(after)}**` : `${inline(after ?? '(none)')} (not switched)`} |`, '',
-            ...strategyLines('New colour', traffic.coloured, traffic.rolling),
-            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${inline(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
-        ];
-    }
-    const out = [`### Canary: ${inline(traffic.stage)}`, ''];
-    if (traffic.canaries.length > 0) {
-        out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
-        for (const c of traffic.canaries)
-            out.push(`| deployment/${inline(c.name)} | ${c.replicas} | deployment/${inline(c.stable)} | ${c.stableReplicas} |`);
-        out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
-        if (traffic.percent !== undefined) {
-            const shares = traffic.canaries.map(c => `deployment/${inline(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
-            out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
-        }
-    }
-    if (traffic.stage === 'canary' || traffic.stage === 'stable')
-        out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
-    if (traffic.stage !== 'canary' && traffic.added.length > 0)
-        out.push('', `Deleted: ${traffic.added.map(inline).join(', ')}.`);
-    out.push('');
-    return out;
-}
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
 function templateImages(object) {
     const spec = object?.spec;
@@ -6094,16 +6035,16 @@ function imageChange(applied) {
         return '';
     const before = templateImages(applied?.before);
     return after
-        .map((image, i) => (before[i] && before[i] !== image ? `${code(shortImage(before[i]))} → ${code(shortImage(image))}` : code(shortImage(image))))
+        .map((image, i) => (before[i] && before[i] !== image ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(before[i]))} → ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))))
         .join('<br>');
 }
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
 const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
 /** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
 function restoredRevision(plan) {
-    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => code(shortImage(image)));
-    const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
-    return [`revision ${inline(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${code(commit.slice(0, 12))})` : ''].join('');
+    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image)));
+    const commit = plan.template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationKeys */ .ic.commit];
+    return [`revision ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(commit.slice(0, 12))})` : ''].join('');
 }
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 function targetLine(report) {
@@ -6111,10 +6052,10 @@ function targetLine(report) {
     if (!t)
         return undefined;
     const parts = [
-        t.commit ? `**Commit** ${code(t.commit.slice(0, 12))}${t.ref ? ` (${code(t.ref)})` : ''}` : undefined,
-        t.server ? `**Cluster** ${code(t.server)}${t.context ? ` (context ${code(t.context)})` : ''}` : undefined,
-        t.namespace ? `**Namespace** ${code(t.namespace)}` : undefined,
-        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${inline(t.strategy)}` : undefined
+        t.commit ? `**Commit** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.ref)})` : ''}` : undefined,
+        t.server ? `**Cluster** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.server)}${t.context ? ` (context ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.context)})` : ''}` : undefined,
+        t.namespace ? `**Namespace** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.namespace)}` : undefined,
+        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(t.strategy)}` : undefined
     ].filter(Boolean);
     return parts.length > 0 ? parts.join(' · ') : undefined;
 }
@@ -6122,18 +6063,18 @@ function targetLine(report) {
 function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
     const header = targetLine(report);
     if (header)
         out.push(header, '');
     // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
     const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])));
     if (report.error)
-        out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
+        out.push(...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.repository)} | ${image.tags.all.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join(', ')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
         }
         out.push('');
     }
@@ -6146,22 +6087,22 @@ function renderSummary(report) {
             out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
             for (const r of changed) {
                 const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
-                out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
+                out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.note)})` : ''} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} | ${images} |`);
             }
             out.push('');
         }
         if (unchanged.length > 0) {
-            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${inline(r.kind)}/${inline(r.name)}${r.namespace ? ` (${inline(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
+            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)}${r.namespace ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
         }
-        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
+        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
         if (takeover)
-            out.push(`${inline(takeover)}.`, '');
+            out.push(`${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(takeover)}.`, '');
     }
     if (report.hooks && report.hooks.length > 0) {
         out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
         for (const h of report.hooks) {
             const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${inline(h.phase)}-deploy, weight ${inline(h.weight)} | ${inline(h.kind)}/${inline(h.name)} | ${inline(h.namespace ?? '')} | ${inline(h.declaredAs)} | ${inline(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.phase)}-deploy, weight ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.weight)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.declaredAs)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(result)} | ${h.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
         }
         out.push('');
     }
@@ -6175,53 +6116,53 @@ function renderSummary(report) {
                     ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
                     ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
                 ]);
-                out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '');
+                out.push(`<details><summary>${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('diff', lines), '</details>', '');
             }
         }
     }
     if (report.traffic)
-        out.push(...trafficSection(report.traffic));
+        out.push(...(0,_strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .strategyNamed */ .vL)(report.traffic.strategy).summary(report.traffic));
     const failures = report.waits.filter(w => w.state !== 'succeeded');
     if (failures.length > 0) {
         out.push('### Rollout problems', '');
         for (const failure of failures) {
             const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
             const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
-            out.push(`- **${inline(name)}**: ${inline(message)}`);
+            out.push(`- **${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(name)}**: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(message)}`);
             if (failure.diagnosis)
-                out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)));
+                out.push('', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', formatDiagnosis(failure.diagnosis)));
         }
         out.push('');
     }
     if (report.mode === 'rollback' && report.history && report.history.length > 0) {
         out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
         for (const history of report.history) {
-            const live = (0,live_revision/* liveRow */.ls)(history);
-            out.push(`| ${inline((0,live_revision/* workloadName */.vO)(history))} | ${live ? inline(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`);
+            const live = (0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .liveRow */ .ls)(history);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)((0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .workloadName */ .vO)(history))} | ${live ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${live?.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(live.commit.slice(0, 12)) : ''} |`);
         }
         out.push('');
     }
     for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
+        out.push(`### History of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.kind.toLowerCase())}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.name)} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
         for (const row of rows) {
-            out.push(`| ${inline(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${inline(row.changeCause)} | ${inline(row.created)} | ${row.live ? '✅ live' : ''} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.revision)} | ${row.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.changeCause)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
         }
         out.push('');
     }
     if (report.rollback) {
         const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
             const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : restoredRevision(r.plan)} | ${inline(wait?.state)} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(wait?.state)} |`);
         }
         out.push('');
         if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(inline).join(', ')}.`, '');
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
         if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
     }
     return out.join('\n');
 }
@@ -6229,7 +6170,7 @@ function renderSummary(report) {
 
 /***/ }),
 
-/***/ 5844:
+/***/ 290:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6255,7 +6196,7 @@ function describeLive(history) {
 
 /***/ }),
 
-/***/ 4642:
+/***/ 9600:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6282,7 +6223,7 @@ function formatSize(bytes) {
 
 /***/ }),
 
-/***/ 4530:
+/***/ 16:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6383,6 +6324,174 @@ function gateUrlSecrets(template) {
             add(value);
     }
     return [...found];
+}
+
+
+/***/ }),
+
+/***/ 2008:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  J$: () => (/* binding */ isStrategyName),
+  vL: () => (/* binding */ strategyNamed),
+  ov: () => (/* binding */ strategyNames)
+});
+
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __webpack_require__(5168);
+;// CONCATENATED MODULE: ./src/strategies/traffic-lines.ts
+
+/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
+function strategyLines(label, twice, rolling) {
+    if (!rolling || rolling.length === 0)
+        return [];
+    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ')}.`, ''];
+}
+
+;// CONCATENATED MODULE: ./src/strategies/blue-green-strategy.ts
+
+
+/**
+ * strategy: blue-green. The Deployments behind Services run in two colours; the Services switch once the new one
+ * is ready. The deploy code (blue-green.ts) loads only when chosen.
+ */
+const blueGreen = {
+    name: 'blue-green',
+    validate(settings) {
+        const { mode, rollbackTo } = settings;
+        if (mode === 'build' || mode === 'history')
+            throw new Error(`strategy blue-green is used in modes deploy, apply and rollback, not in mode ${mode}.`);
+        if (rollbackTo?.kind === 'revision') {
+            throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
+        }
+        if (!settings.wait)
+            throw new Error('strategy blue-green needs wait: true: the Services switch once the new colour is ready.');
+    },
+    async prepare({ kube, settings, objects, targetNamespace, gate }) {
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
+        return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
+    },
+    async switchBack(kube, objects, targetNamespace, settings) {
+        const { switchBack } = await __webpack_require__.e(/* import() */ 320).then(__webpack_require__.bind(__webpack_require__, 320));
+        return switchBack(kube, objects, targetNamespace, settings.fieldManager, settings.timeoutMs);
+    },
+    // Both colours of each Deployment: those are the objects that hold the history.
+    historyOf: workload => (workload.kind === 'Deployment' ? [workload, { ...workload, name: `${workload.name}-blue` }, { ...workload, name: `${workload.name}-green` }] : [workload]),
+    // The manifests' Deployments exist only as colours; the traffic section says which is live.
+    liveUnderManifestNames: false,
+    outputs: (traffic) => (traffic.strategy === 'blue-green' && traffic.after ? { 'live-colour': traffic.after } : {}),
+    summary(traffic) {
+        if (traffic.strategy !== 'blue-green')
+            return [];
+        const { before, after, switched, services } = traffic;
+        return [
+            '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
+            `| ${services.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ') || '(none)'} | ${(0,markdown/* inline */.mG)(before ?? '(none)')} | ${switched ? `**${(0,markdown/* inline */.mG)(after)}**` : `${(0,markdown/* inline */.mG)(after ?? '(none)')} (not switched)`} |`, '',
+            ...strategyLines('New colour', traffic.coloured, traffic.rolling),
+            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
+        ];
+    },
+    resultDetail: traffic => (traffic.strategy === 'blue-green' && traffic.after ? `${traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${traffic.after}` : undefined),
+    untouchedLine(traffic) {
+        if (traffic.strategy !== 'blue-green')
+            return undefined;
+        if (traffic.coloured?.length === 0)
+            return undefined;
+        if (traffic.switched)
+            return undefined;
+        const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ');
+        if (services)
+            return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`;
+        return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
+    }
+};
+
+;// CONCATENATED MODULE: ./src/strategies/canary-strategy.ts
+
+
+/**
+ * strategy: canary. The new version runs beside the stable one with a share of the traffic until mode promote or
+ * abort. The deploy code (canary.ts) loads only when chosen.
+ */
+const canary = {
+    name: 'canary',
+    validate(settings) {
+        const { mode } = settings;
+        if (mode === 'build' || mode === 'history')
+            throw new Error(`strategy canary is used in modes deploy, apply, promote and abort, not in mode ${mode}.`);
+        if (mode === 'rollback')
+            throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.');
+        if (!settings.wait)
+            throw new Error('strategy canary needs wait: true: the canary is checked once it is ready.');
+    },
+    async prepare({ kube, settings, objects, targetNamespace, rollStable, gate }) {
+        const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
+        if (settings.mode === 'promote')
+            return new CanaryPromotion(objects, targetNamespace);
+        return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
+    },
+    async abort(kube, objects, targetNamespace) {
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 456).then(__webpack_require__.bind(__webpack_require__, 4456));
+        return abortCanary(kube, objects, targetNamespace);
+    },
+    historyOf: workload => [workload],
+    liveUnderManifestNames: true,
+    outputs: (traffic) => (traffic.strategy === 'canary' ? { 'canary-stage': traffic.stage } : {}),
+    summary(traffic) {
+        if (traffic.strategy !== 'canary')
+            return [];
+        const out = [`### Canary: ${(0,markdown/* inline */.mG)(traffic.stage)}`, ''];
+        if (traffic.canaries.length > 0) {
+            out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
+            for (const c of traffic.canaries)
+                out.push(`| deployment/${(0,markdown/* inline */.mG)(c.name)} | ${c.replicas} | deployment/${(0,markdown/* inline */.mG)(c.stable)} | ${c.stableReplicas} |`);
+            out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
+            if (traffic.percent !== undefined) {
+                const shares = traffic.canaries.map(c => `deployment/${(0,markdown/* inline */.mG)(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+                out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
+            }
+        }
+        if (traffic.stage === 'canary' || traffic.stage === 'stable')
+            out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
+        if (traffic.stage !== 'canary' && traffic.added.length > 0)
+            out.push('', `Deleted: ${traffic.added.map(markdown/* inline */.mG).join(', ')}.`);
+        out.push('');
+        return out;
+    },
+    resultDetail: traffic => (traffic.strategy === 'canary' ? `canary ${traffic.stage}` : undefined),
+    untouchedLine: traffic => (traffic.strategy === 'canary' && traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined)
+};
+
+;// CONCATENATED MODULE: ./src/strategies/rolling.ts
+/** kubectl's rolling update: the manifests are applied as they are, and a failed rollout is undone per workload. */
+const rolling = {
+    name: 'rolling',
+    validate: () => undefined,
+    prepare: async () => undefined,
+    historyOf: workload => [workload],
+    liveUnderManifestNames: true,
+    outputs: () => ({}),
+    summary: () => [],
+    resultDetail: () => undefined,
+    untouchedLine: () => undefined
+};
+
+;// CONCATENATED MODULE: ./src/strategies/registry.ts
+
+
+
+// A new strategy is one line here, its file, and its plan test.
+const strategies = { rolling: rolling, 'blue-green': blueGreen, canary: canary };
+const strategyNames = Object.keys(strategies);
+const isStrategyName = (name) => Object.hasOwn(strategies, name);
+/** The strategy of the settings or of a traffic report; a name the settings did not accept is a bug. */
+function strategyNamed(name) {
+    if (!isStrategyName(name))
+        throw new Error(`Unknown strategy '${name}'.`);
+    return strategies[name];
 }
 
 

@@ -1,8 +1,8 @@
-export const id = 497;
-export const ids = [497];
+export const id = 185;
+export const ids = [185];
 export const modules = {
 
-/***/ 3497:
+/***/ 4185:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);

@@ -1,8 +1,8 @@
-export const id = 228;
-export const ids = [228,392];
+export const id = 28;
+export const ids = [28,746];
 export const modules = {
 
-/***/ 3312:
+/***/ 8870:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14,8 +14,8 @@ export const modules = {
 /* harmony export */   yQ: () => (/* binding */ unchangedByLastDeploy)
 /* harmony export */ });
 /* unused harmony exports isControlledBy, replicaSetRevision */
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7528);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2214);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /**
  * Rollback choices, after kubectl's rollout undo (k8s.io/kubectl/pkg/polymorphichelpers/rollback.go): which
  * revision to return to, and the patch that returns there. Pure, so each rule is table-tested.
@@ -183,7 +183,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 2228:
+/***/ 8028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -197,22 +197,22 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: rollbackWorkloads
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+var apply_plan = __webpack_require__(7393);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+var deploy_step = __webpack_require__(6098);
 // EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(1741);
+var client = __webpack_require__(8394);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(5217);
+var kubeconfig = __webpack_require__(6104);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+var deploy_lock = __webpack_require__(9978);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
-var undo = __webpack_require__(3392);
+var undo = __webpack_require__(6746);
 ;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
 const workloadName = (h) => `${h.workload.kind.toLowerCase()}/${h.workload.name}`;
 /** Each commit of the histories, newest revision first, with where it was seen (deployment/web revision 3). */
@@ -250,7 +250,7 @@ function resolveCommitPrefix(prefix, histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
+var live_revision = __webpack_require__(290);
 ;// CONCATENATED MODULE: ./src/rollback/history-log.ts
 
 /** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
@@ -284,10 +284,13 @@ function historyLogLines(histories) {
 }
 
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
-var rollback_plan = __webpack_require__(3312);
+var rollback_plan = __webpack_require__(8870);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(5158);
+var wait = __webpack_require__(9716);
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(2008);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
+
 
 
 
@@ -335,13 +338,13 @@ async function readHistories(settings, objects) {
     }
 }
 /**
- * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (under blue-green,
- * of both colours of each Deployment: those are the objects that hold the history).
+ * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (as the strategy
+ * names them: under blue-green, both colours of each Deployment).
  */
 async function resolveRollbackCommit(settings, objects, prefix) {
     const kube = await connect(settings);
     try {
-        const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w => settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]);
+        const workloads = workloadsOf(objects, settings, kube.namespace).flatMap((0,registry/* strategyNamed */.vL)(settings.strategy).historyOf);
         const histories = [];
         for (const workload of workloads) {
             const history = await (0,undo/* readHistoryIfExists */.gD)(kube, workload);
@@ -420,11 +423,10 @@ async function underLock(settings, objects, work) {
         kube.close();
     }
 }
-/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
+/** mode rollback under a strategy with its own way back (blue-green: the Services go back to the other colour), under the deploy lock. */
 function switchTrafficBack(settings, objects, report) {
     return underLock(settings, objects, async (kube, namespace) => {
-        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
-        const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
+        const { traffic, waits } = await (0,registry/* strategyNamed */.vL)(settings.strategy).switchBack(kube, objects, namespace, settings);
         report.traffic = traffic;
         report.waits = waits;
         const failed = waits.filter(w => w.state !== 'succeeded');
@@ -436,8 +438,7 @@ function switchTrafficBack(settings, objects, report) {
 async function abortMode(settings, report) {
     const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
     await underLock(settings, manifests.objects, async (kube, namespace) => {
-        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
-        report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
+        report.traffic = await core/* group */.Os('Abort the canary', () => (0,registry/* strategyNamed */.vL)(settings.strategy).abort(kube, manifests.objects, namespace));
     });
     return manifests.file;
 }
@@ -455,13 +456,12 @@ async function rollbackMode(settings, report) {
         report.images = await (0,build_step/* existingImages */.e5)(atCommit);
         const manifests = await (0,deploy_step/* readManifests */.PX)(atCommit, (0,build_step/* substitutionsFor */.wL)(report.images));
         const file = await (0,deploy_step/* deployManifests */.I7)(atCommit, report, manifests);
-        // Under blue-green the manifests' Deployments exist only as colours; the traffic section says which is live.
-        if (settings.strategy !== 'blue-green')
+        if ((0,registry/* strategyNamed */.vL)(settings.strategy).liveUnderManifestNames)
             await recordLive(settings, manifests.objects, report);
         return file;
     }
     const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-    if (settings.strategy === 'blue-green') {
+    if ((0,registry/* strategyNamed */.vL)(settings.strategy).switchBack) {
         await core/* group */.Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
         return manifests.file;
     }
@@ -480,7 +480,7 @@ async function rollbackMode(settings, report) {
 
 /***/ }),
 
-/***/ 3392:
+/***/ 6746:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -492,8 +492,8 @@ async function rollbackMode(settings, report) {
 /* harmony export */   undoToBefore: () => (/* binding */ undoToBefore)
 /* harmony export */ });
 /* unused harmony export revisionBefore */
-/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2792);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3312);
+/* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8870);
 
 
 const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
