@@ -205,10 +205,8 @@ var apply_plan = __webpack_require__(7393);
 var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
 var deploy_step = __webpack_require__(6098);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
-// EXTERNAL MODULE: ./src/kube/kubeconfig.ts
-var kubeconfig = __webpack_require__(6104);
+// EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
+var connect = __webpack_require__(8696);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
 var deploy_lock = __webpack_require__(9978);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
@@ -303,7 +301,6 @@ var registry = __webpack_require__(2008);
 
 
 
-
 /** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
 function workloadsOf(objects, settings, contextNamespace) {
     const workloads = [];
@@ -320,13 +317,13 @@ function workloadsOf(objects, settings, contextNamespace) {
         throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
     return workloads;
 }
-async function connect(settings) {
-    const kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+async function rollback_step_connect(settings) {
+    const kube = (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     await kube.authenticate();
     return kube;
 }
 async function readHistories(settings, objects) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     try {
         return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
             const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
@@ -342,7 +339,7 @@ async function readHistories(settings, objects) {
  * names them: under blue-green, both colours of each Deployment).
  */
 async function resolveRollbackCommit(settings, objects, prefix) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     try {
         const workloads = workloadsOf(objects, settings, kube.namespace).flatMap((0,registry/* strategyNamed */.vL)(settings.strategy).historyOf);
         const histories = [];
@@ -411,10 +408,10 @@ async function rollbackWorkloads(settings, objects, toRevision) {
  * always releases the lock and closes.
  */
 async function underLock(settings, objects, work) {
-    const kube = await connect(settings);
+    const kube = await rollback_step_connect(settings);
     let lock;
     try {
-        const namespace = settings.namespace ?? kube.namespace ?? 'default';
+        const namespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
         lock = await (0,deploy_step/* acquireDeployLock */.zE)(kube, settings, (0,deploy_lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
         return await work(kube, namespace);
     }
@@ -502,7 +499,7 @@ const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.work
 function canUndo(kind) {
     return kind in plural;
 }
-const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+const objectRef = (w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name });
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -512,15 +509,15 @@ async function readHistory(kube, workload) {
 }
 /** As readHistory, or undefined when the workload does not exist. */
 async function readHistoryIfExists(kube, workload) {
-    const live = await kube.get(objectPath(workload));
+    const live = await kube.get(objectRef(workload));
     if (!live)
         return undefined;
-    const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
+    const { namespace } = workload;
     if (workload.kind === 'Deployment') {
-        const list = await kube.list(`${ns}/replicasets`);
+        const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
         return { live, replicaSets: list.items, revisions: [] };
     }
-    const list = await kube.list(`${ns}/controllerrevisions`);
+    const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace });
     return { live, replicaSets: [], revisions: list.items };
 }
 /** The revision number a workload had, from the object as it was before this run. */
@@ -554,16 +551,12 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
-    await kube.request('PATCH', objectPath(workload), {
-        query: { fieldManager: manager },
-        contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
-        body: plan.patch
-    });
-    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
+    await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager });
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectRef(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-        const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
+        const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace });
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
-            await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
+            await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined);
         }
     }
     return { workload, plan };

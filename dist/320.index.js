@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(534);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
@@ -147,8 +147,8 @@ var live_templates = __webpack_require__(9371);
 
 
 
-const servicePath = (namespace, name) => (0,client/* namespacedPath */.Nh)('v1', 'services', namespace, name);
-const deploymentPath = (namespace, name) => (0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, name);
+const serviceRef = (namespace, name) => ({ apiVersion: 'v1', kind: 'Service', namespace, name });
+const deploymentRef = (namespace, name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -156,7 +156,7 @@ async function liveColours(kube, objects, targetNamespace) {
         .filter(o => o.object.kind === 'Service')
         .map(async ({ object }) => {
         const namespace = object.metadata.namespace ?? targetNamespace;
-        const live = await kube.get(servicePath(namespace, object.metadata.name));
+        const live = await kube.get(serviceRef(namespace, object.metadata.name));
         if (live)
             colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
     }));
@@ -191,11 +191,7 @@ async function changedDeployments(kube, objects, colours, targetNamespace, field
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
-    await Promise.all(services.map(service => kube.request('PATCH', servicePath(service.namespace, service.name), {
-        query: { fieldManager, fieldValidation: 'Strict' },
-        contentType: 'application/apply-patch+yaml',
-        body: service.switched
-    })));
+    await Promise.all(services.map(service => kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })));
 }
 /**
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
@@ -203,8 +199,8 @@ async function switchServices(kube, services, fieldManager) {
  */
 async function scaleDeployment(kube, namespace, name, replicas, fieldManager) {
     const manager = `${fieldManager}-blue-green`.slice(0, 128);
-    await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } });
-    await (0,managed_fields/* releaseFields */.z)(kube, deploymentPath(namespace, name), manager);
+    await kube.patch(deploymentRef(namespace, name), { type: 'merge', body: { spec: { replicas } } }, { fieldManager: manager, subresource: 'scale' });
+    await (0,managed_fields/* releaseFields */.z)(kube, deploymentRef(namespace, name), manager);
 }
 /**
  * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
@@ -276,8 +272,8 @@ class BlueGreenDeploy {
         // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
         // points traffic at a colour being deleted, and the next run starts again from no colour.
         for (const s of this.plan.services.filter(s => s.created)) {
-            await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(serviceRef(s.namespace, s.name)).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
             this.deletedServices.push(s.name);
@@ -285,8 +281,8 @@ class BlueGreenDeploy {
         if (this.deletedServices.length > 0)
             core/* info */.pq(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`);
         for (const d of this.plan.deployments) {
-            await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(deploymentRef(d.namespace, d.name), { propagationPolicy: 'Background' }).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
         }
@@ -316,7 +312,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const present = await Promise.all(candidates.map(async (d) => {
         const colour = liveColour(d);
-        return colour !== undefined && (await kube.get(deploymentPath((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+        return colour !== undefined && (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
     }));
     const back = new Set(candidates.filter((_, i) => present[i]));
     const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
@@ -327,7 +323,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     if (plan.deployments.length === 0)
         throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
+        const [target, live] = await Promise.all([kube.get(deploymentRef(d.namespace, d.name)), kube.get(deploymentRef(d.namespace, d.live))]);
         if (!target)
             throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)
@@ -416,20 +412,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 /* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
-/**
- * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
- * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
- * other managers compare as they would after the apply, and the templates are compared by templateChanged.
- */
 
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
-        const live = await kube.get(path);
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -437,16 +427,12 @@ async function templatesChange(kube, probes, fieldManager) {
         delete body.spec.replicas;
         body.metadata.namespace = namespace;
         try {
-            const wanted = await kube.request('PATCH', path, {
-                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
-                contentType: 'application/apply-patch+yaml',
-                body
-            });
+            const wanted = await kube.apply(body, { fieldManager, strict: true, force: true, dryRun: true });
             return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
         }
         catch (error) {
             // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
-            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+            if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W)
                 return true;
             throw error;
         }

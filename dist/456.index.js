@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/strategies/selection.ts
 var selection = __webpack_require__(9821);
 ;// CONCATENATED MODULE: ./src/strategies/canary-plan.ts
@@ -157,18 +157,18 @@ var gate = __webpack_require__(4940);
 
 
 
-const objectPath = (o) => (0,client/* namespacedPath */.Nh)(o.apiVersion, o.plural, o.namespace, o.name);
+const objectRef = (o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name });
 const describe = (o) => `${o.kind.toLowerCase()}/${o.name}`;
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
 async function deleteCanaryObjects(kube, objects) {
     const deleted = [];
     for (const o of objects) {
         try {
-            await kube.request('DELETE', objectPath(o), { query: { propagationPolicy: 'Background' } });
+            await kube.delete(objectRef(o), { propagationPolicy: 'Background' });
             deleted.push(describe(o));
         }
         catch (error) {
-            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
         }
     }
@@ -180,7 +180,7 @@ async function stableReplicas(kube, objects, targetNamespace) {
     const deployments = [...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat();
     await Promise.all(deployments.map(async ({ object }) => {
         const namespace = (0,selection/* namespaceOf */.N6)(object, targetNamespace);
-        const live = await kube.get((0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, object.metadata.name));
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (live)
             replicas.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), live.spec.replicas ?? 1);
     }));
@@ -383,20 +383,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 /* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9821);
-/**
- * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
- * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
- * other managers compare as they would after the apply, and the templates are compared by templateChanged.
- */
 
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
-        const live = await kube.get(path);
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -404,16 +398,12 @@ async function templatesChange(kube, probes, fieldManager) {
         delete body.spec.replicas;
         body.metadata.namespace = namespace;
         try {
-            const wanted = await kube.request('PATCH', path, {
-                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
-                contentType: 'application/apply-patch+yaml',
-                body
-            });
+            const wanted = await kube.apply(body, { fieldManager, strict: true, force: true, dryRun: true });
             return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
         }
         catch (error) {
             // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
-            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+            if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W)
                 return true;
             throw error;
         }

@@ -937,8 +937,8 @@ var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(7393);
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
 var annotate = __webpack_require__(2214);
 ;// CONCATENATED MODULE: ./src/deploy/job-replace.ts
@@ -1075,13 +1075,13 @@ async function mapLimited(items, limit, fn) {
  * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
  * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
  */
-async function deleteUntilGone(kube, objectPath, deleted, signal) {
-    await kube.request('DELETE', objectPath, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
-        if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+async function deleteUntilGone(kube, object, deleted, signal) {
+    await kube.delete(object, { propagationPolicy: 'Background', signal }).catch(error => {
+        if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
             throw error;
     });
     const deadline = Date.now() + 60_000;
-    while (await kube.get(objectPath, signal)) {
+    while (await kube.get(object, { signal })) {
         if (Date.now() > deadline)
             throw new Error(`${deleted}, and is still there after 60 s (a finalizer?)`);
         await new Promise(resolve => setTimeout(resolve, 200));
@@ -1089,7 +1089,7 @@ async function deleteUntilGone(kube, objectPath, deleted, signal) {
 }
 function explain(error, target, force) {
     const where = `${(0,manifests_documents/* describeSource */.B6)(target.source)} (${(0,manifests_documents/* describeObject */.v8)(target.object)})`;
-    if (error instanceof client/* KubeApiError */.W3) {
+    if (error instanceof errors/* KubeApiError */.W) {
         if (error.statusCode === 409 && !force && /conflict/i.test(error.message)) {
             return `${where}: ${error.message}. Another field manager owns these fields: change them there, or set force-conflicts: true to take them over.`;
         }
@@ -1134,7 +1134,7 @@ class Applier {
                 info = await this.kube.resourceFor(object.apiVersion, object.kind);
             }
             catch (error) {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             }
             if (!info) {
@@ -1159,24 +1159,12 @@ class Applier {
             throw new ApplyValidationError(found);
         return targets.filter((t) => t !== undefined);
     }
-    path(target) {
-        const info = { plural: target.plural, namespaced: target.namespaced, groupVersion: target.object.apiVersion };
-        return (0,client/* resourcePath */.oU)(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name);
+    ref(target) {
+        const { apiVersion, kind, metadata } = target.object;
+        return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name };
     }
-    patch(target, dryRun, force = this.options.force, onSuccess) {
-        return this.kube.request('PATCH', this.path(target), {
-            onSuccess,
-            query: {
-                fieldManager: this.options.fieldManager,
-                fieldValidation: 'Strict',
-                force: force || undefined,
-                dryRun: dryRun ? 'All' : undefined
-            },
-            // application/apply-patch+yaml accepts JSON, which is YAML.
-            contentType: 'application/apply-patch+yaml',
-            body: target.object,
-            signal: this.options.signal
-        });
+    patch(target, dryRun, force = this.options.force, onStatus) {
+        return this.kube.apply(target.object, { fieldManager: this.options.fieldManager, strict: true, force, dryRun, onStatus, signal: this.options.signal });
     }
     /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
     async planOne(target) {
@@ -1186,10 +1174,10 @@ class Applier {
             result = await this.patch(target, true);
         }
         catch (error) {
-            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
-            if (error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
+            const causes = error instanceof errors/* KubeApiError */.W ? (error.status.details?.causes ?? []) : [];
+            if (error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
                 return this.planJobReplacement(target, error);
-            if (!(error instanceof client/* KubeApiError */.W3 && isReplicasConflict(target.object.kind, error.statusCode, causes)))
+            if (!(error instanceof errors/* KubeApiError */.W && isReplicasConflict(target.object.kind, error.statusCode, causes)))
                 throw error;
             conflict = error;
         }
@@ -1197,7 +1185,7 @@ class Applier {
         // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
         // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
         const existed = result ? Boolean(result.metadata.resourceVersion) : true;
-        const live = existed ? await this.kube.get(this.path(target), this.options.signal) : undefined;
+        const live = existed ? await this.kube.get(this.ref(target), { signal: this.options.signal }) : undefined;
         // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
         const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : [];
         if (owners.length > 0) {
@@ -1216,7 +1204,7 @@ class Applier {
      * a fresh name so that nothing is deleted for a Job that could not be created again.
      */
     async planJobReplacement(target, refused) {
-        const live = await this.kube.get(this.path(target), this.options.signal);
+        const live = await this.kube.get(this.ref(target), { signal: this.options.signal });
         if (!live)
             throw refused;
         const kept = withLiveTemplateCommit(target.object, live);
@@ -1226,8 +1214,8 @@ class Applier {
             return plannedOutcome(target, result, true, live, this.options.dryRun);
         }
         catch (error) {
-            const causes = error instanceof client/* KubeApiError */.W3 ? (error.status.details?.causes ?? []) : [];
-            if (!(error instanceof client/* KubeApiError */.W3 && isImmutableJobUpdate('Job', error.statusCode, causes)))
+            const causes = error instanceof errors/* KubeApiError */.W ? (error.status.details?.causes ?? []) : [];
+            if (!(error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate('Job', error.statusCode, causes)))
                 throw error;
         }
         const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } };
@@ -1238,7 +1226,7 @@ class Applier {
     }
     /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
     async deleteForReplacement(target) {
-        await deleteUntilGone(this.kube, this.path(target), `${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced`, this.options.signal);
+        await deleteUntilGone(this.kube, this.ref(target), `${(0,manifests_documents/* describeObject */.v8)(target.object)} was deleted to be replaced`, this.options.signal);
     }
     /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
     async preflight(targets) {
@@ -1263,9 +1251,9 @@ class Applier {
      * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
      */
     async planTakeover(target, error) {
-        if (this.options.force || !(error instanceof client/* KubeApiError */.W3) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
+        if (this.options.force || !(error instanceof errors/* KubeApiError */.W) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
             return undefined;
-        const live = await this.kube.get(this.path(target), this.options.signal);
+        const live = await this.kube.get(this.ref(target), { signal: this.options.signal });
         if (!live)
             return undefined;
         const forced = await this.patch(target, true, true);
@@ -1278,7 +1266,7 @@ class Applier {
         try {
             const takeover = planned.takeover;
             if (takeover)
-                await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.path(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
+                await (0,managed_fields/* writeManagedFields */.W)(this.kube, this.ref(planned.target), takeover, entries => (0,deploy_takeover/* takeoverEntries */.M5)(entries, takeover), this.options.signal);
             if (planned.replace)
                 await this.deleteForReplacement(planned.target);
             let status = 0;
@@ -1300,9 +1288,9 @@ class Applier {
     }
     async waitEstablished(crd) {
         const deadline = Date.now() + 60_000;
-        const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.target.object.metadata.name}`;
+        const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.target.object.metadata.name };
         while (Date.now() < deadline) {
-            const live = await this.kube.get(path, this.options.signal);
+            const live = await this.kube.get(ref, { signal: this.options.signal });
             if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True'))
                 return;
             await new Promise(resolve => setTimeout(resolve, 250));
@@ -1378,8 +1366,8 @@ class Applier {
         const missing = new Set();
         await mapLimited([...wanted], concurrency, async (ns) => {
             // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
-            const found = await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal).catch(error => {
-                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 403)
+            const found = await this.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal }).catch(error => {
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
                     return 'not readable';
                 throw error;
             });
@@ -1419,7 +1407,7 @@ class Applier {
     }
     async undoCreated(applied) {
         for (const item of applied.filter(a => a.action === 'created').reverse()) {
-            await this.kube.request('DELETE', this.path(item.target), { signal: this.options.signal }).catch(() => undefined);
+            await this.kube.delete(this.ref(item.target), { signal: this.options.signal }).catch(() => undefined);
         }
     }
 }
@@ -1432,11 +1420,14 @@ var image_ref = __webpack_require__(2923);
 var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __webpack_require__(6123);
+// EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
+var connect = __webpack_require__(8696);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
 var gate_url = __webpack_require__(16);
 // EXTERNAL MODULE: ./src/deploy/wait.ts
 var deploy_wait = __webpack_require__(9716);
 ;// CONCATENATED MODULE: ./src/deploy/gate-step.ts
+
 
 
 
@@ -1466,13 +1457,12 @@ function gateRunner(kube, settings, objects, options) {
         }
         core/* info */.pq(`Health gate: job/${gate.name}`);
         const job = objects.find(item => isGateJob(gate, item));
-        const namespace = job.object.metadata.namespace ?? settings.namespace ?? kube.namespace ?? 'default';
-        const path = (0,client/* namespacedPath */.Nh)('batch/v1', 'jobs', namespace, gate.name);
-        await kube.request('DELETE', path, { query: { propagationPolicy: 'Background' } }).catch(error => {
-            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+        const ref = { apiVersion: 'batch/v1', kind: 'Job', namespace: job.object.metadata.namespace ?? (0,connect/* defaultNamespace */.L)(settings.namespace, kube), name: gate.name };
+        await kube.delete(ref, { propagationPolicy: 'Background' }).catch(error => {
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
         });
-        for (const deadline = Date.now() + 30_000; await kube.get(path);) {
+        for (const deadline = Date.now() + 30_000; await kube.get(ref);) {
             if (Date.now() > deadline)
                 throw new Error(`The health gate job/${gate.name} of the last run was not deleted within 30 s.`);
             await new Promise(resolve => setTimeout(resolve, 200));
@@ -1739,7 +1729,6 @@ function deletedAfter(policy, succeeded) {
 
 
 
-
 const outcomeOf = (step, item, state) => ({
     phase: step.phase,
     weight: step.weight,
@@ -1800,20 +1789,20 @@ async function applyStep(step, context) {
     return { applied, waits };
 }
 /** Where an object of the manifests lives, or undefined for a kind the cluster does not serve (yet). */
-async function livePath(kube, given, options) {
+async function liveRef(kube, given, options) {
     const info = await kube.resourceFor(given.apiVersion, given.kind);
     if (!info)
         return undefined;
     const object = structuredClone(given);
     (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
-    return (0,client/* resourcePath */.oU)(object.apiVersion, info, object.metadata.namespace, object.metadata.name);
+    return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
 async function deleteObject(context, object) {
     // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
-    const path = await livePath(context.kube, object, context.options);
-    if (path)
-        await deleteUntilGone(context.kube, path, `${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again`, context.options.signal);
+    const ref = await liveRef(context.kube, object, context.options);
+    if (ref)
+        await deleteUntilGone(context.kube, ref, `${(0,manifests_documents/* describeObject */.v8)(object)} was deleted before its hook ran again`, context.options.signal);
 }
 /**
  * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
@@ -1837,8 +1826,8 @@ async function planDeployPhases(kube, objects, options) {
 }
 async function anyExists(kube, objects, options) {
     const found = await mapLimited(objects, 16, async ({ object }) => {
-        const path = await livePath(kube, object, options).catch(() => undefined);
-        return !!path && !!(await kube.get(path, options.signal));
+        const ref = await liveRef(kube, object, options).catch(() => undefined);
+        return !!ref && !!(await kube.get(ref, { signal: options.signal }));
     });
     return found.some(Boolean);
 }
@@ -1889,7 +1878,7 @@ async function chartCapabilities(settings, connected) {
     const { chart } = settings.helm;
     let kube = connected;
     try {
-        kube ??= new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+        kube ??= (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
         const capabilities = await kube.serverCapabilities();
         if (capabilities.failed.length > 0) {
             core/* warning */.$e(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`);
@@ -2021,9 +2010,9 @@ async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
     if (settings.rollbackDeleteNew) {
         // Reverse apply order: workloads before the Namespaces that hold them.
         for (const item of [...created].reverse()) {
-            const info = { plural: item.target.plural, namespaced: item.target.namespaced, groupVersion: item.target.object.apiVersion };
+            const { apiVersion, kind, metadata } = item.target.object;
             await kube
-                .request('DELETE', (0,client/* resourcePath */.oU)(item.target.object.apiVersion, info, item.target.object.metadata.namespace, item.target.object.metadata.name), { query: { propagationPolicy: 'Background' } })
+                .delete({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name }, { propagationPolicy: 'Background' })
                 .catch(error => core/* warning */.$e(`Could not delete ${describeApplied(item)}: ${error.message}`));
             core/* info */.pq(`${describeApplied(item)}: deleted (created by this run)`);
         }
@@ -2057,7 +2046,7 @@ async function acquireDeployLock(kube, settings, namespace, signal) {
 function connectEarly(settings) {
     let kube;
     try {
-        kube = new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+        kube = (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     }
     catch {
         return undefined;
@@ -2090,14 +2079,14 @@ const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 async function deploy(settings, manifestObjects, connected, cancel) {
-    const kube = connected ?? new client/* KubeClient */.Bx((0,kubeconfig/* resolveKubeTarget */.$)(settings.kube), { stallLimitMs: settings.timeoutMs });
+    const kube = connected ?? (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
     let lock;
     try {
         // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
         if (cancel?.aborted)
             throw new Error('Cancelled before anything was applied.');
         await kube.authenticate();
-        const targetNamespace = settings.namespace ?? kube.namespace ?? 'default';
+        const targetNamespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
         // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
         // another then reads what that run left, not what it found while the other was still deploying. A namespace
         // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
@@ -2506,7 +2495,7 @@ function blockingLine(pods, events) {
 /* unused harmony exports leaseExpired, describeHolder, releaseLease */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8394);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3304);
 
 
 const leaseDurationSeconds = 30;
@@ -2539,7 +2528,7 @@ function lockNamespace(objects, inputNamespace, contextNamespace) {
     return workload?.metadata.namespace ?? fallback;
 }
 /** The API's answer to a write in a namespace that does not exist (yet). */
-const isNamespaceMissing = (error) => error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
+const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
 function describeHolder(lease) {
     const a = lease.metadata.annotations ?? {};
     const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
@@ -2562,15 +2551,15 @@ class DeployLock {
         this.name = name;
         this.holder = holder;
     }
-    static path(namespace, name) {
-        return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
+    static ref(namespace, name) {
+        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
     }
     static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
         const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
         const deadline = Date.now() + timeoutMs;
         let announced = false;
         for (;;) {
-            const lease = await kube.get(DeployLock.path(namespace, lock.name), signal);
+            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
             try {
                 if (!lease) {
                     await lock.write('POST', undefined);
@@ -2585,7 +2574,7 @@ class DeployLock {
             }
             catch (error) {
                 // Another run won the race: look again.
-                if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && error.statusCode === 409)
+                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
                     continue;
                 throw error;
             }
@@ -2621,18 +2610,17 @@ class DeployLock {
             metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
             spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
         };
-        const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name);
-        await this.kube.request(method, path, { body });
+        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
     }
     async renew(log) {
         try {
-            const lease = await this.kube.get(DeployLock.path(this.namespace, this.name));
+            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
             if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
                 log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
                 return;
             }
             lease.spec.renewTime = microTime(new Date());
-            await this.kube.request('PUT', DeployLock.path(this.namespace, this.name), { body: lease });
+            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
         }
         catch (error) {
             // A renewal the release cut short (the client closing) is no news.
@@ -2651,13 +2639,13 @@ class DeployLock {
 const releaseBoundMs = 5_000;
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
 async function releaseLease(kube, namespace, name, identity, signal) {
-    const lease = await kube.get(DeployLock.path(namespace, name), signal);
+    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
     if (!lease || lease.spec.holderIdentity !== identity)
         return false;
     await kube
-        .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
+        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
         .catch(error => {
-        if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W3 && (error.statusCode === 404 || error.statusCode === 409)))
+        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
             throw error;
     });
     return true;
@@ -3093,8 +3081,10 @@ function takeoverSummary(applied, dryRun) {
 /* harmony export */ });
 /* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3753);
 /* harmony import */ var _diagnose_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6717);
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8394);
+/* harmony import */ var _kube_retry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1205);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3304);
 /* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7687);
+
 
 
 
@@ -3191,7 +3181,7 @@ async function waitForRollouts(kube, items, options) {
                 let rsRevision = replicaSetRevisions.get(cacheKey);
                 if (!rsRevision) {
                     rsRevision = kube
-                        .get(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${owner.name}`, stop.signal)
+                        .get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name: owner.name }, { signal: stop.signal })
                         .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
                         .catch(() => undefined);
                     replicaSetRevisions.set(cacheKey, rsRevision);
@@ -3232,8 +3222,8 @@ async function waitForRollouts(kube, items, options) {
         const signal = briefly();
         try {
             const storageClass = className
-                ? await kube.get(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
-                : (await kube.list('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+                ? await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+                : (await kube.list({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
             entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
         }
         catch {
@@ -3249,7 +3239,7 @@ async function waitForRollouts(kube, items, options) {
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` };
             const signal = briefly();
-            return kube.list(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => []);
+            return kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
         };
         const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values();
         for (const pod of pods) {
@@ -3280,7 +3270,7 @@ async function waitForRollouts(kube, items, options) {
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
                 const signal = briefly();
-                warnings.set(namespace, kube.list(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []));
+                warnings.set(namespace, kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
             }
             return warnings.get(namespace);
         };
@@ -3323,10 +3313,9 @@ async function waitForRollouts(kube, items, options) {
         groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     for (const group of groups.values()) {
-        const { apiVersion, plural, namespace } = group[0];
-        const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`;
+        const { apiVersion, kind, namespace } = group[0];
         const query = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {};
-        watchers.push(watchLoop(kube, base, query, stop.signal, options.log, (type, object) => {
+        watchers.push(watchLoop(kube, { apiVersion, kind, namespace }, query, stop.signal, options.log, (type, object) => {
             const entry = tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name));
             if (!entry)
                 return;
@@ -3338,7 +3327,7 @@ async function waitForRollouts(kube, items, options) {
     }
     const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'));
     for (const namespace of podNamespaces) {
-        watchers.push(watchLoop(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
+        watchers.push(watchLoop(kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, stop.signal, options.log, (type, pod) => {
             const entry = ownerOf(pod);
             if (!entry || entry.outcome)
                 return;
@@ -3391,23 +3380,24 @@ async function waitForRollouts(kube, items, options) {
  * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
  */
-async function watchLoop(kube, path, query, signal, log, onEvent) {
+async function watchLoop(kube, collection, query, signal, log, onEvent) {
+    const watched = `${collection.kind} watch${collection.namespace ? ` in ${collection.namespace}` : ''}`;
     let resourceVersion;
     let failures = 0;
     while (!signal.aborted) {
         try {
             if (!resourceVersion) {
-                const list = await kube.list(path, query, signal);
+                const list = await kube.list(collection, query, { signal });
                 for (const object of list.items)
                     onEvent('ADDED', object);
                 resourceVersion = list.metadata.resourceVersion;
             }
-            for await (const event of kube.watch(path, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
+            for await (const event of kube.watch(collection, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
                 failures = 0;
                 if (event.type === 'ERROR') {
                     const status = event.object;
                     if (status.code !== 410)
-                        log(`watch ${path}: ${status.message ?? 'error'}; re-listing`);
+                        log(`${watched}: ${status.message ?? 'error'}; re-listing`);
                     resourceVersion = undefined;
                     break;
                 }
@@ -3419,14 +3409,14 @@ async function watchLoop(kube, path, query, signal, log, onEvent) {
         catch (error) {
             if (signal.aborted)
                 return;
-            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeApiError */ .W3 && error.statusCode === 410) {
+            if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .KubeApiError */ .W && error.statusCode === 410) {
                 resourceVersion = undefined;
                 continue;
             }
             failures++;
             if (failures === 1 || failures % 10 === 0)
-                log(`watch ${path} interrupted (${error.message}); resuming`);
-            await new Promise(resolve => setTimeout(resolve, (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_2__/* .retryDelayMs */ .qO)(Math.min(failures, 5))));
+                log(`${watched} interrupted (${error.message}); resuming`);
+            await new Promise(resolve => setTimeout(resolve, (0,_kube_retry_js__WEBPACK_IMPORTED_MODULE_4__/* .retryDelayMs */ .q)(Math.min(failures, 5))));
         }
     }
 }
@@ -3437,7 +3427,7 @@ async function gatherDetails(kube, pod, failure) {
     const signal = AbortSignal.timeout(5000);
     const [events, logs] = await Promise.all([
         kube
-            .list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, signal)
+            .list({ apiVersion: 'v1', kind: 'Event', namespace: ns }, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, { signal })
             .then(list => list.items
             .filter(e => !noiseEvents.has(e.reason ?? ''))
             .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
@@ -3446,11 +3436,7 @@ async function gatherDetails(kube, pod, failure) {
             .catch(() => []),
         failure.container
             ? kube
-                .request('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
-                query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
-                signal,
-                text: true
-            })
+                .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
                 .then(text => String(text).split('\n').filter(Boolean))
                 .catch(() => [])
             : Promise.resolve([])
@@ -3520,20 +3506,15 @@ function formatDuration(ms) {
 
 /***/ }),
 
-/***/ 8394:
+/***/ 8696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  W3: () => (/* reexport */ KubeApiError),
-  Bx: () => (/* binding */ KubeClient),
-  Nh: () => (/* binding */ namespacedPath),
-  oU: () => (/* binding */ resourcePath),
-  qO: () => (/* binding */ retryDelayMs)
+  N: () => (/* binding */ connect),
+  L: () => (/* binding */ defaultNamespace)
 });
-
-// UNUSED EXPORTS: KubeTimeoutError, defaultTimeouts, tlsAdvice
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
@@ -3603,54 +3584,59 @@ function capabilitiesFrom(version, roots, resourceLists, failedLists = []) {
     return { kubeVersion: version.gitVersion, apiVersions: [...set].sort(), failed: [...failed].sort() };
 }
 
-;// CONCATENATED MODULE: ./src/kube/errors.ts
-/** An error answer of the API server, with its Status body. */
-class KubeApiError extends Error {
-    statusCode;
-    status;
-    method;
-    path;
-    constructor(statusCode, status, method, path) {
-        super(status.message || `${method} ${path}: HTTP ${statusCode}`);
-        this.statusCode = statusCode;
-        this.status = status;
-        this.method = method;
-        this.path = path;
-        this.name = 'KubeApiError';
-    }
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
+;// CONCATENATED MODULE: ./src/kube/paths.ts
+/**
+ * The kinds the action itself reads and writes, with their resource name and scope, so that their paths need no
+ * discovery round trip (as client-go's typed clients, which know their own resources). Any other kind is looked up
+ * by discovery.
+ */
+const builtinKinds = [
+    ['v1', 'Pod', 'pods', true],
+    ['v1', 'Event', 'events', true],
+    ['v1', 'Namespace', 'namespaces', false],
+    ['v1', 'Service', 'services', true],
+    ['v1', 'ConfigMap', 'configmaps', true],
+    ['v1', 'Secret', 'secrets', true],
+    ['v1', 'ServiceAccount', 'serviceaccounts', true],
+    ['v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', true],
+    ['apps/v1', 'Deployment', 'deployments', true],
+    ['apps/v1', 'ReplicaSet', 'replicasets', true],
+    ['apps/v1', 'StatefulSet', 'statefulsets', true],
+    ['apps/v1', 'DaemonSet', 'daemonsets', true],
+    ['apps/v1', 'ControllerRevision', 'controllerrevisions', true],
+    ['batch/v1', 'Job', 'jobs', true],
+    ['batch/v1', 'CronJob', 'cronjobs', true],
+    ['networking.k8s.io/v1', 'Ingress', 'ingresses', true],
+    ['coordination.k8s.io/v1', 'Lease', 'leases', true],
+    ['storage.k8s.io/v1', 'StorageClass', 'storageclasses', false],
+    ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false]
+];
+const builtins = new Map(builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [`${apiVersion} ${kind}`, { plural, namespaced, groupVersion: apiVersion }]));
+/** The resource of a kind the action knows without asking the server; undefined for any other kind. */
+function builtinResource(apiVersion, kind) {
+    return builtins.get(`${apiVersion} ${kind}`);
 }
-/** A request the API server did not answer in time. The message names the endpoint, never a header. */
-class KubeTimeoutError extends Error {
-    phase;
-    origin;
-    method;
-    path;
-    afterMs;
-    constructor(phase, origin, method, path, afterMs, note = '') {
-        const seconds = formatSeconds(afterMs);
-        const what = {
-            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
-            response: `did not answer ${method} ${path} within ${seconds}`,
-            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
-            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
-        }[phase];
-        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
-        this.phase = phase;
-        this.origin = origin;
-        this.method = method;
-        this.path = path;
-        this.afterMs = afterMs;
-        this.name = 'KubeTimeoutError';
-    }
-    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
-    withNote(attempts, repeated, totalMs) {
-        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
-        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
-    }
+/** The discovery path of a group version: /api/v1 for the core group, /apis/<group>/<version> for the others. */
+function groupVersionPath(apiVersion) {
+    return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
-const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
+/**
+ * The REST path of a resource's collection (no name) or of one object and, optionally, its subresource. The
+ * namespace counts only for a namespaced resource; without one, a namespaced collection is across all namespaces.
+ */
+function resourcePath(info, namespace, name, subresource) {
+    const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+    const object = name === undefined ? '' : `/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+    return `${groupVersionPath(info.groupVersion)}${ns}/${info.plural}${object}`;
+}
 
+// EXTERNAL MODULE: ./src/kube/retry.ts
+var retry = __webpack_require__(1205);
 ;// CONCATENATED MODULE: ./src/kube/client.ts
+
 
 
 
@@ -3682,13 +3668,6 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
 });
-/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
-function retryDelayMs(attempt, retryAfterSeconds) {
-    if (retryAfterSeconds && retryAfterSeconds > 0)
-        return Math.min(retryAfterSeconds * 1000, 10_000);
-    const cap = Math.min(200 * 2 ** attempt, 5_000);
-    return cap / 2 + Math.random() * (cap / 2);
-}
 /**
  * The one place that talks to the Kubernetes API. Plain HTTP(S) with a keep-alive agent rather than
  * client-node's generated clients: the action sends raw objects (the generated models drop unknown fields,
@@ -3784,7 +3763,7 @@ class KubeClient {
             let timer;
             const arm = (phase, ms) => {
                 clearTimeout(timer);
-                timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms);
+                timer = setTimeout(() => request.destroy(new errors/* KubeTimeoutError */.b(phase, this.server.origin, method, url.pathname, ms)), ms);
             };
             const request = this.transport.request(url, {
                 agent: this.agent,
@@ -3831,20 +3810,20 @@ class KubeClient {
             let text;
             try {
                 response = await this.send(method, url, options, boundMs);
-                text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs));
+                text = await readBody(response, boundMs, () => new errors/* KubeTimeoutError */.b('body', this.server.origin, method, url.pathname, boundMs));
             }
             catch (error) {
                 if (options.signal.aborted) {
                     // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
                     const reason = options.signal.reason;
                     if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-                        throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
+                        throw new errors/* KubeTimeoutError */.b(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted);
                     }
                     throw error;
                 }
-                if (error instanceof KubeTimeoutError) {
+                if (error instanceof errors/* KubeTimeoutError */.b) {
                     this.timedOut(error, started);
-                    const delay = retryDelayMs(attempt);
+                    const delay = (0,retry/* retryDelayMs */.q)(attempt);
                     if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
                         await sleep(delay, options.signal);
                         continue;
@@ -3854,7 +3833,7 @@ class KubeClient {
                 const code = error.code ?? '';
                 // A connection dropped after the headers may have carried out the request: not sent again.
                 if (!response && retriableErrors.has(code) && attempt + 1 < maxAttempts) {
-                    await sleep(retryDelayMs(attempt), options.signal);
+                    await sleep((0,retry/* retryDelayMs */.q)(attempt), options.signal);
                     continue;
                 }
                 throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? error.message}`, { cause: error });
@@ -3866,7 +3845,7 @@ class KubeClient {
                 return (options.text ? text : text ? JSON.parse(text) : {});
             }
             if (isRetriable(statusCode, response.headers['retry-after']) && attempt + 1 < maxAttempts) {
-                await sleep(retryDelayMs(attempt, Number(response.headers['retry-after'])), options.signal);
+                await sleep((0,retry/* retryDelayMs */.q)(attempt, Number(response.headers['retry-after'])), options.signal);
                 continue;
             }
             let status;
@@ -3879,28 +3858,87 @@ class KubeClient {
             if (statusCode === 401) {
                 status.message = `The Kubernetes API at ${this.server.origin} rejected the credentials (HTTP 401 Unauthorized): check the kubeconfig's user (an expired token, a certificate of another cluster?).`;
             }
-            throw new KubeApiError(statusCode, status, method, url.pathname);
+            throw new errors/* KubeApiError */.W(statusCode, status, method, url.pathname);
         }
     }
-    async get(apiPath, signal) {
+    /**
+     * The REST path of an object or collection: a kind the action itself uses from the built-in table (no round trip,
+     * as the hand-written paths before), any other from discovery. A kind the server does not serve is answered as
+     * the server answers a path it does not know, 404.
+     */
+    async pathOf(ref, subresource) {
+        const info = builtinResource(ref.apiVersion, ref.kind) ?? (await this.resourceFor(ref.apiVersion, ref.kind));
+        if (!info) {
+            const message = `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`;
+            throw new errors/* KubeApiError */.W(404, { code: 404, reason: 'NotFound', message }, 'GET', groupVersionPath(ref.apiVersion));
+        }
+        return resourcePath({ ...info, groupVersion: ref.apiVersion }, ref.namespace, ref.name, subresource);
+    }
+    async getPath(apiPath, signal) {
         try {
             return await this.request('GET', apiPath, { signal });
         }
         catch (error) {
-            if (error instanceof KubeApiError && error.statusCode === 404)
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
                 return undefined;
             throw error;
         }
     }
-    list(apiPath, query, signal) {
-        return this.request('GET', apiPath, { query, signal });
+    async get(ref, options = {}) {
+        try {
+            return await this.request('GET', await this.pathOf(ref), { signal: options.signal });
+        }
+        catch (error) {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
+                return undefined;
+            throw error;
+        }
+    }
+    async list(ref, query = {}, options = {}) {
+        return this.request('GET', await this.pathOf(ref), { query: { ...query }, signal: options.signal });
+    }
+    async apply(object, options) {
+        return this.request('PATCH', await this.pathOf(objectRef(object)), {
+            query: { ...writeQuery(options), force: options.force || undefined },
+            // application/apply-patch+yaml accepts JSON, which is YAML.
+            contentType: 'application/apply-patch+yaml',
+            body: object,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
+    }
+    async create(object, options = {}) {
+        const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace };
+        return this.request('POST', await this.pathOf(collection), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+    }
+    async replace(object, options = {}) {
+        return this.request('PUT', await this.pathOf(objectRef(object)), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+    }
+    async patch(ref, patch, options = {}) {
+        return this.request('PATCH', await this.pathOf(ref, options.subresource), {
+            query: writeQuery(options),
+            contentType: patchContentType[patch.type],
+            body: patch.body,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
+    }
+    async delete(ref, options = {}) {
+        const { propagationPolicy, preconditions, dryRun } = options;
+        // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
+        // alike (apiserver handlers/delete.go).
+        const body = propagationPolicy || preconditions || dryRun ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy, preconditions, dryRun: dryRun ? ['All'] : undefined } : undefined;
+        await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal });
+    }
+    async podLog(ref, query, options = {}) {
+        return this.request('GET', await this.pathOf(ref, 'log'), { query: { ...query }, text: true, signal: options.signal });
     }
     /**
      * Streams watch events until the server closes the stream. Errors (including 410 Gone) surface as thrown
      * KubeApiErrors or ERROR events; the caller re-lists.
      */
-    async *watch(apiPath, query, signal) {
-        const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true });
+    async *watch(ref, query, signal) {
+        const url = this.url(await this.pathOf(ref), { ...query, watch: true, allowWatchBookmarks: true });
         const started = Date.now();
         const boundMs = this.attemptBoundMs();
         const watchSignal = this.signalFor(signal);
@@ -3909,13 +3947,13 @@ class KubeClient {
             response = await this.send('GET', url, { signal: watchSignal }, boundMs);
         }
         catch (error) {
-            if (error instanceof KubeTimeoutError && !watchSignal.aborted)
+            if (error instanceof errors/* KubeTimeoutError */.b && !watchSignal.aborted)
                 throw this.timedOut(error, started);
             throw error;
         }
         this.stalledSince = undefined;
         if (response.statusCode !== 200) {
-            const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs));
+            const text = await readBody(response, boundMs, () => new errors/* KubeTimeoutError */.b('body', this.server.origin, 'GET', url.pathname, boundMs));
             let status;
             try {
                 status = JSON.parse(text);
@@ -3923,13 +3961,13 @@ class KubeClient {
             catch {
                 status = { code: response.statusCode, message: text.slice(0, 200) };
             }
-            throw new KubeApiError(response.statusCode ?? 0, status, 'WATCH', url.pathname);
+            throw new errors/* KubeApiError */.W(response.statusCode ?? 0, status, 'WATCH', url.pathname);
         }
         // The server ends a watch after its timeoutSeconds (its --min-request-timeout, 1800 to 3600 s, when none is
         // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
         const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs;
         let buffered = '';
-        for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
+        for await (const chunk of boundedChunks(response, idleMs, () => new errors/* KubeTimeoutError */.b('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
             buffered += chunk;
             let newline;
             while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -3958,7 +3996,7 @@ class KubeClient {
             return this.resourceFor('v1', kind);
         let version = this.preferredVersions.get(group);
         if (!version) {
-            version = this.get(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion);
+            version = this.getPath(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion);
             this.preferredVersions.set(group, version);
         }
         const groupVersion = await version;
@@ -3987,12 +4025,11 @@ class KubeClient {
         const failed = [];
         // As client-go's ServerGroupsAndResources: a group version that cannot be listed (an APIService whose backend
         // is down) is reported, not fatal.
-        await Promise.all(groupVersionsToList(roots).map(groupVersion => this.request('GET', groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`).then(list => lists.push({ ...list, groupVersion }), () => failed.push(groupVersion))));
+        await Promise.all(groupVersionsToList(roots).map(groupVersion => this.request('GET', groupVersionPath(groupVersion)).then(list => lists.push({ ...list, groupVersion }), () => failed.push(groupVersion))));
         return capabilitiesFrom(version, roots, lists, failed);
     }
     async discover(apiVersion) {
-        const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-        const list = await this.get(apiPath);
+        const list = await this.getPath(groupVersionPath(apiVersion));
         const map = new Map();
         for (const resource of list?.resources ?? []) {
             if (resource.name.includes('/'))
@@ -4002,16 +4039,17 @@ class KubeClient {
         return map;
     }
 }
-/** The REST path of a resource collection or object. */
-function resourcePath(apiVersion, info, namespace, name) {
-    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-    return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`;
-}
-/** The REST path of a namespaced object whose resource is known by name (no discovery needed). */
-function namespacedPath(apiVersion, plural, namespace, name) {
-    return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name);
-}
+const patchContentType = {
+    merge: 'application/merge-patch+json',
+    json: 'application/json-patch+json',
+    strategic: 'application/strategic-merge-patch+json'
+};
+const objectRef = (object) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
+const writeQuery = (options) => ({
+    fieldManager: options.fieldManager,
+    fieldValidation: options.strict ? 'Strict' : undefined,
+    dryRun: options.dryRun ? 'All' : undefined
+});
 /** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
 async function* boundedChunks(response, idleMs, silent) {
     response.setEncoding('utf8');
@@ -4054,6 +4092,79 @@ function tlsAdvice(code) {
         return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`;
     return undefined;
 }
+
+// EXTERNAL MODULE: ./src/kube/kubeconfig.ts
+var kubeconfig = __webpack_require__(6104);
+;// CONCATENATED MODULE: ./src/kube/connect.ts
+
+
+/**
+ * The connection to the cluster the kube settings name (kubeconfig, context). Throws when the kubeconfig cannot be
+ * resolved; nothing is sent until the first call.
+ */
+function connect(settings, timeouts = {}) {
+    return new KubeClient((0,kubeconfig/* resolveKubeTarget */.$)(settings), timeouts);
+}
+/** Where an object that names no namespace goes: the namespace input, else the context's namespace, else default, as kubectl. */
+function defaultNamespace(given, cluster) {
+    return given ?? cluster.namespace ?? 'default';
+}
+
+
+/***/ }),
+
+/***/ 3304:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   W: () => (/* binding */ KubeApiError),
+/* harmony export */   b: () => (/* binding */ KubeTimeoutError)
+/* harmony export */ });
+/** An error answer of the API server, with its Status body. */
+class KubeApiError extends Error {
+    statusCode;
+    status;
+    method;
+    path;
+    constructor(statusCode, status, method, path) {
+        super(status.message || `${method} ${path}: HTTP ${statusCode}`);
+        this.statusCode = statusCode;
+        this.status = status;
+        this.method = method;
+        this.path = path;
+        this.name = 'KubeApiError';
+    }
+}
+/** A request the API server did not answer in time. The message names the endpoint, never a header. */
+class KubeTimeoutError extends Error {
+    phase;
+    origin;
+    method;
+    path;
+    afterMs;
+    constructor(phase, origin, method, path, afterMs, note = '') {
+        const seconds = formatSeconds(afterMs);
+        const what = {
+            connect: `did not accept a connection for ${method} ${path} within ${seconds}`,
+            response: `did not answer ${method} ${path} within ${seconds}`,
+            body: `stopped sending the response to ${method} ${path}: nothing for ${seconds}`,
+            'watch-idle': `sent nothing on the watch ${path} for ${seconds}, well past its timeoutSeconds`
+        }[phase];
+        super(`The Kubernetes API at ${origin} ${what} (timed out)${note}.`);
+        this.phase = phase;
+        this.origin = origin;
+        this.method = method;
+        this.path = path;
+        this.afterMs = afterMs;
+        this.name = 'KubeTimeoutError';
+    }
+    /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
+    withNote(attempts, repeated, totalMs) {
+        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+        return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
+    }
+}
+const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10} s`;
 
 
 /***/ }),
@@ -4297,23 +4408,23 @@ function authenticator(user, pluginTimeoutMs) {
 /* harmony export */   W: () => (/* binding */ writeManagedFields),
 /* harmony export */   z: () => (/* binding */ releaseFields)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
  * removed, so the next server-side apply by the action's own field manager does not conflict on them.
  */
-async function releaseFields(kube, objectPath, manager) {
+async function releaseFields(kube, object, manager) {
     // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
     // op refuses a stale index (422) and the loop reads it again.
     for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath);
+        const live = await kube.get(object);
         const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
         if (index < 0)
             return;
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
                     { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
@@ -4323,7 +4434,7 @@ async function releaseFields(kube, objectPath, manager) {
             return;
         }
         catch (error) {
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
                 throw error;
             await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
         }
@@ -4336,26 +4447,25 @@ async function releaseFields(kube, objectPath, manager) {
  * from the newer entries, whether the write still holds (it throws if not): a controller's status update moves the
  * resourceVersion without touching the entries that matter.
  */
-async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
+async function writeManagedFields(kube, object, read, rewrite, signal) {
     let state = read;
     for (let attempt = 0;; attempt++) {
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
                     { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
-                ],
-                signal
-            });
+                ]
+            }, { signal });
             return;
         }
         catch (error) {
             // A failed test op is a bare 422 ("the server rejected our request"): only a newer resourceVersion tells it apart
             // from managedFields the server refused.
-            if (!(error instanceof _client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3 && (error.statusCode === 422 || error.statusCode === 409)))
+            if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W && (error.statusCode === 422 || error.statusCode === 409)))
                 throw error;
-            const live = await kube.get(objectPath, signal);
+            const live = await kube.get(object, { signal });
             if (!live)
                 throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error });
             if (live.metadata.resourceVersion === state.resourceVersion)
@@ -4365,6 +4475,23 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
             state = live.metadata;
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1205:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   q: () => (/* binding */ retryDelayMs)
+/* harmony export */ });
+/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
+function retryDelayMs(attempt, retryAfterSeconds) {
+    if (retryAfterSeconds && retryAfterSeconds > 0)
+        return Math.min(retryAfterSeconds * 1000, 10_000);
+    const cap = Math.min(200 * 2 ** attempt, 5_000);
+    return cap / 2 + Math.random() * (cap / 2);
 }
 
 
@@ -4483,8 +4610,8 @@ function cancelOnSignals() {
     };
 }
 
-// EXTERNAL MODULE: ./src/kube/client.ts + 2 modules
-var client = __webpack_require__(8394);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/deploy/lock.ts
 var lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
@@ -4545,7 +4672,7 @@ async function findProblems(kube, input) {
     await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
         const slash = key.lastIndexOf('/');
         const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
-            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 404)
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
                 return undefined;
             throw error;
         });
@@ -4555,9 +4682,9 @@ async function findProblems(kube, input) {
     const problems = [];
     if (!input.createNamespace) {
         await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
-            const found = await kube.get(`/api/v1/namespaces/${encodeURIComponent(ns)}`).catch(error => {
+            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
                 // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
-                if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 403)
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
                     return 'not readable';
                 throw error;
             });
@@ -4567,9 +4694,7 @@ async function findProblems(kube, input) {
     }
     const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
         const review = await kube
-            .request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } }
-        })
+            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
             .catch(() => undefined);
         return { permission, review };
     }));

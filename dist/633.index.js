@@ -9,7 +9,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   ApplySet: () => (/* binding */ ApplySet)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8394);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2370);
 /* harmony import */ var _applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8881);
 
@@ -28,7 +28,7 @@ class ApplySet {
     fieldManager;
     state;
     id;
-    parentPath;
+    parentRef;
     constructor(kube, settings, namespace, fieldManager, state) {
         this.kube = kube;
         this.settings = settings;
@@ -36,12 +36,12 @@ class ApplySet {
         this.fieldManager = fieldManager;
         this.state = state;
         this.id = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetId */ .A3)(settings.parent, namespace);
-        this.parentPath = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('v1', settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps', namespace, settings.parent.name);
+        this.parentRef = { apiVersion: 'v1', kind: settings.parent.kind, namespace, name: settings.parent.name };
     }
     /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */
     static async open(kube, settings, namespace, fieldManager) {
         const probe = new ApplySet(kube, settings, namespace, fieldManager, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(undefined, settings.parent, namespace));
-        const live = await kube.get(probe.parentPath);
+        const live = await kube.get(probe.parentRef);
         return new ApplySet(kube, settings, namespace, fieldManager, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(live, settings.parent, namespace));
     }
     describeParent() {
@@ -64,7 +64,7 @@ class ApplySet {
                 return;
             const namespaces = info.namespaced ? [...scope.namespaces] : [undefined];
             for (const namespace of namespaces) {
-                const list = await this.kube.list((0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .resourcePath */ .oU)(info.groupVersion, info, namespace), { labelSelector: selector });
+                const list = await this.kube.list({ apiVersion: info.groupVersion, kind, namespace }, { labelSelector: selector });
                 for (const item of list.items)
                     listed.push({ object: { ...item, apiVersion: info.groupVersion, kind }, info });
             }
@@ -85,11 +85,11 @@ class ApplySet {
         return this.writeParent({ groupKinds: scope.groupKinds, namespaces: new Set([this.namespace, ...scope.namespaces]) });
     }
     async writeParent(scope) {
-        await this.kube.request('PATCH', this.parentPath, {
-            // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
-            query: { fieldManager: `${this.fieldManager}-applyset`.slice(0, 128), force: true, fieldValidation: 'Strict' },
-            contentType: 'application/apply-patch+yaml',
-            body: (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentObject */ .cM)(this.settings.parent, this.namespace, this.state.tooling, scope)
+        // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
+        await this.kube.apply((0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentObject */ .cM)(this.settings.parent, this.namespace, this.state.tooling, scope), {
+            fieldManager: `${this.fieldManager}-applyset`.slice(0, 128),
+            force: true,
+            strict: true
         });
     }
     /** Deletes the candidates in order, each only while it is still the object that was listed (its UID). */
@@ -98,12 +98,10 @@ class ApplySet {
         for (const { object, info } of candidates) {
             const done = { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
             try {
-                await this.kube.request('DELETE', (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .resourcePath */ .oU)(info.groupVersion, info, object.metadata.namespace, object.metadata.name), {
-                    body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } }
-                });
+                await this.kube.delete({ apiVersion: info.groupVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }, { propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } });
             }
             catch (error) {
-                if (!(error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3) || (error.statusCode !== 404 && error.statusCode !== 409)) {
+                if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W) || (error.statusCode !== 404 && error.statusCode !== 409)) {
                     throw new Error(`Pruning ${(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .describeObject */ .v8)(object)} failed: ${error.message}`, { cause: error });
                 }
                 done.skipped = error.statusCode === 404 ? 'already deleted' : 'replaced by another object of that name since it was listed';

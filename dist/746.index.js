@@ -205,7 +205,7 @@ const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.work
 function canUndo(kind) {
     return kind in plural;
 }
-const objectPath = (w) => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`;
+const objectRef = (w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name });
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -215,15 +215,15 @@ async function readHistory(kube, workload) {
 }
 /** As readHistory, or undefined when the workload does not exist. */
 async function readHistoryIfExists(kube, workload) {
-    const live = await kube.get(objectPath(workload));
+    const live = await kube.get(objectRef(workload));
     if (!live)
         return undefined;
-    const ns = `/apis/apps/v1/namespaces/${workload.namespace}`;
+    const { namespace } = workload;
     if (workload.kind === 'Deployment') {
-        const list = await kube.list(`${ns}/replicasets`);
+        const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
         return { live, replicaSets: list.items, revisions: [] };
     }
-    const list = await kube.list(`${ns}/controllerrevisions`);
+    const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace });
     return { live, replicaSets: [], revisions: list.items };
 }
 /** The revision number a workload had, from the object as it was before this run. */
@@ -257,16 +257,12 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
-    await kube.request('PATCH', objectPath(workload), {
-        query: { fieldManager: manager },
-        contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
-        body: plan.patch
-    });
-    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectPath(workload), manager);
+    await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager });
+    await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectRef(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-        const pods = await kube.list(`/api/v1/namespaces/${workload.namespace}/pods`);
+        const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace });
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
-            await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined);
+            await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined);
         }
     }
     return { workload, plan };

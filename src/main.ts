@@ -4,7 +4,7 @@ import { connectEarly, deployManifests, prepareManifests, readManifests } from '
 import { cancelOnSignals } from './cancel.js'
 import { checkCluster } from './deploy/cluster-check.js'
 import { GitHubDeployment } from './github-deployments.js'
-import type { KubeClient } from './kube/client.js'
+import type { Cluster } from './kube/cluster.js'
 import { readSettings } from './inputs.js'
 import { builtImagesOutput, renderSummary } from './report.js'
 import type { RunReport } from './run-report.js'
@@ -36,7 +36,7 @@ export async function run(): Promise<void> {
   let manifestsFile: string | undefined
   let deployment: GitHubDeployment | undefined
   // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
-  let kube: KubeClient | undefined
+  let kube: Cluster | undefined
   const cancel = cancelOnSignals()
   try {
     const settings = readSettings()

@@ -2,8 +2,7 @@ import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
 import { logout } from './build/docker.js'
 import { readSettings } from './inputs.js'
-import { KubeClient } from './kube/client.js'
-import { resolveKubeTarget } from './kube/kubeconfig.js'
+import { connect } from './kube/connect.js'
 import { releaseLease } from './deploy/lock.js'
 
 /** A lock the main step could not release (cancelled, crashed) would block the next run for its lease time. */
@@ -12,7 +11,7 @@ async function releaseLock(): Promise<void> {
   if (!state) return
   const { namespace, name, identity } = JSON.parse(state) as { namespace: string; name: string; identity: string }
   // Cleanup after the main step, which has already had its timeout: a dead server gets a short try, not another one.
-  const kube = new KubeClient(resolveKubeTarget(readSettings().kube), { responseTimeoutMs: 10_000, stallLimitMs: 10_000 })
+  const kube = connect(readSettings().kube, { responseTimeoutMs: 10_000, stallLimitMs: 10_000 })
   try {
     await kube.authenticate()
     if (await releaseLease(kube, namespace, name, identity)) core.info(`Released the deploy lock ${namespace}/${name}.`)

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import { mkdtempSync } from 'node:fs'
 import path from 'node:path'
-import { KubeClient, KubeTimeoutError } from '../../src/kube/client.js'
+import { KubeClient } from '../../src/kube/client.js'
+import { KubeTimeoutError } from '../../src/kube/errors.js'
 import { KubeTarget, resolveKubeTarget } from '../../src/kube/kubeconfig.js'
 
 // Issue 19: an API server that accepts the connection and never answers must not hang the run.
@@ -78,7 +79,7 @@ describe('KubeClient timeouts', () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 200, stallLimitMs: 700 })
     await kube.authenticate()
-    const { error, ms } = await failure(kube.request('GET', '/api/v1/namespaces/team/configmaps/x'))
+    const { error, ms } = await failure(kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' }))
     expect(error).toBeInstanceOf(KubeTimeoutError)
     expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\); \\d attempts in 0\\.\\d s\\.$`))
     expect(error.message).not.toContain(token)
@@ -91,7 +92,7 @@ describe('KubeClient timeouts', () => {
   it('reports a POST that timed out without sending it again', async () => {
     const server = await httpServer(() => undefined)
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const { error, ms } = await failure(kube.request('POST', '/apis/coordination.k8s.io/v1/namespaces/team/leases', { body: { kind: 'Lease' } }))
+    const { error, ms } = await failure(kube.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { namespace: 'team', name: 'x' } }))
     expect(error.message).toBe(
       `The Kubernetes API at ${server.origin} did not answer POST /apis/coordination.k8s.io/v1/namespaces/team/leases within 0.2 s (timed out); not sent again, since the POST may have taken effect.`
     )
@@ -104,9 +105,19 @@ describe('KubeClient timeouts', () => {
       if (n > 1) response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"kind":"ConfigMap"}')
     })
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const applied = await kube.request('PATCH', '/api/v1/namespaces/team/configmaps/x', { body: {}, contentType: 'application/apply-patch+yaml' })
+    const applied = await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'team', name: 'x' } }, { fieldManager: 'test' })
     expect(applied).toEqual({ kind: 'ConfigMap' })
     expect(server.seen).toBe(2)
+  })
+
+  it('reports a merge patch that timed out without sending it again', async () => {
+    const server = await httpServer(() => undefined)
+    const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
+    const { error } = await failure(kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team', name: 'web' }, { type: 'merge', body: { spec: { replicas: 0 } } }, { subresource: 'scale' }))
+    expect(error.message).toBe(
+      `The Kubernetes API at ${server.origin} did not answer PATCH /apis/apps/v1/namespaces/team/deployments/web/scale within 0.2 s (timed out); not sent again, since the PATCH may have taken effect.`
+    )
+    expect(server.seen).toBe(1)
   })
 
   it('answers a GET that stalled once through its retry', async () => {
@@ -124,7 +135,7 @@ describe('KubeClient timeouts', () => {
       response.write('{"items": [')
     })
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 500 })
-    const { error, ms } = await failure(kube.list('/api/v1/namespaces/team/pods'))
+    const { error, ms } = await failure(kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }))
     expect(error.message).toMatch(new RegExp(`^The Kubernetes API at ${server.origin} stopped sending the response to GET /api/v1/namespaces/team/pods: nothing for 0\\.2 s \\(timed out\\)`))
     expect(ms).toBeLessThan(5000)
   })
@@ -132,7 +143,7 @@ describe('KubeClient timeouts', () => {
   it('bounds the TLS handshake of a server that accepts the TCP connection and says nothing', async () => {
     const server = await silentServer()
     const kube = client(`https://${server.origin}`, { connectTimeoutMs: 200, responseTimeoutMs: 1000, stallLimitMs: 700 })
-    const { error, ms } = await failure(kube.request('DELETE', '/api/v1/namespaces/team/configmaps/x'))
+    const { error, ms } = await failure(kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' }))
     expect(error.message).toMatch(new RegExp(`^The Kubernetes API at https://${server.origin} did not accept a connection for DELETE /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\)`))
     expect(ms).toBeLessThan(5000)
     // Nothing was sent, so even a DELETE is tried again.
@@ -142,7 +153,7 @@ describe('KubeClient timeouts', () => {
   it("names the endpoint when the caller's own AbortSignal.timeout cuts a request", async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
-    const { error, ms } = await failure(kube.get('/apis/coordination.k8s.io/v1/namespaces/team/leases/x', AbortSignal.timeout(200)))
+    const { error, ms } = await failure(kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' }, { signal: AbortSignal.timeout(200) }))
     expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /apis/coordination.k8s.io/v1/namespaces/team/leases/x within 0\\.2 s \\(timed out\\)\\.$`))
     expect(ms).toBeLessThan(5000)
   })
@@ -165,7 +176,7 @@ describe('KubeClient.close', () => {
   it('ends a request in flight and its retries at once (a lock renewal must not outlive the run)', async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
-    const pending = failure(kube.request('GET', '/apis/coordination.k8s.io/v1/namespaces/team/leases/x'))
+    const pending = failure(kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' }))
     await new Promise(resolve => setTimeout(resolve, 100))
     kube.close()
     const { ms } = await pending
@@ -181,7 +192,7 @@ describe('KubeClient watch timeouts', () => {
   it('fails a watch whose server sends no headers', async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const { error, ms } = await failure(kube.watch('/api/v1/namespaces/team/pods', { timeoutSeconds: 60 }, new AbortController().signal).next())
+    const { error, ms } = await failure(kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 60 }, new AbortController().signal).next())
     expect(error.message).toBe(`The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/pods within 0.2 s (timed out).`)
     expect(ms).toBeLessThan(5000)
   })
@@ -196,7 +207,7 @@ describe('KubeClient watch timeouts', () => {
     const started = Date.now()
     const { error } = await failure(
       (async () => {
-        for await (const e of kube.watch<{ metadata: { name: string } }>('/api/v1/namespaces/team/pods', { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
+        for await (const e of kube.watch<{ metadata: { name: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
       })()
     )
     expect(names).toEqual(['a'])
@@ -218,7 +229,7 @@ describe('KubeClient watch timeouts', () => {
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
     const names: string[] = []
     // Idle bound 1.2 s; the watch lasts 2.4 s.
-    for await (const e of kube.watch<{ metadata: { name: string } }>('/api/v1/namespaces/team/pods', { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
+    for await (const e of kube.watch<{ metadata: { name: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
     expect(names).toEqual(['1', '2', '3', '4', '5', '6'])
   })
 })

@@ -13,7 +13,8 @@ import {
   takeoverSummary
 } from '../../src/deploy/takeover.js'
 import { FieldsV1, ManagedFieldsEntry, writeManagedFields } from '../../src/kube/managed-fields.js'
-import { KubeApiError, KubeClient, KubeStatus } from '../../src/kube/client.js'
+import type { Cluster, Patch } from '../../src/kube/cluster.js'
+import { KubeApiError, type KubeStatus } from '../../src/kube/errors.js'
 import type { KubeObject } from '../../src/manifests/documents.js'
 
 const data = (name: string) => JSON.parse(readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../data', name), 'utf8'))
@@ -198,20 +199,21 @@ describe('writeManagedFields', () => {
     const rejected = () => new KubeApiError(422, { message: 'the server rejected our request due to an error in our request', reason: 'Invalid' }, 'PATCH', '/x')
     const kube = {
       get: async () => structuredClone(current),
-      request: async (method: string, _path: string, options: { body: Array<{ op: string; path: string; value: unknown }> }) => {
-        expect(method).toBe('PATCH')
-        sent.push(options.body)
+      patch: async (_ref: unknown, patch: Patch) => {
+        expect(patch.type).toBe('json')
+        const body = patch.body as Array<{ op: string; path: string; value: unknown }>
+        sent.push(body)
         current = move(current, patches++)
-        const [test, replace] = options.body
+        const [test, replace] = body
         if (test.value !== current.metadata.resourceVersion || refuse) throw rejected()
         current = { ...current, metadata: { ...current.metadata, resourceVersion: String(Number(current.metadata.resourceVersion) + 1), managedFields: replace.value } }
         return current
       }
     }
-    return { kube: kube as unknown as KubeClient, sent, current: () => current }
+    return { kube: kube as unknown as Cluster, sent, current: () => current }
   }
   const plan = planTakeover(deploymentLive, deploymentForced, 'build-and-deploy')!
-  const write = (s: ReturnType<typeof server>) => writeManagedFields(s.kube, '/apis/apps/v1/namespaces/x/deployments/web', plan, e => takeoverEntries(e, plan))
+  const write = (s: ReturnType<typeof server>) => writeManagedFields(s.kube, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'x', name: 'web' }, plan, e => takeoverEntries(e, plan))
 
   it('writes at the planned resourceVersion, and again on a newer one when only a status update came between', async () => {
     const statusUpdate = (o: KubeObject, n: number): KubeObject =>

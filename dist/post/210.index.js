@@ -14,25 +14,25 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 9 modules
 var core = __webpack_require__(4992);
-// EXTERNAL MODULE: ./src/kube/client.ts + 4 modules
-var client = __webpack_require__(1758);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 ;// CONCATENATED MODULE: ./src/kube/managed-fields.ts
 
 /**
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
  * removed, so the next server-side apply by the action's own field manager does not conflict on them.
  */
-async function releaseFields(kube, objectPath, manager) {
+async function releaseFields(kube, object, manager) {
     // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
     // op refuses a stale index (422) and the loop reads it again.
     for (let attempt = 0;; attempt++) {
-        const live = await kube.get(objectPath);
+        const live = await kube.get(object);
         const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1;
         if (index < 0)
             return;
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
                     { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
@@ -42,7 +42,7 @@ async function releaseFields(kube, objectPath, manager) {
             return;
         }
         catch (error) {
-            if (!(error instanceof client/* KubeApiError */.W3 && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+            if (!(error instanceof errors/* KubeApiError */.W && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
                 throw error;
             await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)));
         }
@@ -55,18 +55,17 @@ async function releaseFields(kube, objectPath, manager) {
  * from the newer entries, whether the write still holds (it throws if not): a controller's status update moves the
  * resourceVersion without touching the entries that matter.
  */
-async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
+async function writeManagedFields(kube, object, read, rewrite, signal) {
     let state = read;
     for (let attempt = 0;; attempt++) {
         try {
-            await kube.request('PATCH', objectPath, {
-                contentType: 'application/json-patch+json',
+            await kube.patch(object, {
+                type: 'json',
                 body: [
                     { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
                     { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
-                ],
-                signal
-            });
+                ]
+            }, { signal });
             return;
         }
         catch (error) {
@@ -74,7 +73,7 @@ async function writeManagedFields(kube, objectPath, read, rewrite, signal) {
             // from managedFields the server refused.
             if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409)))
                 throw error;
-            const live = await kube.get(objectPath, signal);
+            const live = await kube.get(object, { signal });
             if (!live)
                 throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error });
             if (live.metadata.resourceVersion === state.resourceVersion)
@@ -234,6 +233,8 @@ function blockingLine(pods, events) {
     return parts.join('; ');
 }
 
+// EXTERNAL MODULE: ./src/kube/retry.ts
+var retry = __webpack_require__(1205);
 ;// CONCATENATED MODULE: ./src/deploy/status-readers.ts
 /** How long a custom resource may go without any status before it counts as one that never reports one. */
 const statusGraceMs = 5000;
@@ -487,6 +488,7 @@ function rolloutVerdict(object, context = { ageMs: Infinity }) {
 
 
 
+
 const itemKey = (kind, namespace, name) => `${kind}/${namespace ?? ''}/${name}`;
 const describe = (item) => `${item.kind.toLowerCase()}/${item.name}`;
 /** Kinds whose pods the wait watches, to fail fast on them and to explain a timeout. */
@@ -579,7 +581,7 @@ async function waitForRollouts(kube, items, options) {
                 let rsRevision = replicaSetRevisions.get(cacheKey);
                 if (!rsRevision) {
                     rsRevision = kube
-                        .get(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${owner.name}`, stop.signal)
+                        .get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name: owner.name }, { signal: stop.signal })
                         .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
                         .catch(() => undefined);
                     replicaSetRevisions.set(cacheKey, rsRevision);
@@ -620,8 +622,8 @@ async function waitForRollouts(kube, items, options) {
         const signal = briefly();
         try {
             const storageClass = className
-                ? await kube.get(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
-                : (await kube.list('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+                ? await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+                : (await kube.list({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
             entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
         }
         catch {
@@ -637,7 +639,7 @@ async function waitForRollouts(kube, items, options) {
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` };
             const signal = briefly();
-            return kube.list(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => []);
+            return kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
         };
         const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values();
         for (const pod of pods) {
@@ -668,7 +670,7 @@ async function waitForRollouts(kube, items, options) {
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
                 const signal = briefly();
-                warnings.set(namespace, kube.list(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []));
+                warnings.set(namespace, kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
             }
             return warnings.get(namespace);
         };
@@ -711,10 +713,9 @@ async function waitForRollouts(kube, items, options) {
         groups.set(key, [...(groups.get(key) ?? []), item]);
     }
     for (const group of groups.values()) {
-        const { apiVersion, plural, namespace } = group[0];
-        const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`;
+        const { apiVersion, kind, namespace } = group[0];
         const query = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {};
-        watchers.push(watchLoop(kube, base, query, stop.signal, options.log, (type, object) => {
+        watchers.push(watchLoop(kube, { apiVersion, kind, namespace }, query, stop.signal, options.log, (type, object) => {
             const entry = tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name));
             if (!entry)
                 return;
@@ -726,7 +727,7 @@ async function waitForRollouts(kube, items, options) {
     }
     const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'));
     for (const namespace of podNamespaces) {
-        watchers.push(watchLoop(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
+        watchers.push(watchLoop(kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, stop.signal, options.log, (type, pod) => {
             const entry = ownerOf(pod);
             if (!entry || entry.outcome)
                 return;
@@ -779,23 +780,24 @@ async function waitForRollouts(kube, items, options) {
  * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
  */
-async function watchLoop(kube, path, query, signal, log, onEvent) {
+async function watchLoop(kube, collection, query, signal, log, onEvent) {
+    const watched = `${collection.kind} watch${collection.namespace ? ` in ${collection.namespace}` : ''}`;
     let resourceVersion;
     let failures = 0;
     while (!signal.aborted) {
         try {
             if (!resourceVersion) {
-                const list = await kube.list(path, query, signal);
+                const list = await kube.list(collection, query, { signal });
                 for (const object of list.items)
                     onEvent('ADDED', object);
                 resourceVersion = list.metadata.resourceVersion;
             }
-            for await (const event of kube.watch(path, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
+            for await (const event of kube.watch(collection, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
                 failures = 0;
                 if (event.type === 'ERROR') {
                     const status = event.object;
                     if (status.code !== 410)
-                        log(`watch ${path}: ${status.message ?? 'error'}; re-listing`);
+                        log(`${watched}: ${status.message ?? 'error'}; re-listing`);
                     resourceVersion = undefined;
                     break;
                 }
@@ -807,14 +809,14 @@ async function watchLoop(kube, path, query, signal, log, onEvent) {
         catch (error) {
             if (signal.aborted)
                 return;
-            if (error instanceof client/* KubeApiError */.W3 && error.statusCode === 410) {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 410) {
                 resourceVersion = undefined;
                 continue;
             }
             failures++;
             if (failures === 1 || failures % 10 === 0)
-                log(`watch ${path} interrupted (${error.message}); resuming`);
-            await new Promise(resolve => setTimeout(resolve, (0,client/* retryDelayMs */.qO)(Math.min(failures, 5))));
+                log(`${watched} interrupted (${error.message}); resuming`);
+            await new Promise(resolve => setTimeout(resolve, (0,retry/* retryDelayMs */.q)(Math.min(failures, 5))));
         }
     }
 }
@@ -825,7 +827,7 @@ async function gatherDetails(kube, pod, failure) {
     const signal = AbortSignal.timeout(5000);
     const [events, logs] = await Promise.all([
         kube
-            .list(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, signal)
+            .list({ apiVersion: 'v1', kind: 'Event', namespace: ns }, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, { signal })
             .then(list => list.items
             .filter(e => !noiseEvents.has(e.reason ?? ''))
             .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
@@ -834,11 +836,7 @@ async function gatherDetails(kube, pod, failure) {
             .catch(() => []),
         failure.container
             ? kube
-                .request('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
-                query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
-                signal,
-                text: true
-            })
+                .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
                 .then(text => String(text).split('\n').filter(Boolean))
                 .catch(() => [])
             : Promise.resolve([])
@@ -973,8 +971,8 @@ var live_templates = __webpack_require__(9371);
 
 
 
-const servicePath = (namespace, name) => (0,client/* namespacedPath */.Nh)('v1', 'services', namespace, name);
-const deploymentPath = (namespace, name) => (0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, name);
+const serviceRef = (namespace, name) => ({ apiVersion: 'v1', kind: 'Service', namespace, name });
+const deploymentRef = (namespace, name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -982,7 +980,7 @@ async function liveColours(kube, objects, targetNamespace) {
         .filter(o => o.object.kind === 'Service')
         .map(async ({ object }) => {
         const namespace = object.metadata.namespace ?? targetNamespace;
-        const live = await kube.get(servicePath(namespace, object.metadata.name));
+        const live = await kube.get(serviceRef(namespace, object.metadata.name));
         if (live)
             colours.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), liveColourOf(live) ?? 'none');
     }));
@@ -1017,11 +1015,7 @@ async function changedDeployments(kube, objects, colours, targetNamespace, field
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
-    await Promise.all(services.map(service => kube.request('PATCH', servicePath(service.namespace, service.name), {
-        query: { fieldManager, fieldValidation: 'Strict' },
-        contentType: 'application/apply-patch+yaml',
-        body: service.switched
-    })));
+    await Promise.all(services.map(service => kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })));
 }
 /**
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
@@ -1029,8 +1023,8 @@ async function switchServices(kube, services, fieldManager) {
  */
 async function scaleDeployment(kube, namespace, name, replicas, fieldManager) {
     const manager = `${fieldManager}-blue-green`.slice(0, 128);
-    await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } });
-    await releaseFields(kube, deploymentPath(namespace, name), manager);
+    await kube.patch(deploymentRef(namespace, name), { type: 'merge', body: { spec: { replicas } } }, { fieldManager: manager, subresource: 'scale' });
+    await releaseFields(kube, deploymentRef(namespace, name), manager);
 }
 /**
  * A blue-green deploy: the manifests' Deployments behind Services are written as the colour no Service selects;
@@ -1102,8 +1096,8 @@ class BlueGreenDeploy {
         // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
         // points traffic at a colour being deleted, and the next run starts again from no colour.
         for (const s of this.plan.services.filter(s => s.created)) {
-            await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(serviceRef(s.namespace, s.name)).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
             this.deletedServices.push(s.name);
@@ -1111,8 +1105,8 @@ class BlueGreenDeploy {
         if (this.deletedServices.length > 0)
             core/* info */.pq(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`);
         for (const d of this.plan.deployments) {
-            await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
-                if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            await kube.delete(deploymentRef(d.namespace, d.name), { propagationPolicy: 'Background' }).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                     throw error;
             });
         }
@@ -1142,7 +1136,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const present = await Promise.all(candidates.map(async (d) => {
         const colour = liveColour(d);
-        return colour !== undefined && (await kube.get(deploymentPath((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+        return colour !== undefined && (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
     }));
     const back = new Set(candidates.filter((_, i) => present[i]));
     const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
@@ -1153,7 +1147,7 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     if (plan.deployments.length === 0)
         throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentPath(d.namespace, d.name)), kube.get(deploymentPath(d.namespace, d.live))]);
+        const [target, live] = await Promise.all([kube.get(deploymentRef(d.namespace, d.name)), kube.get(deploymentRef(d.namespace, d.live))]);
         if (!target)
             throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)

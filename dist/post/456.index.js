@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 9 modules
 var core = __webpack_require__(4992);
-// EXTERNAL MODULE: ./src/kube/client.ts + 4 modules
-var client = __webpack_require__(1758);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/strategies/selection.ts + 2 modules
 var selection = __webpack_require__(1349);
 ;// CONCATENATED MODULE: ./src/strategies/canary-plan.ts
@@ -157,18 +157,18 @@ var gate = __webpack_require__(4940);
 
 
 
-const objectPath = (o) => (0,client/* namespacedPath */.Nh)(o.apiVersion, o.plural, o.namespace, o.name);
+const objectRef = (o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name });
 const describe = (o) => `${o.kind.toLowerCase()}/${o.name}`;
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
 async function deleteCanaryObjects(kube, objects) {
     const deleted = [];
     for (const o of objects) {
         try {
-            await kube.request('DELETE', objectPath(o), { query: { propagationPolicy: 'Background' } });
+            await kube.delete(objectRef(o), { propagationPolicy: 'Background' });
             deleted.push(describe(o));
         }
         catch (error) {
-            if (!(error instanceof client/* KubeApiError */.W3 && error.statusCode === 404))
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
         }
     }
@@ -180,7 +180,7 @@ async function stableReplicas(kube, objects, targetNamespace) {
     const deployments = [...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat();
     await Promise.all(deployments.map(async ({ object }) => {
         const namespace = (0,selection/* namespaceOf */.N6)(object, targetNamespace);
-        const live = await kube.get((0,client/* namespacedPath */.Nh)('apps/v1', 'deployments', namespace, object.metadata.name));
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (live)
             replicas.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), live.spec.replicas ?? 1);
     }));

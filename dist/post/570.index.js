@@ -71,20 +71,14 @@ function verifyCommand(argv, timeoutMs, colour) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   k: () => (/* binding */ templatesChange)
 /* harmony export */ });
-/* harmony import */ var _kube_client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3304);
 /* harmony import */ var _selection_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1349);
-/**
- * Which Deployments behind a Service change their pod template in this deploy (issue 18): each is dry-run
- * server-side as the strategy would write it over its live counterpart, so that server defaults and fields of
- * other managers compare as they would after the apply, and the templates are compared by templateChanged.
- */
 
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const path = (0,_kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .namespacedPath */ .Nh)('apps/v1', 'deployments', namespace, object.metadata.name);
-        const live = await kube.get(path);
+        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -92,16 +86,12 @@ async function templatesChange(kube, probes, fieldManager) {
         delete body.spec.replicas;
         body.metadata.namespace = namespace;
         try {
-            const wanted = await kube.request('PATCH', path, {
-                query: { fieldManager, fieldValidation: 'Strict', force: true, dryRun: 'All' },
-                contentType: 'application/apply-patch+yaml',
-                body
-            });
+            const wanted = await kube.apply(body, { fieldManager, strict: true, force: true, dryRun: true });
             return (0,_selection_js__WEBPACK_IMPORTED_MODULE_1__/* .templateChanged */ .$9)(wanted, live);
         }
         catch (error) {
             // The apply's own dry run reports the problem; here it only means "not known to be unchanged".
-            if (error instanceof _kube_client_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W3)
+            if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W)
                 return true;
             throw error;
         }

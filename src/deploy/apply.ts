@@ -1,5 +1,6 @@
 import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
-import { KubeApiError, KubeClient, resourcePath } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import { dryRunName, isImmutableJobUpdate, withLiveTemplateCommit } from './job-replace.js'
 import { isReplicasConflict, scaleOwners, setsReplicas, withoutReplicas } from './scale-owners.js'
 import type { WaitItem } from './wait.js'
@@ -108,12 +109,12 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
  * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
  * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
  */
-export async function deleteUntilGone(kube: KubeClient, objectPath: string, deleted: string, signal?: AbortSignal): Promise<void> {
-  await kube.request('DELETE', objectPath, { query: { propagationPolicy: 'Background' }, signal }).catch(error => {
+export async function deleteUntilGone(kube: Cluster, object: ObjectRef, deleted: string, signal?: AbortSignal): Promise<void> {
+  await kube.delete(object, { propagationPolicy: 'Background', signal }).catch(error => {
     if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
   })
   const deadline = Date.now() + 60_000
-  while (await kube.get(objectPath, signal)) {
+  while (await kube.get(object, { signal })) {
     if (Date.now() > deadline) throw new Error(`${deleted}, and is still there after 60 s (a finalizer?)`)
     await new Promise(resolve => setTimeout(resolve, 200))
   }
@@ -153,7 +154,7 @@ export function plannedOutcome(target: Target, result: AppliedObject['result'], 
  */
 export class Applier {
   constructor(
-    private readonly kube: KubeClient,
+    private readonly kube: Cluster,
     private readonly options: ApplyOptions
   ) {}
 
@@ -188,25 +189,13 @@ export class Applier {
     return targets.filter((t): t is Target => t !== undefined)
   }
 
-  private path(target: Target): string {
-    const info = { plural: target.plural!, namespaced: target.namespaced, groupVersion: target.object.apiVersion }
-    return resourcePath(target.object.apiVersion, info, target.object.metadata.namespace, target.object.metadata.name)
+  private ref(target: Target): ObjectRef {
+    const { apiVersion, kind, metadata } = target.object
+    return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name }
   }
 
-  private patch(target: Target, dryRun: boolean, force = this.options.force, onSuccess?: (statusCode: number) => void): Promise<AppliedObject['result']> {
-    return this.kube.request('PATCH', this.path(target), {
-      onSuccess,
-      query: {
-        fieldManager: this.options.fieldManager,
-        fieldValidation: 'Strict',
-        force: force || undefined,
-        dryRun: dryRun ? 'All' : undefined
-      },
-      // application/apply-patch+yaml accepts JSON, which is YAML.
-      contentType: 'application/apply-patch+yaml',
-      body: target.object,
-      signal: this.options.signal
-    })
+  private patch(target: Target, dryRun: boolean, force = this.options.force, onStatus?: (statusCode: number) => void): Promise<AppliedObject['result']> {
+    return this.kube.apply(target.object, { fieldManager: this.options.fieldManager, strict: true, force, dryRun, onStatus, signal: this.options.signal })
   }
 
   /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
@@ -225,7 +214,7 @@ export class Applier {
     // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
     // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
     const existed = result ? Boolean(result.metadata.resourceVersion) : true
-    const live = existed ? await this.kube.get<KubeObject>(this.path(target), this.options.signal) : undefined
+    const live = existed ? await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal }) : undefined
     // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
     const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : []
     if (owners.length > 0) {
@@ -244,7 +233,7 @@ export class Applier {
    * a fresh name so that nothing is deleted for a Job that could not be created again.
    */
   private async planJobReplacement(target: Target, refused: KubeApiError): Promise<AppliedObject> {
-    const live = await this.kube.get<KubeObject>(this.path(target), this.options.signal)
+    const live = await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal })
     if (!live) throw refused
     const kept = withLiveTemplateCommit(target.object, live)
     try {
@@ -264,7 +253,7 @@ export class Applier {
 
   /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
   private async deleteForReplacement(target: Target): Promise<void> {
-    await deleteUntilGone(this.kube, this.path(target), `${describeObject(target.object)} was deleted to be replaced`, this.options.signal)
+    await deleteUntilGone(this.kube, this.ref(target), `${describeObject(target.object)} was deleted to be replaced`, this.options.signal)
   }
 
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
@@ -290,7 +279,7 @@ export class Applier {
    */
   private async planTakeover(target: Target, error: unknown): Promise<AppliedObject | undefined> {
     if (this.options.force || !(error instanceof KubeApiError) || !isClientSideApplyConflict(error.statusCode, error.status, target.object.apiVersion)) return undefined
-    const live = await this.kube.get<KubeObject>(this.path(target), this.options.signal)
+    const live = await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal })
     if (!live) return undefined
     const forced = await this.patch(target, true, true)
     const takeover = planTakeover(live, forced, this.options.fieldManager)
@@ -301,7 +290,7 @@ export class Applier {
     if (planned.noOp) return planned
     try {
       const takeover = planned.takeover
-      if (takeover) await writeManagedFields(this.kube, this.path(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
+      if (takeover) await writeManagedFields(this.kube, this.ref(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
       if (planned.replace) await this.deleteForReplacement(planned.target)
       let status = 0
       const result = await this.patch(planned.target, false, this.options.force, code => (status = code))
@@ -323,9 +312,9 @@ export class Applier {
 
   private async waitEstablished(crd: AppliedObject): Promise<void> {
     const deadline = Date.now() + 60_000
-    const path = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd.target.object.metadata.name}`
+    const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.target.object.metadata.name }
     while (Date.now() < deadline) {
-      const live = await this.kube.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(path, this.options.signal)
+      const live = await this.kube.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(ref, { signal: this.options.signal })
       if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) return
       await new Promise(resolve => setTimeout(resolve, 250))
     }
@@ -399,7 +388,7 @@ export class Applier {
     const missing = new Set<string>()
     await mapLimited([...wanted], concurrency, async ns => {
       // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
-      const found = await this.kube.get(`/api/v1/namespaces/${ns}`, this.options.signal).catch(error => {
+      const found = await this.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal }).catch(error => {
         if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
         throw error
       })
@@ -439,7 +428,7 @@ export class Applier {
 
   private async undoCreated(applied: AppliedObject[]): Promise<void> {
     for (const item of applied.filter(a => a.action === 'created').reverse()) {
-      await this.kube.request('DELETE', this.path(item.target), { signal: this.options.signal }).catch(() => undefined)
+      await this.kube.delete(this.ref(item.target), { signal: this.options.signal }).catch(() => undefined)
     }
   }
 }

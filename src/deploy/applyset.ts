@@ -1,5 +1,6 @@
 import type { PruneSettings } from '../inputs.js'
-import { KubeApiError, KubeClient, namespacedPath, resourcePath, ResourceInfo } from '../kube/client.js'
+import type { Cluster, ObjectRef, ResourceInfo } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import { describeObject, KubeObject } from '../manifests/documents.js'
 import type { Target } from './apply-plan.js'
 import {
@@ -39,23 +40,23 @@ export interface PrunedObject {
  */
 export class ApplySet {
   readonly id: string
-  private readonly parentPath: string
+  private readonly parentRef: ObjectRef
 
   private constructor(
-    private readonly kube: KubeClient,
+    private readonly kube: Cluster,
     private readonly settings: PruneSettings,
     readonly namespace: string,
     private readonly fieldManager: string,
     private readonly state: ParentState
   ) {
     this.id = applySetId(settings.parent, namespace)
-    this.parentPath = namespacedPath('v1', settings.parent.kind === 'Secret' ? 'secrets' : 'configmaps', namespace, settings.parent.name)
+    this.parentRef = { apiVersion: 'v1', kind: settings.parent.kind, namespace, name: settings.parent.name }
   }
 
   /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */
-  static async open(kube: KubeClient, settings: PruneSettings, namespace: string, fieldManager: string): Promise<ApplySet> {
+  static async open(kube: Cluster, settings: PruneSettings, namespace: string, fieldManager: string): Promise<ApplySet> {
     const probe = new ApplySet(kube, settings, namespace, fieldManager, parentState(undefined, settings.parent, namespace))
-    const live = await kube.get<KubeObject>(probe.parentPath)
+    const live = await kube.get<KubeObject>(probe.parentRef)
     return new ApplySet(kube, settings, namespace, fieldManager, parentState(live, settings.parent, namespace))
   }
 
@@ -80,7 +81,7 @@ export class ApplySet {
         if (!info) return
         const namespaces = info.namespaced ? [...scope.namespaces] : [undefined]
         for (const namespace of namespaces) {
-          const list = await this.kube.list<LiveMember>(resourcePath(info.groupVersion, info, namespace), { labelSelector: selector })
+          const list = await this.kube.list<LiveMember>({ apiVersion: info.groupVersion, kind, namespace }, { labelSelector: selector })
           for (const item of list.items) listed.push({ object: { ...item, apiVersion: info.groupVersion, kind }, info })
         }
       })
@@ -103,11 +104,11 @@ export class ApplySet {
   }
 
   private async writeParent(scope: SetScope): Promise<void> {
-    await this.kube.request('PATCH', this.parentPath, {
-      // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
-      query: { fieldManager: `${this.fieldManager}-applyset`.slice(0, 128), force: true, fieldValidation: 'Strict' },
-      contentType: 'application/apply-patch+yaml',
-      body: parentObject(this.settings.parent, this.namespace, this.state.tooling, scope)
+    // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
+    await this.kube.apply(parentObject(this.settings.parent, this.namespace, this.state.tooling, scope), {
+      fieldManager: `${this.fieldManager}-applyset`.slice(0, 128),
+      force: true,
+      strict: true
     })
   }
 
@@ -117,9 +118,10 @@ export class ApplySet {
     for (const { object, info } of candidates) {
       const done: PrunedObject = { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }
       try {
-        await this.kube.request('DELETE', resourcePath(info.groupVersion, info, object.metadata.namespace, object.metadata.name), {
-          body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } }
-        })
+        await this.kube.delete(
+          { apiVersion: info.groupVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name },
+          { propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } }
+        )
       } catch (error) {
         if (!(error instanceof KubeApiError) || (error.statusCode !== 404 && error.statusCode !== 409)) {
           throw new Error(`Pruning ${describeObject(object)} failed: ${(error as Error).message}`, { cause: error })

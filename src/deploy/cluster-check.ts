@@ -1,4 +1,5 @@
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { lockNamespace } from './lock.js'
 
@@ -63,7 +64,7 @@ const describePermission = (p: NeededPermission): string => `${p.verb} ${p.group
  * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
  * against the run, as the apply then meets the same rules.
  */
-export async function checkCluster(kube: KubeClient, input: ClusterCheckInput): Promise<void> {
+export async function checkCluster(kube: Cluster, input: ClusterCheckInput): Promise<void> {
   const problems = await findProblems(kube, input).catch((error: Error) => {
     throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error })
   })
@@ -72,7 +73,7 @@ export async function checkCluster(kube: KubeClient, input: ClusterCheckInput): 
   }
 }
 
-async function findProblems(kube: KubeClient, input: ClusterCheckInput): Promise<string[]> {
+async function findProblems(kube: Cluster, input: ClusterCheckInput): Promise<string[]> {
   await kube.authenticate()
   const resources = new Map<string, { plural: string; namespaced: boolean }>()
   await Promise.all(
@@ -89,7 +90,7 @@ async function findProblems(kube: KubeClient, input: ClusterCheckInput): Promise
   if (!input.createNamespace) {
     await Promise.all(
       namespacesNeeded(input, kube.namespace, resources).map(async ns => {
-        const found = await kube.get(`/api/v1/namespaces/${encodeURIComponent(ns)}`).catch(error => {
+        const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
           // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
           if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
           throw error
@@ -101,9 +102,7 @@ async function findProblems(kube: KubeClient, input: ClusterCheckInput): Promise
   const reviews = await Promise.all(
     neededPermissions(input, kube.namespace, resources).map(async permission => {
       const review = await kube
-        .request<AccessReview>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-          body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } }
-        })
+        .create<AccessReview>({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
         .catch(() => undefined)
       return { permission, review }
     })

@@ -16,7 +16,8 @@ import type { DeployResult, RollbackReport, RunReport } from '../run-report.js'
 import { gateRunner, isGateJob } from './gate-step.js'
 import { strategyNamed } from '../strategies/registry.js'
 import type { ServerCapabilities } from '../kube/capabilities.js'
-import { KubeClient, resourcePath } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
+import { connect, defaultNamespace } from '../kube/connect.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
 import { describeObject, describeSource, readObjects, SourcedObject } from '../manifests/documents.js'
@@ -42,11 +43,11 @@ export interface PreparedManifests {
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
  * check and its .Capabilities branches would then describe some other cluster.
  */
-async function chartCapabilities(settings: Settings, connected?: KubeClient): Promise<ServerCapabilities> {
+async function chartCapabilities(settings: Settings, connected?: Cluster): Promise<ServerCapabilities> {
   const { chart } = settings.helm!
   let kube = connected
   try {
-    kube ??= new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
+    kube ??= connect(settings.kube, { stallLimitMs: settings.timeoutMs })
     const capabilities = await kube.serverCapabilities()
     if (capabilities.failed.length > 0) {
       core.warning(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`)
@@ -60,7 +61,7 @@ async function chartCapabilities(settings: Settings, connected?: KubeClient): Pr
 }
 
 /** The manifests as text, one entry per file, rendered kustomization or rendered chart, labelled for errors. */
-async function manifestTexts(settings: Settings, kube?: KubeClient): Promise<Array<{ label: string; text: string }>> {
+async function manifestTexts(settings: Settings, kube?: Cluster): Promise<Array<{ label: string; text: string }>> {
   // Only a chart waits on the cluster; asked at once, so the round trips overlap reading the files.
   const capabilities = settings.helm ? chartCapabilities(settings, kube) : undefined
   capabilities?.catch(() => undefined)
@@ -84,7 +85,7 @@ async function manifestTexts(settings: Settings, kube?: KubeClient): Promise<Arr
  * Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before
  * anything is applied. Only a chart contacts the cluster here (through `kube` when given), for its version.
  */
-export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin, kube?: KubeClient): Promise<PreparedManifests> {
+export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin, kube?: Cluster): Promise<PreparedManifests> {
   const texts = await manifestTexts(settings, kube)
   const files = texts.map(t => t.label)
   const size = texts.reduce((sum, t) => sum + Buffer.byteLength(t.text), 0)
@@ -165,7 +166,7 @@ const describeApplied = (a: AppliedObject): string => describeTarget(a.target)
  * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
  * (the timeout; 0 after a cancel, whose grace period is too short to wait: the undo is then started, not completed).
  */
-async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedObject[], waitMs = settings.timeoutMs): Promise<RollbackReport> {
+async function rollBack(kube: Cluster, settings: Settings, applied: AppliedObject[], waitMs = settings.timeoutMs): Promise<RollbackReport> {
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
   const { canUndo, describeUndo, undoToBefore } = await import('../rollback/undo.js')
@@ -183,9 +184,9 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
   if (settings.rollbackDeleteNew) {
     // Reverse apply order: workloads before the Namespaces that hold them.
     for (const item of [...created].reverse()) {
-      const info = { plural: item.target.plural!, namespaced: item.target.namespaced, groupVersion: item.target.object.apiVersion }
+      const { apiVersion, kind, metadata } = item.target.object
       await kube
-        .request('DELETE', resourcePath(item.target.object.apiVersion, info, item.target.object.metadata.namespace, item.target.object.metadata.name), { query: { propagationPolicy: 'Background' } })
+        .delete({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name }, { propagationPolicy: 'Background' })
         .catch(error => core.warning(`Could not delete ${describeApplied(item)}: ${(error as Error).message}`))
       core.info(`${describeApplied(item)}: deleted (created by this run)`)
     }
@@ -204,7 +205,7 @@ async function rollBack(kube: KubeClient, settings: Settings, applied: AppliedOb
 }
 
 /** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-export async function acquireDeployLock(kube: KubeClient, settings: Settings, namespace: string, signal?: AbortSignal): Promise<DeployLock | undefined> {
+export async function acquireDeployLock(kube: Cluster, settings: Settings, namespace: string, signal?: AbortSignal): Promise<DeployLock | undefined> {
   if (!settings.lock) return undefined
   const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
   const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line), signal)
@@ -217,10 +218,10 @@ export async function acquireDeployLock(kube: KubeClient, settings: Settings, na
  * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
  * resolved: readManifests reports that in its turn.
  */
-export function connectEarly(settings: Settings): KubeClient | undefined {
-  let kube: KubeClient
+export function connectEarly(settings: Settings): Cluster | undefined {
+  let kube: Cluster
   try {
-    kube = new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
+    kube = connect(settings.kube, { stallLimitMs: settings.timeoutMs })
   } catch {
     return undefined
   }
@@ -252,14 +253,14 @@ const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state
  * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
-export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: KubeClient, cancel?: AbortSignal): Promise<DeployResult> {
-  const kube = connected ?? new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
+export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: Cluster, cancel?: AbortSignal): Promise<DeployResult> {
+  const kube = connected ?? connect(settings.kube, { stallLimitMs: settings.timeoutMs })
   let lock: DeployLock | undefined
   try {
     // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
     if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
     await kube.authenticate()
-    const targetNamespace = settings.namespace ?? kube.namespace ?? 'default'
+    const targetNamespace = defaultNamespace(settings.namespace, kube)
     // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
     // another then reads what that run left, not what it found while the other was still deploying. A namespace
     // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
@@ -413,7 +414,7 @@ export async function deploy(settings: Settings, manifestObjects: SourcedObject[
  * `built` are the images of this run (planned or found), on top of the images input's substitutions; `kube`, the
  * early connection, serves a chart's render.
  */
-export async function readManifests(settings: Settings, built: ImageSubstitution[], kube?: KubeClient): Promise<PreparedManifests> {
+export async function readManifests(settings: Settings, built: ImageSubstitution[], kube?: Cluster): Promise<PreparedManifests> {
   const substitutions: ImageSubstitution[] = [...settings.images, ...built]
   const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) }
   const manifests = await prepareManifests(settings, substitutions, origin, kube)
@@ -424,7 +425,7 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 }
 
 /** Applies prepared manifests and waits; throws when a rollout fails. */
-export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: KubeClient, cancel?: AbortSignal): Promise<string> {
+export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: Cluster, cancel?: AbortSignal): Promise<string> {
   const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
     if (!(error instanceof HookFailure)) throw error
     report.hooks = error.hooks

@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import type { Gate, Settings } from '../inputs.js'
-import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
+import { defaultNamespace } from '../kube/connect.js'
+import { KubeApiError } from '../kube/errors.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { formatDiagnosis } from '../report.js'
 import type { GateRunner } from '../strategies/gate.js'
@@ -15,7 +17,7 @@ export const isGateJob = (gate: Gate | undefined, item: SourcedObject): boolean 
  * the one left by the last run is deleted (a Job's template cannot change), then it is applied (dry run first)
  * and must complete. URL and command gates load their code only when they run.
  */
-export function gateRunner(kube: KubeClient, settings: Settings, objects: SourcedObject[], options: ApplyOptions): GateRunner | undefined {
+export function gateRunner(kube: Cluster, settings: Settings, objects: SourcedObject[], options: ApplyOptions): GateRunner | undefined {
   const { verify: gate, verifyTimeoutMs } = settings.blueGreen ?? settings.canary ?? { verifyTimeoutMs: 0 }
   if (!gate) return undefined
   return async colour => {
@@ -31,12 +33,11 @@ export function gateRunner(kube: KubeClient, settings: Settings, objects: Source
     }
     core.info(`Health gate: job/${gate.name}`)
     const job = objects.find(item => isGateJob(gate, item))!
-    const namespace = job.object.metadata.namespace ?? settings.namespace ?? kube.namespace ?? 'default'
-    const path = namespacedPath('batch/v1', 'jobs', namespace, gate.name)
-    await kube.request('DELETE', path, { query: { propagationPolicy: 'Background' } }).catch(error => {
+    const ref = { apiVersion: 'batch/v1', kind: 'Job', namespace: job.object.metadata.namespace ?? defaultNamespace(settings.namespace, kube), name: gate.name }
+    await kube.delete(ref, { propagationPolicy: 'Background' }).catch(error => {
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
     })
-    for (const deadline = Date.now() + 30_000; await kube.get(path); ) {
+    for (const deadline = Date.now() + 30_000; await kube.get(ref); ) {
       if (Date.now() > deadline) throw new Error(`The health gate job/${gate.name} of the last run was not deleted within 30 s.`)
       await new Promise(resolve => setTimeout(resolve, 200))
     }

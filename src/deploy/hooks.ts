@@ -3,7 +3,7 @@
  * objects deleted by their policies; a step that fails stops the deploy, and nothing after it is applied.
  */
 import { describeObject, KubeObject, SourcedObject } from '../manifests/documents.js'
-import { KubeClient, resourcePath } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, deleteUntilGone, mapLimited, waitItemFor } from './apply.js'
 import { resolveNamespace } from './apply-plan.js'
 import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from './phases.js'
@@ -28,7 +28,7 @@ export interface HookRun {
 }
 
 export interface HookContext {
-  kube: KubeClient
+  kube: Cluster
   options: ApplyOptions
   timeoutMs: number
   log: (line: string) => void
@@ -95,26 +95,26 @@ async function applyStep(step: HookStep, context: HookContext): Promise<{ applie
 }
 
 /** Where an object of the manifests lives, or undefined for a kind the cluster does not serve (yet). */
-async function livePath(kube: KubeClient, given: KubeObject, options: ApplyOptions): Promise<string | undefined> {
+async function liveRef(kube: Cluster, given: KubeObject, options: ApplyOptions): Promise<ObjectRef | undefined> {
   const info = await kube.resourceFor(given.apiVersion, given.kind)
   if (!info) return undefined
   const object = structuredClone(given)
   resolveNamespace(object, info.namespaced, options.namespace, options.contextNamespace)
-  return resourcePath(object.apiVersion, info, object.metadata.namespace, object.metadata.name)
+  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }
 }
 
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
 async function deleteObject(context: HookContext, object: KubeObject): Promise<void> {
   // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
-  const path = await livePath(context.kube, object, context.options)
-  if (path) await deleteUntilGone(context.kube, path, `${describeObject(object)} was deleted before its hook ran again`, context.options.signal)
+  const ref = await liveRef(context.kube, object, context.options)
+  if (ref) await deleteUntilGone(context.kube, ref, `${describeObject(object)} was deleted before its hook ran again`, context.options.signal)
 }
 
 /**
  * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
  * when no object of the main apply exists yet (one read per object, made only when a Helm hook is present).
  */
-export async function planDeployPhases(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<PhasePlan> {
+export async function planDeployPhases(kube: Cluster, objects: SourcedObject[], options: ApplyOptions): Promise<PhasePlan> {
   const plan = (install: boolean): PhasePlan => {
     try {
       return planPhases(objects, install)
@@ -129,10 +129,10 @@ export async function planDeployPhases(kube: KubeClient, objects: SourcedObject[
   return hasHelmHooks && !(await anyExists(kube, upgrade.main, options)) ? plan(true) : upgrade
 }
 
-async function anyExists(kube: KubeClient, objects: SourcedObject[], options: ApplyOptions): Promise<boolean> {
+async function anyExists(kube: Cluster, objects: SourcedObject[], options: ApplyOptions): Promise<boolean> {
   const found = await mapLimited(objects, 16, async ({ object }) => {
-    const path = await livePath(kube, object, options).catch(() => undefined)
-    return !!path && !!(await kube.get(path, options.signal))
+    const ref = await liveRef(kube, object, options).catch(() => undefined)
+    return !!ref && !!(await kube.get(ref, { signal: options.signal }))
   })
   return found.some(Boolean)
 }

@@ -1,5 +1,6 @@
 import os from 'node:os'
-import { KubeApiError, KubeClient } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import type { KubeObject } from '../manifests/documents.js'
 
 /** Who holds the lock, written on the Lease so a waiting run can say whom it waits for. */
@@ -10,7 +11,7 @@ export interface LockHolder {
   sha?: string
 }
 
-interface Lease {
+type Lease = {
   metadata: { name: string; namespace: string; resourceVersion?: string; annotations?: Record<string, string> }
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string }
 }
@@ -67,22 +68,22 @@ export class DeployLock {
   private released = false
 
   private constructor(
-    private readonly kube: KubeClient,
+    private readonly kube: Cluster,
     readonly namespace: string,
     readonly name: string,
     readonly holder: LockHolder
   ) {}
 
-  static path(namespace: string, name?: string): string {
-    return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`
+  static ref(namespace: string, name: string): ObjectRef {
+    return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name }
   }
 
-  static async acquire(kube: KubeClient, namespace: string, lockName: string, holder: LockHolder, timeoutMs: number, log: (line: string) => void, signal?: AbortSignal): Promise<DeployLock> {
+  static async acquire(kube: Cluster, namespace: string, lockName: string, holder: LockHolder, timeoutMs: number, log: (line: string) => void, signal?: AbortSignal): Promise<DeployLock> {
     const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder)
     const deadline = Date.now() + timeoutMs
     let announced = false
     for (;;) {
-      const lease = await kube.get<Lease>(DeployLock.path(namespace, lock.name), signal)
+      const lease = await kube.get<Lease>(DeployLock.ref(namespace, lock.name), { signal })
       try {
         if (!lease) {
           await lock.write('POST', undefined)
@@ -126,19 +127,18 @@ export class DeployLock {
       metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
       spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
     }
-    const path = method === 'POST' ? DeployLock.path(this.namespace) : DeployLock.path(this.namespace, this.name)
-    await this.kube.request<Lease>(method, path, { body })
+    await (method === 'POST' ? this.kube.create<Lease>(body) : this.kube.replace<Lease>(body))
   }
 
   private async renew(log: (line: string) => void): Promise<void> {
     try {
-      const lease = await this.kube.get<Lease>(DeployLock.path(this.namespace, this.name))
+      const lease = await this.kube.get<Lease>(DeployLock.ref(this.namespace, this.name))
       if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
         log(`Lost the deploy lock ${this.namespace}/${this.name}.`)
         return
       }
       lease.spec.renewTime = microTime(new Date())
-      await this.kube.request<Lease>('PUT', DeployLock.path(this.namespace, this.name), { body: lease })
+      await this.kube.replace<Lease>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease })
     } catch (error) {
       // A renewal the release cut short (the client closing) is no news.
       if (!this.released) log(`Could not renew the deploy lock: ${(error as Error).message}`)
@@ -157,11 +157,11 @@ export class DeployLock {
 const releaseBoundMs = 5_000
 
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-export async function releaseLease(kube: KubeClient, namespace: string, name: string, identity: string, signal?: AbortSignal): Promise<boolean> {
-  const lease = await kube.get<Lease>(DeployLock.path(namespace, name), signal)
+export async function releaseLease(kube: Cluster, namespace: string, name: string, identity: string, signal?: AbortSignal): Promise<boolean> {
+  const lease = await kube.get<Lease>(DeployLock.ref(namespace, name), { signal })
   if (!lease || lease.spec.holderIdentity !== identity) return false
   await kube
-    .request('DELETE', DeployLock.path(namespace, name), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: lease.metadata.resourceVersion } } })
+    .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
     .catch(error => {
       if (!(error instanceof KubeApiError && (error.statusCode === 404 || error.statusCode === 409))) throw error
     })

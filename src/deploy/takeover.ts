@@ -6,7 +6,7 @@
 // last-applied-configuration), and `kubectl apply --server-side` then moves the whole client-side entry into its own
 // with k8s.io/client-go/util/csaupgrade (UpgradeManagedFields). The action moves only the fields its manifests set:
 // a field only the old `kubectl apply` set stays owned by it, so the action neither deletes it nor claims it.
-import type { KubeStatus } from '../kube/client.js'
+import type { KubeStatus } from '../kube/errors.js'
 import type { FieldsV1, ManagedFieldsEntry } from '../kube/managed-fields.js'
 import { describeObject, KubeObject, sameValue } from '../manifests/documents.js'
 

@@ -1,6 +1,8 @@
 import { formatDuration } from '../duration.js'
 import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
-import { KubeApiError, KubeClient, retryDelayMs } from '../kube/client.js'
+import { retryDelayMs } from '../kube/retry.js'
+import type { Cluster, CollectionRef, ListQuery } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import { rolloutVerdict, Verdict, WorkloadObject } from './rollout.js'
 
 /** A workload to wait on, as it stood right after the apply. */
@@ -66,7 +68,7 @@ const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job
  * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
  * waiting will not fix. Dropped watches resume from the last resourceVersion; 410 Gone re-lists.
  */
-export async function waitForRollouts(kube: KubeClient, items: WaitItem[], options: WaitOptions): Promise<WaitOutcome[]> {
+export async function waitForRollouts(kube: Cluster, items: WaitItem[], options: WaitOptions): Promise<WaitOutcome[]> {
   const started = Date.now()
   const tracked = new Map<string, Tracked>()
   for (const item of items) tracked.set(itemKey(item.kind, item.namespace, item.name), { item, pods: new Map() })
@@ -138,7 +140,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
         let rsRevision = replicaSetRevisions.get(cacheKey)
         if (!rsRevision) {
           rsRevision = kube
-            .get<{ metadata: { annotations?: Record<string, string> } }>(`/apis/apps/v1/namespaces/${entry.item.namespace}/replicasets/${owner.name}`, stop.signal)
+            .get<{ metadata: { annotations?: Record<string, string> } }>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name: owner.name }, { signal: stop.signal })
             .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
             .catch(() => undefined)
           replicaSetRevisions.set(cacheKey, rsRevision)
@@ -178,8 +180,8 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     const signal = briefly()
     try {
       const storageClass = className
-        ? await kube.get<StorageClass>(`/apis/storage.k8s.io/v1/storageclasses/${className}`, signal)
-        : (await kube.list<StorageClass>('/apis/storage.k8s.io/v1/storageclasses', {}, signal)).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+        ? await kube.get<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+        : (await kube.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
       entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown'
     } catch {
       entry.bindingMode = 'unknown'
@@ -194,7 +196,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
       if (entry.pods.size > 0) return [...entry.pods.values()].reverse()
       const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` }
       const signal = briefly()
-      return kube.list<PodLike>(`/api/v1/namespaces/${entry.item.namespace ?? 'default'}/pods`, selector, signal).then(l => l.items.reverse(), () => [])
+      return kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => [])
     }
     const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values()
     for (const pod of pods) {
@@ -226,7 +228,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     const warningsIn = (namespace: string): Promise<WarningEvent[]> => {
       if (!warnings.has(namespace)) {
         const signal = briefly()
-        warnings.set(namespace, kube.list<WarningEvent>(`/api/v1/namespaces/${namespace}/events`, { fieldSelector: 'type=Warning' }, signal).then(l => l.items).catch(() => []))
+        warnings.set(namespace, kube.list<WarningEvent>({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []))
       }
       return warnings.get(namespace)!
     }
@@ -265,11 +267,10 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
     groups.set(key, [...(groups.get(key) ?? []), item])
   }
   for (const group of groups.values()) {
-    const { apiVersion, plural, namespace } = group[0]
-    const base = `${apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`}${namespace ? `/namespaces/${namespace}` : ''}/${plural}`
-    const query: Record<string, string> = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
+    const { apiVersion, kind, namespace } = group[0]
+    const query: ListQuery = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
     watchers.push(
-      watchLoop<WorkloadObject>(kube, base, query, stop.signal, options.log, (type, object) => {
+      watchLoop<WorkloadObject>(kube, { apiVersion, kind, namespace }, query, stop.signal, options.log, (type, object) => {
         const entry = tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name))
         if (!entry) return
         if (type === 'DELETED') return finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` })
@@ -281,7 +282,7 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
   const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'))
   for (const namespace of podNamespaces) {
     watchers.push(
-      watchLoop<PodLike>(kube, `/api/v1/namespaces/${namespace}/pods`, {}, stop.signal, options.log, (type, pod) => {
+      watchLoop<PodLike>(kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, stop.signal, options.log, (type, pod) => {
         const entry = ownerOf(pod)
         if (!entry || entry.outcome) return
         if (type === 'DELETED') entry.pods.delete(pod.metadata.name)
@@ -328,27 +329,28 @@ export async function waitForRollouts(kube: KubeClient, items: WaitItem[], optio
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
  */
 async function watchLoop<T extends { metadata: { resourceVersion?: string; name: string; namespace?: string }; kind?: string }>(
-  kube: KubeClient,
-  path: string,
-  query: Record<string, string>,
+  kube: Cluster,
+  collection: CollectionRef,
+  query: ListQuery,
   signal: AbortSignal,
   log: (line: string) => void,
   onEvent: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: T) => void
 ): Promise<void> {
+  const watched = `${collection.kind} watch${collection.namespace ? ` in ${collection.namespace}` : ''}`
   let resourceVersion: string | undefined
   let failures = 0
   while (!signal.aborted) {
     try {
       if (!resourceVersion) {
-        const list = await kube.list<T>(path, query, signal)
+        const list = await kube.list<T>(collection, query, { signal })
         for (const object of list.items) onEvent('ADDED', object)
         resourceVersion = list.metadata.resourceVersion
       }
-      for await (const event of kube.watch<T>(path, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
+      for await (const event of kube.watch<T>(collection, { ...query, resourceVersion, timeoutSeconds: 300 }, signal)) {
         failures = 0
         if (event.type === 'ERROR') {
           const status = event.object as unknown as { code?: number; message?: string }
-          if (status.code !== 410) log(`watch ${path}: ${status.message ?? 'error'}; re-listing`)
+          if (status.code !== 410) log(`${watched}: ${status.message ?? 'error'}; re-listing`)
           resourceVersion = undefined
           break
         }
@@ -362,7 +364,7 @@ async function watchLoop<T extends { metadata: { resourceVersion?: string; name:
         continue
       }
       failures++
-      if (failures === 1 || failures % 10 === 0) log(`watch ${path} interrupted (${(error as Error).message}); resuming`)
+      if (failures === 1 || failures % 10 === 0) log(`${watched} interrupted (${(error as Error).message}); resuming`)
       await new Promise(resolve => setTimeout(resolve, retryDelayMs(Math.min(failures, 5))))
     }
   }
@@ -371,15 +373,15 @@ async function watchLoop<T extends { metadata: { resourceVersion?: string; name:
 // Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
 const noiseEvents = new Set(['MissingClusterDNS'])
 
-async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
+async function gatherDetails(kube: Cluster, pod: PodLike, failure: PodFailure): Promise<Diagnosis> {
   const ns = pod.metadata.namespace ?? 'default'
   const signal = AbortSignal.timeout(5000)
   const [events, logs] = await Promise.all([
     kube
       .list<{ reason?: string; message?: string; lastTimestamp?: string; eventTime?: string }>(
-        `/api/v1/namespaces/${ns}/events`,
+        { apiVersion: 'v1', kind: 'Event', namespace: ns },
         { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` },
-        signal
+        { signal }
       )
       .then(list =>
         list.items
@@ -391,11 +393,7 @@ async function gatherDetails(kube: KubeClient, pod: PodLike, failure: PodFailure
       .catch(() => [] as string[]),
     failure.container
       ? kube
-          .request<string>('GET', `/api/v1/namespaces/${ns}/pods/${pod.metadata.name}/log`, {
-            query: { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
-            signal,
-            text: true
-          })
+          .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
           .then(text => String(text).split('\n').filter(Boolean))
           .catch(() => [] as string[])
       : Promise.resolve([] as string[])

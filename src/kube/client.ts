@@ -1,11 +1,28 @@
 import http from 'node:http'
 import https from 'node:https'
 import { APIResourceList, capabilitiesFrom, discoveryAccept, DiscoveryRoot, groupVersionsToList, ServerCapabilities, ServerVersion } from './capabilities.js'
+import type {
+  ApplyObject,
+  ApplyOptions,
+  CallOptions,
+  Cluster,
+  CollectionRef,
+  DeleteOptions,
+  ListQuery,
+  NewObject,
+  ObjectList,
+  ObjectRef,
+  Patch,
+  PodLogQuery,
+  ResourceInfo,
+  WatchEvent,
+  WatchQuery,
+  WriteOptions
+} from './cluster.js'
 import { KubeTarget } from './kubeconfig.js'
 import { KubeApiError, KubeStatus, KubeTimeoutError } from './errors.js'
-
-export { KubeApiError, KubeTimeoutError } from './errors.js'
-export type { KubeStatus } from './errors.js'
+import { builtinResource, groupVersionPath, resourcePath } from './paths.js'
+import { retryDelayMs } from './retry.js'
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>
@@ -18,24 +35,6 @@ export interface RequestOptions {
   accept?: string
   /** Told the success status: a server-side apply answers 201 when it created the object, 200 when it existed. */
   onSuccess?: (statusCode: number) => void
-}
-
-export interface WatchEvent<T> {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'
-  object: T
-}
-
-export interface ResourceInfo {
-  /** URL path segment, e.g. deployments. */
-  plural: string
-  namespaced: boolean
-  /** apiVersion the resource was found under. */
-  groupVersion: string
-}
-
-interface ListResult<T> {
-  metadata: { resourceVersion: string }
-  items: T[]
 }
 
 // As client-go: 429 (API Priority and Fairness) and the gateway codes are retried; a 500 only when the server
@@ -85,20 +84,13 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true })
   })
 
-/** Exponential backoff with full jitter, capped, honouring Retry-After from API Priority and Fairness. */
-export function retryDelayMs(attempt: number, retryAfterSeconds?: number): number {
-  if (retryAfterSeconds && retryAfterSeconds > 0) return Math.min(retryAfterSeconds * 1000, 10_000)
-  const cap = Math.min(200 * 2 ** attempt, 5_000)
-  return cap / 2 + Math.random() * (cap / 2)
-}
-
 /**
  * The one place that talks to the Kubernetes API. Plain HTTP(S) with a keep-alive agent rather than
  * client-node's generated clients: the action sends raw objects (the generated models drop unknown fields,
  * kubernetes-client/javascript#2400, which would hide a misspelt field from strict validation) and watches
  * with its own 410 handling.
  */
-export class KubeClient {
+export class KubeClient implements Cluster {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>()
   private readonly preferredVersions = new Map<string, Promise<string | undefined>>()
   private capabilities?: Promise<ServerCapabilities>
@@ -299,7 +291,21 @@ export class KubeClient {
     }
   }
 
-  async get<T>(apiPath: string, signal?: AbortSignal): Promise<T | undefined> {
+  /**
+   * The REST path of an object or collection: a kind the action itself uses from the built-in table (no round trip,
+   * as the hand-written paths before), any other from discovery. A kind the server does not serve is answered as
+   * the server answers a path it does not know, 404.
+   */
+  private async pathOf(ref: CollectionRef & { name?: string }, subresource?: string): Promise<string> {
+    const info = builtinResource(ref.apiVersion, ref.kind) ?? (await this.resourceFor(ref.apiVersion, ref.kind))
+    if (!info) {
+      const message = `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`
+      throw new KubeApiError(404, { code: 404, reason: 'NotFound', message }, 'GET', groupVersionPath(ref.apiVersion))
+    }
+    return resourcePath({ ...info, groupVersion: ref.apiVersion }, ref.namespace, ref.name, subresource)
+  }
+
+  private async getPath<T>(apiPath: string, signal?: AbortSignal): Promise<T | undefined> {
     try {
       return await this.request<T>('GET', apiPath, { signal })
     } catch (error) {
@@ -308,16 +314,67 @@ export class KubeClient {
     }
   }
 
-  list<T>(apiPath: string, query?: RequestOptions['query'], signal?: AbortSignal): Promise<ListResult<T>> {
-    return this.request<ListResult<T>>('GET', apiPath, { query, signal })
+  async get<T>(ref: ObjectRef, options: CallOptions = {}): Promise<T | undefined> {
+    try {
+      return await this.request<T>('GET', await this.pathOf(ref), { signal: options.signal })
+    } catch (error) {
+      if (error instanceof KubeApiError && error.statusCode === 404) return undefined
+      throw error
+    }
+  }
+
+  async list<T>(ref: CollectionRef, query: ListQuery = {}, options: CallOptions = {}): Promise<ObjectList<T>> {
+    return this.request<ObjectList<T>>('GET', await this.pathOf(ref), { query: { ...query }, signal: options.signal })
+  }
+
+  async apply<T>(object: ApplyObject, options: ApplyOptions): Promise<T> {
+    return this.request<T>('PATCH', await this.pathOf(objectRef(object)), {
+      query: { ...writeQuery(options), force: options.force || undefined },
+      // application/apply-patch+yaml accepts JSON, which is YAML.
+      contentType: 'application/apply-patch+yaml',
+      body: object,
+      signal: options.signal,
+      onSuccess: options.onStatus
+    })
+  }
+
+  async create<T>(object: NewObject, options: WriteOptions = {}): Promise<T> {
+    const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace }
+    return this.request<T>('POST', await this.pathOf(collection), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus })
+  }
+
+  async replace<T>(object: ApplyObject, options: WriteOptions = {}): Promise<T> {
+    return this.request<T>('PUT', await this.pathOf(objectRef(object)), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus })
+  }
+
+  async patch<T>(ref: ObjectRef, patch: Patch, options: WriteOptions & { subresource?: 'scale' | 'status' } = {}): Promise<T> {
+    return this.request<T>('PATCH', await this.pathOf(ref, options.subresource), {
+      query: writeQuery(options),
+      contentType: patchContentType[patch.type],
+      body: patch.body,
+      signal: options.signal,
+      onSuccess: options.onStatus
+    })
+  }
+
+  async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
+    const { propagationPolicy, preconditions, dryRun } = options
+    // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
+    // alike (apiserver handlers/delete.go).
+    const body = propagationPolicy || preconditions || dryRun ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy, preconditions, dryRun: dryRun ? ['All'] : undefined } : undefined
+    await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal })
+  }
+
+  async podLog(ref: ObjectRef, query: PodLogQuery, options: CallOptions = {}): Promise<string> {
+    return this.request<string>('GET', await this.pathOf(ref, 'log'), { query: { ...query }, text: true, signal: options.signal })
   }
 
   /**
    * Streams watch events until the server closes the stream. Errors (including 410 Gone) surface as thrown
    * KubeApiErrors or ERROR events; the caller re-lists.
    */
-  async *watch<T>(apiPath: string, query: RequestOptions['query'], signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
-    const url = this.url(apiPath, { ...query, watch: true, allowWatchBookmarks: true })
+  async *watch<T>(ref: CollectionRef, query: WatchQuery, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
+    const url = this.url(await this.pathOf(ref), { ...query, watch: true, allowWatchBookmarks: true })
     const started = Date.now()
     const boundMs = this.attemptBoundMs()
     const watchSignal = this.signalFor(signal)
@@ -371,7 +428,7 @@ export class KubeClient {
     if (group === '') return this.resourceFor('v1', kind)
     let version = this.preferredVersions.get(group)
     if (!version) {
-      version = this.get<{ preferredVersion?: { groupVersion: string } }>(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion)
+      version = this.getPath<{ preferredVersion?: { groupVersion: string } }>(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion)
       this.preferredVersions.set(group, version)
     }
     const groupVersion = await version
@@ -404,7 +461,7 @@ export class KubeClient {
     // is down) is reported, not fatal.
     await Promise.all(
       groupVersionsToList(roots).map(groupVersion =>
-        this.request<APIResourceList>('GET', groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`).then(
+        this.request<APIResourceList>('GET', groupVersionPath(groupVersion)).then(
           list => lists.push({ ...list, groupVersion }),
           () => failed.push(groupVersion)
         )
@@ -414,8 +471,7 @@ export class KubeClient {
   }
 
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {
-    const apiPath = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
-    const list = await this.get<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(apiPath)
+    const list = await this.getPath<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(groupVersionPath(apiVersion))
     const map = new Map<string, ResourceInfo>()
     for (const resource of list?.resources ?? []) {
       if (resource.name.includes('/')) continue
@@ -425,17 +481,19 @@ export class KubeClient {
   }
 }
 
-/** The REST path of a resource collection or object. */
-export function resourcePath(apiVersion: string, info: ResourceInfo, namespace?: string, name?: string): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`
-  const ns = info.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''
-  return `${base}${ns}/${info.plural}${name ? `/${encodeURIComponent(name)}` : ''}`
+const patchContentType: Record<Patch['type'], string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json'
 }
 
-/** The REST path of a namespaced object whose resource is known by name (no discovery needed). */
-export function namespacedPath(apiVersion: string, plural: string, namespace: string, name: string): string {
-  return resourcePath(apiVersion, { plural, namespaced: true, groupVersion: apiVersion }, namespace, name)
-}
+const objectRef = (object: ApplyObject): ObjectRef => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })
+
+const writeQuery = (options: WriteOptions): RequestOptions['query'] => ({
+  fieldManager: options.fieldManager,
+  fieldValidation: options.strict ? 'Strict' : undefined,
+  dryRun: options.dryRun ? 'All' : undefined
+})
 
 /** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
 async function* boundedChunks(response: http.IncomingMessage, idleMs: number, silent: () => Error): AsyncGenerator<string> {

@@ -38,7 +38,7 @@ export interface Cluster {
   /** Server-side apply (application/apply-patch+yaml) of a whole object; answers the object as the server has it. */
   apply<T>(object: ApplyObject, options: ApplyOptions): Promise<T>
   /** POST: creates the object; 409 when it exists. */
-  create<T>(object: ApplyObject, options?: WriteOptions): Promise<T>
+  create<T>(object: NewObject, options?: WriteOptions): Promise<T>
   /** PUT: replaces the object; 409 when its metadata.resourceVersion is stale. */
   replace<T>(object: ApplyObject, options?: WriteOptions): Promise<T>
   /** A merge or JSON patch of an object or one of its subresources (scale). */
@@ -79,6 +79,14 @@ export interface ApplyObject {
   [key: string]: unknown
 }
 
+/** What create sends: an object whose name the server may give (generateName), or that has none (an access review). */
+export interface NewObject {
+  apiVersion: string
+  kind: string
+  metadata?: { name?: string; namespace?: string; [key: string]: unknown }
+  [key: string]: unknown
+}
+
 export interface CallOptions {
   signal?: AbortSignal
 }
@@ -98,7 +106,8 @@ export interface ApplyOptions extends WriteOptions {
   force?: boolean
 }
 
-export type Patch = { type: 'merge'; body: unknown } | { type: 'json'; body: JsonPatchOperation[] }
+/** A JSON merge patch, a JSON patch, or a strategic merge patch (built-in kinds only; kubectl rollout undo sends one). */
+export type Patch = { type: 'merge'; body: unknown } | { type: 'json'; body: JsonPatchOperation[] } | { type: 'strategic'; body: unknown }
 
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'test'

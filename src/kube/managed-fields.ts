@@ -1,4 +1,5 @@
-import { KubeApiError, KubeClient } from './client.js'
+import type { Cluster, ObjectRef } from './cluster.js'
+import { KubeApiError } from './errors.js'
 
 /**
  * A field set as managedFields serialise it (FieldsV1): keys `f:<field>`, `k:<list key as JSON>`, `v:<set value as
@@ -28,16 +29,16 @@ interface ManagedState {
  * Hands back the fields an Update by `manager` took (a rollback's patch, a scale): its managedFields entry is
  * removed, so the next server-side apply by the action's own field manager does not conflict on them.
  */
-export async function releaseFields(kube: KubeClient, objectPath: string, manager: string): Promise<void> {
+export async function releaseFields(kube: Cluster, object: ObjectRef, manager: string): Promise<void> {
   // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
   // op refuses a stale index (422) and the loop reads it again.
   for (let attempt = 0; ; attempt++) {
-    const live = await kube.get<{ metadata: { managedFields?: Array<{ manager?: string; operation?: string }> } }>(objectPath)
+    const live = await kube.get<{ metadata: { managedFields?: Array<{ manager?: string; operation?: string }> } }>(object)
     const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1
     if (index < 0) return
     try {
-      await kube.request('PATCH', objectPath, {
-        contentType: 'application/json-patch+json',
+      await kube.patch(object, {
+        type: 'json',
         body: [
           { op: 'test', path: `/metadata/managedFields/${index}/manager`, value: manager },
           { op: 'test', path: `/metadata/managedFields/${index}/operation`, value: 'Update' },
@@ -60,8 +61,8 @@ export async function releaseFields(kube: KubeClient, objectPath: string, manage
  * resourceVersion without touching the entries that matter.
  */
 export async function writeManagedFields(
-  kube: KubeClient,
-  objectPath: string,
+  kube: Cluster,
+  object: ObjectRef,
   read: ManagedState,
   rewrite: (entries: ManagedFieldsEntry[]) => ManagedFieldsEntry[],
   signal?: AbortSignal
@@ -69,20 +70,23 @@ export async function writeManagedFields(
   let state: ManagedState = read
   for (let attempt = 0; ; attempt++) {
     try {
-      await kube.request('PATCH', objectPath, {
-        contentType: 'application/json-patch+json',
-        body: [
-          { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
-          { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
-        ],
-        signal
-      })
+      await kube.patch(
+        object,
+        {
+          type: 'json',
+          body: [
+            { op: 'test', path: '/metadata/resourceVersion', value: state.resourceVersion },
+            { op: 'replace', path: '/metadata/managedFields', value: rewrite(state.managedFields ?? []) }
+          ]
+        },
+        { signal }
+      )
       return
     } catch (error) {
       // A failed test op is a bare 422 ("the server rejected our request"): only a newer resourceVersion tells it apart
       // from managedFields the server refused.
       if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409))) throw error
-      const live = await kube.get<{ metadata: ManagedState }>(objectPath, signal)
+      const live = await kube.get<{ metadata: ManagedState }>(object, { signal })
       if (!live) throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error })
       if (live.metadata.resourceVersion === state.resourceVersion) throw error
       if (attempt >= 4) throw new Error(`the object changed during each of 5 attempts to write its managedFields; run the deploy again.`, { cause: error })

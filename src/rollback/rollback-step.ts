@@ -4,8 +4,8 @@ import { existingImages, substitutionsFor } from '../build/build-step.js'
 import { acquireDeployLock, deployManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
 import { Settings } from '../inputs.js'
 import type { RunReport, WorkloadHistory } from '../run-report.js'
-import { KubeClient } from '../kube/client.js'
-import { resolveKubeTarget } from '../kube/kubeconfig.js'
+import type { Cluster } from '../kube/cluster.js'
+import { connect as connectTo, defaultNamespace } from '../kube/connect.js'
 import { DeployLock, lockNamespace } from '../deploy/lock.js'
 import { SourcedObject } from '../manifests/documents.js'
 import { canUndo, describeUndo, readHistory, readHistoryIfExists, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
@@ -30,8 +30,8 @@ function workloadsOf(objects: SourcedObject[], settings: Settings, contextNamesp
   return workloads
 }
 
-async function connect(settings: Settings): Promise<KubeClient> {
-  const kube = new KubeClient(resolveKubeTarget(settings.kube), { stallLimitMs: settings.timeoutMs })
+async function connect(settings: Settings): Promise<Cluster> {
+  const kube = connectTo(settings.kube, { stallLimitMs: settings.timeoutMs })
   await kube.authenticate()
   return kube
 }
@@ -122,11 +122,11 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
  * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
  * always releases the lock and closes.
  */
-async function underLock<T>(settings: Settings, objects: SourcedObject[], work: (kube: KubeClient, namespace: string) => Promise<T>): Promise<T> {
+async function underLock<T>(settings: Settings, objects: SourcedObject[], work: (kube: Cluster, namespace: string) => Promise<T>): Promise<T> {
   const kube = await connect(settings)
   let lock: DeployLock | undefined
   try {
-    const namespace = settings.namespace ?? kube.namespace ?? 'default'
+    const namespace = defaultNamespace(settings.namespace, kube)
     lock = await acquireDeployLock(kube, settings, lockNamespace(objects.map(o => o.object), settings.namespace, kube.namespace))
     return await work(kube, namespace)
   } finally {

@@ -1,4 +1,4 @@
-import { KubeClient } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { releaseFields } from '../kube/managed-fields.js'
 import {
   ControllerRevisionLike,
@@ -32,7 +32,7 @@ export function canUndo(kind: string): boolean {
   return kind in plural
 }
 
-const objectPath = (w: WorkloadRef): string => `/apis/apps/v1/namespaces/${w.namespace}/${plural[w.kind]}/${w.name}`
+const objectRef = (w: WorkloadRef): ObjectRef => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name })
 
 interface LiveWorkload extends DeploymentLike {
   spec: DeploymentLike['spec'] & { podManagementPolicy?: string }
@@ -47,22 +47,22 @@ interface History {
 }
 
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
-export async function readHistory(kube: KubeClient, workload: WorkloadRef): Promise<History> {
+export async function readHistory(kube: Cluster, workload: WorkloadRef): Promise<History> {
   const history = await readHistoryIfExists(kube, workload)
   if (!history) throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`)
   return history
 }
 
 /** As readHistory, or undefined when the workload does not exist. */
-export async function readHistoryIfExists(kube: KubeClient, workload: WorkloadRef): Promise<History | undefined> {
-  const live = await kube.get<LiveWorkload>(objectPath(workload))
+export async function readHistoryIfExists(kube: Cluster, workload: WorkloadRef): Promise<History | undefined> {
+  const live = await kube.get<LiveWorkload>(objectRef(workload))
   if (!live) return undefined
-  const ns = `/apis/apps/v1/namespaces/${workload.namespace}`
+  const { namespace } = workload
   if (workload.kind === 'Deployment') {
-    const list = await kube.list<ReplicaSetLike>(`${ns}/replicasets`)
+    const list = await kube.list<ReplicaSetLike>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace })
     return { live, replicaSets: list.items, revisions: [] }
   }
-  const list = await kube.list<ControllerRevisionLike>(`${ns}/controllerrevisions`)
+  const list = await kube.list<ControllerRevisionLike>({ apiVersion: 'apps/v1', kind: 'ControllerRevision', namespace })
   return { live, replicaSets: [], revisions: list.items }
 }
 
@@ -85,7 +85,7 @@ export function revisionBefore(kind: string, before: Record<string, unknown> | u
  */
 /** `toRevision` is a revision number (0: the previous one), or chosen from the history once it is read. */
 export async function undoWorkload(
-  kube: KubeClient,
+  kube: Cluster,
   workload: WorkloadRef,
   toRevision: number | ((revisions: ControllerRevisionLike[]) => number),
   fieldManager: string
@@ -101,23 +101,19 @@ export async function undoWorkload(
       : planControllerRevisionUndo(workload.kind, live, revisions, revision)
   if (plan.action === 'skip') return { workload, plan }
   const manager = `${fieldManager}-rollback`.slice(0, 128)
-  await kube.request('PATCH', objectPath(workload), {
-    query: { fieldManager: manager },
-    contentType: plan.patchType === 'json' ? 'application/json-patch+json' : 'application/strategic-merge-patch+json',
-    body: plan.patch
-  })
-  await releaseFields(kube, objectPath(workload), manager)
+  await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager })
+  await releaseFields(kube, objectRef(workload), manager)
   if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-    const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>(`/api/v1/namespaces/${workload.namespace}/pods`)
+    const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace })
     for (const name of podsBlockingRollback(live, pods.items, plan.revisionName)) {
-      await kube.request('DELETE', `/api/v1/namespaces/${workload.namespace}/pods/${name}`).catch(() => undefined)
+      await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined)
     }
   }
   return { workload, plan }
 }
 
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
-export async function undoToBefore(kube: KubeClient, workload: WorkloadRef, before: Record<string, unknown>, fieldManager: string): Promise<UndoResult> {
+export async function undoToBefore(kube: Cluster, workload: WorkloadRef, before: Record<string, unknown>, fieldManager: string): Promise<UndoResult> {
   // A DaemonSet records no revision on itself: the previous one (0) is the one before this run.
   if (workload.kind === 'DaemonSet') return undoWorkload(kube, workload, 0, fieldManager)
   return undoWorkload(kube, workload, revisions => revisionBefore(workload.kind, before, revisions) || -1, fieldManager)

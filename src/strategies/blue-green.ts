@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { BlueGreenSettings } from '../inputs.js'
-import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import { releaseFields } from '../kube/managed-fields.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
@@ -11,18 +12,18 @@ import { BlueGreenPlan, Colour, colouredDeployment, liveColourOf, otherColour, p
 import { templatesChange } from './live-templates.js'
 import { deploymentsBehindServices, namespaceOf, strategyAnnotation, strategyCandidates } from './selection.js'
 
-const servicePath = (namespace: string, name: string): string => namespacedPath('v1', 'services', namespace, name)
-const deploymentPath = (namespace: string, name: string): string => namespacedPath('apps/v1', 'deployments', namespace, name)
+const serviceRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Service', namespace, name })
+const deploymentRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name })
 
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
-async function liveColours(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, Colour | 'none'>> {
+async function liveColours(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, Colour | 'none'>> {
   const colours = new Map<string, Colour | 'none'>()
   await Promise.all(
     objects
       .filter(o => o.object.kind === 'Service')
       .map(async ({ object }) => {
         const namespace = object.metadata.namespace ?? targetNamespace
-        const live = await kube.get<KubeObject>(servicePath(namespace, object.metadata.name))
+        const live = await kube.get<KubeObject>(serviceRef(namespace, object.metadata.name))
         if (live) colours.set(serviceKey(namespace, object.metadata.name), liveColourOf(live) ?? 'none')
       })
   )
@@ -47,7 +48,7 @@ function colouredCandidates(objects: SourcedObject[], colours: Map<string, Colou
  * The Deployments behind a Service whose template changes: compared with the colour their Services select live
  * (`web-blue`), or with the Deployment of their own name when the Services select no colour yet.
  */
-async function changedDeployments(kube: KubeClient, objects: SourcedObject[], colours: Map<string, Colour | 'none'>, targetNamespace: string, fieldManager: string): Promise<Set<SourcedObject>> {
+async function changedDeployments(kube: Cluster, objects: SourcedObject[], colours: Map<string, Colour | 'none'>, targetNamespace: string, fieldManager: string): Promise<Set<SourcedObject>> {
   const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace)
   const probes = candidates.map(d => {
     const colour = liveColour(d)
@@ -58,14 +59,10 @@ async function changedDeployments(kube: KubeClient, objects: SourcedObject[], co
 }
 
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
-async function switchServices(kube: KubeClient, services: Array<{ namespace: string; name: string; switched: KubeObject }>, fieldManager: string): Promise<void> {
+async function switchServices(kube: Cluster, services: Array<{ namespace: string; name: string; switched: KubeObject }>, fieldManager: string): Promise<void> {
   await Promise.all(
     services.map(service =>
-      kube.request('PATCH', servicePath(service.namespace, service.name), {
-        query: { fieldManager, fieldValidation: 'Strict' },
-        contentType: 'application/apply-patch+yaml',
-        body: service.switched
-      })
+      kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })
     )
   )
 }
@@ -74,10 +71,10 @@ async function switchServices(kube: KubeClient, services: Array<{ namespace: str
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
  * hands spec.replicas back so the next apply of that colour does not conflict with the scale.
  */
-async function scaleDeployment(kube: KubeClient, namespace: string, name: string, replicas: number, fieldManager: string): Promise<void> {
+async function scaleDeployment(kube: Cluster, namespace: string, name: string, replicas: number, fieldManager: string): Promise<void> {
   const manager = `${fieldManager}-blue-green`.slice(0, 128)
-  await kube.request('PATCH', `${deploymentPath(namespace, name)}/scale`, { query: { fieldManager: manager }, contentType: 'application/merge-patch+json', body: { spec: { replicas } } })
-  await releaseFields(kube, deploymentPath(namespace, name), manager)
+  await kube.patch(deploymentRef(namespace, name), { type: 'merge', body: { spec: { replicas } } }, { fieldManager: manager, subresource: 'scale' })
+  await releaseFields(kube, deploymentRef(namespace, name), manager)
 }
 
 /**
@@ -98,7 +95,7 @@ export class BlueGreenDeploy implements DeployStrategy {
     private readonly gate?: GateRunner
   ) {}
 
-  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string, gate?: GateRunner): Promise<BlueGreenDeploy> {
+  static async prepare(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: BlueGreenSettings, fieldManager: string, gate?: GateRunner): Promise<BlueGreenDeploy> {
     const colours = await liveColours(kube, objects, targetNamespace)
     const changed = await changedDeployments(kube, objects, colours, targetNamespace, fieldManager)
     const plan = planBlueGreen(objects, colours, targetNamespace, d => changed.has(d))
@@ -121,7 +118,7 @@ export class BlueGreenDeploy implements DeployStrategy {
   }
 
   /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
-  async promote(kube: KubeClient, readyAt: number): Promise<void> {
+  async promote(kube: Cluster, readyAt: number): Promise<void> {
     if (this.plan.services.length === 0) return
     await this.gate?.(this.plan.next)
     this.switching = true
@@ -139,7 +136,7 @@ export class BlueGreenDeploy implements DeployStrategy {
   }
 
   /** The new colour failed before the switch: it is deleted, and the live colour was never touched. */
-  async discard(kube: KubeClient): Promise<void> {
+  async discard(kube: Cluster): Promise<void> {
     if (this.switching) {
       // A switch that failed part-way may have moved some Services already: their new colour must stay.
       core.warning(`The switch to ${this.plan.next} did not complete; ${this.plan.next} is kept. Check the Services' selectors (mode rollback switches all of them back).`)
@@ -149,14 +146,14 @@ export class BlueGreenDeploy implements DeployStrategy {
     // A Service this first deploy created already selects the new colour: it goes first, so that nothing ever
     // points traffic at a colour being deleted, and the next run starts again from no colour.
     for (const s of this.plan.services.filter(s => s.created)) {
-      await kube.request('DELETE', servicePath(s.namespace, s.name)).catch(error => {
+      await kube.delete(serviceRef(s.namespace, s.name)).catch(error => {
         if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
       })
       this.deletedServices.push(s.name)
     }
     if (this.deletedServices.length > 0) core.info(`Deleted ${this.deletedServices.map(name => `service/${name}`).join(', ')}, created by this run selecting ${this.plan.next}.`)
     for (const d of this.plan.deployments) {
-      await kube.request('DELETE', deploymentPath(d.namespace, d.name), { query: { propagationPolicy: 'Background' } }).catch(error => {
+      await kube.delete(deploymentRef(d.namespace, d.name), { propagationPolicy: 'Background' }).catch(error => {
         if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
       })
     }
@@ -181,7 +178,7 @@ export class BlueGreenDeploy implements DeployStrategy {
  * mode rollback under blue-green: the Services go back to the other colour in one apply each. That colour is
  * scaled back up first (to the live colour's replicas) when blue-green-keep scaled it to zero, and waited on.
  */
-export async function switchBack(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, fieldManager: string, timeoutMs: number): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }> {
+export async function switchBack(kube: Cluster, objects: SourcedObject[], targetNamespace: string, fieldManager: string, timeoutMs: number): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }> {
   // Planned as a deploy would be: the colour after the live one is the one to go back to. Only Deployments that
   // have that colour switch back; one that never got a second colour (unchanged since, issue 18) stays.
   const colours = await liveColours(kube, objects, targetNamespace)
@@ -189,7 +186,7 @@ export async function switchBack(kube: KubeClient, objects: SourcedObject[], tar
   const present = await Promise.all(
     candidates.map(async d => {
       const colour = liveColour(d)
-      return colour !== undefined && (await kube.get(deploymentPath(namespaceOf(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined
+      return colour !== undefined && (await kube.get(deploymentRef(namespaceOf(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined
     })
   )
   const back = new Set(candidates.filter((_, i) => present[i]))
@@ -198,7 +195,7 @@ export async function switchBack(kube: KubeClient, objects: SourcedObject[], tar
   if (!plan.live) throw new Error(`No Service of the manifests selects a colour yet (${plan.services.map(s => `service/${s.name}`).join(', ')}): there is nothing to switch back to.`)
   if (plan.deployments.length === 0) throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`)
   for (const d of plan.deployments) {
-    const [target, live] = await Promise.all([kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.name)), kube.get<{ spec: { replicas?: number } }>(deploymentPath(d.namespace, d.live!))])
+    const [target, live] = await Promise.all([kube.get<{ spec: { replicas?: number } }>(deploymentRef(d.namespace, d.name)), kube.get<{ spec: { replicas?: number } }>(deploymentRef(d.namespace, d.live!))])
     if (!target) throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`)
     if ((target.spec.replicas ?? 1) === 0) await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager)
   }

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { CanarySettings } from '../inputs.js'
-import { KubeApiError, KubeClient, namespacedPath } from '../kube/client.js'
+import type { Cluster, ObjectRef } from '../kube/cluster.js'
+import { KubeApiError } from '../kube/errors.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { TrafficReport } from '../run-report.js'
 import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary, shareWarning } from './canary-plan.js'
@@ -9,15 +10,15 @@ import { GateRunner, sleep } from './gate.js'
 import { deploymentsBehindServices, namespaceOf, serviceKey, strategyAnnotation, strategyCandidates } from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
-const objectPath = (o: CanaryObject): string => namespacedPath(o.apiVersion, o.plural, o.namespace, o.name)
+const objectRef = (o: CanaryObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name })
 const describe = (o: CanaryObject): string => `${o.kind.toLowerCase()}/${o.name}`
 
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
-export async function deleteCanaryObjects(kube: KubeClient, objects: CanaryObject[]): Promise<string[]> {
+export async function deleteCanaryObjects(kube: Cluster, objects: CanaryObject[]): Promise<string[]> {
   const deleted: string[] = []
   for (const o of objects) {
     try {
-      await kube.request('DELETE', objectPath(o), { query: { propagationPolicy: 'Background' } })
+      await kube.delete(objectRef(o), { propagationPolicy: 'Background' })
       deleted.push(describe(o))
     } catch (error) {
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
@@ -27,13 +28,13 @@ export async function deleteCanaryObjects(kube: KubeClient, objects: CanaryObjec
 }
 
 /** The live replicas of each Deployment behind a Service of the manifests (absent: not live yet). */
-async function stableReplicas(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, number>> {
+async function stableReplicas(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, number>> {
   const replicas = new Map<string, number>()
   const deployments = [...deploymentsBehindServices(objects, targetNamespace, 'canary', []).values()].flat()
   await Promise.all(
     deployments.map(async ({ object }) => {
       const namespace = namespaceOf(object, targetNamespace)
-      const live = await kube.get<{ spec: { replicas?: number } }>(namespacedPath('apps/v1', 'deployments', namespace, object.metadata.name))
+      const live = await kube.get<{ spec: { replicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name })
       if (live) replicas.set(serviceKey(namespace, object.metadata.name), live.spec.replicas ?? 1)
     })
   )
@@ -59,7 +60,7 @@ export class CanaryDeploy implements DeployStrategy {
     this.stage = plan.first ? 'stable' : 'canary'
   }
 
-  static async prepare(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, fieldManager: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
+  static async prepare(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, fieldManager: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
     const replicas = await stableReplicas(kube, objects, targetNamespace)
     const candidates = strategyCandidates(deploymentsBehindServices(objects, targetNamespace, 'canary', []))
     const changes = await templatesChange(kube, candidates.map(d => ({ namespace: namespaceOf(d.object, targetNamespace), object: d.object })), fieldManager)
@@ -88,7 +89,7 @@ export class CanaryDeploy implements DeployStrategy {
   }
 
   /** The canary is ready: check the gate; with canary-auto-promote-after, keep checking it, then promote. */
-  async promote(kube: KubeClient): Promise<void> {
+  async promote(kube: Cluster): Promise<void> {
     if (this.plan.first) return
     const { autoPromoteAfterMs } = this.settings
     await this.gate?.()
@@ -108,7 +109,7 @@ export class CanaryDeploy implements DeployStrategy {
     this.stage = 'promoted'
   }
 
-  async discard(kube: KubeClient): Promise<void> {
+  async discard(kube: Cluster): Promise<void> {
     if (this.plan.first) return
     const deleted = await deleteCanaryObjects(kube, this.plan.added)
     this.stage = 'aborted'
@@ -148,7 +149,7 @@ export class CanaryPromotion implements DeployStrategy {
     private readonly targetNamespace: string
   ) {}
 
-  async promote(kube: KubeClient): Promise<void> {
+  async promote(kube: Cluster): Promise<void> {
     this.deleted = await deleteCanaryObjects(kube, canaryObjectsOf(this.objects, this.targetNamespace))
     this.promoted = true
     core.info(this.deleted.length > 0 ? `Promoted: deleted ${this.deleted.join(', ')}.` : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.')
@@ -162,7 +163,7 @@ export class CanaryPromotion implements DeployStrategy {
 }
 
 /** mode abort: the canary objects of the manifests are deleted; the stable version stays as it is. */
-export async function abortCanary(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport> {
+export async function abortCanary(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport> {
   const deleted = await deleteCanaryObjects(kube, canaryObjectsOf(objects, targetNamespace))
   core.info(deleted.length > 0 ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.` : 'Aborted: there was no canary to delete.')
   return canaryReport('aborted', { replicaPercent: 0, weight: 0, canaries: [] }, deleted)

@@ -1,5 +1,5 @@
 import type { Settings } from '../inputs.js'
-import type { KubeClient } from '../kube/client.js'
+import type { Cluster } from '../kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { WorkloadRef } from '../rollback/undo.js'
 import type { WaitOutcome } from '../deploy/wait.js'
@@ -19,14 +19,14 @@ export interface DeployStrategy {
   /** discard: the new version is removed and live was never touched; roll-back: the usual automatic rollback. */
   readonly onFailure: 'discard' | 'roll-back'
   /** Every rollout succeeded: gate, then move traffic. Throws when the gate fails. */
-  promote(kube: KubeClient, readyAt: number): Promise<void>
-  discard(kube: KubeClient): Promise<void>
+  promote(kube: Cluster, readyAt: number): Promise<void>
+  discard(kube: Cluster): Promise<void>
   report(): TrafficReport
 }
 
 /** What a strategy plans its deploy from: the main objects (the gate Job held back), after the lock is held. */
 export interface StrategyDeployContext {
-  kube: KubeClient
+  kube: Cluster
   settings: Settings
   objects: SourcedObject[]
   targetNamespace: string
@@ -46,9 +46,9 @@ export interface Strategy {
   /** Plans the deploy against the live objects; undefined: the manifests are applied as they are (rolling). */
   prepare(context: StrategyDeployContext): Promise<DeployStrategy | undefined>
   /** mode rollback to the previous version when the strategy has its own way back (not the workloads' undo). */
-  switchBack?(kube: KubeClient, objects: SourcedObject[], targetNamespace: string, settings: Settings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
+  switchBack?(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: Settings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
   /** mode abort: removes what a deploy of this strategy added, leaving the live version. */
-  abort?(kube: KubeClient, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport>
+  abort?(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport>
   /** The workloads whose revisions make up the history of a workload of the manifests. */
   historyOf(workload: WorkloadRef): WorkloadRef[]
   /** False when the manifests' workloads run under other names (colours), so their own histories say nothing. */
