@@ -12,12 +12,12 @@ export default tseslint.config(
         'error',
         {
           selector: "CallExpression[callee.object.name='core'][callee.property.name=/^getInput|getBooleanInput|getMultilineInput$/]",
-          message: 'Inputs are read only in src/inputs.ts.'
+          message: 'Inputs are read only in src/settings/inputs.ts.'
         }
       ]
     }
   },
-  { files: ['src/inputs.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  { files: ['src/settings/inputs.ts'], rules: { 'no-restricted-syntax': 'off' } },
   // Tests read API objects as loose JSON.
   { files: ['__tests__/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } }
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes src/action-inputs.ts, the input names of action.yml, in order. ncc bundles TypeScript, not action.yml, so
-// the names the action knows at run time are copied here; __tests__/unit/action-yml.test.ts fails when they drift.
+// Writes src/settings/action-inputs.ts, the input names of action.yml, in order. ncc bundles TypeScript, not action.yml, so
+// the names the action knows at run time are copied here; __tests__/unit/unknown-inputs.test.ts fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parse } from 'yaml'
 
@@ -12,5 +12,5 @@ export const actionInputs: readonly string[] = [
 ${names.map(name => `  '${name}'`).join(',\n')}
 ]
 `
-writeFileSync(new URL('src/action-inputs.ts', root), text)
-console.log(`src/action-inputs.ts: ${names.length} inputs`)
+writeFileSync(new URL('src/settings/action-inputs.ts', root), text)
+console.log(`src/settings/action-inputs.ts: ${names.length} inputs`)

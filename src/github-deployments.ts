@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { Settings } from './inputs.js'
+import type { GitHubSettings, Settings } from './settings/types.js'
 import { preloadHttpClient } from './lazy/http-client-lazy.js'
 import { preloadUndici } from './lazy/undici-lazy.js'
 
@@ -16,7 +16,7 @@ export class GitHubDeployment {
     readonly id: number
   ) {}
 
-  static async start(settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<GitHubDeployment | undefined> {
+  static async start(settings: GitHubSettings & Pick<Settings, 'mode' | 'run'>, env: NodeJS.ProcessEnv = process.env): Promise<GitHubDeployment | undefined> {
     if (!settings.environment) return undefined
     const skip = (why: string): undefined => {
       core.notice(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`)

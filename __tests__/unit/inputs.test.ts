@@ -1,8 +1,11 @@
-import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { parseSettings, decodeKubeconfig, kubeconfigSecrets } = await import('../../src/inputs.js')
+const { parseSettings } = await import('../../src/settings/parse.js')
+const { decodeKubeconfig, kubeconfigSecrets } = await import('../../src/settings/kube-inputs.js')
+const { readKubeSettings, readSettings } = await import('../../src/settings/inputs.js')
+const { actionInputs } = await import('../../src/settings/action-inputs.js')
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const env = { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/api', GITHUB_RUN_ID: '7', GITHUB_SERVER_URL: 'https://github.com' }
@@ -199,5 +202,39 @@ describe('kubeconfig input', () => {
   it('masks the longer values of an exec plugin environment, not its short flags', () => {
     const text = 'users:\n- name: eks\n  user:\n    exec:\n      command: aws\n      env: [{name: AWS_SECRET_ACCESS_KEY, value: wJalrXUtnFEMIK7MDENG}, {name: DEBUG, value: "1"}, {name: EMPTY}]\n'
     expect(kubeconfigSecrets(text)).toEqual(['wJalrXUtnFEMIK7MDENG'])
+  })
+})
+
+/**
+ * action.yml declares the inputs (src/settings/action-inputs.ts is its copy, and the README's table is compared
+ * with it): each one must be read by the settings module, and nothing else may be. Inputs read only in some cases
+ * (verify-timeout with a strategy other than rolling) are covered by the second set of inputs.
+ */
+describe('the inputs the settings module reads', () => {
+  const readBy = (read: () => unknown, inputs: Record<string, string>): Set<string> => {
+    const names = new Set<string>()
+    core.getInput.mockImplementation(name => {
+      names.add(name)
+      return inputs[name] ?? ''
+    })
+    read()
+    core.getInput.mockReset()
+    return names
+  }
+  let main: string[] = []
+  beforeAll(() => {
+    main = [{ ...base, sha }, { ...base, sha, strategy: 'blue-green' }].flatMap(inputs => [...readBy(readSettings, inputs)])
+  })
+
+  it('are all declared in action.yml', () => {
+    expect([...new Set(main)].filter(name => !actionInputs.includes(name))).toEqual([])
+  })
+
+  it('are every input action.yml declares', () => {
+    expect(actionInputs.filter(name => !main.includes(name))).toEqual([])
+  })
+
+  it('are, in the post step, only the two that reach the cluster', () => {
+    expect([...readBy(readKubeSettings, {})]).toEqual(['kubeconfig', 'kube-context'])
   })
 })

@@ -3,7 +3,7 @@ import * as core from '../../__fixtures__/core.js'
 import type { TrafficReport } from '../../src/run-report.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { parseSettings } = await import('../../src/inputs.js')
+const { parseSettings } = await import('../../src/settings/parse.js')
 const { isStrategyName, strategyNamed, strategyNames } = await import('../../src/strategies/registry.js')
 
 const env = { GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_REPOSITORY: 'acme/api' }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { actionInputs } from '../../src/action-inputs.js'
-import { closestName, editDistance, unknownInputWarnings } from '../../src/unknown-inputs.js'
+import { actionInputs } from '../../src/settings/action-inputs.js'
+import { closestName, editDistance, unknownInputWarnings } from '../../src/settings/unknown-inputs.js'
 
 const actionYml = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }
 
-describe('src/action-inputs.ts', () => {
+describe('src/settings/action-inputs.ts', () => {
   it('lists the inputs of action.yml, in order (regenerate with node scripts/action-inputs.mjs)', () => {
     expect(actionInputs).toEqual(Object.keys(actionYml.inputs))
   })

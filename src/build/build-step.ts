@@ -5,10 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BuildPlan, Builder } from './docker.js'
 import { ImageRef, parseImageRef, registryHost, repositoryOf } from './image-ref.js'
-import { ImageBuild, Settings } from '../inputs.js'
+import type { BuildSettings, ImageBuild } from './build-settings.js'
 import { ImageSubstitution } from '../manifests/patch.js'
 import { dockerConfigCredentials, RegistryClient } from './registry.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
+import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
 
 export interface BuiltImage {
   /** Key in the built-images output: the repository's last path segment. */
@@ -29,7 +30,7 @@ export interface BuiltImage {
 export const revisionLabel = 'org.opencontainers.image.revision'
 
 /** OCI annotations every image gets, so a running image leads back to its commit. */
-export function ociLabels(settings: Settings, version: string, created: Date): Array<[string, string]> {
+export function ociLabels(settings: BuildSettings, version: string, created: Date): Array<[string, string]> {
   const labels: Array<[string, string]> = [
     [revisionLabel, settings.run.sha],
     ['org.opencontainers.image.created', created.toISOString()],
@@ -40,12 +41,12 @@ export function ociLabels(settings: Settings, version: string, created: Date): A
   return [...labels.filter(([key]) => !own.has(key)), ...settings.build.labels]
 }
 
-export function tagPlanFor(settings: Settings): TagPlan {
+export function tagPlanFor(settings: BuildSettings): TagPlan {
   return planTags(settings.tagTemplate, settings.extraTagTemplates, settings.latest, settings.run, settings.run.defaultBranch)
 }
 
 /** What the manifests get for each image this run builds, known before anything is built. */
-export function plannedSubstitutions(settings: Settings): ImageSubstitution[] {
+export function plannedSubstitutions(settings: BuildSettings): ImageSubstitution[] {
   const tag = tagPlanFor(settings).primary
   return settings.builds.map(build => ({ repository: build.image, image: `${repositoryOf(build.image)}:${tag}` }))
 }
@@ -65,7 +66,7 @@ export function deployReference(reference: string, digest: string | undefined, t
 }
 
 /** One client per registry host, so images of one registry share a token. */
-function registryClients(settings: Settings): (image: ImageRef) => RegistryClient {
+function registryClients(settings: BuildSettings): (image: ImageRef) => RegistryClient {
   const clients = new Map<string, RegistryClient>()
   return image => {
     const host = registryHost(image)
@@ -79,7 +80,7 @@ function registryClients(settings: Settings): (image: ImageRef) => RegistryClien
  * `clusterReady`, the check of the target cluster (deploy-step's checkCluster), is awaited before the first write
  * to a registry (a tag moved, a login, a build that pushes): a deploy that cannot succeed pushes nothing.
  */
-export async function buildAndPushAll(settings: Settings, clusterReady?: Promise<void>): Promise<BuiltImage[]> {
+export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Promise<void>): Promise<BuiltImage[]> {
   for (const build of settings.builds) {
     if (!existsSync(build.dockerfile)) throw new Error(`dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`)
   }
@@ -116,13 +117,13 @@ export async function buildAndPushAll(settings: Settings, clusterReady?: Promise
     const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
     for (const [i, host] of hosts.entries()) {
       await login(host, settings.registry.username, settings.registry.password)
-      core.saveState('logged-in-registry', hosts.slice(0, i + 1).join('\n'))
+      saveLoggedInRegistries(hosts.slice(0, i + 1))
     }
   }
   const builder = await detectBuilder()
   core.info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`)
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-'))
-  core.saveState('work-dir', work)
+  saveWorkDir(work)
   try {
     // Secrets reach docker as files passed by path: never on a command line, never in a layer.
     const secretFiles = await Promise.all(
@@ -151,7 +152,7 @@ function foundImage(build: ImageBuild, tags: TagPlan, digest: string, tagTemplat
 }
 
 async function buildOne(
-  settings: Settings,
+  settings: BuildSettings,
   build: ImageBuild,
   builder: Builder,
   registry: RegistryClient,
@@ -186,7 +187,7 @@ async function buildOne(
 }
 
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
-export async function existingImages(settings: Settings): Promise<BuiltImage[]> {
+export async function existingImages(settings: BuildSettings): Promise<BuiltImage[]> {
   const registryFor = registryClients(settings)
   const primary = tagPlanFor(settings).primary
   return Promise.all(

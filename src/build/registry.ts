@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { RegistryCredentials } from '../inputs.js'
+
+export interface RegistryCredentials {
+  username: string
+  password: string
+}
 
 const manifestTypes = [
   'application/vnd.oci.image.index.v1+json',

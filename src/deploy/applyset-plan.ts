@@ -4,7 +4,7 @@
  * prune may delete. Pure, so each rule is table-tested.
  */
 import { createHash } from 'node:crypto'
-import type { ApplySetParent } from '../inputs.js'
+import type { ApplySetParent } from '../settings/types.js'
 import { KubeObject, objectKey } from '../manifests/documents.js'
 
 export const applySetKeys = {

@@ -1,4 +1,4 @@
-import type { PruneSettings } from '../inputs.js'
+import type { PruneSettings } from '../settings/types.js'
 import type { Cluster, ObjectRef, ResourceInfo } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import { describeObject, KubeObject } from '../manifests/documents.js'

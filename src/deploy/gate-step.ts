@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import type { Gate, Settings } from '../inputs.js'
+import type { StrategySettings } from '../settings/types.js'
+import type { Gate } from '../strategies/strategy-settings.js'
 import type { Cluster } from '../kube/cluster.js'
 import { defaultNamespace } from '../kube/connect.js'
 import { KubeApiError } from '../kube/errors.js'
@@ -17,7 +18,7 @@ export const isGateJob = (gate: Gate | undefined, item: SourcedObject): boolean 
  * the one left by the last run is deleted (a Job's template cannot change), then it is applied (dry run first)
  * and must complete. URL and command gates load their code only when they run.
  */
-export function gateRunner(kube: Cluster, settings: Settings, objects: SourcedObject[], options: ApplyOptions): GateRunner | undefined {
+export function gateRunner(kube: Cluster, settings: StrategySettings & { namespace?: string }, objects: SourcedObject[], options: ApplyOptions): GateRunner | undefined {
   const { verify: gate, verifyTimeoutMs } = settings.blueGreen ?? settings.canary ?? { verifyTimeoutMs: 0 }
   if (!gate) return undefined
   return async colour => {

@@ -1,4 +1,4 @@
-import type { KubeSettings } from '../inputs.js'
+import type { KubeSettings } from './kubeconfig.js'
 import type { Cluster } from './cluster.js'
 import { KubeClient, KubeClientTimeouts } from './client.js'
 import { resolveKubeTarget } from './kubeconfig.js'

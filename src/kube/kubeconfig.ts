@@ -8,7 +8,13 @@ import path from 'node:path'
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
 import { inputsBlanked } from '../child-env.js'
-import { KubeSettings } from '../inputs.js'
+
+/** Which cluster to reach, from the kubeconfig and kube-context inputs. */
+export interface KubeSettings {
+  /** Kubeconfig text from the `kubeconfig` input (decoded when base64); otherwise KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string
+  context?: string
+}
 
 /** Everything needed to reach one API server as one user. */
 export interface KubeTarget {

@@ -1,5 +1,5 @@
 import { prepareManifests } from '../deploy/deploy-step.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
 import { logHistories, readHistories } from '../rollback/rollback-step.js'
 import type { ModeOutcome } from '../run-report.js'
 import { attempt } from './outcome.js'

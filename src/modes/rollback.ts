@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { existingImages, substitutionsFor } from '../build/build-step.js'
 import { deployManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { readLiveHistories, resolveRollbackCommit, rollbackWorkloads, underLock } from '../rollback/rollback-step.js'
 import { strategyNamed } from '../strategies/registry.js'

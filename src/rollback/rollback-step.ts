@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { resolveNamespace } from '../deploy/apply-plan.js'
-import { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
 import type { WorkloadHistory } from '../run-report.js'
 import type { Cluster } from '../kube/cluster.js'
 import { lockNamespace } from '../deploy/lock.js'

@@ -1,8 +1,9 @@
 import * as core from '@actions/core'
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
 import { connect, defaultNamespace } from '../kube/connect.js'
 import { DeployLock, defaultIdentity } from '../deploy/lock.js'
+import { saveHeldLock } from './state.js'
 
 /**
  * The cluster a mode acts on: the connection, the namespace that objects naming none go to, and the deploy lock,
@@ -30,7 +31,7 @@ export class ClusterContext {
     if (!wanted || this.lock) return
     const holder = { identity: defaultIdentity(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha }
     this.lock = await DeployLock.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => core.info(line), signal)
-    core.saveState('lock', JSON.stringify({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity }))
+    saveHeldLock({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity })
   }
 
   async release(): Promise<void> {

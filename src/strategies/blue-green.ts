@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { BlueGreenSettings } from '../inputs.js'
+import type { BlueGreenSettings } from './strategy-settings.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import { releaseFields } from '../kube/managed-fields.js'

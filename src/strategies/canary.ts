@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { CanarySettings } from '../inputs.js'
+import type { CanarySettings } from './strategy-settings.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'

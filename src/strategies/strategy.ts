@@ -1,4 +1,4 @@
-import type { Settings } from '../inputs.js'
+import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { WorkloadRef } from '../rollback/undo.js'

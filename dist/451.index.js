@@ -1,5 +1,5 @@
-export const id = 582;
-export const ids = [582];
+export const id = 451;
+export const ids = [451];
 export const modules = {
 
 /***/ 9723:
@@ -228,7 +228,10 @@ class RegistryClient {
 
 // EXTERNAL MODULE: ./src/build/tags.ts
 var build_tags = __webpack_require__(8017);
+// EXTERNAL MODULE: ./src/run/state.ts
+var state = __webpack_require__(4514);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -324,13 +327,13 @@ async function buildAndPushAll(settings, clusterReady) {
         const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
         for (const [i, host] of hosts.entries()) {
             await login(host, settings.registry.username, settings.registry.password);
-            core/* saveState */.LZ('logged-in-registry', hosts.slice(0, i + 1).join('\n'));
+            (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
         }
     }
     const builder = await detectBuilder();
     core/* info */.pq(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
-    core/* saveState */.LZ('work-dir', work);
+    (0,state/* saveWorkDir */.uS)(work);
     try {
         // Secrets reach docker as files passed by path: never on a command line, never in a layer.
         const secretFiles = await Promise.all(settings.build.secrets.map(async ([id, value], i) => {
@@ -916,7 +919,6 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  zE: () => (/* binding */ acquireDeployLock),
   Ir: () => (/* binding */ connectEarly),
   I7: () => (/* binding */ deployManifests),
   _5: () => (/* binding */ prepareManifests),
@@ -1419,7 +1421,7 @@ var image_ref = __webpack_require__(2923);
 // EXTERNAL MODULE: ./src/size.ts
 var src_size = __webpack_require__(9600);
 // EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(6123);
+var report = __webpack_require__(6123);
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
 var connect = __webpack_require__(8696);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
@@ -1470,13 +1472,15 @@ function gateRunner(kube, settings, objects, options) {
         const applied = await new Applier(kube, options).apply([job]);
         const [outcome] = await (0,deploy_wait/* waitForRollouts */.h)(kube, applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor), { timeoutMs: verifyTimeoutMs, log: line => core/* info */.pq(line) });
         if (outcome.state !== 'succeeded') {
-            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(outcome.diagnosis) : [])].join('\n'));
+            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,report/* formatDiagnosis */.Nb)(outcome.diagnosis) : [])].join('\n'));
         }
     };
 }
 
 // EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
 var registry = __webpack_require__(2008);
+// EXTERNAL MODULE: ./src/run/context.ts
+var context = __webpack_require__(3544);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
 var kubeconfig = __webpack_require__(6104);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
@@ -1842,8 +1846,9 @@ class HookFailure extends Error {
 }
 
 // EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(9978);
+var lock = __webpack_require__(9978);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -2029,15 +2034,6 @@ async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
         succeeded: waitMs > 0 && waits.every(w => w.state === 'succeeded')
     };
 }
-/** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-async function acquireDeployLock(kube, settings, namespace, signal) {
-    if (!settings.lock)
-        return undefined;
-    const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
-    const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
-    core/* saveState */.LZ('lock', JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: holder.identity }));
-    return lock;
-}
 /**
  * A client for the target cluster, warming up (credentials, discovery) while the caller renders a chart (which
  * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
@@ -2079,176 +2075,181 @@ const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 async function deploy(settings, manifestObjects, connected, cancel) {
-    const kube = connected ?? (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
-    let lock;
-    try {
-        // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
-        if (cancel?.aborted)
-            throw new Error('Cancelled before anything was applied.');
-        await kube.authenticate();
-        const targetNamespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
-        // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
-        // another then reads what that run left, not what it found while the other was still deploying. A namespace
-        // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-        const lockIn = (0,deploy_lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
-        const where = { server: kube.server.origin, context: kube.context, namespace: lockIn };
-        let lockDeferred = false;
-        if (!settings.dryRun) {
-            lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
-                if (!(0,deploy_lock/* isNamespaceMissing */.aW)(error))
-                    throw error;
-                lockDeferred = true;
-                return undefined;
-            });
-        }
-        // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
-        const options = {
-            fieldManager: settings.fieldManager,
-            force: settings.forceConflicts,
-            namespace: settings.namespace,
-            contextNamespace: kube.namespace,
-            createNamespace: settings.createNamespace,
-            dryRun: settings.dryRun
-        };
-        // Hooks and phases run around the main apply; everything else below sees the main objects only.
-        const phases = await planDeployPhases(kube, manifestObjects, options);
-        const objects = phases.main;
-        for (const { object, why } of phases.skipped)
-            core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(object.object)} skipped: ${why}`);
-        const hooks = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : [];
-        for (const h of settings.dryRun ? hooks : [])
-            core/* info */.pq(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`);
-        const runPhase = async (steps, title) => {
-            if (steps.length === 0 || settings.dryRun)
-                return;
-            const run = await core/* group */.Os(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }));
-            hooks.push(...run.outcomes);
-            if (run.failure)
-                throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
-        };
-        const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
-        const deployed = new Set();
-        const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
-        // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
-        const rollStable = async () => {
-            const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
-            return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))));
-        };
-        const gate = settings.blueGreen?.verify ?? settings.canary?.verify;
-        if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
-            throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
-        }
-        const strategy = await (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) });
-        let candidates = [];
-        const applier = new Applier(kube, {
-            ...options,
-            validated: async (targets) => {
-                if (applySet)
-                    candidates = await applySet.plan(targets, strategy?.retained);
-            },
-            beforeWrite: async (targets) => {
-                if (cancel?.aborted)
-                    throw new Error('Cancelled before anything but Namespaces and CRDs was applied.');
-                if (lockDeferred)
-                    lock = await acquireDeployLock(kube, settings, lockIn, cancel);
-                await applySet?.widen(targets);
-                return lockDeferred && lock !== undefined;
-            },
-            allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+    // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
+    if (cancel?.aborted)
+        throw new Error('Cancelled before anything was applied.');
+    return (0,context/* withCluster */.B)(settings, context => deployTo(context, settings, manifestObjects, cancel), connected);
+}
+async function deployTo(context, settings, manifestObjects, cancel) {
+    const { kube, targetNamespace } = context;
+    // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+    // another then reads what that run left, not what it found while the other was still deploying. A namespace
+    // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
+    const lockIn = (0,lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
+    let lockDeferred = false;
+    if (!settings.dryRun) {
+        await context.holdLock(lockIn, cancel).catch(error => {
+            if (!(0,lock/* isNamespaceMissing */.aW)(error))
+                throw error;
+            lockDeferred = true;
         });
-        let writeFailure;
-        const applied = await core/* group */.Os(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-            const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet)).catch(error => {
-                if (!(error instanceof ApplyWriteError))
-                    throw error;
-                writeFailure = error;
-                for (const f of error.failed)
-                    core/* info */.pq(`${describeTarget(f.target)} failed (the error below says why)`);
-                for (const t of error.notAttempted)
-                    core/* info */.pq(`${describeTarget(t)} not applied: an earlier write failed`);
-                return error.written;
-            });
-            for (const item of result) {
-                const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : '';
-                core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`);
-            }
-            for (const c of settings.dryRun ? candidates : [])
-                core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
-            const scaled = result.filter(a => a.scaleOwners);
-            if (scaled.length > 0) {
-                const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
-                core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
-            }
-            const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(result, settings.dryRun);
-            if (takeover)
-                core/* info */.pq(takeover);
-            return result;
-        });
-        for (const { target } of applied)
-            deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
-        const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }));
-        if (settings.dryRun)
-            return { target: where, applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks };
-        if (writeFailure) {
-            // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
-            const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
-            const failure = { message: writeFailure.message, unwritten };
-            if (strategy?.onFailure === 'discard') {
-                await strategy.discard(kube);
-                return { target: where, applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure };
-            }
-            const rollback = settings.rollbackOnFailure ? await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied)) : undefined;
-            return { target: where, applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure };
-        }
-        // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
-        // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
-        const postHooks = async () => runPhase(phases.post, 'Post-deploy hooks').then(() => undefined, (error) => {
-            if (error instanceof HookFailure)
-                return `${error.message}\nThe deploy's objects are applied and were not rolled back.`;
-            throw error;
-        });
-        const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
-        if (!settings.wait) {
-            const hookFailure = await postHooks();
-            return { target: where, applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure };
-        }
-        const items = waitItems(applied);
-        const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
-        if (cancel?.aborted) {
-            // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
-            if (!settings.rollbackOnCancel)
-                return { target: where, applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
-            if (strategy?.onFailure === 'discard') {
-                await strategy.discard(kube);
-                return { target: where, applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true };
-            }
-            const rollback = await core/* group */.Os('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0));
-            return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
-        }
-        const readyAt = Date.now();
-        if (allSucceeded(waits)) {
-            // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-            const failure = strategy ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error) => error.message) : undefined;
-            if (failure && strategy.onFailure === 'discard')
-                await strategy.discard(kube);
-            const hookFailure = failure ? undefined : await postHooks();
-            return { target: where, applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure };
-        }
-        // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
-        if (strategy?.onFailure === 'discard') {
+    }
+    // The ApplySet code loads only for prune, as the strategies load only when chosen.
+    const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 633).then(__webpack_require__.bind(__webpack_require__, 9633))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+    const options = applyOptions(settings, kube);
+    // Hooks and phases run around the main apply; everything else below sees the main objects only.
+    const phases = await planDeployPhases(kube, manifestObjects, options);
+    const objects = phases.main;
+    for (const { object, why } of phases.skipped)
+        core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(object.object)} skipped: ${why}`);
+    const { hooks, runPhase, postHooks } = deployHooks(kube, settings, options, phases);
+    const waitItems = (applied) => applied.filter(a => (0,rollout/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
+    const deployed = new Set();
+    const wait = (items) => (0,deploy_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
+    // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
+    const rollStable = async () => {
+        const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
+        return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))));
+    };
+    const strategy = await prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options);
+    let candidates = [];
+    const applier = new Applier(kube, {
+        ...options,
+        validated: async (targets) => {
+            if (applySet)
+                candidates = await applySet.plan(targets, strategy?.retained);
+        },
+        beforeWrite: async (targets) => {
+            if (cancel?.aborted)
+                throw new Error('Cancelled before anything but Namespaces and CRDs was applied.');
+            if (lockDeferred)
+                await context.holdLock(lockIn, cancel);
+            await applySet?.widen(targets);
+            return lockDeferred && context.holdsLock;
+        },
+        allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+    });
+    const { applied, writeFailure } = await applyLogged(applier, withMembership(strategy?.objects ?? objects, applySet), settings.dryRun, () => candidates);
+    for (const { target } of applied)
+        deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
+    // Every result names where the deploy went, and what was applied.
+    const result = (rest) => ({ target: { server: kube.server.origin, context: kube.context, namespace: lockIn }, applied, ...rest });
+    const undo = (rollBackWith) => undoDeploy(kube, strategy, rollBackWith);
+    const rollBackApplied = (title, waitMs) => () => core/* group */.Os(title, () => rollBack(kube, settings, applied, waitMs));
+    if (settings.dryRun)
+        return result({ waits: [], pruned: candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name })), traffic: strategy?.report(), hooks });
+    if (writeFailure) {
+        // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
+        const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
+        return result({ waits: [], pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks, writeFailure: { message: writeFailure.message, unwritten } });
+    }
+    const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
+    if (!settings.wait) {
+        const hookFailure = await postHooks();
+        return result({ waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure });
+    }
+    const items = waitItems(applied);
+    const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
+    if (cancel?.aborted) {
+        // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
+        if (!settings.rollbackOnCancel)
+            return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true });
+        return result({ waits, pruned: [], ...(await undo(rollBackApplied('Roll back (cancelled)', 0))), hooks, cancelled: true });
+    }
+    const readyAt = Date.now();
+    if (allSucceeded(waits)) {
+        // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+        const failure = strategy ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error) => error.message) : undefined;
+        if (failure && strategy.onFailure === 'discard')
             await strategy.discard(kube);
-            return { target: where, applied, waits, pruned: [], traffic: strategy.report() };
+        const hookFailure = failure ? undefined : await postHooks();
+        return result({ waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure });
+    }
+    return result({ waits, pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks });
+}
+function applyOptions(settings, kube) {
+    return {
+        fieldManager: settings.fieldManager,
+        force: settings.forceConflicts,
+        namespace: settings.namespace,
+        contextNamespace: kube.namespace,
+        createNamespace: settings.createNamespace,
+        dryRun: settings.dryRun
+    };
+}
+/** The deploy's hooks: listed in a dry run; otherwise run around the main apply, each phase's outcomes kept. */
+function deployHooks(kube, settings, options, phases) {
+    const hooks = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : [];
+    for (const h of settings.dryRun ? hooks : [])
+        core/* info */.pq(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`);
+    const runPhase = async (steps, title) => {
+        if (steps.length === 0 || settings.dryRun)
+            return;
+        const run = await core/* group */.Os(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }));
+        hooks.push(...run.outcomes);
+        if (run.failure)
+            throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,report/* formatDiagnosis */.Nb)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
+    };
+    // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
+    // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
+    const postHooks = async () => runPhase(phases.post, 'Post-deploy hooks').then(() => undefined, (error) => {
+        if (error instanceof HookFailure)
+            return `${error.message}\nThe deploy's objects are applied and were not rolled back.`;
+        throw error;
+    });
+    return { hooks, runPhase, postHooks };
+}
+/** The settings' strategy, planned on the main objects; a Job named as the gate is held back to run as the gate. */
+async function prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options) {
+    const gate = settings.blueGreen?.verify ?? settings.canary?.verify;
+    if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
+        throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
+    }
+    return (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) });
+}
+/**
+ * After a failed write, a failed rollout, or a cancel with rollback-on-cancel. Blue-green and canary never roll
+ * back: the live version was not touched, so the new one is dropped. Otherwise `rollBackWith`, when given, restores
+ * what this run changed.
+ */
+async function undoDeploy(kube, strategy, rollBackWith) {
+    if (strategy?.onFailure === 'discard') {
+        await strategy.discard(kube);
+        return { traffic: strategy.report() };
+    }
+    return { rollback: await rollBackWith?.(), traffic: strategy?.report() };
+}
+/** Applies (or dry-runs) the objects and logs what became of each; a failed write ends the apply, not the step. */
+async function applyLogged(applier, objects, dryRun, prunable) {
+    let writeFailure;
+    const applied = await core/* group */.Os(dryRun ? 'Server-side dry run' : 'Apply', async () => {
+        const result = await applier.apply(objects).catch(error => {
+            if (!(error instanceof ApplyWriteError))
+                throw error;
+            writeFailure = error;
+            for (const f of error.failed)
+                core/* info */.pq(`${describeTarget(f.target)} failed (the error below says why)`);
+            for (const t of error.notAttempted)
+                core/* info */.pq(`${describeTarget(t)} not applied: an earlier write failed`);
+            return error.written;
+        });
+        for (const item of result) {
+            const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew` : '';
+            core/* info */.pq(`${describeApplied(item)} ${item.action}${dryRun ? ' (dry run)' : ''}${why}`);
         }
-        if (!settings.rollbackOnFailure)
-            return { target: where, applied, waits, pruned: [], traffic: strategy?.report() };
-        const rollback = await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied));
-        return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks };
-    }
-    finally {
-        await lock?.release().catch(error => core/* warning */.$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
+        for (const c of dryRun ? prunable() : [])
+            core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
+        const scaled = result.filter(a => a.scaleOwners);
+        if (scaled.length > 0) {
+            const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
+            core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
+        }
+        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(result, dryRun);
+        if (takeover)
+            core/* info */.pq(takeover);
+        return result;
+    });
+    return { applied, writeFailure };
 }
 /**
  * Reads, patches and checks the manifests: everything that can fail before a build or an apply.
@@ -2265,60 +2266,65 @@ async function readManifests(settings, built, kube) {
     (0,kubeconfig/* resolveKubeTarget */.$)(settings.kube);
     return manifests;
 }
-/** Applies prepared manifests and waits; throws when a rollout fails. */
-async function deployManifests(settings, report, manifests, kube, cancel) {
-    const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
-        if (!(error instanceof HookFailure))
-            throw error;
-        report.hooks = error.hooks;
-        throw new Error(`${error.message}\nNothing after it was applied.`);
-    });
-    report.hooks = result.hooks;
-    report.target = { ...report.target, ...result.target };
-    report.applied = result.applied;
-    report.waits = result.waits;
-    report.resources = (0,src_report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
+/** The workloads a rollback restored, as "kind/name to revision N". */
+const restoredWorkloads = (rollback) => rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+/** What a deploy put in the report, whether it succeeded or not. */
+function deployReport(result) {
+    const resources = (0,report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
-        report.resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
+        resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
     }
-    report.rollback = result.rollback;
-    report.traffic = result.traffic;
+    return { hooks: result.hooks, target: result.target, applied: result.applied, waits: result.waits, resources, rollback: result.rollback, traffic: result.traffic };
+}
+/** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
+function deployFailure(result) {
     if (result.cancelled) {
-        report.result = 'cancelled';
         const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message);
         const undo = result.rollback
-            ? `The workloads this run changed are being restored (rollback-on-cancel): ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'none had an earlier revision'}.`
+            ? `The workloads this run changed are being restored (rollback-on-cancel): ${restoredWorkloads(result.rollback).join(', ') || 'none had an earlier revision'}.`
             : 'What was applied stays as it is (rollback-on-cancel: false).';
-        throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'));
+        return { result: 'cancelled', message: [`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n') };
     }
     const failed = result.waits.filter(w => w.state !== 'succeeded');
     const kept = result.traffic ? (0,registry/* strategyNamed */.vL)(result.traffic.strategy).untouchedLine(result.traffic) : undefined;
     if (result.strategyFailure)
-        throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'));
+        return { message: [result.strategyFailure, kept].filter(Boolean).join('\n') };
     if (result.hookFailure)
-        throw new Error(result.hookFailure);
-    if (failed.length > 0 || result.writeFailure) {
-        const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
-        if (kept)
-            lines.push(kept);
-        const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? [];
-        if (result.rollback?.succeeded && restored.length > 0) {
-            report.result = 'rolled-back';
-            lines.push(`Rolled back: ${restored.map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ')}.`);
-        }
-        else if (result.rollback?.succeeded) {
-            lines.push('Nothing to roll back: no workload this run changed had an earlier revision.');
-        }
-        else if (result.rollback) {
-            lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
-        }
-        else if (result.writeFailure) {
-            const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
-            lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
-        }
-        throw new Error(result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`);
+        return { message: result.hookFailure };
+    if (failed.length === 0 && !result.writeFailure)
+        return undefined;
+    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
+    if (kept)
+        lines.push(kept);
+    const restored = result.rollback ? restoredWorkloads(result.rollback) : [];
+    let rolledBack = false;
+    if (result.rollback?.succeeded && restored.length > 0) {
+        rolledBack = true;
+        lines.push(`Rolled back: ${restored.join(', ')}.`);
     }
-    return manifests.file;
+    else if (result.rollback?.succeeded) {
+        lines.push('Nothing to roll back: no workload this run changed had an earlier revision.');
+    }
+    else if (result.rollback) {
+        lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
+    }
+    else if (result.writeFailure) {
+        const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
+        lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
+    }
+    return { message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`, ...(rolledBack ? { result: 'rolled-back' } : {}) };
+}
+/** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
+async function deployManifests(settings, manifests, kube, cancel) {
+    try {
+        const result = await deploy(settings, manifests.objects, kube, cancel);
+        return { report: deployReport(result), failure: deployFailure(result) };
+    }
+    catch (error) {
+        if (!(error instanceof HookFailure))
+            throw error;
+        return { report: { hooks: error.hooks }, failure: { message: `${error.message}\nNothing after it was applied.` } };
+    }
 }
 
 
@@ -4569,7 +4575,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 3582:
+/***/ 5451:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -4579,11 +4585,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(2906);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(9723);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(6098);
+var lib_core = __webpack_require__(2906);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -4596,7 +4598,7 @@ function cancelOnSignals() {
     const handler = (name) => {
         if (controller.signal.aborted)
             return;
-        core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
+        lib_core/* info */.pq(`Received ${name}: the run is cancelled; stopping the wait, then reporting and releasing the lock.`);
         controller.abort(new Error(`cancelled (${name})`));
     };
     process.on('SIGINT', handler);
@@ -4608,102 +4610,6 @@ function cancelOnSignals() {
             process.off('SIGTERM', handler);
         }
     };
-}
-
-// EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3304);
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(9978);
-;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
-
-
-const permissionKey = (p) => `${p.verb} ${p.resource}.${p.group} ${p.namespace ?? ''}`;
-/**
- * What the apply and the lock will ask of the API, per object: server-side apply is a PATCH (and a create for an
- * object that does not exist yet, which the apply cannot know before its dry run, so patch is what is checked), the
- * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
- * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
- */
-function neededPermissions(input, contextNamespace, resources) {
-    const needed = new Map();
-    const add = (p) => void needed.set(permissionKey(p), p);
-    for (const { object } of input.objects) {
-        const info = resources.get(`${object.apiVersion}/${object.kind}`);
-        if (!info)
-            continue;
-        const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
-        add({ verb: 'patch', group, resource: info.plural, namespace });
-    }
-    if (input.lock)
-        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
-    return [...needed.values()];
-}
-/** The namespaces the objects go to that the manifests do not create themselves. */
-function namespacesNeeded(input, contextNamespace, resources) {
-    const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name));
-    const wanted = new Set();
-    for (const { object } of input.objects) {
-        if (!resources.get(`${object.apiVersion}/${object.kind}`)?.namespaced)
-            continue;
-        wanted.add(object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default');
-    }
-    return [...wanted].filter(ns => !declared.has(ns));
-}
-const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`;
-/**
- * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
- * the image: the credentials are accepted, the target namespaces exist (or will be created) and the kubeconfig's user
- * may patch every kind of the manifests where they go and take the deploy lock (SelfSubjectAccessReview, which
- * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
- * against the run, as the apply then meets the same rules.
- */
-async function checkCluster(kube, input) {
-    const problems = await findProblems(kube, input).catch((error) => {
-        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
-    });
-    if (problems.length > 0) {
-        throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
-    }
-}
-async function findProblems(kube, input) {
-    await kube.authenticate();
-    const resources = new Map();
-    await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
-        const slash = key.lastIndexOf('/');
-        const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
-            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
-                return undefined;
-            throw error;
-        });
-        if (info)
-            resources.set(key, info);
-    }));
-    const problems = [];
-    if (!input.createNamespace) {
-        await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
-            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
-                // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
-                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
-                    return 'not readable';
-                throw error;
-            });
-            if (!found)
-                problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`);
-        }));
-    }
-    const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
-        const review = await kube
-            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
-            .catch(() => undefined);
-        return { permission, review };
-    }));
-    for (const { permission, review } of reviews) {
-        if (review?.status && review.status.allowed === false) {
-            problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`);
-        }
-    }
-    return problems;
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
@@ -4730,7 +4636,7 @@ class GitHubDeployment {
         if (!settings.environment)
             return undefined;
         const skip = (why) => {
-            core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
+            lib_core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
             return undefined;
         };
         if (env.ACT)
@@ -4771,7 +4677,7 @@ class GitHubDeployment {
             };
             const deployment = new GitHubDeployment(update, id);
             await deployment.set('in_progress');
-            core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
+            lib_core/* info */.pq(`GitHub Deployment ${id} for ${settings.environment} is in progress.`);
             return deployment;
         }
         catch (error) {
@@ -4779,60 +4685,11 @@ class GitHubDeployment {
         }
     }
     async set(state) {
-        await this.update(state).catch(error => core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
+        await this.update(state).catch(error => lib_core/* warning */.$e(`Could not set GitHub Deployment ${this.id} to ${state}: ${error.message}`));
     }
 }
 
-// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
-var dist = __webpack_require__(3439);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(3753);
-// EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(9600);
-// EXTERNAL MODULE: ./src/build/image-ref.ts
-var image_ref = __webpack_require__(2923);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/run-context.ts
-
-/**
- * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
- * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
- */
-function readRunContext(env) {
-    let defaultBranch;
-    if (env.GITHUB_EVENT_PATH) {
-        try {
-            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
-            defaultBranch = payload.repository?.default_branch;
-        }
-        catch {
-            // No event payload (a local run): `latest: auto` then tags nothing as latest.
-        }
-    }
-    const ref = env.GITHUB_REF ?? '';
-    const branch = env.GITHUB_HEAD_REF ||
-        env.GITHUB_REF_NAME ||
-        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
-    return {
-        sha: env.GITHUB_SHA ?? '',
-        branch: branch || undefined,
-        defaultBranch,
-        runNumber: env.GITHUB_RUN_NUMBER,
-        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        repositoryUrl,
-        actor: env.GITHUB_ACTOR,
-        workflow: env.GITHUB_WORKFLOW
-    };
-}
-
-// EXTERNAL MODULE: ./src/build/tags.ts
-var tags = __webpack_require__(8017);
-// EXTERNAL MODULE: ./src/strategies/gate-url.ts
-var gate_url = __webpack_require__(16);
-;// CONCATENATED MODULE: ./src/action-inputs.ts
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 // Generated from action.yml by scripts/action-inputs.mjs; do not edit (a unit test compares the two).
 const actionInputs = [
     'mode',
@@ -4894,7 +4751,505 @@ const actionInputs = [
     'github-token'
 ];
 
-;// CONCATENATED MODULE: ./src/unknown-inputs.ts
+// EXTERNAL MODULE: ../main/node_modules/yaml/dist/index.js
+var dist = __webpack_require__(3439);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __webpack_require__(3753);
+;// CONCATENATED MODULE: ./src/settings/input-forms.ts
+// The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
+function lines(text) {
+    return text
+        .split(/\r?\n/)
+        .map(line => line.trim())
+        .filter(line => line !== '' && !line.startsWith('#'));
+}
+function listInput(text) {
+    return lines(text).flatMap(line => line.split(',').map(part => part.trim())).filter(Boolean);
+}
+function booleanInput(read, name, fallback) {
+    const value = read(name).trim();
+    if (value === '')
+        return fallback;
+    if (/^(true|yes|on)$/i.test(value))
+        return true;
+    if (/^(false|no|off)$/i.test(value))
+        return false;
+    throw new Error(`Invalid ${name} '${value}'. Expected true or false.`);
+}
+function keyValueLines(read, name, keyPattern, keyForm) {
+    return lines(read(name)).map((line, i) => {
+        const eq = line.indexOf('=');
+        const key = eq > 0 ? line.slice(0, eq).trim() : '';
+        // Quote the key at most, never the line: its value may be a secret.
+        if (eq <= 0)
+            throw new Error(`Invalid ${name} entry ${i + 1}: no '='. Expected one ${keyForm}=VALUE per line.`);
+        if (!keyPattern.test(key))
+            throw new Error(`Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`);
+        return [key, line.slice(eq + 1)];
+    });
+}
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+;// CONCATENATED MODULE: ./src/settings/kube-inputs.ts
+
+
+
+
+/** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
+function decodeKubeconfig(text) {
+    const trimmed = text.trim();
+    if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && !trimmed.includes(':')) {
+        const decoded = Buffer.from(trimmed, 'base64').toString('utf8');
+        if (/\b(clusters|apiVersion)"?\s*:/.test(decoded))
+            return decoded;
+    }
+    if (!/\b(clusters|apiVersion)"?\s*:/.test(trimmed)) {
+        throw new Error("Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts').");
+    }
+    return trimmed;
+}
+/** Every credential in a kubeconfig, so each can be masked on its own line of the log. */
+function kubeconfigSecrets(text) {
+    let config;
+    try {
+        config = (0,dist/* parse */.qg)(text);
+    }
+    catch {
+        return [];
+    }
+    const secrets = [];
+    for (const entry of config?.users ?? []) {
+        for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) {
+            const value = entry.user?.[key];
+            if (typeof value === 'string' && value.length > 0)
+                secrets.push(value);
+        }
+        // An exec plugin's environment often carries keys (AWS_SECRET_ACCESS_KEY). Short values are flags, not
+        // secrets, and masking "1" would blank every digit 1 in the log.
+        const exec = entry.user?.exec;
+        for (const variable of exec?.env ?? []) {
+            if (typeof variable?.value === 'string' && variable.value.length >= 8)
+                secrets.push(variable.value);
+        }
+    }
+    return secrets;
+}
+function kube_inputs_kubeInput(read) {
+    const text = read('kubeconfig');
+    let kubeconfig;
+    if (text.trim()) {
+        lib_core/* setSecret */.Pq(text.trim());
+        kubeconfig = decodeKubeconfig(text);
+        for (const secret of kubeconfigSecrets(kubeconfig))
+            lib_core/* setSecret */.Pq(secret);
+    }
+    return { kubeconfig, context: read('kube-context').trim() || undefined };
+}
+function kubeTargetInput(read) {
+    const namespace = read('namespace').trim() || undefined;
+    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
+        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
+    }
+    const kube = kube_inputs_kubeInput(read);
+    return {
+        kube,
+        namespace,
+        createNamespace: booleanInput(read, 'create-namespace', false),
+        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout')
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+;// CONCATENATED MODULE: ./src/run-context.ts
+
+/**
+ * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
+ * @actions/github keeps Octokit out of the start-up path; it is loaded only when the GitHub API is used.
+ */
+function readRunContext(env) {
+    let defaultBranch;
+    if (env.GITHUB_EVENT_PATH) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_.readFileSync)(env.GITHUB_EVENT_PATH, 'utf8'));
+            defaultBranch = payload.repository?.default_branch;
+        }
+        catch {
+            // No event payload (a local run): `latest: auto` then tags nothing as latest.
+        }
+    }
+    const ref = env.GITHUB_REF ?? '';
+    const branch = env.GITHUB_HEAD_REF ||
+        env.GITHUB_REF_NAME ||
+        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
+    return {
+        sha: env.GITHUB_SHA ?? '',
+        branch: branch || undefined,
+        defaultBranch,
+        runNumber: env.GITHUB_RUN_NUMBER,
+        runUrl: repositoryUrl && env.GITHUB_RUN_ID ? `${repositoryUrl}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        repositoryUrl,
+        actor: env.GITHUB_ACTOR,
+        workflow: env.GITHUB_WORKFLOW
+    };
+}
+
+// EXTERNAL MODULE: ./src/size.ts
+var size = __webpack_require__(9600);
+// EXTERNAL MODULE: ./src/build/image-ref.ts
+var image_ref = __webpack_require__(2923);
+// EXTERNAL MODULE: ./src/build/tags.ts
+var tags = __webpack_require__(8017);
+;// CONCATENATED MODULE: ./src/settings/build-inputs.ts
+
+
+
+
+function repositoryInput(text, what) {
+    let image;
+    try {
+        image = (0,image_ref/* parseImageRef */.Q)(text);
+    }
+    catch (error) {
+        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
+    }
+    if (image.tag || image.digest) {
+        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
+    }
+    return image;
+}
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image, context, dockerfile, target) {
+    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
+}
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+function parseBuildEntry(line, index) {
+    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
+    const eq = line.indexOf('=');
+    if (eq <= 0)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
+    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
+    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
+    if (!context)
+        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
+    const given = {};
+    for (const option of options) {
+        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+        if (!value || !['dockerfile', 'target'].includes(key)) {
+            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
+        }
+        given[key] = value;
+    }
+    return imageBuild(image, context, given.dockerfile, given.target);
+}
+function buildsInput(read) {
+    const imageText = read('image').trim();
+    const context = read('context').trim() || '.';
+    const builds = [];
+    if (imageText)
+        builds.push(imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim()));
+    builds.push(...lines(read('build')).map(parseBuildEntry));
+    for (const [i, build] of builds.entries()) {
+        const twin = builds.findIndex(other => other.name === build.name);
+        if (twin !== i) {
+            throw new Error(`Two images to build end in the same name '${build.name}' (${(0,image_ref/* repositoryOf */._M)(builds[twin].image)} and ${(0,image_ref/* repositoryOf */._M)(build.image)}); the built-images output needs a distinct last path segment for each.`);
+        }
+    }
+    return builds;
+}
+function imagesInput(read) {
+    return lines(read('images')).map(line => {
+        const eq = line.indexOf('=');
+        if (eq <= 0)
+            throw new Error(`Invalid images entry '${line}'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27.`);
+        const name = line.slice(0, eq).trim();
+        const target = line.slice(eq + 1).trim();
+        try {
+            (0,image_ref/* parseImageRef */.Q)(target);
+            return { repository: (0,image_ref/* parseImageRef */.Q)(name), image: target };
+        }
+        catch (error) {
+            throw new Error(`Invalid images entry '${line}': ${error.message}`, { cause: error });
+        }
+    });
+}
+function registryInput(read) {
+    const username = read('registry-username').trim();
+    const password = read('registry-password');
+    if (password)
+        lib_core/* setSecret */.Pq(password);
+    if (Boolean(username) !== Boolean(password)) {
+        throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.');
+    }
+    return username ? { username, password } : undefined;
+}
+function buildInput(read) {
+    const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
+    for (const [, value] of secrets)
+        if (value)
+            lib_core/* setSecret */.Pq(value);
+    return {
+        buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
+        secrets,
+        labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
+        cacheFrom: lines(read('cache-from')),
+        cacheTo: lines(read('cache-to')),
+        platforms: listInput(read('platforms'))
+    };
+}
+/** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
+function buildSettingsInput(read, builds) {
+    const tagTemplate = read('tag').trim() || '{sha}';
+    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
+    const extraTagTemplates = listInput(read('extra-tags'));
+    for (const extra of extraTagTemplates)
+        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
+    const latest = (read('latest').trim() || 'auto').toLowerCase();
+    if (!['auto', 'true', 'false'].includes(latest))
+        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
+    const registry = registryInput(read);
+    const build = buildInput(read);
+    return {
+        builds,
+        build,
+        tagTemplate,
+        extraTagTemplates,
+        latest: latest,
+        push: booleanInput(read, 'push', true),
+        registry,
+        skipExisting: booleanInput(read, 'skip-existing', true)
+    };
+}
+
+// EXTERNAL MODULE: ./src/strategies/gate-url.ts
+var gate_url = __webpack_require__(16);
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(2008);
+;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
+
+
+
+
+
+function gateInput(text) {
+    if (/^https?:\/\/\S+$/.test(text)) {
+        for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
+            lib_core/* setSecret */.Pq(secret);
+        // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
+        (0,gate_url/* gateRequest */.tV)(text, 'blue');
+        return { kind: 'url', url: text };
+    }
+    const job = /^job\/(\S+)$/.exec(text);
+    if (job && dnsSubdomain.test(job[1]))
+        return { kind: 'job', name: job[1] };
+    const command = /^command:\s*(\S.*)$/.exec(text);
+    if (command)
+        return { kind: 'command', argv: command[1].trim().split(/\s+/) };
+    throw new Error(`Invalid verify '${text}'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS (run without a shell, must exit 0).`);
+}
+function strategyInput(read, mode) {
+    const given = read('strategy').trim();
+    // promote and abort act on a canary: the strategy need not be repeated.
+    const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling');
+    if (!(0,registry/* isStrategyName */.J$)(strategy))
+        throw new Error(`Invalid strategy '${strategy}'. Expected ${registry/* strategyNames */.ov.slice(0, -1).join(', ')} or ${registry/* strategyNames */.ov.at(-1)}.`);
+    if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary')
+        throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`);
+    const verify = read('verify').trim();
+    const keep = read('blue-green-keep').trim();
+    const percentText = read('canary-percent').trim();
+    const autoPromote = read('canary-auto-promote-after').trim();
+    const misplaced = [
+        ...(strategy === 'rolling' && verify ? ['verify'] : []),
+        ...(strategy !== 'blue-green' && keep ? ['blue-green-keep'] : []),
+        ...(strategy !== 'canary' && percentText ? ['canary-percent'] : []),
+        ...(strategy !== 'canary' && autoPromote ? ['canary-auto-promote-after'] : [])
+    ];
+    if (misplaced.length > 0)
+        throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`);
+    if (strategy === 'rolling')
+        return { strategy };
+    const gate = verify ? gateInput(verify) : undefined;
+    const verifyTimeoutMs = (0,duration/* parseDuration */.E)(read('verify-timeout').trim() || '1m', 'verify-timeout');
+    if (strategy === 'blue-green')
+        return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? (0,duration/* parseDuration */.E)(keep, 'blue-green-keep') : undefined } };
+    const percent = Number(percentText || '20');
+    if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99)
+        throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`);
+    return {
+        strategy,
+        canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/settings/parse.ts
+
+
+
+
+
+
+
+
+
+function helmInputs(read) {
+    const chart = read('helm-chart').trim();
+    const values = lines(read('helm-values'));
+    const release = read('helm-release').trim();
+    if (!chart) {
+        if (values.length > 0 || release)
+            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
+        return undefined;
+    }
+    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
+    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
+    const name = release || fallback;
+    if (!dnsLabel.test(name) || name.length > 53) {
+        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
+    }
+    return { chart, release: name, values };
+}
+function runInput(read, env) {
+    const run = readRunContext(env);
+    const shaInput = read('sha').trim();
+    if (shaInput)
+        run.sha = shaInput;
+    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
+        throw new Error(run.sha
+            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
+            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
+    }
+    return run;
+}
+function rollbackInput(read, mode, builds) {
+    const text = read('rollback-to').trim();
+    if (mode !== 'rollback') {
+        if (text)
+            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
+        return undefined;
+    }
+    let rollbackTo;
+    if (!text || text === 'previous')
+        rollbackTo = { kind: 'previous' };
+    else if (/^\d+$/.test(text) && Number(text) > 0)
+        rollbackTo = { kind: 'revision', revision: Number(text) };
+    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+    else if (/^[0-9a-f]{7,40}$/i.test(text))
+        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
+    else
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
+    if (rollbackTo.kind === 'sha' && builds.length === 0) {
+        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
+    }
+    return rollbackTo;
+}
+/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
+function parseApplySetParent(text) {
+    const slash = text.indexOf('/');
+    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
+    const name = slash < 0 ? text : text.slice(slash + 1);
+    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
+    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
+        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
+    }
+    return { kind, name };
+}
+function pruneInput(read, mode, lockName) {
+    const prune = booleanInput(read, 'prune', false);
+    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
+    const parentText = read('applyset').trim();
+    if (!prune) {
+        if (namespacesAndCrds || parentText)
+            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
+        return undefined;
+    }
+    if (mode === 'build' || mode === 'history' || mode === 'abort')
+        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
+    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
+}
+function modeInput(read) {
+    const modeText = read('mode').trim() || 'deploy';
+    if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
+        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
+    }
+    return modeText;
+}
+function manifestInput(read, mode) {
+    const images = imagesInput(read);
+    const manifests = lines(read('manifests'));
+    const helm = helmInputs(read);
+    if (mode !== 'build' && manifests.length === 0 && !helm) {
+        throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
+    }
+    return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
+}
+function deployInput(read, mode, rollbackTo) {
+    const lockName = read('lock-name').trim() || 'deploy';
+    if (!dnsLabel.test(lockName) || lockName.length > 40) {
+        throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
+    }
+    const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
+    const prune = pruneInput(read, mode, lockName);
+    const fieldManager = read('field-manager').trim() || 'build-and-deploy';
+    if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
+        throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
+    }
+    const wait = booleanInput(read, 'wait', true);
+    return {
+        fieldManager,
+        forceConflicts: booleanInput(read, 'force-conflicts', false),
+        dryRun: booleanInput(read, 'dry-run', false),
+        wait,
+        waitForJobs: booleanInput(read, 'wait-for-jobs', false),
+        waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
+        waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
+        rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
+        rollbackOnCancel: booleanInput(read, 'rollback-on-cancel', false),
+        rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
+        rollbackTo,
+        lock,
+        prune
+    };
+}
+function gitHubInput(read) {
+    const githubToken = read('github-token').trim() || undefined;
+    if (githubToken)
+        lib_core/* setSecret */.Pq(githubToken);
+    const environmentUrl = read('environment-url').trim() || undefined;
+    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
+        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
+    }
+    return { environment: read('environment').trim() || undefined, environmentUrl, githubToken };
+}
+/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
+function parseSettings(read, env) {
+    const mode = modeInput(read);
+    const run = runInput(read, env);
+    const builds = buildsInput(read);
+    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
+        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
+    }
+    const manifests = manifestInput(read, mode);
+    const rollbackTo = rollbackInput(read, mode, builds);
+    const strategy = strategyInput(read, mode);
+    const settings = {
+        mode,
+        ...buildSettingsInput(read, builds),
+        ...manifests,
+        ...kubeTargetInput(read),
+        ...deployInput(read, mode, rollbackTo),
+        ...strategy,
+        ...gitHubInput(read),
+        run
+    };
+    (0,registry/* strategyNamed */.vL)(settings.strategy).validate(settings);
+    return settings;
+}
+
+;// CONCATENATED MODULE: ./src/settings/unknown-inputs.ts
 /**
  * Inputs the action does not declare. The runner passes every `with:` key as an INPUT_ variable and (under act and
  * `node dist/index.js`) says nothing about a misspelt one, so `create-namespaces: true` would be ignored silently.
@@ -4939,422 +5294,26 @@ function unknownInputWarnings(env, known) {
     });
 }
 
-// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
-var strategies_registry = __webpack_require__(2008);
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/inputs.ts
 
 
 
 
 
-
-
-
-
-
-
-function lines(text) {
-    return text
-        .split(/\r?\n/)
-        .map(line => line.trim())
-        .filter(line => line !== '' && !line.startsWith('#'));
-}
-function listInput(text) {
-    return lines(text).flatMap(line => line.split(',').map(part => part.trim())).filter(Boolean);
-}
-function booleanInput(read, name, fallback) {
-    const value = read(name).trim();
-    if (value === '')
-        return fallback;
-    if (/^(true|yes|on)$/i.test(value))
-        return true;
-    if (/^(false|no|off)$/i.test(value))
-        return false;
-    throw new Error(`Invalid ${name} '${value}'. Expected true or false.`);
-}
-function keyValueLines(read, name, keyPattern, keyForm) {
-    return lines(read(name)).map((line, i) => {
-        const eq = line.indexOf('=');
-        const key = eq > 0 ? line.slice(0, eq).trim() : '';
-        // Quote the key at most, never the line: its value may be a secret.
-        if (eq <= 0)
-            throw new Error(`Invalid ${name} entry ${i + 1}: no '='. Expected one ${keyForm}=VALUE per line.`);
-        if (!keyPattern.test(key))
-            throw new Error(`Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`);
-        return [key, line.slice(eq + 1)];
-    });
-}
-const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function repositoryInput(text, what) {
-    let image;
-    try {
-        image = (0,image_ref/* parseImageRef */.Q)(text);
-    }
-    catch (error) {
-        throw new Error(`Invalid ${what}: ${error.message}`, { cause: error });
-    }
-    if (image.tag || image.digest) {
-        throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${(0,image_ref/* repositoryOf */._M)(image)}); tags come from the tag input.`);
-    }
-    return image;
-}
-/** An image to build, named for the built-images output by its repository's last path segment. */
-function imageBuild(image, context, dockerfile, target) {
-    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
-}
-/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
-function parseBuildEntry(line, index) {
-    const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.';
-    const eq = line.indexOf('=');
-    if (eq <= 0)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
-    const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
-    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
-    if (!context)
-        throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
-    const given = {};
-    for (const option of options) {
-        const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
-        if (!value || !['dockerfile', 'target'].includes(key)) {
-            throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`);
-        }
-        given[key] = value;
-    }
-    return imageBuild(image, context, given.dockerfile, given.target);
-}
-/** Kubeconfig input: raw YAML, or the same base64-encoded (as stored in most secrets). */
-function decodeKubeconfig(text) {
-    const trimmed = text.trim();
-    if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && !trimmed.includes(':')) {
-        const decoded = Buffer.from(trimmed, 'base64').toString('utf8');
-        if (/\b(clusters|apiVersion)"?\s*:/.test(decoded))
-            return decoded;
-    }
-    if (!/\b(clusters|apiVersion)"?\s*:/.test(trimmed)) {
-        throw new Error("Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts').");
-    }
-    return trimmed;
-}
-/** Every credential in a kubeconfig, so each can be masked on its own line of the log. */
-function kubeconfigSecrets(text) {
-    let config;
-    try {
-        config = (0,dist/* parse */.qg)(text);
-    }
-    catch {
-        return [];
-    }
-    const secrets = [];
-    for (const entry of config?.users ?? []) {
-        for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) {
-            const value = entry.user?.[key];
-            if (typeof value === 'string' && value.length > 0)
-                secrets.push(value);
-        }
-        // An exec plugin's environment often carries keys (AWS_SECRET_ACCESS_KEY). Short values are flags, not
-        // secrets, and masking "1" would blank every digit 1 in the log.
-        const exec = entry.user?.exec;
-        for (const variable of exec?.env ?? []) {
-            if (typeof variable?.value === 'string' && variable.value.length >= 8)
-                secrets.push(variable.value);
-        }
-    }
-    return secrets;
-}
-function helmInputs(read) {
-    const chart = read('helm-chart').trim();
-    const values = lines(read('helm-values'));
-    const release = read('helm-release').trim();
-    if (!chart) {
-        if (values.length > 0 || release)
-            throw new Error('helm-values and helm-release need helm-chart (the chart to render).');
-        return undefined;
-    }
-    // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
-    const name = release || fallback;
-    if (!dnsLabel.test(name) || name.length > 53) {
-        throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
-    }
-    return { chart, release: name, values };
-}
-function runInput(read, env) {
-    const run = readRunContext(env);
-    const shaInput = read('sha').trim();
-    if (shaInput)
-        run.sha = shaInput;
-    if (!/^[0-9a-f]{40}$/.test(run.sha)) {
-        throw new Error(run.sha
-            ? `Invalid commit SHA '${run.sha}'. Expected 40 lowercase hexadecimal characters (the sha input or GITHUB_SHA).`
-            : 'No commit SHA: GITHUB_SHA is not set and the sha input is empty. Run inside GitHub Actions (or act), or pass sha.');
-    }
-    return run;
-}
-function buildsInput(read) {
-    const imageText = read('image').trim();
-    const context = read('context').trim() || '.';
-    const builds = [];
-    if (imageText)
-        builds.push(imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim()));
-    builds.push(...lines(read('build')).map(parseBuildEntry));
-    for (const [i, build] of builds.entries()) {
-        const twin = builds.findIndex(other => other.name === build.name);
-        if (twin !== i) {
-            throw new Error(`Two images to build end in the same name '${build.name}' (${(0,image_ref/* repositoryOf */._M)(builds[twin].image)} and ${(0,image_ref/* repositoryOf */._M)(build.image)}); the built-images output needs a distinct last path segment for each.`);
-        }
-    }
-    return builds;
-}
-function imagesInput(read) {
-    return lines(read('images')).map(line => {
-        const eq = line.indexOf('=');
-        if (eq <= 0)
-            throw new Error(`Invalid images entry '${line}'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27.`);
-        const name = line.slice(0, eq).trim();
-        const target = line.slice(eq + 1).trim();
-        try {
-            (0,image_ref/* parseImageRef */.Q)(target);
-            return { repository: (0,image_ref/* parseImageRef */.Q)(name), image: target };
-        }
-        catch (error) {
-            throw new Error(`Invalid images entry '${line}': ${error.message}`, { cause: error });
-        }
-    });
-}
-function rollbackInput(read, mode, builds) {
-    const text = read('rollback-to').trim();
-    if (mode !== 'rollback') {
-        if (text)
-            throw new Error(`rollback-to is only used in mode rollback (mode is ${mode}).`);
-        return undefined;
-    }
-    let rollbackTo;
-    if (!text || text === 'previous')
-        rollbackTo = { kind: 'previous' };
-    else if (/^\d+$/.test(text) && Number(text) > 0)
-        rollbackTo = { kind: 'revision', revision: Number(text) };
-    // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
-    else if (/^[0-9a-f]{7,40}$/i.test(text))
-        rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
-    else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`);
-    if (rollbackTo.kind === 'sha' && builds.length === 0) {
-        throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
-    }
-    return rollbackTo;
-}
-function registryInput(read) {
-    const username = read('registry-username').trim();
-    const password = read('registry-password');
-    if (password)
-        core/* setSecret */.Pq(password);
-    if (Boolean(username) !== Boolean(password)) {
-        throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.');
-    }
-    return username ? { username, password } : undefined;
-}
-function buildInput(read) {
-    const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
-    for (const [, value] of secrets)
-        if (value)
-            core/* setSecret */.Pq(value);
-    return {
-        buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
-        secrets,
-        labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
-        cacheFrom: lines(read('cache-from')),
-        cacheTo: lines(read('cache-to')),
-        platforms: listInput(read('platforms'))
-    };
-}
-function kubeInput(read) {
-    const text = read('kubeconfig');
-    let kubeconfig;
-    if (text.trim()) {
-        core/* setSecret */.Pq(text.trim());
-        kubeconfig = decodeKubeconfig(text);
-        for (const secret of kubeconfigSecrets(kubeconfig))
-            core/* setSecret */.Pq(secret);
-    }
-    return { kubeconfig, context: read('kube-context').trim() || undefined };
-}
-const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** The applyset input, as kubectl's --applyset: NAME (a Secret), secret/NAME or configmap/NAME. */
-function parseApplySetParent(text) {
-    const slash = text.indexOf('/');
-    const resource = slash < 0 ? 'secrets' : text.slice(0, slash);
-    const name = slash < 0 ? text : text.slice(slash + 1);
-    const kind = { secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' }[resource];
-    if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
-        throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`);
-    }
-    return { kind, name };
-}
-function pruneInput(read, mode, lockName) {
-    const prune = booleanInput(read, 'prune', false);
-    const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false);
-    const parentText = read('applyset').trim();
-    if (!prune) {
-        if (namespacesAndCrds || parentText)
-            throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`);
-        return undefined;
-    }
-    if (mode === 'build' || mode === 'history' || mode === 'abort')
-        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
-    return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
-}
-function gateInput(text) {
-    if (/^https?:\/\/\S+$/.test(text)) {
-        for (const secret of (0,gate_url/* gateUrlSecrets */.WC)(text))
-            core/* setSecret */.Pq(secret);
-        // Refused here, not after the rollout: a URL fetch cannot take (a {colour} that cannot make a host name).
-        (0,gate_url/* gateRequest */.tV)(text, 'blue');
-        return { kind: 'url', url: text };
-    }
-    const job = /^job\/(\S+)$/.exec(text);
-    if (job && dnsSubdomain.test(job[1]))
-        return { kind: 'job', name: job[1] };
-    const command = /^command:\s*(\S.*)$/.exec(text);
-    if (command)
-        return { kind: 'command', argv: command[1].trim().split(/\s+/) };
-    throw new Error(`Invalid verify '${text}'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS (run without a shell, must exit 0).`);
-}
-function strategyInput(read, mode) {
-    const given = read('strategy').trim();
-    // promote and abort act on a canary: the strategy need not be repeated.
-    const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling');
-    if (!(0,strategies_registry/* isStrategyName */.J$)(strategy))
-        throw new Error(`Invalid strategy '${strategy}'. Expected ${strategies_registry/* strategyNames */.ov.slice(0, -1).join(', ')} or ${strategies_registry/* strategyNames */.ov.at(-1)}.`);
-    if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary')
-        throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`);
-    const verify = read('verify').trim();
-    const keep = read('blue-green-keep').trim();
-    const percentText = read('canary-percent').trim();
-    const autoPromote = read('canary-auto-promote-after').trim();
-    const misplaced = [
-        ...(strategy === 'rolling' && verify ? ['verify'] : []),
-        ...(strategy !== 'blue-green' && keep ? ['blue-green-keep'] : []),
-        ...(strategy !== 'canary' && percentText ? ['canary-percent'] : []),
-        ...(strategy !== 'canary' && autoPromote ? ['canary-auto-promote-after'] : [])
-    ];
-    if (misplaced.length > 0)
-        throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`);
-    if (strategy === 'rolling')
-        return { strategy };
-    const gate = verify ? gateInput(verify) : undefined;
-    const verifyTimeoutMs = (0,duration/* parseDuration */.E)(read('verify-timeout').trim() || '1m', 'verify-timeout');
-    if (strategy === 'blue-green')
-        return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? (0,duration/* parseDuration */.E)(keep, 'blue-green-keep') : undefined } };
-    const percent = Number(percentText || '20');
-    if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99)
-        throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`);
-    return {
-        strategy,
-        canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
-    };
-}
-/** Turns the action's raw string inputs into one validated Settings value; throws on the first bad input. */
-function parseSettings(read, env) {
-    const modeText = read('mode').trim() || 'deploy';
-    if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
-        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
-    }
-    const mode = modeText;
-    const run = runInput(read, env);
-    const builds = buildsInput(read);
-    const images = imagesInput(read);
-    if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
-        throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
-    }
-    const manifests = lines(read('manifests'));
-    const helm = helmInputs(read);
-    if (mode !== 'build' && manifests.length === 0 && !helm) {
-        throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
-    }
-    const rollbackTo = rollbackInput(read, mode, builds);
-    const { strategy, blueGreen, canary } = strategyInput(read, mode);
-    const tagTemplate = read('tag').trim() || '{sha}';
-    (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
-    const extraTagTemplates = listInput(read('extra-tags'));
-    for (const extra of extraTagTemplates)
-        (0,tags/* validateTagTemplate */.zw)(extra, 'extra-tags');
-    const latest = (read('latest').trim() || 'auto').toLowerCase();
-    if (!['auto', 'true', 'false'].includes(latest))
-        throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
-    const registry = registryInput(read);
-    const build = buildInput(read);
-    const namespace = read('namespace').trim() || undefined;
-    if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
-        throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`);
-    }
-    const kube = kubeInput(read);
-    const lockName = read('lock-name').trim() || 'deploy';
-    if (!dnsLabel.test(lockName) || lockName.length > 40) {
-        throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
-    }
-    const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
-    const prune = pruneInput(read, mode, lockName);
-    const githubToken = read('github-token').trim() || undefined;
-    if (githubToken)
-        core/* setSecret */.Pq(githubToken);
-    const environmentUrl = read('environment-url').trim() || undefined;
-    if (environmentUrl && !/^https?:\/\/\S+$/.test(environmentUrl)) {
-        throw new Error(`Invalid environment-url '${environmentUrl}'. Expected an http(s) URL.`);
-    }
-    const fieldManager = read('field-manager').trim() || 'build-and-deploy';
-    if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
-        throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
-    }
-    const wait = booleanInput(read, 'wait', true);
-    const settings = {
-        mode,
-        strategy,
-        blueGreen,
-        canary,
-        builds,
-        build,
-        tagTemplate,
-        extraTagTemplates,
-        latest: latest,
-        push: booleanInput(read, 'push', true),
-        registry,
-        skipExisting: booleanInput(read, 'skip-existing', true),
-        manifests,
-        helm,
-        images,
-        namespace,
-        createNamespace: booleanInput(read, 'create-namespace', false),
-        kube,
-        fieldManager,
-        forceConflicts: booleanInput(read, 'force-conflicts', false),
-        dryRun: booleanInput(read, 'dry-run', false),
-        wait,
-        timeoutMs: (0,duration/* parseDuration */.E)(read('timeout').trim() || '5m', 'timeout'),
-        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size'),
-        waitForJobs: booleanInput(read, 'wait-for-jobs', false),
-        waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
-        waitForLoadBalancers: booleanInput(read, 'wait-for-load-balancers', false),
-        rollbackOnFailure: booleanInput(read, 'rollback-on-failure', true),
-        rollbackOnCancel: booleanInput(read, 'rollback-on-cancel', false),
-        rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
-        rollbackTo,
-        lock,
-        prune,
-        environment: read('environment').trim() || undefined,
-        environmentUrl,
-        githubToken,
-        run
-    };
-    (0,strategies_registry/* strategyNamed */.vL)(strategy).validate(settings);
-    return settings;
-}
+// The one module that reads the action's inputs (core.getInput); everything else receives typed settings.
 function readSettings() {
     // Before parsing: a misspelt input often explains the error that follows (manifest: → manifests is required).
     for (const warning of unknownInputWarnings(process.env, actionInputs))
-        core/* warning */.$e(warning);
-    return parseSettings(name => core/* getInput */.V4(name), process.env);
+        lib_core/* warning */.$e(warning);
+    return parseSettings(name => lib_core/* getInput */.V4(name), process.env);
+}
+/** The post step reaches the cluster only to release the deploy lock: the kubeconfig and kube-context inputs. */
+function readKubeSettings() {
+    return kubeInput(name => core.getInput(name));
 }
 
+// EXTERNAL MODULE: ./src/modes/deploy.ts + 1 modules
+var deploy = __webpack_require__(4404);
 // EXTERNAL MODULE: ./src/report.ts
 var src_report = __webpack_require__(6123);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
@@ -5400,7 +5359,7 @@ function successDetail(report) {
         });
         return `live: ${names(live)}`;
     }
-    const traffic = report.traffic && (0,strategies_registry/* strategyNamed */.vL)(report.traffic.strategy).resultDetail(report.traffic);
+    const traffic = report.traffic && (0,registry/* strategyNamed */.vL)(report.traffic.strategy).resultDetail(report.traffic);
     if (traffic)
         return `${traffic}${imagesPart(report)}`;
     if (report.dryRun) {
@@ -5437,121 +5396,67 @@ function resultLine(report) {
 
 
 
-
-
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
-        core/* setOutput */.uH('image', first.reference);
-        core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
+        lib_core/* setOutput */.uH('image', first.reference);
+        lib_core/* setOutput */.uH('tags', first.tags.all.map(tag => `${first.repository}:${tag}`).join('\n'));
         if (first.digest) {
-            core/* setOutput */.uH('digest', first.digest);
-            core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
+            lib_core/* setOutput */.uH('digest', first.digest);
+            lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
     }
-    core/* setOutput */.uH('resources', JSON.stringify(report.resources));
+    lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
-        core/* setOutput */.uH('history', JSON.stringify(report.history));
+        lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
     if (report.traffic)
-        for (const [name, value] of Object.entries((0,strategies_registry/* strategyNamed */.vL)(report.traffic.strategy).outputs(report.traffic)))
-            core/* setOutput */.uH(name, value);
+        for (const [name, value] of Object.entries((0,registry/* strategyNamed */.vL)(report.traffic.strategy).outputs(report.traffic)))
+            lib_core/* setOutput */.uH(name, value);
     if (manifestsFile)
-        core/* setOutput */.uH('manifests-file', manifestsFile);
-    core/* setOutput */.uH('result', report.result);
-    core/* setOutput */.uH('duration-ms', String(report.durationMs));
+        lib_core/* setOutput */.uH('manifests-file', manifestsFile);
+    lib_core/* setOutput */.uH('result', report.result);
+    lib_core/* setOutput */.uH('duration-ms', String(report.durationMs));
 }
+// Modes other than deploy, apply and build load their code only when run.
+const runners = {
+    build: async () => deploy/* runBuild */.cM,
+    deploy: async () => deploy/* runDeploy */.zt,
+    apply: async () => deploy/* runApply */.Of,
+    promote: async () => (await Promise.all(/* import() */[__webpack_require__.e(28), __webpack_require__.e(914)]).then(__webpack_require__.bind(__webpack_require__, 914))).runPromote,
+    abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(28), __webpack_require__.e(914)]).then(__webpack_require__.bind(__webpack_require__, 914))).runAbort,
+    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(28), __webpack_require__.e(932)]).then(__webpack_require__.bind(__webpack_require__, 6932))).runRollback,
+    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(28), __webpack_require__.e(630)]).then(__webpack_require__.bind(__webpack_require__, 6630))).runHistory
+};
+/** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
     const started = Date.now();
-    const report = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 };
-    let manifestsFile;
+    let report = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 };
+    let outcome = { report: {} };
     let deployment;
-    // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
-    let kube;
     const cancel = cancelOnSignals();
     try {
         const settings = readSettings();
         if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
             deployment = await GitHubDeployment.start(settings);
-        report.mode = settings.mode;
-        report.target = { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy };
-        report.dryRun = settings.dryRun;
-        switch (settings.mode) {
-            case 'build':
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
-                break;
-            case 'deploy': {
-                kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
-                let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
-                manifestsFile = manifests.file;
-                const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
-                clusterReady?.catch(() => undefined);
-                report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
-                await clusterReady;
-                // A mutable tag is deployed pinned to the digest, known only now (issue 23).
-                const built = (0,build_step/* substitutionsFor */.wL)(report.images);
-                if (built.some((b, i) => b.image !== planned[i].image))
-                    manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'apply': {
-                // Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
-                // just interleave with reading the files.
-                if (settings.builds.length > 0 || settings.helm)
-                    kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
-                manifestsFile = manifests.file;
-                await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'promote': {
-                // As mode apply (the tags of this commit, no build), then the canary objects go.
-                if (settings.helm)
-                    kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
-                manifestsFile = await abortMode(settings, report);
-                break;
-            }
-            case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
-                manifestsFile = await rollbackMode(settings, report);
-                break;
-            }
-            case 'history': {
-                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 28).then(__webpack_require__.bind(__webpack_require__, 8028));
-                const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-                report.history = await readHistories(settings, manifests.objects);
-                logHistories(report.history);
-                break;
-            }
-        }
+        report = { ...report, mode: settings.mode, target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy }, dryRun: settings.dryRun };
+        outcome = await (await runners[settings.mode]())(settings, cancel.signal);
     }
     catch (error) {
-        if (cancel.signal.aborted)
-            report.result = 'cancelled';
-        else if (report.result !== 'rolled-back')
-            report.result = 'failed';
-        report.error = error.message;
-        core/* setFailed */.C1(report.error);
+        outcome = { ...outcome, failure: { message: error.message } };
     }
-    finally {
-        kube?.close();
-        await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
-        report.durationMs = Date.now() - started;
-        setOutputs(report, manifestsFile);
-        await core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
-        core/* info */.pq(resultLine(report));
-        cancel.dispose();
+    report = { ...report, ...outcome.report, target: { ...report.target, ...outcome.report.target } };
+    if (outcome.failure) {
+        report.result = cancel.signal.aborted ? 'cancelled' : (outcome.failure.result ?? 'failed');
+        report.error = outcome.failure.message;
+        lib_core/* setFailed */.C1(report.error);
     }
+    await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
+    report.durationMs = Date.now() - started;
+    setOutputs(report, outcome.manifestsFile);
+    await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+    lib_core/* info */.pq(resultLine(report));
+    cancel.dispose();
 }
 
 
@@ -6087,6 +5992,203 @@ const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run =>
 
 /***/ }),
 
+/***/ 4404:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Of: () => (/* binding */ runApply),
+  cM: () => (/* binding */ runBuild),
+  zt: () => (/* binding */ runDeploy),
+  M$: () => (/* binding */ withEarlyConnection)
+});
+
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
+var build_step = __webpack_require__(9723);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3304);
+// EXTERNAL MODULE: ./src/deploy/lock.ts
+var lock = __webpack_require__(9978);
+;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
+
+
+const permissionKey = (p) => `${p.verb} ${p.resource}.${p.group} ${p.namespace ?? ''}`;
+/**
+ * What the apply and the lock will ask of the API, per object: server-side apply is a PATCH (and a create for an
+ * object that does not exist yet, which the apply cannot know before its dry run, so patch is what is checked), the
+ * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
+ * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
+ */
+function neededPermissions(input, contextNamespace, resources) {
+    const needed = new Map();
+    const add = (p) => void needed.set(permissionKey(p), p);
+    for (const { object } of input.objects) {
+        const info = resources.get(`${object.apiVersion}/${object.kind}`);
+        if (!info)
+            continue;
+        const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
+        add({ verb: 'patch', group, resource: info.plural, namespace });
+    }
+    if (input.lock)
+        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
+    return [...needed.values()];
+}
+/** The namespaces the objects go to that the manifests do not create themselves. */
+function namespacesNeeded(input, contextNamespace, resources) {
+    const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name));
+    const wanted = new Set();
+    for (const { object } of input.objects) {
+        if (!resources.get(`${object.apiVersion}/${object.kind}`)?.namespaced)
+            continue;
+        wanted.add(object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default');
+    }
+    return [...wanted].filter(ns => !declared.has(ns));
+}
+const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`;
+/**
+ * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
+ * the image: the credentials are accepted, the target namespaces exist (or will be created) and the kubeconfig's user
+ * may patch every kind of the manifests where they go and take the deploy lock (SelfSubjectAccessReview, which
+ * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
+ * against the run, as the apply then meets the same rules.
+ */
+async function checkCluster(kube, input) {
+    const problems = await findProblems(kube, input).catch((error) => {
+        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
+    });
+    if (problems.length > 0) {
+        throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
+    }
+}
+async function findProblems(kube, input) {
+    await kube.authenticate();
+    const resources = new Map();
+    await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
+        const slash = key.lastIndexOf('/');
+        const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
+                return undefined;
+            throw error;
+        });
+        if (info)
+            resources.set(key, info);
+    }));
+    const problems = [];
+    if (!input.createNamespace) {
+        await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
+            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
+                // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
+                    return 'not readable';
+                throw error;
+            });
+            if (!found)
+                problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`);
+        }));
+    }
+    const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
+        const review = await kube
+            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
+            .catch(() => undefined);
+        return { permission, review };
+    }));
+    for (const { permission, review } of reviews) {
+        if (review?.status && review.status.allowed === false) {
+            problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`);
+        }
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(6098);
+// EXTERNAL MODULE: ./src/modes/outcome.ts
+var outcome = __webpack_require__(8378);
+;// CONCATENATED MODULE: ./src/modes/deploy.ts
+
+
+
+
+
+/**
+ * Runs `steps` with the early connection (see connectEarly), closed here too: a failed build or manifest leaves it
+ * unused.
+ */
+async function withEarlyConnection(connectNow, settings, steps) {
+    const kube = connectNow ? (0,deploy_step/* connectEarly */.Ir)(settings) : undefined;
+    try {
+        return await steps(kube);
+    }
+    finally {
+        kube?.close();
+    }
+}
+/** mode build: build and push the images, nothing else. */
+const runBuild = (settings) => (0,outcome/* attempt */.C)(async (outcome) => {
+    outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+});
+/** mode deploy: read the manifests, build and push while the cluster is checked, then deploy the built images. */
+const runDeploy = (settings, cancel) => withEarlyConnection(true, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
+    const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
+    let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
+    outcome.manifestsFile = manifests.file;
+    const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
+    clusterReady?.catch(() => undefined);
+    outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+    await clusterReady;
+    // A mutable tag is deployed pinned to the digest, known only now (issue 23).
+    const built = (0,build_step/* substitutionsFor */.wL)(outcome.report.images);
+    if (built.some((b, i) => b.image !== planned[i].image))
+        manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
+    outcome.manifestsFile = manifests.file;
+    const deployed = await (0,deploy_step/* deployManifests */.I7)(settings, manifests, kube, cancel);
+    Object.assign(outcome.report, deployed.report);
+    return deployed.failure;
+}));
+/** mode apply: deploy the images this commit already pushed (no build). */
+const runApply = (settings, cancel) => 
+// Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
+// just interleave with reading the files.
+withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
+    outcome.report.images = await (0,build_step/* existingImages */.e5)(settings);
+    const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(outcome.report.images), kube);
+    outcome.manifestsFile = manifests.file;
+    const deployed = await (0,deploy_step/* deployManifests */.I7)(settings, manifests, kube, cancel);
+    Object.assign(outcome.report, deployed.report);
+    return deployed.failure;
+}));
+
+
+/***/ }),
+
+/***/ 8378:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ attempt)
+/* harmony export */ });
+/**
+ * Runs a mode's steps over the outcome they fill in; a step's error becomes the failure, and what the steps
+ * before it found stays in the outcome.
+ */
+async function attempt(steps) {
+    const outcome = { report: {} };
+    try {
+        outcome.failure = (await steps(outcome)) ?? undefined;
+    }
+    catch (error) {
+        outcome.failure = { message: error.message };
+    }
+    return outcome;
+}
+
+
+/***/ }),
+
 /***/ 6123:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -6316,6 +6418,111 @@ function describeLive(history) {
         return `${workloadName(history)}: no live revision in its history`;
     const commit = live.commit ? `commit ${live.commit.slice(0, 12)}` : 'no commit recorded';
     return `${workloadName(history)}: live revision ${live.revision}, image ${live.images.join(', ') || '(none)'}, ${commit}`;
+}
+
+
+/***/ }),
+
+/***/ 3544:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ withCluster)
+/* harmony export */ });
+/* unused harmony export ClusterContext */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+/* harmony import */ var _kube_connect_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8696);
+/* harmony import */ var _deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9978);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4514);
+
+
+
+
+/**
+ * The cluster a mode acts on: the connection, the namespace that objects naming none go to, and the deploy lock,
+ * taken at most once and released by withCluster whatever the work did.
+ */
+class ClusterContext {
+    kube;
+    settings;
+    lock;
+    constructor(kube, settings) {
+        this.kube = kube;
+        this.settings = settings;
+    }
+    get targetNamespace() {
+        return (0,_kube_connect_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultNamespace */ .L)(this.settings.namespace, this.kube);
+    }
+    get holdsLock() {
+        return this.lock !== undefined;
+    }
+    /** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
+    async holdLock(namespace, signal) {
+        const { lock: wanted, run } = this.settings;
+        if (!wanted || this.lock)
+            return;
+        const holder = { identity: (0,_deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultIdentity */ .yY)(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha };
+        this.lock = await _deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployLock */ .Fc.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), signal);
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .saveHeldLock */ .UZ)({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity });
+    }
+    async release() {
+        await this.lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        this.lock = undefined;
+    }
+}
+/**
+ * Connects (through `connected`, the early connection, when there is one), authenticates, runs `work`, then
+ * releases the lock if it took one and closes.
+ */
+async function withCluster(settings, work, connected) {
+    const context = new ClusterContext(connected ?? (0,_kube_connect_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .N)(settings.kube, { stallLimitMs: settings.timeoutMs }), settings);
+    try {
+        await context.kube.authenticate();
+        return await work(context);
+    }
+    finally {
+        await context.release();
+        context.kube.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 4514:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G1: () => (/* binding */ saveLoggedInRegistries),
+/* harmony export */   UZ: () => (/* binding */ saveHeldLock),
+/* harmony export */   uS: () => (/* binding */ saveWorkDir)
+/* harmony export */ });
+/* unused harmony exports heldLock, loggedInRegistries, workDir */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
+
+// What the main step leaves for the post step, which runs even when the main step failed or was cancelled. The
+// runner hands each saved value to the post step as STATE_<key>; the keys are named here only.
+const keys = { lock: 'lock', loggedInRegistries: 'logged-in-registry', workDir: 'work-dir' };
+function saveHeldLock(lock) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.lock, JSON.stringify({ namespace: lock.namespace, name: lock.name, identity: lock.identity }));
+}
+function heldLock() {
+    const state = core.getState(keys.lock);
+    return state ? JSON.parse(state) : undefined;
+}
+/** Saved after each login, so a login that fails part way still has the earlier ones logged out. */
+function saveLoggedInRegistries(hosts) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.loggedInRegistries, hosts.join('\n'));
+}
+function loggedInRegistries() {
+    return core.getState(keys.loggedInRegistries).split('\n').filter(Boolean);
+}
+/** The build's temporary directory (secret files among its contents), removed by the post step. */
+function saveWorkDir(dir) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(keys.workDir, dir);
+}
+function workDir() {
+    return core.getState(keys.workDir) || undefined;
 }
 
 

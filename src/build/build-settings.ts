@@ -1,0 +1,40 @@
+import type { ImageRef } from './image-ref.js'
+import type { RegistryCredentials } from './registry.js'
+import type { TagContext } from './tags.js'
+
+/** One image to build: from the image/context/dockerfile/target inputs, or a line of the build input. */
+export interface ImageBuild {
+  /** Its key in the built-images output: the repository's last path segment. */
+  name: string
+  /** Repository without tag. */
+  image: ImageRef
+  context: string
+  dockerfile: string
+  target?: string
+}
+
+/** Options shared by every image built in one run. */
+export interface BuildOptions {
+  buildArgs: Array<[string, string]>
+  /** id → value; values are masked and reach docker only as files. */
+  secrets: Array<[string, string]>
+  labels: Array<[string, string]>
+  cacheFrom: string[]
+  cacheTo: string[]
+  platforms: string[]
+}
+
+/** What the build step reads: the images, how they are tagged, and the registry they go to. */
+export interface BuildSettings {
+  /** Images to build and push (or, in modes apply and rollback to a SHA, to find in the registry), in order. */
+  builds: ImageBuild[]
+  build: BuildOptions
+  tagTemplate: string
+  extraTagTemplates: string[]
+  latest: 'auto' | 'true' | 'false'
+  push: boolean
+  registry?: RegistryCredentials
+  skipExisting: boolean
+  /** The commit the tags and OCI labels name. */
+  run: TagContext & { defaultBranch?: string; repositoryUrl?: string }
+}

@@ -1,0 +1,119 @@
+import * as core from '@actions/core'
+import type { BuildOptions, BuildSettings, ImageBuild } from '../build/build-settings.js'
+import { ImageRef, parseImageRef, repositoryOf } from '../build/image-ref.js'
+import type { RegistryCredentials } from '../build/registry.js'
+import { validateTagTemplate } from '../build/tags.js'
+import type { ImageSubstitution } from '../manifests/patch.js'
+import { booleanInput, InputReader, keyValueLines, lines, listInput } from './input-forms.js'
+
+function repositoryInput(text: string, what: string): ImageRef {
+  let image: ImageRef
+  try {
+    image = parseImageRef(text)
+  } catch (error) {
+    throw new Error(`Invalid ${what}: ${(error as Error).message}`, { cause: error })
+  }
+  if (image.tag || image.digest) {
+    throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`)
+  }
+  return image
+}
+
+/** An image to build, named for the built-images output by its repository's last path segment. */
+function imageBuild(image: ImageRef, context: string, dockerfile?: string, target?: string): ImageBuild {
+  return { name: image.path.split('/').pop()!, image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined }
+}
+
+/** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
+export function parseBuildEntry(line: string, index: number): ImageBuild {
+  const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.'
+  const eq = line.indexOf('=')
+  if (eq <= 0) throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`)
+  const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`)
+  const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim())
+  if (!context) throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`)
+  const given: Record<string, string> = {}
+  for (const option of options) {
+    const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)]
+    if (!value || !['dockerfile', 'target'].includes(key)) {
+      throw new Error(`Invalid build entry ${index + 1}: unknown option '${option}'. ${form}`)
+    }
+    given[key] = value
+  }
+  return imageBuild(image, context, given.dockerfile, given.target)
+}
+
+export function buildsInput(read: InputReader): ImageBuild[] {
+  const imageText = read('image').trim()
+  const context = read('context').trim() || '.'
+  const builds: ImageBuild[] = []
+  if (imageText) builds.push(imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim()))
+  builds.push(...lines(read('build')).map(parseBuildEntry))
+  for (const [i, build] of builds.entries()) {
+    const twin = builds.findIndex(other => other.name === build.name)
+    if (twin !== i) {
+      throw new Error(`Two images to build end in the same name '${build.name}' (${repositoryOf(builds[twin].image)} and ${repositoryOf(build.image)}); the built-images output needs a distinct last path segment for each.`)
+    }
+  }
+  return builds
+}
+
+export function imagesInput(read: InputReader): ImageSubstitution[] {
+  return lines(read('images')).map(line => {
+    const eq = line.indexOf('=')
+    if (eq <= 0) throw new Error(`Invalid images entry '${line}'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27.`)
+    const name = line.slice(0, eq).trim()
+    const target = line.slice(eq + 1).trim()
+    try {
+      parseImageRef(target)
+      return { repository: parseImageRef(name), image: target }
+    } catch (error) {
+      throw new Error(`Invalid images entry '${line}': ${(error as Error).message}`, { cause: error })
+    }
+  })
+}
+
+export function registryInput(read: InputReader): RegistryCredentials | undefined {
+  const username = read('registry-username').trim()
+  const password = read('registry-password')
+  if (password) core.setSecret(password)
+  if (Boolean(username) !== Boolean(password)) {
+    throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
+  }
+  return username ? { username, password } : undefined
+}
+
+export function buildInput(read: InputReader): BuildOptions {
+  const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
+  for (const [, value] of secrets) if (value) core.setSecret(value)
+  return {
+    buildArgs: keyValueLines(read, 'build-args', /^[A-Za-z_][A-Za-z0-9_]*$/, 'NAME'),
+    secrets,
+    labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
+    cacheFrom: lines(read('cache-from')),
+    cacheTo: lines(read('cache-to')),
+    platforms: listInput(read('platforms'))
+  }
+}
+
+/** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
+export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omit<BuildSettings, 'run'> {
+  const tagTemplate = read('tag').trim() || '{sha}'
+  validateTagTemplate(tagTemplate, 'tag')
+  const extraTagTemplates = listInput(read('extra-tags'))
+  for (const extra of extraTagTemplates) validateTagTemplate(extra, 'extra-tags')
+  const latest = (read('latest').trim() || 'auto').toLowerCase()
+  if (!['auto', 'true', 'false'].includes(latest)) throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
+  const registry = registryInput(read)
+  const build = buildInput(read)
+  return {
+    builds,
+    build,
+    tagTemplate,
+    extraTagTemplates,
+    latest: latest as BuildSettings['latest'],
+    push: booleanInput(read, 'push', true),
+    registry,
+    skipExisting: booleanInput(read, 'skip-existing', true)
+  }
+}
