@@ -201,8 +201,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(7393);
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(9978);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(9288);
 // EXTERNAL MODULE: ./src/run/context.ts
 var context = __webpack_require__(3544);
 // EXTERNAL MODULE: ./src/rollback/undo.ts

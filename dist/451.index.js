@@ -1845,8 +1845,8 @@ class HookFailure extends Error {
     }
 }
 
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(9978);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(9288);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
 
 
@@ -2484,177 +2484,6 @@ function blockingLine(pods, events) {
         parts.push(`${failures.length} pod${failures.length === 1 ? '' : 's'} ${state}${detail ? `: ${detail}` : ''}`);
     }
     return parts.join('; ');
-}
-
-
-/***/ }),
-
-/***/ 9978:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fc: () => (/* binding */ DeployLock),
-/* harmony export */   aW: () => (/* binding */ isNamespaceMissing),
-/* harmony export */   vH: () => (/* binding */ lockNamespace),
-/* harmony export */   yY: () => (/* binding */ defaultIdentity)
-/* harmony export */ });
-/* unused harmony exports leaseExpired, describeHolder, releaseLease */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3304);
-
-
-const leaseDurationSeconds = 30;
-const annotationPrefix = 'build-and-deploy/lock-';
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-function defaultIdentity(runUrl) {
-    return `${runUrl ?? 'local'}#${node_os__WEBPACK_IMPORTED_MODULE_0___default().hostname()}/${process.pid}`;
-}
-/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
-function leaseExpired(lease, nowMs) {
-    if (!lease.spec.holderIdentity)
-        return true;
-    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
-    if (Number.isNaN(renewed))
-        return true;
-    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
-}
-// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
-const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
-/**
- * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
- * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
- * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
- * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
- */
-function lockNamespace(objects, inputNamespace, contextNamespace) {
-    const fallback = inputNamespace ?? contextNamespace ?? 'default';
-    const workload = objects.find(o => workloadKinds.has(o.kind));
-    return workload?.metadata.namespace ?? fallback;
-}
-/** The API's answer to a write in a namespace that does not exist (yet). */
-const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
-function describeHolder(lease) {
-    const a = lease.metadata.annotations ?? {};
-    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
-    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
-}
-/**
- * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
- * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
- */
-class DeployLock {
-    kube;
-    namespace;
-    name;
-    holder;
-    renewTimer;
-    released = false;
-    constructor(kube, namespace, name, holder) {
-        this.kube = kube;
-        this.namespace = namespace;
-        this.name = name;
-        this.holder = holder;
-    }
-    static ref(namespace, name) {
-        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
-    }
-    static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
-        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
-        const deadline = Date.now() + timeoutMs;
-        let announced = false;
-        for (;;) {
-            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
-            try {
-                if (!lease) {
-                    await lock.write('POST', undefined);
-                    break;
-                }
-                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
-                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
-                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
-                    await lock.write('PUT', lease.metadata.resourceVersion);
-                    break;
-                }
-            }
-            catch (error) {
-                // Another run won the race: look again.
-                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
-                    continue;
-                throw error;
-            }
-            if (Date.now() >= deadline) {
-                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
-            }
-            if (!announced)
-                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
-            announced = true;
-            await new Promise((resolve, reject) => {
-                if (signal?.aborted)
-                    return reject(signal.reason);
-                const timer = setTimeout(resolve, 500 + Math.random() * 500);
-                signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-            });
-        }
-        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
-        lock.renewTimer.unref();
-        return lock;
-    }
-    async write(method, resourceVersion) {
-        const now = microTime(new Date());
-        const annotations = {};
-        if (this.holder.runUrl)
-            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
-        if (this.holder.actor)
-            annotations[`${annotationPrefix}actor`] = this.holder.actor;
-        if (this.holder.sha)
-            annotations[`${annotationPrefix}sha`] = this.holder.sha;
-        const body = {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
-            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
-        };
-        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
-    }
-    async renew(log) {
-        try {
-            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
-            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
-                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
-                return;
-            }
-            lease.spec.renewTime = microTime(new Date());
-            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
-        }
-        catch (error) {
-            // A renewal the release cut short (the client closing) is no news.
-            if (!this.released)
-                log(`Could not renew the deploy lock: ${error.message}`);
-        }
-    }
-    async release() {
-        this.released = true;
-        clearInterval(this.renewTimer);
-        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
-        // time (issue 19); the post step releases the lock again when this did not.
-        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
-    }
-}
-const releaseBoundMs = 5_000;
-/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-async function releaseLease(kube, namespace, name, identity, signal) {
-    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
-    if (!lease || lease.spec.holderIdentity !== identity)
-        return false;
-    await kube
-        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
-        .catch(error => {
-        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
-            throw error;
-    });
-    return true;
 }
 
 
@@ -6010,8 +5839,8 @@ var core = __webpack_require__(2906);
 var build_step = __webpack_require__(9723);
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3304);
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(9978);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(9288);
 ;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
 
 
@@ -6106,8 +5935,8 @@ async function findProblems(kube, input) {
 
 // EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
 var deploy_step = __webpack_require__(6098);
-// EXTERNAL MODULE: ./src/modes/outcome.ts
-var outcome = __webpack_require__(8378);
+// EXTERNAL MODULE: ./src/run/outcome.ts
+var outcome = __webpack_require__(3771);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
 
 
@@ -6161,30 +5990,6 @@ withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, s
     Object.assign(outcome.report, deployed.report);
     return deployed.failure;
 }));
-
-
-/***/ }),
-
-/***/ 8378:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ attempt)
-/* harmony export */ });
-/**
- * Runs a mode's steps over the outcome they fill in; a step's error becomes the failure, and what the steps
- * before it found stays in the outcome.
- */
-async function attempt(steps) {
-    const outcome = { report: {} };
-    try {
-        outcome.failure = (await steps(outcome)) ?? undefined;
-    }
-    catch (error) {
-        outcome.failure = { message: error.message };
-    }
-    return outcome;
-}
 
 
 /***/ }),
@@ -6432,7 +6237,7 @@ function describeLive(history) {
 /* unused harmony export ClusterContext */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var _kube_connect_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8696);
-/* harmony import */ var _deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9978);
+/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9288);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4514);
 
 
@@ -6461,8 +6266,8 @@ class ClusterContext {
         const { lock: wanted, run } = this.settings;
         if (!wanted || this.lock)
             return;
-        const holder = { identity: (0,_deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultIdentity */ .yY)(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha };
-        this.lock = await _deploy_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployLock */ .Fc.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), signal);
+        const holder = { identity: (0,_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultIdentity */ .yY)(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha };
+        this.lock = await _lock_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployLock */ .Fc.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), signal);
         (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .saveHeldLock */ .UZ)({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity });
     }
     async release() {
@@ -6484,6 +6289,201 @@ async function withCluster(settings, work, connected) {
         await context.release();
         context.kube.close();
     }
+}
+
+
+/***/ }),
+
+/***/ 9288:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fc: () => (/* binding */ DeployLock),
+/* harmony export */   aW: () => (/* binding */ isNamespaceMissing),
+/* harmony export */   vH: () => (/* binding */ lockNamespace),
+/* harmony export */   yY: () => (/* binding */ defaultIdentity)
+/* harmony export */ });
+/* unused harmony exports leaseExpired, describeHolder, releaseLease */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3304);
+
+
+const leaseDurationSeconds = 30;
+const annotationPrefix = 'build-and-deploy/lock-';
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function defaultIdentity(runUrl) {
+    return `${runUrl ?? 'local'}#${node_os__WEBPACK_IMPORTED_MODULE_0___default().hostname()}/${process.pid}`;
+}
+/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
+function leaseExpired(lease, nowMs) {
+    if (!lease.spec.holderIdentity)
+        return true;
+    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
+    if (Number.isNaN(renewed))
+        return true;
+    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
+}
+// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/**
+ * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
+ * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
+ * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
+ * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
+ */
+function lockNamespace(objects, inputNamespace, contextNamespace) {
+    const fallback = inputNamespace ?? contextNamespace ?? 'default';
+    const workload = objects.find(o => workloadKinds.has(o.kind));
+    return workload?.metadata.namespace ?? fallback;
+}
+/** The API's answer to a write in a namespace that does not exist (yet). */
+const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
+function describeHolder(lease) {
+    const a = lease.metadata.annotations ?? {};
+    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
+    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
+}
+/**
+ * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
+ * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
+ */
+class DeployLock {
+    kube;
+    namespace;
+    name;
+    holder;
+    renewTimer;
+    released = false;
+    constructor(kube, namespace, name, holder) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.name = name;
+        this.holder = holder;
+    }
+    static ref(namespace, name) {
+        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
+    }
+    static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
+        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
+        const deadline = Date.now() + timeoutMs;
+        let announced = false;
+        for (;;) {
+            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
+            try {
+                if (!lease) {
+                    await lock.write('POST', undefined);
+                    break;
+                }
+                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
+                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
+                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
+                    await lock.write('PUT', lease.metadata.resourceVersion);
+                    break;
+                }
+            }
+            catch (error) {
+                // Another run won the race: look again.
+                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
+                    continue;
+                throw error;
+            }
+            if (Date.now() >= deadline) {
+                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
+            }
+            if (!announced)
+                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
+            announced = true;
+            await new Promise((resolve, reject) => {
+                if (signal?.aborted)
+                    return reject(signal.reason);
+                const timer = setTimeout(resolve, 500 + Math.random() * 500);
+                signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+            });
+        }
+        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
+        lock.renewTimer.unref();
+        return lock;
+    }
+    async write(method, resourceVersion) {
+        const now = microTime(new Date());
+        const annotations = {};
+        if (this.holder.runUrl)
+            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
+        if (this.holder.actor)
+            annotations[`${annotationPrefix}actor`] = this.holder.actor;
+        if (this.holder.sha)
+            annotations[`${annotationPrefix}sha`] = this.holder.sha;
+        const body = {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
+        };
+        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
+    }
+    async renew(log) {
+        try {
+            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
+            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
+                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
+                return;
+            }
+            lease.spec.renewTime = microTime(new Date());
+            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
+        }
+        catch (error) {
+            // A renewal the release cut short (the client closing) is no news.
+            if (!this.released)
+                log(`Could not renew the deploy lock: ${error.message}`);
+        }
+    }
+    async release() {
+        this.released = true;
+        clearInterval(this.renewTimer);
+        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
+        // time (issue 19); the post step releases the lock again when this did not.
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
+    }
+}
+const releaseBoundMs = 5_000;
+/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
+async function releaseLease(kube, namespace, name, identity, signal) {
+    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
+    if (!lease || lease.spec.holderIdentity !== identity)
+        return false;
+    await kube
+        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
+        .catch(error => {
+        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
+            throw error;
+    });
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 3771:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ attempt)
+/* harmony export */ });
+/**
+ * Runs a mode's steps over the outcome they fill in; a step's error becomes the failure, and what the steps
+ * before it found stays in the outcome.
+ */
+async function attempt(steps) {
+    const outcome = { report: {} };
+    try {
+        outcome.failure = (await steps(outcome)) ?? undefined;
+    }
+    catch (error) {
+        outcome.failure = { message: error.message };
+    }
+    return outcome;
 }
 
 

@@ -14,7 +14,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6098);
 /* harmony import */ var _rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8028);
 /* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2008);
-/* harmony import */ var _outcome_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8378);
+/* harmony import */ var _run_outcome_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3771);
 
 
 
@@ -22,7 +22,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
-const runRollback = (settings) => (0,_outcome_js__WEBPACK_IMPORTED_MODULE_5__/* .attempt */ .C)(async (outcome) => {
+const runRollback = (settings) => (0,_run_outcome_js__WEBPACK_IMPORTED_MODULE_5__/* .attempt */ .C)(async (outcome) => {
     const target = settings.rollbackTo;
     if (target.kind === 'sha')
         return redeployCommit(settings, target.sha, outcome);

@@ -116,16 +116,3 @@ export interface WorkloadHistory {
   workload: WorkloadRef
   rows: HistoryRow[]
 }
-
-/** Why a mode failed, and how the run ended when that is more than failed. */
-export interface ModeFailure {
-  message: string
-  result?: 'rolled-back' | 'cancelled'
-}
-
-/** What a mode found and did, as far as it got, and why it failed if it did: main reports it once. */
-export interface ModeOutcome {
-  report: Partial<Pick<RunReport, 'target' | 'images' | 'resources' | 'waits' | 'applied' | 'rollback' | 'traffic' | 'history' | 'hooks'>>
-  manifestsFile?: string
-  failure?: ModeFailure
-}

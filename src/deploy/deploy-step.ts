@@ -12,7 +12,8 @@ import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import type { Settings } from '../settings/types.js'
 import { formatSize } from '../size.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
-import type { DeployResult, ModeFailure, ModeOutcome, RollbackReport } from '../run-report.js'
+import type { DeployResult, RollbackReport } from '../run-report.js'
+import type { ModeFailure, ModeOutcome } from '../run/outcome.js'
 import { gateRunner, isGateJob } from './gate-step.js'
 import { strategyNamed } from '../strategies/registry.js'
 import type { DeployStrategy } from '../strategies/strategy.js'
@@ -31,7 +32,7 @@ import { isWaitable } from './rollout.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from './wait.js'
 import { HookFailure, HookOutcome, hooksInOrder, planDeployPhases, runHookSteps } from './hooks.js'
 import type { HookStep } from './phases.js'
-import { isNamespaceMissing, lockNamespace } from './lock.js'
+import { isNamespaceMissing, lockNamespace } from '../run/lock.js'
 
 export interface PreparedManifests {
   objects: SourcedObject[]

@@ -4,8 +4,7 @@ import { checkCluster } from '../deploy/cluster-check.js'
 import { connectEarly, deployManifests, readManifests } from '../deploy/deploy-step.js'
 import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
-import type { ModeOutcome } from '../run-report.js'
-import { attempt } from './outcome.js'
+import { attempt, ModeOutcome } from '../run/outcome.js'
 
 /**
  * Runs `steps` with the early connection (see connectEarly), closed here too: a failed build or manifest leaves it

@@ -1,8 +1,7 @@
 import { prepareManifests } from '../deploy/deploy-step.js'
 import type { Settings } from '../settings/types.js'
 import { logHistories, readHistories } from '../rollback/rollback-step.js'
-import type { ModeOutcome } from '../run-report.js'
-import { attempt } from './outcome.js'
+import { attempt, ModeOutcome } from '../run/outcome.js'
 
 /** mode history: the revisions of the manifests' workloads, in the summary and the log. */
 export const runHistory = (settings: Settings): Promise<ModeOutcome> =>

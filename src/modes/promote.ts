@@ -5,8 +5,7 @@ import type { Settings } from '../settings/types.js'
 import { underLock } from '../rollback/rollback-step.js'
 import { strategyNamed } from '../strategies/registry.js'
 import { withEarlyConnection } from './deploy.js'
-import type { ModeOutcome } from '../run-report.js'
-import { attempt } from './outcome.js'
+import { attempt, ModeOutcome } from '../run/outcome.js'
 
 /** mode promote: as mode apply (the tags of this commit, no build), then the canary objects go. */
 export const runPromote = (settings: Settings, cancel: AbortSignal): Promise<ModeOutcome> =>

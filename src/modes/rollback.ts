@@ -5,8 +5,7 @@ import type { Settings } from '../settings/types.js'
 import type { SourcedObject } from '../manifests/documents.js'
 import { readLiveHistories, resolveRollbackCommit, rollbackWorkloads, underLock } from '../rollback/rollback-step.js'
 import { strategyNamed } from '../strategies/registry.js'
-import type { ModeFailure, ModeOutcome } from '../run-report.js'
-import { attempt } from './outcome.js'
+import { attempt, ModeFailure, ModeOutcome } from '../run/outcome.js'
 
 /** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
 export const runRollback = (settings: Settings): Promise<ModeOutcome> =>

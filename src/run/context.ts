@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
 import { connect, defaultNamespace } from '../kube/connect.js'
-import { DeployLock, defaultIdentity } from '../deploy/lock.js'
+import { DeployLock, defaultIdentity } from './lock.js'
 import { saveHeldLock } from './state.js'
 
 /**

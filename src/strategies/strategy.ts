@@ -1,10 +1,27 @@
-import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
-import type { WorkloadRef } from '../rollback/undo.js'
 import type { WaitOutcome } from '../deploy/wait.js'
 import type { TrafficReport } from '../run-report.js'
 import type { GateRunner } from './gate.js'
+import type { BlueGreenSettings, CanarySettings } from './strategy-settings.js'
+
+/** The settings a strategy reads: a part of the run's settings, named here so that strategies need not import them. */
+export interface StrategyRunSettings {
+  mode: string
+  wait: boolean
+  rollbackTo?: { kind: string }
+  fieldManager: string
+  timeoutMs: number
+  blueGreen?: BlueGreenSettings
+  canary?: CanarySettings
+}
+
+/** A workload, as the revision history reads it. */
+interface Workload {
+  kind: string
+  namespace: string
+  name: string
+}
 
 /**
  * A deploy strategy other than kubectl's rolling update, as planned for one run: it rewrites what is applied, and
@@ -27,7 +44,7 @@ export interface DeployStrategy {
 /** What a strategy plans its deploy from: the main objects (the gate Job held back), after the lock is held. */
 export interface StrategyDeployContext {
   kube: Cluster
-  settings: Settings
+  settings: StrategyRunSettings
   objects: SourcedObject[]
   targetNamespace: string
   /** Applies the manifests as the stable version (rolling) and waits; for a canary promoted in the same step. */
@@ -42,15 +59,15 @@ export interface StrategyDeployContext {
 export interface Strategy {
   readonly name: string
   /** Checks the parsed settings against what this strategy can do; throws the first problem. */
-  validate(settings: Settings): void
+  validate(settings: StrategyRunSettings): void
   /** Plans the deploy against the live objects; undefined: the manifests are applied as they are (rolling). */
   prepare(context: StrategyDeployContext): Promise<DeployStrategy | undefined>
   /** mode rollback to the previous version when the strategy has its own way back (not the workloads' undo). */
-  switchBack?(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: Settings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
+  switchBack?(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: StrategyRunSettings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
   /** mode abort: removes what a deploy of this strategy added, leaving the live version. */
   abort?(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport>
   /** The workloads whose revisions make up the history of a workload of the manifests. */
-  historyOf(workload: WorkloadRef): WorkloadRef[]
+  historyOf<W extends Workload>(workload: W): W[]
   /** False when the manifests' workloads run under other names (colours), so their own histories say nothing. */
   readonly liveUnderManifestNames: boolean
   /** The action outputs this strategy adds, from its traffic report. */
