@@ -445,7 +445,7 @@ function deployReport(result: DeployResult): ModeOutcome['report'] {
 }
 
 /** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
-function deployFailure(result: DeployResult): ModeFailure | undefined {
+export function deployFailure(result: DeployResult): ModeFailure | undefined {
   if (result.cancelled) {
     const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message)
     const undo = result.rollback
