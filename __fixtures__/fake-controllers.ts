@@ -32,7 +32,7 @@ export interface PodFailure {
   message?: string
   exitCode?: number
   restartCount?: number
-  /** The crashed instance's log (podLog with previous), for crash loops. */
+  /** The failed container's log: the crashed instance's (podLog with previous) in a crash loop, the current one for a Job's pod. */
   log?: string
 }
 
@@ -401,6 +401,8 @@ function runPod(host: ControllerHost, pod: Obj): void {
     warn(host, pod, 'FailedScheduling', message, 'default-scheduler')
   } else if (failure && ownedByJob) {
     next = { ...previous, phase: 'Failed', containerStatuses: containers.map(name => ({ name, ready: false, restartCount: 0, image: imageOf(pod, name), state: { terminated: { exitCode: failure.exitCode ?? 1, reason: failure.reason } } })) }
+    // Not restarted (restartPolicy Never): the terminated container is the current one, its log read without previous.
+    if (failure.log !== undefined) for (const c of containers) host.setLog(m.namespace, m.name, c, failure.log, false)
   } else if (failure) {
     next = { ...previous, phase: 'Running', conditions: podConditions(false, now, previous), containerStatuses: containers.map(name => failedContainer(pod, name, failure)) }
     if (failure.log !== undefined) for (const c of containers) host.setLog(m.namespace, m.name, c, failure.log, true)

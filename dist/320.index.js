@@ -18,8 +18,8 @@ var core = __webpack_require__(2906);
 var errors = __webpack_require__(3304);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(534);
-// EXTERNAL MODULE: ./src/deploy/wait.ts
-var wait = __webpack_require__(9716);
+// EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
+var wait = __webpack_require__(2714);
 // EXTERNAL MODULE: ./src/strategies/gate.ts
 var gate = __webpack_require__(4940);
 // EXTERNAL MODULE: ./src/strategies/selection.ts

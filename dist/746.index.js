@@ -196,14 +196,16 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 /* harmony export */ });
 /* unused harmony export revisionBefore */
 /* harmony import */ var _kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(534);
-/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8870);
+/* harmony import */ var _status_readers_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3092);
+/* harmony import */ var _rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8870);
 
 
-const plural = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
+
 /** The log line of an undo: where the workload went, or why it was left. */
 const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
+/** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 function canUndo(kind) {
-    return kind in plural;
+    return (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(kind) !== undefined;
 }
 const objectRef = (w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name });
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
@@ -219,7 +221,7 @@ async function readHistoryIfExists(kube, workload) {
     if (!live)
         return undefined;
     const { namespace } = workload;
-    if (workload.kind === 'Deployment') {
+    if ((0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet') {
         const list = await kube.list({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace });
         return { live, replicaSets: list.items, revisions: [] };
     }
@@ -232,7 +234,7 @@ function revisionBefore(kind, before, revisions) {
         return 0;
     const metadata = before.metadata;
     if (kind === 'Deployment')
-        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .revisionAnnotation */ .lA] ?? 0);
+        return Number(metadata.annotations?.[_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .revisionAnnotation */ .lA] ?? 0);
     if (kind === 'StatefulSet') {
         const name = before.status?.updateRevision;
         return revisions.find(r => r.metadata.name === name)?.revision ?? 0;
@@ -251,9 +253,9 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     if (revision < 0) {
         return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
     }
-    const plan = workload.kind === 'Deployment'
-        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
-        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
+    const plan = (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet'
+        ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
+        : (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planControllerRevisionUndo */ .fl)(workload.kind, live, revisions, revision);
     if (plan.action === 'skip')
         return { workload, plan };
     const manager = `${fieldManager}-rollback`.slice(0, 128);
@@ -261,7 +263,7 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectRef(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
         const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace });
-        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_1__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
+        for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
             await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined);
         }
     }

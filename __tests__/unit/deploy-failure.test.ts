@@ -1,7 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
 import type { DeployResult, RollbackReport } from '../../src/run-report.js'
-import type { WaitOutcome } from '../../src/deploy/wait.js'
+import type { WaitOutcome } from '../../src/status/wait.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { deployFailure } = await import('../../src/deploy/deploy-step.js')

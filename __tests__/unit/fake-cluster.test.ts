@@ -543,6 +543,19 @@ describe('other controllers', () => {
     expect(job.status.conditions.map((c: any) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete'])
   })
 
+  it('Job: a failing pod ends Failed (not restarted), its log read as the current container\'s', async () => {
+    const fake = new FakeCluster({ namespaces: [ns] })
+    fake.failPods('batch.kubernetes.io/job-name=migrate', { reason: 'Error', exitCode: 3, log: 'migration 42 failed\n' })
+    await fake.apply({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: ns }, spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'm:1' }] } } } }, { fieldManager: 'ci' })
+    await fake.settle()
+    const [pod] = fake.objectsOf('v1', 'Pod', ns)
+    const podRef = { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }
+    expect([pod.status.phase, pod.status.containerStatuses[0].state.terminated.exitCode]).toEqual(['Failed', 3])
+    expect(await fake.podLog(podRef, { container: 'm' })).toBe('migration 42 failed\n')
+    expect((await rejection(fake.podLog(podRef, { container: 'm', previous: true }))).statusCode).toBe(400)
+    expect(fake.object({ apiVersion: 'batch/v1', kind: 'Job', namespace: ns, name: 'migrate' }).status.conditions.map((c: any) => c.reason)).toContain('BackoffLimitExceeded')
+  })
+
   it('a Job template is immutable: 422 with the causes job-replace.ts looks for, on a dry run too', async () => {
     const fake = new FakeCluster({ namespaces: [ns], controllers: { job: false } })
     const job = (image: string): ApplyObject => ({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate', namespace: ns }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image }] } } } })

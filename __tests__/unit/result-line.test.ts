@@ -3,7 +3,7 @@ import { resultLine } from '../../src/result-line.js'
 import { historyLogLines, shortImage } from '../../src/rollback/history-log.js'
 import type { RunReport, WorkloadHistory } from '../../src/run-report.js'
 import type { BuiltImage } from '../../src/build/build-step.js'
-import type { WaitOutcome } from '../../src/deploy/wait.js'
+import type { WaitOutcome } from '../../src/status/wait.js'
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const old = 'fedcba9876543210fedcba9876543210fedcba98'

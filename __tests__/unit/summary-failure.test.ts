@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { formatDiagnosis, renderSummary } from '../../src/report.js'
 import type { RunReport } from '../../src/run-report.js'
-import type { WaitOutcome } from '../../src/deploy/wait.js'
+import type { WaitOutcome } from '../../src/status/wait.js'
 
 const failed: WaitOutcome = {
   item: { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: 'shop', name: 'hello' },

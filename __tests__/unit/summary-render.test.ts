@@ -10,7 +10,7 @@ import path from 'node:path'
 import { marked } from 'marked'
 import { formatDiagnosis, renderSummary } from '../../src/report.js'
 import type { RunReport } from '../../src/run-report.js'
-import type { WaitOutcome } from '../../src/deploy/wait.js'
+import type { WaitOutcome } from '../../src/status/wait.js'
 
 const sha = '3f2a9c1d0b7e4f5a6c8d9e0f1a2b3c4d5e6f7a8b'
 const earlier = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d'

@@ -9,7 +9,7 @@ import { formatDiagnosis } from '../report.js'
 import type { GateRunner } from '../strategies/gate.js'
 import { gateRequest } from '../strategies/gate-url.js'
 import { Applier, ApplyOptions, waitItemFor } from './apply.js'
-import { waitForRollouts } from './wait.js'
+import { waitForRollouts } from '../status/wait.js'
 
 export const isGateJob = (gate: Gate | undefined, item: SourcedObject): boolean => gate?.kind === 'job' && item.object.kind === 'Job' && item.object.metadata.name === gate.name
 

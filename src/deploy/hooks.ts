@@ -7,7 +7,7 @@ import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, deleteUntilGone, mapLimited, waitItemFor } from './apply.js'
 import { resolveNamespace } from './apply-plan.js'
 import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from './phases.js'
-import { waitForRollouts, WaitOutcome } from './wait.js'
+import { waitForRollouts, WaitOutcome } from '../status/wait.js'
 
 export interface HookOutcome {
   phase: HookStep['phase']

@@ -11,7 +11,8 @@ import { resolveCommitPrefix } from './commit-prefix.js'
 import { describeLive } from './live-revision.js'
 import { historyLogLines } from './history-log.js'
 import { historyRows, planControllerRevisionUndo, planDeploymentUndo, unchangedByLastDeploy } from './rollback-plan.js'
-import { waitForRollouts, WaitOutcome } from '../deploy/wait.js'
+import { pluralOf, undoHistoryOf } from '../status/readers.js'
+import { waitForRollouts, WaitOutcome } from '../status/wait.js'
 import { strategyNamed } from '../strategies/registry.js'
 
 /** The Deployments, StatefulSets and DaemonSets the manifests describe, in their effective namespaces. */
@@ -90,7 +91,7 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
         restored.push({ workload, plan: { action: 'skip', revision: 0, reason: skipped } })
         continue
       }
-      if (workload.kind === 'Deployment') planDeploymentUndo(live, replicaSets, toRevision)
+      if (undoHistoryOf(workload.kind) === 'ReplicaSet') planDeploymentUndo(live, replicaSets, toRevision)
       else planControllerRevisionUndo(workload.kind, live, revisions, toRevision)
       toUndo.push(workload)
     }
@@ -99,7 +100,7 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
     if (toUndo.length === 0) core.notice('Nothing to roll back: the last deploy changed no workload of the manifests.')
     const items = restored
       .filter(r => r.plan.action === 'patch')
-      .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: `${r.workload.kind.toLowerCase()}s`, namespace: r.workload.namespace, name: r.workload.name }))
+      .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: pluralOf(r.workload.kind), namespace: r.workload.namespace, name: r.workload.name }))
     const waits = settings.wait ? await waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) }) : []
     return { restored, waits }
   })

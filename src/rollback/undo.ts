@@ -1,5 +1,6 @@
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { releaseFields } from '../kube/managed-fields.js'
+import { undoHistoryOf } from '../status/readers.js'
 import {
   ControllerRevisionLike,
   DeploymentLike,
@@ -22,14 +23,13 @@ export interface UndoResult {
   plan: UndoPlan
 }
 
-const plural: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' }
-
 /** The log line of an undo: where the workload went, or why it was left. */
 export const describeUndo = (r: UndoResult): string =>
   r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`
 
+/** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 export function canUndo(kind: string): boolean {
-  return kind in plural
+  return undoHistoryOf(kind) !== undefined
 }
 
 const objectRef = (w: WorkloadRef): ObjectRef => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name })
@@ -58,7 +58,7 @@ export async function readHistoryIfExists(kube: Cluster, workload: WorkloadRef):
   const live = await kube.get<LiveWorkload>(objectRef(workload))
   if (!live) return undefined
   const { namespace } = workload
-  if (workload.kind === 'Deployment') {
+  if (undoHistoryOf(workload.kind) === 'ReplicaSet') {
     const list = await kube.list<ReplicaSetLike>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace })
     return { live, replicaSets: list.items, revisions: [] }
   }
@@ -96,7 +96,7 @@ export async function undoWorkload(
     return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } }
   }
   const plan =
-    workload.kind === 'Deployment'
+    undoHistoryOf(workload.kind) === 'ReplicaSet'
       ? planDeploymentUndo(live, replicaSets, revision)
       : planControllerRevisionUndo(workload.kind, live, revisions, revision)
   if (plan.action === 'skip') return { workload, plan }

@@ -1,31 +1,11 @@
 /**
- * Readiness of what kubectl's rollout status does not cover, by kstatus' rules (sigs.k8s.io/cli-utils
- * pkg/kstatus): custom resources by their observedGeneration and Ready / Reconciling / Stalled conditions,
- * PersistentVolumeClaims by their phase, CRDs by Established. Pure: the wait feeds them what it watched.
+ * Custom resources, by kstatus' rules (sigs.k8s.io/cli-utils pkg/kstatus): their observedGeneration and their
+ * Ready / Reconciling / Stalled conditions. Last in the registry: it takes any kind no other reader knows.
  */
-import type { Verdict, WorkloadObject } from './rollout.js'
-
-export interface StatusContext {
-  /** How long the wait has watched the object: a new custom resource gets `statusGraceMs` to report a status. */
-  ageMs: number
-  /** The PVC's StorageClass volumeBindingMode, once the wait has read it. */
-  bindingMode?: string
-}
+import { conditionsOf, nameOf, StatusContext, StatusReader, Verdict, why, WorkloadObject } from './reader.js'
 
 /** How long a custom resource may go without any status before it counts as one that never reports one. */
 export const statusGraceMs = 5000
-
-interface Condition {
-  type: string
-  status: string
-  reason?: string
-  message?: string
-}
-
-/** The status conditions of any kind, leaving out entries that are not conditions. */
-export const conditionsOf = (object: WorkloadObject): Condition[] => ((object.status?.conditions as Condition[] | undefined) ?? []).filter(c => c && typeof c.type === 'string')
-const nameOf = (object: WorkloadObject): string => `${object.kind.toLowerCase()}/${object.metadata.name}`
-const why = (c: Condition): string => [c.reason, c.message].filter(Boolean).join(': ')
 
 /**
  * Ready=False reasons that say a controller gave up rather than that it is still working: Flux, Crossplane and
@@ -92,30 +72,8 @@ export function customResourceVerdict(object: WorkloadObject, context: StatusCon
   return { state: 'done', message: `${name} is current` }
 }
 
-export function persistentVolumeClaimVerdict(object: WorkloadObject, context: StatusContext): Verdict {
-  const name = nameOf(object)
-  const phase = object.status?.phase as string | undefined
-  if (phase === 'Bound') return { state: 'done', message: `${name} is bound` }
-  if (phase === 'Lost') return { state: 'failed', message: `${name} lost its volume` }
-  if (context.bindingMode === 'WaitForFirstConsumer') return { state: 'done', message: `${name} waits for its first consumer (WaitForFirstConsumer)`, note: 'waits for its first consumer' }
-  if (context.bindingMode === undefined) return { state: 'progressing', message: `${name}: reading its StorageClass` }
-  return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` }
-}
-
-export function customResourceDefinitionVerdict(object: WorkloadObject): Verdict {
-  const name = nameOf(object)
-  const conditions = conditionsOf(object)
-  const names = conditions.find(c => c.type === 'NamesAccepted')
-  if (names?.status === 'False') return { state: 'failed', message: `${name}: names not accepted${why(names) ? `: ${why(names)}` : ''}` }
-  if (conditions.some(c => c.type === 'Established' && c.status === 'True')) return { state: 'done', message: `${name} is established` }
-  return { state: 'progressing', message: `${name}: waiting to be established` }
-}
-
-/** A Service of type LoadBalancer is ready once its controller published an address (kstatus' rule). */
-export function loadBalancerVerdict(object: WorkloadObject): Verdict {
-  const name = nameOf(object)
-  if ((object.spec as { type?: string } | undefined)?.type !== 'LoadBalancer') return { state: 'done', message: `${name} is current` }
-  const ingress = ((object.status?.loadBalancer as { ingress?: Array<{ ip?: string; hostname?: string }> } | undefined)?.ingress ?? []).filter(i => i.ip || i.hostname)
-  if (ingress.length > 0) return { state: 'done', message: `${name} has its address ${ingress.map(i => i.ip ?? i.hostname).join(', ')}` }
-  return { state: 'progressing', message: `${name}: waiting for a load balancer address` }
+export const customResourceReader: StatusReader = {
+  supports: apiVersion => apiVersion !== undefined && isCustomResource(apiVersion),
+  waitable: (_object, choice) => choice.waitForCustomResources,
+  verdict: customResourceVerdict
 }

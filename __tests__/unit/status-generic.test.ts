@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { rolloutVerdict, Verdict, WorkloadObject } from '../../src/deploy/rollout.js'
-import { statusGraceMs } from '../../src/deploy/status-readers.js'
+import type { Verdict, WorkloadObject } from '../../src/status/reader.js'
+import { rolloutVerdict } from '../../src/status/readers.js'
+import { statusGraceMs } from '../../src/status/generic.js'
 
 const widget = (status: Record<string, unknown> | undefined, generation = 2): WorkloadObject => ({
   apiVersion: 'example.com/v1',
@@ -49,34 +50,5 @@ describe('custom resources by kstatus rules', () => {
 
   it('a built-in kind the wait has no rule for is current at once', () => {
     expect(rolloutVerdict({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i' } }, { ageMs: 0 })).toEqual({ state: 'done', message: 'ingress/i is current' })
-  })
-})
-
-describe('PersistentVolumeClaims and CRDs', () => {
-  const pvc = (phase: string | undefined): WorkloadObject => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, status: phase ? { phase } : {} })
-  const crd = (conditions: object[]): WorkloadObject => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, status: { conditions } })
-  it.each([
-    { object: pvc('Bound'), bindingMode: 'Immediate', state: 'done' },
-    { object: pvc('Pending'), bindingMode: 'Immediate', state: 'progressing' },
-    { object: pvc('Pending'), bindingMode: undefined, state: 'progressing' },
-    { object: pvc('Pending'), bindingMode: 'WaitForFirstConsumer', state: 'done' },
-    { object: pvc('Lost'), bindingMode: 'Immediate', state: 'failed' },
-    { object: crd([condition('NamesAccepted', 'True'), condition('Established', 'True')]), state: 'done' },
-    { object: crd([condition('NamesAccepted', 'True')]), state: 'progressing' },
-    { object: crd([condition('NamesAccepted', 'False', 'MultipleNamesNotAllowed', 'kind Widget is already in use')]), state: 'failed' }
-  ])('$object.kind $object.status → $state', ({ object, bindingMode, state }) => {
-    expect(rolloutVerdict(object, { ageMs: 0, bindingMode }).state).toBe(state)
-  })
-})
-
-describe('Services of type LoadBalancer', () => {
-  const service = (loadBalancer: object): WorkloadObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'front' }, spec: { type: 'LoadBalancer' }, status: { loadBalancer } })
-  it.each([
-    [{}, { state: 'progressing', message: 'service/front: waiting for a load balancer address' }],
-    [{ ingress: [] }, { state: 'progressing', message: 'service/front: waiting for a load balancer address' }],
-    [{ ingress: [{ ip: '203.0.113.7' }] }, { state: 'done', message: 'service/front has its address 203.0.113.7' }],
-    [{ ingress: [{ hostname: 'a.elb.example' }, { ip: '203.0.113.8' }] }, { state: 'done', message: 'service/front has its address a.elb.example, 203.0.113.8' }]
-  ])('%j', (loadBalancer, expected) => {
-    expect(rolloutVerdict(service(loadBalancer), { ageMs: 0 })).toEqual(expected)
   })
 })

@@ -1,8 +1,8 @@
-export const id = 210;
-export const ids = [210];
+export const id = 597;
+export const ids = [597];
 export const modules = {
 
-/***/ 9210:
+/***/ 1597:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -87,7 +87,7 @@ async function writeManagedFields(kube, object, read, rewrite, signal) {
 
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __webpack_require__(3753);
-;// CONCATENATED MODULE: ./src/deploy/diagnose.ts
+;// CONCATENATED MODULE: ./src/status/diagnose.ts
 const fatalWaiting = new Set([
     'ErrImagePull',
     'ImagePullBackOff',
@@ -233,15 +233,173 @@ function blockingLine(pods, events) {
     return parts.join('; ');
 }
 
-// EXTERNAL MODULE: ./src/kube/retry.ts
-var retry = __webpack_require__(1205);
-;// CONCATENATED MODULE: ./src/deploy/status-readers.ts
-/** How long a custom resource may go without any status before it counts as one that never reports one. */
-const statusGraceMs = 5000;
+;// CONCATENATED MODULE: ./src/status/pod-details.ts
+// Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
+const noiseEvents = new Set(['MissingClusterDNS']);
+async function gatherDetails(kube, pod, failure) {
+    const ns = pod.metadata.namespace ?? 'default';
+    const signal = AbortSignal.timeout(5000);
+    const [events, logs] = await Promise.all([
+        kube
+            .list({ apiVersion: 'v1', kind: 'Event', namespace: ns }, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, { signal })
+            .then(list => list.items
+            .filter(e => !noiseEvents.has(e.reason ?? ''))
+            .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
+            .slice(-5)
+            .map(e => `${e.reason}: ${e.message}`))
+            .catch(() => []),
+        failure.container
+            ? kube
+                .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
+                .then(text => String(text).split('\n').filter(Boolean))
+                .catch(() => [])
+            : Promise.resolve([])
+    ]);
+    return { ...failure, events, logs };
+}
+
+;// CONCATENATED MODULE: ./src/status/reader.ts
 /** The status conditions of any kind, leaving out entries that are not conditions. */
 const conditionsOf = (object) => (object.status?.conditions ?? []).filter(c => c && typeof c.type === 'string');
 const nameOf = (object) => `${object.kind.toLowerCase()}/${object.metadata.name}`;
 const why = (c) => [c.reason, c.message].filter(Boolean).join(': ');
+const num = (value) => (typeof value === 'number' ? value : 0);
+/** A reader for one built-in kind, judged by kind alone (recorded objects and watched pods may lack apiVersion). */
+const ofKind = (kind) => (_apiVersion, candidate) => candidate === kind;
+/** The owner references of a pod that name an object of this kind. */
+const ownersOfKind = (kind, pod) => (pod.metadata.ownerReferences ?? []).filter(o => o.kind === kind).map(o => ({ kind, name: o.name }));
+/**
+ * Until the controller has observed the latest spec, its revision fields still name the previous revision
+ * (after a rollback, the failing one): judge no pod by them yet.
+ */
+const specObserved = (object) => (object.status?.observedGeneration ?? 0) >= (object.metadata.generation ?? 0);
+
+;// CONCATENATED MODULE: ./src/status/crd.ts
+
+/** kstatus: Established=True is current, NamesAccepted=False failed. */
+function customResourceDefinitionVerdict(object) {
+    const name = nameOf(object);
+    const conditions = conditionsOf(object);
+    const names = conditions.find(c => c.type === 'NamesAccepted');
+    if (names?.status === 'False')
+        return { state: 'failed', message: `${name}: names not accepted${why(names) ? `: ${why(names)}` : ''}` };
+    if (conditions.some(c => c.type === 'Established' && c.status === 'True'))
+        return { state: 'done', message: `${name} is established` };
+    return { state: 'progressing', message: `${name}: waiting to be established` };
+}
+const customResourceDefinitionReader = {
+    supports: ofKind('CustomResourceDefinition'),
+    waitable: () => true,
+    verdict: customResourceDefinitionVerdict,
+    plural: 'customresourcedefinitions'
+};
+
+;// CONCATENATED MODULE: ./src/status/daemonset.ts
+
+function daemonSetVerdict(object) {
+    const name = `daemonset/${object.metadata.name}`;
+    const status = object.status ?? {};
+    const strategy = object.spec?.updateStrategy?.type ?? 'RollingUpdate';
+    if (strategy !== 'RollingUpdate') {
+        return { state: 'failed', message: `${name}: rollout status is only available for RollingUpdate strategy type` };
+    }
+    if (num(object.metadata.generation) > num(status.observedGeneration)) {
+        return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
+    }
+    const desired = num(status.desiredNumberScheduled);
+    const updated = num(status.updatedNumberScheduled);
+    const available = num(status.numberAvailable);
+    if (updated < desired) {
+        return { state: 'progressing', message: `${name}: ${updated} of ${desired} updated pods have been scheduled` };
+    }
+    if (available < desired) {
+        return { state: 'progressing', message: `${name}: ${available} of ${desired} updated pods are available` };
+    }
+    return { state: 'done', message: `${name} successfully rolled out` };
+}
+/** DaemonSets by kubectl's rules; their new pods carry the object's generation as pod-template-generation. */
+const daemonSetReader = {
+    supports: ofKind('DaemonSet'),
+    waitable: () => true,
+    verdict: daemonSetVerdict,
+    plural: 'daemonsets',
+    undo: 'ControllerRevision',
+    pods: {
+        failFast: true,
+        ownersOf: pod => ownersOfKind('DaemonSet', pod),
+        isNewRevision: async (object, pod) => pod.metadata.labels?.['pod-template-generation'] === String(object.metadata.generation)
+    }
+};
+
+;// CONCATENATED MODULE: ./src/status/deployment.ts
+
+function deploymentVerdict(object) {
+    const name = `deployment/${object.metadata.name}`;
+    const status = object.status ?? {};
+    if (num(object.metadata.generation) > num(status.observedGeneration)) {
+        return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
+    }
+    // kubectl checks only the reason, whatever the condition's status.
+    const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
+    if (progressing?.reason === 'ProgressDeadlineExceeded') {
+        return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
+    }
+    const replicas = object.spec?.replicas === undefined ? 1 : num(object.spec.replicas);
+    const updated = num(status.updatedReplicas);
+    const current = num(status.replicas);
+    // kubectl would wait on a paused Deployment until its timeout; nothing will move, so say so at once.
+    if (object.spec?.paused === true && (updated < replicas || current > updated)) {
+        return { state: 'failed', message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out` };
+    }
+    const available = num(status.availableReplicas);
+    if (updated < replicas) {
+        return { state: 'progressing', message: `${name}: ${updated} of ${replicas} new replicas have been updated` };
+    }
+    if (current > updated) {
+        return { state: 'progressing', message: `${name}: ${current - updated} old replicas are pending termination` };
+    }
+    if (available < updated) {
+        return { state: 'progressing', message: `${name}: ${available} of ${updated} updated replicas are available` };
+    }
+    return { state: 'done', message: `${name} successfully rolled out` };
+}
+const revisionAnnotation = 'deployment.kubernetes.io/revision';
+/** Deployments by kubectl's rules; their pods belong to the ReplicaSet of the Deployment's current revision. */
+const deploymentReader = {
+    supports: ofKind('Deployment'),
+    waitable: () => true,
+    verdict: deploymentVerdict,
+    plural: 'deployments',
+    undo: 'ReplicaSet',
+    pods: {
+        failFast: true,
+        ownersOf: pod => {
+            // A Deployment's ReplicaSet is named <deployment>-<pod-template-hash>.
+            const hash = pod.metadata.labels?.['pod-template-hash'];
+            return (pod.metadata.ownerReferences ?? [])
+                .filter(o => o.kind === 'ReplicaSet' && hash && o.name.endsWith(`-${hash}`))
+                .map(o => ({ kind: 'Deployment', name: o.name.slice(0, -hash.length - 1) }));
+        },
+        isNewRevision: async (object, pod, lookup) => {
+            if (!specObserved(object))
+                return false;
+            const owner = pod.metadata.ownerReferences?.find(o => o.kind === 'ReplicaSet');
+            const revision = object.metadata.annotations?.[revisionAnnotation];
+            if (!owner || !revision)
+                return false;
+            return (await lookup.replicaSetRevision(owner.name, revision)) === revision;
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/status/generic.ts
+/**
+ * Custom resources, by kstatus' rules (sigs.k8s.io/cli-utils pkg/kstatus): their observedGeneration and their
+ * Ready / Reconciling / Stalled conditions. Last in the registry: it takes any kind no other reader knows.
+ */
+
+/** How long a custom resource may go without any status before it counts as one that never reports one. */
+const statusGraceMs = 5000;
 /**
  * Ready=False reasons that say a controller gave up rather than that it is still working: Flux, Crossplane and
  * cert-manager use these for specs they will not reconcile until someone changes them.
@@ -276,7 +434,7 @@ const builtInGroups = new Set([
     'storage.k8s.io',
     'storagemigration.k8s.io'
 ]);
-const status_readers_isCustomResource = (apiVersion) => !builtInGroups.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+const isCustomResource = (apiVersion) => !builtInGroups.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 function customResourceVerdict(object, context) {
     const name = nameOf(object);
     const status = object.status;
@@ -308,6 +466,77 @@ function customResourceVerdict(object, context) {
     }
     return { state: 'done', message: `${name} is current` };
 }
+const customResourceReader = {
+    supports: apiVersion => apiVersion !== undefined && isCustomResource(apiVersion),
+    waitable: (_object, choice) => choice.waitForCustomResources,
+    verdict: customResourceVerdict
+};
+
+;// CONCATENATED MODULE: ./src/status/job.ts
+
+/** Jobs follow kstatus: Complete=True is done, Failed=True is failed. */
+function jobVerdict(object) {
+    const name = `job/${object.metadata.name}`;
+    const conditions = conditionsOf(object);
+    const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
+    if (failed)
+        return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
+    if (conditions.some(c => c.type === 'Complete' && c.status === 'True'))
+        return { state: 'done', message: `${name} completed` };
+    const status = object.status ?? {};
+    return { state: 'progressing', message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed` };
+}
+/**
+ * Jobs, waited on when the workflow asks. A Job retries a failed pod up to its backoffLimit, so its pods never
+ * fail it fast: its Failed condition does, explained by its last failed pod.
+ */
+const jobReader = {
+    supports: ofKind('Job'),
+    waitable: (_object, choice) => choice.waitForJobs,
+    verdict: jobVerdict,
+    plural: 'jobs',
+    pods: {
+        failFast: false,
+        ownersOf: pod => ownersOfKind('Job', pod),
+        isNewRevision: async () => true,
+        explainedByLastPod: name => `batch.kubernetes.io/job-name=${name}`
+    }
+};
+
+;// CONCATENATED MODULE: ./src/status/pod.ts
+
+function podVerdict(object) {
+    const name = `pod/${object.metadata.name}`;
+    const phase = object.status?.phase;
+    if (phase === 'Succeeded')
+        return { state: 'done', message: `${name} succeeded` };
+    if (phase === 'Failed')
+        return { state: 'failed', message: `${name} failed` };
+    const ready = conditionsOf(object).find(c => c.type === 'Ready');
+    if (phase === 'Running' && ready?.status === 'True')
+        return { state: 'done', message: `${name} is ready` };
+    return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not ready` };
+}
+/** A bare Pod is its own only pod: the wait judges it from the pod watch. */
+const podReader = {
+    supports: ofKind('Pod'),
+    waitable: () => true,
+    verdict: podVerdict,
+    plural: 'pods',
+    pods: {
+        failFast: true,
+        ownersOf: pod => [{ kind: 'Pod', name: pod.metadata.name }],
+        isNewRevision: async () => true,
+        isThePod: true
+    }
+};
+
+;// CONCATENATED MODULE: ./src/status/pvc.ts
+
+/**
+ * kstatus calls a claim current once Bound; one whose StorageClass binds on first consumer stays Pending until
+ * a pod uses it, so it is ready as it stands: only the StorageClass says which (context.bindingMode).
+ */
 function persistentVolumeClaimVerdict(object, context) {
     const name = nameOf(object);
     const phase = object.status?.phase;
@@ -321,81 +550,37 @@ function persistentVolumeClaimVerdict(object, context) {
         return { state: 'progressing', message: `${name}: reading its StorageClass` };
     return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` };
 }
-function customResourceDefinitionVerdict(object) {
-    const name = nameOf(object);
-    const conditions = conditionsOf(object);
-    const names = conditions.find(c => c.type === 'NamesAccepted');
-    if (names?.status === 'False')
-        return { state: 'failed', message: `${name}: names not accepted${why(names) ? `: ${why(names)}` : ''}` };
-    if (conditions.some(c => c.type === 'Established' && c.status === 'True'))
-        return { state: 'done', message: `${name} is established` };
-    return { state: 'progressing', message: `${name}: waiting to be established` };
-}
+const persistentVolumeClaimReader = {
+    supports: ofKind('PersistentVolumeClaim'),
+    waitable: () => true,
+    verdict: persistentVolumeClaimVerdict,
+    plural: 'persistentvolumeclaims',
+    reads: 'storageClassBindingMode'
+};
+
+;// CONCATENATED MODULE: ./src/status/service.ts
+
+const isLoadBalancer = (object) => object.spec?.type === 'LoadBalancer';
 /** A Service of type LoadBalancer is ready once its controller published an address (kstatus' rule). */
 function loadBalancerVerdict(object) {
     const name = nameOf(object);
-    if (object.spec?.type !== 'LoadBalancer')
+    if (!isLoadBalancer(object))
         return { state: 'done', message: `${name} is current` };
     const ingress = (object.status?.loadBalancer?.ingress ?? []).filter(i => i.ip || i.hostname);
     if (ingress.length > 0)
         return { state: 'done', message: `${name} has its address ${ingress.map(i => i.ip ?? i.hostname).join(', ')}` };
     return { state: 'progressing', message: `${name}: waiting for a load balancer address` };
 }
+/** Other Services are current once applied (kstatus); a load balancer is waited on only when asked. */
+const serviceReader = {
+    supports: ofKind('Service'),
+    waitable: (object, choice) => choice.waitForLoadBalancers && isLoadBalancer(object),
+    verdict: loadBalancerVerdict,
+    plural: 'services'
+};
 
-;// CONCATENATED MODULE: ./src/deploy/rollout.ts
+;// CONCATENATED MODULE: ./src/status/statefulset.ts
 
-const num = (value) => (typeof value === 'number' ? value : 0);
-function deploymentVerdict(object) {
-    const name = `deployment/${object.metadata.name}`;
-    const status = object.status ?? {};
-    if (num(object.metadata.generation) > num(status.observedGeneration)) {
-        return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
-    }
-    // kubectl checks only the reason, whatever the condition's status.
-    const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
-    if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
-    }
-    const replicas = object.spec?.replicas === undefined ? 1 : num(object.spec.replicas);
-    const updated = num(status.updatedReplicas);
-    const current = num(status.replicas);
-    // kubectl would wait on a paused Deployment until its timeout; nothing will move, so say so at once.
-    if (object.spec?.paused === true && (updated < replicas || current > updated)) {
-        return { state: 'failed', message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out` };
-    }
-    const available = num(status.availableReplicas);
-    if (updated < replicas) {
-        return { state: 'progressing', message: `${name}: ${updated} of ${replicas} new replicas have been updated` };
-    }
-    if (current > updated) {
-        return { state: 'progressing', message: `${name}: ${current - updated} old replicas are pending termination` };
-    }
-    if (available < updated) {
-        return { state: 'progressing', message: `${name}: ${available} of ${updated} updated replicas are available` };
-    }
-    return { state: 'done', message: `${name} successfully rolled out` };
-}
-function daemonSetVerdict(object) {
-    const name = `daemonset/${object.metadata.name}`;
-    const status = object.status ?? {};
-    const strategy = object.spec?.updateStrategy?.type ?? 'RollingUpdate';
-    if (strategy !== 'RollingUpdate') {
-        return { state: 'failed', message: `${name}: rollout status is only available for RollingUpdate strategy type` };
-    }
-    if (num(object.metadata.generation) > num(status.observedGeneration)) {
-        return { state: 'progressing', message: `${name}: waiting for the spec update to be observed` };
-    }
-    const desired = num(status.desiredNumberScheduled);
-    const updated = num(status.updatedNumberScheduled);
-    const available = num(status.numberAvailable);
-    if (updated < desired) {
-        return { state: 'progressing', message: `${name}: ${updated} of ${desired} updated pods have been scheduled` };
-    }
-    if (available < desired) {
-        return { state: 'progressing', message: `${name}: ${available} of ${desired} updated pods are available` };
-    }
-    return { state: 'done', message: `${name} successfully rolled out` };
-}
 function statefulSetVerdict(object) {
     const name = `statefulset/${object.metadata.name}`;
     const status = object.status ?? {};
@@ -426,356 +611,79 @@ function statefulSetVerdict(object) {
     }
     return { state: 'done', message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}` };
 }
-/** Jobs follow kstatus: Complete=True is done, Failed=True is failed. */
-function jobVerdict(object) {
-    const name = `job/${object.metadata.name}`;
-    const conditions = conditionsOf(object);
-    const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
-    if (failed)
-        return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
-    if (conditions.some(c => c.type === 'Complete' && c.status === 'True'))
-        return { state: 'done', message: `${name} completed` };
-    const status = object.status ?? {};
-    return { state: 'progressing', message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed` };
-}
-function podVerdict(object) {
-    const name = `pod/${object.metadata.name}`;
-    const phase = object.status?.phase;
-    if (phase === 'Succeeded')
-        return { state: 'done', message: `${name} succeeded` };
-    if (phase === 'Failed')
-        return { state: 'failed', message: `${name} failed` };
-    const ready = conditionsOf(object).find(c => c.type === 'Ready');
-    if (phase === 'Running' && ready?.status === 'True')
-        return { state: 'done', message: `${name} is ready` };
-    return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not ready` };
-}
-const verdicts = {
-    Deployment: deploymentVerdict,
-    DaemonSet: daemonSetVerdict,
-    StatefulSet: statefulSetVerdict,
-    Job: jobVerdict,
-    Pod: podVerdict,
-    PersistentVolumeClaim: persistentVolumeClaimVerdict,
-    CustomResourceDefinition: customResourceDefinitionVerdict,
-    Service: loadBalancerVerdict
+/** StatefulSets by kubectl's rules; their new pods carry the updateRevision as controller-revision-hash. */
+const statefulSetReader = {
+    supports: ofKind('StatefulSet'),
+    waitable: () => true,
+    verdict: statefulSetVerdict,
+    plural: 'statefulsets',
+    undo: 'ControllerRevision',
+    pods: {
+        failFast: true,
+        ownersOf: pod => ownersOfKind('StatefulSet', pod),
+        isNewRevision: async (object, pod) => {
+            if (!specObserved(object))
+                return false;
+            return !!object.status?.updateRevision && pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision;
+        }
+    }
 };
+
+;// CONCATENATED MODULE: ./src/status/readers.ts
+/**
+ * The status readers, asked in this order: the first that supports a kind judges it. The custom-resource reader
+ * comes last; a built-in kind no reader supports is current once applied (kstatus).
+ */
+
+
+
+
+
+
+
+
+
+const readers = [
+    deploymentReader,
+    daemonSetReader,
+    statefulSetReader,
+    jobReader,
+    podReader,
+    persistentVolumeClaimReader,
+    customResourceDefinitionReader,
+    serviceReader,
+    customResourceReader
+];
+const readerFor = (apiVersion, kind) => readers.find(r => r.supports(apiVersion, kind));
 /** The annotation that takes one object out of the wait. */
 const waitAnnotation = 'build-and-deploy/wait';
 /** Objects whose readiness is waited on; everything else is current once applied (kstatus). */
 function isWaitable(object, choice) {
     if (object.metadata?.annotations?.[waitAnnotation] === 'skip')
         return false;
-    if (object.kind === 'Job')
-        return choice.waitForJobs;
-    if (object.kind === 'Service')
-        return choice.waitForLoadBalancers && object.spec?.type === 'LoadBalancer';
-    if (object.kind in verdicts)
-        return true;
-    return choice.waitForCustomResources && isCustomResource(object.apiVersion);
+    return readerFor(object.apiVersion, object.kind)?.waitable(object, choice) ?? false;
 }
 function rolloutVerdict(object, context = { ageMs: Infinity }) {
-    const verdict = verdicts[object.kind];
-    if (verdict)
-        return verdict(object, context);
-    if (object.apiVersion && status_readers_isCustomResource(object.apiVersion))
-        return customResourceVerdict(object, context);
+    const reader = readerFor(object.apiVersion, object.kind);
+    if (reader)
+        return reader.verdict(object, context);
     return { state: 'done', message: `${object.kind.toLowerCase()}/${object.metadata.name} is current` };
 }
-
-;// CONCATENATED MODULE: ./src/deploy/wait.ts
-
-
-
-
-
-const itemKey = (kind, namespace, name) => `${kind}/${namespace ?? ''}/${name}`;
-const describe = (item) => `${item.kind.toLowerCase()}/${item.name}`;
-/** Kinds whose pods the wait watches, to fail fast on them and to explain a timeout. */
-const podOwners = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job']);
-/**
- * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
- * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
- * waiting will not fix. Dropped watches resume from the last resourceVersion; 410 Gone re-lists.
- */
-async function waitForRollouts(kube, items, options) {
-    const started = Date.now();
-    const tracked = new Map();
-    for (const item of items)
-        tracked.set(itemKey(item.kind, item.namespace, item.name), { item, pods: new Map() });
-    if (tracked.size === 0)
-        return [];
-    const stop = new AbortController();
-    // The stuck pods are read before the watches stop, so the timeout names why, as a progress deadline does.
-    const timer = setTimeout(() => void explainTimeout().finally(() => stop.abort(new Error('timeout'))), options.timeoutMs);
-    options.signal?.addEventListener('abort', () => stop.abort(options.signal.reason), { once: true });
-    const replicaSetRevisions = new Map();
-    let settle;
-    const allSettled = new Promise(resolve => (settle = resolve));
-    const pendingDiagnoses = new Set();
-    /** For a read beside the watches (a StorageClass, a Job's pods, events): bounded, and ended with the wait. */
-    const briefly = () => AbortSignal.any([stop.signal, AbortSignal.timeout(5000)]);
-    const finish = (entry, outcome) => {
-        if (entry.outcome)
-            return;
-        entry.outcome = { item: entry.item, durationMs: Date.now() - started, ...outcome };
-        options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${(0,duration/* formatDuration */.a)(entry.outcome.durationMs)})`);
-        if (outcome.state === 'failed')
-            stop.abort(new Error('failed'));
-        if ([...tracked.values()].every(t => t.outcome))
-            settle();
-    };
-    const evaluate = (entry) => {
-        if (entry.outcome || !entry.object)
-            return;
-        if (entry.item.kind === 'PersistentVolumeClaim' && entry.bindingMode === undefined)
-            void readBindingMode(entry);
-        const verdict = rolloutVerdict({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - started, bindingMode: entry.bindingMode });
-        // A finished rollout is said once, by finish (with its ✓ and time).
-        if (verdict.message !== entry.verdict?.message && verdict.state !== 'done')
-            options.log(verdict.message);
-        entry.verdict = verdict;
-        if (verdict.state === 'done')
-            return finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) });
-        if (verdict.state === 'failed') {
-            if (!entry.explaining)
-                void explainFailure(entry, verdict.message);
-            entry.explaining = true;
-            return;
-        }
-        const cannotCreate = replicaFailure(entry.object, options.deployed);
-        if (cannotCreate?.awaiting) {
-            const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`;
-            if (line !== entry.awaitingLine)
-                options.log(line);
-            entry.awaitingLine = line;
-        }
-        else if (cannotCreate) {
-            return finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
-        }
-        void diagnosePods(entry);
-    };
-    /** Whether a pod belongs to the workload's newest revision; only those can fail a rollout. */
-    const isNewRevision = async (entry, pod) => {
-        const object = entry.object;
-        if (!object)
-            return false;
-        const labels = pod.metadata.labels ?? {};
-        // Until the controller has observed the latest spec, its revision fields still name the previous revision
-        // (after a rollback, the failing one): judge no pod by them yet.
-        const generation = object.metadata.generation ?? 0;
-        const observed = object.status?.observedGeneration ?? 0;
-        if ((entry.item.kind === 'Deployment' || entry.item.kind === 'StatefulSet') && observed < generation)
-            return false;
-        switch (entry.item.kind) {
-            case 'StatefulSet':
-                return !!object.status?.updateRevision && labels['controller-revision-hash'] === object.status.updateRevision;
-            case 'DaemonSet':
-                return labels['pod-template-generation'] === String(object.metadata.generation);
-            case 'Deployment': {
-                const owner = pod.metadata.ownerReferences?.find(o => o.kind === 'ReplicaSet');
-                const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision'];
-                if (!owner || !revision)
-                    return false;
-                const cacheKey = `${entry.item.namespace}/${owner.name}@${revision}`;
-                let rsRevision = replicaSetRevisions.get(cacheKey);
-                if (!rsRevision) {
-                    rsRevision = kube
-                        .get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name: owner.name }, { signal: stop.signal })
-                        .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
-                        .catch(() => undefined);
-                    replicaSetRevisions.set(cacheKey, rsRevision);
-                }
-                return (await rsRevision) === revision;
-            }
-            default:
-                return true;
-        }
-    };
-    const diagnosePods = async (entry) => {
-        // A Job retries a failed pod up to its backoffLimit: only its Failed condition fails it (then explained).
-        if (entry.item.kind === 'Job')
-            return;
-        for (const pod of entry.pods.values()) {
-            const failure = diagnosePod(pod, Date.now());
-            if (!failure || entry.outcome)
-                continue;
-            const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-            if (pendingDiagnoses.has(key) || !(await isNewRevision(entry, pod)))
-                continue;
-            pendingDiagnoses.add(key);
-            const diagnosis = await gatherDetails(kube, pod, failure);
-            finish(entry, {
-                state: 'failed',
-                message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}`,
-                diagnosis
-            });
-            return;
-        }
-    };
-    /** A claim waiting for its first consumer is ready as it stands: only its StorageClass says so. */
-    const readBindingMode = async (entry) => {
-        if (entry.readingBindingMode)
-            return;
-        entry.readingBindingMode = true;
-        const className = entry.object?.spec?.storageClassName;
-        const signal = briefly();
-        try {
-            const storageClass = className
-                ? await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
-                : (await kube.list({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
-            entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
-        }
-        catch {
-            entry.bindingMode = 'unknown';
-        }
-        evaluate(entry);
-    };
-    const stuckNewPod = async (entry) => {
-        // A failed Job is explained by its last failed pod, with that pod's log; one that failed at once may be seen
-        // failed before its pods are: read them.
-        const jobPods = async () => {
-            if (entry.pods.size > 0)
-                return [...entry.pods.values()].reverse();
-            const selector = { labelSelector: `batch.kubernetes.io/job-name=${entry.item.name}` };
-            const signal = briefly();
-            return kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
-        };
-        const pods = entry.item.kind === 'Job' ? await jobPods() : entry.pods.values();
-        for (const pod of pods) {
-            const failure = stuckPod(pod) ?? (entry.item.kind === 'Job' ? diagnosePod(pod, Date.now()) : undefined);
-            if (failure && (await isNewRevision(entry, pod)))
-                return { pod, failure };
-        }
-        return undefined;
-    };
-    /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
-    const explainFailure = async (entry, message) => {
-        const stuck = await stuckNewPod(entry);
-        finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(kube, stuck.pod, stuck.failure) : undefined });
-    };
-    const explainTimeout = async () => {
-        const explain = async (entry) => {
-            const stuck = await stuckNewPod(entry);
-            if (stuck)
-                entry.timeoutDiagnosis = await gatherDetails(kube, stuck.pod, stuck.failure);
-        };
-        const unfinished = [...tracked.values()].filter(t => !t.outcome);
-        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => setTimeout(resolve, 8000))]);
-    };
-    /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
-    const reportProgress = async () => {
-        const unfinished = [...tracked.values()].filter(t => !t.outcome && t.object);
-        const warnings = new Map();
-        const warningsIn = (namespace) => {
-            if (!warnings.has(namespace)) {
-                const signal = briefly();
-                warnings.set(namespace, kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
-            }
-            return warnings.get(namespace);
-        };
-        for (const entry of unfinished) {
-            const pods = [];
-            for (const pod of entry.pods.values())
-                if (await isNewRevision(entry, pod))
-                    pods.push(pod);
-            const blocked = pods.length > 0 ? blockingLine(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined;
-            if (entry.outcome || stop.signal.aborted)
-                continue;
-            options.log(`… ${describe(entry.item)} after ${(0,duration/* formatDuration */.a)(Date.now() - started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`);
-        }
-    };
-    const ownerOf = (pod) => {
-        const ns = pod.metadata.namespace;
-        const direct = tracked.get(itemKey('Pod', ns, pod.metadata.name));
-        if (direct)
-            return direct;
-        for (const owner of pod.metadata.ownerReferences ?? []) {
-            if (owner.kind === 'ReplicaSet') {
-                // A Deployment's ReplicaSet is named <deployment>-<pod-template-hash>.
-                const hash = pod.metadata.labels?.['pod-template-hash'];
-                if (hash && owner.name.endsWith(`-${hash}`)) {
-                    const entry = tracked.get(itemKey('Deployment', ns, owner.name.slice(0, -hash.length - 1)));
-                    if (entry)
-                        return entry;
-                }
-            }
-            const entry = tracked.get(itemKey(owner.kind, ns, owner.name));
-            if (entry)
-                return entry;
-        }
-        return undefined;
-    };
-    const watchers = [];
-    const groups = new Map();
-    for (const { item } of tracked.values()) {
-        const key = `${item.apiVersion}|${item.plural}|${item.namespace ?? ''}`;
-        groups.set(key, [...(groups.get(key) ?? []), item]);
-    }
-    for (const group of groups.values()) {
-        const { apiVersion, kind, namespace } = group[0];
-        const query = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {};
-        watchers.push(watchLoop(kube, { apiVersion, kind, namespace }, query, stop.signal, options.log, (type, object) => {
-            const entry = tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name));
-            if (!entry)
-                return;
-            if (type === 'DELETED')
-                return finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` });
-            entry.object = { ...object, kind: entry.item.kind };
-            evaluate(entry);
-        }));
-    }
-    const podNamespaces = new Set([...tracked.values()].filter(t => podOwners.has(t.item.kind)).map(t => t.item.namespace ?? 'default'));
-    for (const namespace of podNamespaces) {
-        watchers.push(watchLoop(kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, stop.signal, options.log, (type, pod) => {
-            const entry = ownerOf(pod);
-            if (!entry || entry.outcome)
-                return;
-            if (type === 'DELETED')
-                entry.pods.delete(pod.metadata.name);
-            else
-                entry.pods.set(pod.metadata.name, pod);
-            if (entry.item.kind === 'Pod' && type !== 'DELETED') {
-                entry.object = { ...pod, kind: 'Pod' };
-                evaluate(entry);
-            }
-            else
-                void diagnosePods(entry);
-        }));
-    }
-    // Unschedulable counts only after 15 s, and a custom resource's grace for a status ends, with no event to mark
-    // either: re-judge what is in memory.
-    const ticker = setInterval(() => {
-        for (const entry of tracked.values()) {
-            if (entry.outcome)
-                continue;
-            if (entry.object)
-                evaluate(entry);
-            else if (entry.pods.size > 0)
-                void diagnosePods(entry);
-        }
-    }, 1000);
-    const progress = setInterval(() => void reportProgress(), options.progressEveryMs ?? 15_000);
-    await Promise.race([allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
-    clearTimeout(timer);
-    clearInterval(ticker);
-    clearInterval(progress);
-    const reason = stop.signal.aborted ? String(stop.signal.reason?.message) : '';
-    stop.abort(new Error('done'));
-    await Promise.allSettled(watchers);
-    for (const entry of tracked.values()) {
-        if (entry.outcome)
-            continue;
-        const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
-        if (reason === 'timeout') {
-            entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,duration/* formatDuration */.a)(options.timeoutMs)}: ${last}`, durationMs: Date.now() - started, diagnosis: entry.timeoutDiagnosis };
-        }
-        else {
-            entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs: Date.now() - started };
-        }
-    }
-    return [...tracked.values()].map(t => t.outcome);
+/** Whether `kubectl rollout undo` can roll this kind back, and from which history. */
+const undoHistoryOf = (kind) => readerFor(undefined, kind)?.undo;
+/** The resource name of a built-in kind in API paths. */
+function pluralOf(kind) {
+    const plural = readerFor(undefined, kind)?.plural;
+    if (!plural)
+        throw new Error(`No status reader gives the resource name of kind ${kind}.`);
+    return plural;
 }
+
+// EXTERNAL MODULE: ./src/kube/retry.ts
+var retry = __webpack_require__(1205);
+;// CONCATENATED MODULE: ./src/status/watch.ts
+
+
 /**
  * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
@@ -820,28 +728,302 @@ async function watchLoop(kube, collection, query, signal, log, onEvent) {
         }
     }
 }
-// Warnings a kubelet repeats on every pod of some clusters that never explain a failed rollout.
-const noiseEvents = new Set(['MissingClusterDNS']);
-async function gatherDetails(kube, pod, failure) {
-    const ns = pod.metadata.namespace ?? 'default';
-    const signal = AbortSignal.timeout(5000);
-    const [events, logs] = await Promise.all([
-        kube
-            .list({ apiVersion: 'v1', kind: 'Event', namespace: ns }, { fieldSelector: `involvedObject.name=${pod.metadata.name},type=Warning` }, { signal })
-            .then(list => list.items
-            .filter(e => !noiseEvents.has(e.reason ?? ''))
-            .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
-            .slice(-5)
-            .map(e => `${e.reason}: ${e.message}`))
-            .catch(() => []),
-        failure.container
-            ? kube
-                .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
-                .then(text => String(text).split('\n').filter(Boolean))
-                .catch(() => [])
-            : Promise.resolve([])
-    ]);
-    return { ...failure, events, logs };
+
+;// CONCATENATED MODULE: ./src/status/wait.ts
+
+
+
+
+
+const itemKey = (kind, namespace, name) => `${kind}/${namespace ?? ''}/${name}`;
+const describe = (item) => `${item.kind.toLowerCase()}/${item.name}`;
+/**
+ * Waits on every workload at once with one watch per namespace and resource (never polling), evaluating
+ * kubectl's rollout rules on each event, and fails fast when a pod of the new revision is in a state that
+ * waiting will not fix. Dropped watches resume from the last resourceVersion; 410 Gone re-lists.
+ */
+async function waitForRollouts(kube, items, options) {
+    const wait = new RolloutWait(kube, items, options);
+    return wait.tracked.size === 0 ? [] : wait.run();
+}
+/** One wait: the workloads it tracks, what it saw of them, and the watches that feed it until it ends. */
+class RolloutWait {
+    kube;
+    options;
+    started = Date.now();
+    tracked = new Map();
+    stop = new AbortController();
+    replicaSetRevisions = new Map();
+    pendingDiagnoses = new Set();
+    settle;
+    allSettled = new Promise(resolve => (this.settle = resolve));
+    constructor(kube, items, options) {
+        this.kube = kube;
+        this.options = options;
+        for (const item of items)
+            this.tracked.set(itemKey(item.kind, item.namespace, item.name), { item, reader: readerFor(item.apiVersion, item.kind), pods: new Map() });
+    }
+    async run() {
+        const { options, stop } = this;
+        // The stuck pods are read before the watches stop, so the timeout names why, as a progress deadline does.
+        const timer = setTimeout(() => void this.explainTimeout().finally(() => stop.abort(new Error('timeout'))), options.timeoutMs);
+        options.signal?.addEventListener('abort', () => stop.abort(options.signal.reason), { once: true });
+        const watchers = [...this.watchObjects(), ...this.watchPods()];
+        // Unschedulable counts only after 15 s, and a custom resource's grace for a status ends, with no event to
+        // mark either: re-judge what is in memory.
+        const ticker = setInterval(() => this.rejudge(), 1000);
+        const progress = setInterval(() => void this.reportProgress(), options.progressEveryMs ?? 15_000);
+        await Promise.race([this.allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+        clearTimeout(timer);
+        clearInterval(ticker);
+        clearInterval(progress);
+        const reason = stop.signal.aborted ? String(stop.signal.reason?.message) : '';
+        stop.abort(new Error('done'));
+        await Promise.allSettled(watchers);
+        this.closeUnfinished(reason);
+        return [...this.tracked.values()].map(t => t.outcome);
+    }
+    /** For a read beside the watches (a StorageClass, a Job's pods, events): bounded, and ended with the wait. */
+    briefly() {
+        return AbortSignal.any([this.stop.signal, AbortSignal.timeout(5000)]);
+    }
+    finish(entry, outcome) {
+        if (entry.outcome)
+            return;
+        entry.outcome = { item: entry.item, durationMs: Date.now() - this.started, ...outcome };
+        this.options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${(0,duration/* formatDuration */.a)(entry.outcome.durationMs)})`);
+        if (outcome.state === 'failed')
+            this.stop.abort(new Error('failed'));
+        if ([...this.tracked.values()].every(t => t.outcome))
+            this.settle();
+    }
+    closeUnfinished(reason) {
+        for (const entry of this.tracked.values()) {
+            if (entry.outcome)
+                continue;
+            const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
+            const durationMs = Date.now() - this.started;
+            if (reason === 'timeout') {
+                entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,duration/* formatDuration */.a)(this.options.timeoutMs)}: ${last}`, durationMs, diagnosis: entry.timeoutDiagnosis };
+            }
+            else {
+                entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs };
+            }
+        }
+    }
+    evaluate(entry) {
+        if (entry.outcome || !entry.object)
+            return;
+        if (entry.reader?.reads === 'storageClassBindingMode' && entry.bindingMode === undefined)
+            void this.readBindingMode(entry);
+        const verdict = rolloutVerdict({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - this.started, bindingMode: entry.bindingMode });
+        // A finished rollout is said once, by finish (with its ✓ and time).
+        if (verdict.message !== entry.verdict?.message && verdict.state !== 'done')
+            this.options.log(verdict.message);
+        entry.verdict = verdict;
+        if (verdict.state === 'done')
+            return this.finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) });
+        if (verdict.state === 'failed') {
+            if (!entry.explaining)
+                void this.explainFailure(entry, verdict.message);
+            entry.explaining = true;
+            return;
+        }
+        const cannotCreate = replicaFailure(entry.object, this.options.deployed);
+        if (cannotCreate?.awaiting) {
+            const line = `${describe(entry.item)}: pods wait for ${cannotCreate.awaiting} of this deploy (${cannotCreate.reason}); the controller retries them`;
+            if (line !== entry.awaitingLine)
+                this.options.log(line);
+            entry.awaitingLine = line;
+        }
+        else if (cannotCreate) {
+            return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
+        }
+        void this.diagnosePods(entry);
+    }
+    rejudge() {
+        for (const entry of this.tracked.values()) {
+            if (entry.outcome)
+                continue;
+            if (entry.object)
+                this.evaluate(entry);
+            else if (entry.pods.size > 0)
+                void this.diagnosePods(entry);
+        }
+    }
+    /** Whether a pod belongs to the workload's newest revision (its reader says how); only those can fail a rollout. */
+    async isNewRevision(entry, pod) {
+        if (!entry.object)
+            return false;
+        const rules = entry.reader?.pods;
+        return rules ? rules.isNewRevision(entry.object, pod, this.revisionLookup(entry)) : true;
+    }
+    revisionLookup(entry) {
+        return {
+            replicaSetRevision: (name, asOf) => {
+                const cacheKey = `${entry.item.namespace}/${name}@${asOf}`;
+                let rsRevision = this.replicaSetRevisions.get(cacheKey);
+                if (!rsRevision) {
+                    rsRevision = this.kube
+                        .get({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name }, { signal: this.stop.signal })
+                        .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
+                        .catch(() => undefined);
+                    this.replicaSetRevisions.set(cacheKey, rsRevision);
+                }
+                return rsRevision;
+            }
+        };
+    }
+    async diagnosePods(entry) {
+        // A Job retries a failed pod up to its backoffLimit: only its Failed condition fails it (then explained).
+        if (entry.reader?.pods?.failFast === false)
+            return;
+        for (const pod of entry.pods.values()) {
+            const failure = diagnosePod(pod, Date.now());
+            if (!failure || entry.outcome)
+                continue;
+            const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+            if (this.pendingDiagnoses.has(key) || !(await this.isNewRevision(entry, pod)))
+                continue;
+            this.pendingDiagnoses.add(key);
+            const diagnosis = await gatherDetails(this.kube, pod, failure);
+            this.finish(entry, {
+                state: 'failed',
+                message: `${describe(entry.item)}: pod ${failure.pod}${failure.container ? ` container ${failure.container}` : ''} is ${failure.reason}`,
+                diagnosis
+            });
+            return;
+        }
+    }
+    /** A claim waiting for its first consumer is ready as it stands: only its StorageClass says so. */
+    async readBindingMode(entry) {
+        if (entry.readingBindingMode)
+            return;
+        entry.readingBindingMode = true;
+        const className = entry.object?.spec?.storageClassName;
+        const signal = this.briefly();
+        const kube = this.kube;
+        try {
+            const storageClass = className
+                ? await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
+                : (await kube.list({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
+            entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown';
+        }
+        catch {
+            entry.bindingMode = 'unknown';
+        }
+        this.evaluate(entry);
+    }
+    async stuckNewPod(entry) {
+        // A failed Job is explained by its last failed pod, with that pod's log; one that failed at once may be seen
+        // failed before its pods are: read them.
+        const explainedByLastPod = entry.reader?.pods?.explainedByLastPod;
+        const lastPods = async (labelSelector) => {
+            if (entry.pods.size > 0)
+                return [...entry.pods.values()].reverse();
+            const selector = { labelSelector };
+            const signal = this.briefly();
+            return this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
+        };
+        const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values();
+        for (const pod of pods) {
+            const failure = stuckPod(pod) ?? (explainedByLastPod ? diagnosePod(pod, Date.now()) : undefined);
+            if (failure && (await this.isNewRevision(entry, pod)))
+                return { pod, failure };
+        }
+        return undefined;
+    }
+    /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
+    async explainFailure(entry, message) {
+        const stuck = await this.stuckNewPod(entry);
+        this.finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined });
+    }
+    async explainTimeout() {
+        const explain = async (entry) => {
+            const stuck = await this.stuckNewPod(entry);
+            if (stuck)
+                entry.timeoutDiagnosis = await gatherDetails(this.kube, stuck.pod, stuck.failure);
+        };
+        const unfinished = [...this.tracked.values()].filter(t => !t.outcome);
+        let cap;
+        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))]);
+        clearTimeout(cap);
+    }
+    /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
+    async reportProgress() {
+        const unfinished = [...this.tracked.values()].filter(t => !t.outcome && t.object);
+        const warnings = new Map();
+        const warningsIn = (namespace) => {
+            if (!warnings.has(namespace)) {
+                const signal = this.briefly();
+                warnings.set(namespace, this.kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
+            }
+            return warnings.get(namespace);
+        };
+        for (const entry of unfinished) {
+            const pods = [];
+            for (const pod of entry.pods.values())
+                if (await this.isNewRevision(entry, pod))
+                    pods.push(pod);
+            const blocked = pods.length > 0 ? blockingLine(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined;
+            if (entry.outcome || this.stop.signal.aborted)
+                continue;
+            this.options.log(`… ${describe(entry.item)} after ${(0,duration/* formatDuration */.a)(Date.now() - this.started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`);
+        }
+    }
+    /** The tracked workload a pod belongs to, as the readers of kinds with pods name its owners. */
+    ownerOf(pod) {
+        const ns = pod.metadata.namespace;
+        const byReaders = readers.flatMap(r => r.pods?.ownersOf(pod) ?? []);
+        // A kind without pod rules (a custom resource) may own pods directly too.
+        const direct = pod.metadata.ownerReferences ?? [];
+        for (const owner of [...byReaders, ...direct]) {
+            const entry = this.tracked.get(itemKey(owner.kind, ns, owner.name));
+            if (entry)
+                return entry;
+        }
+        return undefined;
+    }
+    /** One watch per apiVersion, resource and namespace; by name when it holds a single object. */
+    watchObjects() {
+        const groups = new Map();
+        for (const { item } of this.tracked.values()) {
+            const key = `${item.apiVersion}|${item.plural}|${item.namespace ?? ''}`;
+            groups.set(key, [...(groups.get(key) ?? []), item]);
+        }
+        return [...groups.values()].map(group => {
+            const { apiVersion, kind, namespace } = group[0];
+            const query = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {};
+            return watchLoop(this.kube, { apiVersion, kind, namespace }, query, this.stop.signal, this.options.log, (type, object) => {
+                const entry = this.tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name));
+                if (!entry)
+                    return;
+                if (type === 'DELETED')
+                    return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` });
+                entry.object = { ...object, kind: entry.item.kind };
+                this.evaluate(entry);
+            });
+        });
+    }
+    /** One pod watch per namespace of a workload whose reader follows pods. */
+    watchPods() {
+        const podNamespaces = new Set([...this.tracked.values()].filter(t => t.reader?.pods).map(t => t.item.namespace ?? 'default'));
+        return [...podNamespaces].map(namespace => watchLoop(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, this.stop.signal, this.options.log, (type, pod) => {
+            const entry = this.ownerOf(pod);
+            if (!entry || entry.outcome)
+                return;
+            if (type === 'DELETED')
+                entry.pods.delete(pod.metadata.name);
+            else
+                entry.pods.set(pod.metadata.name, pod);
+            if (entry.reader?.pods?.isThePod && type !== 'DELETED') {
+                entry.object = { ...pod, kind: entry.item.kind };
+                this.evaluate(entry);
+            }
+            else
+                void this.diagnosePods(entry);
+        }));
+    }
 }
 
 // EXTERNAL MODULE: ./src/strategies/gate.ts

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { awaitedDeployedObject, blockingLine, deployedKey, diagnosePod, notReadyPod, pendingPod, PodLike, replicaFailure, WarningEvent } from '../../src/deploy/diagnose.js'
+import { awaitedDeployedObject, blockingLine, deployedKey, diagnosePod, notReadyPod, pendingPod, PodLike, replicaFailure, WarningEvent } from '../../src/status/diagnose.js'
 
 const recorded = (name: string): PodLike => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const now = Date.parse('2026-11-22T12:00:00Z')
