@@ -116,3 +116,4 @@ export interface WorkloadHistory {
   workload: WorkloadRef
   rows: HistoryRow[]
 }
+
