@@ -189,26 +189,22 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  abortMode: () => (/* binding */ abortMode),
-  logHistories: () => (/* binding */ logHistories),
-  readHistories: () => (/* binding */ readHistories),
-  rollbackMode: () => (/* binding */ rollbackMode)
+  D6: () => (/* binding */ logHistories),
+  X_: () => (/* binding */ readHistories),
+  ZU: () => (/* binding */ readLiveHistories),
+  MU: () => (/* binding */ resolveRollbackCommit),
+  pW: () => (/* binding */ rollbackWorkloads),
+  yP: () => (/* binding */ underLock)
 });
-
-// UNUSED EXPORTS: rollbackWorkloads
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/deploy/apply-plan.ts
 var apply_plan = __webpack_require__(2595);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
-// EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
-var connect = __webpack_require__(3390);
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(8642);
+// EXTERNAL MODULE: ./src/run/context.ts
+var context = __webpack_require__(670);
 // EXTERNAL MODULE: ./src/rollback/undo.ts
 var undo = __webpack_require__(3392);
 ;// CONCATENATED MODULE: ./src/rollback/commit-prefix.ts
@@ -287,8 +283,9 @@ var rollback_plan = __webpack_require__(3312);
 var readers = __webpack_require__(7822);
 // EXTERNAL MODULE: ./src/status/wait.ts + 2 modules
 var wait = __webpack_require__(3375);
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(5769);
 ;// CONCATENATED MODULE: ./src/rollback/rollback-step.ts
-
 
 
 
@@ -317,31 +314,19 @@ function workloadsOf(objects, settings, contextNamespace) {
         throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.');
     return workloads;
 }
-async function rollback_step_connect(settings) {
-    const kube = (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
-    await kube.authenticate();
-    return kube;
-}
 async function readHistories(settings, objects) {
-    const kube = await rollback_step_connect(settings);
-    try {
-        return await Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
-            const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
-            return { workload, rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, live, replicaSets, revisions) };
-        }));
-    }
-    finally {
-        kube.close();
-    }
+    return (0,context/* withCluster */.B)(settings, ({ kube }) => Promise.all(workloadsOf(objects, settings, kube.namespace).map(async (workload) => {
+        const { live, replicaSets, revisions } = await (0,undo/* readHistory */.Lu)(kube, workload);
+        return { workload, rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, live, replicaSets, revisions) };
+    })));
 }
 /**
- * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (under blue-green,
- * of both colours of each Deployment: those are the objects that hold the history).
+ * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (as the strategy
+ * names them: under blue-green, both colours of each Deployment).
  */
 async function resolveRollbackCommit(settings, objects, prefix) {
-    const kube = await rollback_step_connect(settings);
-    try {
-        const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(w => settings.strategy === 'blue-green' && w.kind === 'Deployment' ? [w, { ...w, name: `${w.name}-blue` }, { ...w, name: `${w.name}-green` }] : [w]);
+    return (0,context/* withCluster */.B)(settings, async ({ kube }) => {
+        const workloads = workloadsOf(objects, settings, kube.namespace).flatMap((0,registry/* strategyNamed */.vL)(settings.strategy).historyOf);
         const histories = [];
         for (const workload of workloads) {
             const history = await (0,undo/* readHistoryIfExists */.gD)(kube, workload);
@@ -351,16 +336,14 @@ async function resolveRollbackCommit(settings, objects, prefix) {
         if (histories.length === 0)
             throw new Error(`rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`);
         return resolveCommitPrefix(prefix, histories);
-    }
-    finally {
-        kube.close();
-    }
+    });
 }
 /** After a rollback: what runs now, in the log (the summary's history table marks the same rows live). */
-async function recordLive(settings, objects, report) {
-    report.history = await readHistories(settings, objects);
-    for (const history of report.history)
+async function readLiveHistories(settings, objects) {
+    const histories = await readHistories(settings, objects);
+    for (const history of histories)
         core/* info */.pq((0,live_revision/* describeLive */.IY)(history));
+    return histories;
 }
 /** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
 function logHistories(histories) {
@@ -407,74 +390,11 @@ async function rollbackWorkloads(settings, objects, toRevision) {
  * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
  * always releases the lock and closes.
  */
-async function underLock(settings, objects, work) {
-    const kube = await rollback_step_connect(settings);
-    let lock;
-    try {
-        const namespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
-        lock = await (0,deploy_step/* acquireDeployLock */.zE)(kube, settings, (0,deploy_lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace));
-        return await work(kube, namespace);
-    }
-    finally {
-        await lock?.release().catch(error => core/* warning */.$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
-}
-/** mode rollback under blue-green: the Services go back to the other colour, under the deploy lock. */
-function switchTrafficBack(settings, objects, report) {
-    return underLock(settings, objects, async (kube, namespace) => {
-        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
-        const { traffic, waits } = await switchBack(kube, objects, namespace, settings.fieldManager, settings.timeoutMs);
-        report.traffic = traffic;
-        report.waits = waits;
-        const failed = waits.filter(w => w.state !== 'succeeded');
-        if (failed.length > 0)
-            throw new Error(`The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`);
+function underLock(settings, objects, work) {
+    return (0,context/* withCluster */.B)(settings, async (context) => {
+        await context.holdLock((0,lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, context.kube.namespace));
+        return work(context.kube, context.targetNamespace);
     });
-}
-/** mode abort: the canary of the manifests is deleted under the deploy lock; the stable version stays. */
-async function abortMode(settings, report) {
-    const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-    await underLock(settings, manifests.objects, async (kube, namespace) => {
-        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
-        report.traffic = await core/* group */.Os('Abort the canary', () => abortCanary(kube, manifests.objects, namespace));
-    });
-    return manifests.file;
-}
-/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
-async function rollbackMode(settings, report) {
-    const target = settings.rollbackTo;
-    if (target.kind === 'sha') {
-        let sha = target.sha;
-        if (sha.length < 40) {
-            const asWritten = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-            sha = await resolveRollbackCommit(settings, asWritten.objects, sha);
-            core/* info */.pq(`rollback-to ${target.sha}: commit ${sha}`);
-        }
-        const atCommit = { ...settings, run: { ...settings.run, sha } };
-        report.images = await (0,build_step/* existingImages */.e5)(atCommit);
-        const manifests = await (0,deploy_step/* readManifests */.PX)(atCommit, (0,build_step/* substitutionsFor */.wL)(report.images));
-        const file = await (0,deploy_step/* deployManifests */.I7)(atCommit, report, manifests);
-        // Under blue-green the manifests' Deployments exist only as colours; the traffic section says which is live.
-        if (settings.strategy !== 'blue-green')
-            await recordLive(settings, manifests.objects, report);
-        return file;
-    }
-    const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-    if (settings.strategy === 'blue-green') {
-        await core/* group */.Os('Switch back', () => switchTrafficBack(settings, manifests.objects, report));
-        return manifests.file;
-    }
-    const started = Date.now();
-    const result = await core/* group */.Os('Roll back', () => rollbackWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0));
-    report.waits = result.waits;
-    const succeeded = result.waits.every(w => w.state === 'succeeded');
-    report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded };
-    await recordLive(settings, manifests.objects, report);
-    const failed = result.waits.filter(w => w.state !== 'succeeded');
-    if (failed.length > 0)
-        throw new Error(`The rollback did not complete:\n${failed.map(w => w.message).join('\n')}`);
-    return manifests.file;
 }
 
 

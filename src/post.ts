@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises'
 import { logout } from './build/docker.js'
 import { readKubeSettings } from './settings/inputs.js'
 import { connect } from './kube/connect.js'
-import { releaseLease } from './deploy/lock.js'
+import { releaseLease } from './run/lock.js'
 import { heldLock, loggedInRegistries, workDir } from './run/state.js'
 
 /** A lock the main step could not release (cancelled, crashed) would block the next run for its lease time. */

@@ -3,11 +3,12 @@ import { AppliedObject } from './deploy/apply.js'
 import { takeoverSummary } from './deploy/takeover.js'
 import { BuiltImage } from './build/build-step.js'
 import type { PrunedObject } from './deploy/applyset.js'
-import type { ResourceReport, RunReport, TrafficReport } from './run-report.js'
+import type { ResourceReport, RunReport } from './run-report.js'
 import { Diagnosis, WaitOutcome } from './status/wait.js'
 import { code, fenced, html, inline as cell } from './markdown.js'
 import { liveRow, workloadName } from './rollback/live-revision.js'
 import { annotationKeys } from './manifests/annotate.js'
+import { strategyNamed } from './strategies/registry.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
@@ -48,39 +49,6 @@ export function formatDiagnosis(diagnosis: Diagnosis): string[] {
     for (const line of diagnosis.logs) lines.push(`    ${line}`)
   }
   return lines
-}
-
-/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
-function strategyLines(label: string, twice: string[] | undefined, rolling: string[] | undefined): string[] {
-  if (!rolling || rolling.length === 0) return []
-  return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${cell(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${cell(n)}`).join(', ')}.`, '']
-}
-
-/** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
-export function trafficSection(traffic: TrafficReport): string[] {
-  if (traffic.strategy === 'blue-green') {
-    const { before, after, switched, services } = traffic
-    return [
-      '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-      `| ${services.map(s => `service/${cell(s)}`).join(', ') || '(none)'} | ${cell(before ?? '(none)')} | ${switched ? `**${cell(after)}**` : `${cell(after ?? '(none)')} (not switched)`} |`, '',
-      ...strategyLines('New colour', traffic.coloured, traffic.rolling),
-      ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${cell(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
-    ]
-  }
-  const out = [`### Canary: ${cell(traffic.stage)}`, '']
-  if (traffic.canaries.length > 0) {
-    out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |')
-    for (const c of traffic.canaries) out.push(`| deployment/${cell(c.name)} | ${c.replicas} | deployment/${cell(c.stable)} | ${c.stableReplicas} |`)
-    out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`)
-    if (traffic.percent !== undefined) {
-      const shares = traffic.canaries.map(c => `deployment/${cell(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ')
-      out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent!) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`)
-    }
-  }
-  if (traffic.stage === 'canary' || traffic.stage === 'stable') out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling))
-  if (traffic.stage !== 'canary' && traffic.added.length > 0) out.push('', `Deleted: ${traffic.added.map(cell).join(', ')}.`)
-  out.push('')
-  return out
 }
 
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
@@ -184,7 +152,7 @@ export function renderSummary(report: RunReport): string {
       }
     }
   }
-  if (report.traffic) out.push(...trafficSection(report.traffic))
+  if (report.traffic) out.push(...strategyNamed(report.traffic.strategy).summary(report.traffic))
   const failures = report.waits.filter(w => w.state !== 'succeeded')
   if (failures.length > 0) {
     out.push('### Rollout problems', '')

@@ -5,6 +5,7 @@
 import { formatDuration } from './duration.js'
 import type { RunReport } from './run-report.js'
 import { liveRow, workloadName } from './rollback/live-revision.js'
+import { strategyNamed } from './strategies/registry.js'
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet'])
 
@@ -40,10 +41,8 @@ function successDetail(report: RunReport): string {
     })
     return `live: ${names(live)}`
   }
-  if (report.traffic?.strategy === 'blue-green' && report.traffic.after) {
-    return `${report.traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${report.traffic.after}${imagesPart(report)}`
-  }
-  if (report.traffic?.strategy === 'canary') return `canary ${report.traffic.stage}${imagesPart(report)}`
+  const traffic = report.traffic && strategyNamed(report.traffic.strategy).resultDetail(report.traffic)
+  if (traffic) return `${traffic}${imagesPart(report)}`
   if (report.dryRun) {
     const changed = report.applied.filter(a => a.changes.length > 0).length
     return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { lockNamespace } from '../../src/deploy/lock.js'
+import { lockNamespace } from '../../src/run/lock.js'
 import type { KubeObject } from '../../src/manifests/documents.js'
 
 const object = (kind: string, namespace?: string): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name: kind.toLowerCase(), ...(namespace ? { namespace } : {}) } })

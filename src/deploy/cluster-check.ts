@@ -1,7 +1,7 @@
 import type { Cluster } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import type { SourcedObject } from '../manifests/documents.js'
-import { lockNamespace } from './lock.js'
+import { lockNamespace } from '../run/lock.js'
 
 /** One permission the deploy needs, as a SelfSubjectAccessReview asks it. */
 export interface NeededPermission {

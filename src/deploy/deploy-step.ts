@@ -10,16 +10,17 @@ import { labelMembers } from './applyset-plan.js'
 import { findDuplicates, Target } from './apply-plan.js'
 import { canonicalRepository, repositoryOf } from '../build/image-ref.js'
 import type { Settings } from '../settings/types.js'
-import { saveHeldLock } from '../run/state.js'
 import { formatSize } from '../size.js'
 import { formatDiagnosis, resourceReports } from '../report.js'
-import type { DeployResult, RollbackReport, RunReport, TrafficReport } from '../run-report.js'
-import type { GateRunner } from '../strategies/gate.js'
+import type { DeployResult, RollbackReport } from '../run-report.js'
+import type { ModeFailure, ModeOutcome } from '../run/outcome.js'
 import { gateRunner, isGateJob } from './gate-step.js'
+import { strategyNamed } from '../strategies/registry.js'
 import type { DeployStrategy } from '../strategies/strategy.js'
+import { ClusterContext, withCluster } from '../run/context.js'
 import type { ServerCapabilities } from '../kube/capabilities.js'
 import type { Cluster } from '../kube/cluster.js'
-import { connect, defaultNamespace } from '../kube/connect.js'
+import { connect } from '../kube/connect.js'
 import { resolveKubeTarget } from '../kube/kubeconfig.js'
 import { annotateWorkload, DeployOrigin } from '../manifests/annotate.js'
 import { describeObject, describeSource, readObjects, SourcedObject } from '../manifests/documents.js'
@@ -31,7 +32,7 @@ import { isWaitable } from '../status/readers.js'
 import { WaitItem, waitForRollouts, WaitOutcome } from '../status/wait.js'
 import { HookFailure, HookOutcome, hooksInOrder, planDeployPhases, runHookSteps } from './hooks.js'
 import type { HookStep } from './phases.js'
-import { DeployLock, defaultIdentity, isNamespaceMissing, lockNamespace } from './lock.js'
+import { isNamespaceMissing, lockNamespace } from '../run/lock.js'
 
 export interface PreparedManifests {
   objects: SourcedObject[]
@@ -206,15 +207,6 @@ async function rollBack(kube: Cluster, settings: Settings, applied: AppliedObjec
   }
 }
 
-/** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-export async function acquireDeployLock(kube: Cluster, settings: Settings, namespace: string, signal?: AbortSignal): Promise<DeployLock | undefined> {
-  if (!settings.lock) return undefined
-  const holder = { identity: defaultIdentity(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha }
-  const lock = await DeployLock.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core.info(line), signal)
-  saveHeldLock({ namespace: lock.namespace, name: lock.name, identity: holder.identity })
-  return lock
-}
-
 /**
  * A client for the target cluster, warming up (credentials, discovery) while the caller renders a chart (which
  * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
@@ -249,18 +241,6 @@ async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applie
   })
 }
 
-/** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube: Cluster, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<DeployStrategy | undefined> {
-  if (settings.strategy === 'blue-green') {
-    const { BlueGreenDeploy } = await import('../strategies/blue-green.js')
-    return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen!, settings.fieldManager, gate)
-  }
-  if (settings.strategy !== 'canary') return undefined
-  const { CanaryDeploy, CanaryPromotion } = await import('../strategies/canary.js')
-  if (settings.mode === 'promote') return new CanaryPromotion(objects, targetNamespace)
-  return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary!, settings.fieldManager, rollStable, gate)
-}
-
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
 
 /**
@@ -268,159 +248,172 @@ const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: Cluster, cancel?: AbortSignal): Promise<DeployResult> {
-  const kube = connected ?? connect(settings.kube, { stallLimitMs: settings.timeoutMs })
-  let lock: DeployLock | undefined
-  try {
-    // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
-    if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
-    await kube.authenticate()
-    const targetNamespace = defaultNamespace(settings.namespace, kube)
-    // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
-    // another then reads what that run left, not what it found while the other was still deploying. A namespace
-    // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-    const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
-    const where = { server: kube.server.origin, context: kube.context, namespace: lockIn }
-    let lockDeferred = false
-    if (!settings.dryRun) {
-      lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
-        if (!isNamespaceMissing(error)) throw error
-        lockDeferred = true
-        return undefined
-      })
-    }
-    // The ApplySet code loads only for prune, as the strategies load only when chosen.
-    const applySet = settings.prune ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
-    const options: ApplyOptions = {
-      fieldManager: settings.fieldManager,
-      force: settings.forceConflicts,
-      namespace: settings.namespace,
-      contextNamespace: kube.namespace,
-      createNamespace: settings.createNamespace,
-      dryRun: settings.dryRun
-    }
-    // Hooks and phases run around the main apply; everything else below sees the main objects only.
-    const phases = await planDeployPhases(kube, manifestObjects, options)
-    const objects = phases.main
-    for (const { object, why } of phases.skipped) core.info(`${describeObject(object.object)} skipped: ${why}`)
-    const hooks: HookOutcome[] = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : []
-    for (const h of settings.dryRun ? hooks : []) core.info(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`)
-    const runPhase = async (steps: HookStep[], title: string): Promise<void> => {
-      if (steps.length === 0 || settings.dryRun) return
-      const run = await core.group(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core.info(line) }))
-      hooks.push(...run.outcomes)
-      if (run.failure) throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? formatDiagnosis(run.failure.wait.diagnosis) : [])].join('\n'), hooks)
-    }
-    const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
-    const deployed = new Set<string>()
-    const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed, signal: cancel })
-    // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
-    const rollStable = async (): Promise<boolean> => {
-      const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
-      return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))))
-    }
-    const gate = settings.blueGreen?.verify ?? settings.canary?.verify
-    if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
-      throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`])
-    }
-    const strategy = await strategyFor(kube, settings, objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gateRunner(kube, settings, objects, options))
-    let candidates: PruneCandidate[] = []
-    const applier = new Applier(kube, {
-      ...options,
-      validated: async targets => {
-        if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
-      },
-      beforeWrite: async targets => {
-        if (cancel?.aborted) throw new Error('Cancelled before anything but Namespaces and CRDs was applied.')
-        if (lockDeferred) lock = await acquireDeployLock(kube, settings, lockIn, cancel)
-        await applySet?.widen(targets)
-        return lockDeferred && lock !== undefined
-      },
-      allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+  // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
+  if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
+  return withCluster(settings, context => deployTo(context, settings, manifestObjects, cancel), connected)
+}
+
+async function deployTo(context: ClusterContext, settings: Settings, manifestObjects: SourcedObject[], cancel?: AbortSignal): Promise<DeployResult> {
+  const { kube, targetNamespace } = context
+  // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+  // another then reads what that run left, not what it found while the other was still deploying. A namespace
+  // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
+  const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
+  let lockDeferred = false
+  if (!settings.dryRun) {
+    await context.holdLock(lockIn, cancel).catch(error => {
+      if (!isNamespaceMissing(error)) throw error
+      lockDeferred = true
     })
-    let writeFailure: ApplyWriteError | undefined
-    const applied = await core.group(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-      const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet)).catch(error => {
-        if (!(error instanceof ApplyWriteError)) throw error
-        writeFailure = error
-        for (const f of error.failed) core.info(`${describeTarget(f.target)} failed (the error below says why)`)
-        for (const t of error.notAttempted) core.info(`${describeTarget(t)} not applied: an earlier write failed`)
-        return error.written
-      })
-      for (const item of result) {
-        const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : ''
-        core.info(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`)
-      }
-      for (const c of settings.dryRun ? candidates : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
-      const scaled = result.filter(a => a.scaleOwners)
-      if (scaled.length > 0) {
-        const owners = [...new Set(scaled.flatMap(a => a.scaleOwners!))].join(', ')
-        core.info(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`)
-      }
-      const takeover = takeoverSummary(result, settings.dryRun)
-      if (takeover) core.info(takeover)
-      return result
-    })
-    for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
-    const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }))
-    if (settings.dryRun) return { target: where, applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks }
-    if (writeFailure) {
-      // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
-      const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))]
-      const failure = { message: writeFailure.message, unwritten }
-      if (strategy?.onFailure === 'discard') {
-        await strategy.discard(kube)
-        return { target: where, applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure }
-      }
-      const rollback = settings.rollbackOnFailure ? await core.group('Roll back', () => rollBack(kube, settings, applied)) : undefined
-      return { target: where, applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure }
-    }
-    // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
-    // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
-    const postHooks = async (): Promise<string | undefined> =>
-      runPhase(phases.post, 'Post-deploy hooks').then(
-        () => undefined,
-        (error: Error) => {
-          if (error instanceof HookFailure) return `${error.message}\nThe deploy's objects are applied and were not rolled back.`
-          throw error
-        }
-      )
-    const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
-    if (!settings.wait) {
-      const hookFailure = await postHooks()
-      return { target: where, applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure }
-    }
-    const items = waitItems(applied)
-    const waits = cancel?.aborted ? [] : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
-    if (cancel?.aborted) {
-      // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
-      if (!settings.rollbackOnCancel) return { target: where, applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
-      if (strategy?.onFailure === 'discard') {
-        await strategy.discard(kube)
-        return { target: where, applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true }
-      }
-      const rollback = await core.group('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0))
-      return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true }
-    }
-    const readyAt = Date.now()
-    if (allSucceeded(waits)) {
-      // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-      const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
-      if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
-      const hookFailure = failure ? undefined : await postHooks()
-      return { target: where, applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure }
-    }
-    // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
-    if (strategy?.onFailure === 'discard') {
-      await strategy.discard(kube)
-      return { target: where, applied, waits, pruned: [], traffic: strategy.report() }
-    }
-    if (!settings.rollbackOnFailure) return { target: where, applied, waits, pruned: [], traffic: strategy?.report() }
-    const rollback = await core.group('Roll back', () => rollBack(kube, settings, applied))
-    return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks }
-  } finally {
-    await lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
-    kube.close()
   }
+  // The ApplySet code loads only for prune, as the strategies load only when chosen.
+  const applySet = settings.prune ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
+  const options = applyOptions(settings, kube)
+  // Hooks and phases run around the main apply; everything else below sees the main objects only.
+  const phases = await planDeployPhases(kube, manifestObjects, options)
+  const objects = phases.main
+  for (const { object, why } of phases.skipped) core.info(`${describeObject(object.object)} skipped: ${why}`)
+  const { hooks, runPhase, postHooks } = deployHooks(kube, settings, options, phases)
+  const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
+  const deployed = new Set<string>()
+  const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed, signal: cancel })
+  // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
+  const rollStable = async (): Promise<boolean> => {
+    const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
+    return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))))
+  }
+  const strategy = await prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options)
+  let candidates: PruneCandidate[] = []
+  const applier = new Applier(kube, {
+    ...options,
+    validated: async targets => {
+      if (applySet) candidates = await applySet.plan(targets, strategy?.retained)
+    },
+    beforeWrite: async targets => {
+      if (cancel?.aborted) throw new Error('Cancelled before anything but Namespaces and CRDs was applied.')
+      if (lockDeferred) await context.holdLock(lockIn, cancel)
+      await applySet?.widen(targets)
+      return lockDeferred && context.holdsLock
+    },
+    allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+  })
+  const { applied, writeFailure } = await applyLogged(applier, withMembership(strategy?.objects ?? objects, applySet), settings.dryRun, () => candidates)
+  for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
+  // Every result names where the deploy went, and what was applied.
+  const result = (rest: Omit<DeployResult, 'target' | 'applied'>): DeployResult => ({ target: { server: kube.server.origin, context: kube.context, namespace: lockIn }, applied, ...rest })
+  const undo = (rollBackWith?: () => Promise<RollbackReport>): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> => undoDeploy(kube, strategy, rollBackWith)
+  const rollBackApplied = (title: string, waitMs?: number) => (): Promise<RollbackReport> => core.group(title, () => rollBack(kube, settings, applied, waitMs))
+  if (settings.dryRun) return result({ waits: [], pruned: candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name })), traffic: strategy?.report(), hooks })
+  if (writeFailure) {
+    // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
+    const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))]
+    return result({ waits: [], pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks, writeFailure: { message: writeFailure.message, unwritten } })
+  }
+  const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
+  if (!settings.wait) {
+    const hookFailure = await postHooks()
+    return result({ waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure })
+  }
+  const items = waitItems(applied)
+  const waits = cancel?.aborted ? [] : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
+  if (cancel?.aborted) {
+    // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
+    if (!settings.rollbackOnCancel) return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true })
+    return result({ waits, pruned: [], ...(await undo(rollBackApplied('Roll back (cancelled)', 0))), hooks, cancelled: true })
+  }
+  const readyAt = Date.now()
+  if (allSucceeded(waits)) {
+    // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+    const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
+    if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
+    const hookFailure = failure ? undefined : await postHooks()
+    return result({ waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure })
+  }
+  return result({ waits, pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks })
+}
+
+function applyOptions(settings: Settings, kube: Cluster): ApplyOptions {
+  return {
+    fieldManager: settings.fieldManager,
+    force: settings.forceConflicts,
+    namespace: settings.namespace,
+    contextNamespace: kube.namespace,
+    createNamespace: settings.createNamespace,
+    dryRun: settings.dryRun
+  }
+}
+
+/** The deploy's hooks: listed in a dry run; otherwise run around the main apply, each phase's outcomes kept. */
+function deployHooks(kube: Cluster, settings: Settings, options: ApplyOptions, phases: { pre: HookStep[]; post: HookStep[] }) {
+  const hooks: HookOutcome[] = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : []
+  for (const h of settings.dryRun ? hooks : []) core.info(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`)
+  const runPhase = async (steps: HookStep[], title: string): Promise<void> => {
+    if (steps.length === 0 || settings.dryRun) return
+    const run = await core.group(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core.info(line) }))
+    hooks.push(...run.outcomes)
+    if (run.failure) throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? formatDiagnosis(run.failure.wait.diagnosis) : [])].join('\n'), hooks)
+  }
+  // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
+  // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
+  const postHooks = async (): Promise<string | undefined> =>
+    runPhase(phases.post, 'Post-deploy hooks').then(
+      () => undefined,
+      (error: Error) => {
+        if (error instanceof HookFailure) return `${error.message}\nThe deploy's objects are applied and were not rolled back.`
+        throw error
+      }
+    )
+  return { hooks, runPhase, postHooks }
+}
+
+/** The settings' strategy, planned on the main objects; a Job named as the gate is held back to run as the gate. */
+async function prepareStrategy(kube: Cluster, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>, options: ApplyOptions): Promise<DeployStrategy | undefined> {
+  const gate = settings.blueGreen?.verify ?? settings.canary?.verify
+  if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
+    throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`])
+  }
+  return strategyNamed(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) })
+}
+
+/**
+ * After a failed write, a failed rollout, or a cancel with rollback-on-cancel. Blue-green and canary never roll
+ * back: the live version was not touched, so the new one is dropped. Otherwise `rollBackWith`, when given, restores
+ * what this run changed.
+ */
+async function undoDeploy(kube: Cluster, strategy: DeployStrategy | undefined, rollBackWith?: () => Promise<RollbackReport>): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> {
+  if (strategy?.onFailure === 'discard') {
+    await strategy.discard(kube)
+    return { traffic: strategy.report() }
+  }
+  return { rollback: await rollBackWith?.(), traffic: strategy?.report() }
+}
+
+/** Applies (or dry-runs) the objects and logs what became of each; a failed write ends the apply, not the step. */
+async function applyLogged(applier: Applier, objects: SourcedObject[], dryRun: boolean, prunable: () => PruneCandidate[]): Promise<{ applied: AppliedObject[]; writeFailure?: ApplyWriteError }> {
+  let writeFailure: ApplyWriteError | undefined
+  const applied = await core.group(dryRun ? 'Server-side dry run' : 'Apply', async () => {
+    const result = await applier.apply(objects).catch(error => {
+      if (!(error instanceof ApplyWriteError)) throw error
+      writeFailure = error
+      for (const f of error.failed) core.info(`${describeTarget(f.target)} failed (the error below says why)`)
+      for (const t of error.notAttempted) core.info(`${describeTarget(t)} not applied: an earlier write failed`)
+      return error.written
+    })
+    for (const item of result) {
+      const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew` : ''
+      core.info(`${describeApplied(item)} ${item.action}${dryRun ? ' (dry run)' : ''}${why}`)
+    }
+    for (const c of dryRun ? prunable() : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
+    const scaled = result.filter(a => a.scaleOwners)
+    if (scaled.length > 0) {
+      const owners = [...new Set(scaled.flatMap(a => a.scaleOwners!))].join(', ')
+      core.info(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`)
+    }
+    const takeover = takeoverSummary(result, dryRun)
+    if (takeover) core.info(takeover)
+    return result
+  })
+  return { applied, writeFailure }
 }
 
 /**
@@ -438,63 +431,58 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
   return manifests
 }
 
-/** What a strategy that dropped the new version left serving, for the error. */
-function untouchedLine(traffic: TrafficReport): string | undefined {
-  if (traffic.strategy === 'blue-green') {
-    if (traffic.coloured?.length === 0) return undefined
-    if (traffic.switched) return undefined
-    const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ')
-    if (services) return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`
-    return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`
+/** The workloads a rollback restored, as "kind/name to revision N". */
+const restoredWorkloads = (rollback: RollbackReport): string[] =>
+  rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`)
+
+/** What a deploy put in the report, whether it succeeded or not. */
+function deployReport(result: DeployResult): ModeOutcome['report'] {
+  const resources = resourceReports(result.applied, result.waits, result.pruned)
+  for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
+    resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate })
   }
-  return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined
+  return { hooks: result.hooks, target: result.target, applied: result.applied, waits: result.waits, resources, rollback: result.rollback, traffic: result.traffic }
 }
 
-/** Applies prepared manifests and waits; throws when a rollout fails. */
-export async function deployManifests(settings: Settings, report: RunReport, manifests: PreparedManifests, kube?: Cluster, cancel?: AbortSignal): Promise<string> {
-  const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
-    if (!(error instanceof HookFailure)) throw error
-    report.hooks = error.hooks
-    throw new Error(`${error.message}\nNothing after it was applied.`)
-  })
-  report.hooks = result.hooks
-  report.target = { ...report.target, ...result.target }
-  report.applied = result.applied
-  report.waits = result.waits
-  report.resources = resourceReports(result.applied, result.waits, result.pruned)
-  for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
-    report.resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate })
-  }
-  report.rollback = result.rollback
-  report.traffic = result.traffic
+/** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
+export function deployFailure(result: DeployResult): ModeFailure | undefined {
   if (result.cancelled) {
-    report.result = 'cancelled'
     const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message)
     const undo = result.rollback
-      ? `The workloads this run changed are being restored (rollback-on-cancel): ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'none had an earlier revision'}.`
+      ? `The workloads this run changed are being restored (rollback-on-cancel): ${restoredWorkloads(result.rollback).join(', ') || 'none had an earlier revision'}.`
       : 'What was applied stays as it is (rollback-on-cancel: false).'
-    throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'))
+    return { result: 'cancelled', message: [`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n') }
   }
   const failed = result.waits.filter(w => w.state !== 'succeeded')
-  const kept = result.traffic ? untouchedLine(result.traffic) : undefined
-  if (result.strategyFailure) throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'))
-  if (result.hookFailure) throw new Error(result.hookFailure)
-  if (failed.length > 0 || result.writeFailure) {
-    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
-    if (kept) lines.push(kept)
-    const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? []
-    if (result.rollback?.succeeded && restored.length > 0) {
-      report.result = 'rolled-back'
-      lines.push(`Rolled back: ${restored.map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ')}.`)
-    } else if (result.rollback?.succeeded) {
-      lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
-    } else if (result.rollback) {
-      lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
-    } else if (result.writeFailure) {
-      const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied)
-      lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.')
-    }
-    throw new Error(result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`)
+  const kept = result.traffic ? strategyNamed(result.traffic.strategy).untouchedLine(result.traffic) : undefined
+  if (result.strategyFailure) return { message: [result.strategyFailure, kept].filter(Boolean).join('\n') }
+  if (result.hookFailure) return { message: result.hookFailure }
+  if (failed.length === 0 && !result.writeFailure) return undefined
+  const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+  if (kept) lines.push(kept)
+  const restored = result.rollback ? restoredWorkloads(result.rollback) : []
+  let rolledBack = false
+  if (result.rollback?.succeeded && restored.length > 0) {
+    rolledBack = true
+    lines.push(`Rolled back: ${restored.join(', ')}.`)
+  } else if (result.rollback?.succeeded) {
+    lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
+  } else if (result.rollback) {
+    lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
+  } else if (result.writeFailure) {
+    const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied)
+    lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.')
   }
-  return manifests.file
+  return { message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`, ...(rolledBack ? { result: 'rolled-back' as const } : {}) }
+}
+
+/** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
+export async function deployManifests(settings: Settings, manifests: PreparedManifests, kube?: Cluster, cancel?: AbortSignal): Promise<Pick<ModeOutcome, 'report' | 'failure'>> {
+  try {
+    const result = await deploy(settings, manifests.objects, kube, cancel)
+    return { report: deployReport(result), failure: deployFailure(result) }
+  } catch (error) {
+    if (!(error instanceof HookFailure)) throw error
+    return { report: { hooks: error.hooks }, failure: { message: `${error.message}\nNothing after it was applied.` } }
+  }
 }

@@ -7,7 +7,8 @@ import { buildSettingsInput, buildsInput, imagesInput } from './build-inputs.js'
 import { booleanInput, dnsLabel, dnsSubdomain, InputReader, lines } from './input-forms.js'
 import { kubeTargetInput } from './kube-inputs.js'
 import { strategyInput } from './strategy-inputs.js'
-import type { ApplySetParent, DeploySettings, GitHubSettings, HelmSettings, ManifestSettings, Mode, Settings, StrategySettings } from './types.js'
+import { strategyNamed } from '../strategies/registry.js'
+import type { ApplySetParent, DeploySettings, GitHubSettings, HelmSettings, ManifestSettings, Mode, Settings } from './types.js'
 
 function helmInputs(read: InputReader): HelmSettings | undefined {
   const chart = read('helm-chart').trim()
@@ -100,7 +101,7 @@ function manifestInput(read: InputReader, mode: Mode): ManifestSettings {
   return { manifests, helm, images, maxManifestsBytes: parseSize(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') }
 }
 
-function deployInput(read: InputReader, mode: Mode, strategy: StrategySettings['strategy'], rollbackTo: DeploySettings['rollbackTo']): DeploySettings {
+function deployInput(read: InputReader, mode: Mode, rollbackTo: DeploySettings['rollbackTo']): DeploySettings {
   const lockName = read('lock-name').trim() || 'deploy'
   if (!dnsLabel.test(lockName) || lockName.length > 40) {
     throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`)
@@ -114,7 +115,6 @@ function deployInput(read: InputReader, mode: Mode, strategy: StrategySettings['
   }
 
   const wait = booleanInput(read, 'wait', true)
-  if (strategy !== 'rolling' && !wait) throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`)
 
   return {
     fieldManager,
@@ -154,17 +154,16 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   const manifests = manifestInput(read, mode)
   const rollbackTo = rollbackInput(read, mode, builds)
   const strategy = strategyInput(read, mode)
-  if (strategy.strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-    throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.')
-  }
-  return {
+  const settings: Settings = {
     mode,
     ...buildSettingsInput(read, builds),
     ...manifests,
     ...kubeTargetInput(read),
-    ...deployInput(read, mode, strategy.strategy, rollbackTo),
+    ...deployInput(read, mode, rollbackTo),
     ...strategy,
     ...gitHubInput(read),
     run
   }
+  strategyNamed(settings.strategy).validate(settings)
+  return settings
 }

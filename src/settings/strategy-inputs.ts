@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { parseDuration } from '../duration.js'
 import { gateRequest, gateUrlSecrets } from '../strategies/gate-url.js'
 import type { Gate } from '../strategies/strategy-settings.js'
+import { isStrategyName, strategyNames } from '../strategies/registry.js'
 import { dnsSubdomain, InputReader } from './input-forms.js'
 import type { Mode, StrategySettings } from './types.js'
 
@@ -23,7 +24,7 @@ export function strategyInput(read: InputReader, mode: Mode): StrategySettings {
   const given = read('strategy').trim()
   // promote and abort act on a canary: the strategy need not be repeated.
   const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling')
-  if (strategy !== 'rolling' && strategy !== 'blue-green' && strategy !== 'canary') throw new Error(`Invalid strategy '${strategy}'. Expected rolling, blue-green or canary.`)
+  if (!isStrategyName(strategy)) throw new Error(`Invalid strategy '${strategy}'. Expected ${strategyNames.slice(0, -1).join(', ')} or ${strategyNames.at(-1)}.`)
   if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary') throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`)
   const verify = read('verify').trim()
   const keep = read('blue-green-keep').trim()
@@ -37,8 +38,6 @@ export function strategyInput(read: InputReader, mode: Mode): StrategySettings {
   ]
   if (misplaced.length > 0) throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`)
   if (strategy === 'rolling') return { strategy }
-  if (mode === 'build' || mode === 'history') throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`)
-  if (strategy === 'canary' && mode === 'rollback') throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.')
   const gate = verify ? gateInput(verify) : undefined
   const verifyTimeoutMs = parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout')
   if (strategy === 'blue-green') return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }

@@ -2,6 +2,7 @@ import type { BuildSettings } from '../build/build-settings.js'
 import type { KubeSettings } from '../kube/kubeconfig.js'
 import type { ImageSubstitution } from '../manifests/patch.js'
 import type { RunContext } from '../run-context.js'
+import type { StrategyName } from '../strategies/registry.js'
 import type { BlueGreenSettings, CanarySettings } from '../strategies/strategy-settings.js'
 
 // The settings in slices, one per part of the action that reads them. A slice that one folder alone reads is
@@ -75,7 +76,7 @@ export interface DeploySettings {
 
 /** The strategy, with the settings of blue-green or canary (and their verify gate) when it is one of those. */
 export interface StrategySettings {
-  strategy: 'rolling' | 'blue-green' | 'canary'
+  strategy: StrategyName
   blueGreen?: BlueGreenSettings
   canary?: CanarySettings
 }

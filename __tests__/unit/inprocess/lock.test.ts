@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { FakeCluster } from '../../../__fixtures__/fake-cluster.js'
-import { DeployLock, releaseLease } from '../../../src/deploy/lock.js'
+import { DeployLock, releaseLease } from '../../../src/run/lock.js'
 import type { DeleteOptions, ObjectRef } from '../../../src/kube/cluster.js'
 import { ns } from './harness.js'
 

@@ -1,5 +1,5 @@
-export const id = 465;
-export const ids = [465];
+export const id = 414;
+export const ids = [414];
 export const modules = {
 
 /***/ 8465:
@@ -919,14 +919,13 @@ function refusedPrunes(candidates, namespacesAndCrds) {
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  zE: () => (/* binding */ acquireDeployLock),
   Ir: () => (/* binding */ connectEarly),
   I7: () => (/* binding */ deployManifests),
   _5: () => (/* binding */ prepareManifests),
   PX: () => (/* binding */ readManifests)
 });
 
-// UNUSED EXPORTS: deploy
+// UNUSED EXPORTS: deploy, deployFailure
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
@@ -1419,12 +1418,10 @@ class Applier {
 var applyset_plan = __webpack_require__(8899);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
-// EXTERNAL MODULE: ./src/run/state.ts
-var state = __webpack_require__(4352);
 // EXTERNAL MODULE: ./src/size.ts
 var src_size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+// EXTERNAL MODULE: ./src/report.ts
+var report = __webpack_require__(665);
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
 var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
@@ -1475,11 +1472,15 @@ function gateRunner(kube, settings, objects, options) {
         const applied = await new Applier(kube, options).apply([job]);
         const [outcome] = await (0,status_wait/* waitForRollouts */.h)(kube, applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor), { timeoutMs: verifyTimeoutMs, log: line => core/* info */.pq(line) });
         if (outcome.state !== 'succeeded') {
-            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(outcome.diagnosis) : [])].join('\n'));
+            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,report/* formatDiagnosis */.Nb)(outcome.diagnosis) : [])].join('\n'));
         }
     };
 }
 
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(5769);
+// EXTERNAL MODULE: ./src/run/context.ts
+var context = __webpack_require__(670);
 // EXTERNAL MODULE: ./src/kube/kubeconfig.ts
 var kubeconfig = __webpack_require__(5217);
 ;// CONCATENATED MODULE: ./src/manifests/files.ts
@@ -1844,9 +1845,10 @@ class HookFailure extends Error {
     }
 }
 
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var deploy_lock = __webpack_require__(4332);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(8642);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -2032,15 +2034,6 @@ async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
         succeeded: waitMs > 0 && waits.every(w => w.state === 'succeeded')
     };
 }
-/** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
-async function acquireDeployLock(kube, settings, namespace, signal) {
-    if (!settings.lock)
-        return undefined;
-    const holder = { identity: (0,deploy_lock/* defaultIdentity */.yY)(settings.run.runUrl), runUrl: settings.run.runUrl, actor: settings.run.actor, sha: settings.run.sha };
-    const lock = await deploy_lock/* DeployLock */.Fc.acquire(kube, namespace, settings.lock.name, holder, settings.lock.timeoutMs, line => core/* info */.pq(line), signal);
-    (0,state/* saveHeldLock */.UZ)({ namespace: lock.namespace, name: lock.name, identity: holder.identity });
-    return lock;
-}
 /**
  * A client for the target cluster, warming up (credentials, discovery) while the caller renders a chart (which
  * awaits the cluster's version), builds, or looks images up in the registry. Undefined when the kubeconfig cannot be
@@ -2076,195 +2069,187 @@ async function pruneSet(applySet, candidates, applied) {
         return pruned;
     });
 }
-/** The deploy strategy other than rolling, when the settings ask for one; loaded only then. */
-async function strategyFor(kube, settings, objects, targetNamespace, rollStable, gate) {
-    if (settings.strategy === 'blue-green') {
-        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
-        return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
-    }
-    if (settings.strategy !== 'canary')
-        return undefined;
-    const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
-    if (settings.mode === 'promote')
-        return new CanaryPromotion(objects, targetNamespace);
-    return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
-}
 const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
 /**
  * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
 async function deploy(settings, manifestObjects, connected, cancel) {
-    const kube = connected ?? (0,connect/* connect */.N)(settings.kube, { stallLimitMs: settings.timeoutMs });
-    let lock;
-    try {
-        // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
-        if (cancel?.aborted)
-            throw new Error('Cancelled before anything was applied.');
-        await kube.authenticate();
-        const targetNamespace = (0,connect/* defaultNamespace */.L)(settings.namespace, kube);
-        // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
-        // another then reads what that run left, not what it found while the other was still deploying. A namespace
-        // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-        const lockIn = (0,deploy_lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
-        const where = { server: kube.server.origin, context: kube.context, namespace: lockIn };
-        let lockDeferred = false;
-        if (!settings.dryRun) {
-            lock = await acquireDeployLock(kube, settings, lockIn, cancel).catch(error => {
-                if (!(0,deploy_lock/* isNamespaceMissing */.aW)(error))
-                    throw error;
-                lockDeferred = true;
-                return undefined;
-            });
-        }
-        // The ApplySet code loads only for prune, as the strategies load only when chosen.
-        const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
-        const options = {
-            fieldManager: settings.fieldManager,
-            force: settings.forceConflicts,
-            namespace: settings.namespace,
-            contextNamespace: kube.namespace,
-            createNamespace: settings.createNamespace,
-            dryRun: settings.dryRun
-        };
-        // Hooks and phases run around the main apply; everything else below sees the main objects only.
-        const phases = await planDeployPhases(kube, manifestObjects, options);
-        const objects = phases.main;
-        for (const { object, why } of phases.skipped)
-            core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(object.object)} skipped: ${why}`);
-        const hooks = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : [];
-        for (const h of settings.dryRun ? hooks : [])
-            core/* info */.pq(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`);
-        const runPhase = async (steps, title) => {
-            if (steps.length === 0 || settings.dryRun)
-                return;
-            const run = await core/* group */.Os(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }));
-            hooks.push(...run.outcomes);
-            if (run.failure)
-                throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
-        };
-        const waitItems = (applied) => applied.filter(a => (0,readers/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
-        const deployed = new Set();
-        const wait = (items) => (0,status_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
-        // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
-        const rollStable = async () => {
-            const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
-            return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))));
-        };
-        const gate = settings.blueGreen?.verify ?? settings.canary?.verify;
-        if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
-            throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
-        }
-        const strategy = await strategyFor(kube, settings, objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gateRunner(kube, settings, objects, options));
-        let candidates = [];
-        const applier = new Applier(kube, {
-            ...options,
-            validated: async (targets) => {
-                if (applySet)
-                    candidates = await applySet.plan(targets, strategy?.retained);
-            },
-            beforeWrite: async (targets) => {
-                if (cancel?.aborted)
-                    throw new Error('Cancelled before anything but Namespaces and CRDs was applied.');
-                if (lockDeferred)
-                    lock = await acquireDeployLock(kube, settings, lockIn, cancel);
-                await applySet?.widen(targets);
-                return lockDeferred && lock !== undefined;
-            },
-            allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+    // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
+    if (cancel?.aborted)
+        throw new Error('Cancelled before anything was applied.');
+    return (0,context/* withCluster */.B)(settings, context => deployTo(context, settings, manifestObjects, cancel), connected);
+}
+async function deployTo(context, settings, manifestObjects, cancel) {
+    const { kube, targetNamespace } = context;
+    // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+    // another then reads what that run left, not what it found while the other was still deploying. A namespace
+    // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
+    const lockIn = (0,lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
+    let lockDeferred = false;
+    if (!settings.dryRun) {
+        await context.holdLock(lockIn, cancel).catch(error => {
+            if (!(0,lock/* isNamespaceMissing */.aW)(error))
+                throw error;
+            lockDeferred = true;
         });
-        let writeFailure;
-        const applied = await core/* group */.Os(settings.dryRun ? 'Server-side dry run' : 'Apply', async () => {
-            const result = await applier.apply(withMembership(strategy?.objects ?? objects, applySet)).catch(error => {
-                if (!(error instanceof ApplyWriteError))
-                    throw error;
-                writeFailure = error;
-                for (const f of error.failed)
-                    core/* info */.pq(`${describeTarget(f.target)} failed (the error below says why)`);
-                for (const t of error.notAttempted)
-                    core/* info */.pq(`${describeTarget(t)} not applied: an earlier write failed`);
-                return error.written;
-            });
-            for (const item of result) {
-                const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${settings.dryRun ? 'would be' : 'was'} deleted and created anew` : '';
-                core/* info */.pq(`${describeApplied(item)} ${item.action}${settings.dryRun ? ' (dry run)' : ''}${why}`);
-            }
-            for (const c of settings.dryRun ? candidates : [])
-                core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
-            const scaled = result.filter(a => a.scaleOwners);
-            if (scaled.length > 0) {
-                const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
-                core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
-            }
-            const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(result, settings.dryRun);
-            if (takeover)
-                core/* info */.pq(takeover);
-            return result;
-        });
-        for (const { target } of applied)
-            deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
-        const pruning = candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name }));
-        if (settings.dryRun)
-            return { target: where, applied, waits: [], pruned: pruning, traffic: strategy?.report(), hooks };
-        if (writeFailure) {
-            // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
-            const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
-            const failure = { message: writeFailure.message, unwritten };
-            if (strategy?.onFailure === 'discard') {
-                await strategy.discard(kube);
-                return { target: where, applied, waits: [], pruned: [], traffic: strategy.report(), hooks, writeFailure: failure };
-            }
-            const rollback = settings.rollbackOnFailure ? await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied)) : undefined;
-            return { target: where, applied, waits: [], rollback, pruned: [], traffic: strategy?.report(), hooks, writeFailure: failure };
-        }
-        // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
-        // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
-        const postHooks = async () => runPhase(phases.post, 'Post-deploy hooks').then(() => undefined, (error) => {
-            if (error instanceof HookFailure)
-                return `${error.message}\nThe deploy's objects are applied and were not rolled back.`;
-            throw error;
-        });
-        const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
-        if (!settings.wait) {
-            const hookFailure = await postHooks();
-            return { target: where, applied, waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure };
-        }
-        const items = waitItems(applied);
-        const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
-        if (cancel?.aborted) {
-            // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
-            if (!settings.rollbackOnCancel)
-                return { target: where, applied, waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
-            if (strategy?.onFailure === 'discard') {
-                await strategy.discard(kube);
-                return { target: where, applied, waits, pruned: [], traffic: strategy.report(), hooks, cancelled: true };
-            }
-            const rollback = await core/* group */.Os('Roll back (cancelled)', () => rollBack(kube, settings, applied, 0));
-            return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks, cancelled: true };
-        }
-        const readyAt = Date.now();
-        if (allSucceeded(waits)) {
-            // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-            const failure = strategy ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error) => error.message) : undefined;
-            if (failure && strategy.onFailure === 'discard')
-                await strategy.discard(kube);
-            const hookFailure = failure ? undefined : await postHooks();
-            return { target: where, applied, waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure };
-        }
-        // Blue-green and canary never roll back: the live version was not touched, so the new one is dropped.
-        if (strategy?.onFailure === 'discard') {
+    }
+    // The ApplySet code loads only for prune, as the strategies load only when chosen.
+    const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+    const options = applyOptions(settings, kube);
+    // Hooks and phases run around the main apply; everything else below sees the main objects only.
+    const phases = await planDeployPhases(kube, manifestObjects, options);
+    const objects = phases.main;
+    for (const { object, why } of phases.skipped)
+        core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(object.object)} skipped: ${why}`);
+    const { hooks, runPhase, postHooks } = deployHooks(kube, settings, options, phases);
+    const waitItems = (applied) => applied.filter(a => (0,readers/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
+    const deployed = new Set();
+    const wait = (items) => (0,status_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
+    // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
+    const rollStable = async () => {
+        const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
+        return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))));
+    };
+    const strategy = await prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options);
+    let candidates = [];
+    const applier = new Applier(kube, {
+        ...options,
+        validated: async (targets) => {
+            if (applySet)
+                candidates = await applySet.plan(targets, strategy?.retained);
+        },
+        beforeWrite: async (targets) => {
+            if (cancel?.aborted)
+                throw new Error('Cancelled before anything but Namespaces and CRDs was applied.');
+            if (lockDeferred)
+                await context.holdLock(lockIn, cancel);
+            await applySet?.widen(targets);
+            return lockDeferred && context.holdsLock;
+        },
+        allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
+    });
+    const { applied, writeFailure } = await applyLogged(applier, withMembership(strategy?.objects ?? objects, applySet), settings.dryRun, () => candidates);
+    for (const { target } of applied)
+        deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
+    // Every result names where the deploy went, and what was applied.
+    const result = (rest) => ({ target: { server: kube.server.origin, context: kube.context, namespace: lockIn }, applied, ...rest });
+    const undo = (rollBackWith) => undoDeploy(kube, strategy, rollBackWith);
+    const rollBackApplied = (title, waitMs) => () => core/* group */.Os(title, () => rollBack(kube, settings, applied, waitMs));
+    if (settings.dryRun)
+        return result({ waits: [], pruned: candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name })), traffic: strategy?.report(), hooks });
+    if (writeFailure) {
+        // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
+        const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
+        return result({ waits: [], pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks, writeFailure: { message: writeFailure.message, unwritten } });
+    }
+    const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
+    if (!settings.wait) {
+        const hookFailure = await postHooks();
+        return result({ waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure });
+    }
+    const items = waitItems(applied);
+    const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
+    if (cancel?.aborted) {
+        // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
+        if (!settings.rollbackOnCancel)
+            return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true });
+        return result({ waits, pruned: [], ...(await undo(rollBackApplied('Roll back (cancelled)', 0))), hooks, cancelled: true });
+    }
+    const readyAt = Date.now();
+    if (allSucceeded(waits)) {
+        // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+        const failure = strategy ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error) => error.message) : undefined;
+        if (failure && strategy.onFailure === 'discard')
             await strategy.discard(kube);
-            return { target: where, applied, waits, pruned: [], traffic: strategy.report() };
+        const hookFailure = failure ? undefined : await postHooks();
+        return result({ waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure });
+    }
+    return result({ waits, pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks });
+}
+function applyOptions(settings, kube) {
+    return {
+        fieldManager: settings.fieldManager,
+        force: settings.forceConflicts,
+        namespace: settings.namespace,
+        contextNamespace: kube.namespace,
+        createNamespace: settings.createNamespace,
+        dryRun: settings.dryRun
+    };
+}
+/** The deploy's hooks: listed in a dry run; otherwise run around the main apply, each phase's outcomes kept. */
+function deployHooks(kube, settings, options, phases) {
+    const hooks = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : [];
+    for (const h of settings.dryRun ? hooks : [])
+        core/* info */.pq(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`);
+    const runPhase = async (steps, title) => {
+        if (steps.length === 0 || settings.dryRun)
+            return;
+        const run = await core/* group */.Os(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }));
+        hooks.push(...run.outcomes);
+        if (run.failure)
+            throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,report/* formatDiagnosis */.Nb)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
+    };
+    // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
+    // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
+    const postHooks = async () => runPhase(phases.post, 'Post-deploy hooks').then(() => undefined, (error) => {
+        if (error instanceof HookFailure)
+            return `${error.message}\nThe deploy's objects are applied and were not rolled back.`;
+        throw error;
+    });
+    return { hooks, runPhase, postHooks };
+}
+/** The settings' strategy, planned on the main objects; a Job named as the gate is held back to run as the gate. */
+async function prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options) {
+    const gate = settings.blueGreen?.verify ?? settings.canary?.verify;
+    if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
+        throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
+    }
+    return (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) });
+}
+/**
+ * After a failed write, a failed rollout, or a cancel with rollback-on-cancel. Blue-green and canary never roll
+ * back: the live version was not touched, so the new one is dropped. Otherwise `rollBackWith`, when given, restores
+ * what this run changed.
+ */
+async function undoDeploy(kube, strategy, rollBackWith) {
+    if (strategy?.onFailure === 'discard') {
+        await strategy.discard(kube);
+        return { traffic: strategy.report() };
+    }
+    return { rollback: await rollBackWith?.(), traffic: strategy?.report() };
+}
+/** Applies (or dry-runs) the objects and logs what became of each; a failed write ends the apply, not the step. */
+async function applyLogged(applier, objects, dryRun, prunable) {
+    let writeFailure;
+    const applied = await core/* group */.Os(dryRun ? 'Server-side dry run' : 'Apply', async () => {
+        const result = await applier.apply(objects).catch(error => {
+            if (!(error instanceof ApplyWriteError))
+                throw error;
+            writeFailure = error;
+            for (const f of error.failed)
+                core/* info */.pq(`${describeTarget(f.target)} failed (the error below says why)`);
+            for (const t of error.notAttempted)
+                core/* info */.pq(`${describeTarget(t)} not applied: an earlier write failed`);
+            return error.written;
+        });
+        for (const item of result) {
+            const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew` : '';
+            core/* info */.pq(`${describeApplied(item)} ${item.action}${dryRun ? ' (dry run)' : ''}${why}`);
         }
-        if (!settings.rollbackOnFailure)
-            return { target: where, applied, waits, pruned: [], traffic: strategy?.report() };
-        const rollback = await core/* group */.Os('Roll back', () => rollBack(kube, settings, applied));
-        return { target: where, applied, waits, rollback, pruned: [], traffic: strategy?.report(), hooks };
-    }
-    finally {
-        await lock?.release().catch(error => core/* warning */.$e(`Could not release the deploy lock: ${error.message}`));
-        kube.close();
-    }
+        for (const c of dryRun ? prunable() : [])
+            core/* info */.pq(`${(0,manifests_documents/* describeObject */.v8)(c.object)} would be pruned (dry run)`);
+        const scaled = result.filter(a => a.scaleOwners);
+        if (scaled.length > 0) {
+            const owners = [...new Set(scaled.flatMap(a => a.scaleOwners))].join(', ');
+            core/* info */.pq(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`);
+        }
+        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(result, dryRun);
+        if (takeover)
+            core/* info */.pq(takeover);
+        return result;
+    });
+    return { applied, writeFailure };
 }
 /**
  * Reads, patches and checks the manifests: everything that can fail before a build or an apply.
@@ -2281,245 +2266,65 @@ async function readManifests(settings, built, kube) {
     (0,kubeconfig/* resolveKubeTarget */.$)(settings.kube);
     return manifests;
 }
-/** What a strategy that dropped the new version left serving, for the error. */
-function untouchedLine(traffic) {
-    if (traffic.strategy === 'blue-green') {
-        if (traffic.coloured?.length === 0)
-            return undefined;
-        if (traffic.switched)
-            return undefined;
-        const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ');
-        if (services)
-            return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`;
-        return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
-    }
-    return traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined;
-}
-/** Applies prepared manifests and waits; throws when a rollout fails. */
-async function deployManifests(settings, report, manifests, kube, cancel) {
-    const result = await deploy(settings, manifests.objects, kube, cancel).catch(error => {
-        if (!(error instanceof HookFailure))
-            throw error;
-        report.hooks = error.hooks;
-        throw new Error(`${error.message}\nNothing after it was applied.`);
-    });
-    report.hooks = result.hooks;
-    report.target = { ...report.target, ...result.target };
-    report.applied = result.applied;
-    report.waits = result.waits;
-    report.resources = (0,src_report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
+/** The workloads a rollback restored, as "kind/name to revision N". */
+const restoredWorkloads = (rollback) => rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+/** What a deploy put in the report, whether it succeeded or not. */
+function deployReport(result) {
+    const resources = (0,report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
-        report.resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
+        resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
     }
-    report.rollback = result.rollback;
-    report.traffic = result.traffic;
+    return { hooks: result.hooks, target: result.target, applied: result.applied, waits: result.waits, resources, rollback: result.rollback, traffic: result.traffic };
+}
+/** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
+function deployFailure(result) {
     if (result.cancelled) {
-        report.result = 'cancelled';
         const unfinished = result.waits.filter(w => w.state !== 'succeeded').map(w => w.message);
         const undo = result.rollback
-            ? `The workloads this run changed are being restored (rollback-on-cancel): ${result.rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ') || 'none had an earlier revision'}.`
+            ? `The workloads this run changed are being restored (rollback-on-cancel): ${restoredWorkloads(result.rollback).join(', ') || 'none had an earlier revision'}.`
             : 'What was applied stays as it is (rollback-on-cancel: false).';
-        throw new Error([`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n'));
+        return { result: 'cancelled', message: [`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n') };
     }
     const failed = result.waits.filter(w => w.state !== 'succeeded');
-    const kept = result.traffic ? untouchedLine(result.traffic) : undefined;
+    const kept = result.traffic ? (0,registry/* strategyNamed */.vL)(result.traffic.strategy).untouchedLine(result.traffic) : undefined;
     if (result.strategyFailure)
-        throw new Error([result.strategyFailure, kept].filter(Boolean).join('\n'));
+        return { message: [result.strategyFailure, kept].filter(Boolean).join('\n') };
     if (result.hookFailure)
-        throw new Error(result.hookFailure);
-    if (failed.length > 0 || result.writeFailure) {
-        const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,src_report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
-        if (kept)
-            lines.push(kept);
-        const restored = result.rollback?.restored.filter(r => r.plan.action === 'patch') ?? [];
-        if (result.rollback?.succeeded && restored.length > 0) {
-            report.result = 'rolled-back';
-            lines.push(`Rolled back: ${restored.map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`).join(', ')}.`);
-        }
-        else if (result.rollback?.succeeded) {
-            lines.push('Nothing to roll back: no workload this run changed had an earlier revision.');
-        }
-        else if (result.rollback) {
-            lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
-        }
-        else if (result.writeFailure) {
-            const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
-            lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
-        }
-        throw new Error(result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`);
+        return { message: result.hookFailure };
+    if (failed.length === 0 && !result.writeFailure)
+        return undefined;
+    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
+    if (kept)
+        lines.push(kept);
+    const restored = result.rollback ? restoredWorkloads(result.rollback) : [];
+    let rolledBack = false;
+    if (result.rollback?.succeeded && restored.length > 0) {
+        rolledBack = true;
+        lines.push(`Rolled back: ${restored.join(', ')}.`);
     }
-    return manifests.file;
+    else if (result.rollback?.succeeded) {
+        lines.push('Nothing to roll back: no workload this run changed had an earlier revision.');
+    }
+    else if (result.rollback) {
+        lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
+    }
+    else if (result.writeFailure) {
+        const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
+        lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
+    }
+    return { message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`, ...(rolledBack ? { result: 'rolled-back' } : {}) };
 }
-
-
-/***/ }),
-
-/***/ 4332:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fc: () => (/* binding */ DeployLock),
-/* harmony export */   aW: () => (/* binding */ isNamespaceMissing),
-/* harmony export */   vH: () => (/* binding */ lockNamespace),
-/* harmony export */   yY: () => (/* binding */ defaultIdentity)
-/* harmony export */ });
-/* unused harmony exports leaseExpired, describeHolder, releaseLease */
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3646);
-
-
-const leaseDurationSeconds = 30;
-const annotationPrefix = 'build-and-deploy/lock-';
-/** Kubernetes MicroTime: RFC 3339 with microseconds. */
-const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-function defaultIdentity(runUrl) {
-    return `${runUrl ?? 'local'}#${node_os__WEBPACK_IMPORTED_MODULE_0___default().hostname()}/${process.pid}`;
-}
-/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
-function leaseExpired(lease, nowMs) {
-    if (!lease.spec.holderIdentity)
-        return true;
-    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
-    if (Number.isNaN(renewed))
-        return true;
-    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
-}
-// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
-const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
-/**
- * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
- * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
- * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
- * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
- */
-function lockNamespace(objects, inputNamespace, contextNamespace) {
-    const fallback = inputNamespace ?? contextNamespace ?? 'default';
-    const workload = objects.find(o => workloadKinds.has(o.kind));
-    return workload?.metadata.namespace ?? fallback;
-}
-/** The API's answer to a write in a namespace that does not exist (yet). */
-const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
-function describeHolder(lease) {
-    const a = lease.metadata.annotations ?? {};
-    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
-    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
-}
-/**
- * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
- * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
- */
-class DeployLock {
-    kube;
-    namespace;
-    name;
-    holder;
-    renewTimer;
-    released = false;
-    constructor(kube, namespace, name, holder) {
-        this.kube = kube;
-        this.namespace = namespace;
-        this.name = name;
-        this.holder = holder;
+/** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
+async function deployManifests(settings, manifests, kube, cancel) {
+    try {
+        const result = await deploy(settings, manifests.objects, kube, cancel);
+        return { report: deployReport(result), failure: deployFailure(result) };
     }
-    static ref(namespace, name) {
-        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
-    }
-    static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
-        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
-        const deadline = Date.now() + timeoutMs;
-        let announced = false;
-        for (;;) {
-            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
-            try {
-                if (!lease) {
-                    await lock.write('POST', undefined);
-                    break;
-                }
-                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
-                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
-                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
-                    await lock.write('PUT', lease.metadata.resourceVersion);
-                    break;
-                }
-            }
-            catch (error) {
-                // Another run won the race: look again.
-                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
-                    continue;
-                throw error;
-            }
-            if (Date.now() >= deadline) {
-                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
-            }
-            if (!announced)
-                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
-            announced = true;
-            await new Promise((resolve, reject) => {
-                if (signal?.aborted)
-                    return reject(signal.reason);
-                const timer = setTimeout(resolve, 500 + Math.random() * 500);
-                signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-            });
-        }
-        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
-        lock.renewTimer.unref();
-        return lock;
-    }
-    async write(method, resourceVersion) {
-        const now = microTime(new Date());
-        const annotations = {};
-        if (this.holder.runUrl)
-            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
-        if (this.holder.actor)
-            annotations[`${annotationPrefix}actor`] = this.holder.actor;
-        if (this.holder.sha)
-            annotations[`${annotationPrefix}sha`] = this.holder.sha;
-        const body = {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
-            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
-        };
-        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
-    }
-    async renew(log) {
-        try {
-            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
-            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
-                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
-                return;
-            }
-            lease.spec.renewTime = microTime(new Date());
-            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
-        }
-        catch (error) {
-            // A renewal the release cut short (the client closing) is no news.
-            if (!this.released)
-                log(`Could not renew the deploy lock: ${error.message}`);
-        }
-    }
-    async release() {
-        this.released = true;
-        clearInterval(this.renewTimer);
-        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
-        // time (issue 19); the post step releases the lock again when this did not.
-        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
-    }
-}
-const releaseBoundMs = 5_000;
-/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-async function releaseLease(kube, namespace, name, identity, signal) {
-    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
-    if (!lease || lease.spec.holderIdentity !== identity)
-        return false;
-    await kube
-        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
-        .catch(error => {
-        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
+    catch (error) {
+        if (!(error instanceof HookFailure))
             throw error;
-    });
-    return true;
+        return { report: { hooks: error.hooks }, failure: { message: `${error.message}\nNothing after it was applied.` } };
+    }
 }
 
 
@@ -3803,7 +3608,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 5465:
+/***/ 1414:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3814,10 +3619,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
 ;// CONCATENATED MODULE: ./src/cancel.ts
 
 /**
@@ -3842,102 +3643,6 @@ function cancelOnSignals() {
             process.off('SIGTERM', handler);
         }
     };
-}
-
-// EXTERNAL MODULE: ./src/kube/errors.ts
-var errors = __webpack_require__(3646);
-// EXTERNAL MODULE: ./src/deploy/lock.ts
-var lock = __webpack_require__(4332);
-;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
-
-
-const permissionKey = (p) => `${p.verb} ${p.resource}.${p.group} ${p.namespace ?? ''}`;
-/**
- * What the apply and the lock will ask of the API, per object: server-side apply is a PATCH (and a create for an
- * object that does not exist yet, which the apply cannot know before its dry run, so patch is what is checked), the
- * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
- * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
- */
-function neededPermissions(input, contextNamespace, resources) {
-    const needed = new Map();
-    const add = (p) => void needed.set(permissionKey(p), p);
-    for (const { object } of input.objects) {
-        const info = resources.get(`${object.apiVersion}/${object.kind}`);
-        if (!info)
-            continue;
-        const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
-        add({ verb: 'patch', group, resource: info.plural, namespace });
-    }
-    if (input.lock)
-        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
-    return [...needed.values()];
-}
-/** The namespaces the objects go to that the manifests do not create themselves. */
-function namespacesNeeded(input, contextNamespace, resources) {
-    const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name));
-    const wanted = new Set();
-    for (const { object } of input.objects) {
-        if (!resources.get(`${object.apiVersion}/${object.kind}`)?.namespaced)
-            continue;
-        wanted.add(object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default');
-    }
-    return [...wanted].filter(ns => !declared.has(ns));
-}
-const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`;
-/**
- * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
- * the image: the credentials are accepted, the target namespaces exist (or will be created) and the kubeconfig's user
- * may patch every kind of the manifests where they go and take the deploy lock (SelfSubjectAccessReview, which
- * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
- * against the run, as the apply then meets the same rules.
- */
-async function checkCluster(kube, input) {
-    const problems = await findProblems(kube, input).catch((error) => {
-        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
-    });
-    if (problems.length > 0) {
-        throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
-    }
-}
-async function findProblems(kube, input) {
-    await kube.authenticate();
-    const resources = new Map();
-    await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
-        const slash = key.lastIndexOf('/');
-        const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
-            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
-                return undefined;
-            throw error;
-        });
-        if (info)
-            resources.set(key, info);
-    }));
-    const problems = [];
-    if (!input.createNamespace) {
-        await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
-            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
-                // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
-                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
-                    return 'not readable';
-                throw error;
-            });
-            if (!found)
-                problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`);
-        }));
-    }
-    const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
-        const review = await kube
-            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
-            .catch(() => undefined);
-        return { permission, review };
-    }));
-    for (const { permission, review } of reviews) {
-        if (review?.status && review.status.allowed === false) {
-            problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`);
-        }
-    }
-    return problems;
 }
 
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
@@ -4354,7 +4059,10 @@ function buildSettingsInput(read, builds) {
 
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
 var gate_url = __webpack_require__(4530);
+// EXTERNAL MODULE: ./src/strategies/registry.ts + 4 modules
+var registry = __webpack_require__(5769);
 ;// CONCATENATED MODULE: ./src/settings/strategy-inputs.ts
+
 
 
 
@@ -4379,8 +4087,8 @@ function strategyInput(read, mode) {
     const given = read('strategy').trim();
     // promote and abort act on a canary: the strategy need not be repeated.
     const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling');
-    if (strategy !== 'rolling' && strategy !== 'blue-green' && strategy !== 'canary')
-        throw new Error(`Invalid strategy '${strategy}'. Expected rolling, blue-green or canary.`);
+    if (!(0,registry/* isStrategyName */.J$)(strategy))
+        throw new Error(`Invalid strategy '${strategy}'. Expected ${registry/* strategyNames */.ov.slice(0, -1).join(', ')} or ${registry/* strategyNames */.ov.at(-1)}.`);
     if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary')
         throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`);
     const verify = read('verify').trim();
@@ -4397,10 +4105,6 @@ function strategyInput(read, mode) {
         throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`);
     if (strategy === 'rolling')
         return { strategy };
-    if (mode === 'build' || mode === 'history')
-        throw new Error(`strategy ${strategy} is used in modes deploy, apply${strategy === 'canary' ? ', promote and abort' : ' and rollback'}, not in mode ${mode}.`);
-    if (strategy === 'canary' && mode === 'rollback')
-        throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.');
     const gate = verify ? gateInput(verify) : undefined;
     const verifyTimeoutMs = (0,duration/* parseDuration */.E)(read('verify-timeout').trim() || '1m', 'verify-timeout');
     if (strategy === 'blue-green')
@@ -4415,6 +4119,7 @@ function strategyInput(read, mode) {
 }
 
 ;// CONCATENATED MODULE: ./src/settings/parse.ts
+
 
 
 
@@ -4514,7 +4219,7 @@ function manifestInput(read, mode) {
     }
     return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
 }
-function deployInput(read, mode, strategy, rollbackTo) {
+function deployInput(read, mode, rollbackTo) {
     const lockName = read('lock-name').trim() || 'deploy';
     if (!dnsLabel.test(lockName) || lockName.length > 40) {
         throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
@@ -4526,8 +4231,6 @@ function deployInput(read, mode, strategy, rollbackTo) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
     }
     const wait = booleanInput(read, 'wait', true);
-    if (strategy !== 'rolling' && !wait)
-        throw new Error(`strategy ${strategy} needs wait: true: ${strategy === 'blue-green' ? 'the Services switch once the new colour is ready' : 'the canary is checked once it is ready'}.`);
     return {
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
@@ -4565,19 +4268,18 @@ function parseSettings(read, env) {
     const manifests = manifestInput(read, mode);
     const rollbackTo = rollbackInput(read, mode, builds);
     const strategy = strategyInput(read, mode);
-    if (strategy.strategy === 'blue-green' && rollbackTo && rollbackTo.kind === 'revision') {
-        throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
-    }
-    return {
+    const settings = {
         mode,
         ...buildSettingsInput(read, builds),
         ...manifests,
         ...kubeTargetInput(read),
-        ...deployInput(read, mode, strategy.strategy, rollbackTo),
+        ...deployInput(read, mode, rollbackTo),
         ...strategy,
         ...gitHubInput(read),
         run
     };
+    (0,registry/* strategyNamed */.vL)(settings.strategy).validate(settings);
+    return settings;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/unknown-inputs.ts
@@ -4643,8 +4345,10 @@ function readKubeSettings() {
     return kubeInput(name => core.getInput(name));
 }
 
-// EXTERNAL MODULE: ./src/report.ts + 1 modules
-var src_report = __webpack_require__(5272);
+// EXTERNAL MODULE: ./src/modes/deploy.ts + 1 modules
+var deploy = __webpack_require__(8185);
+// EXTERNAL MODULE: ./src/report.ts
+var src_report = __webpack_require__(665);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(5844);
 ;// CONCATENATED MODULE: ./src/result-line.ts
@@ -4652,6 +4356,7 @@ var live_revision = __webpack_require__(5844);
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
  * log (issue 20.6). The summary has the detail; this line is the answer.
  */
+
 
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -4687,11 +4392,9 @@ function successDetail(report) {
         });
         return `live: ${names(live)}`;
     }
-    if (report.traffic?.strategy === 'blue-green' && report.traffic.after) {
-        return `${report.traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${report.traffic.after}${imagesPart(report)}`;
-    }
-    if (report.traffic?.strategy === 'canary')
-        return `canary ${report.traffic.stage}${imagesPart(report)}`;
+    const traffic = report.traffic && (0,registry/* strategyNamed */.vL)(report.traffic.strategy).resultDetail(report.traffic);
+    if (traffic)
+        return `${traffic}${imagesPart(report)}`;
     if (report.dryRun) {
         const changed = report.applied.filter(a => a.changes.length > 0).length;
         return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`;
@@ -4726,7 +4429,6 @@ function resultLine(report) {
 
 
 
-
 function setOutputs(report, manifestsFile) {
     const [first] = report.images;
     if (first) {
@@ -4741,106 +4443,53 @@ function setOutputs(report, manifestsFile) {
     lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
         lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
-    if (report.traffic?.strategy === 'blue-green' && report.traffic.after)
-        lib_core/* setOutput */.uH('live-colour', report.traffic.after);
-    if (report.traffic?.strategy === 'canary')
-        lib_core/* setOutput */.uH('canary-stage', report.traffic.stage);
+    if (report.traffic)
+        for (const [name, value] of Object.entries((0,registry/* strategyNamed */.vL)(report.traffic.strategy).outputs(report.traffic)))
+            lib_core/* setOutput */.uH(name, value);
     if (manifestsFile)
         lib_core/* setOutput */.uH('manifests-file', manifestsFile);
     lib_core/* setOutput */.uH('result', report.result);
     lib_core/* setOutput */.uH('duration-ms', String(report.durationMs));
 }
+// Modes other than deploy, apply and build load their code only when run.
+const runners = {
+    build: async () => deploy/* runBuild */.cM,
+    deploy: async () => deploy/* runDeploy */.zt,
+    apply: async () => deploy/* runApply */.Of,
+    promote: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runPromote,
+    abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runAbort,
+    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(54)]).then(__webpack_require__.bind(__webpack_require__, 3054))).runRollback,
+    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory
+};
+/** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
     const started = Date.now();
-    const report = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 };
-    let manifestsFile;
+    let report = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 };
+    let outcome = { report: {} };
     let deployment;
-    // Opened early (see connectEarly) and closed here too: a failed build or manifest leaves it unused.
-    let kube;
     const cancel = cancelOnSignals();
     try {
         const settings = readSettings();
         if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
             deployment = await GitHubDeployment.start(settings);
-        report.mode = settings.mode;
-        report.target = { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy };
-        report.dryRun = settings.dryRun;
-        switch (settings.mode) {
-            case 'build':
-                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
-                break;
-            case 'deploy': {
-                kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
-                let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
-                manifestsFile = manifests.file;
-                const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
-                clusterReady?.catch(() => undefined);
-                report.images = await lib_core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
-                await clusterReady;
-                // A mutable tag is deployed pinned to the digest, known only now (issue 23).
-                const built = (0,build_step/* substitutionsFor */.wL)(report.images);
-                if (built.some((b, i) => b.image !== planned[i].image))
-                    manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'apply': {
-                // Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
-                // just interleave with reading the files.
-                if (settings.builds.length > 0 || settings.helm)
-                    kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
-                manifestsFile = manifests.file;
-                await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'promote': {
-                // As mode apply (the tags of this commit, no build), then the canary objects go.
-                if (settings.helm)
-                    kube = (0,deploy_step/* connectEarly */.Ir)(settings);
-                report.images = await (0,build_step/* existingImages */.e5)(settings);
-                const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(report.images), kube);
-                manifestsFile = await (0,deploy_step/* deployManifests */.I7)(settings, report, manifests, kube, cancel.signal);
-                break;
-            }
-            case 'abort': {
-                const { abortMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
-                manifestsFile = await abortMode(settings, report);
-                break;
-            }
-            case 'rollback': {
-                const { rollbackMode } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
-                manifestsFile = await rollbackMode(settings, report);
-                break;
-            }
-            case 'history': {
-                const { readHistories, logHistories } = await __webpack_require__.e(/* import() */ 228).then(__webpack_require__.bind(__webpack_require__, 2228));
-                const manifests = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-                report.history = await readHistories(settings, manifests.objects);
-                logHistories(report.history);
-                break;
-            }
-        }
+        report = { ...report, mode: settings.mode, target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy }, dryRun: settings.dryRun };
+        outcome = await (await runners[settings.mode]())(settings, cancel.signal);
     }
     catch (error) {
-        if (cancel.signal.aborted)
-            report.result = 'cancelled';
-        else if (report.result !== 'rolled-back')
-            report.result = 'failed';
-        report.error = error.message;
+        outcome = { ...outcome, failure: { message: error.message } };
+    }
+    report = { ...report, ...outcome.report, target: { ...report.target, ...outcome.report.target } };
+    if (outcome.failure) {
+        report.result = cancel.signal.aborted ? 'cancelled' : (outcome.failure.result ?? 'failed');
+        report.error = outcome.failure.message;
         lib_core/* setFailed */.C1(report.error);
     }
-    finally {
-        kube?.close();
-        await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
-        report.durationMs = Date.now() - started;
-        setOutputs(report, manifestsFile);
-        await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
-        lib_core/* info */.pq(resultLine(report));
-        cancel.dispose();
-    }
+    await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
+    report.durationMs = Date.now() - started;
+    setOutputs(report, outcome.manifestsFile);
+    await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+    lib_core/* info */.pq(resultLine(report));
+    cancel.dispose();
 }
 
 
@@ -5325,25 +4974,15 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 5272:
+/***/ 3758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  gZ: () => (/* binding */ builtImagesOutput),
-  Nb: () => (/* binding */ formatDiagnosis),
-  Br: () => (/* binding */ renderSummary),
-  u2: () => (/* binding */ resourceReports)
-});
-
-// UNUSED EXPORTS: targetLine, trafficSection
-
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
-// EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
-;// CONCATENATED MODULE: ./src/markdown.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   mG: () => (/* binding */ inline),
+/* harmony export */   qy: () => (/* binding */ html)
+/* harmony export */ });
 // Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
 // cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
 // close a code block or break a table (issue 19).
@@ -5383,11 +5022,199 @@ function html(value) {
 }
 const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
 
-// EXTERNAL MODULE: ./src/rollback/live-revision.ts
-var live_revision = __webpack_require__(5844);
-// EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
-;// CONCATENATED MODULE: ./src/report.ts
+
+/***/ }),
+
+/***/ 8185:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Of: () => (/* binding */ runApply),
+  cM: () => (/* binding */ runBuild),
+  zt: () => (/* binding */ runDeploy),
+  M$: () => (/* binding */ withEarlyConnection)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
+var build_step = __webpack_require__(8465);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3646);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(8642);
+;// CONCATENATED MODULE: ./src/deploy/cluster-check.ts
+
+
+const permissionKey = (p) => `${p.verb} ${p.resource}.${p.group} ${p.namespace ?? ''}`;
+/**
+ * What the apply and the lock will ask of the API, per object: server-side apply is a PATCH (and a create for an
+ * object that does not exist yet, which the apply cannot know before its dry run, so patch is what is checked), the
+ * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
+ * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
+ */
+function neededPermissions(input, contextNamespace, resources) {
+    const needed = new Map();
+    const add = (p) => void needed.set(permissionKey(p), p);
+    for (const { object } of input.objects) {
+        const info = resources.get(`${object.apiVersion}/${object.kind}`);
+        if (!info)
+            continue;
+        const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
+        add({ verb: 'patch', group, resource: info.plural, namespace });
+    }
+    if (input.lock)
+        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
+    return [...needed.values()];
+}
+/** The namespaces the objects go to that the manifests do not create themselves. */
+function namespacesNeeded(input, contextNamespace, resources) {
+    const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name));
+    const wanted = new Set();
+    for (const { object } of input.objects) {
+        if (!resources.get(`${object.apiVersion}/${object.kind}`)?.namespaced)
+            continue;
+        wanted.add(object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default');
+    }
+    return [...wanted].filter(ns => !declared.has(ns));
+}
+const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`;
+/**
+ * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
+ * the image: the credentials are accepted, the target namespaces exist (or will be created) and the kubeconfig's user
+ * may patch every kind of the manifests where they go and take the deploy lock (SelfSubjectAccessReview, which
+ * every authenticated user may ask). Throws with every problem; a cluster that cannot answer a review is not held
+ * against the run, as the apply then meets the same rules.
+ */
+async function checkCluster(kube, input) {
+    const problems = await findProblems(kube, input).catch((error) => {
+        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
+    });
+    if (problems.length > 0) {
+        throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
+    }
+}
+async function findProblems(kube, input) {
+    await kube.authenticate();
+    const resources = new Map();
+    await Promise.all([...new Set(input.objects.map(o => `${o.object.apiVersion}/${o.object.kind}`))].map(async (key) => {
+        const slash = key.lastIndexOf('/');
+        const info = await kube.resourceFor(key.slice(0, slash), key.slice(slash + 1)).catch(error => {
+            if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
+                return undefined;
+            throw error;
+        });
+        if (info)
+            resources.set(key, info);
+    }));
+    const problems = [];
+    if (!input.createNamespace) {
+        await Promise.all(namespacesNeeded(input, kube.namespace, resources).map(async (ns) => {
+            const found = await kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(error => {
+                // A deployer bound to its namespace may not read Namespace objects: its review below tells instead.
+                if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
+                    return 'not readable';
+                throw error;
+            });
+            if (!found)
+                problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`);
+        }));
+    }
+    const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
+        const review = await kube
+            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
+            .catch(() => undefined);
+        return { permission, review };
+    }));
+    for (const { permission, review } of reviews) {
+        if (review?.status && review.status.allowed === false) {
+            problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`);
+        }
+    }
+    return problems;
+}
+
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(9095);
+// EXTERNAL MODULE: ./src/run/outcome.ts
+var outcome = __webpack_require__(6497);
+;// CONCATENATED MODULE: ./src/modes/deploy.ts
+
+
+
+
+
+/**
+ * Runs `steps` with the early connection (see connectEarly), closed here too: a failed build or manifest leaves it
+ * unused.
+ */
+async function withEarlyConnection(connectNow, settings, steps) {
+    const kube = connectNow ? (0,deploy_step/* connectEarly */.Ir)(settings) : undefined;
+    try {
+        return await steps(kube);
+    }
+    finally {
+        kube?.close();
+    }
+}
+/** mode build: build and push the images, nothing else. */
+const runBuild = (settings) => (0,outcome/* attempt */.C)(async (outcome) => {
+    outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
+});
+/** mode deploy: read the manifests, build and push while the cluster is checked, then deploy the built images. */
+const runDeploy = (settings, cancel) => withEarlyConnection(true, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
+    const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
+    let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
+    outcome.manifestsFile = manifests.file;
+    const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
+    clusterReady?.catch(() => undefined);
+    outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
+    await clusterReady;
+    // A mutable tag is deployed pinned to the digest, known only now (issue 23).
+    const built = (0,build_step/* substitutionsFor */.wL)(outcome.report.images);
+    if (built.some((b, i) => b.image !== planned[i].image))
+        manifests = await (0,deploy_step/* readManifests */.PX)(settings, built, kube);
+    outcome.manifestsFile = manifests.file;
+    const deployed = await (0,deploy_step/* deployManifests */.I7)(settings, manifests, kube, cancel);
+    Object.assign(outcome.report, deployed.report);
+    return deployed.failure;
+}));
+/** mode apply: deploy the images this commit already pushed (no build). */
+const runApply = (settings, cancel) => 
+// Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
+// just interleave with reading the files.
+withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
+    outcome.report.images = await (0,build_step/* existingImages */.e5)(settings);
+    const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(outcome.report.images), kube);
+    outcome.manifestsFile = manifests.file;
+    const deployed = await (0,deploy_step/* deployManifests */.I7)(settings, manifests, kube, cancel);
+    Object.assign(outcome.report, deployed.report);
+    return deployed.failure;
+}));
+
+
+/***/ }),
+
+/***/ 665:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   Nb: () => (/* binding */ formatDiagnosis),
+/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
+/* harmony export */   u2: () => (/* binding */ resourceReports)
+/* harmony export */ });
+/* unused harmony export targetLine */
+/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
+/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3758);
+/* harmony import */ var _rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5844);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7528);
+/* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5769);
+
 
 
 
@@ -5431,41 +5258,6 @@ function formatDiagnosis(diagnosis) {
     }
     return lines;
 }
-/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
-function strategyLines(label, twice, rolling) {
-    if (!rolling || rolling.length === 0)
-        return [];
-    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${inline(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${inline(n)}`).join(', ')}.`, ''];
-}
-/** Where traffic went: blue-green's colours before → after, or the canary's stage and share. */
-function trafficSection(traffic) {
-    if (traffic.strategy === 'blue-green') {
-        const { before, after, switched, services } = traffic;
-        return [
-            '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${inline(s)}`).join(', ') || '(none)'} | ${inline(before ?? '(none)')} | ${switched ? `**${inline(after)}**` : `${inline(after ?? '(none)')} (not switched)`} |`, '',
-            ...strategyLines('New colour', traffic.coloured, traffic.rolling),
-            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${inline(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
-        ];
-    }
-    const out = [`### Canary: ${inline(traffic.stage)}`, ''];
-    if (traffic.canaries.length > 0) {
-        out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
-        for (const c of traffic.canaries)
-            out.push(`| deployment/${inline(c.name)} | ${c.replicas} | deployment/${inline(c.stable)} | ${c.stableReplicas} |`);
-        out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
-        if (traffic.percent !== undefined) {
-            const shares = traffic.canaries.map(c => `deployment/${inline(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
-            out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
-        }
-    }
-    if (traffic.stage === 'canary' || traffic.stage === 'stable')
-        out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
-    if (traffic.stage !== 'canary' && traffic.added.length > 0)
-        out.push('', `Deleted: ${traffic.added.map(inline).join(', ')}.`);
-    out.push('');
-    return out;
-}
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
 function templateImages(object) {
     const spec = object?.spec;
@@ -5479,16 +5271,16 @@ function imageChange(applied) {
         return '';
     const before = templateImages(applied?.before);
     return after
-        .map((image, i) => (before[i] && before[i] !== image ? `${code(shortImage(before[i]))} → ${code(shortImage(image))}` : code(shortImage(image))))
+        .map((image, i) => (before[i] && before[i] !== image ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(before[i]))} → ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))))
         .join('<br>');
 }
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
 const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
 /** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
 function restoredRevision(plan) {
-    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => code(shortImage(image)));
-    const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
-    return [`revision ${inline(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${code(commit.slice(0, 12))})` : ''].join('');
+    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image)));
+    const commit = plan.template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationKeys */ .ic.commit];
+    return [`revision ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(commit.slice(0, 12))})` : ''].join('');
 }
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 function targetLine(report) {
@@ -5496,10 +5288,10 @@ function targetLine(report) {
     if (!t)
         return undefined;
     const parts = [
-        t.commit ? `**Commit** ${code(t.commit.slice(0, 12))}${t.ref ? ` (${code(t.ref)})` : ''}` : undefined,
-        t.server ? `**Cluster** ${code(t.server)}${t.context ? ` (context ${code(t.context)})` : ''}` : undefined,
-        t.namespace ? `**Namespace** ${code(t.namespace)}` : undefined,
-        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${inline(t.strategy)}` : undefined
+        t.commit ? `**Commit** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.ref)})` : ''}` : undefined,
+        t.server ? `**Cluster** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.server)}${t.context ? ` (context ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.context)})` : ''}` : undefined,
+        t.namespace ? `**Namespace** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.namespace)}` : undefined,
+        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(t.strategy)}` : undefined
     ].filter(Boolean);
     return parts.length > 0 ? parts.join(' · ') : undefined;
 }
@@ -5507,18 +5299,18 @@ function targetLine(report) {
 function renderSummary(report) {
     const out = [];
     const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
     const header = targetLine(report);
     if (header)
         out.push(header, '');
     // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
     const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])));
     if (report.error)
-        out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
+        out.push(...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.repository)} | ${image.tags.all.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join(', ')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
         }
         out.push('');
     }
@@ -5531,22 +5323,22 @@ function renderSummary(report) {
             out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
             for (const r of changed) {
                 const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
-                out.push(`| ${inline(r.kind)}/${inline(r.name)} | ${inline(r.namespace ?? '')} | ${inline(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${inline(r.note)})` : ''} | ${inline(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
+                out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.note)})` : ''} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} | ${images} |`);
             }
             out.push('');
         }
         if (unchanged.length > 0) {
-            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${inline(r.kind)}/${inline(r.name)}${r.namespace ? ` (${inline(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
+            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)}${r.namespace ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
         }
-        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
+        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
         if (takeover)
-            out.push(`${inline(takeover)}.`, '');
+            out.push(`${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(takeover)}.`, '');
     }
     if (report.hooks && report.hooks.length > 0) {
         out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
         for (const h of report.hooks) {
             const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${inline(h.phase)}-deploy, weight ${inline(h.weight)} | ${inline(h.kind)}/${inline(h.name)} | ${inline(h.namespace ?? '')} | ${inline(h.declaredAs)} | ${inline(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.phase)}-deploy, weight ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.weight)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.declaredAs)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(result)} | ${h.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
         }
         out.push('');
     }
@@ -5560,53 +5352,53 @@ function renderSummary(report) {
                     ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
                     ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
                 ]);
-                out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '');
+                out.push(`<details><summary>${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('diff', lines), '</details>', '');
             }
         }
     }
     if (report.traffic)
-        out.push(...trafficSection(report.traffic));
+        out.push(...(0,_strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .strategyNamed */ .vL)(report.traffic.strategy).summary(report.traffic));
     const failures = report.waits.filter(w => w.state !== 'succeeded');
     if (failures.length > 0) {
         out.push('### Rollout problems', '');
         for (const failure of failures) {
             const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
             const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
-            out.push(`- **${inline(name)}**: ${inline(message)}`);
+            out.push(`- **${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(name)}**: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(message)}`);
             if (failure.diagnosis)
-                out.push('', ...fenced('text', formatDiagnosis(failure.diagnosis)));
+                out.push('', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', formatDiagnosis(failure.diagnosis)));
         }
         out.push('');
     }
     if (report.mode === 'rollback' && report.history && report.history.length > 0) {
         out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
         for (const history of report.history) {
-            const live = (0,live_revision/* liveRow */.ls)(history);
-            out.push(`| ${inline((0,live_revision/* workloadName */.vO)(history))} | ${live ? inline(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`);
+            const live = (0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .liveRow */ .ls)(history);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)((0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .workloadName */ .vO)(history))} | ${live ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${live?.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(live.commit.slice(0, 12)) : ''} |`);
         }
         out.push('');
     }
     for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${inline(workload.kind.toLowerCase())}/${inline(workload.name)} (${inline(workload.namespace)})`, '');
+        out.push(`### History of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.kind.toLowerCase())}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.name)} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
         for (const row of rows) {
-            out.push(`| ${inline(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${inline(row.changeCause)} | ${inline(row.created)} | ${row.live ? '✅ live' : ''} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.revision)} | ${row.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.changeCause)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
         }
         out.push('');
     }
     if (report.rollback) {
         const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
             const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${inline(r.workload.kind)}/${inline(r.workload.name)} | ${r.plan.action === 'skip' ? inline(r.plan.reason) : restoredRevision(r.plan)} | ${inline(wait?.state)} |`);
+            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(wait?.state)} |`);
         }
         out.push('');
         if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(inline).join(', ')}.`, '');
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
         if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(inline).join(', ')}.`, '');
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
     }
     return out.join('\n');
 }
@@ -5635,6 +5427,267 @@ function describeLive(history) {
         return `${workloadName(history)}: no live revision in its history`;
     const commit = live.commit ? `commit ${live.commit.slice(0, 12)}` : 'no commit recorded';
     return `${workloadName(history)}: live revision ${live.revision}, image ${live.images.join(', ') || '(none)'}, ${commit}`;
+}
+
+
+/***/ }),
+
+/***/ 670:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B: () => (/* binding */ withCluster)
+/* harmony export */ });
+/* unused harmony export ClusterContext */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _kube_connect_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3390);
+/* harmony import */ var _lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8642);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4352);
+
+
+
+
+/**
+ * The cluster a mode acts on: the connection, the namespace that objects naming none go to, and the deploy lock,
+ * taken at most once and released by withCluster whatever the work did.
+ */
+class ClusterContext {
+    kube;
+    settings;
+    lock;
+    constructor(kube, settings) {
+        this.kube = kube;
+        this.settings = settings;
+    }
+    get targetNamespace() {
+        return (0,_kube_connect_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultNamespace */ .L)(this.settings.namespace, this.kube);
+    }
+    get holdsLock() {
+        return this.lock !== undefined;
+    }
+    /** Takes the deploy lock when the lock input is on, and records it so the post step can release it. */
+    async holdLock(namespace, signal) {
+        const { lock: wanted, run } = this.settings;
+        if (!wanted || this.lock)
+            return;
+        const holder = { identity: (0,_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultIdentity */ .yY)(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha };
+        this.lock = await _lock_js__WEBPACK_IMPORTED_MODULE_2__/* .DeployLock */ .Fc.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line), signal);
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .saveHeldLock */ .UZ)({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity });
+    }
+    async release() {
+        await this.lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        this.lock = undefined;
+    }
+}
+/**
+ * Connects (through `connected`, the early connection, when there is one), authenticates, runs `work`, then
+ * releases the lock if it took one and closes.
+ */
+async function withCluster(settings, work, connected) {
+    const context = new ClusterContext(connected ?? (0,_kube_connect_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .N)(settings.kube, { stallLimitMs: settings.timeoutMs }), settings);
+    try {
+        await context.kube.authenticate();
+        return await work(context);
+    }
+    finally {
+        await context.release();
+        context.kube.close();
+    }
+}
+
+
+/***/ }),
+
+/***/ 8642:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fc: () => (/* binding */ DeployLock),
+/* harmony export */   aW: () => (/* binding */ isNamespaceMissing),
+/* harmony export */   vH: () => (/* binding */ lockNamespace),
+/* harmony export */   yY: () => (/* binding */ defaultIdentity)
+/* harmony export */ });
+/* unused harmony exports leaseExpired, describeHolder, releaseLease */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3646);
+
+
+const leaseDurationSeconds = 30;
+const annotationPrefix = 'build-and-deploy/lock-';
+/** Kubernetes MicroTime: RFC 3339 with microseconds. */
+const microTime = (date) => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+function defaultIdentity(runUrl) {
+    return `${runUrl ?? 'local'}#${node_os__WEBPACK_IMPORTED_MODULE_0___default().hostname()}/${process.pid}`;
+}
+/** Whether a Lease is free to take: never held, released, or not renewed within its duration. */
+function leaseExpired(lease, nowMs) {
+    if (!lease.spec.holderIdentity)
+        return true;
+    const renewed = Date.parse(lease.spec.renewTime ?? lease.spec.acquireTime ?? '');
+    if (Number.isNaN(renewed))
+        return true;
+    return renewed + (lease.spec.leaseDurationSeconds ?? leaseDurationSeconds) * 1000 < nowMs;
+}
+// The kinds whose rollout a run waits on and rolls back: their namespace is the one two runs race over.
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/**
+ * Where the deploy lock lives: the namespace of the manifests' first workload, the namespace input, the context's
+ * namespace or `default` filling in a workload that names none (as the apply does). Manifests without a workload
+ * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
+ * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
+ */
+function lockNamespace(objects, inputNamespace, contextNamespace) {
+    const fallback = inputNamespace ?? contextNamespace ?? 'default';
+    const workload = objects.find(o => workloadKinds.has(o.kind));
+    return workload?.metadata.namespace ?? fallback;
+}
+/** The API's answer to a write in a namespace that does not exist (yet). */
+const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
+function describeHolder(lease) {
+    const a = lease.metadata.annotations ?? {};
+    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
+    return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
+}
+/**
+ * A deploy lock: a coordination.k8s.io Lease per namespace and lock name, renewed while the run applies and
+ * waits. A second run waits for it; a lease its holder stopped renewing (the run died) is taken over.
+ */
+class DeployLock {
+    kube;
+    namespace;
+    name;
+    holder;
+    renewTimer;
+    released = false;
+    constructor(kube, namespace, name, holder) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.name = name;
+        this.holder = holder;
+    }
+    static ref(namespace, name) {
+        return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name };
+    }
+    static async acquire(kube, namespace, lockName, holder, timeoutMs, log, signal) {
+        const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder);
+        const deadline = Date.now() + timeoutMs;
+        let announced = false;
+        for (;;) {
+            const lease = await kube.get(DeployLock.ref(namespace, lock.name), { signal });
+            try {
+                if (!lease) {
+                    await lock.write('POST', undefined);
+                    break;
+                }
+                if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
+                    if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
+                        log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`);
+                    await lock.write('PUT', lease.metadata.resourceVersion);
+                    break;
+                }
+            }
+            catch (error) {
+                // Another run won the race: look again.
+                if (error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 409)
+                    continue;
+                throw error;
+            }
+            if (Date.now() >= deadline) {
+                throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`);
+            }
+            if (!announced)
+                log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`);
+            announced = true;
+            await new Promise((resolve, reject) => {
+                if (signal?.aborted)
+                    return reject(signal.reason);
+                const timer = setTimeout(resolve, 500 + Math.random() * 500);
+                signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+            });
+        }
+        lock.renewTimer = setInterval(() => void lock.renew(log), (leaseDurationSeconds * 1000) / 3);
+        lock.renewTimer.unref();
+        return lock;
+    }
+    async write(method, resourceVersion) {
+        const now = microTime(new Date());
+        const annotations = {};
+        if (this.holder.runUrl)
+            annotations[`${annotationPrefix}run-url`] = this.holder.runUrl;
+        if (this.holder.actor)
+            annotations[`${annotationPrefix}actor`] = this.holder.actor;
+        if (this.holder.sha)
+            annotations[`${annotationPrefix}sha`] = this.holder.sha;
+        const body = {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+            spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
+        };
+        await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
+    }
+    async renew(log) {
+        try {
+            const lease = await this.kube.get(DeployLock.ref(this.namespace, this.name));
+            if (!lease || lease.spec.holderIdentity !== this.holder.identity) {
+                log(`Lost the deploy lock ${this.namespace}/${this.name}.`);
+                return;
+            }
+            lease.spec.renewTime = microTime(new Date());
+            await this.kube.replace({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...lease });
+        }
+        catch (error) {
+            // A renewal the release cut short (the client closing) is no news.
+            if (!this.released)
+                log(`Could not renew the deploy lock: ${error.message}`);
+        }
+    }
+    async release() {
+        this.released = true;
+        clearInterval(this.renewTimer);
+        // Bounded on its own: after a wait that timed out on a stalled server it would otherwise get a request's full
+        // time (issue 19); the post step releases the lock again when this did not.
+        await releaseLease(this.kube, this.namespace, this.name, this.holder.identity, AbortSignal.timeout(releaseBoundMs));
+    }
+}
+const releaseBoundMs = 5_000;
+/** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
+async function releaseLease(kube, namespace, name, identity, signal) {
+    const lease = await kube.get(DeployLock.ref(namespace, name), { signal });
+    if (!lease || lease.spec.holderIdentity !== identity)
+        return false;
+    await kube
+        .delete(DeployLock.ref(namespace, name), { preconditions: { resourceVersion: lease.metadata.resourceVersion } })
+        .catch(error => {
+        if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && (error.statusCode === 404 || error.statusCode === 409)))
+            throw error;
+    });
+    return true;
+}
+
+
+/***/ }),
+
+/***/ 6497:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ attempt)
+/* harmony export */ });
+/**
+ * Runs a mode's steps over the outcome they fill in; a step's error becomes the failure, and what the steps
+ * before it found stays in the outcome.
+ */
+async function attempt(steps) {
+    const outcome = { report: {} };
+    try {
+        outcome.failure = (await steps(outcome)) ?? undefined;
+    }
+    catch (error) {
+        outcome.failure = { message: error.message };
+    }
+    return outcome;
 }
 
 
@@ -6798,6 +6851,174 @@ function gateUrlSecrets(template) {
             add(value);
     }
     return [...found];
+}
+
+
+/***/ }),
+
+/***/ 5769:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  J$: () => (/* binding */ isStrategyName),
+  vL: () => (/* binding */ strategyNamed),
+  ov: () => (/* binding */ strategyNames)
+});
+
+// EXTERNAL MODULE: ./src/markdown.ts
+var markdown = __webpack_require__(3758);
+;// CONCATENATED MODULE: ./src/strategies/traffic-lines.ts
+
+/** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
+function strategyLines(label, twice, rolling) {
+    if (!rolling || rolling.length === 0)
+        return [];
+    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ')}.`, ''];
+}
+
+;// CONCATENATED MODULE: ./src/strategies/blue-green-strategy.ts
+
+
+/**
+ * strategy: blue-green. The Deployments behind Services run in two colours; the Services switch once the new one
+ * is ready. The deploy code (blue-green.ts) loads only when chosen.
+ */
+const blueGreen = {
+    name: 'blue-green',
+    validate(settings) {
+        const { mode, rollbackTo } = settings;
+        if (mode === 'build' || mode === 'history')
+            throw new Error(`strategy blue-green is used in modes deploy, apply and rollback, not in mode ${mode}.`);
+        if (rollbackTo?.kind === 'revision') {
+            throw new Error('rollback-to a revision number is not for strategy blue-green: previous switches the Services back to the other colour, a commit SHA redeploys that commit as a new colour.');
+        }
+        if (!settings.wait)
+            throw new Error('strategy blue-green needs wait: true: the Services switch once the new colour is ready.');
+    },
+    async prepare({ kube, settings, objects, targetNamespace, gate }) {
+        const { BlueGreenDeploy } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        return BlueGreenDeploy.prepare(kube, objects, targetNamespace, settings.blueGreen, settings.fieldManager, gate);
+    },
+    async switchBack(kube, objects, targetNamespace, settings) {
+        const { switchBack } = await __webpack_require__.e(/* import() */ 238).then(__webpack_require__.bind(__webpack_require__, 4238));
+        return switchBack(kube, objects, targetNamespace, settings.fieldManager, settings.timeoutMs);
+    },
+    // Both colours of each Deployment: those are the objects that hold the history.
+    historyOf: workload => (workload.kind === 'Deployment' ? [workload, { ...workload, name: `${workload.name}-blue` }, { ...workload, name: `${workload.name}-green` }] : [workload]),
+    // The manifests' Deployments exist only as colours; the traffic section says which is live.
+    liveUnderManifestNames: false,
+    outputs: (traffic) => (traffic.strategy === 'blue-green' && traffic.after ? { 'live-colour': traffic.after } : {}),
+    summary(traffic) {
+        if (traffic.strategy !== 'blue-green')
+            return [];
+        const { before, after, switched, services } = traffic;
+        return [
+            '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
+            `| ${services.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ') || '(none)'} | ${(0,markdown/* inline */.mG)(before ?? '(none)')} | ${switched ? `**${(0,markdown/* inline */.mG)(after)}**` : `${(0,markdown/* inline */.mG)(after ?? '(none)')} (not switched)`} |`, '',
+            ...strategyLines('New colour', traffic.coloured, traffic.rolling),
+            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
+        ];
+    },
+    resultDetail: traffic => (traffic.strategy === 'blue-green' && traffic.after ? `${traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${traffic.after}` : undefined),
+    untouchedLine(traffic) {
+        if (traffic.strategy !== 'blue-green')
+            return undefined;
+        if (traffic.coloured?.length === 0)
+            return undefined;
+        if (traffic.switched)
+            return undefined;
+        const services = traffic.deletedServices?.map(name => `service/${name}`).join(', ');
+        if (services)
+            return `Blue-green: the new colour was deleted, and ${services}, created by this run selecting it, too: nothing serves yet.`;
+        return `Blue-green: the new colour was deleted; ${traffic.before ? `${traffic.before} still serves, untouched` : 'no colour was live yet'}.`;
+    }
+};
+
+;// CONCATENATED MODULE: ./src/strategies/canary-strategy.ts
+
+
+/**
+ * strategy: canary. The new version runs beside the stable one with a share of the traffic until mode promote or
+ * abort. The deploy code (canary.ts) loads only when chosen.
+ */
+const canary = {
+    name: 'canary',
+    validate(settings) {
+        const { mode } = settings;
+        if (mode === 'build' || mode === 'history')
+            throw new Error(`strategy canary is used in modes deploy, apply, promote and abort, not in mode ${mode}.`);
+        if (mode === 'rollback')
+            throw new Error('mode rollback is not for strategy canary: mode abort removes the canary and leaves the stable version as it is.');
+        if (!settings.wait)
+            throw new Error('strategy canary needs wait: true: the canary is checked once it is ready.');
+    },
+    async prepare({ kube, settings, objects, targetNamespace, rollStable, gate }) {
+        const { CanaryDeploy, CanaryPromotion } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        if (settings.mode === 'promote')
+            return new CanaryPromotion(objects, targetNamespace);
+        return CanaryDeploy.prepare(kube, objects, targetNamespace, settings.canary, settings.fieldManager, rollStable, gate);
+    },
+    async abort(kube, objects, targetNamespace) {
+        const { abortCanary } = await __webpack_require__.e(/* import() */ 495).then(__webpack_require__.bind(__webpack_require__, 8495));
+        return abortCanary(kube, objects, targetNamespace);
+    },
+    historyOf: workload => [workload],
+    liveUnderManifestNames: true,
+    outputs: (traffic) => (traffic.strategy === 'canary' ? { 'canary-stage': traffic.stage } : {}),
+    summary(traffic) {
+        if (traffic.strategy !== 'canary')
+            return [];
+        const out = [`### Canary: ${(0,markdown/* inline */.mG)(traffic.stage)}`, ''];
+        if (traffic.canaries.length > 0) {
+            out.push('| Canary | Pods | Stable | Pods |', '| --- | --- | --- | --- |');
+            for (const c of traffic.canaries)
+                out.push(`| deployment/${(0,markdown/* inline */.mG)(c.name)} | ${c.replicas} | deployment/${(0,markdown/* inline */.mG)(c.stable)} | ${c.stableReplicas} |`);
+            out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
+            if (traffic.percent !== undefined) {
+                const shares = traffic.canaries.map(c => `deployment/${(0,markdown/* inline */.mG)(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+                out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
+            }
+        }
+        if (traffic.stage === 'canary' || traffic.stage === 'stable')
+            out.push(...strategyLines('Canary', traffic.canaries.map(c => c.name), traffic.rolling));
+        if (traffic.stage !== 'canary' && traffic.added.length > 0)
+            out.push('', `Deleted: ${traffic.added.map(markdown/* inline */.mG).join(', ')}.`);
+        out.push('');
+        return out;
+    },
+    resultDetail: traffic => (traffic.strategy === 'canary' ? `canary ${traffic.stage}` : undefined),
+    untouchedLine: traffic => (traffic.strategy === 'canary' && traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined)
+};
+
+;// CONCATENATED MODULE: ./src/strategies/rolling.ts
+/** kubectl's rolling update: the manifests are applied as they are, and a failed rollout is undone per workload. */
+const rolling = {
+    name: 'rolling',
+    validate: () => undefined,
+    prepare: async () => undefined,
+    historyOf: workload => [workload],
+    liveUnderManifestNames: true,
+    outputs: () => ({}),
+    summary: () => [],
+    resultDetail: () => undefined,
+    untouchedLine: () => undefined
+};
+
+;// CONCATENATED MODULE: ./src/strategies/registry.ts
+
+
+
+// A new strategy is one line here, its file, and its plan test.
+const strategies = { rolling: rolling, 'blue-green': blueGreen, canary: canary };
+const strategyNames = Object.keys(strategies);
+const isStrategyName = (name) => Object.hasOwn(strategies, name);
+/** The strategy of the settings or of a traffic report; a name the settings did not accept is a bug. */
+function strategyNamed(name) {
+    if (!isStrategyName(name))
+        throw new Error(`Unknown strategy '${name}'.`);
+    return strategies[name];
 }
 
 

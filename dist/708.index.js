@@ -1,0 +1,28 @@
+export const id = 708;
+export const ids = [708];
+export const modules = {
+
+/***/ 2327:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runHistory: () => (/* binding */ runHistory)
+/* harmony export */ });
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9095);
+/* harmony import */ var _rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2228);
+/* harmony import */ var _run_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6497);
+
+
+
+/** mode history: the revisions of the manifests' workloads, in the summary and the log. */
+const runHistory = (settings) => (0,_run_outcome_js__WEBPACK_IMPORTED_MODULE_2__/* .attempt */ .C)(async (outcome) => {
+    const manifests = await (0,_deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_0__/* .prepareManifests */ ._5)(settings, settings.images, { sha: settings.run.sha });
+    outcome.report.history = await (0,_rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_1__/* .readHistories */ .X_)(settings, manifests.objects);
+    (0,_rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_1__/* .logHistories */ .D6)(outcome.report.history);
+});
+
+
+/***/ })
+
+};

@@ -1,0 +1,12 @@
+import { prepareManifests } from '../deploy/deploy-step.js'
+import type { Settings } from '../settings/types.js'
+import { logHistories, readHistories } from '../rollback/rollback-step.js'
+import { attempt, ModeOutcome } from '../run/outcome.js'
+
+/** mode history: the revisions of the manifests' workloads, in the summary and the log. */
+export const runHistory = (settings: Settings): Promise<ModeOutcome> =>
+  attempt(async outcome => {
+    const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
+    outcome.report.history = await readHistories(settings, manifests.objects)
+    logHistories(outcome.report.history)
+  })
