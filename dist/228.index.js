@@ -199,8 +199,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
+// EXTERNAL MODULE: ./src/manifests/documents.ts
+var documents = __webpack_require__(1860);
 // EXTERNAL MODULE: ./src/run/lock.ts
 var lock = __webpack_require__(8642);
 // EXTERNAL MODULE: ./src/run/context.ts
@@ -305,7 +305,7 @@ function workloadsOf(objects, settings, contextNamespace) {
         if (!(0,undo.canUndo)(object.kind))
             continue;
         const copy = structuredClone(object);
-        const problem = (0,apply_plan/* resolveNamespace */.uP)(copy, true, settings.namespace, contextNamespace);
+        const problem = (0,documents/* resolveNamespace */.uP)(copy, true, settings.namespace, contextNamespace);
         if (problem)
             throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`);
         workloads.push({ kind: object.kind, namespace: copy.metadata.namespace, name: object.metadata.name });

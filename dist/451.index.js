@@ -11,7 +11,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3646);
 /* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
-/* harmony import */ var _applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8899);
+/* harmony import */ var _plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7419);
 
 
 
@@ -35,14 +35,14 @@ class ApplySet {
         this.namespace = namespace;
         this.fieldManager = fieldManager;
         this.state = state;
-        this.id = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetId */ .A3)(settings.parent, namespace);
+        this.id = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetId */ .A3)(settings.parent, namespace);
         this.parentRef = { apiVersion: 'v1', kind: settings.parent.kind, namespace, name: settings.parent.name };
     }
     /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */
     static async open(kube, settings, namespace, fieldManager) {
-        const probe = new ApplySet(kube, settings, namespace, fieldManager, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(undefined, settings.parent, namespace));
+        const probe = new ApplySet(kube, settings, namespace, fieldManager, (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(undefined, settings.parent, namespace));
         const live = await kube.get(probe.parentRef);
-        return new ApplySet(kube, settings, namespace, fieldManager, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(live, settings.parent, namespace));
+        return new ApplySet(kube, settings, namespace, fieldManager, (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentState */ .wo)(live, settings.parent, namespace));
     }
     describeParent() {
         return `${this.settings.parent.kind.toLowerCase()}/${this.settings.parent.name} (${this.namespace})`;
@@ -53,11 +53,11 @@ class ApplySet {
      * Namespace or CRD and prune-namespaces-and-crds is off.
      */
     async plan(targets, retained = []) {
-        const scope = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .unionScope */ .mo)(this.state, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id));
+        const scope = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .unionScope */ .mo)(this.state, (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id));
         const listed = [];
-        const selector = `${_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetKeys */ .dK.partOf}=${this.id}`;
+        const selector = `${_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .applySetKeys */ .dK.partOf}=${this.id}`;
         await Promise.all([...scope.groupKinds].map(async (text) => {
-            const { group, kind } = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGroupKind */ .tY)(text);
+            const { group, kind } = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parseGroupKind */ .tY)(text);
             const info = await this.kube.resourceForGroupKind(group, kind);
             // A kind the server no longer serves (its CRD deleted) has no members left to delete.
             if (!info)
@@ -69,24 +69,24 @@ class ApplySet {
                     listed.push({ object: { ...item, apiVersion: info.groupVersion, kind }, info });
             }
         }));
-        const candidates = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .pruneCandidates */ .Bu)(listed, [...targets.map(t => t.object), ...retained], this.id);
-        const refused = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .refusedPrunes */ ._P)(candidates.map(c => c.object), this.settings.namespacesAndCrds);
+        const candidates = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .pruneCandidates */ .Bu)(listed, [...targets.map(t => t.object), ...retained], this.id);
+        const refused = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .refusedPrunes */ ._P)(candidates.map(c => c.object), this.settings.namespacesAndCrds);
         if (refused.length > 0)
             throw new Error(`Prune refused; nothing was applied:\n- ${refused.join('\n- ')}`);
         return candidates;
     }
     /** Records this run's kinds and namespaces on the parent before any member is written (kubectl's superset). */
     widen(targets) {
-        return this.writeParent((0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .unionScope */ .mo)(this.state, (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id)));
+        return this.writeParent((0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .unionScope */ .mo)(this.state, (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id)));
     }
     /** After a successful prune the parent records this run's set alone. */
     narrow(targets) {
-        const scope = (0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id);
+        const scope = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id);
         return this.writeParent({ groupKinds: scope.groupKinds, namespaces: new Set([this.namespace, ...scope.namespaces]) });
     }
     async writeParent(scope) {
         // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
-        await this.kube.apply((0,_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentObject */ .cM)(this.settings.parent, this.namespace, this.state.tooling, scope), {
+        await this.kube.apply((0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .parentObject */ .cM)(this.settings.parent, this.namespace, this.state.tooling, scope), {
             fieldManager: `${this.fieldManager}-applyset`.slice(0, 128),
             force: true,
             strict: true

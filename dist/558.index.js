@@ -13,14 +13,14 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5387);
+/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8561);
 
 
 async function detectBuilder(docker = 'docker') {
-    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
     if (buildx.exitCode === 0)
         return { kind: 'buildx', version: buildx.stdout.trim() };
-    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
     const clientVersion = version.stdout.trim();
     if (version.exitCode !== 0 && !clientVersion) {
         throw new Error(`Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`);
@@ -68,7 +68,7 @@ function buildCommand(plan, builder) {
 }
 /** Environment for the build: plain `docker build` uses BuildKit only when asked. */
 function buildEnv(builder) {
-    return (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
+    return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
 }
 async function runBuild(plan, builder, docker = 'docker') {
     const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), { env: buildEnv(builder), ignoreReturnCode: true });
@@ -78,7 +78,7 @@ async function runBuild(plan, builder, docker = 'docker') {
     }
 }
 async function push(reference, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
     if (result.exitCode !== 0) {
         throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
     }
@@ -89,7 +89,7 @@ async function login(registry, username, password, docker = 'docker') {
         input: Buffer.from(password),
         ignoreReturnCode: true,
         silent: true,
-        env: (0,_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
     });
     if (result.exitCode !== 0) {
         throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`);

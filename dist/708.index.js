@@ -9,7 +9,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   runHistory: () => (/* binding */ runHistory)
 /* harmony export */ });
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9095);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9738);
 /* harmony import */ var _rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2228);
 /* harmony import */ var _run_outcome_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6497);
 

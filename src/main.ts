@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
-import { cancelOnSignals } from './cancel.js'
-import { GitHubDeployment } from './github-deployments.js'
+import { cancelOnSignals } from './process/cancel.js'
+import { GitHubDeployment } from './github/deployments.js'
 import { readSettings } from './settings/inputs.js'
 import type { Mode, Settings } from './settings/types.js'
 import { runApply, runBuild, runDeploy } from './modes/deploy.js'
-import { builtImagesOutput, renderSummary } from './report.js'
-import type { RunReport } from './run-report.js'
+import { builtImagesOutput, renderSummary } from './report/summary.js'
+import type { RunReport } from './report/run-report.js'
 import type { ModeOutcome } from './run/outcome.js'
-import { resultLine } from './result-line.js'
+import { resultLine } from './report/result-line.js'
 import { strategyNamed } from './strategies/registry.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {

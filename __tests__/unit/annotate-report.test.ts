@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { annotateWorkload } from '../../src/manifests/annotate.js'
 import { readObjects } from '../../src/manifests/documents.js'
-import { builtImagesOutput, renderSummary } from '../../src/report.js'
-import type { RunReport } from '../../src/run-report.js'
+import { builtImagesOutput, renderSummary } from '../../src/report/summary.js'
+import type { RunReport } from '../../src/report/run-report.js'
 
 const sha = 'abcdef0123456789abcdef0123456789abcdef01'
 const origin = { sha, runUrl: 'https://github.com/acme/web/actions/runs/9', actor: 'octo', images: ['r.io/web:abc', 'r.io/other:abc'] }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { applyOrder, applyWave, applyWaves, comparable, diffObjects, findDuplicates, kindsFromCrds, resolveNamespace } from '../../src/deploy/apply-plan.js'
+import { applyOrder, applyWave, applyWaves, comparable, diffObjects, findDuplicates, kindsFromCrds } from '../../src/plan/apply-plan.js'
+import { resolveNamespace } from '../../src/manifests/documents.js'
 import { KubeObject } from '../../src/manifests/documents.js'
 
 const object = (kind: string, name: string, namespace?: string, apiVersion = 'v1'): KubeObject => ({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { applySetId, groupKindOf, labelMembers, parentObject, parentState, parseGroupKind, pruneCandidates, refusedPrunes, scopeOf } from '../../src/deploy/applyset-plan.js'
+import { applySetId, groupKindOf, labelMembers, parentObject, parentState, parseGroupKind, pruneCandidates, refusedPrunes, scopeOf } from '../../src/plan/applyset-plan.js'
 import type { KubeObject } from '../../src/manifests/documents.js'
 
 const parent = { kind: 'Secret' as const, name: 'web-set' }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { buildEnv } from '../../src/build/docker.js'
-import { childEnv } from '../../src/child-env.js'
+import { childEnv } from '../../src/process/child-env.js'
 import { resolveKubeTarget } from '../../src/kube/kubeconfig.js'
 import { verifyCommand } from '../../src/strategies/gate.js'
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { resolveCommitPrefix } from '../../src/rollback/commit-prefix.js'
 import { describeLive } from '../../src/rollback/live-revision.js'
-import { renderSummary } from '../../src/report.js'
-import type { RunReport, WorkloadHistory } from '../../src/run-report.js'
+import { renderSummary } from '../../src/report/summary.js'
+import type { RunReport } from '../../src/report/run-report.js'
+import type { WorkloadHistory } from '../../src/rollback/rollback-plan.js'
 
 const a = 'abc1234' + '0'.repeat(33)
 const b = 'abc1235' + '1'.repeat(33)

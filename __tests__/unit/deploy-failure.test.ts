@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import type { DeployResult, RollbackReport } from '../../src/run-report.js'
+import type { DeployResult, RollbackReport } from '../../src/deploy/deploy-result.js'
 import type { WaitOutcome } from '../../src/status/wait.js'
 
 jest.unstable_mockModule('@actions/core', () => core)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { SourcedObject } from '../../src/manifests/documents.js'
-import { deletedAfter, hookPolicy, planPhases } from '../../src/deploy/phases.js'
+import { deletedAfter, hookPolicy, planPhases } from '../../src/plan/phases.js'
 
 let document = 0
 const item = (kind: string, name: string, annotations?: Record<string, string>): SourcedObject => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { plannedOutcome } from '../../src/deploy/apply.js'
-import type { Target } from '../../src/deploy/apply-plan.js'
+import type { Target } from '../../src/plan/apply-plan.js'
 import type { KubeObject } from '../../src/manifests/documents.js'
 
 const configMap = (data: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseAllDocuments } from 'yaml'
 import { plannedOutcome } from '../../src/deploy/apply.js'
-import { comparable, diffObjects, Target } from '../../src/deploy/apply-plan.js'
+import { comparable, diffObjects, Target } from '../../src/plan/apply-plan.js'
 import type { KubeObject } from '../../src/manifests/documents.js'
 import { redactSecretValues } from '../../src/manifests/patch.js'
 import { isSecret, lastAppliedAnnotation } from '../../src/manifests/redact.js'

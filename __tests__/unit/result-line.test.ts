@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { resultLine } from '../../src/result-line.js'
+import { resultLine } from '../../src/report/result-line.js'
 import { historyLogLines, shortImage } from '../../src/rollback/history-log.js'
-import type { RunReport, WorkloadHistory } from '../../src/run-report.js'
+import type { RunReport } from '../../src/report/run-report.js'
+import type { WorkloadHistory } from '../../src/rollback/rollback-plan.js'
 import type { BuiltImage } from '../../src/build/build-step.js'
 import type { WaitOutcome } from '../../src/status/wait.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatSize, parseSize } from '../../src/size.js'
+import { formatSize, parseSize } from '../../src/format/size.js'
 
 describe('parseSize', () => {
   it.each([

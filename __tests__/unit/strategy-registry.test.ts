@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals'
 import * as core from '../../__fixtures__/core.js'
-import type { TrafficReport } from '../../src/run-report.js'
+import type { TrafficReport } from '../../src/strategies/traffic.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { parseSettings } = await import('../../src/settings/parse.js')

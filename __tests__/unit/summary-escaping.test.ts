@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { code, fenced, html, inline } from '../../src/markdown.js'
-import { renderSummary } from '../../src/report.js'
-import type { RunReport } from '../../src/run-report.js'
+import { code, fenced, html, inline } from '../../src/format/markdown.js'
+import { renderSummary } from '../../src/report/summary.js'
+import type { RunReport } from '../../src/report/run-report.js'
 
 // A value that, written as it is, renders a fake heading, a link and an image, closes a code block and splits a cell.
 const hostile = 'web\n```\n# Deployed OK\n[link](http://x) ![i](http://x/i.png) <img src=x onerror=alert(1)> a|b & `tick` \\| *bold* ~~gone~~'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatDiagnosis, renderSummary } from '../../src/report.js'
-import type { RunReport } from '../../src/run-report.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { formatDiagnosis } from '../../src/status/diagnosis-lines.js'
+import type { RunReport } from '../../src/report/run-report.js'
 import type { WaitOutcome } from '../../src/status/wait.js'
 
 const failed: WaitOutcome = {

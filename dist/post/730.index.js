@@ -85,8 +85,8 @@ async function writeManagedFields(kube, object, read, rewrite, signal) {
     }
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/format/duration.ts
+var duration = __webpack_require__(447);
 ;// CONCATENATED MODULE: ./src/status/diagnose.ts
 const fatalWaiting = new Set([
     'ErrImagePull',

@@ -1,5 +1,5 @@
 import * as exec from '@actions/exec'
-import { childEnv } from '../child-env.js'
+import { childEnv } from '../process/child-env.js'
 
 /**
  * How images get built. GitHub runners have buildx; some machines (Debian's docker.io 20.10) have only the

@@ -89,3 +89,9 @@ export function registryHost(ref: ImageRef): string {
 export function isValidTag(tag: string): boolean {
   return tagPattern.test(tag)
 }
+
+/** Replace the image of every container whose repository equals `repository` with `image`. */
+export interface ImageSubstitution {
+  repository: ImageRef
+  image: string
+}

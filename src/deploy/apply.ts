@@ -1,4 +1,5 @@
-import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, resolveNamespace, Target } from './apply-plan.js'
+import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, Target } from '../plan/apply-plan.js'
+import { resolveNamespace } from '../manifests/documents.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import { dryRunName, isImmutableJobUpdate, withLiveTemplateCommit } from './job-replace.js'

@@ -2,7 +2,7 @@ import type { PruneSettings } from '../settings/types.js'
 import type { Cluster, ObjectRef, ResourceInfo } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
 import { describeObject, KubeObject } from '../manifests/documents.js'
-import type { Target } from './apply-plan.js'
+import type { Target } from '../plan/apply-plan.js'
 import {
   applySetId,
   applySetKeys,
@@ -16,7 +16,7 @@ import {
   scopeOf,
   SetScope,
   unionScope
-} from './applyset-plan.js'
+} from '../plan/applyset-plan.js'
 
 /** A member the manifests no longer have, with where to delete it. */
 export interface PruneCandidate {

@@ -5,8 +5,8 @@
 import { describeObject, KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, deleteUntilGone, mapLimited, waitItemFor } from './apply.js'
-import { resolveNamespace } from './apply-plan.js'
-import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from './phases.js'
+import { resolveNamespace } from '../manifests/documents.js'
+import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from '../plan/phases.js'
 import { waitForRollouts, WaitOutcome } from '../status/wait.js'
 
 export interface HookOutcome {

@@ -7,7 +7,7 @@ import path from 'node:path'
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
 import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
-import { inputsBlanked } from '../child-env.js'
+import { inputsBlanked } from '../process/child-env.js'
 
 /** Which cluster to reach, from the kubeconfig and kube-context inputs. */
 export interface KubeSettings {

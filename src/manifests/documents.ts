@@ -111,3 +111,21 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length) return false
   return ka.every(k => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
 }
+
+/**
+ * Gives each namespaced object its namespace (its own, else the `namespace` input, else the context's, else
+ * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
+ * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
+ */
+export function resolveNamespace(object: KubeObject, namespaced: boolean, input: string | undefined, contextDefault?: string): string | undefined {
+  if (!namespaced) {
+    delete object.metadata.namespace
+    return undefined
+  }
+  const own = object.metadata.namespace
+  if (own && input && own !== input) {
+    return `its namespace '${own}' does not match the namespace input '${input}'; remove one of them`
+  }
+  object.metadata.namespace = own ?? input ?? contextDefault ?? 'default'
+  return undefined
+}

@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, parseAllDocuments, Scalar, ScalarTag, Tags, YAMLMap } from 'yaml'
-import { canonicalRepository, ImageRef, parseImageRef } from '../build/image-ref.js'
+import { canonicalRepository, ImageRef, ImageSubstitution, parseImageRef } from '../build/image-ref.js'
 import { lastAppliedAnnotation, redactedValue } from './redact.js'
 
 /**
@@ -18,12 +18,6 @@ const goYamlTags = (tags: Tags): Tags =>
     })
 
 export const yamlOptions = { version: '1.1', keepSourceTokens: true, customTags: goYamlTags } as const
-
-/** Replace the image of every container whose repository equals `repository` with `image`. */
-export interface ImageSubstitution {
-  repository: ImageRef
-  image: string
-}
 
 export interface ImageReplacement {
   file: string

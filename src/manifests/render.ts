@@ -1,5 +1,5 @@
 import * as exec from '@actions/exec'
-import { childEnv } from '../child-env.js'
+import { childEnv } from '../process/child-env.js'
 import path from 'node:path'
 import type { ServerCapabilities } from '../kube/capabilities.js'
 

@@ -3,7 +3,7 @@
  * ReplicaSet's or ControllerRevision's template) are the only ones a prefix can name, as the registry cannot be
  * searched by tag prefix. Pure, so each outcome is table-tested.
  */
-import type { WorkloadHistory } from '../run-report.js'
+import type { WorkloadHistory } from './rollback-plan.js'
 
 const workloadName = (h: WorkloadHistory): string => `${h.workload.kind.toLowerCase()}/${h.workload.name}`
 

@@ -3,7 +3,7 @@
  * the change-cause repeats the image, the commit and the run URL, so here it is left out and images and commits
  * are shortened: the history output has them in full.
  */
-import type { WorkloadHistory } from '../run-report.js'
+import type { WorkloadHistory } from './rollback-plan.js'
 import { workloadName } from './live-revision.js'
 
 /** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */

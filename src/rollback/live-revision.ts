@@ -1,4 +1,4 @@
-import type { WorkloadHistory } from '../run-report.js'
+import type { WorkloadHistory } from './rollback-plan.js'
 import type { HistoryRow } from './rollback-plan.js'
 
 export const workloadName = ({ workload }: WorkloadHistory): string => `${workload.kind.toLowerCase()}/${workload.name}`

@@ -4,6 +4,7 @@
  */
 import { annotationKeys } from '../manifests/annotate.js'
 import { sameValue } from '../manifests/documents.js'
+import type { WorkloadRef } from './undo.js'
 
 export interface OwnedObject {
   metadata: {
@@ -223,4 +224,10 @@ export function podsBlockingRollback(set: OwnedObject & { spec: { podManagementP
     .filter(pod => pod.metadata.labels?.['controller-revision-hash'] !== targetRevisionName)
     .filter(pod => !pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'))
     .map(pod => pod.metadata.name)
+}
+
+/** A workload and its revisions, newest first, as modes history and rollback read them. */
+export interface WorkloadHistory {
+  workload: WorkloadRef
+  rows: HistoryRow[]
 }

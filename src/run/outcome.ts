@@ -1,4 +1,4 @@
-import type { RunReport } from '../run-report.js'
+import type { RunReport } from '../report/run-report.js'
 
 /** Why a mode failed, and how the run ended when that is more than failed. */
 export interface ModeFailure {

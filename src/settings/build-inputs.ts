@@ -3,7 +3,7 @@ import type { BuildOptions, BuildSettings, ImageBuild } from '../build/build-set
 import { ImageRef, parseImageRef, repositoryOf } from '../build/image-ref.js'
 import type { RegistryCredentials } from '../build/registry.js'
 import { validateTagTemplate } from '../build/tags.js'
-import type { ImageSubstitution } from '../manifests/patch.js'
+import type { ImageSubstitution } from '../build/image-ref.js'
 import { booleanInput, InputReader, keyValueLines, lines, listInput } from './input-forms.js'
 
 function repositoryInput(text: string, what: string): ImageRef {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { parse as parseYaml } from 'yaml'
-import { parseDuration } from '../duration.js'
+import { parseDuration } from '../format/duration.js'
 import type { KubeSettings } from '../kube/kubeconfig.js'
 import { booleanInput, dnsLabel, InputReader } from './input-forms.js'
 import type { KubeTargetSettings } from './types.js'

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { parseDuration } from '../duration.js'
+import { parseDuration } from '../format/duration.js'
 import { gateRequest, gateUrlSecrets } from '../strategies/gate-url.js'
 import type { Gate } from '../strategies/strategy-settings.js'
 import { isStrategyName, strategyNames } from '../strategies/registry.js'

@@ -1,7 +1,7 @@
 import type { BuildSettings } from '../build/build-settings.js'
 import type { KubeSettings } from '../kube/kubeconfig.js'
-import type { ImageSubstitution } from '../manifests/patch.js'
-import type { RunContext } from '../run-context.js'
+import type { ImageSubstitution } from '../build/image-ref.js'
+import type { RunContext } from './run-context.js'
 import type { StrategyName } from '../strategies/registry.js'
 import type { BlueGreenSettings, CanarySettings } from '../strategies/strategy-settings.js'
 

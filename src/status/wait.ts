@@ -1,4 +1,4 @@
-import { formatDuration } from '../duration.js'
+import { formatDuration } from '../format/duration.js'
 import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
 import type { Cluster, ListQuery } from '../kube/cluster.js'
 import { Diagnosis, gatherDetails } from './pod-details.js'

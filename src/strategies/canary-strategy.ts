@@ -1,4 +1,4 @@
-import { inline as cell } from '../markdown.js'
+import { inline as cell } from '../format/markdown.js'
 import type { Strategy } from './strategy.js'
 import { strategyLines } from './traffic-lines.js'
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { spawn } from 'node:child_process'
-import { childEnv } from '../child-env.js'
+import { childEnv } from '../process/child-env.js'
 import type { GateRequest } from './gate-url.js'
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

@@ -1,7 +1,7 @@
 import type { Cluster } from '../kube/cluster.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { WaitOutcome } from '../status/wait.js'
-import type { TrafficReport } from '../run-report.js'
+import type { TrafficReport } from './traffic.js'
 import type { GateRunner } from './gate.js'
 import type { BlueGreenSettings, CanarySettings } from './strategy-settings.js'
 

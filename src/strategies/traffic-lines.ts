@@ -1,4 +1,4 @@
-import { inline as cell } from '../markdown.js'
+import { inline as cell } from '../format/markdown.js'
 
 /** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */
 export function strategyLines(label: string, twice: string[] | undefined, rolling: string[] | undefined): string[] {

@@ -1,5 +1,5 @@
-export const id = 414;
-export const ids = [414];
+export const id = 607;
+export const ids = [607];
 export const modules = {
 
 /***/ 8465:
@@ -590,54 +590,35 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 5387:
+/***/ 9738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   g: () => (/* binding */ childEnv),
-/* harmony export */   r: () => (/* binding */ inputsBlanked)
-/* harmony export */ });
-/**
- * What the runner passes to an action as its inputs (INPUT_REGISTRY-PASSWORD, INPUT_GITHUB-TOKEN,
- * INPUT_KUBECONFIG …): the credentials of this step, which no child process needs and any could leak.
- */
-const isActionInput = (name) => /^INPUT_/i.test(name);
-/** The environment of a child process (docker, helm, kustomize, the verify command): the runner's, minus inputs. */
-function childEnv(extra = {}, env = process.env) {
-    const out = {};
-    for (const [name, value] of Object.entries(env))
-        if (value !== undefined && !isActionInput(name))
-            out[name] = value;
-    return { ...out, ...extra };
-}
-/**
- * For a runner that only adds variables to the environment it inherits (client-node's exec credential plugin
- * runner): every input emptied, the plugin's own variables after them.
- */
-function inputsBlanked(env = process.env) {
-    return Object.keys(env)
-        .filter(isActionInput)
-        .map(name => ({ name, value: '' }));
-}
 
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Ir: () => (/* binding */ connectEarly),
+  I7: () => (/* binding */ deployManifests),
+  _5: () => (/* binding */ prepareManifests),
+  PX: () => (/* binding */ readManifests)
+});
 
-/***/ }),
+// UNUSED EXPORTS: deploy, deployFailure
 
-/***/ 2595:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Fu: () => (/* binding */ applyOrder),
-/* harmony export */   Ir: () => (/* binding */ findDuplicates),
-/* harmony export */   QJ: () => (/* binding */ kindsFromCrds),
-/* harmony export */   Zm: () => (/* binding */ comparable),
-/* harmony export */   jS: () => (/* binding */ applyWaves),
-/* harmony export */   uP: () => (/* binding */ resolveNamespace),
-/* harmony export */   wc: () => (/* binding */ diffObjects)
-/* harmony export */ });
-/* unused harmony exports applyWaveCount, applyWave */
-/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/manifests/redact.ts
+var redact = __webpack_require__(4945);
+// EXTERNAL MODULE: ./src/manifests/documents.ts
+var manifests_documents = __webpack_require__(1860);
+;// CONCATENATED MODULE: ./src/plan/apply-plan.ts
 
 
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
@@ -690,29 +671,12 @@ function kindsFromCrds(objects) {
     }
     return kinds;
 }
-/**
- * Gives each namespaced object its namespace (its own, else the `namespace` input, else the context's, else
- * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
- * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
- */
-function resolveNamespace(object, namespaced, input, contextDefault) {
-    if (!namespaced) {
-        delete object.metadata.namespace;
-        return undefined;
-    }
-    const own = object.metadata.namespace;
-    if (own && input && own !== input) {
-        return `its namespace '${own}' does not match the namespace input '${input}'; remove one of them`;
-    }
-    object.metadata.namespace = own ?? input ?? contextDefault ?? 'default';
-    return undefined;
-}
 /** Reports objects that appear twice: server-side apply would silently let the later one win. */
 function findDuplicates(sources) {
     const seen = new Map();
     const problems = [];
     for (const source of sources) {
-        const key = (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .objectKey */ .T5)(source.object);
+        const key = (0,manifests_documents/* objectKey */.T5)(source.object);
         const first = seen.get(key);
         if (first) {
             problems.push(`${source.file} document ${source.document}: ${source.object.kind} ${source.object.metadata.namespace ?? ''}${source.object.metadata.namespace ? '/' : ''}${source.object.metadata.name} is already defined in ${first.file} document ${first.document}`);
@@ -747,7 +711,7 @@ function diffValues(before, after, path, secret) {
         return [];
     const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
     // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
-    const leaf = secret && (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretField */ .nU)(path);
+    const leaf = secret && (0,redact/* isSecretField */.nU)(path);
     if (!leaf && isObject(before) && isObject(after)) {
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
         return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret));
@@ -755,190 +719,10 @@ function diffValues(before, after, path, secret) {
     if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
         return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
     }
-    const show = (v) => (v === undefined ? undefined : leaf ? String((0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path)) : JSON.stringify(secret ? (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path) : v));
+    const show = (v) => (v === undefined ? undefined : leaf ? String((0,redact/* redactSecretAt */.$1)(v, path)) : JSON.stringify(secret ? (0,redact/* redactSecretAt */.$1)(v, path) : v));
     return [{ path: path.join('.'), from: show(before), to: show(after) }];
 }
 
-
-/***/ }),
-
-/***/ 8899:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   A3: () => (/* binding */ applySetId),
-/* harmony export */   Bu: () => (/* binding */ pruneCandidates),
-/* harmony export */   Od: () => (/* binding */ scopeOf),
-/* harmony export */   _P: () => (/* binding */ refusedPrunes),
-/* harmony export */   cM: () => (/* binding */ parentObject),
-/* harmony export */   dK: () => (/* binding */ applySetKeys),
-/* harmony export */   mo: () => (/* binding */ unionScope),
-/* harmony export */   qC: () => (/* binding */ labelMembers),
-/* harmony export */   tY: () => (/* binding */ parseGroupKind),
-/* harmony export */   wo: () => (/* binding */ parentState)
-/* harmony export */ });
-/* unused harmony exports ownTooling, groupKindOf */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
-/**
- * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
- * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
- * prune may delete. Pure, so each rule is table-tested.
- */
-
-
-const applySetKeys = {
-    id: 'applyset.kubernetes.io/id',
-    partOf: 'applyset.kubernetes.io/part-of',
-    tooling: 'applyset.kubernetes.io/tooling',
-    groupKinds: 'applyset.kubernetes.io/contains-group-kinds',
-    groupResources: 'applyset.kubernetes.io/contains-group-resources',
-    namespaces: 'applyset.kubernetes.io/additional-namespaces'
-};
-/** The tooling value of a set this action starts. */
-const ownTooling = 'build-and-deploy/v1';
-/** Tools whose sets the action maintains: its own, and kubectl's, whose tooling value it keeps (see parentState). */
-const sharedTools = new Set(['build-and-deploy', 'kubectl']);
-/** The set's ID: base64url(sha256(<name>.<namespace>.<kind>.<group>)), wrapped as the spec's v1 format. */
-function applySetId(parent, namespace) {
-    // Secret and ConfigMap are in the core group, whose name is empty.
-    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(`${parent.name}.${namespace}.${parent.kind}.`).digest('base64url');
-    return `applyset-${hash}-v1`;
-}
-/** kubectl's GroupKind string: Kind.group, or Kind alone in the core group. */
-function groupKindOf(apiVersion, kind) {
-    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-    return group ? `${kind}.${group}` : kind;
-}
-function parseGroupKind(text) {
-    const dot = text.indexOf('.');
-    return dot < 0 ? { group: '', kind: text } : { group: text.slice(dot + 1), kind: text.slice(0, dot) };
-}
-const toolingName = (value) => (value.includes('/') ? value.slice(0, value.lastIndexOf('/')) : value);
-/**
- * Reads the live parent (undefined when the set is new) with kubectl's checks: the tooling annotation, the ID
- * label, and the group-kinds annotation it needs to find members. Throws naming the parent.
- */
-function parentState(live, parent, namespace) {
-    const where = `ApplySet parent ${parent.kind.toLowerCase()}/${parent.name} in namespace ${namespace}`;
-    if (!live)
-        return { groupKinds: new Set(), namespaces: new Set([namespace]), tooling: ownTooling };
-    const annotations = live.metadata.annotations ?? {};
-    const tooling = annotations[applySetKeys.tooling];
-    if (!tooling)
-        throw new Error(`${where} exists but has no ${applySetKeys.tooling} annotation: it is not an ApplySet parent; name another object in applyset.`);
-    if (!sharedTools.has(toolingName(tooling))) {
-        throw new Error(`${where} is managed by tooling '${toolingName(tooling)}'; build-and-deploy maintains only its own sets and kubectl's. Name another object in applyset.`);
-    }
-    const id = live.metadata.labels?.[applySetKeys.id];
-    const expected = applySetId(parent, namespace);
-    if (id !== expected)
-        throw new Error(`${where} has label ${applySetKeys.id}=${id ?? '(none)'}, expected ${expected}: it is not the parent of this set.`);
-    const kinds = annotations[applySetKeys.groupKinds];
-    if (kinds === undefined) {
-        throw new Error(`${where} has no ${applySetKeys.groupKinds} annotation${annotations[applySetKeys.groupResources] !== undefined ? ` (only the ${applySetKeys.groupResources} of kubectl before 1.28: apply the set once with a newer kubectl)` : ''}.`);
-    }
-    const namespaces = (annotations[applySetKeys.namespaces] ?? '').split(',').filter(Boolean);
-    return { groupKinds: new Set(kinds.split(',').filter(Boolean)), namespaces: new Set([namespace, ...namespaces]), tooling };
-}
-/** Adds the member label to every object; a manifest that sets it itself is a problem, as with kubectl. */
-function labelMembers(items, id, describe) {
-    const problems = [];
-    const labelled = items.map(item => {
-        if (item.object.metadata.labels?.[applySetKeys.partOf] !== undefined) {
-            problems.push(`${describe(item)}: sets the label ${applySetKeys.partOf} itself; with prune the action sets it (remove it from the manifests)`);
-        }
-        const object = structuredClone(item.object);
-        object.metadata.labels = { ...object.metadata.labels, [applySetKeys.partOf]: id };
-        return { ...item, object };
-    });
-    return { items: labelled, problems };
-}
-/** The kinds and namespaces of the objects that carry the member label (not a Namespace create-namespace made). */
-function scopeOf(objects, id) {
-    const scope = { groupKinds: new Set(), namespaces: new Set() };
-    for (const { object, namespaced } of objects) {
-        if (object.metadata.labels?.[applySetKeys.partOf] !== id)
-            continue;
-        scope.groupKinds.add(groupKindOf(object.apiVersion, object.kind));
-        if (namespaced && object.metadata.namespace)
-            scope.namespaces.add(object.metadata.namespace);
-    }
-    return scope;
-}
-const unionScope = (a, b) => ({
-    groupKinds: new Set([...a.groupKinds, ...b.groupKinds]),
-    namespaces: new Set([...a.namespaces, ...b.namespaces])
-});
-/** The parent as server-side applied: its ID label and the annotations kubectl reads (sorted as kubectl writes them). */
-function parentObject(parent, namespace, tooling, scope) {
-    return {
-        apiVersion: 'v1',
-        kind: parent.kind,
-        metadata: {
-            name: parent.name,
-            namespace,
-            labels: { [applySetKeys.id]: applySetId(parent, namespace) },
-            annotations: {
-                [applySetKeys.tooling]: tooling,
-                [applySetKeys.groupKinds]: [...scope.groupKinds].sort().join(','),
-                [applySetKeys.namespaces]: [...scope.namespaces].filter(ns => ns !== namespace).sort().join(',')
-            }
-        }
-    };
-}
-/**
- * The members to delete: listed with the set's label and absent from the manifests. The label is checked again
- * here, so an object outside the set is never a candidate whatever a server's selector did. Foundations last:
- * workloads before the CRDs and Namespaces that hold them, and otherwise by kind and name.
- */
-function pruneCandidates(listed, keep, id) {
-    const kept = new Set(keep.map(_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5));
-    const rank = (kind) => (kind === 'Namespace' ? 2 : kind === 'CustomResourceDefinition' ? 1 : 0);
-    return listed
-        .filter(({ object }) => object.metadata.labels?.[applySetKeys.partOf] === id && !kept.has((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(object)))
-        .sort((a, b) => rank(a.object.kind) - rank(b.object.kind) || (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(a.object).localeCompare((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(b.object)));
-}
-/** Deleting a Namespace or a CRD takes everything in it: refused unless prune-namespaces-and-crds. */
-function refusedPrunes(candidates, namespacesAndCrds) {
-    if (namespacesAndCrds)
-        return [];
-    return candidates
-        .filter(c => c.kind === 'Namespace' || c.kind === 'CustomResourceDefinition')
-        .map(c => `prune would delete ${c.kind} ${c.metadata.name}, which left the manifests, and ${c.kind === 'Namespace' ? 'every object in it' : 'every object of its kind'}; ` +
-        'keep it in the manifests, or set prune-namespaces-and-crds: true to delete it');
-}
-
-
-/***/ }),
-
-/***/ 9095:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  Ir: () => (/* binding */ connectEarly),
-  I7: () => (/* binding */ deployManifests),
-  _5: () => (/* binding */ prepareManifests),
-  PX: () => (/* binding */ readManifests)
-});
-
-// UNUSED EXPORTS: deploy, deployFailure
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/deploy/apply-plan.ts
-var apply_plan = __webpack_require__(2595);
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
@@ -1012,15 +796,12 @@ function isReplicasConflict(kind, statusCode, causes) {
     return scalableKinds.has(kind) && statusCode === 409 && causes.length > 0 && causes.every(c => c.field === '.spec.replicas');
 }
 
-// EXTERNAL MODULE: ./src/manifests/documents.ts
-var manifests_documents = __webpack_require__(1860);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
 var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(2792);
-// EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(4945);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
+
 
 
 
@@ -1110,7 +891,7 @@ function plannedOutcome(target, result, existed, live, dryRun) {
     // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
     const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && (0,manifests_documents/* sameValue */.eE)(result, live);
     const templateChanged = live ? (0,annotate/* keepUnchangedTemplate */.lx)(target.object, result, live) : true;
-    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), (0,redact/* isSecret */.$f)(target.object)) : [];
+    const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), (0,redact/* isSecret */.$f)(target.object)) : [];
     const recordOnly = !templateChanged && changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
     const action = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured';
     return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) };
@@ -1128,7 +909,7 @@ class Applier {
     }
     async resolve(sources) {
         const problems = new Array(sources.length);
-        const fromCrds = (0,apply_plan/* kindsFromCrds */.QJ)(sources.map(s => s.object));
+        const fromCrds = kindsFromCrds(sources.map(s => s.object));
         const targets = await mapLimited(sources.map((source, i) => ({ source, i })), concurrency, async ({ source, i }) => {
             const object = structuredClone(source.object);
             let info;
@@ -1143,7 +924,7 @@ class Applier {
                 const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`;
                 const namespaced = fromCrds.get(`${group}/${object.kind}`);
                 if (namespaced !== undefined) {
-                    const problem = (0,apply_plan/* resolveNamespace */.uP)(object, namespaced, this.options.namespace, this.options.contextNamespace);
+                    const problem = (0,manifests_documents/* resolveNamespace */.uP)(object, namespaced, this.options.namespace, this.options.contextNamespace);
                     if (problem)
                         problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)} (${object.kind} ${object.metadata.name}): ${problem}`;
                     return { source, object, namespaced, awaitsCrd: true };
@@ -1151,7 +932,7 @@ class Applier {
                 problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`;
                 return undefined;
             }
-            const problem = (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, this.options.namespace, this.options.contextNamespace);
+            const problem = (0,manifests_documents/* resolveNamespace */.uP)(object, info.namespaced, this.options.namespace, this.options.contextNamespace);
             if (problem)
                 problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)} (${object.kind} ${object.metadata.name}): ${problem}`;
             return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false };
@@ -1223,7 +1004,7 @@ class Applier {
         const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } };
         const result = await this.patch(probe, true);
         result.metadata.name = target.object.metadata.name;
-        const changes = this.options.dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), false) : [];
+        const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), false) : [];
         return { target, action: 'replaced', result, before: live, changes, replace: true };
     }
     /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
@@ -1308,7 +1089,7 @@ class Applier {
         const targets = await this.resolve(sources);
         const missing = await this.missingNamespaces(targets);
         const deferred = (t) => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''));
-        const ordered = (0,apply_plan/* applyOrder */.Fu)(targets);
+        const ordered = applyOrder(targets);
         const first = await this.preflight(ordered.filter(t => !deferred(t)));
         await this.options.validated?.(ordered);
         if (this.options.dryRun) {
@@ -1338,7 +1119,7 @@ class Applier {
         // A failed write stops the waves after its own: what is written is reported, with what failed and what was not tried.
         const written = new Array(rest.length);
         const failed = [];
-        for (const wave of (0,apply_plan/* applyWaves */.jS)(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
+        for (const wave of applyWaves(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
             await mapLimited(wave, concurrency, async ({ planned, index }) => {
                 try {
                     written[index] = await this.applyOne(planned);
@@ -1394,7 +1175,7 @@ class Applier {
                 throw new Error(`${(0,manifests_documents/* describeSource */.B6)(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`);
             target.plural = info.plural;
             target.namespaced = info.namespaced;
-            (0,apply_plan/* resolveNamespace */.uP)(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace);
+            (0,manifests_documents/* resolveNamespace */.uP)(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace);
         }
         return this.preflightOrUndo(later, applied);
     }
@@ -1414,14 +1195,28 @@ class Applier {
     }
 }
 
-// EXTERNAL MODULE: ./src/deploy/applyset-plan.ts
-var applyset_plan = __webpack_require__(8899);
+// EXTERNAL MODULE: ./src/plan/applyset-plan.ts
+var applyset_plan = __webpack_require__(7419);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
-// EXTERNAL MODULE: ./src/size.ts
-var src_size = __webpack_require__(4642);
-// EXTERNAL MODULE: ./src/report.ts
-var report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/format/size.ts
+var format_size = __webpack_require__(4826);
+// EXTERNAL MODULE: ./src/status/diagnosis-lines.ts
+var diagnosis_lines = __webpack_require__(669);
+;// CONCATENATED MODULE: ./src/deploy/deploy-result.ts
+/** One row per object applied or pruned, with its rollout's state and time. */
+function resourceReports(applied, waits, pruned = []) {
+    const reports = applied.map((a) => {
+        const o = a.target.object;
+        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
+        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined;
+        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs };
+    });
+    for (const p of pruned)
+        reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });
+    return reports;
+}
+
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
 var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
@@ -1472,7 +1267,7 @@ function gateRunner(kube, settings, objects, options) {
         const applied = await new Applier(kube, options).apply([job]);
         const [outcome] = await (0,status_wait/* waitForRollouts */.h)(kube, applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor), { timeoutMs: verifyTimeoutMs, log: line => core/* info */.pq(line) });
         if (outcome.state !== 'succeeded') {
-            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,report/* formatDiagnosis */.Nb)(outcome.diagnosis) : [])].join('\n'));
+            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(outcome.diagnosis) : [])].join('\n'));
         }
     };
 }
@@ -1544,8 +1339,8 @@ async function readManifestFile(file, cwd = process.cwd()) {
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
 var exec_lazy = __webpack_require__(7872);
-// EXTERNAL MODULE: ./src/child-env.ts
-var child_env = __webpack_require__(5387);
+// EXTERNAL MODULE: ./src/process/child-env.ts
+var child_env = __webpack_require__(8561);
 ;// CONCATENATED MODULE: ./src/manifests/render.ts
 
 
@@ -1615,7 +1410,7 @@ var patch = __webpack_require__(552);
 var diagnose = __webpack_require__(1280);
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
 var readers = __webpack_require__(7822);
-;// CONCATENATED MODULE: ./src/deploy/phases.ts
+;// CONCATENATED MODULE: ./src/plan/phases.ts
 /**
  * The steps of a deploy around the main apply: Helm hooks as `helm install` / `helm upgrade` run them
  * (helm.sh/hook, hook-weight, hook-delete-policy), and our own `build-and-deploy/phase` for plain manifests and
@@ -1798,7 +1593,7 @@ async function liveRef(kube, given, options) {
     if (!info)
         return undefined;
     const object = structuredClone(given);
-    (0,apply_plan/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
+    (0,manifests_documents/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
     return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
 }
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
@@ -1874,6 +1669,7 @@ var lock = __webpack_require__(8642);
 
 
 
+
 /**
  * The target cluster's version and API versions for the chart, from the early connection when there is one. A
  * cluster that cannot be asked fails the render rather than falling back to helm's guess: the chart's kubeVersion
@@ -1923,7 +1719,7 @@ async function prepareManifests(settings, substitutions, origin, kube) {
     const files = texts.map(t => t.label);
     const size = texts.reduce((sum, t) => sum + Buffer.byteLength(t.text), 0);
     if (size > settings.maxManifestsBytes) {
-        throw new Error(`The manifests (${files.join(', ')}) are ${(0,src_size/* formatSize */.X)(size)}, over max-manifests-size (${(0,src_size/* formatSize */.X)(settings.maxManifestsBytes)}); nothing was built or applied. Raise max-manifests-size if they really are this large.`);
+        throw new Error(`The manifests (${files.join(', ')}) are ${(0,format_size/* formatSize */.X)(size)}, over max-manifests-size (${(0,format_size/* formatSize */.X)(settings.maxManifestsBytes)}); nothing was built or applied. Raise max-manifests-size if they really are this large.`);
     }
     const problems = [];
     const objects = [];
@@ -1946,7 +1742,7 @@ async function prepareManifests(settings, substitutions, origin, kube) {
         objects.push(...(0,manifests_documents/* readObjects */.$I)(patched, file, problems, documents));
         patchedTexts.push(`# Source: ${file}\n${(0,patch/* redactSecretValues */.GT)(patched).replace(/\n*$/, '\n')}`);
     }
-    problems.push(...(0,apply_plan/* findDuplicates */.Ir)(objects));
+    problems.push(...findDuplicates(objects));
     for (const substitution of substitutions) {
         if (!matched.has((0,image_ref/* canonicalRepository */.JA)(substitution.repository))) {
             problems.push(`no container in ${files.join(', ')} uses the image repository ${(0,image_ref/* repositoryOf */._M)(substitution.repository)}, so ${substitution.image} would be deployed nowhere; write image: ${(0,image_ref/* repositoryOf */._M)(substitution.repository)} (any tag) in the manifests`);
@@ -2188,7 +1984,7 @@ function deployHooks(kube, settings, options, phases) {
         const run = await core/* group */.Os(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }));
         hooks.push(...run.outcomes);
         if (run.failure)
-            throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,report/* formatDiagnosis */.Nb)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
+            throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(run.failure.wait.diagnosis) : [])].join('\n'), hooks);
     };
     // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
     // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
@@ -2270,7 +2066,7 @@ async function readManifests(settings, built, kube) {
 const restoredWorkloads = (rollback) => rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
 /** What a deploy put in the report, whether it succeeded or not. */
 function deployReport(result) {
-    const resources = (0,report/* resourceReports */.u2)(result.applied, result.waits, result.pruned);
+    const resources = resourceReports(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
         resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
     }
@@ -2293,7 +2089,7 @@ function deployFailure(result) {
         return { message: result.hookFailure };
     if (failed.length === 0 && !result.writeFailure)
         return undefined;
-    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,report/* formatDiagnosis */.Nb)(w.diagnosis) : [])]);
+    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])]);
     if (kept)
         lines.push(kept);
     const restored = result.rollback ? restoredWorkloads(result.rollback) : [];
@@ -2486,7 +2282,7 @@ function takeoverSummary(applied, dryRun) {
 
 /***/ }),
 
-/***/ 7607:
+/***/ 447:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2540,6 +2336,84 @@ function formatDuration(ms) {
         return `${seconds.toFixed(1)}s`;
     const minutes = Math.floor(seconds / 60);
     return `${minutes}m${Math.round(seconds - minutes * 60)}s`;
+}
+
+
+/***/ }),
+
+/***/ 1990:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OF: () => (/* binding */ fenced),
+/* harmony export */   aY: () => (/* binding */ code),
+/* harmony export */   mG: () => (/* binding */ inline),
+/* harmony export */   qy: () => (/* binding */ html)
+/* harmony export */ });
+// Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
+// cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
+// close a code block or break a table (issue 19).
+/**
+ * A value as literal inline Markdown, in a table cell or running text: one line; `&`, `<` and `>` as entities
+ * (no HTML, no autolink); backslash before the characters that start code, emphasis, links, strikethrough or a
+ * cell (the characters GitHub gives meaning to where a value can stand).
+ */
+function inline(value) {
+    return String(value ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
+        .replace(/[\\`*_[\]|~]/g, '\\$&');
+}
+/**
+ * A value as code: a backtick span for the plain values a summary mostly shows (image references, tags,
+ * digests); anything a span cannot hold for certain (a backtick, a pipe or backslash a table would split on,
+ * markup characters) in `<code>` with the value escaped as inline text.
+ */
+function code(value) {
+    if (value === '')
+        return '';
+    return /^[^`|\\<>&\r\n]+$/.test(value) ? `\`${value}\`` : `<code>${inline(value)}</code>`;
+}
+/** Lines as a fenced code block, whose fence no line can close: longer than every backtick run in them. */
+function fenced(info, lines) {
+    const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n')) + 1));
+    return [`${fence}${info}`, ...lines.flatMap(line => line.split(/\r\n|\r|\n/)), fence];
+}
+/**
+ * A value inside raw HTML (a `<summary>`): one line, as a blank line would end the HTML block; `&<>"'` as
+ * entities, and Markdown's characters too, so that a renderer reading the line as Markdown shows them as well.
+ */
+function html(value) {
+    const named = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+    return value.replace(/[\r\n]+/g, ' ').replace(/[&<>"'`*_[\]|~\\]/g, c => named[c] ?? `&#${c.charCodeAt(0)};`);
+}
+const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
+
+
+/***/ }),
+
+/***/ 4826:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ parseSize),
+/* harmony export */   X: () => (/* binding */ formatSize)
+/* harmony export */ });
+const unitBytes = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
+/** Parses a byte size written as a Kubernetes quantity ("16Mi", "500k", "2G", "1048576"), as limits are in manifests. */
+function parseSize(text, inputName) {
+    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(text.trim());
+    const bytes = match ? Math.round(Number(match[1]) * unitBytes[match[2] ?? '']) : NaN;
+    if (!match || !(bytes > 0))
+        throw new Error(`Invalid ${inputName} '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`);
+    return bytes;
+}
+function formatSize(bytes) {
+    if (bytes >= 1024 ** 2)
+        return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+    if (bytes >= 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${bytes} B`;
 }
 
 
@@ -3223,7 +3097,7 @@ const formatSeconds = (ms) => `${ms >= 10_000 ? Math.round(ms / 1000) : Math.rou
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _kubernetes_client_node_dist_config_types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6617);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8815);
-/* harmony import */ var _child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5387);
+/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8561);
 
 
 
@@ -3411,7 +3285,7 @@ function authenticator(user, pluginTimeoutMs) {
             timedOut = false;
             try {
                 // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
-                await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...(0,_child_env_js__WEBPACK_IMPORTED_MODULE_5__/* .inputsBlanked */ .r)(), ...(user.exec.env ?? [])] } }, options);
+                await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...(0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_5__/* .inputsBlanked */ .r)(), ...(user.exec.env ?? [])] } }, options);
             }
             catch (error) {
                 if (timedOut) {
@@ -3608,7 +3482,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 1414:
+/***/ 1607:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -3619,7 +3493,7 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var lib_core = __webpack_require__(6058);
-;// CONCATENATED MODULE: ./src/cancel.ts
+;// CONCATENATED MODULE: ./src/process/cancel.ts
 
 /**
  * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that. With handlers
@@ -3649,7 +3523,7 @@ function cancelOnSignals() {
 var http_client_lazy = __webpack_require__(3469);
 // EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
 var undici_lazy = __webpack_require__(947);
-;// CONCATENATED MODULE: ./src/github-deployments.ts
+;// CONCATENATED MODULE: ./src/github/deployments.ts
 
 
 
@@ -3786,8 +3660,8 @@ const actionInputs = [
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/format/duration.ts
+var duration = __webpack_require__(447);
 ;// CONCATENATED MODULE: ./src/settings/input-forms.ts
 // The forms an input's text takes: lines, lists, booleans, KEY=VALUE lines, Kubernetes names.
 function lines(text) {
@@ -3895,7 +3769,7 @@ function kubeTargetInput(read) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-;// CONCATENATED MODULE: ./src/run-context.ts
+;// CONCATENATED MODULE: ./src/settings/run-context.ts
 
 /**
  * Reads the GITHUB_* variables that every runner (and act) sets. Reading them here rather than through
@@ -3930,8 +3804,8 @@ function readRunContext(env) {
     };
 }
 
-// EXTERNAL MODULE: ./src/size.ts
-var size = __webpack_require__(4642);
+// EXTERNAL MODULE: ./src/format/size.ts
+var size = __webpack_require__(4826);
 // EXTERNAL MODULE: ./src/build/image-ref.ts
 var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: ./src/build/tags.ts
@@ -4347,11 +4221,227 @@ function readKubeSettings() {
 
 // EXTERNAL MODULE: ./src/modes/deploy.ts + 1 modules
 var deploy = __webpack_require__(8185);
-// EXTERNAL MODULE: ./src/report.ts
-var src_report = __webpack_require__(665);
+// EXTERNAL MODULE: ./src/deploy/takeover.ts
+var deploy_takeover = __webpack_require__(3066);
+// EXTERNAL MODULE: ./src/status/diagnosis-lines.ts
+var diagnosis_lines = __webpack_require__(669);
+// EXTERNAL MODULE: ./src/format/markdown.ts
+var markdown = __webpack_require__(1990);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(5844);
-;// CONCATENATED MODULE: ./src/result-line.ts
+// EXTERNAL MODULE: ./src/manifests/annotate.ts
+var annotate = __webpack_require__(7528);
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+
+
+
+
+/** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
+function builtImagesOutput(images) {
+    return Object.fromEntries(images.map(image => [
+        image.name,
+        {
+            image: image.reference,
+            digest: image.digest ?? null,
+            imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
+            tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
+            reused: image.reused
+        }
+    ]));
+}
+/** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
+function templateImages(object) {
+    const spec = object?.spec;
+    const pod = object?.kind === 'Pod' ? spec : object?.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+    return (pod?.containers ?? []).map(c => c.image ?? '');
+}
+/** A workload's images, `before → after` where this run changed them, as a summary cell. */
+function imageChange(applied) {
+    const after = templateImages(applied?.result);
+    if (after.length === 0)
+        return '';
+    const before = templateImages(applied?.before);
+    return after
+        .map((image, i) => (before[i] && before[i] !== image ? `${(0,markdown/* code */.aY)(shortImage(before[i]))} → ${(0,markdown/* code */.aY)(shortImage(image))}` : (0,markdown/* code */.aY)(shortImage(image))))
+        .join('<br>');
+}
+/** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
+const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
+/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
+function restoredRevision(plan) {
+    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,markdown/* code */.aY)(shortImage(image)));
+    const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
+    return [`revision ${(0,markdown/* inline */.mG)(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${(0,markdown/* code */.aY)(commit.slice(0, 12))})` : ''].join('');
+}
+/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
+function targetLine(report) {
+    const t = report.target;
+    if (!t)
+        return undefined;
+    const parts = [
+        t.commit ? `**Commit** ${(0,markdown/* code */.aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,markdown/* code */.aY)(t.ref)})` : ''}` : undefined,
+        t.server ? `**Cluster** ${(0,markdown/* code */.aY)(t.server)}${t.context ? ` (context ${(0,markdown/* code */.aY)(t.context)})` : ''}` : undefined,
+        t.namespace ? `**Namespace** ${(0,markdown/* code */.aY)(t.namespace)}` : undefined,
+        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,markdown/* inline */.mG)(t.strategy)}` : undefined
+    ].filter(Boolean);
+    return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+/** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
+function renderSummary(report) {
+    return [
+        ...headline(report),
+        ...imagesSection(report),
+        ...resourcesSection(report),
+        ...hooksSection(report),
+        ...dryRunChanges(report),
+        ...(report.traffic ? (0,registry/* strategyNamed */.vL)(report.traffic.strategy).summary(report.traffic) : []),
+        ...rolloutProblems(report),
+        ...liveRevisions(report),
+        ...historySections(report),
+        ...rollbackSection(report)
+    ].join('\n');
+}
+function headline(report) {
+    const out = [];
+    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
+    const header = targetLine(report);
+    if (header)
+        out.push(header, '');
+    // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
+    const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])));
+    if (report.error)
+        out.push(...(0,markdown/* fenced */.OF)('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
+    return out;
+}
+function imagesSection(report) {
+    const out = [];
+    if (report.images.length > 0) {
+        out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
+        for (const image of report.images) {
+            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ')} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+/** What changed (or has something to say) in a table, with each workload's image before → after; the rest folded. */
+function resourcesSection(report) {
+    const out = [];
+    if (report.resources.length > 0) {
+        const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'));
+        const unchanged = report.resources.filter(r => !changed.includes(r));
+        out.push('### Resources', '');
+        if (changed.length > 0) {
+            out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
+            for (const r of changed) {
+                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
+                out.push(`| ${(0,markdown/* inline */.mG)(r.kind)}/${(0,markdown/* inline */.mG)(r.name)} | ${(0,markdown/* inline */.mG)(r.namespace ?? '')} | ${(0,markdown/* inline */.mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,markdown/* inline */.mG)(r.note)})` : ''} | ${(0,markdown/* inline */.mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
+            }
+            out.push('');
+        }
+        if (unchanged.length > 0) {
+            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,markdown/* inline */.mG)(r.kind)}/${(0,markdown/* inline */.mG)(r.name)}${r.namespace ? ` (${(0,markdown/* inline */.mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
+        }
+        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
+        if (takeover)
+            out.push(`${(0,markdown/* inline */.mG)(takeover)}.`, '');
+    }
+    return out;
+}
+function hooksSection(report) {
+    const out = [];
+    if (report.hooks && report.hooks.length > 0) {
+        out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
+        for (const h of report.hooks) {
+            const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
+            out.push(`| ${(0,markdown/* inline */.mG)(h.phase)}-deploy, weight ${(0,markdown/* inline */.mG)(h.weight)} | ${(0,markdown/* inline */.mG)(h.kind)}/${(0,markdown/* inline */.mG)(h.name)} | ${(0,markdown/* inline */.mG)(h.namespace ?? '')} | ${(0,markdown/* inline */.mG)(h.declaredAs)} | ${(0,markdown/* inline */.mG)(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function dryRunChanges(report) {
+    const out = [];
+    if (report.dryRun) {
+        const changed = report.applied.filter(a => a.changes.length > 0);
+        if (changed.length > 0) {
+            out.push('### Changes the apply would make', '');
+            for (const item of changed) {
+                const o = item.target.object;
+                const lines = item.changes.slice(0, 200).flatMap(change => [
+                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+                ]);
+                out.push(`<details><summary>${(0,markdown/* html */.qy)(o.kind)}/${(0,markdown/* html */.qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,markdown/* fenced */.OF)('diff', lines), '</details>', '');
+            }
+        }
+    }
+    return out;
+}
+function rolloutProblems(report) {
+    const out = [];
+    const failures = report.waits.filter(w => w.state !== 'succeeded');
+    if (failures.length > 0) {
+        out.push('### Rollout problems', '');
+        for (const failure of failures) {
+            const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
+            const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
+            out.push(`- **${(0,markdown/* inline */.mG)(name)}**: ${(0,markdown/* inline */.mG)(message)}`);
+            if (failure.diagnosis)
+                out.push('', ...(0,markdown/* fenced */.OF)('text', (0,diagnosis_lines/* formatDiagnosis */.N)(failure.diagnosis)));
+        }
+        out.push('');
+    }
+    return out;
+}
+function liveRevisions(report) {
+    const out = [];
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
+        for (const history of report.history) {
+            const live = (0,live_revision/* liveRow */.ls)(history);
+            out.push(`| ${(0,markdown/* inline */.mG)((0,live_revision/* workloadName */.vO)(history))} | ${live ? (0,markdown/* inline */.mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(markdown/* code */.aY).join('<br>')} | ${live?.commit ? (0,markdown/* code */.aY)(live.commit.slice(0, 12)) : ''} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function historySections(report) {
+    const out = [];
+    for (const { workload, rows } of report.history ?? []) {
+        out.push(`### History of ${(0,markdown/* inline */.mG)(workload.kind.toLowerCase())}/${(0,markdown/* inline */.mG)(workload.name)} (${(0,markdown/* inline */.mG)(workload.namespace)})`, '');
+        out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
+        for (const row of rows) {
+            out.push(`| ${(0,markdown/* inline */.mG)(row.revision)} | ${row.commit ? (0,markdown/* code */.aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(markdown/* code */.aY).join('<br>')} | ${(0,markdown/* inline */.mG)(row.changeCause)} | ${(0,markdown/* inline */.mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function rollbackSection(report) {
+    const out = [];
+    if (report.rollback) {
+        const rollback = report.rollback;
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
+        out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
+        for (const r of rollback.restored) {
+            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
+            out.push(`| ${(0,markdown/* inline */.mG)(r.workload.kind)}/${(0,markdown/* inline */.mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,markdown/* inline */.mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,markdown/* inline */.mG)(wait?.state)} |`);
+        }
+        out.push('');
+        if (rollback.created.length > 0)
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(markdown/* inline */.mG).join(', ')}.`, '');
+        if (rollback.notRestored.length > 0)
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(markdown/* inline */.mG).join(', ')}.`, '');
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/result-line.ts
 /**
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
  * log (issue 20.6). The summary has the detail; this line is the answer.
@@ -4438,7 +4528,7 @@ function setOutputs(report, manifestsFile) {
             lib_core/* setOutput */.uH('digest', first.digest);
             lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,src_report/* builtImagesOutput */.gZ)(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify(builtImagesOutput(report.images)));
     }
     lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
@@ -4487,7 +4577,7 @@ async function run() {
     await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
     report.durationMs = Date.now() - started;
     setOutputs(report, outcome.manifestsFile);
-    await lib_core/* summary */.z.addRaw((0,src_report/* renderSummary */.Br)(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+    await lib_core/* summary */.z.addRaw(renderSummary(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
     lib_core/* info */.pq(resultLine(report));
     cancel.dispose();
 }
@@ -4623,6 +4713,7 @@ function keepUnchangedTemplate(applied, dryRun, live) {
 /* harmony export */   B6: () => (/* binding */ describeSource),
 /* harmony export */   T5: () => (/* binding */ objectKey),
 /* harmony export */   eE: () => (/* binding */ sameValue),
+/* harmony export */   uP: () => (/* binding */ resolveNamespace),
 /* harmony export */   v8: () => (/* binding */ describeObject)
 /* harmony export */ });
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8815);
@@ -4722,6 +4813,23 @@ function sameValue(a, b) {
     if (ka.length !== kb.length)
         return false;
     return ka.every(k => sameValue(a[k], b[k]));
+}
+/**
+ * Gives each namespaced object its namespace (its own, else the `namespace` input, else the context's, else
+ * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
+ * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
+ */
+function resolveNamespace(object, namespaced, input, contextDefault) {
+    if (!namespaced) {
+        delete object.metadata.namespace;
+        return undefined;
+    }
+    const own = object.metadata.namespace;
+    if (own && input && own !== input) {
+        return `its namespace '${own}' does not match the namespace input '${input}'; remove one of them`;
+    }
+    object.metadata.namespace = own ?? input ?? contextDefault ?? 'default';
+    return undefined;
 }
 
 
@@ -4974,57 +5082,6 @@ function redactSecretAt(value, path) {
 
 /***/ }),
 
-/***/ 3758:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   OF: () => (/* binding */ fenced),
-/* harmony export */   aY: () => (/* binding */ code),
-/* harmony export */   mG: () => (/* binding */ inline),
-/* harmony export */   qy: () => (/* binding */ html)
-/* harmony export */ });
-// Values the job summary quotes (names, images, messages, log lines) come from manifests, inputs and the
-// cluster: each is written through one of these, so none can open a heading, a link, an image or raw HTML,
-// close a code block or break a table (issue 19).
-/**
- * A value as literal inline Markdown, in a table cell or running text: one line; `&`, `<` and `>` as entities
- * (no HTML, no autolink); backslash before the characters that start code, emphasis, links, strikethrough or a
- * cell (the characters GitHub gives meaning to where a value can stand).
- */
-function inline(value) {
-    return String(value ?? '')
-        .replace(/[\r\n]+/g, ' ')
-        .replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
-        .replace(/[\\`*_[\]|~]/g, '\\$&');
-}
-/**
- * A value as code: a backtick span for the plain values a summary mostly shows (image references, tags,
- * digests); anything a span cannot hold for certain (a backtick, a pipe or backslash a table would split on,
- * markup characters) in `<code>` with the value escaped as inline text.
- */
-function code(value) {
-    if (value === '')
-        return '';
-    return /^[^`|\\<>&\r\n]+$/.test(value) ? `\`${value}\`` : `<code>${inline(value)}</code>`;
-}
-/** Lines as a fenced code block, whose fence no line can close: longer than every backtick run in them. */
-function fenced(info, lines) {
-    const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n')) + 1));
-    return [`${fence}${info}`, ...lines.flatMap(line => line.split(/\r\n|\r|\n/)), fence];
-}
-/**
- * A value inside raw HTML (a `<summary>`): one line, as a blank line would end the HTML block; `&<>"'` as
- * entities, and Markdown's characters too, so that a renderer reading the line as Markdown shows them as well.
- */
-function html(value) {
-    const named = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-    return value.replace(/[\r\n]+/g, ' ').replace(/[&<>"'`*_[\]|~\\]/g, c => named[c] ?? `&#${c.charCodeAt(0)};`);
-}
-const longestRun = (text) => Math.max(0, ...(text.match(/`+/g) ?? []).map(run => run.length));
-
-
-/***/ }),
-
 /***/ 8185:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -5137,8 +5194,8 @@ async function findProblems(kube, input) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
-var deploy_step = __webpack_require__(9095);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 10 modules
+var deploy_step = __webpack_require__(9738);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
@@ -5198,209 +5255,185 @@ withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, s
 
 /***/ }),
 
-/***/ 665:
+/***/ 7419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Br: () => (/* binding */ renderSummary),
-/* harmony export */   Nb: () => (/* binding */ formatDiagnosis),
-/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
-/* harmony export */   u2: () => (/* binding */ resourceReports)
+/* harmony export */   A3: () => (/* binding */ applySetId),
+/* harmony export */   Bu: () => (/* binding */ pruneCandidates),
+/* harmony export */   Od: () => (/* binding */ scopeOf),
+/* harmony export */   _P: () => (/* binding */ refusedPrunes),
+/* harmony export */   cM: () => (/* binding */ parentObject),
+/* harmony export */   dK: () => (/* binding */ applySetKeys),
+/* harmony export */   mo: () => (/* binding */ unionScope),
+/* harmony export */   qC: () => (/* binding */ labelMembers),
+/* harmony export */   tY: () => (/* binding */ parseGroupKind),
+/* harmony export */   wo: () => (/* binding */ parentState)
 /* harmony export */ });
-/* unused harmony export targetLine */
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7607);
-/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
-/* harmony import */ var _markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3758);
-/* harmony import */ var _rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5844);
-/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7528);
-/* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5769);
+/* unused harmony exports ownTooling, groupKindOf */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1860);
+/**
+ * The ApplySet specification (KEP 3659, as kubectl apply --prune --applyset implements it in
+ * k8s.io/kubectl/pkg/cmd/apply/applyset.go): which objects belong to a set, what its parent records, and what a
+ * prune may delete. Pure, so each rule is table-tested.
+ */
 
 
-
-
-
-
-/** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
-function builtImagesOutput(images) {
-    return Object.fromEntries(images.map(image => [
-        image.name,
-        {
-            image: image.reference,
-            digest: image.digest ?? null,
-            imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
-            tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
-            reused: image.reused
-        }
-    ]));
+const applySetKeys = {
+    id: 'applyset.kubernetes.io/id',
+    partOf: 'applyset.kubernetes.io/part-of',
+    tooling: 'applyset.kubernetes.io/tooling',
+    groupKinds: 'applyset.kubernetes.io/contains-group-kinds',
+    groupResources: 'applyset.kubernetes.io/contains-group-resources',
+    namespaces: 'applyset.kubernetes.io/additional-namespaces'
+};
+/** The tooling value of a set this action starts. */
+const ownTooling = 'build-and-deploy/v1';
+/** Tools whose sets the action maintains: its own, and kubectl's, whose tooling value it keeps (see parentState). */
+const sharedTools = new Set(['build-and-deploy', 'kubectl']);
+/** The set's ID: base64url(sha256(<name>.<namespace>.<kind>.<group>)), wrapped as the spec's v1 format. */
+function applySetId(parent, namespace) {
+    // Secret and ConfigMap are in the core group, whose name is empty.
+    const hash = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(`${parent.name}.${namespace}.${parent.kind}.`).digest('base64url');
+    return `applyset-${hash}-v1`;
 }
-function resourceReports(applied, waits, pruned = []) {
-    const reports = applied.map((a) => {
-        const o = a.target.object;
-        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined;
-        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs };
+/** kubectl's GroupKind string: Kind.group, or Kind alone in the core group. */
+function groupKindOf(apiVersion, kind) {
+    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+    return group ? `${kind}.${group}` : kind;
+}
+function parseGroupKind(text) {
+    const dot = text.indexOf('.');
+    return dot < 0 ? { group: '', kind: text } : { group: text.slice(dot + 1), kind: text.slice(0, dot) };
+}
+const toolingName = (value) => (value.includes('/') ? value.slice(0, value.lastIndexOf('/')) : value);
+/**
+ * Reads the live parent (undefined when the set is new) with kubectl's checks: the tooling annotation, the ID
+ * label, and the group-kinds annotation it needs to find members. Throws naming the parent.
+ */
+function parentState(live, parent, namespace) {
+    const where = `ApplySet parent ${parent.kind.toLowerCase()}/${parent.name} in namespace ${namespace}`;
+    if (!live)
+        return { groupKinds: new Set(), namespaces: new Set([namespace]), tooling: ownTooling };
+    const annotations = live.metadata.annotations ?? {};
+    const tooling = annotations[applySetKeys.tooling];
+    if (!tooling)
+        throw new Error(`${where} exists but has no ${applySetKeys.tooling} annotation: it is not an ApplySet parent; name another object in applyset.`);
+    if (!sharedTools.has(toolingName(tooling))) {
+        throw new Error(`${where} is managed by tooling '${toolingName(tooling)}'; build-and-deploy maintains only its own sets and kubectl's. Name another object in applyset.`);
+    }
+    const id = live.metadata.labels?.[applySetKeys.id];
+    const expected = applySetId(parent, namespace);
+    if (id !== expected)
+        throw new Error(`${where} has label ${applySetKeys.id}=${id ?? '(none)'}, expected ${expected}: it is not the parent of this set.`);
+    const kinds = annotations[applySetKeys.groupKinds];
+    if (kinds === undefined) {
+        throw new Error(`${where} has no ${applySetKeys.groupKinds} annotation${annotations[applySetKeys.groupResources] !== undefined ? ` (only the ${applySetKeys.groupResources} of kubectl before 1.28: apply the set once with a newer kubectl)` : ''}.`);
+    }
+    const namespaces = (annotations[applySetKeys.namespaces] ?? '').split(',').filter(Boolean);
+    return { groupKinds: new Set(kinds.split(',').filter(Boolean)), namespaces: new Set([namespace, ...namespaces]), tooling };
+}
+/** Adds the member label to every object; a manifest that sets it itself is a problem, as with kubectl. */
+function labelMembers(items, id, describe) {
+    const problems = [];
+    const labelled = items.map(item => {
+        if (item.object.metadata.labels?.[applySetKeys.partOf] !== undefined) {
+            problems.push(`${describe(item)}: sets the label ${applySetKeys.partOf} itself; with prune the action sets it (remove it from the manifests)`);
+        }
+        const object = structuredClone(item.object);
+        object.metadata.labels = { ...object.metadata.labels, [applySetKeys.partOf]: id };
+        return { ...item, object };
     });
-    for (const p of pruned)
-        reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });
-    return reports;
+    return { items: labelled, problems };
 }
-function formatDiagnosis(diagnosis) {
-    const lines = [
-        `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
-            (diagnosis.restartCount ? ` (restarts: ${diagnosis.restartCount})` : '')
-    ];
-    for (const event of diagnosis.events)
-        lines.push(`  event ${event}`);
-    if (diagnosis.logs.length > 0) {
-        lines.push(`  last log lines${diagnosis.previousLog ? ' (previous container)' : ''}:`);
-        for (const line of diagnosis.logs)
-            lines.push(`    ${line}`);
+/** The kinds and namespaces of the objects that carry the member label (not a Namespace create-namespace made). */
+function scopeOf(objects, id) {
+    const scope = { groupKinds: new Set(), namespaces: new Set() };
+    for (const { object, namespaced } of objects) {
+        if (object.metadata.labels?.[applySetKeys.partOf] !== id)
+            continue;
+        scope.groupKinds.add(groupKindOf(object.apiVersion, object.kind));
+        if (namespaced && object.metadata.namespace)
+            scope.namespaces.add(object.metadata.namespace);
     }
-    return lines;
+    return scope;
 }
-/** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
-function templateImages(object) {
-    const spec = object?.spec;
-    const pod = object?.kind === 'Pod' ? spec : object?.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
-    return (pod?.containers ?? []).map(c => c.image ?? '');
-}
-/** A workload's images, `before → after` where this run changed them, as a summary cell. */
-function imageChange(applied) {
-    const after = templateImages(applied?.result);
-    if (after.length === 0)
-        return '';
-    const before = templateImages(applied?.before);
-    return after
-        .map((image, i) => (before[i] && before[i] !== image ? `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(before[i]))} → ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))}` : (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image))))
-        .join('<br>');
-}
-/** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
-const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
-/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
-function restoredRevision(plan) {
-    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(shortImage(image)));
-    const commit = plan.template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationKeys */ .ic.commit];
-    return [`revision ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(commit.slice(0, 12))})` : ''].join('');
-}
-/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
-function targetLine(report) {
-    const t = report.target;
-    if (!t)
-        return undefined;
-    const parts = [
-        t.commit ? `**Commit** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.ref)})` : ''}` : undefined,
-        t.server ? `**Cluster** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.server)}${t.context ? ` (context ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.context)})` : ''}` : undefined,
-        t.namespace ? `**Namespace** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(t.namespace)}` : undefined,
-        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(t.strategy)}` : undefined
-    ].filter(Boolean);
-    return parts.length > 0 ? parts.join(' · ') : undefined;
-}
-/** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
-function renderSummary(report) {
-    const out = [];
-    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
-    const header = targetLine(report);
-    if (header)
-        out.push(header, '');
-    // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
-    const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])));
-    if (report.error)
-        out.push(...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
-    if (report.images.length > 0) {
-        out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
-        for (const image of report.images) {
-            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.repository)} | ${image.tags.all.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join(', ')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
-        }
-        out.push('');
-    }
-    if (report.resources.length > 0) {
-        // What changed (or has something to say) in a table, with each workload's image before → after; the rest folded.
-        const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'));
-        const unchanged = report.resources.filter(r => !changed.includes(r));
-        out.push('### Resources', '');
-        if (changed.length > 0) {
-            out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
-            for (const r of changed) {
-                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
-                out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.note)})` : ''} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} | ${images} |`);
-            }
-            out.push('');
-        }
-        if (unchanged.length > 0) {
-            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.name)}${r.namespace ? ` (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
-        }
-        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
-        if (takeover)
-            out.push(`${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(takeover)}.`, '');
-    }
-    if (report.hooks && report.hooks.length > 0) {
-        out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
-        for (const h of report.hooks) {
-            const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.phase)}-deploy, weight ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.weight)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.name)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.namespace ?? '')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(h.declaredAs)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(result)} | ${h.durationMs === undefined ? '' : (0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
-        }
-        out.push('');
-    }
-    if (report.dryRun) {
-        const changed = report.applied.filter(a => a.changes.length > 0);
-        if (changed.length > 0) {
-            out.push('### Changes the apply would make', '');
-            for (const item of changed) {
-                const o = item.target.object;
-                const lines = item.changes.slice(0, 200).flatMap(change => [
-                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
-                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
-                ]);
-                out.push(`<details><summary>${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .html */ .qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('diff', lines), '</details>', '');
+const unionScope = (a, b) => ({
+    groupKinds: new Set([...a.groupKinds, ...b.groupKinds]),
+    namespaces: new Set([...a.namespaces, ...b.namespaces])
+});
+/** The parent as server-side applied: its ID label and the annotations kubectl reads (sorted as kubectl writes them). */
+function parentObject(parent, namespace, tooling, scope) {
+    return {
+        apiVersion: 'v1',
+        kind: parent.kind,
+        metadata: {
+            name: parent.name,
+            namespace,
+            labels: { [applySetKeys.id]: applySetId(parent, namespace) },
+            annotations: {
+                [applySetKeys.tooling]: tooling,
+                [applySetKeys.groupKinds]: [...scope.groupKinds].sort().join(','),
+                [applySetKeys.namespaces]: [...scope.namespaces].filter(ns => ns !== namespace).sort().join(',')
             }
         }
-    }
-    if (report.traffic)
-        out.push(...(0,_strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .strategyNamed */ .vL)(report.traffic.strategy).summary(report.traffic));
-    const failures = report.waits.filter(w => w.state !== 'succeeded');
-    if (failures.length > 0) {
-        out.push('### Rollout problems', '');
-        for (const failure of failures) {
-            const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
-            const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
-            out.push(`- **${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(name)}**: ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(message)}`);
-            if (failure.diagnosis)
-                out.push('', ...(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('text', formatDiagnosis(failure.diagnosis)));
-        }
-        out.push('');
-    }
-    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
-        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
-        for (const history of report.history) {
-            const live = (0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .liveRow */ .ls)(history);
-            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)((0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_5__/* .workloadName */ .vO)(history))} | ${live ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${live?.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(live.commit.slice(0, 12)) : ''} |`);
-        }
-        out.push('');
-    }
-    for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.kind.toLowerCase())}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.name)} (${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(workload.namespace)})`, '');
-        out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
-        for (const row of rows) {
-            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.revision)} | ${row.commit ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY).join('<br>')} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.changeCause)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
-        }
-        out.push('');
-    }
-    if (report.rollback) {
-        const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
-        out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
-        for (const r of rollback.restored) {
-            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
-            out.push(`| ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.kind)}/${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG)(wait?.state)} |`);
-        }
-        out.push('');
-        if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
-        if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .inline */ .mG).join(', ')}.`, '');
-    }
-    return out.join('\n');
+    };
+}
+/**
+ * The members to delete: listed with the set's label and absent from the manifests. The label is checked again
+ * here, so an object outside the set is never a candidate whatever a server's selector did. Foundations last:
+ * workloads before the CRDs and Namespaces that hold them, and otherwise by kind and name.
+ */
+function pruneCandidates(listed, keep, id) {
+    const kept = new Set(keep.map(_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5));
+    const rank = (kind) => (kind === 'Namespace' ? 2 : kind === 'CustomResourceDefinition' ? 1 : 0);
+    return listed
+        .filter(({ object }) => object.metadata.labels?.[applySetKeys.partOf] === id && !kept.has((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(object)))
+        .sort((a, b) => rank(a.object.kind) - rank(b.object.kind) || (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(a.object).localeCompare((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .objectKey */ .T5)(b.object)));
+}
+/** Deleting a Namespace or a CRD takes everything in it: refused unless prune-namespaces-and-crds. */
+function refusedPrunes(candidates, namespacesAndCrds) {
+    if (namespacesAndCrds)
+        return [];
+    return candidates
+        .filter(c => c.kind === 'Namespace' || c.kind === 'CustomResourceDefinition')
+        .map(c => `prune would delete ${c.kind} ${c.metadata.name}, which left the manifests, and ${c.kind === 'Namespace' ? 'every object in it' : 'every object of its kind'}; ` +
+        'keep it in the manifests, or set prune-namespaces-and-crds: true to delete it');
+}
+
+
+/***/ }),
+
+/***/ 8561:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ childEnv),
+/* harmony export */   r: () => (/* binding */ inputsBlanked)
+/* harmony export */ });
+/**
+ * What the runner passes to an action as its inputs (INPUT_REGISTRY-PASSWORD, INPUT_GITHUB-TOKEN,
+ * INPUT_KUBECONFIG …): the credentials of this step, which no child process needs and any could leak.
+ */
+const isActionInput = (name) => /^INPUT_/i.test(name);
+/** The environment of a child process (docker, helm, kustomize, the verify command): the runner's, minus inputs. */
+function childEnv(extra = {}, env = process.env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env))
+        if (value !== undefined && !isActionInput(name))
+            out[name] = value;
+    return { ...out, ...extra };
+}
+/**
+ * For a runner that only adds variables to the environment it inherits (client-node's exec credential plugin
+ * runner): every input emptied, the plugin's own variables after them.
+ */
+function inputsBlanked(env = process.env) {
+    return Object.keys(env)
+        .filter(isActionInput)
+        .map(name => ({ name, value: '' }));
 }
 
 
@@ -5732,33 +5765,6 @@ function workDir() {
 
 /***/ }),
 
-/***/ 4642:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   D: () => (/* binding */ parseSize),
-/* harmony export */   X: () => (/* binding */ formatSize)
-/* harmony export */ });
-const unitBytes = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
-/** Parses a byte size written as a Kubernetes quantity ("16Mi", "500k", "2G", "1048576"), as limits are in manifests. */
-function parseSize(text, inputName) {
-    const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(text.trim());
-    const bytes = match ? Math.round(Number(match[1]) * unitBytes[match[2] ?? '']) : NaN;
-    if (!match || !(bytes > 0))
-        throw new Error(`Invalid ${inputName} '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`);
-    return bytes;
-}
-function formatSize(bytes) {
-    if (bytes >= 1024 ** 2)
-        return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-    if (bytes >= 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${bytes} B`;
-}
-
-
-/***/ }),
-
 /***/ 1280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -5913,6 +5919,31 @@ function blockingLine(pods, events) {
         parts.push(`${failures.length} pod${failures.length === 1 ? '' : 's'} ${state}${detail ? `: ${detail}` : ''}`);
     }
     return parts.join('; ');
+}
+
+
+/***/ }),
+
+/***/ 669:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ formatDiagnosis)
+/* harmony export */ });
+/** A failed pod's diagnosis as log lines: the reason, its Warning events and its last log lines. */
+function formatDiagnosis(diagnosis) {
+    const lines = [
+        `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
+            (diagnosis.restartCount ? ` (restarts: ${diagnosis.restartCount})` : '')
+    ];
+    for (const event of diagnosis.events)
+        lines.push(`  event ${event}`);
+    if (diagnosis.logs.length > 0) {
+        lines.push(`  last log lines${diagnosis.previousLog ? ' (previous container)' : ''}:`);
+        for (const line of diagnosis.logs)
+            lines.push(`    ${line}`);
+    }
+    return lines;
 }
 
 
@@ -6367,8 +6398,8 @@ __webpack_require__.d(__webpack_exports__, {
   h: () => (/* binding */ waitForRollouts)
 });
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __webpack_require__(7607);
+// EXTERNAL MODULE: ./src/format/duration.ts
+var duration = __webpack_require__(447);
 // EXTERNAL MODULE: ./src/status/diagnose.ts
 var diagnose = __webpack_require__(1280);
 ;// CONCATENATED MODULE: ./src/status/pod-details.ts
@@ -6867,8 +6898,8 @@ __webpack_require__.d(__webpack_exports__, {
   ov: () => (/* binding */ strategyNames)
 });
 
-// EXTERNAL MODULE: ./src/markdown.ts
-var markdown = __webpack_require__(3758);
+// EXTERNAL MODULE: ./src/format/markdown.ts
+var markdown = __webpack_require__(1990);
 ;// CONCATENATED MODULE: ./src/strategies/traffic-lines.ts
 
 /** Which Deployments behind a Service the strategy ran twice, and which it applied as rolling. */

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import type { GitHubSettings, Settings } from './settings/types.js'
-import { preloadHttpClient } from './lazy/http-client-lazy.js'
-import { preloadUndici } from './lazy/undici-lazy.js'
+import type { GitHubSettings, Settings } from '../settings/types.js'
+import { preloadHttpClient } from '../lazy/http-client-lazy.js'
+import { preloadUndici } from '../lazy/undici-lazy.js'
 
 type DeploymentState = 'in_progress' | 'success' | 'failure'
 

@@ -2,10 +2,10 @@
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
  * log (issue 20.6). The summary has the detail; this line is the answer.
  */
-import { formatDuration } from './duration.js'
+import { formatDuration } from '../format/duration.js'
 import type { RunReport } from './run-report.js'
-import { liveRow, workloadName } from './rollback/live-revision.js'
-import { strategyNamed } from './strategies/registry.js'
+import { liveRow, workloadName } from '../rollback/live-revision.js'
+import { strategyNamed } from '../strategies/registry.js'
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet'])
 

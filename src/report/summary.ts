@@ -1,14 +1,13 @@
-import { formatDuration } from './duration.js'
-import { AppliedObject } from './deploy/apply.js'
-import { takeoverSummary } from './deploy/takeover.js'
-import { BuiltImage } from './build/build-step.js'
-import type { PrunedObject } from './deploy/applyset.js'
-import type { ResourceReport, RunReport } from './run-report.js'
-import { Diagnosis, WaitOutcome } from './status/wait.js'
-import { code, fenced, html, inline as cell } from './markdown.js'
-import { liveRow, workloadName } from './rollback/live-revision.js'
-import { annotationKeys } from './manifests/annotate.js'
-import { strategyNamed } from './strategies/registry.js'
+import { formatDuration } from '../format/duration.js'
+import { AppliedObject } from '../deploy/apply.js'
+import { takeoverSummary } from '../deploy/takeover.js'
+import { BuiltImage } from '../build/build-step.js'
+import type { RunReport } from './run-report.js'
+import { formatDiagnosis } from '../status/diagnosis-lines.js'
+import { code, fenced, html, inline as cell } from '../format/markdown.js'
+import { liveRow, workloadName } from '../rollback/live-revision.js'
+import { annotationKeys } from '../manifests/annotate.js'
+import { strategyNamed } from '../strategies/registry.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
@@ -24,31 +23,6 @@ export function builtImagesOutput(images: BuiltImage[]): Record<string, { image:
       }
     ])
   )
-}
-
-export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[], pruned: PrunedObject[] = []): ResourceReport[] {
-  const reports = applied.map((a): ResourceReport => {
-    const o = a.target.object
-    const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace)
-    const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined
-    return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs }
-  })
-  for (const p of pruned) reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) })
-  return reports
-}
-
-
-export function formatDiagnosis(diagnosis: Diagnosis): string[] {
-  const lines = [
-    `pod ${diagnosis.pod}${diagnosis.container ? `, container ${diagnosis.container}` : ''}: ${diagnosis.reason}${diagnosis.message ? ` — ${diagnosis.message}` : ''}` +
-      (diagnosis.restartCount ? ` (restarts: ${diagnosis.restartCount})` : '')
-  ]
-  for (const event of diagnosis.events) lines.push(`  event ${event}`)
-  if (diagnosis.logs.length > 0) {
-    lines.push(`  last log lines${diagnosis.previousLog ? ' (previous container)' : ''}:`)
-    for (const line of diagnosis.logs) lines.push(`    ${line}`)
-  }
-  return lines
 }
 
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
@@ -96,6 +70,21 @@ export function targetLine(report: RunReport): string | undefined {
 
 /** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
 export function renderSummary(report: RunReport): string {
+  return [
+    ...headline(report),
+    ...imagesSection(report),
+    ...resourcesSection(report),
+    ...hooksSection(report),
+    ...dryRunChanges(report),
+    ...(report.traffic ? strategyNamed(report.traffic.strategy).summary(report.traffic) : []),
+    ...rolloutProblems(report),
+    ...liveRevisions(report),
+    ...historySections(report),
+    ...rollbackSection(report)
+  ].join('\n')
+}
+
+function headline(report: RunReport): string[] {
   const out: string[] = []
   const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
   out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
@@ -104,6 +93,11 @@ export function renderSummary(report: RunReport): string {
   // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
   const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])))
   if (report.error) out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '')
+  return out
+}
+
+function imagesSection(report: RunReport): string[] {
+  const out: string[] = []
   if (report.images.length > 0) {
     out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
     for (const image of report.images) {
@@ -111,8 +105,13 @@ export function renderSummary(report: RunReport): string {
     }
     out.push('')
   }
+  return out
+}
+
+/** What changed (or has something to say) in a table, with each workload's image before → after; the rest folded. */
+function resourcesSection(report: RunReport): string[] {
+  const out: string[] = []
   if (report.resources.length > 0) {
-    // What changed (or has something to say) in a table, with each workload's image before → after; the rest folded.
     const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'))
     const unchanged = report.resources.filter(r => !changed.includes(r))
     out.push('### Resources', '')
@@ -130,6 +129,11 @@ export function renderSummary(report: RunReport): string {
     const takeover = takeoverSummary(report.applied, report.dryRun)
     if (takeover) out.push(`${cell(takeover)}.`, '')
   }
+  return out
+}
+
+function hooksSection(report: RunReport): string[] {
+  const out: string[] = []
   if (report.hooks && report.hooks.length > 0) {
     out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |')
     for (const h of report.hooks) {
@@ -138,6 +142,11 @@ export function renderSummary(report: RunReport): string {
     }
     out.push('')
   }
+  return out
+}
+
+function dryRunChanges(report: RunReport): string[] {
+  const out: string[] = []
   if (report.dryRun) {
     const changed = report.applied.filter(a => a.changes.length > 0)
     if (changed.length > 0) {
@@ -152,7 +161,11 @@ export function renderSummary(report: RunReport): string {
       }
     }
   }
-  if (report.traffic) out.push(...strategyNamed(report.traffic.strategy).summary(report.traffic))
+  return out
+}
+
+function rolloutProblems(report: RunReport): string[] {
+  const out: string[] = []
   const failures = report.waits.filter(w => w.state !== 'succeeded')
   if (failures.length > 0) {
     out.push('### Rollout problems', '')
@@ -164,6 +177,11 @@ export function renderSummary(report: RunReport): string {
     }
     out.push('')
   }
+  return out
+}
+
+function liveRevisions(report: RunReport): string[] {
+  const out: string[] = []
   if (report.mode === 'rollback' && report.history && report.history.length > 0) {
     out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |')
     for (const history of report.history) {
@@ -172,6 +190,11 @@ export function renderSummary(report: RunReport): string {
     }
     out.push('')
   }
+  return out
+}
+
+function historySections(report: RunReport): string[] {
+  const out: string[] = []
   for (const { workload, rows } of report.history ?? []) {
     out.push(`### History of ${cell(workload.kind.toLowerCase())}/${cell(workload.name)} (${cell(workload.namespace)})`, '')
     out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |')
@@ -180,6 +203,11 @@ export function renderSummary(report: RunReport): string {
     }
     out.push('')
   }
+  return out
+}
+
+function rollbackSection(report: RunReport): string[] {
+  const out: string[] = []
   if (report.rollback) {
     const rollback = report.rollback
     out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${formatDuration(rollback.durationMs)}`, '')
@@ -192,5 +220,5 @@ export function renderSummary(report: RunReport): string {
     if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(cell).join(', ')}.`, '')
     if (rollback.notRestored.length > 0) out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(cell).join(', ')}.`, '')
   }
-  return out.join('\n')
+  return out
 }
