@@ -57,7 +57,15 @@ import {
   type FieldPath,
   type Obj
 } from './fake-fields.js'
-import { applyDefaults, builtinKinds, crdKind, groupVersion, splitApiVersion, undeclaredFields, type KindInfo } from './fake-kinds.js'
+import {
+  applyDefaults,
+  builtinKinds,
+  crdKind,
+  groupVersion,
+  splitApiVersion,
+  undeclaredFields,
+  type KindInfo
+} from './fake-kinds.js'
 import { fieldMatcher, labelMatcher } from './fake-selectors.js'
 
 export type { PodFailure } from './fake-controllers.js'
@@ -164,7 +172,16 @@ const reasons: Record<number, string> = {
 }
 
 const statusBody = (code: number, reason: string, message: string, details?: KubeStatus['details']): KubeStatus =>
-  ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code }) as KubeStatus
+  ({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code
+  }) as KubeStatus
 
 const immutableSpecFields: Record<string, string[]> = {
   Job: ['selector', 'template', 'completionMode'],
@@ -197,7 +214,11 @@ export class FakeCluster implements Cluster {
   private rv = 1
   private readonly watchers = new Set<Watcher>()
   private readonly rules: FailureRule[] = []
-  private readonly podFailures: Array<{ matches: (labels: Record<string, string> | undefined) => boolean; namespace?: string; failure: PodFailure }> = []
+  private readonly podFailures: Array<{
+    matches: (labels: Record<string, string> | undefined) => boolean
+    namespace?: string
+    failure: PodFailure
+  }> = []
   private readonly deadlines = new Set<string>()
   private readonly logs = new Map<string, string>()
   private readonly historyLimit: number
@@ -221,9 +242,42 @@ export class FakeCluster implements Cluster {
     this.nodes = options.nodes ?? ['fake-node-1']
     let tick = Date.UTC(2026, 0, 1)
     this.clock = options.now ?? (() => new Date((tick += 1000)))
-    this.controllers = { deployment: true, replicaSet: true, pod: true, statefulSet: true, daemonSet: true, job: true, crd: true, garbageCollector: true, ...options.controllers }
-    for (const name of [...systemNamespaces, ...(options.namespaces ?? [])]) this.store(this.newObject(this.kindOf('', 'Namespace')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, 'kube-apiserver', 'Update', true))
-    for (const name of this.nodes) this.store(this.newObject(this.kindOf('', 'Node')!, { apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { conditions: [{ type: 'Ready', status: 'True' }] } }, 'kubelet', 'Update', true))
+    this.controllers = {
+      deployment: true,
+      replicaSet: true,
+      pod: true,
+      statefulSet: true,
+      daemonSet: true,
+      job: true,
+      crd: true,
+      garbageCollector: true,
+      ...options.controllers
+    }
+    for (const name of [...systemNamespaces, ...(options.namespaces ?? [])])
+      this.store(
+        this.newObject(
+          this.kindOf('', 'Namespace')!,
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+          'kube-apiserver',
+          'Update',
+          true
+        )
+      )
+    for (const name of this.nodes)
+      this.store(
+        this.newObject(
+          this.kindOf('', 'Node')!,
+          {
+            apiVersion: 'v1',
+            kind: 'Node',
+            metadata: { name },
+            status: { conditions: [{ type: 'Ready', status: 'True' }] }
+          },
+          'kubelet',
+          'Update',
+          true
+        )
+      )
   }
 
   // ---- test helpers ------------------------------------------------------------------------------------------
@@ -233,11 +287,16 @@ export class FakeCluster implements Cluster {
     for (const object of objects) {
       const info = this.mustKind(object.apiVersion, object.kind, 'POST', '')
       const namespace = info.namespaced ? (object.metadata.namespace ?? this.defaultNamespace()) : undefined
-      if (namespace && !this.objects.has(this.key(this.kindOf('', 'Namespace')!, undefined, namespace))) this.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }], manager)
+      if (namespace && !this.objects.has(this.key(this.kindOf('', 'Namespace')!, undefined, namespace)))
+        this.seed([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }], manager)
       const input = clone(object) as Obj
       meta(input).namespace = namespace
       const existing = this.objects.get(this.key(info, namespace, object.metadata.name))
-      this.store(existing ? this.updated(info, existing, input, { manager }) : this.newObject(info, input, manager, 'Update', true))
+      this.store(
+        existing
+          ? this.updated(info, existing, input, { manager })
+          : this.newObject(info, input, manager, 'Update', true)
+      )
     }
     return this
   }
@@ -339,7 +398,9 @@ export class FakeCluster implements Cluster {
   async resourceForGroupKind(group: string, kindName: string): Promise<ResourceInfo | undefined> {
     this.assertOpen()
     const info = this.kindOf(group, kindName)
-    return info && { plural: info.plural, namespaced: info.namespaced, groupVersion: groupVersion(group, info.versions[0]) }
+    return (
+      info && { plural: info.plural, namespaced: info.namespaced, groupVersion: groupVersion(group, info.versions[0]) }
+    )
   }
 
   async serverCapabilities(): Promise<ServerCapabilities> {
@@ -381,7 +442,10 @@ export class FakeCluster implements Cluster {
       }
       return a
     })
-    return { metadata: { resourceVersion: String(this.rv), ...(next ? { continue: next } : {}) }, items: answered as T[] }
+    return {
+      metadata: { resourceVersion: String(this.rv), ...(next ? { continue: next } : {}) },
+      items: answered as T[]
+    }
   }
 
   async *watch<T>(ref: CollectionRef, query: WatchQuery, signal: AbortSignal): AsyncGenerator<WatchEvent<T>> {
@@ -399,7 +463,18 @@ export class FakeCluster implements Cluster {
       const now = matches(e.object)
       const before = e.previous !== undefined && matches(e.previous)
       // A selected watch sees an object enter (ADDED) and leave (DELETED) the selection, as the real watch cache does.
-      const type = e.type === 'MODIFIED' ? (now && before ? 'MODIFIED' : now ? 'ADDED' : before ? 'DELETED' : undefined) : now ? e.type : undefined
+      const type =
+        e.type === 'MODIFIED'
+          ? now && before
+            ? 'MODIFIED'
+            : now
+              ? 'ADDED'
+              : before
+                ? 'DELETED'
+                : undefined
+          : now
+            ? e.type
+            : undefined
       if (type) push({ type, object: this.answer(e.object, ref.apiVersion) as T })
     }
     const since = query.resourceVersion && query.resourceVersion !== '0' ? Number(query.resourceVersion) : undefined
@@ -408,13 +483,19 @@ export class FakeCluster implements Cluster {
       yield { type: 'ERROR', object: statusBody(410, 'Expired', `too old resource version: ${since} (${oldest})`) as T }
       return
     }
-    if (since === undefined) for (const o of this.scan(info, ref.namespace)) translate({ rv: 0, type: 'ADDED', info, object: o })
+    if (since === undefined)
+      for (const o of this.scan(info, ref.namespace)) translate({ rv: 0, type: 'ADDED', info, object: o })
     else for (const e of this.history) if (e.rv > since && sameKind(e.info, info)) translate(e)
     const end = (): void => {
       ended = true
       wake?.()
     }
-    const watcher: Watcher = { info, namespace: ref.namespace, deliver: e => sameKind(e.info, info) && translate(e), end }
+    const watcher: Watcher = {
+      info,
+      namespace: ref.namespace,
+      deliver: e => sameKind(e.info, info) && translate(e),
+      end
+    }
     this.watchers.add(watcher)
     signal.addEventListener('abort', end, { once: true })
     // unref: a watch a test abandons without aborting does not keep jest running.
@@ -434,7 +515,11 @@ export class FakeCluster implements Cluster {
   }
 
   async apply<T>(object: ApplyObject, options: ApplyOptions): Promise<T> {
-    const info = this.mustBegin('apply', object, options, { dryRun: options.dryRun, force: options.force, fieldManager: options.fieldManager })
+    const info = this.mustBegin('apply', object, options, {
+      dryRun: options.dryRun,
+      force: options.force,
+      fieldManager: options.fieldManager
+    })
     const namespace = this.namespaceOf(info, object.metadata.namespace)
     const live = this.objects.get(this.key(info, namespace, object.metadata.name))
     const path = this.path(info, object, object.metadata.name)
@@ -444,30 +529,46 @@ export class FakeCluster implements Cluster {
     if (undeclared.length > 0) {
       const gvk = `${info.group}/${splitApiVersion(object.apiVersion).version}, Kind=${info.kind}`
       const message = `failed to create typed patch object (${namespace ?? ''}/${object.metadata.name}; ${gvk}): ${undeclared[0]}: field not declared in schema`
-      throw new KubeApiError(500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 } as KubeStatus, 'PATCH', path)
+      throw new KubeApiError(
+        500,
+        { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 } as KubeStatus,
+        'PATCH',
+        path
+      )
     }
     const applied = clone(object) as Obj
     delete applied.status
     meta(applied).namespace = namespace
-    const result = live ? this.applied(info, live, applied, options, path) : this.newObject(info, applied, options.fieldManager, 'Apply')
+    const result = live
+      ? this.applied(info, live, applied, options, path)
+      : this.newObject(info, applied, options.fieldManager, 'Apply')
     if (!live) delete meta(result).resourceVersion
     options.onStatus?.(live ? 200 : 201)
     return this.answer(options.dryRun ? result : this.store(result), object.apiVersion) as T
   }
 
   async create<T>(object: ApplyObject, options: WriteOptions = {}): Promise<T> {
-    const info = this.mustBegin('create', object, options, { dryRun: options.dryRun, fieldManager: options.fieldManager })
+    const info = this.mustBegin('create', object, options, {
+      dryRun: options.dryRun,
+      fieldManager: options.fieldManager
+    })
     const namespace = this.namespaceOf(info, object.metadata.namespace)
     const path = this.path(info, object)
     const input = clone(object) as Obj
     meta(input).namespace = namespace
     if (info.group === 'authorization.k8s.io') return this.review(input) as T
     this.dropUndeclared(info, object, input, options, 'POST', path)
-    if (!meta(input).name && typeof meta(input).generateName === 'string') meta(input).name = `${meta(input).generateName}${this.suffix()}`
+    if (!meta(input).name && typeof meta(input).generateName === 'string')
+      meta(input).name = `${meta(input).generateName}${this.suffix()}`
     this.assertNamespace(info, namespace, 'POST', path)
     if (this.objects.has(this.key(info, namespace, meta(input).name))) {
       const message = `${this.resourceName(info)} "${meta(input).name}" already exists`
-      throw new KubeApiError(409, statusBody(409, 'AlreadyExists', message, { name: meta(input).name, kind: info.plural }), 'POST', path)
+      throw new KubeApiError(
+        409,
+        statusBody(409, 'AlreadyExists', message, { name: meta(input).name, kind: info.plural }),
+        'POST',
+        path
+      )
     }
     delete meta(input).resourceVersion
     const result = this.newObject(info, input, options.fieldManager ?? this.defaultFieldManager, 'Update')
@@ -476,20 +577,36 @@ export class FakeCluster implements Cluster {
   }
 
   async replace<T>(object: ApplyObject, options: WriteOptions = {}): Promise<T> {
-    const info = this.mustBegin('replace', object, options, { dryRun: options.dryRun, fieldManager: options.fieldManager })
+    const info = this.mustBegin('replace', object, options, {
+      dryRun: options.dryRun,
+      fieldManager: options.fieldManager
+    })
     const namespace = this.namespaceOf(info, object.metadata.namespace)
     const path = this.path(info, object, object.metadata.name)
     const live = this.mustFind(info, namespace, object.metadata.name, 'PUT', path)
     const input = clone(object) as Obj
     this.dropUndeclared(info, object, input, options, 'PUT', path)
     meta(input).namespace = namespace
-    const result = this.updated(info, live, input, { manager: options.fieldManager ?? this.defaultFieldManager, path, method: 'PUT' })
+    const result = this.updated(info, live, input, {
+      manager: options.fieldManager ?? this.defaultFieldManager,
+      path,
+      method: 'PUT'
+    })
     options.onStatus?.(200)
     return this.answer(options.dryRun ? result : this.store(result), object.apiVersion) as T
   }
 
-  async patch<T>(ref: ObjectRef, patch: Patch, options: WriteOptions & { subresource?: 'scale' | 'status' } = {}): Promise<T> {
-    const info = this.mustBegin('patch', ref, options, { dryRun: options.dryRun, fieldManager: options.fieldManager, subresource: options.subresource, patchType: patch.type })
+  async patch<T>(
+    ref: ObjectRef,
+    patch: Patch,
+    options: WriteOptions & { subresource?: 'scale' | 'status' } = {}
+  ): Promise<T> {
+    const info = this.mustBegin('patch', ref, options, {
+      dryRun: options.dryRun,
+      fieldManager: options.fieldManager,
+      subresource: options.subresource,
+      patchType: patch.type
+    })
     const namespace = this.namespaceOf(info, ref.namespace)
     const path = this.path(info, ref, ref.name) + (options.subresource ? `/${options.subresource}` : '')
     const live = this.mustFind(info, namespace, ref.name, 'PATCH', path)
@@ -497,7 +614,13 @@ export class FakeCluster implements Cluster {
     let result: Obj
     let answer: (stored: Obj) => Obj = stored => this.answer(stored, ref.apiVersion)
     if (options.subresource === 'scale') {
-      if (!info.scale) throw new KubeApiError(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'), 'PATCH', path)
+      if (!info.scale)
+        throw new KubeApiError(
+          404,
+          statusBody(404, 'NotFound', 'the server could not find the requested resource'),
+          'PATCH',
+          path
+        )
       const scale = applyPatch(scaleOf(live), patch, path)
       const next = clone(live)
       ;(next.spec as Obj).replicas = (scale.spec as Obj | undefined)?.replicas
@@ -512,7 +635,10 @@ export class FakeCluster implements Cluster {
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
-    const info = this.mustBegin('delete', ref, options, { dryRun: options.dryRun, preconditions: options.preconditions })
+    const info = this.mustBegin('delete', ref, options, {
+      dryRun: options.dryRun,
+      preconditions: options.preconditions
+    })
     const namespace = this.namespaceOf(info, ref.namespace)
     const path = this.path(info, ref, ref.name)
     const live = this.mustFind(info, namespace, ref.name, 'DELETE', path)
@@ -524,7 +650,13 @@ export class FakeCluster implements Cluster {
         : resourceVersion !== undefined && resourceVersion !== m.resourceVersion
           ? `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${m.resourceVersion}`
           : undefined
-    if (failed) throw new KubeApiError(409, statusBody(409, 'Conflict', failed, { name: ref.name, kind: info.plural }), 'DELETE', path)
+    if (failed)
+      throw new KubeApiError(
+        409,
+        statusBody(409, 'Conflict', failed, { name: ref.name, kind: info.plural }),
+        'DELETE',
+        path
+      )
     if (options.dryRun) return
     const served = info.kind === 'CustomResourceDefinition' ? crdKind(live) : undefined
     // A CustomResourceDefinition takes its objects with it (the real one waits in Terminating until they are gone).
@@ -551,11 +683,21 @@ export class FakeCluster implements Cluster {
     const containers = ((pod.spec as Obj | undefined)?.containers as Obj[] | undefined) ?? []
     const container = query.container ?? String(containers[0]?.name ?? '')
     if (!containers.some(c => c.name === container)) {
-      throw new KubeApiError(400, statusBody(400, 'BadRequest', `container ${container} is not valid for pod ${ref.name}`), 'GET', path)
+      throw new KubeApiError(
+        400,
+        statusBody(400, 'BadRequest', `container ${container} is not valid for pod ${ref.name}`),
+        'GET',
+        path
+      )
     }
     const text = this.logs.get(`${namespace}/${ref.name}/${container}/${query.previous ?? false}`)
     if (text === undefined && query.previous) {
-      throw new KubeApiError(400, statusBody(400, 'BadRequest', `previous terminated container "${container}" in pod "${ref.name}" not found`), 'GET', path)
+      throw new KubeApiError(
+        400,
+        statusBody(400, 'BadRequest', `previous terminated container "${container}" in pod "${ref.name}" not found`),
+        'GET',
+        path
+      )
     }
     const lines = (text ?? '').split('\n')
     if (lines[lines.length - 1] === '') lines.pop()
@@ -566,7 +708,14 @@ export class FakeCluster implements Cluster {
   // ---- writes ------------------------------------------------------------------------------------------------
 
   /** A create or replace drops fields the schema does not declare; with fieldValidation=Strict they are a 400. */
-  private dropUndeclared(info: KindInfo, object: ApplyObject, input: Obj, options: WriteOptions, method: string, path: string): void {
+  private dropUndeclared(
+    info: KindInfo,
+    object: ApplyObject,
+    input: Obj,
+    options: WriteOptions,
+    method: string,
+    path: string
+  ): void {
     const undeclared = undeclaredFields(info.kind, object)
     if (undeclared.length === 0) return
     if (!options.strict) {
@@ -581,7 +730,13 @@ export class FakeCluster implements Cluster {
     throw new KubeApiError(400, statusBody(400, 'BadRequest', message), method, path)
   }
 
-  private newObject(info: KindInfo, input: Obj, manager: string, operation: 'Apply' | 'Update' = 'Update', keepStatus = false): Obj {
+  private newObject(
+    info: KindInfo,
+    input: Obj,
+    manager: string,
+    operation: 'Apply' | 'Update' = 'Update',
+    keepStatus = false
+  ): Obj {
     const object = clone(input)
     object.apiVersion ??= groupVersion(info.group, info.versions[0])
     object.kind ??= info.kind
@@ -604,26 +759,45 @@ export class FakeCluster implements Cluster {
    * resourceVersion refused, status or spec kept as the subresource says, generation bumped by spec changes, the
    * changed fields moved to the writer's managedFields entry, unless the request rewrote managedFields itself.
    */
-  private updated(info: KindInfo, live: Obj, next: Obj, how: { manager: string; subresource?: 'status' | 'scale'; path?: string; method?: string }): Obj {
+  private updated(
+    info: KindInfo,
+    live: Obj,
+    next: Obj,
+    how: { manager: string; subresource?: 'status' | 'scale'; path?: string; method?: string }
+  ): Obj {
     const m = meta(live)
     const n = (next.metadata ??= {}) as Meta
     if (n.resourceVersion !== undefined && n.resourceVersion !== '' && n.resourceVersion !== m.resourceVersion) {
       const message = `Operation cannot be fulfilled on ${this.resourceName(info)} "${m.name}": the object has been modified; please apply your changes to the latest version and try again`
-      throw new KubeApiError(409, statusBody(409, 'Conflict', message, { name: m.name, kind: info.plural }), how.method ?? 'PUT', how.path ?? '')
+      throw new KubeApiError(
+        409,
+        statusBody(409, 'Conflict', message, { name: m.name, kind: info.plural }),
+        how.method ?? 'PUT',
+        how.path ?? ''
+      )
     }
     const requestFields = n.managedFields
     const out = clone(next)
     out.apiVersion = live.apiVersion
     out.kind = live.kind
     let om = meta(out)
-    Object.assign(om, { name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp, resourceVersion: m.resourceVersion })
+    Object.assign(om, {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      creationTimestamp: m.creationTimestamp,
+      resourceVersion: m.resourceVersion
+    })
     if (!info.namespaced) delete om.namespace
     if (how.subresource === 'status') {
       // The status subresource writes status (and annotations: the Deployment controller records its revision so,
       // as the recorded csa-deployment-live.json shows); the main resource writes everything but status.
       const { managedFields, annotations } = om
       for (const key of Object.keys(out)) delete out[key]
-      Object.assign(out, clone(live), { status: clone(next.status), metadata: { ...clone(m), annotations, managedFields } })
+      Object.assign(out, clone(live), {
+        status: clone(next.status),
+        metadata: { ...clone(m), annotations, managedFields }
+      })
       if (annotations === undefined) delete meta(out).annotations
       om = meta(out)
     } else if (live.status !== undefined) out.status = clone(live.status)
@@ -635,7 +809,8 @@ export class FakeCluster implements Cluster {
     applyDefaults(info.kind, out, () => this.clusterIP())
     if (!how.subresource) this.assertMutable(info, live, out, how.method ?? 'PUT', how.path ?? '')
     this.bumpGeneration(info, live, out)
-    if (canonical(requestFields) !== canonical(m.managedFields) && requestFields !== undefined) om.managedFields = clone(requestFields)
+    if (canonical(requestFields) !== canonical(m.managedFields) && requestFields !== undefined)
+      om.managedFields = clone(requestFields)
     else om.managedFields = this.trackUpdate(live, out, how.manager, how.subresource)
     return out
   }
@@ -650,7 +825,9 @@ export class FakeCluster implements Cluster {
     for (const entry of entries) {
       if (entry === mine) continue
       const owned = fromFieldsV1(entry.fieldsV1)
-      const paths = [...values.keys()].filter(p => owned.has(p) && liveValues.has(p) && liveValues.get(p) !== values.get(p))
+      const paths = [...values.keys()].filter(
+        p => owned.has(p) && liveValues.has(p) && liveValues.get(p) !== values.get(p)
+      )
       if (paths.length === 0) continue
       if (options.force) {
         for (const p of paths) owned.delete(p)
@@ -658,7 +835,13 @@ export class FakeCluster implements Cluster {
       } else conflicts.push({ entry, paths })
     }
     if (conflicts.length > 0) {
-      const causes = conflicts.flatMap(c => c.paths.map(p => ({ reason: 'FieldManagerConflict', message: conflictWith(c.entry, false), field: formatPath(p) })))
+      const causes = conflicts.flatMap(c =>
+        c.paths.map(p => ({
+          reason: 'FieldManagerConflict',
+          message: conflictWith(c.entry, false),
+          field: formatPath(p)
+        }))
+      )
       throw new KubeApiError(409, statusBody(409, 'Conflict', conflictMessage(conflicts), { causes }), 'PATCH', path)
     }
     const merged = mergeApplied(live, applied) as Obj
@@ -673,7 +856,9 @@ export class FakeCluster implements Cluster {
     // The apply's own entry is exactly what it sent; updated() tracked it as an Update, which an apply is not.
     const rest = entries.filter(e => e !== mine && fromFieldsV1(e.fieldsV1).size > 0)
     const own = values.size ? this.entry(out, manager, 'Apply', undefined, values.keys(), mine) : undefined
-    const ordered = mine ? entries.flatMap(e => (e === mine ? (own ? [own] : []) : rest.includes(e) ? [e] : [])) : [...rest, ...(own ? [own] : [])]
+    const ordered = mine
+      ? entries.flatMap(e => (e === mine ? (own ? [own] : []) : rest.includes(e) ? [e] : []))
+      : [...rest, ...(own ? [own] : [])]
     meta(out).managedFields = ordered
     return out
   }
@@ -705,9 +890,17 @@ export class FakeCluster implements Cluster {
   }
 
   /** A managedFields entry; its time moves only when its fields do, so a repeated identical apply changes nothing. */
-  private entry(object: Obj, manager: string, operation: 'Apply' | 'Update', subresource: string | undefined, paths: Iterable<FieldPath>, previous?: ManagedFieldsEntry): ManagedFieldsEntry {
+  private entry(
+    object: Obj,
+    manager: string,
+    operation: 'Apply' | 'Update',
+    subresource: string | undefined,
+    paths: Iterable<FieldPath>,
+    previous?: ManagedFieldsEntry
+  ): ManagedFieldsEntry {
     const fieldsV1 = toFieldsV1(paths)
-    const same = previous && canonical(previous.fieldsV1) === canonical(fieldsV1) && previous.apiVersion === object.apiVersion
+    const same =
+      previous && canonical(previous.fieldsV1) === canonical(fieldsV1) && previous.apiVersion === object.apiVersion
     return {
       manager,
       operation,
@@ -726,12 +919,26 @@ export class FakeCluster implements Cluster {
     const after = (next.spec ?? {}) as Obj
     const causes = fields
       .filter(f => canonical(before[f]) !== canonical(after[f]))
-      .map(f => ({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(after[f])}: field is immutable`, field: `spec.${f}` }))
+      .map(f => ({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(after[f])}: field is immutable`,
+        field: `spec.${f}`
+      }))
     if (causes.length === 0) return
     const name = meta(live).name
     const kindName = info.group ? `${info.kind}.${info.group}` : info.kind
     const message = `${kindName} "${name}" is invalid: ${causes.map(c => `${c.field}: ${c.message}`).join(', ')}`
-    throw new KubeApiError(422, statusBody(422, 'Invalid', message, { name, ...(info.group ? { group: info.group } : {}), kind: info.kind, causes } as KubeStatus['details']), method, path)
+    throw new KubeApiError(
+      422,
+      statusBody(422, 'Invalid', message, {
+        name,
+        ...(info.group ? { group: info.group } : {}),
+        kind: info.kind,
+        causes
+      } as KubeStatus['details']),
+      method,
+      path
+    )
   }
 
   private bumpGeneration(info: KindInfo, live: Obj, next: Obj): void {
@@ -740,7 +947,8 @@ export class FakeCluster implements Cluster {
       delete m.generation
       return
     }
-    const spec = (o: Obj): string => canonical(Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'metadata' && k !== 'status')))
+    const spec = (o: Obj): string =>
+      canonical(Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'metadata' && k !== 'status')))
     const generation = meta(live).generation ?? 1
     m.generation = spec(live) === spec(next) ? generation : generation + 1
   }
@@ -779,7 +987,14 @@ export class FakeCluster implements Cluster {
       const allowed = this.authorize((spec.resourceAttributes ?? spec.nonResourceAttributes ?? {}) as Obj)
       return { ...input, status: { allowed, ...(allowed ? {} : { reason: 'denied by the fake cluster' }) } }
     }
-    return { ...input, status: { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [], incomplete: false } }
+    return {
+      ...input,
+      status: {
+        resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+        nonResourceRules: [],
+        incomplete: false
+      }
+    }
   }
 
   // ---- controllers -------------------------------------------------------------------------------------------
@@ -799,7 +1014,8 @@ export class FakeCluster implements Cluster {
         return
       }
       if (changed && ++this.passes >= 10_000) {
-        for (const w of this.settleWaiters.splice(0)) w.reject(new Error('The fake controllers did not settle in 10000 passes.'))
+        for (const w of this.settleWaiters.splice(0))
+          w.reject(new Error('The fake controllers did not settle in 10000 passes.'))
       } else if (changed) this.scheduleReconcile()
       else {
         this.passes = 0
@@ -835,32 +1051,60 @@ export class FakeCluster implements Cluster {
         if (live) this.remove(info, live)
       },
       podFailure: pod =>
-        this.podFailures.findLast(f => (!f.namespace || f.namespace === meta(pod).namespace) && f.matches(meta(pod).labels))?.failure,
+        this.podFailures.findLast(
+          f => (!f.namespace || f.namespace === meta(pod).namespace) && f.matches(meta(pod).labels)
+        )?.failure,
       deadlineExceeded: d => this.deadlines.has(`${meta(d).namespace}/${meta(d).name}`),
-      setLog: (namespace, pod, container, text, previous) => this.setPodLog({ namespace, name: pod }, container, text, previous)
+      setLog: (namespace, pod, container, text, previous) =>
+        this.setPodLog({ namespace, name: pod }, container, text, previous)
     }
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------------------
 
-  private begin(verb: Verb, ref: CollectionRef & { name?: string; metadata?: { name: string; namespace?: string } }, options: CallOptions | undefined, extra: Partial<RecordedRequest>): KindInfo | undefined {
+  private begin(
+    verb: Verb,
+    ref: CollectionRef & { name?: string; metadata?: { name: string; namespace?: string } },
+    options: CallOptions | undefined,
+    extra: Partial<RecordedRequest>
+  ): KindInfo | undefined {
     this.assertOpen()
     options?.signal?.throwIfAborted()
     const name = ref.metadata?.name ?? ref.name
     const namespace = ref.metadata ? ref.metadata.namespace : ref.namespace
     const info = this.kindFor(ref.apiVersion, ref.kind)
     const scoped = info ? this.namespaceOf(info, namespace) : namespace
-    const path = info ? this.path(info, { apiVersion: ref.apiVersion, namespace: scoped }, name) : `/${ref.apiVersion}/${ref.kind}`
-    const request: RecordedRequest = { verb, apiVersion: ref.apiVersion, kind: ref.kind, ...(scoped ? { namespace: scoped } : {}), ...(name ? { name } : {}), path }
+    const path = info
+      ? this.path(info, { apiVersion: ref.apiVersion, namespace: scoped }, name)
+      : `/${ref.apiVersion}/${ref.kind}`
+    const request: RecordedRequest = {
+      verb,
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      ...(scoped ? { namespace: scoped } : {}),
+      ...(name ? { name } : {}),
+      path
+    }
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) (request as unknown as Obj)[k] = v
     this.requests.push(request)
     this.injectFailure(request)
     return info
   }
 
-  private mustBegin(verb: Verb, ref: CollectionRef & { name?: string; metadata?: { name: string; namespace?: string } }, options: CallOptions | undefined, extra: Partial<RecordedRequest>): KindInfo {
+  private mustBegin(
+    verb: Verb,
+    ref: CollectionRef & { name?: string; metadata?: { name: string; namespace?: string } },
+    options: CallOptions | undefined,
+    extra: Partial<RecordedRequest>
+  ): KindInfo {
     const info = this.begin(verb, ref, options, extra)
-    if (!info) throw new KubeApiError(404, statusBody(404, 'NotFound', 'the server could not find the requested resource'), verb.toUpperCase(), this.requests[this.requests.length - 1].path)
+    if (!info)
+      throw new KubeApiError(
+        404,
+        statusBody(404, 'NotFound', 'the server could not find the requested resource'),
+        verb.toUpperCase(),
+        this.requests[this.requests.length - 1].path
+      )
     return info
   }
 
@@ -868,7 +1112,12 @@ export class FakeCluster implements Cluster {
     for (const rule of this.rules) {
       const verbs = rule.verb === undefined ? undefined : [rule.verb].flat()
       if (verbs && !verbs.includes(request.verb)) continue
-      if ((rule.kind && rule.kind !== request.kind) || (rule.name && rule.name !== request.name) || (rule.namespace && rule.namespace !== request.namespace)) continue
+      if (
+        (rule.kind && rule.kind !== request.kind) ||
+        (rule.name && rule.name !== request.name) ||
+        (rule.namespace && rule.namespace !== request.namespace)
+      )
+        continue
       if (rule.dryRun !== undefined && rule.dryRun !== (request.dryRun ?? false)) continue
       if (rule.skip! > 0) {
         rule.skip!--
@@ -877,7 +1126,12 @@ export class FakeCluster implements Cluster {
       if (rule.times! <= 0) continue
       rule.times!--
       const reason = rule.reason ?? reasons[rule.status] ?? 'Unknown'
-      throw new KubeApiError(rule.status, statusBody(rule.status, reason, rule.message ?? `injected ${rule.status} for ${request.verb} ${request.path}`), request.verb.toUpperCase(), request.path)
+      throw new KubeApiError(
+        rule.status,
+        statusBody(rule.status, reason, rule.message ?? `injected ${rule.status} for ${request.verb} ${request.path}`),
+        request.verb.toUpperCase(),
+        request.path
+      )
     }
   }
 
@@ -893,13 +1147,24 @@ export class FakeCluster implements Cluster {
 
   private mustFind(info: KindInfo, namespace: string | undefined, name: string, method: string, path: string): Obj {
     const live = this.objects.get(this.key(info, namespace, name))
-    if (!live) throw new KubeApiError(404, statusBody(404, 'NotFound', `${this.resourceName(info)} "${name}" not found`, { name, kind: info.plural }), method, path)
+    if (!live)
+      throw new KubeApiError(
+        404,
+        statusBody(404, 'NotFound', `${this.resourceName(info)} "${name}" not found`, { name, kind: info.plural }),
+        method,
+        path
+      )
     return live
   }
 
   private assertNamespace(info: KindInfo, namespace: string | undefined, method: string, path: string): void {
     if (!info.namespaced || this.objects.has(this.key(this.kindOf('', 'Namespace')!, undefined, namespace!))) return
-    throw new KubeApiError(404, statusBody(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }), method, path)
+    throw new KubeApiError(
+      404,
+      statusBody(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' }),
+      method,
+      path
+    )
   }
 
   private assertOpen(): void {
@@ -912,7 +1177,9 @@ export class FakeCluster implements Cluster {
   }
 
   private servedKinds(): KindInfo[] {
-    const crds = [...this.objects.values()].filter(o => o.kind === 'CustomResourceDefinition').flatMap(o => crdKind(o) ?? [])
+    const crds = [...this.objects.values()]
+      .filter(o => o.kind === 'CustomResourceDefinition')
+      .flatMap(o => crdKind(o) ?? [])
     return [...builtinKinds, ...crds]
   }
 
@@ -928,7 +1195,13 @@ export class FakeCluster implements Cluster {
 
   private mustKind(apiVersion: string, kindName: string, method: string, path: string): KindInfo {
     const info = this.kindFor(apiVersion, kindName)
-    if (!info) throw new KubeApiError(404, statusBody(404, 'NotFound', `no matches for kind "${kindName}" in version "${apiVersion}"`), method, path)
+    if (!info)
+      throw new KubeApiError(
+        404,
+        statusBody(404, 'NotFound', `no matches for kind "${kindName}" in version "${apiVersion}"`),
+        method,
+        path
+      )
     return info
   }
 
@@ -972,7 +1245,9 @@ export class FakeCluster implements Cluster {
   }
 
   private now(): string {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z')
   }
 
   private uid(): string {
@@ -1001,11 +1276,19 @@ export class FakeCluster implements Cluster {
 /** The Scale (autoscaling/v1) of a Deployment, StatefulSet or ReplicaSet. */
 function scaleOf(object: Obj): Obj {
   const m = meta(object)
-  const selector = ((object.spec as Obj | undefined)?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {}
+  const selector =
+    ((object.spec as Obj | undefined)?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ??
+    {}
   return {
     apiVersion: 'autoscaling/v1',
     kind: 'Scale',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp
+    },
     spec: { replicas: (object.spec as Obj | undefined)?.replicas },
     status: {
       replicas: (object.status as Obj | undefined)?.replicas ?? 0,
@@ -1039,8 +1322,15 @@ function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 function jsonPatchOp(doc: unknown, op: JsonPatchOperation, path: string): unknown {
-  const invalid = (message: string): KubeApiError => new KubeApiError(422, statusBody(422, 'Invalid', message), 'PATCH', path)
-  const tokens = op.path === '' ? [] : op.path.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const invalid = (message: string): KubeApiError =>
+    new KubeApiError(422, statusBody(422, 'Invalid', message), 'PATCH', path)
+  const tokens =
+    op.path === ''
+      ? []
+      : op.path
+          .split('/')
+          .slice(1)
+          .map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'))
   if (tokens.length === 0) {
     if (op.op === 'test') {
       if (canonical(doc) !== canonical(op.value)) throw invalid(`testing value ${op.path} failed: test failed`)
@@ -1051,14 +1341,16 @@ function jsonPatchOp(doc: unknown, op: JsonPatchOperation, path: string): unknow
   let parent: unknown = doc
   for (const t of tokens.slice(0, -1)) {
     parent = Array.isArray(parent) ? parent[Number(t)] : isObj(parent) ? parent[t] : undefined
-    if (parent === undefined) throw invalid(`${op.op} operation does not apply: doc is missing path: ${op.path}: missing value`)
+    if (parent === undefined)
+      throw invalid(`${op.op} operation does not apply: doc is missing path: ${op.path}: missing value`)
   }
   const last = tokens[tokens.length - 1]
   const present = Array.isArray(parent) ? Number(last) < parent.length : isObj(parent) && last in parent
   const current = Array.isArray(parent) ? parent[Number(last)] : isObj(parent) ? parent[last] : undefined
   switch (op.op) {
     case 'test':
-      if (!present || canonical(current) !== canonical(op.value)) throw invalid(`testing value ${op.path} failed: test failed`)
+      if (!present || canonical(current) !== canonical(op.value))
+        throw invalid(`testing value ${op.path} failed: test failed`)
       return doc
     case 'remove':
     case 'replace':

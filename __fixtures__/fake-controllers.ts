@@ -70,9 +70,17 @@ const revisionKey = 'deployment.kubernetes.io/revision'
 /** Drops the zero counts, as the API's omitempty status fields do. */
 const compact = (s: Obj): Obj => Object.fromEntries(Object.entries(s).filter(([, v]) => v !== 0 && v !== undefined))
 
-const ownerRef = (owner: Obj): Obj => ({ apiVersion: owner.apiVersion, kind: owner.kind, name: meta(owner).name, uid: meta(owner).uid, controller: true, blockOwnerDeletion: true })
+const ownerRef = (owner: Obj): Obj => ({
+  apiVersion: owner.apiVersion,
+  kind: owner.kind,
+  name: meta(owner).name,
+  uid: meta(owner).uid,
+  controller: true,
+  blockOwnerDeletion: true
+})
 
-const controlledBy = (owner: Obj) => (o: Obj) => meta(o).ownerReferences?.some(r => r.controller && r.uid === meta(owner).uid) ?? false
+const controlledBy = (owner: Obj) => (o: Obj) =>
+  meta(o).ownerReferences?.some(r => r.controller && r.uid === meta(owner).uid) ?? false
 
 /** A short stable hash in the alphabet of pod-template-hash (rand.SafeEncodeString of an FNV hash). */
 function templateHash(value: unknown): string {
@@ -102,10 +110,24 @@ export function runControllers(host: ControllerHost): void {
 
 function collectGarbage(host: ControllerHost): void {
   const namespaces = new Set(host.list('v1', 'Namespace').map(n => meta(n).name))
-  for (const kind of [['apps/v1', 'Deployment'], ['apps/v1', 'ReplicaSet'], ['apps/v1', 'StatefulSet'], ['apps/v1', 'DaemonSet'], ['apps/v1', 'ControllerRevision'], ['batch/v1', 'Job'], ['v1', 'Pod'], ['v1', 'Service'], ['v1', 'ConfigMap'], ['v1', 'Secret'], ['v1', 'Event'], ['coordination.k8s.io/v1', 'Lease']]) {
+  for (const kind of [
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'ReplicaSet'],
+    ['apps/v1', 'StatefulSet'],
+    ['apps/v1', 'DaemonSet'],
+    ['apps/v1', 'ControllerRevision'],
+    ['batch/v1', 'Job'],
+    ['v1', 'Pod'],
+    ['v1', 'Service'],
+    ['v1', 'ConfigMap'],
+    ['v1', 'Secret'],
+    ['v1', 'Event'],
+    ['coordination.k8s.io/v1', 'Lease']
+  ]) {
     for (const o of host.list(kind[0], kind[1])) {
       const refs = meta(o).ownerReferences ?? []
-      if (!namespaces.has(meta(o).namespace) || (refs.length > 0 && refs.every(r => !host.exists(r.uid)))) host.remove(o)
+      if (!namespaces.has(meta(o).namespace) || (refs.length > 0 && refs.every(r => !host.exists(r.uid))))
+        host.remove(o)
     }
   }
 }
@@ -116,8 +138,20 @@ function establish(host: ControllerHost, crd: Obj): void {
   crd.status = {
     acceptedNames: spec(crd).names,
     conditions: [
-      { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: t },
-      { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: t }
+      {
+        type: 'NamesAccepted',
+        status: 'True',
+        reason: 'NoConflicts',
+        message: 'no conflicts found',
+        lastTransitionTime: t
+      },
+      {
+        type: 'Established',
+        status: 'True',
+        reason: 'InitialNamesAccepted',
+        message: 'the initial names have been accepted',
+        lastTransitionTime: t
+      }
     ],
     storedVersions: ((spec(crd).versions as Obj[]) ?? []).filter(v => v.storage).map(v => v.name)
   }
@@ -133,7 +167,7 @@ const templateWithoutHash = (template: unknown): unknown => {
 
 const rsRevision = (rs: Obj): number => Number(meta(rs).annotations?.[revisionKey] ?? 0)
 
-const rollingUpdate = (d: Obj): Obj => (((spec(d).strategy as Obj | undefined)?.rollingUpdate as Obj | undefined) ?? {})
+const rollingUpdate = (d: Obj): Obj => ((spec(d).strategy as Obj | undefined)?.rollingUpdate as Obj | undefined) ?? {}
 
 function percent(value: unknown, of: number, roundUp: boolean): number {
   if (typeof value === 'number') return value
@@ -141,10 +175,18 @@ function percent(value: unknown, of: number, roundUp: boolean): number {
   return roundUp ? Math.ceil(p * of) : Math.floor(p * of)
 }
 
-function condition(previous: Obj[] | undefined, type: string, statusValue: string, reason: string, message: string, now: string): Obj {
+function condition(
+  previous: Obj[] | undefined,
+  type: string,
+  statusValue: string,
+  reason: string,
+  message: string,
+  now: string
+): Obj {
   const old = previous?.find(c => c.type === type)
   const transition = old && old.status === statusValue ? old.lastTransitionTime : now
-  const update = old && old.reason === reason && old.message === message && old.status === statusValue ? old.lastUpdateTime : now
+  const update =
+    old && old.reason === reason && old.message === message && old.status === statusValue ? old.lastUpdateTime : now
   return { type, status: statusValue, lastUpdateTime: update, lastTransitionTime: transition, reason, message }
 }
 
@@ -158,7 +200,8 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
   const maxOld = Math.max(0, ...old.map(rsRevision))
   const desired = num(spec(d).replicas)
   if (spec(d).paused) {
-    if (status(d).observedGeneration !== m.generation) host.update({ ...d, status: { ...status(d), observedGeneration: m.generation } }, 'status')
+    if (status(d).observedGeneration !== m.generation)
+      host.update({ ...d, status: { ...status(d), observedGeneration: m.generation } }, 'status')
     return
   }
   if (!newRs) {
@@ -175,7 +218,11 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
         name: `${m.name}-${hash}`,
         namespace: m.namespace,
         labels: tm.labels,
-        annotations: { [revisionKey]: String(maxOld + 1), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + percent(rollingUpdate(d).maxSurge, desired, true)) },
+        annotations: {
+          [revisionKey]: String(maxOld + 1),
+          'deployment.kubernetes.io/desired-replicas': String(desired),
+          'deployment.kubernetes.io/max-replicas': String(desired + percent(rollingUpdate(d).maxSurge, desired, true))
+        },
         ownerReferences: [ownerRef(d)]
       },
       spec: { replicas: desired, selector, template: t }
@@ -185,14 +232,19 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
   if (rsRevision(newRs) <= maxOld) {
     // An old template back (a rollback): its ReplicaSet is reused and takes the next revision, the old one in the history.
     const annotations = { ...meta(newRs).annotations }
-    const history = [annotations['deployment.kubernetes.io/revision-history'], annotations[revisionKey]].filter(Boolean).join(',')
+    const history = [annotations['deployment.kubernetes.io/revision-history'], annotations[revisionKey]]
+      .filter(Boolean)
+      .join(',')
     annotations[revisionKey] = String(maxOld + 1)
     annotations['deployment.kubernetes.io/revision-history'] = history
     host.update({ ...newRs, metadata: { ...meta(newRs), annotations } })
     return
   }
   if (m.annotations?.[revisionKey] !== String(rsRevision(newRs))) {
-    host.update({ ...d, metadata: { ...m, annotations: { ...m.annotations, [revisionKey]: String(rsRevision(newRs)) } } }, 'status')
+    host.update(
+      { ...d, metadata: { ...m, annotations: { ...m.annotations, [revisionKey]: String(rsRevision(newRs)) } } },
+      'status'
+    )
     return
   }
   const newStatus = status(newRs)
@@ -201,7 +253,9 @@ function syncDeployment(host: ControllerHost, d: Obj): void {
     for (const rs of old) if (num(spec(rs).replicas) > 0) host.update({ ...rs, spec: { ...spec(rs), replicas: 0 } })
   }
   const limit = num(spec(d).revisionHistoryLimit)
-  const idle = old.filter(rs => num(spec(rs).replicas) === 0 && num(status(rs).replicas) === 0).sort((a, b) => rsRevision(a) - rsRevision(b))
+  const idle = old
+    .filter(rs => num(spec(rs).replicas) === 0 && num(status(rs).replicas) === 0)
+    .sort((a, b) => rsRevision(a) - rsRevision(b))
   for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) host.remove(rs)
 
   writeDeploymentStatus(host, d, all, newRs)
@@ -222,20 +276,59 @@ function writeDeploymentStatus(host: ControllerHost, d: Obj, all: Obj[], newRs: 
   const previous = status(d).conditions as Obj[] | undefined
   const rsName = meta(newRs).name
   const progressing = complete
-    ? condition(previous, 'Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, now)
+    ? condition(
+        previous,
+        'Progressing',
+        'True',
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+        now
+      )
     : host.deadlineExceeded(d)
-      ? condition(previous, 'Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, now)
+      ? condition(
+          previous,
+          'Progressing',
+          'False',
+          'ProgressDeadlineExceeded',
+          `ReplicaSet "${rsName}" has timed out progressing.`,
+          now
+        )
       : condition(previous, 'Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, now)
   const availableCondition =
     available >= desired - maxUnavailable
-      ? condition(previous, 'Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', now)
-      : condition(previous, 'Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', now)
+      ? condition(
+          previous,
+          'Available',
+          'True',
+          'MinimumReplicasAvailable',
+          'Deployment has minimum availability.',
+          now
+        )
+      : condition(
+          previous,
+          'Available',
+          'False',
+          'MinimumReplicasUnavailable',
+          'Deployment does not have minimum availability.',
+          now
+        )
   const next = {
-    ...compact({ observedGeneration: m.generation, replicas, updatedReplicas: updated, readyReplicas: sum('readyReplicas'), availableReplicas: available, unavailableReplicas: Math.max(0, all.reduce((n, rs) => n + num(spec(rs).replicas), 0) - available) }),
+    ...compact({
+      observedGeneration: m.generation,
+      replicas,
+      updatedReplicas: updated,
+      readyReplicas: sum('readyReplicas'),
+      availableReplicas: available,
+      unavailableReplicas: Math.max(0, all.reduce((n, rs) => n + num(spec(rs).replicas), 0) - available)
+    }),
     conditions: [availableCondition, progressing]
   }
   // Timestamps alone do not make a status update: the real controller writes only on a change.
-  const strip = (s: Obj): string => canonical({ ...s, conditions: ((s.conditions as Obj[]) ?? []).map(c => ({ ...c, lastUpdateTime: 0, lastTransitionTime: 0 })) })
+  const strip = (s: Obj): string =>
+    canonical({
+      ...s,
+      conditions: ((s.conditions as Obj[]) ?? []).map(c => ({ ...c, lastUpdateTime: 0, lastTransitionTime: 0 }))
+    })
   if (strip(next) !== strip(status(d))) host.update({ ...d, status: next }, 'status')
 }
 
@@ -249,12 +342,19 @@ function newPod(owner: Obj, name: string, extraLabels: Record<string, string>, n
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: meta(owner).namespace, labels: { ...(tm.labels as Obj), ...extraLabels }, ...(tm.annotations ? { annotations: tm.annotations } : {}), ownerReferences: [ownerRef(owner)] },
+    metadata: {
+      name,
+      namespace: meta(owner).namespace,
+      labels: { ...(tm.labels as Obj), ...extraLabels },
+      ...(tm.annotations ? { annotations: tm.annotations } : {}),
+      ownerReferences: [ownerRef(owner)]
+    },
     spec: { ...(template.spec as Obj), ...(node ? { nodeName: node } : {}) }
   }
 }
 
-const isReady = (pod: Obj): boolean => ((status(pod).conditions as Obj[] | undefined) ?? []).some(c => c.type === 'Ready' && c.status === 'True')
+const isReady = (pod: Obj): boolean =>
+  ((status(pod).conditions as Obj[] | undefined) ?? []).some(c => c.type === 'Ready' && c.status === 'True')
 
 function syncReplicaSet(host: ControllerHost, rs: Obj): void {
   const pods = podsOf(host, rs)
@@ -268,7 +368,11 @@ function syncReplicaSet(host: ControllerHost, rs: Obj): void {
     return
   }
   const ready = pods.filter(isReady).length
-  const next = { replicas: pods.length, ...compact({ fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready }), observedGeneration: meta(rs).generation }
+  const next = {
+    replicas: pods.length,
+    ...compact({ fullyLabeledReplicas: pods.length, readyReplicas: ready, availableReplicas: ready }),
+    observedGeneration: meta(rs).generation
+  }
   if (canonical(next) !== canonical(status(rs))) host.update({ ...rs, status: next }, 'status')
 }
 
@@ -280,8 +384,17 @@ function currentRevision(host: ControllerHost, owner: Obj): { name: string; all:
   const match = all.find(r => canonical(r.data) === canonical(data))
   if (!match) {
     const name = `${meta(owner).name}-${templateHash(data)}`
-    const labels = { ...((spec(owner).selector as Obj | undefined)?.matchLabels as Obj), 'controller-revision-hash': name.slice(meta(owner).name.length + 1) }
-    host.create({ apiVersion: 'apps/v1', kind: 'ControllerRevision', metadata: { name, namespace: meta(owner).namespace, labels, ownerReferences: [ownerRef(owner)] }, data, revision: max + 1 })
+    const labels = {
+      ...((spec(owner).selector as Obj | undefined)?.matchLabels as Obj),
+      'controller-revision-hash': name.slice(meta(owner).name.length + 1)
+    }
+    host.create({
+      apiVersion: 'apps/v1',
+      kind: 'ControllerRevision',
+      metadata: { name, namespace: meta(owner).namespace, labels, ownerReferences: [ownerRef(owner)] },
+      data,
+      revision: max + 1
+    })
     return { name, all }
   }
   if (num(match.revision) < max) host.update({ ...match, revision: max + 1 })
@@ -298,9 +411,19 @@ function syncStatefulSet(host: ControllerHost, sts: Obj): void {
     const name = `${meta(sts).name}-${i}`
     const pod = pods.find(p => meta(p).name === name)
     if (!pod) {
-      host.create(newPod(sts, name, { 'controller-revision-hash': revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(i) }))
+      host.create(
+        newPod(sts, name, {
+          'controller-revision-hash': revision,
+          'statefulset.kubernetes.io/pod-name': name,
+          'apps.kubernetes.io/pod-index': String(i)
+        })
+      )
       changed = true
-    } else if (i >= partition && meta(pod).labels?.['controller-revision-hash'] !== revision && (spec(sts).updateStrategy as Obj | undefined)?.type !== 'OnDelete') {
+    } else if (
+      i >= partition &&
+      meta(pod).labels?.['controller-revision-hash'] !== revision &&
+      (spec(sts).updateStrategy as Obj | undefined)?.type !== 'OnDelete'
+    ) {
       host.remove(pod)
       changed = true
     }
@@ -311,7 +434,17 @@ function syncStatefulSet(host: ControllerHost, sts: Obj): void {
   const ready = pods.filter(isReady).length
   const previous = status(sts)
   const current = updated === pods.length ? revision : String(previous.currentRevision ?? revision)
-  const next = { observedGeneration: meta(sts).generation, replicas: pods.length, readyReplicas: ready, currentReplicas: current === revision ? updated : pods.length - updated, updatedReplicas: updated, currentRevision: current, updateRevision: revision, collisionCount: 0, availableReplicas: ready }
+  const next = {
+    observedGeneration: meta(sts).generation,
+    replicas: pods.length,
+    readyReplicas: ready,
+    currentReplicas: current === revision ? updated : pods.length - updated,
+    updatedReplicas: updated,
+    currentRevision: current,
+    updateRevision: revision,
+    collisionCount: 0,
+    availableReplicas: ready
+  }
   if (canonical(next) !== canonical(previous)) host.update({ ...sts, status: next }, 'status')
 }
 
@@ -346,7 +479,12 @@ function syncDaemonSet(host: ControllerHost, ds: Obj): void {
 
 function syncJob(host: ControllerHost, job: Obj): void {
   const s = status(job)
-  if (((s.conditions as Obj[] | undefined) ?? []).some(c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')) return
+  if (
+    ((s.conditions as Obj[] | undefined) ?? []).some(
+      c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'
+    )
+  )
+    return
   const pods = podsOf(host, job)
   const succeeded = pods.filter(p => status(p).phase === 'Succeeded').length
   const failed = pods.filter(p => status(p).phase === 'Failed').length
@@ -354,16 +492,47 @@ function syncJob(host: ControllerHost, job: Obj): void {
   const now = host.now()
   if (succeeded >= num(spec(job).completions)) {
     const conditions = [
-      { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now },
-      { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now }
+      {
+        type: 'SuccessCriteriaMet',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now
+      },
+      {
+        type: 'Complete',
+        status: 'True',
+        reason: 'CompletionsReached',
+        message: 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now
+      }
     ]
-    host.update({ ...job, status: { ...s, ...compact({ active: 0, succeeded, failed }), completionTime: now, conditions } }, 'status')
+    host.update(
+      { ...job, status: { ...s, ...compact({ active: 0, succeeded, failed }), completionTime: now, conditions } },
+      'status'
+    )
     return
   }
   if (failed > num(spec(job).backoffLimit)) {
     const conditions = [
-      { type: 'FailureTarget', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now },
-      { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', lastProbeTime: now, lastTransitionTime: now }
+      {
+        type: 'FailureTarget',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        lastProbeTime: now,
+        lastTransitionTime: now
+      },
+      {
+        type: 'Failed',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+        lastProbeTime: now,
+        lastTransitionTime: now
+      }
     ]
     host.update({ ...job, status: { ...s, ...compact({ active: 0, succeeded, failed }), conditions } }, 'status')
     return
@@ -372,11 +541,24 @@ function syncJob(host: ControllerHost, job: Obj): void {
     host.create(newPod(job, `${meta(job).name}-${host.suffix()}`, {}))
     return
   }
-  const next = { ...s, startTime: s.startTime ?? now, ...compact({ active, succeeded, failed, ready: pods.filter(isReady).length }) }
+  const next = {
+    ...s,
+    startTime: s.startTime ?? now,
+    ...compact({ active, succeeded, failed, ready: pods.filter(isReady).length })
+  }
   if (canonical(next) !== canonical(s)) host.update({ ...job, status: next }, 'status')
 }
 
-const waitingReasons = new Set(['CrashLoopBackOff', 'OOMKilled', 'ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'CreateContainerConfigError', 'RunContainerError', 'InvalidImageName'])
+const waitingReasons = new Set([
+  'CrashLoopBackOff',
+  'OOMKilled',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'RunContainerError',
+  'InvalidImageName'
+])
 
 /** The kubelet: a new pod is Pending (ContainerCreating), then Running and ready, or fails as the test asked. */
 function runPod(host: ControllerHost, pod: Obj): void {
@@ -392,52 +574,134 @@ function runPod(host: ControllerHost, pod: Obj): void {
     next = {
       phase: 'Pending',
       conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: now }],
-      containerStatuses: containers.map(name => ({ name, ready: false, restartCount: 0, started: false, image: imageOf(pod, name), imageID: '', state: { waiting: { reason: 'ContainerCreating' } } })),
+      containerStatuses: containers.map(name => ({
+        name,
+        ready: false,
+        restartCount: 0,
+        started: false,
+        image: imageOf(pod, name),
+        imageID: '',
+        state: { waiting: { reason: 'ContainerCreating' } }
+      })),
       startTime: now
     }
   } else if (failure?.reason === 'Unschedulable') {
-    const message = failure.message ?? `0/${host.nodes.length} nodes are available: ${host.nodes.length} Insufficient cpu. preemption: 0/${host.nodes.length} nodes are available.`
-    next = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now }] }
+    const message =
+      failure.message ??
+      `0/${host.nodes.length} nodes are available: ${host.nodes.length} Insufficient cpu. preemption: 0/${host.nodes.length} nodes are available.`
+    next = {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: now }]
+    }
     warn(host, pod, 'FailedScheduling', message, 'default-scheduler')
   } else if (failure && ownedByJob) {
-    next = { ...previous, phase: 'Failed', containerStatuses: containers.map(name => ({ name, ready: false, restartCount: 0, image: imageOf(pod, name), state: { terminated: { exitCode: failure.exitCode ?? 1, reason: failure.reason } } })) }
+    next = {
+      ...previous,
+      phase: 'Failed',
+      containerStatuses: containers.map(name => ({
+        name,
+        ready: false,
+        restartCount: 0,
+        image: imageOf(pod, name),
+        state: { terminated: { exitCode: failure.exitCode ?? 1, reason: failure.reason } }
+      }))
+    }
     // Not restarted (restartPolicy Never): the terminated container is the current one, its log read without previous.
     if (failure.log !== undefined) for (const c of containers) host.setLog(m.namespace, m.name, c, failure.log, false)
   } else if (failure) {
-    next = { ...previous, phase: 'Running', conditions: podConditions(false, now, previous), containerStatuses: containers.map(name => failedContainer(pod, name, failure)) }
+    next = {
+      ...previous,
+      phase: 'Running',
+      conditions: podConditions(false, now, previous),
+      containerStatuses: containers.map(name => failedContainer(pod, name, failure))
+    }
     if (failure.log !== undefined) for (const c of containers) host.setLog(m.namespace, m.name, c, failure.log, true)
-    const message = failure.message ?? (failure.reason === 'Unhealthy' ? 'Readiness probe failed: HTTP probe failed with statuscode: 503' : `Back-off restarting failed container ${containers[0]} in pod ${m.name}`)
-    warn(host, pod, failure.reason === 'CrashLoopBackOff' || failure.reason === 'OOMKilled' ? 'BackOff' : failure.reason === 'Unhealthy' ? 'Unhealthy' : 'Failed', message, 'kubelet')
+    const message =
+      failure.message ??
+      (failure.reason === 'Unhealthy'
+        ? 'Readiness probe failed: HTTP probe failed with statuscode: 503'
+        : `Back-off restarting failed container ${containers[0]} in pod ${m.name}`)
+    warn(
+      host,
+      pod,
+      failure.reason === 'CrashLoopBackOff' || failure.reason === 'OOMKilled'
+        ? 'BackOff'
+        : failure.reason === 'Unhealthy'
+          ? 'Unhealthy'
+          : 'Failed',
+      message,
+      'kubelet'
+    )
   } else if (ownedByJob && previous.phase === 'Running') {
-    next = { ...previous, phase: 'Succeeded', conditions: podConditions(false, now, previous), containerStatuses: containers.map(name => ({ name, ready: false, restartCount: 0, image: imageOf(pod, name), state: { terminated: { exitCode: 0, reason: 'Completed' } } })) }
+    next = {
+      ...previous,
+      phase: 'Succeeded',
+      conditions: podConditions(false, now, previous),
+      containerStatuses: containers.map(name => ({
+        name,
+        ready: false,
+        restartCount: 0,
+        image: imageOf(pod, name),
+        state: { terminated: { exitCode: 0, reason: 'Completed' } }
+      }))
+    }
   } else {
     next = {
       ...previous,
       phase: 'Running',
       conditions: podConditions(true, now, previous),
-      containerStatuses: containers.map(name => ({ name, ready: true, restartCount: 0, started: true, image: imageOf(pod, name), imageID: '', state: { running: { startedAt: previous.startTime ?? now } } })),
+      containerStatuses: containers.map(name => ({
+        name,
+        ready: true,
+        restartCount: 0,
+        started: true,
+        image: imageOf(pod, name),
+        imageID: '',
+        state: { running: { startedAt: previous.startTime ?? now } }
+      })),
       podIP: '10.244.0.10'
     }
   }
-  const strip = (s: Obj): string => canonical({ ...s, conditions: ((s.conditions as Obj[]) ?? []).map(c => ({ ...c, lastTransitionTime: 0 })) })
+  const strip = (s: Obj): string =>
+    canonical({ ...s, conditions: ((s.conditions as Obj[]) ?? []).map(c => ({ ...c, lastTransitionTime: 0 })) })
   if (strip(next) !== strip(previous)) host.update({ ...pod, status: next }, 'status')
 }
 
-const imageOf = (pod: Obj, container: string): string => String(((spec(pod).containers as Obj[]) ?? []).find(c => c.name === container)?.image ?? '')
+const imageOf = (pod: Obj, container: string): string =>
+  String(((spec(pod).containers as Obj[]) ?? []).find(c => c.name === container)?.image ?? '')
 
 function podConditions(ready: boolean, now: string, previous: Obj): Obj[] {
   const old = (previous.conditions as Obj[] | undefined) ?? []
   const c = (type: string, value: boolean): Obj => {
     const s = value ? 'True' : 'False'
     const before = old.find(o => o.type === type)
-    return { type, status: s, lastTransitionTime: before?.status === s ? before.lastTransitionTime : now, ...(value ? {} : type === 'Ready' || type === 'ContainersReady' ? { reason: 'ContainersNotReady' } : {}) }
+    return {
+      type,
+      status: s,
+      lastTransitionTime: before?.status === s ? before.lastTransitionTime : now,
+      ...(value ? {} : type === 'Ready' || type === 'ContainersReady' ? { reason: 'ContainersNotReady' } : {})
+    }
   }
-  return [c('PodReadyToStartContainers', true), c('Initialized', true), c('Ready', ready), c('ContainersReady', ready), c('PodScheduled', true)]
+  return [
+    c('PodReadyToStartContainers', true),
+    c('Initialized', true),
+    c('Ready', ready),
+    c('ContainersReady', ready),
+    c('PodScheduled', true)
+  ]
 }
 
 function failedContainer(pod: Obj, name: string, failure: PodFailure): Obj {
   const image = imageOf(pod, name)
-  if (failure.reason === 'Unhealthy') return { name, ready: false, restartCount: failure.restartCount ?? 0, started: true, image, state: { running: { startedAt: status(pod).startTime } } }
+  if (failure.reason === 'Unhealthy')
+    return {
+      name,
+      ready: false,
+      restartCount: failure.restartCount ?? 0,
+      started: true,
+      image,
+      state: { running: { startedAt: status(pod).startTime } }
+    }
   if (!waitingReasons.has(failure.reason) || failure.reason === 'CrashLoopBackOff' || failure.reason === 'OOMKilled') {
     const oom = failure.reason === 'OOMKilled'
     return {
@@ -446,12 +710,27 @@ function failedContainer(pod: Obj, name: string, failure: PodFailure): Obj {
       restartCount: failure.restartCount ?? 3,
       started: false,
       image,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: failure.message ?? `back-off 40s restarting failed container=${name} pod=${meta(pod).name}_${meta(pod).namespace}(${meta(pod).uid})` } },
+      state: {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message:
+            failure.message ??
+            `back-off 40s restarting failed container=${name} pod=${meta(pod).name}_${meta(pod).namespace}(${meta(pod).uid})`
+        }
+      },
       lastState: { terminated: { exitCode: failure.exitCode ?? (oom ? 137 : 1), reason: oom ? 'OOMKilled' : 'Error' } }
     }
   }
-  const message = failure.message ?? (failure.reason.includes('Image') ? `Back-off pulling image "${image}"` : failure.reason)
-  return { name, ready: false, restartCount: failure.restartCount ?? 0, started: false, image, state: { waiting: { reason: failure.reason, message } } }
+  const message =
+    failure.message ?? (failure.reason.includes('Image') ? `Back-off pulling image "${image}"` : failure.reason)
+  return {
+    name,
+    ready: false,
+    restartCount: failure.restartCount ?? 0,
+    started: false,
+    image,
+    state: { waiting: { reason: failure.reason, message } }
+  }
 }
 
 /** A Warning Event about a pod, once per reason. */
@@ -474,4 +753,3 @@ function warn(host: ControllerHost, pod: Obj, reason: string, message: string, c
     source: { component }
   })
 }
-

@@ -9,7 +9,8 @@ import type { FieldsV1, ManagedFieldsEntry } from '../src/kube/managed-fields.js
 
 export type Obj = Record<string, unknown>
 
-export const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value)
+export const isObj = (value: unknown): value is Obj =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 
 export const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T))
 
@@ -17,7 +18,9 @@ export const clone = <T>(value: T): T => (value === undefined ? value : (JSON.pa
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (isObj(value)) {
-    const keys = Object.keys(value).filter(k => value[k] !== undefined).sort()
+    const keys = Object.keys(value)
+      .filter(k => value[k] !== undefined)
+      .sort()
     return `{${keys.map(k => `${JSON.stringify(k)}:${canonical(value[k])}`).join(',')}}`
   }
   return JSON.stringify(value) ?? 'undefined'
@@ -40,7 +43,8 @@ export function listItemKey(field: string, item: unknown): Obj | undefined {
       return typeof item.mountPath === 'string' ? { mountPath: item.mountPath } : undefined
     case 'ports':
       // Container ports are keyed by containerPort and protocol, Service ports by port and protocol (TCP by default).
-      if (item.containerPort !== undefined) return { containerPort: item.containerPort, protocol: item.protocol ?? 'TCP' }
+      if (item.containerPort !== undefined)
+        return { containerPort: item.containerPort, protocol: item.protocol ?? 'TCP' }
       if (item.port !== undefined) return { port: item.port, protocol: item.protocol ?? 'TCP' }
       return undefined
     case 'conditions':
@@ -72,12 +76,17 @@ export const pathKeys = (path: FieldPath): string[] => path.split(sep)
  * top-level field but status) or the status subresource (status, and the annotations it may write). An Update also owns the string maps and keyed lists it
  * sets (`.`); the real server marks a few struct fields so too (strategy.rollingUpdate), which this leaves out.
  */
-export function fieldValues(object: Obj, scope: 'main' | 'status', operation: 'Apply' | 'Update'): Map<FieldPath, string> {
+export function fieldValues(
+  object: Obj,
+  scope: 'main' | 'status',
+  operation: 'Apply' | 'Update'
+): Map<FieldPath, string> {
   const out = new Map<FieldPath, string>()
   const walk = (value: unknown, path: string[], field: string): void => {
     if (isObj(value) && Object.keys(value).length > 0 && !atomicMap(field)) {
       // An Update owns a string map itself (labels, annotations, data: `.`), as recorded from a real server.
-      if (operation === 'Update' && Object.values(value).every(v => typeof v === 'string')) out.set([...path, '.'].join(sep), '')
+      if (operation === 'Update' && Object.values(value).every(v => typeof v === 'string'))
+        out.set([...path, '.'].join(sep), '')
       for (const [k, v] of Object.entries(value)) if (v !== undefined) walk(v, [...path, `f:${k}`], k)
     } else if (keyedList(field, value)) {
       if (operation === 'Update') out.set([...path, '.'].join(sep), '')
@@ -91,9 +100,11 @@ export function fieldValues(object: Obj, scope: 'main' | 'status', operation: 'A
   for (const [key, value] of Object.entries(object)) {
     if (scope === 'status') {
       if (key === 'status') walk(value, ['f:status'], key)
-      if (key === 'metadata' && isObj(value) && value.annotations !== undefined) walk(value.annotations, ['f:metadata', 'f:annotations'], 'annotations')
+      if (key === 'metadata' && isObj(value) && value.annotations !== undefined)
+        walk(value.annotations, ['f:metadata', 'f:annotations'], 'annotations')
     } else if (key === 'metadata' && isObj(value)) {
-      for (const m of ['labels', 'annotations', 'ownerReferences', 'finalizers']) if (value[m] !== undefined) walk(value[m], ['f:metadata', `f:${m}`], m)
+      for (const m of ['labels', 'annotations', 'ownerReferences', 'finalizers'])
+        if (value[m] !== undefined) walk(value[m], ['f:metadata', `f:${m}`], m)
     } else if (key !== 'apiVersion' && key !== 'kind' && key !== 'status') walk(value, [`f:${key}`], key)
   }
   return out
@@ -159,7 +170,9 @@ export function conflictMessage(conflicts: Conflict[]): string {
     const [c] = conflicts
     return `Apply failed with 1 conflict: ${conflictWith(c.entry, false)}: ${formatPath(c.paths[0])}`
   }
-  const parts = conflicts.map(c => `${conflictWith(c.entry, true)}:\n${c.paths.map(p => `- ${formatPath(p)}`).join('\n')}`)
+  const parts = conflicts.map(
+    c => `${conflictWith(c.entry, true)}:\n${c.paths.map(p => `- ${formatPath(p)}`).join('\n')}`
+  )
   return `Apply failed with ${count} conflicts: ${parts.join('\n')}`
 }
 
@@ -238,7 +251,12 @@ export function strategicMerge(target: unknown, patch: unknown, field = ''): unk
     }
     return out
   }
-  if (Array.isArray(patch) && Array.isArray(target) && patch.every(item => listItemKey(field, item) !== undefined) && target.every(item => listItemKey(field, item) !== undefined)) {
+  if (
+    Array.isArray(patch) &&
+    Array.isArray(target) &&
+    patch.every(item => listItemKey(field, item) !== undefined) &&
+    target.every(item => listItemKey(field, item) !== undefined)
+  ) {
     const out: unknown[] = [...target]
     for (const item of patch) {
       const key = canonical(listItemKey(field, item))

@@ -14,7 +14,14 @@ export interface KindInfo {
   generation: boolean
 }
 
-const kind = (group: string, versions: string[], name: string, plural: string, namespaced: boolean, extra: Partial<KindInfo> = {}): KindInfo => ({
+const kind = (
+  group: string,
+  versions: string[],
+  name: string,
+  plural: string,
+  namespaced: boolean,
+  extra: Partial<KindInfo> = {}
+): KindInfo => ({
   group,
   kind: name,
   plural,
@@ -61,24 +68,44 @@ export const builtinKinds: KindInfo[] = [
   kind('rbac.authorization.k8s.io', ['v1'], 'RoleBinding', 'rolebindings', true, noGeneration),
   kind('rbac.authorization.k8s.io', ['v1'], 'ClusterRole', 'clusterroles', false, noGeneration),
   kind('rbac.authorization.k8s.io', ['v1'], 'ClusterRoleBinding', 'clusterrolebindings', false, noGeneration),
-  kind('admissionregistration.k8s.io', ['v1'], 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false),
+  kind(
+    'admissionregistration.k8s.io',
+    ['v1'],
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false
+  ),
   kind('admissionregistration.k8s.io', ['v1'], 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false)
 ]
 
 export const splitApiVersion = (apiVersion: string): { group: string; version: string } => {
   const slash = apiVersion.indexOf('/')
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) }
+  return slash < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) }
 }
 
 export const groupVersion = (group: string, version: string): string => (group ? `${group}/${version}` : version)
 
 /** The kind a CustomResourceDefinition serves once Established. */
 export function crdKind(crd: Obj): KindInfo | undefined {
-  const spec = crd.spec as { group: string; scope: string; names: { kind: string; plural: string }; versions?: Array<{ name: string; served?: boolean; storage?: boolean }> }
+  const spec = crd.spec as {
+    group: string
+    scope: string
+    names: { kind: string; plural: string }
+    versions?: Array<{ name: string; served?: boolean; storage?: boolean }>
+  }
   const status = crd.status as { conditions?: Array<{ type: string; status: string }> } | undefined
   if (!status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) return undefined
   const versions = (spec.versions ?? []).filter(v => v.served !== false).map(v => v.name)
-  return { group: spec.group, kind: spec.names.kind, plural: spec.names.plural, namespaced: spec.scope === 'Namespaced', versions, generation: true }
+  return {
+    group: spec.group,
+    kind: spec.names.kind,
+    plural: spec.names.plural,
+    namespaced: spec.scope === 'Namespaced',
+    versions,
+    generation: true
+  }
 }
 
 const podSpecDefaults = (spec: Obj): void => {
@@ -123,7 +150,8 @@ export function applyDefaults(kindName: string, object: Obj, allocateClusterIP: 
       spec.revisionHistoryLimit ??= 10
       spec.progressDeadlineSeconds ??= 600
       spec.strategy ??= { type: 'RollingUpdate' }
-      if (isObj(spec.strategy) && spec.strategy.type === 'RollingUpdate') spec.strategy.rollingUpdate ??= { maxSurge: '25%', maxUnavailable: '25%' }
+      if (isObj(spec.strategy) && spec.strategy.type === 'RollingUpdate')
+        spec.strategy.rollingUpdate ??= { maxSurge: '25%', maxUnavailable: '25%' }
       return templateDefaults(spec)
     case 'ReplicaSet':
       if (!spec) return
@@ -135,13 +163,15 @@ export function applyDefaults(kindName: string, object: Obj, allocateClusterIP: 
       spec.podManagementPolicy ??= 'OrderedReady'
       spec.revisionHistoryLimit ??= 10
       spec.updateStrategy ??= { type: 'RollingUpdate' }
-      if (isObj(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= { partition: 0 }
+      if (isObj(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate')
+        spec.updateStrategy.rollingUpdate ??= { partition: 0 }
       return templateDefaults(spec)
     case 'DaemonSet':
       if (!spec) return
       spec.revisionHistoryLimit ??= 10
       spec.updateStrategy ??= { type: 'RollingUpdate' }
-      if (isObj(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 }
+      if (isObj(spec.updateStrategy) && spec.updateStrategy.type === 'RollingUpdate')
+        spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 }
       return templateDefaults(spec)
     case 'Job': {
       if (!spec) return
@@ -153,7 +183,12 @@ export function applyDefaults(kindName: string, object: Obj, allocateClusterIP: 
       const uid = String(metadata.uid)
       const template = (spec.template ??= {}) as Obj
       const templateMeta = (template.metadata ??= {}) as Obj
-      const jobLabels = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': String(metadata.name), 'controller-uid': uid, 'job-name': String(metadata.name) }
+      const jobLabels = {
+        'batch.kubernetes.io/controller-uid': uid,
+        'batch.kubernetes.io/job-name': String(metadata.name),
+        'controller-uid': uid,
+        'job-name': String(metadata.name)
+      }
       templateMeta.labels = { ...(templateMeta.labels as Obj), ...jobLabels }
       spec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } }
       return templateDefaults(spec)
@@ -182,7 +217,23 @@ export function applyDefaults(kindName: string, object: Obj, allocateClusterIP: 
   }
 }
 
-const objectMetaFields = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']
+const objectMetaFields = [
+  'name',
+  'generateName',
+  'namespace',
+  'selfLink',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'labels',
+  'annotations',
+  'ownerReferences',
+  'finalizers',
+  'managedFields'
+]
 const workloadTop = ['apiVersion', 'kind', 'metadata', 'spec', 'status']
 
 /**
@@ -194,24 +245,120 @@ const schemas: Record<string, { top: string[]; spec?: string[] }> = {
   ConfigMap: { top: ['apiVersion', 'kind', 'metadata', 'data', 'binaryData', 'immutable'] },
   Secret: { top: ['apiVersion', 'kind', 'metadata', 'data', 'stringData', 'type', 'immutable'] },
   Namespace: { top: workloadTop, spec: ['finalizers'] },
-  ServiceAccount: { top: ['apiVersion', 'kind', 'metadata', 'secrets', 'imagePullSecrets', 'automountServiceAccountToken'] },
-  Deployment: { top: workloadTop, spec: ['replicas', 'selector', 'template', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'] },
-  StatefulSet: { top: workloadTop, spec: ['replicas', 'selector', 'template', 'volumeClaimTemplates', 'serviceName', 'podManagementPolicy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds', 'persistentVolumeClaimRetentionPolicy', 'ordinals'] },
-  DaemonSet: { top: workloadTop, spec: ['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit'] },
-  Job: { top: workloadTop, spec: ['parallelism', 'completions', 'activeDeadlineSeconds', 'podFailurePolicy', 'successPolicy', 'backoffLimit', 'backoffLimitPerIndex', 'maxFailedIndexes', 'selector', 'manualSelector', 'template', 'ttlSecondsAfterFinished', 'completionMode', 'suspend', 'podReplacementPolicy', 'managedBy'] },
+  ServiceAccount: {
+    top: ['apiVersion', 'kind', 'metadata', 'secrets', 'imagePullSecrets', 'automountServiceAccountToken']
+  },
+  Deployment: {
+    top: workloadTop,
+    spec: [
+      'replicas',
+      'selector',
+      'template',
+      'strategy',
+      'minReadySeconds',
+      'revisionHistoryLimit',
+      'paused',
+      'progressDeadlineSeconds'
+    ]
+  },
+  StatefulSet: {
+    top: workloadTop,
+    spec: [
+      'replicas',
+      'selector',
+      'template',
+      'volumeClaimTemplates',
+      'serviceName',
+      'podManagementPolicy',
+      'updateStrategy',
+      'revisionHistoryLimit',
+      'minReadySeconds',
+      'persistentVolumeClaimRetentionPolicy',
+      'ordinals'
+    ]
+  },
+  DaemonSet: {
+    top: workloadTop,
+    spec: ['selector', 'template', 'updateStrategy', 'minReadySeconds', 'revisionHistoryLimit']
+  },
+  Job: {
+    top: workloadTop,
+    spec: [
+      'parallelism',
+      'completions',
+      'activeDeadlineSeconds',
+      'podFailurePolicy',
+      'successPolicy',
+      'backoffLimit',
+      'backoffLimitPerIndex',
+      'maxFailedIndexes',
+      'selector',
+      'manualSelector',
+      'template',
+      'ttlSecondsAfterFinished',
+      'completionMode',
+      'suspend',
+      'podReplacementPolicy',
+      'managedBy'
+    ]
+  },
   Service: {
     top: workloadTop,
-    spec: ['ports', 'selector', 'clusterIP', 'clusterIPs', 'type', 'externalIPs', 'sessionAffinity', 'loadBalancerIP', 'loadBalancerSourceRanges', 'externalName', 'externalTrafficPolicy', 'healthCheckNodePort', 'publishNotReadyAddresses', 'sessionAffinityConfig', 'ipFamilies', 'ipFamilyPolicy', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'internalTrafficPolicy', 'trafficDistribution']
+    spec: [
+      'ports',
+      'selector',
+      'clusterIP',
+      'clusterIPs',
+      'type',
+      'externalIPs',
+      'sessionAffinity',
+      'loadBalancerIP',
+      'loadBalancerSourceRanges',
+      'externalName',
+      'externalTrafficPolicy',
+      'healthCheckNodePort',
+      'publishNotReadyAddresses',
+      'sessionAffinityConfig',
+      'ipFamilies',
+      'ipFamilyPolicy',
+      'allocateLoadBalancerNodePorts',
+      'loadBalancerClass',
+      'internalTrafficPolicy',
+      'trafficDistribution'
+    ]
   },
-  Lease: { top: workloadTop, spec: ['holderIdentity', 'leaseDurationSeconds', 'acquireTime', 'renewTime', 'leaseTransitions', 'strategy', 'preferredHolder'] }
+  Lease: {
+    top: workloadTop,
+    spec: [
+      'holderIdentity',
+      'leaseDurationSeconds',
+      'acquireTime',
+      'renewTime',
+      'leaseTransitions',
+      'strategy',
+      'preferredHolder'
+    ]
+  }
 }
 
 /** Fields `object` sets that its kind's schema does not declare, as `.spec.typo`. */
 export function undeclaredFields(kindName: string, object: Obj): string[] {
   const schema = schemas[kindName]
   if (!schema) return []
-  const out = Object.keys(object).filter(k => !schema.top.includes(k)).map(k => `.${k}`)
-  if (isObj(object.metadata)) out.push(...Object.keys(object.metadata).filter(k => !objectMetaFields.includes(k)).map(k => `.metadata.${k}`))
-  if (schema.spec && isObj(object.spec)) out.push(...Object.keys(object.spec).filter(k => !schema.spec!.includes(k)).map(k => `.spec.${k}`))
+  const out = Object.keys(object)
+    .filter(k => !schema.top.includes(k))
+    .map(k => `.${k}`)
+  if (isObj(object.metadata))
+    out.push(
+      ...Object.keys(object.metadata)
+        .filter(k => !objectMetaFields.includes(k))
+        .map(k => `.metadata.${k}`)
+    )
+  if (schema.spec && isObj(object.spec))
+    out.push(
+      ...Object.keys(object.spec)
+        .filter(k => !schema.spec!.includes(k))
+        .map(k => `.spec.${k}`)
+    )
   return out
 }

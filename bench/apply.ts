@@ -1,10 +1,41 @@
 // 1. Apply throughput: the action against kubectl apply (server-side and client-side), and a re-apply of the same
 // manifests.
 import os from 'node:os'
-import { applyInputs, clusterCpuMs, dropNamespaces, freshNamespace, objectsManifest, settle, writeManifest } from './cluster.ts'
-import { action, baseEnv, beforeEntry, kubectlBin, maxOf, median, mib, randomSha, round, runs, timed } from './measure.ts'
+import {
+  applyInputs,
+  clusterCpuMs,
+  dropNamespaces,
+  freshNamespace,
+  objectsManifest,
+  settle,
+  writeManifest
+} from './cluster.ts'
+import {
+  action,
+  baseEnv,
+  beforeEntry,
+  kubectlBin,
+  maxOf,
+  median,
+  mib,
+  randomSha,
+  round,
+  runs,
+  timed
+} from './measure.ts'
 
-type Samples = Record<'action' | 'actionBefore' | 'actionDryRun' | 'kubectlServerSide' | 'kubectlClientSide' | 'clusterCpuKubectl' | 'reapply' | 'reapplyBefore' | 'kubectlReapply', number[]>
+type Samples = Record<
+  | 'action'
+  | 'actionBefore'
+  | 'actionDryRun'
+  | 'kubectlServerSide'
+  | 'kubectlClientSide'
+  | 'clusterCpuKubectl'
+  | 'reapply'
+  | 'reapplyBefore'
+  | 'kubectlReapply',
+  number[]
+>
 type RssSamples = Record<'action' | 'actionBefore' | 'kubectlServerSide', Array<number | undefined>>
 
 /** The three parts of one iteration: this build, the BENCH_BEFORE one, and kubectl. */
@@ -65,7 +96,17 @@ function applyParts(dir: string, samples: Samples, rss: RssSamples, clientSide: 
  */
 export async function benchApply(count: number, { iterations = runs, clientSide = true } = {}) {
   const dir = writeManifest(objectsManifest(count))
-  const samples: Samples = { action: [], actionBefore: [], actionDryRun: [], kubectlServerSide: [], kubectlClientSide: [], clusterCpuKubectl: [], reapply: [], reapplyBefore: [], kubectlReapply: [] }
+  const samples: Samples = {
+    action: [],
+    actionBefore: [],
+    actionDryRun: [],
+    kubectlServerSide: [],
+    kubectlClientSide: [],
+    clusterCpuKubectl: [],
+    reapply: [],
+    reapplyBefore: [],
+    kubectlReapply: []
+  }
   const rss: RssSamples = { action: [], actionBefore: [], kubectlServerSide: [] }
   const parts = applyParts(dir, samples, rss, clientSide)
   for (let i = 0; i < iterations; i++) {
@@ -86,7 +127,12 @@ function applyRow(count: number, iterations: number, clientSide: boolean, sample
     medianMs: {
       action: round(m.action),
       ...(beforeEntry ? { actionBefore: round(median(samples.actionBefore)) } : {}),
-      ...(clientSide ? { actionDryRunOnly: round(median(samples.actionDryRun)), kubectlClientSide: round(median(samples.kubectlClientSide)) } : {}),
+      ...(clientSide
+        ? {
+            actionDryRunOnly: round(median(samples.actionDryRun)),
+            kubectlClientSide: round(median(samples.kubectlClientSide))
+          }
+        : {}),
       kubectlServerSide: round(m.kubectlServerSide),
       reapply: round(median(samples.reapply)),
       ...(beforeEntry ? { reapplyBefore: round(median(samples.reapplyBefore)) } : {}),
@@ -97,11 +143,18 @@ function applyRow(count: number, iterations: number, clientSide: boolean, sample
       ...(beforeEntry ? { beforeVsServerSide: round(median(samples.actionBefore) / m.kubectlServerSide, 3) } : {}),
       ...(clientSide ? { vsClientSide: round(m.action / median(samples.kubectlClientSide), 3) } : {})
     },
-    maxRssKiB: { action: maxOf(rss.action), ...(beforeEntry ? { actionBefore: maxOf(rss.actionBefore) } : {}), kubectlServerSide: maxOf(rss.kubectlServerSide) },
+    maxRssKiB: {
+      action: maxOf(rss.action),
+      ...(beforeEntry ? { actionBefore: maxOf(rss.actionBefore) } : {}),
+      kubectlServerSide: maxOf(rss.kubectlServerSide)
+    },
     // The control plane's own work for kubectl's apply, spread over every core, is a floor for any client: no
     // apply of these objects can finish sooner on this machine, however it sends them.
     ...(samples.clusterCpuKubectl.length
-      ? { clusterCpuMsKubectl: round(median(samples.clusterCpuKubectl)), floorRatioVsServerSide: round(median(samples.clusterCpuKubectl) / os.cpus().length / m.kubectlServerSide, 3) }
+      ? {
+          clusterCpuMsKubectl: round(median(samples.clusterCpuKubectl)),
+          floorRatioVsServerSide: round(median(samples.clusterCpuKubectl) / os.cpus().length / m.kubectlServerSide, 3)
+        }
       : {}),
     samples
   }
@@ -120,16 +173,20 @@ export function applyMarkdown(rows: any[], runs: number): string[] {
     `| objects | runs | action${before ? ' (before → after)' : ''} | dry-run: true | kubectl apply --server-side | kubectl apply | ratio vs SSA${before ? ' (before → after)' : ''} | ratio vs client-side | control plane CPU (kubectl SSA) | floor ratio vs SSA | max RSS: action${before ? ' (before → after)' : ''} | max RSS: kubectl SSA |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'
   )
-  const pair = (b: unknown, a: unknown, unit = ''): string => (b === undefined ? `${a}${unit}` : `${b}${unit} → ${a}${unit}`)
+  const pair = (b: unknown, a: unknown, unit = ''): string =>
+    b === undefined ? `${a}${unit}` : `${b}${unit} → ${a}${unit}`
   const reapplyRows = rows.filter((r: any) => r.medianMs.reapply !== undefined)
   const reapplyTable = reapplyRows.length
     ? [
         '',
-        'Re-apply: the same manifests again in the same namespace, the action under a new commit (so only the workloads\' commit records change) and kubectl as it is (a no-op).',
+        "Re-apply: the same manifests again in the same namespace, the action under a new commit (so only the workloads' commit records change) and kubectl as it is (a no-op).",
         '',
         '| objects | action re-apply | kubectl apply --server-side again | ratio |',
         '| --- | --- | --- | --- |',
-        ...reapplyRows.map((r: any) => `| ${r.objects} | ${pair(r.medianMs.reapplyBefore, r.medianMs.reapply, ' ms')} | ${r.medianMs.kubectlReapply} ms | ${round(r.medianMs.reapply / r.medianMs.kubectlReapply, 3)} |`)
+        ...reapplyRows.map(
+          (r: any) =>
+            `| ${r.objects} | ${pair(r.medianMs.reapplyBefore, r.medianMs.reapply, ' ms')} | ${r.medianMs.kubectlReapply} ms | ${round(r.medianMs.reapply / r.medianMs.kubectlReapply, 3)} |`
+        )
       ]
     : []
   for (const r of rows) {

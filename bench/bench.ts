@@ -15,25 +15,59 @@ import { benchColdStart } from './start.ts'
 import { benchWait } from './wait.ts'
 
 /** Each part: its BENCH_ONLY name, its key in latest.json, how it runs, and what its console line shows. */
-const parts: Array<{ name: string; key: string; run: (results: any) => Promise<unknown>; line: (r: any) => unknown; drop?: boolean }> = [
+const parts: Array<{
+  name: string
+  key: string
+  run: (results: any) => Promise<unknown>
+  line: (r: any) => unknown
+  drop?: boolean
+}> = [
   {
     name: 'apply',
     key: 'apply',
-    run: async () => [await benchApply(100), await benchApply(500), await benchApply(2000, { iterations: Math.min(runs, 3), clientSide: false })],
+    run: async () => [
+      await benchApply(100),
+      await benchApply(500),
+      await benchApply(2000, { iterations: Math.min(runs, 3), clientSide: false })
+    ],
     line: rows => rows.map((r: any) => ({ objects: r.objects, medianMs: r.medianMs, ratio: r.ratio })),
     drop: true
   },
   {
     name: 'wait',
     key: 'wait',
-    run: async () => [await benchWait(1), await benchWait(10), await benchWait(50), await benchWait(200, { iterations: Math.min(runs, 3) })],
-    line: rows => rows.map((r: any) => ({ deployments: r.deployments, overhead: r.overheadMedianMs, total: r.totalMedianMs, ratio: r.totalRatio, detection: r.detectionMedianMs })),
+    run: async () => [
+      await benchWait(1),
+      await benchWait(10),
+      await benchWait(50),
+      await benchWait(200, { iterations: Math.min(runs, 3) })
+    ],
+    line: rows =>
+      rows.map((r: any) => ({
+        deployments: r.deployments,
+        overhead: r.overheadMedianMs,
+        total: r.totalMedianMs,
+        ratio: r.totalRatio,
+        detection: r.detectionMedianMs
+      })),
     drop: true
   },
   { name: 'start', key: 'coldStart', run: benchColdStart, line: r => ({ ...r, samples: undefined }) },
   { name: 'redeploy', key: 'redeploy', run: benchRedeploy, line: r => ({ ...r, samples: undefined }) },
-  { name: 'partial', key: 'partialRedeploy', run: benchPartialRedeploy, line: r => ({ ...r, samples: undefined }), drop: true },
-  { name: 'bluegreen', key: 'blueGreen', run: benchBlueGreenSwitch, line: r => ({ ...r, samples: undefined }), drop: true },
+  {
+    name: 'partial',
+    key: 'partialRedeploy',
+    run: benchPartialRedeploy,
+    line: r => ({ ...r, samples: undefined }),
+    drop: true
+  },
+  {
+    name: 'bluegreen',
+    key: 'blueGreen',
+    run: benchBlueGreenSwitch,
+    line: r => ({ ...r, samples: undefined }),
+    drop: true
+  },
   {
     name: 'build',
     key: 'build',
@@ -48,7 +82,12 @@ const parts: Array<{ name: string; key: string; run: (results: any) => Promise<u
 async function main(): Promise<void> {
   if (!existsSync(node)) throw new Error('node_modules/node is missing: run npm install')
   const only = (process.env.BENCH_ONLY ?? 'apply,wait,start,redeploy,partial,bluegreen,build').split(',')
-  const results: any = { date: new Date().toISOString(), runs, machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, kubernetes: JSON.parse(kubectl(['version', '-o', 'json'])).serverVersion.gitVersion }
+  const results: any = {
+    date: new Date().toISOString(),
+    runs,
+    machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    kubernetes: JSON.parse(kubectl(['version', '-o', 'json'])).serverVersion.gitVersion
+  }
   try {
     for (const part of parts.filter(p => only.includes(p.name))) {
       results[part.key] = await part.run(results)

@@ -34,7 +34,10 @@ export async function benchBuild() {
     if (a.code !== 0) throw new Error(a.output.slice(-2000))
     first.push(a.ms)
     // A source-only change of the API: its module layer stays cached, its build reuses Go's cache.
-    writeFileSync(path.join(contexts, 'api/cmd/api/bench.go'), `package main\n\nconst benchRun = "${i}-${Date.now()}"\n`)
+    writeFileSync(
+      path.join(contexts, 'api/cmd/api/bench.go'),
+      `package main\n\nconst benchRun = "${i}-${Date.now()}"\n`
+    )
     const b = await action(inputs, randomSha())
     if (b.code !== 0) throw new Error(b.output.slice(-2000))
     rebuild.push(b.ms)
@@ -42,11 +45,17 @@ export async function benchBuild() {
     const started = performance.now()
     for (const app of ['api', 'web']) {
       const args = buildArgs.split('\n').flatMap(arg => ['--build-arg', arg])
-      execFileSync(docker, ['build', '-q', ...args, '-t', `bench-plain/${app}:1`, path.join(contexts, app)], { env: dockerEnv, stdio: 'ignore' })
+      execFileSync(docker, ['build', '-q', ...args, '-t', `bench-plain/${app}:1`, path.join(contexts, app)], {
+        env: dockerEnv,
+        stdio: 'ignore'
+      })
     }
     plainFirst.push(performance.now() - started)
   }
-  const imageBytes = (image: string): number => Number(execFileSync(docker, ['image', 'inspect', '-f', '{{.Size}}', image], { env: dockerEnv, encoding: 'utf8' }).trim())
+  const imageBytes = (image: string): number =>
+    Number(
+      execFileSync(docker, ['image', 'inspect', '-f', '{{.Size}}', image], { env: dockerEnv, encoding: 'utf8' }).trim()
+    )
   return {
     firstBuildMedianMs: round(median(first)),
     rebuildAfterSourceChangeMedianMs: round(median(rebuild)),
@@ -55,4 +64,3 @@ export async function benchBuild() {
     samples: { first, rebuild, plainFirst }
   }
 }
-

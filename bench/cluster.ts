@@ -16,7 +16,10 @@ export function objectsManifest(count: number, readyDelay?: string): string {
   for (let i = 0; i < count; i++) {
     const kind = i % 3
     if (kind === 0) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-${i}}\ndata: {key: value-${i}}\n`)
-    else if (kind === 1) docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  selector: {app: d-${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`)
+    else if (kind === 1)
+      docs.push(
+        `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  selector: {app: d-${i}}\n  ports: [{port: 80, targetPort: 8080}]\n`
+      )
     // No replicas: the apply is what is measured, not thousands of pods behind it.
     else docs.push(deployment(`d-${i}`, 0, readyDelay))
   }
@@ -44,12 +47,17 @@ export const applyInputs = (dir: string, namespace: string, extra: Record<string
 })
 
 let counter = 0
-const namespaceName = (prefix: string): string => `bench-${prefix}-${Date.now().toString(36)}${(counter++).toString(36)}`
+const namespaceName = (prefix: string): string =>
+  `bench-${prefix}-${Date.now().toString(36)}${(counter++).toString(36)}`
 const cleanup: string[] = []
 
 /** Deletes the namespaces made so far, so one benchmark's objects do not load the controllers in the next. */
 export function dropNamespaces(): void {
-  if (cleanup.length) execFileSync(kubectlBin, ['delete', 'namespace', '--wait=false', '--ignore-not-found', ...cleanup.splice(0)], { env: baseEnv, stdio: 'ignore' })
+  if (cleanup.length)
+    execFileSync(kubectlBin, ['delete', 'namespace', '--wait=false', '--ignore-not-found', ...cleanup.splice(0)], {
+      env: baseEnv,
+      stdio: 'ignore'
+    })
 }
 
 export function freshNamespace(prefix: string): string {
@@ -63,7 +71,10 @@ export function freshNamespace(prefix: string): string {
 export async function settle(): Promise<void> {
   dropNamespaces()
   const deadline = Date.now() + 180_000
-  while (Date.now() < deadline && kubectl(['get', 'namespaces', '-o', 'jsonpath={.items[*].status.phase}']).includes('Terminating')) {
+  while (
+    Date.now() < deadline &&
+    kubectl(['get', 'namespaces', '-o', 'jsonpath={.items[*].status.phase}']).includes('Terminating')
+  ) {
     await new Promise(resolve => setTimeout(resolve, 1000))
   }
 }
@@ -91,8 +102,13 @@ export function clusterCpuMs(): number | undefined {
 /** Watches Deployments of a namespace and records when each first meets kubectl's completion rule. */
 export function completionWatcher(namespace: string): { completedAt: Map<string, number>; stop: () => void } {
   const completedAt = new Map<string, number>()
-  const template = '{.metadata.name} {.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.updatedReplicas} {.status.replicas} {.status.availableReplicas}{"\\n"}'
-  const child: ChildProcess = spawn(kubectlBin, ['-n', namespace, 'get', 'deployments', '--watch', '-o', `jsonpath=${template}`], { env: baseEnv })
+  const template =
+    '{.metadata.name} {.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.updatedReplicas} {.status.replicas} {.status.availableReplicas}{"\\n"}'
+  const child: ChildProcess = spawn(
+    kubectlBin,
+    ['-n', namespace, 'get', 'deployments', '--watch', '-o', `jsonpath=${template}`],
+    { env: baseEnv }
+  )
   let pending = ''
   child.stdout!.on('data', chunk => {
     const at = performance.now()
@@ -102,7 +118,11 @@ export function completionWatcher(namespace: string): { completedAt: Map<string,
     for (const line of lines) {
       const [name, generation, observed, replicas, updated, current, available] = line.split(' ')
       const n = (s: string) => Number(s || 0)
-      const complete = n(observed) >= n(generation) && n(updated) >= n(replicas) && n(current) <= n(updated) && n(available) >= n(updated)
+      const complete =
+        n(observed) >= n(generation) &&
+        n(updated) >= n(replicas) &&
+        n(current) <= n(updated) &&
+        n(available) >= n(updated)
       if (complete && !completedAt.has(name)) completedAt.set(name, at)
     }
   })

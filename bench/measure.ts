@@ -27,24 +27,43 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 export const round = (n: number, digits = 0): number => Number(n.toFixed(digits))
-export const maxOf = (values: Array<number | undefined>): number | undefined => (values.some(v => v !== undefined) ? Math.max(...values.filter((v): v is number => v !== undefined)) : undefined)
+export const maxOf = (values: Array<number | undefined>): number | undefined =>
+  values.some(v => v !== undefined) ? Math.max(...values.filter((v): v is number => v !== undefined)) : undefined
 export const mib = (kib?: number): string => (kib === undefined ? '–' : `${round(kib / 1024)} MiB`)
 
 /** Spawns a command; with `rss`, through GNU time, which reports the command's maximum resident set size. */
-function spawnMeasured(command: string, args: string[], env: NodeJS.ProcessEnv, rss: boolean): { child: ChildProcess; maxRssKiB: () => number | undefined } {
-  if (!rss || !existsSync(gnuTime)) return { child: spawn(command, args, { env, cwd: root }), maxRssKiB: () => undefined }
+function spawnMeasured(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  rss: boolean
+): { child: ChildProcess; maxRssKiB: () => number | undefined } {
+  if (!rss || !existsSync(gnuTime))
+    return { child: spawn(command, args, { env, cwd: root }), maxRssKiB: () => undefined }
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-rss-')), 'rss')
   const child = spawn(gnuTime, ['-f', '%M', '-o', file, command, ...args], { env, cwd: root })
-  return { child, maxRssKiB: () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim().split('\n').pop()) : undefined) }
+  return {
+    child,
+    maxRssKiB: () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim().split('\n').pop()) : undefined)
+  }
 }
 
-export function timed(command: string, args: string[], env: NodeJS.ProcessEnv = baseEnv, rss = false): Promise<{ ms: number; code: number; output: string; maxRssKiB?: number }> {
+export function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = baseEnv,
+  rss = false
+): Promise<{ ms: number; code: number; output: string; maxRssKiB?: number }> {
   const started = performance.now()
   const { child, maxRssKiB } = spawnMeasured(command, args, env, rss)
   let output = ''
   child.stdout!.on('data', chunk => (output += chunk))
   child.stderr!.on('data', chunk => (output += chunk))
-  return new Promise(resolve => child.on('close', code => resolve({ ms: performance.now() - started, code: code ?? -1, output, maxRssKiB: maxRssKiB() })))
+  return new Promise(resolve =>
+    child.on('close', code =>
+      resolve({ ms: performance.now() - started, code: code ?? -1, output, maxRssKiB: maxRssKiB() })
+    )
+  )
 }
 
 export interface ActionRun {
@@ -70,7 +89,11 @@ export interface ActionOptions {
  * performance.now() to the child's close (no leak scan after it), stamps each stdout line as it arrives, can run
  * it under GNU time, and passes the bench's whole environment through.
  */
-export function action(inputs: Record<string, string>, sha: string, { onLine, bundle = entry, rss = false, env: extraEnv = {} }: ActionOptions = {}): Promise<ActionRun> {
+export function action(
+  inputs: Record<string, string>,
+  sha: string,
+  { onLine, bundle = entry, rss = false, env: extraEnv = {} }: ActionOptions = {}
+): Promise<ActionRun> {
   const temp = mkdtempSync(path.join(os.tmpdir(), 'bench-run-'))
   for (const name of ['output', 'summary', 'state']) writeFileSync(path.join(temp, name), '')
   const env: NodeJS.ProcessEnv = {

@@ -22,7 +22,13 @@ let appManifests = ''
 
 export async function benchRedeploy() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-app-'))
-  writeFileSync(path.join(dir, 'web.yaml'), readFileSync(path.join(root, 'manifests/base/web.yaml'), 'utf8').replaceAll('ghcr.io/acme/web', `${envFile.BND_REGISTRY}/bench/web`))
+  writeFileSync(
+    path.join(dir, 'web.yaml'),
+    readFileSync(path.join(root, 'manifests/base/web.yaml'), 'utf8').replaceAll(
+      'ghcr.io/acme/web',
+      `${envFile.BND_REGISTRY}/bench/web`
+    )
+  )
   appManifests = dir
   const namespace = freshNamespace('redeploy')
   const sha = randomSha()
@@ -36,13 +42,28 @@ export async function benchRedeploy() {
     action_.push(run.ms)
     // Baseline: what a script does for the same redeploy, with the image already built: apply and wait.
     const patched = path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-kubectl-')), 'web.yaml')
-    writeFileSync(patched, readFileSync(path.join(dir, 'web.yaml'), 'utf8').replace(/image: \S+/, `image: ${envFile.BND_REGISTRY}/bench/web:${sha}`))
+    writeFileSync(
+      patched,
+      readFileSync(path.join(dir, 'web.yaml'), 'utf8').replace(
+        /image: \S+/,
+        `image: ${envFile.BND_REGISTRY}/bench/web:${sha}`
+      )
+    )
     const started = performance.now()
-    execFileSync(kubectlBin, ['apply', '--server-side', '--force-conflicts', '--field-manager=bench-kubectl', '-n', namespace, '-f', patched], { env: baseEnv })
+    execFileSync(
+      kubectlBin,
+      ['apply', '--server-side', '--force-conflicts', '--field-manager=bench-kubectl', '-n', namespace, '-f', patched],
+      { env: baseEnv }
+    )
     execFileSync(kubectlBin, ['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=2m'], { env: baseEnv })
     kubectl_.push(performance.now() - started)
   }
-  return { medianMs: round(median(action_)), kubectlApplyAndStatusMedianMs: round(median(kubectl_)), ratio: round(median(action_) / median(kubectl_), 3), samples: { action: action_, kubectl: kubectl_ } }
+  return {
+    medianMs: round(median(action_)),
+    kubectlApplyAndStatusMedianMs: round(median(kubectl_)),
+    ratio: round(median(action_) / median(kubectl_), 3),
+    samples: { action: action_, kubectl: kubectl_ }
+  }
 }
 
 // ---- 5b. redeploy where one of three workloads changed -----------------------------------------------------------
@@ -67,19 +88,40 @@ const replaced = (before: Map<string, Set<string>>, after: Map<string, Set<strin
  */
 export async function benchPartialRedeploy() {
   // a's image comes from the images input, as a deploy's built image would; b and c are applied as written.
-  const written = ['a', 'b', 'c'].map(name => deployment(name, 3).replace('bench/app:1', `bench/${name}:1`)).join('---\n')
+  const written = ['a', 'b', 'c']
+    .map(name => deployment(name, 3).replace('bench/app:1', `bench/${name}:1`))
+    .join('---\n')
   const dir = writeManifest(written)
   const manifest = (tag: number) => written.replace('bench/a:1', `bench/a:${tag}`)
   const namespace = freshNamespace('partial')
   const kubectlNamespace = freshNamespace('partial-kubectl')
-  const inputs = (tag: number) => ({ mode: 'apply', manifests: dir, images: `bench/a=bench/a:${tag}`, namespace, timeout: '2m' })
+  const inputs = (tag: number) => ({
+    mode: 'apply',
+    manifests: dir,
+    images: `bench/a=bench/a:${tag}`,
+    namespace,
+    timeout: '2m'
+  })
   const first = await action(inputs(0), randomSha())
   if (first.code !== 0) throw new Error(first.output.slice(-2000))
-  execFileSync(kubectlBin, ['apply', '--server-side', '-n', kubectlNamespace, '-f', path.join(writeManifest(manifest(0)), 'objects.yaml')], { env: baseEnv })
-  for (const name of ['a', 'b', 'c']) execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], { env: baseEnv })
+  execFileSync(
+    kubectlBin,
+    ['apply', '--server-side', '-n', kubectlNamespace, '-f', path.join(writeManifest(manifest(0)), 'objects.yaml')],
+    { env: baseEnv }
+  )
+  for (const name of ['a', 'b', 'c'])
+    execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], {
+      env: baseEnv
+    })
   const action_: number[] = []
   const kubectl_: number[] = []
-  const restarted = { a: [] as number[], b: [] as number[], c: [] as number[], kubectlA: [] as number[], kubectlOthers: [] as number[] }
+  const restarted = {
+    a: [] as number[],
+    b: [] as number[],
+    c: [] as number[],
+    kubectlA: [] as number[],
+    kubectlOthers: [] as number[]
+  }
   for (let i = 1; i <= runs; i++) {
     const before = podUids(namespace)
     const run = await action(inputs(i), randomSha())
@@ -92,21 +134,31 @@ export async function benchPartialRedeploy() {
     const file = path.join(writeManifest(manifest(i)), 'objects.yaml')
     const started = performance.now()
     execFileSync(kubectlBin, ['apply', '--server-side', '-n', kubectlNamespace, '-f', file], { env: baseEnv })
-    for (const name of ['a', 'b', 'c']) execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], { env: baseEnv })
+    for (const name of ['a', 'b', 'c'])
+      execFileSync(kubectlBin, ['-n', kubectlNamespace, 'rollout', 'status', `deployment/${name}`, '--timeout=2m'], {
+        env: baseEnv
+      })
     kubectl_.push(performance.now() - started)
     const kubectlAfter = podUids(kubectlNamespace)
     restarted.kubectlA.push(replaced(kubectlBefore, kubectlAfter, 'a'))
-    restarted.kubectlOthers.push(replaced(kubectlBefore, kubectlAfter, 'b') + replaced(kubectlBefore, kubectlAfter, 'c'))
+    restarted.kubectlOthers.push(
+      replaced(kubectlBefore, kubectlAfter, 'b') + replaced(kubectlBefore, kubectlAfter, 'c')
+    )
   }
   return {
     medianMs: round(median(action_)),
     kubectlApplyAndStatusMedianMs: round(median(kubectl_)),
     ratio: round(median(action_) / median(kubectl_), 3),
-    podsRestarted: { a: Math.max(...restarted.a), b: Math.max(...restarted.b), c: Math.max(...restarted.c), kubectlA: Math.max(...restarted.kubectlA), kubectlOthers: Math.max(...restarted.kubectlOthers) },
+    podsRestarted: {
+      a: Math.max(...restarted.a),
+      b: Math.max(...restarted.b),
+      c: Math.max(...restarted.c),
+      kubectlA: Math.max(...restarted.kubectlA),
+      kubectlOthers: Math.max(...restarted.kubectlOthers)
+    },
     samples: { action: action_, kubectl: kubectl_, restarted }
   }
 }
-
 
 /** Whether benchRedeploy ran in this invocation: the build part runs it first when it did not. */
 export const redeployRan = (): boolean => appManifests !== ''

@@ -7,11 +7,27 @@ import { root, round, stateDir } from './measure.ts'
 import { waitMarkdown } from './wait.ts'
 
 const targets = (r: any) => [
-  [`apply 500 objects ≤ 0.80× kubectl apply --server-side${r.apply[1].floorRatioVsServerSide ? ` (floor on this machine: ${r.apply[1].floorRatioVsServerSide})` : ''}`, r.apply[1].ratio.vsServerSide, r.apply[1].ratio.vsServerSide <= 0.8],
-  ['wait overhead with 50 Deployments ≤ 500 ms', r.wait[2].overheadMedianMs.action, r.wait[2].overheadMedianMs.action <= 500],
-  ['wait with 50 Deployments ≤ 0.2× sequential kubectl (total apply and wait; the overhead ratio divides by ~0)', r.wait[2].totalRatio.vsKubectlSequential, r.wait[2].totalRatio.vsKubectlSequential <= 0.2],
+  [
+    `apply 500 objects ≤ 0.80× kubectl apply --server-side${r.apply[1].floorRatioVsServerSide ? ` (floor on this machine: ${r.apply[1].floorRatioVsServerSide})` : ''}`,
+    r.apply[1].ratio.vsServerSide,
+    r.apply[1].ratio.vsServerSide <= 0.8
+  ],
+  [
+    'wait overhead with 50 Deployments ≤ 500 ms',
+    r.wait[2].overheadMedianMs.action,
+    r.wait[2].overheadMedianMs.action <= 500
+  ],
+  [
+    'wait with 50 Deployments ≤ 0.2× sequential kubectl (total apply and wait; the overhead ratio divides by ~0)',
+    r.wait[2].totalRatio.vsKubectlSequential,
+    r.wait[2].totalRatio.vsKubectlSequential <= 0.2
+  ],
   ['detection median ≤ 100 ms', r.wait[2].detectionMedianMs, r.wait[2].detectionMedianMs <= 100],
-  ['start to first API request ≤ 150 ms', r.coldStart.toFirstApiRequestMedianMs, r.coldStart.toFirstApiRequestMedianMs <= 150],
+  [
+    'start to first API request ≤ 150 ms',
+    r.coldStart.toFirstApiRequestMedianMs,
+    r.coldStart.toFirstApiRequestMedianMs <= 150
+  ],
   ['start to first write ≤ 100 ms', r.coldStart.toFirstWriteMedianMs, r.coldStart.toFirstWriteMedianMs <= 100],
   ['dist/ ≤ 3 MB', r.coldStart.distBytes, r.coldStart.distBytes <= 3_000_000],
   ['redeploy of an existing SHA ≤ 3 s', r.redeploy.medianMs, r.redeploy.medianMs <= 3000],
@@ -46,7 +62,6 @@ function scaleTargets(r: any): Array<[string, number, boolean]> {
   }
   return rows
 }
-
 
 /**
  * What building the local environment's binaries cost, as scripts/env/build-binaries.sh recorded it (one row per
@@ -85,9 +100,18 @@ export function writeResults(results: any, runs: number): string {
 }
 
 function markdown(results: any, runs: number): string[] {
-  const md: string[] = [`# Benchmarks, ${results.date}`, '', `${results.machine}; Kubernetes ${results.kubernetes} (kwok nodes); median of ${runs} runs each.`, '']
+  const md: string[] = [
+    `# Benchmarks, ${results.date}`,
+    '',
+    `${results.machine}; Kubernetes ${results.kubernetes} (kwok nodes); median of ${runs} runs each.`,
+    ''
+  ]
   const carried = Object.entries(results.carriedOver as Record<string, string>)
-  if (carried.length > 0) md.push(`Not re-run this time, figures from earlier runs: ${carried.map(([part, date]) => `${part} (${date})`).join(', ')}.`, '')
+  if (carried.length > 0)
+    md.push(
+      `Not re-run this time, figures from earlier runs: ${carried.map(([part, date]) => `${part} (${date})`).join(', ')}.`,
+      ''
+    )
   if (results.apply) md.push(...applyMarkdown(results.apply, runs))
   if (results.wait) md.push(...waitMarkdown(results.wait))
   if (results.coldStart) md.push(...startMarkdown(results.coldStart))
@@ -110,12 +134,15 @@ function markdown(results: any, runs: number): string[] {
 }
 
 function startMarkdown(c: any): string[] {
-  const was = (key: 'toFirstApiRequestMedianMs' | 'toFirstWriteMedianMs'): string => (c.before ? ` (before: ${c.before[key]} ms)` : '')
+  const was = (key: 'toFirstApiRequestMedianMs' | 'toFirstWriteMedianMs'): string =>
+    c.before ? ` (before: ${c.before[key]} ms)` : ''
   return [
     '## Start',
     '',
     `With V8's compile cache warm (a later run on the same runner): start to first API request ${c.toFirstApiRequestMedianMs} ms${was('toFirstApiRequestMedianMs')}, to the first write (the dry-run apply, after credentials, discovery, the namespace check and reading the manifests) ${c.toFirstWriteMedianMs} ms${was('toFirstWriteMedianMs')}. ` +
-      (c.coldCache ? `With it empty (a fresh runner): ${c.coldCache.toFirstApiRequestMedianMs} ms and ${c.coldCache.toFirstWriteMedianMs} ms. ` : '') +
+      (c.coldCache
+        ? `With it empty (a fresh runner): ${c.coldCache.toFirstApiRequestMedianMs} ms and ${c.coldCache.toFirstWriteMedianMs} ms. `
+        : '') +
       `Bare \`node -e 0\`: ${c.bareNodeStartMedianMs} ms. A loopback stand-in answers discovery and the namespace and refuses the write; median of ${c.samples.toFirstRequest.length} runs each. dist/: ${c.distBytes} bytes; dist/index.js (the loader, which imports the bundle after turning the cache on): ${c.mainBundleBytes} bytes.`,
     ''
   ]
@@ -124,7 +151,13 @@ function startMarkdown(c: any): string[] {
 /** The redeploy, partial redeploy and blue-green sections. */
 function redeployMarkdown(results: any): string[] {
   const md: string[] = []
-  if (results.redeploy) md.push('## Redeploy of an existing SHA', '', `Action (skip-existing, apply, wait): ${results.redeploy.medianMs} ms; kubectl apply --server-side + rollout status of the same manifests: ${results.redeploy.kubectlApplyAndStatusMedianMs} ms; ratio ${results.redeploy.ratio}.`, '')
+  if (results.redeploy)
+    md.push(
+      '## Redeploy of an existing SHA',
+      '',
+      `Action (skip-existing, apply, wait): ${results.redeploy.medianMs} ms; kubectl apply --server-side + rollout status of the same manifests: ${results.redeploy.kubectlApplyAndStatusMedianMs} ms; ratio ${results.redeploy.ratio}.`,
+      ''
+    )
   if (results.partialRedeploy) {
     const r = results.partialRedeploy
     md.push(
@@ -155,7 +188,8 @@ function coldEnvironmentMarkdown(coldEnvironment: { file: string; builds: any[] 
     '| date | built | fetching modules | compiling | total | cores |',
     '| --- | --- | --- | --- | --- | --- |'
   ]
-  for (const b of coldEnvironment.builds) md.push(`| ${b.date} | ${b.built} | ${b.fetchS} s | ${b.compileS} s | ${b.fetchS + b.compileS} s | ${b.cores} |`)
+  for (const b of coldEnvironment.builds)
+    md.push(`| ${b.date} | ${b.built} | ${b.fetchS} s | ${b.compileS} s | ${b.fetchS + b.compileS} s | ${b.cores} |`)
   md.push('')
   return md
 }

@@ -5,7 +5,18 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { applyInputs, deployment, settle, writeManifest } from './cluster.ts'
-import { action, type ActionOptions, beforeEntry, median, node, randomSha, root, round, runs, timed } from './measure.ts'
+import {
+  action,
+  type ActionOptions,
+  beforeEntry,
+  median,
+  node,
+  randomSha,
+  root,
+  round,
+  runs,
+  timed
+} from './measure.ts'
 
 export async function benchColdStart() {
   await settle()
@@ -15,8 +26,19 @@ export async function benchColdStart() {
   let firstRequestAt = 0
   let firstWriteAt = 0
   const answers: Record<string, object> = {
-    '/api/v1': { kind: 'APIResourceList', groupVersion: 'v1', resources: [{ name: 'namespaces', kind: 'Namespace', namespaced: false }, { name: 'configmaps', kind: 'ConfigMap', namespaced: true }] },
-    '/apis/apps/v1': { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true }] },
+    '/api/v1': {
+      kind: 'APIResourceList',
+      groupVersion: 'v1',
+      resources: [
+        { name: 'namespaces', kind: 'Namespace', namespaced: false },
+        { name: 'configmaps', kind: 'ConfigMap', namespaced: true }
+      ]
+    },
+    '/apis/apps/v1': {
+      kind: 'APIResourceList',
+      groupVersion: 'apps/v1',
+      resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true }]
+    },
     '/api/v1/namespaces/default': { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'default' } }
   }
   const server = http.createServer((request, response) => {
@@ -39,7 +61,10 @@ export async function benchColdStart() {
   // The action keeps V8's compile cache in NODE_COMPILE_CACHE (else the OS temp directory): one directory for the
   // bench's warm runs, and an empty one for each cold run, as on a fresh runner.
   const warmCache = mkdtempSync(path.join(os.tmpdir(), 'bench-compile-cache-'))
-  const once = async (into: { toFirstRequest: number[]; toFirstWrite: number[] }, options: ActionOptions): Promise<void> => {
+  const once = async (
+    into: { toFirstRequest: number[]; toFirstWrite: number[] },
+    options: ActionOptions
+  ): Promise<void> => {
     firstRequestAt = 0
     firstWriteAt = 0
     const started = performance.now()
@@ -65,8 +90,18 @@ export async function benchColdStart() {
   return {
     toFirstApiRequestMedianMs: round(m),
     toFirstWriteMedianMs: round(median(toFirstWrite)),
-    coldCache: { toFirstApiRequestMedianMs: round(median(coldCache.toFirstRequest)), toFirstWriteMedianMs: round(median(coldCache.toFirstWrite)) },
-    ...(beforeEntry ? { before: { toFirstApiRequestMedianMs: round(median(before.toFirstRequest)), toFirstWriteMedianMs: round(median(before.toFirstWrite)) } } : {}),
+    coldCache: {
+      toFirstApiRequestMedianMs: round(median(coldCache.toFirstRequest)),
+      toFirstWriteMedianMs: round(median(coldCache.toFirstWrite))
+    },
+    ...(beforeEntry
+      ? {
+          before: {
+            toFirstApiRequestMedianMs: round(median(before.toFirstRequest)),
+            toFirstWriteMedianMs: round(median(before.toFirstWrite))
+          }
+        }
+      : {}),
     bareNodeStartMedianMs: round(median(bare)),
     ratioVsBareNode: round(m / median(bare), 2),
     distBytes: size(path.join(root, 'dist')),
@@ -74,4 +109,3 @@ export async function benchColdStart() {
     samples: { toFirstRequest, toFirstWrite, coldCache, before, bare }
   }
 }
-

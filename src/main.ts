@@ -23,7 +23,9 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
-  if (report.traffic) for (const [name, value] of Object.entries(strategyNamed(report.traffic.strategy).outputs(report.traffic))) core.setOutput(name, value)
+  if (report.traffic)
+    for (const [name, value] of Object.entries(strategyNamed(report.traffic.strategy).outputs(report.traffic)))
+      core.setOutput(name, value)
   if (manifestsFile) core.setOutput('manifests-file', manifestsFile)
   core.setOutput('result', report.result)
   core.setOutput('duration-ms', String(report.durationMs))
@@ -45,14 +47,29 @@ const runners: Record<Mode, () => Promise<ModeRunner>> = {
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 export async function run(): Promise<void> {
   const started = Date.now()
-  let report: RunReport = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 }
+  let report: RunReport = {
+    result: 'succeeded',
+    mode: 'deploy',
+    dryRun: false,
+    images: [],
+    resources: [],
+    waits: [],
+    applied: [],
+    durationMs: 0
+  }
   let outcome: ModeOutcome = { report: {} }
   let deployment: GitHubDeployment | undefined
   const cancel = cancelOnSignals()
   try {
     const settings = readSettings()
-    if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun) deployment = await GitHubDeployment.start(settings)
-    report = { ...report, mode: settings.mode, target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy }, dryRun: settings.dryRun }
+    if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
+      deployment = await GitHubDeployment.start(settings)
+    report = {
+      ...report,
+      mode: settings.mode,
+      target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy },
+      dryRun: settings.dryRun
+    }
     outcome = await (await runners[settings.mode]())(settings, cancel.signal)
   } catch (error) {
     outcome = { ...outcome, failure: { message: (error as Error).message } }
@@ -66,7 +83,10 @@ export async function run(): Promise<void> {
   await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure')
   report.durationMs = Date.now() - started
   setOutputs(report, outcome.manifestsFile)
-  await core.summary.addRaw(renderSummary(report)).write().catch(error => core.warning(`Cannot write the job summary: ${(error as Error).message}`))
+  await core.summary
+    .addRaw(renderSummary(report))
+    .write()
+    .catch(error => core.warning(`Cannot write the job summary: ${(error as Error).message}`))
   core.info(resultLine(report))
   cancel.dispose()
 }

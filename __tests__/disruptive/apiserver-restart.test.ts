@@ -2,7 +2,16 @@ import { afterAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, randomSha, runAction, uniqueName } from '../integration/harness.js'
+import {
+  deployInputs,
+  env,
+  kubectl,
+  kubectlJson,
+  manifestCopy,
+  randomSha,
+  runAction,
+  uniqueName
+} from '../integration/harness.js'
 
 /**
  * Stops the shared cluster's kube-apiserver mid-run, so this file runs alone, after the others (scripts/test.sh).
@@ -19,12 +28,27 @@ afterAll(async () => {
 
 describeLocal('kube-apiserver killed and restarted while the action waits', () => {
   it('resumes watching and reports the true result', async () => {
-    const slow = (text: string) => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web}\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "8s"}\n    spec:')
-    const running = runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', slow), timeout: '2m' }), { sha: randomSha() })
+    const slow = (text: string) =>
+      text.replace(
+        'labels: {app: web}\n    spec:',
+        'labels: {app: web}\n      annotations: {pod-ready.stage.kwok.x-k8s.io/delay: "8s"}\n    spec:'
+      )
+    const running = runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', slow), timeout: '2m' }), {
+      sha: randomSha()
+    })
     // Wait until the rollout is being watched, then kill the API server outright.
     const deadline = Date.now() + 30_000
     while (Date.now() < deadline) {
-      const deployment = await kubectl(['-n', namespace, 'get', 'deployment', 'web', '--ignore-not-found', '-o', 'name']).catch(() => '')
+      const deployment = await kubectl([
+        '-n',
+        namespace,
+        'get',
+        'deployment',
+        'web',
+        '--ignore-not-found',
+        '-o',
+        'name'
+      ]).catch(() => '')
       if (deployment.trim()) break
       await new Promise(resolve => setTimeout(resolve, 200))
     }
@@ -34,7 +58,10 @@ describeLocal('kube-apiserver killed and restarted while the action waits', () =
     const killedAt = Date.now()
     await new Promise(resolve => setTimeout(resolve, 3000))
     // kwokctl starts only the components that are not running.
-    execFileSync(kwokctl, ['start', 'cluster', '--name', 'bnd', '--wait', '60s'], { env: { ...process.env, KWOK_WORKDIR: path.join(env.BND_STATE, 'kwok') }, stdio: 'ignore' })
+    execFileSync(kwokctl, ['start', 'cluster', '--name', 'bnd', '--wait', '60s'], {
+      env: { ...process.env, KWOK_WORKDIR: path.join(env.BND_STATE, 'kwok') },
+      stdio: 'ignore'
+    })
     const restartedAfter = Date.now() - killedAt
 
     const run = await running

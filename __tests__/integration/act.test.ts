@@ -23,12 +23,18 @@ afterAll(async () => {
 function writeManifests(dir: string): string {
   execFileSync('mkdir', ['-p', dir])
   for (const name of ['web.yaml', 'api.yaml']) {
-    writeFileSync(path.join(dir, name), readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll('ghcr.io/acme/', `${registry}/`))
+    writeFileSync(
+      path.join(dir, name),
+      readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll('ghcr.io/acme/', `${registry}/`)
+    )
   }
   return dir
 }
 
-function act(args: string[], vars: { namespace?: string; strategy?: string } = {}): Promise<{ code: number; output: string; durationMs: number }> {
+function act(
+  args: string[],
+  vars: { namespace?: string; strategy?: string } = {}
+): Promise<{ code: number; output: string; durationMs: number }> {
   // The workflow's manifests name ghcr.io/acme/*; here the local registry stands in for it.
   const manifests = writeManifests(path.join(work, 'manifests'))
   writeFileSync(
@@ -44,14 +50,33 @@ function act(args: string[], vars: { namespace?: string; strategy?: string } = {
   const started = Date.now()
   const child = spawn(
     env.BND_ACT,
-    [...args, '-W', '.github/workflows/deploy.yml', '-P', 'ubuntu-latest=-self-hosted', '--var-file', path.join(work, 'vars'), '--secret-file', path.join(work, 'secrets')],
+    [
+      ...args,
+      '-W',
+      '.github/workflows/deploy.yml',
+      '-P',
+      'ubuntu-latest=-self-hosted',
+      '--var-file',
+      path.join(work, 'vars'),
+      '--secret-file',
+      path.join(work, 'secrets')
+    ],
     // node24 actions run on the node first on PATH: Node 24 from the npm package, as on GitHub.
-    { cwd: repoRoot, env: { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/node/bin')}:${env.PATH}`, KUBECONFIG: env.KUBECONFIG } }
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        PATH: `${path.join(repoRoot, 'node_modules/node/bin')}:${env.PATH}`,
+        KUBECONFIG: env.KUBECONFIG
+      }
+    }
   )
   let output = ''
   child.stdout.on('data', chunk => (output += chunk))
   child.stderr.on('data', chunk => (output += chunk))
-  return new Promise(resolve => child.on('close', code => resolve({ code: code ?? -1, output, durationMs: Date.now() - started })))
+  return new Promise(resolve =>
+    child.on('close', code => resolve({ code: code ?? -1, output, durationMs: Date.now() - started }))
+  )
 }
 
 /** The earlier release, deployed by the action itself with `strategy`, that the workflow's runs start from. */
@@ -72,7 +97,8 @@ async function release(target: string, strategy: string): Promise<string> {
   expect((await runAction(inputs, { sha })).code).toBe(0)
   return sha
 }
-const liveImage = async (): Promise<string> => (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+const liveImage = async (): Promise<string> =>
+  (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
 
 describe('deploy.yml under act', () => {
   it('deploys on push, then rolls back by workflow_dispatch', async () => {
@@ -88,18 +114,24 @@ describe('deploy.yml under act', () => {
     expect(await liveImage()).toBe(`${image}:${head}`)
     expect(push.output).toContain(`"api":{"image":"${registry}/api:${head}"`)
 
-    const rollback = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'], { strategy: 'rolling' })
+    const rollback = await act(
+      ['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=staging'],
+      { strategy: 'rolling' }
+    )
     expect(rollback.code).toBe(0)
     expect(rollback.output).toContain('deployment/web: rolled back to revision 1')
     expect(await liveImage()).toBe(`${image}:${earlier}`)
-    const history = await act(['workflow_dispatch', '--input', 'mode=history', '--input', 'environment=staging'], { strategy: 'rolling' })
+    const history = await act(['workflow_dispatch', '--input', 'mode=history', '--input', 'environment=staging'], {
+      strategy: 'rolling'
+    })
     expect(history.code).toBe(0)
     expect(history.output).toContain(head.slice(0, 7))
     console.log(`act push: ${push.durationMs} ms; act workflow_dispatch rollback: ${rollback.durationMs} ms`)
   }, 300_000)
 })
 
-const selectedColour = async (target: string): Promise<string> => (await kubectlJson(['-n', target, 'get', 'service', 'web'])).spec.selector['build-and-deploy/colour']
+const selectedColour = async (target: string): Promise<string> =>
+  (await kubectlJson(['-n', target, 'get', 'service', 'web'])).spec.selector['build-and-deploy/colour']
 
 describe('deploy.yml strategies under act', () => {
   it('production deploys blue-green on push, and rollback-to previous switches back', async () => {
@@ -112,8 +144,13 @@ describe('deploy.yml strategies under act', () => {
     expect(push.code).toBe(0)
     expect(push.output).toContain('live colour: green')
     expect(await selectedColour(target)).toBe('green')
-    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web-green'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
-    const back = await act(['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=production'], { namespace: target })
+    expect(
+      (await kubectlJson(['-n', target, 'get', 'deployment', 'web-green'])).spec.template.spec.containers[0].image
+    ).toBe(`${image}:${head}`)
+    const back = await act(
+      ['workflow_dispatch', '--input', 'rollback-to=previous', '--input', 'environment=production'],
+      { namespace: target }
+    )
     expect(back.code).toBe(0)
     expect(back.output).toContain('Switched service/api, service/web back to blue.')
     expect(await selectedColour(target)).toBe('blue')
@@ -127,21 +164,37 @@ describe('deploy.yml strategies under act', () => {
     expect(push.code).toBe(0)
     expect(push.output).toContain('canary: canary')
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim()
-    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web-canary'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
-    const promote = await act(['workflow_dispatch', '--input', 'mode=promote', '--input', 'environment=production'], { namespace: target, strategy: 'canary' })
+    expect(
+      (await kubectlJson(['-n', target, 'get', 'deployment', 'web-canary'])).spec.template.spec.containers[0].image
+    ).toBe(`${image}:${head}`)
+    const promote = await act(['workflow_dispatch', '--input', 'mode=promote', '--input', 'environment=production'], {
+      namespace: target,
+      strategy: 'canary'
+    })
     expect(promote.code).toBe(0)
     expect(promote.output).toContain('canary: promoted')
-    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${head}`)
-    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(
+      `${image}:${head}`
+    )
+    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe(
+      ''
+    )
 
     // Another canary, aborted by workflow_dispatch: deleted, stable as it was. Stable first goes back to the earlier
     // image, since a push of the commit stable already runs changes no template and starts no canary (issue 18).
     await kubectl(['-n', target, 'set', 'image', 'deployment/web', `web=${image}:${released}`])
     expect((await act(['push'], { namespace: target, strategy: 'canary' })).output).toContain('canary: canary')
-    const abort = await act(['workflow_dispatch', '--input', 'mode=abort', '--input', 'environment=production'], { namespace: target, strategy: 'canary' })
+    const abort = await act(['workflow_dispatch', '--input', 'mode=abort', '--input', 'environment=production'], {
+      namespace: target,
+      strategy: 'canary'
+    })
     expect(abort.code).toBe(0)
     expect(abort.output).toContain('canary: aborted')
-    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe('')
-    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${image}:${released}`)
+    expect(await kubectl(['-n', target, 'get', 'deployment', 'web-canary', '--ignore-not-found', '-o', 'name'])).toBe(
+      ''
+    )
+    expect((await kubectlJson(['-n', target, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(
+      `${image}:${released}`
+    )
   }, 300_000)
 })

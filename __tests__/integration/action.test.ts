@@ -1,6 +1,18 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespaceExists, randomSha, runAction, snapshot, testRepository, namespacesForThisFile } from './harness.js'
+import {
+  deployInputs,
+  env,
+  kubectl,
+  kubectlJson,
+  manifestCopy,
+  namespaceExists,
+  randomSha,
+  runAction,
+  snapshot,
+  testRepository,
+  namespacesForThisFile
+} from './harness.js'
 
 const ns = namespacesForThisFile()
 
@@ -57,8 +69,12 @@ describe('the bundled action on the local environment', () => {
     const sha = randomSha()
     const good = await runAction(deployInputs(namespace), { sha })
     expect(good.code).toBe(0)
-    const manifests = manifestCopy('app.yaml', text => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:'))
-    const bad = await runAction(deployInputs(namespace, { manifests, timeout: '2m', 'rollback-on-failure': 'false' }), { sha: randomSha() })
+    const manifests = manifestCopy('app.yaml', text =>
+      text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:')
+    )
+    const bad = await runAction(deployInputs(namespace, { manifests, timeout: '2m', 'rollback-on-failure': 'false' }), {
+      sha: randomSha()
+    })
     expect(bad.code).toBe(1)
     expect(bad.outputs.result).toBe('failed')
     // Well before the 2 minute timeout.
@@ -73,7 +89,9 @@ describe('the bundled action on the local environment', () => {
   it('reports ProgressDeadlineExceeded', async () => {
     const namespace = ns('deadline')
     const manifests = manifestCopy('app.yaml', text =>
-      text.replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 5').replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: never-ready}\n    spec:')
+      text
+        .replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 5')
+        .replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: never-ready}\n    spec:')
     )
     const run = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
     expect(run.code).toBe(1)
@@ -87,11 +105,16 @@ describe('the bundled action on the local environment', () => {
     const before = await snapshot(namespace)
     const manifests = manifestCopy('app.yaml', text =>
       text
-        .replace('  GREETING: hello', '  GREETING: hello\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}')
+        .replace(
+          '  GREETING: hello',
+          '  GREETING: hello\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}'
+        )
         .replace('  selector: {app: web}', '  selector: {app: web}\n  sessionAffinty: None')
         .replace('replicas: 3', 'replicas: three')
     )
-    const run = await runAction(deployInputs(namespace, { manifests, 'create-namespace': 'false' }), { sha: randomSha() })
+    const run = await runAction(deployInputs(namespace, { manifests, 'create-namespace': 'false' }), {
+      sha: randomSha()
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('failed validation; nothing was applied')
     expect(run.stdout).toMatch(/app\.yaml document 3 \(Deployment [^)]*web\)/)
@@ -116,7 +139,17 @@ describe('the bundled action on the local environment', () => {
     const namespace = ns('conflict')
     const sha = randomSha()
     expect((await runAction(deployInputs(namespace), { sha })).code).toBe(0)
-    await kubectl(['-n', namespace, 'patch', 'configmap', 'web-config', '--field-manager=ops', '--type=merge', '-p', '{"data":{"GREETING":"ops"}}'])
+    await kubectl([
+      '-n',
+      namespace,
+      'patch',
+      'configmap',
+      'web-config',
+      '--field-manager=ops',
+      '--type=merge',
+      '-p',
+      '{"data":{"GREETING":"ops"}}'
+    ])
     const manifests = manifestCopy('app.yaml', text => text.replace('GREETING: hello', 'GREETING: changed'))
     const run = await runAction(deployInputs(namespace, { manifests }), { sha })
     expect(run.code).toBe(1)
@@ -143,7 +176,9 @@ describe('the bundled action on the local environment', () => {
     const namespace = ns('missing')
     const run = await runAction(deployInputs(namespace, { 'create-namespace': 'false' }), { sha: randomSha() })
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`namespace '${namespace}' does not exist; add a Namespace to the manifests or set create-namespace: true`)
+    expect(run.stdout).toContain(
+      `namespace '${namespace}' does not exist; add a Namespace to the manifests or set create-namespace: true`
+    )
     expect(await namespaceExists(namespace)).toBe(false)
   }, 120_000)
 
@@ -151,39 +186,70 @@ describe('the bundled action on the local environment', () => {
     const namespace = ns('secrets')
     const token = `tok-${randomSha().slice(0, 24)}`
     const secretValue = `sv-${randomSha().slice(0, 24)}`
-    const manifests = manifestCopy('app.yaml', text => `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: ${secretValue}\n`)
+    const manifests = manifestCopy(
+      'app.yaml',
+      text =>
+        `${text}---\napiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: ${secretValue}\n`
+    )
     const run = await runAction(
-      deployInputs(namespace, { manifests, dockerfile: '__tests__/integration/app/Dockerfile.secret', 'build-secrets': `token=${token}`, 'dry-run': 'false' }),
+      deployInputs(namespace, {
+        manifests,
+        dockerfile: '__tests__/integration/app/Dockerfile.secret',
+        'build-secrets': `token=${token}`,
+        'dry-run': 'false'
+      }),
       { sha: randomSha() }
     )
     expect(run.code).toBe(0)
     // ::add-mask:: commands carry the value to the runner, which never prints them; everything else must not.
-    const stdout = run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
-    expect(run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))).toEqual(expect.arrayContaining([`::add-mask::${env.BND_REGISTRY_PASSWORD}`, `::add-mask::${token}`]))
-    const everything = [stdout, run.stderr, run.summary, JSON.stringify(run.outputs), readFileSync(run.outputs['manifests-file'], 'utf8')].join('\n')
+    const stdout = run.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n')
+    expect(run.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))).toEqual(
+      expect.arrayContaining([`::add-mask::${env.BND_REGISTRY_PASSWORD}`, `::add-mask::${token}`])
+    )
+    const everything = [
+      stdout,
+      run.stderr,
+      run.summary,
+      JSON.stringify(run.outputs),
+      readFileSync(run.outputs['manifests-file'], 'utf8')
+    ].join('\n')
     for (const secret of [env.BND_REGISTRY_PASSWORD, token, secretValue]) expect(everything).not.toContain(secret)
     // The secret reached the build: its length was recorded in the image.
     expect(run.stdout).toContain('--secret id=token,src=')
-    expect((await kubectlJson(['-n', namespace, 'get', 'secret', 'db'])).data.password).toBe(Buffer.from(secretValue).toString('base64'))
+    expect((await kubectlJson(['-n', namespace, 'get', 'secret', 'db'])).data.password).toBe(
+      Buffer.from(secretValue).toString('base64')
+    )
   }, 180_000)
 
-  it('fails an unschedulable rollout after 15 s with the scheduler\'s message and event', async () => {
+  it("fails an unschedulable rollout after 15 s with the scheduler's message and event", async () => {
     const namespace = ns('unsched')
-    const manifests = manifestCopy('app.yaml', text => text.replace('          ports:\n', '          resources: {requests: {cpu: "64"}}\n          ports:\n'))
+    const manifests = manifestCopy('app.yaml', text =>
+      text.replace('          ports:\n', '          resources: {requests: {cpu: "64"}}\n          ports:\n')
+    )
     const run = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
     expect(run.code).toBe(1)
     expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
     expect(run.durationMs).toBeLessThan(60_000)
     // The real node's taint is named too when it is there: 0/4 nodes are available: 1 node(s) had untolerated taint ...
-    expect(run.stdout).toMatch(/is Unschedulable%0Apod web-\S+: Unschedulable — 0\/\d nodes are available: .*3 Insufficient cpu/)
+    expect(run.stdout).toMatch(
+      /is Unschedulable%0Apod web-\S+: Unschedulable — 0\/\d nodes are available: .*3 Insufficient cpu/
+    )
     expect(run.summary).toMatch(/event FailedScheduling: 0\/\d nodes are available/)
   }, 120_000)
 
   it('stops before building when the registry rejects the password, and deploys nothing', async () => {
     const namespace = ns('badpass')
-    const run = await runAction(deployInputs(namespace, { 'registry-password': 'wrong-password', 'skip-existing': 'true' }), { sha: randomSha() })
+    const run = await runAction(
+      deployInputs(namespace, { 'registry-password': 'wrong-password', 'skip-existing': 'true' }),
+      { sha: randomSha() }
+    )
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`Registry ${env.BND_REGISTRY} rejected the credentials of '${env.BND_REGISTRY_USER}' (HTTP 401): check registry-username and registry-password.`)
+    expect(run.stdout).toContain(
+      `Registry ${env.BND_REGISTRY} rejected the credentials of '${env.BND_REGISTRY_USER}' (HTTP 401): check registry-username and registry-password.`
+    )
     expect(run.stdout).not.toContain('docker build')
     expect(await namespaceExists(namespace)).toBe(false)
   }, 60_000)
@@ -195,10 +261,14 @@ describe('the bundled action on the local environment', () => {
     const applied = await runAction(deployInputs(namespace, { mode: 'apply' }), { sha })
     expect(applied.code).toBe(0)
     expect(applied.stdout).not.toContain('docker build')
-    expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(`${env.BND_REGISTRY}/${testRepository}:${sha}`)
+    expect(
+      (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+    ).toBe(`${env.BND_REGISTRY}/${testRepository}:${sha}`)
     const missing = randomSha()
     const refused = await runAction(deployInputs(namespace, { mode: 'apply' }), { sha: missing })
     expect(refused.code).toBe(1)
-    expect(refused.stdout).toContain(`${env.BND_REGISTRY}/${testRepository}:${missing} is not in the registry; build it first (mode deploy or build).`)
+    expect(refused.stdout).toContain(
+      `${env.BND_REGISTRY}/${testRepository}:${missing} is not in the registry; build it first (mode deploy or build).`
+    )
   }, 180_000)
 })

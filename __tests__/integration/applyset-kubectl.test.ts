@@ -36,30 +36,52 @@ const manifests = (...documents: string[]): string => {
 /** kubectl apply --server-side --prune --applyset=<parent>, as a user runs it (ApplySets are still behind KUBECTL_APPLYSET). */
 const kubectlPrune = (namespace: string, parent: string, file: string) =>
   new Promise<{ code: number; out: string }>(resolve =>
-    execFile(env.BND_KUBECTL, ['-n', namespace, 'apply', '--server-side', '--prune', `--applyset=${parent}`, '-f', file], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECTL_APPLYSET: 'true' } }, (error, stdout, stderr) =>
-      resolve({ code: error ? 1 : 0, out: stdout + stderr })
+    execFile(
+      env.BND_KUBECTL,
+      ['-n', namespace, 'apply', '--server-side', '--prune', `--applyset=${parent}`, '-f', file],
+      { env: { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECTL_APPLYSET: 'true' } },
+      (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: stdout + stderr })
     )
   )
 /** The README's hand-over command. */
-const annotateTooling = (namespace: string, parent: string, value: string) => kubectl(['-n', namespace, 'annotate', '--overwrite', parent, `${tooling}=${value}`])
-const toolingOf = async (namespace: string, parent: string): Promise<string> => (await kubectlJson(['-n', namespace, 'get', parent])).metadata.annotations[tooling]
+const annotateTooling = (namespace: string, parent: string, value: string) =>
+  kubectl(['-n', namespace, 'annotate', '--overwrite', parent, `${tooling}=${value}`])
+const toolingOf = async (namespace: string, parent: string): Promise<string> =>
+  (await kubectlJson(['-n', namespace, 'get', parent])).metadata.annotations[tooling]
 /** The ConfigMaps and Deployments in the namespace, without kube-root-ca.crt and a ConfigMap parent. */
 const names = async (namespace: string) =>
-  (await kubectl(['-n', namespace, 'get', 'configmaps,deployments', '-o', 'name'])).split('\n').filter(n => n && n !== 'configmap/kube-root-ca.crt' && n !== 'configmap/shared').sort()
+  (await kubectl(['-n', namespace, 'get', 'configmaps,deployments', '-o', 'name']))
+    .split('\n')
+    .filter(n => n && n !== 'configmap/kube-root-ca.crt' && n !== 'configmap/shared')
+    .sort()
 const pruned = (run: { outputs: Record<string, string> }) =>
-  JSON.parse(run.outputs.resources).filter((r: any) => r.action === 'pruned').map((r: any) => `${r.kind}/${r.name}`).sort()
+  JSON.parse(run.outputs.resources)
+    .filter((r: any) => r.action === 'pruned')
+    .map((r: any) => `${r.kind}/${r.name}`)
+    .sort()
 
 describe('moving an ApplySet between kubectl and the action', () => {
   it('a set kubectl started: the action maintains it as it is; handed to the action, kubectl refuses it and changes nothing', async () => {
     const namespace = ns('from-kubectl')
     await kubectl(['create', 'namespace', namespace])
-    const started = await kubectlPrune(namespace, 'configmaps/shared', manifests(configMap('one'), configMap('two'), deployment('web')))
+    const started = await kubectlPrune(
+      namespace,
+      'configmaps/shared',
+      manifests(configMap('one'), configMap('two'), deployment('web'))
+    )
     expect(started).toMatchObject({ code: 0 })
     expect(await toolingOf(namespace, 'configmap/shared')).toMatch(/^kubectl\/v1\.\d+\.\d+$/)
 
     // Without any annotation the action deploys into kubectl's set, prunes what its manifests lack, and leaves
     // kubectl's tooling value, so the set stays kubectl's too.
-    const inputs = (file: string) => ({ mode: 'apply', manifests: file, namespace, prune: 'true', applyset: 'configmap/shared', timeout: '2m' })
+    const inputs = (file: string) => ({
+      mode: 'apply',
+      manifests: file,
+      namespace,
+      prune: 'true',
+      applyset: 'configmap/shared',
+      timeout: '2m'
+    })
     const adopted = await runAction(inputs(manifests(configMap('one'), deployment('web'))), { sha: randomSha() })
     expect(adopted.stderr).toBe('')
     expect(adopted.code).toBe(0)
@@ -72,7 +94,9 @@ describe('moving an ApplySet between kubectl and the action', () => {
     const before = await snapshot(namespace)
     const refused = await kubectlPrune(namespace, 'configmaps/shared', manifests(configMap('one')))
     expect(refused.code).toBe(1)
-    expect(refused.out).toContain('error: ApplySet parent object "configmaps./shared" already exists and is managed by tooling "build-and-deploy" instead of "kubectl"')
+    expect(refused.out).toContain(
+      'error: ApplySet parent object "configmaps./shared" already exists and is managed by tooling "build-and-deploy" instead of "kubectl"'
+    )
     expect(await snapshot(namespace)).toEqual(before)
 
     // The action keeps its own tooling value and prunes the Deployment its manifests dropped.
@@ -99,8 +123,17 @@ describe('moving an ApplySet between kubectl and the action', () => {
     const namespace = ns('to-kubectl')
     // The default parent: the Secret build-and-deploy-<lock-name> in the target namespace.
     const parent = 'secret/build-and-deploy-deploy'
-    const inputs = (file: string) => ({ mode: 'apply', manifests: file, namespace, 'create-namespace': 'true', prune: 'true', timeout: '2m' })
-    const first = await runAction(inputs(manifests(configMap('one'), configMap('two'), deployment('web'))), { sha: randomSha() })
+    const inputs = (file: string) => ({
+      mode: 'apply',
+      manifests: file,
+      namespace,
+      'create-namespace': 'true',
+      prune: 'true',
+      timeout: '2m'
+    })
+    const first = await runAction(inputs(manifests(configMap('one'), configMap('two'), deployment('web'))), {
+      sha: randomSha()
+    })
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
     expect(await toolingOf(namespace, parent)).toBe('build-and-deploy/v1')
@@ -109,7 +142,9 @@ describe('moving an ApplySet between kubectl and the action', () => {
     const before = await snapshot(namespace)
     const refused = await kubectlPrune(namespace, 'build-and-deploy-deploy', manifests(configMap('one')))
     expect(refused.code).toBe(1)
-    expect(refused.out).toContain('error: ApplySet parent object "secrets./build-and-deploy-deploy" already exists and is managed by tooling "build-and-deploy" instead of "kubectl"')
+    expect(refused.out).toContain(
+      'error: ApplySet parent object "secrets./build-and-deploy-deploy" already exists and is managed by tooling "build-and-deploy" instead of "kubectl"'
+    )
     expect(await snapshot(namespace)).toEqual(before)
 
     // Handed to kubectl: it prunes the members its file lacks and writes its own version into the tooling value.

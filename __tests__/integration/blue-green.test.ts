@@ -2,10 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import http from 'node:http'
 import { AddressInfo } from 'node:net'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
+import {
+  deployInputs,
+  env,
+  kubectl,
+  kubectlJson,
+  manifestCopy,
+  namespacesForThisFile,
+  randomSha,
+  runAction
+} from './harness.js'
 
 const ns = namespacesForThisFile()
-const crashing = (text: string) => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:')
+const crashing = (text: string) =>
+  text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:')
 
 /** The health gate the tests point verify at: answers each path's status, and records the paths asked. */
 const gate = { status: 200, asked: [] as string[], url: '' }
@@ -22,7 +32,9 @@ afterAll(() => new Promise<void>(resolve => server.close(() => resolve())))
 /** Every change of a JSON object through kubectl get --watch, as parsed objects in the order seen. */
 function watchJson(args: string[]): { samples: any[]; stop: () => void } {
   const samples: any[] = []
-  const child = spawn(env.BND_KUBECTL, [...args, '--watch', '-o', 'json'], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG } })
+  const child = spawn(env.BND_KUBECTL, [...args, '--watch', '-o', 'json'], {
+    env: { ...process.env, KUBECONFIG: env.KUBECONFIG }
+  })
   let buffered = ''
   child.stdout.on('data', chunk => {
     buffered += chunk
@@ -38,8 +50,11 @@ function watchJson(args: string[]): { samples: any[]; stop: () => void } {
 
 /** The pods behind the Service's ready endpoints, in each EndpointSlice change seen. */
 const readyPods = (slices: any[]): string[][] =>
-  slices.map(slice => (slice.endpoints ?? []).filter((e: any) => e.conditions?.ready).map((e: any) => e.targetRef?.name as string))
-const selectorOf = async (namespace: string) => (await kubectlJson(['-n', namespace, 'get', 'service', 'web'])).spec.selector
+  slices.map(slice =>
+    (slice.endpoints ?? []).filter((e: any) => e.conditions?.ready).map((e: any) => e.targetRef?.name as string)
+  )
+const selectorOf = async (namespace: string) =>
+  (await kubectlJson(['-n', namespace, 'get', 'service', 'web'])).spec.selector
 const deployment = async (namespace: string, name: string): Promise<any> => {
   const text = await kubectl(['-n', namespace, 'get', 'deployment', name, '--ignore-not-found', '-o', 'json'])
   return text.trim() ? JSON.parse(text) : ''
@@ -48,7 +63,8 @@ const deployment = async (namespace: string, name: string): Promise<any> => {
 describe('strategy blue-green', () => {
   it('deploys the other colour beside the live one and switches the Service at once, never serving from a pod not ready', async () => {
     const namespace = ns('bg')
-    const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { strategy: 'blue-green', prune: 'true', verify: gate.url, ...extra })
+    const inputs = (extra: Record<string, string> = {}) =>
+      deployInputs(namespace, { strategy: 'blue-green', prune: 'true', verify: gate.url, ...extra })
     const first = await runAction(inputs(), { sha: randomSha() })
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
@@ -67,7 +83,9 @@ describe('strategy blue-green', () => {
     expect(second.outputs['live-colour']).toBe('green')
     expect(gate.asked).toContain('/healthz/green')
     expect(second.stdout).toMatch(/Switched service\/web to green \d+ ms after it was ready/)
-    console.log(`${/Switched service\/web to green (\d+) ms after it was ready/.exec(second.stdout)![1]} ms from green ready (and its gate) to the switch; ${slices.samples.length} EndpointSlice changes seen`)
+    console.log(
+      `${/Switched service\/web to green (\d+) ms after it was ready/.exec(second.stdout)![1]} ms from green ready (and its gate) to the switch; ${slices.samples.length} EndpointSlice changes seen`
+    )
     expect(second.summary).toContain('| service/web | blue | **green** |')
     // Each change of the endpoints has the three pods of one colour, ready: never none, never mixed, never a new pod early.
     const seen = readyPods(slices.samples)
@@ -89,7 +107,9 @@ describe('strategy blue-green', () => {
 
     // A new colour that fails: deleted, and the live one never loses a pod.
     const availability = watchJson(['-n', namespace, 'get', 'deployment', 'web-blue'])
-    const failed = await runAction(inputs({ manifests: manifestCopy('app.yaml', crashing), verify: '' }), { sha: randomSha() })
+    const failed = await runAction(inputs({ manifests: manifestCopy('app.yaml', crashing), verify: '' }), {
+      sha: randomSha()
+    })
     availability.stop()
     expect(failed.code).toBe(1)
     expect(failed.outputs.result).toBe('failed')
@@ -110,9 +130,14 @@ describe('strategy blue-green', () => {
     expect((await runAction(deployInputs(namespace, { strategy: 'blue-green' }), { sha: randomSha() })).code).toBe(0)
     gate.status = 503
     try {
-      const run = await runAction(deployInputs(namespace, { strategy: 'blue-green', verify: gate.url, 'verify-timeout': '3s' }), { sha: randomSha() })
+      const run = await runAction(
+        deployInputs(namespace, { strategy: 'blue-green', verify: gate.url, 'verify-timeout': '3s' }),
+        { sha: randomSha() }
+      )
       expect(run.code).toBe(1)
-      expect(run.stdout).toMatch(/The health gate http:\/\/127\.0\.0\.1:\d+\/healthz\/green did not answer 2xx within 3 s \(last: HTTP 503\)/)
+      expect(run.stdout).toMatch(
+        /The health gate http:\/\/127\.0\.0\.1:\d+\/healthz\/green did not answer 2xx within 3 s \(last: HTTP 503\)/
+      )
       expect(run.outputs['live-colour']).toBe('blue')
     } finally {
       gate.status = 200
@@ -123,7 +148,8 @@ describe('strategy blue-green', () => {
 
   it('scales the old colour to zero with blue-green-keep: 0, and scales it back up to switch back', async () => {
     const namespace = ns('bgkeep')
-    const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { strategy: 'blue-green', 'blue-green-keep': '0', ...extra })
+    const inputs = (extra: Record<string, string> = {}) =>
+      deployInputs(namespace, { strategy: 'blue-green', 'blue-green-keep': '0', ...extra })
     expect((await runAction(inputs(), { sha: randomSha() })).code).toBe(0)
     const second = await runAction(inputs(), { sha: randomSha() })
     expect(second.code).toBe(0)
@@ -144,7 +170,12 @@ describe('strategy blue-green', () => {
     const namespace = ns('bgjob')
     const smoke = (fault: string) => (text: string) =>
       `${text}---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: smoke}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      labels: {app: smoke${fault ? `, bnd.dev/fault: ${fault}` : ''}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: smoke, image: ${env.BND_REGISTRY}/it/smoke:1}]\n`
-    const inputs = (fault: string) => deployInputs(namespace, { strategy: 'blue-green', verify: 'job/smoke', manifests: manifestCopy('app.yaml', smoke(fault)) })
+    const inputs = (fault: string) =>
+      deployInputs(namespace, {
+        strategy: 'blue-green',
+        verify: 'job/smoke',
+        manifests: manifestCopy('app.yaml', smoke(fault))
+      })
     expect((await runAction(inputs(''), { sha: randomSha() })).code).toBe(0)
     const firstJob = (await kubectlJson(['-n', namespace, 'get', 'job', 'smoke'])).metadata.uid
     const passed = await runAction(inputs(''), { sha: randomSha() })
@@ -168,10 +199,17 @@ describe('strategy blue-green', () => {
     const namespace = ns('bgfirst')
     const smoke = (fault: string) => (text: string) =>
       `${text}---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: smoke}\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      labels: {app: smoke${fault ? `, bnd.dev/fault: ${fault}` : ''}}\n    spec:\n      restartPolicy: Never\n      containers: [{name: smoke, image: ${env.BND_REGISTRY}/it/smoke:1}]\n`
-    const inputs = (fault: string) => deployInputs(namespace, { strategy: 'blue-green', verify: 'job/smoke', manifests: manifestCopy('app.yaml', smoke(fault)) })
+    const inputs = (fault: string) =>
+      deployInputs(namespace, {
+        strategy: 'blue-green',
+        verify: 'job/smoke',
+        manifests: manifestCopy('app.yaml', smoke(fault))
+      })
     const failed = await runAction(inputs('fail'), { sha: randomSha() })
     expect(failed.code).toBe(1)
-    expect(failed.stdout).toContain('Blue-green: the new colour was deleted, and service/web, created by this run selecting it, too: nothing serves yet.')
+    expect(failed.stdout).toContain(
+      'Blue-green: the new colour was deleted, and service/web, created by this run selecting it, too: nothing serves yet.'
+    )
     expect(failed.summary).toContain('Nothing serves yet.')
     expect(await kubectl(['-n', namespace, 'get', 'service,deployment', '--ignore-not-found', '-o', 'name'])).toBe('')
     const next = await runAction(inputs(''), { sha: randomSha() })

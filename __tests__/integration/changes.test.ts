@@ -1,6 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
-import { deployInputs, env, kubectl, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
+import {
+  deployInputs,
+  env,
+  kubectl,
+  kubectlJson,
+  manifestCopy,
+  namespacesForThisFile,
+  randomSha,
+  runAction,
+  testRepository
+} from './harness.js'
 
 const ns = namespacesForThisFile()
 
@@ -14,8 +24,14 @@ const resource = (run: { outputs: Record<string, string> }, kind: string, name: 
 describe('mode apply without an image: the manifests as written', () => {
   it('applies config and third-party images with the dry run, wait, outputs and summary of a deploy', async () => {
     const namespace = ns('plain')
-    const manifests = manifestCopy('stack.yaml', text => `${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LEVEL: info}\n`)
-    const run = await runAction({ mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '1m' }, { sha: randomSha() })
+    const manifests = manifestCopy(
+      'stack.yaml',
+      text => `${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {LEVEL: info}\n`
+    )
+    const run = await runAction(
+      { mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '1m' },
+      { sha: randomSha() }
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('succeeded')
@@ -31,7 +47,10 @@ describe('mode apply without an image: the manifests as written', () => {
 
     // A misspelt field still stops everything, with the file and document named.
     const broken = manifestCopy('stack.yaml', text => text.replace('serviceName: db', 'serviceNme: db'))
-    const refused = await runAction({ mode: 'apply', manifests: broken, namespace, timeout: '1m' }, { sha: randomSha() })
+    const refused = await runAction(
+      { mode: 'apply', manifests: broken, namespace, timeout: '1m' },
+      { sha: randomSha() }
+    )
     expect(refused.code).toBe(1)
     expect(refused.stdout).toMatch(/stack\.yaml document 3 \(StatefulSet [^)]*db\): .*serviceNme/)
   }, 120_000)
@@ -40,7 +59,8 @@ describe('mode apply without an image: the manifests as written', () => {
 describe('a new commit rolls only the workloads it changed', () => {
   it('keeps the pods and revisions of unchanged workloads, and rollback-to previous undoes only the changed one', async () => {
     const namespace = ns('changed')
-    const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { manifests: manifestCopy('stack.yaml'), timeout: '90s', ...extra })
+    const inputs = (extra: Record<string, string> = {}) =>
+      deployInputs(namespace, { manifests: manifestCopy('stack.yaml'), timeout: '90s', ...extra })
     const [first, second, third] = [randomSha(), randomSha(), randomSha()]
     expect((await runAction(inputs(), { sha: first })).code).toBe(0)
     const dbPods = await podUids(namespace, 'db')
@@ -70,7 +90,9 @@ describe('a new commit rolls only the workloads it changed', () => {
     const back = await runAction(inputs({ mode: 'rollback' }), { sha: third })
     expect(back.code).toBe(0)
     expect(back.stdout).toContain('deployment/web: rolled back to revision 2')
-    expect(back.stdout).toContain(`statefulset/db: skipped, the last deploy (commit ${third.slice(0, 12)}) did not change it; its pods are still those of commit ${first.slice(0, 12)}`)
+    expect(back.stdout).toContain(
+      `statefulset/db: skipped, the last deploy (commit ${third.slice(0, 12)}) did not change it; its pods are still those of commit ${first.slice(0, 12)}`
+    )
     expect(back.stdout).toContain('deployment/cache: skipped, the last deploy')
     expect(back.summary).toMatch(/\| StatefulSet\/db \| statefulset\/db: skipped, the last deploy/)
     const web = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])
@@ -97,7 +119,12 @@ describe('a new commit rolls only the workloads it changed', () => {
 const appliesTo = async (resource: string): Promise<{ written: number; dryRun: number }> => {
   const counts = { written: 0, dryRun: 0 }
   for (const line of (await kubectl(['get', '--raw', '/metrics'])).split('\n')) {
-    if (!line.startsWith('apiserver_request_total{') || !line.includes(`resource="${resource}"`) || !line.includes('verb="APPLY"')) continue
+    if (
+      !line.startsWith('apiserver_request_total{') ||
+      !line.includes(`resource="${resource}"`) ||
+      !line.includes('verb="APPLY"')
+    )
+      continue
     const count = Number(line.slice(line.lastIndexOf(' ') + 1))
     if (line.includes('dry_run=""')) counts.written += count
     else counts.dryRun += count
@@ -110,7 +137,12 @@ describe('an object the dry run shows unchanged', () => {
   it('is validated but not written again; a changed one is', async () => {
     const namespace = ns('noop')
     const templates = (value: string) =>
-      [1, 2, 3].map(i => `apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t${i}}\ntemplate:\n  metadata: {labels: {app: t${i}}}\n  spec:\n    containers: [{name: c, image: "x/y:${i === 3 ? value : '1'}"}]\n`).join('---\n')
+      [1, 2, 3]
+        .map(
+          i =>
+            `apiVersion: v1\nkind: PodTemplate\nmetadata: {name: t${i}}\ntemplate:\n  metadata: {labels: {app: t${i}}}\n  spec:\n    containers: [{name: c, image: "x/y:${i === 3 ? value : '1'}"}]\n`
+        )
+        .join('---\n')
     const manifests = manifestCopy('app.yaml', () => templates('1'))
     const inputs = { mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '1m' }
     expect((await runAction(inputs, { sha: randomSha() })).code).toBe(0)
@@ -120,15 +152,25 @@ describe('an object the dry run shows unchanged', () => {
     const after = await appliesTo('podtemplates')
     expect(after.dryRun - before.dryRun).toBe(3)
     expect(after.written - before.written).toBe(0)
-    expect(JSON.parse(again.outputs.resources).map((r: any) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged'])
+    expect(JSON.parse(again.outputs.resources).map((r: any) => r.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged'
+    ])
 
     writeFileSync(manifests, templates('2'))
     const changed = await runAction(inputs, { sha: randomSha() })
     expect(changed.code).toBe(0)
     const last = await appliesTo('podtemplates')
     expect(last.written - after.written).toBe(1)
-    expect(JSON.parse(changed.outputs.resources).map((r: any) => r.action)).toEqual(['unchanged', 'unchanged', 'configured'])
-    expect((await kubectlJson(['-n', namespace, 'get', 'podtemplate', 't3'])).template.spec.containers[0].image).toBe('x/y:2')
+    expect(JSON.parse(changed.outputs.resources).map((r: any) => r.action)).toEqual([
+      'unchanged',
+      'unchanged',
+      'configured'
+    ])
+    expect((await kubectlJson(['-n', namespace, 'get', 'podtemplate', 't3'])).template.spec.containers[0].image).toBe(
+      'x/y:2'
+    )
   }, 120_000)
 })
 
@@ -138,55 +180,116 @@ describe('skip-existing with extra tags', () => {
     const sha = randomSha()
     expect((await runAction(deployInputs(namespace, { mode: 'build' }), { sha })).code).toBe(0)
     const extra = `v-${sha.slice(0, 8)}`
-    const run = await runAction(deployInputs(namespace, { mode: 'build', 'extra-tags': extra, latest: 'true' }), { sha })
+    const run = await runAction(deployInputs(namespace, { mode: 'build', 'extra-tags': extra, latest: 'true' }), {
+      sha
+    })
     expect(run.code).toBe(0)
     expect(run.stdout).toContain('skip-existing: not rebuilding')
     expect(run.stdout).not.toContain('docker build')
     const repository = `${env.BND_REGISTRY}/${testRepository}`
-    expect(run.stdout).toContain(`Tagged ${repository}:${extra}, ${repository}:latest → ${run.outputs.digest} (manifest PUT, no pull or rebuild).`)
-    expect(run.outputs.tags.split('\n')).toEqual([`${repository}:${sha}`, `${repository}:${extra}`, `${repository}:latest`])
+    expect(run.stdout).toContain(
+      `Tagged ${repository}:${extra}, ${repository}:latest → ${run.outputs.digest} (manifest PUT, no pull or rebuild).`
+    )
+    expect(run.outputs.tags.split('\n')).toEqual([
+      `${repository}:${sha}`,
+      `${repository}:${extra}`,
+      `${repository}:latest`
+    ])
     const auth = `Basic ${Buffer.from(`${env.BND_REGISTRY_USER}:${env.BND_REGISTRY_PASSWORD}`).toString('base64')}`
     for (const tag of [extra, 'latest']) {
       const head = await fetch(`http://${env.BND_REGISTRY}/v2/${testRepository}/manifests/${tag}`, {
         method: 'HEAD',
-        headers: { Authorization: auth, Accept: 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' }
+        headers: {
+          Authorization: auth,
+          Accept:
+            'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json'
+        }
       })
       expect(head.headers.get('docker-content-digest')).toBe(run.outputs.digest)
     }
     // Already there: a third run moves nothing.
-    const again = await runAction(deployInputs(namespace, { mode: 'build', 'extra-tags': extra, latest: 'true' }), { sha })
+    const again = await runAction(deployInputs(namespace, { mode: 'build', 'extra-tags': extra, latest: 'true' }), {
+      sha
+    })
     expect(again.code).toBe(0)
     expect(again.stdout).not.toContain('Tagged ')
   }, 120_000)
 })
 
 describe('prune (ApplySet)', () => {
-  const withExtra = (text: string) => `${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n`
+  const withExtra = (text: string) =>
+    `${text}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra}\ndata: {a: b}\n`
   const names = async (namespace: string, kinds: string) =>
-    (await kubectl(['-n', namespace, 'get', kinds, '-o', 'name'])).split('\n').filter(Boolean).filter(n => !n.endsWith('kube-root-ca.crt')).sort()
+    (await kubectl(['-n', namespace, 'get', kinds, '-o', 'name']))
+      .split('\n')
+      .filter(Boolean)
+      .filter(n => !n.endsWith('kube-root-ca.crt'))
+      .sort()
 
   it('deletes what left the manifests, and nothing of another set or made by hand; a dry run only lists it', async () => {
     const namespace = ns('prune')
     const prune = { prune: 'true', applyset: 'web-set' }
-    expect((await runAction(deployInputs(namespace, { ...prune, manifests: manifestCopy('app.yaml', withExtra) }), { sha: randomSha() })).code).toBe(0)
+    expect(
+      (
+        await runAction(deployInputs(namespace, { ...prune, manifests: manifestCopy('app.yaml', withExtra) }), {
+          sha: randomSha()
+        })
+      ).code
+    ).toBe(0)
     await kubectl(['-n', namespace, 'create', 'configmap', 'by-hand', '--from-literal=a=b'])
-    const other = manifestCopy('app.yaml', () => 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other-set}\ndata: {a: b}\n')
-    expect((await runAction({ mode: 'apply', manifests: other, namespace, prune: 'true', applyset: 'other-set', 'lock-name': 'other' }, { sha: randomSha() })).code).toBe(0)
+    const other = manifestCopy(
+      'app.yaml',
+      () => 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other-set}\ndata: {a: b}\n'
+    )
+    expect(
+      (
+        await runAction(
+          { mode: 'apply', manifests: other, namespace, prune: 'true', applyset: 'other-set', 'lock-name': 'other' },
+          { sha: randomSha() }
+        )
+      ).code
+    ).toBe(0)
 
     const parent = await kubectlJson(['-n', namespace, 'get', 'secret', 'web-set'])
     const id = parent.metadata.labels['applyset.kubernetes.io/id']
     expect(id).toMatch(/^applyset-[A-Za-z0-9_-]{43}-v1$/)
-    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ConfigMap,Deployment.apps,Service')
+    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe(
+      'ConfigMap,Deployment.apps,Service'
+    )
     expect(parent.metadata.annotations['applyset.kubernetes.io/tooling']).toBe('build-and-deploy/v1')
-    expect(await names(namespace, 'configmaps,services,deployments')).toEqual(['configmap/by-hand', 'configmap/extra', 'configmap/other-set', 'configmap/web-config', 'deployment.apps/web', 'service/web'])
+    expect(await names(namespace, 'configmaps,services,deployments')).toEqual([
+      'configmap/by-hand',
+      'configmap/extra',
+      'configmap/other-set',
+      'configmap/web-config',
+      'deployment.apps/web',
+      'service/web'
+    ])
     // kubectl finds the same members by the set's label.
-    expect((await kubectl(['-n', namespace, 'get', 'configmaps,services,deployments', '-l', `applyset.kubernetes.io/part-of=${id}`, '-o', 'name'])).split('\n').filter(Boolean).sort())
-      .toEqual(['configmap/extra', 'configmap/web-config', 'deployment.apps/web', 'service/web'])
+    expect(
+      (
+        await kubectl([
+          '-n',
+          namespace,
+          'get',
+          'configmaps,services,deployments',
+          '-l',
+          `applyset.kubernetes.io/part-of=${id}`,
+          '-o',
+          'name'
+        ])
+      )
+        .split('\n')
+        .filter(Boolean)
+        .sort()
+    ).toEqual(['configmap/extra', 'configmap/web-config', 'deployment.apps/web', 'service/web'])
 
     // Without the Service and the extra ConfigMap.
     const fewer = manifestCopy('app.yaml', text => text.slice(0, text.lastIndexOf('---')))
     const before = await names(namespace, 'configmaps,services,deployments')
-    const dry = await runAction(deployInputs(namespace, { ...prune, manifests: fewer, 'dry-run': 'true' }), { sha: randomSha() })
+    const dry = await runAction(deployInputs(namespace, { ...prune, manifests: fewer, 'dry-run': 'true' }), {
+      sha: randomSha()
+    })
     expect(dry.code).toBe(0)
     expect(dry.stdout).toContain(`ConfigMap ${namespace}/extra would be pruned (dry run)`)
     expect(dry.summary).toMatch(/\| Service\/web \| .* \| pruned \(dry run\) \|/)
@@ -199,15 +302,32 @@ describe('prune (ApplySet)', () => {
       { kind: 'Service', namespace, name: 'web', action: 'pruned' }
     ])
     expect(run.summary).toMatch(/\| Service\/web \| .* \| pruned \|/)
-    expect(await names(namespace, 'configmaps,services,deployments')).toEqual(['configmap/by-hand', 'configmap/other-set', 'configmap/web-config', 'deployment.apps/web'])
-    expect((await kubectlJson(['-n', namespace, 'get', 'secret', 'web-set'])).metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ConfigMap,Deployment.apps')
+    expect(await names(namespace, 'configmaps,services,deployments')).toEqual([
+      'configmap/by-hand',
+      'configmap/other-set',
+      'configmap/web-config',
+      'deployment.apps/web'
+    ])
+    expect(
+      (await kubectlJson(['-n', namespace, 'get', 'secret', 'web-set'])).metadata.annotations[
+        'applyset.kubernetes.io/contains-group-kinds'
+      ]
+    ).toBe('ConfigMap,Deployment.apps')
   }, 240_000)
 
   it('prunes nothing when the rollout fails and is rolled back', async () => {
     const namespace = ns('prunefail')
     const prune = { prune: 'true' }
-    expect((await runAction(deployInputs(namespace, { ...prune, manifests: manifestCopy('app.yaml', withExtra) }), { sha: randomSha() })).code).toBe(0)
-    const crashing = manifestCopy('app.yaml', text => text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:'))
+    expect(
+      (
+        await runAction(deployInputs(namespace, { ...prune, manifests: manifestCopy('app.yaml', withExtra) }), {
+          sha: randomSha()
+        })
+      ).code
+    ).toBe(0)
+    const crashing = manifestCopy('app.yaml', text =>
+      text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: crashloop}\n    spec:')
+    )
     const run = await runAction(deployInputs(namespace, { ...prune, manifests: crashing }), { sha: randomSha() })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('rolled-back')
@@ -217,14 +337,29 @@ describe('prune (ApplySet)', () => {
   it('refuses to prune a Namespace unless prune-namespaces-and-crds, before applying anything', async () => {
     const namespace = ns('prunens')
     const extraNs = `${namespace}-x`
-    const withNamespace = (text: string) => `${text}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${extraNs}}\n`
-    expect((await runAction(deployInputs(namespace, { prune: 'true', manifests: manifestCopy('app.yaml', withNamespace) }), { sha: randomSha() })).code).toBe(0)
+    const withNamespace = (text: string) =>
+      `${text}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ${extraNs}}\n`
+    expect(
+      (
+        await runAction(
+          deployInputs(namespace, { prune: 'true', manifests: manifestCopy('app.yaml', withNamespace) }),
+          { sha: randomSha() }
+        )
+      ).code
+    ).toBe(0)
     const changed = manifestCopy('app.yaml', text => text.replace('GREETING: hello', 'GREETING: changed'))
-    const refused = await runAction(deployInputs(namespace, { prune: 'true', manifests: changed }), { sha: randomSha() })
+    const refused = await runAction(deployInputs(namespace, { prune: 'true', manifests: changed }), {
+      sha: randomSha()
+    })
     expect(refused.code).toBe(1)
-    expect(refused.stdout).toContain(`prune would delete Namespace ${extraNs}, which left the manifests, and every object in it; keep it in the manifests, or set prune-namespaces-and-crds: true to delete it`)
+    expect(refused.stdout).toContain(
+      `prune would delete Namespace ${extraNs}, which left the manifests, and every object in it; keep it in the manifests, or set prune-namespaces-and-crds: true to delete it`
+    )
     expect((await kubectlJson(['-n', namespace, 'get', 'configmap', 'web-config'])).data.GREETING).toBe('hello')
-    const allowed = await runAction(deployInputs(namespace, { prune: 'true', 'prune-namespaces-and-crds': 'true', manifests: changed }), { sha: randomSha() })
+    const allowed = await runAction(
+      deployInputs(namespace, { prune: 'true', 'prune-namespaces-and-crds': 'true', manifests: changed }),
+      { sha: randomSha() }
+    )
     expect(allowed.code).toBe(0)
     expect(resource(allowed, 'Namespace', extraNs)).toMatchObject({ action: 'pruned' })
     const phase = await kubectl(['get', 'namespace', extraNs, '--ignore-not-found', '-o', 'jsonpath={.status.phase}'])
@@ -235,12 +370,16 @@ describe('prune (ApplySet)', () => {
     const namespace = ns('kset')
     await kubectl(['create', 'namespace', namespace])
     const dir = manifestCopy('app.yaml').replace(/\/app\.yaml$/, '')
-    const configMaps = (...names: string[]) => names.map(name => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {a: b}\n`).join('---\n')
+    const configMaps = (...names: string[]) =>
+      names.map(name => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata: {a: b}\n`).join('---\n')
     const kubectlApply = async (file: string) => {
       const { execFile } = await import('node:child_process')
       return new Promise<{ code: number; out: string }>(resolve =>
-        execFile(env.BND_KUBECTL, ['-n', namespace, 'apply', '--server-side', '--prune', '--applyset=shared', '-f', file], { env: { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECTL_APPLYSET: 'true' } }, (error, stdout, stderr) =>
-          resolve({ code: error ? 1 : 0, out: stdout + stderr })
+        execFile(
+          env.BND_KUBECTL,
+          ['-n', namespace, 'apply', '--server-side', '--prune', '--applyset=shared', '-f', file],
+          { env: { ...process.env, KUBECONFIG: env.KUBECONFIG, KUBECTL_APPLYSET: 'true' } },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, out: stdout + stderr })
         )
       )
     }
@@ -250,12 +389,19 @@ describe('prune (ApplySet)', () => {
 
     // The action adopts kubectl's set (same ID) and prunes what kubectl applied and its manifests lack.
     writeFileSync(`${dir}/action.yaml`, configMaps('one', 'three'))
-    const run = await runAction({ mode: 'apply', manifests: `${dir}/action.yaml`, namespace, prune: 'true', applyset: 'shared' }, { sha: randomSha() })
+    const run = await runAction(
+      { mode: 'apply', manifests: `${dir}/action.yaml`, namespace, prune: 'true', applyset: 'shared' },
+      { sha: randomSha() }
+    )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(resource(run, 'ConfigMap', 'two')).toMatchObject({ action: 'pruned' })
     expect(await names(namespace, 'configmaps')).toEqual(['configmap/one', 'configmap/three'])
-    expect((await kubectlJson(['-n', namespace, 'get', 'secret', 'shared'])).metadata.annotations['applyset.kubernetes.io/tooling']).toMatch(/^kubectl\//)
+    expect(
+      (await kubectlJson(['-n', namespace, 'get', 'secret', 'shared'])).metadata.annotations[
+        'applyset.kubernetes.io/tooling'
+      ]
+    ).toMatch(/^kubectl\//)
 
     // kubectl still reads the set as its own, with the member the action added.
     writeFileSync(`${dir}/kubectl.yaml`, configMaps('one'))

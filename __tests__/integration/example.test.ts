@@ -4,7 +4,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { env, eventually, freePort, kubectl, kubectlJson, namespacesForThisFile, randomSha, repoRoot, runAction, startPostgres } from './harness.js'
+import {
+  env,
+  eventually,
+  freePort,
+  kubectl,
+  kubectlJson,
+  namespacesForThisFile,
+  randomSha,
+  repoRoot,
+  runAction,
+  startPostgres
+} from './harness.js'
 
 /**
  * The example stack (example/, manifests/, charts/example, docker-compose.yml) through the action: both images
@@ -31,14 +42,32 @@ async function get(url: string): Promise<{ status: number; body: string }> {
 
 /** Runs an image on the host network (so it reaches the PostgreSQL below) with a fast HEALTHCHECK. */
 async function runImage(image: string, port: number, extra: string[] = []): Promise<string> {
-  const { stdout } = await docker(['run', '-d', '--network', 'host', '--health-interval', '1s', '-e', `PORT=${port}`, ...extra, image])
+  const { stdout } = await docker([
+    'run',
+    '-d',
+    '--network',
+    'host',
+    '--health-interval',
+    '1s',
+    '-e',
+    `PORT=${port}`,
+    ...extra,
+    image
+  ])
   const id = stdout.trim()
   containers.push(id)
   return id
 }
 
-const processUid = async (id: string): Promise<string> => (await docker(['top', id, '-eo', 'pid,uid'])).stdout.trim().split('\n').slice(1).map(line => line.trim().split(/\s+/)[1]).join(',')
-const health = async (id: string): Promise<string> => (await docker(['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim()
+const processUid = async (id: string): Promise<string> =>
+  (await docker(['top', id, '-eo', 'pid,uid'])).stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map(line => line.trim().split(/\s+/)[1])
+    .join(',')
+const health = async (id: string): Promise<string> =>
+  (await docker(['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim()
 
 describe('the example images', () => {
   let build: Awaited<ReturnType<typeof runAction>>
@@ -70,14 +99,32 @@ describe('the example images', () => {
     const postgres = await startPostgres()
     try {
       const port = await freePort()
-      const id = await runImage(`${api}:${sha}`, port, ['-e', 'DATABASE_HOST=127.0.0.1', '-e', `DATABASE_PORT=${postgres.port}`])
-      const healthy = await eventually(() => get(`http://127.0.0.1:${port}/health`), r => r.status === 200, 15_000)
+      const id = await runImage(`${api}:${sha}`, port, [
+        '-e',
+        'DATABASE_HOST=127.0.0.1',
+        '-e',
+        `DATABASE_PORT=${postgres.port}`
+      ])
+      const healthy = await eventually(
+        () => get(`http://127.0.0.1:${port}/health`),
+        r => r.status === 200,
+        15_000
+      )
       expect(healthy).toEqual({ status: 200, body: '{"status":"ok"}\n' })
-      expect(JSON.parse((await get(`http://127.0.0.1:${port}/`)).body)).toEqual({ service: 'api', version: sha.slice(0, 7) })
+      expect(JSON.parse((await get(`http://127.0.0.1:${port}/`)).body)).toEqual({
+        service: 'api',
+        version: sha.slice(0, 7)
+      })
       expect(await processUid(id)).toBe('10001')
       expect((await get(`http://127.0.0.1:${port}/ready`)).status).toBe(200)
       // The image's own HEALTHCHECK (the binary probing itself; the image has no shell).
-      expect(await eventually(() => health(id), s => s === 'healthy', 15_000)).toBe('healthy')
+      expect(
+        await eventually(
+          () => health(id),
+          s => s === 'healthy',
+          15_000
+        )
+      ).toBe('healthy')
 
       await postgres.stop()
       const notReady = await get(`http://127.0.0.1:${port}/ready`)
@@ -90,18 +137,42 @@ describe('the example images', () => {
   }, 60_000)
 
   it("api's own Go tests pass (readiness follows the database check)", async () => {
-    const { stdout } = await execFileAsync('go', ['test', './...'], { cwd: path.join(repoRoot, 'example/api'), encoding: 'utf8', env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' } })
+    const { stdout } = await execFileAsync('go', ['test', './...'], {
+      cwd: path.join(repoRoot, 'example/api'),
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' }
+    })
     expect(stdout).toMatch(/^ok\s+example\.com\/api\/cmd\/api/m)
   }, 120_000)
 
   it('web runs as a non-root uid, answers /health, and its HEALTHCHECK passes', async () => {
     const port = await freePort()
-    const { stdout } = await docker(['run', '-d', '-p', `127.0.0.1:${port}:8080`, '--health-interval', '1s', `${web}:${sha}`])
+    const { stdout } = await docker([
+      'run',
+      '-d',
+      '-p',
+      `127.0.0.1:${port}:8080`,
+      '--health-interval',
+      '1s',
+      `${web}:${sha}`
+    ])
     const id = stdout.trim()
     containers.push(id)
-    expect(await eventually(() => get(`http://127.0.0.1:${port}/health`), r => r.status === 200, 15_000)).toMatchObject({ status: 200 })
+    expect(
+      await eventually(
+        () => get(`http://127.0.0.1:${port}/health`),
+        r => r.status === 200,
+        15_000
+      )
+    ).toMatchObject({ status: 200 })
     expect(await processUid(id)).toBe('10001')
-    expect(await eventually(() => health(id), s => s === 'healthy', 15_000)).toBe('healthy')
+    expect(
+      await eventually(
+        () => health(id),
+        s => s === 'healthy',
+        15_000
+      )
+    ).toBe('healthy')
   }, 60_000)
 })
 
@@ -138,24 +209,45 @@ describe('the example manifests', () => {
   }
 
   it('docker-compose.yml is valid (docker-compose config)', async () => {
-    const { stdout } = await execFileAsync('docker-compose', ['-f', path.join(repoRoot, 'docker-compose.yml'), 'config', '--services'], { encoding: 'utf8' })
+    const { stdout } = await execFileAsync(
+      'docker-compose',
+      ['-f', path.join(repoRoot, 'docker-compose.yml'), 'config', '--services'],
+      { encoding: 'utf8' }
+    )
     expect(stdout.trim().split('\n').sort()).toEqual(['api', 'postgres', 'web'])
   })
 
   it('deploys the staging overlay: rendered by kustomize, both images at the SHA, PostgreSQL with a bound volume', async () => {
     const target = namespace('ex-staging')
-    const run = await runAction({ mode: 'apply', build: images, ...credentials, manifests: overlayOn('staging', target), timeout: '2m' }, { sha })
+    const run = await runAction(
+      { mode: 'apply', build: images, ...credentials, manifests: overlayOn('staging', target), timeout: '2m' },
+      { sha }
+    )
     expect(run.stderr + run.stdout).not.toContain('::error::')
     expect(run.code).toBe(0)
     const deployments = await kubectlJson(['-n', target, 'get', 'deployments'])
-    expect(deployments.items.map((d: any) => [d.metadata.name, d.spec.replicas, d.spec.template.spec.containers[0].image])).toEqual([
+    expect(
+      deployments.items.map((d: any) => [d.metadata.name, d.spec.replicas, d.spec.template.spec.containers[0].image])
+    ).toEqual([
       ['api', 2, `${api}:${sha}`],
       ['web', 2, `${web}:${sha}`]
     ])
     const pvc = await kubectlJson(['-n', target, 'get', 'pvc', 'data-postgres-0'])
     expect(pvc.status.phase).toBe('Bound')
     const kinds = JSON.parse(run.outputs.resources).map((r: { kind: string }) => r.kind)
-    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'Secret', 'StatefulSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'Ingress', 'Role', 'RoleBinding']) {
+    for (const kind of [
+      'Namespace',
+      'ResourceQuota',
+      'LimitRange',
+      'Secret',
+      'StatefulSet',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+      'NetworkPolicy',
+      'Ingress',
+      'Role',
+      'RoleBinding'
+    ]) {
       expect(kinds).toContain(kind)
     }
     expect(run.stdout).toContain('(kustomize)')
@@ -163,15 +255,35 @@ describe('the example manifests', () => {
 
   it('passes strict server-side dry run: the production overlay and the chart with production values', async () => {
     // Production expects its database Secret to exist (created out of band), so the namespace is prepared first.
-    for (const [prefix, source] of [['ex-prod', 'overlay'], ['ex-prod-chart', 'chart']] as const) {
+    for (const [prefix, source] of [
+      ['ex-prod', 'overlay'],
+      ['ex-prod-chart', 'chart']
+    ] as const) {
       const target = namespace(prefix)
       await kubectl(['create', 'namespace', target])
-      await kubectl(['-n', target, 'create', 'secret', 'generic', 'postgres', '--from-literal=POSTGRES_USER=app', '--from-literal=POSTGRES_PASSWORD=x', '--from-literal=POSTGRES_DB=app'])
+      await kubectl([
+        '-n',
+        target,
+        'create',
+        'secret',
+        'generic',
+        'postgres',
+        '--from-literal=POSTGRES_USER=app',
+        '--from-literal=POSTGRES_PASSWORD=x',
+        '--from-literal=POSTGRES_DB=app'
+      ])
       const inputs: Record<string, string> =
         source === 'overlay'
           ? { manifests: overlayOn('production', target) }
-          : { 'helm-chart': 'charts/example', 'helm-values': `charts/example/values-production.yaml\n${chartValues()}`, namespace: target }
-      const run = await runAction({ mode: 'apply', build: images, ...credentials, ...inputs, 'dry-run': 'true' }, { sha })
+          : {
+              'helm-chart': 'charts/example',
+              'helm-values': `charts/example/values-production.yaml\n${chartValues()}`,
+              namespace: target
+            }
+      const run = await runAction(
+        { mode: 'apply', build: images, ...credentials, ...inputs, 'dry-run': 'true' },
+        { sha }
+      )
       expect(run.stderr + run.stdout).not.toContain('::error::')
       expect(run.code).toBe(0)
       expect(run.summary).toContain('dry run succeeded')
@@ -184,7 +296,17 @@ describe('the example manifests', () => {
   it('deploys the Helm chart: helm template, then the same patch, apply and wait', async () => {
     const target = namespace('ex-chart')
     const run = await runAction(
-      { mode: 'apply', build: images, ...credentials, 'helm-chart': 'charts/example', 'helm-values': chartValues(), 'helm-release': 'shop', namespace: target, 'create-namespace': 'true', timeout: '2m' },
+      {
+        mode: 'apply',
+        build: images,
+        ...credentials,
+        'helm-chart': 'charts/example',
+        'helm-values': chartValues(),
+        'helm-release': 'shop',
+        namespace: target,
+        'create-namespace': 'true',
+        timeout: '2m'
+      },
       { sha }
     )
     expect(run.stderr + run.stdout).not.toContain('::error::')
@@ -207,9 +329,14 @@ describe('the example manifests', () => {
       { sha: randomSha(), extraEnv: { PATH: empty } }
     )
     expect(kustomize.code).not.toBe(0)
-    expect(kustomize.stdout).toContain('is a kustomization directory; rendering it needs kustomize or kubectl on PATH, and neither was found')
+    expect(kustomize.stdout).toContain(
+      'is a kustomization directory; rendering it needs kustomize or kubectl on PATH, and neither was found'
+    )
     expect(kustomize.stdout).not.toContain('Build and push')
-    const helm = await runAction({ build: images, ...credentials, 'helm-chart': 'charts/example', namespace: target }, { sha: randomSha(), extraEnv: { PATH: empty } })
+    const helm = await runAction(
+      { build: images, ...credentials, 'helm-chart': 'charts/example', namespace: target },
+      { sha: randomSha(), extraEnv: { PATH: empty } }
+    )
     expect(helm.code).not.toBe(0)
     expect(helm.stdout).toContain("helm-chart 'charts/example' is rendered with helm template, and helm is not on PATH")
     expect((await kubectl(['get', 'namespace', target, '--ignore-not-found', '-o', 'name'])).trim()).toBe('')
@@ -234,8 +361,18 @@ describe('the deployer Role of manifests/base/rbac.yaml', () => {
   /** The base's application objects (not the namespace, its limits or the RBAC a cluster admin creates). */
   function appManifests(edit: (name: string, text: string) => string = (_, text) => text): string {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-app-'))
-    for (const name of ['secret.example.yaml', 'postgres.yaml', 'api.yaml', 'web.yaml', 'network-policies.yaml', 'ingress.yaml']) {
-      const text = readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll('ghcr.io/acme/', `${registry}/`)
+    for (const name of [
+      'secret.example.yaml',
+      'postgres.yaml',
+      'api.yaml',
+      'web.yaml',
+      'network-policies.yaml',
+      'ingress.yaml'
+    ]) {
+      const text = readFileSync(path.join(repoRoot, 'manifests/base', name), 'utf8').replaceAll(
+        'ghcr.io/acme/',
+        `${registry}/`
+      )
       writeFileSync(path.join(dir, name), edit(name, text))
     }
     return dir
@@ -244,12 +381,22 @@ describe('the deployer Role of manifests/base/rbac.yaml', () => {
   it('is enough to deploy, wait, lock and roll back the app, and grants nothing outside its namespace', async () => {
     const target = namespace('ex-rbac')
     await kubectl(['create', 'namespace', target])
-    const rbac = readFileSync(path.join(repoRoot, 'manifests/base/rbac.yaml'), 'utf8').replace('namespace: example', `namespace: ${target}`)
+    const rbac = readFileSync(path.join(repoRoot, 'manifests/base/rbac.yaml'), 'utf8').replace(
+      'namespace: example',
+      `namespace: ${target}`
+    )
     const rbacFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'bnd-rbac-')), 'rbac.yaml')
     writeFileSync(rbacFile, rbac)
     await kubectl(['-n', target, 'apply', '-f', rbacFile])
     const kubeconfig = await deployerKubeconfig(target)
-    const inputs = { mode: 'apply', build: `${api}=example/api\n${web}=example/web`, ...credentials, namespace: target, kubeconfig, timeout: '1m' }
+    const inputs = {
+      mode: 'apply',
+      build: `${api}=example/api\n${web}=example/web`,
+      ...credentials,
+      namespace: target,
+      kubeconfig,
+      timeout: '1m'
+    }
 
     const first = await runAction({ ...inputs, manifests: appManifests() }, { sha })
     expect(first.stderr + first.stdout).not.toContain('::error::')
@@ -257,7 +404,14 @@ describe('the deployer Role of manifests/base/rbac.yaml', () => {
     expect(first.outputs.result).toBe('succeeded')
 
     // A failing rollout: diagnosis, automatic rollback and lock release all run under the Role too.
-    const crashing = appManifests((name, text) => (name === 'api.yaml' ? text.replace('        app.kubernetes.io/component: backend\n    spec:', '        app.kubernetes.io/component: backend\n        bnd.dev/fault: crashloop\n    spec:') : text))
+    const crashing = appManifests((name, text) =>
+      name === 'api.yaml'
+        ? text.replace(
+            '        app.kubernetes.io/component: backend\n    spec:',
+            '        app.kubernetes.io/component: backend\n        bnd.dev/fault: crashloop\n    spec:'
+          )
+        : text
+    )
     const second = await runAction({ ...inputs, manifests: crashing }, { sha })
     expect(second.code).not.toBe(0)
     expect(second.outputs.result).toBe('rolled-back')
@@ -283,11 +437,20 @@ describe('npm run demo', () => {
       env: { ...process.env, DEMO_SHA: demoSha, BND_DEMO_SKIP_INSTALL: '1' },
       maxBuffer: 32 << 20
     }).catch((error: { stdout?: string; message: string }) => {
-      throw new Error(`${error.message}\n${(error.stdout ?? '').split('\n').filter(line => !line.startsWith('::add-mask::')).slice(-40).join('\n')}`)
+      throw new Error(
+        `${error.message}\n${(error.stdout ?? '')
+          .split('\n')
+          .filter(line => !line.startsWith('::add-mask::'))
+          .slice(-40)
+          .join('\n')}`
+      )
     })
     expect(stdout).toMatch(/Deployed the staging overlay in \d+ s \(exit 0\)/)
     expect(stdout).toContain('kubectl -n example-staging get deployment')
-    if (env.BND_REAL_NODE) expect(stdout).toContain('API /ready on the real node, through its Service: {"database":"not configured","status":"ready"}')
+    if (env.BND_REAL_NODE)
+      expect(stdout).toContain(
+        'API /ready on the real node, through its Service: {"database":"not configured","status":"ready"}'
+      )
     const summary = /Job summary: (\S+)/.exec(stdout)![1]
     expect(readFileSync(summary, 'utf8')).toContain('build-and-deploy: succeeded')
     const deployments = await kubectlJson(['-n', 'example-staging', 'get', 'deployments'])

@@ -39,12 +39,16 @@ export interface FaultStats {
  * A plain-HTTP reverse proxy on loopback in front of the local kube-apiserver, authenticating upstream with the
  * kubeconfig's client certificate, that injects error answers and cuts connections, bounded in count.
  */
-export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): Promise<{ url: string; stats: FaultStats; stall: () => void; stop: () => Promise<void> }> {
+export async function startFaultProxy(
+  kubeconfigPath: string,
+  plan: FaultPlan
+): Promise<{ url: string; stats: FaultStats; stall: () => void; stop: () => Promise<void> }> {
   const config = parse(readFileSync(kubeconfigPath, 'utf8'))
   const context = config.contexts.find((c: any) => c.name === config['current-context']).context
   const cluster = config.clusters.find((c: any) => c.name === context.cluster).cluster
   const user = config.users.find((u: any) => u.name === context.user).user
-  const read = (data?: string, file?: string) => (data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined)
+  const read = (data?: string, file?: string) =>
+    data ? Buffer.from(data, 'base64') : file ? readFileSync(file) : undefined
   const upstream = new URL(cluster.server)
   const agent = new https.Agent({
     keepAlive: true,
@@ -75,23 +79,56 @@ export async function startFaultProxy(kubeconfigPath: string, plan: FaultPlan): 
       response.on('close', () => clearTimeout(timer))
     }
     const [pathname, search = ''] = (request.url ?? '').split('?')
-    if (plan.refuseWritesTo && request.method === 'PATCH' && pathname.endsWith(plan.refuseWritesTo) && !/(^|&)dryRun=/.test(search)) {
+    if (
+      plan.refuseWritesTo &&
+      request.method === 'PATCH' &&
+      pathname.endsWith(plan.refuseWritesTo) &&
+      !/(^|&)dryRun=/.test(search)
+    ) {
       stats.injected[500] = (stats.injected[500] ?? 0) + 1
       response.writeHead(500, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 500, reason: 'InternalError', message: 'injected write failure' }))
+      response.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 500,
+          reason: 'InternalError',
+          message: 'injected write failure'
+        })
+      )
       return
     }
     if (!isWatch && errors < plan.maxErrors && ++requests % plan.errorEvery === 0) {
       const status = plan.statuses[errors++ % plan.statuses.length]
       stats.injected[status] = (stats.injected[status] ?? 0) + 1
       // 429 from API Priority and Fairness and a 500 from a server that knows it is transient carry Retry-After.
-      response.writeHead(status, { 'content-type': 'application/json', ...(status !== 503 ? { 'retry-after': '1' } : {}) })
-      response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: status, reason: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: `injected ${status}` }))
+      response.writeHead(status, {
+        'content-type': 'application/json',
+        ...(status !== 503 ? { 'retry-after': '1' } : {})
+      })
+      response.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: status,
+          reason: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable',
+          message: `injected ${status}`
+        })
+      )
       return
     }
     stats.forwarded++
     const forward = https.request(
-      { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host }, agent },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        path: request.url,
+        method: request.method,
+        headers: { ...request.headers, host: upstream.host },
+        agent
+      },
       upstreamResponse => {
         if (stats.stalledAt !== undefined) return
         response.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers)

@@ -1,6 +1,15 @@
 import { afterAll } from '@jest/globals'
 import { ChildProcess, execFile, spawn } from 'node:child_process'
-import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,7 +22,10 @@ export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathn
 export { env, loadEnv, randomSha, type LocalEnv } from './local-env.js'
 
 export async function kubectl(args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(env.BND_KUBECTL, args, { env: { ...process.env, KUBECONFIG: env.KUBECONFIG }, maxBuffer: 64 << 20 })
+  const { stdout } = await execFileAsync(env.BND_KUBECTL, args, {
+    env: { ...process.env, KUBECONFIG: env.KUBECONFIG },
+    maxBuffer: 64 << 20
+  })
   return stdout
 }
 
@@ -69,7 +81,9 @@ function parseOutputs(text: string): Record<string, string> {
  * Runs a bundled entry point as the runner does: INPUT_* variables, GITHUB_* context, and the files behind
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and GITHUB_STATE.
  */
-export async function runAction(inputs: Record<string, string>, options: {
+export async function runAction(
+  inputs: Record<string, string>,
+  options: {
     sha: string
     entry?: string
     extraEnv?: Record<string, string>
@@ -81,7 +95,11 @@ export async function runAction(inputs: Record<string, string>, options: {
   }
 ): Promise<ActionRun> {
   const runnerTemp = options.runnerTemp ?? mkdtempSync(path.join(os.tmpdir(), 'bnd-run-'))
-  const files = { output: path.join(runnerTemp, 'output'), summary: path.join(runnerTemp, 'summary.md'), state: path.join(runnerTemp, 'state') }
+  const files = {
+    output: path.join(runnerTemp, 'output'),
+    summary: path.join(runnerTemp, 'summary.md'),
+    state: path.join(runnerTemp, 'state')
+  }
   // The runner creates these files before each step.
   for (const file of Object.values(files)) writeFileSync(file, '')
   const childEnv: Record<string, string> = {
@@ -107,7 +125,11 @@ export async function runAction(inputs: Record<string, string>, options: {
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.toUpperCase()}`] = value
   const node = path.join(repoRoot, 'node_modules/node/bin/node')
   const started = Date.now()
-  const child = spawn(existsSync(node) ? node : process.execPath, [path.join(repoRoot, options.entry ?? 'dist/index.js')], { env: childEnv, cwd: repoRoot })
+  const child = spawn(
+    existsSync(node) ? node : process.execPath,
+    [path.join(repoRoot, options.entry ?? 'dist/index.js')],
+    { env: childEnv, cwd: repoRoot }
+  )
   let stdout = ''
   let stderr = ''
   let signalledAt: number | undefined
@@ -122,7 +144,16 @@ export async function runAction(inputs: Record<string, string>, options: {
   const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
   const exitAfterSignalMs = signalledAt === undefined ? undefined : Date.now() - signalledAt
   const read = (file: string): string => (existsSync(file) ? readFileSync(file, 'utf8') : '')
-  const run = { code, stdout, stderr, outputs: parseOutputs(read(files.output)), summary: read(files.summary), durationMs: Date.now() - started, runnerTemp, exitAfterSignalMs }
+  const run = {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputs(read(files.output)),
+    summary: read(files.summary),
+    durationMs: Date.now() - started,
+    runnerTemp,
+    exitAfterSignalMs
+  }
   scanForLeaks(run, [...suiteSecrets(), ...(options.secrets ?? [])])
   return run
 }
@@ -135,7 +166,9 @@ function suiteSecrets(): string[] {
   const secrets = [env.BND_REGISTRY_PASSWORD]
   const key = /client-key: (\S+)/.exec(existsSync(env.KUBECONFIG) ? readFileSync(env.KUBECONFIG, 'utf8') : '')?.[1]
   if (key && existsSync(key)) {
-    const lines = readFileSync(key, 'utf8').split('\n').filter(line => line && !line.startsWith('-----'))
+    const lines = readFileSync(key, 'utf8')
+      .split('\n')
+      .filter(line => line && !line.startsWith('-----'))
     secrets.push(lines[Math.floor(lines.length / 2)])
   }
   return secrets.filter(s => s && s.length >= 8)
@@ -143,11 +176,20 @@ function suiteSecrets(): string[] {
 
 /** The forms a secret takes when it leaks: as is, base64 (alone or as docker's user:password), URL-encoded. */
 function leakForms(secret: string): string[] {
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(`${env.BND_REGISTRY_USER}:${secret}`).toString('base64'), encodeURIComponent(secret)]
+  return [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(`${env.BND_REGISTRY_USER}:${secret}`).toString('base64'),
+    encodeURIComponent(secret)
+  ]
 }
 
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).flatMap(name => (statSync(path.join(dir, name)).isDirectory() ? filesUnder(path.join(dir, name)) : [path.join(dir, name)])) : []
+  existsSync(dir)
+    ? readdirSync(dir).flatMap(name =>
+        statSync(path.join(dir, name)).isDirectory() ? filesUnder(path.join(dir, name)) : [path.join(dir, name)]
+      )
+    : []
 
 /**
  * The suite-wide leak scan: the log (but the ::add-mask:: commands the runner consumes), the summary, the outputs,
@@ -156,7 +198,13 @@ const filesUnder = (dir: string): string[] =>
  */
 export function scanForLeaks(run: Pick<ActionRun, 'stdout' | 'stderr' | 'runnerTemp'>, secrets: string[]): void {
   const places: Array<[string, string]> = [
-    ['the log', run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')],
+    [
+      'the log',
+      run.stdout
+        .split('\n')
+        .filter(line => !line.startsWith('::add-mask::'))
+        .join('\n')
+    ],
     ['stderr', run.stderr],
     ...filesUnder(run.runnerTemp).map((file): [string, string] => [file, readFileSync(file, 'utf8')])
   ]
@@ -164,7 +212,10 @@ export function scanForLeaks(run: Pick<ActionRun, 'stdout' | 'stderr' | 'runnerT
   for (const [where, text] of places) {
     bytes += text.length
     for (const secret of secrets) {
-      if (leakForms(secret).some(form => text.includes(form))) throw new Error(`leak scan: a planted secret (${secret.slice(0, 3)}…, ${secret.length} characters) appears in ${where}`)
+      if (leakForms(secret).some(form => text.includes(form)))
+        throw new Error(
+          `leak scan: a planted secret (${secret.slice(0, 3)}…, ${secret.length} characters) appears in ${where}`
+        )
     }
   }
   appendFileSync(path.join(os.tmpdir(), 'bnd-leak-scan.tsv'), `${places.length}\t${bytes}\t${secrets.length}\n`)
@@ -176,7 +227,10 @@ export function scanForLeaks(run: Pick<ActionRun, 'stdout' | 'stderr' | 'runnerT
  */
 export function manifestCopy(name: string, edit: (text: string) => string = text => text): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-manifests-'))
-  const text = readFileSync(path.join(repoRoot, '__tests__/integration/manifests', name), 'utf8').replaceAll('REGISTRY/', `${env.BND_REGISTRY}/`)
+  const text = readFileSync(path.join(repoRoot, '__tests__/integration/manifests', name), 'utf8').replaceAll(
+    'REGISTRY/',
+    `${env.BND_REGISTRY}/`
+  )
   const file = path.join(dir, name)
   writeFileSync(file, edit(text))
   return file
@@ -202,9 +256,9 @@ export function deployInputs(namespace: string, extra: Record<string, string> = 
 
 /** Every object of the kinds the tests touch in a namespace, without volatile fields, to compare before/after. */
 export async function snapshot(namespace: string): Promise<string[]> {
-  const list = await kubectlJson<{ items: Array<{ kind: string; metadata: { name: string; resourceVersion: string } }> }>([
-    'get', 'configmaps,secrets,services,deployments,statefulsets,daemonsets,jobs', '-n', namespace
-  ])
+  const list = await kubectlJson<{
+    items: Array<{ kind: string; metadata: { name: string; resourceVersion: string } }>
+  }>(['get', 'configmaps,secrets,services,deployments,statefulsets,daemonsets,jobs', '-n', namespace])
   return list.items.map(o => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort()
 }
 
@@ -222,7 +276,11 @@ export function freePort(): Promise<number> {
   })
 }
 
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs: number): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await probe().catch(error => error as T)
@@ -232,17 +290,53 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
 }
 
 /** A real PostgreSQL (Debian's, started as nobody, listening on `address`: loopback, or the real node's bridge); stopped by PID. */
-export async function startPostgres(address = '127.0.0.1', wantedPort?: number): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function startPostgres(
+  address = '127.0.0.1',
+  wantedPort?: number
+): Promise<{ port: number; stop: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-pg-'))
   chownSync(dir, 65534, 65534)
   const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups']
-  await execFileAsync('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'initdb'), '-D', `${dir}/data`, '-A', 'trust', '-U', 'app'])
+  await execFileAsync('setpriv', [
+    ...asNobody,
+    path.join(env.BND_PG_BIN, 'initdb'),
+    '-D',
+    `${dir}/data`,
+    '-A',
+    'trust',
+    '-U',
+    'app'
+  ])
   const port = wantedPort ?? (await freePort())
-  const server: ChildProcess = spawn('setpriv', [...asNobody, path.join(env.BND_PG_BIN, 'postgres'), '-D', `${dir}/data`, '-p', String(port), '-k', dir, '-c', `listen_addresses=${address}`], {
-    stdio: 'ignore'
-  })
+  const server: ChildProcess = spawn(
+    'setpriv',
+    [
+      ...asNobody,
+      path.join(env.BND_PG_BIN, 'postgres'),
+      '-D',
+      `${dir}/data`,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      `listen_addresses=${address}`
+    ],
+    {
+      stdio: 'ignore'
+    }
+  )
   await eventually(
-    () => new Promise<boolean>(resolve => net.connect(port, address).on('connect', function (this: net.Socket) { this.destroy(); resolve(true) }).on('error', () => resolve(false))),
+    () =>
+      new Promise<boolean>(resolve =>
+        net
+          .connect(port, address)
+          .on('connect', function (this: net.Socket) {
+            this.destroy()
+            resolve(true)
+          })
+          .on('error', () => resolve(false))
+      ),
     up => up === true,
     15_000
   )
@@ -289,7 +383,9 @@ subjects: [{kind: ServiceAccount, name: deployer, namespace: ${namespace}}]
     kind: 'Config',
     clusters: [{ name: 'c', cluster: admin.clusters[0].cluster }],
     users: [{ name: 'deployer', user: { token } }],
-    contexts: [{ name: 'deployer', context: { cluster: 'c', user: 'deployer', ...(withNamespace ? { namespace } : {}) } }],
+    contexts: [
+      { name: 'deployer', context: { cluster: 'c', user: 'deployer', ...(withNamespace ? { namespace } : {}) } }
+    ],
     'current-context': 'deployer'
   })
 }

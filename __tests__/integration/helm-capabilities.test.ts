@@ -10,7 +10,10 @@ const namespace = namespacesForThisFile()
 function capabilitiesChart(kubeVersion: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-chart-'))
   mkdirSync(path.join(dir, 'templates'))
-  writeFileSync(path.join(dir, 'Chart.yaml'), `apiVersion: v2\nname: caps\nversion: 0.1.0\nkubeVersion: "${kubeVersion}"\n`)
+  writeFileSync(
+    path.join(dir, 'Chart.yaml'),
+    `apiVersion: v2\nname: caps\nversion: 0.1.0\nkubeVersion: "${kubeVersion}"\n`
+  )
   writeFileSync(
     path.join(dir, 'templates', 'capabilities.yaml'),
     [
@@ -32,7 +35,17 @@ describe('helm-chart is rendered for the live cluster', () => {
   it('passes the server version and API versions to helm template: kubeVersion ">=1.23.0-0" renders, .Capabilities is the server', async () => {
     const target = namespace('helm-caps')
     const chart = capabilitiesChart('>=1.23.0-0')
-    const run = await runAction({ mode: 'apply', 'helm-chart': chart, 'helm-release': 'caps', namespace: target, 'create-namespace': 'true', timeout: '1m' }, { sha: randomSha() })
+    const run = await runAction(
+      {
+        mode: 'apply',
+        'helm-chart': chart,
+        'helm-release': 'caps',
+        namespace: target,
+        'create-namespace': 'true',
+        timeout: '1m'
+      },
+      { sha: randomSha() }
+    )
     expect(run.stderr + run.stdout).not.toContain('::error::')
     expect(run.code).toBe(0)
     const server = (await kubectlJson(['version'])).serverVersion.gitVersion
@@ -43,10 +56,21 @@ describe('helm-chart is rendered for the live cluster', () => {
 
   it("fails on the chart's kubeVersion naming the live server's version, having applied nothing", async () => {
     const target = namespace('helm-old')
-    const run = await runAction({ mode: 'apply', 'helm-chart': capabilitiesChart('<1.23.0-0'), 'helm-release': 'caps', namespace: target, 'create-namespace': 'true' }, { sha: randomSha() })
+    const run = await runAction(
+      {
+        mode: 'apply',
+        'helm-chart': capabilitiesChart('<1.23.0-0'),
+        'helm-release': 'caps',
+        namespace: target,
+        'create-namespace': 'true'
+      },
+      { sha: randomSha() }
+    )
     const server = (await kubectlJson(['version'])).serverVersion.gitVersion
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain(`chart requires kubeVersion: <1.23.0-0 which is incompatible with Kubernetes ${server}`)
+    expect(run.stdout).toContain(
+      `chart requires kubeVersion: <1.23.0-0 which is incompatible with Kubernetes ${server}`
+    )
     expect(run.stdout).toContain('--api-versions <')
     expect((await kubectl(['get', 'namespace', target, '--ignore-not-found', '-o', 'name'])).trim()).toBe('')
   }, 60_000)
@@ -54,10 +78,15 @@ describe('helm-chart is rendered for the live cluster', () => {
   it('names the chart and the cluster problem when the cluster cannot be reached, rather than guessing a version', async () => {
     const chart = capabilitiesChart('>=1.23.0-0')
     const kubeconfig = readFileSync(env.KUBECONFIG, 'utf8').replace(/server: \S+/, 'server: https://127.0.0.1:1')
-    const run = await runAction({ mode: 'apply', 'helm-chart': chart, 'helm-release': 'caps', namespace: namespace('helm-down'), kubeconfig }, { sha: randomSha() })
+    const run = await runAction(
+      { mode: 'apply', 'helm-chart': chart, 'helm-release': 'caps', namespace: namespace('helm-down'), kubeconfig },
+      { sha: randomSha() }
+    )
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(
-      new RegExp(`helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: Cannot reach the Kubernetes API at https://127\\.0\\.0\\.1:1 .*ECONNREFUSED`)
+      new RegExp(
+        `helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: Cannot reach the Kubernetes API at https://127\\.0\\.0\\.1:1 .*ECONNREFUSED`
+      )
     )
   }, 60_000)
 })

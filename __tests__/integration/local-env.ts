@@ -25,7 +25,9 @@ export interface LocalEnv {
 }
 
 export function loadEnv(): LocalEnv {
-  const state = process.env.BND_STATE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'build-and-deploy', 'state')
+  const state =
+    process.env.BND_STATE ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'build-and-deploy', 'state')
   const file = path.join(state, 'env.sh')
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run env:up first (npm test does it).`)
   const values: Record<string, string> = {}

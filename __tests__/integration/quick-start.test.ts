@@ -37,15 +37,23 @@ describe('the README quick start', () => {
     // A repository as the quick start describes it: a Dockerfile at its root and manifests naming the image.
     const repo = mkdtempSync(path.join(os.tmpdir(), 'bnd-quick-'))
     mkdirSync(path.join(repo, '.github/workflows'), { recursive: true })
-    writeFileSync(path.join(repo, '.github/workflows/deploy.yml'), pasted.replace(uses!, './.action').replaceAll(image!, local))
-    for (const entry of ['action.yml', 'dist']) cpSync(path.join(repoRoot, entry), path.join(repo, '.action', entry), { recursive: true })
+    writeFileSync(
+      path.join(repo, '.github/workflows/deploy.yml'),
+      pasted.replace(uses!, './.action').replaceAll(image!, local)
+    )
+    for (const entry of ['action.yml', 'dist'])
+      cpSync(path.join(repoRoot, entry), path.join(repo, '.action', entry), { recursive: true })
     writeFileSync(path.join(repo, 'Dockerfile'), `FROM ${env.BND_BASE_IMAGE}\nCMD ["httpd", "-f", "-p", "8080"]\n`)
     mkdirSync(path.join(repo, manifestsDir!), { recursive: true })
     writeFileSync(
       path.join(repo, manifestsDir!, 'app.yaml'),
       `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers: [{name: api, image: '${local}:dev'}]\n`
     )
-    const git = (args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo, encoding: 'utf8' })
+    const git = (args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: repo,
+        encoding: 'utf8'
+      })
     git(['init', '-q', '-b', 'main'])
     git(['add', '.'])
     git(['commit', '-qm', 'quick start'])
@@ -56,12 +64,20 @@ describe('the README quick start', () => {
     const admin = await kubectlJson(['config', 'view', '--raw', '--minify', '--flatten'])
     admin.contexts[0].context.namespace = namespace
     const secrets = path.join(mkdtempSync(path.join(os.tmpdir(), 'bnd-quick-secrets-')), 'secrets')
-    writeFileSync(secrets, `KUBECONFIG=${Buffer.from(JSON.stringify(admin)).toString('base64')}\nGITHUB_TOKEN=${env.BND_REGISTRY_PASSWORD}\n`, { mode: 0o600 })
+    writeFileSync(
+      secrets,
+      `KUBECONFIG=${Buffer.from(JSON.stringify(admin)).toString('base64')}\nGITHUB_TOKEN=${env.BND_REGISTRY_PASSWORD}\n`,
+      { mode: 0o600 }
+    )
 
-    const child = spawn(env.BND_ACT, ['push', '-P', 'ubuntu-latest=-self-hosted', '--secret-file', secrets, '--actor', env.BND_REGISTRY_USER], {
-      cwd: repo,
-      env: { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/node/bin')}:${env.PATH}` }
-    })
+    const child = spawn(
+      env.BND_ACT,
+      ['push', '-P', 'ubuntu-latest=-self-hosted', '--secret-file', secrets, '--actor', env.BND_REGISTRY_USER],
+      {
+        cwd: repo,
+        env: { ...process.env, PATH: `${path.join(repoRoot, 'node_modules/node/bin')}:${env.PATH}` }
+      }
+    )
     let output = ''
     child.stdout.on('data', chunk => (output += chunk))
     child.stderr.on('data', chunk => (output += chunk))

@@ -1,6 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { deployInputs, env, freePort, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction, startPostgres, testRepository } from './harness.js'
+import {
+  deployInputs,
+  env,
+  freePort,
+  kubectlJson,
+  manifestCopy,
+  namespacesForThisFile,
+  randomSha,
+  runAction,
+  startPostgres,
+  testRepository
+} from './harness.js'
 
 /**
  * The real node of the local environment (scripts/env/real-node.sh): a kubelet with containerd, so the image the
@@ -14,21 +25,31 @@ const onRealNode = realNode ? describe : describe.skip
 /** The registry credentials as the Secret pods pull with. */
 const pullSecret = (): string => {
   const auth = Buffer.from(`${env.BND_REGISTRY_USER}:${env.BND_REGISTRY_PASSWORD}`).toString('base64')
-  const config = JSON.stringify({ auths: { [env.BND_REGISTRY]: { username: env.BND_REGISTRY_USER, password: env.BND_REGISTRY_PASSWORD, auth } } })
+  const config = JSON.stringify({
+    auths: { [env.BND_REGISTRY]: { username: env.BND_REGISTRY_USER, password: env.BND_REGISTRY_PASSWORD, auth } }
+  })
   return `---\napiVersion: v1\nkind: Secret\nmetadata: {name: regcred}\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: '${config}'\n`
 }
 
 /** app.yaml placed on the real node: node selector, toleration, pull secret, a readiness probe and zero-downtime updates. */
-const onNode = (edit: (text: string) => string = text => text) => (text: string): string =>
-  edit(
-    text
-      .replace('replicas: 3', 'replicas: 3\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}')
-      .replace(
-        '    spec:\n      containers:',
-        '    spec:\n      nodeSelector: {bnd.dev/real: "true"}\n      tolerations: [{key: bnd.dev/real, operator: Equal, value: "true", effect: NoSchedule}]\n      imagePullSecrets: [{name: regcred}]\n      containers:'
-      )
-      .replace('          ports:\n', '          readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n          ports:\n')
-  ) + pullSecret()
+const onNode =
+  (edit: (text: string) => string = text => text) =>
+  (text: string): string =>
+    edit(
+      text
+        .replace(
+          'replicas: 3',
+          'replicas: 3\n  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}'
+        )
+        .replace(
+          '    spec:\n      containers:',
+          '    spec:\n      nodeSelector: {bnd.dev/real: "true"}\n      tolerations: [{key: bnd.dev/real, operator: Equal, value: "true", effect: NoSchedule}]\n      imagePullSecrets: [{name: regcred}]\n      containers:'
+        )
+        .replace(
+          '          ports:\n',
+          '          readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n          ports:\n'
+        )
+    ) + pullSecret()
 
 const get = async (url: string): Promise<{ status: number; body: string }> => {
   try {
@@ -43,7 +64,9 @@ onRealNode('the real node', () => {
   it('runs the image the action built; a crashing release is diagnosed with its own log and rolled back with no failed request', async () => {
     const namespace = ns('real')
     const good = randomSha()
-    const first = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', onNode()) }), { sha: good })
+    const first = await runAction(deployInputs(namespace, { manifests: manifestCopy('app.yaml', onNode()) }), {
+      sha: good
+    })
     expect(first.stderr).toBe('')
     expect(first.code).toBe(0)
     const pods = (await kubectlJson(['-n', namespace, 'get', 'pods', '-l', 'app=web'])).items
@@ -55,7 +78,8 @@ onRealNode('the real node', () => {
     // kube-proxy programs a new Service within its sync period; under the full suite's load that took over 10 s
     // once (it answered 404 meanwhile; the cause was not found), so allow 30 s.
     let answer = await get(`http://${clusterIp}/`)
-    for (let i = 0; i < 150 && answer.status !== 200; i++) answer = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/`))
+    for (let i = 0; i < 150 && answer.status !== 200; i++)
+      answer = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/`))
     expect(answer).toEqual({ status: 200, body: 'v: hello from build-and-deploy\n' })
 
     // Requests through the Service's ClusterIP all along the failed rollout and its rollback: bounded in count and time.
@@ -67,13 +91,24 @@ onRealNode('the real node', () => {
         await new Promise(resolve => setTimeout(resolve, 50))
       }
     })()
-    const crashing = manifestCopy('app.yaml', onNode(text => text.replace('          ports:\n', '          command: [sh, -c, "echo starting; echo boom: no DATABASE_URL >&2; exit 3"]\n          ports:\n')))
+    const crashing = manifestCopy(
+      'app.yaml',
+      onNode(text =>
+        text.replace(
+          '          ports:\n',
+          '          command: [sh, -c, "echo starting; echo boom: no DATABASE_URL >&2; exit 3"]\n          ports:\n'
+        )
+      )
+    )
     const bad = await runAction(deployInputs(namespace, { manifests: crashing }), { sha: randomSha() })
     stop = true
     await sampler
     expect(bad.code).toBe(1)
     expect(bad.outputs.result).toBe('rolled-back')
-    const error = bad.stdout.split('\n').find(line => line.startsWith('::error::'))!.replaceAll('%0A', '\n')
+    const error = bad.stdout
+      .split('\n')
+      .find(line => line.startsWith('::error::'))!
+      .replaceAll('%0A', '\n')
     expect(error).toMatch(/container web is (CrashLoopBackOff|Error)/)
     expect(error).toContain('boom: no DATABASE_URL')
     expect(bad.summary).toContain('boom: no DATABASE_URL')
@@ -85,17 +120,38 @@ onRealNode('the real node', () => {
 
   it('fails fast on a tag the registry does not have, with the pull error', async () => {
     const namespace = ns('realpull')
-    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('REGISTRY/it/web:dev'.replace('REGISTRY', env.BND_REGISTRY), `${env.BND_REGISTRY}/it/web:no-such-tag`)))
-    const run = await runAction({ mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '2m' }, { sha: randomSha() })
+    const manifests = manifestCopy(
+      'app.yaml',
+      onNode(text =>
+        text.replace(
+          'REGISTRY/it/web:dev'.replace('REGISTRY', env.BND_REGISTRY),
+          `${env.BND_REGISTRY}/it/web:no-such-tag`
+        )
+      )
+    )
+    const run = await runAction(
+      { mode: 'apply', manifests, namespace, 'create-namespace': 'true', timeout: '2m' },
+      { sha: randomSha() }
+    )
     expect(run.code).toBe(1)
     expect(run.durationMs).toBeLessThan(60_000)
     expect(run.stdout).toMatch(/container web is (ErrImagePull|ImagePullBackOff)/)
     expect(run.stdout).toMatch(/no-such-tag.*not found/)
   }, 120_000)
 
-  it('reports a readiness probe that never passes, with the kubelet\'s probe events', async () => {
+  it("reports a readiness probe that never passes, with the kubelet's probe events", async () => {
     const namespace = ns('realready')
-    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('readinessProbe: {httpGet: {path: /, port: 8080}', 'readinessProbe: {httpGet: {path: /not-there, port: 8080}').replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10')))
+    const manifests = manifestCopy(
+      'app.yaml',
+      onNode(text =>
+        text
+          .replace(
+            'readinessProbe: {httpGet: {path: /, port: 8080}',
+            'readinessProbe: {httpGet: {path: /not-there, port: 8080}'
+          )
+          .replace('replicas: 3', 'replicas: 1\n  progressDeadlineSeconds: 10')
+      )
+    )
     const run = await runAction(deployInputs(namespace, { manifests }), { sha: randomSha() })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('exceeded its progress deadline')
@@ -105,12 +161,27 @@ onRealNode('the real node', () => {
   it('explains a timeout shorter than the progress deadline, and says every 15 s what blocks the rollout', async () => {
     const namespace = ns('realslow')
     // The default progressDeadlineSeconds (600) outlasts the timeout: the timeout has to explain itself.
-    const manifests = manifestCopy('app.yaml', onNode(text => text.replace('readinessProbe: {httpGet: {path: /, port: 8080}', 'readinessProbe: {httpGet: {path: /not-there, port: 8080}').replace('replicas: 3', 'replicas: 1')))
+    const manifests = manifestCopy(
+      'app.yaml',
+      onNode(text =>
+        text
+          .replace(
+            'readinessProbe: {httpGet: {path: /, port: 8080}',
+            'readinessProbe: {httpGet: {path: /not-there, port: 8080}'
+          )
+          .replace('replicas: 3', 'replicas: 1')
+      )
+    )
     const run = await runAction(deployInputs(namespace, { manifests, timeout: '40s' }), { sha: randomSha() })
     expect(run.code).toBe(1)
-    expect(run.stdout).toMatch(/… deployment\/web after 1\d\.\ds: 1 pod not ready: Readiness probe failed: HTTP probe failed with statuscode: 404 ×\d+/)
+    expect(run.stdout).toMatch(
+      /… deployment\/web after 1\d\.\ds: 1 pod not ready: Readiness probe failed: HTTP probe failed with statuscode: 404 ×\d+/
+    )
     expect(run.stdout).toMatch(/… deployment\/web after 3\d\.\ds: 1 pod not ready: /)
-    const error = run.stdout.split('\n').find(line => line.startsWith('::error::'))!.replaceAll('%0A', '\n')
+    const error = run.stdout
+      .split('\n')
+      .find(line => line.startsWith('::error::'))!
+      .replaceAll('%0A', '\n')
     expect(error).toContain('timed out after 40.0s')
     expect(error).toMatch(/pod web-[a-z0-9]+-[a-z0-9]+, container web: not ready/)
     expect(error).toMatch(/event Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404/)
@@ -120,8 +191,10 @@ onRealNode('the real node', () => {
   it('deploys the example API, ready only once PostgreSQL answers, and serves /ready through its Service', async () => {
     const namespace = ns('realapi')
     const api = `${env.BND_REGISTRY}/it/api`
-    const manifests = manifestCopy('app.yaml', () =>
-      `apiVersion: apps/v1
+    const manifests = manifestCopy(
+      'app.yaml',
+      () =>
+        `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: api}
 spec:
@@ -184,7 +257,8 @@ spec:
       expect(run.code).toBe(0)
       const clusterIp = (await kubectlJson(['-n', namespace, 'get', 'service', 'api'])).spec.clusterIP
       let ready = await get(`http://${clusterIp}/ready`)
-      for (let i = 0; i < 50 && ready.status !== 200; i++) ready = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/ready`))
+      for (let i = 0; i < 50 && ready.status !== 200; i++)
+        ready = await new Promise(resolve => setTimeout(resolve, 200)).then(() => get(`http://${clusterIp}/ready`))
       expect(ready.status).toBe(200)
       expect(JSON.parse(ready.body).status).toBe('ready')
     } finally {

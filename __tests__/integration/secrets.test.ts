@@ -12,7 +12,10 @@ const b64 = (text: string): string => Buffer.from(text).toString('base64')
 /** Everything a run shows: the log (its mask commands aside), stderr, the summary, the outputs and the manifests file. */
 function visible(run: ActionRun): string {
   return [
-    run.stdout.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n'),
+    run.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n'),
     run.stderr,
     run.summary,
     JSON.stringify(run.outputs),
@@ -24,12 +27,21 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
   it('a dry run with a new Secret, a changed one and a Secret in a kind: List shows their keys only; the manifests file is 0600', async () => {
     const namespace = ns('redact')
     const canary = (name: string) => `canary-${name}-${randomSha().slice(0, 12)}`
-    const values = { created: canary('created'), encoded: canary('encoded'), listed: canary('listed'), old: canary('old'), changed: canary('changed') }
+    const values = {
+      created: canary('created'),
+      encoded: canary('encoded'),
+      listed: canary('listed'),
+      old: canary('old'),
+      changed: canary('changed')
+    }
     await kubectl(['create', 'namespace', namespace])
     // Written by client-side kubectl apply: its last-applied annotation repeats the data.
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-redact-'))
     const existing = path.join(dir, 'existing.yaml')
-    writeFileSync(existing, `apiVersion: v1\nkind: Secret\nmetadata: {name: existing, namespace: ${namespace}}\ndata:\n  token: ${b64(values.old)}\n`)
+    writeFileSync(
+      existing,
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: existing, namespace: ${namespace}}\ndata:\n  token: ${b64(values.old)}\n`
+    )
     await kubectl(['apply', '-f', existing])
     const manifests = path.join(dir, 'secrets.yaml')
     writeFileSync(
@@ -51,7 +63,9 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
     expect(dry.summary).toContain('yes-visible')
     const run = await runAction(inputs, { sha: randomSha(), secrets: Object.values(values) })
     expect(run.code).toBe(0)
-    expect((await kubectl(['-n', namespace, 'get', 'secret', 'listed', '-o', 'jsonpath={.data.key}'])).trim()).toBe(b64(values.listed))
+    expect((await kubectl(['-n', namespace, 'get', 'secret', 'listed', '-o', 'jsonpath={.data.key}'])).trim()).toBe(
+      b64(values.listed)
+    )
     for (const result of [dry, run]) {
       const file = result.outputs['manifests-file']
       expect(statSync(file).mode & 0o777).toBe(0o600)
@@ -82,11 +96,15 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
       const password = `pa55-${randomSha().slice(0, 12)}`
       const token = `t0k-${randomSha().slice(0, 12)}`
       const verify = `http://gate:${password}@127.0.0.1:${port}/healthz/{colour}?token=${token}-{colour}&colour={colour}`
-      const inputs = (extra: Record<string, string> = {}) => deployInputs(namespace, { strategy: 'blue-green', verify, ...extra })
+      const inputs = (extra: Record<string, string> = {}) =>
+        deployInputs(namespace, { strategy: 'blue-green', verify, ...extra })
       const first = await runAction(inputs(), { sha: randomSha(), secrets: [password, token] })
       expect(first.stderr).toBe('')
       expect(first.code).toBe(0)
-      expect(gate.asked).toContainEqual({ url: `/healthz/blue?token=${token}-blue&colour=blue`, authorization: `Basic ${b64(`gate:${password}`)}` })
+      expect(gate.asked).toContainEqual({
+        url: `/healthz/blue?token=${token}-blue&colour=blue`,
+        authorization: `Basic ${b64(`gate:${password}`)}`
+      })
       expect(first.stdout).toContain(`Health gate: http://***@127.0.0.1:${port}/healthz/blue?token=***&colour=***`)
       expect(first.stdout).toContain(`::add-mask::${password}`)
 
@@ -103,7 +121,8 @@ describe('Secrets and credentials never reach a log, an output or the summary (i
       expect(failed.summary).toContain(shownUrl)
       for (const run of [first, failed]) {
         const shown = visible(run)
-        for (const secret of [password, token, b64(`gate:${password}`), encodeURIComponent(password)]) expect(shown).not.toContain(secret)
+        for (const secret of [password, token, b64(`gate:${password}`), encodeURIComponent(password)])
+          expect(shown).not.toContain(secret)
       }
     }, 240_000)
   })

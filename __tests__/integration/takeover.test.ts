@@ -105,7 +105,9 @@ const managedFields = async (namespace: string, kind: string, name: string): Pro
   (await kubectlJson(['-n', namespace, 'get', kind, name, '--show-managed-fields'])).metadata.managedFields
 /** The managers whose entries hold the field at `keys` (a FieldsV1 path). */
 const ownersOf = (entries: Entry[], keys: string[]): string[] =>
-  entries.filter(e => keys.reduce<any>((node, key) => node?.[key], e.fieldsV1) !== undefined).map(e => `${e.manager}/${e.operation}`)
+  entries
+    .filter(e => keys.reduce<any>((node, key) => node?.[key], e.fieldsV1) !== undefined)
+    .map(e => `${e.manager}/${e.operation}`)
 const image = ['f:spec', 'f:template', 'f:spec', 'f:containers', 'k:{"name":"web"}', 'f:image']
 
 describe('taking over from kubectl apply (client-side)', () => {
@@ -116,14 +118,18 @@ describe('taking over from kubectl apply (client-side)', () => {
     await kubectl(['-n', namespace, 'apply', '-f', write(legacy(first))])
     // Settled, so that the controller's status updates do not move resourceVersions under the comparisons below.
     await kubectl(['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=60s'])
-    expect(ownersOf(await managedFields(namespace, 'deployment', 'web'), image)).toEqual(['kubectl-client-side-apply/Update'])
+    expect(ownersOf(await managedFields(namespace, 'deployment', 'web'), image)).toEqual([
+      'kubectl-client-side-apply/Update'
+    ])
     const inputs = { mode: 'apply', manifests: write(ours(next, 'bonjour')), namespace, timeout: '90s' }
 
     // A dry run says what it would take over and writes nothing, managedFields included.
     const before = await snapshot(namespace)
     const dry = await runAction({ ...inputs, 'dry-run': 'true' }, { sha: randomSha() })
     expect(dry.code).toBe(0)
-    expect(dry.stdout).toContain(`Would take over 12 fields of 2 objects from kubectl-client-side-apply, as kubectl apply --server-side does: configmap/web-config (${namespace}), deployment/web (${namespace})`)
+    expect(dry.stdout).toContain(
+      `Would take over 12 fields of 2 objects from kubectl-client-side-apply, as kubectl apply --server-side does: configmap/web-config (${namespace}), deployment/web (${namespace})`
+    )
     expect(await snapshot(namespace)).toEqual(before)
 
     const run = await runAction(inputs, { sha: randomSha() })
@@ -134,7 +140,10 @@ describe('taking over from kubectl apply (client-side)', () => {
     expect(run.stdout.split(line)).toHaveLength(2)
     expect(run.summary).toContain(`${line}.`)
     const resources = JSON.parse(run.outputs.resources)
-    expect(resources.find((r: any) => r.kind === 'Deployment')).toMatchObject({ action: 'configured', rollout: 'succeeded' })
+    expect(resources.find((r: any) => r.kind === 'Deployment')).toMatchObject({
+      action: 'configured',
+      rollout: 'succeeded'
+    })
 
     const web = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web', '--show-managed-fields'])
     expect(web.spec.template.spec.containers[0].image).toBe(next)
@@ -143,21 +152,31 @@ describe('taking over from kubectl apply (client-side)', () => {
     // What only kubectl apply set is still there, still kubectl's: the action neither deleted nor claimed it.
     expect(web.metadata.labels.team).toBe('legacy')
     expect(web.metadata.annotations['owner.example/legacy']).toBe('kubectl')
-    for (const keys of [['f:metadata', 'f:labels', 'f:team'], ['f:metadata', 'f:annotations', 'f:owner.example/legacy']]) {
+    for (const keys of [
+      ['f:metadata', 'f:labels', 'f:team'],
+      ['f:metadata', 'f:annotations', 'f:owner.example/legacy']
+    ]) {
       expect(ownersOf(web.metadata.managedFields, keys)).toEqual(['kubectl-client-side-apply/Update'])
     }
     const config = await kubectlJson(['-n', namespace, 'get', 'configmap', 'web-config', '--show-managed-fields'])
     expect(config.data).toEqual({ GREETING: 'bonjour', OLD_KEY: 'only-kubectl' })
     expect(ownersOf(config.metadata.managedFields, ['f:data', 'f:GREETING'])).toEqual(['build-and-deploy/Apply'])
-    expect(ownersOf(config.metadata.managedFields, ['f:data', 'f:OLD_KEY'])).toEqual(['kubectl-client-side-apply/Update'])
+    expect(ownersOf(config.metadata.managedFields, ['f:data', 'f:OLD_KEY'])).toEqual([
+      'kubectl-client-side-apply/Update'
+    ])
     // The Service had no conflict (same values): it is shared, as any server-side apply leaves it.
-    expect(ownersOf(await managedFields(namespace, 'service', 'web'), ['f:spec', 'f:selector']).sort()).toEqual(['build-and-deploy/Apply', 'kubectl-client-side-apply/Update'])
+    expect(ownersOf(await managedFields(namespace, 'service', 'web'), ['f:spec', 'f:selector']).sort()).toEqual([
+      'build-and-deploy/Apply',
+      'kubectl-client-side-apply/Update'
+    ])
 
     // The next deploy is an ordinary one.
     const again = await runAction({ ...inputs, manifests: write(ours(first, 'salut')) }, { sha: randomSha() })
     expect(again.code).toBe(0)
     expect(again.stdout).not.toContain('kubectl-client-side-apply')
-    expect((await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image).toBe(first)
+    expect(
+      (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+    ).toBe(first)
   }, 240_000)
 
   it('still refuses a conflict with any other manager, with nothing applied', async () => {
@@ -167,14 +186,35 @@ describe('taking over from kubectl apply (client-side)', () => {
     await kubectl(['-n', namespace, 'rollout', 'status', 'deployment/web', '--timeout=60s'])
     // Someone else takes the greeting by server-side apply; kubectl apply's image conflict alone would be taken over.
     const other = write('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {GREETING: hallo}\n')
-    await kubectl(['-n', namespace, 'apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', other])
+    await kubectl([
+      '-n',
+      namespace,
+      'apply',
+      '--server-side',
+      '--field-manager=other',
+      '--force-conflicts',
+      '-f',
+      other
+    ])
     const before = await snapshot(namespace)
-    const run = await runAction({ mode: 'apply', manifests: write(ours(`${env.BND_REGISTRY}/third-party/redis:7.4`, 'bonjour')), namespace, timeout: '60s' }, { sha: randomSha() })
+    const run = await runAction(
+      {
+        mode: 'apply',
+        manifests: write(ours(`${env.BND_REGISTRY}/third-party/redis:7.4`, 'bonjour')),
+        namespace,
+        timeout: '60s'
+      },
+      { sha: randomSha() }
+    )
     expect(run.code).toBe(1)
     expect(run.stdout).toMatch(/1 object failed validation; nothing was applied/)
-    expect(run.stdout).toMatch(/ConfigMap [^)]*web-config\): Apply failed with 1 conflict: conflict with "other": \.data\.GREETING/)
+    expect(run.stdout).toMatch(
+      /ConfigMap [^)]*web-config\): Apply failed with 1 conflict: conflict with "other": \.data\.GREETING/
+    )
     expect(run.stdout).not.toContain('Took over')
     expect(await snapshot(namespace)).toEqual(before)
-    expect(ownersOf(await managedFields(namespace, 'deployment', 'web'), image)).toEqual(['kubectl-client-side-apply/Update'])
+    expect(ownersOf(await managedFields(namespace, 'deployment', 'web'), image)).toEqual([
+      'kubectl-client-side-apply/Update'
+    ])
   }, 120_000)
 })

@@ -18,6 +18,8 @@ describe('unknown inputs', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0]).toContain('The manifests input is required in mode deploy')
     expect(run.stdout.indexOf('::warning::')).toBeLessThan(run.stdout.indexOf('::error::'))
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(/^build-and-deploy: failed in \S+ — The manifests input is required in mode deploy/)
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^build-and-deploy: failed in \S+ — The manifests input is required in mode deploy/
+    )
   })
 })

@@ -1,14 +1,25 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { AggregatedDiscovery, APIResourceList, capabilitiesFrom, DiscoveryRoot, groupVersionsToList, ServerVersion } from '../../src/kube/capabilities.js'
+import {
+  AggregatedDiscovery,
+  APIResourceList,
+  capabilitiesFrom,
+  DiscoveryRoot,
+  groupVersionsToList,
+  ServerVersion
+} from '../../src/kube/capabilities.js'
 
 // Recorded answers of the local API server, by path (see __tests__/data/README.md).
-const recorded = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
+const recorded = (name: string): Record<string, any> =>
+  JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 const aggregated = recorded('discovery-aggregated')
 const plain = recorded('discovery-plain')
 const version: ServerVersion = aggregated['/version']
 const plainRoots: DiscoveryRoot[] = [plain['/api'], plain['/apis']]
-const plainLists = (): APIResourceList[] => Object.entries(plain).filter(([p]) => p !== '/api' && p !== '/apis').map(([, list]) => list)
+const plainLists = (): APIResourceList[] =>
+  Object.entries(plain)
+    .filter(([p]) => p !== '/api' && p !== '/apis')
+    .map(([, list]) => list)
 
 // What helm install gives a chart on that server for those groups: every group version, and group/version/Kind of
 // each resource and subresource (deployments/scale: apps/v1/Scale, pods/eviction: v1/Eviction). The whole recording
@@ -49,8 +60,18 @@ describe('capabilitiesFrom', () => {
   })
 
   it('builds the same set from the plain lists, each group version listed (all versions, not only the preferred one)', () => {
-    expect(groupVersionsToList(plainRoots)).toEqual(['v1', 'apps/v1', 'autoscaling/v2', 'autoscaling/v1', 'coordination.k8s.io/v1'])
-    expect(capabilitiesFrom(version, plainRoots, plainLists())).toEqual({ kubeVersion: 'v1.36.3', apiVersions: expected, failed: [] })
+    expect(groupVersionsToList(plainRoots)).toEqual([
+      'v1',
+      'apps/v1',
+      'autoscaling/v2',
+      'autoscaling/v1',
+      'coordination.k8s.io/v1'
+    ])
+    expect(capabilitiesFrom(version, plainRoots, plainLists())).toEqual({
+      kubeVersion: 'v1.36.3',
+      apiVersions: expected,
+      failed: []
+    })
   })
 
   it('takes each root in the form it came: aggregated /apis beside a plain /api', () => {
@@ -61,7 +82,8 @@ describe('capabilitiesFrom', () => {
 
   it('leaves a stale aggregated version out entirely and reports it, as client-go does', () => {
     const apis = structuredClone(aggregated['/apis']) as AggregatedDiscovery
-    apis.items.find(g => g.metadata?.name === 'autoscaling')!.versions!.find(v => v.version === 'v1')!.freshness = 'Stale'
+    apis.items.find(g => g.metadata?.name === 'autoscaling')!.versions!.find(v => v.version === 'v1')!.freshness =
+      'Stale'
     const result = capabilitiesFrom(version, [aggregated['/api'], apis], [])
     expect(result.failed).toEqual(['autoscaling/v1'])
     expect(result.apiVersions).toEqual(expected.filter(v => !v.startsWith('autoscaling/v1')))
@@ -83,6 +105,8 @@ describe('capabilitiesFrom', () => {
   })
 
   it('refuses a /version answer without gitVersion', () => {
-    expect(() => capabilitiesFrom({} as ServerVersion, plainRoots, [])).toThrow('GET /version answered without a gitVersion')
+    expect(() => capabilitiesFrom({} as ServerVersion, plainRoots, [])).toThrow(
+      'GET /version answered without a gitVersion'
+    )
   })
 })

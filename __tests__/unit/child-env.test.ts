@@ -8,7 +8,11 @@ import { resolveKubeTarget } from '../../src/kube/kubeconfig.js'
 import { verifyCommand } from '../../src/strategies/gate.js'
 
 // What the runner sets for this step's inputs; real child processes below must not see them.
-const planted = { 'INPUT_REGISTRY-PASSWORD': 'canary-pw-4711', 'INPUT_GITHUB-TOKEN': 'canary-gh-4711', INPUT_KUBECONFIG: 'canary-kc-4711' }
+const planted = {
+  'INPUT_REGISTRY-PASSWORD': 'canary-pw-4711',
+  'INPUT_GITHUB-TOKEN': 'canary-gh-4711',
+  INPUT_KUBECONFIG: 'canary-kc-4711'
+}
 
 describe('child processes never inherit the step inputs', () => {
   beforeEach(() => {
@@ -19,7 +23,10 @@ describe('child processes never inherit the step inputs', () => {
   })
 
   it('childEnv drops INPUT_* whatever its case, keeps the rest, adds the extras', () => {
-    const env = childEnv({ BND_COLOUR: 'blue' }, { PATH: '/bin', INPUT_X: 'a', input_y: 'b', 'INPUT_REGISTRY-PASSWORD': 'pw', RUNNER_TEMP: '/t' })
+    const env = childEnv(
+      { BND_COLOUR: 'blue' },
+      { PATH: '/bin', INPUT_X: 'a', input_y: 'b', 'INPUT_REGISTRY-PASSWORD': 'pw', RUNNER_TEMP: '/t' }
+    )
     expect(env).toEqual({ PATH: '/bin', RUNNER_TEMP: '/t', BND_COLOUR: 'blue' })
   })
 
@@ -31,10 +38,12 @@ describe('child processes never inherit the step inputs', () => {
   })
 
   it('the verify command (a real process)', async () => {
-    await expect(verifyCommand(['sh', '-c', 'env | grep -q "^INPUT_" && exit 1; test "$BND_COLOUR" = green'], 5000, 'green')).resolves.toBeUndefined()
+    await expect(
+      verifyCommand(['sh', '-c', 'env | grep -q "^INPUT_" && exit 1; test "$BND_COLOUR" = green'], 5000, 'green')
+    ).resolves.toBeUndefined()
   })
 
-  it('an exec credential plugin (a real process, through client-node\'s runner)', async () => {
+  it("an exec credential plugin (a real process, through client-node's runner)", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'plugin-'))
     const plugin = path.join(dir, 'plugin.sh')
     // Its token says whether any input reached it with a value, and that its own variable did.

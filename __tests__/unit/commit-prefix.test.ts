@@ -23,7 +23,10 @@ const worker: WorkloadHistory = {
     { revision: 1, images: ['postgres:16'], live: false }
   ]
 }
-const bare: WorkloadHistory = { workload: { kind: 'Deployment', namespace: 'prod', name: 'old' }, rows: [{ revision: 1, images: ['nginx'], live: true }] }
+const bare: WorkloadHistory = {
+  workload: { kind: 'Deployment', namespace: 'prod', name: 'old' },
+  rows: [{ revision: 1, images: ['nginx'], live: true }]
+}
 
 describe('resolveCommitPrefix', () => {
   it.each([
@@ -62,7 +65,12 @@ describe('resolveCommitPrefix', () => {
   it('lists at most 10 known commits', () => {
     const many: WorkloadHistory = {
       workload: web.workload,
-      rows: Array.from({ length: 12 }, (_, i) => ({ revision: 12 - i, commit: String(i).padStart(2, '0').repeat(20), images: [], live: i === 0 }))
+      rows: Array.from({ length: 12 }, (_, i) => ({
+        revision: 12 - i,
+        commit: String(i).padStart(2, '0').repeat(20),
+        images: [],
+        live: i === 0
+      }))
     }
     expect(() => resolveCommitPrefix('fffffff', [many])).toThrow(/, and 2 more\. Give one of them/)
   })
@@ -78,10 +86,28 @@ describe('after a rollback', () => {
   })
 
   it('summarises the live revision of each workload in mode rollback only', () => {
-    const report: RunReport = { result: 'succeeded', mode: 'rollback', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 1200, history: [web, bare] }
+    const report: RunReport = {
+      result: 'succeeded',
+      mode: 'rollback',
+      dryRun: false,
+      images: [],
+      resources: [],
+      waits: [],
+      applied: [],
+      durationMs: 1200,
+      history: [web, bare]
+    }
     const summary = renderSummary(report)
-    expect(summary).toContain(['### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |',
-      `| deployment/web | 3 | \`r/web:${c}\` | \`${c.slice(0, 12)}\` |`, '| deployment/old | 1 | `nginx` |  |'].join('\n'))
+    expect(summary).toContain(
+      [
+        '### Rollback: live revisions',
+        '',
+        '| Workload | Revision | Image | Commit |',
+        '| --- | --- | --- | --- |',
+        `| deployment/web | 3 | \`r/web:${c}\` | \`${c.slice(0, 12)}\` |`,
+        '| deployment/old | 1 | `nginx` |  |'
+      ].join('\n')
+    )
     expect(renderSummary({ ...report, mode: 'history' })).not.toContain('### Rollback: live revisions')
   })
 })

@@ -21,11 +21,37 @@ const buildkit: Builder = { kind: 'buildkit', clientVersion: '20.10.24' }
 
 describe('buildCommand', () => {
   it('builds with buildx, pushing in the same command and writing metadata', () => {
-    expect(buildCommand({ ...plan, cacheTo: ['type=gha,mode=max'], platforms: ['linux/amd64', 'linux/arm64'] }, buildx)).toEqual([
-      'buildx', 'build', '--file', 'app/Dockerfile', '--target', 'runtime', '--tag', 'r.io/a:1', '--tag', 'r.io/a:latest',
-      '--build-arg', 'BASE=busybox', '--label', 'org.opencontainers.image.revision=abc', '--secret', 'id=npm,src=/tmp/s/secret-0',
-      '--cache-from', 'type=gha', '--iidfile', '/tmp/s/iid', '--cache-to', 'type=gha,mode=max', '--platform', 'linux/amd64,linux/arm64',
-      '--metadata-file', '/tmp/s/metadata.json', '--push', 'app'
+    expect(
+      buildCommand({ ...plan, cacheTo: ['type=gha,mode=max'], platforms: ['linux/amd64', 'linux/arm64'] }, buildx)
+    ).toEqual([
+      'buildx',
+      'build',
+      '--file',
+      'app/Dockerfile',
+      '--target',
+      'runtime',
+      '--tag',
+      'r.io/a:1',
+      '--tag',
+      'r.io/a:latest',
+      '--build-arg',
+      'BASE=busybox',
+      '--label',
+      'org.opencontainers.image.revision=abc',
+      '--secret',
+      'id=npm,src=/tmp/s/secret-0',
+      '--cache-from',
+      'type=gha',
+      '--iidfile',
+      '/tmp/s/iid',
+      '--cache-to',
+      'type=gha,mode=max',
+      '--platform',
+      'linux/amd64,linux/arm64',
+      '--metadata-file',
+      '/tmp/s/metadata.json',
+      '--push',
+      'app'
     ])
   })
 

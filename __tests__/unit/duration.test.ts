@@ -15,7 +15,9 @@ describe('parseDuration', () => {
   })
 
   it.each(['', '5', '5 m', '-1s', 'five minutes', '1d', 'm'])('rejects %j naming the input', text => {
-    expect(() => parseDuration(text, 'timeout')).toThrow(`Invalid timeout '${text}'. Expected a Go duration such as 90s, 5m or 1h30m.`)
+    expect(() => parseDuration(text, 'timeout')).toThrow(
+      `Invalid timeout '${text}'. Expected a Go duration such as 90s, 5m or 1h30m.`
+    )
   })
 
   it('formats', () => {

@@ -55,7 +55,9 @@ describe('scripts/env/lib.sh PID files', () => {
   it('drops a stale file and keeps a live one', () => {
     const stale = pidFile('stale.pid', sleeper.pid as number)
     const live = pidFile('keep.pid', sleeper.pid as number)
-    expect(inLib('drop_stale_pidfile "$1" dockerd && drop_stale_pidfile "$2" "$3"', stale, live, sleeperProgram).status).toBe(0)
+    expect(
+      inLib('drop_stale_pidfile "$1" dockerd && drop_stale_pidfile "$2" "$3"', stale, live, sleeperProgram).status
+    ).toBe(0)
     expect(existsSync(stale)).toBe(false)
     expect(existsSync(live)).toBe(true)
   })

@@ -5,11 +5,46 @@ const basic = (credentials: string): string => `Basic ${Buffer.from(credentials)
 
 describe('gateRequest: credentials go in a header, never in the URL fetch gets', () => {
   it.each([
-    ['plain', 'https://preview.acme.dev/ready', undefined, 'https://preview.acme.dev/ready', {}, 'https://preview.acme.dev/ready'],
-    ['{colour} in host and path', 'http://web-{colour}.shop.svc/healthz/{colour}', 'green', 'http://web-green.shop.svc/healthz/green', {}, 'http://web-green.shop.svc/healthz/green'],
-    ['user:password@', 'https://ci:pa55w0rd@preview.acme.dev/ready', 'blue', 'https://preview.acme.dev/ready', { authorization: basic('ci:pa55w0rd') }, 'https://***@preview.acme.dev/ready'],
-    ['an encoded password', 'https://ci:p%40ss%3Aw0rd@h.dev/', undefined, 'https://h.dev/', { authorization: basic('ci:p@ss:w0rd') }, 'https://***@h.dev/'],
-    ['a token as the user', 'https://ghp_t0ken1234@h.dev/x', undefined, 'https://h.dev/x', { authorization: basic('ghp_t0ken1234:') }, 'https://***@h.dev/x'],
+    [
+      'plain',
+      'https://preview.acme.dev/ready',
+      undefined,
+      'https://preview.acme.dev/ready',
+      {},
+      'https://preview.acme.dev/ready'
+    ],
+    [
+      '{colour} in host and path',
+      'http://web-{colour}.shop.svc/healthz/{colour}',
+      'green',
+      'http://web-green.shop.svc/healthz/green',
+      {},
+      'http://web-green.shop.svc/healthz/green'
+    ],
+    [
+      'user:password@',
+      'https://ci:pa55w0rd@preview.acme.dev/ready',
+      'blue',
+      'https://preview.acme.dev/ready',
+      { authorization: basic('ci:pa55w0rd') },
+      'https://***@preview.acme.dev/ready'
+    ],
+    [
+      'an encoded password',
+      'https://ci:p%40ss%3Aw0rd@h.dev/',
+      undefined,
+      'https://h.dev/',
+      { authorization: basic('ci:p@ss:w0rd') },
+      'https://***@h.dev/'
+    ],
+    [
+      'a token as the user',
+      'https://ghp_t0ken1234@h.dev/x',
+      undefined,
+      'https://h.dev/x',
+      { authorization: basic('ghp_t0ken1234:') },
+      'https://***@h.dev/x'
+    ],
     [
       'a token and other query values',
       'http://127.0.0.1:8080/ready/{colour}?token=s3cr3t-{colour}&colour={colour}&flag#frag',
@@ -23,7 +58,9 @@ describe('gateRequest: credentials go in a header, never in the URL fetch gets',
   })
 
   it('refuses a URL fetch cannot take, without quoting its credentials', () => {
-    expect(() => gateRequest('http://u:pa55w0rd@bad host/?token=abcd', 'blue')).toThrow('Invalid verify URL http://***@bad host/?token=***: not a URL fetch can request')
+    expect(() => gateRequest('http://u:pa55w0rd@bad host/?token=abcd', 'blue')).toThrow(
+      'Invalid verify URL http://***@bad host/?token=***: not a URL fetch can request'
+    )
   })
 })
 
@@ -53,7 +90,15 @@ describe('gateUrlSecrets: what is masked', () => {
     [
       'sensitive query values, raw, decoded and encoded, for each colour',
       'http://h/{colour}?token=a%2Bb+c-{colour}&access_token=zzzz9&colour={colour}&q=visible',
-      ['a%2Bb+c-blue', 'a+b+c-blue', 'a+b c-blue', 'a%2Bb%20c-blue', 'a%2Bb+c-green', 'zzzz9', 'http://h/blue?token=a%2Bb+c-blue&access_token=zzzz9&colour=blue&q=visible'],
+      [
+        'a%2Bb+c-blue',
+        'a+b+c-blue',
+        'a+b c-blue',
+        'a%2Bb%20c-blue',
+        'a%2Bb+c-green',
+        'zzzz9',
+        'http://h/blue?token=a%2Bb+c-blue&access_token=zzzz9&colour=blue&q=visible'
+      ],
       ['blue', 'green', 'visible', 'colour']
     ],
     // A mask of 1 to 3 characters would blank them all over the log; the value is never printed anyway.

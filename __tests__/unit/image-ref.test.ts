@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { canonicalRepository, parseImageRef, registryHost, repositoryOf, sameRepository } from '../../src/build/image-ref.js'
+import {
+  canonicalRepository,
+  parseImageRef,
+  registryHost,
+  repositoryOf,
+  sameRepository
+} from '../../src/build/image-ref.js'
 
 describe('parseImageRef', () => {
   it.each([

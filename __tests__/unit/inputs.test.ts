@@ -8,7 +8,13 @@ const { readKubeSettings, readSettings } = await import('../../src/settings/inpu
 const { actionInputs } = await import('../../src/settings/action-inputs.js')
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
-const env = { GITHUB_SHA: sha, GITHUB_REF: 'refs/heads/main', GITHUB_REPOSITORY: 'acme/api', GITHUB_RUN_ID: '7', GITHUB_SERVER_URL: 'https://github.com' }
+const env = {
+  GITHUB_SHA: sha,
+  GITHUB_REF: 'refs/heads/main',
+  GITHUB_REPOSITORY: 'acme/api',
+  GITHUB_RUN_ID: '7',
+  GITHUB_SERVER_URL: 'https://github.com'
+}
 const base = { image: 'localhost:5000/acme/api', manifests: 'manifests/' }
 const settings = (inputs: Record<string, string>, environment: Record<string, string> = env) =>
   parseSettings(name => ({ ...base, ...inputs })[name] ?? '', environment)
@@ -45,10 +51,22 @@ describe('parseSettings', () => {
 
   it.each([
     [{ prune: 'true' }, { parent: { kind: 'Secret', name: 'build-and-deploy-deploy' }, namespacesAndCrds: false }],
-    [{ prune: 'true', 'lock-name': 'staging' }, { parent: { kind: 'Secret', name: 'build-and-deploy-staging' }, namespacesAndCrds: false }],
-    [{ prune: 'true', applyset: 'web' }, { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }],
-    [{ prune: 'true', applyset: 'secrets/web' }, { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }],
-    [{ prune: 'true', applyset: 'configmap/web.v1', 'prune-namespaces-and-crds': 'true' }, { parent: { kind: 'ConfigMap', name: 'web.v1' }, namespacesAndCrds: true }],
+    [
+      { prune: 'true', 'lock-name': 'staging' },
+      { parent: { kind: 'Secret', name: 'build-and-deploy-staging' }, namespacesAndCrds: false }
+    ],
+    [
+      { prune: 'true', applyset: 'web' },
+      { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }
+    ],
+    [
+      { prune: 'true', applyset: 'secrets/web' },
+      { parent: { kind: 'Secret', name: 'web' }, namespacesAndCrds: false }
+    ],
+    [
+      { prune: 'true', applyset: 'configmap/web.v1', 'prune-namespaces-and-crds': 'true' },
+      { parent: { kind: 'ConfigMap', name: 'web.v1' }, namespacesAndCrds: true }
+    ],
     [{}, undefined]
   ])('reads prune inputs %j', (inputs, prune) => {
     expect(settings(inputs).prune).toEqual(prune)
@@ -56,12 +74,26 @@ describe('parseSettings', () => {
 
   it('reads the blue-green inputs', () => {
     expect(settings({}).strategy).toBe('rolling')
-    expect(settings({ strategy: 'blue-green', verify: 'https://preview-{colour}.acme.dev/ready', 'blue-green-keep': '10m' })).toMatchObject({
+    expect(
+      settings({ strategy: 'blue-green', verify: 'https://preview-{colour}.acme.dev/ready', 'blue-green-keep': '10m' })
+    ).toMatchObject({
       strategy: 'blue-green',
-      blueGreen: { verify: { kind: 'url', url: 'https://preview-{colour}.acme.dev/ready' }, verifyTimeoutMs: 60_000, keepMs: 600_000 }
+      blueGreen: {
+        verify: { kind: 'url', url: 'https://preview-{colour}.acme.dev/ready' },
+        verifyTimeoutMs: 60_000,
+        keepMs: 600_000
+      }
     })
-    expect(settings({ strategy: 'canary', verify: 'job/smoke', 'canary-percent': '10' }).canary).toEqual({ percent: 10, verify: { kind: 'job', name: 'smoke' }, verifyTimeoutMs: 60_000, autoPromoteAfterMs: undefined })
-    expect(settings({ strategy: 'canary', verify: 'command:  ./smoke.sh --url https://x  ' }).canary?.verify).toEqual({ kind: 'command', argv: ['./smoke.sh', '--url', 'https://x'] })
+    expect(settings({ strategy: 'canary', verify: 'job/smoke', 'canary-percent': '10' }).canary).toEqual({
+      percent: 10,
+      verify: { kind: 'job', name: 'smoke' },
+      verifyTimeoutMs: 60_000,
+      autoPromoteAfterMs: undefined
+    })
+    expect(settings({ strategy: 'canary', verify: 'command:  ./smoke.sh --url https://x  ' }).canary?.verify).toEqual({
+      kind: 'command',
+      argv: ['./smoke.sh', '--url', 'https://x']
+    })
     expect(settings({ mode: 'promote' }).strategy).toBe('canary')
     expect(settings({ strategy: 'blue-green', 'blue-green-keep': '0' }).blueGreen?.keepMs).toBe(0)
   })
@@ -71,10 +103,18 @@ describe('parseSettings', () => {
     expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
     expect(settings({ mode: 'rollback', 'rollback-to': sha }).rollbackTo).toEqual({ kind: 'sha', sha })
     expect(settings({ mode: 'rollback', 'rollback-to': 'ABCDEF1' }).rollbackTo).toEqual({ kind: 'sha', sha: 'abcdef1' })
-    expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({ kind: 'revision', revision: 1234567 })
+    expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({
+      kind: 'revision',
+      revision: 1234567
+    })
     expect(settings({}).lock).toEqual({ name: 'deploy', timeoutMs: 300_000 })
     expect(settings({ lock: 'false' }).lock).toBeUndefined()
-    expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({ environment: 'prod', githubToken: 'ghs_1', rollbackOnFailure: true, rollbackDeleteNew: false })
+    expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({
+      environment: 'prod',
+      githubToken: 'ghs_1',
+      rollbackOnFailure: true,
+      rollbackDeleteNew: false
+    })
     expect(core.setSecret).toHaveBeenCalledWith('ghs_1')
   })
 
@@ -87,7 +127,10 @@ describe('parseSettings', () => {
       context: 'app/',
       timeout: '90s'
     })
-    expect(s.build.buildArgs).toEqual([['A', '1'], ['B', 'x=y']])
+    expect(s.build.buildArgs).toEqual([
+      ['A', '1'],
+      ['B', 'x=y']
+    ])
     expect(s.extraTagTemplates).toEqual(['{short_sha}', 'stable', 'v{run_number}'])
     expect(s.build.platforms).toEqual(['linux/amd64', 'linux/arm64'])
     expect(s.builds).toEqual([expect.objectContaining({ name: 'api', context: 'app/', dockerfile: 'app/Dockerfile' })])
@@ -99,16 +142,35 @@ describe('parseSettings', () => {
     const s = settings({
       image: '',
       manifests: '',
-      build: 'ghcr.io/acme/api=example/api,target=runtime\n# the frontend\nghcr.io/acme/web=example/web,dockerfile=docker/web.Dockerfile',
+      build:
+        'ghcr.io/acme/api=example/api,target=runtime\n# the frontend\nghcr.io/acme/web=example/web,dockerfile=docker/web.Dockerfile',
       'helm-chart': 'charts/example-1.2.0.tgz',
       'helm-values': 'values.yaml\nvalues-prod.yaml'
     })
     expect(s.builds).toEqual([
-      { name: 'api', image: expect.objectContaining({ path: 'acme/api' }), context: 'example/api', dockerfile: 'example/api/Dockerfile', target: 'runtime' },
-      { name: 'web', image: expect.objectContaining({ path: 'acme/web' }), context: 'example/web', dockerfile: 'docker/web.Dockerfile' }
+      {
+        name: 'api',
+        image: expect.objectContaining({ path: 'acme/api' }),
+        context: 'example/api',
+        dockerfile: 'example/api/Dockerfile',
+        target: 'runtime'
+      },
+      {
+        name: 'web',
+        image: expect.objectContaining({ path: 'acme/web' }),
+        context: 'example/web',
+        dockerfile: 'docker/web.Dockerfile'
+      }
     ])
-    expect(s.helm).toEqual({ chart: 'charts/example-1.2.0.tgz', release: 'example', values: ['values.yaml', 'values-prod.yaml'] })
-    expect(settings({ 'helm-chart': './charts/shop/', 'helm-release': 'shop-prod' }).helm).toMatchObject({ chart: './charts/shop/', release: 'shop-prod' })
+    expect(s.helm).toEqual({
+      chart: 'charts/example-1.2.0.tgz',
+      release: 'example',
+      values: ['values.yaml', 'values-prod.yaml']
+    })
+    expect(settings({ 'helm-chart': './charts/shop/', 'helm-release': 'shop-prod' }).helm).toMatchObject({
+      chart: './charts/shop/',
+      release: 'shop-prod'
+    })
   })
 
   it('masks a verify URL that carries a token, and leaves a plain one readable', () => {
@@ -116,7 +178,14 @@ describe('parseSettings', () => {
     settings({ strategy: 'blue-green', verify: 'https://ci:pw@preview.acme.dev/ready' })
     settings({ strategy: 'blue-green', verify: 'https://preview.acme.dev/ready' })
     const masked = core.setSecret.mock.calls.map(c => c[0])
-    expect(masked).toEqual(expect.arrayContaining(['https://preview.acme.dev/ready?token=s3cr3t', 's3cr3t', 'https://ci:pw@preview.acme.dev/ready', Buffer.from('ci:pw').toString('base64')]))
+    expect(masked).toEqual(
+      expect.arrayContaining([
+        'https://preview.acme.dev/ready?token=s3cr3t',
+        's3cr3t',
+        'https://ci:pw@preview.acme.dev/ready',
+        Buffer.from('ci:pw').toString('base64')
+      ])
+    )
     expect(masked.filter(m => m.includes('preview.acme.dev/ready') && !/token|@/.test(m))).toEqual([])
   })
 
@@ -129,33 +198,85 @@ describe('parseSettings', () => {
 
   it.each([
     [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],
-    [{ mode: 'rollback', 'rollback-to': 'HEAD~1' }, env, "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."],
-    [{ mode: 'rollback', 'rollback-to': 'abc123' }, env, "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."],
+    [
+      { mode: 'rollback', 'rollback-to': 'HEAD~1' },
+      env,
+      "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."
+    ],
+    [
+      { mode: 'rollback', 'rollback-to': 'abc123' },
+      env,
+      "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."
+    ],
     [{ mode: 'rollback', 'rollback-to': `${sha}0` }, env, 'Invalid rollback-to'],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],
     [{ 'lock-name': 'a'.repeat(41) }, env, "Invalid lock-name '"],
-    [{ image: '' }, env, 'Mode deploy needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).'],
-    [{ image: 'localhost:5000/api:v1' }, env, "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."],
-    [{ image: 'Acme/API' }, env, "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"],
-    [{ manifests: '' }, env, 'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'],
+    [
+      { image: '' },
+      env,
+      'Mode deploy needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).'
+    ],
+    [
+      { image: 'localhost:5000/api:v1' },
+      env,
+      "Invalid image 'localhost:5000/api:v1': give the repository only (e.g. localhost:5000/api); tags come from the tag input."
+    ],
+    [
+      { image: 'Acme/API' },
+      env,
+      "Invalid image input: Invalid image reference 'Acme/API': path component 'Acme' must be lowercase"
+    ],
+    [
+      { manifests: '' },
+      env,
+      'The manifests input is required in mode deploy (files, directories, kustomizations or globs, one per line), unless helm-chart is given.'
+    ],
     [{ strategy: 'recreate' }, env, "Invalid strategy 'recreate'. Expected rolling, blue-green or canary."],
     [{ verify: 'https://x' }, env, 'verify is only used with strategy: blue-green or canary.'],
-    [{ strategy: 'blue-green', verify: 'curl x' }, env, "Invalid verify 'curl x'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS"],
+    [
+      { strategy: 'blue-green', verify: 'curl x' },
+      env,
+      "Invalid verify 'curl x'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS"
+    ],
     [{ strategy: 'canary', verify: 'job/Smoke_1' }, env, "Invalid verify 'job/Smoke_1'."],
     [{ strategy: 'blue-green', wait: 'false' }, env, 'strategy blue-green needs wait: true'],
-    [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' }, env, 'rollback-to a revision number is not for strategy blue-green'],
+    [
+      { strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' },
+      env,
+      'rollback-to a revision number is not for strategy blue-green'
+    ],
     [{ strategy: 'blue-green', 'blue-green-keep': 'soon' }, env, "Invalid blue-green-keep 'soon'."],
     [{ 'prune-namespaces-and-crds': 'true' }, env, 'prune-namespaces-and-crds is only used with prune: true.'],
     [{ applyset: 'web' }, env, 'applyset is only used with prune: true.'],
-    [{ prune: 'true', mode: 'build' }, env, 'prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode build.'],
-    [{ prune: 'true', applyset: 'deployments/web' }, env, "Invalid applyset 'deployments/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME"],
+    [
+      { prune: 'true', mode: 'build' },
+      env,
+      'prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode build.'
+    ],
+    [
+      { prune: 'true', applyset: 'deployments/web' },
+      env,
+      "Invalid applyset 'deployments/web'. Expected NAME (a Secret), secret/NAME or configmap/NAME"
+    ],
     [{ prune: 'true', applyset: 'Web_Set' }, env, "Invalid applyset 'Web_Set'."],
-    [{ build: 'ghcr.io/acme/api' }, env, "Invalid build entry 1 'ghcr.io/acme/api': no '='. Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]"],
+    [
+      { build: 'ghcr.io/acme/api' },
+      env,
+      "Invalid build entry 1 'ghcr.io/acme/api': no '='. Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]"
+    ],
     [{ build: 'ghcr.io/acme/api:v1=.' }, env, "Invalid build entry 1 'ghcr.io/acme/api:v1': give the repository only"],
     [{ build: 'ghcr.io/acme/web=web,platform=arm' }, env, "Invalid build entry 1: unknown option 'platform=arm'."],
-    [{ build: 'ghcr.io/other/api=api' }, env, "Two images to build end in the same name 'api' (localhost:5000/acme/api and ghcr.io/other/api)"],
+    [
+      { build: 'ghcr.io/other/api=api' },
+      env,
+      "Two images to build end in the same name 'api' (localhost:5000/acme/api and ghcr.io/other/api)"
+    ],
     [{ 'helm-values': 'values.yaml' }, env, 'helm-values and helm-release need helm-chart'],
-    [{ 'helm-chart': 'charts/My_Chart' }, env, "Invalid helm-release 'My_Chart' (taken from helm-chart; set helm-release)."],
+    [
+      { 'helm-chart': 'charts/My_Chart' },
+      env,
+      "Invalid helm-release 'My_Chart' (taken from helm-chart; set helm-release)."
+    ],
     [{ tag: '{commit}' }, env, "Invalid tag '{commit}': unknown placeholder {commit}."],
     [{ 'extra-tags': 'ok\n{nope}' }, env, "Invalid extra-tags '{nope}': unknown placeholder {nope}."],
     [{ latest: 'sometimes' }, env, "Invalid latest 'sometimes'. Expected auto, true or false."],
@@ -165,11 +286,19 @@ describe('parseSettings', () => {
     [{ timeout: '5' }, env, "Invalid timeout '5'. Expected a Go duration such as 90s, 5m or 1h30m."],
     [{ namespace: 'Prod_1' }, env, "Invalid namespace 'Prod_1'. Expected a DNS label"],
     [{ 'build-args': 'NOVALUE' }, env, "Invalid build-args entry 1: no '='. Expected one NAME=VALUE per line."],
-    [{ 'build-args': 'A=1\n1X=2' }, env, "Invalid build-args entry 2: '1X' is not a valid NAME. Expected one NAME=VALUE per line."],
+    [
+      { 'build-args': 'A=1\n1X=2' },
+      env,
+      "Invalid build-args entry 2: '1X' is not a valid NAME. Expected one NAME=VALUE per line."
+    ],
     [{ 'build-secrets': '=s3cr3t' }, env, "Invalid build-secrets entry 1: no '='. Expected one ID=VALUE per line."],
     [{ images: 'redis' }, env, "Invalid images entry 'redis'. Expected NAME=IMAGE, e.g. nginx=nginx:1.27."],
     [{ images: 'redis=Redis:7' }, env, "Invalid images entry 'redis=Redis:7': Invalid image reference 'Redis:7'"],
-    [{ kubeconfig: 'not a kubeconfig' }, env, 'Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it'],
+    [
+      { kubeconfig: 'not a kubeconfig' },
+      env,
+      'Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it'
+    ],
     [{ 'field-manager': 'has space' }, env, "Invalid field-manager 'has space'."],
     [{}, { GITHUB_REF: 'refs/heads/main' }, 'No commit SHA: GITHUB_SHA is not set and the sha input is empty.'],
     [{ sha: 'abc' }, env, "Invalid commit SHA 'abc'. Expected 40 lowercase hexadecimal characters"]
@@ -195,12 +324,14 @@ describe('kubeconfig input', () => {
     expect(decodeKubeconfig(Buffer.from(json).toString('base64'))).toBe(json)
   })
   it('finds every credential to mask', () => {
-    const text = 'users:\n- name: a\n  user: {token: t1}\n- name: b\n  user: {client-key-data: k1, client-certificate-data: c1}\n- name: c\n  user: {username: x, password: p1}\n'
+    const text =
+      'users:\n- name: a\n  user: {token: t1}\n- name: b\n  user: {client-key-data: k1, client-certificate-data: c1}\n- name: c\n  user: {username: x, password: p1}\n'
     expect(kubeconfigSecrets(text)).toEqual(['t1', 'k1', 'c1', 'p1'])
   })
 
   it('masks the longer values of an exec plugin environment, not its short flags', () => {
-    const text = 'users:\n- name: eks\n  user:\n    exec:\n      command: aws\n      env: [{name: AWS_SECRET_ACCESS_KEY, value: wJalrXUtnFEMIK7MDENG}, {name: DEBUG, value: "1"}, {name: EMPTY}]\n'
+    const text =
+      'users:\n- name: eks\n  user:\n    exec:\n      command: aws\n      env: [{name: AWS_SECRET_ACCESS_KEY, value: wJalrXUtnFEMIK7MDENG}, {name: DEBUG, value: "1"}, {name: EMPTY}]\n'
     expect(kubeconfigSecrets(text)).toEqual(['wJalrXUtnFEMIK7MDENG'])
   })
 })
@@ -223,7 +354,10 @@ describe('the inputs the settings module reads', () => {
   }
   let main: string[] = []
   beforeAll(() => {
-    main = [{ ...base, sha }, { ...base, sha, strategy: 'blue-green' }].flatMap(inputs => [...readBy(readSettings, inputs)])
+    main = [
+      { ...base, sha },
+      { ...base, sha, strategy: 'blue-green' }
+    ].flatMap(inputs => [...readBy(readSettings, inputs)])
   })
 
   it('are all declared in action.yml', () => {

@@ -3,7 +3,11 @@ import { dryRunName, isImmutableJobUpdate, withLiveTemplateCommit } from '../../
 import type { KubeObject } from '../../src/manifests/documents.js'
 
 // The cause the v1.36 API server gives for an apply that changes a Job's template (message cut after the value).
-const immutable = { reason: 'FieldValueInvalid', field: 'spec.template', message: 'Invalid value: core.PodTemplateSpec{…}: field is immutable' }
+const immutable = {
+  reason: 'FieldValueInvalid',
+  field: 'spec.template',
+  message: 'Invalid value: core.PodTemplateSpec{…}: field is immutable'
+}
 
 describe('isImmutableJobUpdate', () => {
   it.each([
@@ -24,21 +28,37 @@ describe('withLiveTemplateCommit', () => {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: 'migrate', annotations },
-    spec: { template: { metadata: { annotations: commit ? { 'build-and-deploy/commit': commit, team: 'db' } : { team: 'db' } }, spec: { containers: [{ name: 'm', image }] } } }
+    spec: {
+      template: {
+        metadata: { annotations: commit ? { 'build-and-deploy/commit': commit, team: 'db' } : { team: 'db' } },
+        spec: { containers: [{ name: 'm', image }] }
+      }
+    }
   })
 
   it('takes the live template commit and run records, nothing else', () => {
     const live = job('aaa', 'api:1', { 'build-and-deploy/image': 'api:1', 'kubernetes.io/change-cause': 'from aaa' })
-    const next = job('bbb', 'api:2', { 'build-and-deploy/image': 'api:2', 'kubernetes.io/change-cause': 'from bbb', 'build-and-deploy/commit': 'bbb' })
+    const next = job('bbb', 'api:2', {
+      'build-and-deploy/image': 'api:2',
+      'kubernetes.io/change-cause': 'from bbb',
+      'build-and-deploy/commit': 'bbb'
+    })
     const kept = withLiveTemplateCommit(next, live)
     expect((kept.spec as any).template.metadata.annotations).toEqual({ 'build-and-deploy/commit': 'aaa', team: 'db' })
     expect((kept.spec as any).template.spec.containers[0].image).toBe('api:2')
-    expect(kept.metadata.annotations).toEqual({ 'build-and-deploy/image': 'api:1', 'kubernetes.io/change-cause': 'from aaa', 'build-and-deploy/commit': 'bbb' })
+    expect(kept.metadata.annotations).toEqual({
+      'build-and-deploy/image': 'api:1',
+      'kubernetes.io/change-cause': 'from aaa',
+      'build-and-deploy/commit': 'bbb'
+    })
     expect((next.spec as any).template.metadata.annotations['build-and-deploy/commit']).toBe('bbb')
   })
 
   it('drops the commit when the live Job was applied without one (by kubectl)', () => {
-    const kept = withLiveTemplateCommit(job('bbb', 'api:1', { 'build-and-deploy/image': 'api:1' }), job(undefined, 'api:1'))
+    const kept = withLiveTemplateCommit(
+      job('bbb', 'api:1', { 'build-and-deploy/image': 'api:1' }),
+      job(undefined, 'api:1')
+    )
     expect((kept.spec as any).template.metadata.annotations).toEqual({ team: 'db' })
     expect(kept.metadata.annotations).toEqual({})
   })

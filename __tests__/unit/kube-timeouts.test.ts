@@ -49,7 +49,9 @@ async function silentServer(): Promise<Loopback> {
 }
 
 /** An HTTP server whose handler is given the request's ordinal; a handler that returns without answering stalls. */
-async function httpServer(handle: (n: number, request: http.IncomingMessage, response: http.ServerResponse) => void): Promise<Loopback> {
+async function httpServer(
+  handle: (n: number, request: http.IncomingMessage, response: http.ServerResponse) => void
+): Promise<Loopback> {
   const state = { origin: '', seen: 0 }
   const server = http.createServer((request, response) => handle(++state.seen, request, response))
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -81,7 +83,11 @@ describe('KubeClient timeouts', () => {
     await kube.authenticate()
     const { error, ms } = await failure(kube.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' }))
     expect(error).toBeInstanceOf(KubeTimeoutError)
-    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\); \\d attempts in 0\\.\\d s\\.$`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\); \\d attempts in 0\\.\\d s\\.$`
+      )
+    )
     expect(error.message).not.toContain(token)
     // Retried while the stall limit leaves room for the backoff; one attempt past it at most.
     expect(ms).toBeGreaterThanOrEqual(400)
@@ -92,7 +98,9 @@ describe('KubeClient timeouts', () => {
   it('reports a POST that timed out without sending it again', async () => {
     const server = await httpServer(() => undefined)
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const { error, ms } = await failure(kube.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { namespace: 'team', name: 'x' } }))
+    const { error, ms } = await failure(
+      kube.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { namespace: 'team', name: 'x' } })
+    )
     expect(error.message).toBe(
       `The Kubernetes API at ${server.origin} did not answer POST /apis/coordination.k8s.io/v1/namespaces/team/leases within 0.2 s (timed out); not sent again, since the POST may have taken effect.`
     )
@@ -105,7 +113,10 @@ describe('KubeClient timeouts', () => {
       if (n > 1) response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"kind":"ConfigMap"}')
     })
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const applied = await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'team', name: 'x' } }, { fieldManager: 'test' })
+    const applied = await kube.apply(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'team', name: 'x' } },
+      { fieldManager: 'test' }
+    )
     expect(applied).toEqual({ kind: 'ConfigMap' })
     expect(server.seen).toBe(2)
   })
@@ -113,7 +124,13 @@ describe('KubeClient timeouts', () => {
   it('reports a merge patch that timed out without sending it again', async () => {
     const server = await httpServer(() => undefined)
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const { error } = await failure(kube.patch({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team', name: 'web' }, { type: 'merge', body: { spec: { replicas: 0 } } }, { subresource: 'scale' }))
+    const { error } = await failure(
+      kube.patch(
+        { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team', name: 'web' },
+        { type: 'merge', body: { spec: { replicas: 0 } } },
+        { subresource: 'scale' }
+      )
+    )
     expect(error.message).toBe(
       `The Kubernetes API at ${server.origin} did not answer PATCH /apis/apps/v1/namespaces/team/deployments/web/scale within 0.2 s (timed out); not sent again, since the PATCH may have taken effect.`
     )
@@ -136,15 +153,29 @@ describe('KubeClient timeouts', () => {
     })
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 500 })
     const { error, ms } = await failure(kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }))
-    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at ${server.origin} stopped sending the response to GET /api/v1/namespaces/team/pods: nothing for 0\\.2 s \\(timed out\\)`))
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The Kubernetes API at ${server.origin} stopped sending the response to GET /api/v1/namespaces/team/pods: nothing for 0\\.2 s \\(timed out\\)`
+      )
+    )
     expect(ms).toBeLessThan(5000)
   })
 
   it('bounds the TLS handshake of a server that accepts the TCP connection and says nothing', async () => {
     const server = await silentServer()
-    const kube = client(`https://${server.origin}`, { connectTimeoutMs: 200, responseTimeoutMs: 1000, stallLimitMs: 700 })
-    const { error, ms } = await failure(kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' }))
-    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at https://${server.origin} did not accept a connection for DELETE /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\)`))
+    const kube = client(`https://${server.origin}`, {
+      connectTimeoutMs: 200,
+      responseTimeoutMs: 1000,
+      stallLimitMs: 700
+    })
+    const { error, ms } = await failure(
+      kube.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'team', name: 'x' })
+    )
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The Kubernetes API at https://${server.origin} did not accept a connection for DELETE /api/v1/namespaces/team/configmaps/x within 0\\.2 s \\(timed out\\)`
+      )
+    )
     expect(ms).toBeLessThan(5000)
     // Nothing was sent, so even a DELETE is tried again.
     expect(server.seen).toBeGreaterThan(1)
@@ -153,8 +184,17 @@ describe('KubeClient timeouts', () => {
   it("names the endpoint when the caller's own AbortSignal.timeout cuts a request", async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
-    const { error, ms } = await failure(kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' }, { signal: AbortSignal.timeout(200) }))
-    expect(error.message).toMatch(new RegExp(`^The Kubernetes API at http://${server.origin} did not answer GET /apis/coordination.k8s.io/v1/namespaces/team/leases/x within 0\\.2 s \\(timed out\\)\\.$`))
+    const { error, ms } = await failure(
+      kube.get(
+        { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' },
+        { signal: AbortSignal.timeout(200) }
+      )
+    )
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The Kubernetes API at http://${server.origin} did not answer GET /apis/coordination.k8s.io/v1/namespaces/team/leases/x within 0\\.2 s \\(timed out\\)\\.$`
+      )
+    )
     expect(ms).toBeLessThan(5000)
   })
 
@@ -176,7 +216,9 @@ describe('KubeClient.close', () => {
   it('ends a request in flight and its retries at once (a lock renewal must not outlive the run)', async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 10_000, stallLimitMs: 60_000 })
-    const pending = failure(kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' }))
+    const pending = failure(
+      kube.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'team', name: 'x' })
+    )
     await new Promise(resolve => setTimeout(resolve, 100))
     kube.close()
     const { ms } = await pending
@@ -187,13 +229,24 @@ describe('KubeClient.close', () => {
 })
 
 describe('KubeClient watch timeouts', () => {
-  const event = (name: string): string => `${JSON.stringify({ type: 'MODIFIED', object: { metadata: { name, resourceVersion: name } } })}\n`
+  const event = (name: string): string =>
+    `${JSON.stringify({ type: 'MODIFIED', object: { metadata: { name, resourceVersion: name } } })}\n`
 
   it('fails a watch whose server sends no headers', async () => {
     const server = await silentServer()
     const kube = client(`http://${server.origin}`, { responseTimeoutMs: 200, stallLimitMs: 5000 })
-    const { error, ms } = await failure(kube.watch({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 60 }, new AbortController().signal).next())
-    expect(error.message).toBe(`The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/pods within 0.2 s (timed out).`)
+    const { error, ms } = await failure(
+      kube
+        .watch(
+          { apiVersion: 'v1', kind: 'Pod', namespace: 'team' },
+          { timeoutSeconds: 60 },
+          new AbortController().signal
+        )
+        .next()
+    )
+    expect(error.message).toBe(
+      `The Kubernetes API at http://${server.origin} did not answer GET /api/v1/namespaces/team/pods within 0.2 s (timed out).`
+    )
     expect(ms).toBeLessThan(5000)
   })
 
@@ -207,11 +260,18 @@ describe('KubeClient watch timeouts', () => {
     const started = Date.now()
     const { error } = await failure(
       (async () => {
-        for await (const e of kube.watch<{ metadata: { name: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
+        for await (const e of kube.watch<{ metadata: { name: string } }>(
+          { apiVersion: 'v1', kind: 'Pod', namespace: 'team' },
+          { timeoutSeconds: 1 },
+          new AbortController().signal
+        ))
+          names.push(e.object.metadata.name)
       })()
     )
     expect(names).toEqual(['a'])
-    expect(error.message).toBe(`The Kubernetes API at ${server.origin} sent nothing on the watch /api/v1/namespaces/team/pods for 1.2 s, well past its timeoutSeconds (timed out).`)
+    expect(error.message).toBe(
+      `The Kubernetes API at ${server.origin} sent nothing on the watch /api/v1/namespaces/team/pods for 1.2 s, well past its timeoutSeconds (timed out).`
+    )
     expect(Date.now() - started).toBeLessThan(8000)
   })
 
@@ -229,7 +289,12 @@ describe('KubeClient watch timeouts', () => {
     const kube = client(server.origin, { responseTimeoutMs: 200, stallLimitMs: 5000 })
     const names: string[] = []
     // Idle bound 1.2 s; the watch lasts 2.4 s.
-    for await (const e of kube.watch<{ metadata: { name: string } }>({ apiVersion: 'v1', kind: 'Pod', namespace: 'team' }, { timeoutSeconds: 1 }, new AbortController().signal)) names.push(e.object.metadata.name)
+    for await (const e of kube.watch<{ metadata: { name: string } }>(
+      { apiVersion: 'v1', kind: 'Pod', namespace: 'team' },
+      { timeoutSeconds: 1 },
+      new AbortController().signal
+    ))
+      names.push(e.object.metadata.name)
     expect(names).toEqual(['1', '2', '3', '4', '5', '6'])
   })
 })
@@ -262,7 +327,9 @@ contexts:
   ])('stops %s', async (_, command, args) => {
     const target = resolveKubeTarget({ kubeconfig: withPlugin(command, args) }, { HOME: home() }, 300)
     const { error, ms } = await failure(target.authenticate())
-    expect(error.message).toBe(`The exec credential plugin of user 'u1' (${command}) did not finish within 0.3 s and was stopped (timed out).`)
+    expect(error.message).toBe(
+      `The exec credential plugin of user 'u1' (${command}) did not finish within 0.3 s and was stopped (timed out).`
+    )
     expect(ms).toBeLessThan(8000)
   })
 })

@@ -38,13 +38,18 @@ describe('resolveKubeTarget', () => {
   it('switches to kube-context', async () => {
     const target = resolveKubeTarget({ kubeconfig: config(), context: 'two' }, { HOME: emptyHome() })
     expect(target.tls.rejectUnauthorized).toBe(false)
-    expect(await target.authenticate()).toEqual({ Authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` })
+    expect(await target.authenticate()).toEqual({
+      Authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}`
+    })
   })
 
   it('reads KUBECONFIG, resolving relative paths against the file', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kc-'))
     writeFileSync(path.join(dir, 'ca.crt'), 'FILE-CA')
-    writeFileSync(path.join(dir, 'config'), config().replace(/certificate-authority-data: \S+}/, 'certificate-authority: ca.crt}'))
+    writeFileSync(
+      path.join(dir, 'config'),
+      config().replace(/certificate-authority-data: \S+}/, 'certificate-authority: ca.crt}')
+    )
     const target = resolveKubeTarget({}, { KUBECONFIG: path.join(dir, 'config'), HOME: emptyHome() })
     expect(target.tls.ca?.toString()).toBe('FILE-CA')
   })
@@ -52,19 +57,51 @@ describe('resolveKubeTarget', () => {
   it.each([
     [{}, {}, 'No Kubernetes configuration found: set the kubeconfig input, or KUBECONFIG, or provide ~/.kube/config'],
     [{}, { KUBECONFIG: '/nonexistent/kubeconfig' }, 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist.'],
-    [{ kubeconfig: config(), context: 'three' }, {}, "kube-context 'three' is not in the kubeconfig. Contexts there: one, two."],
-    [{ kubeconfig: config().replace('current-context: one', '') }, {}, 'The kubeconfig sets no current-context; set kube-context to one of: one, two.'],
-    [{ kubeconfig: config().replace('user: u1, namespace', 'user: u1, namespace').replace('cluster: c1, user', 'cluster: c9, user') }, {}, "Context 'one' names cluster 'c9', which the kubeconfig does not define."],
+    [
+      { kubeconfig: config(), context: 'three' },
+      {},
+      "kube-context 'three' is not in the kubeconfig. Contexts there: one, two."
+    ],
+    [
+      { kubeconfig: config().replace('current-context: one', '') },
+      {},
+      'The kubeconfig sets no current-context; set kube-context to one of: one, two.'
+    ],
+    [
+      {
+        kubeconfig: config()
+          .replace('user: u1, namespace', 'user: u1, namespace')
+          .replace('cluster: c1, user', 'cluster: c9, user')
+      },
+      {},
+      "Context 'one' names cluster 'c9', which the kubeconfig does not define."
+    ],
     [{ kubeconfig: 'clusters: [' }, {}, 'The kubeconfig input is not valid YAML'],
-    [{ kubeconfig: config().replace('{token: secret-token}', '{auth-provider: {name: gcp}}') }, {}, "User 'u1' uses the auth-provider 'gcp', which kubectl no longer supports"]
+    [
+      { kubeconfig: config().replace('{token: secret-token}', '{auth-provider: {name: gcp}}') },
+      {},
+      "User 'u1' uses the auth-provider 'gcp', which kubectl no longer supports"
+    ]
   ])('explains %#', (settings, env, message) => {
     expect(() => resolveKubeTarget(settings, { HOME: emptyHome(), ...env })).toThrow(message)
   })
 
   it.each([
-    ['a duplicate token key', config().replace('{token: secret-token}', '{token: secret-token, token: secret-token-2}'), /^The kubeconfig input is not valid YAML: Map keys must be unique at line \d+, column \d+$/],
-    ['a tab-indented line', config().replace('users:', 'users:\n\ttoken: secret-token-3'), /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/],
-    ['a broken flow mapping', config().replace('{token: secret-token}', '{token: secret-token'), /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/]
+    [
+      'a duplicate token key',
+      config().replace('{token: secret-token}', '{token: secret-token, token: secret-token-2}'),
+      /^The kubeconfig input is not valid YAML: Map keys must be unique at line \d+, column \d+$/
+    ],
+    [
+      'a tab-indented line',
+      config().replace('users:', 'users:\n\ttoken: secret-token-3'),
+      /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/
+    ],
+    [
+      'a broken flow mapping',
+      config().replace('{token: secret-token}', '{token: secret-token'),
+      /^The kubeconfig input is not valid YAML: .* at line \d+, column \d+$/
+    ]
   ])('names where %s is, never quoting the file', (_, kubeconfig, expected) => {
     let error: Error | undefined
     try {
@@ -75,5 +112,4 @@ describe('resolveKubeTarget', () => {
     expect(error?.message).toMatch(expected)
     expect(`${error?.message} ${String(error?.cause ?? '')} ${error?.stack}`).not.toMatch(/secret-token/)
   })
-
 })

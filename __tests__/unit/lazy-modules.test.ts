@@ -30,7 +30,10 @@ describe('the lazy @actions/http-client stand-in', () => {
 
 describe('the lazy @actions/exec stand-in', () => {
   it('runs a program through the real module on first use, with its output and exit code', async () => {
-    const output = await getExecOutput('sh', ['-c', 'echo out; echo err >&2; exit 3'], { silent: true, ignoreReturnCode: true })
+    const output = await getExecOutput('sh', ['-c', 'echo out; echo err >&2; exit 3'], {
+      silent: true,
+      ignoreReturnCode: true
+    })
     expect(output).toEqual({ exitCode: 3, stdout: 'out\n', stderr: 'err\n' })
     await expect(exec('sh', ['-c', 'exit 4'], { silent: true })).rejects.toThrow('failed with exit code 4')
   })

@@ -8,11 +8,18 @@ describe('attempt', () => {
       o.manifestsFile = '/tmp/manifests.yaml'
       throw new Error('the registry has no image for commit 0123abc')
     })
-    expect(outcome).toEqual({ report: { waits: [] }, manifestsFile: '/tmp/manifests.yaml', failure: { message: 'the registry has no image for commit 0123abc' } })
+    expect(outcome).toEqual({
+      report: { waits: [] },
+      manifestsFile: '/tmp/manifests.yaml',
+      failure: { message: 'the registry has no image for commit 0123abc' }
+    })
   })
 
   it('takes a failure the steps return, and none when they return nothing', async () => {
-    await expect(attempt(async () => ({ message: 'Rollout failed', result: 'rolled-back' }))).resolves.toEqual({ report: {}, failure: { message: 'Rollout failed', result: 'rolled-back' } })
+    await expect(attempt(async () => ({ message: 'Rollout failed', result: 'rolled-back' }))).resolves.toEqual({
+      report: {},
+      failure: { message: 'Rollout failed', result: 'rolled-back' }
+    })
     await expect(attempt(async () => undefined)).resolves.toEqual({ report: {}, failure: undefined })
   })
 })

@@ -6,12 +6,18 @@ import { patchImages } from '../../src/manifests/patch.js'
 
 /** Property tests of the patcher: random valid manifests and image references. */
 const label = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/)
-const registry = fc.oneof(fc.constant(''), fc.constantFrom('localhost:5000/', 'ghcr.io/', 'r.example.com:8443/', '127.0.0.1:5000/'))
-const repository = fc.tuple(registry, fc.array(label, { minLength: 1, maxLength: 3 })).map(([r, parts]) => `${r}${parts.join('/')}`)
+const registry = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom('localhost:5000/', 'ghcr.io/', 'r.example.com:8443/', '127.0.0.1:5000/')
+)
+const repository = fc
+  .tuple(registry, fc.array(label, { minLength: 1, maxLength: 3 }))
+  .map(([r, parts]) => `${r}${parts.join('/')}`)
 const tag = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/)
 const image = fc.tuple(repository, fc.option(tag, { nil: undefined })).map(([repo, t]) => (t ? `${repo}:${t}` : repo))
 const quote = fc.constantFrom('plain', 'single', 'double')
-const render = (value: string, style: string): string => (style === 'single' ? `'${value}'` : style === 'double' ? `"${value}"` : value)
+const render = (value: string, style: string): string =>
+  style === 'single' ? `'${value}'` : style === 'double' ? `"${value}"` : value
 const comment = fc.option(fc.stringMatching(/^[a-zA-Z0-9 ]{0,20}$/), { nil: undefined })
 
 const container = fc.record({ name: label, image, style: quote, comment })
@@ -25,9 +31,19 @@ const workload = fc.record({
 
 function manifest(w: any): string {
   const list = (key: string, items: any[], indent: string) =>
-    items.length === 0 ? '' : `${indent}${key}:\n` + items.map(c => `${indent}  - name: ${c.name}\n${indent}    image: ${render(c.image, c.style)}${c.comment ? ` # ${c.comment}` : ''}\n`).join('')
+    items.length === 0
+      ? ''
+      : `${indent}${key}:\n` +
+        items
+          .map(
+            c =>
+              `${indent}  - name: ${c.name}\n${indent}    image: ${render(c.image, c.style)}${c.comment ? ` # ${c.comment}` : ''}\n`
+          )
+          .join('')
   const podSpec = (indent: string) => list('initContainers', w.init, indent) + list('containers', w.main, indent)
-  const labels = Object.entries(w.extra).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`).join('')
+  const labels = Object.entries(w.extra)
+    .map(([k, v]) => `    ${k}: ${JSON.stringify(v)}\n`)
+    .join('')
   const head = `apiVersion: v1\nkind: ${w.kind}\nmetadata:\n  name: ${w.name}\n  labels:\n    app: ${w.name}\n${labels}`
   switch (w.kind) {
     case 'Pod':
@@ -81,13 +97,18 @@ describe('patchImages properties', () => {
         const first = parseImageRef(ws[0].main[0].image)
         const target = reuse ? (first.domain ? `${first.domain}/${first.path}` : first.path) : drawn
         const text = ws.map(manifest).join('---\n')
-        const expected = ws.flatMap(w => [...w.init, ...w.main]).filter(c => {
-          const ref = parseImageRef(c.image)
-          const wanted = parseImageRef(target)
-          const canon = (r: typeof ref) => `${r.domain ?? 'docker.io'}/${!r.domain && !r.path.includes('/') ? `library/${r.path}` : r.path}`
-          return canon(ref) === canon(wanted) && c.image !== `${target}:new`
-        }).length
-        expect(patchImages(text, 'f', [{ repository: parseImageRef(target), image: `${target}:new` }]).replacements).toHaveLength(expected)
+        const expected = ws
+          .flatMap(w => [...w.init, ...w.main])
+          .filter(c => {
+            const ref = parseImageRef(c.image)
+            const wanted = parseImageRef(target)
+            const canon = (r: typeof ref) =>
+              `${r.domain ?? 'docker.io'}/${!r.domain && !r.path.includes('/') ? `library/${r.path}` : r.path}`
+            return canon(ref) === canon(wanted) && c.image !== `${target}:new`
+          }).length
+        expect(
+          patchImages(text, 'f', [{ repository: parseImageRef(target), image: `${target}:new` }]).replacements
+        ).toHaveLength(expected)
       }),
       { numRuns: 300 }
     )

@@ -10,7 +10,11 @@ const api = { repository: parseImageRef('localhost:5000/acme/api'), image: 'loca
 describe('patchImages', () => {
   it('replaces every container, init container and CronJob image of the repository, quoting as written', () => {
     const { text, replacements } = patchImages(fixture, 'multi.yaml', [api])
-    expect(replacements.map(r => `${r.kind}/${r.name}/${r.container}`)).toEqual(['Deployment/web/migrate', 'Deployment/web/api', 'CronJob/nightly/task'])
+    expect(replacements.map(r => `${r.kind}/${r.name}/${r.container}`)).toEqual([
+      'Deployment/web/migrate',
+      'Deployment/web/api',
+      'CronJob/nightly/task'
+    ])
     expect(text).toContain('image: "localhost:5000/acme/api:abc123"')
     expect(text).toContain('image: localhost:5000/acme/api:abc123   # the app')
     expect(text).not.toContain('sha256:0123')
@@ -27,7 +31,9 @@ describe('patchImages', () => {
       const prefix = a.slice(0, a.indexOf('image: ') + 7)
       expect(b.startsWith(prefix)).toBe(true)
       // Anything after the value (a comment) is kept too.
-      expect(b.slice(b.lastIndexOf('#'))).toBe(a.includes('#') ? a.slice(a.lastIndexOf('#')) : b.slice(b.lastIndexOf('#')))
+      expect(b.slice(b.lastIndexOf('#'))).toBe(
+        a.includes('#') ? a.slice(a.lastIndexOf('#')) : b.slice(b.lastIndexOf('#'))
+      )
     }
   })
 
@@ -60,16 +66,22 @@ describe('patchImages', () => {
   })
 
   it('names file, document and container for an invalid image', () => {
-    const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: Bad:Image:x\n'
-    expect(() => patchImages(bad, 'pod.yaml', [api])).toThrow(/pod\.yaml: document 1 \(Pod p\), container 'c': Invalid image reference 'Bad:Image:x'/)
+    const bad =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: Bad:Image:x\n'
+    expect(() => patchImages(bad, 'pod.yaml', [api])).toThrow(
+      /pod\.yaml: document 1 \(Pod p\), container 'c': Invalid image reference 'Bad:Image:x'/
+    )
   })
 
   it('patches Pods, StatefulSets, DaemonSets, Jobs and List items', () => {
     const kinds = ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'].map(
-      kind => `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: localhost:5000/acme/api}]\n`
+      kind =>
+        `apiVersion: apps/v1\nkind: ${kind}\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: localhost:5000/acme/api}]\n`
     )
-    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  ephemeralContainers: [{name: e, image: localhost:5000/acme/api:1}]\n'
-    const list = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: q}\n  spec: {containers: [{name: c, image: localhost:5000/acme/api:2}]}\n'
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  ephemeralContainers: [{name: e, image: localhost:5000/acme/api:1}]\n'
+    const list =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: q}\n  spec: {containers: [{name: c, image: localhost:5000/acme/api:2}]}\n'
     const { replacements } = patchImages([...kinds, pod, list].join('---\n'), 'f', [api])
     expect(replacements.map(r => r.kind)).toEqual(['StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'Pod'])
   })
@@ -77,7 +89,8 @@ describe('patchImages', () => {
 
 describe('redactSecretValues', () => {
   it('masks data and stringData values of Secrets only', () => {
-    const text = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: c2VjcmV0\nstringData:\n  token: hunter2 # x\n---\nkind: ConfigMap\ndata:\n  a: visible\n'
+    const text =
+      'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: c2VjcmV0\nstringData:\n  token: hunter2 # x\n---\nkind: ConfigMap\ndata:\n  a: visible\n'
     const out = redactSecretValues(text)
     expect(out).not.toMatch(/c2VjcmV0|hunter2/)
     expect(out).toContain('password: "(redacted, 6 bytes)"')
@@ -114,7 +127,12 @@ describe('readObjects: empty and comment-only documents', () => {
   it.each([
     ['a file ending in ---', `${configMap('a')}---\n`, ['a'], [1]],
     ['--- followed by ---', `${configMap('a')}---\n---\n${configMap('b')}`, ['a', 'b'], [1, 3]],
-    ['a comment-only document', `${configMap('a')}---\n# Licensed under the Apache License\n# more header\n---\n${configMap('b')}`, ['a', 'b'], [1, 3]],
+    [
+      'a comment-only document',
+      `${configMap('a')}---\n# Licensed under the Apache License\n# more header\n---\n${configMap('b')}`,
+      ['a', 'b'],
+      [1, 3]
+    ],
     ['a leading --- and a licence header', `# Copyright 2026 Acme\n---\n${configMap('a')}`, ['a'], [1]],
     ['an explicit null document', `${configMap('a')}--- null\n---\n~\n`, ['a'], [1]],
     ['a template that renders only its header', '# Source: chart/templates/empty.yaml\n', [], []]
@@ -129,7 +147,11 @@ describe('readObjects: empty and comment-only documents', () => {
   it.each([
     ['a scalar', `${configMap('a')}---\njust text\n`, 'f.yaml document 2: expected a Kubernetes object'],
     ['a sequence', `${configMap('a')}---\n- a\n- b\n`, 'f.yaml document 2: expected a Kubernetes object'],
-    ['an empty mapping', `${configMap('a')}---\n{}\n`, 'f.yaml document 2: object has no apiVersion, kind, metadata.name']
+    [
+      'an empty mapping',
+      `${configMap('a')}---\n{}\n`,
+      'f.yaml document 2: object has no apiVersion, kind, metadata.name'
+    ]
   ])('still refuses %s', (_, text, message) => {
     const problems: string[] = []
     readObjects(text, 'f.yaml', problems)

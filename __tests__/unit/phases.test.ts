@@ -6,9 +6,14 @@ let document = 0
 const item = (kind: string, name: string, annotations?: Record<string, string>): SourcedObject => ({
   file: 'chart.yaml',
   document: ++document,
-  object: { apiVersion: kind === 'Job' ? 'batch/v1' : 'v1', kind, metadata: { name, ...(annotations ? { annotations } : {}) } }
+  object: {
+    apiVersion: kind === 'Job' ? 'batch/v1' : 'v1',
+    kind,
+    metadata: { name, ...(annotations ? { annotations } : {}) }
+  }
 })
-const names = (steps: Array<{ weight: number; objects: SourcedObject[] }>) => steps.map(s => `${s.weight}:${s.objects.map(o => o.object.metadata.name).join(',')}`)
+const names = (steps: Array<{ weight: number; objects: SourcedObject[] }>) =>
+  steps.map(s => `${s.weight}:${s.objects.map(o => o.object.metadata.name).join(',')}`)
 
 describe('planPhases', () => {
   const objects = [
@@ -24,7 +29,7 @@ describe('planPhases', () => {
     item('Service', 'web')
   ]
 
-  it('an install runs the install hooks, by ascending weight, ours beside Helm\'s', () => {
+  it("an install runs the install hooks, by ascending weight, ours beside Helm's", () => {
     const plan = planPhases(objects, true)
     expect(names(plan.pre)).toEqual(['5:migrate,ours'])
     expect(names(plan.post)).toEqual(['-1:notify', '0:seed,warm'])
@@ -80,6 +85,8 @@ describe('delete policies', () => {
   })
 
   it('before-hook-creation is the default, as in Helm', () => {
-    expect(hookPolicy(item('Job', 'j', { 'helm.sh/hook': 'pre-upgrade' })).deletePolicies).toEqual(['before-hook-creation'])
+    expect(hookPolicy(item('Job', 'j', { 'helm.sh/hook': 'pre-upgrade' })).deletePolicies).toEqual([
+      'before-hook-creation'
+    ])
   })
 })

@@ -2,7 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { heldLock, loggedInRegistries, saveHeldLock, saveLoggedInRegistries, saveWorkDir, workDir } from '../../src/run/state.js'
+import {
+  heldLock,
+  loggedInRegistries,
+  saveHeldLock,
+  saveLoggedInRegistries,
+  saveWorkDir,
+  workDir
+} from '../../src/run/state.js'
 
 /**
  * The main step saves through the GITHUB_STATE file; the runner passes each entry (NAME<<DELIMITER, the value,

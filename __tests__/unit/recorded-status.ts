@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import type { WorkloadObject } from '../../src/status/reader.js'
 
 /** An object recorded from a cluster (__tests__/data). */
-export const recorded = (name: string): WorkloadObject => JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
+export const recorded = (name: string): WorkloadObject =>
+  JSON.parse(readFileSync(new URL(`../data/${name}.json`, import.meta.url), 'utf8'))
 
 /** A recorded object with some fields replaced, by dotted path. */
 export function variant(name: string, changes: Record<string, unknown>): WorkloadObject {

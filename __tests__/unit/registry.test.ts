@@ -18,7 +18,9 @@ describe('pickPlatformManifest', () => {
 })
 
 /** A registry on loopback (plain HTTP, as registryBaseUrl treats it) answering from a route table. */
-async function fakeRegistry(routes: Record<string, { type?: string; body: unknown } | 'hang'>): Promise<{ host: string; close: () => Promise<void> }> {
+async function fakeRegistry(
+  routes: Record<string, { type?: string; body: unknown } | 'hang'>
+): Promise<{ host: string; close: () => Promise<void> }> {
   const server = http.createServer((request, response) => {
     const route = routes[request.url ?? '']
     if (route === 'hang') return
@@ -28,7 +30,11 @@ async function fakeRegistry(routes: Record<string, { type?: string; body: unknow
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise(resolve => { server.closeAllConnections(); server.close(() => resolve()) })
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
   }
 }
 
@@ -51,16 +57,24 @@ describe('RegistryClient', () => {
           ]
         }
       },
-      '/v2/it/web/manifests/sha256:amd': { type: 'application/vnd.oci.image.manifest.v1+json', body: { config: { digest: 'sha256:cfg' } } },
+      '/v2/it/web/manifests/sha256:amd': {
+        type: 'application/vnd.oci.image.manifest.v1+json',
+        body: { config: { digest: 'sha256:cfg' } }
+      },
       '/v2/it/web/blobs/sha256:cfg': { body: { config: { Labels: { 'org.opencontainers.image.revision': 'abc' } } } }
     })
     close = registry.close
-    expect(await new RegistryClient(registry.host).imageLabels('it/web', 'sha256:index')).toEqual({ 'org.opencontainers.image.revision': 'abc' })
+    expect(await new RegistryClient(registry.host).imageLabels('it/web', 'sha256:index')).toEqual({
+      'org.opencontainers.image.revision': 'abc'
+    })
   })
 
   it('reads no labels as none', async () => {
     const registry = await fakeRegistry({
-      '/v2/it/web/manifests/sha256:m': { type: 'application/vnd.docker.distribution.manifest.v2+json', body: { config: { digest: 'sha256:cfg' } } },
+      '/v2/it/web/manifests/sha256:m': {
+        type: 'application/vnd.docker.distribution.manifest.v2+json',
+        body: { config: { digest: 'sha256:cfg' } }
+      },
       '/v2/it/web/blobs/sha256:cfg': { body: { config: { Labels: null } } }
     })
     close = registry.close
@@ -82,6 +96,8 @@ describe('RegistryClient', () => {
     const registry = await fakeRegistry({})
     await registry.close()
     const error = (await new RegistryClient(registry.host).ping('it/web').catch((e: Error) => e)) as Error
-    expect(error.message).toMatch(new RegExp(`^Cannot reach registry ${registry.host.replace('.', '\\.')} \\(GET /v2/\\): `))
+    expect(error.message).toMatch(
+      new RegExp(`^Cannot reach registry ${registry.host.replace('.', '\\.')} \\(GET /v2/\\): `)
+    )
   })
 })

@@ -7,7 +7,10 @@ import { helmTemplateCommand, kustomizeCommand } from '../../src/manifests/rende
 
 describe('kustomizeCommand', () => {
   it.each([
-    [{ kustomize: '/bin/kustomize', kubectl: '/bin/kubectl' }, { tool: '/bin/kustomize', args: ['build', 'k/staging'] }],
+    [
+      { kustomize: '/bin/kustomize', kubectl: '/bin/kubectl' },
+      { tool: '/bin/kustomize', args: ['build', 'k/staging'] }
+    ],
     [{ kubectl: '/bin/kubectl' }, { tool: '/bin/kubectl', args: ['kustomize', 'k/staging'] }]
   ])('with %j renders through %j', (tools, command) => {
     expect(kustomizeCommand('k/staging', tools)).toEqual(command)
@@ -21,20 +24,65 @@ describe('kustomizeCommand', () => {
 })
 
 describe('helmTemplateCommand', () => {
-  const cluster = { kubeVersion: 'v1.36.3', apiVersions: ['apps/v1', 'apps/v1/Deployment', 'coordination.k8s.io/v1', 'v1', 'v1/Pod'] }
+  const cluster = {
+    kubeVersion: 'v1.36.3',
+    apiVersions: ['apps/v1', 'apps/v1/Deployment', 'coordination.k8s.io/v1', 'v1', 'v1/Pod']
+  }
   it.each([
     [
       'without tests, in the namespace, with every values file in order',
       { chart: 'charts/app', release: 'shop', values: ['a.yaml', 'b.yaml'], namespace: 'prod' },
-      ['template', 'shop', 'charts/app', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--values', 'b.yaml'],
+      [
+        'template',
+        'shop',
+        'charts/app',
+        '--skip-tests',
+        '--namespace',
+        'prod',
+        '--values',
+        'a.yaml',
+        '--values',
+        'b.yaml'
+      ],
       undefined
     ],
-    ['with neither namespace nor values', { chart: 'c', release: 'r', values: [] }, ['template', 'r', 'c', '--skip-tests'], undefined],
+    [
+      'with neither namespace nor values',
+      { chart: 'c', release: 'r', values: [] },
+      ['template', 'r', 'c', '--skip-tests'],
+      undefined
+    ],
     [
       "for the cluster's version and API versions, after the values",
       { chart: 'c', release: 'r', values: ['a.yaml'], namespace: 'prod', capabilities: cluster },
-      ['template', 'r', 'c', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--kube-version', 'v1.36.3', '--api-versions', 'apps/v1,apps/v1/Deployment,coordination.k8s.io/v1,v1,v1/Pod'],
-      ['template', 'r', 'c', '--skip-tests', '--namespace', 'prod', '--values', 'a.yaml', '--kube-version', 'v1.36.3', '--api-versions', '<5 API versions of the cluster>']
+      [
+        'template',
+        'r',
+        'c',
+        '--skip-tests',
+        '--namespace',
+        'prod',
+        '--values',
+        'a.yaml',
+        '--kube-version',
+        'v1.36.3',
+        '--api-versions',
+        'apps/v1,apps/v1/Deployment,coordination.k8s.io/v1,v1,v1/Pod'
+      ],
+      [
+        'template',
+        'r',
+        'c',
+        '--skip-tests',
+        '--namespace',
+        'prod',
+        '--values',
+        'a.yaml',
+        '--kube-version',
+        'v1.36.3',
+        '--api-versions',
+        '<5 API versions of the cluster>'
+      ]
     ],
     [
       'for a version without API versions',
@@ -69,6 +117,8 @@ describe('expandManifestPaths', () => {
       { kind: 'file', path: 'plain/b.yaml' }
     ])
     mkdirSync(path.join(root, 'empty'))
-    await expect(expandManifestPaths(['empty'], root)).rejects.toThrow("manifests directory 'empty' holds no .yaml, .yml or .json file and no kustomization.")
+    await expect(expandManifestPaths(['empty'], root)).rejects.toThrow(
+      "manifests directory 'empty' holds no .yaml, .yml or .json file and no kustomization."
+    )
   })
 })

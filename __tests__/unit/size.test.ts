@@ -14,7 +14,9 @@ describe('parseSize', () => {
   })
 
   it.each(['', '16MB', '-1Mi', '0', 'lots', '1e6'])('refuses %j', text => {
-    expect(() => parseSize(text, 'max-manifests-size')).toThrow(`Invalid max-manifests-size '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`)
+    expect(() => parseSize(text, 'max-manifests-size')).toThrow(
+      `Invalid max-manifests-size '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`
+    )
   })
 
   it('formats for a message', () => {

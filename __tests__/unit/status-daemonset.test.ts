@@ -6,10 +6,30 @@ import { variant } from './recorded-status.js'
 describe('DaemonSet', () => {
   it.each([
     ['complete', {}, 'done', 'daemonset/agent successfully rolled out'],
-    ['not observed', { 'metadata.generation': 3 }, 'progressing', 'daemonset/agent: waiting for the spec update to be observed'],
-    ['scheduling', { 'status.updatedNumberScheduled': 1 }, 'progressing', 'daemonset/agent: 1 of 3 updated pods have been scheduled'],
-    ['not available', { 'status.numberAvailable': 2 }, 'progressing', 'daemonset/agent: 2 of 3 updated pods are available'],
-    ['OnDelete', { 'spec.updateStrategy': { type: 'OnDelete' } }, 'failed', 'daemonset/agent: rollout status is only available for RollingUpdate strategy type']
+    [
+      'not observed',
+      { 'metadata.generation': 3 },
+      'progressing',
+      'daemonset/agent: waiting for the spec update to be observed'
+    ],
+    [
+      'scheduling',
+      { 'status.updatedNumberScheduled': 1 },
+      'progressing',
+      'daemonset/agent: 1 of 3 updated pods have been scheduled'
+    ],
+    [
+      'not available',
+      { 'status.numberAvailable': 2 },
+      'progressing',
+      'daemonset/agent: 2 of 3 updated pods are available'
+    ],
+    [
+      'OnDelete',
+      { 'spec.updateStrategy': { type: 'OnDelete' } },
+      'failed',
+      'daemonset/agent: rollout status is only available for RollingUpdate strategy type'
+    ]
   ])('%s', (_, changes, state, message) => {
     expect(rolloutVerdict(variant('daemonset-complete', changes))).toEqual({ state, message })
   })
@@ -17,7 +37,13 @@ describe('DaemonSet', () => {
 
 describe('DaemonSet pods of the new revision', () => {
   const set = { kind: 'DaemonSet', metadata: { name: 'agent', generation: 4 } }
-  const pod = (generation: string) => ({ metadata: { name: 'agent-x', labels: { 'pod-template-generation': generation }, ownerReferences: [{ kind: 'DaemonSet', name: 'agent' }] } })
+  const pod = (generation: string) => ({
+    metadata: {
+      name: 'agent-x',
+      labels: { 'pod-template-generation': generation },
+      ownerReferences: [{ kind: 'DaemonSet', name: 'agent' }]
+    }
+  })
   const lookup = { replicaSetRevision: async () => undefined }
   it.each([
     ['4', true],

@@ -4,7 +4,11 @@ import { rolloutVerdict } from '../../src/status/readers.js'
 import { jobReader } from '../../src/status/job.js'
 
 describe('Job (kstatus: Complete / Failed conditions)', () => {
-  const job = (conditions: unknown[]): WorkloadObject => ({ kind: 'Job', metadata: { name: 'migrate' }, status: { conditions, active: 1 } })
+  const job = (conditions: unknown[]): WorkloadObject => ({
+    kind: 'Job',
+    metadata: { name: 'migrate' },
+    status: { conditions, active: 1 }
+  })
   it.each([
     [job([]), 'progressing'],
     [job([{ type: 'Complete', status: 'True' }]), 'done'],
@@ -14,7 +18,15 @@ describe('Job (kstatus: Complete / Failed conditions)', () => {
   })
 
   it.each([
-    [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }, 'job/migrate failed: BackoffLimitExceeded (Job has reached the specified backoff limit)'],
+    [
+      {
+        type: 'Failed',
+        status: 'True',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit'
+      },
+      'job/migrate failed: BackoffLimitExceeded (Job has reached the specified backoff limit)'
+    ],
     [{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }, 'job/migrate failed: DeadlineExceeded'],
     [{ type: 'Complete', status: 'True' }, 'job/migrate completed'],
     [{ type: 'Failed', status: 'False' }, 'job/migrate: 0 succeeded, 1 active, 0 failed']

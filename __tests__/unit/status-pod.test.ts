@@ -6,15 +6,23 @@ import { recorded } from './recorded-status.js'
 
 describe('Pod', () => {
   it('pods', () => {
-    expect(rolloutVerdict({ ...(recorded('pod-never-ready') as WorkloadObject), kind: 'Pod' }).state).toBe('progressing')
+    expect(rolloutVerdict({ ...(recorded('pod-never-ready') as WorkloadObject), kind: 'Pod' }).state).toBe(
+      'progressing'
+    )
     expect(rolloutVerdict({ kind: 'Pod', metadata: { name: 'p' }, status: { phase: 'Succeeded' } }).state).toBe('done')
   })
 
   it.each([
     [{ phase: 'Succeeded' }, { state: 'done', message: 'pod/p succeeded' }],
     [{ phase: 'Failed' }, { state: 'failed', message: 'pod/p failed' }],
-    [{ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }, { state: 'done', message: 'pod/p is ready' }],
-    [{ phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] }, { state: 'progressing', message: 'pod/p: Running, not ready' }],
+    [
+      { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+      { state: 'done', message: 'pod/p is ready' }
+    ],
+    [
+      { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+      { state: 'progressing', message: 'pod/p: Running, not ready' }
+    ],
     [{}, { state: 'progressing', message: 'pod/p: Pending, not ready' }]
   ])('%j', (status, expected) => {
     expect(rolloutVerdict({ kind: 'Pod', metadata: { name: 'p' }, status } as WorkloadObject)).toEqual(expected)

@@ -4,7 +4,12 @@ import { rolloutVerdict } from '../../src/status/readers.js'
 import { persistentVolumeClaimReader } from '../../src/status/pvc.js'
 
 describe('PersistentVolumeClaims', () => {
-  const pvc = (phase: string | undefined): WorkloadObject => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, status: phase ? { phase } : {} })
+  const pvc = (phase: string | undefined): WorkloadObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data' },
+    status: phase ? { phase } : {}
+  })
   it.each([
     { object: pvc('Bound'), bindingMode: 'Immediate', state: 'done' },
     { object: pvc('Pending'), bindingMode: 'Immediate', state: 'progressing' },
@@ -18,7 +23,15 @@ describe('PersistentVolumeClaims', () => {
   it.each([
     ['Bound', 'Immediate', { state: 'done', message: 'persistentvolumeclaim/data is bound' }],
     ['Lost', 'Immediate', { state: 'failed', message: 'persistentvolumeclaim/data lost its volume' }],
-    ['Pending', 'WaitForFirstConsumer', { state: 'done', message: 'persistentvolumeclaim/data waits for its first consumer (WaitForFirstConsumer)', note: 'waits for its first consumer' }],
+    [
+      'Pending',
+      'WaitForFirstConsumer',
+      {
+        state: 'done',
+        message: 'persistentvolumeclaim/data waits for its first consumer (WaitForFirstConsumer)',
+        note: 'waits for its first consumer'
+      }
+    ],
     ['Pending', undefined, { state: 'progressing', message: 'persistentvolumeclaim/data: reading its StorageClass' }],
     ['Pending', 'unknown', { state: 'progressing', message: 'persistentvolumeclaim/data: Pending, not bound yet' }]
   ])('%s with binding mode %s', (phase, bindingMode, expected) => {

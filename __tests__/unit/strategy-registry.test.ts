@@ -10,9 +10,24 @@ const env = { GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567', GITHUB_REP
 const base = { image: 'localhost:5000/acme/api', manifests: 'manifests/' }
 const settingsOf = (inputs: Record<string, string>) => parseSettings(name => ({ ...base, ...inputs })[name] ?? '', env)
 
-const blueGreen: TrafficReport = { strategy: 'blue-green', before: 'blue', after: 'green', services: ['web'], switched: true, coloured: ['web'], rolling: [] }
+const blueGreen: TrafficReport = {
+  strategy: 'blue-green',
+  before: 'blue',
+  after: 'green',
+  services: ['web'],
+  switched: true,
+  coloured: ['web'],
+  rolling: []
+}
 const blueGreenDropped: TrafficReport = { ...blueGreen, after: 'blue', switched: false }
-const canary: TrafficReport = { strategy: 'canary', stage: 'canary', replicaPercent: 25, weight: 25, canaries: [{ name: 'web-canary', replicas: 1, stable: 'web', stableReplicas: 3 }], added: ['deployment/web-canary'] }
+const canary: TrafficReport = {
+  strategy: 'canary',
+  stage: 'canary',
+  replicaPercent: 25,
+  weight: 25,
+  canaries: [{ name: 'web-canary', replicas: 1, stable: 'web', stableReplicas: 3 }],
+  added: ['deployment/web-canary']
+}
 const aborted: TrafficReport = { ...canary, stage: 'aborted' }
 
 describe('the strategy registry', () => {
@@ -25,7 +40,9 @@ describe('the strategy registry', () => {
   })
 
   it('lists the registered strategies in the error for an unknown one', () => {
-    expect(() => settingsOf({ strategy: 'recreate' })).toThrow("Invalid strategy 'recreate'. Expected rolling, blue-green or canary.")
+    expect(() => settingsOf({ strategy: 'recreate' })).toThrow(
+      "Invalid strategy 'recreate'. Expected rolling, blue-green or canary."
+    )
   })
 })
 
@@ -33,13 +50,28 @@ describe('each strategy validates the parsed settings', () => {
   it.each([
     [{ strategy: 'rolling', mode: 'build' }, undefined],
     [{ strategy: 'rolling', wait: 'false' }, undefined],
-    [{ strategy: 'blue-green', mode: 'history' }, 'strategy blue-green is used in modes deploy, apply and rollback, not in mode history.'],
-    [{ strategy: 'blue-green', wait: 'false' }, 'strategy blue-green needs wait: true: the Services switch once the new colour is ready.'],
-    [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' }, 'rollback-to a revision number is not for strategy blue-green'],
+    [
+      { strategy: 'blue-green', mode: 'history' },
+      'strategy blue-green is used in modes deploy, apply and rollback, not in mode history.'
+    ],
+    [
+      { strategy: 'blue-green', wait: 'false' },
+      'strategy blue-green needs wait: true: the Services switch once the new colour is ready.'
+    ],
+    [
+      { strategy: 'blue-green', mode: 'rollback', 'rollback-to': '3' },
+      'rollback-to a revision number is not for strategy blue-green'
+    ],
     [{ strategy: 'blue-green', mode: 'rollback', 'rollback-to': 'previous' }, undefined],
-    [{ strategy: 'canary', mode: 'build' }, 'strategy canary is used in modes deploy, apply, promote and abort, not in mode build.'],
+    [
+      { strategy: 'canary', mode: 'build' },
+      'strategy canary is used in modes deploy, apply, promote and abort, not in mode build.'
+    ],
     [{ strategy: 'canary', mode: 'rollback', 'rollback-to': 'previous' }, 'mode rollback is not for strategy canary'],
-    [{ strategy: 'canary', wait: 'false' }, 'strategy canary needs wait: true: the canary is checked once it is ready.'],
+    [
+      { strategy: 'canary', wait: 'false' },
+      'strategy canary needs wait: true: the canary is checked once it is ready.'
+    ],
     [{ mode: 'abort' }, undefined]
   ])('%j → %s', (inputs, error) => {
     if (error) expect(() => settingsOf(inputs)).toThrow(error)
@@ -50,11 +82,32 @@ describe('each strategy validates the parsed settings', () => {
 describe('each strategy owns its part of the report', () => {
   it.each([
     ['rolling', blueGreen, {}, undefined, undefined, undefined],
-    ['blue-green', blueGreen, { 'live-colour': 'green' }, 'traffic switched to green', undefined, '### Traffic (blue-green)'],
-    ['blue-green', blueGreenDropped, { 'live-colour': 'blue' }, 'traffic stays on blue', 'Blue-green: the new colour was deleted; blue still serves, untouched.', '### Traffic (blue-green)'],
+    [
+      'blue-green',
+      blueGreen,
+      { 'live-colour': 'green' },
+      'traffic switched to green',
+      undefined,
+      '### Traffic (blue-green)'
+    ],
+    [
+      'blue-green',
+      blueGreenDropped,
+      { 'live-colour': 'blue' },
+      'traffic stays on blue',
+      'Blue-green: the new colour was deleted; blue still serves, untouched.',
+      '### Traffic (blue-green)'
+    ],
     ['blue-green', canary, {}, undefined, undefined, undefined],
     ['canary', canary, { 'canary-stage': 'canary' }, 'canary canary', undefined, '### Canary: canary'],
-    ['canary', aborted, { 'canary-stage': 'aborted' }, 'canary aborted', 'Canary: the canary was deleted; the stable version was not touched.', '### Canary: aborted'],
+    [
+      'canary',
+      aborted,
+      { 'canary-stage': 'aborted' },
+      'canary aborted',
+      'Canary: the canary was deleted; the stable version was not touched.',
+      '### Canary: aborted'
+    ],
     ['canary', blueGreen, {}, undefined, undefined, undefined]
   ] as const)('%s with a %j report', (name, traffic, outputs, detail, untouched, heading) => {
     const strategy = strategyNamed(name)
@@ -67,7 +120,11 @@ describe('each strategy owns its part of the report', () => {
   it('reads history where the workloads live: both colours under blue-green, the name itself otherwise', () => {
     const web = { kind: 'Deployment', namespace: 'shop', name: 'web' }
     const db = { kind: 'StatefulSet', namespace: 'shop', name: 'db' }
-    expect(strategyNamed('blue-green').historyOf(web).map(w => w.name)).toEqual(['web', 'web-blue', 'web-green'])
+    expect(
+      strategyNamed('blue-green')
+        .historyOf(web)
+        .map(w => w.name)
+    ).toEqual(['web', 'web-blue', 'web-green'])
     expect(strategyNamed('blue-green').historyOf(db)).toEqual([db])
     expect(strategyNamed('rolling').historyOf(web)).toEqual([web])
     expect(strategyNamed('canary').historyOf(web)).toEqual([web])

@@ -4,7 +4,8 @@ import { renderSummary } from '../../src/report/summary.js'
 import type { RunReport } from '../../src/report/run-report.js'
 
 // A value that, written as it is, renders a fake heading, a link and an image, closes a code block and splits a cell.
-const hostile = 'web\n```\n# Deployed OK\n[link](http://x) ![i](http://x/i.png) <img src=x onerror=alert(1)> a|b & `tick` \\| *bold* ~~gone~~'
+const hostile =
+  'web\n```\n# Deployed OK\n[link](http://x) ![i](http://x/i.png) <img src=x onerror=alert(1)> a|b & `tick` \\| *bold* ~~gone~~'
 
 describe('markdown escaping of one value', () => {
   it.each([
@@ -14,7 +15,13 @@ describe('markdown escaping of one value', () => {
     ['a link', '[l](http://x)', '\\[l\\](http://x)', '`[l](http://x)`', '&#91;l&#93;(http://x)'],
     ['a pipe and a backslash', 'a|b\\|c', 'a\\|b\\\\\\|c', '<code>a\\|b\\\\\\|c</code>', 'a&#124;b&#92;&#124;c'],
     ['backticks', 'x ``` y', 'x \\`\\`\\` y', '<code>x \\`\\`\\` y</code>', 'x &#96;&#96;&#96; y'],
-    ['an entity', '&amp; "q" \'s\'', '&amp;amp; "q" \'s\'', '<code>&amp;amp; "q" \'s\'</code>', '&amp;amp; &quot;q&quot; &#39;s&#39;'],
+    [
+      'an entity',
+      '&amp; "q" \'s\'',
+      '&amp;amp; "q" \'s\'',
+      '<code>&amp;amp; "q" \'s\'</code>',
+      '&amp;amp; &quot;q&quot; &#39;s&#39;'
+    ],
     ['emphasis', '*a* _b_ ~c~', '\\*a\\* \\_b\\_ \\~c\\~', '`*a* _b_ ~c~`', '&#42;a&#42; &#95;b&#95; &#126;c&#126;']
   ])('%s', (_, value, asInline, asCode, asHtml) => {
     expect(inline(value)).toBe(asInline)
@@ -60,27 +67,116 @@ const bare = (line: string): string =>
     .replace(/\*\*/g, '')
 
 describe('renderSummary with hostile values', () => {
-  const workload = { apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: hostile, name: hostile }
+  const workload = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+    namespace: hostile,
+    name: hostile
+  }
   const report: RunReport = {
     result: 'rolled-back',
     mode: 'deploy',
     dryRun: true,
-    images: [{ name: 'web', repository: hostile, tags: { primary: hostile, all: [hostile, 'latest'] }, reference: hostile, deployed: hostile, digest: hostile, reused: false }],
-    resources: [{ kind: hostile, namespace: hostile, name: hostile, action: 'configured', note: hostile, rollout: 'failed', durationMs: 1 }],
-    waits: [{ item: workload, state: 'failed', message: hostile, durationMs: 1, diagnosis: { pod: hostile, container: hostile, reason: hostile, message: hostile, restartCount: 1, previousLog: false, events: [hostile], logs: [hostile, '```', '````'] } }],
+    images: [
+      {
+        name: 'web',
+        repository: hostile,
+        tags: { primary: hostile, all: [hostile, 'latest'] },
+        reference: hostile,
+        deployed: hostile,
+        digest: hostile,
+        reused: false
+      }
+    ],
+    resources: [
+      {
+        kind: hostile,
+        namespace: hostile,
+        name: hostile,
+        action: 'configured',
+        note: hostile,
+        rollout: 'failed',
+        durationMs: 1
+      }
+    ],
+    waits: [
+      {
+        item: workload,
+        state: 'failed',
+        message: hostile,
+        durationMs: 1,
+        diagnosis: {
+          pod: hostile,
+          container: hostile,
+          reason: hostile,
+          message: hostile,
+          restartCount: 1,
+          previousLog: false,
+          events: [hostile],
+          logs: [hostile, '```', '````']
+        }
+      }
+    ],
     applied: [
       {
-        target: { source: { file: 'f', document: 1, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: hostile } } }, object: { apiVersion: 'v1', kind: hostile, metadata: { name: hostile } }, namespaced: true, awaitsCrd: false },
+        target: {
+          source: {
+            file: 'f',
+            document: 1,
+            object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: hostile } }
+          },
+          object: { apiVersion: 'v1', kind: hostile, metadata: { name: hostile } },
+          namespaced: true,
+          awaitsCrd: false
+        },
         action: 'configured',
         result: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: hostile } },
         changes: [{ path: hostile, from: JSON.stringify(hostile), to: hostile }]
       }
     ],
-    hooks: [{ phase: 'pre', weight: 0, kind: hostile, name: hostile, namespace: hostile, declaredAs: hostile, state: 'succeeded' } as never],
-    traffic: { strategy: 'blue-green', before: 'blue', after: 'green', services: [hostile], switched: true, coloured: [hostile], rolling: [hostile] },
-    history: [{ workload: { kind: 'Deployment', namespace: hostile, name: hostile } as never, rows: [{ revision: 1, commit: hostile, images: [hostile], changeCause: hostile, created: hostile, live: true } as never] }],
+    hooks: [
+      {
+        phase: 'pre',
+        weight: 0,
+        kind: hostile,
+        name: hostile,
+        namespace: hostile,
+        declaredAs: hostile,
+        state: 'succeeded'
+      } as never
+    ],
+    traffic: {
+      strategy: 'blue-green',
+      before: 'blue',
+      after: 'green',
+      services: [hostile],
+      switched: true,
+      coloured: [hostile],
+      rolling: [hostile]
+    },
+    history: [
+      {
+        workload: { kind: 'Deployment', namespace: hostile, name: hostile } as never,
+        rows: [
+          {
+            revision: 1,
+            commit: hostile,
+            images: [hostile],
+            changeCause: hostile,
+            created: hostile,
+            live: true
+          } as never
+        ]
+      }
+    ],
     rollback: {
-      restored: [{ workload: { kind: hostile, namespace: hostile, name: hostile }, plan: { action: 'skip', reason: hostile } } as never],
+      restored: [
+        {
+          workload: { kind: hostile, namespace: hostile, name: hostile },
+          plan: { action: 'skip', reason: hostile }
+        } as never
+      ],
       created: [hostile],
       deleted: true,
       notRestored: [hostile],
@@ -103,7 +199,10 @@ describe('renderSummary with hostile values', () => {
   it('lets no value start a heading, a list item or a block quote', () => {
     const headings = lines.filter(line => line.startsWith('#'))
     expect(headings.length).toBeGreaterThan(5)
-    for (const line of headings) expect(line).toMatch(/^(## (✅|❌|↩️) build-and-deploy|### (Images?|Resources|Hooks|Changes the apply|Traffic|Canary|Rollout problems|History of|Rollback)\b)/)
+    for (const line of headings)
+      expect(line).toMatch(
+        /^(## (✅|❌|↩️) build-and-deploy|### (Images?|Resources|Hooks|Changes the apply|Traffic|Canary|Rollout problems|History of|Rollback)\b)/
+      )
     expect(lines.filter(line => /^\s*(>|[-+*] |\d+\. )/.test(line) && !line.startsWith('- **'))).toEqual([])
   })
 
@@ -117,7 +216,7 @@ describe('renderSummary with hostile values', () => {
     expect(lines.filter(line => bare(line).includes(character))).toEqual([])
   })
 
-  it('keeps every table row to its header\'s cells', () => {
+  it("keeps every table row to its header's cells", () => {
     let columns: number | undefined
     for (const line of lines) {
       if (!line.startsWith('|')) {

@@ -16,10 +16,21 @@ import type { WaitOutcome } from '../../src/status/wait.js'
 const sha = '3f2a9c1d0b7e4f5a6c8d9e0f1a2b3c4d5e6f7a8b'
 const earlier = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d'
 const image = (commit: string) => `ghcr.io/acme/web:${commit}`
-const deployment = (commit: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { template: { spec: { containers: [{ name: 'web', image: image(commit) }] } } } })
+const deployment = (commit: string) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'shop' },
+  spec: { template: { spec: { containers: [{ name: 'web', image: image(commit) }] } } }
+})
 const applied = [
   {
-    target: { source: { file: 'k8s/app.yaml', document: 2, object: deployment(sha) }, object: deployment(sha), namespaced: true, awaitsCrd: false, plural: 'deployments' },
+    target: {
+      source: { file: 'k8s/app.yaml', document: 2, object: deployment(sha) },
+      object: deployment(sha),
+      namespaced: true,
+      awaitsCrd: false,
+      plural: 'deployments'
+    },
     action: 'configured' as const,
     result: deployment(sha),
     before: deployment(earlier),
@@ -30,11 +41,35 @@ const base: RunReport = {
   result: 'succeeded',
   mode: 'deploy',
   dryRun: false,
-  target: { commit: sha, ref: 'main', strategy: 'rolling', server: 'https://k8s.example.com', context: 'prod', namespace: 'shop' },
-  images: [{ name: 'web', repository: 'ghcr.io/acme/web', tags: { primary: sha, all: [sha, 'latest'] }, reference: image(sha), deployed: image(sha), digest: `sha256:${'c'.repeat(64)}`, reused: false }],
+  target: {
+    commit: sha,
+    ref: 'main',
+    strategy: 'rolling',
+    server: 'https://k8s.example.com',
+    context: 'prod',
+    namespace: 'shop'
+  },
+  images: [
+    {
+      name: 'web',
+      repository: 'ghcr.io/acme/web',
+      tags: { primary: sha, all: [sha, 'latest'] },
+      reference: image(sha),
+      deployed: image(sha),
+      digest: `sha256:${'c'.repeat(64)}`,
+      reused: false
+    }
+  ],
   resources: [
     { kind: 'ConfigMap', namespace: 'shop', name: 'web-config', action: 'unchanged' },
-    { kind: 'Deployment', namespace: 'shop', name: 'web', action: 'configured', rollout: 'succeeded', durationMs: 14_200 },
+    {
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'web',
+      action: 'configured',
+      rollout: 'succeeded',
+      durationMs: 14_200
+    },
     { kind: 'Service', namespace: 'shop', name: 'web', action: 'unchanged' }
   ],
   waits: [],
@@ -60,15 +95,45 @@ const crashed: WaitOutcome = {
 const failed: RunReport = {
   ...base,
   result: 'rolled-back',
-  resources: base.resources.map(r => (r.kind === 'Deployment' ? { ...r, rollout: 'failed' as const, durationMs: 9_800 } : r)),
+  resources: base.resources.map(r =>
+    r.kind === 'Deployment' ? { ...r, rollout: 'failed' as const, durationMs: 9_800 } : r
+  ),
   waits: [crashed],
-  error: ['Rollout failed:', crashed.message, ...formatDiagnosis(crashed.diagnosis!), 'Rolled back: deployment/web to revision 4.'].join('\n'),
+  error: [
+    'Rollout failed:',
+    crashed.message,
+    ...formatDiagnosis(crashed.diagnosis!),
+    'Rolled back: deployment/web to revision 4.'
+  ].join('\n'),
   rollback: {
-    restored: [{ workload: { kind: 'Deployment', namespace: 'shop', name: 'web' }, plan: { action: 'patch', revision: 4, patchType: 'json', patch: [], annotations: {}, template: { metadata: { annotations: { 'build-and-deploy/commit': earlier } }, spec: { containers: [{ name: 'web', image: image(earlier) }] } } } as never }],
+    restored: [
+      {
+        workload: { kind: 'Deployment', namespace: 'shop', name: 'web' },
+        plan: {
+          action: 'patch',
+          revision: 4,
+          patchType: 'json',
+          patch: [],
+          annotations: {},
+          template: {
+            metadata: { annotations: { 'build-and-deploy/commit': earlier } },
+            spec: { containers: [{ name: 'web', image: image(earlier) }] }
+          }
+        } as never
+      }
+    ],
     created: [],
     deleted: false,
     notRestored: [],
-    waits: [{ ...crashed, state: 'succeeded', message: 'deployment/web successfully rolled out', durationMs: 6_100, diagnosis: undefined }],
+    waits: [
+      {
+        ...crashed,
+        state: 'succeeded',
+        message: 'deployment/web successfully rolled out',
+        durationMs: 6_100,
+        diagnosis: undefined
+      }
+    ],
     durationMs: 6_100,
     succeeded: true
   }
@@ -129,8 +194,13 @@ describe('the job summary rendered as GitHub renders Markdown', () => {
   it('writes the pages for the screenshots', () => {
     const dir = path.join(os.tmpdir(), 'bnd-summary-html')
     mkdirSync(dir, { recursive: true })
-    const style = 'body{font:14px -apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;max-width:1140px;margin:24px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d9e0;padding:6px 12px}th{background:#f6f8fa}code,pre{font:12px ui-monospace,Menlo,monospace;background:#f6f8fa;border-radius:6px}code{padding:2px 4px}pre{padding:12px;overflow:auto;line-height:1.45}h2{border-bottom:1px solid #d1d9e0;padding-bottom:6px}'
-    for (const [name, html] of Object.entries(pages)) writeFileSync(path.join(dir, `${name}.html`), `<!doctype html><meta charset="utf-8"><style>${style}</style>${html}`)
+    const style =
+      'body{font:14px -apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;max-width:1140px;margin:24px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #d1d9e0;padding:6px 12px}th{background:#f6f8fa}code,pre{font:12px ui-monospace,Menlo,monospace;background:#f6f8fa;border-radius:6px}code{padding:2px 4px}pre{padding:12px;overflow:auto;line-height:1.45}h2{border-bottom:1px solid #d1d9e0;padding-bottom:6px}'
+    for (const [name, html] of Object.entries(pages))
+      writeFileSync(
+        path.join(dir, `${name}.html`),
+        `<!doctype html><meta charset="utf-8"><style>${style}</style>${html}`
+      )
     expect(Object.keys(pages).sort()).toEqual(['failure', 'history', 'success'])
   })
 })

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { planTags, renderTag, reuseVerdict, sanitizeBranch, templateNamesCommit, validateTagTemplate } from '../../src/build/tags.js'
+import {
+  planTags,
+  renderTag,
+  reuseVerdict,
+  sanitizeBranch,
+  templateNamesCommit,
+  validateTagTemplate
+} from '../../src/build/tags.js'
 
 const sha = '0123456789abcdef0123456789abcdef01234567'
 const context = { sha, branch: 'feature/Login-page', runNumber: '42' }
@@ -25,7 +32,9 @@ describe('renderTag', () => {
   })
 
   it('names a placeholder the run lacks', () => {
-    expect(() => renderTag('{branch}', { sha })).toThrow("The tag '{branch}' uses {branch}, but this run has no branch.")
+    expect(() => renderTag('{branch}', { sha })).toThrow(
+      "The tag '{branch}' uses {branch}, but this run has no branch."
+    )
   })
 
   it('validates without rendering', () => {
@@ -54,8 +63,20 @@ describe('reuseVerdict (skip-existing, issue 23)', () => {
     ['{sha}', sha, undefined, true, /names this commit \(\{sha\} in the tag template '\{sha\}'\)/],
     ['{branch}-{sha}', `main-${sha}`, other, true, /names this commit/],
     ['{branch}', 'main', sha, true, /revision label is this commit/],
-    ['{branch}', 'main', other, false, new RegExp(`tag main exists but its org.opencontainers.image.revision label is ${other}, not this commit ${sha}`)],
-    ['{branch}', 'main', undefined, false, /has no org.opencontainers.image.revision label, and the tag template '\{branch\}' does not name \{sha\}/],
+    [
+      '{branch}',
+      'main',
+      other,
+      false,
+      new RegExp(`tag main exists but its org.opencontainers.image.revision label is ${other}, not this commit ${sha}`)
+    ],
+    [
+      '{branch}',
+      'main',
+      undefined,
+      false,
+      /has no org.opencontainers.image.revision label, and the tag template '\{branch\}' does not name \{sha\}/
+    ],
     ['{short_sha}', '0123456', other, false, /label is fedcba/],
     ['{short_sha}', '0123456', sha, true, /label is this commit/],
     ['v{run_number}', 'v42', '', false, /has no org.opencontainers.image.revision label/],

@@ -4,7 +4,9 @@ import { parse } from 'yaml'
 import { actionInputs } from '../../src/settings/action-inputs.js'
 import { closestName, editDistance, unknownInputWarnings } from '../../src/settings/unknown-inputs.js'
 
-const actionYml = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }
+const actionYml = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as {
+  inputs: Record<string, unknown>
+}
 
 describe('src/settings/action-inputs.ts', () => {
   it('lists the inputs of action.yml, in order (regenerate with node scripts/action-inputs.mjs)', () => {

@@ -42,7 +42,13 @@ export function ociLabels(settings: BuildSettings, version: string, created: Dat
 }
 
 export function tagPlanFor(settings: BuildSettings): TagPlan {
-  return planTags(settings.tagTemplate, settings.extraTagTemplates, settings.latest, settings.run, settings.run.defaultBranch)
+  return planTags(
+    settings.tagTemplate,
+    settings.extraTagTemplates,
+    settings.latest,
+    settings.run,
+    settings.run.defaultBranch
+  )
 }
 
 /** What the manifests get for each image this run builds, known before anything is built. */
@@ -70,7 +76,8 @@ function registryClients(settings: BuildSettings): (image: ImageRef) => Registry
   const clients = new Map<string, RegistryClient>()
   return image => {
     const host = registryHost(image)
-    if (!clients.has(host)) clients.set(host, new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host)))
+    if (!clients.has(host))
+      clients.set(host, new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host)))
     return clients.get(host)!
   }
 }
@@ -82,7 +89,10 @@ function registryClients(settings: BuildSettings): (image: ImageRef) => Registry
  */
 export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Promise<void>): Promise<BuiltImage[]> {
   for (const build of settings.builds) {
-    if (!existsSync(build.dockerfile)) throw new Error(`dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`)
+    if (!existsSync(build.dockerfile))
+      throw new Error(
+        `dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`
+      )
   }
   const registryFor = registryClients(settings)
   const tags = tagPlanFor(settings)
@@ -90,20 +100,30 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
   const results: Array<BuiltImage | undefined> = await Promise.all(
     settings.builds.map(async build => {
       const registry = registryFor(build.image)
-      const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined
+      const digest =
+        settings.push && settings.skipExisting
+          ? await registry.manifestDigest(build.image.path, tags.primary)
+          : undefined
       if (!digest) return undefined
       // Only a tag that may hold another commit's build needs its label read.
-      const revision = templateNamesCommit(settings.tagTemplate) ? undefined : (await registry.imageLabels(build.image.path, digest))[revisionLabel]
+      const revision = templateNamesCommit(settings.tagTemplate)
+        ? undefined
+        : (await registry.imageLabels(build.image.path, digest))[revisionLabel]
       const verdict = reuseVerdict(settings.tagTemplate, tags.primary, settings.run.sha, revision)
       if (!verdict.reuse) {
         core.info(`${repositoryOf(build.image)}: building: ${verdict.reason}.`)
         return undefined
       }
-      core.info(`${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`)
+      core.info(
+        `${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`
+      )
       // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
       await clusterReady
       const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
-      if (moved.length > 0) core.info(`Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`)
+      if (moved.length > 0)
+        core.info(
+          `Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`
+        )
       return foundImage(build, tags, digest, settings.tagTemplate)
     })
   )
@@ -121,7 +141,11 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     }
   }
   const builder = await detectBuilder()
-  core.info(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`)
+  core.info(
+    builder.kind === 'buildx'
+      ? `Building with ${builder.version}`
+      : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`
+  )
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-'))
   saveWorkDir(work)
   try {
@@ -136,7 +160,15 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     for (const [i, build] of toBuild.entries()) {
       // A plain line, not a group: the caller's group is open, and the log has no nested groups.
       if (toBuild.length > 1) core.info(`Building ${repositoryOf(build.image)} (${i + 1} of ${toBuild.length})`)
-      results[settings.builds.indexOf(build)] = await buildOne(settings, build, builder, registryFor(build.image), tags, secretFiles, work)
+      results[settings.builds.indexOf(build)] = await buildOne(
+        settings,
+        build,
+        builder,
+        registryFor(build.image),
+        tags,
+        secretFiles,
+        work
+      )
     }
   } finally {
     await rm(work, { recursive: true, force: true })
@@ -148,7 +180,15 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
 function foundImage(build: ImageBuild, tags: TagPlan, digest: string, tagTemplate: string): BuiltImage {
   const repository = repositoryOf(build.image)
   const reference = `${repository}:${tags.primary}`
-  return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, tagTemplate), digest, reused: true }
+  return {
+    name: build.name,
+    repository,
+    tags,
+    reference,
+    deployed: deployReference(reference, digest, tagTemplate),
+    digest,
+    reused: true
+  }
 }
 
 async function buildOne(
@@ -183,7 +223,15 @@ async function buildOne(
   if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
   const digest = await registry.manifestDigest(build.image.path, tags.primary)
   if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
-  return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, settings.tagTemplate), digest, reused: false }
+  return {
+    name: build.name,
+    repository,
+    tags,
+    reference,
+    deployed: deployReference(reference, digest, settings.tagTemplate),
+    digest,
+    reused: false
+  }
 }
 
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
@@ -193,7 +241,10 @@ export async function existingImages(settings: BuildSettings): Promise<BuiltImag
   return Promise.all(
     settings.builds.map(async build => {
       const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
-      if (!digest) throw new Error(`${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`)
+      if (!digest)
+        throw new Error(
+          `${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`
+        )
       return foundImage(build, { primary, all: [primary] }, digest, settings.tagTemplate)
     })
   )

@@ -25,12 +25,22 @@ export interface BuildPlan {
 }
 
 export async function detectBuilder(docker = 'docker'): Promise<Builder> {
-  const buildx = await exec.getExecOutput(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: childEnv() })
+  const buildx = await exec.getExecOutput(docker, ['buildx', 'version'], {
+    silent: true,
+    ignoreReturnCode: true,
+    env: childEnv()
+  })
   if (buildx.exitCode === 0) return { kind: 'buildx', version: buildx.stdout.trim() }
-  const version = await exec.getExecOutput(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: childEnv() })
+  const version = await exec.getExecOutput(docker, ['version', '--format', '{{.Client.Version}}'], {
+    silent: true,
+    ignoreReturnCode: true,
+    env: childEnv()
+  })
   const clientVersion = version.stdout.trim()
   if (version.exitCode !== 0 && !clientVersion) {
-    throw new Error(`Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`)
+    throw new Error(
+      `Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`
+    )
   }
   const major = Number(clientVersion.split('.')[0])
   // Docker 23+ routes `docker build` with BuildKit through buildx; without the plugin it refuses.
@@ -59,8 +69,10 @@ export function buildCommand(plan: BuildPlan, builder: Builder): string[] {
     args.push('--metadata-file', plan.metadataFile)
     args.push(plan.push ? '--push' : '--load')
   } else {
-    if (plan.cacheTo.length > 0) throw new Error('cache-to needs docker buildx, which is not installed; remove cache-to or install buildx.')
-    if (plan.platforms.length > 0) throw new Error('platforms needs docker buildx, which is not installed; remove platforms or install buildx.')
+    if (plan.cacheTo.length > 0)
+      throw new Error('cache-to needs docker buildx, which is not installed; remove cache-to or install buildx.')
+    if (plan.platforms.length > 0)
+      throw new Error('platforms needs docker buildx, which is not installed; remove platforms or install buildx.')
   }
   args.push(plan.context)
   return args
@@ -72,7 +84,10 @@ export function buildEnv(builder: Builder): Record<string, string> {
 }
 
 export async function runBuild(plan: BuildPlan, builder: Builder, docker = 'docker'): Promise<void> {
-  const result = await exec.getExecOutput(docker, buildCommand(plan, builder), { env: buildEnv(builder), ignoreReturnCode: true })
+  const result = await exec.getExecOutput(docker, buildCommand(plan, builder), {
+    env: buildEnv(builder),
+    ignoreReturnCode: true
+  })
   if (result.exitCode !== 0) {
     const lastLines = result.stderr.trim().split('\n').slice(-8).join('\n')
     throw new Error(`docker build failed (exit code ${result.exitCode}):\n${lastLines}`)
@@ -82,7 +97,9 @@ export async function runBuild(plan: BuildPlan, builder: Builder, docker = 'dock
 export async function push(reference: string, docker = 'docker'): Promise<void> {
   const result = await exec.getExecOutput(docker, ['push', reference], { ignoreReturnCode: true, env: childEnv() })
   if (result.exitCode !== 0) {
-    throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`)
+    throw new Error(
+      `docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`
+    )
   }
 }
 
@@ -95,7 +112,9 @@ export async function login(registry: string, username: string, password: string
     env: childEnv()
   })
   if (result.exitCode !== 0) {
-    throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`)
+    throw new Error(
+      `docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`
+    )
   }
 }
 

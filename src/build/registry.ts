@@ -23,10 +23,15 @@ export function registryBaseUrl(host: string): string {
 }
 
 /** Credentials docker login stored for a host (plain `auths` entries; credential helpers are not read). */
-export function dockerConfigCredentials(host: string, env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
+export function dockerConfigCredentials(
+  host: string,
+  env: NodeJS.ProcessEnv = process.env
+): RegistryCredentials | undefined {
   const dir = env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')
   try {
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { auths?: Record<string, { auth?: string }> }
+    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      auths?: Record<string, { auth?: string }>
+    }
     const auth = config.auths?.[host]?.auth ?? config.auths?.[`https://${host}`]?.auth
     if (!auth) return undefined
     const decoded = Buffer.from(auth, 'base64').toString('utf8')
@@ -63,7 +68,10 @@ export function pickPlatformManifest(manifests: PlatformManifest[]): PlatformMan
   return images.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? images[0]
 }
 
-const indexTypes = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']
+const indexTypes = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json'
+]
 
 /** Statuses whose Response may carry no body (the fetch spec). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
@@ -88,11 +96,17 @@ export class RegistryClient {
     try {
       const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) })
       const body = await response.arrayBuffer()
-      return new Response(nullBodyStatuses.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers })
+      return new Response(nullBodyStatuses.has(response.status) ? null : body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers
+      })
     } catch (error) {
       const name = (error as Error).name
       if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, { cause: error })
+        throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, {
+          cause: error
+        })
       }
       const detail = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message
       throw new Error(`Cannot reach registry ${this.host} (${what}): ${detail}`, { cause: error })
@@ -101,13 +115,22 @@ export class RegistryClient {
 
   private async fetchWithAuth(url: string, init: RequestInit, scope: string): Promise<Response> {
     const attempt = (): Promise<Response> =>
-      this.request(url, { ...init, headers: { ...(init.headers as Record<string, string>), ...(this.authorization ? { Authorization: this.authorization } : {}) } })
+      this.request(url, {
+        ...init,
+        headers: {
+          ...(init.headers as Record<string, string>),
+          ...(this.authorization ? { Authorization: this.authorization } : {})
+        }
+      })
     let response = await attempt()
     if (response.status !== 401) return response
     const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '')
-    const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` : undefined
+    const basic = this.credentials
+      ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
+      : undefined
     if (challenge.scheme === 'basic') {
-      if (!basic) throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`)
+      if (!basic)
+        throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`)
       this.authorization = basic
     } else if (challenge.scheme === 'bearer' && challenge.params.realm) {
       const tokenUrl = new URL(challenge.params.realm)
@@ -136,13 +159,24 @@ export class RegistryClient {
   /** The digest of repository:tag, or undefined when the tag does not exist. */
   async manifestDigest(repositoryPath: string, tag: string): Promise<string | undefined> {
     const url = `${registryBaseUrl(this.host)}/v2/${repositoryPath}/manifests/${encodeURIComponent(tag)}`
-    const response = await this.fetchWithAuth(url, { method: 'HEAD', headers: { Accept: manifestTypes } }, `repository:${repositoryPath}:pull`)
+    const response = await this.fetchWithAuth(
+      url,
+      { method: 'HEAD', headers: { Accept: manifestTypes } },
+      `repository:${repositoryPath}:pull`
+    )
     if (response.status === 404) return undefined
-    if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}:${tag}.`)
+    if (!response.ok)
+      throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}:${tag}.`)
     const digest = response.headers.get('docker-content-digest')
     if (digest) return digest
-    const full = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, `repository:${repositoryPath}:pull`)
-    return `sha256:${createHash('sha256').update(Buffer.from(await full.arrayBuffer())).digest('hex')}`
+    const full = await this.fetchWithAuth(
+      url,
+      { method: 'GET', headers: { Accept: manifestTypes } },
+      `repository:${repositoryPath}:pull`
+    )
+    return `sha256:${createHash('sha256')
+      .update(Buffer.from(await full.arrayBuffer()))
+      .digest('hex')}`
   }
 
   /**
@@ -157,12 +191,27 @@ export class RegistryClient {
     for (const tag of tags) {
       if ((await this.manifestDigest(repositoryPath, tag)) === digest) continue
       if (!manifest) {
-        const response = await this.fetchWithAuth(`${base}/${digest}`, { method: 'GET', headers: { Accept: manifestTypes } }, scope)
-        if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`)
-        manifest = { type: response.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json', body: await response.arrayBuffer() }
+        const response = await this.fetchWithAuth(
+          `${base}/${digest}`,
+          { method: 'GET', headers: { Accept: manifestTypes } },
+          scope
+        )
+        if (!response.ok)
+          throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`)
+        manifest = {
+          type: response.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json',
+          body: await response.arrayBuffer()
+        }
       }
-      const put = await this.fetchWithAuth(`${base}/${encodeURIComponent(tag)}`, { method: 'PUT', headers: { 'Content-Type': manifest.type }, body: manifest.body }, scope)
-      if (!put.ok) throw new Error(`Registry ${this.host} refused to tag ${repositoryPath}:${tag} (HTTP ${put.status}): may this user push to it?`)
+      const put = await this.fetchWithAuth(
+        `${base}/${encodeURIComponent(tag)}`,
+        { method: 'PUT', headers: { 'Content-Type': manifest.type }, body: manifest.body },
+        scope
+      )
+      if (!put.ok)
+        throw new Error(
+          `Registry ${this.host} refused to tag ${repositoryPath}:${tag} (HTTP ${put.status}): may this user push to it?`
+        )
       moved.push(tag)
     }
     return moved
@@ -177,8 +226,12 @@ export class RegistryClient {
     const scope = `repository:${repositoryPath}:pull`
     const getJson = async <T>(url: string, what: string): Promise<{ type: string; json: T }> => {
       const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope)
-      if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`)
-      return { type: (response.headers.get('content-type') ?? '').split(';')[0].trim(), json: (await response.json()) as T }
+      if (!response.ok)
+        throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`)
+      return {
+        type: (response.headers.get('content-type') ?? '').split(';')[0].trim(),
+        json: (await response.json()) as T
+      }
     }
     type Manifest = { mediaType?: string; manifests?: PlatformManifest[]; config?: { digest: string } }
     let manifest = await getJson<Manifest>(`${base}/manifests/${digest}`, digest)
@@ -188,14 +241,22 @@ export class RegistryClient {
       manifest = await getJson<Manifest>(`${base}/manifests/${entry.digest}`, entry.digest)
     }
     const config = manifest.json.config?.digest
-    if (!config) throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`)
-    const blob = await getJson<{ config?: { Labels?: Record<string, string> | null } }>(`${base}/blobs/${config}`, config)
+    if (!config)
+      throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`)
+    const blob = await getJson<{ config?: { Labels?: Record<string, string> | null } }>(
+      `${base}/blobs/${config}`,
+      config
+    )
     return blob.json.config?.Labels ?? {}
   }
 
   /** Checks that the registry answers and accepts the credentials, before anything is built. */
   async ping(repositoryPath: string): Promise<void> {
-    const response = await this.fetchWithAuth(`${registryBaseUrl(this.host)}/v2/`, { method: 'GET' }, `repository:${repositoryPath}:pull,push`)
+    const response = await this.fetchWithAuth(
+      `${registryBaseUrl(this.host)}/v2/`,
+      { method: 'GET' },
+      `repository:${repositoryPath}:pull,push`
+    )
     if (!response.ok) throw new Error(`Registry ${this.host} answered HTTP ${response.status} on /v2/.`)
   }
 }

@@ -20,7 +20,9 @@ export function sanitizeBranch(branch: string): string {
 
 /** Checks a template's placeholders without rendering it, so bad inputs fail before anything runs. */
 export function validateTagTemplate(template: string, inputName: string): void {
-  const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map(m => m[1]).filter(p => !(placeholders as readonly string[]).includes(p))
+  const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+    .map(m => m[1])
+    .filter(p => !(placeholders as readonly string[]).includes(p))
   if (unknown.length > 0) {
     throw new Error(
       `Invalid ${inputName} '${template}': unknown placeholder {${unknown[0]}}. Expected only ${placeholders.map(p => `{${p}}`).join(', ')}.`
@@ -41,7 +43,8 @@ export function renderTag(template: string, context: TagContext, inputName = 'ta
   }
   const tag = template.replace(/\{(sha|short_sha|branch|run_number)\}/g, (_, name: keyof typeof values) => {
     const value = values[name]
-    if (!value) throw new Error(`The ${inputName} '${template}' uses {${name}}, but this run has no ${name.replace('_', ' ')}.`)
+    if (!value)
+      throw new Error(`The ${inputName} '${template}' uses {${name}}, but this run has no ${name.replace('_', ' ')}.`)
     return value
   })
   if (!isValidTag(tag)) {
@@ -95,13 +98,18 @@ export function templateNamesCommit(template: string): boolean {
  * `revision` is the found image's label (undefined: the image has none, or it was not read).
  */
 export function reuseVerdict(template: string, tag: string, sha: string, revision: string | undefined): ReuseVerdict {
-  if (templateNamesCommit(template)) return { reuse: true, reason: `tag ${tag} names this commit ({sha} in the tag template '${template}')` }
-  if (revision === sha) return { reuse: true, reason: `tag ${tag} exists and its org.opencontainers.image.revision label is this commit` }
+  if (templateNamesCommit(template))
+    return { reuse: true, reason: `tag ${tag} names this commit ({sha} in the tag template '${template}')` }
+  if (revision === sha)
+    return { reuse: true, reason: `tag ${tag} exists and its org.opencontainers.image.revision label is this commit` }
   if (!revision) {
     return {
       reuse: false,
       reason: `tag ${tag} exists but its image has no org.opencontainers.image.revision label, and the tag template '${template}' does not name {sha}, so it may be another commit's build`
     }
   }
-  return { reuse: false, reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}` }
+  return {
+    reuse: false,
+    reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}`
+  }
 }

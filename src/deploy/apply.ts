@@ -1,4 +1,12 @@
-import { applyOrder, applyWaves, comparable, diffObjects, FieldChange, kindsFromCrds, Target } from '../plan/apply-plan.js'
+import {
+  applyOrder,
+  applyWaves,
+  comparable,
+  diffObjects,
+  FieldChange,
+  kindsFromCrds,
+  Target
+} from '../plan/apply-plan.js'
 import { resolveNamespace } from '../manifests/documents.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
 import { KubeApiError } from '../kube/errors.js'
@@ -43,7 +51,13 @@ export interface AppliedObject {
 /** What to wait on for an applied workload. */
 export function waitItemFor(a: AppliedObject): WaitItem {
   const o = a.target.object
-  return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural!, namespace: o.metadata.namespace, name: o.metadata.name }
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    plural: a.target.plural!,
+    namespace: o.metadata.namespace,
+    name: o.metadata.name
+  }
 }
 
 export interface ApplyOptions {
@@ -71,7 +85,9 @@ export interface ApplyOptions {
 /** Thrown when objects fail validation; lists every one, and nothing was changed. */
 export class ApplyValidationError extends Error {
   constructor(readonly problems: string[]) {
-    super(`${problems.length} object${problems.length === 1 ? '' : 's'} failed validation; nothing was applied:\n- ${problems.join('\n- ')}`)
+    super(
+      `${problems.length} object${problems.length === 1 ? '' : 's'} failed validation; nothing was applied:\n- ${problems.join('\n- ')}`
+    )
     this.name = 'ApplyValidationError'
   }
 }
@@ -110,7 +126,12 @@ export async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) 
  * Deletes an object (background propagation) and waits until the API no longer has it, so that a create that
  * follows makes a new one; `deleted` starts the error when a finalizer holds it past 60 s.
  */
-export async function deleteUntilGone(kube: Cluster, object: ObjectRef, deleted: string, signal?: AbortSignal): Promise<void> {
+export async function deleteUntilGone(
+  kube: Cluster,
+  object: ObjectRef,
+  deleted: string,
+  signal?: AbortSignal
+): Promise<void> {
   await kube.delete(object, { propagationPolicy: 'Background', signal }).catch(error => {
     if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
   })
@@ -139,14 +160,34 @@ function explain(error: unknown, target: Target, force: boolean): string {
  * template would differ only by the commit keeps the live one (keepUnchangedTemplate), and is `unchanged` when
  * nothing but the action's run record on the object differs.
  */
-export function plannedOutcome(target: Target, result: AppliedObject['result'], existed: boolean, live: KubeObject | undefined, dryRun: boolean): AppliedObject {
+export function plannedOutcome(
+  target: Target,
+  result: AppliedObject['result'],
+  existed: boolean,
+  live: KubeObject | undefined,
+  dryRun: boolean
+): AppliedObject {
   // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
-  const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && sameValue(result, live)
+  const noOp =
+    live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && sameValue(result, live)
   const templateChanged = live ? keepUnchangedTemplate(target.object, result, live) : true
   const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), isSecret(target.object)) : []
-  const recordOnly = !templateChanged && changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
-  const action: ApplyAction = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured'
-  return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) }
+  const recordOnly =
+    !templateChanged &&
+    changes.every(change => runRecordKeys.some(key => change.path === `metadata.annotations.${key}`))
+  const action: ApplyAction = !existed
+    ? 'created'
+    : noOp || (live && changes.length === 0) || recordOnly
+      ? 'unchanged'
+      : 'configured'
+  return {
+    target,
+    action,
+    result,
+    before: existed ? (live ?? result) : undefined,
+    changes: dryRun ? changes : [],
+    ...(noOp ? { noOp } : {})
+  }
 }
 
 /**
@@ -162,29 +203,34 @@ export class Applier {
   private async resolve(sources: SourcedObject[]): Promise<Target[]> {
     const problems: Array<string | undefined> = new Array(sources.length)
     const fromCrds = kindsFromCrds(sources.map(s => s.object))
-    const targets = await mapLimited(sources.map((source, i) => ({ source, i })), concurrency, async ({ source, i }) => {
-      const object = structuredClone(source.object)
-      let info
-      try {
-        info = await this.kube.resourceFor(object.apiVersion, object.kind)
-      } catch (error) {
-        if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
-      }
-      if (!info) {
-        const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`
-        const namespaced = fromCrds.get(`${group}/${object.kind}`)
-        if (namespaced !== undefined) {
-          const problem = resolveNamespace(object, namespaced, this.options.namespace, this.options.contextNamespace)
-          if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
-          return { source, object, namespaced, awaitsCrd: true } as Target
+    const targets = await mapLimited(
+      sources.map((source, i) => ({ source, i })),
+      concurrency,
+      async ({ source, i }) => {
+        const object = structuredClone(source.object)
+        let info
+        try {
+          info = await this.kube.resourceFor(object.apiVersion, object.kind)
+        } catch (error) {
+          if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
         }
-        problems[i] = `${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`
-        return undefined
+        if (!info) {
+          const group = object.apiVersion.includes('/') ? object.apiVersion : `/${object.apiVersion}`
+          const namespaced = fromCrds.get(`${group}/${object.kind}`)
+          if (namespaced !== undefined) {
+            const problem = resolveNamespace(object, namespaced, this.options.namespace, this.options.contextNamespace)
+            if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
+            return { source, object, namespaced, awaitsCrd: true } as Target
+          }
+          problems[i] =
+            `${describeSource(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`
+          return undefined
+        }
+        const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace)
+        if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
+        return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false } as Target
       }
-      const problem = resolveNamespace(object, info.namespaced, this.options.namespace, this.options.contextNamespace)
-      if (problem) problems[i] = `${describeSource(source)} (${object.kind} ${object.metadata.name}): ${problem}`
-      return { source, object, plural: info.plural, namespaced: info.namespaced, awaitsCrd: false } as Target
-    })
+    )
     const found = problems.filter((p): p is string => p !== undefined)
     if (found.length > 0) throw new ApplyValidationError(found)
     return targets.filter((t): t is Target => t !== undefined)
@@ -195,8 +241,20 @@ export class Applier {
     return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name }
   }
 
-  private patch(target: Target, dryRun: boolean, force = this.options.force, onStatus?: (statusCode: number) => void): Promise<AppliedObject['result']> {
-    return this.kube.apply(target.object, { fieldManager: this.options.fieldManager, strict: true, force, dryRun, onStatus, signal: this.options.signal })
+  private patch(
+    target: Target,
+    dryRun: boolean,
+    force = this.options.force,
+    onStatus?: (statusCode: number) => void
+  ): Promise<AppliedObject['result']> {
+    return this.kube.apply(target.object, {
+      fieldManager: this.options.fieldManager,
+      strict: true,
+      force,
+      dryRun,
+      onStatus,
+      signal: this.options.signal
+    })
   }
 
   /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
@@ -207,15 +265,19 @@ export class Applier {
       result = await this.patch(target, true)
     } catch (error) {
       const causes = error instanceof KubeApiError ? (error.status.details?.causes ?? []) : []
-      if (error instanceof KubeApiError && isImmutableJobUpdate(target.object.kind, error.statusCode, causes)) return this.planJobReplacement(target, error)
-      if (!(error instanceof KubeApiError && isReplicasConflict(target.object.kind, error.statusCode, causes))) throw error
+      if (error instanceof KubeApiError && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
+        return this.planJobReplacement(target, error)
+      if (!(error instanceof KubeApiError && isReplicasConflict(target.object.kind, error.statusCode, causes)))
+        throw error
       conflict = error
     }
     // A dry-run create has no resourceVersion; a dry-run update carries the live one. The live object shows
     // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
     // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
     const existed = result ? Boolean(result.metadata.resourceVersion) : true
-    const live = existed ? await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal }) : undefined
+    const live = existed
+      ? await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal })
+      : undefined
     // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
     const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : []
     if (owners.length > 0) {
@@ -245,7 +307,13 @@ export class Applier {
       const causes = error instanceof KubeApiError ? (error.status.details?.causes ?? []) : []
       if (!(error instanceof KubeApiError && isImmutableJobUpdate('Job', error.statusCode, causes))) throw error
     }
-    const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } }
+    const probe = {
+      ...target,
+      object: {
+        ...structuredClone(target.object),
+        metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) }
+      }
+    }
     const result = await this.patch(probe, true)
     result.metadata.name = target.object.metadata.name
     const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), false) : []
@@ -254,7 +322,12 @@ export class Applier {
 
   /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
   private async deleteForReplacement(target: Target): Promise<void> {
-    await deleteUntilGone(this.kube, this.ref(target), `${describeObject(target.object)} was deleted to be replaced`, this.options.signal)
+    await deleteUntilGone(
+      this.kube,
+      this.ref(target),
+      `${describeObject(target.object)} was deleted to be replaced`,
+      this.options.signal
+    )
   }
 
   /** Dry-runs targets; returns the predicted outcome of each, or throws with every failure. */
@@ -263,7 +336,9 @@ export class Applier {
       try {
         return await this.planOne(target)
       } catch (error) {
-        const takeover = await this.planTakeover(target, error).catch((other: unknown) => explain(other, target, this.options.force))
+        const takeover = await this.planTakeover(target, error).catch((other: unknown) =>
+          explain(other, target, this.options.force)
+        )
         return takeover ?? explain(error, target, this.options.force)
       }
     })
@@ -279,7 +354,12 @@ export class Applier {
    * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
    */
   private async planTakeover(target: Target, error: unknown): Promise<AppliedObject | undefined> {
-    if (this.options.force || !(error instanceof KubeApiError) || !isClientSideApplyConflict(error.statusCode, error.status, target.object.apiVersion)) return undefined
+    if (
+      this.options.force ||
+      !(error instanceof KubeApiError) ||
+      !isClientSideApplyConflict(error.statusCode, error.status, target.object.apiVersion)
+    )
+      return undefined
     const live = await this.kube.get<KubeObject>(this.ref(target), { signal: this.options.signal })
     if (!live) return undefined
     const forced = await this.patch(target, true, true)
@@ -291,7 +371,14 @@ export class Applier {
     if (planned.noOp) return planned
     try {
       const takeover = planned.takeover
-      if (takeover) await writeManagedFields(this.kube, this.ref(planned.target), takeover, entries => takeoverEntries(entries, takeover), this.options.signal)
+      if (takeover)
+        await writeManagedFields(
+          this.kube,
+          this.ref(planned.target),
+          takeover,
+          entries => takeoverEntries(entries, takeover),
+          this.options.signal
+        )
       if (planned.replace) await this.deleteForReplacement(planned.target)
       let status = 0
       const result = await this.patch(planned.target, false, this.options.force, code => (status = code))
@@ -299,7 +386,15 @@ export class Applier {
       const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion
       // Created is what the server answered (201), not what the dry run expected: a Namespace or CRD another run
       // created in between is not this run's to delete again.
-      const action: ApplyAction = planned.replace ? 'replaced' : status === 201 ? 'created' : !planned.before ? 'configured' : same ? 'unchanged' : 'configured'
+      const action: ApplyAction = planned.replace
+        ? 'replaced'
+        : status === 201
+          ? 'created'
+          : !planned.before
+            ? 'configured'
+            : same
+              ? 'unchanged'
+              : 'configured'
       return { ...planned, action, result }
     } catch (error) {
       throw new Error(explain(error, planned.target, this.options.force), { cause: error })
@@ -308,14 +403,26 @@ export class Applier {
 
   private namespaceTarget(name: string): Target {
     const object: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }
-    return { source: { file: 'create-namespace', document: 1, object }, object, plural: 'namespaces', namespaced: false, awaitsCrd: false }
+    return {
+      source: { file: 'create-namespace', document: 1, object },
+      object,
+      plural: 'namespaces',
+      namespaced: false,
+      awaitsCrd: false
+    }
   }
 
   private async waitEstablished(crd: AppliedObject): Promise<void> {
     const deadline = Date.now() + 60_000
-    const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.target.object.metadata.name }
+    const ref = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: crd.target.object.metadata.name
+    }
     while (Date.now() < deadline) {
-      const live = await this.kube.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(ref, { signal: this.options.signal })
+      const live = await this.kube.get<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(ref, {
+        signal: this.options.signal
+      })
       if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) return
       await new Promise(resolve => setTimeout(resolve, 250))
     }
@@ -330,29 +437,50 @@ export class Applier {
   async apply(sources: SourcedObject[]): Promise<AppliedObject[]> {
     const targets = await this.resolve(sources)
     const missing = await this.missingNamespaces(targets)
-    const deferred = (t: Target): boolean => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''))
+    const deferred = (t: Target): boolean =>
+      t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''))
     const ordered = applyOrder(targets)
     const first = await this.preflight(ordered.filter(t => !deferred(t)))
     await this.options.validated?.(ordered)
     if (this.options.dryRun) {
-      return [...first, ...ordered.filter(deferred).map(target => ({ target, action: 'created' as const, result: target.object, changes: [] }))]
+      return [
+        ...first,
+        ...ordered
+          .filter(deferred)
+          .map(target => ({ target, action: 'created' as const, result: target.object, changes: [] }))
+      ]
     }
 
-    const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition')
+    const foundations = first.filter(
+      p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition'
+    )
     const applied: AppliedObject[] = []
     for (const planned of foundations) {
       try {
         applied.push(await this.applyOne(planned))
       } catch (error) {
         const rest = first.filter(p => p !== planned && !applied.some(a => a.target === p.target)).map(p => p.target)
-        throw new ApplyWriteError(applied, [{ target: planned.target, message: (error as Error).message }], [...rest, ...ordered.filter(deferred)])
+        throw new ApplyWriteError(
+          applied,
+          [{ target: planned.target, message: (error as Error).message }],
+          [...rest, ...ordered.filter(deferred)]
+        )
       }
     }
-    for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition')) await this.waitEstablished(crd)
+    for (const crd of applied.filter(a => a.target.object.kind === 'CustomResourceDefinition'))
+      await this.waitEstablished(crd)
     const stale = await this.options.beforeWrite?.(ordered)
     const second = await this.preflightDeferred(ordered.filter(deferred), applied)
     const planned = first.filter(p => !foundations.includes(p))
-    const rest = [...(stale ? await this.preflightOrUndo(planned.map(p => p.target), applied) : planned), ...second]
+    const rest = [
+      ...(stale
+        ? await this.preflightOrUndo(
+            planned.map(p => p.target),
+            applied
+          )
+        : planned),
+      ...second
+    ]
     await this.options.allValidated?.()
     // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
     // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
@@ -372,7 +500,9 @@ export class Applier {
     }
     const done = written.filter((w): w is AppliedObject => w !== undefined)
     if (failed.length > 0) {
-      const notAttempted = rest.filter((p, i) => !written[i] && !failed.some(f => f.target === p.target)).map(p => p.target)
+      const notAttempted = rest
+        .filter((p, i) => !written[i] && !failed.some(f => f.target === p.target))
+        .map(p => p.target)
       throw new ApplyWriteError([...applied, ...done], failed, notAttempted)
     }
     applied.push(...done)
@@ -385,20 +515,26 @@ export class Applier {
    */
   private async missingNamespaces(targets: Target[]): Promise<Set<string>> {
     const declared = new Set(targets.filter(t => t.object.kind === 'Namespace').map(t => t.object.metadata.name))
-    const wanted = new Set(targets.filter(t => t.namespaced && t.object.metadata.namespace).map(t => t.object.metadata.namespace!))
+    const wanted = new Set(
+      targets.filter(t => t.namespaced && t.object.metadata.namespace).map(t => t.object.metadata.namespace!)
+    )
     const missing = new Set<string>()
     await mapLimited([...wanted], concurrency, async ns => {
       // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
-      const found = await this.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal }).catch(error => {
-        if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
-        throw error
-      })
+      const found = await this.kube
+        .get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal })
+        .catch(error => {
+          if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
+          throw error
+        })
       if (!found) missing.add(ns)
     })
     const undeclared = [...missing].filter(ns => !declared.has(ns))
     if (undeclared.length > 0 && !this.options.createNamespace) {
       throw new ApplyValidationError(
-        undeclared.map(ns => `namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`)
+        undeclared.map(
+          ns => `namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`
+        )
       )
     }
     for (const ns of undeclared) targets.unshift(this.namespaceTarget(ns))
@@ -410,7 +546,10 @@ export class Applier {
     if (later.length === 0) return []
     for (const target of later.filter(t => t.awaitsCrd)) {
       const info = await this.kube.resourceFor(target.object.apiVersion, target.object.kind, true)
-      if (!info) throw new Error(`${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`)
+      if (!info)
+        throw new Error(
+          `${describeSource(target.source)}: kind ${target.object.kind} is still unknown after its CRD was established.`
+        )
       target.plural = info.plural
       target.namespaced = info.namespaced
       resolveNamespace(target.object, info.namespaced, this.options.namespace, this.options.contextNamespace)

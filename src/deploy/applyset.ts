@@ -54,8 +54,19 @@ export class ApplySet {
   }
 
   /** Reads the parent (absent for a new set) and checks it is this set's; changes nothing. */
-  static async open(kube: Cluster, settings: PruneSettings, namespace: string, fieldManager: string): Promise<ApplySet> {
-    const probe = new ApplySet(kube, settings, namespace, fieldManager, parentState(undefined, settings.parent, namespace))
+  static async open(
+    kube: Cluster,
+    settings: PruneSettings,
+    namespace: string,
+    fieldManager: string
+  ): Promise<ApplySet> {
+    const probe = new ApplySet(
+      kube,
+      settings,
+      namespace,
+      fieldManager,
+      parentState(undefined, settings.parent, namespace)
+    )
     const live = await kube.get<KubeObject>(probe.parentRef)
     return new ApplySet(kube, settings, namespace, fieldManager, parentState(live, settings.parent, namespace))
   }
@@ -81,13 +92,19 @@ export class ApplySet {
         if (!info) return
         const namespaces = info.namespaced ? [...scope.namespaces] : [undefined]
         for (const namespace of namespaces) {
-          const list = await this.kube.list<LiveMember>({ apiVersion: info.groupVersion, kind, namespace }, { labelSelector: selector })
+          const list = await this.kube.list<LiveMember>(
+            { apiVersion: info.groupVersion, kind, namespace },
+            { labelSelector: selector }
+          )
           for (const item of list.items) listed.push({ object: { ...item, apiVersion: info.groupVersion, kind }, info })
         }
       })
     )
     const candidates = pruneCandidates(listed, [...targets.map(t => t.object), ...retained], this.id)
-    const refused = refusedPrunes(candidates.map(c => c.object), this.settings.namespacesAndCrds)
+    const refused = refusedPrunes(
+      candidates.map(c => c.object),
+      this.settings.namespacesAndCrds
+    )
     if (refused.length > 0) throw new Error(`Prune refused; nothing was applied:\n- ${refused.join('\n- ')}`)
     return candidates
   }
@@ -100,7 +117,10 @@ export class ApplySet {
   /** After a successful prune the parent records this run's set alone. */
   narrow(targets: Target[]): Promise<void> {
     const scope = scopeOf(targets, this.id)
-    return this.writeParent({ groupKinds: scope.groupKinds, namespaces: new Set([this.namespace, ...scope.namespaces]) })
+    return this.writeParent({
+      groupKinds: scope.groupKinds,
+      namespaces: new Set([this.namespace, ...scope.namespaces])
+    })
   }
 
   private async writeParent(scope: SetScope): Promise<void> {
@@ -119,14 +139,20 @@ export class ApplySet {
       const done: PrunedObject = { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }
       try {
         await this.kube.delete(
-          { apiVersion: info.groupVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name },
+          {
+            apiVersion: info.groupVersion,
+            kind: object.kind,
+            namespace: object.metadata.namespace,
+            name: object.metadata.name
+          },
           { propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } }
         )
       } catch (error) {
         if (!(error instanceof KubeApiError) || (error.statusCode !== 404 && error.statusCode !== 409)) {
           throw new Error(`Pruning ${describeObject(object)} failed: ${(error as Error).message}`, { cause: error })
         }
-        done.skipped = error.statusCode === 404 ? 'already deleted' : 'replaced by another object of that name since it was listed'
+        done.skipped =
+          error.statusCode === 404 ? 'already deleted' : 'replaced by another object of that name since it was listed'
       }
       pruned.push(done)
     }

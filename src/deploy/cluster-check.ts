@@ -26,22 +26,42 @@ const permissionKey = (p: NeededPermission): string => `${p.verb} ${p.resource}.
  * Lease is created in the lock's namespace. Pure: `resources` maps apiVersion/kind to the plural and scope
  * discovery gave, and a kind it does not know (a CRD of the same manifests) is left to the apply's own check.
  */
-export function neededPermissions(input: ClusterCheckInput, contextNamespace: string | undefined, resources: Map<string, { plural: string; namespaced: boolean }>): NeededPermission[] {
+export function neededPermissions(
+  input: ClusterCheckInput,
+  contextNamespace: string | undefined,
+  resources: Map<string, { plural: string; namespaced: boolean }>
+): NeededPermission[] {
   const needed = new Map<string, NeededPermission>()
   const add = (p: NeededPermission): void => void needed.set(permissionKey(p), p)
   for (const { object } of input.objects) {
     const info = resources.get(`${object.apiVersion}/${object.kind}`)
     if (!info) continue
     const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : ''
-    const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined
+    const namespace = info.namespaced
+      ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default')
+      : undefined
     add({ verb: 'patch', group, resource: info.plural, namespace })
   }
-  if (input.lock) add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: lockNamespace(input.objects.map(o => o.object), input.namespace, contextNamespace) })
+  if (input.lock)
+    add({
+      verb: 'create',
+      group: 'coordination.k8s.io',
+      resource: 'leases',
+      namespace: lockNamespace(
+        input.objects.map(o => o.object),
+        input.namespace,
+        contextNamespace
+      )
+    })
   return [...needed.values()]
 }
 
 /** The namespaces the objects go to that the manifests do not create themselves. */
-export function namespacesNeeded(input: ClusterCheckInput, contextNamespace: string | undefined, resources: Map<string, { plural: string; namespaced: boolean }>): string[] {
+export function namespacesNeeded(
+  input: ClusterCheckInput,
+  contextNamespace: string | undefined,
+  resources: Map<string, { plural: string; namespaced: boolean }>
+): string[] {
   const declared = new Set(input.objects.filter(o => o.object.kind === 'Namespace').map(o => o.object.metadata.name))
   const wanted = new Set<string>()
   for (const { object } of input.objects) {
@@ -55,7 +75,8 @@ interface AccessReview {
   status?: { allowed?: boolean; denied?: boolean; reason?: string }
 }
 
-const describePermission = (p: NeededPermission): string => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`
+const describePermission = (p: NeededPermission): string =>
+  `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource}${p.namespace ? ` in namespace '${p.namespace}'` : ''}`
 
 /**
  * Asks the cluster, before anything is built or pushed, whether the deploy can succeed as far as it can tell without
@@ -66,10 +87,14 @@ const describePermission = (p: NeededPermission): string => `${p.verb} ${p.group
  */
 export async function checkCluster(kube: Cluster, input: ClusterCheckInput): Promise<void> {
   const problems = await findProblems(kube, input).catch((error: Error) => {
-    throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error })
+    throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, {
+      cause: error
+    })
   })
   if (problems.length > 0) {
-    throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`)
+    throw new Error(
+      `The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`
+    )
   }
 }
 
@@ -95,21 +120,30 @@ async function findProblems(kube: Cluster, input: ClusterCheckInput): Promise<st
           if (error instanceof KubeApiError && error.statusCode === 403) return 'not readable'
           throw error
         })
-        if (!found) problems.push(`namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`)
+        if (!found)
+          problems.push(
+            `namespace '${ns}' does not exist; add a Namespace to the manifests or set create-namespace: true`
+          )
       })
     )
   }
   const reviews = await Promise.all(
     neededPermissions(input, kube.namespace, resources).map(async permission => {
       const review = await kube
-        .create<AccessReview>({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
+        .create<AccessReview>({
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { ...permission } }
+        })
         .catch(() => undefined)
       return { permission, review }
     })
   )
   for (const { permission, review } of reviews) {
     if (review?.status && review.status.allowed === false) {
-      problems.push(`the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`)
+      problems.push(
+        `the kubeconfig's user may not ${describePermission(permission)}${review.status.reason ? ` (${review.status.reason})` : ''}`
+      )
     }
   }
   return problems

@@ -53,13 +53,37 @@ export interface DeployResult {
 }
 
 /** One row per object applied or pruned, with its rollout's state and time. */
-export function resourceReports(applied: AppliedObject[], waits: WaitOutcome[], pruned: PrunedObject[] = []): ResourceReport[] {
+export function resourceReports(
+  applied: AppliedObject[],
+  waits: WaitOutcome[],
+  pruned: PrunedObject[] = []
+): ResourceReport[] {
   const reports = applied.map((a): ResourceReport => {
     const o = a.target.object
-    const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace)
-    const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined
-    return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs }
+    const wait = waits.find(
+      w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace
+    )
+    const note =
+      [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
+        .filter(Boolean)
+        .join('; ') || undefined
+    return {
+      kind: o.kind,
+      namespace: o.metadata.namespace,
+      name: o.metadata.name,
+      action: a.action,
+      ...(note ? { note } : {}),
+      rollout: wait?.state,
+      durationMs: wait?.durationMs
+    }
   })
-  for (const p of pruned) reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) })
+  for (const p of pruned)
+    reports.push({
+      kind: p.kind,
+      namespace: p.namespace,
+      name: p.name,
+      action: 'pruned',
+      ...(p.skipped ? { note: p.skipped } : {})
+    })
   return reports
 }

@@ -55,11 +55,16 @@ async function chartCapabilities(settings: Settings, connected?: Cluster): Promi
     kube ??= connect(settings.kube, { stallLimitMs: settings.timeoutMs })
     const capabilities = await kube.serverCapabilities()
     if (capabilities.failed.length > 0) {
-      core.warning(`helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`)
+      core.warning(
+        `helm-chart '${chart}': the API server could not list ${capabilities.failed.join(', ')} (an aggregated API whose service is down?), so .Capabilities.APIVersions lacks them, as it would for helm install.`
+      )
     }
     return capabilities
   } catch (error) {
-    throw new Error(`helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: ${(error as Error).message}`, { cause: error })
+    throw new Error(
+      `helm-chart '${chart}' is rendered for the target cluster's Kubernetes version and API versions, and the cluster could not be asked for them: ${(error as Error).message}`,
+      { cause: error }
+    )
   } finally {
     if (!connected) kube?.close()
   }
@@ -90,7 +95,12 @@ async function manifestTexts(settings: Settings, kube?: Cluster): Promise<Array<
  * Reads (rendering kustomizations and the chart), patches and checks every manifest; throws with all problems before
  * anything is applied. Only a chart contacts the cluster here (through `kube` when given), for its version.
  */
-export async function prepareManifests(settings: Settings, substitutions: ImageSubstitution[], origin: DeployOrigin, kube?: Cluster): Promise<PreparedManifests> {
+export async function prepareManifests(
+  settings: Settings,
+  substitutions: ImageSubstitution[],
+  origin: DeployOrigin,
+  kube?: Cluster
+): Promise<PreparedManifests> {
   const texts = await manifestTexts(settings, kube)
   const files = texts.map(t => t.label)
   const size = texts.reduce((sum, t) => sum + Buffer.byteLength(t.text), 0)
@@ -128,7 +138,9 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
     }
   }
   if (problems.length > 0) {
-    throw new Error(`The manifests have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied:\n- ${problems.join('\n- ')}`)
+    throw new Error(
+      `The manifests have ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was applied:\n- ${problems.join('\n- ')}`
+    )
   }
   if (objects.length === 0) throw new Error(`The manifests (${files.join(', ')}) contain no Kubernetes objects.`)
   for (const item of objects) {
@@ -136,7 +148,10 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
     item.object = annotateWorkload(item.object, origin)
   }
 
-  const dir = path.join(process.env.RUNNER_TEMP || os.tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`)
+  const dir = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`
+  )
   await mkdir(dir, { recursive: true })
   const file = path.join(dir, 'manifests.yaml')
   // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
@@ -153,7 +168,10 @@ export async function prepareManifests(settings: Settings, substitutions: ImageS
 /** Masks a Secret's values, so that even a server error quoting one cannot print it. */
 function maskSecretValues(object: SourcedObject['object']): void {
   if (object.kind !== 'Secret') return
-  for (const [field, encoded] of [['data', true], ['stringData', false]] as const) {
+  for (const [field, encoded] of [
+    ['data', true],
+    ['stringData', false]
+  ] as const) {
     for (const value of Object.values((object[field] ?? {}) as Record<string, unknown>)) {
       if (typeof value !== 'string' || value === '') continue
       const plain = encoded ? Buffer.from(value, 'base64').toString('utf8') : value
@@ -164,14 +182,20 @@ function maskSecretValues(object: SourcedObject['object']): void {
   }
 }
 
-const describeTarget = ({ object }: Target): string => `${object.kind.toLowerCase()}/${object.metadata.name}${object.metadata.namespace ? ` (${object.metadata.namespace})` : ''}`
+const describeTarget = ({ object }: Target): string =>
+  `${object.kind.toLowerCase()}/${object.metadata.name}${object.metadata.namespace ? ` (${object.metadata.namespace})` : ''}`
 const describeApplied = (a: AppliedObject): string => describeTarget(a.target)
 
 /**
  * Restores every workload this run changed to its revision from before the run, and waits for it up to `waitMs`
  * (the timeout; 0 after a cancel, whose grace period is too short to wait: the undo is then started, not completed).
  */
-async function rollBack(kube: Cluster, settings: Settings, applied: AppliedObject[], waitMs = settings.timeoutMs): Promise<RollbackReport> {
+async function rollBack(
+  kube: Cluster,
+  settings: Settings,
+  applied: AppliedObject[],
+  waitMs = settings.timeoutMs
+): Promise<RollbackReport> {
   const started = Date.now()
   // Loaded only when a rollout failed: a successful run never needs the undo planning.
   const { canUndo, describeUndo, undoToBefore } = await import('../rollback/undo.js')
@@ -181,7 +205,12 @@ async function rollBack(kube: Cluster, settings: Settings, applied: AppliedObjec
       .filter(a => canUndo(a.target.object.kind))
       .map(a => {
         const o = a.target.object
-        return undoToBefore(kube, { kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name }, a.before as Record<string, unknown>, settings.fieldManager)
+        return undoToBefore(
+          kube,
+          { kind: o.kind, namespace: o.metadata.namespace!, name: o.metadata.name },
+          a.before as Record<string, unknown>,
+          settings.fieldManager
+        )
       })
   )
   for (const r of restored) core.info(describeUndo(r))
@@ -191,13 +220,28 @@ async function rollBack(kube: Cluster, settings: Settings, applied: AppliedObjec
     for (const item of [...created].reverse()) {
       const { apiVersion, kind, metadata } = item.target.object
       await kube
-        .delete({ apiVersion, kind, namespace: metadata.namespace, name: metadata.name }, { propagationPolicy: 'Background' })
+        .delete(
+          { apiVersion, kind, namespace: metadata.namespace, name: metadata.name },
+          { propagationPolicy: 'Background' }
+        )
         .catch(error => core.warning(`Could not delete ${describeApplied(item)}: ${(error as Error).message}`))
       core.info(`${describeApplied(item)}: deleted (created by this run)`)
     }
   }
-  const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace)!)
-  const waits = rolled.length === 0 || waitMs === 0 ? [] : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core.info(line) })
+  const rolled = restored
+    .filter(r => r.plan.action === 'patch')
+    .map(r =>
+      applied.find(
+        a =>
+          a.target.object.kind === r.workload.kind &&
+          a.target.object.metadata.name === r.workload.name &&
+          a.target.object.metadata.namespace === r.workload.namespace
+      )!
+    )
+  const waits =
+    rolled.length === 0 || waitMs === 0
+      ? []
+      : await waitForRollouts(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core.info(line) })
   return {
     restored,
     created: created.map(describeApplied),
@@ -234,13 +278,23 @@ function withMembership(objects: SourcedObject[], applySet: ApplySet | undefined
 }
 
 /** Deletes what the manifests dropped, then narrows the parent to this run's set. */
-async function pruneSet(applySet: ApplySet, candidates: PruneCandidate[], applied: AppliedObject[]): Promise<PrunedObject[]> {
-  return core.group(`Prune ${candidates.length} object${candidates.length === 1 ? '' : 's'} from ${applySet.describeParent()}`, async () => {
-    const pruned = await applySet.prune(candidates)
-    for (const p of pruned) core.info(`${p.kind.toLowerCase()}/${p.name}${p.namespace ? ` (${p.namespace})` : ''} ${p.skipped ? `not pruned: ${p.skipped}` : 'pruned'}`)
-    await applySet.narrow(applied.map(a => a.target))
-    return pruned
-  })
+async function pruneSet(
+  applySet: ApplySet,
+  candidates: PruneCandidate[],
+  applied: AppliedObject[]
+): Promise<PrunedObject[]> {
+  return core.group(
+    `Prune ${candidates.length} object${candidates.length === 1 ? '' : 's'} from ${applySet.describeParent()}`,
+    async () => {
+      const pruned = await applySet.prune(candidates)
+      for (const p of pruned)
+        core.info(
+          `${p.kind.toLowerCase()}/${p.name}${p.namespace ? ` (${p.namespace})` : ''} ${p.skipped ? `not pruned: ${p.skipped}` : 'pruned'}`
+        )
+      await applySet.narrow(applied.map(a => a.target))
+      return pruned
+    }
+  )
 }
 
 const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state === 'succeeded')
@@ -249,18 +303,32 @@ const allSucceeded = (waits: WaitOutcome[]): boolean => waits.every(w => w.state
  * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
-export async function deploy(settings: Settings, manifestObjects: SourcedObject[], connected?: Cluster, cancel?: AbortSignal): Promise<DeployResult> {
+export async function deploy(
+  settings: Settings,
+  manifestObjects: SourcedObject[],
+  connected?: Cluster,
+  cancel?: AbortSignal
+): Promise<DeployResult> {
   // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
   if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
   return withCluster(settings, context => deployTo(context, settings, manifestObjects, cancel), connected)
 }
 
-async function deployTo(context: ClusterContext, settings: Settings, manifestObjects: SourcedObject[], cancel?: AbortSignal): Promise<DeployResult> {
+async function deployTo(
+  context: ClusterContext,
+  settings: Settings,
+  manifestObjects: SourcedObject[],
+  cancel?: AbortSignal
+): Promise<DeployResult> {
   const { kube, targetNamespace } = context
   // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
   // another then reads what that run left, not what it found while the other was still deploying. A namespace
   // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-  const lockIn = lockNamespace(manifestObjects.map(o => o.object), settings.namespace, kube.namespace)
+  const lockIn = lockNamespace(
+    manifestObjects.map(o => o.object),
+    settings.namespace,
+    kube.namespace
+  )
   let lockDeferred = false
   if (!settings.dryRun) {
     await context.holdLock(lockIn, cancel).catch(error => {
@@ -269,19 +337,30 @@ async function deployTo(context: ClusterContext, settings: Settings, manifestObj
     })
   }
   // The ApplySet code loads only for prune, as the strategies load only when chosen.
-  const applySet = settings.prune ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined
+  const applySet = settings.prune
+    ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager)
+    : undefined
   const options = applyOptions(settings, kube)
   // Hooks and phases run around the main apply; everything else below sees the main objects only.
   const phases = await planDeployPhases(kube, manifestObjects, options)
   const objects = phases.main
   for (const { object, why } of phases.skipped) core.info(`${describeObject(object.object)} skipped: ${why}`)
   const { hooks, runPhase, postHooks } = deployHooks(kube, settings, options, phases)
-  const waitItems = (applied: AppliedObject[]): WaitItem[] => applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
+  const waitItems = (applied: AppliedObject[]): WaitItem[] =>
+    applied.filter(a => isWaitable(a.target.object, settings)).map(waitItemFor)
   const deployed = new Set<string>()
-  const wait = (items: WaitItem[]): Promise<WaitOutcome[]> => waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line), deployed, signal: cancel })
+  const wait = (items: WaitItem[]): Promise<WaitOutcome[]> =>
+    waitForRollouts(kube, items, {
+      timeoutMs: settings.timeoutMs,
+      log: line => core.info(line),
+      deployed,
+      signal: cancel
+    })
   // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
   const rollStable = async (): Promise<boolean> => {
-    const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name))
+    const stable = objects.filter(
+      o => o.object.kind === 'Deployment' && strategy!.retained.some(r => r.metadata.name === o.object.metadata.name)
+    )
     return allSucceeded(await wait(waitItems(await new Applier(kube, options).apply(withMembership(stable, applySet)))))
   }
   const strategy = await prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options)
@@ -299,17 +378,48 @@ async function deployTo(context: ClusterContext, settings: Settings, manifestObj
     },
     allValidated: () => runPhase(phases.pre, 'Pre-deploy hooks')
   })
-  const { applied, writeFailure } = await applyLogged(applier, withMembership(strategy?.objects ?? objects, applySet), settings.dryRun, () => candidates)
-  for (const { target } of applied) deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
+  const { applied, writeFailure } = await applyLogged(
+    applier,
+    withMembership(strategy?.objects ?? objects, applySet),
+    settings.dryRun,
+    () => candidates
+  )
+  for (const { target } of applied)
+    deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
   // Every result names where the deploy went, and what was applied.
-  const result = (rest: Omit<DeployResult, 'target' | 'applied'>): DeployResult => ({ target: { server: kube.server.origin, context: kube.context, namespace: lockIn }, applied, ...rest })
-  const undo = (rollBackWith?: () => Promise<RollbackReport>): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> => undoDeploy(kube, strategy, rollBackWith)
-  const rollBackApplied = (title: string, waitMs?: number) => (): Promise<RollbackReport> => core.group(title, () => rollBack(kube, settings, applied, waitMs))
-  if (settings.dryRun) return result({ waits: [], pruned: candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name })), traffic: strategy?.report(), hooks })
+  const result = (rest: Omit<DeployResult, 'target' | 'applied'>): DeployResult => ({
+    target: { server: kube.server.origin, context: kube.context, namespace: lockIn },
+    applied,
+    ...rest
+  })
+  const undo = (rollBackWith?: () => Promise<RollbackReport>): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> =>
+    undoDeploy(kube, strategy, rollBackWith)
+  const rollBackApplied = (title: string, waitMs?: number) => (): Promise<RollbackReport> =>
+    core.group(title, () => rollBack(kube, settings, applied, waitMs))
+  if (settings.dryRun)
+    return result({
+      waits: [],
+      pruned: candidates.map(c => ({
+        kind: c.object.kind,
+        namespace: c.object.metadata.namespace,
+        name: c.object.metadata.name
+      })),
+      traffic: strategy?.report(),
+      hooks
+    })
   if (writeFailure) {
     // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
-    const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))]
-    return result({ waits: [], pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks, writeFailure: { message: writeFailure.message, unwritten } })
+    const unwritten = [
+      ...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' as const })),
+      ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' as const }))
+    ]
+    return result({
+      waits: [],
+      pruned: [],
+      ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)),
+      hooks,
+      writeFailure: { message: writeFailure.message, unwritten }
+    })
   }
   const prune = async (): Promise<PrunedObject[]> => (applySet ? pruneSet(applySet, candidates, applied) : [])
   if (!settings.wait) {
@@ -317,21 +427,49 @@ async function deployTo(context: ClusterContext, settings: Settings, manifestObj
     return result({ waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure })
   }
   const items = waitItems(applied)
-  const waits = cancel?.aborted ? [] : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
+  const waits = cancel?.aborted
+    ? []
+    : await core.group(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items))
   if (cancel?.aborted) {
     // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
-    if (!settings.rollbackOnCancel) return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true })
-    return result({ waits, pruned: [], ...(await undo(rollBackApplied('Roll back (cancelled)', 0))), hooks, cancelled: true })
+    if (!settings.rollbackOnCancel)
+      return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true })
+    return result({
+      waits,
+      pruned: [],
+      ...(await undo(rollBackApplied('Roll back (cancelled)', 0))),
+      hooks,
+      cancelled: true
+    })
   }
   const readyAt = Date.now()
   if (allSucceeded(waits)) {
     // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-    const failure = strategy ? await core.group('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error: Error) => error.message) : undefined
+    const failure = strategy
+      ? await core
+          .group('Traffic', () => strategy.promote(kube, readyAt))
+          .then(
+            () => undefined,
+            (error: Error) => error.message
+          )
+      : undefined
     if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
     const hookFailure = failure ? undefined : await postHooks()
-    return result({ waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure })
+    return result({
+      waits,
+      pruned: failure || hookFailure ? [] : await prune(),
+      traffic: strategy?.report(),
+      strategyFailure: failure,
+      hooks,
+      hookFailure
+    })
   }
-  return result({ waits, pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks })
+  return result({
+    waits,
+    pruned: [],
+    ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)),
+    hooks
+  })
 }
 
 function applyOptions(settings: Settings, kube: Cluster): ApplyOptions {
@@ -346,14 +484,30 @@ function applyOptions(settings: Settings, kube: Cluster): ApplyOptions {
 }
 
 /** The deploy's hooks: listed in a dry run; otherwise run around the main apply, each phase's outcomes kept. */
-function deployHooks(kube: Cluster, settings: Settings, options: ApplyOptions, phases: { pre: HookStep[]; post: HookStep[] }) {
+function deployHooks(
+  kube: Cluster,
+  settings: Settings,
+  options: ApplyOptions,
+  phases: { pre: HookStep[]; post: HookStep[] }
+) {
   const hooks: HookOutcome[] = settings.dryRun ? hooksInOrder([...phases.pre, ...phases.post]) : []
-  for (const h of settings.dryRun ? hooks : []) core.info(`${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`)
+  for (const h of settings.dryRun ? hooks : [])
+    core.info(
+      `${h.phase}-deploy hook (weight ${h.weight}) ${h.kind.toLowerCase()}/${h.name} would run (${h.declaredAs})`
+    )
   const runPhase = async (steps: HookStep[], title: string): Promise<void> => {
     if (steps.length === 0 || settings.dryRun) return
-    const run = await core.group(title, () => runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core.info(line) }))
+    const run = await core.group(title, () =>
+      runHookSteps(steps, { kube, options, timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+    )
     hooks.push(...run.outcomes)
-    if (run.failure) throw new HookFailure([run.failure.message, ...(run.failure.wait?.diagnosis ? formatDiagnosis(run.failure.wait.diagnosis) : [])].join('\n'), hooks)
+    if (run.failure)
+      throw new HookFailure(
+        [run.failure.message, ...(run.failure.wait?.diagnosis ? formatDiagnosis(run.failure.wait.diagnosis) : [])].join(
+          '\n'
+        ),
+        hooks
+      )
   }
   // Post hooks run once the deploy is live, before the prune; one that fails fails the step, and the
   // workloads, healthy, are not rolled back (as Helm leaves a release whose post hook failed).
@@ -361,7 +515,8 @@ function deployHooks(kube: Cluster, settings: Settings, options: ApplyOptions, p
     runPhase(phases.post, 'Post-deploy hooks').then(
       () => undefined,
       (error: Error) => {
-        if (error instanceof HookFailure) return `${error.message}\nThe deploy's objects are applied and were not rolled back.`
+        if (error instanceof HookFailure)
+          return `${error.message}\nThe deploy's objects are applied and were not rolled back.`
         throw error
       }
     )
@@ -369,12 +524,28 @@ function deployHooks(kube: Cluster, settings: Settings, options: ApplyOptions, p
 }
 
 /** The settings' strategy, planned on the main objects; a Job named as the gate is held back to run as the gate. */
-async function prepareStrategy(kube: Cluster, settings: Settings, objects: SourcedObject[], targetNamespace: string, rollStable: () => Promise<boolean>, options: ApplyOptions): Promise<DeployStrategy | undefined> {
+async function prepareStrategy(
+  kube: Cluster,
+  settings: Settings,
+  objects: SourcedObject[],
+  targetNamespace: string,
+  rollStable: () => Promise<boolean>,
+  options: ApplyOptions
+): Promise<DeployStrategy | undefined> {
   const gate = settings.blueGreen?.verify ?? settings.canary?.verify
   if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
-    throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`])
+    throw new ApplyValidationError([
+      `verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`
+    ])
   }
-  return strategyNamed(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) })
+  return strategyNamed(settings.strategy).prepare({
+    kube,
+    settings,
+    objects: objects.filter(item => !isGateJob(gate, item)),
+    targetNamespace,
+    rollStable,
+    gate: gateRunner(kube, settings, objects, options)
+  })
 }
 
 /**
@@ -382,7 +553,11 @@ async function prepareStrategy(kube: Cluster, settings: Settings, objects: Sourc
  * back: the live version was not touched, so the new one is dropped. Otherwise `rollBackWith`, when given, restores
  * what this run changed.
  */
-async function undoDeploy(kube: Cluster, strategy: DeployStrategy | undefined, rollBackWith?: () => Promise<RollbackReport>): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> {
+async function undoDeploy(
+  kube: Cluster,
+  strategy: DeployStrategy | undefined,
+  rollBackWith?: () => Promise<RollbackReport>
+): Promise<Pick<DeployResult, 'rollback' | 'traffic'>> {
   if (strategy?.onFailure === 'discard') {
     await strategy.discard(kube)
     return { traffic: strategy.report() }
@@ -391,7 +566,12 @@ async function undoDeploy(kube: Cluster, strategy: DeployStrategy | undefined, r
 }
 
 /** Applies (or dry-runs) the objects and logs what became of each; a failed write ends the apply, not the step. */
-async function applyLogged(applier: Applier, objects: SourcedObject[], dryRun: boolean, prunable: () => PruneCandidate[]): Promise<{ applied: AppliedObject[]; writeFailure?: ApplyWriteError }> {
+async function applyLogged(
+  applier: Applier,
+  objects: SourcedObject[],
+  dryRun: boolean,
+  prunable: () => PruneCandidate[]
+): Promise<{ applied: AppliedObject[]; writeFailure?: ApplyWriteError }> {
   let writeFailure: ApplyWriteError | undefined
   const applied = await core.group(dryRun ? 'Server-side dry run' : 'Apply', async () => {
     const result = await applier.apply(objects).catch(error => {
@@ -402,14 +582,19 @@ async function applyLogged(applier: Applier, objects: SourcedObject[], dryRun: b
       return error.written
     })
     for (const item of result) {
-      const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew` : ''
+      const why =
+        item.action === 'replaced'
+          ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew`
+          : ''
       core.info(`${describeApplied(item)} ${item.action}${dryRun ? ' (dry run)' : ''}${why}`)
     }
     for (const c of dryRun ? prunable() : []) core.info(`${describeObject(c.object)} would be pruned (dry run)`)
     const scaled = result.filter(a => a.scaleOwners)
     if (scaled.length > 0) {
       const owners = [...new Set(scaled.flatMap(a => a.scaleOwners!))].join(', ')
-      core.info(`spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`)
+      core.info(
+        `spec.replicas left out of ${scaled.map(describeApplied).join(', ')}: ${owners} own${scaled.length === 1 && !owners.includes(',') ? 's' : ''} the live scale through the scale subresource (an autoscaler), so it is kept as it is.`
+      )
     }
     const takeover = takeoverSummary(result, dryRun)
     if (takeover) core.info(takeover)
@@ -423,11 +608,21 @@ async function applyLogged(applier: Applier, objects: SourcedObject[], dryRun: b
  * `built` are the images of this run (planned or found), on top of the images input's substitutions; `kube`, the
  * early connection, serves a chart's render.
  */
-export async function readManifests(settings: Settings, built: ImageSubstitution[], kube?: Cluster): Promise<PreparedManifests> {
+export async function readManifests(
+  settings: Settings,
+  built: ImageSubstitution[],
+  kube?: Cluster
+): Promise<PreparedManifests> {
   const substitutions: ImageSubstitution[] = [...settings.images, ...built]
-  const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) }
+  const origin = {
+    sha: settings.run.sha,
+    runUrl: settings.run.runUrl,
+    actor: settings.run.actor,
+    images: built.map(b => b.image)
+  }
   const manifests = await prepareManifests(settings, substitutions, origin, kube)
-  for (const r of manifests.replacements) core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
+  for (const r of manifests.replacements)
+    core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
   // A missing or broken kubeconfig is found now, not after a ten-minute build.
   resolveKubeTarget(settings.kube)
   return manifests
@@ -435,15 +630,30 @@ export async function readManifests(settings: Settings, built: ImageSubstitution
 
 /** The workloads a rollback restored, as "kind/name to revision N". */
 const restoredWorkloads = (rollback: RollbackReport): string[] =>
-  rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`)
+  rollback.restored
+    .filter(r => r.plan.action === 'patch')
+    .map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`)
 
 /** What a deploy put in the report, whether it succeeded or not. */
 function deployReport(result: DeployResult): ModeOutcome['report'] {
   const resources = resourceReports(result.applied, result.waits, result.pruned)
   for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
-    resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate })
+    resources.push({
+      kind: target.object.kind,
+      namespace: target.object.metadata.namespace,
+      name: target.object.metadata.name,
+      action: fate
+    })
   }
-  return { hooks: result.hooks, target: result.target, applied: result.applied, waits: result.waits, resources, rollback: result.rollback, traffic: result.traffic }
+  return {
+    hooks: result.hooks,
+    target: result.target,
+    applied: result.applied,
+    waits: result.waits,
+    resources,
+    rollback: result.rollback,
+    traffic: result.traffic
+  }
 }
 
 /** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
@@ -453,14 +663,23 @@ export function deployFailure(result: DeployResult): ModeFailure | undefined {
     const undo = result.rollback
       ? `The workloads this run changed are being restored (rollback-on-cancel): ${restoredWorkloads(result.rollback).join(', ') || 'none had an earlier revision'}.`
       : 'What was applied stays as it is (rollback-on-cancel: false).'
-    return { result: 'cancelled', message: [`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n') }
+    return {
+      result: 'cancelled',
+      message: [
+        `Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`,
+        ...unfinished,
+        undo
+      ].join('\n')
+    }
   }
   const failed = result.waits.filter(w => w.state !== 'succeeded')
   const kept = result.traffic ? strategyNamed(result.traffic.strategy).untouchedLine(result.traffic) : undefined
   if (result.strategyFailure) return { message: [result.strategyFailure, kept].filter(Boolean).join('\n') }
   if (result.hookFailure) return { message: result.hookFailure }
   if (failed.length === 0 && !result.writeFailure) return undefined
-  const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
+  const lines = result.writeFailure
+    ? [result.writeFailure.message]
+    : failed.flatMap(w => [w.message, ...(w.diagnosis ? formatDiagnosis(w.diagnosis) : [])])
   if (kept) lines.push(kept)
   const restored = result.rollback ? restoredWorkloads(result.rollback) : []
   let rolledBack = false
@@ -470,16 +689,33 @@ export function deployFailure(result: DeployResult): ModeFailure | undefined {
   } else if (result.rollback?.succeeded) {
     lines.push('Nothing to roll back: no workload this run changed had an earlier revision.')
   } else if (result.rollback) {
-    lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`)
+    lines.push(
+      `The rollback did not complete: ${result.rollback.waits
+        .filter(w => w.state !== 'succeeded')
+        .map(w => w.message)
+        .join('; ')}`
+    )
   } else if (result.writeFailure) {
     const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied)
-    lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.')
+    lines.push(
+      written.length > 0
+        ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.`
+        : 'Nothing was changed before the failure.'
+    )
   }
-  return { message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`, ...(rolledBack ? { result: 'rolled-back' as const } : {}) }
+  return {
+    message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`,
+    ...(rolledBack ? { result: 'rolled-back' as const } : {})
+  }
 }
 
 /** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
-export async function deployManifests(settings: Settings, manifests: PreparedManifests, kube?: Cluster, cancel?: AbortSignal): Promise<Pick<ModeOutcome, 'report' | 'failure'>> {
+export async function deployManifests(
+  settings: Settings,
+  manifests: PreparedManifests,
+  kube?: Cluster,
+  cancel?: AbortSignal
+): Promise<Pick<ModeOutcome, 'report' | 'failure'>> {
   try {
     const result = await deploy(settings, manifests.objects, kube, cancel)
     return { report: deployReport(result), failure: deployFailure(result) }

@@ -4,7 +4,15 @@
  */
 import { describeObject, KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { Cluster, ObjectRef } from '../kube/cluster.js'
-import { AppliedObject, Applier, ApplyOptions, ApplyValidationError, deleteUntilGone, mapLimited, waitItemFor } from './apply.js'
+import {
+  AppliedObject,
+  Applier,
+  ApplyOptions,
+  ApplyValidationError,
+  deleteUntilGone,
+  mapLimited,
+  waitItemFor
+} from './apply.js'
 import { resolveNamespace } from '../manifests/documents.js'
 import { deletedAfter, HookStep, hookPolicy, PhaseError, PhasePlan, planPhases } from '../plan/phases.js'
 import { waitForRollouts, WaitOutcome } from '../status/wait.js'
@@ -52,7 +60,8 @@ export function hooksInOrder(steps: HookStep[]): HookOutcome[] {
 
 export async function runHookSteps(steps: HookStep[], context: HookContext): Promise<HookRun> {
   const outcomes: HookOutcome[] = []
-  const notRunAfter = (index: number): HookOutcome[] => steps.slice(index + 1).flatMap(later => later.objects.map(item => outcomeOf(later, item, 'not run')))
+  const notRunAfter = (index: number): HookOutcome[] =>
+    steps.slice(index + 1).flatMap(later => later.objects.map(item => outcomeOf(later, item, 'not run')))
   for (const [index, step] of steps.entries()) {
     const label = `${step.phase}-deploy hooks of weight ${step.weight}: ${step.objects.map(o => describeObject(o.object)).join(', ')}`
     context.log(label)
@@ -69,28 +78,44 @@ export async function runHookSteps(steps: HookStep[], context: HookContext): Pro
     for (const item of step.objects) {
       const wait = waits.find(w => w.item.kind === item.object.kind && w.item.name === item.object.metadata.name)
       const succeeded = !wait || wait.state === 'succeeded'
-      const outcome = { ...outcomeOf(step, item, wait ? (succeeded ? 'succeeded' : 'failed') : 'applied'), durationMs: wait?.durationMs ?? Date.now() - started }
+      const outcome = {
+        ...outcomeOf(step, item, wait ? (succeeded ? 'succeeded' : 'failed') : 'applied'),
+        durationMs: wait?.durationMs ?? Date.now() - started
+      }
       const live = applied.find(a => a.target.source === item)?.target.object
       // A hook kept after failing is what a user reads its logs from, unless it asked to have it deleted.
       if (live && deletedAfter(hookPolicy(item), !failed)) {
-        await deleteObject(context, live).catch(error => context.log(`could not delete ${describeObject(live)}: ${(error as Error).message}`))
+        await deleteObject(context, live).catch(error =>
+          context.log(`could not delete ${describeObject(live)}: ${(error as Error).message}`)
+        )
         outcome.deleted = true
       }
       outcomes.push(outcome)
     }
     if (failed) {
       outcomes.push(...notRunAfter(index))
-      return { outcomes, failure: { message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`, wait: failed } }
+      return {
+        outcomes,
+        failure: {
+          message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`,
+          wait: failed
+        }
+      }
     }
   }
   return { outcomes }
 }
 
-async function applyStep(step: HookStep, context: HookContext): Promise<{ applied: AppliedObject[]; waits: WaitOutcome[] }> {
-  for (const item of step.objects) if (hookPolicy(item).deletePolicies.includes('before-hook-creation')) await deleteObject(context, item.object)
+async function applyStep(
+  step: HookStep,
+  context: HookContext
+): Promise<{ applied: AppliedObject[]; waits: WaitOutcome[] }> {
+  for (const item of step.objects)
+    if (hookPolicy(item).deletePolicies.includes('before-hook-creation')) await deleteObject(context, item.object)
   const applied = await new Applier(context.kube, context.options).apply(step.objects)
   const jobs = applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor)
-  const waits = jobs.length > 0 ? await waitForRollouts(context.kube, jobs, { timeoutMs: context.timeoutMs, log: context.log }) : []
+  const waits =
+    jobs.length > 0 ? await waitForRollouts(context.kube, jobs, { timeoutMs: context.timeoutMs, log: context.log }) : []
   return { applied, waits }
 }
 
@@ -100,21 +125,36 @@ async function liveRef(kube: Cluster, given: KubeObject, options: ApplyOptions):
   if (!info) return undefined
   const object = structuredClone(given)
   resolveNamespace(object, info.namespaced, options.namespace, options.contextNamespace)
-  return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.metadata.namespace,
+    name: object.metadata.name
+  }
 }
 
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
 async function deleteObject(context: HookContext, object: KubeObject): Promise<void> {
   // A kind the cluster does not serve yet (its CRD comes with this deploy) has nothing to delete.
   const ref = await liveRef(context.kube, object, context.options)
-  if (ref) await deleteUntilGone(context.kube, ref, `${describeObject(object)} was deleted before its hook ran again`, context.options.signal)
+  if (ref)
+    await deleteUntilGone(
+      context.kube,
+      ref,
+      `${describeObject(object)} was deleted before its hook ran again`,
+      context.options.signal
+    )
 }
 
 /**
  * The phase plan of these manifests. Helm hooks pick install or upgrade: an install is a release's first deploy,
  * when no object of the main apply exists yet (one read per object, made only when a Helm hook is present).
  */
-export async function planDeployPhases(kube: Cluster, objects: SourcedObject[], options: ApplyOptions): Promise<PhasePlan> {
+export async function planDeployPhases(
+  kube: Cluster,
+  objects: SourcedObject[],
+  options: ApplyOptions
+): Promise<PhasePlan> {
   const plan = (install: boolean): PhasePlan => {
     try {
       return planPhases(objects, install)

@@ -14,11 +14,17 @@ interface Cause {
 
 /** A 422 on a Job whose every cause is an immutable field: what only a replacement can apply. */
 export function isImmutableJobUpdate(kind: string, statusCode: number, causes: Cause[]): boolean {
-  return kind === 'Job' && statusCode === 422 && causes.length > 0 && causes.every(c => /field is immutable/.test(c.message ?? ''))
+  return (
+    kind === 'Job' &&
+    statusCode === 422 &&
+    causes.length > 0 &&
+    causes.every(c => /field is immutable/.test(c.message ?? ''))
+  )
 }
 
 type Template = { metadata?: { annotations?: Record<string, string> } }
-const templateOf = (job: KubeObject): Template | undefined => (job.spec as { template?: Template } | undefined)?.template
+const templateOf = (job: KubeObject): Template | undefined =>
+  (job.spec as { template?: Template } | undefined)?.template
 
 /**
  * The Job with the live template's commit annotation (or its absence) instead of this run's, and the live

@@ -21,11 +21,14 @@ interface ManagedFieldsEntry {
 export function scaleOwners(live: KubeObject | undefined, fieldManager: string): string[] {
   if (!live || !scalableKinds.has(live.kind)) return []
   const entries = (live.metadata.managedFields ?? []) as ManagedFieldsEntry[]
-  const owners = entries.filter(e => e.subresource === 'scale' && e.manager !== fieldManager && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined)
+  const owners = entries.filter(
+    e => e.subresource === 'scale' && e.manager !== fieldManager && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined
+  )
   return [...new Set(owners.map(e => e.manager ?? '(unnamed manager)'))]
 }
 
-export const setsReplicas = (object: KubeObject): boolean => (object.spec as { replicas?: unknown } | undefined)?.replicas !== undefined
+export const setsReplicas = (object: KubeObject): boolean =>
+  (object.spec as { replicas?: unknown } | undefined)?.replicas !== undefined
 
 /** The object without spec.replicas, for an apply that must leave the scale to its owner. */
 export function withoutReplicas(object: KubeObject): KubeObject {
@@ -36,5 +39,10 @@ export function withoutReplicas(object: KubeObject): KubeObject {
 
 /** A dry-run conflict that is about spec.replicas alone: the sign that something else owns the scale. */
 export function isReplicasConflict(kind: string, statusCode: number, causes: Array<{ field?: string }>): boolean {
-  return scalableKinds.has(kind) && statusCode === 409 && causes.length > 0 && causes.every(c => c.field === '.spec.replicas')
+  return (
+    scalableKinds.has(kind) &&
+    statusCode === 409 &&
+    causes.length > 0 &&
+    causes.every(c => c.field === '.spec.replicas')
+  )
 }

@@ -35,7 +35,12 @@ function writeNode(node: FieldNode): FieldsV1 {
 
 const isEmpty = (node: FieldNode): boolean => !node.member && node.children.size === 0
 
-function combine(a: FieldNode, b: FieldNode | undefined, member: (a: boolean, b: boolean) => boolean, keys: 'a' | 'both' | 'either'): FieldNode {
+function combine(
+  a: FieldNode,
+  b: FieldNode | undefined,
+  member: (a: boolean, b: boolean) => boolean,
+  keys: 'a' | 'both' | 'either'
+): FieldNode {
   const children = new Map<string, FieldNode>()
   const names = keys === 'either' ? new Set([...a.children.keys(), ...(b?.children.keys() ?? [])]) : a.children.keys()
   for (const key of names) {
@@ -88,7 +93,9 @@ export function isClientSideApplyConflict(statusCode: number, status: KubeStatus
     statusCode === 409 &&
     status.reason === 'Conflict' &&
     causes.length > 0 &&
-    causes.every(c => c.reason === 'FieldManagerConflict' && (c.message === expected || c.message?.startsWith(`${expected} at `)))
+    causes.every(
+      c => c.reason === 'FieldManagerConflict' && (c.message === expected || c.message?.startsWith(`${expected} at `))
+    )
   )
 }
 
@@ -109,7 +116,8 @@ export interface TakeoverPlan {
 
 const isClientSide = (e: ManagedFieldsEntry, apiVersion: string): boolean =>
   e.manager === clientSideApplyManager && e.operation === 'Update' && e.apiVersion === apiVersion && !e.subresource
-const isApplyOf = (e: ManagedFieldsEntry, manager: string): boolean => e.manager === manager && e.operation === 'Apply' && !e.subresource
+const isApplyOf = (e: ManagedFieldsEntry, manager: string): boolean =>
+  e.manager === manager && e.operation === 'Apply' && !e.subresource
 
 /**
  * Plans the takeover for an object whose apply conflicted with kubectl-client-side-apply alone: `live` is the object,
@@ -129,7 +137,16 @@ export function planTakeover(live: KubeObject, forced: KubeObject, fieldManager:
   const fields = fieldsIntersection(clientSide.fieldsV1, ours.fieldsV1)
   const count = fieldPaths(fields).length
   if (count === 0) return undefined
-  return { from: clientSideApplyManager, to: fieldManager, object: describeObject(live), apiVersion, fields, count, resourceVersion, managedFields }
+  return {
+    from: clientSideApplyManager,
+    to: fieldManager,
+    object: describeObject(live),
+    apiVersion,
+    fields,
+    count,
+    resourceVersion,
+    managedFields
+  }
 }
 
 /**
@@ -139,10 +156,17 @@ export function planTakeover(live: KubeObject, forced: KubeObject, fieldManager:
  * the planned ones: someone wrote the object in between, and the plan no longer says what to move.
  */
 export function takeoverEntries(entries: ManagedFieldsEntry[], plan: TakeoverPlan): ManagedFieldsEntry[] {
-  const pick = (list: ManagedFieldsEntry[]) => ({ clientSide: list.find(e => isClientSide(e, plan.apiVersion)), own: list.find(e => isApplyOf(e, plan.to)) })
+  const pick = (list: ManagedFieldsEntry[]) => ({
+    clientSide: list.find(e => isClientSide(e, plan.apiVersion)),
+    own: list.find(e => isApplyOf(e, plan.to))
+  })
   const now = pick(entries)
   const then = pick(plan.managedFields)
-  if (!now.clientSide || !sameValue(now.clientSide.fieldsV1, then.clientSide?.fieldsV1) || !sameValue(now.own?.fieldsV1, then.own?.fieldsV1)) {
+  if (
+    !now.clientSide ||
+    !sameValue(now.clientSide.fieldsV1, then.clientSide?.fieldsV1) ||
+    !sameValue(now.own?.fieldsV1, then.own?.fieldsV1)
+  ) {
     throw new Error(
       `${plan.object} changed since validation: the fields of ${plan.from} or ${plan.to} are no longer those the dry run saw, so they were not taken over. Run the deploy again.`
     )
@@ -158,12 +182,22 @@ export function takeoverEntries(entries: ManagedFieldsEntry[], plan: TakeoverPla
       out.push(entry)
     }
   }
-  if (!now.own) out.push({ manager: plan.to, operation: 'Apply', apiVersion: plan.apiVersion, fieldsType: 'FieldsV1', fieldsV1: plan.fields })
+  if (!now.own)
+    out.push({
+      manager: plan.to,
+      operation: 'Apply',
+      apiVersion: plan.apiVersion,
+      fieldsType: 'FieldsV1',
+      fieldsV1: plan.fields
+    })
   return out
 }
 
 /** The run's one line about takeovers, or undefined when there was none. */
-export function takeoverSummary(applied: Array<{ target: { object: KubeObject }; takeover?: TakeoverPlan }>, dryRun: boolean): string | undefined {
+export function takeoverSummary(
+  applied: Array<{ target: { object: KubeObject }; takeover?: TakeoverPlan }>,
+  dryRun: boolean
+): string | undefined {
   const taken = applied.filter(a => a.takeover)
   if (taken.length === 0) return undefined
   const fields = taken.reduce((sum, a) => sum + a.takeover!.count, 0)

@@ -4,7 +4,8 @@ const unitBytes: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1
 export function parseSize(text: string, inputName: string): number {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|k|M|G)?$/.exec(text.trim())
   const bytes = match ? Math.round(Number(match[1]) * unitBytes[match[2] ?? '']) : NaN
-  if (!match || !(bytes > 0)) throw new Error(`Invalid ${inputName} '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`)
+  if (!match || !(bytes > 0))
+    throw new Error(`Invalid ${inputName} '${text}'. Expected a size such as 16Mi, 500Ki or 2G.`)
   return bytes
 }
 

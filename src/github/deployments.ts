@@ -16,7 +16,10 @@ export class GitHubDeployment {
     readonly id: number
   ) {}
 
-  static async start(settings: GitHubSettings & Pick<Settings, 'mode' | 'run'>, env: NodeJS.ProcessEnv = process.env): Promise<GitHubDeployment | undefined> {
+  static async start(
+    settings: GitHubSettings & Pick<Settings, 'mode' | 'run'>,
+    env: NodeJS.ProcessEnv = process.env
+  ): Promise<GitHubDeployment | undefined> {
     if (!settings.environment) return undefined
     const skip = (why: string): undefined => {
       core.notice(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`)
@@ -41,7 +44,8 @@ export class GitHubDeployment {
         required_contexts: [],
         description: `build-and-deploy ${settings.mode}`
       })
-      if (!('id' in created.data)) return skip(`GitHub did not create it (${String((created.data as { message?: string }).message)})`)
+      if (!('id' in created.data))
+        return skip(`GitHub did not create it (${String((created.data as { message?: string }).message)})`)
       const id = created.data.id
       const update = async (state: DeploymentState): Promise<void> => {
         await octokit.rest.repos.createDeploymentStatus({
@@ -64,6 +68,8 @@ export class GitHubDeployment {
   }
 
   async set(state: DeploymentState): Promise<void> {
-    await this.update(state).catch(error => core.warning(`Could not set GitHub Deployment ${this.id} to ${state}: ${(error as Error).message}`))
+    await this.update(state).catch(error =>
+      core.warning(`Could not set GitHub Deployment ${this.id} to ${state}: ${(error as Error).message}`)
+    )
   }
 }

@@ -29,7 +29,11 @@ export interface AggregatedDiscovery {
     versions?: Array<{
       version: string
       freshness?: string
-      resources?: Array<{ resource: string; responseKind?: GroupVersionKind; subresources?: Array<{ subresource: string; responseKind?: GroupVersionKind }> }>
+      resources?: Array<{
+        resource: string
+        responseKind?: GroupVersionKind
+        subresources?: Array<{ subresource: string; responseKind?: GroupVersionKind }>
+      }>
     }>
   }>
 }
@@ -60,7 +64,8 @@ export const discoveryAccept = [
   'application/json'
 ].join(',')
 
-const isAggregated = (root: DiscoveryRoot): root is AggregatedDiscovery => Array.isArray((root as AggregatedDiscovery).items)
+const isAggregated = (root: DiscoveryRoot): root is AggregatedDiscovery =>
+  Array.isArray((root as AggregatedDiscovery).items)
 
 /** The group versions whose resource lists must be fetched one by one: those of a root answered in the plain form. */
 export function groupVersionsToList(roots: DiscoveryRoot[]): string[] {
@@ -73,14 +78,20 @@ export function groupVersionsToList(roots: DiscoveryRoot[]): string[] {
 
 const emptyKind = (gvk: GroupVersionKind | undefined): boolean => !gvk || (!gvk.group && !gvk.version && !gvk.kind)
 // path.Join(groupVersion, kind) in helm: a kind-less entry is the group version itself.
-const withKind = (groupVersion: string, kind: string | undefined): string => (kind ? `${groupVersion}/${kind}` : groupVersion)
+const withKind = (groupVersion: string, kind: string | undefined): string =>
+  kind ? `${groupVersion}/${kind}` : groupVersion
 
 /**
  * `.Capabilities` from GET /version, the /api and /apis roots, and the resource lists fetched for plain roots
  * (`failedLists`: group versions whose list could not be read). As client-go reads aggregated discovery, a stale
  * version is left out entirely and a resource without a response kind is skipped (its subresources are not).
  */
-export function capabilitiesFrom(version: ServerVersion, roots: DiscoveryRoot[], resourceLists: APIResourceList[], failedLists: string[] = []): ServerCapabilities {
+export function capabilitiesFrom(
+  version: ServerVersion,
+  roots: DiscoveryRoot[],
+  resourceLists: APIResourceList[],
+  failedLists: string[] = []
+): ServerCapabilities {
   if (!version.gitVersion) throw new Error('GET /version answered without a gitVersion')
   const set = new Set<string>()
   const failed = new Set(failedLists)
@@ -100,11 +111,13 @@ export function capabilitiesFrom(version: ServerVersion, roots: DiscoveryRoot[],
         set.add(groupVersion)
         for (const resource of v.resources ?? []) {
           if (!emptyKind(resource.responseKind)) set.add(withKind(groupVersion, resource.responseKind!.kind))
-          for (const sub of resource.subresources ?? []) if (!emptyKind(sub.responseKind)) set.add(withKind(groupVersion, sub.responseKind!.kind))
+          for (const sub of resource.subresources ?? [])
+            if (!emptyKind(sub.responseKind)) set.add(withKind(groupVersion, sub.responseKind!.kind))
         }
       }
     }
   }
-  for (const list of resourceLists) for (const resource of list.resources ?? []) set.add(withKind(list.groupVersion, resource.kind))
+  for (const list of resourceLists)
+    for (const resource of list.resources ?? []) set.add(withKind(list.groupVersion, resource.kind))
   return { kubeVersion: version.gitVersion, apiVersions: [...set].sort(), failed: [...failed].sort() }
 }

@@ -1,6 +1,14 @@
 import http from 'node:http'
 import https from 'node:https'
-import { APIResourceList, capabilitiesFrom, discoveryAccept, DiscoveryRoot, groupVersionsToList, ServerCapabilities, ServerVersion } from './capabilities.js'
+import {
+  APIResourceList,
+  capabilitiesFrom,
+  discoveryAccept,
+  DiscoveryRoot,
+  groupVersionsToList,
+  ServerCapabilities,
+  ServerVersion
+} from './capabilities.js'
 import type {
   ApplyObject,
   ApplyOptions,
@@ -59,13 +67,16 @@ export interface KubeClientTimeouts {
   stallLimitMs: number
 }
 
-export const defaultTimeouts: KubeClientTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 }
+export const defaultTimeouts: KubeClientTimeouts = {
+  connectTimeoutMs: 10_000,
+  responseTimeoutMs: 30_000,
+  stallLimitMs: 5 * 60_000
+}
 /**
  * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
  * release after a failure must not be skipped for a blip, nor wait long on a dead server.
  */
 const lastChanceMs = 5_000
-
 
 /**
  * Whether a request that timed out may be sent again. Reads are; so is a server-side apply PATCH, which is
@@ -120,7 +131,9 @@ export class KubeClient implements Cluster {
     this.context = target.contextName
     const secure = target.server.protocol === 'https:'
     // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
-    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new http.Agent({ keepAlive: true, maxSockets: 64 })
+    this.agent = secure
+      ? new https.Agent({ keepAlive: true, maxSockets: 64, ...target.tls })
+      : new http.Agent({ keepAlive: true, maxSockets: 64 })
     this.transport = secure ? https : http
   }
 
@@ -151,7 +164,8 @@ export class KubeClient implements Cluster {
 
   private url(apiPath: string, query?: RequestOptions['query']): URL {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + apiPath, this.server)
-    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value))
+    for (const [key, value] of Object.entries(query ?? {}))
+      if (value !== undefined) url.searchParams.set(key, String(value))
     return url
   }
 
@@ -173,7 +187,9 @@ export class KubeClient implements Cluster {
   }
 
   private stallLeftMs(): number {
-    return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now()
+    return this.stalledSince === undefined
+      ? this.timeouts.stallLimitMs
+      : this.stalledSince + this.timeouts.stallLimitMs - Date.now()
   }
 
   private timedOut(error: KubeTimeoutError, started: number): KubeTimeoutError {
@@ -190,7 +206,10 @@ export class KubeClient implements Cluster {
       let timer: NodeJS.Timeout | undefined
       const arm = (phase: 'connect' | 'response', ms: number): void => {
         clearTimeout(timer)
-        timer = setTimeout(() => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)), ms)
+        timer = setTimeout(
+          () => request.destroy(new KubeTimeoutError(phase, this.server.origin, method, url.pathname, ms)),
+          ms
+        )
       }
       const request = this.transport.request(
         url,
@@ -201,7 +220,12 @@ export class KubeClient implements Cluster {
           headers: {
             ...this.headers,
             Accept: options.accept ?? 'application/json',
-            ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
+            ...(body === undefined
+              ? {}
+              : {
+                  'Content-Type': options.contentType ?? 'application/json',
+                  'Content-Length': Buffer.byteLength(body)
+                })
           }
         },
         response => {
@@ -241,20 +265,34 @@ export class KubeClient implements Cluster {
       let text: string
       try {
         response = await this.send(method, url, options, boundMs)
-        text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs))
+        text = await readBody(
+          response,
+          boundMs,
+          () => new KubeTimeoutError('body', this.server.origin, method, url.pathname, boundMs)
+        )
       } catch (error) {
         if (options.signal.aborted) {
           // The caller's own bound (AbortSignal.timeout) is a timeout too, and says which endpoint it cut.
           const reason: unknown = options.signal.reason
           if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-            throw new KubeTimeoutError(response ? 'body' : 'response', this.server.origin, method, url.pathname, Date.now() - callStarted)
+            throw new KubeTimeoutError(
+              response ? 'body' : 'response',
+              this.server.origin,
+              method,
+              url.pathname,
+              Date.now() - callStarted
+            )
           }
           throw error
         }
         if (error instanceof KubeTimeoutError) {
           this.timedOut(error, started)
           const delay = retryDelayMs(attempt)
-          if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
+          if (
+            (error.phase === 'connect' || repeatable(method, options.contentType)) &&
+            attempt + 1 < maxAttempts &&
+            this.stallLeftMs() > delay
+          ) {
             await sleep(delay, options.signal)
             continue
           }
@@ -266,7 +304,10 @@ export class KubeClient implements Cluster {
           await sleep(retryDelayMs(attempt), options.signal)
           continue
         }
-        throw new Error(`Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? (error as Error).message}`, { cause: error })
+        throw new Error(
+          `Cannot reach the Kubernetes API at ${this.server.origin} (${method} ${url.pathname}): ${tlsAdvice(code) ?? (error as Error).message}`,
+          { cause: error }
+        )
       }
       this.stalledSince = undefined
       const statusCode = response.statusCode ?? 0
@@ -340,14 +381,28 @@ export class KubeClient implements Cluster {
 
   async create<T>(object: NewObject, options: WriteOptions = {}): Promise<T> {
     const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace }
-    return this.request<T>('POST', await this.pathOf(collection), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus })
+    return this.request<T>('POST', await this.pathOf(collection), {
+      query: writeQuery(options),
+      body: object,
+      signal: options.signal,
+      onSuccess: options.onStatus
+    })
   }
 
   async replace<T>(object: ApplyObject, options: WriteOptions = {}): Promise<T> {
-    return this.request<T>('PUT', await this.pathOf(objectRef(object)), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus })
+    return this.request<T>('PUT', await this.pathOf(objectRef(object)), {
+      query: writeQuery(options),
+      body: object,
+      signal: options.signal,
+      onSuccess: options.onStatus
+    })
   }
 
-  async patch<T>(ref: ObjectRef, patch: Patch, options: WriteOptions & { subresource?: 'scale' | 'status' } = {}): Promise<T> {
+  async patch<T>(
+    ref: ObjectRef,
+    patch: Patch,
+    options: WriteOptions & { subresource?: 'scale' | 'status' } = {}
+  ): Promise<T> {
     return this.request<T>('PATCH', await this.pathOf(ref, options.subresource), {
       query: writeQuery(options),
       contentType: patchContentType[patch.type],
@@ -361,12 +416,25 @@ export class KubeClient implements Cluster {
     const { propagationPolicy, preconditions, dryRun } = options
     // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
     // alike (apiserver handlers/delete.go).
-    const body = propagationPolicy || preconditions || dryRun ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy, preconditions, dryRun: dryRun ? ['All'] : undefined } : undefined
+    const body =
+      propagationPolicy || preconditions || dryRun
+        ? {
+            apiVersion: 'v1',
+            kind: 'DeleteOptions',
+            propagationPolicy,
+            preconditions,
+            dryRun: dryRun ? ['All'] : undefined
+          }
+        : undefined
     await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal })
   }
 
   async podLog(ref: ObjectRef, query: PodLogQuery, options: CallOptions = {}): Promise<string> {
-    return this.request<string>('GET', await this.pathOf(ref, 'log'), { query: { ...query }, text: true, signal: options.signal })
+    return this.request<string>('GET', await this.pathOf(ref, 'log'), {
+      query: { ...query },
+      text: true,
+      signal: options.signal
+    })
   }
 
   /**
@@ -387,7 +455,11 @@ export class KubeClient implements Cluster {
     }
     this.stalledSince = undefined
     if (response.statusCode !== 200) {
-      const text = await readBody(response, boundMs, () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs))
+      const text = await readBody(
+        response,
+        boundMs,
+        () => new KubeTimeoutError('body', this.server.origin, 'GET', url.pathname, boundMs)
+      )
       let status: KubeStatus
       try {
         status = JSON.parse(text) as KubeStatus
@@ -400,7 +472,11 @@ export class KubeClient implements Cluster {
     // given) and sends bookmarks meanwhile; one silent well past that is a dead connection, not a quiet cluster.
     const idleMs = (Number(query?.timeoutSeconds) || 3600) * 1000 + this.timeouts.responseTimeoutMs
     let buffered = ''
-    for await (const chunk of boundedChunks(response, idleMs, () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs))) {
+    for await (const chunk of boundedChunks(
+      response,
+      idleMs,
+      () => new KubeTimeoutError('watch-idle', this.server.origin, 'GET', url.pathname, idleMs)
+    )) {
       buffered += chunk
       let newline: number
       while ((newline = buffered.indexOf('\n')) >= 0) {
@@ -428,7 +504,9 @@ export class KubeClient implements Cluster {
     if (group === '') return this.resourceFor('v1', kind)
     let version = this.preferredVersions.get(group)
     if (!version) {
-      version = this.getPath<{ preferredVersion?: { groupVersion: string } }>(`/apis/${group}`).then(found => found?.preferredVersion?.groupVersion)
+      version = this.getPath<{ preferredVersion?: { groupVersion: string } }>(`/apis/${group}`).then(
+        found => found?.preferredVersion?.groupVersion
+      )
       this.preferredVersions.set(group, version)
     }
     const groupVersion = await version
@@ -471,7 +549,9 @@ export class KubeClient implements Cluster {
   }
 
   private async discover(apiVersion: string): Promise<Map<string, ResourceInfo>> {
-    const list = await this.getPath<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(groupVersionPath(apiVersion))
+    const list = await this.getPath<{ resources: Array<{ name: string; kind: string; namespaced: boolean }> }>(
+      groupVersionPath(apiVersion)
+    )
     const map = new Map<string, ResourceInfo>()
     for (const resource of list?.resources ?? []) {
       if (resource.name.includes('/')) continue
@@ -487,7 +567,12 @@ const patchContentType: Record<Patch['type'], string> = {
   strategic: 'application/strategic-merge-patch+json'
 }
 
-const objectRef = (object: ApplyObject): ObjectRef => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name })
+const objectRef = (object: ApplyObject): ObjectRef => ({
+  apiVersion: object.apiVersion,
+  kind: object.kind,
+  namespace: object.metadata.namespace,
+  name: object.metadata.name
+})
 
 const writeQuery = (options: WriteOptions): RequestOptions['query'] => ({
   fieldManager: options.fieldManager,
@@ -496,7 +581,11 @@ const writeQuery = (options: WriteOptions): RequestOptions['query'] => ({
 })
 
 /** A response body's chunks; the response is destroyed with silent()'s error once nothing came for idleMs. */
-async function* boundedChunks(response: http.IncomingMessage, idleMs: number, silent: () => Error): AsyncGenerator<string> {
+async function* boundedChunks(
+  response: http.IncomingMessage,
+  idleMs: number,
+  silent: () => Error
+): AsyncGenerator<string> {
   response.setEncoding('utf8')
   const timer = setTimeout(() => response.destroy(silent()), idleMs)
   try {
@@ -532,7 +621,9 @@ export function tlsAdvice(code: string): string | undefined {
   if (untrustedCertificate.has(code)) {
     return `its TLS certificate is not signed by the kubeconfig's certificate authority (${code}): check that the cluster's certificate-authority-data (or certificate-authority) is this cluster's CA and that server names this cluster`
   }
-  if (code === 'CERT_HAS_EXPIRED') return `its TLS certificate has expired (${code}): the cluster's serving certificate needs renewing`
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`
+  if (code === 'CERT_HAS_EXPIRED')
+    return `its TLS certificate has expired (${code}): the cluster's serving certificate needs renewing`
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `its TLS certificate does not name this address (${code}): use the server address the certificate was issued for (or tls-server-name in the kubeconfig's cluster)`
   return undefined
 }

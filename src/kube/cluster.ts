@@ -107,7 +107,8 @@ export interface ApplyOptions extends WriteOptions {
 }
 
 /** A JSON merge patch, a JSON patch, or a strategic merge patch (built-in kinds only; kubectl rollout undo sends one). */
-export type Patch = { type: 'merge'; body: unknown } | { type: 'json'; body: JsonPatchOperation[] } | { type: 'strategic'; body: unknown }
+export type Patch =
+  { type: 'merge'; body: unknown } | { type: 'json'; body: JsonPatchOperation[] } | { type: 'strategic'; body: unknown }
 
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'test'

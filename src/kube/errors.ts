@@ -42,7 +42,12 @@ export class KubeTimeoutError extends Error {
 
   /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
   withNote(attempts: number, repeated: boolean, totalMs: number): KubeTimeoutError {
-    const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`
+    const note =
+      attempts > 0
+        ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}`
+        : repeated || this.phase === 'connect'
+          ? ''
+          : `; not sent again, since the ${this.method} may have taken effect`
     return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note)
   }
 }

@@ -5,7 +5,14 @@ import os from 'node:os'
 import path from 'node:path'
 // The standalone parts of @kubernetes/client-node: kubeconfig entry validation and exec credential plugins.
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
-import { Cluster, Context, newClusters, newContexts, newUsers, User } from '@kubernetes/client-node/dist/config_types.js'
+import {
+  Cluster,
+  Context,
+  newClusters,
+  newContexts,
+  newUsers,
+  User
+} from '@kubernetes/client-node/dist/config_types.js'
 import { parse as parseYaml } from 'yaml'
 import { inputsBlanked } from '../process/child-env.js'
 
@@ -47,7 +54,8 @@ function parseConfig(text: string, source: string, baseDir?: string): RawConfig 
     // eslint-disable-next-line preserve-caught-error -- the cause is the message this drops
     throw new Error(`${source} is not valid YAML: ${what.replace(/:\s*$/, '')}`)
   }
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${source} is not a kubeconfig (expected a mapping with clusters, users and contexts).`)
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`${source} is not a kubeconfig (expected a mapping with clusters, users and contexts).`)
   try {
     const config: RawConfig = {
       clusters: newClusters(raw.clusters ?? []),
@@ -113,14 +121,18 @@ const fileOrData = (data: string | undefined, file: string | undefined, what: st
 }
 
 function inClusterTarget(env: NodeJS.ProcessEnv): KubeTarget {
-  const host = env.KUBERNETES_SERVICE_HOST!.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST
+  const host = env.KUBERNETES_SERVICE_HOST!.includes(':')
+    ? `[${env.KUBERNETES_SERVICE_HOST}]`
+    : env.KUBERNETES_SERVICE_HOST
   return {
     server: new URL(`https://${host}:${env.KUBERNETES_SERVICE_PORT ?? 443}`),
     tls: { ca: readFileSync(path.join(serviceAccountDir, 'ca.crt')) },
     namespace: readFileSync(path.join(serviceAccountDir, 'namespace'), 'utf8').trim(),
     contextName: 'in-cluster',
     // The projected token rotates; read it for each connection.
-    authenticate: async () => ({ Authorization: `Bearer ${readFileSync(path.join(serviceAccountDir, 'token'), 'utf8').trim()}` })
+    authenticate: async () => ({
+      Authorization: `Bearer ${readFileSync(path.join(serviceAccountDir, 'token'), 'utf8').trim()}`
+    })
   }
 }
 
@@ -132,19 +144,30 @@ function inClusterTarget(env: NodeJS.ProcessEnv): KubeTarget {
 export const execPluginTimeoutMs = 30_000
 
 /** Resolves the context to use into a server, TLS material and an authenticator. */
-export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv = process.env, pluginTimeoutMs = execPluginTimeoutMs): KubeTarget {
+export function resolveKubeTarget(
+  settings: KubeSettings,
+  env: NodeJS.ProcessEnv = process.env,
+  pluginTimeoutMs = execPluginTimeoutMs
+): KubeTarget {
   const config = readConfig(settings, env)
   if (config === 'in-cluster') return inClusterTarget(env)
   const contextName = settings.context ?? config.currentContext
   if (!contextName) {
-    throw new Error(`The kubeconfig sets no current-context; set kube-context to one of: ${config.contexts.map(c => c.name).join(', ') || '(none defined)'}.`)
+    throw new Error(
+      `The kubeconfig sets no current-context; set kube-context to one of: ${config.contexts.map(c => c.name).join(', ') || '(none defined)'}.`
+    )
   }
   const context = config.contexts.find(c => c.name === contextName)
   if (!context) {
-    throw new Error(`${settings.context ? 'kube-context' : 'current-context'} '${contextName}' is not in the kubeconfig. Contexts there: ${config.contexts.map(c => c.name).join(', ') || 'none'}.`)
+    throw new Error(
+      `${settings.context ? 'kube-context' : 'current-context'} '${contextName}' is not in the kubeconfig. Contexts there: ${config.contexts.map(c => c.name).join(', ') || 'none'}.`
+    )
   }
   const cluster = config.clusters.find(c => c.name === context.cluster)
-  if (!cluster) throw new Error(`Context '${contextName}' names cluster '${context.cluster}', which the kubeconfig does not define.`)
+  if (!cluster)
+    throw new Error(
+      `Context '${contextName}' names cluster '${context.cluster}', which the kubeconfig does not define.`
+    )
   const user = config.users.find(u => u.name === context.user)
   let server: URL
   try {
@@ -166,7 +189,10 @@ export function resolveKubeTarget(settings: KubeSettings, env: NodeJS.ProcessEnv
  * child_process.spawn for ExecAuth, killing the plugin after timeoutMs. The whole process group goes (a shell
  * script's children would otherwise keep the output pipes open, and ExecAuth waits for them to close).
  */
-async function boundedSpawn(timeoutMs: number, onTimeout: () => void): Promise<(command: string, args: string[], options: SpawnOptions) => ChildProcess> {
+async function boundedSpawn(
+  timeoutMs: number,
+  onTimeout: () => void
+): Promise<(command: string, args: string[], options: SpawnOptions) => ChildProcess> {
   const { spawn } = await import('node:child_process')
   const group = process.platform !== 'win32'
   return (command, args, options) => {
@@ -204,13 +230,23 @@ function authenticator(user: User | undefined, pluginTimeoutMs: number): KubeTar
       timedOut = false
       try {
         // The plugin runner passes on this process's environment; the step's inputs hold its other credentials.
-        await (await plugin).applyAuthentication({ ...user, exec: { ...user.exec, env: [...inputsBlanked(), ...(user.exec.env ?? [])] } }, options)
+        await (
+          await plugin
+        ).applyAuthentication(
+          { ...user, exec: { ...user.exec, env: [...inputsBlanked(), ...(user.exec.env ?? [])] } },
+          options
+        )
       } catch (error) {
         if (timedOut) {
           // eslint-disable-next-line preserve-caught-error -- the cause is the plugin's cut-off output
-          throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) did not finish within ${pluginTimeoutMs / 1000} s and was stopped (timed out).`)
+          throw new Error(
+            `The exec credential plugin of user '${user.name}' (${user.exec.command}) did not finish within ${pluginTimeoutMs / 1000} s and was stopped (timed out).`
+          )
         }
-        throw new Error(`The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${(error as Error).message.trim()}`, { cause: error })
+        throw new Error(
+          `The exec credential plugin of user '${user.name}' (${user.exec.command}) failed: ${(error as Error).message.trim()}`,
+          { cause: error }
+        )
       }
       return options.headers as Record<string, string>
     }
@@ -223,7 +259,8 @@ function authenticator(user: User | undefined, pluginTimeoutMs: number): KubeTar
   }
   const headers: Record<string, string> = {}
   if (user.token) headers.Authorization = `Bearer ${user.token}`
-  else if (user.username) headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
+  else if (user.username)
+    headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
   if (user.impersonateUser) headers['Impersonate-User'] = user.impersonateUser
   return async () => headers
 }

@@ -33,7 +33,9 @@ export async function releaseFields(kube: Cluster, object: ObjectRef, manager: s
   // Controllers rewrite managedFields as they update status, so the entry's index can move under us: the test
   // op refuses a stale index (422) and the loop reads it again.
   for (let attempt = 0; ; attempt++) {
-    const live = await kube.get<{ metadata: { managedFields?: Array<{ manager?: string; operation?: string }> } }>(object)
+    const live = await kube.get<{ metadata: { managedFields?: Array<{ manager?: string; operation?: string }> } }>(
+      object
+    )
     const index = live?.metadata.managedFields?.findIndex(f => f.manager === manager && f.operation === 'Update') ?? -1
     if (index < 0) return
     try {
@@ -47,7 +49,8 @@ export async function releaseFields(kube: Cluster, object: ObjectRef, manager: s
       })
       return
     } catch (error) {
-      if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9) throw error
+      if (!(error instanceof KubeApiError && (error.statusCode === 422 || error.statusCode === 409)) || attempt >= 9)
+        throw error
       await new Promise(resolve => setTimeout(resolve, 100 * (attempt + 1)))
     }
   }
@@ -89,7 +92,11 @@ export async function writeManagedFields(
       const live = await kube.get<{ metadata: ManagedState }>(object, { signal })
       if (!live) throw new Error(`the object was deleted before its managedFields could be written.`, { cause: error })
       if (live.metadata.resourceVersion === state.resourceVersion) throw error
-      if (attempt >= 4) throw new Error(`the object changed during each of 5 attempts to write its managedFields; run the deploy again.`, { cause: error })
+      if (attempt >= 4)
+        throw new Error(
+          `the object changed during each of 5 attempts to write its managedFields; run the deploy again.`,
+          { cause: error }
+        )
       state = live.metadata
     }
   }

@@ -28,7 +28,12 @@ const builtinKinds: Array<[apiVersion: string, kind: string, plural: string, nam
   ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false]
 ]
 
-const builtins = new Map<string, ResourceInfo>(builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [`${apiVersion} ${kind}`, { plural, namespaced, groupVersion: apiVersion }]))
+const builtins = new Map<string, ResourceInfo>(
+  builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [
+    `${apiVersion} ${kind}`,
+    { plural, namespaced, groupVersion: apiVersion }
+  ])
+)
 
 /** The resource of a kind the action knows without asking the server; undefined for any other kind. */
 export function builtinResource(apiVersion: string, kind: string): ResourceInfo | undefined {

@@ -14,6 +14,8 @@ export async function exec(...args: Parameters<typeof Exec.exec>): ReturnType<ty
   return (await load()).exec(...args)
 }
 
-export async function getExecOutput(...args: Parameters<typeof Exec.getExecOutput>): ReturnType<typeof Exec.getExecOutput> {
+export async function getExecOutput(
+  ...args: Parameters<typeof Exec.getExecOutput>
+): ReturnType<typeof Exec.getExecOutput> {
   return (await load()).getExecOutput(...args)
 }

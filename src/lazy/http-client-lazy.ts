@@ -14,7 +14,10 @@ export async function preloadHttpClient(): Promise<void> {
 
 export class HttpClient {
   constructor(...args: ConstructorParameters<typeof HttpClientModule.HttpClient>) {
-    if (!real) throw new Error('@actions/http-client was used before preloadHttpClient(); load it first (see src/http-client-lazy.ts).')
+    if (!real)
+      throw new Error(
+        '@actions/http-client was used before preloadHttpClient(); load it first (see src/http-client-lazy.ts).'
+      )
     // A constructor may return another object: callers get the real HttpClient.
     return new real.HttpClient(...args)
   }

@@ -28,8 +28,10 @@ export function annotateWorkload(object: KubeObject, origin: DeployOrigin): Kube
   if (!path) return object
   const copy = structuredClone(object)
   const image = workloadImages(object, path, origin.images ?? []).join(', ') || undefined
-  const changeCause = `build-and-deploy: ${image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
-    (origin.actor ? ` by ${origin.actor}` : '') + (origin.runUrl ? ` (${origin.runUrl})` : '')
+  const changeCause =
+    `build-and-deploy: ${image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
+    (origin.actor ? ` by ${origin.actor}` : '') +
+    (origin.runUrl ? ` (${origin.runUrl})` : '')
   copy.metadata.annotations = {
     ...copy.metadata.annotations,
     [annotationKeys.commit]: origin.sha,
@@ -62,7 +64,9 @@ function workloadImages(object: KubeObject, specPath: string[], images: string[]
 }
 
 /** The pod template of a workload, at its path, or undefined (a bare Pod has none). */
-export function podTemplateOf(object: Record<string, unknown>): { metadata?: { annotations?: Record<string, string> } } | undefined {
+export function podTemplateOf(
+  object: Record<string, unknown>
+): { metadata?: { annotations?: Record<string, string> } } | undefined {
   const path = podSpecPath(String(object.kind))?.slice(0, -1)
   if (!path || path.length === 0) return undefined
   let template: unknown = object
@@ -70,7 +74,11 @@ export function podTemplateOf(object: Record<string, unknown>): { metadata?: { a
   return template as ReturnType<typeof podTemplateOf>
 }
 
-function setAnnotation(holder: { metadata?: { annotations?: Record<string, string> } } | undefined, key: string, value: string | undefined): void {
+function setAnnotation(
+  holder: { metadata?: { annotations?: Record<string, string> } } | undefined,
+  key: string,
+  value: string | undefined
+): void {
   if (!holder) return
   const metadata = (holder.metadata ??= {})
   if (value !== undefined) {
@@ -103,7 +111,8 @@ export function keepUnchangedTemplate(applied: KubeObject, dryRun: KubeObject, l
   if (!sameValue(candidate, liveTemplate)) return true
   for (const object of [applied, dryRun]) {
     setAnnotation(podTemplateOf(object), annotationKeys.commit, liveCommit)
-    for (const key of [annotationKeys.changeCause, annotationKeys.image]) setAnnotation(object, key, live.metadata.annotations?.[key])
+    for (const key of [annotationKeys.changeCause, annotationKeys.image])
+      setAnnotation(object, key, live.metadata.annotations?.[key])
   }
   return false
 }

@@ -40,7 +40,12 @@ export function describeObject(object: KubeObject): string {
  * only its licence header) parses as a null scalar. kubectl and Helm skip those without a word, and so does this;
  * numbering still counts them, so "document N" is the Nth `---` section as an editor shows it.
  */
-export function readObjects(text: string, file: string, problems: string[], documents: Document.Parsed[] = parseDocuments(text)): SourcedObject[] {
+export function readObjects(
+  text: string,
+  file: string,
+  problems: string[],
+  documents: Document.Parsed[] = parseDocuments(text)
+): SourcedObject[] {
   const objects: SourcedObject[] = []
   documents.forEach((doc, i) => {
     const where = `${file} document ${i + 1}`
@@ -57,7 +62,10 @@ export function readObjects(text: string, file: string, problems: string[], docu
       return
     }
     const value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>
-    const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value]
+    const items =
+      typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)
+        ? value.items
+        : [value]
     items.forEach((item, j) => {
       const label = items.length > 1 || item !== value ? `${where} item ${j + 1}` : where
       const problem = checkObject(item)
@@ -80,7 +88,12 @@ function checkObject(value: unknown): string | undefined {
   if (typeof object.apiVersion !== 'string' || object.apiVersion === '') missing.push('apiVersion')
   if (typeof object.kind !== 'string' || object.kind === '') missing.push('kind')
   const metadata = object.metadata as Record<string, unknown> | undefined
-  if (typeof metadata === 'object' && metadata !== null && metadata.name !== undefined && typeof metadata.name !== 'string') {
+  if (
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    metadata.name !== undefined &&
+    typeof metadata.name !== 'string'
+  ) {
     // YAML 1.1 (kubectl's reading) turns y, n, yes, no, on, off into booleans and 0644 into a number.
     return `metadata.name must be a string, but reads as ${JSON.stringify(metadata.name)} (YAML 1.1 takes y/n/yes/no/on/off as booleans and leading-zero numbers as octal); quote it`
   }
@@ -91,7 +104,8 @@ function checkObject(value: unknown): string | undefined {
     const kind = typeof object.kind === 'string' ? `${object.kind} ` : ''
     return `${kind}object has no ${missing.join(', ')}; every object needs apiVersion, kind and metadata.name (generateName cannot be applied server-side)`
   }
-  if (metadata!.namespace !== undefined && typeof metadata!.namespace !== 'string') return 'metadata.namespace must be a string'
+  if (metadata!.namespace !== undefined && typeof metadata!.namespace !== 'string')
+    return 'metadata.namespace must be a string'
   return undefined
 }
 
@@ -117,7 +131,12 @@ export function sameValue(a: unknown, b: unknown): boolean {
  * `default`) and strips it from cluster-scoped ones, as kubectl does. An object naming another namespace than
  * the input is a problem, as `kubectl apply -n` makes it one; returned, not thrown, so every one is reported.
  */
-export function resolveNamespace(object: KubeObject, namespaced: boolean, input: string | undefined, contextDefault?: string): string | undefined {
+export function resolveNamespace(
+  object: KubeObject,
+  namespaced: boolean,
+  input: string | undefined,
+  contextDefault?: string
+): string | undefined {
   if (!namespaced) {
     delete object.metadata.namespace
     return undefined

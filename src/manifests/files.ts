@@ -23,7 +23,8 @@ export async function expandManifestPaths(entries: string[], cwd = process.cwd()
       const matches: string[] = []
       for await (const match of glob(entry, { cwd })) matches.push(match)
       const manifests = matches.filter(m => manifestExtensions.has(path.extname(m))).sort()
-      if (manifests.length === 0) throw new Error(`manifests entry '${entry}' matches no .yaml, .yml or .json file (in ${cwd}).`)
+      if (manifests.length === 0)
+        throw new Error(`manifests entry '${entry}' matches no .yaml, .yml or .json file (in ${cwd}).`)
       manifests.forEach(file => add({ kind: 'file', path: file }))
       continue
     }
@@ -41,7 +42,8 @@ export async function expandManifestPaths(entries: string[], cwd = process.cwd()
       continue
     }
     const manifests = inside.filter(name => manifestExtensions.has(path.extname(name)))
-    if (manifests.length === 0) throw new Error(`manifests directory '${entry}' holds no .yaml, .yml or .json file and no kustomization.`)
+    if (manifests.length === 0)
+      throw new Error(`manifests directory '${entry}' holds no .yaml, .yml or .json file and no kustomization.`)
     manifests.sort().forEach(name => add({ kind: 'file', path: path.join(entry, name) }))
   }
   return sources

@@ -12,8 +12,10 @@ const goYamlTags = (tags: Tags): Tags =>
     .filter(tag => !(typeof tag === 'object' && (tag.format === 'TIME' || tag.tag === 'tag:yaml.org,2002:timestamp')))
     .map((tag): Tags[number] => {
       if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:float' || 'collection' in tag) return tag
-      if (tag.format === 'EXP') return { ...(tag as ScalarTag), test: /^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/ }
-      if (!tag.format && String(tag.test).includes('\\.[0-9_]*$')) return { ...(tag as ScalarTag), test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/ }
+      if (tag.format === 'EXP')
+        return { ...(tag as ScalarTag), test: /^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/ }
+      if (!tag.format && String(tag.test).includes('\\.[0-9_]*$'))
+        return { ...(tag as ScalarTag), test: /^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+)$/ }
       return tag
     })
 
@@ -124,7 +126,10 @@ export function patchImages(text: string, file: string, substitutions: ImageSubs
       try {
         ref = parseImageRef(current)
       } catch (error) {
-        throw new Error(`${file}: document ${i + 1} (${kind} ${name}), container '${container}': ${(error as Error).message}`, { cause: error })
+        throw new Error(
+          `${file}: document ${i + 1} (${kind} ${name}), container '${container}': ${(error as Error).message}`,
+          { cause: error }
+        )
       }
       const match = wanted.find(w => w.canonical === canonicalRepository(ref))
       if (match) matched.add(match.canonical)
@@ -163,19 +168,26 @@ export function redactSecretValues(text: string): string {
     const redact = (node: unknown, value: string): void => {
       const range = (node as { range?: [number, number, number] } | null)?.range
       // A block scalar's range takes in the line break after it, which the next key needs.
-      if (range) edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') })
+      if (range)
+        edits.push({
+          start: range[0],
+          end: range[1],
+          value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '')
+        })
     }
     for (const field of ['data', 'stringData']) {
       const values = object.get(field, true)
       if (!isMap(values)) continue
-      for (const pair of values.items) redact(pair.value, redactedValue(isScalar(pair.value) ? pair.value.value : undefined, field === 'data'))
+      for (const pair of values.items)
+        redact(pair.value, redactedValue(isScalar(pair.value) ? pair.value.value : undefined, field === 'data'))
     }
     const annotations = object.getIn(['metadata', 'annotations'], true)
     if (isMap(annotations)) redact(annotations.get(lastAppliedAnnotation, true), '(redacted)')
   }
   for (const doc of parseDocuments(text)) if (isMap(doc.contents)) visit(doc.contents)
   let redacted = text
-  for (const edit of edits.sort((a, b) => b.start - a.start)) redacted = redacted.slice(0, edit.start) + edit.value + redacted.slice(edit.end)
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    redacted = redacted.slice(0, edit.start) + edit.value + redacted.slice(edit.end)
   return redacted
 }
 

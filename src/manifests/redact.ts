@@ -4,7 +4,8 @@
 /** kubectl apply (client-side) copies the whole object, data included, into this annotation. */
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration'
 
-export const isSecret = (object: { apiVersion?: unknown; kind?: unknown } | undefined): boolean => object?.kind === 'Secret' && object.apiVersion === 'v1'
+export const isSecret = (object: { apiVersion?: unknown; kind?: unknown } | undefined): boolean =>
+  object?.kind === 'Secret' && object.apiVersion === 'v1'
 
 /**
  * What stands for a Secret value: its size and nothing of its content. `data` holds base64, `stringData` text;

@@ -37,7 +37,9 @@ export function kustomizeCommand(dir: string, tools: { kustomize?: string; kubec
  */
 export function helmTemplateCommand(release: HelmRelease, helm: string | undefined): Command {
   if (!helm) {
-    throw new Error(`helm-chart '${release.chart}' is rendered with helm template, and helm is not on PATH. Install it (e.g. azure/setup-helm).`)
+    throw new Error(
+      `helm-chart '${release.chart}' is rendered with helm template, and helm is not on PATH. Install it (e.g. azure/setup-helm).`
+    )
   }
   const args = ['template', release.release, release.chart, '--skip-tests']
   if (release.namespace) args.push('--namespace', release.namespace)
@@ -55,10 +57,16 @@ export function helmTemplateCommand(release: HelmRelease, helm: string | undefin
 }
 
 async function run(command: Command, what: string): Promise<string> {
-  const result = await exec.getExecOutput(command.tool, command.args, { silent: true, ignoreReturnCode: true, env: childEnv() })
+  const result = await exec.getExecOutput(command.tool, command.args, {
+    silent: true,
+    ignoreReturnCode: true,
+    env: childEnv()
+  })
   if (result.exitCode !== 0) {
     const detail = result.stderr.trim().split('\n').slice(-10).join('\n') || `exit code ${result.exitCode}`
-    throw new Error(`${what} failed (${path.basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`)
+    throw new Error(
+      `${what} failed (${path.basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`
+    )
   }
   return result.stdout
 }
@@ -70,12 +78,18 @@ async function installed(tool: string): Promise<string | undefined> {
 }
 
 export async function renderKustomization(dir: string): Promise<string> {
-  const command = kustomizeCommand(dir, { kustomize: await installed('kustomize'), kubectl: await installed('kubectl') })
+  const command = kustomizeCommand(dir, {
+    kustomize: await installed('kustomize'),
+    kubectl: await installed('kubectl')
+  })
   return run(command, `Rendering the kustomization '${dir}'`)
 }
 
 /** Renders the chart for the cluster's capabilities, awaited once helm is found: a missing helm is reported at once. */
-export async function renderHelmChart(release: Omit<HelmRelease, 'capabilities'>, capabilities: Promise<HelmRelease['capabilities']>): Promise<string> {
+export async function renderHelmChart(
+  release: Omit<HelmRelease, 'capabilities'>,
+  capabilities: Promise<HelmRelease['capabilities']>
+): Promise<string> {
   const helm = await installed('helm')
   const command = helmTemplateCommand({ ...release, capabilities: helm ? await capabilities : undefined }, helm)
   return run(command, `Rendering helm-chart '${release.chart}'`)

@@ -10,7 +10,11 @@ import { attempt, ModeOutcome } from '../run/outcome.js'
  * Runs `steps` with the early connection (see connectEarly), closed here too: a failed build or manifest leaves it
  * unused.
  */
-export async function withEarlyConnection(connectNow: boolean, settings: Settings, steps: (kube: Cluster | undefined) => Promise<ModeOutcome>): Promise<ModeOutcome> {
+export async function withEarlyConnection(
+  connectNow: boolean,
+  settings: Settings,
+  steps: (kube: Cluster | undefined) => Promise<ModeOutcome>
+): Promise<ModeOutcome> {
   const kube = connectNow ? connectEarly(settings) : undefined
   try {
     return await steps(kube)
@@ -32,7 +36,15 @@ export const runDeploy = (settings: Settings, cancel: AbortSignal): Promise<Mode
       const planned = plannedSubstitutions(settings)
       let manifests = await readManifests(settings, planned, kube)
       outcome.manifestsFile = manifests.file
-      const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined
+      const clusterReady =
+        kube && settings.push && !settings.dryRun
+          ? checkCluster(kube, {
+              objects: manifests.objects,
+              namespace: settings.namespace,
+              createNamespace: settings.createNamespace,
+              lock: settings.lock !== undefined
+            })
+          : undefined
       clusterReady?.catch(() => undefined)
       outcome.report.images = await core.group('Build and push', () => buildAndPushAll(settings, clusterReady))
       await clusterReady

@@ -25,7 +25,9 @@ export const runAbort = (settings: Settings): Promise<ModeOutcome> =>
   attempt(async outcome => {
     const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
     await underLock(settings, manifests.objects, async (kube, namespace) => {
-      outcome.report.traffic = await core.group('Abort the canary', () => strategyNamed(settings.strategy).abort!(kube, manifests.objects, namespace))
+      outcome.report.traffic = await core.group('Abort the canary', () =>
+        strategyNamed(settings.strategy).abort!(kube, manifests.objects, namespace)
+      )
     })
     outcome.manifestsFile = manifests.file
   })

@@ -15,7 +15,10 @@ const rank = (kind: string): number => (kind === 'Namespace' ? 0 : kind === 'Cus
 
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
 export function applyOrder<T extends { object: KubeObject }>(items: T[]): T[] {
-  return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index).map(x => x.item)
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index)
+    .map(x => x.item)
 }
 
 /**
@@ -29,12 +32,43 @@ export function applyOrder<T extends { object: KubeObject }>(items: T[]): T[] {
 const waveOf: Record<string, number> = Object.fromEntries([
   ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
   ...[
-    'PriorityClass', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap',
-    'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList',
-    'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'Endpoints', 'EndpointSlice', 'RuntimeClass', 'IngressClass'
+    'PriorityClass',
+    'NetworkPolicy',
+    'ResourceQuota',
+    'LimitRange',
+    'PodSecurityPolicy',
+    'ServiceAccount',
+    'Secret',
+    'SecretList',
+    'ConfigMap',
+    'StorageClass',
+    'PersistentVolume',
+    'PersistentVolumeClaim',
+    'ClusterRole',
+    'ClusterRoleList',
+    'ClusterRoleBinding',
+    'ClusterRoleBindingList',
+    'Role',
+    'RoleList',
+    'RoleBinding',
+    'RoleBindingList',
+    'Service',
+    'Endpoints',
+    'EndpointSlice',
+    'RuntimeClass',
+    'IngressClass'
   ].map(kind => [kind, 1]),
-  ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
-  ...['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => [kind, 3])
+  ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(
+    kind => [kind, 2]
+  ),
+  ...[
+    'HorizontalPodAutoscaler',
+    'PodDisruptionBudget',
+    'Ingress',
+    'APIService',
+    'MutatingWebhookConfiguration',
+    'ValidatingWebhookConfiguration'
+  ].map(kind => [kind, 3])
 ])
 export const applyWaveCount = 4
 const unknownKindWave = 3
@@ -58,8 +92,10 @@ export function kindsFromCrds(objects: KubeObject[]): Map<string, boolean> {
   const kinds = new Map<string, boolean>()
   for (const object of objects) {
     if (object.kind !== 'CustomResourceDefinition') continue
-    const spec = object.spec as { group?: string; scope?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined
-    for (const version of spec?.versions ?? []) kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster')
+    const spec = object.spec as
+      { group?: string; scope?: string; names?: { kind?: string }; versions?: Array<{ name: string }> } | undefined
+    for (const version of spec?.versions ?? [])
+      kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster')
   }
   return kinds
 }
@@ -108,7 +144,8 @@ export function diffObjects(before: unknown, after: unknown, secret: boolean): F
 
 function diffValues(before: unknown, after: unknown, path: string[], secret: boolean): FieldChange[] {
   if (JSON.stringify(before) === JSON.stringify(after)) return []
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
   // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
   const leaf = secret && isSecretField(path)
   if (!leaf && isObject(before) && isObject(after)) {
@@ -116,8 +153,15 @@ function diffValues(before: unknown, after: unknown, path: string[], secret: boo
     return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret))
   }
   if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret))
+    return before.flatMap((item, i) =>
+      diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret)
+    )
   }
-  const show = (v: unknown): string | undefined => (v === undefined ? undefined : leaf ? String(redactSecretAt(v, path)) : JSON.stringify(secret ? redactSecretAt(v, path) : v))
+  const show = (v: unknown): string | undefined =>
+    v === undefined
+      ? undefined
+      : leaf
+        ? String(redactSecretAt(v, path))
+        : JSON.stringify(secret ? redactSecretAt(v, path) : v)
   return [{ path: path.join('.'), from: show(before), to: show(after) }]
 }

@@ -62,27 +62,47 @@ export function parentState(live: KubeObject | undefined, parent: ApplySetParent
   if (!live) return { groupKinds: new Set(), namespaces: new Set([namespace]), tooling: ownTooling }
   const annotations = live.metadata.annotations ?? {}
   const tooling = annotations[applySetKeys.tooling]
-  if (!tooling) throw new Error(`${where} exists but has no ${applySetKeys.tooling} annotation: it is not an ApplySet parent; name another object in applyset.`)
+  if (!tooling)
+    throw new Error(
+      `${where} exists but has no ${applySetKeys.tooling} annotation: it is not an ApplySet parent; name another object in applyset.`
+    )
   if (!sharedTools.has(toolingName(tooling))) {
-    throw new Error(`${where} is managed by tooling '${toolingName(tooling)}'; build-and-deploy maintains only its own sets and kubectl's. Name another object in applyset.`)
+    throw new Error(
+      `${where} is managed by tooling '${toolingName(tooling)}'; build-and-deploy maintains only its own sets and kubectl's. Name another object in applyset.`
+    )
   }
   const id = live.metadata.labels?.[applySetKeys.id]
   const expected = applySetId(parent, namespace)
-  if (id !== expected) throw new Error(`${where} has label ${applySetKeys.id}=${id ?? '(none)'}, expected ${expected}: it is not the parent of this set.`)
+  if (id !== expected)
+    throw new Error(
+      `${where} has label ${applySetKeys.id}=${id ?? '(none)'}, expected ${expected}: it is not the parent of this set.`
+    )
   const kinds = annotations[applySetKeys.groupKinds]
   if (kinds === undefined) {
-    throw new Error(`${where} has no ${applySetKeys.groupKinds} annotation${annotations[applySetKeys.groupResources] !== undefined ? ` (only the ${applySetKeys.groupResources} of kubectl before 1.28: apply the set once with a newer kubectl)` : ''}.`)
+    throw new Error(
+      `${where} has no ${applySetKeys.groupKinds} annotation${annotations[applySetKeys.groupResources] !== undefined ? ` (only the ${applySetKeys.groupResources} of kubectl before 1.28: apply the set once with a newer kubectl)` : ''}.`
+    )
   }
   const namespaces = (annotations[applySetKeys.namespaces] ?? '').split(',').filter(Boolean)
-  return { groupKinds: new Set(kinds.split(',').filter(Boolean)), namespaces: new Set([namespace, ...namespaces]), tooling }
+  return {
+    groupKinds: new Set(kinds.split(',').filter(Boolean)),
+    namespaces: new Set([namespace, ...namespaces]),
+    tooling
+  }
 }
 
 /** Adds the member label to every object; a manifest that sets it itself is a problem, as with kubectl. */
-export function labelMembers<T extends { object: KubeObject }>(items: T[], id: string, describe: (item: T) => string): { items: T[]; problems: string[] } {
+export function labelMembers<T extends { object: KubeObject }>(
+  items: T[],
+  id: string,
+  describe: (item: T) => string
+): { items: T[]; problems: string[] } {
   const problems: string[] = []
   const labelled = items.map(item => {
     if (item.object.metadata.labels?.[applySetKeys.partOf] !== undefined) {
-      problems.push(`${describe(item)}: sets the label ${applySetKeys.partOf} itself; with prune the action sets it (remove it from the manifests)`)
+      problems.push(
+        `${describe(item)}: sets the label ${applySetKeys.partOf} itself; with prune the action sets it (remove it from the manifests)`
+      )
     }
     const object = structuredClone(item.object)
     object.metadata.labels = { ...object.metadata.labels, [applySetKeys.partOf]: id }
@@ -119,7 +139,10 @@ export function parentObject(parent: ApplySetParent, namespace: string, tooling:
       annotations: {
         [applySetKeys.tooling]: tooling,
         [applySetKeys.groupKinds]: [...scope.groupKinds].sort().join(','),
-        [applySetKeys.namespaces]: [...scope.namespaces].filter(ns => ns !== namespace).sort().join(',')
+        [applySetKeys.namespaces]: [...scope.namespaces]
+          .filter(ns => ns !== namespace)
+          .sort()
+          .join(',')
       }
     }
   }
@@ -147,8 +170,9 @@ export function refusedPrunes(candidates: KubeObject[], namespacesAndCrds: boole
   if (namespacesAndCrds) return []
   return candidates
     .filter(c => c.kind === 'Namespace' || c.kind === 'CustomResourceDefinition')
-    .map(c =>
-      `prune would delete ${c.kind} ${c.metadata.name}, which left the manifests, and ${c.kind === 'Namespace' ? 'every object in it' : 'every object of its kind'}; ` +
-      'keep it in the manifests, or set prune-namespaces-and-crds: true to delete it'
+    .map(
+      c =>
+        `prune would delete ${c.kind} ${c.metadata.name}, which left the manifests, and ${c.kind === 'Namespace' ? 'every object in it' : 'every object of its kind'}; ` +
+        'keep it in the manifests, or set prune-namespaces-and-crds: true to delete it'
     )
 }

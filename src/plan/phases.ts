@@ -57,21 +57,42 @@ function phaseOf(item: SourcedObject, install: boolean): { phase: Phase } | { sk
   if (hooks.length === 0) return undefined
   if (hooks.includes(install ? 'pre-install' : 'pre-upgrade')) return { phase: 'pre' }
   if (hooks.includes(install ? 'post-install' : 'post-upgrade')) return { phase: 'post' }
-  const known = ['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback', 'test', 'test-success']
+  const known = [
+    'pre-install',
+    'pre-upgrade',
+    'post-install',
+    'post-upgrade',
+    'pre-delete',
+    'post-delete',
+    'pre-rollback',
+    'post-rollback',
+    'test',
+    'test-success'
+  ]
   const unknown = hooks.filter(h => !known.includes(h))
-  if (unknown.length > 0) throw new PhaseError(`${where(item)}: ${hookAnnotation} names ${unknown.map(h => `'${h}'`).join(', ')}; Helm knows ${known.join(', ')}`)
+  if (unknown.length > 0)
+    throw new PhaseError(
+      `${where(item)}: ${hookAnnotation} names ${unknown.map(h => `'${h}'`).join(', ')}; Helm knows ${known.join(', ')}`
+    )
   return { skip: `${hookAnnotation}: ${hooks.join(',')} does not run on ${install ? 'an install' : 'an upgrade'}` }
 }
 
-const where = (item: SourcedObject): string => `${describeSource(item)} (${item.object.kind} ${item.object.metadata.name})`
+const where = (item: SourcedObject): string =>
+  `${describeSource(item)} (${item.object.kind} ${item.object.metadata.name})`
 
 /** The delete policies of a hook object: Helm's default is before-hook-creation. */
 export function hookPolicy(item: SourcedObject): HookObjectPolicy {
   const annotations = item.object.metadata.annotations ?? {}
   const given = list(annotations[deletePolicyAnnotation])
   const bad = given.filter(p => !deletePolicies.includes(p as DeletePolicy))
-  if (bad.length > 0) throw new PhaseError(`${where(item)}: ${deletePolicyAnnotation} names ${bad.map(p => `'${p}'`).join(', ')}; expected ${deletePolicies.join(', ')}`)
-  const declaredAs = annotations[phaseAnnotation] !== undefined ? `${phaseAnnotation}: ${annotations[phaseAnnotation]}` : `${hookAnnotation}: ${annotations[hookAnnotation]}`
+  if (bad.length > 0)
+    throw new PhaseError(
+      `${where(item)}: ${deletePolicyAnnotation} names ${bad.map(p => `'${p}'`).join(', ')}; expected ${deletePolicies.join(', ')}`
+    )
+  const declaredAs =
+    annotations[phaseAnnotation] !== undefined
+      ? `${phaseAnnotation}: ${annotations[phaseAnnotation]}`
+      : `${hookAnnotation}: ${annotations[hookAnnotation]}`
   return { deletePolicies: given.length > 0 ? (given as DeletePolicy[]) : ['before-hook-creation'], declaredAs }
 }
 
@@ -79,7 +100,8 @@ function weightOf(item: SourcedObject): number {
   const text = item.object.metadata.annotations?.[weightAnnotation]
   if (text === undefined || text.trim() === '') return 0
   const weight = Number(text)
-  if (!Number.isInteger(weight)) throw new PhaseError(`${where(item)}: ${weightAnnotation} is '${text}'; expected an integer`)
+  if (!Number.isInteger(weight))
+    throw new PhaseError(`${where(item)}: ${weightAnnotation} is '${text}'; expected an integer`)
   return weight
 }
 

@@ -5,7 +5,10 @@
 const isActionInput = (name: string): boolean => /^INPUT_/i.test(name)
 
 /** The environment of a child process (docker, helm, kustomize, the verify command): the runner's, minus inputs. */
-export function childEnv(extra: Record<string, string> = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function childEnv(
+  extra: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = process.env
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, value] of Object.entries(env)) if (value !== undefined && !isActionInput(name)) out[name] = value
   return { ...out, ...extra }

@@ -10,7 +10,9 @@ import { annotationKeys } from '../manifests/annotate.js'
 import { strategyNamed } from '../strategies/registry.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
-export function builtImagesOutput(images: BuiltImage[]): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
+export function builtImagesOutput(
+  images: BuiltImage[]
+): Record<string, { image: string; digest: string | null; imageRef: string | null; tags: string[]; reused: boolean }> {
   return Object.fromEntries(
     images.map(image => [
       image.name,
@@ -27,8 +29,15 @@ export function builtImagesOutput(images: BuiltImage[]): Record<string, { image:
 
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
 function templateImages(object: { kind: string; spec?: unknown } | undefined): string[] {
-  const spec = object?.spec as { template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } & PodSpec | undefined
-  const pod = object?.kind === 'Pod' ? spec : object?.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec
+  const spec = object?.spec as
+    | ({ template?: { spec?: PodSpec }; jobTemplate?: { spec?: { template?: { spec?: PodSpec } } } } & PodSpec)
+    | undefined
+  const pod =
+    object?.kind === 'Pod'
+      ? spec
+      : object?.kind === 'CronJob'
+        ? spec?.jobTemplate?.spec?.template?.spec
+        : spec?.template?.spec
   return (pod?.containers ?? []).map(c => c.image ?? '')
 }
 interface PodSpec {
@@ -41,18 +50,30 @@ function imageChange(applied: AppliedObject | undefined): string {
   if (after.length === 0) return ''
   const before = templateImages(applied?.before)
   return after
-    .map((image, i) => (before[i] && before[i] !== image ? `${code(shortImage(before[i]))} → ${code(shortImage(image))}` : code(shortImage(image))))
+    .map((image, i) =>
+      before[i] && before[i] !== image
+        ? `${code(shortImage(before[i]))} → ${code(shortImage(image))}`
+        : code(shortImage(image))
+    )
     .join('<br>')
 }
 
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
-const shortImage = (image: string): string => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag: string, end: string) => `:${tag.slice(0, 12)}${end}`)
+const shortImage = (image: string): string =>
+  image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag: string, end: string) => `:${tag.slice(0, 12)}${end}`)
 
 /** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
-function restoredRevision(plan: { revision: number; template?: { metadata?: { annotations?: Record<string, string> }; spec?: unknown } }): string {
+function restoredRevision(plan: {
+  revision: number
+  template?: { metadata?: { annotations?: Record<string, string> }; spec?: unknown }
+}): string {
   const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => code(shortImage(image)))
   const commit = plan.template?.metadata?.annotations?.[annotationKeys.commit]
-  return [`revision ${cell(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${code(commit.slice(0, 12))})` : ''].join('')
+  return [
+    `revision ${cell(plan.revision)}`,
+    images.length > 0 ? `: ${images.join(', ')}` : '',
+    commit ? ` (commit ${code(commit.slice(0, 12))})` : ''
+  ].join('')
 }
 
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
@@ -86,22 +107,50 @@ export function renderSummary(report: RunReport): string {
 
 function headline(report: RunReport): string[] {
   const out: string[] = []
-  const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌'
-  out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`, '')
+  const icon =
+    report.result === 'succeeded'
+      ? '✅'
+      : report.result === 'rolled-back'
+        ? '↩️'
+        : report.result === 'cancelled'
+          ? '⏹️'
+          : '❌'
+  out.push(
+    `## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${formatDuration(report.durationMs)}`,
+    ''
+  )
   const header = targetLine(report)
   if (header) out.push(header, '')
   // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
-  const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : [])))
-  if (report.error) out.push(...fenced('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '')
+  const diagnosed = new Set(
+    report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? formatDiagnosis(w.diagnosis) : []))
+  )
+  if (report.error)
+    out.push(
+      ...fenced('text', [
+        report.error
+          .split('\n')
+          .filter(line => !diagnosed.has(line))
+          .join('\n')
+      ]),
+      ''
+    )
   return out
 }
 
 function imagesSection(report: RunReport): string[] {
   const out: string[] = []
   if (report.images.length > 0) {
-    out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |')
+    out.push(
+      report.images.length === 1 ? '### Image' : '### Images',
+      '',
+      '| Image | Tags | Digest | Build |',
+      '| --- | --- | --- | --- |'
+    )
     for (const image of report.images) {
-      out.push(`| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`)
+      out.push(
+        `| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`
+      )
     }
     out.push('')
   }
@@ -112,19 +161,37 @@ function imagesSection(report: RunReport): string[] {
 function resourcesSection(report: RunReport): string[] {
   const out: string[] = []
   if (report.resources.length > 0) {
-    const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'))
+    const changed = report.resources.filter(
+      r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded')
+    )
     const unchanged = report.resources.filter(r => !changed.includes(r))
     out.push('### Resources', '')
     if (changed.length > 0) {
       out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |')
       for (const r of changed) {
-        const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace))
-        out.push(`| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${cell(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${cell(r.rollout)} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${images} |`)
+        const images = imageChange(
+          report.applied.find(
+            a =>
+              a.target.object.kind === r.kind &&
+              a.target.object.metadata.name === r.name &&
+              a.target.object.metadata.namespace === r.namespace
+          )
+        )
+        out.push(
+          `| ${cell(r.kind)}/${cell(r.name)} | ${cell(r.namespace ?? '')} | ${cell(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${cell(r.note)})` : ''} | ${cell(r.rollout)} | ${r.durationMs === undefined ? '' : formatDuration(r.durationMs)} | ${images} |`
+        )
       }
       out.push('')
     }
     if (unchanged.length > 0) {
-      out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${cell(r.kind)}/${cell(r.name)}${r.namespace ? ` (${cell(r.namespace)})` : ''}`).join(', '), '', '</details>', '')
+      out.push(
+        `<details><summary>${unchanged.length} unchanged</summary>`,
+        '',
+        unchanged.map(r => `${cell(r.kind)}/${cell(r.name)}${r.namespace ? ` (${cell(r.namespace)})` : ''}`).join(', '),
+        '',
+        '</details>',
+        ''
+      )
     }
     const takeover = takeoverSummary(report.applied, report.dryRun)
     if (takeover) out.push(`${cell(takeover)}.`, '')
@@ -135,10 +202,17 @@ function resourcesSection(report: RunReport): string[] {
 function hooksSection(report: RunReport): string[] {
   const out: string[] = []
   if (report.hooks && report.hooks.length > 0) {
-    out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |')
+    out.push(
+      '### Hooks',
+      '',
+      '| Step | Hook | Namespace | Declared by | Result | Time |',
+      '| --- | --- | --- | --- | --- | --- |'
+    )
     for (const h of report.hooks) {
       const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`
-      out.push(`| ${cell(h.phase)}-deploy, weight ${cell(h.weight)} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${cell(result)} | ${h.durationMs === undefined ? '' : formatDuration(h.durationMs)} |`)
+      out.push(
+        `| ${cell(h.phase)}-deploy, weight ${cell(h.weight)} | ${cell(h.kind)}/${cell(h.name)} | ${cell(h.namespace ?? '')} | ${cell(h.declaredAs)} | ${cell(result)} | ${h.durationMs === undefined ? '' : formatDuration(h.durationMs)} |`
+      )
     }
     out.push('')
   }
@@ -153,11 +227,19 @@ function dryRunChanges(report: RunReport): string[] {
       out.push('### Changes the apply would make', '')
       for (const item of changed) {
         const o = item.target.object
-        const lines = item.changes.slice(0, 200).flatMap(change => [
-          ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
-          ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
-        ])
-        out.push(`<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...fenced('diff', lines), '</details>', '')
+        const lines = item.changes
+          .slice(0, 200)
+          .flatMap(change => [
+            ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+            ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+          ])
+        out.push(
+          `<details><summary>${html(o.kind)}/${html(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`,
+          '',
+          ...fenced('diff', lines),
+          '</details>',
+          ''
+        )
       }
     }
   }
@@ -183,10 +265,17 @@ function rolloutProblems(report: RunReport): string[] {
 function liveRevisions(report: RunReport): string[] {
   const out: string[] = []
   if (report.mode === 'rollback' && report.history && report.history.length > 0) {
-    out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |')
+    out.push(
+      '### Rollback: live revisions',
+      '',
+      '| Workload | Revision | Image | Commit |',
+      '| --- | --- | --- | --- |'
+    )
     for (const history of report.history) {
       const live = liveRow(history)
-      out.push(`| ${cell(workloadName(history))} | ${live ? cell(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`)
+      out.push(
+        `| ${cell(workloadName(history))} | ${live ? cell(live.revision) : '(none live)'} | ${(live?.images ?? []).map(code).join('<br>')} | ${live?.commit ? code(live.commit.slice(0, 12)) : ''} |`
+      )
     }
     out.push('')
   }
@@ -196,10 +285,15 @@ function liveRevisions(report: RunReport): string[] {
 function historySections(report: RunReport): string[] {
   const out: string[] = []
   for (const { workload, rows } of report.history ?? []) {
-    out.push(`### History of ${cell(workload.kind.toLowerCase())}/${cell(workload.name)} (${cell(workload.namespace)})`, '')
+    out.push(
+      `### History of ${cell(workload.kind.toLowerCase())}/${cell(workload.name)} (${cell(workload.namespace)})`,
+      ''
+    )
     out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |')
     for (const row of rows) {
-      out.push(`| ${cell(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${cell(row.changeCause)} | ${cell(row.created)} | ${row.live ? '✅ live' : ''} |`)
+      out.push(
+        `| ${cell(row.revision)} | ${row.commit ? code(row.commit.slice(0, 12)) : ''} | ${row.images.map(code).join('<br>')} | ${cell(row.changeCause)} | ${cell(row.created)} | ${row.live ? '✅ live' : ''} |`
+      )
     }
     out.push('')
   }
@@ -210,15 +304,33 @@ function rollbackSection(report: RunReport): string[] {
   const out: string[] = []
   if (report.rollback) {
     const rollback = report.rollback
-    out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${formatDuration(rollback.durationMs)}`, '')
+    out.push(
+      `### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${formatDuration(rollback.durationMs)}`,
+      ''
+    )
     out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |')
     for (const r of rollback.restored) {
-      const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace)
-      out.push(`| ${cell(r.workload.kind)}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : restoredRevision(r.plan)} | ${cell(wait?.state)} |`)
+      const wait = rollback.waits.find(
+        w =>
+          w.item.kind === r.workload.kind &&
+          w.item.name === r.workload.name &&
+          w.item.namespace === r.workload.namespace
+      )
+      out.push(
+        `| ${cell(r.workload.kind)}/${cell(r.workload.name)} | ${r.plan.action === 'skip' ? cell(r.plan.reason) : restoredRevision(r.plan)} | ${cell(wait?.state)} |`
+      )
     }
     out.push('')
-    if (rollback.created.length > 0) out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(cell).join(', ')}.`, '')
-    if (rollback.notRestored.length > 0) out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(cell).join(', ')}.`, '')
+    if (rollback.created.length > 0)
+      out.push(
+        `Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(cell).join(', ')}.`,
+        ''
+      )
+    if (rollback.notRestored.length > 0)
+      out.push(
+        `Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(cell).join(', ')}.`,
+        ''
+      )
   }
   return out
 }

@@ -34,7 +34,13 @@ export function historyLogLines(histories: WorkloadHistory[]): string[] {
       ? ['  no revisions']
       : table([
           ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
-          ...history.rows.map(row => [String(row.revision), row.commit?.slice(0, 7) ?? '-', row.images.map(shortImage).join(', ') || '-', shortTime(row.created), row.live ? 'live' : ''])
+          ...history.rows.map(row => [
+            String(row.revision),
+            row.commit?.slice(0, 7) ?? '-',
+            row.images.map(shortImage).join(', ') || '-',
+            shortTime(row.created),
+            row.live ? 'live' : ''
+          ])
         ]))
   ])
 }

@@ -38,8 +38,22 @@ interface PodTemplate {
 export type JsonPatch = Array<{ op: 'replace' | 'remove' | 'test' | 'add'; path: string; value?: unknown }>
 
 export type UndoPlan =
-  | { action: 'patch'; revision: number; patchType: 'json'; patch: JsonPatch; template: PodTemplate; annotations: Record<string, string> }
-  | { action: 'patch'; revision: number; patchType: 'strategic'; patch: unknown; template: PodTemplate; revisionName: string }
+  | {
+      action: 'patch'
+      revision: number
+      patchType: 'json'
+      patch: JsonPatch
+      template: PodTemplate
+      annotations: Record<string, string>
+    }
+  | {
+      action: 'patch'
+      revision: number
+      patchType: 'strategic'
+      patch: unknown
+      template: PodTemplate
+      revisionName: string
+    }
   | { action: 'skip'; revision: number; reason: string }
 
 export const revisionAnnotation = 'deployment.kubernetes.io/revision'
@@ -75,7 +89,11 @@ export function replicaSetRevision(rs: OwnedObject): number {
  * Deployment, skips when the current template already matches the target (pod-template-hash ignored), and
  * otherwise replaces the template and the annotations as kubectl does.
  */
-export function planDeploymentUndo(deployment: DeploymentLike, replicaSets: ReplicaSetLike[], toRevision = 0): UndoPlan {
+export function planDeploymentUndo(
+  deployment: DeploymentLike,
+  replicaSets: ReplicaSetLike[],
+  toRevision = 0
+): UndoPlan {
   const name = `deployment/${deployment.metadata.name}`
   if (deployment.spec.paused) {
     throw new Error(`${name} is paused; resume it (kubectl rollout resume ${name}) before rolling back.`)
@@ -84,7 +102,15 @@ export function planDeploymentUndo(deployment: DeploymentLike, replicaSets: Repl
   let target: ReplicaSetLike | undefined
   if (toRevision > 0) {
     target = owned.find(rs => replicaSetRevision(rs) === toRevision)
-    if (!target) throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned.map(replicaSetRevision).sort((a, b) => a - b).join(', ') || 'none'}).`)
+    if (!target)
+      throw new Error(
+        `${name} has no revision ${toRevision} in its history (revisions: ${
+          owned
+            .map(replicaSetRevision)
+            .sort((a, b) => a - b)
+            .join(', ') || 'none'
+        }).`
+      )
   } else {
     const sorted = [...owned].sort((a, b) => replicaSetRevision(b) - replicaSetRevision(a))
     target = sorted[1]
@@ -92,7 +118,11 @@ export function planDeploymentUndo(deployment: DeploymentLike, replicaSets: Repl
   }
   const revision = replicaSetRevision(target)
   if (sameValue(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
-    return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` }
+    return {
+      action: 'skip',
+      revision,
+      reason: `${name}: skipped rollback (current template already matches revision ${revision})`
+    }
   }
   const template = withoutHash(target.spec.template)
   const annotations: Record<string, string> = {}
@@ -100,7 +130,8 @@ export function planDeploymentUndo(deployment: DeploymentLike, replicaSets: Repl
     const value = deployment.metadata.annotations?.[key]
     if (value !== undefined) annotations[key] = value
   }
-  for (const [key, value] of Object.entries(target.metadata.annotations ?? {})) if (!annotationsToSkip.has(key)) annotations[key] = value
+  for (const [key, value] of Object.entries(target.metadata.annotations ?? {}))
+    if (!annotationsToSkip.has(key)) annotations[key] = value
   return {
     action: 'patch',
     revision,
@@ -129,7 +160,10 @@ export function planControllerRevisionUndo(
   let target: ControllerRevisionLike | undefined
   if (toRevision > 0) {
     target = history.find(r => r.revision === toRevision)
-    if (!target) throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${history.map(r => r.revision).join(', ') || 'none'}).`)
+    if (!target)
+      throw new Error(
+        `${name} has no revision ${toRevision} in its history (revisions: ${history.map(r => r.revision).join(', ') || 'none'}).`
+      )
   } else {
     target = history.at(-2)
     if (!target) throw new Error(`${name} has no previous revision to roll back to (no rollout history).`)
@@ -137,13 +171,26 @@ export function planControllerRevisionUndo(
   const template = structuredClone(target.data?.spec?.template ?? {})
   delete template.$patch
   if (sameValue(withoutHash(template), withoutHash(object.spec.template))) {
-    return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` }
+    return {
+      action: 'skip',
+      revision: target.revision,
+      reason: `${name}: skipped rollback (current template already matches revision ${target.revision})`
+    }
   }
   // kubectl restores the template only. The commit on the object goes back with it, as a Deployment's does from
   // its ReplicaSet, so that the workload again counts as changed by the deploy that made this revision.
   const commit = template.metadata?.annotations?.[annotationKeys.commit]
-  const patch = commit ? { ...target.data, metadata: { annotations: { [annotationKeys.commit]: commit } } } : target.data
-  return { action: 'patch', revision: target.revision, patchType: 'strategic', patch, template, revisionName: target.metadata.name }
+  const patch = commit
+    ? { ...target.data, metadata: { annotations: { [annotationKeys.commit]: commit } } }
+    : target.data
+  return {
+    action: 'patch',
+    revision: target.revision,
+    patchType: 'strategic',
+    patch,
+    template,
+    revisionName: target.metadata.name
+  }
 }
 
 /**
@@ -151,11 +198,16 @@ export function planControllerRevisionUndo(
  * the object, and on the pod template only when it changed the template (keepUnchangedTemplate), so a template
  * commit that differs from the object's means the last deploy did not roll this workload.
  */
-export function unchangedByLastDeploy(kind: string, live: OwnedObject & { spec: { template: PodTemplate } }): string | undefined {
+export function unchangedByLastDeploy(
+  kind: string,
+  live: OwnedObject & { spec: { template: PodTemplate } }
+): string | undefined {
   const deployed = live.metadata.annotations?.[annotationKeys.commit]
   const running = live.spec.template.metadata?.annotations?.[annotationKeys.commit]
   if (!deployed || running === deployed) return undefined
-  const pods = running ? `its pods are still those of commit ${running.slice(0, 12)}` : 'its pods predate build-and-deploy'
+  const pods = running
+    ? `its pods are still those of commit ${running.slice(0, 12)}`
+    : 'its pods predate build-and-deploy'
   return `${kind.toLowerCase()}/${live.metadata.name}: skipped, the last deploy (commit ${deployed.slice(0, 12)}) did not change it; ${pods}`
 }
 
@@ -208,7 +260,11 @@ export function historyRows(
 }
 
 interface PodOfSet {
-  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ uid?: string; controller?: boolean }> }
+  metadata: {
+    name: string
+    labels?: Record<string, string>
+    ownerReferences?: Array<{ uid?: string; controller?: boolean }>
+  }
   status?: { conditions?: Array<{ type: string; status: string }> }
 }
 
@@ -217,7 +273,11 @@ interface PodOfSet {
  * OrderedReady policy it waits for them to become Ready first, which they never will. The Kubernetes docs call
  * this a forced rollback and tell to delete those pods; these are the ones.
  */
-export function podsBlockingRollback(set: OwnedObject & { spec: { podManagementPolicy?: string } }, pods: PodOfSet[], targetRevisionName: string): string[] {
+export function podsBlockingRollback(
+  set: OwnedObject & { spec: { podManagementPolicy?: string } },
+  pods: PodOfSet[],
+  targetRevisionName: string
+): string[] {
   if (set.spec.podManagementPolicy === 'Parallel') return []
   return pods
     .filter(pod => isControlledBy(pod, set))

@@ -6,7 +6,15 @@ import type { Cluster } from '../kube/cluster.js'
 import { lockNamespace } from '../run/lock.js'
 import { withCluster } from '../run/context.js'
 import { SourcedObject } from '../manifests/documents.js'
-import { canUndo, describeUndo, readHistory, readHistoryIfExists, undoWorkload, UndoResult, WorkloadRef } from './undo.js'
+import {
+  canUndo,
+  describeUndo,
+  readHistory,
+  readHistoryIfExists,
+  undoWorkload,
+  UndoResult,
+  WorkloadRef
+} from './undo.js'
 import { resolveCommitPrefix } from './commit-prefix.js'
 import { describeLive } from './live-revision.js'
 import { historyLogLines } from './history-log.js'
@@ -25,7 +33,10 @@ function workloadsOf(objects: SourcedObject[], settings: Settings, contextNamesp
     if (problem) throw new Error(`${file} document ${document} (${object.kind} ${object.metadata.name}): ${problem}`)
     workloads.push({ kind: object.kind, namespace: copy.metadata.namespace!, name: object.metadata.name })
   }
-  if (workloads.length === 0) throw new Error('The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.')
+  if (workloads.length === 0)
+    throw new Error(
+      'The manifests describe no Deployment, StatefulSet or DaemonSet, so there is nothing with a revision history.'
+    )
   return workloads
 }
 
@@ -44,15 +55,26 @@ export async function readHistories(settings: Settings, objects: SourcedObject[]
  * The full SHA a `rollback-to` prefix names, from the revisions of the manifests' workloads (as the strategy
  * names them: under blue-green, both colours of each Deployment).
  */
-export async function resolveRollbackCommit(settings: Settings, objects: SourcedObject[], prefix: string): Promise<string> {
+export async function resolveRollbackCommit(
+  settings: Settings,
+  objects: SourcedObject[],
+  prefix: string
+): Promise<string> {
   return withCluster(settings, async ({ kube }) => {
     const workloads = workloadsOf(objects, settings, kube.namespace).flatMap(strategyNamed(settings.strategy).historyOf)
     const histories: WorkloadHistory[] = []
     for (const workload of workloads) {
       const history = await readHistoryIfExists(kube, workload)
-      if (history) histories.push({ workload, rows: historyRows(workload.kind, history.live, history.replicaSets, history.revisions) })
+      if (history)
+        histories.push({
+          workload,
+          rows: historyRows(workload.kind, history.live, history.replicaSets, history.revisions)
+        })
     }
-    if (histories.length === 0) throw new Error(`rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`)
+    if (histories.length === 0)
+      throw new Error(
+        `rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`
+      )
     return resolveCommitPrefix(prefix, histories)
   })
 }
@@ -78,7 +100,11 @@ export interface ManualRollback {
  * mode rollback with `previous` or a revision number: every workload of the manifests goes back as with
  * `kubectl rollout undo [--to-revision]`, under the deploy lock, and the rollout is waited on.
  */
-export async function rollbackWorkloads(settings: Settings, objects: SourcedObject[], toRevision: number): Promise<ManualRollback> {
+export async function rollbackWorkloads(
+  settings: Settings,
+  objects: SourcedObject[],
+  toRevision: number
+): Promise<ManualRollback> {
   return underLock(settings, objects, async kube => {
     const workloads = workloadsOf(objects, settings, kube.namespace)
     // Plan every undo before changing any, so an unknown revision or a paused Deployment changes nothing.
@@ -100,8 +126,16 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
     if (toUndo.length === 0) core.notice('Nothing to roll back: the last deploy changed no workload of the manifests.')
     const items = restored
       .filter(r => r.plan.action === 'patch')
-      .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: pluralOf(r.workload.kind), namespace: r.workload.namespace, name: r.workload.name }))
-    const waits = settings.wait ? await waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) }) : []
+      .map(r => ({
+        apiVersion: 'apps/v1',
+        kind: r.workload.kind,
+        plural: pluralOf(r.workload.kind),
+        namespace: r.workload.namespace,
+        name: r.workload.name
+      }))
+    const waits = settings.wait
+      ? await waitForRollouts(kube, items, { timeoutMs: settings.timeoutMs, log: line => core.info(line) })
+      : []
     return { restored, waits }
   })
 }
@@ -110,9 +144,19 @@ export async function rollbackWorkloads(settings: Settings, objects: SourcedObje
  * Connects, takes the deploy lock where a deploy of these manifests takes it (lockNamespace), runs `work`, and
  * always releases the lock and closes.
  */
-export function underLock<T>(settings: Settings, objects: SourcedObject[], work: (kube: Cluster, namespace: string) => Promise<T>): Promise<T> {
+export function underLock<T>(
+  settings: Settings,
+  objects: SourcedObject[],
+  work: (kube: Cluster, namespace: string) => Promise<T>
+): Promise<T> {
   return withCluster(settings, async context => {
-    await context.holdLock(lockNamespace(objects.map(o => o.object), settings.namespace, context.kube.namespace))
+    await context.holdLock(
+      lockNamespace(
+        objects.map(o => o.object),
+        settings.namespace,
+        context.kube.namespace
+      )
+    )
     return work(context.kube, context.targetNamespace)
   })
 }

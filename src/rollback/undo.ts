@@ -25,14 +25,21 @@ export interface UndoResult {
 
 /** The log line of an undo: where the workload went, or why it was left. */
 export const describeUndo = (r: UndoResult): string =>
-  r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`
+  r.plan.action === 'skip'
+    ? r.plan.reason
+    : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`
 
 /** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 export function canUndo(kind: string): boolean {
   return undoHistoryOf(kind) !== undefined
 }
 
-const objectRef = (w: WorkloadRef): ObjectRef => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name })
+const objectRef = (w: WorkloadRef): ObjectRef => ({
+  apiVersion: 'apps/v1',
+  kind: w.kind,
+  namespace: w.namespace,
+  name: w.name
+})
 
 interface LiveWorkload extends DeploymentLike {
   spec: DeploymentLike['spec'] & { podManagementPolicy?: string }
@@ -49,7 +56,10 @@ interface History {
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 export async function readHistory(kube: Cluster, workload: WorkloadRef): Promise<History> {
   const history = await readHistoryIfExists(kube, workload)
-  if (!history) throw new Error(`${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`)
+  if (!history)
+    throw new Error(
+      `${workload.kind.toLowerCase()}/${workload.name} does not exist in namespace ${workload.namespace}.`
+    )
   return history
 }
 
@@ -67,7 +77,11 @@ export async function readHistoryIfExists(kube: Cluster, workload: WorkloadRef):
 }
 
 /** The revision number a workload had, from the object as it was before this run. */
-export function revisionBefore(kind: string, before: Record<string, unknown> | undefined, revisions: ControllerRevisionLike[]): number {
+export function revisionBefore(
+  kind: string,
+  before: Record<string, unknown> | undefined,
+  revisions: ControllerRevisionLike[]
+): number {
   if (!before) return 0
   const metadata = before.metadata as { annotations?: Record<string, string> }
   if (kind === 'Deployment') return Number(metadata.annotations?.[revisionAnnotation] ?? 0)
@@ -93,7 +107,14 @@ export async function undoWorkload(
   const { live, replicaSets, revisions } = await readHistory(kube, workload)
   const revision = typeof toRevision === 'number' ? toRevision : toRevision(revisions)
   if (revision < 0) {
-    return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } }
+    return {
+      workload,
+      plan: {
+        action: 'skip',
+        revision: 0,
+        reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run`
+      }
+    }
   }
   const plan =
     undoHistoryOf(workload.kind) === 'ReplicaSet'
@@ -101,10 +122,18 @@ export async function undoWorkload(
       : planControllerRevisionUndo(workload.kind, live, revisions, revision)
   if (plan.action === 'skip') return { workload, plan }
   const manager = `${fieldManager}-rollback`.slice(0, 128)
-  await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager })
+  await kube.patch(
+    objectRef(workload),
+    plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch },
+    { fieldManager: manager }
+  )
   await releaseFields(kube, objectRef(workload), manager)
   if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-    const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace })
+    const pods = await kube.list<Parameters<typeof podsBlockingRollback>[1][number]>({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: workload.namespace
+    })
     for (const name of podsBlockingRollback(live, pods.items, plan.revisionName)) {
       await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined)
     }
@@ -113,7 +142,12 @@ export async function undoWorkload(
 }
 
 /** Rolls a workload back to the revision it had before this run (`before` is the object as it was then). */
-export async function undoToBefore(kube: Cluster, workload: WorkloadRef, before: Record<string, unknown>, fieldManager: string): Promise<UndoResult> {
+export async function undoToBefore(
+  kube: Cluster,
+  workload: WorkloadRef,
+  before: Record<string, unknown>,
+  fieldManager: string
+): Promise<UndoResult> {
   // A DaemonSet records no revision on itself: the previous one (0) is the one before this run.
   if (workload.kind === 'DaemonSet') return undoWorkload(kube, workload, 0, fieldManager)
   return undoWorkload(kube, workload, revisions => revisionBefore(workload.kind, before, revisions) || -1, fieldManager)

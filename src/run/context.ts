@@ -30,12 +30,22 @@ export class ClusterContext {
     const { lock: wanted, run } = this.settings
     if (!wanted || this.lock) return
     const holder = { identity: defaultIdentity(run.runUrl), runUrl: run.runUrl, actor: run.actor, sha: run.sha }
-    this.lock = await DeployLock.acquire(this.kube, namespace, wanted.name, holder, wanted.timeoutMs, line => core.info(line), signal)
+    this.lock = await DeployLock.acquire(
+      this.kube,
+      namespace,
+      wanted.name,
+      holder,
+      wanted.timeoutMs,
+      line => core.info(line),
+      signal
+    )
     saveHeldLock({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity })
   }
 
   async release(): Promise<void> {
-    await this.lock?.release().catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
+    await this.lock
+      ?.release()
+      .catch(error => core.warning(`Could not release the deploy lock: ${(error as Error).message}`))
     this.lock = undefined
   }
 }
@@ -44,8 +54,15 @@ export class ClusterContext {
  * Connects (through `connected`, the early connection, when there is one), authenticates, runs `work`, then
  * releases the lock if it took one and closes.
  */
-export async function withCluster<T>(settings: Settings, work: (context: ClusterContext) => Promise<T>, connected?: Cluster): Promise<T> {
-  const context = new ClusterContext(connected ?? connect(settings.kube, { stallLimitMs: settings.timeoutMs }), settings)
+export async function withCluster<T>(
+  settings: Settings,
+  work: (context: ClusterContext) => Promise<T>,
+  connected?: Cluster
+): Promise<T> {
+  const context = new ClusterContext(
+    connected ?? connect(settings.kube, { stallLimitMs: settings.timeoutMs }),
+    settings
+  )
   try {
     await context.kube.authenticate()
     return await work(context)

@@ -43,7 +43,11 @@ const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Replic
  * lock that default namespace. The same rule with or without the namespace input, so runs of the same manifests
  * always meet on one Lease, and a deployer allowed only in its workloads' namespace can hold it.
  */
-export function lockNamespace(objects: KubeObject[], inputNamespace: string | undefined, contextNamespace: string | undefined): string {
+export function lockNamespace(
+  objects: KubeObject[],
+  inputNamespace: string | undefined,
+  contextNamespace: string | undefined
+): string {
   const fallback = inputNamespace ?? contextNamespace ?? 'default'
   const workload = objects.find(o => workloadKinds.has(o.kind))
   return workload?.metadata.namespace ?? fallback
@@ -55,7 +59,10 @@ export const isNamespaceMissing = (error: unknown): boolean =>
 
 export function describeHolder(lease: Lease): string {
   const a = lease.metadata.annotations ?? {}
-  const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined]
+  const parts = [
+    a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity,
+    a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined
+  ]
   return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`
 }
 
@@ -78,7 +85,15 @@ export class DeployLock {
     return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name }
   }
 
-  static async acquire(kube: Cluster, namespace: string, lockName: string, holder: LockHolder, timeoutMs: number, log: (line: string) => void, signal?: AbortSignal): Promise<DeployLock> {
+  static async acquire(
+    kube: Cluster,
+    namespace: string,
+    lockName: string,
+    holder: LockHolder,
+    timeoutMs: number,
+    log: (line: string) => void,
+    signal?: AbortSignal
+  ): Promise<DeployLock> {
     const lock = new DeployLock(kube, namespace, `build-and-deploy-${lockName}`, holder)
     const deadline = Date.now() + timeoutMs
     let announced = false
@@ -90,7 +105,8 @@ export class DeployLock {
           break
         }
         if (lease.spec.holderIdentity === holder.identity || leaseExpired(lease, Date.now())) {
-          if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity) log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`)
+          if (lease.spec.holderIdentity && lease.spec.holderIdentity !== holder.identity)
+            log(`Taking over the expired deploy lock ${namespace}/${lock.name} from ${describeHolder(lease)}.`)
           await lock.write('PUT', lease.metadata.resourceVersion)
           break
         }
@@ -100,7 +116,9 @@ export class DeployLock {
         throw error
       }
       if (Date.now() >= deadline) {
-        throw new Error(`Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`)
+        throw new Error(
+          `Deploy lock ${namespace}/${lock.name} is held by ${describeHolder(lease)}; gave up after waiting ${Math.round(timeoutMs / 1000)} s (lock-timeout).`
+        )
       }
       if (!announced) log(`Waiting for the deploy lock ${namespace}/${lock.name}, held by ${describeHolder(lease)}.`)
       announced = true
@@ -124,7 +142,12 @@ export class DeployLock {
     const body: Lease & { apiVersion: string; kind: string } = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        annotations,
+        ...(resourceVersion ? { resourceVersion } : {})
+      },
       spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
     }
     await (method === 'POST' ? this.kube.create<Lease>(body) : this.kube.replace<Lease>(body))
@@ -157,7 +180,13 @@ export class DeployLock {
 const releaseBoundMs = 5_000
 
 /** Deletes the Lease if, and only if, `identity` still holds it (used by the post step too). */
-export async function releaseLease(kube: Cluster, namespace: string, name: string, identity: string, signal?: AbortSignal): Promise<boolean> {
+export async function releaseLease(
+  kube: Cluster,
+  namespace: string,
+  name: string,
+  identity: string,
+  signal?: AbortSignal
+): Promise<boolean> {
   const lease = await kube.get<Lease>(DeployLock.ref(namespace, name), { signal })
   if (!lease || lease.spec.holderIdentity !== identity) return false
   await kube

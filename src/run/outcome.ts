@@ -8,7 +8,12 @@ export interface ModeFailure {
 
 /** What a mode found and did, as far as it got, and why it failed if it did: main reports it once. */
 export interface ModeOutcome {
-  report: Partial<Pick<RunReport, 'target' | 'images' | 'resources' | 'waits' | 'applied' | 'rollback' | 'traffic' | 'history' | 'hooks'>>
+  report: Partial<
+    Pick<
+      RunReport,
+      'target' | 'images' | 'resources' | 'waits' | 'applied' | 'rollback' | 'traffic' | 'history' | 'hooks'
+    >
+  >
   manifestsFile?: string
   failure?: ModeFailure
 }

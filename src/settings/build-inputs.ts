@@ -14,23 +14,35 @@ function repositoryInput(text: string, what: string): ImageRef {
     throw new Error(`Invalid ${what}: ${(error as Error).message}`, { cause: error })
   }
   if (image.tag || image.digest) {
-    throw new Error(`Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`)
+    throw new Error(
+      `Invalid ${what.replace(/ input$/, '')} '${text}': give the repository only (e.g. ${repositoryOf(image)}); tags come from the tag input.`
+    )
   }
   return image
 }
 
 /** An image to build, named for the built-images output by its repository's last path segment. */
 function imageBuild(image: ImageRef, context: string, dockerfile?: string, target?: string): ImageBuild {
-  return { name: image.path.split('/').pop()!, image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined }
+  return {
+    name: image.path.split('/').pop()!,
+    image,
+    context,
+    dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`,
+    target: target || undefined
+  }
 }
 
 /** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
 export function parseBuildEntry(line: string, index: number): ImageBuild {
-  const form = 'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.'
+  const form =
+    'Expected REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE], e.g. ghcr.io/acme/api=services/api,target=runtime.'
   const eq = line.indexOf('=')
   if (eq <= 0) throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`)
   const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`)
-  const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim())
+  const [context, ...options] = line
+    .slice(eq + 1)
+    .split(',')
+    .map(part => part.trim())
   if (!context) throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`)
   const given: Record<string, string> = {}
   for (const option of options) {
@@ -47,12 +59,17 @@ export function buildsInput(read: InputReader): ImageBuild[] {
   const imageText = read('image').trim()
   const context = read('context').trim() || '.'
   const builds: ImageBuild[] = []
-  if (imageText) builds.push(imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim()))
+  if (imageText)
+    builds.push(
+      imageBuild(repositoryInput(imageText, 'image input'), context, read('dockerfile').trim(), read('target').trim())
+    )
   builds.push(...lines(read('build')).map(parseBuildEntry))
   for (const [i, build] of builds.entries()) {
     const twin = builds.findIndex(other => other.name === build.name)
     if (twin !== i) {
-      throw new Error(`Two images to build end in the same name '${build.name}' (${repositoryOf(builds[twin].image)} and ${repositoryOf(build.image)}); the built-images output needs a distinct last path segment for each.`)
+      throw new Error(
+        `Two images to build end in the same name '${build.name}' (${repositoryOf(builds[twin].image)} and ${repositoryOf(build.image)}); the built-images output needs a distinct last path segment for each.`
+      )
     }
   }
   return builds
@@ -78,7 +95,9 @@ export function registryInput(read: InputReader): RegistryCredentials | undefine
   const password = read('registry-password')
   if (password) core.setSecret(password)
   if (Boolean(username) !== Boolean(password)) {
-    throw new Error('registry-username and registry-password go together: give both, or neither to use the existing docker login.')
+    throw new Error(
+      'registry-username and registry-password go together: give both, or neither to use the existing docker login.'
+    )
   }
   return username ? { username, password } : undefined
 }
@@ -103,7 +122,8 @@ export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omi
   const extraTagTemplates = listInput(read('extra-tags'))
   for (const extra of extraTagTemplates) validateTagTemplate(extra, 'extra-tags')
   const latest = (read('latest').trim() || 'auto').toLowerCase()
-  if (!['auto', 'true', 'false'].includes(latest)) throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
+  if (!['auto', 'true', 'false'].includes(latest))
+    throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
   const registry = registryInput(read)
   const build = buildInput(read)
   return {

@@ -10,7 +10,9 @@ export function lines(text: string): string[] {
 }
 
 export function listInput(text: string): string[] {
-  return lines(text).flatMap(line => line.split(',').map(part => part.trim())).filter(Boolean)
+  return lines(text)
+    .flatMap(line => line.split(',').map(part => part.trim()))
+    .filter(Boolean)
 }
 
 export function booleanInput(read: InputReader, name: string, fallback: boolean): boolean {
@@ -21,13 +23,21 @@ export function booleanInput(read: InputReader, name: string, fallback: boolean)
   throw new Error(`Invalid ${name} '${value}'. Expected true or false.`)
 }
 
-export function keyValueLines(read: InputReader, name: string, keyPattern: RegExp, keyForm: string): Array<[string, string]> {
+export function keyValueLines(
+  read: InputReader,
+  name: string,
+  keyPattern: RegExp,
+  keyForm: string
+): Array<[string, string]> {
   return lines(read(name)).map((line, i) => {
     const eq = line.indexOf('=')
     const key = eq > 0 ? line.slice(0, eq).trim() : ''
     // Quote the key at most, never the line: its value may be a secret.
     if (eq <= 0) throw new Error(`Invalid ${name} entry ${i + 1}: no '='. Expected one ${keyForm}=VALUE per line.`)
-    if (!keyPattern.test(key)) throw new Error(`Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`)
+    if (!keyPattern.test(key))
+      throw new Error(
+        `Invalid ${name} entry ${i + 1}: '${key}' is not a valid ${keyForm}. Expected one ${keyForm}=VALUE per line.`
+      )
     return [key, line.slice(eq + 1)] as [string, string]
   })
 }

@@ -13,7 +13,9 @@ export function decodeKubeconfig(text: string): string {
     if (/\b(clusters|apiVersion)"?\s*:/.test(decoded)) return decoded
   }
   if (!/\b(clusters|apiVersion)"?\s*:/.test(trimmed)) {
-    throw new Error("Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts').")
+    throw new Error(
+      "Invalid kubeconfig input: it is neither kubeconfig YAML nor base64 of it (expected 'apiVersion', 'clusters', 'users' and 'contexts')."
+    )
   }
   return trimmed
 }
@@ -56,7 +58,9 @@ export function kubeInput(read: InputReader): KubeSettings {
 export function kubeTargetInput(read: InputReader): KubeTargetSettings {
   const namespace = read('namespace').trim() || undefined
   if (namespace && (!dnsLabel.test(namespace) || namespace.length > 63)) {
-    throw new Error(`Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`)
+    throw new Error(
+      `Invalid namespace '${namespace}'. Expected a DNS label: lowercase letters, digits and '-', at most 63 characters.`
+    )
   }
   const kube = kubeInput(read)
   return {

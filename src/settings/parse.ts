@@ -8,21 +8,36 @@ import { booleanInput, dnsLabel, dnsSubdomain, InputReader, lines } from './inpu
 import { kubeTargetInput } from './kube-inputs.js'
 import { strategyInput } from './strategy-inputs.js'
 import { strategyNamed } from '../strategies/registry.js'
-import type { ApplySetParent, DeploySettings, GitHubSettings, HelmSettings, ManifestSettings, Mode, Settings } from './types.js'
+import type {
+  ApplySetParent,
+  DeploySettings,
+  GitHubSettings,
+  HelmSettings,
+  ManifestSettings,
+  Mode,
+  Settings
+} from './types.js'
 
 function helmInputs(read: InputReader): HelmSettings | undefined {
   const chart = read('helm-chart').trim()
   const values = lines(read('helm-values'))
   const release = read('helm-release').trim()
   if (!chart) {
-    if (values.length > 0 || release) throw new Error('helm-values and helm-release need helm-chart (the chart to render).')
+    if (values.length > 0 || release)
+      throw new Error('helm-values and helm-release need helm-chart (the chart to render).')
     return undefined
   }
   // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-  const fallback = chart.replace(/\/+$/, '').split('/').pop()!.replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '')
+  const fallback = chart
+    .replace(/\/+$/, '')
+    .split('/')
+    .pop()!
+    .replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '')
   const name = release || fallback
   if (!dnsLabel.test(name) || name.length > 53) {
-    throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`)
+    throw new Error(
+      `Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`
+    )
   }
   return { chart, release: name, values }
 }
@@ -52,9 +67,14 @@ function rollbackInput(read: InputReader, mode: Mode, builds: ImageBuild[]): Dep
   else if (/^\d+$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
   // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
   else if (/^[0-9a-f]{7,40}$/i.test(text)) rollbackTo = { kind: 'sha', sha: text.toLowerCase() }
-  else throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`)
+  else
+    throw new Error(
+      `Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`
+    )
   if (rollbackTo.kind === 'sha' && builds.length === 0) {
-    throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).')
+    throw new Error(
+      'rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).'
+    )
   }
   return rollbackTo
 }
@@ -64,9 +84,13 @@ export function parseApplySetParent(text: string): ApplySetParent {
   const slash = text.indexOf('/')
   const resource = slash < 0 ? 'secrets' : text.slice(0, slash)
   const name = slash < 0 ? text : text.slice(slash + 1)
-  const kind = ({ secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' } as const)[resource]
+  const kind = ({ secret: 'Secret', secrets: 'Secret', configmap: 'ConfigMap', configmaps: 'ConfigMap' } as const)[
+    resource
+  ]
   if (!kind || !dnsSubdomain.test(name) || name.length > 253) {
-    throw new Error(`Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`)
+    throw new Error(
+      `Invalid applyset '${text}'. Expected NAME (a Secret), secret/NAME or configmap/NAME, with NAME a lowercase DNS name (the ApplySet's parent object, as kubectl's --applyset).`
+    )
   }
   return { kind, name }
 }
@@ -76,10 +100,12 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): DeploySett
   const namespacesAndCrds = booleanInput(read, 'prune-namespaces-and-crds', false)
   const parentText = read('applyset').trim()
   if (!prune) {
-    if (namespacesAndCrds || parentText) throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`)
+    if (namespacesAndCrds || parentText)
+      throw new Error(`${namespacesAndCrds ? 'prune-namespaces-and-crds' : 'applyset'} is only used with prune: true.`)
     return undefined
   }
-  if (mode === 'build' || mode === 'history' || mode === 'abort') throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`)
+  if (mode === 'build' || mode === 'history' || mode === 'abort')
+    throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`)
   return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
 }
 
@@ -96,17 +122,28 @@ function manifestInput(read: InputReader, mode: Mode): ManifestSettings {
   const manifests = lines(read('manifests'))
   const helm = helmInputs(read)
   if (mode !== 'build' && manifests.length === 0 && !helm) {
-    throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`)
+    throw new Error(
+      `The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`
+    )
   }
-  return { manifests, helm, images, maxManifestsBytes: parseSize(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') }
+  return {
+    manifests,
+    helm,
+    images,
+    maxManifestsBytes: parseSize(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size')
+  }
 }
 
 function deployInput(read: InputReader, mode: Mode, rollbackTo: DeploySettings['rollbackTo']): DeploySettings {
   const lockName = read('lock-name').trim() || 'deploy'
   if (!dnsLabel.test(lockName) || lockName.length > 40) {
-    throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`)
+    throw new Error(
+      `Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`
+    )
   }
-  const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: parseDuration(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined
+  const lock = booleanInput(read, 'lock', true)
+    ? { name: lockName, timeoutMs: parseDuration(read('lock-timeout').trim() || '5m', 'lock-timeout') }
+    : undefined
   const prune = pruneInput(read, mode, lockName)
 
   const fieldManager = read('field-manager').trim() || 'build-and-deploy'
@@ -149,7 +186,9 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   const run = runInput(read, env)
   const builds = buildsInput(read)
   if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
-    throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`)
+    throw new Error(
+      `Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`
+    )
   }
   const manifests = manifestInput(read, mode)
   const rollbackTo = rollbackInput(read, mode, builds)

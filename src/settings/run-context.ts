@@ -20,7 +20,9 @@ export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
   let defaultBranch: string | undefined
   if (env.GITHUB_EVENT_PATH) {
     try {
-      const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as { repository?: { default_branch?: string } }
+      const payload = JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8')) as {
+        repository?: { default_branch?: string }
+      }
       defaultBranch = payload.repository?.default_branch
     } catch {
       // No event payload (a local run): `latest: auto` then tags nothing as latest.
@@ -30,7 +32,11 @@ export function readRunContext(env: NodeJS.ProcessEnv): RunContext {
   const branch =
     env.GITHUB_HEAD_REF ||
     env.GITHUB_REF_NAME ||
-    (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined)
+    (ref.startsWith('refs/heads/')
+      ? ref.slice('refs/heads/'.length)
+      : ref.startsWith('refs/tags/')
+        ? ref.slice('refs/tags/'.length)
+        : undefined)
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined
   return {

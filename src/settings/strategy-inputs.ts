@@ -17,15 +17,21 @@ export function gateInput(text: string): Gate {
   if (job && dnsSubdomain.test(job[1])) return { kind: 'job', name: job[1] }
   const command = /^command:\s*(\S.*)$/.exec(text)
   if (command) return { kind: 'command', argv: command[1].trim().split(/\s+/) }
-  throw new Error(`Invalid verify '${text}'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS (run without a shell, must exit 0).`)
+  throw new Error(
+    `Invalid verify '${text}'. Expected an http(s) URL that answers 2xx, job/NAME (a Job of the manifests that must complete) or command: PROGRAM ARGS (run without a shell, must exit 0).`
+  )
 }
 
 export function strategyInput(read: InputReader, mode: Mode): StrategySettings {
   const given = read('strategy').trim()
   // promote and abort act on a canary: the strategy need not be repeated.
   const strategy = given || (mode === 'promote' || mode === 'abort' ? 'canary' : 'rolling')
-  if (!isStrategyName(strategy)) throw new Error(`Invalid strategy '${strategy}'. Expected ${strategyNames.slice(0, -1).join(', ')} or ${strategyNames.at(-1)}.`)
-  if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary') throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`)
+  if (!isStrategyName(strategy))
+    throw new Error(
+      `Invalid strategy '${strategy}'. Expected ${strategyNames.slice(0, -1).join(', ')} or ${strategyNames.at(-1)}.`
+    )
+  if ((mode === 'promote' || mode === 'abort') && strategy !== 'canary')
+    throw new Error(`Mode ${mode} is for strategy canary (strategy is ${strategy}).`)
   const verify = read('verify').trim()
   const keep = read('blue-green-keep').trim()
   const percentText = read('canary-percent').trim()
@@ -36,15 +42,30 @@ export function strategyInput(read: InputReader, mode: Mode): StrategySettings {
     ...(strategy !== 'canary' && percentText ? ['canary-percent'] : []),
     ...(strategy !== 'canary' && autoPromote ? ['canary-auto-promote-after'] : [])
   ]
-  if (misplaced.length > 0) throw new Error(`${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`)
+  if (misplaced.length > 0)
+    throw new Error(
+      `${misplaced[0]} is only used with strategy: ${misplaced[0] === 'verify' ? 'blue-green or canary' : misplaced[0].startsWith('canary') ? 'canary' : 'blue-green'}.`
+    )
   if (strategy === 'rolling') return { strategy }
   const gate = verify ? gateInput(verify) : undefined
   const verifyTimeoutMs = parseDuration(read('verify-timeout').trim() || '1m', 'verify-timeout')
-  if (strategy === 'blue-green') return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined } }
+  if (strategy === 'blue-green')
+    return {
+      strategy,
+      blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? parseDuration(keep, 'blue-green-keep') : undefined }
+    }
   const percent = Number(percentText || '20')
-  if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99) throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`)
+  if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99)
+    throw new Error(
+      `Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`
+    )
   return {
     strategy,
-    canary: { percent, autoPromoteAfterMs: autoPromote ? parseDuration(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
+    canary: {
+      percent,
+      autoPromoteAfterMs: autoPromote ? parseDuration(autoPromote, 'canary-auto-promote-after') : undefined,
+      verify: gate,
+      verifyTimeoutMs
+    }
   }
 }

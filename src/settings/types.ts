@@ -89,7 +89,8 @@ export interface GitHubSettings {
   githubToken?: string
 }
 
-export interface Settings extends BuildSettings, KubeTargetSettings, ManifestSettings, DeploySettings, StrategySettings, GitHubSettings {
+export interface Settings
+  extends BuildSettings, KubeTargetSettings, ManifestSettings, DeploySettings, StrategySettings, GitHubSettings {
   mode: Mode
   run: RunContext
 }

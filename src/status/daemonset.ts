@@ -32,6 +32,7 @@ export const daemonSetReader: StatusReader = {
   pods: {
     failFast: true,
     ownersOf: pod => ownersOfKind('DaemonSet', pod),
-    isNewRevision: async (object, pod) => pod.metadata.labels?.['pod-template-generation'] === String(object.metadata.generation)
+    isNewRevision: async (object, pod) =>
+      pod.metadata.labels?.['pod-template-generation'] === String(object.metadata.generation)
   }
 }

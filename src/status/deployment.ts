@@ -9,14 +9,20 @@ export function deploymentVerdict(object: WorkloadObject): Verdict {
   // kubectl checks only the reason, whatever the condition's status.
   const progressing = conditionsOf(object).find(c => c.type === 'Progressing')
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` }
+    return {
+      state: 'failed',
+      message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`
+    }
   }
   const replicas = object.spec?.replicas === undefined ? 1 : num(object.spec.replicas)
   const updated = num(status.updatedReplicas)
   const current = num(status.replicas)
   // kubectl would wait on a paused Deployment until its timeout; nothing will move, so say so at once.
   if (object.spec?.paused === true && (updated < replicas || current > updated)) {
-    return { state: 'failed', message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out` }
+    return {
+      state: 'failed',
+      message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out`
+    }
   }
   const available = num(status.availableReplicas)
   if (updated < replicas) {

@@ -3,7 +3,12 @@
  * will not heal by waiting, so the rollout fails at once instead of at its deadline.
  */
 export interface PodLike {
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; uid?: string }> }
+  metadata: {
+    name: string
+    namespace?: string
+    labels?: Record<string, string>
+    ownerReferences?: Array<{ kind: string; name: string; uid?: string }>
+  }
   spec?: { containers?: Array<{ name: string }>; nodeName?: string }
   status?: {
     phase?: string
@@ -60,7 +65,8 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
       const last = status.lastState?.terminated
       const lastWords = last ? ` (last exit code ${last.exitCode ?? '?'}${last.reason ? `, ${last.reason}` : ''})` : ''
       // A crash loop after OOM is an OOM problem, not a crash: name the cause.
-      const reason = waiting.reason === 'CrashLoopBackOff' && last?.reason === 'OOMKilled' ? 'OOMKilled' : waiting.reason
+      const reason =
+        waiting.reason === 'CrashLoopBackOff' && last?.reason === 'OOMKilled' ? 'OOMKilled' : waiting.reason
       return {
         pod: name,
         container: status.name,
@@ -89,7 +95,12 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
     const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs
     if (nowMs - since >= unschedulableGraceMs) {
-      return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false }
+      return {
+        pod: name,
+        reason: 'Unschedulable',
+        message: scheduled.message ?? 'no node fits the pod',
+        previousLog: false
+      }
     }
   }
   return undefined
@@ -97,15 +108,21 @@ export function diagnosePod(pod: PodLike, nowMs: number): PodFailure | undefined
 
 /** Objects this deploy writes, as deployedKey gives them: what a refused pod may be waiting for. */
 export type DeployedObjects = ReadonlySet<string>
-export const deployedKey = (kind: string, namespace: string | undefined, name: string): string => `${kind.toLowerCase()}/${namespace ?? ''}/${name}`
+export const deployedKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind.toLowerCase()}/${namespace ?? ''}/${name}`
 
 /**
  * The object an admission refusal names as missing, when this deploy writes it: the controller retries the pod
  * after a back-off, so the rollout is not failed for it (kubectl too waits). The ServiceAccount admission plugin
  * says `serviceaccount "x" not found`, the Priority plugin `no PriorityClass with name x was found`.
  */
-export function awaitedDeployedObject(message: string, namespace: string | undefined, deployed: DeployedObjects): string | undefined {
-  const missing = /\b([a-z]+) "([^"]+)" not found/.exec(message) ?? /no (PriorityClass) with name (\S+) was found/.exec(message)
+export function awaitedDeployedObject(
+  message: string,
+  namespace: string | undefined,
+  deployed: DeployedObjects
+): string | undefined {
+  const missing =
+    /\b([a-z]+) "([^"]+)" not found/.exec(message) ?? /no (PriorityClass) with name (\S+) was found/.exec(message)
   if (!missing) return undefined
   const [, kind, name] = missing
   const found = deployed.has(deployedKey(kind, namespace, name)) || deployed.has(deployedKey(kind, undefined, name))
@@ -125,10 +142,22 @@ export interface ReplicaFailure {
  * ResourceQuota object while several pods are created at once ("Operation cannot be fulfilled on resourcequotas
  * ...: the object has been modified") lands there too, but the controller retries it at once: no failure.
  */
-export function replicaFailure(object: { metadata?: { namespace?: string }; status?: Record<string, unknown> }, deployed: DeployedObjects = new Set()): ReplicaFailure | undefined {
-  const conditions = (object.status?.conditions ?? []) as Array<{ type: string; status: string; reason?: string; message?: string }>
+export function replicaFailure(
+  object: { metadata?: { namespace?: string }; status?: Record<string, unknown> },
+  deployed: DeployedObjects = new Set()
+): ReplicaFailure | undefined {
+  const conditions = (object.status?.conditions ?? []) as Array<{
+    type: string
+    status: string
+    reason?: string
+    message?: string
+  }>
   const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True')
-  if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? '')) return undefined
+  if (
+    !condition ||
+    /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? '')
+  )
+    return undefined
   const failure: ReplicaFailure = { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' }
   const awaiting = awaitedDeployedObject(failure.message, object.metadata?.namespace, deployed)
   return awaiting ? { ...failure, awaiting } : failure
@@ -142,7 +171,14 @@ export function notReadyPod(pod: PodLike): PodFailure | undefined {
   const ready = pod.status?.conditions?.find(c => c.type === 'Ready')
   if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running') return undefined
   const container = pod.status?.containerStatuses?.find(c => c.ready === false)
-  return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false }
+  return {
+    pod: pod.metadata.name,
+    container: container?.name,
+    reason: 'not ready',
+    message: ready.message ?? ready.reason ?? 'its readiness probe does not pass',
+    restartCount: container?.restartCount,
+    previousLog: false
+  }
 }
 
 /**
@@ -153,11 +189,22 @@ export function pendingPod(pod: PodLike): PodFailure | undefined {
   if (pod.status?.phase !== undefined && pod.status.phase !== 'Pending') return undefined
   const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled')
   if (scheduled?.status === 'False') {
-    return { pod: pod.metadata.name, reason: scheduled.reason ?? 'not scheduled', message: scheduled.message ?? '', previousLog: false }
+    return {
+      pod: pod.metadata.name,
+      reason: scheduled.reason ?? 'not scheduled',
+      message: scheduled.message ?? '',
+      previousLog: false
+    }
   }
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
   const waiting = statuses.find(s => s.state?.waiting)
-  return { pod: pod.metadata.name, container: waiting?.name, reason: waiting?.state?.waiting?.reason ?? 'Pending', message: waiting?.state?.waiting?.message ?? '', previousLog: false }
+  return {
+    pod: pod.metadata.name,
+    container: waiting?.name,
+    reason: waiting?.state?.waiting?.reason ?? 'Pending',
+    message: waiting?.state?.waiting?.message ?? '',
+    previousLog: false
+  }
 }
 
 /** What keeps a pod from serving: not running yet, or running and not ready. */
@@ -182,7 +229,12 @@ export function blockingLine(pods: PodLike[], events: WarningEvent[]): string | 
   for (const pod of pods) {
     const stuck = stuckPod(pod)
     if (!stuck) continue
-    const state = stuck.reason === 'not ready' ? 'not ready' : stuck.reason === 'Unschedulable' ? 'unschedulable' : `pending (${stuck.reason})`
+    const state =
+      stuck.reason === 'not ready'
+        ? 'not ready'
+        : stuck.reason === 'Unschedulable'
+          ? 'unschedulable'
+          : `pending (${stuck.reason})`
     groups.set(state, [...(groups.get(state) ?? []), stuck])
   }
   if (groups.size === 0) return undefined

@@ -43,7 +43,8 @@ const builtInGroups = new Set([
   'storagemigration.k8s.io'
 ])
 
-export const isCustomResource = (apiVersion: string): boolean => !builtInGroups.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '')
+export const isCustomResource = (apiVersion: string): boolean =>
+  !builtInGroups.has(apiVersion.includes('/') ? apiVersion.split('/')[0] : '')
 
 export function customResourceVerdict(object: WorkloadObject, context: StatusContext): Verdict {
   const name = nameOf(object)
@@ -62,11 +63,13 @@ export function customResourceVerdict(object: WorkloadObject, context: StatusCon
     return { state: 'failed', message: `${name} is not ready: ${why(ready)}` }
   }
   const reconciling = conditions.find(c => c.type === 'Reconciling' && c.status === 'True')
-  if (reconciling) return { state: 'progressing', message: `${name} is reconciling${why(reconciling) ? `: ${why(reconciling)}` : ''}` }
+  if (reconciling)
+    return { state: 'progressing', message: `${name} is reconciling${why(reconciling) ? `: ${why(reconciling)}` : ''}` }
   if (ready?.status === 'True') return { state: 'done', message: `${name} is ready` }
   if (ready) return { state: 'progressing', message: `${name} is not ready yet${why(ready) ? `: ${why(ready)}` : ''}` }
   if (!status || Object.keys(status).length === 0) {
-    if (context.ageMs < statusGraceMs) return { state: 'progressing', message: `${name}: waiting for its controller to report a status` }
+    if (context.ageMs < statusGraceMs)
+      return { state: 'progressing', message: `${name}: waiting for its controller to report a status` }
     return { state: 'done', message: `${name}: no status reported`, note: 'no status reported' }
   }
   return { state: 'done', message: `${name} is current` }

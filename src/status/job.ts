@@ -5,10 +5,18 @@ export function jobVerdict(object: WorkloadObject): Verdict {
   const name = `job/${object.metadata.name}`
   const conditions = conditionsOf(object)
   const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True')
-  if (failed) return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` }
-  if (conditions.some(c => c.type === 'Complete' && c.status === 'True')) return { state: 'done', message: `${name} completed` }
+  if (failed)
+    return {
+      state: 'failed',
+      message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}`
+    }
+  if (conditions.some(c => c.type === 'Complete' && c.status === 'True'))
+    return { state: 'done', message: `${name} completed` }
   const status = object.status ?? {}
-  return { state: 'progressing', message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed` }
+  return {
+    state: 'progressing',
+    message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed`
+  }
 }
 
 /**

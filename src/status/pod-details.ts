@@ -30,7 +30,11 @@ export async function gatherDetails(kube: Cluster, pod: PodLike, failure: PodFai
       .catch(() => [] as string[]),
     failure.container
       ? kube
-          .podLog({ apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name }, { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined }, { signal })
+          .podLog(
+            { apiVersion: 'v1', kind: 'Pod', namespace: ns, name: pod.metadata.name },
+            { container: failure.container, tailLines: 20, previous: failure.previousLog || undefined },
+            { signal }
+          )
           .then(text => String(text).split('\n').filter(Boolean))
           .catch(() => [] as string[])
       : Promise.resolve([] as string[])

@@ -9,7 +9,12 @@ export function persistentVolumeClaimVerdict(object: WorkloadObject, context: St
   const phase = object.status?.phase as string | undefined
   if (phase === 'Bound') return { state: 'done', message: `${name} is bound` }
   if (phase === 'Lost') return { state: 'failed', message: `${name} lost its volume` }
-  if (context.bindingMode === 'WaitForFirstConsumer') return { state: 'done', message: `${name} waits for its first consumer (WaitForFirstConsumer)`, note: 'waits for its first consumer' }
+  if (context.bindingMode === 'WaitForFirstConsumer')
+    return {
+      state: 'done',
+      message: `${name} waits for its first consumer (WaitForFirstConsumer)`,
+      note: 'waits for its first consumer'
+    }
   if (context.bindingMode === undefined) return { state: 'progressing', message: `${name}: reading its StorageClass` }
   return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` }
 }

@@ -101,7 +101,8 @@ interface Condition {
 }
 
 /** The status conditions of any kind, leaving out entries that are not conditions. */
-export const conditionsOf = (object: WorkloadObject): Condition[] => ((object.status?.conditions as Condition[] | undefined) ?? []).filter(c => c && typeof c.type === 'string')
+export const conditionsOf = (object: WorkloadObject): Condition[] =>
+  ((object.status?.conditions as Condition[] | undefined) ?? []).filter(c => c && typeof c.type === 'string')
 export const nameOf = (object: WorkloadObject): string => `${object.kind.toLowerCase()}/${object.metadata.name}`
 export const why = (c: Condition): string => [c.reason, c.message].filter(Boolean).join(': ')
 export const num = (value: unknown): number => (typeof value === 'number' ? value : 0)
@@ -113,10 +114,12 @@ export const ofKind =
     candidate === kind
 
 /** The owner references of a pod that name an object of this kind. */
-export const ownersOfKind = (kind: string, pod: PodLike): PodOwner[] => (pod.metadata.ownerReferences ?? []).filter(o => o.kind === kind).map(o => ({ kind, name: o.name }))
+export const ownersOfKind = (kind: string, pod: PodLike): PodOwner[] =>
+  (pod.metadata.ownerReferences ?? []).filter(o => o.kind === kind).map(o => ({ kind, name: o.name }))
 
 /**
  * Until the controller has observed the latest spec, its revision fields still name the previous revision
  * (after a rollback, the failing one): judge no pod by them yet.
  */
-export const specObserved = (object: WorkloadObject): boolean => ((object.status?.observedGeneration as number | undefined) ?? 0) >= (object.metadata.generation ?? 0)
+export const specObserved = (object: WorkloadObject): boolean =>
+  ((object.status?.observedGeneration as number | undefined) ?? 0) >= (object.metadata.generation ?? 0)

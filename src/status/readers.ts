@@ -25,13 +25,17 @@ export const readers: readonly StatusReader[] = [
   customResourceReader
 ]
 
-export const readerFor = (apiVersion: string | undefined, kind: string): StatusReader | undefined => readers.find(r => r.supports(apiVersion, kind))
+export const readerFor = (apiVersion: string | undefined, kind: string): StatusReader | undefined =>
+  readers.find(r => r.supports(apiVersion, kind))
 
 /** The annotation that takes one object out of the wait. */
 export const waitAnnotation = 'build-and-deploy/wait'
 
 /** Objects whose readiness is waited on; everything else is current once applied (kstatus). */
-export function isWaitable(object: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> }; spec?: unknown }, choice: WaitChoice): boolean {
+export function isWaitable(
+  object: { apiVersion: string; kind: string; metadata?: { annotations?: Record<string, string> }; spec?: unknown },
+  choice: WaitChoice
+): boolean {
   if (object.metadata?.annotations?.[waitAnnotation] === 'skip') return false
   return readerFor(object.apiVersion, object.kind)?.waitable(object, choice) ?? false
 }

@@ -3,7 +3,8 @@ import { num, ofKind, ownersOfKind, specObserved, StatusReader, Verdict, Workloa
 export function statefulSetVerdict(object: WorkloadObject): Verdict {
   const name = `statefulset/${object.metadata.name}`
   const status = object.status ?? {}
-  const updateStrategy = object.spec?.updateStrategy as { type?: string; rollingUpdate?: { partition?: number } } | undefined
+  const updateStrategy = object.spec?.updateStrategy as
+    { type?: string; rollingUpdate?: { partition?: number } } | undefined
   if (updateStrategy?.type === 'OnDelete') {
     return { state: 'failed', message: `${name}: rollout status is only available for RollingUpdate strategy type` }
   }
@@ -21,14 +22,23 @@ export function statefulSetVerdict(object: WorkloadObject): Verdict {
     const partition = num(updateStrategy.rollingUpdate.partition)
     const updated = num(status.updatedReplicas)
     if (updated < replicas - partition) {
-      return { state: 'progressing', message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})` }
+      return {
+        state: 'progressing',
+        message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})`
+      }
     }
     return { state: 'done', message: `${name}: partitioned roll out complete: ${updated} new pods have been updated` }
   }
   if (status.updateRevision !== status.currentRevision) {
-    return { state: 'progressing', message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete` }
+    return {
+      state: 'progressing',
+      message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete`
+    }
   }
-  return { state: 'done', message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}` }
+  return {
+    state: 'done',
+    message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}`
+  }
 }
 
 /** StatefulSets by kubectl's rules; their new pods carry the updateRevision as controller-revision-hash. */
@@ -43,7 +53,10 @@ export const statefulSetReader: StatusReader = {
     ownersOf: pod => ownersOfKind('StatefulSet', pod),
     isNewRevision: async (object, pod) => {
       if (!specObserved(object)) return false
-      return !!object.status?.updateRevision && pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision
+      return (
+        !!object.status?.updateRevision &&
+        pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision
+      )
     }
   }
 }

@@ -1,5 +1,14 @@
 import { formatDuration } from '../format/duration.js'
-import { blockingLine, DeployedObjects, diagnosePod, PodFailure, PodLike, replicaFailure, stuckPod, WarningEvent } from './diagnose.js'
+import {
+  blockingLine,
+  DeployedObjects,
+  diagnosePod,
+  PodFailure,
+  PodLike,
+  replicaFailure,
+  stuckPod,
+  WarningEvent
+} from './diagnose.js'
 import type { Cluster, ListQuery } from '../kube/cluster.js'
 import { Diagnosis, gatherDetails } from './pod-details.js'
 import type { RevisionLookup, StatusReader, Verdict, WorkloadObject } from './reader.js'
@@ -37,7 +46,8 @@ export interface WaitOptions {
   progressEveryMs?: number
 }
 
-const itemKey = (kind: string, namespace: string | undefined, name: string): string => `${kind}/${namespace ?? ''}/${name}`
+const itemKey = (kind: string, namespace: string | undefined, name: string): string =>
+  `${kind}/${namespace ?? ''}/${name}`
 const describe = (item: WaitItem): string => `${item.kind.toLowerCase()}/${item.name}`
 
 interface Tracked {
@@ -85,13 +95,21 @@ class RolloutWait {
     items: WaitItem[],
     private readonly options: WaitOptions
   ) {
-    for (const item of items) this.tracked.set(itemKey(item.kind, item.namespace, item.name), { item, reader: readerFor(item.apiVersion, item.kind), pods: new Map() })
+    for (const item of items)
+      this.tracked.set(itemKey(item.kind, item.namespace, item.name), {
+        item,
+        reader: readerFor(item.apiVersion, item.kind),
+        pods: new Map()
+      })
   }
 
   async run(): Promise<WaitOutcome[]> {
     const { options, stop } = this
     // The stuck pods are read before the watches stop, so the timeout names why, as a progress deadline does.
-    const timer = setTimeout(() => void this.explainTimeout().finally(() => stop.abort(new Error('timeout'))), options.timeoutMs)
+    const timer = setTimeout(
+      () => void this.explainTimeout().finally(() => stop.abort(new Error('timeout'))),
+      options.timeoutMs
+    )
     options.signal?.addEventListener('abort', () => stop.abort(options.signal!.reason), { once: true })
     const watchers = [...this.watchObjects(), ...this.watchPods()]
     // Unschedulable counts only after 15 s, and a custom resource's grace for a status ends, with no event to
@@ -99,7 +117,10 @@ class RolloutWait {
     const ticker = setInterval(() => this.rejudge(), 1000)
     const progress = setInterval(() => void this.reportProgress(), options.progressEveryMs ?? 15_000)
 
-    await Promise.race([this.allSettled, new Promise<void>(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))])
+    await Promise.race([
+      this.allSettled,
+      new Promise<void>(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))
+    ])
     clearTimeout(timer)
     clearInterval(ticker)
     clearInterval(progress)
@@ -118,7 +139,9 @@ class RolloutWait {
   private finish(entry: Tracked, outcome: Omit<WaitOutcome, 'item' | 'durationMs'>): void {
     if (entry.outcome) return
     entry.outcome = { item: entry.item, durationMs: Date.now() - this.started, ...outcome }
-    this.options.log(`${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${formatDuration(entry.outcome.durationMs)})`)
+    this.options.log(
+      `${outcome.state === 'succeeded' ? '✓' : '✗'} ${outcome.message} (${formatDuration(entry.outcome.durationMs)})`
+    )
     if (outcome.state === 'failed') this.stop.abort(new Error('failed'))
     if ([...this.tracked.values()].every(t => t.outcome)) this.settle()
   }
@@ -129,21 +152,41 @@ class RolloutWait {
       const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`
       const durationMs = Date.now() - this.started
       if (reason === 'timeout') {
-        entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${formatDuration(this.options.timeoutMs)}: ${last}`, durationMs, diagnosis: entry.timeoutDiagnosis }
+        entry.outcome = {
+          item: entry.item,
+          state: 'timed-out',
+          message: `timed out after ${formatDuration(this.options.timeoutMs)}: ${last}`,
+          durationMs,
+          diagnosis: entry.timeoutDiagnosis
+        }
       } else {
-        entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs }
+        entry.outcome = {
+          item: entry.item,
+          state: 'stopped',
+          message: `not finished when the wait stopped: ${last}`,
+          durationMs
+        }
       }
     }
   }
 
   private evaluate(entry: Tracked): void {
     if (entry.outcome || !entry.object) return
-    if (entry.reader?.reads === 'storageClassBindingMode' && entry.bindingMode === undefined) void this.readBindingMode(entry)
-    const verdict = rolloutVerdict({ ...entry.object, apiVersion: entry.item.apiVersion }, { ageMs: Date.now() - this.started, bindingMode: entry.bindingMode })
+    if (entry.reader?.reads === 'storageClassBindingMode' && entry.bindingMode === undefined)
+      void this.readBindingMode(entry)
+    const verdict = rolloutVerdict(
+      { ...entry.object, apiVersion: entry.item.apiVersion },
+      { ageMs: Date.now() - this.started, bindingMode: entry.bindingMode }
+    )
     // A finished rollout is said once, by finish (with its ✓ and time).
     if (verdict.message !== entry.verdict?.message && verdict.state !== 'done') this.options.log(verdict.message)
     entry.verdict = verdict
-    if (verdict.state === 'done') return this.finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) })
+    if (verdict.state === 'done')
+      return this.finish(entry, {
+        state: 'succeeded',
+        message: verdict.message,
+        ...(verdict.note ? { note: verdict.note } : {})
+      })
     if (verdict.state === 'failed') {
       if (!entry.explaining) void this.explainFailure(entry, verdict.message)
       entry.explaining = true
@@ -155,7 +198,10 @@ class RolloutWait {
       if (line !== entry.awaitingLine) this.options.log(line)
       entry.awaitingLine = line
     } else if (cannotCreate) {
-      return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` })
+      return this.finish(entry, {
+        state: 'failed',
+        message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}`
+      })
     }
     void this.diagnosePods(entry)
   }
@@ -182,7 +228,10 @@ class RolloutWait {
         let rsRevision = this.replicaSetRevisions.get(cacheKey)
         if (!rsRevision) {
           rsRevision = this.kube
-            .get<{ metadata: { annotations?: Record<string, string> } }>({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name }, { signal: this.stop.signal })
+            .get<{ metadata: { annotations?: Record<string, string> } }>(
+              { apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: entry.item.namespace, name },
+              { signal: this.stop.signal }
+            )
             .then(rs => rs?.metadata.annotations?.['deployment.kubernetes.io/revision'])
             .catch(() => undefined)
           this.replicaSetRevisions.set(cacheKey, rsRevision)
@@ -221,8 +270,13 @@ class RolloutWait {
     const kube = this.kube
     try {
       const storageClass = className
-        ? await kube.get<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className }, { signal })
-        : (await kube.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
+        ? await kube.get<StorageClass>(
+            { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', name: className },
+            { signal }
+          )
+        : (
+            await kube.list<StorageClass>({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass' }, {}, { signal })
+          ).items.find(c => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')
       entry.bindingMode = storageClass ? (storageClass.volumeBindingMode ?? 'Immediate') : 'unknown'
     } catch {
       entry.bindingMode = 'unknown'
@@ -238,7 +292,14 @@ class RolloutWait {
       if (entry.pods.size > 0) return [...entry.pods.values()].reverse()
       const selector = { labelSelector }
       const signal = this.briefly()
-      return this.kube.list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => [])
+      return this.kube
+        .list<PodLike>({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, {
+          signal
+        })
+        .then(
+          l => l.items.reverse(),
+          () => []
+        )
     }
     const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values()
     for (const pod of pods) {
@@ -251,7 +312,11 @@ class RolloutWait {
   /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
   private async explainFailure(entry: Tracked, message: string): Promise<void> {
     const stuck = await this.stuckNewPod(entry)
-    this.finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined })
+    this.finish(entry, {
+      state: 'failed',
+      message,
+      diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined
+    })
   }
 
   private async explainTimeout(): Promise<void> {
@@ -261,7 +326,10 @@ class RolloutWait {
     }
     const unfinished = [...this.tracked.values()].filter(t => !t.outcome)
     let cap: NodeJS.Timeout | undefined
-    await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))])
+    await Promise.race([
+      Promise.allSettled(unfinished.map(explain)),
+      new Promise(resolve => (cap = setTimeout(resolve, 8000)))
+    ])
     clearTimeout(cap)
   }
 
@@ -272,16 +340,29 @@ class RolloutWait {
     const warningsIn = (namespace: string): Promise<WarningEvent[]> => {
       if (!warnings.has(namespace)) {
         const signal = this.briefly()
-        warnings.set(namespace, this.kube.list<WarningEvent>({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []))
+        warnings.set(
+          namespace,
+          this.kube
+            .list<WarningEvent>(
+              { apiVersion: 'v1', kind: 'Event', namespace },
+              { fieldSelector: 'type=Warning' },
+              { signal }
+            )
+            .then(l => l.items)
+            .catch(() => [])
+        )
       }
       return warnings.get(namespace)!
     }
     for (const entry of unfinished) {
       const pods: PodLike[] = []
       for (const pod of entry.pods.values()) if (await this.isNewRevision(entry, pod)) pods.push(pod)
-      const blocked = pods.length > 0 ? blockingLine(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined
+      const blocked =
+        pods.length > 0 ? blockingLine(pods, await warningsIn(entry.item.namespace ?? 'default')) : undefined
       if (entry.outcome || this.stop.signal.aborted) continue
-      this.options.log(`… ${describe(entry.item)} after ${formatDuration(Date.now() - this.started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`)
+      this.options.log(
+        `… ${describe(entry.item)} after ${formatDuration(Date.now() - this.started)}: ${blocked ?? entry.verdict?.message ?? 'no status observed yet'}`
+      )
     }
   }
 
@@ -308,30 +389,52 @@ class RolloutWait {
     return [...groups.values()].map(group => {
       const { apiVersion, kind, namespace } = group[0]
       const query: ListQuery = group.length === 1 ? { fieldSelector: `metadata.name=${group[0].name}` } : {}
-      return watchLoop<WorkloadObject>(this.kube, { apiVersion, kind, namespace }, query, this.stop.signal, this.options.log, (type, object) => {
-        const entry = this.tracked.get(itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name))
-        if (!entry) return
-        if (type === 'DELETED') return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` })
-        entry.object = { ...object, kind: entry.item.kind }
-        this.evaluate(entry)
-      })
+      return watchLoop<WorkloadObject>(
+        this.kube,
+        { apiVersion, kind, namespace },
+        query,
+        this.stop.signal,
+        this.options.log,
+        (type, object) => {
+          const entry = this.tracked.get(
+            itemKey(object.kind ?? group[0].kind, object.metadata.namespace, object.metadata.name)
+          )
+          if (!entry) return
+          if (type === 'DELETED')
+            return this.finish(entry, {
+              state: 'failed',
+              message: `${describe(entry.item)} was deleted while waiting for its rollout`
+            })
+          entry.object = { ...object, kind: entry.item.kind }
+          this.evaluate(entry)
+        }
+      )
     })
   }
 
   /** One pod watch per namespace of a workload whose reader follows pods. */
   private watchPods(): Array<Promise<void>> {
-    const podNamespaces = new Set([...this.tracked.values()].filter(t => t.reader?.pods).map(t => t.item.namespace ?? 'default'))
+    const podNamespaces = new Set(
+      [...this.tracked.values()].filter(t => t.reader?.pods).map(t => t.item.namespace ?? 'default')
+    )
     return [...podNamespaces].map(namespace =>
-      watchLoop<PodLike>(this.kube, { apiVersion: 'v1', kind: 'Pod', namespace }, {}, this.stop.signal, this.options.log, (type, pod) => {
-        const entry = this.ownerOf(pod)
-        if (!entry || entry.outcome) return
-        if (type === 'DELETED') entry.pods.delete(pod.metadata.name)
-        else entry.pods.set(pod.metadata.name, pod)
-        if (entry.reader?.pods?.isThePod && type !== 'DELETED') {
-          entry.object = { ...(pod as WorkloadObject), kind: entry.item.kind }
-          this.evaluate(entry)
-        } else void this.diagnosePods(entry)
-      })
+      watchLoop<PodLike>(
+        this.kube,
+        { apiVersion: 'v1', kind: 'Pod', namespace },
+        {},
+        this.stop.signal,
+        this.options.log,
+        (type, pod) => {
+          const entry = this.ownerOf(pod)
+          if (!entry || entry.outcome) return
+          if (type === 'DELETED') entry.pods.delete(pod.metadata.name)
+          else entry.pods.set(pod.metadata.name, pod)
+          if (entry.reader?.pods?.isThePod && type !== 'DELETED') {
+            entry.object = { ...(pod as WorkloadObject), kind: entry.item.kind }
+            this.evaluate(entry)
+          } else void this.diagnosePods(entry)
+        }
+      )
     )
   }
 }

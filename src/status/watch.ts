@@ -6,7 +6,9 @@ import { KubeApiError } from '../kube/errors.js'
  * List, then watch from the list's resourceVersion; on a clean end re-watch from the last version seen, on
  * 410 Gone (or an ERROR event) re-list, on a dropped connection back off and retry, until aborted.
  */
-export async function watchLoop<T extends { metadata: { resourceVersion?: string; name: string; namespace?: string }; kind?: string }>(
+export async function watchLoop<
+  T extends { metadata: { resourceVersion?: string; name: string; namespace?: string }; kind?: string }
+>(
   kube: Cluster,
   collection: CollectionRef,
   query: ListQuery,

@@ -4,7 +4,16 @@
  * deploy writes the colour no Service selects, and switches the Services once it is ready. Pure, table-tested.
  */
 import { KubeObject, SourcedObject } from '../manifests/documents.js'
-import { colourLabel, deploymentsBehindServices, Labels, namespaceOf, serviceKey, serviceSelector, ServiceSpec, strategyGroups } from './selection.js'
+import {
+  colourLabel,
+  deploymentsBehindServices,
+  Labels,
+  namespaceOf,
+  serviceKey,
+  serviceSelector,
+  ServiceSpec,
+  strategyGroups
+} from './selection.js'
 
 export { colourLabel, selects, serviceKey } from './selection.js'
 
@@ -71,18 +80,33 @@ function withSelector(object: KubeObject, colour: Colour | undefined): KubeObjec
  * object when blue-green cannot apply: no Deployment behind a Service, a Service that also selects a StatefulSet
  * or DaemonSet (which cannot run in two colours), or Services live on different colours.
  */
-export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string, Colour | 'none'>, targetNamespace: string, changed: (deployment: SourcedObject) => boolean = () => true): BlueGreenPlan {
+export function planBlueGreen(
+  objects: SourcedObject[],
+  liveColours: Map<string, Colour | 'none'>,
+  targetNamespace: string,
+  changed: (deployment: SourcedObject) => boolean = () => true
+): BlueGreenPlan {
   const problems: string[] = []
   const behind = deploymentsBehindServices(objects, targetNamespace, 'blue-green', problems)
   const switched = strategyGroups(behind, changed, problems)
-  const colourOf = (service: SourcedObject): Colour | 'none' | undefined => liveColours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))
+  const colourOf = (service: SourcedObject): Colour | 'none' | undefined =>
+    liveColours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))
   const keys = [...switched.keys()].map(s => serviceKey(namespaceOf(s.object, targetNamespace), s.object.metadata.name))
   // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
-  const colours = [...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()]).map(colourOf).filter((c): c is Colour => c === 'blue' || c === 'green'))]
+  const colours = [
+    ...new Set(
+      (switched.size > 0 ? [...switched.keys()] : [...behind.keys()])
+        .map(colourOf)
+        .filter((c): c is Colour => c === 'blue' || c === 'green')
+    )
+  ]
   if (colours.length > 1) {
-    problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`)
+    problems.push(
+      `Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`
+    )
   }
-  if (problems.length > 0) throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
+  if (problems.length > 0)
+    throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
 
   const live = colours[0]
   const next = live ? otherColour(live) : 'blue'
@@ -92,7 +116,8 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
   for (const [service, deployments] of behind) {
     if (switched.has(service)) continue
     const colour = colourOf(service)
-    for (const d of deployments) if (!coloured.has(d) && !kept.get(d)) kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined)
+    for (const d of deployments)
+      if (!coloured.has(d) && !kept.get(d)) kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined)
   }
   const names = new Map<string, string>()
   for (const d of coloured) names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`)
@@ -107,13 +132,21 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
     }
     if (behind.has(item) && !switched.has(item)) {
       const colour = colourOf(item)
-      plan.objects.push({ ...item, object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined) })
+      plan.objects.push({
+        ...item,
+        object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined)
+      })
       continue
     }
     if (coloured.has(item)) {
       const namespace = namespaceOf(item.object, targetNamespace)
       plan.objects.push({ ...item, object: colouredDeployment(item.object, next) })
-      plan.deployments.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-${next}`, live: live ? `${item.object.metadata.name}-${live}` : undefined })
+      plan.deployments.push({
+        namespace,
+        base: item.object.metadata.name,
+        name: `${item.object.metadata.name}-${next}`,
+        live: live ? `${item.object.metadata.name}-${live}` : undefined
+      })
     } else if (switched.has(item)) {
       const namespace = namespaceOf(item.object, targetNamespace)
       const liveColour = liveColours.get(serviceKey(namespace, item.object.metadata.name))
@@ -121,7 +154,12 @@ export function planBlueGreen(objects: SourcedObject[], liveColours: Map<string,
       // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
       const selected = liveColour === 'none' ? undefined : (liveColour ?? next)
       plan.objects.push({ ...item, object: withSelector(item.object, selected) })
-      plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next), created: liveColour === undefined })
+      plan.services.push({
+        namespace,
+        name: item.object.metadata.name,
+        switched: withSelector(item.object, next),
+        created: liveColour === undefined
+      })
     } else {
       plan.objects.push(retargetAutoscaler(item, names))
     }

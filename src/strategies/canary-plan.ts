@@ -44,7 +44,11 @@ const withTrack = (labels: Labels | undefined): Labels => ({ ...labels, [trackLa
 function canaryDeployment(object: KubeObject, replicas: number): KubeObject {
   const copy = structuredClone(object)
   copy.metadata.name = `${object.metadata.name}-canary`
-  const spec = copy.spec as { replicas?: number; selector?: { matchLabels?: Labels }; template: { metadata?: { labels?: Labels } } }
+  const spec = copy.spec as {
+    replicas?: number
+    selector?: { matchLabels?: Labels }
+    template: { metadata?: { labels?: Labels } }
+  }
   spec.replicas = replicas
   spec.selector = { ...spec.selector, matchLabels: withTrack(spec.selector?.matchLabels) }
   spec.template.metadata = { ...spec.template.metadata, labels: withTrack(spec.template.metadata?.labels) }
@@ -52,7 +56,8 @@ function canaryDeployment(object: KubeObject, replicas: number): KubeObject {
 }
 
 const isNginx = (ingress: KubeObject): boolean =>
-  (ingress.spec as { ingressClassName?: string } | undefined)?.ingressClassName === 'nginx' || ingress.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx'
+  (ingress.spec as { ingressClassName?: string } | undefined)?.ingressClassName === 'nginx' ||
+  ingress.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx'
 
 interface IngressPath {
   backend?: { service?: { name?: string } }
@@ -66,7 +71,11 @@ interface IngressRule {
 function canaryIngress(ingress: KubeObject, canaried: Set<string>, weight: number): KubeObject | undefined {
   const copy = structuredClone(ingress)
   copy.metadata.name = `${ingress.metadata.name}-canary`
-  copy.metadata.annotations = { ...copy.metadata.annotations, 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(weight) }
+  copy.metadata.annotations = {
+    ...copy.metadata.annotations,
+    'nginx.ingress.kubernetes.io/canary': 'true',
+    'nginx.ingress.kubernetes.io/canary-weight': String(weight)
+  }
   const spec = copy.spec as { rules?: IngressRule[]; tls?: unknown; defaultBackend?: unknown }
   delete spec.defaultBackend
   // TLS stays with the main Ingress: ingress-nginx takes the canary's certificate from it.
@@ -77,7 +86,10 @@ function canaryIngress(ingress: KubeObject, canaried: Set<string>, weight: numbe
       http: {
         paths: (rule.http?.paths ?? [])
           .filter(p => canaried.has(p.backend?.service?.name ?? ''))
-          .map(p => ({ ...p, backend: { ...p.backend, service: { ...p.backend!.service, name: `${p.backend!.service!.name}-canary` } } }))
+          .map(p => ({
+            ...p,
+            backend: { ...p.backend, service: { ...p.backend!.service, name: `${p.backend!.service!.name}-canary` } }
+          }))
       }
     }))
     .filter(rule => rule.http.paths.length > 0)
@@ -89,22 +101,48 @@ function canaryIngress(ingress: KubeObject, canaried: Set<string>, weight: numbe
  * namespace/name (absent: not live yet, so it rolls out as stable). Throws as blue-green does for manifests
  * with no Deployment behind a Service, or a Service that also selects a StatefulSet or DaemonSet.
  */
-export function planCanary(objects: SourcedObject[], stableReplicas: Map<string, number>, targetNamespace: string, percent: number, changed: (deployment: SourcedObject) => boolean = () => true): CanaryPlan {
+export function planCanary(
+  objects: SourcedObject[],
+  stableReplicas: Map<string, number>,
+  targetNamespace: string,
+  percent: number,
+  changed: (deployment: SourcedObject) => boolean = () => true
+): CanaryPlan {
   const problems: string[] = []
   const key = (object: KubeObject): string => serviceKey(namespaceOf(object, targetNamespace), object.metadata.name)
   const isLive = (d: SourcedObject): boolean => stableReplicas.has(key(d.object))
   const every = deploymentsBehindServices(objects, targetNamespace, 'canary', problems)
   // A Deployment not live yet rolls out as stable; one whose template does not change keeps its pods (issue 18).
   const behind = strategyGroups(every, d => isLive(d) && changed(d), problems)
-  if (problems.length > 0) throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
+  if (problems.length > 0)
+    throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
   const live = new Set([...behind.values()].flat().filter(isLive))
-  const rolling = [...new Set([...every.values()].flat())].filter(d => isLive(d) && !live.has(d)).map(d => d.object.metadata.name)
-  const plan: CanaryPlan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0, rolling }
+  const rolling = [...new Set([...every.values()].flat())]
+    .filter(d => isLive(d) && !live.has(d))
+    .map(d => d.object.metadata.name)
+  const plan: CanaryPlan = {
+    objects: [],
+    retained: [],
+    canaries: [],
+    added: [],
+    replicaPercent: 0,
+    weight: percent,
+    first: live.size === 0,
+    rolling
+  }
   if (plan.first) return { ...plan, objects, weight: 0 }
 
-  const canariedServices = new Set([...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service))
+  const canariedServices = new Set(
+    [...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service)
+  )
   const ingresses = objects.filter(o => o.object.kind === 'Ingress' && isNginx(o.object))
-  const routed = new Set(ingresses.flatMap(o => ((o.object.spec as { rules?: IngressRule[] })?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? ''))))
+  const routed = new Set(
+    ingresses.flatMap(o =>
+      ((o.object.spec as { rules?: IngressRule[] })?.rules ?? []).flatMap(r =>
+        (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? '')
+      )
+    )
+  )
   let stableTotal = 0
   let canaryTotal = 0
   for (const item of objects) {
@@ -114,10 +152,26 @@ export function planCanary(objects: SourcedObject[], stableReplicas: Map<string,
       const replicas = canaryReplicas(stable, percent)
       stableTotal += stable
       canaryTotal += replicas
-      plan.retained.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: item.object.metadata.name, namespace } })
+      plan.retained.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: item.object.metadata.name, namespace }
+      })
       plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) })
-      plan.canaries.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-canary`, replicas, stableReplicas: stable })
-      plan.added.push({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace, name: `${item.object.metadata.name}-canary` })
+      plan.canaries.push({
+        namespace,
+        base: item.object.metadata.name,
+        name: `${item.object.metadata.name}-canary`,
+        replicas,
+        stableReplicas: stable
+      })
+      plan.added.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        plural: 'deployments',
+        namespace,
+        name: `${item.object.metadata.name}-canary`
+      })
       continue
     }
     plan.objects.push(item)
@@ -137,7 +191,13 @@ export function planCanary(objects: SourcedObject[], stableReplicas: Map<string,
     const copy = canaryIngress(ingress.object, canaried, percent)
     if (!copy) continue
     plan.objects.push({ ...ingress, object: copy })
-    plan.added.push({ apiVersion: ingress.object.apiVersion, kind: 'Ingress', plural: 'ingresses', namespace: namespaceOf(ingress.object, targetNamespace), name: copy.metadata.name })
+    plan.added.push({
+      apiVersion: ingress.object.apiVersion,
+      kind: 'Ingress',
+      plural: 'ingresses',
+      namespace: namespaceOf(ingress.object, targetNamespace),
+      name: copy.metadata.name
+    })
   }
   plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal))
   return plan
@@ -152,7 +212,9 @@ const shareTolerance = 5
  * every share holds. The Service spreads requests by pod, so that is the share it gets.
  */
 export function shareWarning(plan: Pick<CanaryPlan, 'canaries'>, percent: number): string | undefined {
-  const off = plan.canaries.filter(c => Math.abs((100 * c.replicas) / (c.stableReplicas + c.replicas) - percent) > shareTolerance)
+  const off = plan.canaries.filter(
+    c => Math.abs((100 * c.replicas) / (c.stableReplicas + c.replicas) - percent) > shareTolerance
+  )
   if (off.length === 0) return undefined
   const parts = off.map(c => {
     const share = Math.round((100 * c.replicas) / (c.stableReplicas + c.replicas))
@@ -165,6 +227,8 @@ export function shareWarning(plan: Pick<CanaryPlan, 'canaries'>, percent: number
 /** What a canary of these manifests added, whether or not it is live: for promote and abort. */
 export function canaryObjectsOf(objects: SourcedObject[], targetNamespace: string): CanaryObject[] {
   const everyLive = new Map<string, number>()
-  for (const item of objects) if (item.object.kind === 'Deployment') everyLive.set(serviceKey(namespaceOf(item.object, targetNamespace), item.object.metadata.name), 1)
+  for (const item of objects)
+    if (item.object.kind === 'Deployment')
+      everyLive.set(serviceKey(namespaceOf(item.object, targetNamespace), item.object.metadata.name), 1)
   return planCanary(objects, everyLive, targetNamespace, 50).added
 }

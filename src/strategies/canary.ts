@@ -7,10 +7,21 @@ import type { TrafficReport } from './traffic.js'
 import { CanaryObject, canaryObjectsOf, CanaryPlan, CanaryStage, planCanary, shareWarning } from './canary-plan.js'
 import { templatesChange } from './live-templates.js'
 import { GateRunner, sleep } from './gate.js'
-import { deploymentsBehindServices, namespaceOf, serviceKey, strategyAnnotation, strategyCandidates } from './selection.js'
+import {
+  deploymentsBehindServices,
+  namespaceOf,
+  serviceKey,
+  strategyAnnotation,
+  strategyCandidates
+} from './selection.js'
 import type { DeployStrategy } from './strategy.js'
 
-const objectRef = (o: CanaryObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name })
+const objectRef = (o: CanaryObject): ObjectRef => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  namespace: o.namespace,
+  name: o.name
+})
 const describe = (o: CanaryObject): string => `${o.kind.toLowerCase()}/${o.name}`
 
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
@@ -28,13 +39,22 @@ export async function deleteCanaryObjects(kube: Cluster, objects: CanaryObject[]
 }
 
 /** The live replicas of each Deployment behind a Service of the manifests (absent: not live yet). */
-async function stableReplicas(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<Map<string, number>> {
+async function stableReplicas(
+  kube: Cluster,
+  objects: SourcedObject[],
+  targetNamespace: string
+): Promise<Map<string, number>> {
   const replicas = new Map<string, number>()
   const deployments = [...deploymentsBehindServices(objects, targetNamespace, 'canary', []).values()].flat()
   await Promise.all(
     deployments.map(async ({ object }) => {
       const namespace = namespaceOf(object, targetNamespace)
-      const live = await kube.get<{ spec: { replicas?: number } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name })
+      const live = await kube.get<{ spec: { replicas?: number } }>({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace,
+        name: object.metadata.name
+      })
       if (live) replicas.set(serviceKey(namespace, object.metadata.name), live.spec.replicas ?? 1)
     })
   )
@@ -60,20 +80,36 @@ export class CanaryDeploy implements DeployStrategy {
     this.stage = plan.first ? 'stable' : 'canary'
   }
 
-  static async prepare(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: CanarySettings, fieldManager: string, rollStable: () => Promise<boolean>, gate?: GateRunner): Promise<CanaryDeploy> {
+  static async prepare(
+    kube: Cluster,
+    objects: SourcedObject[],
+    targetNamespace: string,
+    settings: CanarySettings,
+    fieldManager: string,
+    rollStable: () => Promise<boolean>,
+    gate?: GateRunner
+  ): Promise<CanaryDeploy> {
     const replicas = await stableReplicas(kube, objects, targetNamespace)
     const candidates = strategyCandidates(deploymentsBehindServices(objects, targetNamespace, 'canary', []))
-    const changes = await templatesChange(kube, candidates.map(d => ({ namespace: namespaceOf(d.object, targetNamespace), object: d.object })), fieldManager)
+    const changes = await templatesChange(
+      kube,
+      candidates.map(d => ({ namespace: namespaceOf(d.object, targetNamespace), object: d.object })),
+      fieldManager
+    )
     const changed = new Set(candidates.filter((_, i) => changes[i]))
     const plan = planCanary(objects, replicas, targetNamespace, settings.percent, d => changed.has(d))
-    if (plan.rolling.length > 0) core.info(`Applied as rolling, pods kept (template unchanged, or ${strategyAnnotation}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`)
+    if (plan.rolling.length > 0)
+      core.info(
+        `Applied as rolling, pods kept (template unchanged, or ${strategyAnnotation}: rolling): ${plan.rolling.map(name => `deployment/${name}`).join(', ')}.`
+      )
     core.info(
       plan.first
         ? plan.rolling.length > 0
           ? 'Canary: no Deployment behind a Service changes its template; no canary is started.'
           : 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
         : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
-            (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.'
+            (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') +
+            '.'
     )
     const warning = shareWarning(plan, settings.percent)
     if (warning) core.warning(warning)
@@ -97,13 +133,18 @@ export class CanaryDeploy implements DeployStrategy {
       core.info(`The canary serves; promote it with mode: promote, or remove it with mode: abort.`)
       return
     }
-    core.info(`Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${this.gate ? 'the gate stays green' : 'it stays ready'}.`)
+    core.info(
+      `Promoting in ${Math.round(autoPromoteAfterMs / 1000)} s (canary-auto-promote-after) while ${this.gate ? 'the gate stays green' : 'it stays ready'}.`
+    )
     const until = Date.now() + autoPromoteAfterMs
     while (Date.now() < until) {
       await sleep(Math.min(10_000, until - Date.now()))
       await this.gate?.()
     }
-    if (!(await this.rollStable())) throw new Error('The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).')
+    if (!(await this.rollStable()))
+      throw new Error(
+        'The stable Deployments did not roll out the new version; the canary stays (promote again, or abort).'
+      )
     const deleted = await deleteCanaryObjects(kube, this.plan.added)
     core.info(`Promoted: the stable Deployments run the new version; deleted ${deleted.join(', ')}.`)
     this.stage = 'promoted'
@@ -121,13 +162,23 @@ export class CanaryDeploy implements DeployStrategy {
   }
 }
 
-function canaryReport(stage: CanaryStage, plan: Pick<CanaryPlan, 'replicaPercent' | 'weight' | 'canaries'> & { rolling?: string[] }, added: string[], percent?: number): TrafficReport {
+function canaryReport(
+  stage: CanaryStage,
+  plan: Pick<CanaryPlan, 'replicaPercent' | 'weight' | 'canaries'> & { rolling?: string[] },
+  added: string[],
+  percent?: number
+): TrafficReport {
   return {
     strategy: 'canary',
     stage,
     replicaPercent: plan.replicaPercent,
     weight: plan.weight,
-    canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
+    canaries: plan.canaries.map(c => ({
+      name: c.name,
+      replicas: c.replicas,
+      stable: c.base,
+      stableReplicas: c.stableReplicas
+    })),
     added,
     percent,
     rolling: plan.rolling ?? []
@@ -152,19 +203,35 @@ export class CanaryPromotion implements DeployStrategy {
   async promote(kube: Cluster): Promise<void> {
     this.deleted = await deleteCanaryObjects(kube, canaryObjectsOf(this.objects, this.targetNamespace))
     this.promoted = true
-    core.info(this.deleted.length > 0 ? `Promoted: deleted ${this.deleted.join(', ')}.` : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.')
+    core.info(
+      this.deleted.length > 0
+        ? `Promoted: deleted ${this.deleted.join(', ')}.`
+        : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.'
+    )
   }
 
   async discard(): Promise<void> {}
 
   report(): TrafficReport {
-    return canaryReport(this.promoted ? 'promoted' : 'canary', { replicaPercent: 0, weight: 0, canaries: [] }, this.deleted)
+    return canaryReport(
+      this.promoted ? 'promoted' : 'canary',
+      { replicaPercent: 0, weight: 0, canaries: [] },
+      this.deleted
+    )
   }
 }
 
 /** mode abort: the canary objects of the manifests are deleted; the stable version stays as it is. */
-export async function abortCanary(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport> {
+export async function abortCanary(
+  kube: Cluster,
+  objects: SourcedObject[],
+  targetNamespace: string
+): Promise<TrafficReport> {
   const deleted = await deleteCanaryObjects(kube, canaryObjectsOf(objects, targetNamespace))
-  core.info(deleted.length > 0 ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.` : 'Aborted: there was no canary to delete.')
+  core.info(
+    deleted.length > 0
+      ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.`
+      : 'Aborted: there was no canary to delete.'
+  )
   return canaryReport('aborted', { replicaPercent: 0, weight: 0, canaries: [] }, deleted)
 }

@@ -52,7 +52,12 @@ function decoded(text: string, plusIsSpace = false): string {
 export function shownUrl(text: string): string {
   const parts = split(text)
   if (!parts) return '***'
-  const query = parts.query === undefined ? '' : `?${queryPairs(parts.query).map(([key, value]) => (value === undefined ? '***' : `${key}=***`)).join('&')}`
+  const query =
+    parts.query === undefined
+      ? ''
+      : `?${queryPairs(parts.query)
+          .map(([key, value]) => (value === undefined ? '***' : `${key}=***`))
+          .join('&')}`
   return `${parts.scheme}${parts.userinfo === undefined ? '' : '***@'}${parts.rest}${query}${parts.fragment === undefined ? '' : '#***'}`
 }
 
@@ -63,7 +68,9 @@ export function gateRequest(template: string, colour = ''): GateRequest {
   try {
     url = new URL(text)
   } catch {
-    throw new Error(`Invalid verify URL ${shownUrl(text)}: not a URL fetch can request (a {colour} in the host must make a valid host name).`)
+    throw new Error(
+      `Invalid verify URL ${shownUrl(text)}: not a URL fetch can request (a {colour} in the host must make a valid host name).`
+    )
   }
   const headers: Record<string, string> = {}
   if (url.username || url.password) {
@@ -84,7 +91,11 @@ export function gateUrlSecrets(template: string): string[] {
   const found = new Set<string>()
   const add = (value: string): void => {
     const plain = [decoded(value), decoded(value, true)]
-    for (const form of [value, ...plain, ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])]) {
+    for (const form of [
+      value,
+      ...plain,
+      ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])
+    ]) {
       if (form.length >= 4) found.add(form)
     }
   }
@@ -97,7 +108,8 @@ export function gateUrlSecrets(template: string): string[] {
     found.add(text)
     if (parts.userinfo !== undefined) {
       const colon = parts.userinfo.indexOf(':')
-      const [user, password] = colon < 0 ? [parts.userinfo, ''] : [parts.userinfo.slice(0, colon), parts.userinfo.slice(colon + 1)]
+      const [user, password] =
+        colon < 0 ? [parts.userinfo, ''] : [parts.userinfo.slice(0, colon), parts.userinfo.slice(colon + 1)]
       if (password) add(password)
       else if (user) add(user)
       if (user || password) found.add(Buffer.from(`${decoded(user)}:${decoded(password)}`).toString('base64'))

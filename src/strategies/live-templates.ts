@@ -15,10 +15,19 @@ export interface TemplateProbe {
 }
 
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
-export async function templatesChange(kube: Cluster, probes: TemplateProbe[], fieldManager: string): Promise<boolean[]> {
+export async function templatesChange(
+  kube: Cluster,
+  probes: TemplateProbe[],
+  fieldManager: string
+): Promise<boolean[]> {
   return Promise.all(
     probes.map(async ({ namespace, object }) => {
-      const live = await kube.get<KubeObject>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name })
+      const live = await kube.get<KubeObject>({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace,
+        name: object.metadata.name
+      })
       if (!live) return true
       const body = structuredClone(object)
       // The template is all that is compared; replicas left out cannot conflict with an autoscaler's scale.

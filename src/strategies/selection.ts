@@ -15,13 +15,17 @@ export interface ServiceSpec {
   type?: string
 }
 
-export const serviceSelector = (object: KubeObject): Labels | undefined => (object.spec as ServiceSpec | undefined)?.selector
-export const templateLabels = (object: KubeObject): Labels => ((object.spec as { template?: { metadata?: { labels?: Labels } } } | undefined)?.template?.metadata?.labels ?? {})
+export const serviceSelector = (object: KubeObject): Labels | undefined =>
+  (object.spec as ServiceSpec | undefined)?.selector
+export const templateLabels = (object: KubeObject): Labels =>
+  (object.spec as { template?: { metadata?: { labels?: Labels } } } | undefined)?.template?.metadata?.labels ?? {}
 
 /** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
 export function selects(selector: Labels | undefined, labels: Labels): boolean {
   if (!selector || Object.keys(selector).length === 0) return false
-  return Object.entries(selector).every(([key, value]) => key === colourLabel || key === trackLabel || labels[key] === value)
+  return Object.entries(selector).every(
+    ([key, value]) => key === colourLabel || key === trackLabel || labels[key] === value
+  )
 }
 
 /** Where a namespaced object of the manifests goes: its own namespace, else the run's target namespace. */
@@ -33,12 +37,24 @@ export const serviceKey = (namespace: string, name: string): string => `${namesp
  * for a Service that also selects a StatefulSet or DaemonSet (they cannot run twice), and when no Service
  * selects a Deployment at all.
  */
-export function deploymentsBehindServices(objects: SourcedObject[], targetNamespace: string, strategy: string, problems: string[]): Map<SourcedObject, SourcedObject[]> {
-  const services = objects.filter(o => o.object.kind === 'Service' && serviceSelector(o.object) && (o.object.spec as ServiceSpec).type !== 'ExternalName')
+export function deploymentsBehindServices(
+  objects: SourcedObject[],
+  targetNamespace: string,
+  strategy: string,
+  problems: string[]
+): Map<SourcedObject, SourcedObject[]> {
+  const services = objects.filter(
+    o =>
+      o.object.kind === 'Service' && serviceSelector(o.object) && (o.object.spec as ServiceSpec).type !== 'ExternalName'
+  )
   const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind))
   const behind = new Map<SourcedObject, SourcedObject[]>()
   for (const service of services) {
-    const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)))
+    const selected = workloads.filter(
+      w =>
+        namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) &&
+        selects(serviceSelector(service.object), templateLabels(w.object))
+    )
     const deployments = selected.filter(w => w.object.kind === 'Deployment')
     const others = selected.filter(w => w.object.kind !== 'Deployment')
     if (deployments.length > 0 && others.length > 0) {
@@ -62,10 +78,12 @@ export function deploymentsBehindServices(objects: SourcedObject[], targetNamesp
 
 /** `build-and-deploy/strategy: rolling` on a Deployment keeps it out of blue-green and canary (issue 18). */
 export const strategyAnnotation = 'build-and-deploy/strategy'
-export const pinnedRolling = (object: KubeObject): boolean => object.metadata.annotations?.[strategyAnnotation] === 'rolling'
+export const pinnedRolling = (object: KubeObject): boolean =>
+  object.metadata.annotations?.[strategyAnnotation] === 'rolling'
 
 /** The Deployments behind the Services, each once, less those pinned to rolling: what a strategy may copy. */
-export const strategyCandidates = (behind: Map<SourcedObject, SourcedObject[]>): SourcedObject[] => [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object))
+export const strategyCandidates = (behind: Map<SourcedObject, SourcedObject[]>): SourcedObject[] =>
+  [...new Set([...behind.values()].flat())].filter(d => !pinnedRolling(d.object))
 
 type Template = { metadata?: { labels?: Labels; annotations?: Labels } }
 const comparableTemplate = (object: KubeObject): Template | undefined => {
@@ -74,7 +92,8 @@ const comparableTemplate = (object: KubeObject): Template | undefined => {
   const copy = structuredClone(template)
   for (const key of [colourLabel, trackLabel]) delete copy.metadata?.labels?.[key]
   delete copy.metadata?.annotations?.[commitAnnotation]
-  if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0) delete copy.metadata.annotations
+  if (copy.metadata?.annotations && Object.keys(copy.metadata.annotations).length === 0)
+    delete copy.metadata.annotations
   return copy
 }
 const commitAnnotation = 'build-and-deploy/commit'
@@ -96,17 +115,24 @@ export function templateChanged(wanted: KubeObject | undefined, live: KubeObject
  * switches to), until nothing more is added. The rest are applied as rolling and keep their pods. A pinned
  * Deployment that would have to follow is a problem.
  */
-export function strategyGroups(behind: Map<SourcedObject, SourcedObject[]>, changed: (deployment: SourcedObject) => boolean, problems: string[]): Map<SourcedObject, SourcedObject[]> {
+export function strategyGroups(
+  behind: Map<SourcedObject, SourcedObject[]>,
+  changed: (deployment: SourcedObject) => boolean,
+  problems: string[]
+): Map<SourcedObject, SourcedObject[]> {
   const deployments = new Set([...behind.values()].flat().filter(d => !pinnedRolling(d.object) && changed(d)))
   const services = new Set<SourcedObject>()
-  for (let grown = true; grown; ) {
+  for (let grown = true; grown;) {
     grown = false
     for (const [service, selected] of behind) {
       if (services.has(service) || !selected.some(d => deployments.has(d))) continue
       services.add(service)
       grown = true
       for (const d of selected) {
-        if (pinnedRolling(d.object)) problems.push(`Deployment ${d.object.metadata.name} is pinned with ${strategyAnnotation}: rolling, and Service ${service.object.metadata.name} also selects a Deployment that changes; give them separate Services`)
+        if (pinnedRolling(d.object))
+          problems.push(
+            `Deployment ${d.object.metadata.name} is pinned with ${strategyAnnotation}: rolling, and Service ${service.object.metadata.name} also selects a Deployment that changes; give them separate Services`
+          )
         else deployments.add(d)
       }
     }

@@ -63,7 +63,12 @@ export interface Strategy {
   /** Plans the deploy against the live objects; undefined: the manifests are applied as they are (rolling). */
   prepare(context: StrategyDeployContext): Promise<DeployStrategy | undefined>
   /** mode rollback to the previous version when the strategy has its own way back (not the workloads' undo). */
-  switchBack?(kube: Cluster, objects: SourcedObject[], targetNamespace: string, settings: StrategyRunSettings): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
+  switchBack?(
+    kube: Cluster,
+    objects: SourcedObject[],
+    targetNamespace: string,
+    settings: StrategyRunSettings
+  ): Promise<{ traffic: TrafficReport; waits: WaitOutcome[] }>
   /** mode abort: removes what a deploy of this strategy added, leaving the live version. */
   abort?(kube: Cluster, objects: SourcedObject[], targetNamespace: string): Promise<TrafficReport>
   /** The workloads whose revisions make up the history of a workload of the manifests. */

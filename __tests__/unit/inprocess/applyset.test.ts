@@ -13,7 +13,10 @@ const prune: PruneSettings = { parent: { kind: 'Secret', name: 'web-set' }, name
 const parentRef = { apiVersion: 'v1', kind: 'Secret', namespace: ns, name: 'web-set' }
 
 /** One deploy with prune, in the order deploy-step.ts runs it: open, label, plan once validated, widen before writes, apply. */
-async function deployWithSet(fake: FakeCluster, objects: ApplyObject[]): Promise<{ set: ApplySet; candidates: PruneCandidate[]; targets: Target[] }> {
+async function deployWithSet(
+  fake: FakeCluster,
+  objects: ApplyObject[]
+): Promise<{ set: ApplySet; candidates: PruneCandidate[]; targets: Target[] }> {
   const set = await ApplySet.open(fake, prune, ns, 'build-and-deploy')
   const { items, problems } = labelMembers(sourced(objects), set.id, describeSource)
   expect(problems).toEqual([])
@@ -43,7 +46,9 @@ describe('ApplySet against the in-process cluster', () => {
     expect(parent.metadata.annotations[applySetKeys.groupKinds]).toBe('ConfigMap,Deployment.apps')
     const writes = fake.requests.filter(r => r.verb === 'apply' && !r.dryRun).map(r => r.kind)
     expect(writes[0]).toBe('Secret')
-    expect(fake.objectsOf('v1', 'ConfigMap', ns).map(o => [o.metadata.name, o.metadata.labels[applySetKeys.partOf]])).toEqual([['a', set.id]])
+    expect(
+      fake.objectsOf('v1', 'ConfigMap', ns).map(o => [o.metadata.name, o.metadata.labels[applySetKeys.partOf]])
+    ).toEqual([['a', set.id]])
     expect(fake.object(refOf(deployment('web', 'web:1'))).metadata.labels[applySetKeys.partOf]).toBe(set.id)
   })
 
@@ -53,7 +58,10 @@ describe('ApplySet against the in-process cluster', () => {
     await deployWithSet(fake, [configMap('a', { x: '1' }), configMap('b', { x: '1' }), deployment('web', 'web:1')])
     const b = fake.object(refOf(configMap('b', {})))
     const { set, candidates, targets } = await deployWithSet(fake, [configMap('a', { x: '1' })])
-    expect(candidates.map(c => `${c.object.kind}/${c.object.metadata.name}`).sort()).toEqual(['ConfigMap/b', 'Deployment/web'])
+    expect(candidates.map(c => `${c.object.kind}/${c.object.metadata.name}`).sort()).toEqual([
+      'ConfigMap/b',
+      'Deployment/web'
+    ])
     // The parent still spans the dropped kinds until the prune has run (an interrupted run leaks nothing).
     expect(fake.object(parentRef).metadata.annotations[applySetKeys.groupKinds]).toBe('ConfigMap,Deployment.apps')
 
@@ -77,9 +85,19 @@ describe('ApplySet against the in-process cluster', () => {
     const { set, candidates } = await deployWithSet(fake, [configMap('a', { x: '1' })])
     const listed = fake.object(refOf(configMap('b', {})))
     await fake.delete(refOf(configMap('b', {})))
-    await fake.create({ ...configMap('b', { x: 'new' }), metadata: { ...listed.metadata, uid: undefined, resourceVersion: undefined, managedFields: undefined } })
+    await fake.create({
+      ...configMap('b', { x: 'new' }),
+      metadata: { ...listed.metadata, uid: undefined, resourceVersion: undefined, managedFields: undefined }
+    })
     const pruned = await set.prune(candidates)
-    expect(pruned).toEqual([{ kind: 'ConfigMap', namespace: ns, name: 'b', skipped: 'replaced by another object of that name since it was listed' }])
+    expect(pruned).toEqual([
+      {
+        kind: 'ConfigMap',
+        namespace: ns,
+        name: 'b',
+        skipped: 'replaced by another object of that name since it was listed'
+      }
+    ])
     const b = fake.object(refOf(configMap('b', {})))
     expect([b.data.x, b.metadata.uid === listed.metadata.uid]).toEqual(['new', false])
   })

@@ -15,7 +15,8 @@ export const ns = 'shop'
 export const logged: string[] = []
 export const resetLog = (): void => void logged.splice(0)
 
-const record = (prefix: string) => (message: string | Error) => void logged.push(`${prefix}${message instanceof Error ? message.message : message}`)
+const record = (prefix: string) => (message: string | Error) =>
+  void logged.push(`${prefix}${message instanceof Error ? message.message : message}`)
 
 /** @actions/core as the modules under test use it; a group runs its function, state is kept in memory. */
 export const actionsCore = {
@@ -32,11 +33,21 @@ export const actionsCore = {
 }
 
 /** Objects as the manifests give them, each its own document of one file. */
-export const sourced = (objects: KubeObject[], file = 'manifests/app.yaml'): SourcedObject[] => objects.map((object, i) => ({ file, document: i + 1, object: structuredClone(object) }))
+export const sourced = (objects: KubeObject[], file = 'manifests/app.yaml'): SourcedObject[] =>
+  objects.map((object, i) => ({ file, document: i + 1, object: structuredClone(object) }))
 
-export const configMap = (name: string, data: Record<string, string>, namespace = ns): ApplyObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data })
+export const configMap = (name: string, data: Record<string, string>, namespace = ns): ApplyObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace },
+  data
+})
 
-export const deployment = (name: string, image: string, options: { replicas?: number; namespace?: string; labels?: Record<string, string> } = {}): ApplyObject => {
+export const deployment = (
+  name: string,
+  image: string,
+  options: { replicas?: number; namespace?: string; labels?: Record<string, string> } = {}
+): ApplyObject => {
   const labels = options.labels ?? { app: name }
   return {
     apiVersion: 'apps/v1',
@@ -64,7 +75,12 @@ export const job = (name: string, image: string, namespace = ns): ApplyObject =>
   spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name, image }] } } }
 })
 
-export const refOf = (o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name })
+export const refOf = (o: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }) => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  namespace: o.metadata.namespace,
+  name: o.metadata.name
+})
 
 /** A GitHub Actions environment for parseSettings: a push to main of acme/api. */
 export const runEnv = {

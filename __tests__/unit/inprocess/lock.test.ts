@@ -5,7 +5,11 @@ import type { DeleteOptions, ObjectRef } from '../../../src/kube/cluster.js'
 import { ns } from './harness.js'
 
 const leaseRef = DeployLock.ref(ns, 'build-and-deploy-deploy')
-const holder = (run: number) => ({ identity: `https://github.com/acme/api/actions/runs/${run}#runner/1`, runUrl: `https://github.com/acme/api/actions/runs/${run}`, actor: 'octocat' })
+const holder = (run: number) => ({
+  identity: `https://github.com/acme/api/actions/runs/${run}#runner/1`,
+  runUrl: `https://github.com/acme/api/actions/runs/${run}`,
+  actor: 'octocat'
+})
 
 // The lock waits 0.5–1 s between looks and renews every 10 s: timers are faked so that time is the test's, while
 // the fake cluster's setImmediate steps stay real.
@@ -18,7 +22,10 @@ describe('DeployLock against the in-process cluster', () => {
     const lock = await DeployLock.acquire(fake, ns, 'deploy', holder(1), 60_000, () => undefined)
     const lease = fake.object(leaseRef)
     expect(lease.spec).toMatchObject({ holderIdentity: holder(1).identity, leaseDurationSeconds: 30 })
-    expect(lease.metadata.annotations).toEqual({ 'build-and-deploy/lock-run-url': holder(1).runUrl, 'build-and-deploy/lock-actor': 'octocat' })
+    expect(lease.metadata.annotations).toEqual({
+      'build-and-deploy/lock-run-url': holder(1).runUrl,
+      'build-and-deploy/lock-actor': 'octocat'
+    })
     await lock.release()
     expect(fake.object(leaseRef)).toBeUndefined()
   })
@@ -28,10 +35,16 @@ describe('DeployLock against the in-process cluster', () => {
     const first = await DeployLock.acquire(fake, ns, 'deploy', holder(1), 60_000, () => undefined)
     const lines: string[] = []
     let second: DeployLock | undefined
-    const acquiring = DeployLock.acquire(fake, ns, 'deploy', holder(2), 60_000, line => lines.push(line)).then(l => (second = l))
+    const acquiring = DeployLock.acquire(fake, ns, 'deploy', holder(2), 60_000, line => lines.push(line)).then(
+      l => (second = l)
+    )
     await jest.advanceTimersByTimeAsync(5_000)
     expect(second).toBeUndefined()
-    expect(lines).toEqual([expect.stringMatching(/^Waiting for the deploy lock shop\/build-and-deploy-deploy, held by run https:\/\/github.com\/acme\/api\/actions\/runs\/1, actor octocat, since \d{4}-/)])
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^Waiting for the deploy lock shop\/build-and-deploy-deploy, held by run https:\/\/github.com\/acme\/api\/actions\/runs\/1, actor octocat, since \d{4}-/
+      )
+    ])
     await first.release()
     await jest.advanceTimersByTimeAsync(1_000)
     await acquiring
@@ -45,16 +58,29 @@ describe('DeployLock against the in-process cluster', () => {
     const acquiring = DeployLock.acquire(fake, ns, 'deploy', holder(2), 2_000, () => undefined)
     const settled = acquiring.catch((error: Error) => error)
     await jest.advanceTimersByTimeAsync(4_000)
-    expect(String(await settled)).toMatch(/^Error: Deploy lock shop\/build-and-deploy-deploy is held by run .*\/runs\/1, actor octocat, since .*; gave up after waiting 2 s \(lock-timeout\)\.$/)
+    expect(String(await settled)).toMatch(
+      /^Error: Deploy lock shop\/build-and-deploy-deploy is held by run .*\/runs\/1, actor octocat, since .*; gave up after waiting 2 s \(lock-timeout\)\.$/
+    )
   })
 
   it('takes over a lease its holder stopped renewing', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     const stale = new Date(Date.now() - 120_000).toISOString().replace('Z', '000Z')
-    fake.seed([{ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'build-and-deploy-deploy', namespace: ns }, spec: { holderIdentity: 'crashed-run', leaseDurationSeconds: 30, acquireTime: stale, renewTime: stale } }])
+    fake.seed([
+      {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name: 'build-and-deploy-deploy', namespace: ns },
+        spec: { holderIdentity: 'crashed-run', leaseDurationSeconds: 30, acquireTime: stale, renewTime: stale }
+      }
+    ])
     const lines: string[] = []
     await DeployLock.acquire(fake, ns, 'deploy', holder(2), 60_000, line => lines.push(line))
-    expect(lines).toEqual([expect.stringMatching(/^Taking over the expired deploy lock shop\/build-and-deploy-deploy from crashed-run, since /)])
+    expect(lines).toEqual([
+      expect.stringMatching(
+        /^Taking over the expired deploy lock shop\/build-and-deploy-deploy from crashed-run, since /
+      )
+    ])
     expect(fake.object(leaseRef).spec.holderIdentity).toBe(holder(2).identity)
     expect(fake.requests.filter(r => r.kind === 'Lease' && r.verb !== 'get').map(r => r.verb)).toEqual(['replace'])
   })

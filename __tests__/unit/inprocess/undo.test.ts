@@ -33,8 +33,13 @@ describe('undo against the in-process cluster', () => {
       ['web:2', 0]
     ])
     // The undo patch, then the managedFields rewrite that drops its manager.
-    expect(fake.requests.filter(r => r.verb === 'patch').map(r => r.fieldManager)).toEqual(['build-and-deploy-rollback', undefined])
-    expect(live.metadata.managedFields.map((e: { manager: string }) => e.manager)).not.toContain('build-and-deploy-rollback')
+    expect(fake.requests.filter(r => r.verb === 'patch').map(r => r.fieldManager)).toEqual([
+      'build-and-deploy-rollback',
+      undefined
+    ])
+    expect(live.metadata.managedFields.map((e: { manager: string }) => e.manager)).not.toContain(
+      'build-and-deploy-rollback'
+    )
     // With the rollback's fields released, the next deploy applies without a conflict.
     expect(image(await rolledOut(fake, web('web:3')))).toBe('web:3')
   })
@@ -49,6 +54,8 @@ describe('undo against the in-process cluster', () => {
 
   it('a workload that does not exist is an error naming it', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
-    await expect(undoWorkload(fake, workload, 0, 'build-and-deploy')).rejects.toThrow('deployment/web does not exist in namespace shop.')
+    await expect(undoWorkload(fake, workload, 0, 'build-and-deploy')).rejects.toThrow(
+      'deployment/web does not exist in namespace shop.'
+    )
   })
 })

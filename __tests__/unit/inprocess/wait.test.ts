@@ -4,18 +4,37 @@ import type { ApplyObject } from '../../../src/kube/cluster.js'
 import { waitForRollouts, WaitItem, WaitOptions } from '../../../src/status/wait.js'
 import { configMap, deployment, job, ns, refOf } from './harness.js'
 
-const plurals: Record<string, string> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs' }
-const itemOf = (o: ApplyObject): WaitItem => ({ apiVersion: o.apiVersion, kind: o.kind, plural: plurals[o.kind], namespace: o.metadata.namespace, name: o.metadata.name })
+const plurals: Record<string, string> = {
+  Deployment: 'deployments',
+  StatefulSet: 'statefulsets',
+  DaemonSet: 'daemonsets',
+  Job: 'jobs'
+}
+const itemOf = (o: ApplyObject): WaitItem => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  plural: plurals[o.kind],
+  namespace: o.metadata.namespace,
+  name: o.metadata.name
+})
 
 /** Applies the objects as the action would, then waits on them; the controllers move them along meanwhile. */
 async function applyAndWait(fake: FakeCluster, objects: ApplyObject[], options: Partial<WaitOptions> = {}) {
   for (const o of objects) await fake.apply(o, { fieldManager: 'build-and-deploy' })
   const lines: string[] = []
-  const outcomes = await waitForRollouts(fake, objects.map(itemOf), { timeoutMs: 10_000, log: line => lines.push(line), ...options })
+  const outcomes = await waitForRollouts(fake, objects.map(itemOf), {
+    timeoutMs: 10_000,
+    log: line => lines.push(line),
+    ...options
+  })
   return { outcomes, lines }
 }
 
-const statefulSet = (image: string): ApplyObject => ({ ...deployment('db', image, { replicas: 2 }), kind: 'StatefulSet', spec: { ...(deployment('db', image, { replicas: 2 }).spec as object), serviceName: 'db' } })
+const statefulSet = (image: string): ApplyObject => ({
+  ...deployment('db', image, { replicas: 2 }),
+  kind: 'StatefulSet',
+  spec: { ...(deployment('db', image, { replicas: 2 }).spec as object), serviceName: 'db' }
+})
 
 afterEach(() => void jest.useRealTimers())
 
@@ -35,18 +54,34 @@ describe('waitForRollouts against the in-process cluster', () => {
     const { outcomes } = await applyAndWait(fake, [deployment('web', 'web:1')])
     const [outcome] = outcomes
     expect(outcome.state).toBe('failed')
-    expect(outcome.message).toMatch(/^deployment\/web: pod web-[a-z0-9]+-[a-z0-9]{5} container web is CrashLoopBackOff$/)
-    expect(outcome.diagnosis).toMatchObject({ reason: 'CrashLoopBackOff', container: 'web', logs: ['starting', 'panic: no DATABASE_URL'] })
+    expect(outcome.message).toMatch(
+      /^deployment\/web: pod web-[a-z0-9]+-[a-z0-9]{5} container web is CrashLoopBackOff$/
+    )
+    expect(outcome.diagnosis).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      container: 'web',
+      logs: ['starting', 'panic: no DATABASE_URL']
+    })
     expect(outcome.diagnosis!.events).toEqual([expect.stringMatching(/^BackOff: /)])
     expect(fake.requests.some(r => r.verb === 'podLog')).toBe(true)
   })
 
   it('ProgressDeadlineExceeded fails the wait, explained by the pod that never turned ready', async () => {
     const fake = new FakeCluster({ namespaces: [ns] })
-    fake.failPods('app=web', { reason: 'Unhealthy', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503' })
+    fake.failPods('app=web', {
+      reason: 'Unhealthy',
+      message: 'Readiness probe failed: HTTP probe failed with statuscode: 503'
+    })
     fake.exceedProgressDeadline({ namespace: ns, name: 'web' })
     const { outcomes } = await applyAndWait(fake, [deployment('web', 'web:1')])
-    expect(outcomes.map(o => [o.state, o.message])).toEqual([['failed', expect.stringMatching(/^deployment\/web exceeded its progress deadline: ReplicaSet "web-[a-z0-9]+" has timed out progressing\.$/)]])
+    expect(outcomes.map(o => [o.state, o.message])).toEqual([
+      [
+        'failed',
+        expect.stringMatching(
+          /^deployment\/web exceeded its progress deadline: ReplicaSet "web-[a-z0-9]+" has timed out progressing\.$/
+        )
+      ]
+    ])
     expect(outcomes[0].diagnosis?.reason).toBe('not ready')
     expect(outcomes[0].diagnosis?.events).toEqual([expect.stringContaining('Readiness probe failed')])
   })
@@ -90,7 +125,9 @@ describe('waitForRollouts against the in-process cluster', () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     await applyAndWait(fake, [statefulSet('db:1')])
     const { outcomes } = await applyAndWait(fake, [statefulSet('db:2')])
-    expect(outcomes.map(o => [o.state, o.message])).toEqual([['succeeded', expect.stringMatching(/^statefulset\/db: .*complete/)]])
+    expect(outcomes.map(o => [o.state, o.message])).toEqual([
+      ['succeeded', expect.stringMatching(/^statefulset\/db: .*complete/)]
+    ])
     const live = fake.object(refOf(statefulSet('db:2')))
     expect(live.status.currentRevision).toBe(live.status.updateRevision)
   })
@@ -99,7 +136,10 @@ describe('waitForRollouts against the in-process cluster', () => {
     const fake = new FakeCluster({ namespaces: [ns] })
     fake.failPods('app=web', { reason: 'Unhealthy' })
     await fake.apply(deployment('web', 'web:1'), { fieldManager: 'build-and-deploy' })
-    const waiting = waitForRollouts(fake, [itemOf(deployment('web', 'web:1'))], { timeoutMs: 10_000, log: () => undefined })
+    const waiting = waitForRollouts(fake, [itemOf(deployment('web', 'web:1'))], {
+      timeoutMs: 10_000,
+      log: () => undefined
+    })
     await fake.settle()
     // Another write moves the store past the last version the wait saw; compacted, that version is gone.
     await fake.apply(configMap('other', { a: '1' }), { fieldManager: 'someone' })
@@ -107,7 +147,9 @@ describe('waitForRollouts against the in-process cluster', () => {
     fake.healPods()
     const [outcome] = await waiting
     expect(outcome.state).toBe('succeeded')
-    const deploymentCalls = fake.requests.filter(r => r.kind === 'Deployment' && (r.verb === 'list' || r.verb === 'watch')).map(r => r.verb)
+    const deploymentCalls = fake.requests
+      .filter(r => r.kind === 'Deployment' && (r.verb === 'list' || r.verb === 'watch'))
+      .map(r => r.verb)
     expect(deploymentCalls.slice(0, 2)).toEqual(['list', 'watch'])
     // The re-watch from the last resourceVersion answered 410, so the Deployment was listed again.
     expect(deploymentCalls.filter(v => v === 'list').length).toBeGreaterThanOrEqual(2)
