@@ -82,8 +82,8 @@ function registryClients(settings: BuildSettings): (image: ImageRef) => Registry
   }
 }
 
-/** Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy. */
 /**
+ * Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy.
  * `clusterReady`, the check of the target cluster (deploy-step's checkCluster), is awaited before the first write
  * to a registry (a tag moved, a login, a build that pushes): a deploy that cannot succeed pushes nothing.
  */
@@ -98,34 +98,7 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
   const tags = tagPlanFor(settings)
   // The registry answers in milliseconds; ask about every image before the first minutes-long build.
   const results: Array<BuiltImage | undefined> = await Promise.all(
-    settings.builds.map(async build => {
-      const registry = registryFor(build.image)
-      const digest =
-        settings.push && settings.skipExisting
-          ? await registry.manifestDigest(build.image.path, tags.primary)
-          : undefined
-      if (!digest) return undefined
-      // Only a tag that may hold another commit's build needs its label read.
-      const revision = templateNamesCommit(settings.tagTemplate)
-        ? undefined
-        : (await registry.imageLabels(build.image.path, digest))[revisionLabel]
-      const verdict = reuseVerdict(settings.tagTemplate, tags.primary, settings.run.sha, revision)
-      if (!verdict.reuse) {
-        core.info(`${repositoryOf(build.image)}: building: ${verdict.reason}.`)
-        return undefined
-      }
-      core.info(
-        `${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`
-      )
-      // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
-      await clusterReady
-      const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
-      if (moved.length > 0)
-        core.info(
-          `Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`
-        )
-      return foundImage(build, tags, digest, settings.tagTemplate)
-    })
+    settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady))
   )
   const toBuild = settings.builds.filter((_, i) => !results[i])
   if (toBuild.length === 0) return results as BuiltImage[]
@@ -174,6 +147,42 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     await rm(work, { recursive: true, force: true })
   }
   return results as BuiltImage[]
+}
+
+/**
+ * The image already in the registry under this run's tag, when skip-existing may deploy it instead of a build
+ * (its other tags moved onto it); undefined when it must be built.
+ */
+async function reuseExisting(
+  settings: BuildSettings,
+  build: ImageBuild,
+  registry: RegistryClient,
+  tags: TagPlan,
+  clusterReady?: Promise<void>
+): Promise<BuiltImage | undefined> {
+  const digest =
+    settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined
+  if (!digest) return undefined
+  // Only a tag that may hold another commit's build needs its label read.
+  const revision = templateNamesCommit(settings.tagTemplate)
+    ? undefined
+    : (await registry.imageLabels(build.image.path, digest))[revisionLabel]
+  const verdict = reuseVerdict(settings.tagTemplate, tags.primary, settings.run.sha, revision)
+  if (!verdict.reuse) {
+    core.info(`${repositoryOf(build.image)}: building: ${verdict.reason}.`)
+    return undefined
+  }
+  core.info(
+    `${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`
+  )
+  // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
+  await clusterReady
+  const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
+  if (moved.length > 0)
+    core.info(
+      `Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`
+    )
+  return foundImage(build, tags, digest, settings.tagTemplate)
 }
 
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */

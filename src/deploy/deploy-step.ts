@@ -314,6 +314,32 @@ export async function deploy(
   return withCluster(settings, context => deployTo(context, settings, manifestObjects, cancel), connected)
 }
 
+/**
+ * Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+ * another then reads what that run left, not what it found while the other was still deploying. A namespace
+ * that does not exist yet gets it once the apply has created the namespace (deferred), and the objects are
+ * dry-run again.
+ */
+async function lockFirst(
+  context: ClusterContext,
+  settings: Settings,
+  manifestObjects: SourcedObject[],
+  cancel?: AbortSignal
+): Promise<{ lockIn: string; lockDeferred: boolean }> {
+  const lockIn = lockNamespace(
+    manifestObjects.map(o => o.object),
+    settings.namespace,
+    context.kube.namespace
+  )
+  if (settings.dryRun) return { lockIn, lockDeferred: false }
+  let lockDeferred = false
+  await context.holdLock(lockIn, cancel).catch(error => {
+    if (!isNamespaceMissing(error)) throw error
+    lockDeferred = true
+  })
+  return { lockIn, lockDeferred }
+}
+
 async function deployTo(
   context: ClusterContext,
   settings: Settings,
@@ -321,21 +347,7 @@ async function deployTo(
   cancel?: AbortSignal
 ): Promise<DeployResult> {
   const { kube, targetNamespace } = context
-  // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
-  // another then reads what that run left, not what it found while the other was still deploying. A namespace
-  // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-  const lockIn = lockNamespace(
-    manifestObjects.map(o => o.object),
-    settings.namespace,
-    kube.namespace
-  )
-  let lockDeferred = false
-  if (!settings.dryRun) {
-    await context.holdLock(lockIn, cancel).catch(error => {
-      if (!isNamespaceMissing(error)) throw error
-      lockDeferred = true
-    })
-  }
+  const { lockIn, lockDeferred } = await lockFirst(context, settings, manifestObjects, cancel)
   // The ApplySet code loads only for prune, as the strategies load only when chosen.
   const applySet = settings.prune
     ? await (await import('./applyset.js')).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager)
@@ -386,6 +398,45 @@ async function deployTo(
   )
   for (const { target } of applied)
     deployed.add(deployedKey(target.object.kind, target.object.metadata.namespace, target.object.metadata.name))
+  return settle({
+    kube,
+    settings,
+    lockIn,
+    applied,
+    writeFailure,
+    candidates,
+    strategy,
+    applySet,
+    hooks,
+    postHooks,
+    waitItems,
+    wait,
+    cancel
+  })
+}
+
+/** What the apply left for the rest of the deploy to decide on: wait, promote, prune, or undo. */
+interface AppliedRun {
+  kube: Cluster
+  settings: Settings
+  lockIn: string
+  applied: AppliedObject[]
+  writeFailure?: ApplyWriteError
+  candidates: PruneCandidate[]
+  strategy?: DeployStrategy
+  applySet?: ApplySet
+  hooks: HookOutcome[]
+  postHooks: () => Promise<string | undefined>
+  waitItems: (applied: AppliedObject[]) => WaitItem[]
+  wait: (items: WaitItem[]) => Promise<WaitOutcome[]>
+  cancel?: AbortSignal
+}
+
+/** After the apply: the dry run's answer, the undo of a half-written set, or the wait and what follows it. */
+async function settle(run: AppliedRun): Promise<DeployResult> {
+  const { kube, settings, lockIn, applied, writeFailure, candidates, strategy, applySet, hooks, postHooks, cancel } =
+    run
+  const { waitItems, wait } = run
   // Every result names where the deploy went, and what was applied.
   const result = (rest: Omit<DeployResult, 'target' | 'applied'>): DeployResult => ({
     target: { server: kube.server.origin, context: kube.context, namespace: lockIn },
@@ -442,34 +493,40 @@ async function deployTo(
       cancelled: true
     })
   }
-  const readyAt = Date.now()
-  if (allSucceeded(waits)) {
-    // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-    const failure = strategy
-      ? await core
-          .group('Traffic', () => strategy.promote(kube, readyAt))
-          .then(
-            () => undefined,
-            (error: Error) => error.message
-          )
-      : undefined
-    if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
-    const hookFailure = failure ? undefined : await postHooks()
-    return result({
-      waits,
-      pruned: failure || hookFailure ? [] : await prune(),
-      traffic: strategy?.report(),
-      strategyFailure: failure,
-      hooks,
-      hookFailure
-    })
-  }
+  if (allSucceeded(waits)) return result({ waits, ...(await promoteAndPrune(run, prune)) })
   return result({
     waits,
     pruned: [],
     ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)),
     hooks
   })
+}
+
+/** Every rollout succeeded: the strategy moves traffic, post-deploy hooks run, and only then is the set pruned. */
+async function promoteAndPrune(
+  run: AppliedRun,
+  prune: () => Promise<PrunedObject[]>
+): Promise<Omit<DeployResult, 'target' | 'applied' | 'waits'>> {
+  const { kube, strategy, postHooks, hooks } = run
+  const readyAt = Date.now()
+  // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+  const failure = strategy
+    ? await core
+        .group('Traffic', () => strategy.promote(kube, readyAt))
+        .then(
+          () => undefined,
+          (error: Error) => error.message
+        )
+    : undefined
+  if (failure && strategy!.onFailure === 'discard') await strategy!.discard(kube)
+  const hookFailure = failure ? undefined : await postHooks()
+  return {
+    pruned: failure || hookFailure ? [] : await prune(),
+    traffic: strategy?.report(),
+    strategyFailure: failure,
+    hooks,
+    hookFailure
+  }
 }
 
 function applyOptions(settings: Settings, kube: Cluster): ApplyOptions {

@@ -74,6 +74,11 @@ function withSelector(object: KubeObject, colour: Colour | undefined): KubeObjec
   return copy
 }
 
+type ColourOf = (service: SourcedObject) => Colour | 'none' | undefined
+
+const asColour = (colour: Colour | 'none' | undefined): Colour | undefined =>
+  colour === 'blue' || colour === 'green' ? colour : undefined
+
 /**
  * The new colour's objects and the switch. `liveColours` has the colour each Service of the manifests selects
  * on the cluster, by namespace/name: 'none' when it selects no colour yet, absent when the Service is new. Throws naming the
@@ -89,8 +94,47 @@ export function planBlueGreen(
   const problems: string[] = []
   const behind = deploymentsBehindServices(objects, targetNamespace, 'blue-green', problems)
   const switched = strategyGroups(behind, changed, problems)
-  const colourOf = (service: SourcedObject): Colour | 'none' | undefined =>
+  const colourOf: ColourOf = service =>
     liveColours.get(serviceKey(namespaceOf(service.object, targetNamespace), service.object.metadata.name))
+  const colours = switchingServiceColours(behind, switched, colourOf, targetNamespace, problems)
+  if (problems.length > 0)
+    throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
+
+  const live = colours[0]
+  const next = live ? otherColour(live) : 'blue'
+  const coloured = new Set([...switched.values()].flat())
+  const kept = keptDeploymentColours(behind, switched, coloured, colourOf)
+  const names = new Map<string, string>()
+  for (const d of coloured) names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`)
+  for (const [d, colour] of kept) if (colour) names.set(d.object.metadata.name, `${d.object.metadata.name}-${colour}`)
+  const plan: BlueGreenPlan = { objects: [], services: [], deployments: [], live, next, rolling: [] }
+  for (const item of objects) {
+    if (kept.has(item)) {
+      const colour = kept.get(item)
+      plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item)
+      plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name)
+    } else if (behind.has(item) && !switched.has(item)) {
+      plan.objects.push({ ...item, object: withSelector(item.object, asColour(colourOf(item))) })
+    } else if (coloured.has(item)) {
+      addNextColourDeployment(plan, item, namespaceOf(item.object, targetNamespace))
+    } else if (switched.has(item)) {
+      const namespace = namespaceOf(item.object, targetNamespace)
+      addSwitchedService(plan, item, namespace, liveColours.get(serviceKey(namespace, item.object.metadata.name)))
+    } else {
+      plan.objects.push(retargetAutoscaler(item, names))
+    }
+  }
+  return plan
+}
+
+/** The colours the Services that switch select now, adding a problem when they are more than one. */
+function switchingServiceColours(
+  behind: Map<SourcedObject, SourcedObject[]>,
+  switched: Map<SourcedObject, SourcedObject[]>,
+  colourOf: ColourOf,
+  targetNamespace: string,
+  problems: string[]
+): Colour[] {
   const keys = [...switched.keys()].map(s => serviceKey(namespaceOf(s.object, targetNamespace), s.object.metadata.name))
   // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
   const colours = [
@@ -105,66 +149,54 @@ export function planBlueGreen(
       `Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`
     )
   }
-  if (problems.length > 0)
-    throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`)
+  return colours
+}
 
-  const live = colours[0]
-  const next = live ? otherColour(live) : 'blue'
-  const coloured = new Set([...switched.values()].flat())
+/** The Deployments that do not switch, each with the colour it is written in (undefined: uncoloured). */
+function keptDeploymentColours(
+  behind: Map<SourcedObject, SourcedObject[]>,
+  switched: Map<SourcedObject, SourcedObject[]>,
+  coloured: Set<SourcedObject>,
+  colourOf: ColourOf
+): Map<SourcedObject, Colour | undefined> {
   // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
   const kept = new Map<SourcedObject, Colour | undefined>()
   for (const [service, deployments] of behind) {
     if (switched.has(service)) continue
-    const colour = colourOf(service)
-    for (const d of deployments)
-      if (!coloured.has(d) && !kept.get(d)) kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined)
+    const colour = asColour(colourOf(service))
+    for (const d of deployments) if (!coloured.has(d) && !kept.get(d)) kept.set(d, colour)
   }
-  const names = new Map<string, string>()
-  for (const d of coloured) names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`)
-  for (const [d, colour] of kept) if (colour) names.set(d.object.metadata.name, `${d.object.metadata.name}-${colour}`)
-  const plan: BlueGreenPlan = { objects: [], services: [], deployments: [], live, next, rolling: [] }
-  for (const item of objects) {
-    if (kept.has(item)) {
-      const colour = kept.get(item)
-      plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item)
-      plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name)
-      continue
-    }
-    if (behind.has(item) && !switched.has(item)) {
-      const colour = colourOf(item)
-      plan.objects.push({
-        ...item,
-        object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined)
-      })
-      continue
-    }
-    if (coloured.has(item)) {
-      const namespace = namespaceOf(item.object, targetNamespace)
-      plan.objects.push({ ...item, object: colouredDeployment(item.object, next) })
-      plan.deployments.push({
-        namespace,
-        base: item.object.metadata.name,
-        name: `${item.object.metadata.name}-${next}`,
-        live: live ? `${item.object.metadata.name}-${live}` : undefined
-      })
-    } else if (switched.has(item)) {
-      const namespace = namespaceOf(item.object, targetNamespace)
-      const liveColour = liveColours.get(serviceKey(namespace, item.object.metadata.name))
-      // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
-      // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
-      const selected = liveColour === 'none' ? undefined : (liveColour ?? next)
-      plan.objects.push({ ...item, object: withSelector(item.object, selected) })
-      plan.services.push({
-        namespace,
-        name: item.object.metadata.name,
-        switched: withSelector(item.object, next),
-        created: liveColour === undefined
-      })
-    } else {
-      plan.objects.push(retargetAutoscaler(item, names))
-    }
-  }
-  return plan
+  return kept
+}
+
+/** A switched Deployment, written in the plan's next colour beside the live one it replaces. */
+function addNextColourDeployment(plan: BlueGreenPlan, item: SourcedObject, namespace: string): void {
+  plan.objects.push({ ...item, object: colouredDeployment(item.object, plan.next) })
+  plan.deployments.push({
+    namespace,
+    base: item.object.metadata.name,
+    name: `${item.object.metadata.name}-${plan.next}`,
+    live: plan.live ? `${item.object.metadata.name}-${plan.live}` : undefined
+  })
+}
+
+/** A Service that switches: applied on what it selects now, with the apply that switches it to the next colour. */
+function addSwitchedService(
+  plan: BlueGreenPlan,
+  item: SourcedObject,
+  namespace: string,
+  liveColour: Colour | 'none' | undefined
+): void {
+  // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
+  // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
+  const selected = liveColour === 'none' ? undefined : (liveColour ?? plan.next)
+  plan.objects.push({ ...item, object: withSelector(item.object, selected) })
+  plan.services.push({
+    namespace,
+    name: item.object.metadata.name,
+    switched: withSelector(item.object, plan.next),
+    created: liveColour === undefined
+  })
 }
 
 /** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed (or kept, when unchanged). */

@@ -136,57 +136,89 @@ export function planCanary(
     [...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service)
   )
   const ingresses = objects.filter(o => o.object.kind === 'Ingress' && isNginx(o.object))
-  const routed = new Set(
-    ingresses.flatMap(o =>
-      ((o.object.spec as { rules?: IngressRule[] })?.rules ?? []).flatMap(r =>
-        (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? '')
-      )
-    )
-  )
+  const routed = servicesRoutedBy(ingresses)
   let stableTotal = 0
   let canaryTotal = 0
   for (const item of objects) {
     const namespace = namespaceOf(item.object, targetNamespace)
     if (live.has(item)) {
       const stable = stableReplicas.get(key(item.object))!
-      const replicas = canaryReplicas(stable, percent)
       stableTotal += stable
-      canaryTotal += replicas
-      plan.retained.push({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: item.object.metadata.name, namespace }
-      })
-      plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) })
-      plan.canaries.push({
-        namespace,
-        base: item.object.metadata.name,
-        name: `${item.object.metadata.name}-canary`,
-        replicas,
-        stableReplicas: stable
-      })
-      plan.added.push({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        plural: 'deployments',
-        namespace,
-        name: `${item.object.metadata.name}-canary`
-      })
+      canaryTotal += addCanaryDeployment(plan, item, namespace, stable, percent)
       continue
     }
     plan.objects.push(item)
-    if (canariedServices.has(item) && routed.has(item.object.metadata.name)) {
-      const service = structuredClone(item.object)
-      service.metadata.name = `${item.object.metadata.name}-canary`
-      const spec = service.spec as { selector: Labels; clusterIP?: string; clusterIPs?: string[] }
-      spec.selector = withTrack(spec.selector)
-      delete spec.clusterIP
-      delete spec.clusterIPs
-      plan.objects.push({ ...item, object: service })
-      plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name })
-    }
+    if (canariedServices.has(item) && routed.has(item.object.metadata.name)) addCanaryService(plan, item, namespace)
   }
   const canaried = new Set([...canariedServices].map(s => s.object.metadata.name).filter(name => routed.has(name)))
+  addCanaryIngresses(plan, ingresses, canaried, percent, targetNamespace)
+  plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal))
+  return plan
+}
+
+/** The names of the Services the Ingresses route to: only those get a canary Service and Ingress. */
+function servicesRoutedBy(ingresses: SourcedObject[]): Set<string> {
+  return new Set(
+    ingresses.flatMap(o =>
+      ((o.object.spec as { rules?: IngressRule[] })?.rules ?? []).flatMap(r =>
+        (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? '')
+      )
+    )
+  )
+}
+
+/** A live Deployment: retained as stable, with its canary beside it. Returns the canary's replicas. */
+function addCanaryDeployment(
+  plan: CanaryPlan,
+  item: SourcedObject,
+  namespace: string,
+  stable: number,
+  percent: number
+): number {
+  const replicas = canaryReplicas(stable, percent)
+  plan.retained.push({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: item.object.metadata.name, namespace }
+  })
+  plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) })
+  plan.canaries.push({
+    namespace,
+    base: item.object.metadata.name,
+    name: `${item.object.metadata.name}-canary`,
+    replicas,
+    stableReplicas: stable
+  })
+  plan.added.push({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    plural: 'deployments',
+    namespace,
+    name: `${item.object.metadata.name}-canary`
+  })
+  return replicas
+}
+
+/** The canary Service a canary Ingress routes to: the Service's selector narrowed to the canary's pods. */
+function addCanaryService(plan: CanaryPlan, item: SourcedObject, namespace: string): void {
+  const service = structuredClone(item.object)
+  service.metadata.name = `${item.object.metadata.name}-canary`
+  const spec = service.spec as { selector: Labels; clusterIP?: string; clusterIPs?: string[] }
+  spec.selector = withTrack(spec.selector)
+  delete spec.clusterIP
+  delete spec.clusterIPs
+  plan.objects.push({ ...item, object: service })
+  plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name })
+}
+
+/** A canary Ingress, with the weight, for each nginx Ingress that routes to a canaried Service. */
+function addCanaryIngresses(
+  plan: CanaryPlan,
+  ingresses: SourcedObject[],
+  canaried: Set<string>,
+  percent: number,
+  targetNamespace: string
+): void {
   for (const ingress of ingresses) {
     const copy = canaryIngress(ingress.object, canaried, percent)
     if (!copy) continue
@@ -199,8 +231,6 @@ export function planCanary(
       name: copy.metadata.name
     })
   }
-  plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal))
-  return plan
 }
 
 /** How far the canaries' share of the pods may be from canary-percent before the run warns. */
