@@ -27,7 +27,10 @@ async function verifyUrl(request, timeoutMs) {
     let last;
     for (;;) {
         try {
-            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, {
+                headers: request.headers,
+                signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now())))
+            });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
@@ -46,7 +49,11 @@ async function verifyUrl(request, timeoutMs) {
  */
 function verifyCommand(argv, timeoutMs, colour) {
     return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), {
+            env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}),
+            timeout: timeoutMs,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
         const log = (chunk) => {
             for (const line of chunk.toString('utf8').split('\n'))
                 if (line)

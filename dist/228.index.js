@@ -60,7 +60,10 @@ function planDeploymentUndo(deployment, replicaSets, toRevision = 0) {
     if (toRevision > 0) {
         target = owned.find(rs => replicaSetRevision(rs) === toRevision);
         if (!target)
-            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned.map(replicaSetRevision).sort((a, b) => a - b).join(', ') || 'none'}).`);
+            throw new Error(`${name} has no revision ${toRevision} in its history (revisions: ${owned
+                .map(replicaSetRevision)
+                .sort((a, b) => a - b)
+                .join(', ') || 'none'}).`);
     }
     else {
         const sorted = [...owned].sort((a, b) => replicaSetRevision(b) - replicaSetRevision(a));
@@ -70,7 +73,11 @@ function planDeploymentUndo(deployment, replicaSets, toRevision = 0) {
     }
     const revision = replicaSetRevision(target);
     if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(target.spec.template), withoutHash(deployment.spec.template))) {
-        return { action: 'skip', revision, reason: `${name}: skipped rollback (current template already matches revision ${revision})` };
+        return {
+            action: 'skip',
+            revision,
+            reason: `${name}: skipped rollback (current template already matches revision ${revision})`
+        };
     }
     const template = withoutHash(target.spec.template);
     const annotations = {};
@@ -115,13 +122,26 @@ function planControllerRevisionUndo(kind, object, revisions, toRevision = 0) {
     const template = structuredClone(target.data?.spec?.template ?? {});
     delete template.$patch;
     if ((0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .sameValue */ .eE)(withoutHash(template), withoutHash(object.spec.template))) {
-        return { action: 'skip', revision: target.revision, reason: `${name}: skipped rollback (current template already matches revision ${target.revision})` };
+        return {
+            action: 'skip',
+            revision: target.revision,
+            reason: `${name}: skipped rollback (current template already matches revision ${target.revision})`
+        };
     }
     // kubectl restores the template only. The commit on the object goes back with it, as a Deployment's does from
     // its ReplicaSet, so that the workload again counts as changed by the deploy that made this revision.
     const commit = template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
-    const patch = commit ? { ...target.data, metadata: { annotations: { [_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit]: commit } } } : target.data;
-    return { action: 'patch', revision: target.revision, patchType: 'strategic', patch, template, revisionName: target.metadata.name };
+    const patch = commit
+        ? { ...target.data, metadata: { annotations: { [_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit]: commit } } }
+        : target.data;
+    return {
+        action: 'patch',
+        revision: target.revision,
+        patchType: 'strategic',
+        patch,
+        template,
+        revisionName: target.metadata.name
+    };
 }
 /**
  * Why `rollback-to: previous` leaves a workload alone, or undefined to undo it: each deploy records its commit on
@@ -133,7 +153,9 @@ function unchangedByLastDeploy(kind, live) {
     const running = live.spec.template.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
     if (!deployed || running === deployed)
         return undefined;
-    const pods = running ? `its pods are still those of commit ${running.slice(0, 12)}` : 'its pods predate build-and-deploy';
+    const pods = running
+        ? `its pods are still those of commit ${running.slice(0, 12)}`
+        : 'its pods predate build-and-deploy';
     return `${kind.toLowerCase()}/${live.metadata.name}: skipped, the last deploy (commit ${deployed.slice(0, 12)}) did not change it; ${pods}`;
 }
 const commitOf = (template, owner) => template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit] ?? owner.metadata.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_0__/* .annotationKeys */ .ic.commit];
@@ -272,7 +294,13 @@ function historyLogLines(histories) {
             ? ['  no revisions']
             : table([
                 ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
-                ...history.rows.map(row => [String(row.revision), row.commit?.slice(0, 7) ?? '-', row.images.map(shortImage).join(', ') || '-', shortTime(row.created), row.live ? 'live' : ''])
+                ...history.rows.map(row => [
+                    String(row.revision),
+                    row.commit?.slice(0, 7) ?? '-',
+                    row.images.map(shortImage).join(', ') || '-',
+                    shortTime(row.created),
+                    row.live ? 'live' : ''
+                ])
             ]))
     ]);
 }
@@ -331,7 +359,10 @@ async function resolveRollbackCommit(settings, objects, prefix) {
         for (const workload of workloads) {
             const history = await (0,undo/* readHistoryIfExists */.gD)(kube, workload);
             if (history)
-                histories.push({ workload, rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, history.live, history.replicaSets, history.revisions) });
+                histories.push({
+                    workload,
+                    rows: (0,rollback_plan/* historyRows */.U4)(workload.kind, history.live, history.replicaSets, history.revisions)
+                });
         }
         if (histories.length === 0)
             throw new Error(`rollback-to '${prefix}': none of ${workloads.map(w => `${w.kind.toLowerCase()}/${w.name}`).join(', ')} exists, so there is no history to find the commit in. Give the full 40-character SHA.`);
@@ -381,8 +412,16 @@ async function rollbackWorkloads(settings, objects, toRevision) {
             core/* notice */.lm('Nothing to roll back: the last deploy changed no workload of the manifests.');
         const items = restored
             .filter(r => r.plan.action === 'patch')
-            .map(r => ({ apiVersion: 'apps/v1', kind: r.workload.kind, plural: (0,readers/* pluralOf */._l)(r.workload.kind), namespace: r.workload.namespace, name: r.workload.name }));
-        const waits = settings.wait ? await (0,wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) }) : [];
+            .map(r => ({
+            apiVersion: 'apps/v1',
+            kind: r.workload.kind,
+            plural: (0,readers/* pluralOf */._l)(r.workload.kind),
+            namespace: r.workload.namespace,
+            name: r.workload.name
+        }));
+        const waits = settings.wait
+            ? await (0,wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line) })
+            : [];
         return { restored, waits };
     });
 }
@@ -419,12 +458,19 @@ function underLock(settings, objects, work) {
 
 
 /** The log line of an undo: where the workload went, or why it was left. */
-const describeUndo = (r) => r.plan.action === 'skip' ? r.plan.reason : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
+const describeUndo = (r) => r.plan.action === 'skip'
+    ? r.plan.reason
+    : `${r.workload.kind.toLowerCase()}/${r.workload.name}: rolled back to revision ${r.plan.revision}`;
 /** Whether `kubectl rollout undo` can roll this kind back (its status reader names the history). */
 function canUndo(kind) {
     return (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(kind) !== undefined;
 }
-const objectRef = (w) => ({ apiVersion: 'apps/v1', kind: w.kind, namespace: w.namespace, name: w.name });
+const objectRef = (w) => ({
+    apiVersion: 'apps/v1',
+    kind: w.kind,
+    namespace: w.namespace,
+    name: w.name
+});
 /** The revision history of a workload: its ReplicaSets, or its ControllerRevisions. */
 async function readHistory(kube, workload) {
     const history = await readHistoryIfExists(kube, workload);
@@ -468,7 +514,14 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     const { live, replicaSets, revisions } = await readHistory(kube, workload);
     const revision = typeof toRevision === 'number' ? toRevision : toRevision(revisions);
     if (revision < 0) {
-        return { workload, plan: { action: 'skip', revision: 0, reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run` } };
+        return {
+            workload,
+            plan: {
+                action: 'skip',
+                revision: 0,
+                reason: `${workload.kind.toLowerCase()}/${workload.name}: no revision recorded before this run`
+            }
+        };
     }
     const plan = (0,_status_readers_js__WEBPACK_IMPORTED_MODULE_1__/* .undoHistoryOf */ ._0)(workload.kind) === 'ReplicaSet'
         ? (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .planDeploymentUndo */ .HC)(live, replicaSets, revision)
@@ -479,7 +532,11 @@ async function undoWorkload(kube, workload, toRevision, fieldManager) {
     await kube.patch(objectRef(workload), plan.patchType === 'json' ? { type: 'json', body: plan.patch } : { type: 'strategic', body: plan.patch }, { fieldManager: manager });
     await (0,_kube_managed_fields_js__WEBPACK_IMPORTED_MODULE_0__/* .releaseFields */ .z)(kube, objectRef(workload), manager);
     if (workload.kind === 'StatefulSet' && plan.patchType === 'strategic') {
-        const pods = await kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace });
+        const pods = await kube.list({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            namespace: workload.namespace
+        });
         for (const name of (0,_rollback_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .podsBlockingRollback */ .un)(live, pods.items, plan.revisionName)) {
             await kube.delete({ apiVersion: 'v1', kind: 'Pod', namespace: workload.namespace, name }).catch(() => undefined);
         }

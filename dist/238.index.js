@@ -48,6 +48,7 @@ function withSelector(object, colour) {
     spec.selector = withColour(spec.selector, colour);
     return copy;
 }
+const asColour = (colour) => colour === 'blue' || colour === 'green' ? colour : undefined;
 /**
  * The new colour's objects and the switch. `liveColours` has the colour each Service of the manifests selects
  * on the cluster, by namespace/name: 'none' when it selects no colour yet, absent when the Service is new. Throws naming the
@@ -58,28 +59,14 @@ function planBlueGreen(objects, liveColours, targetNamespace, changed = () => tr
     const problems = [];
     const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
     const switched = (0,selection/* strategyGroups */.aE)(behind, changed, problems);
-    const colourOf = (service) => liveColours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
-    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
-    // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
-    const colours = [...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()]).map(colourOf).filter((c) => c === 'blue' || c === 'green'))];
-    if (colours.length > 1) {
-        problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
-    }
+    const colourOf = service => liveColours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
+    const colours = switchingServiceColours(behind, switched, colourOf, targetNamespace, problems);
     if (problems.length > 0)
         throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
     const live = colours[0];
     const next = live ? otherColour(live) : 'blue';
     const coloured = new Set([...switched.values()].flat());
-    // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
-    const kept = new Map();
-    for (const [service, deployments] of behind) {
-        if (switched.has(service))
-            continue;
-        const colour = colourOf(service);
-        for (const d of deployments)
-            if (!coloured.has(d) && !kept.get(d))
-                kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined);
-    }
+    const kept = keptDeploymentColours(behind, switched, coloured, colourOf);
     const names = new Map();
     for (const d of coloured)
         names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`);
@@ -92,32 +79,73 @@ function planBlueGreen(objects, liveColours, targetNamespace, changed = () => tr
             const colour = kept.get(item);
             plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item);
             plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name);
-            continue;
         }
-        if (behind.has(item) && !switched.has(item)) {
-            const colour = colourOf(item);
-            plan.objects.push({ ...item, object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined) });
-            continue;
+        else if (behind.has(item) && !switched.has(item)) {
+            plan.objects.push({ ...item, object: withSelector(item.object, asColour(colourOf(item))) });
         }
-        if (coloured.has(item)) {
-            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
-            plan.objects.push({ ...item, object: colouredDeployment(item.object, next) });
-            plan.deployments.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-${next}`, live: live ? `${item.object.metadata.name}-${live}` : undefined });
+        else if (coloured.has(item)) {
+            addNextColourDeployment(plan, item, (0,selection/* namespaceOf */.N6)(item.object, targetNamespace));
         }
         else if (switched.has(item)) {
             const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
-            const liveColour = liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name));
-            // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
-            // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
-            const selected = liveColour === 'none' ? undefined : (liveColour ?? next);
-            plan.objects.push({ ...item, object: withSelector(item.object, selected) });
-            plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next), created: liveColour === undefined });
+            addSwitchedService(plan, item, namespace, liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name)));
         }
         else {
             plan.objects.push(retargetAutoscaler(item, names));
         }
     }
     return plan;
+}
+/** The colours the Services that switch select now, adding a problem when they are more than one. */
+function switchingServiceColours(behind, switched, colourOf, targetNamespace, problems) {
+    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
+    // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
+    const colours = [
+        ...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()])
+            .map(colourOf)
+            .filter((c) => c === 'blue' || c === 'green'))
+    ];
+    if (colours.length > 1) {
+        problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
+    }
+    return colours;
+}
+/** The Deployments that do not switch, each with the colour it is written in (undefined: uncoloured). */
+function keptDeploymentColours(behind, switched, coloured, colourOf) {
+    // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
+    const kept = new Map();
+    for (const [service, deployments] of behind) {
+        if (switched.has(service))
+            continue;
+        const colour = asColour(colourOf(service));
+        for (const d of deployments)
+            if (!coloured.has(d) && !kept.get(d))
+                kept.set(d, colour);
+    }
+    return kept;
+}
+/** A switched Deployment, written in the plan's next colour beside the live one it replaces. */
+function addNextColourDeployment(plan, item, namespace) {
+    plan.objects.push({ ...item, object: colouredDeployment(item.object, plan.next) });
+    plan.deployments.push({
+        namespace,
+        base: item.object.metadata.name,
+        name: `${item.object.metadata.name}-${plan.next}`,
+        live: plan.live ? `${item.object.metadata.name}-${plan.live}` : undefined
+    });
+}
+/** A Service that switches: applied on what it selects now, with the apply that switches it to the next colour. */
+function addSwitchedService(plan, item, namespace, liveColour) {
+    // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
+    // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
+    const selected = liveColour === 'none' ? undefined : (liveColour ?? plan.next);
+    plan.objects.push({ ...item, object: withSelector(item.object, selected) });
+    plan.services.push({
+        namespace,
+        name: item.object.metadata.name,
+        switched: withSelector(item.object, plan.next),
+        created: liveColour === undefined
+    });
 }
 /** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed (or kept, when unchanged). */
 function retargetAutoscaler(item, names) {
@@ -147,8 +175,18 @@ var live_templates = __webpack_require__(4173);
 
 
 
-const serviceRef = (namespace, name) => ({ apiVersion: 'v1', kind: 'Service', namespace, name });
-const deploymentRef = (namespace, name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+const serviceRef = (namespace, name) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    namespace,
+    name
+});
+const deploymentRef = (namespace, name) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace,
+    name
+});
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -184,14 +222,20 @@ async function changedDeployments(kube, objects, colours, targetNamespace, field
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const probes = candidates.map(d => {
         const colour = liveColour(d);
-        return { namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace), object: colour ? colouredDeployment(d.object, colour) : d.object };
+        return {
+            namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace),
+            object: colour ? colouredDeployment(d.object, colour) : d.object
+        };
     });
     const changes = await (0,live_templates/* templatesChange */.k)(kube, probes, fieldManager);
     return new Set(candidates.filter((_, i) => changes[i]));
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
-    await Promise.all(services.map(service => kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })));
+    await Promise.all(services.map(service => kube.apply({
+        ...service.switched,
+        metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name }
+    }, { fieldManager, strict: true })));
 }
 /**
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
@@ -238,7 +282,9 @@ class BlueGreenDeploy {
     }
     /** The live colour's Deployments: not in the manifests this run, and never pruned while kept for a switch back. */
     get retained() {
-        return this.plan.deployments.filter(d => d.live).map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live, namespace: d.namespace } }));
+        return this.plan.deployments
+            .filter(d => d.live)
+            .map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live, namespace: d.namespace } }));
     }
     /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
     async promote(kube, readyAt) {
@@ -312,7 +358,8 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const present = await Promise.all(candidates.map(async (d) => {
         const colour = liveColour(d);
-        return colour !== undefined && (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+        return (colour !== undefined &&
+            (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined);
     }));
     const back = new Set(candidates.filter((_, i) => present[i]));
     const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
@@ -323,14 +370,31 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     if (plan.deployments.length === 0)
         throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentRef(d.namespace, d.name)), kube.get(deploymentRef(d.namespace, d.live))]);
+        const [target, live] = await Promise.all([
+            kube.get(deploymentRef(d.namespace, d.name)),
+            kube.get(deploymentRef(d.namespace, d.live))
+        ]);
         if (!target)
             throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)
             await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager);
     }
-    const waits = await (0,wait/* waitForRollouts */.h)(kube, plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })), { timeoutMs, log: line => core/* info */.pq(line) });
-    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched, coloured: plan.deployments.map(d => d.name), rolling: plan.rolling });
+    const waits = await (0,wait/* waitForRollouts */.h)(kube, plan.deployments.map(d => ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        plural: 'deployments',
+        namespace: d.namespace,
+        name: d.name
+    })), { timeoutMs, log: line => core/* info */.pq(line) });
+    const traffic = (switched) => ({
+        strategy: 'blue-green',
+        before: plan.live,
+        after: switched ? plan.next : plan.live,
+        services: plan.services.map(s => s.name),
+        switched,
+        coloured: plan.deployments.map(d => d.name),
+        rolling: plan.rolling
+    });
     if (waits.some(w => w.state !== 'succeeded'))
         return { traffic: traffic(false), waits };
     await switchServices(kube, plan.services, fieldManager);
@@ -366,7 +430,10 @@ async function verifyUrl(request, timeoutMs) {
     let last;
     for (;;) {
         try {
-            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, {
+                headers: request.headers,
+                signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now())))
+            });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
@@ -385,7 +452,11 @@ async function verifyUrl(request, timeoutMs) {
  */
 function verifyCommand(argv, timeoutMs, colour) {
     return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), {
+            env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}),
+            timeout: timeoutMs,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
         const log = (chunk) => {
             for (const line of chunk.toString('utf8').split('\n'))
                 if (line)
@@ -419,7 +490,12 @@ function verifyCommand(argv, timeoutMs, colour) {
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
+        const live = await kube.get({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name: object.metadata.name
+        });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -468,7 +544,7 @@ async function templatesChange(kube, probes, fieldManager) {
 const colourLabel = 'build-and-deploy/colour';
 const trackLabel = 'build-and-deploy/track';
 const serviceSelector = (object) => object.spec?.selector;
-const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+const templateLabels = (object) => object.spec?.template?.metadata?.labels ?? {};
 /** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
 function selects(selector, labels) {
     if (!selector || Object.keys(selector).length === 0)
@@ -488,7 +564,8 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
     const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
     const behind = new Map();
     for (const service of services) {
-        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) &&
+            selects(serviceSelector(service.object), templateLabels(w.object)));
         const deployments = selected.filter(w => w.object.kind === 'Deployment');
         const others = selected.filter(w => w.object.kind !== 'Deployment');
         if (deployments.length > 0 && others.length > 0) {

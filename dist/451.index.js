@@ -82,7 +82,10 @@ class ApplySet {
     /** After a successful prune the parent records this run's set alone. */
     narrow(targets) {
         const scope = (0,_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .scopeOf */ .Od)(targets, this.id);
-        return this.writeParent({ groupKinds: scope.groupKinds, namespaces: new Set([this.namespace, ...scope.namespaces]) });
+        return this.writeParent({
+            groupKinds: scope.groupKinds,
+            namespaces: new Set([this.namespace, ...scope.namespaces])
+        });
     }
     async writeParent(scope) {
         // As kubectl's own `<tool>-applyset` manager, forced: the parent's fields belong to the set, whoever wrote them last.
@@ -98,13 +101,19 @@ class ApplySet {
         for (const { object, info } of candidates) {
             const done = { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
             try {
-                await this.kube.delete({ apiVersion: info.groupVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name }, { propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } });
+                await this.kube.delete({
+                    apiVersion: info.groupVersion,
+                    kind: object.kind,
+                    namespace: object.metadata.namespace,
+                    name: object.metadata.name
+                }, { propagationPolicy: 'Background', preconditions: { uid: object.metadata.uid } });
             }
             catch (error) {
                 if (!(error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .KubeApiError */ .W) || (error.statusCode !== 404 && error.statusCode !== 409)) {
                     throw new Error(`Pruning ${(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_1__/* .describeObject */ .v8)(object)} failed: ${error.message}`, { cause: error });
                 }
-                done.skipped = error.statusCode === 404 ? 'already deleted' : 'replaced by another object of that name since it was listed';
+                done.skipped =
+                    error.statusCode === 404 ? 'already deleted' : 'replaced by another object of that name since it was listed';
             }
             pruned.push(done);
         }

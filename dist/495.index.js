@@ -37,12 +37,17 @@ function canaryDeployment(object, replicas) {
     spec.template.metadata = { ...spec.template.metadata, labels: withTrack(spec.template.metadata?.labels) };
     return copy;
 }
-const isNginx = (ingress) => ingress.spec?.ingressClassName === 'nginx' || ingress.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx';
+const isNginx = (ingress) => ingress.spec?.ingressClassName === 'nginx' ||
+    ingress.metadata.annotations?.['kubernetes.io/ingress.class'] === 'nginx';
 /** ingress-nginx's canary Ingress: the same hosts and paths, to the canary Services, with the weight. */
 function canaryIngress(ingress, canaried, weight) {
     const copy = structuredClone(ingress);
     copy.metadata.name = `${ingress.metadata.name}-canary`;
-    copy.metadata.annotations = { ...copy.metadata.annotations, 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': String(weight) };
+    copy.metadata.annotations = {
+        ...copy.metadata.annotations,
+        'nginx.ingress.kubernetes.io/canary': 'true',
+        'nginx.ingress.kubernetes.io/canary-weight': String(weight)
+    };
     const spec = copy.spec;
     delete spec.defaultBackend;
     // TLS stays with the main Ingress: ingress-nginx takes the canary's certificate from it.
@@ -53,7 +58,10 @@ function canaryIngress(ingress, canaried, weight) {
         http: {
             paths: (rule.http?.paths ?? [])
                 .filter(p => canaried.has(p.backend?.service?.name ?? ''))
-                .map(p => ({ ...p, backend: { ...p.backend, service: { ...p.backend.service, name: `${p.backend.service.name}-canary` } } }))
+                .map(p => ({
+                ...p,
+                backend: { ...p.backend, service: { ...p.backend.service, name: `${p.backend.service.name}-canary` } }
+            }))
         }
     }))
         .filter(rule => rule.http.paths.length > 0);
@@ -74,50 +82,98 @@ function planCanary(objects, stableReplicas, targetNamespace, percent, changed =
     if (problems.length > 0)
         throw new Error(`Canary cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
     const live = new Set([...behind.values()].flat().filter(isLive));
-    const rolling = [...new Set([...every.values()].flat())].filter(d => isLive(d) && !live.has(d)).map(d => d.object.metadata.name);
-    const plan = { objects: [], retained: [], canaries: [], added: [], replicaPercent: 0, weight: percent, first: live.size === 0, rolling };
+    const rolling = [...new Set([...every.values()].flat())]
+        .filter(d => isLive(d) && !live.has(d))
+        .map(d => d.object.metadata.name);
+    const plan = {
+        objects: [],
+        retained: [],
+        canaries: [],
+        added: [],
+        replicaPercent: 0,
+        weight: percent,
+        first: live.size === 0,
+        rolling
+    };
     if (plan.first)
         return { ...plan, objects, weight: 0 };
     const canariedServices = new Set([...behind.entries()].filter(([, deployments]) => deployments.some(d => live.has(d))).map(([service]) => service));
     const ingresses = objects.filter(o => o.object.kind === 'Ingress' && isNginx(o.object));
-    const routed = new Set(ingresses.flatMap(o => (o.object.spec?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? ''))));
+    const routed = servicesRoutedBy(ingresses);
     let stableTotal = 0;
     let canaryTotal = 0;
     for (const item of objects) {
         const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
         if (live.has(item)) {
             const stable = stableReplicas.get(key(item.object));
-            const replicas = canaryReplicas(stable, percent);
             stableTotal += stable;
-            canaryTotal += replicas;
-            plan.retained.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: item.object.metadata.name, namespace } });
-            plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) });
-            plan.canaries.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-canary`, replicas, stableReplicas: stable });
-            plan.added.push({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace, name: `${item.object.metadata.name}-canary` });
+            canaryTotal += addCanaryDeployment(plan, item, namespace, stable, percent);
             continue;
         }
         plan.objects.push(item);
-        if (canariedServices.has(item) && routed.has(item.object.metadata.name)) {
-            const service = structuredClone(item.object);
-            service.metadata.name = `${item.object.metadata.name}-canary`;
-            const spec = service.spec;
-            spec.selector = withTrack(spec.selector);
-            delete spec.clusterIP;
-            delete spec.clusterIPs;
-            plan.objects.push({ ...item, object: service });
-            plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name });
-        }
+        if (canariedServices.has(item) && routed.has(item.object.metadata.name))
+            addCanaryService(plan, item, namespace);
     }
     const canaried = new Set([...canariedServices].map(s => s.object.metadata.name).filter(name => routed.has(name)));
+    addCanaryIngresses(plan, ingresses, canaried, percent, targetNamespace);
+    plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal));
+    return plan;
+}
+/** The names of the Services the Ingresses route to: only those get a canary Service and Ingress. */
+function servicesRoutedBy(ingresses) {
+    return new Set(ingresses.flatMap(o => (o.object.spec?.rules ?? []).flatMap(r => (r.http?.paths ?? []).map(p => p.backend?.service?.name ?? ''))));
+}
+/** A live Deployment: retained as stable, with its canary beside it. Returns the canary's replicas. */
+function addCanaryDeployment(plan, item, namespace, stable, percent) {
+    const replicas = canaryReplicas(stable, percent);
+    plan.retained.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: item.object.metadata.name, namespace }
+    });
+    plan.objects.push({ ...item, object: canaryDeployment(item.object, replicas) });
+    plan.canaries.push({
+        namespace,
+        base: item.object.metadata.name,
+        name: `${item.object.metadata.name}-canary`,
+        replicas,
+        stableReplicas: stable
+    });
+    plan.added.push({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        plural: 'deployments',
+        namespace,
+        name: `${item.object.metadata.name}-canary`
+    });
+    return replicas;
+}
+/** The canary Service a canary Ingress routes to: the Service's selector narrowed to the canary's pods. */
+function addCanaryService(plan, item, namespace) {
+    const service = structuredClone(item.object);
+    service.metadata.name = `${item.object.metadata.name}-canary`;
+    const spec = service.spec;
+    spec.selector = withTrack(spec.selector);
+    delete spec.clusterIP;
+    delete spec.clusterIPs;
+    plan.objects.push({ ...item, object: service });
+    plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name });
+}
+/** A canary Ingress, with the weight, for each nginx Ingress that routes to a canaried Service. */
+function addCanaryIngresses(plan, ingresses, canaried, percent, targetNamespace) {
     for (const ingress of ingresses) {
         const copy = canaryIngress(ingress.object, canaried, percent);
         if (!copy)
             continue;
         plan.objects.push({ ...ingress, object: copy });
-        plan.added.push({ apiVersion: ingress.object.apiVersion, kind: 'Ingress', plural: 'ingresses', namespace: (0,selection/* namespaceOf */.N6)(ingress.object, targetNamespace), name: copy.metadata.name });
+        plan.added.push({
+            apiVersion: ingress.object.apiVersion,
+            kind: 'Ingress',
+            plural: 'ingresses',
+            namespace: (0,selection/* namespaceOf */.N6)(ingress.object, targetNamespace),
+            name: copy.metadata.name
+        });
     }
-    plan.replicaPercent = Math.round((100 * canaryTotal) / (stableTotal + canaryTotal));
-    return plan;
 }
 /** How far the canaries' share of the pods may be from canary-percent before the run warns. */
 const shareTolerance = 5;
@@ -157,7 +213,12 @@ var gate = __webpack_require__(9106);
 
 
 
-const objectRef = (o) => ({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name });
+const objectRef = (o) => ({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.namespace,
+    name: o.name
+});
 const describe = (o) => `${o.kind.toLowerCase()}/${o.name}`;
 /** Deletes what a canary added (absent ones are fine): promote once stable runs the new version, and abort. */
 async function deleteCanaryObjects(kube, objects) {
@@ -180,7 +241,12 @@ async function stableReplicas(kube, objects, targetNamespace) {
     const deployments = [...(0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'canary', []).values()].flat();
     await Promise.all(deployments.map(async ({ object }) => {
         const namespace = (0,selection/* namespaceOf */.N6)(object, targetNamespace);
-        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
+        const live = await kube.get({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name: object.metadata.name
+        });
         if (live)
             replicas.set((0,selection/* serviceKey */.jq)(namespace, object.metadata.name), live.spec.replicas ?? 1);
     }));
@@ -220,7 +286,8 @@ class CanaryDeploy {
                 ? 'Canary: no Deployment behind a Service changes its template; no canary is started.'
                 : 'Canary: no stable version is live yet; deploying the manifests as the stable version.'
             : `Canary: ${plan.canaries.map(c => `deployment/${c.name} (${c.replicas} beside ${c.stableReplicas} of ${c.base})`).join(', ')}: ${plan.replicaPercent} % of the pods` +
-                (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') + '.');
+                (plan.added.some(o => o.kind === 'Ingress') ? `, canary Ingress weight ${plan.weight} %` : '') +
+                '.');
         const warning = shareWarning(plan, settings.percent);
         if (warning)
             core/* warning */.$e(warning);
@@ -271,7 +338,12 @@ function canaryReport(stage, plan, added, percent) {
         stage,
         replicaPercent: plan.replicaPercent,
         weight: plan.weight,
-        canaries: plan.canaries.map(c => ({ name: c.name, replicas: c.replicas, stable: c.base, stableReplicas: c.stableReplicas })),
+        canaries: plan.canaries.map(c => ({
+            name: c.name,
+            replicas: c.replicas,
+            stable: c.base,
+            stableReplicas: c.stableReplicas
+        })),
         added,
         percent,
         rolling: plan.rolling ?? []
@@ -295,7 +367,9 @@ class CanaryPromotion {
     async promote(kube) {
         this.deleted = await deleteCanaryObjects(kube, canaryObjectsOf(this.objects, this.targetNamespace));
         this.promoted = true;
-        core/* info */.pq(this.deleted.length > 0 ? `Promoted: deleted ${this.deleted.join(', ')}.` : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.');
+        core/* info */.pq(this.deleted.length > 0
+            ? `Promoted: deleted ${this.deleted.join(', ')}.`
+            : 'Promoted: the stable Deployments run the manifests; there was no canary to delete.');
     }
     async discard() { }
     report() {
@@ -305,7 +379,9 @@ class CanaryPromotion {
 /** mode abort: the canary objects of the manifests are deleted; the stable version stays as it is. */
 async function abortCanary(kube, objects, targetNamespace) {
     const deleted = await deleteCanaryObjects(kube, canaryObjectsOf(objects, targetNamespace));
-    core/* info */.pq(deleted.length > 0 ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.` : 'Aborted: there was no canary to delete.');
+    core/* info */.pq(deleted.length > 0
+        ? `Aborted: deleted ${deleted.join(', ')}; the stable version was not touched.`
+        : 'Aborted: there was no canary to delete.');
     return canaryReport('aborted', { replicaPercent: 0, weight: 0, canaries: [] }, deleted);
 }
 
@@ -337,7 +413,10 @@ async function verifyUrl(request, timeoutMs) {
     let last;
     for (;;) {
         try {
-            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, {
+                headers: request.headers,
+                signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now())))
+            });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
@@ -356,7 +435,11 @@ async function verifyUrl(request, timeoutMs) {
  */
 function verifyCommand(argv, timeoutMs, colour) {
     return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), { env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_1__.spawn)(argv[0], argv.slice(1), {
+            env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(colour ? { BND_COLOUR: colour } : {}),
+            timeout: timeoutMs,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
         const log = (chunk) => {
             for (const line of chunk.toString('utf8').split('\n'))
                 if (line)
@@ -390,7 +473,12 @@ function verifyCommand(argv, timeoutMs, colour) {
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
+        const live = await kube.get({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name: object.metadata.name
+        });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -439,7 +527,7 @@ async function templatesChange(kube, probes, fieldManager) {
 const colourLabel = 'build-and-deploy/colour';
 const trackLabel = 'build-and-deploy/track';
 const serviceSelector = (object) => object.spec?.selector;
-const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+const templateLabels = (object) => object.spec?.template?.metadata?.labels ?? {};
 /** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
 function selects(selector, labels) {
     if (!selector || Object.keys(selector).length === 0)
@@ -459,7 +547,8 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
     const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
     const behind = new Map();
     for (const service of services) {
-        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) &&
+            selects(serviceSelector(service.object), templateLabels(w.object)));
         const deployments = selected.filter(w => w.object.kind === 'Deployment');
         const others = selected.filter(w => w.object.kind !== 'Deployment');
         if (deployments.length > 0 && others.length > 0) {

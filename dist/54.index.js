@@ -62,7 +62,11 @@ function switchTrafficBack(settings, objects, outcome) {
         outcome.report.traffic = traffic;
         outcome.report.waits = waits;
         const failed = waits.filter(w => w.state !== 'succeeded');
-        return failed.length > 0 ? { message: `The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}` } : undefined;
+        return failed.length > 0
+            ? {
+                message: `The switch back did not happen: the other colour's rollout failed:\n${failed.map(w => w.message).join('\n')}`
+            }
+            : undefined;
     });
 }
 /** `previous` or a revision number: each workload of the manifests goes back, then what runs now. */
@@ -71,10 +75,20 @@ async function undoWorkloads(settings, objects, toRevision, outcome) {
     const result = await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os('Roll back', () => (0,_rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_3__/* .rollbackWorkloads */ .pW)(settings, objects, toRevision));
     outcome.report.waits = result.waits;
     const succeeded = result.waits.every(w => w.state === 'succeeded');
-    outcome.report.rollback = { restored: result.restored, created: [], deleted: false, notRestored: [], waits: result.waits, durationMs: Date.now() - started, succeeded };
+    outcome.report.rollback = {
+        restored: result.restored,
+        created: [],
+        deleted: false,
+        notRestored: [],
+        waits: result.waits,
+        durationMs: Date.now() - started,
+        succeeded
+    };
     outcome.report.history = await (0,_rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_3__/* .readLiveHistories */ .ZU)(settings, objects);
     const failed = result.waits.filter(w => w.state !== 'succeeded');
-    return failed.length > 0 ? { message: `The rollback did not complete:\n${failed.map(w => w.message).join('\n')}` } : undefined;
+    return failed.length > 0
+        ? { message: `The rollback did not complete:\n${failed.map(w => w.message).join('\n')}` }
+        : undefined;
 }
 
 

@@ -17,10 +17,18 @@ export const modules = {
 
 
 async function detectBuilder(docker = 'docker') {
-    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], { silent: true, ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], {
+        silent: true,
+        ignoreReturnCode: true,
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+    });
     if (buildx.exitCode === 0)
         return { kind: 'buildx', version: buildx.stdout.trim() };
-    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], { silent: true, ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], {
+        silent: true,
+        ignoreReturnCode: true,
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+    });
     const clientVersion = version.stdout.trim();
     if (version.exitCode !== 0 && !clientVersion) {
         throw new Error(`Cannot run '${docker}': ${(version.stderr || 'not found').trim()}. Install Docker, or start its daemon.`);
@@ -71,7 +79,10 @@ function buildEnv(builder) {
     return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
 }
 async function runBuild(plan, builder, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), { env: buildEnv(builder), ignoreReturnCode: true });
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
+        env: buildEnv(builder),
+        ignoreReturnCode: true
+    });
     if (result.exitCode !== 0) {
         const lastLines = result.stderr.trim().split('\n').slice(-8).join('\n');
         throw new Error(`docker build failed (exit code ${result.exitCode}):\n${lastLines}`);

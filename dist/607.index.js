@@ -82,7 +82,10 @@ function pickPlatformManifest(manifests) {
     const images = manifests.filter(entry => entry.platform?.os !== 'unknown');
     return images.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? images[0];
 }
-const indexTypes = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'];
+const indexTypes = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json'
+];
 /** Statuses whose Response may carry no body (the fetch spec). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
@@ -106,24 +109,38 @@ class RegistryClient {
         try {
             const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
             const body = await response.arrayBuffer();
-            return new Response(nullBodyStatuses.has(response.status) ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+            return new Response(nullBodyStatuses.has(response.status) ? null : body, {
+                status: response.status,
+                statusText: response.statusText,
+                headers: response.headers
+            });
         }
         catch (error) {
             const name = error.name;
             if (name === 'TimeoutError' || name === 'AbortError') {
-                throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, { cause: error });
+                throw new Error(`Registry ${this.host} did not answer ${what} within ${this.timeoutMs / 1000} s.`, {
+                    cause: error
+                });
             }
             const detail = error.cause?.message ?? error.message;
             throw new Error(`Cannot reach registry ${this.host} (${what}): ${detail}`, { cause: error });
         }
     }
     async fetchWithAuth(url, init, scope) {
-        const attempt = () => this.request(url, { ...init, headers: { ...init.headers, ...(this.authorization ? { Authorization: this.authorization } : {}) } });
+        const attempt = () => this.request(url, {
+            ...init,
+            headers: {
+                ...init.headers,
+                ...(this.authorization ? { Authorization: this.authorization } : {})
+            }
+        });
         let response = await attempt();
         if (response.status !== 401)
             return response;
         const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        const basic = this.credentials ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}` : undefined;
+        const basic = this.credentials
+            ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
+            : undefined;
         if (challenge.scheme === 'basic') {
             if (!basic)
                 throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`);
@@ -165,7 +182,9 @@ class RegistryClient {
         if (digest)
             return digest;
         const full = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, `repository:${repositoryPath}:pull`);
-        return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(Buffer.from(await full.arrayBuffer())).digest('hex')}`;
+        return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+            .update(Buffer.from(await full.arrayBuffer()))
+            .digest('hex')}`;
     }
     /**
      * Points each of `tags` at the manifest `digest` names, with one manifest PUT per tag that does not already:
@@ -183,7 +202,10 @@ class RegistryClient {
                 const response = await this.fetchWithAuth(`${base}/${digest}`, { method: 'GET', headers: { Accept: manifestTypes } }, scope);
                 if (!response.ok)
                     throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`);
-                manifest = { type: response.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json', body: await response.arrayBuffer() };
+                manifest = {
+                    type: response.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json',
+                    body: await response.arrayBuffer()
+                };
             }
             const put = await this.fetchWithAuth(`${base}/${encodeURIComponent(tag)}`, { method: 'PUT', headers: { 'Content-Type': manifest.type }, body: manifest.body }, scope);
             if (!put.ok)
@@ -203,7 +225,10 @@ class RegistryClient {
             const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope);
             if (!response.ok)
                 throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`);
-            return { type: (response.headers.get('content-type') ?? '').split(';')[0].trim(), json: (await response.json()) };
+            return {
+                type: (response.headers.get('content-type') ?? '').split(';')[0].trim(),
+                json: (await response.json())
+            };
         };
         let manifest = await getJson(`${base}/manifests/${digest}`, digest);
         if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
@@ -284,8 +309,8 @@ function registryClients(settings) {
         return clients.get(host);
     };
 }
-/** Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy. */
 /**
+ * Builds and pushes every image unless its tag already exists (skip-existing); returns what to deploy.
  * `clusterReady`, the check of the target cluster (deploy-step's checkCluster), is awaited before the first write
  * to a registry (a tag moved, a login, a build that pushes): a deploy that cannot succeed pushes nothing.
  */
@@ -297,26 +322,7 @@ async function buildAndPushAll(settings, clusterReady) {
     const registryFor = registryClients(settings);
     const tags = tagPlanFor(settings);
     // The registry answers in milliseconds; ask about every image before the first minutes-long build.
-    const results = await Promise.all(settings.builds.map(async (build) => {
-        const registry = registryFor(build.image);
-        const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined;
-        if (!digest)
-            return undefined;
-        // Only a tag that may hold another commit's build needs its label read.
-        const revision = (0,build_tags/* templateNamesCommit */.im)(settings.tagTemplate) ? undefined : (await registry.imageLabels(build.image.path, digest))[revisionLabel];
-        const verdict = (0,build_tags/* reuseVerdict */.uK)(settings.tagTemplate, tags.primary, settings.run.sha, revision);
-        if (!verdict.reuse) {
-            core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}: building: ${verdict.reason}.`);
-            return undefined;
-        }
-        core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
-        // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
-        await clusterReady;
-        const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
-        if (moved.length > 0)
-            core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
-        return foundImage(build, tags, digest, settings.tagTemplate);
-    }));
+    const results = await Promise.all(settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady)));
     const toBuild = settings.builds.filter((_, i) => !results[i]);
     if (toBuild.length === 0)
         return results;
@@ -331,7 +337,9 @@ async function buildAndPushAll(settings, clusterReady) {
         }
     }
     const builder = await detectBuilder();
-    core/* info */.pq(builder.kind === 'buildx' ? `Building with ${builder.version}` : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
+    core/* info */.pq(builder.kind === 'buildx'
+        ? `Building with ${builder.version}`
+        : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-'));
     (0,state/* saveWorkDir */.uS)(work);
     try {
@@ -353,11 +361,44 @@ async function buildAndPushAll(settings, clusterReady) {
     }
     return results;
 }
+/**
+ * The image already in the registry under this run's tag, when skip-existing may deploy it instead of a build
+ * (its other tags moved onto it); undefined when it must be built.
+ */
+async function reuseExisting(settings, build, registry, tags, clusterReady) {
+    const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined;
+    if (!digest)
+        return undefined;
+    // Only a tag that may hold another commit's build needs its label read.
+    const revision = (0,build_tags/* templateNamesCommit */.im)(settings.tagTemplate)
+        ? undefined
+        : (await registry.imageLabels(build.image.path, digest))[revisionLabel];
+    const verdict = (0,build_tags/* reuseVerdict */.uK)(settings.tagTemplate, tags.primary, settings.run.sha, revision);
+    if (!verdict.reuse) {
+        core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}: building: ${verdict.reason}.`);
+        return undefined;
+    }
+    core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
+    // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
+    await clusterReady;
+    const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
+    if (moved.length > 0)
+        core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
+    return foundImage(build, tags, digest, settings.tagTemplate);
+}
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
 function foundImage(build, tags, digest, tagTemplate) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
     const reference = `${repository}:${tags.primary}`;
-    return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, tagTemplate), digest, reused: true };
+    return {
+        name: build.name,
+        repository,
+        tags,
+        reference,
+        deployed: deployReference(reference, digest, tagTemplate),
+        digest,
+        reused: true
+    };
 }
 async function buildOne(settings, build, builder, registry, tags, secretFiles, work) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
@@ -387,7 +428,15 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
     const digest = await registry.manifestDigest(build.image.path, tags.primary);
     if (!digest)
         throw new Error(`Pushed ${reference}, but the registry does not list it.`);
-    return { name: build.name, repository, tags, reference, deployed: deployReference(reference, digest, settings.tagTemplate), digest, reused: false };
+    return {
+        name: build.name,
+        repository,
+        tags,
+        reference,
+        deployed: deployReference(reference, digest, settings.tagTemplate),
+        digest,
+        reused: false
+    };
 }
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
 async function existingImages(settings) {
@@ -523,7 +572,9 @@ function sanitizeBranch(branch) {
 }
 /** Checks a template's placeholders without rendering it, so bad inputs fail before anything runs. */
 function validateTagTemplate(template, inputName) {
-    const unknown = [...template.matchAll(/\{([^}]*)\}/g)].map(m => m[1]).filter(p => !placeholders.includes(p));
+    const unknown = [...template.matchAll(/\{([^}]*)\}/g)]
+        .map(m => m[1])
+        .filter(p => !placeholders.includes(p));
     if (unknown.length > 0) {
         throw new Error(`Invalid ${inputName} '${template}': unknown placeholder {${unknown[0]}}. Expected only ${placeholders.map(p => `{${p}}`).join(', ')}.`);
     }
@@ -584,7 +635,10 @@ function reuseVerdict(template, tag, sha, revision) {
             reason: `tag ${tag} exists but its image has no org.opencontainers.image.revision label, and the tag template '${template}' does not name {sha}, so it may be another commit's build`
         };
     }
-    return { reuse: false, reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}` };
+    return {
+        reuse: false,
+        reason: `tag ${tag} exists but its org.opencontainers.image.revision label is ${revision}, not this commit ${sha}`
+    };
 }
 
 
@@ -624,7 +678,10 @@ var manifests_documents = __webpack_require__(1860);
 const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
 /** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
 function applyOrder(items) {
-    return items.map((item, index) => ({ item, index })).sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index).map(x => x.item);
+    return items
+        .map((item, index) => ({ item, index }))
+        .sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index)
+        .map(x => x.item);
 }
 /**
  * The waves objects are written in, after Helm's InstallOrder and kapp's change groups: what pods need at
@@ -637,12 +694,41 @@ function applyOrder(items) {
 const waveOf = Object.fromEntries([
     ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
     ...[
-        'PriorityClass', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap',
-        'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList',
-        'Role', 'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'Endpoints', 'EndpointSlice', 'RuntimeClass', 'IngressClass'
+        'PriorityClass',
+        'NetworkPolicy',
+        'ResourceQuota',
+        'LimitRange',
+        'PodSecurityPolicy',
+        'ServiceAccount',
+        'Secret',
+        'SecretList',
+        'ConfigMap',
+        'StorageClass',
+        'PersistentVolume',
+        'PersistentVolumeClaim',
+        'ClusterRole',
+        'ClusterRoleList',
+        'ClusterRoleBinding',
+        'ClusterRoleBindingList',
+        'Role',
+        'RoleList',
+        'RoleBinding',
+        'RoleBindingList',
+        'Service',
+        'Endpoints',
+        'EndpointSlice',
+        'RuntimeClass',
+        'IngressClass'
     ].map(kind => [kind, 1]),
     ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
-    ...['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress', 'APIService', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].map(kind => [kind, 3])
+    ...[
+        'HorizontalPodAutoscaler',
+        'PodDisruptionBudget',
+        'Ingress',
+        'APIService',
+        'MutatingWebhookConfiguration',
+        'ValidatingWebhookConfiguration'
+    ].map(kind => [kind, 3])
 ]);
 const applyWaveCount = 4;
 const unknownKindWave = 3;
@@ -719,7 +805,11 @@ function diffValues(before, after, path, secret) {
     if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
         return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
     }
-    const show = (v) => (v === undefined ? undefined : leaf ? String((0,redact/* redactSecretAt */.$1)(v, path)) : JSON.stringify(secret ? (0,redact/* redactSecretAt */.$1)(v, path) : v));
+    const show = (v) => v === undefined
+        ? undefined
+        : leaf
+            ? String((0,redact/* redactSecretAt */.$1)(v, path))
+            : JSON.stringify(secret ? (0,redact/* redactSecretAt */.$1)(v, path) : v);
     return [{ path: path.join('.'), from: show(before), to: show(after) }];
 }
 
@@ -737,7 +827,10 @@ var annotate = __webpack_require__(7528);
 
 /** A 422 on a Job whose every cause is an immutable field: what only a replacement can apply. */
 function isImmutableJobUpdate(kind, statusCode, causes) {
-    return kind === 'Job' && statusCode === 422 && causes.length > 0 && causes.every(c => /field is immutable/.test(c.message ?? ''));
+    return (kind === 'Job' &&
+        statusCode === 422 &&
+        causes.length > 0 &&
+        causes.every(c => /field is immutable/.test(c.message ?? '')));
 }
 const templateOf = (job) => job.spec?.template;
 /**
@@ -793,7 +886,10 @@ function withoutReplicas(object) {
 }
 /** A dry-run conflict that is about spec.replicas alone: the sign that something else owns the scale. */
 function isReplicasConflict(kind, statusCode, causes) {
-    return scalableKinds.has(kind) && statusCode === 409 && causes.length > 0 && causes.every(c => c.field === '.spec.replicas');
+    return (scalableKinds.has(kind) &&
+        statusCode === 409 &&
+        causes.length > 0 &&
+        causes.every(c => c.field === '.spec.replicas'));
 }
 
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
@@ -814,7 +910,13 @@ var managed_fields = __webpack_require__(2792);
 /** What to wait on for an applied workload. */
 function waitItemFor(a) {
     const o = a.target.object;
-    return { apiVersion: o.apiVersion, kind: o.kind, plural: a.target.plural, namespace: o.metadata.namespace, name: o.metadata.name };
+    return {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        plural: a.target.plural,
+        namespace: o.metadata.namespace,
+        name: o.metadata.name
+    };
 }
 /** Thrown when objects fail validation; lists every one, and nothing was changed. */
 class ApplyValidationError extends Error {
@@ -892,9 +994,21 @@ function plannedOutcome(target, result, existed, live, dryRun) {
     const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && (0,manifests_documents/* sameValue */.eE)(result, live);
     const templateChanged = live ? (0,annotate/* keepUnchangedTemplate */.lx)(target.object, result, live) : true;
     const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), (0,redact/* isSecret */.$f)(target.object)) : [];
-    const recordOnly = !templateChanged && changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
-    const action = !existed ? 'created' : noOp || (live && changes.length === 0) || recordOnly ? 'unchanged' : 'configured';
-    return { target, action, result, before: existed ? (live ?? result) : undefined, changes: dryRun ? changes : [], ...(noOp ? { noOp } : {}) };
+    const recordOnly = !templateChanged &&
+        changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
+    const action = !existed
+        ? 'created'
+        : noOp || (live && changes.length === 0) || recordOnly
+            ? 'unchanged'
+            : 'configured';
+    return {
+        target,
+        action,
+        result,
+        before: existed ? (live ?? result) : undefined,
+        changes: dryRun ? changes : [],
+        ...(noOp ? { noOp } : {})
+    };
 }
 /**
  * Applies manifests server-side, all or nothing as far as the API allows: every object is dry-run first
@@ -929,7 +1043,8 @@ class Applier {
                         problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)} (${object.kind} ${object.metadata.name}): ${problem}`;
                     return { source, object, namespaced, awaitsCrd: true };
                 }
-                problems[i] = `${(0,manifests_documents/* describeSource */.B6)(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`;
+                problems[i] =
+                    `${(0,manifests_documents/* describeSource */.B6)(source)}: the server does not know kind ${object.kind} in ${object.apiVersion} (no such resource type; is a CRD missing, or the apiVersion misspelt?)`;
                 return undefined;
             }
             const problem = (0,manifests_documents/* resolveNamespace */.uP)(object, info.namespaced, this.options.namespace, this.options.contextNamespace);
@@ -947,7 +1062,14 @@ class Applier {
         return { apiVersion, kind, namespace: metadata.namespace, name: metadata.name };
     }
     patch(target, dryRun, force = this.options.force, onStatus) {
-        return this.kube.apply(target.object, { fieldManager: this.options.fieldManager, strict: true, force, dryRun, onStatus, signal: this.options.signal });
+        return this.kube.apply(target.object, {
+            fieldManager: this.options.fieldManager,
+            strict: true,
+            force,
+            dryRun,
+            onStatus,
+            signal: this.options.signal
+        });
     }
     /** Dry-runs one target, leaving spec.replicas to an autoscaler that owns the live scale (scale-owners.ts). */
     async planOne(target) {
@@ -968,7 +1090,9 @@ class Applier {
         // whether the apply would change anything at all (if not, it is not sent), the field changes of a dry run,
         // whether a workload's template changed beyond the commit (if not, the live one is kept), and who owns the scale.
         const existed = result ? Boolean(result.metadata.resourceVersion) : true;
-        const live = existed ? await this.kube.get(this.ref(target), { signal: this.options.signal }) : undefined;
+        const live = existed
+            ? await this.kube.get(this.ref(target), { signal: this.options.signal })
+            : undefined;
         // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
         const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : [];
         if (owners.length > 0) {
@@ -1001,7 +1125,13 @@ class Applier {
             if (!(error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate('Job', error.statusCode, causes)))
                 throw error;
         }
-        const probe = { ...target, object: { ...structuredClone(target.object), metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) } } };
+        const probe = {
+            ...target,
+            object: {
+                ...structuredClone(target.object),
+                metadata: { ...structuredClone(target.object.metadata), name: dryRunName(target.object.metadata.name) }
+            }
+        };
         const result = await this.patch(probe, true);
         result.metadata.name = target.object.metadata.name;
         const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), false) : [];
@@ -1034,7 +1164,9 @@ class Applier {
      * managedFields give the manifest's own field set. Nothing is written here; any other failure stays an error.
      */
     async planTakeover(target, error) {
-        if (this.options.force || !(error instanceof errors/* KubeApiError */.W) || !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
+        if (this.options.force ||
+            !(error instanceof errors/* KubeApiError */.W) ||
+            !(0,deploy_takeover/* isClientSideApplyConflict */.R4)(error.statusCode, error.status, target.object.apiVersion))
             return undefined;
         const live = await this.kube.get(this.ref(target), { signal: this.options.signal });
         if (!live)
@@ -1058,7 +1190,15 @@ class Applier {
             const same = planned.action === 'unchanged' || before?.resourceVersion === result.metadata.resourceVersion;
             // Created is what the server answered (201), not what the dry run expected: a Namespace or CRD another run
             // created in between is not this run's to delete again.
-            const action = planned.replace ? 'replaced' : status === 201 ? 'created' : !planned.before ? 'configured' : same ? 'unchanged' : 'configured';
+            const action = planned.replace
+                ? 'replaced'
+                : status === 201
+                    ? 'created'
+                    : !planned.before
+                        ? 'configured'
+                        : same
+                            ? 'unchanged'
+                            : 'configured';
             return { ...planned, action, result };
         }
         catch (error) {
@@ -1067,13 +1207,25 @@ class Applier {
     }
     namespaceTarget(name) {
         const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-        return { source: { file: 'create-namespace', document: 1, object }, object, plural: 'namespaces', namespaced: false, awaitsCrd: false };
+        return {
+            source: { file: 'create-namespace', document: 1, object },
+            object,
+            plural: 'namespaces',
+            namespaced: false,
+            awaitsCrd: false
+        };
     }
     async waitEstablished(crd) {
         const deadline = Date.now() + 60_000;
-        const ref = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crd.target.object.metadata.name };
+        const ref = {
+            apiVersion: 'apiextensions.k8s.io/v1',
+            kind: 'CustomResourceDefinition',
+            name: crd.target.object.metadata.name
+        };
         while (Date.now() < deadline) {
-            const live = await this.kube.get(ref, { signal: this.options.signal });
+            const live = await this.kube.get(ref, {
+                signal: this.options.signal
+            });
             if (live?.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True'))
                 return;
             await new Promise(resolve => setTimeout(resolve, 250));
@@ -1093,7 +1245,12 @@ class Applier {
         const first = await this.preflight(ordered.filter(t => !deferred(t)));
         await this.options.validated?.(ordered);
         if (this.options.dryRun) {
-            return [...first, ...ordered.filter(deferred).map(target => ({ target, action: 'created', result: target.object, changes: [] }))];
+            return [
+                ...first,
+                ...ordered
+                    .filter(deferred)
+                    .map(target => ({ target, action: 'created', result: target.object, changes: [] }))
+            ];
         }
         const foundations = first.filter(p => p.target.object.kind === 'Namespace' || p.target.object.kind === 'CustomResourceDefinition');
         const applied = [];
@@ -1111,7 +1268,12 @@ class Applier {
         const stale = await this.options.beforeWrite?.(ordered);
         const second = await this.preflightDeferred(ordered.filter(deferred), applied);
         const planned = first.filter(p => !foundations.includes(p));
-        const rest = [...(stale ? await this.preflightOrUndo(planned.map(p => p.target), applied) : planned), ...second];
+        const rest = [
+            ...(stale
+                ? await this.preflightOrUndo(planned.map(p => p.target), applied)
+                : planned),
+            ...second
+        ];
         await this.options.allValidated?.();
         // Wave by wave (applyWaves), each wave concurrently: a pod's ServiceAccount, ConfigMaps and Secrets exist
         // before its workload is written, and an autoscaler or an Ingress comes after what it refers to.
@@ -1133,7 +1295,9 @@ class Applier {
         }
         const done = written.filter((w) => w !== undefined);
         if (failed.length > 0) {
-            const notAttempted = rest.filter((p, i) => !written[i] && !failed.some(f => f.target === p.target)).map(p => p.target);
+            const notAttempted = rest
+                .filter((p, i) => !written[i] && !failed.some(f => f.target === p.target))
+                .map(p => p.target);
             throw new ApplyWriteError([...applied, ...done], failed, notAttempted);
         }
         applied.push(...done);
@@ -1149,7 +1313,9 @@ class Applier {
         const missing = new Set();
         await mapLimited([...wanted], concurrency, async (ns) => {
             // A deployer bound by a namespaced Role may not read Namespaces; its dry run then shows whether ns exists.
-            const found = await this.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal }).catch(error => {
+            const found = await this.kube
+                .get({ apiVersion: 'v1', kind: 'Namespace', name: ns }, { signal: this.options.signal })
+                .catch(error => {
                 if (error instanceof errors/* KubeApiError */.W && error.statusCode === 403)
                     return 'not readable';
                 throw error;
@@ -1209,11 +1375,27 @@ function resourceReports(applied, waits, pruned = []) {
     const reports = applied.map((a) => {
         const o = a.target.object;
         const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note].filter(Boolean).join('; ') || undefined;
-        return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, action: a.action, ...(note ? { note } : {}), rollout: wait?.state, durationMs: wait?.durationMs };
+        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
+            .filter(Boolean)
+            .join('; ') || undefined;
+        return {
+            kind: o.kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name,
+            action: a.action,
+            ...(note ? { note } : {}),
+            rollout: wait?.state,
+            durationMs: wait?.durationMs
+        };
     });
     for (const p of pruned)
-        reports.push({ kind: p.kind, namespace: p.namespace, name: p.name, action: 'pruned', ...(p.skipped ? { note: p.skipped } : {}) });
+        reports.push({
+            kind: p.kind,
+            namespace: p.namespace,
+            name: p.name,
+            action: 'pruned',
+            ...(p.skipped ? { note: p.skipped } : {})
+        });
     return reports;
 }
 
@@ -1254,7 +1436,12 @@ function gateRunner(kube, settings, objects, options) {
         }
         core/* info */.pq(`Health gate: job/${gate.name}`);
         const job = objects.find(item => isGateJob(gate, item));
-        const ref = { apiVersion: 'batch/v1', kind: 'Job', namespace: job.object.metadata.namespace ?? (0,connect/* defaultNamespace */.L)(settings.namespace, kube), name: gate.name };
+        const ref = {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            namespace: job.object.metadata.namespace ?? (0,connect/* defaultNamespace */.L)(settings.namespace, kube),
+            name: gate.name
+        };
         await kube.delete(ref, { propagationPolicy: 'Background' }).catch(error => {
             if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
@@ -1267,7 +1454,10 @@ function gateRunner(kube, settings, objects, options) {
         const applied = await new Applier(kube, options).apply([job]);
         const [outcome] = await (0,status_wait/* waitForRollouts */.h)(kube, applied.filter(a => a.target.object.kind === 'Job').map(waitItemFor), { timeoutMs: verifyTimeoutMs, log: line => core/* info */.pq(line) });
         if (outcome.state !== 'succeeded') {
-            throw new Error([`The health gate job/${gate.name} did not complete: ${outcome.message}`, ...(outcome.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(outcome.diagnosis) : [])].join('\n'));
+            throw new Error([
+                `The health gate job/${gate.name} did not complete: ${outcome.message}`,
+                ...(outcome.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(outcome.diagnosis) : [])
+            ].join('\n'));
         }
     };
 }
@@ -1381,7 +1571,11 @@ function helmTemplateCommand(release, helm) {
     return { tool: helm, args, shown };
 }
 async function run(command, what) {
-    const result = await exec_lazy/* getExecOutput */.H(command.tool, command.args, { silent: true, ignoreReturnCode: true, env: (0,child_env/* childEnv */.g)() });
+    const result = await exec_lazy/* getExecOutput */.H(command.tool, command.args, {
+        silent: true,
+        ignoreReturnCode: true,
+        env: (0,child_env/* childEnv */.g)()
+    });
     if (result.exitCode !== 0) {
         const detail = result.stderr.trim().split('\n').slice(-10).join('\n') || `exit code ${result.exitCode}`;
         throw new Error(`${what} failed (${external_node_path_default().basename(command.tool)} ${(command.shown ?? command.args).join(' ')}):\n${detail}`);
@@ -1394,7 +1588,10 @@ async function installed(tool) {
     return (await io.which(tool, false)) || undefined;
 }
 async function renderKustomization(dir) {
-    const command = kustomizeCommand(dir, { kustomize: await installed('kustomize'), kubectl: await installed('kubectl') });
+    const command = kustomizeCommand(dir, {
+        kustomize: await installed('kustomize'),
+        kubectl: await installed('kubectl')
+    });
     return run(command, `Rendering the kustomization '${dir}'`);
 }
 /** Renders the chart for the cluster's capabilities, awaited once helm is found: a missing helm is reported at once. */
@@ -1447,7 +1644,18 @@ function phaseOf(item, install) {
         return { phase: 'pre' };
     if (hooks.includes(install ? 'post-install' : 'post-upgrade'))
         return { phase: 'post' };
-    const known = ['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade', 'pre-delete', 'post-delete', 'pre-rollback', 'post-rollback', 'test', 'test-success'];
+    const known = [
+        'pre-install',
+        'pre-upgrade',
+        'post-install',
+        'post-upgrade',
+        'pre-delete',
+        'post-delete',
+        'pre-rollback',
+        'post-rollback',
+        'test',
+        'test-success'
+    ];
     const unknown = hooks.filter(h => !known.includes(h));
     if (unknown.length > 0)
         throw new PhaseError(`${where(item)}: ${hookAnnotation} names ${unknown.map(h => `'${h}'`).join(', ')}; Helm knows ${known.join(', ')}`);
@@ -1461,7 +1669,9 @@ function hookPolicy(item) {
     const bad = given.filter(p => !deletePolicies.includes(p));
     if (bad.length > 0)
         throw new PhaseError(`${where(item)}: ${deletePolicyAnnotation} names ${bad.map(p => `'${p}'`).join(', ')}; expected ${deletePolicies.join(', ')}`);
-    const declaredAs = annotations[phaseAnnotation] !== undefined ? `${phaseAnnotation}: ${annotations[phaseAnnotation]}` : `${hookAnnotation}: ${annotations[hookAnnotation]}`;
+    const declaredAs = annotations[phaseAnnotation] !== undefined
+        ? `${phaseAnnotation}: ${annotations[phaseAnnotation]}`
+        : `${hookAnnotation}: ${annotations[hookAnnotation]}`;
     return { deletePolicies: given.length > 0 ? given : ['before-hook-creation'], declaredAs };
 }
 function weightOf(item) {
@@ -1562,7 +1772,10 @@ async function runHookSteps(steps, context) {
         for (const item of step.objects) {
             const wait = waits.find(w => w.item.kind === item.object.kind && w.item.name === item.object.metadata.name);
             const succeeded = !wait || wait.state === 'succeeded';
-            const outcome = { ...outcomeOf(step, item, wait ? (succeeded ? 'succeeded' : 'failed') : 'applied'), durationMs: wait?.durationMs ?? Date.now() - started };
+            const outcome = {
+                ...outcomeOf(step, item, wait ? (succeeded ? 'succeeded' : 'failed') : 'applied'),
+                durationMs: wait?.durationMs ?? Date.now() - started
+            };
             const live = applied.find(a => a.target.source === item)?.target.object;
             // A hook kept after failing is what a user reads its logs from, unless it asked to have it deleted.
             if (live && deletedAfter(hookPolicy(item), !failed)) {
@@ -1573,7 +1786,13 @@ async function runHookSteps(steps, context) {
         }
         if (failed) {
             outcomes.push(...notRunAfter(index));
-            return { outcomes, failure: { message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`, wait: failed } };
+            return {
+                outcomes,
+                failure: {
+                    message: `${step.phase}-deploy hook ${failed.item.kind.toLowerCase()}/${failed.item.name} failed: ${failed.message}`,
+                    wait: failed
+                }
+            };
         }
     }
     return { outcomes };
@@ -1594,7 +1813,12 @@ async function liveRef(kube, given, options) {
         return undefined;
     const object = structuredClone(given);
     (0,manifests_documents/* resolveNamespace */.uP)(object, info.namespaced, options.namespace, options.contextNamespace);
-    return { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
+    return {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        name: object.metadata.name
+    };
 }
 /** Deletes an object as Helm's before-hook-creation does, and waits until it is gone so the apply creates it anew. */
 async function deleteObject(context, object) {
@@ -1775,7 +1999,10 @@ async function prepareManifests(settings, substitutions, origin, kube) {
 function maskSecretValues(object) {
     if (object.kind !== 'Secret')
         return;
-    for (const [field, encoded] of [['data', true], ['stringData', false]]) {
+    for (const [field, encoded] of [
+        ['data', true],
+        ['stringData', false]
+    ]) {
         for (const value of Object.values((object[field] ?? {}))) {
             if (typeof value !== 'string' || value === '')
                 continue;
@@ -1818,8 +2045,14 @@ async function rollBack(kube, settings, applied, waitMs = settings.timeoutMs) {
             core/* info */.pq(`${describeApplied(item)}: deleted (created by this run)`);
         }
     }
-    const rolled = restored.filter(r => r.plan.action === 'patch').map(r => applied.find(a => a.target.object.kind === r.workload.kind && a.target.object.metadata.name === r.workload.name && a.target.object.metadata.namespace === r.workload.namespace));
-    const waits = rolled.length === 0 || waitMs === 0 ? [] : await (0,status_wait/* waitForRollouts */.h)(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core/* info */.pq(line) });
+    const rolled = restored
+        .filter(r => r.plan.action === 'patch')
+        .map(r => applied.find(a => a.target.object.kind === r.workload.kind &&
+        a.target.object.metadata.name === r.workload.name &&
+        a.target.object.metadata.namespace === r.workload.namespace));
+    const waits = rolled.length === 0 || waitMs === 0
+        ? []
+        : await (0,status_wait/* waitForRollouts */.h)(kube, rolled.map(waitItemFor), { timeoutMs: waitMs, log: line => core/* info */.pq(line) });
     return {
         restored,
         created: created.map(describeApplied),
@@ -1876,22 +2109,31 @@ async function deploy(settings, manifestObjects, connected, cancel) {
         throw new Error('Cancelled before anything was applied.');
     return (0,context/* withCluster */.B)(settings, context => deployTo(context, settings, manifestObjects, cancel), connected);
 }
+/**
+ * Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
+ * another then reads what that run left, not what it found while the other was still deploying. A namespace
+ * that does not exist yet gets it once the apply has created the namespace (deferred), and the objects are
+ * dry-run again.
+ */
+async function lockFirst(context, settings, manifestObjects, cancel) {
+    const lockIn = (0,lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, context.kube.namespace);
+    if (settings.dryRun)
+        return { lockIn, lockDeferred: false };
+    let lockDeferred = false;
+    await context.holdLock(lockIn, cancel).catch(error => {
+        if (!(0,lock/* isNamespaceMissing */.aW)(error))
+            throw error;
+        lockDeferred = true;
+    });
+    return { lockIn, lockDeferred };
+}
 async function deployTo(context, settings, manifestObjects, cancel) {
     const { kube, targetNamespace } = context;
-    // Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
-    // another then reads what that run left, not what it found while the other was still deploying. A namespace
-    // that does not exist yet gets it once the apply has created the namespace, and the objects are dry-run again.
-    const lockIn = (0,lock/* lockNamespace */.vH)(manifestObjects.map(o => o.object), settings.namespace, kube.namespace);
-    let lockDeferred = false;
-    if (!settings.dryRun) {
-        await context.holdLock(lockIn, cancel).catch(error => {
-            if (!(0,lock/* isNamespaceMissing */.aW)(error))
-                throw error;
-            lockDeferred = true;
-        });
-    }
+    const { lockIn, lockDeferred } = await lockFirst(context, settings, manifestObjects, cancel);
     // The ApplySet code loads only for prune, as the strategies load only when chosen.
-    const applySet = settings.prune ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager) : undefined;
+    const applySet = settings.prune
+        ? await (await __webpack_require__.e(/* import() */ 451).then(__webpack_require__.bind(__webpack_require__, 3451))).ApplySet.open(kube, settings.prune, targetNamespace, settings.fieldManager)
+        : undefined;
     const options = applyOptions(settings, kube);
     // Hooks and phases run around the main apply; everything else below sees the main objects only.
     const phases = await planDeployPhases(kube, manifestObjects, options);
@@ -1901,7 +2143,12 @@ async function deployTo(context, settings, manifestObjects, cancel) {
     const { hooks, runPhase, postHooks } = deployHooks(kube, settings, options, phases);
     const waitItems = (applied) => applied.filter(a => (0,readers/* isWaitable */.mI)(a.target.object, settings)).map(waitItemFor);
     const deployed = new Set();
-    const wait = (items) => (0,status_wait/* waitForRollouts */.h)(kube, items, { timeoutMs: settings.timeoutMs, log: line => core/* info */.pq(line), deployed, signal: cancel });
+    const wait = (items) => (0,status_wait/* waitForRollouts */.h)(kube, items, {
+        timeoutMs: settings.timeoutMs,
+        log: line => core/* info */.pq(line),
+        deployed,
+        signal: cancel
+    });
     // A canary promoted in the same step: the retained stable Deployments get the manifests' version.
     const rollStable = async () => {
         const stable = objects.filter(o => o.object.kind === 'Deployment' && strategy.retained.some(r => r.metadata.name === o.object.metadata.name));
@@ -1928,16 +2175,58 @@ async function deployTo(context, settings, manifestObjects, cancel) {
     const { applied, writeFailure } = await applyLogged(applier, withMembership(strategy?.objects ?? objects, applySet), settings.dryRun, () => candidates);
     for (const { target } of applied)
         deployed.add((0,diagnose/* deployedKey */.cq)(target.object.kind, target.object.metadata.namespace, target.object.metadata.name));
+    return settle({
+        kube,
+        settings,
+        lockIn,
+        applied,
+        writeFailure,
+        candidates,
+        strategy,
+        applySet,
+        hooks,
+        postHooks,
+        waitItems,
+        wait,
+        cancel
+    });
+}
+/** After the apply: the dry run's answer, the undo of a half-written set, or the wait and what follows it. */
+async function settle(run) {
+    const { kube, settings, lockIn, applied, writeFailure, candidates, strategy, applySet, hooks, postHooks, cancel } = run;
+    const { waitItems, wait } = run;
     // Every result names where the deploy went, and what was applied.
-    const result = (rest) => ({ target: { server: kube.server.origin, context: kube.context, namespace: lockIn }, applied, ...rest });
+    const result = (rest) => ({
+        target: { server: kube.server.origin, context: kube.context, namespace: lockIn },
+        applied,
+        ...rest
+    });
     const undo = (rollBackWith) => undoDeploy(kube, strategy, rollBackWith);
     const rollBackApplied = (title, waitMs) => () => core/* group */.Os(title, () => rollBack(kube, settings, applied, waitMs));
     if (settings.dryRun)
-        return result({ waits: [], pruned: candidates.map(c => ({ kind: c.object.kind, namespace: c.object.metadata.namespace, name: c.object.metadata.name })), traffic: strategy?.report(), hooks });
+        return result({
+            waits: [],
+            pruned: candidates.map(c => ({
+                kind: c.object.kind,
+                namespace: c.object.metadata.namespace,
+                name: c.object.metadata.name
+            })),
+            traffic: strategy?.report(),
+            hooks
+        });
     if (writeFailure) {
         // As after a failed rollout: what this run wrote is undone, so the set is not left half old, half new.
-        const unwritten = [...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })), ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))];
-        return result({ waits: [], pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks, writeFailure: { message: writeFailure.message, unwritten } });
+        const unwritten = [
+            ...writeFailure.failed.map(f => ({ target: f.target, fate: 'failed' })),
+            ...writeFailure.notAttempted.map(target => ({ target, fate: 'not applied' }))
+        ];
+        return result({
+            waits: [],
+            pruned: [],
+            ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)),
+            hooks,
+            writeFailure: { message: writeFailure.message, unwritten }
+        });
     }
     const prune = async () => (applySet ? pruneSet(applySet, candidates, applied) : []);
     if (!settings.wait) {
@@ -1945,23 +2234,49 @@ async function deployTo(context, settings, manifestObjects, cancel) {
         return result({ waits: [], pruned: hookFailure ? [] : await prune(), hooks, hookFailure });
     }
     const items = waitItems(applied);
-    const waits = cancel?.aborted ? [] : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
+    const waits = cancel?.aborted
+        ? []
+        : await core/* group */.Os(`Wait for ${items.length} rollout${items.length === 1 ? '' : 's'}`, () => wait(items));
     if (cancel?.aborted) {
         // Left as it is unless asked: a run cancelled by a newer push is followed by that push's deploy anyway.
         if (!settings.rollbackOnCancel)
             return result({ waits, pruned: [], traffic: strategy?.report(), hooks, cancelled: true });
-        return result({ waits, pruned: [], ...(await undo(rollBackApplied('Roll back (cancelled)', 0))), hooks, cancelled: true });
+        return result({
+            waits,
+            pruned: [],
+            ...(await undo(rollBackApplied('Roll back (cancelled)', 0))),
+            hooks,
+            cancelled: true
+        });
     }
+    if (allSucceeded(waits))
+        return result({ waits, ...(await promoteAndPrune(run, prune)) });
+    return result({
+        waits,
+        pruned: [],
+        ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)),
+        hooks
+    });
+}
+/** Every rollout succeeded: the strategy moves traffic, post-deploy hooks run, and only then is the set pruned. */
+async function promoteAndPrune(run, prune) {
+    const { kube, strategy, postHooks, hooks } = run;
     const readyAt = Date.now();
-    if (allSucceeded(waits)) {
-        // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
-        const failure = strategy ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt)).then(() => undefined, (error) => error.message) : undefined;
-        if (failure && strategy.onFailure === 'discard')
-            await strategy.discard(kube);
-        const hookFailure = failure ? undefined : await postHooks();
-        return result({ waits, pruned: failure || hookFailure ? [] : await prune(), traffic: strategy?.report(), strategyFailure: failure, hooks, hookFailure });
-    }
-    return result({ waits, pruned: [], ...(await undo(settings.rollbackOnFailure ? rollBackApplied('Roll back') : undefined)), hooks });
+    // Only a deploy that succeeded prunes: a failed one is rolled back to a set that still has every object.
+    const failure = strategy
+        ? await core/* group */.Os('Traffic', () => strategy.promote(kube, readyAt))
+            .then(() => undefined, (error) => error.message)
+        : undefined;
+    if (failure && strategy.onFailure === 'discard')
+        await strategy.discard(kube);
+    const hookFailure = failure ? undefined : await postHooks();
+    return {
+        pruned: failure || hookFailure ? [] : await prune(),
+        traffic: strategy?.report(),
+        strategyFailure: failure,
+        hooks,
+        hookFailure
+    };
 }
 function applyOptions(settings, kube) {
     return {
@@ -1999,9 +2314,18 @@ function deployHooks(kube, settings, options, phases) {
 async function prepareStrategy(kube, settings, objects, targetNamespace, rollStable, options) {
     const gate = settings.blueGreen?.verify ?? settings.canary?.verify;
     if (gate?.kind === 'job' && !objects.some(item => isGateJob(gate, item))) {
-        throw new ApplyValidationError([`verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`]);
+        throw new ApplyValidationError([
+            `verify names job/${gate.name}, but the manifests have no Job ${gate.name}; add it, or name another gate`
+        ]);
     }
-    return (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({ kube, settings, objects: objects.filter(item => !isGateJob(gate, item)), targetNamespace, rollStable, gate: gateRunner(kube, settings, objects, options) });
+    return (0,registry/* strategyNamed */.vL)(settings.strategy).prepare({
+        kube,
+        settings,
+        objects: objects.filter(item => !isGateJob(gate, item)),
+        targetNamespace,
+        rollStable,
+        gate: gateRunner(kube, settings, objects, options)
+    });
 }
 /**
  * After a failed write, a failed rollout, or a cancel with rollback-on-cancel. Blue-green and canary never roll
@@ -2030,7 +2354,9 @@ async function applyLogged(applier, objects, dryRun, prunable) {
             return error.written;
         });
         for (const item of result) {
-            const why = item.action === 'replaced' ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew` : '';
+            const why = item.action === 'replaced'
+                ? `: its pod template changed, and a Job's cannot be updated, so it ${dryRun ? 'would be' : 'was'} deleted and created anew`
+                : '';
             core/* info */.pq(`${describeApplied(item)} ${item.action}${dryRun ? ' (dry run)' : ''}${why}`);
         }
         for (const c of dryRun ? prunable() : [])
@@ -2054,7 +2380,12 @@ async function applyLogged(applier, objects, dryRun, prunable) {
  */
 async function readManifests(settings, built, kube) {
     const substitutions = [...settings.images, ...built];
-    const origin = { sha: settings.run.sha, runUrl: settings.run.runUrl, actor: settings.run.actor, images: built.map(b => b.image) };
+    const origin = {
+        sha: settings.run.sha,
+        runUrl: settings.run.runUrl,
+        actor: settings.run.actor,
+        images: built.map(b => b.image)
+    };
     const manifests = await prepareManifests(settings, substitutions, origin, kube);
     for (const r of manifests.replacements)
         core/* info */.pq(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
@@ -2063,14 +2394,29 @@ async function readManifests(settings, built, kube) {
     return manifests;
 }
 /** The workloads a rollback restored, as "kind/name to revision N". */
-const restoredWorkloads = (rollback) => rollback.restored.filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+const restoredWorkloads = (rollback) => rollback.restored
+    .filter(r => r.plan.action === 'patch')
+    .map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
 /** What a deploy put in the report, whether it succeeded or not. */
 function deployReport(result) {
     const resources = resourceReports(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
-        resources.push({ kind: target.object.kind, namespace: target.object.metadata.namespace, name: target.object.metadata.name, action: fate });
+        resources.push({
+            kind: target.object.kind,
+            namespace: target.object.metadata.namespace,
+            name: target.object.metadata.name,
+            action: fate
+        });
     }
-    return { hooks: result.hooks, target: result.target, applied: result.applied, waits: result.waits, resources, rollback: result.rollback, traffic: result.traffic };
+    return {
+        hooks: result.hooks,
+        target: result.target,
+        applied: result.applied,
+        waits: result.waits,
+        resources,
+        rollback: result.rollback,
+        traffic: result.traffic
+    };
 }
 /** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
 function deployFailure(result) {
@@ -2079,7 +2425,14 @@ function deployFailure(result) {
         const undo = result.rollback
             ? `The workloads this run changed are being restored (rollback-on-cancel): ${restoredWorkloads(result.rollback).join(', ') || 'none had an earlier revision'}.`
             : 'What was applied stays as it is (rollback-on-cancel: false).';
-        return { result: 'cancelled', message: [`Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`, ...unfinished, undo].join('\n') };
+        return {
+            result: 'cancelled',
+            message: [
+                `Cancelled after the apply${unfinished.length > 0 ? `, with ${unfinished.length} rollout${unfinished.length === 1 ? '' : 's'} unfinished` : ''}.`,
+                ...unfinished,
+                undo
+            ].join('\n')
+        };
     }
     const failed = result.waits.filter(w => w.state !== 'succeeded');
     const kept = result.traffic ? (0,registry/* strategyNamed */.vL)(result.traffic.strategy).untouchedLine(result.traffic) : undefined;
@@ -2089,7 +2442,9 @@ function deployFailure(result) {
         return { message: result.hookFailure };
     if (failed.length === 0 && !result.writeFailure)
         return undefined;
-    const lines = result.writeFailure ? [result.writeFailure.message] : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])]);
+    const lines = result.writeFailure
+        ? [result.writeFailure.message]
+        : failed.flatMap(w => [w.message, ...(w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])]);
     if (kept)
         lines.push(kept);
     const restored = result.rollback ? restoredWorkloads(result.rollback) : [];
@@ -2102,13 +2457,21 @@ function deployFailure(result) {
         lines.push('Nothing to roll back: no workload this run changed had an earlier revision.');
     }
     else if (result.rollback) {
-        lines.push(`The rollback did not complete: ${result.rollback.waits.filter(w => w.state !== 'succeeded').map(w => w.message).join('; ')}`);
+        lines.push(`The rollback did not complete: ${result.rollback.waits
+            .filter(w => w.state !== 'succeeded')
+            .map(w => w.message)
+            .join('; ')}`);
     }
     else if (result.writeFailure) {
         const written = result.applied.filter(a => a.action !== 'unchanged').map(describeApplied);
-        lines.push(written.length > 0 ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.` : 'Nothing was changed before the failure.');
+        lines.push(written.length > 0
+            ? `Written before the failure and left as they are (rollback-on-failure: false): ${written.join(', ')}.`
+            : 'Nothing was changed before the failure.');
     }
-    return { message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`, ...(rolledBack ? { result: 'rolled-back' } : {}) };
+    return {
+        message: result.writeFailure ? lines.join('\n') : `Rollout failed:\n${lines.join('\n')}`,
+        ...(rolledBack ? { result: 'rolled-back' } : {})
+    };
 }
 /** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
 async function deployManifests(settings, manifests, kube, cancel) {
@@ -2232,7 +2595,16 @@ function planTakeover(live, forced, fieldManager) {
     const count = fieldPaths(fields).length;
     if (count === 0)
         return undefined;
-    return { from: clientSideApplyManager, to: fieldManager, object: (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeObject */ .v8)(live), apiVersion, fields, count, resourceVersion, managedFields };
+    return {
+        from: clientSideApplyManager,
+        to: fieldManager,
+        object: (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .describeObject */ .v8)(live),
+        apiVersion,
+        fields,
+        count,
+        resourceVersion,
+        managedFields
+    };
 }
 /**
  * The managedFields after the takeover, from `entries`: the planned object's, or a newer one's when a status update
@@ -2241,10 +2613,15 @@ function planTakeover(live, forced, fieldManager) {
  * the planned ones: someone wrote the object in between, and the plan no longer says what to move.
  */
 function takeoverEntries(entries, plan) {
-    const pick = (list) => ({ clientSide: list.find(e => isClientSide(e, plan.apiVersion)), own: list.find(e => isApplyOf(e, plan.to)) });
+    const pick = (list) => ({
+        clientSide: list.find(e => isClientSide(e, plan.apiVersion)),
+        own: list.find(e => isApplyOf(e, plan.to))
+    });
     const now = pick(entries);
     const then = pick(plan.managedFields);
-    if (!now.clientSide || !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.clientSide.fieldsV1, then.clientSide?.fieldsV1) || !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.own?.fieldsV1, then.own?.fieldsV1)) {
+    if (!now.clientSide ||
+        !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.clientSide.fieldsV1, then.clientSide?.fieldsV1) ||
+        !(0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .sameValue */ .eE)(now.own?.fieldsV1, then.own?.fieldsV1)) {
         throw new Error(`${plan.object} changed since validation: the fields of ${plan.from} or ${plan.to} are no longer those the dry run saw, so they were not taken over. Run the deploy again.`);
     }
     const out = [];
@@ -2262,7 +2639,13 @@ function takeoverEntries(entries, plan) {
         }
     }
     if (!now.own)
-        out.push({ manager: plan.to, operation: 'Apply', apiVersion: plan.apiVersion, fieldsType: 'FieldsV1', fieldsV1: plan.fields });
+        out.push({
+            manager: plan.to,
+            operation: 'Apply',
+            apiVersion: plan.apiVersion,
+            fieldsType: 'FieldsV1',
+            fieldsV1: plan.fields
+        });
     return out;
 }
 /** The run's one line about takeovers, or undefined when there was none. */
@@ -2292,8 +2675,8 @@ function takeoverSummary(applied, dryRun) {
 const unitMs = {
     ns: 1e-6,
     us: 1e-3,
-    'µs': 1e-3,
-    'μs': 1e-3,
+    µs: 1e-3,
+    μs: 1e-3,
     ms: 1,
     s: 1000,
     m: 60_000,
@@ -2455,7 +2838,7 @@ function groupVersionsToList(roots) {
 }
 const emptyKind = (gvk) => !gvk || (!gvk.group && !gvk.version && !gvk.kind);
 // path.Join(groupVersion, kind) in helm: a kind-less entry is the group version itself.
-const withKind = (groupVersion, kind) => (kind ? `${groupVersion}/${kind}` : groupVersion);
+const withKind = (groupVersion, kind) => kind ? `${groupVersion}/${kind}` : groupVersion;
 /**
  * `.Capabilities` from GET /version, the /api and /apis roots, and the resource lists fetched for plain roots
  * (`failedLists`: group versions whose list could not be read). As client-go reads aggregated discovery, a stale
@@ -2527,7 +2910,10 @@ const builtinKinds = [
     ['apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'customresourcedefinitions', false],
     ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false]
 ];
-const builtins = new Map(builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [`${apiVersion} ${kind}`, { plural, namespaced, groupVersion: apiVersion }]));
+const builtins = new Map(builtinKinds.map(([apiVersion, kind, plural, namespaced]) => [
+    `${apiVersion} ${kind}`,
+    { plural, namespaced, groupVersion: apiVersion }
+]));
 /** The resource of a kind the action knows without asking the server; undefined for any other kind. */
 function builtinResource(apiVersion, kind) {
     return builtins.get(`${apiVersion} ${kind}`);
@@ -2561,7 +2947,11 @@ const retriableCodes = new Set([429, 502, 503, 504]);
 const isRetriable = (statusCode, retryAfter) => retriableCodes.has(statusCode) || (statusCode >= 500 && retryAfter !== undefined);
 const retriableErrors = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
 const maxAttempts = 6;
-const defaultTimeouts = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, stallLimitMs: 5 * 60_000 };
+const defaultTimeouts = {
+    connectTimeoutMs: 10_000,
+    responseTimeoutMs: 30_000,
+    stallLimitMs: 5 * 60_000
+};
 /**
  * Once the stall limit is spent, a call still gets one short attempt (at most the response timeout): the lock
  * release after a failure must not be skipped for a blip, nor wait long on a dead server.
@@ -2613,7 +3003,9 @@ class KubeClient {
         this.context = target.contextName;
         const secure = target.server.protocol === 'https:';
         // One keep-alive pool for every call and watch: a TLS handshake per request would dominate the apply.
-        this.agent = secure ? new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 64, ...target.tls }) : new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 64 });
+        this.agent = secure
+            ? new (external_node_https_default()).Agent({ keepAlive: true, maxSockets: 64, ...target.tls })
+            : new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: 64 });
         this.transport = secure ? (external_node_https_default()) : (external_node_http_default());
     }
     /** Obtains credentials (runs exec plugins) once, before the first request; later calls share the first. */
@@ -2661,7 +3053,9 @@ class KubeClient {
         return AbortSignal.any(signal ? [signal, this.closing.signal] : [this.closing.signal]);
     }
     stallLeftMs() {
-        return this.stalledSince === undefined ? this.timeouts.stallLimitMs : this.stalledSince + this.timeouts.stallLimitMs - Date.now();
+        return this.stalledSince === undefined
+            ? this.timeouts.stallLimitMs
+            : this.stalledSince + this.timeouts.stallLimitMs - Date.now();
     }
     timedOut(error, started) {
         this.stalledSince ??= started;
@@ -2685,7 +3079,12 @@ class KubeClient {
                 headers: {
                     ...this.headers,
                     Accept: options.accept ?? 'application/json',
-                    ...(body === undefined ? {} : { 'Content-Type': options.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) })
+                    ...(body === undefined
+                        ? {}
+                        : {
+                            'Content-Type': options.contentType ?? 'application/json',
+                            'Content-Length': Buffer.byteLength(body)
+                        })
                 }
             }, response => {
                 clearTimeout(timer);
@@ -2737,7 +3136,9 @@ class KubeClient {
                 if (error instanceof errors/* KubeTimeoutError */.b) {
                     this.timedOut(error, started);
                     const delay = (0,retry/* retryDelayMs */.q)(attempt);
-                    if ((error.phase === 'connect' || repeatable(method, options.contentType)) && attempt + 1 < maxAttempts && this.stallLeftMs() > delay) {
+                    if ((error.phase === 'connect' || repeatable(method, options.contentType)) &&
+                        attempt + 1 < maxAttempts &&
+                        this.stallLeftMs() > delay) {
                         await sleep(delay, options.signal);
                         continue;
                     }
@@ -2822,10 +3223,20 @@ class KubeClient {
     }
     async create(object, options = {}) {
         const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace };
-        return this.request('POST', await this.pathOf(collection), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+        return this.request('POST', await this.pathOf(collection), {
+            query: writeQuery(options),
+            body: object,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
     }
     async replace(object, options = {}) {
-        return this.request('PUT', await this.pathOf(objectRef(object)), { query: writeQuery(options), body: object, signal: options.signal, onSuccess: options.onStatus });
+        return this.request('PUT', await this.pathOf(objectRef(object)), {
+            query: writeQuery(options),
+            body: object,
+            signal: options.signal,
+            onSuccess: options.onStatus
+        });
     }
     async patch(ref, patch, options = {}) {
         return this.request('PATCH', await this.pathOf(ref, options.subresource), {
@@ -2840,11 +3251,23 @@ class KubeClient {
         const { propagationPolicy, preconditions, dryRun } = options;
         // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
         // alike (apiserver handlers/delete.go).
-        const body = propagationPolicy || preconditions || dryRun ? { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy, preconditions, dryRun: dryRun ? ['All'] : undefined } : undefined;
+        const body = propagationPolicy || preconditions || dryRun
+            ? {
+                apiVersion: 'v1',
+                kind: 'DeleteOptions',
+                propagationPolicy,
+                preconditions,
+                dryRun: dryRun ? ['All'] : undefined
+            }
+            : undefined;
         await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal });
     }
     async podLog(ref, query, options = {}) {
-        return this.request('GET', await this.pathOf(ref, 'log'), { query: { ...query }, text: true, signal: options.signal });
+        return this.request('GET', await this.pathOf(ref, 'log'), {
+            query: { ...query },
+            text: true,
+            signal: options.signal
+        });
     }
     /**
      * Streams watch events until the server closes the stream. Errors (including 410 Gone) surface as thrown
@@ -2957,7 +3380,12 @@ const patchContentType = {
     json: 'application/json-patch+json',
     strategic: 'application/strategic-merge-patch+json'
 };
-const objectRef = (object) => ({ apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name });
+const objectRef = (object) => ({
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    namespace: object.metadata.namespace,
+    name: object.metadata.name
+});
 const writeQuery = (options) => ({
     fieldManager: options.fieldManager,
     fieldValidation: options.strict ? 'Strict' : undefined,
@@ -3073,7 +3501,11 @@ class KubeTimeoutError extends Error {
     }
     /** The same timeout, saying how many attempts it took, or why the request was not sent again. */
     withNote(attempts, repeated, totalMs) {
-        const note = attempts > 0 ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}` : repeated || this.phase === 'connect' ? '' : `; not sent again, since the ${this.method} may have taken effect`;
+        const note = attempts > 0
+            ? `; ${attempts + 1} attempts in ${formatSeconds(totalMs)}`
+            : repeated || this.phase === 'connect'
+                ? ''
+                : `; not sent again, since the ${this.method} may have taken effect`;
         return new KubeTimeoutError(this.phase, this.origin, this.method, this.path, this.afterMs, note);
     }
 }
@@ -3191,14 +3623,18 @@ const fileOrData = (data, file, what) => {
     }
 };
 function inClusterTarget(env) {
-    const host = env.KUBERNETES_SERVICE_HOST.includes(':') ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
+    const host = env.KUBERNETES_SERVICE_HOST.includes(':')
+        ? `[${env.KUBERNETES_SERVICE_HOST}]`
+        : env.KUBERNETES_SERVICE_HOST;
     return {
         server: new URL(`https://${host}:${env.KUBERNETES_SERVICE_PORT ?? 443}`),
         tls: { ca: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'ca.crt')) },
         namespace: (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'namespace'), 'utf8').trim(),
         contextName: 'in-cluster',
         // The projected token rotates; read it for each connection.
-        authenticate: async () => ({ Authorization: `Bearer ${(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'token'), 'utf8').trim()}` })
+        authenticate: async () => ({
+            Authorization: `Bearer ${(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(node_path__WEBPACK_IMPORTED_MODULE_2___default().join(serviceAccountDir, 'token'), 'utf8').trim()}`
+        })
     };
 }
 /**
@@ -3671,7 +4107,9 @@ function lines(text) {
         .filter(line => line !== '' && !line.startsWith('#'));
 }
 function listInput(text) {
-    return lines(text).flatMap(line => line.split(',').map(part => part.trim())).filter(Boolean);
+    return lines(text)
+        .flatMap(line => line.split(',').map(part => part.trim()))
+        .filter(Boolean);
 }
 function booleanInput(read, name, fallback) {
     const value = read(name).trim();
@@ -3789,7 +4227,11 @@ function readRunContext(env) {
     const ref = env.GITHUB_REF ?? '';
     const branch = env.GITHUB_HEAD_REF ||
         env.GITHUB_REF_NAME ||
-        (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined);
+        (ref.startsWith('refs/heads/')
+            ? ref.slice('refs/heads/'.length)
+            : ref.startsWith('refs/tags/')
+                ? ref.slice('refs/tags/'.length)
+                : undefined);
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     const repositoryUrl = env.GITHUB_REPOSITORY ? `${server}/${env.GITHUB_REPOSITORY}` : undefined;
     return {
@@ -3830,7 +4272,13 @@ function repositoryInput(text, what) {
 }
 /** An image to build, named for the built-images output by its repository's last path segment. */
 function imageBuild(image, context, dockerfile, target) {
-    return { name: image.path.split('/').pop(), image, context, dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`, target: target || undefined };
+    return {
+        name: image.path.split('/').pop(),
+        image,
+        context,
+        dockerfile: dockerfile || `${context.replace(/\/+$/, '')}/Dockerfile`,
+        target: target || undefined
+    };
 }
 /** One line of the build input: REPOSITORY=CONTEXT[,dockerfile=PATH][,target=STAGE]. */
 function parseBuildEntry(line, index) {
@@ -3839,7 +4287,10 @@ function parseBuildEntry(line, index) {
     if (eq <= 0)
         throw new Error(`Invalid build entry ${index + 1} '${line}': no '='. ${form}`);
     const image = repositoryInput(line.slice(0, eq).trim(), `build entry ${index + 1}`);
-    const [context, ...options] = line.slice(eq + 1).split(',').map(part => part.trim());
+    const [context, ...options] = line
+        .slice(eq + 1)
+        .split(',')
+        .map(part => part.trim());
     if (!context)
         throw new Error(`Invalid build entry ${index + 1} '${line}': no build context. ${form}`);
     const given = {};
@@ -3982,13 +4433,21 @@ function strategyInput(read, mode) {
     const gate = verify ? gateInput(verify) : undefined;
     const verifyTimeoutMs = (0,duration/* parseDuration */.E)(read('verify-timeout').trim() || '1m', 'verify-timeout');
     if (strategy === 'blue-green')
-        return { strategy, blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? (0,duration/* parseDuration */.E)(keep, 'blue-green-keep') : undefined } };
+        return {
+            strategy,
+            blueGreen: { verify: gate, verifyTimeoutMs, keepMs: keep ? (0,duration/* parseDuration */.E)(keep, 'blue-green-keep') : undefined }
+        };
     const percent = Number(percentText || '20');
     if (!/^\d+$/.test(percentText || '20') || percent < 1 || percent > 99)
         throw new Error(`Invalid canary-percent '${percentText}'. Expected a whole number from 1 to 99 (the canary's share of the traffic).`);
     return {
         strategy,
-        canary: { percent, autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined, verify: gate, verifyTimeoutMs }
+        canary: {
+            percent,
+            autoPromoteAfterMs: autoPromote ? (0,duration/* parseDuration */.E)(autoPromote, 'canary-auto-promote-after') : undefined,
+            verify: gate,
+            verifyTimeoutMs
+        }
     };
 }
 
@@ -4012,7 +4471,11 @@ function helmInputs(read) {
         return undefined;
     }
     // The release defaults to the chart's name: its directory, or its archive without version (web-1.2.3.tgz).
-    const fallback = chart.replace(/\/+$/, '').split('/').pop().replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
+    const fallback = chart
+        .replace(/\/+$/, '')
+        .split('/')
+        .pop()
+        .replace(/-\d+\.\d+\.\d+.*\.tgz$|\.tgz$/, '');
     const name = release || fallback;
     if (!dnsLabel.test(name) || name.length > 53) {
         throw new Error(`Invalid helm-release '${name}'${release ? '' : ` (taken from helm-chart; set helm-release)`}. Expected lowercase letters, digits and '-', at most 53 characters.`);
@@ -4091,14 +4554,21 @@ function manifestInput(read, mode) {
     if (mode !== 'build' && manifests.length === 0 && !helm) {
         throw new Error(`The manifests input is required in mode ${mode} (files, directories, kustomizations or globs, one per line), unless helm-chart is given.`);
     }
-    return { manifests, helm, images, maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size') };
+    return {
+        manifests,
+        helm,
+        images,
+        maxManifestsBytes: (0,size/* parseSize */.D)(read('max-manifests-size').trim() || '16Mi', 'max-manifests-size')
+    };
 }
 function deployInput(read, mode, rollbackTo) {
     const lockName = read('lock-name').trim() || 'deploy';
     if (!dnsLabel.test(lockName) || lockName.length > 40) {
         throw new Error(`Invalid lock-name '${lockName}'. Expected lowercase letters, digits and '-', at most 40 characters.`);
     }
-    const lock = booleanInput(read, 'lock', true) ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') } : undefined;
+    const lock = booleanInput(read, 'lock', true)
+        ? { name: lockName, timeoutMs: (0,duration/* parseDuration */.E)(read('lock-timeout').trim() || '5m', 'lock-timeout') }
+        : undefined;
     const prune = pruneInput(read, mode, lockName);
     const fieldManager = read('field-manager').trim() || 'build-and-deploy';
     if (!/^[\x21-\x7e]{1,128}$/.test(fieldManager)) {
@@ -4255,7 +4725,11 @@ function builtImagesOutput(images) {
 /** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
 function templateImages(object) {
     const spec = object?.spec;
-    const pod = object?.kind === 'Pod' ? spec : object?.kind === 'CronJob' ? spec?.jobTemplate?.spec?.template?.spec : spec?.template?.spec;
+    const pod = object?.kind === 'Pod'
+        ? spec
+        : object?.kind === 'CronJob'
+            ? spec?.jobTemplate?.spec?.template?.spec
+            : spec?.template?.spec;
     return (pod?.containers ?? []).map(c => c.image ?? '');
 }
 /** A workload's images, `before → after` where this run changed them, as a summary cell. */
@@ -4265,7 +4739,9 @@ function imageChange(applied) {
         return '';
     const before = templateImages(applied?.before);
     return after
-        .map((image, i) => (before[i] && before[i] !== image ? `${(0,markdown/* code */.aY)(shortImage(before[i]))} → ${(0,markdown/* code */.aY)(shortImage(image))}` : (0,markdown/* code */.aY)(shortImage(image))))
+        .map((image, i) => before[i] && before[i] !== image
+        ? `${(0,markdown/* code */.aY)(shortImage(before[i]))} → ${(0,markdown/* code */.aY)(shortImage(image))}`
+        : (0,markdown/* code */.aY)(shortImage(image)))
         .join('<br>');
 }
 /** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
@@ -4274,7 +4750,11 @@ const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end
 function restoredRevision(plan) {
     const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,markdown/* code */.aY)(shortImage(image)));
     const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
-    return [`revision ${(0,markdown/* inline */.mG)(plan.revision)}`, images.length > 0 ? `: ${images.join(', ')}` : '', commit ? ` (commit ${(0,markdown/* code */.aY)(commit.slice(0, 12))})` : ''].join('');
+    return [
+        `revision ${(0,markdown/* inline */.mG)(plan.revision)}`,
+        images.length > 0 ? `: ${images.join(', ')}` : '',
+        commit ? ` (commit ${(0,markdown/* code */.aY)(commit.slice(0, 12))})` : ''
+    ].join('');
 }
 /** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
 function targetLine(report) {
@@ -4306,7 +4786,13 @@ function renderSummary(report) {
 }
 function headline(report) {
     const out = [];
-    const icon = report.result === 'succeeded' ? '✅' : report.result === 'rolled-back' ? '↩️' : report.result === 'cancelled' ? '⏹️' : '❌';
+    const icon = report.result === 'succeeded'
+        ? '✅'
+        : report.result === 'rolled-back'
+            ? '↩️'
+            : report.result === 'cancelled'
+                ? '⏹️'
+                : '❌';
     out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
     const header = targetLine(report);
     if (header)
@@ -4314,7 +4800,12 @@ function headline(report) {
     // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
     const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])));
     if (report.error)
-        out.push(...(0,markdown/* fenced */.OF)('text', [report.error.split('\n').filter(line => !diagnosed.has(line)).join('\n')]), '');
+        out.push(...(0,markdown/* fenced */.OF)('text', [
+            report.error
+                .split('\n')
+                .filter(line => !diagnosed.has(line))
+                .join('\n')
+        ]), '');
     return out;
 }
 function imagesSection(report) {
@@ -4338,7 +4829,9 @@ function resourcesSection(report) {
         if (changed.length > 0) {
             out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
             for (const r of changed) {
-                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind && a.target.object.metadata.name === r.name && a.target.object.metadata.namespace === r.namespace));
+                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind &&
+                    a.target.object.metadata.name === r.name &&
+                    a.target.object.metadata.namespace === r.namespace));
                 out.push(`| ${(0,markdown/* inline */.mG)(r.kind)}/${(0,markdown/* inline */.mG)(r.name)} | ${(0,markdown/* inline */.mG)(r.namespace ?? '')} | ${(0,markdown/* inline */.mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,markdown/* inline */.mG)(r.note)})` : ''} | ${(0,markdown/* inline */.mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
             }
             out.push('');
@@ -4372,7 +4865,9 @@ function dryRunChanges(report) {
             out.push('### Changes the apply would make', '');
             for (const item of changed) {
                 const o = item.target.object;
-                const lines = item.changes.slice(0, 200).flatMap(change => [
+                const lines = item.changes
+                    .slice(0, 200)
+                    .flatMap(change => [
                     ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
                     ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
                 ]);
@@ -4429,7 +4924,9 @@ function rollbackSection(report) {
         out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
         out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
         for (const r of rollback.restored) {
-            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind && w.item.name === r.workload.name && w.item.namespace === r.workload.namespace);
+            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind &&
+                w.item.name === r.workload.name &&
+                w.item.namespace === r.workload.namespace);
             out.push(`| ${(0,markdown/* inline */.mG)(r.workload.kind)}/${(0,markdown/* inline */.mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,markdown/* inline */.mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,markdown/* inline */.mG)(wait?.state)} |`);
         }
         out.push('');
@@ -4458,7 +4955,10 @@ function names(list, limit = 3) {
 }
 /** An error's first line; a heading line ("Rollout failed:", "... 2 problems; nothing was applied:") with the next one. */
 const firstLine = (text, limit = 200) => {
-    const lines = text.split('\n').map(l => l.trim()).filter(Boolean);
+    const lines = text
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
     const line = lines.length > 1 && /[:]$/.test(lines[0]) ? `${lines[0]} ${lines[1].replace(/^- /, '')}` : (lines[0] ?? '');
     return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
 };
@@ -4470,15 +4970,21 @@ function imagesPart(report) {
 /** What a successful run did, by mode. */
 function successDetail(report) {
     if (report.mode === 'build')
-        return report.images.length > 0 ? `${names(report.images.map(i => i.reference), 2)} ${report.dryRun ? 'built' : 'pushed'}` : 'nothing built';
+        return report.images.length > 0
+            ? `${names(report.images.map(i => i.reference), 2)} ${report.dryRun ? 'built' : 'pushed'}`
+            : 'nothing built';
     if (report.mode === 'history') {
         const histories = report.history ?? [];
-        return histories.length === 0 ? 'no history' : `history of ${names(histories.map(h => `${(0,live_revision/* workloadName */.vO)(h)} (${h.rows.length} revision${h.rows.length === 1 ? '' : 's'})`))}`;
+        return histories.length === 0
+            ? 'no history'
+            : `history of ${names(histories.map(h => `${(0,live_revision/* workloadName */.vO)(h)} (${h.rows.length} revision${h.rows.length === 1 ? '' : 's'})`))}`;
     }
     if (report.mode === 'rollback' && report.history && report.history.length > 0) {
         const live = report.history.map(h => {
             const row = (0,live_revision/* liveRow */.ls)(h);
-            return row ? `${(0,live_revision/* workloadName */.vO)(h)} at revision ${row.revision}${row.commit ? ` (commit ${row.commit.slice(0, 7)})` : ''}` : `${(0,live_revision/* workloadName */.vO)(h)} (none live)`;
+            return row
+                ? `${(0,live_revision/* workloadName */.vO)(h)} at revision ${row.revision}${row.commit ? ` (commit ${row.commit.slice(0, 7)})` : ''}`
+                : `${(0,live_revision/* workloadName */.vO)(h)} (none live)`;
         });
         return `live: ${names(live)}`;
     }
@@ -4489,7 +4995,9 @@ function successDetail(report) {
         const changed = report.applied.filter(a => a.changes.length > 0).length;
         return `${changed} of ${report.applied.length} object${report.applied.length === 1 ? '' : 's'} would change${imagesPart(report)}`;
     }
-    const rolled = report.waits.filter(w => w.state === 'succeeded' && workloadKinds.has(w.item.kind)).map(w => `${w.item.kind.toLowerCase()}/${w.item.name}`);
+    const rolled = report.waits
+        .filter(w => w.state === 'succeeded' && workloadKinds.has(w.item.kind))
+        .map(w => `${w.item.kind.toLowerCase()}/${w.item.name}`);
     if (rolled.length > 0)
         return `${names(rolled)} rolled out${imagesPart(report)}`;
     const unchanged = report.resources.filter(r => r.action === 'unchanged').length;
@@ -4502,7 +5010,9 @@ function resultLine(report) {
     if (report.result === 'succeeded')
         detail = successDetail(report);
     else if (report.result === 'rolled-back') {
-        const restored = (report.rollback?.restored ?? []).filter(r => r.plan.action === 'patch').map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
+        const restored = (report.rollback?.restored ?? [])
+            .filter(r => r.plan.action === 'patch')
+            .map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
         detail = `${restored.length > 0 ? `restored ${names(restored)}` : 'nothing restored'}${report.error ? `; ${firstLine(report.error)}` : ''}`;
     }
     else
@@ -4554,7 +5064,16 @@ const runners = {
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
     const started = Date.now();
-    let report = { result: 'succeeded', mode: 'deploy', dryRun: false, images: [], resources: [], waits: [], applied: [], durationMs: 0 };
+    let report = {
+        result: 'succeeded',
+        mode: 'deploy',
+        dryRun: false,
+        images: [],
+        resources: [],
+        waits: [],
+        applied: [],
+        durationMs: 0
+    };
     let outcome = { report: {} };
     let deployment;
     const cancel = cancelOnSignals();
@@ -4562,7 +5081,12 @@ async function run() {
         const settings = readSettings();
         if (['deploy', 'apply', 'rollback', 'promote', 'abort'].includes(settings.mode) && !settings.dryRun)
             deployment = await GitHubDeployment.start(settings);
-        report = { ...report, mode: settings.mode, target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy }, dryRun: settings.dryRun };
+        report = {
+            ...report,
+            mode: settings.mode,
+            target: { commit: settings.run.sha, ref: settings.run.branch, strategy: settings.strategy },
+            dryRun: settings.dryRun
+        };
         outcome = await (await runners[settings.mode]())(settings, cancel.signal);
     }
     catch (error) {
@@ -4577,7 +5101,10 @@ async function run() {
     await deployment?.set(report.result === 'succeeded' ? 'success' : 'failure');
     report.durationMs = Date.now() - started;
     setOutputs(report, outcome.manifestsFile);
-    await lib_core/* summary */.z.addRaw(renderSummary(report)).write().catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
+    await lib_core/* summary */.z
+        .addRaw(renderSummary(report))
+        .write()
+        .catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
     lib_core/* info */.pq(resultLine(report));
     cancel.dispose();
 }
@@ -4619,7 +5146,8 @@ function annotateWorkload(object, origin) {
     const copy = structuredClone(object);
     const image = workloadImages(object, path, origin.images ?? []).join(', ') || undefined;
     const changeCause = `build-and-deploy: ${image ?? 'commit'} from ${origin.sha.slice(0, 12)}` +
-        (origin.actor ? ` by ${origin.actor}` : '') + (origin.runUrl ? ` (${origin.runUrl})` : '');
+        (origin.actor ? ` by ${origin.actor}` : '') +
+        (origin.runUrl ? ` (${origin.runUrl})` : '');
     copy.metadata.annotations = {
         ...copy.metadata.annotations,
         [annotationKeys.commit]: origin.sha,
@@ -4754,7 +5282,9 @@ function readObjects(text, file, problems, documents = (0,_patch_js__WEBPACK_IMP
             return;
         }
         const value = doc.toJS({ maxAliasCount: 100 });
-        const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
+        const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)
+            ? value.items
+            : [value];
         items.forEach((item, j) => {
             const label = items.length > 1 || item !== value ? `${where} item ${j + 1}` : where;
             const problem = checkObject(item);
@@ -4780,7 +5310,10 @@ function checkObject(value) {
     if (typeof object.kind !== 'string' || object.kind === '')
         missing.push('kind');
     const metadata = object.metadata;
-    if (typeof metadata === 'object' && metadata !== null && metadata.name !== undefined && typeof metadata.name !== 'string') {
+    if (typeof metadata === 'object' &&
+        metadata !== null &&
+        metadata.name !== undefined &&
+        typeof metadata.name !== 'string') {
         // YAML 1.1 (kubectl's reading) turns y, n, yes, no, on, off into booleans and 0644 into a number.
         return `metadata.name must be a string, but reads as ${JSON.stringify(metadata.name)} (YAML 1.1 takes y/n/yes/no/on/off as booleans and leading-zero numbers as octal); quote it`;
     }
@@ -4999,7 +5532,11 @@ function redactSecretValues(text) {
             const range = node?.range;
             // A block scalar's range takes in the line break after it, which the next key needs.
             if (range)
-                edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') });
+                edits.push({
+                    start: range[0],
+                    end: range[1],
+                    value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '')
+                });
         };
         for (const field of ['data', 'stringData']) {
             const values = object.get(field, true);
@@ -5120,11 +5657,18 @@ function neededPermissions(input, contextNamespace, resources) {
         if (!info)
             continue;
         const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-        const namespace = info.namespaced ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default') : undefined;
+        const namespace = info.namespaced
+            ? (object.metadata.namespace ?? input.namespace ?? contextNamespace ?? 'default')
+            : undefined;
         add({ verb: 'patch', group, resource: info.plural, namespace });
     }
     if (input.lock)
-        add({ verb: 'create', group: 'coordination.k8s.io', resource: 'leases', namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace) });
+        add({
+            verb: 'create',
+            group: 'coordination.k8s.io',
+            resource: 'leases',
+            namespace: (0,lock/* lockNamespace */.vH)(input.objects.map(o => o.object), input.namespace, contextNamespace)
+        });
     return [...needed.values()];
 }
 /** The namespaces the objects go to that the manifests do not create themselves. */
@@ -5148,7 +5692,9 @@ const describePermission = (p) => `${p.verb} ${p.group ? `${p.resource}.${p.grou
  */
 async function checkCluster(kube, input) {
     const problems = await findProblems(kube, input).catch((error) => {
-        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, { cause: error });
+        throw new Error(`The target cluster could not be checked before anything was built or pushed: ${error.message}`, {
+            cause: error
+        });
     });
     if (problems.length > 0) {
         throw new Error(`The target cluster refuses this deploy, found before anything was built or pushed:\n- ${problems.join('\n- ')}`);
@@ -5182,7 +5728,11 @@ async function findProblems(kube, input) {
     }
     const reviews = await Promise.all(neededPermissions(input, kube.namespace, resources).map(async (permission) => {
         const review = await kube
-            .create({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { ...permission } } })
+            .create({
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: { ...permission } }
+        })
             .catch(() => undefined);
         return { permission, review };
     }));
@@ -5226,7 +5776,14 @@ const runDeploy = (settings, cancel) => withEarlyConnection(true, settings, kube
     const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
     let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
     outcome.manifestsFile = manifests.file;
-    const clusterReady = kube && settings.push && !settings.dryRun ? checkCluster(kube, { objects: manifests.objects, namespace: settings.namespace, createNamespace: settings.createNamespace, lock: settings.lock !== undefined }) : undefined;
+    const clusterReady = kube && settings.push && !settings.dryRun
+        ? checkCluster(kube, {
+            objects: manifests.objects,
+            namespace: settings.namespace,
+            createNamespace: settings.createNamespace,
+            lock: settings.lock !== undefined
+        })
+        : undefined;
     clusterReady?.catch(() => undefined);
     outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
     await clusterReady;
@@ -5333,7 +5890,11 @@ function parentState(live, parent, namespace) {
         throw new Error(`${where} has no ${applySetKeys.groupKinds} annotation${annotations[applySetKeys.groupResources] !== undefined ? ` (only the ${applySetKeys.groupResources} of kubectl before 1.28: apply the set once with a newer kubectl)` : ''}.`);
     }
     const namespaces = (annotations[applySetKeys.namespaces] ?? '').split(',').filter(Boolean);
-    return { groupKinds: new Set(kinds.split(',').filter(Boolean)), namespaces: new Set([namespace, ...namespaces]), tooling };
+    return {
+        groupKinds: new Set(kinds.split(',').filter(Boolean)),
+        namespaces: new Set([namespace, ...namespaces]),
+        tooling
+    };
 }
 /** Adds the member label to every object; a manifest that sets it itself is a problem, as with kubectl. */
 function labelMembers(items, id, describe) {
@@ -5376,7 +5937,10 @@ function parentObject(parent, namespace, tooling, scope) {
             annotations: {
                 [applySetKeys.tooling]: tooling,
                 [applySetKeys.groupKinds]: [...scope.groupKinds].sort().join(','),
-                [applySetKeys.namespaces]: [...scope.namespaces].filter(ns => ns !== namespace).sort().join(',')
+                [applySetKeys.namespaces]: [...scope.namespaces]
+                    .filter(ns => ns !== namespace)
+                    .sort()
+                    .join(',')
             }
         }
     };
@@ -5508,7 +6072,9 @@ class ClusterContext {
         (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .saveHeldLock */ .UZ)({ namespace: this.lock.namespace, name: this.lock.name, identity: holder.identity });
     }
     async release() {
-        await this.lock?.release().catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
+        await this.lock
+            ?.release()
+            .catch(error => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not release the deploy lock: ${error.message}`));
         this.lock = undefined;
     }
 }
@@ -5579,7 +6145,10 @@ function lockNamespace(objects, inputNamespace, contextNamespace) {
 const isNamespaceMissing = (error) => error instanceof _kube_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .KubeApiError */ .W && error.statusCode === 404 && error.status.details?.kind === 'namespaces';
 function describeHolder(lease) {
     const a = lease.metadata.annotations ?? {};
-    const parts = [a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity, a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined];
+    const parts = [
+        a[`${annotationPrefix}run-url`] ? `run ${a[`${annotationPrefix}run-url`]}` : lease.spec.holderIdentity,
+        a[`${annotationPrefix}actor`] ? `actor ${a[`${annotationPrefix}actor`]}` : undefined
+    ];
     return `${parts.filter(Boolean).join(', ')}, since ${lease.spec.acquireTime ?? 'unknown'}`;
 }
 /**
@@ -5655,7 +6224,12 @@ class DeployLock {
         const body = {
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
-            metadata: { name: this.name, namespace: this.namespace, annotations, ...(resourceVersion ? { resourceVersion } : {}) },
+            metadata: {
+                name: this.name,
+                namespace: this.namespace,
+                annotations,
+                ...(resourceVersion ? { resourceVersion } : {})
+            },
             spec: { holderIdentity: this.holder.identity, leaseDurationSeconds, acquireTime: now, renewTime: now }
         };
         await (method === 'POST' ? this.kube.create(body) : this.kube.replace(body));
@@ -5826,7 +6400,12 @@ function diagnosePod(pod, nowMs) {
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
         const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs;
         if (nowMs - since >= unschedulableGraceMs) {
-            return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false };
+            return {
+                pod: name,
+                reason: 'Unschedulable',
+                message: scheduled.message ?? 'no node fits the pod',
+                previousLog: false
+            };
         }
     }
     return undefined;
@@ -5854,7 +6433,8 @@ function awaitedDeployedObject(message, namespace, deployed) {
 function replicaFailure(object, deployed = new Set()) {
     const conditions = (object.status?.conditions ?? []);
     const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
-    if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
+    if (!condition ||
+        /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
         return undefined;
     const failure = { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' };
     const awaiting = awaitedDeployedObject(failure.message, object.metadata?.namespace, deployed);
@@ -5869,7 +6449,14 @@ function notReadyPod(pod) {
     if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running')
         return undefined;
     const container = pod.status?.containerStatuses?.find(c => c.ready === false);
-    return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false };
+    return {
+        pod: pod.metadata.name,
+        container: container?.name,
+        reason: 'not ready',
+        message: ready.message ?? ready.reason ?? 'its readiness probe does not pass',
+        restartCount: container?.restartCount,
+        previousLog: false
+    };
 }
 /**
  * A pod of the new revision that is not running yet (unscheduled, pulling, creating): what explains a timeout
@@ -5880,11 +6467,22 @@ function pendingPod(pod) {
         return undefined;
     const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
     if (scheduled?.status === 'False') {
-        return { pod: pod.metadata.name, reason: scheduled.reason ?? 'not scheduled', message: scheduled.message ?? '', previousLog: false };
+        return {
+            pod: pod.metadata.name,
+            reason: scheduled.reason ?? 'not scheduled',
+            message: scheduled.message ?? '',
+            previousLog: false
+        };
     }
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     const waiting = statuses.find(s => s.state?.waiting);
-    return { pod: pod.metadata.name, container: waiting?.name, reason: waiting?.state?.waiting?.reason ?? 'Pending', message: waiting?.state?.waiting?.message ?? '', previousLog: false };
+    return {
+        pod: pod.metadata.name,
+        container: waiting?.name,
+        reason: waiting?.state?.waiting?.reason ?? 'Pending',
+        message: waiting?.state?.waiting?.message ?? '',
+        previousLog: false
+    };
 }
 /** What keeps a pod from serving: not running yet, or running and not ready. */
 const stuckPod = (pod) => notReadyPod(pod) ?? pendingPod(pod);
@@ -5899,7 +6497,11 @@ function blockingLine(pods, events) {
         const stuck = stuckPod(pod);
         if (!stuck)
             continue;
-        const state = stuck.reason === 'not ready' ? 'not ready' : stuck.reason === 'Unschedulable' ? 'unschedulable' : `pending (${stuck.reason})`;
+        const state = stuck.reason === 'not ready'
+            ? 'not ready'
+            : stuck.reason === 'Unschedulable'
+                ? 'unschedulable'
+                : `pending (${stuck.reason})`;
         groups.set(state, [...(groups.get(state) ?? []), stuck]);
     }
     if (groups.size === 0)
@@ -6049,14 +6651,20 @@ function deploymentVerdict(object) {
     // kubectl checks only the reason, whatever the condition's status.
     const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
+        return {
+            state: 'failed',
+            message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`
+        };
     }
     const replicas = object.spec?.replicas === undefined ? 1 : num(object.spec.replicas);
     const updated = num(status.updatedReplicas);
     const current = num(status.replicas);
     // kubectl would wait on a paused Deployment until its timeout; nothing will move, so say so at once.
     if (object.spec?.paused === true && (updated < replicas || current > updated)) {
-        return { state: 'failed', message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out` };
+        return {
+            state: 'failed',
+            message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out`
+        };
     }
     const available = num(status.availableReplicas);
     if (updated < replicas) {
@@ -6187,11 +6795,17 @@ function jobVerdict(object) {
     const conditions = conditionsOf(object);
     const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
     if (failed)
-        return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
+        return {
+            state: 'failed',
+            message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}`
+        };
     if (conditions.some(c => c.type === 'Complete' && c.status === 'True'))
         return { state: 'done', message: `${name} completed` };
     const status = object.status ?? {};
-    return { state: 'progressing', message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed` };
+    return {
+        state: 'progressing',
+        message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed`
+    };
 }
 /**
  * Jobs, waited on when the workflow asks. A Job retries a failed pod up to its backoffLimit, so its pods never
@@ -6252,7 +6866,11 @@ function persistentVolumeClaimVerdict(object, context) {
     if (phase === 'Lost')
         return { state: 'failed', message: `${name} lost its volume` };
     if (context.bindingMode === 'WaitForFirstConsumer')
-        return { state: 'done', message: `${name} waits for its first consumer (WaitForFirstConsumer)`, note: 'waits for its first consumer' };
+        return {
+            state: 'done',
+            message: `${name} waits for its first consumer (WaitForFirstConsumer)`,
+            note: 'waits for its first consumer'
+        };
     if (context.bindingMode === undefined)
         return { state: 'progressing', message: `${name}: reading its StorageClass` };
     return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` };
@@ -6309,14 +6927,23 @@ function statefulSetVerdict(object) {
         const partition = num(updateStrategy.rollingUpdate.partition);
         const updated = num(status.updatedReplicas);
         if (updated < replicas - partition) {
-            return { state: 'progressing', message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})` };
+            return {
+                state: 'progressing',
+                message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})`
+            };
         }
         return { state: 'done', message: `${name}: partitioned roll out complete: ${updated} new pods have been updated` };
     }
     if (status.updateRevision !== status.currentRevision) {
-        return { state: 'progressing', message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete` };
+        return {
+            state: 'progressing',
+            message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete`
+        };
     }
-    return { state: 'done', message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}` };
+    return {
+        state: 'done',
+        message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}`
+    };
 }
 /** StatefulSets by kubectl's rules; their new pods carry the updateRevision as controller-revision-hash. */
 const statefulSetReader = {
@@ -6331,7 +6958,8 @@ const statefulSetReader = {
         isNewRevision: async (object, pod) => {
             if (!specObserved(object))
                 return false;
-            return !!object.status?.updateRevision && pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision;
+            return (!!object.status?.updateRevision &&
+                pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision);
         }
     }
 };
@@ -6513,7 +7141,11 @@ class RolloutWait {
         this.kube = kube;
         this.options = options;
         for (const item of items)
-            this.tracked.set(itemKey(item.kind, item.namespace, item.name), { item, reader: (0,readers/* readerFor */.d2)(item.apiVersion, item.kind), pods: new Map() });
+            this.tracked.set(itemKey(item.kind, item.namespace, item.name), {
+                item,
+                reader: (0,readers/* readerFor */.d2)(item.apiVersion, item.kind),
+                pods: new Map()
+            });
     }
     async run() {
         const { options, stop } = this;
@@ -6525,7 +7157,10 @@ class RolloutWait {
         // mark either: re-judge what is in memory.
         const ticker = setInterval(() => this.rejudge(), 1000);
         const progress = setInterval(() => void this.reportProgress(), options.progressEveryMs ?? 15_000);
-        await Promise.race([this.allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+        await Promise.race([
+            this.allSettled,
+            new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))
+        ]);
         clearTimeout(timer);
         clearInterval(ticker);
         clearInterval(progress);
@@ -6556,10 +7191,21 @@ class RolloutWait {
             const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
             const durationMs = Date.now() - this.started;
             if (reason === 'timeout') {
-                entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,duration/* formatDuration */.a)(this.options.timeoutMs)}: ${last}`, durationMs, diagnosis: entry.timeoutDiagnosis };
+                entry.outcome = {
+                    item: entry.item,
+                    state: 'timed-out',
+                    message: `timed out after ${(0,duration/* formatDuration */.a)(this.options.timeoutMs)}: ${last}`,
+                    durationMs,
+                    diagnosis: entry.timeoutDiagnosis
+                };
             }
             else {
-                entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs };
+                entry.outcome = {
+                    item: entry.item,
+                    state: 'stopped',
+                    message: `not finished when the wait stopped: ${last}`,
+                    durationMs
+                };
             }
         }
     }
@@ -6574,7 +7220,11 @@ class RolloutWait {
             this.options.log(verdict.message);
         entry.verdict = verdict;
         if (verdict.state === 'done')
-            return this.finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) });
+            return this.finish(entry, {
+                state: 'succeeded',
+                message: verdict.message,
+                ...(verdict.note ? { note: verdict.note } : {})
+            });
         if (verdict.state === 'failed') {
             if (!entry.explaining)
                 void this.explainFailure(entry, verdict.message);
@@ -6589,7 +7239,10 @@ class RolloutWait {
             entry.awaitingLine = line;
         }
         else if (cannotCreate) {
-            return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
+            return this.finish(entry, {
+                state: 'failed',
+                message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}`
+            });
         }
         void this.diagnosePods(entry);
     }
@@ -6675,7 +7328,11 @@ class RolloutWait {
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector };
             const signal = this.briefly();
-            return this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
+            return this.kube
+                .list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, {
+                signal
+            })
+                .then(l => l.items.reverse(), () => []);
         };
         const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values();
         for (const pod of pods) {
@@ -6688,7 +7345,11 @@ class RolloutWait {
     /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
     async explainFailure(entry, message) {
         const stuck = await this.stuckNewPod(entry);
-        this.finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined });
+        this.finish(entry, {
+            state: 'failed',
+            message,
+            diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined
+        });
     }
     async explainTimeout() {
         const explain = async (entry) => {
@@ -6698,7 +7359,10 @@ class RolloutWait {
         };
         const unfinished = [...this.tracked.values()].filter(t => !t.outcome);
         let cap;
-        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))]);
+        await Promise.race([
+            Promise.allSettled(unfinished.map(explain)),
+            new Promise(resolve => (cap = setTimeout(resolve, 8000)))
+        ]);
         clearTimeout(cap);
     }
     /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
@@ -6708,7 +7372,10 @@ class RolloutWait {
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
                 const signal = this.briefly();
-                warnings.set(namespace, this.kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
+                warnings.set(namespace, this.kube
+                    .list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal })
+                    .then(l => l.items)
+                    .catch(() => []));
             }
             return warnings.get(namespace);
         };
@@ -6751,7 +7418,10 @@ class RolloutWait {
                 if (!entry)
                     return;
                 if (type === 'DELETED')
-                    return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` });
+                    return this.finish(entry, {
+                        state: 'failed',
+                        message: `${describe(entry.item)} was deleted while waiting for its rollout`
+                    });
                 entry.object = { ...object, kind: entry.item.kind };
                 this.evaluate(entry);
             });
@@ -6823,7 +7493,11 @@ function shownUrl(text) {
     const parts = split(text);
     if (!parts)
         return '***';
-    const query = parts.query === undefined ? '' : `?${queryPairs(parts.query).map(([key, value]) => (value === undefined ? '***' : `${key}=***`)).join('&')}`;
+    const query = parts.query === undefined
+        ? ''
+        : `?${queryPairs(parts.query)
+            .map(([key, value]) => (value === undefined ? '***' : `${key}=***`))
+            .join('&')}`;
     return `${parts.scheme}${parts.userinfo === undefined ? '' : '***@'}${parts.rest}${query}${parts.fragment === undefined ? '' : '#***'}`;
 }
 /** The request for the gate of `colour` (the URL's {colour} replaced); throws on a URL fetch cannot take. */
@@ -6854,7 +7528,11 @@ function gateUrlSecrets(template) {
     const found = new Set();
     const add = (value) => {
         const plain = [decoded(value), decoded(value, true)];
-        for (const form of [value, ...plain, ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])]) {
+        for (const form of [
+            value,
+            ...plain,
+            ...plain.flatMap(p => [encodeURIComponent(p), new URLSearchParams({ v: p }).toString().slice(2)])
+        ]) {
             if (form.length >= 4)
                 found.add(form);
         }
@@ -6906,7 +7584,10 @@ var markdown = __webpack_require__(1990);
 function strategyLines(label, twice, rolling) {
     if (!rolling || rolling.length === 0)
         return [];
-    return [`${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ')}.`, ''];
+    return [
+        `${label}: ${twice && twice.length > 0 ? twice.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ') : '(none)'}. Applied as rolling, pods kept: ${rolling.map(n => `deployment/${(0,markdown/* inline */.mG)(n)}`).join(', ')}.`,
+        ''
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/strategies/blue-green-strategy.ts
@@ -6937,22 +7618,35 @@ const blueGreen = {
         return switchBack(kube, objects, targetNamespace, settings.fieldManager, settings.timeoutMs);
     },
     // Both colours of each Deployment: those are the objects that hold the history.
-    historyOf: workload => (workload.kind === 'Deployment' ? [workload, { ...workload, name: `${workload.name}-blue` }, { ...workload, name: `${workload.name}-green` }] : [workload]),
+    historyOf: workload => workload.kind === 'Deployment'
+        ? [workload, { ...workload, name: `${workload.name}-blue` }, { ...workload, name: `${workload.name}-green` }]
+        : [workload],
     // The manifests' Deployments exist only as colours; the traffic section says which is live.
     liveUnderManifestNames: false,
-    outputs: (traffic) => (traffic.strategy === 'blue-green' && traffic.after ? { 'live-colour': traffic.after } : {}),
+    outputs: (traffic) => traffic.strategy === 'blue-green' && traffic.after ? { 'live-colour': traffic.after } : {},
     summary(traffic) {
         if (traffic.strategy !== 'blue-green')
             return [];
         const { before, after, switched, services } = traffic;
         return [
-            '### Traffic (blue-green)', '', '| Services | Before | After |', '| --- | --- | --- |',
-            `| ${services.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ') || '(none)'} | ${(0,markdown/* inline */.mG)(before ?? '(none)')} | ${switched ? `**${(0,markdown/* inline */.mG)(after)}**` : `${(0,markdown/* inline */.mG)(after ?? '(none)')} (not switched)`} |`, '',
+            '### Traffic (blue-green)',
+            '',
+            '| Services | Before | After |',
+            '| --- | --- | --- |',
+            `| ${services.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ') || '(none)'} | ${(0,markdown/* inline */.mG)(before ?? '(none)')} | ${switched ? `**${(0,markdown/* inline */.mG)(after)}**` : `${(0,markdown/* inline */.mG)(after ?? '(none)')} (not switched)`} |`,
+            '',
             ...strategyLines('New colour', traffic.coloured, traffic.rolling),
-            ...(traffic.deletedServices ? [`Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ')}. Nothing serves yet.`, ''] : [])
+            ...(traffic.deletedServices
+                ? [
+                    `Deleted with the new colour, as this run had created them selecting it: ${traffic.deletedServices.map(s => `service/${(0,markdown/* inline */.mG)(s)}`).join(', ')}. Nothing serves yet.`,
+                    ''
+                ]
+                : [])
         ];
     },
-    resultDetail: traffic => (traffic.strategy === 'blue-green' && traffic.after ? `${traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${traffic.after}` : undefined),
+    resultDetail: traffic => traffic.strategy === 'blue-green' && traffic.after
+        ? `${traffic.switched ? 'traffic switched to' : 'traffic stays on'} ${traffic.after}`
+        : undefined,
     untouchedLine(traffic) {
         if (traffic.strategy !== 'blue-green')
             return undefined;
@@ -6997,7 +7691,7 @@ const canary = {
     },
     historyOf: workload => [workload],
     liveUnderManifestNames: true,
-    outputs: (traffic) => (traffic.strategy === 'canary' ? { 'canary-stage': traffic.stage } : {}),
+    outputs: (traffic) => traffic.strategy === 'canary' ? { 'canary-stage': traffic.stage } : {},
     summary(traffic) {
         if (traffic.strategy !== 'canary')
             return [];
@@ -7008,7 +7702,9 @@ const canary = {
                 out.push(`| deployment/${(0,markdown/* inline */.mG)(c.name)} | ${c.replicas} | deployment/${(0,markdown/* inline */.mG)(c.stable)} | ${c.stableReplicas} |`);
             out.push('', `The canaries have ${traffic.replicaPercent} % of the pods${traffic.added.some(a => a.startsWith('ingress/')) ? `; their Ingresses get ${traffic.weight} % of the requests` : ''}.`);
             if (traffic.percent !== undefined) {
-                const shares = traffic.canaries.map(c => `deployment/${(0,markdown/* inline */.mG)(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`).join(', ');
+                const shares = traffic.canaries
+                    .map(c => `deployment/${(0,markdown/* inline */.mG)(c.name)} ${Math.round((100 * c.replicas) / (c.replicas + c.stableReplicas))} %`)
+                    .join(', ');
                 out.push('', `**Share:** ${shares} of the pods, for canary-percent ${traffic.percent} %${traffic.canaries.some(c => Math.abs((100 * c.replicas) / (c.replicas + c.stableReplicas) - traffic.percent) > 5) ? ' (does not hold: raise the stable replicas)' : ''}.`);
             }
         }
@@ -7020,7 +7716,9 @@ const canary = {
         return out;
     },
     resultDetail: traffic => (traffic.strategy === 'canary' ? `canary ${traffic.stage}` : undefined),
-    untouchedLine: traffic => (traffic.strategy === 'canary' && traffic.stage === 'aborted' ? 'Canary: the canary was deleted; the stable version was not touched.' : undefined)
+    untouchedLine: traffic => traffic.strategy === 'canary' && traffic.stage === 'aborted'
+        ? 'Canary: the canary was deleted; the stable version was not touched.'
+        : undefined
 };
 
 ;// CONCATENATED MODULE: ./src/strategies/rolling.ts

@@ -10,8 +10,10 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 
 echo "[test] typecheck"
 tsc --noEmit -p .
-echo "[test] lint"
+echo "[test] lint and format"
 npm run -s lint
+npm run -s format:check
+node scripts/structure.mjs --check >/dev/null || { node scripts/structure.mjs; echo "[test] src/ structure: a folder over 20 %, a function over 80 lines or a folder pair importing each other" >&2; exit 1; }
 echo "[test] dist/ is built from the sources"
 npm run -s package >/dev/null
 if [ -n "$(git status --porcelain -- dist 2>/dev/null)" ]; then

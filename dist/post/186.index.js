@@ -25,7 +25,10 @@ async function verifyUrl(request, timeoutMs) {
     let last;
     for (;;) {
         try {
-            const response = await fetch(request.url, { headers: request.headers, signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now()))) });
+            const response = await fetch(request.url, {
+                headers: request.headers,
+                signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, deadline - Date.now())))
+            });
             if (response.ok)
                 return;
             last = `HTTP ${response.status}`;
@@ -44,7 +47,11 @@ async function verifyUrl(request, timeoutMs) {
  */
 function verifyCommand(argv, timeoutMs, colour) {
     return new Promise((resolve, reject) => {
-        const child = spawn(argv[0], argv.slice(1), { env: childEnv(colour ? { BND_COLOUR: colour } : {}), timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(argv[0], argv.slice(1), {
+            env: childEnv(colour ? { BND_COLOUR: colour } : {}),
+            timeout: timeoutMs,
+            stdio: ['ignore', 'pipe', 'pipe']
+        });
         const log = (chunk) => {
             for (const line of chunk.toString('utf8').split('\n'))
                 if (line)
@@ -78,7 +85,12 @@ function verifyCommand(argv, timeoutMs, colour) {
 /** Whether each probe's template changes; a Deployment not live yet, or whose dry run fails, counts as changed. */
 async function templatesChange(kube, probes, fieldManager) {
     return Promise.all(probes.map(async ({ namespace, object }) => {
-        const live = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: object.metadata.name });
+        const live = await kube.get({
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            namespace,
+            name: object.metadata.name
+        });
         if (!live)
             return true;
         const body = structuredClone(object);
@@ -274,7 +286,11 @@ function redactSecretValues(text) {
             const range = node?.range;
             // A block scalar's range takes in the line break after it, which the next key needs.
             if (range)
-                edits.push({ start: range[0], end: range[1], value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '') });
+                edits.push({
+                    start: range[0],
+                    end: range[1],
+                    value: JSON.stringify(value) + (/\s*$/.exec(text.slice(range[0], range[1]))?.[0] ?? '')
+                });
         };
         for (const field of ['data', 'stringData']) {
             const values = object.get(field, true);
@@ -345,7 +361,9 @@ function readObjects(text, file, problems, documents = parseDocuments(text)) {
             return;
         }
         const value = doc.toJS({ maxAliasCount: 100 });
-        const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [value];
+        const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)
+            ? value.items
+            : [value];
         items.forEach((item, j) => {
             const label = items.length > 1 || item !== value ? `${where} item ${j + 1}` : where;
             const problem = checkObject(item);
@@ -371,7 +389,10 @@ function checkObject(value) {
     if (typeof object.kind !== 'string' || object.kind === '')
         missing.push('kind');
     const metadata = object.metadata;
-    if (typeof metadata === 'object' && metadata !== null && metadata.name !== undefined && typeof metadata.name !== 'string') {
+    if (typeof metadata === 'object' &&
+        metadata !== null &&
+        metadata.name !== undefined &&
+        typeof metadata.name !== 'string') {
         // YAML 1.1 (kubectl's reading) turns y, n, yes, no, on, off into booleans and 0644 into a number.
         return `metadata.name must be a string, but reads as ${JSON.stringify(metadata.name)} (YAML 1.1 takes y/n/yes/no/on/off as booleans and leading-zero numbers as octal); quote it`;
     }
@@ -433,7 +454,7 @@ function resolveNamespace(object, namespaced, input, contextDefault) {
 const colourLabel = 'build-and-deploy/colour';
 const trackLabel = 'build-and-deploy/track';
 const serviceSelector = (object) => object.spec?.selector;
-const templateLabels = (object) => (object.spec?.template?.metadata?.labels ?? {});
+const templateLabels = (object) => object.spec?.template?.metadata?.labels ?? {};
 /** A Service selects a pod template when every key of its selector has the template's value (a colour aside). */
 function selects(selector, labels) {
     if (!selector || Object.keys(selector).length === 0)
@@ -453,7 +474,8 @@ function deploymentsBehindServices(objects, targetNamespace, strategy, problems)
     const workloads = objects.filter(o => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.object.kind));
     const behind = new Map();
     for (const service of services) {
-        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) && selects(serviceSelector(service.object), templateLabels(w.object)));
+        const selected = workloads.filter(w => namespaceOf(w.object, targetNamespace) === namespaceOf(service.object, targetNamespace) &&
+            selects(serviceSelector(service.object), templateLabels(w.object)));
         const deployments = selected.filter(w => w.object.kind === 'Deployment');
         const others = selected.filter(w => w.object.kind !== 'Deployment');
         if (deployments.length > 0 && others.length > 0) {

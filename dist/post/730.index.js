@@ -138,7 +138,12 @@ function diagnosePod(pod, nowMs) {
     if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
         const since = scheduled.lastTransitionTime ? Date.parse(scheduled.lastTransitionTime) : nowMs;
         if (nowMs - since >= unschedulableGraceMs) {
-            return { pod: name, reason: 'Unschedulable', message: scheduled.message ?? 'no node fits the pod', previousLog: false };
+            return {
+                pod: name,
+                reason: 'Unschedulable',
+                message: scheduled.message ?? 'no node fits the pod',
+                previousLog: false
+            };
         }
     }
     return undefined;
@@ -166,7 +171,8 @@ function awaitedDeployedObject(message, namespace, deployed) {
 function replicaFailure(object, deployed = new Set()) {
     const conditions = (object.status?.conditions ?? []);
     const condition = conditions.find(c => c.type === 'ReplicaFailure' && c.status === 'True');
-    if (!condition || /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
+    if (!condition ||
+        /the object has been modified; please apply your changes to the latest version/.test(condition.message ?? ''))
         return undefined;
     const failure = { reason: condition.reason ?? 'ReplicaFailure', message: condition.message ?? '' };
     const awaiting = awaitedDeployedObject(failure.message, object.metadata?.namespace, deployed);
@@ -181,7 +187,14 @@ function notReadyPod(pod) {
     if (!ready || ready.status === 'True' || pod.status?.phase !== 'Running')
         return undefined;
     const container = pod.status?.containerStatuses?.find(c => c.ready === false);
-    return { pod: pod.metadata.name, container: container?.name, reason: 'not ready', message: ready.message ?? ready.reason ?? 'its readiness probe does not pass', restartCount: container?.restartCount, previousLog: false };
+    return {
+        pod: pod.metadata.name,
+        container: container?.name,
+        reason: 'not ready',
+        message: ready.message ?? ready.reason ?? 'its readiness probe does not pass',
+        restartCount: container?.restartCount,
+        previousLog: false
+    };
 }
 /**
  * A pod of the new revision that is not running yet (unscheduled, pulling, creating): what explains a timeout
@@ -192,11 +205,22 @@ function pendingPod(pod) {
         return undefined;
     const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
     if (scheduled?.status === 'False') {
-        return { pod: pod.metadata.name, reason: scheduled.reason ?? 'not scheduled', message: scheduled.message ?? '', previousLog: false };
+        return {
+            pod: pod.metadata.name,
+            reason: scheduled.reason ?? 'not scheduled',
+            message: scheduled.message ?? '',
+            previousLog: false
+        };
     }
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     const waiting = statuses.find(s => s.state?.waiting);
-    return { pod: pod.metadata.name, container: waiting?.name, reason: waiting?.state?.waiting?.reason ?? 'Pending', message: waiting?.state?.waiting?.message ?? '', previousLog: false };
+    return {
+        pod: pod.metadata.name,
+        container: waiting?.name,
+        reason: waiting?.state?.waiting?.reason ?? 'Pending',
+        message: waiting?.state?.waiting?.message ?? '',
+        previousLog: false
+    };
 }
 /** What keeps a pod from serving: not running yet, or running and not ready. */
 const stuckPod = (pod) => notReadyPod(pod) ?? pendingPod(pod);
@@ -211,7 +235,11 @@ function blockingLine(pods, events) {
         const stuck = stuckPod(pod);
         if (!stuck)
             continue;
-        const state = stuck.reason === 'not ready' ? 'not ready' : stuck.reason === 'Unschedulable' ? 'unschedulable' : `pending (${stuck.reason})`;
+        const state = stuck.reason === 'not ready'
+            ? 'not ready'
+            : stuck.reason === 'Unschedulable'
+                ? 'unschedulable'
+                : `pending (${stuck.reason})`;
         groups.set(state, [...(groups.get(state) ?? []), stuck]);
     }
     if (groups.size === 0)
@@ -342,14 +370,20 @@ function deploymentVerdict(object) {
     // kubectl checks only the reason, whatever the condition's status.
     const progressing = conditionsOf(object).find(c => c.type === 'Progressing');
     if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { state: 'failed', message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
+        return {
+            state: 'failed',
+            message: `${name} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}`
+        };
     }
     const replicas = object.spec?.replicas === undefined ? 1 : num(object.spec.replicas);
     const updated = num(status.updatedReplicas);
     const current = num(status.replicas);
     // kubectl would wait on a paused Deployment until its timeout; nothing will move, so say so at once.
     if (object.spec?.paused === true && (updated < replicas || current > updated)) {
-        return { state: 'failed', message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out` };
+        return {
+            state: 'failed',
+            message: `${name} is paused with an update pending; resume it (kubectl rollout resume ${name}) to roll out`
+        };
     }
     const available = num(status.availableReplicas);
     if (updated < replicas) {
@@ -480,11 +514,17 @@ function jobVerdict(object) {
     const conditions = conditionsOf(object);
     const failed = conditions.find(c => c.type === 'Failed' && c.status === 'True');
     if (failed)
-        return { state: 'failed', message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}` };
+        return {
+            state: 'failed',
+            message: `${name} failed: ${failed.reason ?? ''}${failed.message ? ` (${failed.message})` : ''}`
+        };
     if (conditions.some(c => c.type === 'Complete' && c.status === 'True'))
         return { state: 'done', message: `${name} completed` };
     const status = object.status ?? {};
-    return { state: 'progressing', message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed` };
+    return {
+        state: 'progressing',
+        message: `${name}: ${num(status.succeeded)} succeeded, ${num(status.active)} active, ${num(status.failed)} failed`
+    };
 }
 /**
  * Jobs, waited on when the workflow asks. A Job retries a failed pod up to its backoffLimit, so its pods never
@@ -545,7 +585,11 @@ function persistentVolumeClaimVerdict(object, context) {
     if (phase === 'Lost')
         return { state: 'failed', message: `${name} lost its volume` };
     if (context.bindingMode === 'WaitForFirstConsumer')
-        return { state: 'done', message: `${name} waits for its first consumer (WaitForFirstConsumer)`, note: 'waits for its first consumer' };
+        return {
+            state: 'done',
+            message: `${name} waits for its first consumer (WaitForFirstConsumer)`,
+            note: 'waits for its first consumer'
+        };
     if (context.bindingMode === undefined)
         return { state: 'progressing', message: `${name}: reading its StorageClass` };
     return { state: 'progressing', message: `${name}: ${phase ?? 'Pending'}, not bound yet` };
@@ -602,14 +646,23 @@ function statefulSetVerdict(object) {
         const partition = num(updateStrategy.rollingUpdate.partition);
         const updated = num(status.updatedReplicas);
         if (updated < replicas - partition) {
-            return { state: 'progressing', message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})` };
+            return {
+                state: 'progressing',
+                message: `${name}: ${updated} of ${replicas - partition} pods updated (partition ${partition})`
+            };
         }
         return { state: 'done', message: `${name}: partitioned roll out complete: ${updated} new pods have been updated` };
     }
     if (status.updateRevision !== status.currentRevision) {
-        return { state: 'progressing', message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete` };
+        return {
+            state: 'progressing',
+            message: `${name}: waiting for the update to revision ${String(status.updateRevision)} to complete`
+        };
     }
-    return { state: 'done', message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}` };
+    return {
+        state: 'done',
+        message: `${name}: rolling update complete ${String(status.currentReplicas ?? replicas)} pods at revision ${String(status.currentRevision)}`
+    };
 }
 /** StatefulSets by kubectl's rules; their new pods carry the updateRevision as controller-revision-hash. */
 const statefulSetReader = {
@@ -624,7 +677,8 @@ const statefulSetReader = {
         isNewRevision: async (object, pod) => {
             if (!specObserved(object))
                 return false;
-            return !!object.status?.updateRevision && pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision;
+            return (!!object.status?.updateRevision &&
+                pod.metadata.labels?.['controller-revision-hash'] === object.status.updateRevision);
         }
     }
 };
@@ -761,7 +815,11 @@ class RolloutWait {
         this.kube = kube;
         this.options = options;
         for (const item of items)
-            this.tracked.set(itemKey(item.kind, item.namespace, item.name), { item, reader: readerFor(item.apiVersion, item.kind), pods: new Map() });
+            this.tracked.set(itemKey(item.kind, item.namespace, item.name), {
+                item,
+                reader: readerFor(item.apiVersion, item.kind),
+                pods: new Map()
+            });
     }
     async run() {
         const { options, stop } = this;
@@ -773,7 +831,10 @@ class RolloutWait {
         // mark either: re-judge what is in memory.
         const ticker = setInterval(() => this.rejudge(), 1000);
         const progress = setInterval(() => void this.reportProgress(), options.progressEveryMs ?? 15_000);
-        await Promise.race([this.allSettled, new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))]);
+        await Promise.race([
+            this.allSettled,
+            new Promise(resolve => stop.signal.addEventListener('abort', () => resolve(), { once: true }))
+        ]);
         clearTimeout(timer);
         clearInterval(ticker);
         clearInterval(progress);
@@ -804,10 +865,21 @@ class RolloutWait {
             const last = entry.verdict?.message ?? `${describe(entry.item)}: no status observed`;
             const durationMs = Date.now() - this.started;
             if (reason === 'timeout') {
-                entry.outcome = { item: entry.item, state: 'timed-out', message: `timed out after ${(0,duration/* formatDuration */.a)(this.options.timeoutMs)}: ${last}`, durationMs, diagnosis: entry.timeoutDiagnosis };
+                entry.outcome = {
+                    item: entry.item,
+                    state: 'timed-out',
+                    message: `timed out after ${(0,duration/* formatDuration */.a)(this.options.timeoutMs)}: ${last}`,
+                    durationMs,
+                    diagnosis: entry.timeoutDiagnosis
+                };
             }
             else {
-                entry.outcome = { item: entry.item, state: 'stopped', message: `not finished when the wait stopped: ${last}`, durationMs };
+                entry.outcome = {
+                    item: entry.item,
+                    state: 'stopped',
+                    message: `not finished when the wait stopped: ${last}`,
+                    durationMs
+                };
             }
         }
     }
@@ -822,7 +894,11 @@ class RolloutWait {
             this.options.log(verdict.message);
         entry.verdict = verdict;
         if (verdict.state === 'done')
-            return this.finish(entry, { state: 'succeeded', message: verdict.message, ...(verdict.note ? { note: verdict.note } : {}) });
+            return this.finish(entry, {
+                state: 'succeeded',
+                message: verdict.message,
+                ...(verdict.note ? { note: verdict.note } : {})
+            });
         if (verdict.state === 'failed') {
             if (!entry.explaining)
                 void this.explainFailure(entry, verdict.message);
@@ -837,7 +913,10 @@ class RolloutWait {
             entry.awaitingLine = line;
         }
         else if (cannotCreate) {
-            return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}` });
+            return this.finish(entry, {
+                state: 'failed',
+                message: `${describe(entry.item)} cannot create pods: ${cannotCreate.reason}: ${cannotCreate.message}`
+            });
         }
         void this.diagnosePods(entry);
     }
@@ -923,7 +1002,11 @@ class RolloutWait {
                 return [...entry.pods.values()].reverse();
             const selector = { labelSelector };
             const signal = this.briefly();
-            return this.kube.list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, { signal }).then(l => l.items.reverse(), () => []);
+            return this.kube
+                .list({ apiVersion: 'v1', kind: 'Pod', namespace: entry.item.namespace ?? 'default' }, selector, {
+                signal
+            })
+                .then(l => l.items.reverse(), () => []);
         };
         const pods = explainedByLastPod ? await lastPods(explainedByLastPod(entry.item.name)) : entry.pods.values();
         for (const pod of pods) {
@@ -936,7 +1019,11 @@ class RolloutWait {
     /** A failed rollout (a progress deadline): a pod of the new revision that never turned ready says why. */
     async explainFailure(entry, message) {
         const stuck = await this.stuckNewPod(entry);
-        this.finish(entry, { state: 'failed', message, diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined });
+        this.finish(entry, {
+            state: 'failed',
+            message,
+            diagnosis: stuck ? await gatherDetails(this.kube, stuck.pod, stuck.failure) : undefined
+        });
     }
     async explainTimeout() {
         const explain = async (entry) => {
@@ -946,7 +1033,10 @@ class RolloutWait {
         };
         const unfinished = [...this.tracked.values()].filter(t => !t.outcome);
         let cap;
-        await Promise.race([Promise.allSettled(unfinished.map(explain)), new Promise(resolve => (cap = setTimeout(resolve, 8000)))]);
+        await Promise.race([
+            Promise.allSettled(unfinished.map(explain)),
+            new Promise(resolve => (cap = setTimeout(resolve, 8000)))
+        ]);
         clearTimeout(cap);
     }
     /** Every progressEveryMs, one line per unfinished rollout naming what blocks it. */
@@ -956,7 +1046,10 @@ class RolloutWait {
         const warningsIn = (namespace) => {
             if (!warnings.has(namespace)) {
                 const signal = this.briefly();
-                warnings.set(namespace, this.kube.list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal }).then(l => l.items).catch(() => []));
+                warnings.set(namespace, this.kube
+                    .list({ apiVersion: 'v1', kind: 'Event', namespace }, { fieldSelector: 'type=Warning' }, { signal })
+                    .then(l => l.items)
+                    .catch(() => []));
             }
             return warnings.get(namespace);
         };
@@ -999,7 +1092,10 @@ class RolloutWait {
                 if (!entry)
                     return;
                 if (type === 'DELETED')
-                    return this.finish(entry, { state: 'failed', message: `${describe(entry.item)} was deleted while waiting for its rollout` });
+                    return this.finish(entry, {
+                        state: 'failed',
+                        message: `${describe(entry.item)} was deleted while waiting for its rollout`
+                    });
                 entry.object = { ...object, kind: entry.item.kind };
                 this.evaluate(entry);
             });
@@ -1054,6 +1150,7 @@ function withSelector(object, colour) {
     spec.selector = withColour(spec.selector, colour);
     return copy;
 }
+const asColour = (colour) => colour === 'blue' || colour === 'green' ? colour : undefined;
 /**
  * The new colour's objects and the switch. `liveColours` has the colour each Service of the manifests selects
  * on the cluster, by namespace/name: 'none' when it selects no colour yet, absent when the Service is new. Throws naming the
@@ -1064,28 +1161,14 @@ function planBlueGreen(objects, liveColours, targetNamespace, changed = () => tr
     const problems = [];
     const behind = (0,selection/* deploymentsBehindServices */.RF)(objects, targetNamespace, 'blue-green', problems);
     const switched = (0,selection/* strategyGroups */.aE)(behind, changed, problems);
-    const colourOf = (service) => liveColours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
-    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
-    // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
-    const colours = [...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()]).map(colourOf).filter((c) => c === 'blue' || c === 'green'))];
-    if (colours.length > 1) {
-        problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
-    }
+    const colourOf = service => liveColours.get((0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(service.object, targetNamespace), service.object.metadata.name));
+    const colours = switchingServiceColours(behind, switched, colourOf, targetNamespace, problems);
     if (problems.length > 0)
         throw new Error(`Blue-green cannot deploy these manifests; nothing was applied:\n- ${problems.join('\n- ')}`);
     const live = colours[0];
     const next = live ? otherColour(live) : 'blue';
     const coloured = new Set([...switched.values()].flat());
-    // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
-    const kept = new Map();
-    for (const [service, deployments] of behind) {
-        if (switched.has(service))
-            continue;
-        const colour = colourOf(service);
-        for (const d of deployments)
-            if (!coloured.has(d) && !kept.get(d))
-                kept.set(d, colour === 'blue' || colour === 'green' ? colour : undefined);
-    }
+    const kept = keptDeploymentColours(behind, switched, coloured, colourOf);
     const names = new Map();
     for (const d of coloured)
         names.set(d.object.metadata.name, `${d.object.metadata.name}-${next}`);
@@ -1098,32 +1181,73 @@ function planBlueGreen(objects, liveColours, targetNamespace, changed = () => tr
             const colour = kept.get(item);
             plan.objects.push(colour ? { ...item, object: colouredDeployment(item.object, colour) } : item);
             plan.rolling.push(names.get(item.object.metadata.name) ?? item.object.metadata.name);
-            continue;
         }
-        if (behind.has(item) && !switched.has(item)) {
-            const colour = colourOf(item);
-            plan.objects.push({ ...item, object: withSelector(item.object, colour === 'blue' || colour === 'green' ? colour : undefined) });
-            continue;
+        else if (behind.has(item) && !switched.has(item)) {
+            plan.objects.push({ ...item, object: withSelector(item.object, asColour(colourOf(item))) });
         }
-        if (coloured.has(item)) {
-            const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
-            plan.objects.push({ ...item, object: colouredDeployment(item.object, next) });
-            plan.deployments.push({ namespace, base: item.object.metadata.name, name: `${item.object.metadata.name}-${next}`, live: live ? `${item.object.metadata.name}-${live}` : undefined });
+        else if (coloured.has(item)) {
+            addNextColourDeployment(plan, item, (0,selection/* namespaceOf */.N6)(item.object, targetNamespace));
         }
         else if (switched.has(item)) {
             const namespace = (0,selection/* namespaceOf */.N6)(item.object, targetNamespace);
-            const liveColour = liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name));
-            // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
-            // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
-            const selected = liveColour === 'none' ? undefined : (liveColour ?? next);
-            plan.objects.push({ ...item, object: withSelector(item.object, selected) });
-            plan.services.push({ namespace, name: item.object.metadata.name, switched: withSelector(item.object, next), created: liveColour === undefined });
+            addSwitchedService(plan, item, namespace, liveColours.get((0,selection/* serviceKey */.jq)(namespace, item.object.metadata.name)));
         }
         else {
             plan.objects.push(retargetAutoscaler(item, names));
         }
     }
     return plan;
+}
+/** The colours the Services that switch select now, adding a problem when they are more than one. */
+function switchingServiceColours(behind, switched, colourOf, targetNamespace, problems) {
+    const keys = [...switched.keys()].map(s => (0,selection/* serviceKey */.jq)((0,selection/* namespaceOf */.N6)(s.object, targetNamespace), s.object.metadata.name));
+    // Only the Services that switch must agree: one whose Deployments do not change stays on its colour.
+    const colours = [
+        ...new Set((switched.size > 0 ? [...switched.keys()] : [...behind.keys()])
+            .map(colourOf)
+            .filter((c) => c === 'blue' || c === 'green'))
+    ];
+    if (colours.length > 1) {
+        problems.push(`Services ${keys.join(', ')} select different colours (${colours.join(', ')}); switch them to one colour first (mode: rollback switches all of them back)`);
+    }
+    return colours;
+}
+/** The Deployments that do not switch, each with the colour it is written in (undefined: uncoloured). */
+function keptDeploymentColours(behind, switched, coloured, colourOf) {
+    // An unchanged Deployment is written under the name it has live: the colour its Services select, or its own.
+    const kept = new Map();
+    for (const [service, deployments] of behind) {
+        if (switched.has(service))
+            continue;
+        const colour = asColour(colourOf(service));
+        for (const d of deployments)
+            if (!coloured.has(d) && !kept.get(d))
+                kept.set(d, colour);
+    }
+    return kept;
+}
+/** A switched Deployment, written in the plan's next colour beside the live one it replaces. */
+function addNextColourDeployment(plan, item, namespace) {
+    plan.objects.push({ ...item, object: colouredDeployment(item.object, plan.next) });
+    plan.deployments.push({
+        namespace,
+        base: item.object.metadata.name,
+        name: `${item.object.metadata.name}-${plan.next}`,
+        live: plan.live ? `${item.object.metadata.name}-${plan.live}` : undefined
+    });
+}
+/** A Service that switches: applied on what it selects now, with the apply that switches it to the next colour. */
+function addSwitchedService(plan, item, namespace, liveColour) {
+    // Until the switch a Service keeps selecting what it selects now: its colour, or (the first blue-green deploy
+    // of a Service that had none) the pods of both, of which only the ready ones serve. A new one waits for next.
+    const selected = liveColour === 'none' ? undefined : (liveColour ?? plan.next);
+    plan.objects.push({ ...item, object: withSelector(item.object, selected) });
+    plan.services.push({
+        namespace,
+        name: item.object.metadata.name,
+        switched: withSelector(item.object, plan.next),
+        created: liveColour === undefined
+    });
 }
 /** A HorizontalPodAutoscaler of a coloured Deployment scales the colour being deployed (or kept, when unchanged). */
 function retargetAutoscaler(item, names) {
@@ -1153,8 +1277,18 @@ var live_templates = __webpack_require__(4173);
 
 
 
-const serviceRef = (namespace, name) => ({ apiVersion: 'v1', kind: 'Service', namespace, name });
-const deploymentRef = (namespace, name) => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
+const serviceRef = (namespace, name) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    namespace,
+    name
+});
+const deploymentRef = (namespace, name) => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    namespace,
+    name
+});
 /** The colour each Service of the manifests selects on the cluster: 'none' when it exists and selects none yet. */
 async function liveColours(kube, objects, targetNamespace) {
     const colours = new Map();
@@ -1190,14 +1324,20 @@ async function changedDeployments(kube, objects, colours, targetNamespace, field
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const probes = candidates.map(d => {
         const colour = liveColour(d);
-        return { namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace), object: colour ? colouredDeployment(d.object, colour) : d.object };
+        return {
+            namespace: (0,selection/* namespaceOf */.N6)(d.object, targetNamespace),
+            object: colour ? colouredDeployment(d.object, colour) : d.object
+        };
     });
     const changes = await (0,live_templates/* templatesChange */.k)(kube, probes, fieldManager);
     return new Set(candidates.filter((_, i) => changes[i]));
 }
 /** Switches every Service in one server-side apply each, at once, by the field manager that applies them. */
 async function switchServices(kube, services, fieldManager) {
-    await Promise.all(services.map(service => kube.apply({ ...service.switched, metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name } }, { fieldManager, strict: true })));
+    await Promise.all(services.map(service => kube.apply({
+        ...service.switched,
+        metadata: { ...service.switched.metadata, namespace: service.namespace, name: service.name }
+    }, { fieldManager, strict: true })));
 }
 /**
  * Scales a colour through the scale subresource (its template stays as it is, for a later switch back), then
@@ -1244,7 +1384,9 @@ class BlueGreenDeploy {
     }
     /** The live colour's Deployments: not in the manifests this run, and never pruned while kept for a switch back. */
     get retained() {
-        return this.plan.deployments.filter(d => d.live).map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live, namespace: d.namespace } }));
+        return this.plan.deployments
+            .filter(d => d.live)
+            .map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.live, namespace: d.namespace } }));
     }
     /** Every rollout succeeded: gate, switch, then the old colour's keep. Throws when the gate fails. */
     async promote(kube, readyAt) {
@@ -1318,7 +1460,8 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     const { candidates, liveColour } = colouredCandidates(objects, colours, targetNamespace);
     const present = await Promise.all(candidates.map(async (d) => {
         const colour = liveColour(d);
-        return colour !== undefined && (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined;
+        return (colour !== undefined &&
+            (await kube.get(deploymentRef((0,selection/* namespaceOf */.N6)(d.object, targetNamespace), `${d.object.metadata.name}-${otherColour(colour)}`))) !== undefined);
     }));
     const back = new Set(candidates.filter((_, i) => present[i]));
     const plan = planBlueGreen(objects, colours, targetNamespace, d => back.has(d));
@@ -1329,14 +1472,31 @@ async function switchBack(kube, objects, targetNamespace, fieldManager, timeoutM
     if (plan.deployments.length === 0)
         throw new Error(`No Deployment of the manifests has a colour other than ${plan.live} (${plan.rolling.map(name => `deployment/${name}`).join(', ')}): there is nothing to switch back to.`);
     for (const d of plan.deployments) {
-        const [target, live] = await Promise.all([kube.get(deploymentRef(d.namespace, d.name)), kube.get(deploymentRef(d.namespace, d.live))]);
+        const [target, live] = await Promise.all([
+            kube.get(deploymentRef(d.namespace, d.name)),
+            kube.get(deploymentRef(d.namespace, d.live))
+        ]);
         if (!target)
             throw new Error(`deployment/${d.name} does not exist in namespace ${d.namespace}: there is no ${plan.next} to switch back to.`);
         if ((target.spec.replicas ?? 1) === 0)
             await scaleDeployment(kube, d.namespace, d.name, live?.spec.replicas ?? 1, fieldManager);
     }
-    const waits = await waitForRollouts(kube, plan.deployments.map(d => ({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespace: d.namespace, name: d.name })), { timeoutMs, log: line => core/* info */.pq(line) });
-    const traffic = (switched) => ({ strategy: 'blue-green', before: plan.live, after: switched ? plan.next : plan.live, services: plan.services.map(s => s.name), switched, coloured: plan.deployments.map(d => d.name), rolling: plan.rolling });
+    const waits = await waitForRollouts(kube, plan.deployments.map(d => ({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        plural: 'deployments',
+        namespace: d.namespace,
+        name: d.name
+    })), { timeoutMs, log: line => core/* info */.pq(line) });
+    const traffic = (switched) => ({
+        strategy: 'blue-green',
+        before: plan.live,
+        after: switched ? plan.next : plan.live,
+        services: plan.services.map(s => s.name),
+        switched,
+        coloured: plan.deployments.map(d => d.name),
+        rolling: plan.rolling
+    });
     if (waits.some(w => w.state !== 'succeeded'))
         return { traffic: traffic(false), waits };
     await switchServices(kube, plan.services, fieldManager);
