@@ -7,9 +7,9 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   detectBuilder: () => (/* binding */ detectBuilder),
+/* harmony export */   dockerBuild: () => (/* binding */ dockerBuild),
 /* harmony export */   login: () => (/* binding */ login),
-/* harmony export */   push: () => (/* binding */ push),
-/* harmony export */   runBuild: () => (/* binding */ runBuild)
+/* harmony export */   push: () => (/* binding */ push)
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
@@ -78,7 +78,7 @@ function buildCommand(plan, builder) {
 function buildEnv(builder) {
     return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
 }
-async function runBuild(plan, builder, docker = 'docker') {
+async function dockerBuild(plan, builder, docker = 'docker') {
     const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
         env: buildEnv(builder),
         ignoreReturnCode: true

@@ -418,8 +418,8 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { push, runBuild } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
-    await runBuild(plan, builder);
+    const { dockerBuild, push } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    await dockerBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
     if (builder.kind === 'buildkit')
@@ -3180,11 +3180,11 @@ class KubeClient {
      * as the hand-written paths before), any other from discovery. A kind the server does not serve is answered as
      * the server answers a path it does not know, 404.
      */
-    async pathOf(ref, subresource) {
+    async pathOf(ref, subresource, method = 'GET') {
         const info = builtinResource(ref.apiVersion, ref.kind) ?? (await this.resourceFor(ref.apiVersion, ref.kind));
         if (!info) {
             const message = `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`;
-            throw new errors/* KubeApiError */.W(404, { code: 404, reason: 'NotFound', message }, 'GET', groupVersionPath(ref.apiVersion));
+            throw new errors/* KubeApiError */.W(404, { code: 404, reason: 'NotFound', message }, method, groupVersionPath(ref.apiVersion));
         }
         return resourcePath({ ...info, groupVersion: ref.apiVersion }, ref.namespace, ref.name, subresource);
     }
@@ -3200,9 +3200,10 @@ class KubeClient {
     }
     async get(ref, options = {}) {
         try {
-            return await this.request('GET', await this.pathOf(ref), { signal: options.signal });
+            return await this.getPath(await this.pathOf(ref), options.signal);
         }
         catch (error) {
+            // pathOf's answer for a kind the server does not serve.
             if (error instanceof errors/* KubeApiError */.W && error.statusCode === 404)
                 return undefined;
             throw error;
@@ -3212,7 +3213,7 @@ class KubeClient {
         return this.request('GET', await this.pathOf(ref), { query: { ...query }, signal: options.signal });
     }
     async apply(object, options) {
-        return this.request('PATCH', await this.pathOf(objectRef(object)), {
+        return this.request('PATCH', await this.pathOf(objectRef(object), undefined, 'PATCH'), {
             query: { ...writeQuery(options), force: options.force || undefined },
             // application/apply-patch+yaml accepts JSON, which is YAML.
             contentType: 'application/apply-patch+yaml',
@@ -3223,7 +3224,7 @@ class KubeClient {
     }
     async create(object, options = {}) {
         const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace };
-        return this.request('POST', await this.pathOf(collection), {
+        return this.request('POST', await this.pathOf(collection, undefined, 'POST'), {
             query: writeQuery(options),
             body: object,
             signal: options.signal,
@@ -3231,7 +3232,7 @@ class KubeClient {
         });
     }
     async replace(object, options = {}) {
-        return this.request('PUT', await this.pathOf(objectRef(object)), {
+        return this.request('PUT', await this.pathOf(objectRef(object), undefined, 'PUT'), {
             query: writeQuery(options),
             body: object,
             signal: options.signal,
@@ -3239,7 +3240,7 @@ class KubeClient {
         });
     }
     async patch(ref, patch, options = {}) {
-        return this.request('PATCH', await this.pathOf(ref, options.subresource), {
+        return this.request('PATCH', await this.pathOf(ref, options.subresource, 'PATCH'), {
             query: writeQuery(options),
             contentType: patchContentType[patch.type],
             body: patch.body,
@@ -3249,18 +3250,14 @@ class KubeClient {
     }
     async delete(ref, options = {}) {
         const { propagationPolicy, preconditions, dryRun } = options;
-        // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
-        // alike (apiserver handlers/delete.go).
-        const body = propagationPolicy || preconditions || dryRun
-            ? {
-                apiVersion: 'v1',
-                kind: 'DeleteOptions',
-                propagationPolicy,
-                preconditions,
-                dryRun: dryRun ? ['All'] : undefined
-            }
-            : undefined;
-        await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal });
+        // The propagation policy and dry run in the query, as kubectl sends them (a proxy that drops DELETE bodies
+        // then cannot turn a Background delete into an orphaning one); preconditions only fit in a DeleteOptions body.
+        const body = preconditions ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions } : undefined;
+        await this.request('DELETE', await this.pathOf(ref, undefined, 'DELETE'), {
+            query: { propagationPolicy, dryRun: dryRun ? 'All' : undefined },
+            body,
+            signal: options.signal
+        });
     }
     async podLog(ref, query, options = {}) {
         return this.request('GET', await this.pathOf(ref, 'log'), {

@@ -204,14 +204,10 @@ describe('KubeClient requests', () => {
       ['PATCH /apis/apps/v1/namespaces/team/statefulsets/db', 'application/strategic-merge-patch+json', { spec: {} }],
       ['DELETE /api/v1/namespaces/team/pods/web-1', undefined, undefined],
       [
-        'DELETE /apis/coordination.k8s.io/v1/namespaces/team/leases/lock',
+        // The policy in the query, as kubectl sends it; preconditions only fit in the body.
+        'DELETE /apis/coordination.k8s.io/v1/namespaces/team/leases/lock?propagationPolicy=Background',
         'application/json',
-        {
-          apiVersion: 'v1',
-          kind: 'DeleteOptions',
-          propagationPolicy: 'Background',
-          preconditions: { resourceVersion: '7' }
-        }
+        { apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: '7' } }
       ],
       ['GET /api/v1/namespaces/team/pods/web-1/log?container=app&tailLines=20&previous=true', undefined, undefined]
     ])

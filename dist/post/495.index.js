@@ -142,7 +142,6 @@ function addCanaryDeployment(plan, item, namespace, stable, percent) {
     plan.added.push({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        plural: 'deployments',
         namespace,
         name: `${item.object.metadata.name}-canary`
     });
@@ -157,7 +156,7 @@ function addCanaryService(plan, item, namespace) {
     delete spec.clusterIP;
     delete spec.clusterIPs;
     plan.objects.push({ ...item, object: service });
-    plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name });
+    plan.added.push({ apiVersion: 'v1', kind: 'Service', namespace, name: service.metadata.name });
 }
 /** A canary Ingress, with the weight, for each nginx Ingress that routes to a canaried Service. */
 function addCanaryIngresses(plan, ingresses, canaried, percent, targetNamespace) {
@@ -169,7 +168,6 @@ function addCanaryIngresses(plan, ingresses, canaried, percent, targetNamespace)
         plan.added.push({
             apiVersion: ingress.object.apiVersion,
             kind: 'Ingress',
-            plural: 'ingresses',
             namespace: (0,selection/* namespaceOf */.N6)(ingress.object, targetNamespace),
             name: copy.metadata.name
         });

@@ -226,8 +226,8 @@ async function buildOne(
     iidFile: path.join(work, `${build.name}.iid`),
     metadataFile: path.join(work, `${build.name}.metadata.json`)
   }
-  const { push, runBuild } = await import('./docker.js')
-  await runBuild(plan, builder)
+  const { dockerBuild, push } = await import('./docker.js')
+  await dockerBuild(plan, builder)
   if (!settings.push) return { name: build.name, repository, tags, reference, deployed: reference, reused: false }
   if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
   const digest = await registry.manifestDigest(build.image.path, tags.primary)

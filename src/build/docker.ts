@@ -83,7 +83,7 @@ export function buildEnv(builder: Builder): Record<string, string> {
   return childEnv(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {})
 }
 
-export async function runBuild(plan: BuildPlan, builder: Builder, docker = 'docker'): Promise<void> {
+export async function dockerBuild(plan: BuildPlan, builder: Builder, docker = 'docker'): Promise<void> {
   const result = await exec.getExecOutput(docker, buildCommand(plan, builder), {
     env: buildEnv(builder),
     ignoreReturnCode: true

@@ -337,11 +337,11 @@ export class KubeClient implements Cluster {
    * as the hand-written paths before), any other from discovery. A kind the server does not serve is answered as
    * the server answers a path it does not know, 404.
    */
-  private async pathOf(ref: CollectionRef & { name?: string }, subresource?: string): Promise<string> {
+  private async pathOf(ref: CollectionRef & { name?: string }, subresource?: string, method = 'GET'): Promise<string> {
     const info = builtinResource(ref.apiVersion, ref.kind) ?? (await this.resourceFor(ref.apiVersion, ref.kind))
     if (!info) {
       const message = `the server does not serve kind ${ref.kind} in ${ref.apiVersion}`
-      throw new KubeApiError(404, { code: 404, reason: 'NotFound', message }, 'GET', groupVersionPath(ref.apiVersion))
+      throw new KubeApiError(404, { code: 404, reason: 'NotFound', message }, method, groupVersionPath(ref.apiVersion))
     }
     return resourcePath({ ...info, groupVersion: ref.apiVersion }, ref.namespace, ref.name, subresource)
   }
@@ -357,8 +357,9 @@ export class KubeClient implements Cluster {
 
   async get<T>(ref: ObjectRef, options: CallOptions = {}): Promise<T | undefined> {
     try {
-      return await this.request<T>('GET', await this.pathOf(ref), { signal: options.signal })
+      return await this.getPath<T>(await this.pathOf(ref), options.signal)
     } catch (error) {
+      // pathOf's answer for a kind the server does not serve.
       if (error instanceof KubeApiError && error.statusCode === 404) return undefined
       throw error
     }
@@ -369,7 +370,7 @@ export class KubeClient implements Cluster {
   }
 
   async apply<T>(object: ApplyObject, options: ApplyOptions): Promise<T> {
-    return this.request<T>('PATCH', await this.pathOf(objectRef(object)), {
+    return this.request<T>('PATCH', await this.pathOf(objectRef(object), undefined, 'PATCH'), {
       query: { ...writeQuery(options), force: options.force || undefined },
       // application/apply-patch+yaml accepts JSON, which is YAML.
       contentType: 'application/apply-patch+yaml',
@@ -381,7 +382,7 @@ export class KubeClient implements Cluster {
 
   async create<T>(object: NewObject, options: WriteOptions = {}): Promise<T> {
     const collection = { apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata?.namespace }
-    return this.request<T>('POST', await this.pathOf(collection), {
+    return this.request<T>('POST', await this.pathOf(collection, undefined, 'POST'), {
       query: writeQuery(options),
       body: object,
       signal: options.signal,
@@ -390,7 +391,7 @@ export class KubeClient implements Cluster {
   }
 
   async replace<T>(object: ApplyObject, options: WriteOptions = {}): Promise<T> {
-    return this.request<T>('PUT', await this.pathOf(objectRef(object)), {
+    return this.request<T>('PUT', await this.pathOf(objectRef(object), undefined, 'PUT'), {
       query: writeQuery(options),
       body: object,
       signal: options.signal,
@@ -403,7 +404,7 @@ export class KubeClient implements Cluster {
     patch: Patch,
     options: WriteOptions & { subresource?: 'scale' | 'status' } = {}
   ): Promise<T> {
-    return this.request<T>('PATCH', await this.pathOf(ref, options.subresource), {
+    return this.request<T>('PATCH', await this.pathOf(ref, options.subresource, 'PATCH'), {
       query: writeQuery(options),
       contentType: patchContentType[patch.type],
       body: patch.body,
@@ -414,19 +415,14 @@ export class KubeClient implements Cluster {
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
     const { propagationPolicy, preconditions, dryRun } = options
-    // DeleteOptions in the body: the API server reads them from the body when there is one, else from the query,
-    // alike (apiserver handlers/delete.go).
-    const body =
-      propagationPolicy || preconditions || dryRun
-        ? {
-            apiVersion: 'v1',
-            kind: 'DeleteOptions',
-            propagationPolicy,
-            preconditions,
-            dryRun: dryRun ? ['All'] : undefined
-          }
-        : undefined
-    await this.request('DELETE', await this.pathOf(ref), { body, signal: options.signal })
+    // The propagation policy and dry run in the query, as kubectl sends them (a proxy that drops DELETE bodies
+    // then cannot turn a Background delete into an orphaning one); preconditions only fit in a DeleteOptions body.
+    const body = preconditions ? { apiVersion: 'v1', kind: 'DeleteOptions', preconditions } : undefined
+    await this.request('DELETE', await this.pathOf(ref, undefined, 'DELETE'), {
+      query: { propagationPolicy, dryRun: dryRun ? 'All' : undefined },
+      body,
+      signal: options.signal
+    })
   }
 
   async podLog(ref: ObjectRef, query: PodLogQuery, options: CallOptions = {}): Promise<string> {

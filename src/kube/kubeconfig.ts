@@ -6,7 +6,7 @@ import path from 'node:path'
 // The standalone parts of @kubernetes/client-node: kubeconfig entry validation and exec credential plugins.
 // Its KubeConfig class would drag in every generated API model (20 MB of bundle, a quarter second of start-up).
 import {
-  Cluster,
+  Cluster as KubeconfigCluster,
   Context,
   newClusters,
   newContexts,
@@ -35,7 +35,7 @@ export interface KubeTarget {
 }
 
 interface RawConfig {
-  clusters: Cluster[]
+  clusters: KubeconfigCluster[]
   users: User[]
   contexts: Context[]
   currentContext?: string

@@ -90,7 +90,7 @@ export function imagesInput(read: InputReader): ImageSubstitution[] {
   })
 }
 
-export function registryInput(read: InputReader): RegistryCredentials | undefined {
+function registryInput(read: InputReader): RegistryCredentials | undefined {
   const username = read('registry-username').trim()
   const password = read('registry-password')
   if (password) core.setSecret(password)
@@ -102,7 +102,7 @@ export function registryInput(read: InputReader): RegistryCredentials | undefine
   return username ? { username, password } : undefined
 }
 
-export function buildInput(read: InputReader): BuildOptions {
+function buildInput(read: InputReader): BuildOptions {
   const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
   for (const [, value] of secrets) if (value) core.setSecret(value)
   return {

@@ -13,7 +13,6 @@ export type CanaryStage = 'canary' | 'promoted' | 'aborted' | 'stable'
 export interface CanaryObject {
   apiVersion: string
   kind: 'Deployment' | 'Service' | 'Ingress'
-  plural: 'deployments' | 'services' | 'ingresses'
   namespace: string
   name: string
 }
@@ -192,7 +191,6 @@ function addCanaryDeployment(
   plan.added.push({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    plural: 'deployments',
     namespace,
     name: `${item.object.metadata.name}-canary`
   })
@@ -208,7 +206,7 @@ function addCanaryService(plan: CanaryPlan, item: SourcedObject, namespace: stri
   delete spec.clusterIP
   delete spec.clusterIPs
   plan.objects.push({ ...item, object: service })
-  plan.added.push({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespace, name: service.metadata.name })
+  plan.added.push({ apiVersion: 'v1', kind: 'Service', namespace, name: service.metadata.name })
 }
 
 /** A canary Ingress, with the weight, for each nginx Ingress that routes to a canaried Service. */
@@ -226,7 +224,6 @@ function addCanaryIngresses(
     plan.added.push({
       apiVersion: ingress.object.apiVersion,
       kind: 'Ingress',
-      plural: 'ingresses',
       namespace: namespaceOf(ingress.object, targetNamespace),
       name: copy.metadata.name
     })
