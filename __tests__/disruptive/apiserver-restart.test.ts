@@ -65,7 +65,7 @@ describeLocal('kube-apiserver killed and restarted while the action waits', () =
     const restartedAfter = Date.now() - killedAt
 
     const run = await running
-    expect(run.stdout).toMatch(/watch \S+ interrupted .*; resuming/)
+    expect(run.stdout).toMatch(/\w+ watch( in \S+)? interrupted .*; resuming/)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('succeeded')
     const live = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])

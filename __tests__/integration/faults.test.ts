@@ -83,7 +83,7 @@ describe('faults during a run', () => {
       const live = await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])
       expect(live.status.availableReplicas).toBe(3)
       expect(live.spec.template.spec.containers[0].image).toMatch(new RegExp(`/${testRepository}:[0-9a-f]{40}$`))
-      expect(run.stdout).toMatch(/watch \S+ interrupted .*; resuming/)
+      expect(run.stdout).toMatch(/\w+ watch( in \S+)? interrupted .*; resuming/)
       expect(proxy.stats.drops).toBeGreaterThanOrEqual(2)
       expect(Object.values(proxy.stats.injected).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1)
       console.log(
