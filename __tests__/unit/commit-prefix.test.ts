@@ -23,6 +23,11 @@ const worker: WorkloadHistory = {
     { revision: 1, images: ['postgres:16'], live: false }
   ]
 }
+const d = '4417563' + '3'.repeat(33)
+const digitsFirst: WorkloadHistory = {
+  workload: web.workload,
+  rows: [{ revision: 4, commit: d, images: [`r/web:${d}`], live: false }, ...web.rows]
+}
 const bare: WorkloadHistory = {
   workload: { kind: 'Deployment', namespace: 'prod', name: 'old' },
   rows: [{ revision: 1, images: ['nginx'], live: true }]
@@ -34,7 +39,8 @@ describe('resolveCommitPrefix', () => {
     ['a longer prefix', 'abc12351', [web], b],
     ['the full SHA', c, [web], c],
     ['a commit two workloads share', 'def5678', [web, worker], c],
-    ['a commit of one workload of several', 'abc1234', [worker, web], a]
+    ['a commit of one workload of several', 'abc1234', [worker, web], a],
+    ['a prefix of digits alone', '4417563', [digitsFirst], d]
   ])('resolves %s', (_, prefix, histories, sha) => {
     expect(resolveCommitPrefix(prefix, histories)).toBe(sha)
   })
@@ -50,7 +56,7 @@ describe('resolveCommitPrefix', () => {
       'an unknown prefix, listing the known commits (live marked, shared ones once)',
       '0000000',
       [web, worker],
-      `rollback-to '0000000' matches no commit in the history of deployment/web, statefulset/db. Known commits: ${c} (deployment/web revision 3, live; statefulset/db revision 2, live), ${b} (deployment/web revision 2), ${a} (deployment/web revision 1). Give one of them, or the full 40-character SHA of another, whose image tag is then looked up in the registry.`
+      `rollback-to '0000000' (read as a commit: a revision number has at most 6 digits) matches no commit in the history of deployment/web, statefulset/db. Known commits: ${c} (deployment/web revision 3, live; statefulset/db revision 2, live), ${b} (deployment/web revision 2), ${a} (deployment/web revision 1). Give one of them, or the full 40-character SHA of another, whose image tag is then looked up in the registry.`
     ],
     [
       'a history with no commit at all',

@@ -103,10 +103,12 @@ describe('parseSettings', () => {
     expect(settings({ mode: 'rollback', 'rollback-to': '4' }).rollbackTo).toEqual({ kind: 'revision', revision: 4 })
     expect(settings({ mode: 'rollback', 'rollback-to': sha }).rollbackTo).toEqual({ kind: 'sha', sha })
     expect(settings({ mode: 'rollback', 'rollback-to': 'ABCDEF1' }).rollbackTo).toEqual({ kind: 'sha', sha: 'abcdef1' })
-    expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({
+    expect(settings({ mode: 'rollback', 'rollback-to': '123456' }).rollbackTo).toEqual({
       kind: 'revision',
-      revision: 1234567
+      revision: 123456
     })
+    // A short SHA of digits alone (one in 27) is a commit, not revision 1234567.
+    expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({ kind: 'sha', sha: '1234567' })
     expect(settings({}).lock).toEqual({ name: 'deploy', timeoutMs: 300_000 })
     expect(settings({ lock: 'false' }).lock).toBeUndefined()
     expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({
@@ -201,12 +203,12 @@ describe('parseSettings', () => {
     [
       { mode: 'rollback', 'rollback-to': 'HEAD~1' },
       env,
-      "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."
+      "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters."
     ],
     [
       { mode: 'rollback', 'rollback-to': 'abc123' },
       env,
-      "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters."
+      "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters."
     ],
     [{ mode: 'rollback', 'rollback-to': `${sha}0` }, env, 'Invalid rollback-to'],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],

@@ -32,6 +32,8 @@ export function resolveCommitPrefix(prefix: string, histories: WorkloadHistory[]
   const matches = new Map([...commits].filter(([commit]) => commit.startsWith(prefix)))
   if (matches.size === 1) return [...matches.keys()][0]
   const where = histories.map(workloadName).join(', ')
+  // Said where it matters: someone who meant a revision number learns why it was not read as one.
+  const digits = /^\d+$/.test(prefix) ? ` (read as a commit: a revision number has at most 6 digits)` : ''
   if (matches.size > 1) {
     throw new Error(
       `rollback-to '${prefix}' is ambiguous: ${matches.size} commits in the history of ${where} start with it: ${listed(matches)}. Give more characters.`
@@ -39,10 +41,10 @@ export function resolveCommitPrefix(prefix: string, histories: WorkloadHistory[]
   }
   if (commits.size === 0) {
     throw new Error(
-      `rollback-to '${prefix}': the history of ${where} records no commit (no revision was deployed by build-and-deploy). Give the full 40-character SHA, whose image tag is then looked up in the registry.`
+      `rollback-to '${prefix}'${digits}: the history of ${where} records no commit (no revision was deployed by build-and-deploy). Give the full 40-character SHA, whose image tag is then looked up in the registry.`
     )
   }
   throw new Error(
-    `rollback-to '${prefix}' matches no commit in the history of ${where}. Known commits: ${listed(commits)}. Give one of them, or the full 40-character SHA of another, whose image tag is then looked up in the registry.`
+    `rollback-to '${prefix}'${digits} matches no commit in the history of ${where}. Known commits: ${listed(commits)}. Give one of them, or the full 40-character SHA of another, whose image tag is then looked up in the registry.`
   )
 }

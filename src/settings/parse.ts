@@ -64,12 +64,13 @@ function rollbackInput(read: InputReader, mode: Mode, builds: ImageBuild[]): Dep
   }
   let rollbackTo: DeploySettings['rollbackTo']
   if (!text || text === 'previous') rollbackTo = { kind: 'previous' }
-  else if (/^\d+$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
-  // Digits alone are a revision number, even where they could be the start of a SHA (as git's rev-parse would not).
+  // One short SHA in 27 is all digits (GitHub shows 7 characters), and no workload reaches revision 1,000,000
+  // (a rollout a minute for two years), so 7 digits or more name a commit, as git's rev-parse reads them.
+  else if (/^\d{1,6}$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
   else if (/^[0-9a-f]{7,40}$/i.test(text)) rollbackTo = { kind: 'sha', sha: text.toLowerCase() }
   else
     throw new Error(
-      `Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3), or a commit SHA or its first 7 or more characters.`
+      `Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters.`
     )
   if (rollbackTo.kind === 'sha' && builds.length === 0) {
     throw new Error(
