@@ -2,7 +2,7 @@ export const id = 607;
 export const ids = [607];
 export const modules = {
 
-/***/ 8465:
+/***/ 4201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -34,36 +34,18 @@ var image_ref = __webpack_require__(9557);
 var external_node_crypto_ = __webpack_require__(7598);
 ;// CONCATENATED MODULE: ./src/build/registry.ts
 
-
-
-
 const manifestTypes = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.oci.image.manifest.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json',
     'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ');
+const basicAuthorization = ({ username, password }) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 /** Docker treats loopback registries as plain HTTP; so do we. */
 function registryBaseUrl(host) {
     const name = host.replace(/:\d+$/, '');
     const loopback = name === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '[::1]';
     return `${loopback ? 'http' : 'https'}://${host}`;
-}
-/** Credentials docker login stored for a host (plain `auths` entries; credential helpers are not read). */
-function dockerConfigCredentials(host, env = process.env) {
-    const dir = env.DOCKER_CONFIG ?? external_node_path_default().join(external_node_os_default().homedir(), '.docker');
-    try {
-        const config = JSON.parse((0,external_node_fs_.readFileSync)(external_node_path_default().join(dir, 'config.json'), 'utf8'));
-        const auth = config.auths?.[host]?.auth ?? config.auths?.[`https://${host}`]?.auth;
-        if (!auth)
-            return undefined;
-        const decoded = Buffer.from(auth, 'base64').toString('utf8');
-        const colon = decoded.indexOf(':');
-        return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
-    }
-    catch {
-        return undefined;
-    }
 }
 function parseChallenge(header) {
     const [scheme, ...rest] = header.split(' ');
@@ -91,13 +73,19 @@ const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
 class RegistryClient {
     host;
-    credentials;
+    givenCredentials;
     timeoutMs;
     authorization;
-    constructor(host, credentials, timeoutMs = registryRequestTimeoutMs) {
+    credentials;
+    constructor(host, givenCredentials, timeoutMs = registryRequestTimeoutMs) {
         this.host = host;
-        this.credentials = credentials;
+        this.givenCredentials = givenCredentials;
         this.timeoutMs = timeoutMs;
+    }
+    credentialsForChallenge() {
+        const given = this.givenCredentials;
+        this.credentials ??= typeof given === 'function' ? given() : Promise.resolve(given);
+        return this.credentials;
     }
     /**
      * One request with a deadline covering the body too (it is read here, so a registry that stalls mid-body
@@ -138,37 +126,68 @@ class RegistryClient {
         if (response.status !== 401)
             return response;
         const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        const basic = this.credentials
-            ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
-            : undefined;
+        const credentials = await this.credentialsForChallenge();
         if (challenge.scheme === 'basic') {
-            if (!basic)
+            if (!credentials)
                 throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`);
-            this.authorization = basic;
+            if (credentials.identityToken)
+                throw new Error(`Registry ${this.host} asks for a user and password, but ${credentials.source ?? 'the credentials'} gave an identity token: set registry-username and registry-password.`);
+            this.authorization = basicAuthorization(credentials);
         }
         else if (challenge.scheme === 'bearer' && challenge.params.realm) {
-            const tokenUrl = new URL(challenge.params.realm);
-            if (challenge.params.service)
-                tokenUrl.searchParams.set('service', challenge.params.service);
-            tokenUrl.searchParams.set('scope', scope);
-            const tokenResponse = await this.request(tokenUrl, { headers: basic ? { Authorization: basic } : {} });
-            if (!tokenResponse.ok)
-                throw this.rejected(tokenResponse.status);
-            const token = (await tokenResponse.json());
-            this.authorization = `Bearer ${token.token ?? token.access_token}`;
+            this.authorization = `Bearer ${await this.token(challenge.params, scope, credentials)}`;
         }
         else {
-            throw this.rejected(401);
+            throw this.rejected(401, credentials);
         }
         response = await attempt();
         if (response.status === 401 || response.status === 403)
-            throw this.rejected(response.status);
+            throw this.rejected(response.status, credentials);
         return response;
     }
-    rejected(status) {
-        return new Error(this.credentials
-            ? `Registry ${this.host} rejected the credentials of '${this.credentials.username}' (HTTP ${status}): check registry-username and registry-password.`
-            : `Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`);
+    /**
+     * A token from the challenge's realm: with an identity token by the OAuth2 refresh-token grant (as the docker
+     * CLI does for ACR), else by GET with the user and password, if any.
+     */
+    async token(challenge, scope, credentials) {
+        const tokenUrl = new URL(challenge.realm);
+        let tokenResponse;
+        if (credentials?.identityToken) {
+            const form = new URLSearchParams({
+                grant_type: 'refresh_token',
+                refresh_token: credentials.identityToken,
+                service: challenge.service ?? '',
+                scope,
+                client_id: 'build-and-deploy'
+            });
+            tokenResponse = await this.request(tokenUrl, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+                body: form.toString()
+            });
+        }
+        else {
+            if (challenge.service)
+                tokenUrl.searchParams.set('service', challenge.service);
+            tokenUrl.searchParams.set('scope', scope);
+            const headers = credentials ? { Authorization: basicAuthorization(credentials) } : {};
+            tokenResponse = await this.request(tokenUrl, { headers });
+        }
+        if (!tokenResponse.ok)
+            throw this.rejected(tokenResponse.status, credentials);
+        const token = (await tokenResponse.json());
+        const value = token.token ?? token.access_token;
+        if (!value)
+            throw new Error(`Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token.`);
+        return value;
+    }
+    rejected(status, credentials) {
+        if (!credentials)
+            return new Error(`Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`);
+        const who = credentials.identityToken ? 'the identity token' : `the credentials of '${credentials.username}'`;
+        return new Error(credentials.source
+            ? `Registry ${this.host} rejected ${who} from ${credentials.source} (HTTP ${status}): log in again, or set registry-username and registry-password.`
+            : `Registry ${this.host} rejected ${who} (HTTP ${status}): check registry-username and registry-password.`);
     }
     /** The digest of repository:tag, or undefined when the tag does not exist. */
     async manifestDigest(repositoryPath, tag) {
@@ -251,11 +270,173 @@ class RegistryClient {
     }
 }
 
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __webpack_require__(1421);
+// EXTERNAL MODULE: ./src/process/child-env.ts
+var child_env = __webpack_require__(8561);
+;// CONCATENATED MODULE: ./src/build/docker-credentials.ts
+/**
+ * The credentials `docker login` left for a registry, found as the docker CLI finds them: a `credHelpers` entry
+ * for the host, else the `credsStore` (gcloud, ECR, ACR and Docker Desktop set these up), else the plain `auths`.
+ * The docker CLI asks the same helpers on push; this is for the registry API calls (skip-existing, extra tags,
+ * digests), which would otherwise go anonymous on those setups.
+ */
+
+
+
+
+
+
+const dockerHubHosts = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** The key docker login uses for Docker Hub, in `auths` and with helpers alike. */
+const dockerHubKey = 'https://index.docker.io/v1/';
+/** `https://host/v1/` and `host` name one registry, as the docker CLI's ConvertToHostname treats them. */
+const hostnameOf = (key) => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
+/** Pure: the store the docker CLI would read for `host` (as registryHost names it). */
+function credentialStoreFor(config, host) {
+    const hub = dockerHubHosts.has(host);
+    const serverAddress = hub ? dockerHubKey : host;
+    const helper = config.credHelpers?.[hub ? 'index.docker.io' : host] ?? (hub ? config.credHelpers?.[dockerHubKey] : undefined);
+    if (helper)
+        return { kind: 'helper', helper, serverAddress, setting: 'credHelpers' };
+    if (config.credsStore)
+        return { kind: 'helper', helper: config.credsStore, serverAddress, setting: 'credsStore' };
+    const wanted = hub ? 'index.docker.io' : host;
+    const key = Object.keys(config.auths ?? {}).find(k => hostnameOf(k) === wanted);
+    return { kind: 'auths', entry: key ? config.auths[key] : undefined };
+}
+/** Pure: an `auths` entry as credentials (`auth` is base64 of user:password; an identitytoken replaces the password). */
+function credentialsOfEntry(entry, source) {
+    if (!entry)
+        return undefined;
+    let { username = '', password = '' } = entry;
+    if (entry.auth) {
+        const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0)
+            [username, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    }
+    if (entry.identitytoken)
+        return { username, password: '', identityToken: entry.identitytoken, source };
+    return username && password ? { username, password, source } : undefined;
+}
+/**
+ * Pure: what `docker-credential-<helper> get` printed. The protocol's `<token>` user means Secret is an OAuth2
+ * refresh token (ACR's), not a password. Malformed output is reported by shape only: it may hold the secret.
+ */
+function credentialsOfHelperOutput(stdout, source) {
+    let parsed;
+    try {
+        parsed = JSON.parse(stdout);
+    }
+    catch {
+        throw new Error(`${source} printed no JSON (${stdout.length} bytes) for 'get'.`);
+    }
+    if (typeof parsed?.Secret !== 'string' || !parsed.Secret)
+        throw new Error(`${source} answered 'get' without a Secret.`);
+    const username = typeof parsed.Username === 'string' ? parsed.Username : '';
+    return username === '<token>'
+        ? { username: '', password: '', identityToken: parsed.Secret, source }
+        : { username, password: parsed.Secret, source };
+}
+/** The helpers' own words for "nothing stored for this server" (docker-credential-helpers' ErrCredentialsNotFound). */
+const notFound = /credentials not found/i;
+const credentialHelperTimeoutMs = 30_000;
+/** Runs `docker-credential-<helper> get` with the server address on stdin, as the docker CLI does. */
+function runHelper(program, serverAddress, timeoutMs, env) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env: (0,child_env/* childEnv */.g)({}, env), stdio: ['pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
+        child.stdout.on('data', chunk => (stdout += chunk));
+        child.stderr.on('data', chunk => (stderr += chunk));
+        child.on('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        child.on('close', code => {
+            clearTimeout(timer);
+            resolve({ code, stdout, stderr, timedOut });
+        });
+        child.stdin.on('error', () => undefined); // a helper that exits without reading stdin is judged by its exit
+        child.stdin.end(serverAddress);
+    });
+}
+/** Asks the helper; undefined when it has nothing for the server (the registry is then tried anonymously). */
+async function helperCredentials({ helper, serverAddress, setting }, timeoutMs = credentialHelperTimeoutMs, env = process.env) {
+    const program = `docker-credential-${helper}`;
+    let run;
+    try {
+        run = await runHelper(program, serverAddress, timeoutMs, env);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            throw new Error(`The Docker config's ${setting} names the credential helper '${helper}' for ${serverAddress}, but ${program} is not on PATH (${env.PATH ?? ''}): install it, or set registry-username and registry-password.`, { cause: error });
+        throw new Error(`Cannot run ${program}: ${error.message}`, { cause: error });
+    }
+    if (run.timedOut)
+        throw new Error(`${program} did not answer 'get' for ${serverAddress} within ${timeoutMs / 1000} s.`);
+    if (run.code !== 0) {
+        if (notFound.test(run.stdout) || notFound.test(run.stderr))
+            return undefined;
+        // stderr only, and its last line: helpers report there, and stdout could be a half-written answer.
+        const said = run.stderr.trim().split('\n').at(-1)?.slice(0, 300);
+        throw new Error(`${program} failed on 'get' for ${serverAddress} (exit code ${run.code})${said ? `: ${said}` : ''}.`);
+    }
+    const credentials = credentialsOfHelperOutput(run.stdout.trim(), program);
+    if (credentials.password)
+        core/* setSecret */.Pq(credentials.password);
+    if (credentials.identityToken)
+        core/* setSecret */.Pq(credentials.identityToken);
+    return credentials;
+}
+/** The Docker config's path, as the docker CLI reads it: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
+function dockerConfigPath(env = process.env) {
+    return external_node_path_default().join(env.DOCKER_CONFIG || external_node_path_default().join(external_node_os_default().homedir(), '.docker'), 'config.json');
+}
+function readDockerConfig(file) {
+    let text;
+    try {
+        text = (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return {}; // no docker login yet: anonymous, as docker itself would go
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        // As the docker CLI goes on without it. Not the parser's message: it quotes the text, and this file holds
+        // credentials.
+        core/* warning */.$e(`The Docker config ${file} is not valid JSON, so its logins are not used.`);
+        return {};
+    }
+}
+/** The credentials the docker CLI would use for `host`, or undefined for anonymous access. */
+async function dockerCredentials(host, env = process.env) {
+    const file = dockerConfigPath(env);
+    const store = credentialStoreFor(readDockerConfig(file), host);
+    if (store.kind === 'helper')
+        return helperCredentials(store, credentialHelperTimeoutMs, env);
+    const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`);
+    if (credentials?.password)
+        core/* setSecret */.Pq(credentials.password);
+    if (credentials?.identityToken)
+        core/* setSecret */.Pq(credentials.identityToken);
+    return credentials;
+}
+
 // EXTERNAL MODULE: ./src/build/tags.ts
 var build_tags = __webpack_require__(6587);
 // EXTERNAL MODULE: ./src/run/state.ts
 var state = __webpack_require__(4352);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -305,7 +486,7 @@ function registryClients(settings) {
     return image => {
         const host = (0,image_ref/* registryHost */.U$)(image);
         if (!clients.has(host))
-            clients.set(host, new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host)));
+            clients.set(host, new RegistryClient(host, settings.registry ?? (() => dockerCredentials(host))));
         return clients.get(host);
     };
 }
@@ -5631,8 +5812,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 1 modules
-var build_step = __webpack_require__(8465);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 2 modules
+var build_step = __webpack_require__(4201);
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/run/lock.ts

@@ -101,3 +101,122 @@ describe('RegistryClient', () => {
     )
   })
 })
+
+/**
+ * A registry on loopback that answers 401 with a bearer challenge whose realm is its own /token, as ghcr.io,
+ * ACR and Docker Hub do, with tokens good for one repository; each token request is recorded.
+ */
+async function tokenRegistry(): Promise<{
+  host: string
+  tokenRequests: Array<{ method: string; url: string; authorization?: string; body: string }>
+  close: () => Promise<void>
+}> {
+  const tokenRequests: Array<{ method: string; url: string; authorization?: string; body: string }> = []
+  const server = http.createServer((request, response) => {
+    let body = ''
+    request.on('data', chunk => (body += chunk))
+    request.on('end', () => {
+      const url = request.url ?? ''
+      if (url.startsWith('/token')) {
+        tokenRequests.push({ method: request.method ?? '', url, authorization: request.headers.authorization, body })
+        const refresh = new URLSearchParams(body).get('refresh_token')
+        const ok = request.method === 'POST' ? refresh === 'refresh-ok' : Boolean(request.headers.authorization)
+        if (!ok) return void response.writeHead(401).end()
+        // A token good for its scope's repository only, so a second repository is challenged again.
+        const scope = new URLSearchParams(request.method === 'POST' ? body : url.split('?')[1]).get('scope')
+        return void response
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ access_token: `access ${scope}` }))
+      }
+      const repository = /^\/v2\/(.+)\/manifests\//.exec(url)?.[1]
+      if (request.headers.authorization !== `Bearer access repository:${repository}:pull`) {
+        const realm = `http://${request.headers.host}/token`
+        return void response.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realm}",service="fake"` }).end()
+      }
+      response.writeHead(200, { 'Docker-Content-Digest': 'sha256:d' }).end()
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    tokenRequests,
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
+describe('RegistryClient credentials', () => {
+  let close: (() => Promise<void>) | undefined
+  afterEach(async () => {
+    await close?.()
+    close = undefined
+  })
+
+  it('exchanges an identity token by the refresh-token grant, in the body only', async () => {
+    const registry = await tokenRegistry()
+    close = registry.close
+    const client = new RegistryClient(registry.host, async () => ({
+      username: '',
+      password: '',
+      identityToken: 'refresh-ok',
+      source: 'docker-credential-acr'
+    }))
+    expect(await client.manifestDigest('it/web', 'main')).toBe('sha256:d')
+    expect(registry.tokenRequests).toHaveLength(1)
+    const [request] = registry.tokenRequests
+    expect(request.method).toBe('POST')
+    expect(request.url).toBe('/token')
+    expect(request.authorization).toBeUndefined()
+    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'refresh-ok',
+      service: 'fake',
+      scope: 'repository:it/web:pull',
+      client_id: 'build-and-deploy'
+    })
+  })
+
+  it('names where refused credentials came from', async () => {
+    const registry = await tokenRegistry()
+    close = registry.close
+    const client = new RegistryClient(registry.host, async () => ({
+      username: '',
+      password: '',
+      identityToken: 'refresh-expired',
+      source: 'docker-credential-acr'
+    }))
+    const error = (await client.manifestDigest('it/web', 'main').catch((e: Error) => e)) as Error
+    expect(error.message).toBe(
+      `Registry ${registry.host} rejected the identity token from docker-credential-acr (HTTP 401): log in again, or set registry-username and registry-password.`
+    )
+    expect(error.message).not.toContain('refresh-expired')
+  })
+
+  it('asks the lookup once, on the first challenge, and not at all for a registry that wants none', async () => {
+    const registry = await tokenRegistry()
+    close = registry.close
+    let asked = 0
+    const lookup = async () => {
+      asked++
+      return { username: 'robot', password: 'pw', source: 'docker-credential-good' }
+    }
+    const client = new RegistryClient(registry.host, lookup)
+    expect(asked).toBe(0)
+    await client.manifestDigest('it/web', 'main')
+    await client.manifestDigest('it/api', 'main')
+    expect(asked).toBe(1)
+    expect(registry.tokenRequests.map(r => [r.method, r.authorization])).toEqual([
+      ['GET', `Basic ${Buffer.from('robot:pw').toString('base64')}`],
+      ['GET', `Basic ${Buffer.from('robot:pw').toString('base64')}`]
+    ])
+
+    const open = await fakeRegistry({ '/v2/': { body: {} } })
+    const anonymous = new RegistryClient(open.host, lookup)
+    await anonymous.ping('it/web')
+    await open.close()
+    expect(asked).toBe(1)
+  })
+})

@@ -7,7 +7,8 @@ import type { BuildPlan, Builder } from './docker.js'
 import { ImageRef, parseImageRef, registryHost, repositoryOf } from './image-ref.js'
 import type { BuildSettings, ImageBuild } from './build-settings.js'
 import type { ImageSubstitution } from './image-ref.js'
-import { dockerConfigCredentials, RegistryClient } from './registry.js'
+import { RegistryClient } from './registry.js'
+import { dockerCredentials } from './docker-credentials.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
 import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
 
@@ -77,7 +78,7 @@ function registryClients(settings: BuildSettings): (image: ImageRef) => Registry
   return image => {
     const host = registryHost(image)
     if (!clients.has(host))
-      clients.set(host, new RegistryClient(host, settings.registry ?? dockerConfigCredentials(host)))
+      clients.set(host, new RegistryClient(host, settings.registry ?? (() => dockerCredentials(host))))
     return clients.get(host)!
   }
 }

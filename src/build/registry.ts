@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 
 export interface RegistryCredentials {
   username: string
   password: string
+  /** An OAuth2 refresh token (a helper's `<token>` user, an auths identitytoken), exchanged at the token realm. */
+  identityToken?: string
+  /** Where they came from, when not from registry-username and registry-password: for the error that rejects them. */
+  source?: string
 }
+
+/** Asked once, on the registry's first challenge: a credential helper runs only for a registry that wants one. */
+export type CredentialsLookup = () => Promise<RegistryCredentials | undefined>
 
 const manifestTypes = [
   'application/vnd.oci.image.index.v1+json',
@@ -15,31 +19,14 @@ const manifestTypes = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
 
+const basicAuthorization = ({ username, password }: RegistryCredentials): string =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+
 /** Docker treats loopback registries as plain HTTP; so do we. */
 export function registryBaseUrl(host: string): string {
   const name = host.replace(/:\d+$/, '')
   const loopback = name === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '[::1]'
   return `${loopback ? 'http' : 'https'}://${host}`
-}
-
-/** Credentials docker login stored for a host (plain `auths` entries; credential helpers are not read). */
-export function dockerConfigCredentials(
-  host: string,
-  env: NodeJS.ProcessEnv = process.env
-): RegistryCredentials | undefined {
-  const dir = env.DOCKER_CONFIG ?? path.join(os.homedir(), '.docker')
-  try {
-    const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
-      auths?: Record<string, { auth?: string }>
-    }
-    const auth = config.auths?.[host]?.auth ?? config.auths?.[`https://${host}`]?.auth
-    if (!auth) return undefined
-    const decoded = Buffer.from(auth, 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    return colon > 0 ? { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined
-  } catch {
-    return undefined
-  }
 }
 
 function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
@@ -79,12 +66,19 @@ const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
 export class RegistryClient {
   private authorization?: string
+  private credentials?: Promise<RegistryCredentials | undefined>
 
   constructor(
     readonly host: string,
-    private readonly credentials?: RegistryCredentials,
+    private readonly givenCredentials?: RegistryCredentials | CredentialsLookup,
     private readonly timeoutMs = registryRequestTimeoutMs
   ) {}
+
+  private credentialsForChallenge(): Promise<RegistryCredentials | undefined> {
+    const given = this.givenCredentials
+    this.credentials ??= typeof given === 'function' ? given() : Promise.resolve(given)
+    return this.credentials
+  }
 
   /**
    * One request with a deadline covering the body too (it is read here, so a registry that stalls mid-body
@@ -125,34 +119,73 @@ export class RegistryClient {
     let response = await attempt()
     if (response.status !== 401) return response
     const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '')
-    const basic = this.credentials
-      ? `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString('base64')}`
-      : undefined
+    const credentials = await this.credentialsForChallenge()
     if (challenge.scheme === 'basic') {
-      if (!basic)
+      if (!credentials)
         throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`)
-      this.authorization = basic
+      if (credentials.identityToken)
+        throw new Error(
+          `Registry ${this.host} asks for a user and password, but ${credentials.source ?? 'the credentials'} gave an identity token: set registry-username and registry-password.`
+        )
+      this.authorization = basicAuthorization(credentials)
     } else if (challenge.scheme === 'bearer' && challenge.params.realm) {
-      const tokenUrl = new URL(challenge.params.realm)
-      if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service)
-      tokenUrl.searchParams.set('scope', scope)
-      const tokenResponse = await this.request(tokenUrl, { headers: basic ? { Authorization: basic } : {} })
-      if (!tokenResponse.ok) throw this.rejected(tokenResponse.status)
-      const token = (await tokenResponse.json()) as { token?: string; access_token?: string }
-      this.authorization = `Bearer ${token.token ?? token.access_token}`
+      this.authorization = `Bearer ${await this.token(challenge.params, scope, credentials)}`
     } else {
-      throw this.rejected(401)
+      throw this.rejected(401, credentials)
     }
     response = await attempt()
-    if (response.status === 401 || response.status === 403) throw this.rejected(response.status)
+    if (response.status === 401 || response.status === 403) throw this.rejected(response.status, credentials)
     return response
   }
 
-  private rejected(status: number): Error {
+  /**
+   * A token from the challenge's realm: with an identity token by the OAuth2 refresh-token grant (as the docker
+   * CLI does for ACR), else by GET with the user and password, if any.
+   */
+  private async token(
+    challenge: Record<string, string>,
+    scope: string,
+    credentials: RegistryCredentials | undefined
+  ): Promise<string> {
+    const tokenUrl = new URL(challenge.realm)
+    let tokenResponse: Response
+    if (credentials?.identityToken) {
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: credentials.identityToken,
+        service: challenge.service ?? '',
+        scope,
+        client_id: 'build-and-deploy'
+      })
+      tokenResponse = await this.request(tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form.toString()
+      })
+    } else {
+      if (challenge.service) tokenUrl.searchParams.set('service', challenge.service)
+      tokenUrl.searchParams.set('scope', scope)
+      const headers: Record<string, string> = credentials ? { Authorization: basicAuthorization(credentials) } : {}
+      tokenResponse = await this.request(tokenUrl, { headers })
+    }
+    if (!tokenResponse.ok) throw this.rejected(tokenResponse.status, credentials)
+    const token = (await tokenResponse.json()) as { token?: string; access_token?: string }
+    const value = token.token ?? token.access_token
+    if (!value)
+      throw new Error(`Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token.`)
+    return value
+  }
+
+  private rejected(status: number, credentials: RegistryCredentials | undefined): Error {
+    if (!credentials)
+      return new Error(
+        `Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`
+      )
+    const who = credentials.identityToken ? 'the identity token' : `the credentials of '${credentials.username}'`
     return new Error(
-      this.credentials
-        ? `Registry ${this.host} rejected the credentials of '${this.credentials.username}' (HTTP ${status}): check registry-username and registry-password.`
-        : `Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`
+      credentials.source
+        ? `Registry ${this.host} rejected ${who} from ${credentials.source} (HTTP ${status}): log in again, or set registry-username and registry-password.`
+        : `Registry ${this.host} rejected ${who} (HTTP ${status}): check registry-username and registry-password.`
     )
   }
 
