@@ -76,7 +76,7 @@ class RegistryClient {
     givenCredentials;
     timeoutMs;
     authorization;
-    credentials;
+    found;
     constructor(host, givenCredentials, timeoutMs = registryRequestTimeoutMs) {
         this.host = host;
         this.givenCredentials = givenCredentials;
@@ -84,8 +84,9 @@ class RegistryClient {
     }
     credentialsForChallenge() {
         const given = this.givenCredentials;
-        this.credentials ??= typeof given === 'function' ? given() : Promise.resolve(given);
-        return this.credentials;
+        this.found ??=
+            typeof given === 'function' ? given() : Promise.resolve(given ? { credentials: given } : { none: '' });
+        return this.found;
     }
     /**
      * One request with a deadline covering the body too (it is read here, so a registry that stalls mid-body
@@ -126,30 +127,31 @@ class RegistryClient {
         if (response.status !== 401)
             return response;
         const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '');
-        const credentials = await this.credentialsForChallenge();
+        const found = await this.credentialsForChallenge();
+        const { credentials, none } = found;
         if (challenge.scheme === 'basic') {
             if (!credentials)
-                throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`);
+                throw new Error(`Registry ${this.host} requires credentials${none ? ` (${none})` : ''}: set registry-username and registry-password.`);
             if (credentials.identityToken)
                 throw new Error(`Registry ${this.host} asks for a user and password, but ${credentials.source ?? 'the credentials'} gave an identity token: set registry-username and registry-password.`);
             this.authorization = basicAuthorization(credentials);
         }
         else if (challenge.scheme === 'bearer' && challenge.params.realm) {
-            this.authorization = `Bearer ${await this.token(challenge.params, scope, credentials)}`;
+            this.authorization = `Bearer ${await this.token(challenge.params, scope, found)}`;
         }
         else {
-            throw this.rejected(401, credentials);
+            throw this.rejected(401, credentials, none);
         }
         response = await attempt();
         if (response.status === 401 || response.status === 403)
-            throw this.rejected(response.status, credentials);
+            throw this.rejected(response.status, credentials, none);
         return response;
     }
     /**
      * A token from the challenge's realm: with an identity token by the OAuth2 refresh-token grant (as the docker
      * CLI does for ACR), else by GET with the user and password, if any.
      */
-    async token(challenge, scope, credentials) {
+    async token(challenge, scope, { credentials, none }) {
         const tokenUrl = new URL(challenge.realm);
         let tokenResponse;
         if (credentials?.identityToken) {
@@ -174,16 +176,24 @@ class RegistryClient {
             tokenResponse = await this.request(tokenUrl, { headers });
         }
         if (!tokenResponse.ok)
-            throw this.rejected(tokenResponse.status, credentials);
-        const token = (await tokenResponse.json());
-        const value = token.token ?? token.access_token;
-        if (!value)
-            throw new Error(`Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token.`);
+            throw this.rejected(tokenResponse.status, credentials, none);
+        // Parsed here, not by response.json(): a SyntaxError quotes the text, which may be part of a token.
+        const text = await tokenResponse.text();
+        let token;
+        try {
+            token = JSON.parse(text);
+        }
+        catch {
+            token = undefined;
+        }
+        const value = token?.token ?? token?.access_token;
+        if (typeof value !== 'string' || !value)
+            throw new Error(`Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token (${text.length} bytes).`);
         return value;
     }
-    rejected(status, credentials) {
+    rejected(status, credentials, none) {
         if (!credentials)
-            return new Error(`Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`);
+            return new Error(`Registry ${this.host} refused anonymous access (HTTP ${status}${none ? `; ${none}` : ''}): set registry-username and registry-password.`);
         const who = credentials.identityToken ? 'the identity token' : `the credentials of '${credentials.username}'`;
         return new Error(credentials.source
             ? `Registry ${this.host} rejected ${who} from ${credentials.source} (HTTP ${status}): log in again, or set registry-username and registry-password.`
@@ -292,18 +302,21 @@ const dockerHubHosts = new Set(['docker.io', 'index.docker.io', 'registry-1.dock
 const dockerHubKey = 'https://index.docker.io/v1/';
 /** `https://host/v1/` and `host` name one registry, as the docker CLI's ConvertToHostname treats them. */
 const hostnameOf = (key) => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
-/** Pure: the store the docker CLI would read for `host` (as registryHost names it). */
+/**
+ * Pure: the store the docker CLI would read for `host` (as registryHost names it). Docker Hub is looked up under
+ * its one key only; another registry's `auths` under its exact key first, then under any key naming its host.
+ */
 function credentialStoreFor(config, host) {
     const hub = dockerHubHosts.has(host);
     const serverAddress = hub ? dockerHubKey : host;
-    const helper = config.credHelpers?.[hub ? 'index.docker.io' : host] ?? (hub ? config.credHelpers?.[dockerHubKey] : undefined);
+    const helper = config.credHelpers?.[serverAddress];
     if (helper)
         return { kind: 'helper', helper, serverAddress, setting: 'credHelpers' };
     if (config.credsStore)
         return { kind: 'helper', helper: config.credsStore, serverAddress, setting: 'credsStore' };
-    const wanted = hub ? 'index.docker.io' : host;
-    const key = Object.keys(config.auths ?? {}).find(k => hostnameOf(k) === wanted);
-    return { kind: 'auths', entry: key ? config.auths[key] : undefined };
+    const auths = config.auths ?? {};
+    const key = serverAddress in auths ? serverAddress : hub ? undefined : Object.keys(auths).find(k => hostnameOf(k) === host);
+    return { kind: 'auths', entry: key ? auths[key] : undefined };
 }
 /** Pure: an `auths` entry as credentials (`auth` is base64 of user:password; an identitytoken replaces the password). */
 function credentialsOfEntry(entry, source) {
@@ -339,37 +352,63 @@ function credentialsOfHelperOutput(stdout, source) {
         ? { username: '', password: '', identityToken: parsed.Secret, source }
         : { username, password: parsed.Secret, source };
 }
-/** The helpers' own words for "nothing stored for this server" (docker-credential-helpers' ErrCredentialsNotFound). */
-const notFound = /credentials not found/i;
+/** docker-credential-helpers' ErrCredentialsNotFound, which the docker CLI reads as "no login" on stdout only. */
+const notFound = 'credentials not found in native keychain';
 const credentialHelperTimeoutMs = 30_000;
-/** Runs `docker-credential-<helper> get` with the server address on stdin, as the docker CLI does. */
+/**
+ * Runs `docker-credential-<helper> get` with the server address on stdin, as the docker CLI does. In a process
+ * group of its own, so a timeout kills what the helper started too (a wrapper's aws, az or python), and the run
+ * does not wait on their pipes.
+ */
 function runHelper(program, serverAddress, timeoutMs, env) {
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env: (0,child_env/* childEnv */.g)({}, env), stdio: ['pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_.spawn)(program, ['get'], { env: (0,child_env/* childEnv */.g)({}, env), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
         let stdout = '';
         let stderr = '';
-        let timedOut = false;
+        let settled = false;
+        const settle = (end) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            end();
+        };
         const timer = setTimeout(() => {
-            timedOut = true;
-            child.kill('SIGKILL');
+            try {
+                if (child.pid)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                // already gone
+            }
+            child.stdout.destroy();
+            child.stderr.destroy();
+            settle(() => resolve({ ended: 'timeout' }));
         }, timeoutMs);
         child.stdout.on('data', chunk => (stdout += chunk));
         child.stderr.on('data', chunk => (stderr += chunk));
-        child.on('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
-        child.on('close', code => {
-            clearTimeout(timer);
-            resolve({ code, stdout, stderr, timedOut });
-        });
+        child.on('error', error => settle(() => reject(error)));
+        child.on('close', (code, signal) => settle(() => resolve({ ended: 'exit', code, signal, stdout, stderr })));
         child.stdin.on('error', () => undefined); // a helper that exits without reading stdin is judged by its exit
         child.stdin.end(serverAddress);
     });
 }
-/** Asks the helper; undefined when it has nothing for the server (the registry is then tried anonymously). */
+/**
+ * What a failed helper said: the last line of stderr, else of stdout (where docker-credential-helpers' own
+ * helpers write their errors), unless that looks like a half-written JSON answer, which could hold the secret.
+ */
+function helperComplaint(stdout, stderr) {
+    const last = (text) => text.trim().split('\n').at(-1)?.trim().replace(/\.$/, '').slice(0, 300) || undefined;
+    const said = last(stderr) ?? last(stdout);
+    return said && !said.includes('{') && !said.includes('Secret') ? said : undefined;
+}
+/**
+ * Asks the helper; `none` (why there are no credentials) when it has nothing for the server, which is then tried
+ * anonymously, as docker does.
+ */
 async function helperCredentials({ helper, serverAddress, setting }, timeoutMs = credentialHelperTimeoutMs, env = process.env) {
     const program = `docker-credential-${helper}`;
+    const named = `${program} (the Docker config's ${setting})`;
     let run;
     try {
         run = await runHelper(program, serverAddress, timeoutMs, env);
@@ -377,23 +416,23 @@ async function helperCredentials({ helper, serverAddress, setting }, timeoutMs =
     catch (error) {
         if (error.code === 'ENOENT')
             throw new Error(`The Docker config's ${setting} names the credential helper '${helper}' for ${serverAddress}, but ${program} is not on PATH (${env.PATH ?? ''}): install it, or set registry-username and registry-password.`, { cause: error });
-        throw new Error(`Cannot run ${program}: ${error.message}`, { cause: error });
+        throw new Error(`Cannot run ${named}: ${error.message}`, { cause: error });
     }
-    if (run.timedOut)
-        throw new Error(`${program} did not answer 'get' for ${serverAddress} within ${timeoutMs / 1000} s.`);
+    if (run.ended === 'timeout')
+        throw new Error(`${named} did not answer 'get' for ${serverAddress} within ${timeoutMs / 1000} s.`);
     if (run.code !== 0) {
-        if (notFound.test(run.stdout) || notFound.test(run.stderr))
-            return undefined;
-        // stderr only, and its last line: helpers report there, and stdout could be a half-written answer.
-        const said = run.stderr.trim().split('\n').at(-1)?.slice(0, 300);
-        throw new Error(`${program} failed on 'get' for ${serverAddress} (exit code ${run.code})${said ? `: ${said}` : ''}.`);
+        if (run.stdout.trim() === notFound)
+            return { none: `${program} has no login for ${serverAddress}` };
+        const how = run.code === null ? `killed by ${run.signal}` : `exit code ${run.code}`;
+        const said = helperComplaint(run.stdout, run.stderr);
+        throw new Error(`${named} failed on 'get' for ${serverAddress} (${how})${said ? `: ${said}` : ''}.`);
     }
     const credentials = credentialsOfHelperOutput(run.stdout.trim(), program);
     if (credentials.password)
         core/* setSecret */.Pq(credentials.password);
     if (credentials.identityToken)
         core/* setSecret */.Pq(credentials.identityToken);
-    return credentials;
+    return { credentials };
 }
 /** The Docker config's path, as the docker CLI reads it: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
 function dockerConfigPath(env = process.env) {
@@ -417,18 +456,20 @@ function readDockerConfig(file) {
         return {};
     }
 }
-/** The credentials the docker CLI would use for `host`, or undefined for anonymous access. */
+/** The credentials the docker CLI would use for `host`, or why there are none (anonymous access). */
 async function dockerCredentials(host, env = process.env) {
     const file = dockerConfigPath(env);
     const store = credentialStoreFor(readDockerConfig(file), host);
     if (store.kind === 'helper')
         return helperCredentials(store, credentialHelperTimeoutMs, env);
     const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`);
-    if (credentials?.password)
+    if (!credentials)
+        return { none: `${file} has no login for ${host}` };
+    if (credentials.password)
         core/* setSecret */.Pq(credentials.password);
-    if (credentials?.identityToken)
+    if (credentials.identityToken)
         core/* setSecret */.Pq(credentials.identityToken);
-    return credentials;
+    return { credentials };
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts

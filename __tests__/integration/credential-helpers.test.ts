@@ -23,7 +23,7 @@ afterAll(() => dirs.forEach(dir => rmSync(dir, { recursive: true, force: true })
  * `docker-credential-<name>` answers get (and list, which the docker CLI asks a credsStore on build) for the
  * local registry from a 0600 file, logging each call.
  */
-function helperLogin(name: string, setting: 'credHelpers' | 'credsStore', password: string) {
+function helperLogin(name: string, setting: 'credHelpers' | 'credsStore', password?: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-helper-'))
   dirs.push(dir)
   const answer = path.join(dir, 'answer.json')
@@ -43,7 +43,9 @@ function helperLogin(name: string, setting: 'credHelpers' | 'credsStore', passwo
       `if [ "$1" = list ]; then echo '{"${env.BND_REGISTRY}":"${env.BND_REGISTRY_USER}"}'; exit 0; fi`,
       'read -r server',
       `echo "$1 $server" >> '${calls}'`,
-      `if [ "$1" = get ] && [ "$server" = '${env.BND_REGISTRY}' ]; then cat '${answer}'; exit 0; fi`,
+      password === undefined
+        ? ''
+        : `if [ "$1" = get ] && [ "$server" = '${env.BND_REGISTRY}' ]; then cat '${answer}'; exit 0; fi`,
       'echo "credentials not found in native keychain"; exit 1',
       ''
     ].join('\n')
@@ -105,6 +107,21 @@ describe('registry credentials from Docker credential helpers (issue 22.5)', () 
     )
     expect(run.stdout).not.toContain('docker build')
     expect(login.calls()).toEqual([`get ${env.BND_REGISTRY}`])
+    expect(await namespaceExists(namespace)).toBe(false)
+  }, 120_000)
+
+  it('says which helper had no login when the registry then refuses anonymous access', async () => {
+    const namespace = ns('crednone')
+    const login = helperLogin('bndempty', 'credsStore')
+    const run = await runAction(deployInputs(namespace, { ...withoutInputs, 'skip-existing': 'true' }), {
+      sha: randomSha(),
+      extraEnv: login.extraEnv
+    })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `Registry ${env.BND_REGISTRY} requires credentials (docker-credential-bndempty has no login for ${env.BND_REGISTRY}): set registry-username and registry-password.`
+    )
+    expect(run.stdout).not.toContain('docker build')
     expect(await namespaceExists(namespace)).toBe(false)
   }, 120_000)
 })

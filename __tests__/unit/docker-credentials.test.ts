@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {
@@ -43,9 +43,21 @@ describe('credentialStoreFor (the docker CLI order: credHelpers, credsStore, aut
     ['no entry of another host', { auths: { 'ghcr.io': { auth: b64('u:p') } } }, 'quay.io', { kind: 'auths' }],
     [
       "Docker Hub's helper, asked for the key docker login uses",
-      { credHelpers: { 'index.docker.io': 'pass' } },
+      { credHelpers: { 'https://index.docker.io/v1/': 'pass' } },
       'registry-1.docker.io',
       { kind: 'helper', helper: 'pass', serverAddress: 'https://index.docker.io/v1/', setting: 'credHelpers' }
+    ],
+    [
+      'no Docker Hub helper under another key, as docker ignores it too',
+      { credHelpers: { 'index.docker.io': 'pass' }, credsStore: 'desktop' },
+      'registry-1.docker.io',
+      { kind: 'helper', helper: 'desktop', serverAddress: 'https://index.docker.io/v1/', setting: 'credsStore' }
+    ],
+    [
+      'the exact auths key over another naming the same host',
+      { auths: { 'https://localhost:5000': { auth: b64('old:p') }, 'localhost:5000': { auth: b64('new:p') } } },
+      'localhost:5000',
+      { kind: 'auths', entry: { auth: b64('new:p') } }
     ],
     [
       "Docker Hub's auths entry",
@@ -131,8 +143,13 @@ describe('helperCredentials and dockerCredentials, with helper scripts of our ow
     )
     helper('echo', 'read server; printf \'{"Username":"%s","Secret":"x"}\' "$server"')
     helper('none', 'echo "credentials not found in native keychain"; exit 1')
-    helper('broken', 'echo "half an answer: s3cret"; echo "first line" >&2; echo "keychain is locked" >&2; exit 2')
-    helper('slow', 'sleep 10')
+    helper('broken', 'echo "first line" >&2; echo "keychain is locked" >&2; exit 2')
+    // docker-credential-helpers' own helpers write their errors to stdout.
+    helper('keychain', 'echo "The user name or passphrase you entered is not correct."; exit 1')
+    helper('half', 'printf \'{"Username":"robot","Secret":"s3cret-half\'; exit 1')
+    helper('stderr-notfound', 'echo "credentials not found in native keychain" >&2; exit 1')
+    // A wrapper whose child outlives it and holds its pipes, as a script around aws or az does.
+    helper('slow', `sleep 30 & echo $! > '${path.join(dir, 'slow.pid')}'; wait`)
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -141,34 +158,63 @@ describe('helperCredentials and dockerCredentials, with helper scripts of our ow
 
   it('passes the server on stdin and reads the answer', async () => {
     expect(await helperCredentials(store('good'), 5_000, env)).toEqual({
-      username: 'robot',
-      password: 's3cret-from-helper',
-      source: 'docker-credential-good'
+      credentials: { username: 'robot', password: 's3cret-from-helper', source: 'docker-credential-good' }
     })
-    expect((await helperCredentials(store('echo', 'https://index.docker.io/v1/'), 5_000, env))?.username).toBe(
-      'https://index.docker.io/v1/'
-    )
+    const hub = await helperCredentials(store('echo', 'https://index.docker.io/v1/'), 5_000, env)
+    expect(hub.credentials?.username).toBe('https://index.docker.io/v1/')
   })
 
-  it('reads "credentials not found" as anonymous', async () => {
-    expect(await helperCredentials(store('none'), 5_000, env)).toBeUndefined()
+  it('reads "credentials not found" on stdout as anonymous, saying which helper had none', async () => {
+    expect(await helperCredentials(store('none'), 5_000, env)).toEqual({
+      none: 'docker-credential-none has no login for registry.example:5000'
+    })
   })
 
   it.each([
     [
-      'a failing helper by the last line of its stderr, not its stdout',
+      'a failing helper by the last line of its stderr',
       'broken',
-      "docker-credential-broken failed on 'get' for registry.example:5000 (exit code 2): keychain is locked."
+      "docker-credential-broken (the Docker config's credsStore) failed on 'get' for registry.example:5000 (exit code 2): keychain is locked."
     ],
     [
-      'a helper that does not answer in time',
-      'slow',
-      "docker-credential-slow did not answer 'get' for registry.example:5000 within 0.3 s."
+      'a failing helper by the last line of its stdout when stderr is empty',
+      'keychain',
+      "docker-credential-keychain (the Docker config's credsStore) failed on 'get' for registry.example:5000 (exit code 1): The user name or passphrase you entered is not correct."
+    ],
+    [
+      'a half-written answer without quoting it',
+      'half',
+      "docker-credential-half (the Docker config's credsStore) failed on 'get' for registry.example:5000 (exit code 1)."
+    ],
+    [
+      '"not found" on stderr as a failure, as docker reads only stdout',
+      'stderr-notfound',
+      "docker-credential-stderr-notfound (the Docker config's credsStore) failed on 'get' for registry.example:5000 (exit code 1): credentials not found in native keychain."
     ]
   ])('reports %s', async (_, name, message) => {
-    const error = (await helperCredentials(store(name), 300, env).catch((e: Error) => e)) as Error
+    const error = (await helperCredentials(store(name), 5_000, env).catch((e: Error) => e)) as Error
     expect(error.message).toBe(message)
     expect(error.message).not.toContain('s3cret')
+  })
+
+  it('stops a helper that does not answer in time, and what it started', async () => {
+    const started = Date.now()
+    const error = (await helperCredentials(store('slow'), 300, env).catch((e: Error) => e)) as Error
+    expect(Date.now() - started).toBeLessThan(3_000)
+    expect(error.message).toBe(
+      "docker-credential-slow (the Docker config's credsStore) did not answer 'get' for registry.example:5000 within 0.3 s."
+    )
+    // Gone, or dead and waiting for a PID 1 that may never reap it (a container's): state Z.
+    const child = Number(readFileSync(path.join(dir, 'slow.pid'), 'utf8'))
+    await new Promise(resolve => setTimeout(resolve, 200))
+    const state = (() => {
+      try {
+        return readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1][0]
+      } catch {
+        return 'gone'
+      }
+    })()
+    expect(['gone', 'Z']).toContain(state)
   })
 
   it('names a helper that is not installed, and the setting that names it', async () => {
@@ -179,19 +225,18 @@ describe('helperCredentials and dockerCredentials, with helper scripts of our ow
   })
 
   it('finds credentials through $DOCKER_CONFIG/config.json', async () => {
-    const config = (value: unknown): void => writeFileSync(path.join(dir, 'config.json'), JSON.stringify(value))
+    const file = path.join(dir, 'config.json')
+    const config = (value: unknown): void => writeFileSync(file, JSON.stringify(value))
     config({ credHelpers: { 'registry.example:5000': 'good' } })
-    expect((await dockerCredentials('registry.example:5000', env))?.password).toBe('s3cret-from-helper')
-    expect(await dockerCredentials('other.example', env)).toBeUndefined()
+    expect((await dockerCredentials('registry.example:5000', env)).credentials?.password).toBe('s3cret-from-helper')
+    expect(await dockerCredentials('other.example', env)).toEqual({ none: `${file} has no login for other.example` })
     config({ auths: { 'https://other.example': { auth: b64('me:pw') } } })
     expect(await dockerCredentials('other.example', env)).toEqual({
-      username: 'me',
-      password: 'pw',
-      source: `the docker login in ${path.join(dir, 'config.json')}`
+      credentials: { username: 'me', password: 'pw', source: `the docker login in ${file}` }
     })
-    writeFileSync(path.join(dir, 'config.json'), '{"auths": {"x": {"auth": "c2VjcmV0"')
-    expect(await dockerCredentials('other.example', env)).toBeUndefined()
-    rmSync(path.join(dir, 'config.json'))
-    expect(await dockerCredentials('other.example', env)).toBeUndefined()
+    writeFileSync(file, '{"auths": {"x": {"auth": "c2VjcmV0"')
+    expect((await dockerCredentials('other.example', env)).credentials).toBeUndefined()
+    rmSync(file)
+    expect((await dockerCredentials('other.example', env)).credentials).toBeUndefined()
   })
 })

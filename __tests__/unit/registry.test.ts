@@ -159,10 +159,7 @@ describe('RegistryClient credentials', () => {
     const registry = await tokenRegistry()
     close = registry.close
     const client = new RegistryClient(registry.host, async () => ({
-      username: '',
-      password: '',
-      identityToken: 'refresh-ok',
-      source: 'docker-credential-acr'
+      credentials: { username: '', password: '', identityToken: 'refresh-ok', source: 'docker-credential-acr' }
     }))
     expect(await client.manifestDigest('it/web', 'main')).toBe('sha256:d')
     expect(registry.tokenRequests).toHaveLength(1)
@@ -183,10 +180,7 @@ describe('RegistryClient credentials', () => {
     const registry = await tokenRegistry()
     close = registry.close
     const client = new RegistryClient(registry.host, async () => ({
-      username: '',
-      password: '',
-      identityToken: 'refresh-expired',
-      source: 'docker-credential-acr'
+      credentials: { username: '', password: '', identityToken: 'refresh-expired', source: 'docker-credential-acr' }
     }))
     const error = (await client.manifestDigest('it/web', 'main').catch((e: Error) => e)) as Error
     expect(error.message).toBe(
@@ -201,7 +195,7 @@ describe('RegistryClient credentials', () => {
     let asked = 0
     const lookup = async () => {
       asked++
-      return { username: 'robot', password: 'pw', source: 'docker-credential-good' }
+      return { credentials: { username: 'robot', password: 'pw', source: 'docker-credential-good' } }
     }
     const client = new RegistryClient(registry.host, lookup)
     expect(asked).toBe(0)

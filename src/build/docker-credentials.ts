@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { childEnv } from '../process/child-env.js'
-import type { RegistryCredentials } from './registry.js'
+import type { FoundCredentials, RegistryCredentials } from './registry.js'
 
 interface AuthEntry {
   auth?: string
@@ -37,17 +37,20 @@ const dockerHubKey = 'https://index.docker.io/v1/'
 /** `https://host/v1/` and `host` name one registry, as the docker CLI's ConvertToHostname treats them. */
 const hostnameOf = (key: string): string => key.replace(/^[a-z]+:\/\//i, '').split('/')[0]
 
-/** Pure: the store the docker CLI would read for `host` (as registryHost names it). */
+/**
+ * Pure: the store the docker CLI would read for `host` (as registryHost names it). Docker Hub is looked up under
+ * its one key only; another registry's `auths` under its exact key first, then under any key naming its host.
+ */
 export function credentialStoreFor(config: DockerConfig, host: string): CredentialStore {
   const hub = dockerHubHosts.has(host)
   const serverAddress = hub ? dockerHubKey : host
-  const helper =
-    config.credHelpers?.[hub ? 'index.docker.io' : host] ?? (hub ? config.credHelpers?.[dockerHubKey] : undefined)
+  const helper = config.credHelpers?.[serverAddress]
   if (helper) return { kind: 'helper', helper, serverAddress, setting: 'credHelpers' }
   if (config.credsStore) return { kind: 'helper', helper: config.credsStore, serverAddress, setting: 'credsStore' }
-  const wanted = hub ? 'index.docker.io' : host
-  const key = Object.keys(config.auths ?? {}).find(k => hostnameOf(k) === wanted)
-  return { kind: 'auths', entry: key ? config.auths![key] : undefined }
+  const auths = config.auths ?? {}
+  const key =
+    serverAddress in auths ? serverAddress : hub ? undefined : Object.keys(auths).find(k => hostnameOf(k) === host)
+  return { kind: 'auths', entry: key ? auths[key] : undefined }
 }
 
 /** Pure: an `auths` entry as credentials (`auth` is base64 of user:password; an identitytoken replaces the password). */
@@ -82,19 +85,20 @@ export function credentialsOfHelperOutput(stdout: string, source: string): Regis
     : { username, password: parsed.Secret, source }
 }
 
-/** The helpers' own words for "nothing stored for this server" (docker-credential-helpers' ErrCredentialsNotFound). */
-const notFound = /credentials not found/i
+/** docker-credential-helpers' ErrCredentialsNotFound, which the docker CLI reads as "no login" on stdout only. */
+const notFound = 'credentials not found in native keychain'
 
 export const credentialHelperTimeoutMs = 30_000
 
-interface HelperRun {
-  code: number | null
-  stdout: string
-  stderr: string
-  timedOut: boolean
-}
+type HelperRun =
+  | { ended: 'exit'; code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+  | { ended: 'timeout' }
 
-/** Runs `docker-credential-<helper> get` with the server address on stdin, as the docker CLI does. */
+/**
+ * Runs `docker-credential-<helper> get` with the server address on stdin, as the docker CLI does. In a process
+ * group of its own, so a timeout kills what the helper started too (a wrapper's aws, az or python), and the run
+ * does not wait on their pipes.
+ */
 function runHelper(
   program: string,
   serverAddress: string,
@@ -102,36 +106,57 @@ function runHelper(
   env: NodeJS.ProcessEnv
 ): Promise<HelperRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], { env: childEnv({}, env), stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(program, ['get'], { env: childEnv({}, env), stdio: ['pipe', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     let stderr = ''
-    let timedOut = false
+    let settled = false
+    const settle = (end: () => void): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      end()
+    }
     const timer = setTimeout(() => {
-      timedOut = true
-      child.kill('SIGKILL')
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+      child.stdout.destroy()
+      child.stderr.destroy()
+      settle(() => resolve({ ended: 'timeout' }))
     }, timeoutMs)
     child.stdout.on('data', chunk => (stdout += chunk))
     child.stderr.on('data', chunk => (stderr += chunk))
-    child.on('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr, timedOut })
-    })
+    child.on('error', error => settle(() => reject(error)))
+    child.on('close', (code, signal) => settle(() => resolve({ ended: 'exit', code, signal, stdout, stderr })))
     child.stdin.on('error', () => undefined) // a helper that exits without reading stdin is judged by its exit
     child.stdin.end(serverAddress)
   })
 }
 
-/** Asks the helper; undefined when it has nothing for the server (the registry is then tried anonymously). */
+/**
+ * What a failed helper said: the last line of stderr, else of stdout (where docker-credential-helpers' own
+ * helpers write their errors), unless that looks like a half-written JSON answer, which could hold the secret.
+ */
+function helperComplaint(stdout: string, stderr: string): string | undefined {
+  const last = (text: string): string | undefined =>
+    text.trim().split('\n').at(-1)?.trim().replace(/\.$/, '').slice(0, 300) || undefined
+  const said = last(stderr) ?? last(stdout)
+  return said && !said.includes('{') && !said.includes('Secret') ? said : undefined
+}
+
+/**
+ * Asks the helper; `none` (why there are no credentials) when it has nothing for the server, which is then tried
+ * anonymously, as docker does.
+ */
 export async function helperCredentials(
   { helper, serverAddress, setting }: Extract<CredentialStore, { kind: 'helper' }>,
   timeoutMs = credentialHelperTimeoutMs,
   env: NodeJS.ProcessEnv = process.env
-): Promise<RegistryCredentials | undefined> {
+): Promise<FoundCredentials> {
   const program = `docker-credential-${helper}`
+  const named = `${program} (the Docker config's ${setting})`
   let run: HelperRun
   try {
     run = await runHelper(program, serverAddress, timeoutMs, env)
@@ -141,22 +166,20 @@ export async function helperCredentials(
         `The Docker config's ${setting} names the credential helper '${helper}' for ${serverAddress}, but ${program} is not on PATH (${env.PATH ?? ''}): install it, or set registry-username and registry-password.`,
         { cause: error }
       )
-    throw new Error(`Cannot run ${program}: ${(error as Error).message}`, { cause: error })
+    throw new Error(`Cannot run ${named}: ${(error as Error).message}`, { cause: error })
   }
-  if (run.timedOut)
-    throw new Error(`${program} did not answer 'get' for ${serverAddress} within ${timeoutMs / 1000} s.`)
+  if (run.ended === 'timeout')
+    throw new Error(`${named} did not answer 'get' for ${serverAddress} within ${timeoutMs / 1000} s.`)
   if (run.code !== 0) {
-    if (notFound.test(run.stdout) || notFound.test(run.stderr)) return undefined
-    // stderr only, and its last line: helpers report there, and stdout could be a half-written answer.
-    const said = run.stderr.trim().split('\n').at(-1)?.slice(0, 300)
-    throw new Error(
-      `${program} failed on 'get' for ${serverAddress} (exit code ${run.code})${said ? `: ${said}` : ''}.`
-    )
+    if (run.stdout.trim() === notFound) return { none: `${program} has no login for ${serverAddress}` }
+    const how = run.code === null ? `killed by ${run.signal}` : `exit code ${run.code}`
+    const said = helperComplaint(run.stdout, run.stderr)
+    throw new Error(`${named} failed on 'get' for ${serverAddress} (${how})${said ? `: ${said}` : ''}.`)
   }
   const credentials = credentialsOfHelperOutput(run.stdout.trim(), program)
   if (credentials.password) core.setSecret(credentials.password)
   if (credentials.identityToken) core.setSecret(credentials.identityToken)
-  return credentials
+  return { credentials }
 }
 
 /** The Docker config's path, as the docker CLI reads it: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
@@ -181,16 +204,14 @@ function readDockerConfig(file: string): DockerConfig {
   }
 }
 
-/** The credentials the docker CLI would use for `host`, or undefined for anonymous access. */
-export async function dockerCredentials(
-  host: string,
-  env: NodeJS.ProcessEnv = process.env
-): Promise<RegistryCredentials | undefined> {
+/** The credentials the docker CLI would use for `host`, or why there are none (anonymous access). */
+export async function dockerCredentials(host: string, env: NodeJS.ProcessEnv = process.env): Promise<FoundCredentials> {
   const file = dockerConfigPath(env)
   const store = credentialStoreFor(readDockerConfig(file), host)
   if (store.kind === 'helper') return helperCredentials(store, credentialHelperTimeoutMs, env)
   const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`)
-  if (credentials?.password) core.setSecret(credentials.password)
-  if (credentials?.identityToken) core.setSecret(credentials.identityToken)
-  return credentials
+  if (!credentials) return { none: `${file} has no login for ${host}` }
+  if (credentials.password) core.setSecret(credentials.password)
+  if (credentials.identityToken) core.setSecret(credentials.identityToken)
+  return { credentials }
 }

@@ -9,8 +9,12 @@ export interface RegistryCredentials {
   source?: string
 }
 
+/** What a lookup found: credentials, or why there are none (for the error of a registry that wants some). */
+export type FoundCredentials =
+  { credentials: RegistryCredentials; none?: undefined } | { none: string; credentials?: undefined }
+
 /** Asked once, on the registry's first challenge: a credential helper runs only for a registry that wants one. */
-export type CredentialsLookup = () => Promise<RegistryCredentials | undefined>
+export type CredentialsLookup = () => Promise<FoundCredentials>
 
 const manifestTypes = [
   'application/vnd.oci.image.index.v1+json',
@@ -66,7 +70,7 @@ const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
 export class RegistryClient {
   private authorization?: string
-  private credentials?: Promise<RegistryCredentials | undefined>
+  private found?: Promise<FoundCredentials>
 
   constructor(
     readonly host: string,
@@ -74,10 +78,11 @@ export class RegistryClient {
     private readonly timeoutMs = registryRequestTimeoutMs
   ) {}
 
-  private credentialsForChallenge(): Promise<RegistryCredentials | undefined> {
+  private credentialsForChallenge(): Promise<FoundCredentials> {
     const given = this.givenCredentials
-    this.credentials ??= typeof given === 'function' ? given() : Promise.resolve(given)
-    return this.credentials
+    this.found ??=
+      typeof given === 'function' ? given() : Promise.resolve(given ? { credentials: given } : { none: '' })
+    return this.found
   }
 
   /**
@@ -119,22 +124,25 @@ export class RegistryClient {
     let response = await attempt()
     if (response.status !== 401) return response
     const challenge = parseChallenge(response.headers.get('www-authenticate') ?? '')
-    const credentials = await this.credentialsForChallenge()
+    const found = await this.credentialsForChallenge()
+    const { credentials, none } = found
     if (challenge.scheme === 'basic') {
       if (!credentials)
-        throw new Error(`Registry ${this.host} requires credentials: set registry-username and registry-password.`)
+        throw new Error(
+          `Registry ${this.host} requires credentials${none ? ` (${none})` : ''}: set registry-username and registry-password.`
+        )
       if (credentials.identityToken)
         throw new Error(
           `Registry ${this.host} asks for a user and password, but ${credentials.source ?? 'the credentials'} gave an identity token: set registry-username and registry-password.`
         )
       this.authorization = basicAuthorization(credentials)
     } else if (challenge.scheme === 'bearer' && challenge.params.realm) {
-      this.authorization = `Bearer ${await this.token(challenge.params, scope, credentials)}`
+      this.authorization = `Bearer ${await this.token(challenge.params, scope, found)}`
     } else {
-      throw this.rejected(401, credentials)
+      throw this.rejected(401, credentials, none)
     }
     response = await attempt()
-    if (response.status === 401 || response.status === 403) throw this.rejected(response.status, credentials)
+    if (response.status === 401 || response.status === 403) throw this.rejected(response.status, credentials, none)
     return response
   }
 
@@ -145,7 +153,7 @@ export class RegistryClient {
   private async token(
     challenge: Record<string, string>,
     scope: string,
-    credentials: RegistryCredentials | undefined
+    { credentials, none }: FoundCredentials
   ): Promise<string> {
     const tokenUrl = new URL(challenge.realm)
     let tokenResponse: Response
@@ -168,18 +176,27 @@ export class RegistryClient {
       const headers: Record<string, string> = credentials ? { Authorization: basicAuthorization(credentials) } : {}
       tokenResponse = await this.request(tokenUrl, { headers })
     }
-    if (!tokenResponse.ok) throw this.rejected(tokenResponse.status, credentials)
-    const token = (await tokenResponse.json()) as { token?: string; access_token?: string }
-    const value = token.token ?? token.access_token
-    if (!value)
-      throw new Error(`Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token.`)
+    if (!tokenResponse.ok) throw this.rejected(tokenResponse.status, credentials, none)
+    // Parsed here, not by response.json(): a SyntaxError quotes the text, which may be part of a token.
+    const text = await tokenResponse.text()
+    let token: { token?: unknown; access_token?: unknown } | undefined
+    try {
+      token = JSON.parse(text) as typeof token
+    } catch {
+      token = undefined
+    }
+    const value = token?.token ?? token?.access_token
+    if (typeof value !== 'string' || !value)
+      throw new Error(
+        `Registry ${this.host}: its token service (${tokenUrl.origin}) answered without a token (${text.length} bytes).`
+      )
     return value
   }
 
-  private rejected(status: number, credentials: RegistryCredentials | undefined): Error {
+  private rejected(status: number, credentials: RegistryCredentials | undefined, none?: string): Error {
     if (!credentials)
       return new Error(
-        `Registry ${this.host} refused anonymous access (HTTP ${status}): set registry-username and registry-password.`
+        `Registry ${this.host} refused anonymous access (HTTP ${status}${none ? `; ${none}` : ''}): set registry-username and registry-password.`
       )
     const who = credentials.identityToken ? 'the identity token' : `the credentials of '${credentials.username}'`
     return new Error(
