@@ -516,10 +516,11 @@ function substitutionsFor(images) {
 /**
  * A tag without {sha} ({branch}, v{run_number}) names a new image on the next build while the pod template's
  * `repo:main` stays the same string: the template would be left unchanged and nodes would keep the image they
- * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest.
+ * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest, as is every tag with
+ * pin-digest, so what runs is exactly what was built, whatever later happens to the tag.
  */
-function deployReference(reference, digest, tagTemplate) {
-    return digest && !(0,build_tags/* templateNamesCommit */.im)(tagTemplate) ? `${reference}@${digest}` : reference;
+function deployReference(reference, digest, tagTemplate, pinDigest = false) {
+    return digest && (pinDigest || !(0,build_tags/* templateNamesCommit */.im)(tagTemplate)) ? `${reference}@${digest}` : reference;
 }
 /** One client per registry host, so images of one registry share a token. */
 function registryClients(settings) {
@@ -606,10 +607,10 @@ async function reuseExisting(settings, build, registry, tags, clusterReady) {
     const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
     if (moved.length > 0)
         core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
-    return foundImage(build, tags, digest, settings.tagTemplate);
+    return foundImage(build, tags, digest, settings);
 }
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
-function foundImage(build, tags, digest, tagTemplate) {
+function foundImage(build, tags, digest, { tagTemplate, pinDigest }) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
     const reference = `${repository}:${tags.primary}`;
     return {
@@ -617,7 +618,7 @@ function foundImage(build, tags, digest, tagTemplate) {
         repository,
         tags,
         reference,
-        deployed: deployReference(reference, digest, tagTemplate),
+        deployed: deployReference(reference, digest, tagTemplate, pinDigest),
         digest,
         reused: true
     };
@@ -655,7 +656,7 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         repository,
         tags,
         reference,
-        deployed: deployReference(reference, digest, settings.tagTemplate),
+        deployed: deployReference(reference, digest, settings.tagTemplate, settings.pinDigest),
         digest,
         reused: false
     };
@@ -668,7 +669,7 @@ async function existingImages(settings) {
         const digest = await registryFor(build.image).manifestDigest(build.image.path, primary);
         if (!digest)
             throw new Error(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`);
-        return foundImage(build, { primary, all: [primary] }, digest, settings.tagTemplate);
+        return foundImage(build, { primary, all: [primary] }, digest, settings);
     }));
 }
 
@@ -4274,6 +4275,7 @@ const actionInputs = [
     'registry-username',
     'registry-password',
     'skip-existing',
+    'pin-digest',
     'manifests',
     'helm-chart',
     'helm-values',
@@ -4589,15 +4591,20 @@ function buildSettingsInput(read, builds) {
         throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`);
     const registry = registryInput(read);
     const build = buildInput(read);
+    const push = booleanInput(read, 'push', true);
+    const pinDigest = booleanInput(read, 'pin-digest', false);
+    if (pinDigest && !push)
+        throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.');
     return {
         builds,
         build,
         tagTemplate,
         extraTagTemplates,
         latest: latest,
-        push: booleanInput(read, 'push', true),
+        push,
         registry,
-        skipExisting: booleanInput(read, 'skip-existing', true)
+        skipExisting: booleanInput(read, 'skip-existing', true),
+        pinDigest
     };
 }
 

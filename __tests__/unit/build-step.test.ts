@@ -14,4 +14,12 @@ describe('deployReference (issue 23)', () => {
   ])('%s with digest %s: %s → %s', (template, found, reference, deployed) => {
     expect(deployReference(reference, found, template)).toBe(deployed)
   })
+
+  it.each<[string, string | undefined, string, string]>([
+    ['{sha}', digest, 'r.io/web:0123', `r.io/web:0123@${digest}`],
+    ['{branch}', digest, 'r.io/web:main', `r.io/web:main@${digest}`],
+    ['{sha}', undefined, 'r.io/web:0123', 'r.io/web:0123']
+  ])('with pin-digest, %s with digest %s: %s → %s', (template, found, reference, deployed) => {
+    expect(deployReference(reference, found, template, true)).toBe(deployed)
+  })
 })

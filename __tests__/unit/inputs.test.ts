@@ -32,6 +32,7 @@ describe('parseSettings', () => {
       latest: 'auto',
       push: true,
       skipExisting: true,
+      pinDigest: false,
       createNamespace: false,
       fieldManager: 'build-and-deploy',
       forceConflicts: false,
@@ -199,6 +200,12 @@ describe('parseSettings', () => {
   })
 
   it.each([
+    [
+      { 'pin-digest': 'true', push: 'false' },
+      env,
+      'pin-digest needs push: an image that is not pushed has no registry digest to pin to.'
+    ],
+    [{ 'pin-digest': 'yes please' }, env, "Invalid pin-digest 'yes please'. Expected true or false."],
     [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],
     [
       { mode: 'rollback', 'rollback-to': 'HEAD~1' },

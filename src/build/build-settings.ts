@@ -35,6 +35,8 @@ export interface BuildSettings {
   push: boolean
   registry?: RegistryCredentials
   skipExisting: boolean
+  /** Deploy every image as repo:tag@digest (a mutable tag is pinned regardless). */
+  pinDigest: boolean
   /** The commit the tags and OCI labels name. */
   run: TagContext & { defaultBranch?: string; repositoryUrl?: string }
 }

@@ -66,10 +66,16 @@ export function substitutionsFor(images: BuiltImage[]): ImageSubstitution[] {
 /**
  * A tag without {sha} ({branch}, v{run_number}) names a new image on the next build while the pod template's
  * `repo:main` stays the same string: the template would be left unchanged and nodes would keep the image they
- * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest.
+ * cached, so the old code stays live (issue 23). Such a tag is deployed as repo:tag@digest, as is every tag with
+ * pin-digest, so what runs is exactly what was built, whatever later happens to the tag.
  */
-export function deployReference(reference: string, digest: string | undefined, tagTemplate: string): string {
-  return digest && !templateNamesCommit(tagTemplate) ? `${reference}@${digest}` : reference
+export function deployReference(
+  reference: string,
+  digest: string | undefined,
+  tagTemplate: string,
+  pinDigest = false
+): string {
+  return digest && (pinDigest || !templateNamesCommit(tagTemplate)) ? `${reference}@${digest}` : reference
 }
 
 /** One client per registry host, so images of one registry share a token. */
@@ -183,11 +189,16 @@ async function reuseExisting(
     core.info(
       `Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`
     )
-  return foundImage(build, tags, digest, settings.tagTemplate)
+  return foundImage(build, tags, digest, settings)
 }
 
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
-function foundImage(build: ImageBuild, tags: TagPlan, digest: string, tagTemplate: string): BuiltImage {
+function foundImage(
+  build: ImageBuild,
+  tags: TagPlan,
+  digest: string,
+  { tagTemplate, pinDigest }: Pick<BuildSettings, 'tagTemplate' | 'pinDigest'>
+): BuiltImage {
   const repository = repositoryOf(build.image)
   const reference = `${repository}:${tags.primary}`
   return {
@@ -195,7 +206,7 @@ function foundImage(build: ImageBuild, tags: TagPlan, digest: string, tagTemplat
     repository,
     tags,
     reference,
-    deployed: deployReference(reference, digest, tagTemplate),
+    deployed: deployReference(reference, digest, tagTemplate, pinDigest),
     digest,
     reused: true
   }
@@ -238,7 +249,7 @@ async function buildOne(
     repository,
     tags,
     reference,
-    deployed: deployReference(reference, digest, settings.tagTemplate),
+    deployed: deployReference(reference, digest, settings.tagTemplate, settings.pinDigest),
     digest,
     reused: false
   }
@@ -255,7 +266,7 @@ export async function existingImages(settings: BuildSettings): Promise<BuiltImag
         throw new Error(
           `${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`
         )
-      return foundImage(build, { primary, all: [primary] }, digest, settings.tagTemplate)
+      return foundImage(build, { primary, all: [primary] }, digest, settings)
     })
   )
 }

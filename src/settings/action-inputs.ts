@@ -20,6 +20,7 @@ export const actionInputs: readonly string[] = [
   'registry-username',
   'registry-password',
   'skip-existing',
+  'pin-digest',
   'manifests',
   'helm-chart',
   'helm-values',

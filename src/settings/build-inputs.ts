@@ -126,14 +126,19 @@ export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omi
     throw new Error(`Invalid latest '${latest}'. Expected auto, true or false.`)
   const registry = registryInput(read)
   const build = buildInput(read)
+  const push = booleanInput(read, 'push', true)
+  const pinDigest = booleanInput(read, 'pin-digest', false)
+  if (pinDigest && !push)
+    throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.')
   return {
     builds,
     build,
     tagTemplate,
     extraTagTemplates,
     latest: latest as BuildSettings['latest'],
-    push: booleanInput(read, 'push', true),
+    push,
     registry,
-    skipExisting: booleanInput(read, 'skip-existing', true)
+    skipExisting: booleanInput(read, 'skip-existing', true),
+    pinDigest
   }
 }
