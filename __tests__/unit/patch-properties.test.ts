@@ -5,7 +5,9 @@ import { readObjects } from '../../src/manifests/documents.js'
 import { patchImages } from '../../src/manifests/patch.js'
 
 /** Property tests of the patcher: random valid manifests and image references. */
-const label = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/)
+// Not the words YAML 1.1 reads as booleans or null (as kubectl does): a plain `image: n` is false, not an image.
+const yaml11Words = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null'])
+const label = fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/).filter(word => !yaml11Words.has(word))
 const registry = fc.oneof(
   fc.constant(''),
   fc.constantFrom('localhost:5000/', 'ghcr.io/', 'r.example.com:8443/', '127.0.0.1:5000/')
