@@ -2,7 +2,7 @@ export const id = 607;
 export const ids = [607];
 export const modules = {
 
-/***/ 4201:
+/***/ 3265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -472,11 +472,173 @@ async function dockerCredentials(host, env = process.env) {
     return { credentials };
 }
 
+// EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
+var exec_lazy = __webpack_require__(7872);
+;// CONCATENATED MODULE: ./src/build/cosign.ts
+/**
+ * The cosign CLI: signs a pushed digest and checks a digest's signature before it is deployed. Keys reach cosign
+ * as files of mode 0600 in the run's work directory, the key's password on stdin (cosign reads it there when
+ * stdin is not a terminal): never on a command line, never in the environment.
+ */
+
+
+
+
+/** cosign's own deadline for its registry and log requests, below the run's timeout. */
+const cosignTimeout = '2m';
+/** Pure: the `cosign sign` command line for a digest reference. */
+function signCommand(reference, keyFile, transparencyLog) {
+    const args = ['sign', '--yes', `--timeout=${cosignTimeout}`, `--tlog-upload=${transparencyLog}`];
+    if (keyFile)
+        args.push('--key', keyFile);
+    return [...args, reference];
+}
+/** Pure: the `cosign verify` command line for a digest reference. */
+function verifyCommand(reference, verifier, keyFile) {
+    const args = ['verify', `--timeout=${cosignTimeout}`, '--output=json'];
+    if (verifier.kind === 'key') {
+        args.push('--key', keyFile);
+        if (!verifier.transparencyLog)
+            args.push('--insecure-ignore-tlog=true');
+    }
+    else {
+        args.push('--certificate-identity', verifier.identity, '--certificate-oidc-issuer', verifier.issuer);
+    }
+    return [...args, reference];
+}
+/** cosign's reason, from its last `Error:` line (its usage text and warnings around it are not the reason). */
+function cosignReason(stderr, exitCode) {
+    const lines = stderr.trim().split('\n');
+    const error = [...lines].reverse().find(line => line.startsWith('Error:'));
+    return (error ?? lines.at(-1) ?? '').replace(/^Error:\s*/, '').slice(0, 500) || `exit code ${exitCode}`;
+}
+async function cosign(args, input, dockerConfig) {
+    try {
+        return await exec_lazy/* getExecOutput */.H('cosign', args, {
+            silent: true,
+            ignoreReturnCode: true,
+            env: (0,child_env/* childEnv */.g)(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}),
+            ...(input !== undefined ? { input: Buffer.from(input) } : {})
+        });
+    }
+    catch (error) {
+        throw new Error(`Cannot run cosign (${error.message}): install it (sigstore/cosign-installer on GitHub), or leave sign and verify-signature empty.`, { cause: error });
+    }
+}
+/** Fails early, before any build, when cosign is not installed. */
+async function cosignVersion() {
+    const run = await cosign(['version', '--json']);
+    if (run.exitCode !== 0)
+        throw new Error(`cosign version failed: ${cosignReason(run.stderr, run.exitCode)}`);
+    try {
+        return JSON.parse(run.stdout).gitVersion ?? 'cosign';
+    }
+    catch {
+        return run.stdout.trim().split('\n')[0] ?? 'cosign';
+    }
+}
+/** `dockerConfig`: a directory with the config.json cosign logs in to the registry with (else the job's). */
+async function signImage(reference, settings, work, dockerConfig) {
+    const keyFile = settings.key ? external_node_path_default().join(work, 'cosign.key') : undefined;
+    if (keyFile)
+        await (0,promises_.writeFile)(keyFile, `${settings.key}\n`, { mode: 0o600 });
+    try {
+        const run = await cosign(signCommand(reference, keyFile, settings.transparencyLog), settings.password, dockerConfig);
+        if (run.exitCode !== 0)
+            throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`);
+    }
+    finally {
+        if (keyFile)
+            await (0,promises_.rm)(keyFile, { force: true });
+    }
+}
+/** Resolves when `reference` (repository@digest) carries a signature the verifier accepts; throws otherwise. */
+async function verifyImage(reference, verifier, work, dockerConfig) {
+    let keyFile;
+    if (verifier.kind === 'key') {
+        keyFile = external_node_path_default().join(work, 'cosign.pub');
+        await (0,promises_.writeFile)(keyFile, `${verifier.publicKey}\n`, { mode: 0o600 });
+    }
+    const run = await cosign(verifyCommand(reference, verifier, keyFile), undefined, dockerConfig);
+    if (run.exitCode !== 0)
+        throw new Error(`${reference} has no signature that verify-signature accepts, so it is not deployed: ${cosignReason(run.stderr, run.exitCode)}`);
+}
+
+;// CONCATENATED MODULE: ./src/build/signatures.ts
+/**
+ * sign and verify-signature: what this run pushes is signed by its digest, and nothing is deployed whose digest
+ * lacks a signature the verifier accepts (deploy, apply and rollback to a SHA all get their images through here).
+ */
+
+
+
+
+
+
+const wanted = (settings) => Boolean(settings.sign || settings.verifySignature);
+/** Before any build or registry write: a missing cosign fails the run while nothing has changed. */
+async function requireCosign(settings) {
+    if (wanted(settings))
+        core/* info */.pq(`Signatures with cosign ${await cosignVersion()}`);
+}
+const describeVerifier = (verifier) => verifier.kind === 'key' ? 'by the verify-signature key' : `keyless, by ${verifier.identity} (${verifier.issuer})`;
+/**
+ * registry-username and registry-password reach cosign as a Docker config of its own (a 0600 file), so cosign
+ * needs no docker login, and the job's config is left alone. Without them cosign reads the job's.
+ */
+async function cosignDockerConfig(settings, images, work) {
+    if (!settings.registry)
+        return undefined;
+    const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64');
+    const hosts = [...new Set(images.map(image => (0,image_ref/* registryHost */.U$)((0,image_ref/* parseImageRef */.Q)(image.repository))))];
+    const dir = external_node_path_default().join(work, 'docker');
+    await (0,promises_.mkdir)(dir, { mode: 0o700 });
+    await (0,promises_.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify({ auths: Object.fromEntries(hosts.map(h => [h, { auth }])) }), {
+        mode: 0o600
+    });
+    return dir;
+}
+/** Signs the images this run pushed, then checks every image's signature; records both on each image. */
+async function signAndVerify(settings, images) {
+    if (!wanted(settings))
+        return;
+    const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-cosign-'));
+    try {
+        const dockerConfig = await cosignDockerConfig(settings, images, work);
+        const { sign, verifySignature } = settings;
+        for (const image of images) {
+            if (!image.digest)
+                throw new Error(`${image.reference} has no registry digest to sign or verify.`);
+            const reference = `${image.repository}@${image.digest}`;
+            const steps = [];
+            // A reused image that already verifies was signed by the run that built it: it is not signed again.
+            const alreadySigned = image.reused && sign && verifySignature
+                ? await verifyImage(reference, verifySignature, work, dockerConfig).then(() => true, () => false)
+                : false;
+            if (sign && !alreadySigned) {
+                await signImage(reference, sign, work, dockerConfig);
+                core/* info */.pq(`Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`);
+                steps.push('signed');
+            }
+            if (verifySignature) {
+                await verifyImage(reference, verifySignature, work, dockerConfig);
+                core/* info */.pq(`Signature of ${reference} verified (${describeVerifier(verifySignature)}).`);
+                steps.push('signature verified');
+            }
+            image.signature = steps.join(', ');
+        }
+    }
+    finally {
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+    }
+}
+
 // EXTERNAL MODULE: ./src/build/tags.ts
 var build_tags = __webpack_require__(6587);
 // EXTERNAL MODULE: ./src/run/state.ts
 var state = __webpack_require__(4352);
 ;// CONCATENATED MODULE: ./src/build/build-step.ts
+
 
 
 
@@ -542,13 +704,16 @@ async function buildAndPushAll(settings, clusterReady) {
         if (!(0,external_node_fs_.existsSync)(build.dockerfile))
             throw new Error(`dockerfile '${build.dockerfile}' of ${(0,image_ref/* repositoryOf */._M)(build.image)} does not exist (context '${build.context}').`);
     }
+    await requireCosign(settings);
     const registryFor = registryClients(settings);
     const tags = tagPlanFor(settings);
     // The registry answers in milliseconds; ask about every image before the first minutes-long build.
     const results = await Promise.all(settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady)));
     const toBuild = settings.builds.filter((_, i) => !results[i]);
-    if (toBuild.length === 0)
+    if (toBuild.length === 0) {
+        await signAndVerify(settings, results);
         return results;
+    }
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
     const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await clusterReady;
@@ -582,6 +747,7 @@ async function buildAndPushAll(settings, clusterReady) {
     finally {
         await (0,promises_.rm)(work, { recursive: true, force: true });
     }
+    await signAndVerify(settings, results);
     return results;
 }
 /**
@@ -663,14 +829,17 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
 }
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
 async function existingImages(settings) {
+    await requireCosign(settings);
     const registryFor = registryClients(settings);
     const primary = tagPlanFor(settings).primary;
-    return Promise.all(settings.builds.map(async (build) => {
+    const images = await Promise.all(settings.builds.map(async (build) => {
         const digest = await registryFor(build.image).manifestDigest(build.image.path, primary);
         if (!digest)
             throw new Error(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`);
         return foundImage(build, { primary, all: [primary] }, digest, settings);
     }));
+    await signAndVerify(settings, images);
+    return images;
 }
 
 
@@ -4276,6 +4445,13 @@ const actionInputs = [
     'registry-password',
     'skip-existing',
     'pin-digest',
+    'sign',
+    'cosign-key',
+    'cosign-password',
+    'verify-signature',
+    'verify-certificate-identity',
+    'verify-certificate-oidc-issuer',
+    'transparency-log',
     'manifests',
     'helm-chart',
     'helm-values',
@@ -4579,8 +4755,61 @@ function buildInput(read) {
         platforms: listInput(read('platforms'))
     };
 }
+/** A PEM block's every line is masked too: the runner masks a secret line by line only when each is registered. */
+function maskPem(text) {
+    lib_core/* setSecret */.Pq(text);
+    for (const line of text.split('\n'))
+        if (line.trim().length >= 8 && !line.startsWith('-----'))
+            lib_core/* setSecret */.Pq(line.trim());
+}
+const pemLabel = (text) => /^-----BEGIN ([A-Z ]+)-----/.exec(text.trim())?.[1];
+function signInput(read, env) {
+    const key = read('cosign-key').trim();
+    const password = read('cosign-password');
+    if (key)
+        maskPem(key);
+    if (password)
+        lib_core/* setSecret */.Pq(password);
+    const transparencyLog = booleanInput(read, 'transparency-log', true);
+    const sign = read('sign').trim().toLowerCase();
+    if (sign === '' || sign === 'false') {
+        if (key)
+            throw new Error('cosign-key is only used with sign: cosign.');
+        return undefined;
+    }
+    if (sign !== 'cosign')
+        throw new Error(`Invalid sign '${sign}'. Expected cosign, or empty for no signing.`);
+    // The value is not quoted: it may be a key pasted into the wrong input.
+    if (key && !pemLabel(key)?.endsWith('PRIVATE KEY'))
+        throw new Error('cosign-key is not a PEM private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, as cosign generate-key-pair writes it).');
+    if (!key) {
+        if (!transparencyLog)
+            throw new Error('Keyless signing (sign: cosign without cosign-key) records in the transparency log; transparency-log: false needs a cosign-key.');
+        if (!env.ACTIONS_ID_TOKEN_REQUEST_URL)
+            throw new Error("Keyless signing (sign: cosign without cosign-key) needs the job's OIDC token: give the job permissions: id-token: write, or set cosign-key.");
+    }
+    return { key: key || undefined, password, transparencyLog };
+}
+function verifyInput(read) {
+    const text = read('verify-signature').trim();
+    const identity = read('verify-certificate-identity').trim();
+    const issuer = read('verify-certificate-oidc-issuer').trim();
+    if (!text) {
+        if (identity || issuer)
+            throw new Error('verify-certificate-identity and verify-certificate-oidc-issuer are only used with verify-signature: keyless.');
+        return undefined;
+    }
+    if (text === 'keyless') {
+        if (!identity || !issuer)
+            throw new Error('verify-signature: keyless needs verify-certificate-identity (e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main) and verify-certificate-oidc-issuer (https://token.actions.githubusercontent.com).');
+        return { kind: 'keyless', identity, issuer };
+    }
+    if (pemLabel(text) !== 'PUBLIC KEY')
+        throw new Error("Invalid verify-signature: expected a PEM public key (-----BEGIN PUBLIC KEY-----, cosign generate-key-pair's cosign.pub) or keyless.");
+    return { kind: 'key', publicKey: text, transparencyLog: booleanInput(read, 'transparency-log', true) };
+}
 /** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
-function buildSettingsInput(read, builds) {
+function buildSettingsInput(read, builds, env = process.env) {
     const tagTemplate = read('tag').trim() || '{sha}';
     (0,tags/* validateTagTemplate */.zw)(tagTemplate, 'tag');
     const extraTagTemplates = listInput(read('extra-tags'));
@@ -4595,6 +4824,10 @@ function buildSettingsInput(read, builds) {
     const pinDigest = booleanInput(read, 'pin-digest', false);
     if (pinDigest && !push)
         throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.');
+    const sign = signInput(read, env);
+    const verifySignature = verifyInput(read);
+    if ((sign || verifySignature) && !push)
+        throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.');
     return {
         builds,
         build,
@@ -4604,7 +4837,9 @@ function buildSettingsInput(read, builds) {
         push,
         registry,
         skipExisting: booleanInput(read, 'skip-existing', true),
-        pinDigest
+        pinDigest,
+        sign,
+        verifySignature
     };
 }
 
@@ -4841,7 +5076,7 @@ function parseSettings(read, env) {
     const strategy = strategyInput(read, mode);
     const settings = {
         mode,
-        ...buildSettingsInput(read, builds),
+        ...buildSettingsInput(read, builds, env),
         ...manifests,
         ...kubeTargetInput(read),
         ...deployInput(read, mode, rollbackTo),
@@ -5040,7 +5275,7 @@ function imagesSection(report) {
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ')} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`);
+            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ')} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'}${image.signature ? `, ${image.signature}` : ''} |`);
         }
         out.push('');
     }
@@ -5860,8 +6095,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 2 modules
-var build_step = __webpack_require__(4201);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 4 modules
+var build_step = __webpack_require__(3265);
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/run/lock.ts

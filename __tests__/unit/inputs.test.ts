@@ -23,7 +23,38 @@ beforeEach(() => {
   core.setSecret.mockClear()
 })
 
+const privateKey =
+  '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----'
+const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----'
+
 describe('parseSettings', () => {
+  it('reads sign and verify-signature, masking the key line by line and the password', () => {
+    const s = settings({
+      sign: 'cosign',
+      'cosign-key': privateKey,
+      'cosign-password': 'pw-9',
+      'verify-signature': publicKey,
+      'transparency-log': 'false'
+    })
+    expect(s.sign).toEqual({ key: privateKey, password: 'pw-9', transparencyLog: false })
+    expect(s.verifySignature).toEqual({ kind: 'key', publicKey, transparencyLog: false })
+    const masked = core.setSecret.mock.calls.map(c => c[0])
+    expect(masked).toEqual(expect.arrayContaining([privateKey, 'eyJrZGYiOnsibmFtZSI6InNjcnlwdCJ9', 'pw-9']))
+    expect(
+      settings({
+        'verify-signature': 'keyless',
+        'verify-certificate-identity': 'id',
+        'verify-certificate-oidc-issuer': 'iss'
+      }).verifySignature
+    ).toEqual({ kind: 'keyless', identity: 'id', issuer: 'iss' })
+    expect(settings({ sign: 'cosign' }, { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token' }).sign).toEqual({
+      key: undefined,
+      password: '',
+      transparencyLog: true
+    })
+    expect(settings({}).sign).toBeUndefined()
+  })
+
   it('applies the documented defaults', () => {
     const s = settings({})
     expect(s).toMatchObject({
@@ -204,6 +235,39 @@ describe('parseSettings', () => {
       { 'pin-digest': 'true', push: 'false' },
       env,
       'pin-digest needs push: an image that is not pushed has no registry digest to pin to.'
+    ],
+    [{ sign: 'sigstore' }, env, "Invalid sign 'sigstore'. Expected cosign, or empty for no signing."],
+    [
+      { sign: 'cosign', 'cosign-key': 'not a key s3cret' },
+      env,
+      'cosign-key is not a PEM private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, as cosign generate-key-pair writes it).'
+    ],
+    [{ 'cosign-key': privateKey }, env, 'cosign-key is only used with sign: cosign.'],
+    [
+      { sign: 'cosign' },
+      env,
+      "Keyless signing (sign: cosign without cosign-key) needs the job's OIDC token: give the job permissions: id-token: write, or set cosign-key."
+    ],
+    [
+      { sign: 'cosign', 'transparency-log': 'false' },
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token' },
+      'Keyless signing (sign: cosign without cosign-key) records in the transparency log; transparency-log: false needs a cosign-key.'
+    ],
+    [
+      { sign: 'cosign', 'cosign-key': privateKey, push: 'false' },
+      env,
+      'sign and verify-signature need push: signatures are of the digest the registry holds.'
+    ],
+    [
+      { 'verify-signature': 'cosign.pub' },
+      env,
+      "Invalid verify-signature: expected a PEM public key (-----BEGIN PUBLIC KEY-----, cosign generate-key-pair's cosign.pub) or keyless."
+    ],
+    [{ 'verify-signature': 'keyless' }, env, 'verify-signature: keyless needs verify-certificate-identity'],
+    [
+      { 'verify-certificate-identity': 'x' },
+      env,
+      'verify-certificate-identity and verify-certificate-oidc-issuer are only used with verify-signature: keyless.'
     ],
     [{ 'pin-digest': 'yes please' }, env, "Invalid pin-digest 'yes please'. Expected true or false."],
     [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],

@@ -3,7 +3,7 @@
 # into a cache keyed by version. A warm cache builds nothing.
 #   build-binaries.sh          what the demo needs: etcd, kwok and kwokctl, kube-apiserver, kube-controller-manager,
 #                              kube-scheduler, kubectl, and the real node's kubelet and kube-proxy
-#   build-binaries.sh --tests  also act (workflows run locally) and helm (the chart tests)
+#   build-binaries.sh --tests  also act (workflows run locally), helm (the chart tests) and cosign (signatures)
 # Each build's seconds, split into fetching modules and compiling, are appended to $BND_CACHE/build-times.tsv
 # (the bench reports them).
 set -euo pipefail
@@ -161,4 +161,5 @@ if [ "${1:-}" = --tests ]; then
   build_tool act "$ACT_BIN" github.com/nektos/act "$ACT_VERSION"
   helm_ld=$(helm_ldflags)
   build_tool helm "$HELM_BIN" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "$helm_ld"
+  build_tool cosign "$COSIGN_BIN" github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION"
 fi

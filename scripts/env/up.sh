@@ -3,7 +3,7 @@
 # and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes) with one real node
 # (kubelet, containerd, kube-proxy: real containers). Idempotent.
 #   up.sh          what the demo needs
-#   up.sh --tests  also builds act and helm, which only the tests use (npm test passes it)
+#   up.sh --tests  also builds act, helm and cosign, which only the tests use (npm test passes it)
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 mkdir -p "$BND_STATE/bin" "$BND_STATE/registry"
@@ -167,6 +167,7 @@ ensure_cluster() {
   ln -sf "$KWOK_BIN/kwokctl" "$BND_STATE/bin/kwokctl"
   [ ! -x "$ACT_BIN/act" ] || ln -sf "$ACT_BIN/act" "$BND_STATE/bin/act"
   [ ! -x "$HELM_BIN/helm" ] || ln -sf "$HELM_BIN/helm" "$BND_STATE/bin/helm"
+  [ ! -x "$COSIGN_BIN/cosign" ] || ln -sf "$COSIGN_BIN/cosign" "$BND_STATE/bin/cosign"
   if [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ]; then
     log "DEPLOY_TEST_KUBECONFIG is set: using that cluster, starting none"
     return

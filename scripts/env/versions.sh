@@ -7,6 +7,8 @@ KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 ACT_VERSION="${ACT_VERSION:-v0.2.89}"
 # helm, to render the example chart and to test the action's helm-chart input.
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"
+# cosign, to test sign and verify-signature against the local registry.
+COSIGN_VERSION="${COSIGN_VERSION:-v2.6.5}"
 BND_CACHE="${BND_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/build-and-deploy}"
 BND_STATE="${BND_STATE:-$BND_CACHE/state}"
 KUBE_BIN="$BND_CACHE/kubernetes-$KUBE_VERSION"
@@ -15,3 +17,4 @@ ETCD_BIN="$BND_CACHE/etcd-$ETCD_VERSION"
 KWOK_BIN="$BND_CACHE/kwok-$KWOK_VERSION"
 ACT_BIN="$BND_CACHE/act-$ACT_VERSION"
 HELM_BIN="$BND_CACHE/helm-$HELM_VERSION"
+COSIGN_BIN="$BND_CACHE/cosign-$COSIGN_VERSION"

@@ -1,5 +1,6 @@
 import type { ImageRef } from './image-ref.js'
 import type { RegistryCredentials } from './registry.js'
+import type { SignatureVerifier, SignSettings } from './cosign.js'
 import type { TagContext } from './tags.js'
 
 /** One image to build: from the image/context/dockerfile/target inputs, or a line of the build input. */
@@ -37,6 +38,10 @@ export interface BuildSettings {
   skipExisting: boolean
   /** Deploy every image as repo:tag@digest (a mutable tag is pinned regardless). */
   pinDigest: boolean
+  /** Sign each pushed digest with cosign. */
+  sign?: SignSettings
+  /** Deploy only digests with a signature this accepts (deploy, apply, rollback to a SHA). */
+  verifySignature?: SignatureVerifier
   /** The commit the tags and OCI labels name. */
   run: TagContext & { defaultBranch?: string; repositoryUrl?: string }
 }

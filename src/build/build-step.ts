@@ -9,6 +9,7 @@ import type { BuildSettings, ImageBuild } from './build-settings.js'
 import type { ImageSubstitution } from './image-ref.js'
 import { RegistryClient } from './registry.js'
 import { dockerCredentials } from './docker-credentials.js'
+import { requireCosign, signAndVerify } from './signatures.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
 import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
 
@@ -25,6 +26,8 @@ export interface BuiltImage {
   digest?: string
   /** True when skip-existing found the tag in the registry and nothing was built. */
   reused: boolean
+  /** With sign or verify-signature: what was done to its digest ('signed, signature verified'). */
+  signature?: string
 }
 
 /** The label skip-existing reads to tell whether a mutable tag's image is this commit's build. */
@@ -101,6 +104,7 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
         `dockerfile '${build.dockerfile}' of ${repositoryOf(build.image)} does not exist (context '${build.context}').`
       )
   }
+  await requireCosign(settings)
   const registryFor = registryClients(settings)
   const tags = tagPlanFor(settings)
   // The registry answers in milliseconds; ask about every image before the first minutes-long build.
@@ -108,7 +112,10 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady))
   )
   const toBuild = settings.builds.filter((_, i) => !results[i])
-  if (toBuild.length === 0) return results as BuiltImage[]
+  if (toBuild.length === 0) {
+    await signAndVerify(settings, results as BuiltImage[])
+    return results as BuiltImage[]
+  }
 
   // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
   const { detectBuilder, login } = await import('./docker.js')
@@ -153,6 +160,7 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+  await signAndVerify(settings, results as BuiltImage[])
   return results as BuiltImage[]
 }
 
@@ -257,9 +265,10 @@ async function buildOne(
 
 /** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
 export async function existingImages(settings: BuildSettings): Promise<BuiltImage[]> {
+  await requireCosign(settings)
   const registryFor = registryClients(settings)
   const primary = tagPlanFor(settings).primary
-  return Promise.all(
+  const images = await Promise.all(
     settings.builds.map(async build => {
       const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
       if (!digest)
@@ -269,4 +278,6 @@ export async function existingImages(settings: BuildSettings): Promise<BuiltImag
       return foundImage(build, { primary, all: [primary] }, digest, settings)
     })
   )
+  await signAndVerify(settings, images)
+  return images
 }

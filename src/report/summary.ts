@@ -149,7 +149,7 @@ function imagesSection(report: RunReport): string[] {
     )
     for (const image of report.images) {
       out.push(
-        `| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'} |`
+        `| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'}${image.signature ? `, ${image.signature}` : ''} |`
       )
     }
     out.push('')

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { BuildOptions, BuildSettings, ImageBuild } from '../build/build-settings.js'
 import { ImageRef, parseImageRef, repositoryOf } from '../build/image-ref.js'
 import type { RegistryCredentials } from '../build/registry.js'
+import type { SignatureVerifier, SignSettings } from '../build/cosign.js'
 import { validateTagTemplate } from '../build/tags.js'
 import type { ImageSubstitution } from '../build/image-ref.js'
 import { booleanInput, InputReader, keyValueLines, lines, listInput } from './input-forms.js'
@@ -115,8 +116,76 @@ function buildInput(read: InputReader): BuildOptions {
   }
 }
 
+/** A PEM block's every line is masked too: the runner masks a secret line by line only when each is registered. */
+function maskPem(text: string): void {
+  core.setSecret(text)
+  for (const line of text.split('\n'))
+    if (line.trim().length >= 8 && !line.startsWith('-----')) core.setSecret(line.trim())
+}
+
+const pemLabel = (text: string): string | undefined => /^-----BEGIN ([A-Z ]+)-----/.exec(text.trim())?.[1]
+
+function signInput(read: InputReader, env: NodeJS.ProcessEnv): SignSettings | undefined {
+  const key = read('cosign-key').trim()
+  const password = read('cosign-password')
+  if (key) maskPem(key)
+  if (password) core.setSecret(password)
+  const transparencyLog = booleanInput(read, 'transparency-log', true)
+  const sign = read('sign').trim().toLowerCase()
+  if (sign === '' || sign === 'false') {
+    if (key) throw new Error('cosign-key is only used with sign: cosign.')
+    return undefined
+  }
+  if (sign !== 'cosign') throw new Error(`Invalid sign '${sign}'. Expected cosign, or empty for no signing.`)
+  // The value is not quoted: it may be a key pasted into the wrong input.
+  if (key && !pemLabel(key)?.endsWith('PRIVATE KEY'))
+    throw new Error(
+      'cosign-key is not a PEM private key (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----, as cosign generate-key-pair writes it).'
+    )
+  if (!key) {
+    if (!transparencyLog)
+      throw new Error(
+        'Keyless signing (sign: cosign without cosign-key) records in the transparency log; transparency-log: false needs a cosign-key.'
+      )
+    if (!env.ACTIONS_ID_TOKEN_REQUEST_URL)
+      throw new Error(
+        "Keyless signing (sign: cosign without cosign-key) needs the job's OIDC token: give the job permissions: id-token: write, or set cosign-key."
+      )
+  }
+  return { key: key || undefined, password, transparencyLog }
+}
+
+function verifyInput(read: InputReader): SignatureVerifier | undefined {
+  const text = read('verify-signature').trim()
+  const identity = read('verify-certificate-identity').trim()
+  const issuer = read('verify-certificate-oidc-issuer').trim()
+  if (!text) {
+    if (identity || issuer)
+      throw new Error(
+        'verify-certificate-identity and verify-certificate-oidc-issuer are only used with verify-signature: keyless.'
+      )
+    return undefined
+  }
+  if (text === 'keyless') {
+    if (!identity || !issuer)
+      throw new Error(
+        'verify-signature: keyless needs verify-certificate-identity (e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main) and verify-certificate-oidc-issuer (https://token.actions.githubusercontent.com).'
+      )
+    return { kind: 'keyless', identity, issuer }
+  }
+  if (pemLabel(text) !== 'PUBLIC KEY')
+    throw new Error(
+      "Invalid verify-signature: expected a PEM public key (-----BEGIN PUBLIC KEY-----, cosign generate-key-pair's cosign.pub) or keyless."
+    )
+  return { kind: 'key', publicKey: text, transparencyLog: booleanInput(read, 'transparency-log', true) }
+}
+
 /** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
-export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omit<BuildSettings, 'run'> {
+export function buildSettingsInput(
+  read: InputReader,
+  builds: ImageBuild[],
+  env: NodeJS.ProcessEnv = process.env
+): Omit<BuildSettings, 'run'> {
   const tagTemplate = read('tag').trim() || '{sha}'
   validateTagTemplate(tagTemplate, 'tag')
   const extraTagTemplates = listInput(read('extra-tags'))
@@ -130,6 +199,10 @@ export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omi
   const pinDigest = booleanInput(read, 'pin-digest', false)
   if (pinDigest && !push)
     throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.')
+  const sign = signInput(read, env)
+  const verifySignature = verifyInput(read)
+  if ((sign || verifySignature) && !push)
+    throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.')
   return {
     builds,
     build,
@@ -139,6 +212,8 @@ export function buildSettingsInput(read: InputReader, builds: ImageBuild[]): Omi
     push,
     registry,
     skipExisting: booleanInput(read, 'skip-existing', true),
-    pinDigest
+    pinDigest,
+    sign,
+    verifySignature
   }
 }

@@ -196,7 +196,7 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
   const strategy = strategyInput(read, mode)
   const settings: Settings = {
     mode,
-    ...buildSettingsInput(read, builds),
+    ...buildSettingsInput(read, builds, env),
     ...manifests,
     ...kubeTargetInput(read),
     ...deployInput(read, mode, rollbackTo),

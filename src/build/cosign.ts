@@ -1,0 +1,113 @@
+/**
+ * The cosign CLI: signs a pushed digest and checks a digest's signature before it is deployed. Keys reach cosign
+ * as files of mode 0600 in the run's work directory, the key's password on stdin (cosign reads it there when
+ * stdin is not a terminal): never on a command line, never in the environment.
+ */
+import * as exec from '@actions/exec'
+import { rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { childEnv } from '../process/child-env.js'
+
+export interface SignSettings {
+  /** The private key (PEM, as cosign generate-key-pair writes it); absent: keyless, with the job's OIDC token. */
+  key?: string
+  password: string
+  /** Record the signature in the transparency log (Rekor); false for a private or offline setup. */
+  transparencyLog: boolean
+}
+
+export type SignatureVerifier =
+  { kind: 'key'; publicKey: string; transparencyLog: boolean } | { kind: 'keyless'; identity: string; issuer: string }
+
+/** cosign's own deadline for its registry and log requests, below the run's timeout. */
+const cosignTimeout = '2m'
+
+/** Pure: the `cosign sign` command line for a digest reference. */
+export function signCommand(reference: string, keyFile: string | undefined, transparencyLog: boolean): string[] {
+  const args = ['sign', '--yes', `--timeout=${cosignTimeout}`, `--tlog-upload=${transparencyLog}`]
+  if (keyFile) args.push('--key', keyFile)
+  return [...args, reference]
+}
+
+/** Pure: the `cosign verify` command line for a digest reference. */
+export function verifyCommand(reference: string, verifier: SignatureVerifier, keyFile?: string): string[] {
+  const args = ['verify', `--timeout=${cosignTimeout}`, '--output=json']
+  if (verifier.kind === 'key') {
+    args.push('--key', keyFile!)
+    if (!verifier.transparencyLog) args.push('--insecure-ignore-tlog=true')
+  } else {
+    args.push('--certificate-identity', verifier.identity, '--certificate-oidc-issuer', verifier.issuer)
+  }
+  return [...args, reference]
+}
+
+/** cosign's reason, from its last `Error:` line (its usage text and warnings around it are not the reason). */
+function cosignReason(stderr: string, exitCode: number): string {
+  const lines = stderr.trim().split('\n')
+  const error = [...lines].reverse().find(line => line.startsWith('Error:'))
+  return (error ?? lines.at(-1) ?? '').replace(/^Error:\s*/, '').slice(0, 500) || `exit code ${exitCode}`
+}
+
+async function cosign(args: string[], input?: string, dockerConfig?: string): Promise<exec.ExecOutput> {
+  try {
+    return await exec.getExecOutput('cosign', args, {
+      silent: true,
+      ignoreReturnCode: true,
+      env: childEnv(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}),
+      ...(input !== undefined ? { input: Buffer.from(input) } : {})
+    })
+  } catch (error) {
+    throw new Error(
+      `Cannot run cosign (${(error as Error).message}): install it (sigstore/cosign-installer on GitHub), or leave sign and verify-signature empty.`,
+      { cause: error }
+    )
+  }
+}
+
+/** Fails early, before any build, when cosign is not installed. */
+export async function cosignVersion(): Promise<string> {
+  const run = await cosign(['version', '--json'])
+  if (run.exitCode !== 0) throw new Error(`cosign version failed: ${cosignReason(run.stderr, run.exitCode)}`)
+  try {
+    return (JSON.parse(run.stdout) as { gitVersion?: string }).gitVersion ?? 'cosign'
+  } catch {
+    return run.stdout.trim().split('\n')[0] ?? 'cosign'
+  }
+}
+
+/** `dockerConfig`: a directory with the config.json cosign logs in to the registry with (else the job's). */
+export async function signImage(
+  reference: string,
+  settings: SignSettings,
+  work: string,
+  dockerConfig?: string
+): Promise<void> {
+  const keyFile = settings.key ? path.join(work, 'cosign.key') : undefined
+  if (keyFile) await writeFile(keyFile, `${settings.key}\n`, { mode: 0o600 })
+  try {
+    const run = await cosign(signCommand(reference, keyFile, settings.transparencyLog), settings.password, dockerConfig)
+    if (run.exitCode !== 0)
+      throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`)
+  } finally {
+    if (keyFile) await rm(keyFile, { force: true })
+  }
+}
+
+/** Resolves when `reference` (repository@digest) carries a signature the verifier accepts; throws otherwise. */
+export async function verifyImage(
+  reference: string,
+  verifier: SignatureVerifier,
+  work: string,
+  dockerConfig?: string
+): Promise<void> {
+  let keyFile: string | undefined
+  if (verifier.kind === 'key') {
+    keyFile = path.join(work, 'cosign.pub')
+    await writeFile(keyFile, `${verifier.publicKey}\n`, { mode: 0o600 })
+  }
+  const run = await cosign(verifyCommand(reference, verifier, keyFile), undefined, dockerConfig)
+  if (run.exitCode !== 0)
+    throw new Error(
+      `${reference} has no signature that verify-signature accepts, so it is not deployed: ${cosignReason(run.stderr, run.exitCode)}`
+    )
+}
