@@ -300,6 +300,8 @@ var child_env = __webpack_require__(8561);
 const dockerHubHosts = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 /** The key docker login uses for Docker Hub, in `auths` and with helpers alike. */
 const dockerHubKey = 'https://index.docker.io/v1/';
+/** The key the docker CLI (and cosign's keychain) files `host`'s login under in a Docker config. */
+const dockerConfigKey = (host) => (dockerHubHosts.has(host) ? dockerHubKey : host);
 /** `https://host/v1/` and `host` name one registry, as the docker CLI's ConvertToHostname treats them. */
 const hostnameOf = (key) => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
 /**
@@ -308,7 +310,7 @@ const hostnameOf = (key) => key.replace(/^[a-z]+:\/\//i, '').split('/')[0];
  */
 function credentialStoreFor(config, host) {
     const hub = dockerHubHosts.has(host);
-    const serverAddress = hub ? dockerHubKey : host;
+    const serverAddress = dockerConfigKey(host);
     const helper = config.credHelpers?.[serverAddress];
     if (helper)
         return { kind: 'helper', helper, serverAddress, setting: 'credHelpers' };
@@ -512,12 +514,18 @@ function cosignReason(stderr, exitCode) {
     const error = [...lines].reverse().find(line => line.startsWith('Error:'));
     return (error ?? lines.at(-1) ?? '').replace(/^Error:\s*/, '').slice(0, 500) || `exit code ${exitCode}`;
 }
+/** The job's COSIGN_PASSWORD would win over stdin, and so over cosign-password: it is not passed on. */
+function cosignEnv(dockerConfig) {
+    const env = (0,child_env/* childEnv */.g)(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {});
+    delete env.COSIGN_PASSWORD;
+    return env;
+}
 async function cosign(args, input, dockerConfig) {
     try {
         return await exec_lazy/* getExecOutput */.H('cosign', args, {
             silent: true,
             ignoreReturnCode: true,
-            env: (0,child_env/* childEnv */.g)(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}),
+            env: cosignEnv(dockerConfig),
             ...(input !== undefined ? { input: Buffer.from(input) } : {})
         });
     }
@@ -566,8 +574,10 @@ async function verifyImage(reference, verifier, work, dockerConfig) {
 
 ;// CONCATENATED MODULE: ./src/build/signatures.ts
 /**
- * sign and verify-signature: what this run pushes is signed by its digest, and nothing is deployed whose digest
- * lacks a signature the verifier accepts (deploy, apply and rollback to a SHA all get their images through here).
+ * sign and verify-signature: what this run builds is signed by its digest, and nothing is deployed whose digest
+ * lacks a signature the verifier accepts (deploy, apply, promote and rollback to a SHA all get their images
+ * through the build step). An image found in the registry is only ever verified, never signed: signing it here
+ * would let any pushed image pass.
  */
 
 
@@ -575,47 +585,62 @@ async function verifyImage(reference, verifier, work, dockerConfig) {
 
 
 
-const wanted = (settings) => Boolean(settings.sign || settings.verifySignature);
+
 /** Before any build or registry write: a missing cosign fails the run while nothing has changed. */
 async function requireCosign(settings) {
-    if (wanted(settings))
+    if (settings.sign || settings.verifySignature)
         core/* info */.pq(`Signatures with cosign ${await cosignVersion()}`);
 }
 const describeVerifier = (verifier) => verifier.kind === 'key' ? 'by the verify-signature key' : `keyless, by ${verifier.identity} (${verifier.issuer})`;
 /**
- * registry-username and registry-password reach cosign as a Docker config of its own (a 0600 file), so cosign
- * needs no docker login, and the job's config is left alone. Without them cosign reads the job's.
+ * Runs `steps` with a work directory for cosign's files. registry-username and registry-password reach cosign as
+ * a Docker config of its own there (0600), so cosign needs no docker login and the job's config is left alone;
+ * without them cosign reads the job's.
  */
-async function cosignDockerConfig(settings, images, work) {
-    if (!settings.registry)
-        return undefined;
-    const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64');
-    const hosts = [...new Set(images.map(image => (0,image_ref/* registryHost */.U$)((0,image_ref/* parseImageRef */.Q)(image.repository))))];
-    const dir = external_node_path_default().join(work, 'docker');
-    await (0,promises_.mkdir)(dir, { mode: 0o700 });
-    await (0,promises_.writeFile)(external_node_path_default().join(dir, 'config.json'), JSON.stringify({ auths: Object.fromEntries(hosts.map(h => [h, { auth }])) }), {
-        mode: 0o600
-    });
-    return dir;
-}
-/** Signs the images this run pushed, then checks every image's signature; records both on each image. */
-async function signAndVerify(settings, images) {
-    if (!wanted(settings))
-        return;
+async function withCosignFiles(settings, repositories, steps) {
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-cosign-'));
     try {
-        const dockerConfig = await cosignDockerConfig(settings, images, work);
-        const { sign, verifySignature } = settings;
-        for (const image of images) {
+        let dockerConfig;
+        if (settings.registry) {
+            const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64');
+            core/* setSecret */.Pq(auth);
+            const keys = [...new Set(repositories.map(r => dockerConfigKey((0,image_ref/* registryHost */.U$)((0,image_ref/* parseImageRef */.Q)(r)))))];
+            dockerConfig = external_node_path_default().join(work, 'docker');
+            await (0,promises_.mkdir)(dockerConfig, { mode: 0o700 });
+            await (0,promises_.writeFile)(external_node_path_default().join(dockerConfig, 'config.json'), JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }), { mode: 0o600 });
+        }
+        return await steps(work, dockerConfig);
+    }
+    finally {
+        await (0,promises_.rm)(work, { recursive: true, force: true });
+    }
+}
+/**
+ * With verify-signature: throws unless repository@digest carries a signature it accepts. Called for a reused
+ * image before its other tags are moved onto it, so a refused image moves nothing.
+ */
+async function verifyFound(settings, repository, digest) {
+    const verifier = settings.verifySignature;
+    if (!verifier)
+        return undefined;
+    const reference = `${repository}@${digest}`;
+    await withCosignFiles(settings, [repository], (work, dockerConfig) => verifyImage(reference, verifier, work, dockerConfig));
+    core/* info */.pq(`Signature of ${reference} verified (${describeVerifier(verifier)}).`);
+    return 'signature verified';
+}
+/** Signs each image this run built, then verifies it; records both on the image. */
+async function signAndVerifyBuilt(settings, images) {
+    const { sign, verifySignature } = settings;
+    const built = images.filter(image => !image.reused);
+    if ((!sign && !verifySignature) || built.length === 0)
+        return;
+    await withCosignFiles(settings, built.map(image => image.repository), async (work, dockerConfig) => {
+        for (const image of built) {
             if (!image.digest)
                 throw new Error(`${image.reference} has no registry digest to sign or verify.`);
             const reference = `${image.repository}@${image.digest}`;
             const steps = [];
-            // A reused image that already verifies was signed by the run that built it: it is not signed again.
-            const alreadySigned = image.reused && sign && verifySignature
-                ? await verifyImage(reference, verifySignature, work, dockerConfig).then(() => true, () => false)
-                : false;
-            if (sign && !alreadySigned) {
+            if (sign) {
                 await signImage(reference, sign, work, dockerConfig);
                 core/* info */.pq(`Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`);
                 steps.push('signed');
@@ -627,10 +652,7 @@ async function signAndVerify(settings, images) {
             }
             image.signature = steps.join(', ');
         }
-    }
-    finally {
-        await (0,promises_.rm)(work, { recursive: true, force: true });
-    }
+    });
 }
 
 // EXTERNAL MODULE: ./src/build/tags.ts
@@ -710,10 +732,8 @@ async function buildAndPushAll(settings, clusterReady) {
     // The registry answers in milliseconds; ask about every image before the first minutes-long build.
     const results = await Promise.all(settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady)));
     const toBuild = settings.builds.filter((_, i) => !results[i]);
-    if (toBuild.length === 0) {
-        await signAndVerify(settings, results);
+    if (toBuild.length === 0)
         return results;
-    }
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
     const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await clusterReady;
@@ -747,7 +767,7 @@ async function buildAndPushAll(settings, clusterReady) {
     finally {
         await (0,promises_.rm)(work, { recursive: true, force: true });
     }
-    await signAndVerify(settings, results);
+    await signAndVerifyBuilt(settings, results);
     return results;
 }
 /**
@@ -768,12 +788,13 @@ async function reuseExisting(settings, build, registry, tags, clusterReady) {
         return undefined;
     }
     core/* info */.pq(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`);
+    const signature = await verifyFound(settings, (0,image_ref/* repositoryOf */._M)(build.image), digest);
     // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
     await clusterReady;
     const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1));
     if (moved.length > 0)
         core/* info */.pq(`Tagged ${moved.map(tag => `${(0,image_ref/* repositoryOf */._M)(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`);
-    return foundImage(build, tags, digest, settings);
+    return { ...foundImage(build, tags, digest, settings), signature };
 }
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
 function foundImage(build, tags, digest, { tagTemplate, pinDigest }) {
@@ -836,9 +857,11 @@ async function existingImages(settings) {
         const digest = await registryFor(build.image).manifestDigest(build.image.path, primary);
         if (!digest)
             throw new Error(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`);
-        return foundImage(build, { primary, all: [primary] }, digest, settings);
+        return {
+            ...foundImage(build, { primary, all: [primary] }, digest, settings),
+            signature: await verifyFound(settings, (0,image_ref/* repositoryOf */._M)(build.image), digest)
+        };
     }));
-    await signAndVerify(settings, images);
     return images;
 }
 
@@ -4772,6 +4795,8 @@ function signInput(read, env) {
         lib_core/* setSecret */.Pq(password);
     const transparencyLog = booleanInput(read, 'transparency-log', true);
     const sign = read('sign').trim().toLowerCase();
+    if (password && !key)
+        throw new Error('cosign-password is only used with cosign-key.');
     if (sign === '' || sign === 'false') {
         if (key)
             throw new Error('cosign-key is only used with sign: cosign.');
@@ -4800,6 +4825,8 @@ function verifyInput(read) {
         return undefined;
     }
     if (text === 'keyless') {
+        if (!booleanInput(read, 'transparency-log', true))
+            throw new Error('verify-signature: keyless checks the transparency log; transparency-log: false needs a verify-signature key.');
         if (!identity || !issuer)
             throw new Error('verify-signature: keyless needs verify-certificate-identity (e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main) and verify-certificate-oidc-issuer (https://token.actions.githubusercontent.com).');
         return { kind: 'keyless', identity, issuer };
@@ -4826,6 +4853,8 @@ function buildSettingsInput(read, builds, env = process.env) {
         throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.');
     const sign = signInput(read, env);
     const verifySignature = verifyInput(read);
+    if (sign && !sign.key && verifySignature?.kind === 'key')
+        throw new Error('sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.');
     if ((sign || verifySignature) && !push)
         throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.');
     return {

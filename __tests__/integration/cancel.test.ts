@@ -4,7 +4,7 @@ import {
   deployInputs,
   env,
   kubectl,
-  kubectlJson,
+  liveImage,
   manifestCopy,
   namespacesForThisFile,
   randomSha,
@@ -15,8 +15,6 @@ import {
 const ns = namespacesForThisFile()
 const neverReady = (text: string): string =>
   text.replace('labels: {app: web}\n    spec:', 'labels: {app: web, bnd.dev/fault: never-ready}\n    spec:')
-const liveImage = async (namespace: string): Promise<string> =>
-  (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
 const leases = async (namespace: string): Promise<string> =>
   (await kubectl(['-n', namespace, 'get', 'lease', '--ignore-not-found', '-o', 'name'])).trim()
 // The runner sends SIGTERM 7.5 s after SIGINT, and kills the step 2.5 s later.

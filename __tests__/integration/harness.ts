@@ -33,6 +33,11 @@ export async function kubectlJson<T = any>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T
 }
 
+/** The image of the first container of deployment/web, the test app's one workload. */
+export async function liveImage(namespace: string): Promise<string> {
+  return (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
+}
+
 let counter = 0
 /** A fresh namespace name per test, so tests never see each other's objects. */
 export function uniqueName(prefix: string): string {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import {
-  deployInputs,
-  env,
-  kubectlJson,
-  namespacesForThisFile,
-  randomSha,
-  runAction,
-  testRepository
-} from './harness.js'
+import { deployInputs, env, liveImage, namespacesForThisFile, randomSha, runAction, testRepository } from './harness.js'
 
 const ns = namespacesForThisFile()
-const liveImage = async (namespace: string): Promise<string> =>
-  (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
 
 describe('pin-digest (issue 22.2)', () => {
   it('deploys repo:sha@digest, leaves a rerun unchanged, and a rollback to a SHA restores the pinned reference', async () => {

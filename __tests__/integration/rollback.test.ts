@@ -5,13 +5,14 @@ import {
   env,
   kubectl,
   kubectlJson,
+  liveImage,
   manifestCopy,
   namespacedDeployer,
   namespaceExists,
+  namespacesForThisFile,
   randomSha,
   runAction,
-  testRepository,
-  namespacesForThisFile
+  testRepository
 } from './harness.js'
 
 const ns = namespacesForThisFile()
@@ -28,8 +29,6 @@ const withFault =
       'labels: {app: web}\n    spec:',
       `labels: {app: web, bnd.dev/fault: ${fault}}\n    spec:`
     )
-const liveImage = async (namespace: string): Promise<string> =>
-  (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
 
 /** Records status.availableReplicas on every change of the Deployment, through a watch. */
 function sampleAvailability(namespace: string): { samples: number[]; stop: () => void } {

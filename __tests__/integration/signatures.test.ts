@@ -6,7 +6,7 @@ import path from 'node:path'
 import {
   deployInputs,
   env,
-  kubectlJson,
+  liveImage,
   namespaceExists,
   namespacesForThisFile,
   randomSha,
@@ -16,8 +16,6 @@ import {
 } from './harness.js'
 
 const ns = namespacesForThisFile()
-const liveImage = async (namespace: string): Promise<string> =>
-  (await kubectlJson(['-n', namespace, 'get', 'deployment', 'web'])).spec.template.spec.containers[0].image
 
 /** A key pair of this file's own, made by the real cosign (offline: no transparency log). */
 let keys: { dir: string; privateKey: string; publicKey: string; password: string }
@@ -73,7 +71,11 @@ describe('sign and verify-signature with cosign (issue 22.4)', () => {
     const unsigned = randomSha()
     expect((await runAction(deployInputs(ns('unsigned')), { sha: unsigned })).code).toBe(0)
     const before = await snapshot(namespace)
-    const apply = await runAction(deployInputs(namespace, { ...offline, mode: 'apply' }), { sha: unsigned })
+    // With sign set too: an image found in the registry is verified, never signed, so it cannot sign itself in.
+    const apply = await runAction(deployInputs(namespace, { ...offline, ...signing, mode: 'apply' }), {
+      sha: unsigned,
+      secrets: keyLines()
+    })
     expect(apply.code).toBe(1)
     expect(apply.stdout).toMatch(
       new RegExp(
@@ -88,6 +90,7 @@ describe('sign and verify-signature with cosign (issue 22.4)', () => {
     )
     expect(rollback.code).toBe(1)
     expect(rollback.stdout).toContain('has no signature that verify-signature accepts')
+    expect(apply.stdout).not.toContain('Signed ')
     expect(await snapshot(namespace)).toEqual(before)
     expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${signed}`)
   }, 300_000)

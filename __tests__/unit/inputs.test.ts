@@ -265,6 +265,17 @@ describe('parseSettings', () => {
     ],
     [{ 'verify-signature': 'keyless' }, env, 'verify-signature: keyless needs verify-certificate-identity'],
     [
+      { 'verify-signature': 'keyless', 'transparency-log': 'false' },
+      env,
+      'verify-signature: keyless checks the transparency log; transparency-log: false needs a verify-signature key.'
+    ],
+    [{ 'cosign-password': 'pw' }, env, 'cosign-password is only used with cosign-key.'],
+    [
+      { sign: 'cosign', 'verify-signature': publicKey },
+      { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token' },
+      'sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.'
+    ],
+    [
       { 'verify-certificate-identity': 'x' },
       env,
       'verify-certificate-identity and verify-certificate-oidc-issuer are only used with verify-signature: keyless.'

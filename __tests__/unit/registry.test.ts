@@ -17,6 +17,19 @@ describe('pickPlatformManifest', () => {
   })
 })
 
+/** `server` on a loopback port, with a close that drops its kept-alive connections too. */
+async function listening(server: http.Server): Promise<{ host: string; close: () => Promise<void> }> {
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  return {
+    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise(resolve => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      })
+  }
+}
+
 /** A registry on loopback (plain HTTP, as registryBaseUrl treats it) answering from a route table. */
 async function fakeRegistry(
   routes: Record<string, { type?: string; body: unknown } | 'hang'>
@@ -27,15 +40,7 @@ async function fakeRegistry(
     if (!route) return void response.writeHead(404).end()
     response.writeHead(200, { 'Content-Type': route.type ?? 'application/json' }).end(JSON.stringify(route.body))
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
+  return listening(server)
 }
 
 describe('RegistryClient', () => {
@@ -136,16 +141,7 @@ async function tokenRegistry(): Promise<{
       response.writeHead(200, { 'Docker-Content-Digest': 'sha256:d' }).end()
     })
   })
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  return {
-    host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tokenRequests,
-    close: () =>
-      new Promise(resolve => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      })
-  }
+  return { ...(await listening(server)), tokenRequests }
 }
 
 describe('RegistryClient credentials', () => {

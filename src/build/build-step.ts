@@ -9,7 +9,7 @@ import type { BuildSettings, ImageBuild } from './build-settings.js'
 import type { ImageSubstitution } from './image-ref.js'
 import { RegistryClient } from './registry.js'
 import { dockerCredentials } from './docker-credentials.js'
-import { requireCosign, signAndVerify } from './signatures.js'
+import { requireCosign, signAndVerifyBuilt, verifyFound } from './signatures.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
 import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
 
@@ -112,10 +112,7 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady))
   )
   const toBuild = settings.builds.filter((_, i) => !results[i])
-  if (toBuild.length === 0) {
-    await signAndVerify(settings, results as BuiltImage[])
-    return results as BuiltImage[]
-  }
+  if (toBuild.length === 0) return results as BuiltImage[]
 
   // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
   const { detectBuilder, login } = await import('./docker.js')
@@ -160,7 +157,7 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
   } finally {
     await rm(work, { recursive: true, force: true })
   }
-  await signAndVerify(settings, results as BuiltImage[])
+  await signAndVerifyBuilt(settings, results as BuiltImage[])
   return results as BuiltImage[]
 }
 
@@ -190,6 +187,7 @@ async function reuseExisting(
   core.info(
     `${repositoryOf(build.image)}:${tags.primary} already exists (${digest}); skip-existing: not rebuilding: ${verdict.reason}.`
   )
+  const signature = await verifyFound(settings, repositoryOf(build.image), digest)
   // The tags a build would have pushed too (extra-tags, latest) point at the reused image.
   await clusterReady
   const moved = await registry.tagManifest(build.image.path, digest, tags.all.slice(1))
@@ -197,7 +195,7 @@ async function reuseExisting(
     core.info(
       `Tagged ${moved.map(tag => `${repositoryOf(build.image)}:${tag}`).join(', ')} → ${digest} (manifest PUT, no pull or rebuild).`
     )
-  return foundImage(build, tags, digest, settings)
+  return { ...foundImage(build, tags, digest, settings), signature }
 }
 
 /** An image whose tag the registry already has: deployed by that digest, not rebuilt. */
@@ -275,9 +273,11 @@ export async function existingImages(settings: BuildSettings): Promise<BuiltImag
         throw new Error(
           `${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`
         )
-      return foundImage(build, { primary, all: [primary] }, digest, settings)
+      return {
+        ...foundImage(build, { primary, all: [primary] }, digest, settings),
+        signature: await verifyFound(settings, repositoryOf(build.image), digest)
+      }
     })
   )
-  await signAndVerify(settings, images)
   return images
 }

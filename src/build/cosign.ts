@@ -48,12 +48,19 @@ function cosignReason(stderr: string, exitCode: number): string {
   return (error ?? lines.at(-1) ?? '').replace(/^Error:\s*/, '').slice(0, 500) || `exit code ${exitCode}`
 }
 
+/** The job's COSIGN_PASSWORD would win over stdin, and so over cosign-password: it is not passed on. */
+function cosignEnv(dockerConfig?: string): Record<string, string> {
+  const env = childEnv(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {})
+  delete env.COSIGN_PASSWORD
+  return env
+}
+
 async function cosign(args: string[], input?: string, dockerConfig?: string): Promise<exec.ExecOutput> {
   try {
     return await exec.getExecOutput('cosign', args, {
       silent: true,
       ignoreReturnCode: true,
-      env: childEnv(dockerConfig ? { DOCKER_CONFIG: dockerConfig } : {}),
+      env: cosignEnv(dockerConfig),
       ...(input !== undefined ? { input: Buffer.from(input) } : {})
     })
   } catch (error) {

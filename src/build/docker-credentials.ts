@@ -34,6 +34,9 @@ const dockerHubHosts = new Set(['docker.io', 'index.docker.io', 'registry-1.dock
 /** The key docker login uses for Docker Hub, in `auths` and with helpers alike. */
 const dockerHubKey = 'https://index.docker.io/v1/'
 
+/** The key the docker CLI (and cosign's keychain) files `host`'s login under in a Docker config. */
+export const dockerConfigKey = (host: string): string => (dockerHubHosts.has(host) ? dockerHubKey : host)
+
 /** `https://host/v1/` and `host` name one registry, as the docker CLI's ConvertToHostname treats them. */
 const hostnameOf = (key: string): string => key.replace(/^[a-z]+:\/\//i, '').split('/')[0]
 
@@ -43,7 +46,7 @@ const hostnameOf = (key: string): string => key.replace(/^[a-z]+:\/\//i, '').spl
  */
 export function credentialStoreFor(config: DockerConfig, host: string): CredentialStore {
   const hub = dockerHubHosts.has(host)
-  const serverAddress = hub ? dockerHubKey : host
+  const serverAddress = dockerConfigKey(host)
   const helper = config.credHelpers?.[serverAddress]
   if (helper) return { kind: 'helper', helper, serverAddress, setting: 'credHelpers' }
   if (config.credsStore) return { kind: 'helper', helper: config.credsStore, serverAddress, setting: 'credsStore' }

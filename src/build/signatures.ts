@@ -1,6 +1,8 @@
 /**
- * sign and verify-signature: what this run pushes is signed by its digest, and nothing is deployed whose digest
- * lacks a signature the verifier accepts (deploy, apply and rollback to a SHA all get their images through here).
+ * sign and verify-signature: what this run builds is signed by its digest, and nothing is deployed whose digest
+ * lacks a signature the verifier accepts (deploy, apply, promote and rollback to a SHA all get their images
+ * through the build step). An image found in the registry is only ever verified, never signed: signing it here
+ * would let any pushed image pass.
  */
 import * as core from '@actions/core'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -9,76 +11,94 @@ import path from 'node:path'
 import type { BuildSettings } from './build-settings.js'
 import type { BuiltImage } from './build-step.js'
 import { cosignVersion, SignatureVerifier, signImage, verifyImage } from './cosign.js'
+import { dockerConfigKey } from './docker-credentials.js'
 import { parseImageRef, registryHost } from './image-ref.js'
-
-const wanted = (settings: BuildSettings): boolean => Boolean(settings.sign || settings.verifySignature)
 
 /** Before any build or registry write: a missing cosign fails the run while nothing has changed. */
 export async function requireCosign(settings: BuildSettings): Promise<void> {
-  if (wanted(settings)) core.info(`Signatures with cosign ${await cosignVersion()}`)
+  if (settings.sign || settings.verifySignature) core.info(`Signatures with cosign ${await cosignVersion()}`)
 }
 
 const describeVerifier = (verifier: SignatureVerifier): string =>
   verifier.kind === 'key' ? 'by the verify-signature key' : `keyless, by ${verifier.identity} (${verifier.issuer})`
 
 /**
- * registry-username and registry-password reach cosign as a Docker config of its own (a 0600 file), so cosign
- * needs no docker login, and the job's config is left alone. Without them cosign reads the job's.
+ * Runs `steps` with a work directory for cosign's files. registry-username and registry-password reach cosign as
+ * a Docker config of its own there (0600), so cosign needs no docker login and the job's config is left alone;
+ * without them cosign reads the job's.
  */
-async function cosignDockerConfig(
+async function withCosignFiles<T>(
   settings: BuildSettings,
-  images: BuiltImage[],
-  work: string
-): Promise<string | undefined> {
-  if (!settings.registry) return undefined
-  const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64')
-  const hosts = [...new Set(images.map(image => registryHost(parseImageRef(image.repository))))]
-  const dir = path.join(work, 'docker')
-  await mkdir(dir, { mode: 0o700 })
-  await writeFile(
-    path.join(dir, 'config.json'),
-    JSON.stringify({ auths: Object.fromEntries(hosts.map(h => [h, { auth }])) }),
-    {
-      mode: 0o600
-    }
-  )
-  return dir
-}
-
-/** Signs the images this run pushed, then checks every image's signature; records both on each image. */
-export async function signAndVerify(settings: BuildSettings, images: BuiltImage[]): Promise<void> {
-  if (!wanted(settings)) return
+  repositories: string[],
+  steps: (work: string, dockerConfig: string | undefined) => Promise<T>
+): Promise<T> {
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-cosign-'))
   try {
-    const dockerConfig = await cosignDockerConfig(settings, images, work)
-    const { sign, verifySignature } = settings
-    for (const image of images) {
-      if (!image.digest) throw new Error(`${image.reference} has no registry digest to sign or verify.`)
-      const reference = `${image.repository}@${image.digest}`
-      const steps: string[] = []
-      // A reused image that already verifies was signed by the run that built it: it is not signed again.
-      const alreadySigned =
-        image.reused && sign && verifySignature
-          ? await verifyImage(reference, verifySignature, work, dockerConfig).then(
-              () => true,
-              () => false
-            )
-          : false
-      if (sign && !alreadySigned) {
-        await signImage(reference, sign, work, dockerConfig)
-        core.info(
-          `Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`
-        )
-        steps.push('signed')
-      }
-      if (verifySignature) {
-        await verifyImage(reference, verifySignature, work, dockerConfig)
-        core.info(`Signature of ${reference} verified (${describeVerifier(verifySignature)}).`)
-        steps.push('signature verified')
-      }
-      image.signature = steps.join(', ')
+    let dockerConfig: string | undefined
+    if (settings.registry) {
+      const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64')
+      core.setSecret(auth)
+      const keys = [...new Set(repositories.map(r => dockerConfigKey(registryHost(parseImageRef(r)))))]
+      dockerConfig = path.join(work, 'docker')
+      await mkdir(dockerConfig, { mode: 0o700 })
+      await writeFile(
+        path.join(dockerConfig, 'config.json'),
+        JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }),
+        { mode: 0o600 }
+      )
     }
+    return await steps(work, dockerConfig)
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/**
+ * With verify-signature: throws unless repository@digest carries a signature it accepts. Called for a reused
+ * image before its other tags are moved onto it, so a refused image moves nothing.
+ */
+export async function verifyFound(
+  settings: BuildSettings,
+  repository: string,
+  digest: string
+): Promise<string | undefined> {
+  const verifier = settings.verifySignature
+  if (!verifier) return undefined
+  const reference = `${repository}@${digest}`
+  await withCosignFiles(settings, [repository], (work, dockerConfig) =>
+    verifyImage(reference, verifier, work, dockerConfig)
+  )
+  core.info(`Signature of ${reference} verified (${describeVerifier(verifier)}).`)
+  return 'signature verified'
+}
+
+/** Signs each image this run built, then verifies it; records both on the image. */
+export async function signAndVerifyBuilt(settings: BuildSettings, images: BuiltImage[]): Promise<void> {
+  const { sign, verifySignature } = settings
+  const built = images.filter(image => !image.reused)
+  if ((!sign && !verifySignature) || built.length === 0) return
+  await withCosignFiles(
+    settings,
+    built.map(image => image.repository),
+    async (work, dockerConfig) => {
+      for (const image of built) {
+        if (!image.digest) throw new Error(`${image.reference} has no registry digest to sign or verify.`)
+        const reference = `${image.repository}@${image.digest}`
+        const steps: string[] = []
+        if (sign) {
+          await signImage(reference, sign, work, dockerConfig)
+          core.info(
+            `Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`
+          )
+          steps.push('signed')
+        }
+        if (verifySignature) {
+          await verifyImage(reference, verifySignature, work, dockerConfig)
+          core.info(`Signature of ${reference} verified (${describeVerifier(verifySignature)}).`)
+          steps.push('signature verified')
+        }
+        image.signature = steps.join(', ')
+      }
+    }
+  )
 }

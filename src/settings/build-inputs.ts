@@ -132,6 +132,7 @@ function signInput(read: InputReader, env: NodeJS.ProcessEnv): SignSettings | un
   if (password) core.setSecret(password)
   const transparencyLog = booleanInput(read, 'transparency-log', true)
   const sign = read('sign').trim().toLowerCase()
+  if (password && !key) throw new Error('cosign-password is only used with cosign-key.')
   if (sign === '' || sign === 'false') {
     if (key) throw new Error('cosign-key is only used with sign: cosign.')
     return undefined
@@ -167,6 +168,10 @@ function verifyInput(read: InputReader): SignatureVerifier | undefined {
     return undefined
   }
   if (text === 'keyless') {
+    if (!booleanInput(read, 'transparency-log', true))
+      throw new Error(
+        'verify-signature: keyless checks the transparency log; transparency-log: false needs a verify-signature key.'
+      )
     if (!identity || !issuer)
       throw new Error(
         'verify-signature: keyless needs verify-certificate-identity (e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main) and verify-certificate-oidc-issuer (https://token.actions.githubusercontent.com).'
@@ -201,6 +206,10 @@ export function buildSettingsInput(
     throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.')
   const sign = signInput(read, env)
   const verifySignature = verifyInput(read)
+  if (sign && !sign.key && verifySignature?.kind === 'key')
+    throw new Error(
+      'sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.'
+    )
   if ((sign || verifySignature) && !push)
     throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.')
   return {
