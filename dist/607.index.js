@@ -429,12 +429,7 @@ async function helperCredentials({ helper, serverAddress, setting }, timeoutMs =
         const said = helperComplaint(run.stdout, run.stderr);
         throw new Error(`${named} failed on 'get' for ${serverAddress} (${how})${said ? `: ${said}` : ''}.`);
     }
-    const credentials = credentialsOfHelperOutput(run.stdout.trim(), program);
-    if (credentials.password)
-        core/* setSecret */.Pq(credentials.password);
-    if (credentials.identityToken)
-        core/* setSecret */.Pq(credentials.identityToken);
-    return { credentials };
+    return { credentials: credentialsOfHelperOutput(run.stdout.trim(), program) };
 }
 /** The Docker config's path, as the docker CLI reads it: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
 function dockerConfigPath(env = process.env) {
@@ -458,20 +453,22 @@ function readDockerConfig(file) {
         return {};
     }
 }
-/** The credentials the docker CLI would use for `host`, or why there are none (anonymous access). */
+/** The credentials the docker CLI would use for `host`, masked, or why there are none (anonymous access). */
 async function dockerCredentials(host, env = process.env) {
     const file = dockerConfigPath(env);
     const store = credentialStoreFor(readDockerConfig(file), host);
+    let found;
     if (store.kind === 'helper')
-        return helperCredentials(store, credentialHelperTimeoutMs, env);
-    const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`);
-    if (!credentials)
-        return { none: `${file} has no login for ${host}` };
-    if (credentials.password)
-        core/* setSecret */.Pq(credentials.password);
-    if (credentials.identityToken)
-        core/* setSecret */.Pq(credentials.identityToken);
-    return { credentials };
+        found = await helperCredentials(store, credentialHelperTimeoutMs, env);
+    else {
+        const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`);
+        found = credentials ? { credentials } : { none: `${file} has no login for ${host}` };
+    }
+    if (found.credentials?.password)
+        core/* setSecret */.Pq(found.credentials.password);
+    if (found.credentials?.identityToken)
+        core/* setSecret */.Pq(found.credentials.identityToken);
+    return found;
 }
 
 // EXTERNAL MODULE: ./src/lazy/exec-lazy.ts
@@ -479,11 +476,9 @@ var exec_lazy = __webpack_require__(7872);
 ;// CONCATENATED MODULE: ./src/build/cosign.ts
 /**
  * The cosign CLI: signs a pushed digest and checks a digest's signature before it is deployed. Keys reach cosign
- * as files of mode 0600 in the run's work directory, the key's password on stdin (cosign reads it there when
+ * as files of mode 0600 (CosignFiles), the key's password on stdin (cosign reads it there when
  * stdin is not a terminal): never on a command line, never in the environment.
  */
-
-
 
 
 /** cosign's own deadline for its registry and log requests, below the run's timeout. */
@@ -545,29 +540,14 @@ async function cosignVersion() {
         return run.stdout.trim().split('\n')[0] ?? 'cosign';
     }
 }
-/** `dockerConfig`: a directory with the config.json cosign logs in to the registry with (else the job's). */
-async function signImage(reference, settings, work, dockerConfig) {
-    const keyFile = settings.key ? external_node_path_default().join(work, 'cosign.key') : undefined;
-    if (keyFile)
-        await (0,promises_.writeFile)(keyFile, `${settings.key}\n`, { mode: 0o600 });
-    try {
-        const run = await cosign(signCommand(reference, keyFile, settings.transparencyLog), settings.password, dockerConfig);
-        if (run.exitCode !== 0)
-            throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`);
-    }
-    finally {
-        if (keyFile)
-            await (0,promises_.rm)(keyFile, { force: true });
-    }
+async function signImage(reference, settings, files) {
+    const run = await cosign(signCommand(reference, files.keyFile, settings.transparencyLog), settings.password, files.dockerConfig);
+    if (run.exitCode !== 0)
+        throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`);
 }
 /** Resolves when `reference` (repository@digest) carries a signature the verifier accepts; throws otherwise. */
-async function verifyImage(reference, verifier, work, dockerConfig) {
-    let keyFile;
-    if (verifier.kind === 'key') {
-        keyFile = external_node_path_default().join(work, 'cosign.pub');
-        await (0,promises_.writeFile)(keyFile, `${verifier.publicKey}\n`, { mode: 0o600 });
-    }
-    const run = await cosign(verifyCommand(reference, verifier, keyFile), undefined, dockerConfig);
+async function verifyImage(reference, verifier, files) {
+    const run = await cosign(verifyCommand(reference, verifier, files.publicKeyFile), undefined, files.dockerConfig);
     if (run.exitCode !== 0)
         throw new Error(`${reference} has no signature that verify-signature accepts, so it is not deployed: ${cosignReason(run.stderr, run.exitCode)}`);
 }
@@ -593,27 +573,42 @@ async function requireCosign(settings) {
 }
 const describeVerifier = (verifier) => verifier.kind === 'key' ? 'by the verify-signature key' : `keyless, by ${verifier.identity} (${verifier.issuer})`;
 /**
- * Runs `steps` with a work directory for cosign's files. registry-username and registry-password reach cosign as
- * a Docker config of its own there (0600), so cosign needs no docker login and the job's config is left alone;
- * without them cosign reads the job's.
+ * Runs `steps` with cosign's files written once, in a work directory removed afterwards: the keys (0600), and,
+ * from registry-username and registry-password, a Docker config of cosign's own, so cosign needs no docker login
+ * and the job's config is left alone (without them cosign reads the job's).
  */
 async function withCosignFiles(settings, repositories, steps) {
     const work = await (0,promises_.mkdtemp)(external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), 'build-and-deploy-cosign-'));
     try {
-        let dockerConfig;
+        const files = {};
+        const write = async (name, text) => {
+            const file = external_node_path_default().join(work, name);
+            await (0,promises_.writeFile)(file, text, { mode: 0o600 });
+            return file;
+        };
+        if (settings.sign?.key)
+            files.keyFile = await write('cosign.key', `${settings.sign.key}\n`);
+        if (settings.verifySignature?.kind === 'key')
+            files.publicKeyFile = await write('cosign.pub', `${settings.verifySignature.publicKey}\n`);
         if (settings.registry) {
             const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64');
             core/* setSecret */.Pq(auth);
             const keys = [...new Set(repositories.map(r => dockerConfigKey((0,image_ref/* registryHost */.U$)((0,image_ref/* parseImageRef */.Q)(r)))))];
-            dockerConfig = external_node_path_default().join(work, 'docker');
-            await (0,promises_.mkdir)(dockerConfig, { mode: 0o700 });
-            await (0,promises_.writeFile)(external_node_path_default().join(dockerConfig, 'config.json'), JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }), { mode: 0o600 });
+            files.dockerConfig = external_node_path_default().join(work, 'docker');
+            await (0,promises_.mkdir)(files.dockerConfig, { mode: 0o700 });
+            await write('docker/config.json', JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }));
         }
-        return await steps(work, dockerConfig);
+        return await steps(files);
     }
     finally {
         await (0,promises_.rm)(work, { recursive: true, force: true });
     }
+}
+/** Verifies repository@digest and says so in the log; the image's signature entry. */
+async function verified(reference, verifier, files) {
+    await verifyImage(reference, verifier, files);
+    core/* info */.pq(`Signature of ${reference} verified (${describeVerifier(verifier)}).`);
+    return 'signature verified';
 }
 /**
  * With verify-signature: throws unless repository@digest carries a signature it accepts. Called for a reused
@@ -623,10 +618,7 @@ async function verifyFound(settings, repository, digest) {
     const verifier = settings.verifySignature;
     if (!verifier)
         return undefined;
-    const reference = `${repository}@${digest}`;
-    await withCosignFiles(settings, [repository], (work, dockerConfig) => verifyImage(reference, verifier, work, dockerConfig));
-    core/* info */.pq(`Signature of ${reference} verified (${describeVerifier(verifier)}).`);
-    return 'signature verified';
+    return withCosignFiles(settings, [repository], files => verified(`${repository}@${digest}`, verifier, files));
 }
 /** Signs each image this run built, then verifies it; records both on the image. */
 async function signAndVerifyBuilt(settings, images) {
@@ -634,22 +626,19 @@ async function signAndVerifyBuilt(settings, images) {
     const built = images.filter(image => !image.reused);
     if ((!sign && !verifySignature) || built.length === 0)
         return;
-    await withCosignFiles(settings, built.map(image => image.repository), async (work, dockerConfig) => {
+    await withCosignFiles(settings, built.map(image => image.repository), async (files) => {
         for (const image of built) {
             if (!image.digest)
                 throw new Error(`${image.reference} has no registry digest to sign or verify.`);
             const reference = `${image.repository}@${image.digest}`;
             const steps = [];
             if (sign) {
-                await signImage(reference, sign, work, dockerConfig);
+                await signImage(reference, sign, files);
                 core/* info */.pq(`Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`);
                 steps.push('signed');
             }
-            if (verifySignature) {
-                await verifyImage(reference, verifySignature, work, dockerConfig);
-                core/* info */.pq(`Signature of ${reference} verified (${describeVerifier(verifySignature)}).`);
-                steps.push('signature verified');
-            }
+            if (verifySignature)
+                steps.push(await verified(reference, verifySignature, files));
             image.signature = steps.join(', ');
         }
     });
@@ -4786,14 +4775,13 @@ function maskPem(text) {
             lib_core/* setSecret */.Pq(line.trim());
 }
 const pemLabel = (text) => /^-----BEGIN ([A-Z ]+)-----/.exec(text.trim())?.[1];
-function signInput(read, env) {
+function signInput(read, env, transparencyLog) {
     const key = read('cosign-key').trim();
     const password = read('cosign-password');
     if (key)
         maskPem(key);
     if (password)
         lib_core/* setSecret */.Pq(password);
-    const transparencyLog = booleanInput(read, 'transparency-log', true);
     const sign = read('sign').trim().toLowerCase();
     if (password && !key)
         throw new Error('cosign-password is only used with cosign-key.');
@@ -4815,7 +4803,7 @@ function signInput(read, env) {
     }
     return { key: key || undefined, password, transparencyLog };
 }
-function verifyInput(read) {
+function verifyInput(read, transparencyLog) {
     const text = read('verify-signature').trim();
     const identity = read('verify-certificate-identity').trim();
     const issuer = read('verify-certificate-oidc-issuer').trim();
@@ -4825,7 +4813,7 @@ function verifyInput(read) {
         return undefined;
     }
     if (text === 'keyless') {
-        if (!booleanInput(read, 'transparency-log', true))
+        if (!transparencyLog)
             throw new Error('verify-signature: keyless checks the transparency log; transparency-log: false needs a verify-signature key.');
         if (!identity || !issuer)
             throw new Error('verify-signature: keyless needs verify-certificate-identity (e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main) and verify-certificate-oidc-issuer (https://token.actions.githubusercontent.com).');
@@ -4833,7 +4821,7 @@ function verifyInput(read) {
     }
     if (pemLabel(text) !== 'PUBLIC KEY')
         throw new Error("Invalid verify-signature: expected a PEM public key (-----BEGIN PUBLIC KEY-----, cosign generate-key-pair's cosign.pub) or keyless.");
-    return { kind: 'key', publicKey: text, transparencyLog: booleanInput(read, 'transparency-log', true) };
+    return { kind: 'key', publicKey: text, transparencyLog };
 }
 /** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
 function buildSettingsInput(read, builds, env = process.env) {
@@ -4851,8 +4839,9 @@ function buildSettingsInput(read, builds, env = process.env) {
     const pinDigest = booleanInput(read, 'pin-digest', false);
     if (pinDigest && !push)
         throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.');
-    const sign = signInput(read, env);
-    const verifySignature = verifyInput(read);
+    const transparencyLog = booleanInput(read, 'transparency-log', true);
+    const sign = signInput(read, env, transparencyLog);
+    const verifySignature = verifyInput(read, transparencyLog);
     if (sign && !sign.key && verifySignature?.kind === 'key')
         throw new Error('sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.');
     if ((sign || verifySignature) && !push)

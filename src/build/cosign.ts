@@ -1,11 +1,9 @@
 /**
  * The cosign CLI: signs a pushed digest and checks a digest's signature before it is deployed. Keys reach cosign
- * as files of mode 0600 in the run's work directory, the key's password on stdin (cosign reads it there when
+ * as files of mode 0600 (CosignFiles), the key's password on stdin (cosign reads it there when
  * stdin is not a terminal): never on a command line, never in the environment.
  */
 import * as exec from '@actions/exec'
-import { rm, writeFile } from 'node:fs/promises'
-import path from 'node:path'
 import { childEnv } from '../process/child-env.js'
 
 export interface SignSettings {
@@ -82,37 +80,26 @@ export async function cosignVersion(): Promise<string> {
   }
 }
 
-/** `dockerConfig`: a directory with the config.json cosign logs in to the registry with (else the job's). */
-export async function signImage(
-  reference: string,
-  settings: SignSettings,
-  work: string,
+/** The files cosign is given, written by the caller into a work directory of mode 0600 files. */
+export interface CosignFiles {
+  keyFile?: string
+  publicKeyFile?: string
+  /** A directory with the config.json cosign logs in to the registry with; absent: the job's. */
   dockerConfig?: string
-): Promise<void> {
-  const keyFile = settings.key ? path.join(work, 'cosign.key') : undefined
-  if (keyFile) await writeFile(keyFile, `${settings.key}\n`, { mode: 0o600 })
-  try {
-    const run = await cosign(signCommand(reference, keyFile, settings.transparencyLog), settings.password, dockerConfig)
-    if (run.exitCode !== 0)
-      throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`)
-  } finally {
-    if (keyFile) await rm(keyFile, { force: true })
-  }
+}
+
+export async function signImage(reference: string, settings: SignSettings, files: CosignFiles): Promise<void> {
+  const run = await cosign(
+    signCommand(reference, files.keyFile, settings.transparencyLog),
+    settings.password,
+    files.dockerConfig
+  )
+  if (run.exitCode !== 0) throw new Error(`cosign sign ${reference} failed: ${cosignReason(run.stderr, run.exitCode)}`)
 }
 
 /** Resolves when `reference` (repository@digest) carries a signature the verifier accepts; throws otherwise. */
-export async function verifyImage(
-  reference: string,
-  verifier: SignatureVerifier,
-  work: string,
-  dockerConfig?: string
-): Promise<void> {
-  let keyFile: string | undefined
-  if (verifier.kind === 'key') {
-    keyFile = path.join(work, 'cosign.pub')
-    await writeFile(keyFile, `${verifier.publicKey}\n`, { mode: 0o600 })
-  }
-  const run = await cosign(verifyCommand(reference, verifier, keyFile), undefined, dockerConfig)
+export async function verifyImage(reference: string, verifier: SignatureVerifier, files: CosignFiles): Promise<void> {
+  const run = await cosign(verifyCommand(reference, verifier, files.publicKeyFile), undefined, files.dockerConfig)
   if (run.exitCode !== 0)
     throw new Error(
       `${reference} has no signature that verify-signature accepts, so it is not deployed: ${cosignReason(run.stderr, run.exitCode)}`

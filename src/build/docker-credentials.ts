@@ -179,10 +179,7 @@ export async function helperCredentials(
     const said = helperComplaint(run.stdout, run.stderr)
     throw new Error(`${named} failed on 'get' for ${serverAddress} (${how})${said ? `: ${said}` : ''}.`)
   }
-  const credentials = credentialsOfHelperOutput(run.stdout.trim(), program)
-  if (credentials.password) core.setSecret(credentials.password)
-  if (credentials.identityToken) core.setSecret(credentials.identityToken)
-  return { credentials }
+  return { credentials: credentialsOfHelperOutput(run.stdout.trim(), program) }
 }
 
 /** The Docker config's path, as the docker CLI reads it: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
@@ -207,14 +204,17 @@ function readDockerConfig(file: string): DockerConfig {
   }
 }
 
-/** The credentials the docker CLI would use for `host`, or why there are none (anonymous access). */
+/** The credentials the docker CLI would use for `host`, masked, or why there are none (anonymous access). */
 export async function dockerCredentials(host: string, env: NodeJS.ProcessEnv = process.env): Promise<FoundCredentials> {
   const file = dockerConfigPath(env)
   const store = credentialStoreFor(readDockerConfig(file), host)
-  if (store.kind === 'helper') return helperCredentials(store, credentialHelperTimeoutMs, env)
-  const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`)
-  if (!credentials) return { none: `${file} has no login for ${host}` }
-  if (credentials.password) core.setSecret(credentials.password)
-  if (credentials.identityToken) core.setSecret(credentials.identityToken)
-  return { credentials }
+  let found: FoundCredentials
+  if (store.kind === 'helper') found = await helperCredentials(store, credentialHelperTimeoutMs, env)
+  else {
+    const credentials = credentialsOfEntry(store.entry, `the docker login in ${file}`)
+    found = credentials ? { credentials } : { none: `${file} has no login for ${host}` }
+  }
+  if (found.credentials?.password) core.setSecret(found.credentials.password)
+  if (found.credentials?.identityToken) core.setSecret(found.credentials.identityToken)
+  return found
 }

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { BuildSettings } from './build-settings.js'
 import type { BuiltImage } from './build-step.js'
-import { cosignVersion, SignatureVerifier, signImage, verifyImage } from './cosign.js'
+import { CosignFiles, cosignVersion, SignatureVerifier, signImage, verifyImage } from './cosign.js'
 import { dockerConfigKey } from './docker-credentials.js'
 import { parseImageRef, registryHost } from './image-ref.js'
 
@@ -23,34 +23,45 @@ const describeVerifier = (verifier: SignatureVerifier): string =>
   verifier.kind === 'key' ? 'by the verify-signature key' : `keyless, by ${verifier.identity} (${verifier.issuer})`
 
 /**
- * Runs `steps` with a work directory for cosign's files. registry-username and registry-password reach cosign as
- * a Docker config of its own there (0600), so cosign needs no docker login and the job's config is left alone;
- * without them cosign reads the job's.
+ * Runs `steps` with cosign's files written once, in a work directory removed afterwards: the keys (0600), and,
+ * from registry-username and registry-password, a Docker config of cosign's own, so cosign needs no docker login
+ * and the job's config is left alone (without them cosign reads the job's).
  */
 async function withCosignFiles<T>(
   settings: BuildSettings,
   repositories: string[],
-  steps: (work: string, dockerConfig: string | undefined) => Promise<T>
+  steps: (files: CosignFiles) => Promise<T>
 ): Promise<T> {
   const work = await mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'build-and-deploy-cosign-'))
   try {
-    let dockerConfig: string | undefined
+    const files: CosignFiles = {}
+    const write = async (name: string, text: string): Promise<string> => {
+      const file = path.join(work, name)
+      await writeFile(file, text, { mode: 0o600 })
+      return file
+    }
+    if (settings.sign?.key) files.keyFile = await write('cosign.key', `${settings.sign.key}\n`)
+    if (settings.verifySignature?.kind === 'key')
+      files.publicKeyFile = await write('cosign.pub', `${settings.verifySignature.publicKey}\n`)
     if (settings.registry) {
       const auth = Buffer.from(`${settings.registry.username}:${settings.registry.password}`).toString('base64')
       core.setSecret(auth)
       const keys = [...new Set(repositories.map(r => dockerConfigKey(registryHost(parseImageRef(r)))))]
-      dockerConfig = path.join(work, 'docker')
-      await mkdir(dockerConfig, { mode: 0o700 })
-      await writeFile(
-        path.join(dockerConfig, 'config.json'),
-        JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }),
-        { mode: 0o600 }
-      )
+      files.dockerConfig = path.join(work, 'docker')
+      await mkdir(files.dockerConfig, { mode: 0o700 })
+      await write('docker/config.json', JSON.stringify({ auths: Object.fromEntries(keys.map(key => [key, { auth }])) }))
     }
-    return await steps(work, dockerConfig)
+    return await steps(files)
   } finally {
     await rm(work, { recursive: true, force: true })
   }
+}
+
+/** Verifies repository@digest and says so in the log; the image's signature entry. */
+async function verified(reference: string, verifier: SignatureVerifier, files: CosignFiles): Promise<string> {
+  await verifyImage(reference, verifier, files)
+  core.info(`Signature of ${reference} verified (${describeVerifier(verifier)}).`)
+  return 'signature verified'
 }
 
 /**
@@ -64,12 +75,7 @@ export async function verifyFound(
 ): Promise<string | undefined> {
   const verifier = settings.verifySignature
   if (!verifier) return undefined
-  const reference = `${repository}@${digest}`
-  await withCosignFiles(settings, [repository], (work, dockerConfig) =>
-    verifyImage(reference, verifier, work, dockerConfig)
-  )
-  core.info(`Signature of ${reference} verified (${describeVerifier(verifier)}).`)
-  return 'signature verified'
+  return withCosignFiles(settings, [repository], files => verified(`${repository}@${digest}`, verifier, files))
 }
 
 /** Signs each image this run built, then verifies it; records both on the image. */
@@ -80,23 +86,19 @@ export async function signAndVerifyBuilt(settings: BuildSettings, images: BuiltI
   await withCosignFiles(
     settings,
     built.map(image => image.repository),
-    async (work, dockerConfig) => {
+    async files => {
       for (const image of built) {
         if (!image.digest) throw new Error(`${image.reference} has no registry digest to sign or verify.`)
         const reference = `${image.repository}@${image.digest}`
         const steps: string[] = []
         if (sign) {
-          await signImage(reference, sign, work, dockerConfig)
+          await signImage(reference, sign, files)
           core.info(
             `Signed ${reference} with cosign (${sign.key ? 'cosign-key' : 'keyless'}${sign.transparencyLog ? '' : ', not in the transparency log'}).`
           )
           steps.push('signed')
         }
-        if (verifySignature) {
-          await verifyImage(reference, verifySignature, work, dockerConfig)
-          core.info(`Signature of ${reference} verified (${describeVerifier(verifySignature)}).`)
-          steps.push('signature verified')
-        }
+        if (verifySignature) steps.push(await verified(reference, verifySignature, files))
         image.signature = steps.join(', ')
       }
     }

@@ -125,12 +125,11 @@ function maskPem(text: string): void {
 
 const pemLabel = (text: string): string | undefined => /^-----BEGIN ([A-Z ]+)-----/.exec(text.trim())?.[1]
 
-function signInput(read: InputReader, env: NodeJS.ProcessEnv): SignSettings | undefined {
+function signInput(read: InputReader, env: NodeJS.ProcessEnv, transparencyLog: boolean): SignSettings | undefined {
   const key = read('cosign-key').trim()
   const password = read('cosign-password')
   if (key) maskPem(key)
   if (password) core.setSecret(password)
-  const transparencyLog = booleanInput(read, 'transparency-log', true)
   const sign = read('sign').trim().toLowerCase()
   if (password && !key) throw new Error('cosign-password is only used with cosign-key.')
   if (sign === '' || sign === 'false') {
@@ -156,7 +155,7 @@ function signInput(read: InputReader, env: NodeJS.ProcessEnv): SignSettings | un
   return { key: key || undefined, password, transparencyLog }
 }
 
-function verifyInput(read: InputReader): SignatureVerifier | undefined {
+function verifyInput(read: InputReader, transparencyLog: boolean): SignatureVerifier | undefined {
   const text = read('verify-signature').trim()
   const identity = read('verify-certificate-identity').trim()
   const issuer = read('verify-certificate-oidc-issuer').trim()
@@ -168,7 +167,7 @@ function verifyInput(read: InputReader): SignatureVerifier | undefined {
     return undefined
   }
   if (text === 'keyless') {
-    if (!booleanInput(read, 'transparency-log', true))
+    if (!transparencyLog)
       throw new Error(
         'verify-signature: keyless checks the transparency log; transparency-log: false needs a verify-signature key.'
       )
@@ -182,7 +181,7 @@ function verifyInput(read: InputReader): SignatureVerifier | undefined {
     throw new Error(
       "Invalid verify-signature: expected a PEM public key (-----BEGIN PUBLIC KEY-----, cosign generate-key-pair's cosign.pub) or keyless."
     )
-  return { kind: 'key', publicKey: text, transparencyLog: booleanInput(read, 'transparency-log', true) }
+  return { kind: 'key', publicKey: text, transparencyLog }
 }
 
 /** The build slice but its images (parsed first, as other inputs' checks need them) and the commit. */
@@ -204,8 +203,9 @@ export function buildSettingsInput(
   const pinDigest = booleanInput(read, 'pin-digest', false)
   if (pinDigest && !push)
     throw new Error('pin-digest needs push: an image that is not pushed has no registry digest to pin to.')
-  const sign = signInput(read, env)
-  const verifySignature = verifyInput(read)
+  const transparencyLog = booleanInput(read, 'transparency-log', true)
+  const sign = signInput(read, env, transparencyLog)
+  const verifySignature = verifyInput(read, transparencyLog)
   if (sign && !sign.key && verifySignature?.kind === 'key')
     throw new Error(
       'sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.'
