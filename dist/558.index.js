@@ -6,28 +6,33 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   builtDigest: () => (/* binding */ builtDigest),
+/* harmony export */   createIndex: () => (/* binding */ createIndex),
 /* harmony export */   detectBuilder: () => (/* binding */ detectBuilder),
 /* harmony export */   dockerBuild: () => (/* binding */ dockerBuild),
 /* harmony export */   login: () => (/* binding */ login),
 /* harmony export */   push: () => (/* binding */ push)
 /* harmony export */ });
 /* unused harmony exports buildCommand, buildEnv, logout */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7872);
-/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8561);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7872);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8561);
+
 
 
 async function detectBuilder(docker = 'docker') {
-    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['buildx', 'version'], {
+    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['buildx', 'version'], {
         silent: true,
         ignoreReturnCode: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
     });
     if (buildx.exitCode === 0)
         return { kind: 'buildx', version: buildx.stdout.trim() };
-    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], {
+    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], {
         silent: true,
         ignoreReturnCode: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
     });
     const clientVersion = version.stdout.trim();
     if (version.exitCode !== 0 && !clientVersion) {
@@ -46,8 +51,9 @@ function buildCommand(plan, builder) {
     args.push('--file', plan.dockerfile);
     if (plan.target)
         args.push('--target', plan.target);
-    for (const tag of plan.tags)
-        args.push('--tag', tag);
+    if (!plan.pushByDigest)
+        for (const tag of plan.tags)
+            args.push('--tag', tag);
     for (const [name, value] of plan.buildArgs)
         args.push('--build-arg', `${name}=${value}`);
     for (const [key, value] of plan.labels)
@@ -62,10 +68,24 @@ function buildCommand(plan, builder) {
             args.push('--cache-to', target);
         if (plan.platforms.length > 0)
             args.push('--platform', plan.platforms.join(','));
+        if (plan.provenance)
+            args.push(`--provenance=${plan.provenance}`);
+        if (plan.sbom)
+            args.push(`--sbom=${plan.sbom}`);
         args.push('--metadata-file', plan.metadataFile);
-        args.push(plan.push ? '--push' : '--load');
+        if (plan.pushByDigest)
+            args.push('--output', `type=image,name=${plan.pushByDigest},push-by-digest=true,name-canonical=true,push=true`);
+        else
+            args.push(plan.push ? '--push' : '--load');
     }
     else {
+        for (const [input, value] of [
+            ['provenance', plan.provenance],
+            ['sbom', plan.sbom],
+            ['push-by-digest', plan.pushByDigest]
+        ])
+            if (value && value !== 'false')
+                throw new Error(`${input} needs docker buildx, which is not installed; remove ${input} or install buildx.`);
         if (plan.cacheTo.length > 0)
             throw new Error('cache-to needs docker buildx, which is not installed; remove cache-to or install buildx.');
         if (plan.platforms.length > 0)
@@ -76,10 +96,10 @@ function buildCommand(plan, builder) {
 }
 /** Environment for the build: plain `docker build` uses BuildKit only when asked. */
 function buildEnv(builder) {
-    return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
+    return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
 }
 async function dockerBuild(plan, builder, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
         env: buildEnv(builder),
         ignoreReturnCode: true
     });
@@ -88,19 +108,52 @@ async function dockerBuild(plan, builder, docker = 'docker') {
         throw new Error(`docker build failed (exit code ${result.exitCode}):\n${lastLines}`);
     }
 }
+/**
+ * The digest buildx reports for what it pushed (containerimage.digest in --metadata-file): of the image index when
+ * the build made one (several platforms, or attestations), which is what the registry's tag names.
+ */
+async function builtDigest(metadataFile) {
+    let text;
+    try {
+        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(metadataFile, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+    let metadata;
+    try {
+        metadata = JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`buildx wrote a metadata file that is not JSON (${metadataFile}): ${error.message}`, {
+            cause: error
+        });
+    }
+    const digest = metadata['containerimage.digest'];
+    return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
+}
+/** One index under `tags` of the images `sources` name (repository@digest), copied within the registry. */
+async function createIndex(tags, sources, docker = 'docker') {
+    const args = ['buildx', 'imagetools', 'create', ...tags.flatMap(tag => ['--tag', tag]), ...sources];
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, args, { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)() });
+    if (result.exitCode !== 0) {
+        const lastLines = (result.stderr || result.stdout).trim().split('\n').slice(-4).join('\n');
+        throw new Error(`docker buildx imagetools create ${tags[0]} failed (exit code ${result.exitCode}):\n${lastLines}`);
+    }
+}
 async function push(reference, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)() });
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)() });
     if (result.exitCode !== 0) {
         throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
     }
 }
 /** The password goes through stdin (--password-stdin), never the command line. */
 async function login(registry, username, password, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_0__/* .getExecOutput */ .H(docker, ['login', '--username', username, '--password-stdin', registry], {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['login', '--username', username, '--password-stdin', registry], {
         input: Buffer.from(password),
         ignoreReturnCode: true,
         silent: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_1__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
     });
     if (result.exitCode !== 0) {
         throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`);

@@ -2,7 +2,7 @@ export const id = 607;
 export const ids = [607];
 export const modules = {
 
-/***/ 3265:
+/***/ 2167:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -32,7 +32,57 @@ var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_nod
 var image_ref = __webpack_require__(9557);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+;// CONCATENATED MODULE: ./src/build/attestations.ts
+/**
+ * Attestations buildx attaches to an image index (provenance, SBOM): each is a manifest of its own in the index,
+ * listed with platform unknown/unknown and annotations naming the image it is about. They are not images: lookups of
+ * a platform's image skip them (pickPlatformManifest), and they are reported here, by the predicate type of each
+ * in-toto layer.
+ */
+const attestationReferenceType = 'attestation-manifest';
+const platformName = (platform) => [platform?.os, platform?.architecture, platform?.variant].filter(Boolean).join('/');
+/** The entries of an index that are attestations, each with the platform of the image it names. */
+function attestationEntries(entries) {
+    return entries
+        .filter(entry => entry.annotations?.['vnd.docker.reference.type'] === attestationReferenceType)
+        .map(entry => {
+        const about = entry.annotations?.['vnd.docker.reference.digest'];
+        const image = entries.find(other => other.digest === about);
+        return { digest: entry.digest, subject: image ? platformName(image.platform) : (about ?? 'unknown image') };
+    });
+}
+const predicateNames = [
+    [/^https:\/\/slsa\.dev\/provenance\/v(\d[\d.]*)$/, 'provenance (SLSA v$1)'],
+    [/^https:\/\/spdx\.dev\/Document$/, 'SBOM (SPDX)'],
+    [/^https:\/\/cyclonedx\.org\/bom(\/v[\d.]+)?$/, 'SBOM (CycloneDX)']
+];
+/** What a predicate type is, in the words of build-push-action's inputs; an unknown one is shown as it is. */
+function predicateName(type) {
+    for (const [pattern, name] of predicateNames)
+        if (pattern.test(type))
+            return type.replace(pattern, name);
+    return type;
+}
+/**
+ * One line per kind of attestation with the platforms it covers, e.g. `provenance (SLSA v1) for linux/amd64,
+ * linux/arm64`, in the order first seen.
+ */
+function describeAttestations(found) {
+    const subjects = new Map();
+    for (const attestation of found) {
+        for (const type of new Set(attestation.predicateTypes)) {
+            const name = predicateName(type);
+            const list = subjects.get(name) ?? [];
+            if (!list.includes(attestation.subject))
+                list.push(attestation.subject);
+            subjects.set(name, list);
+        }
+    }
+    return [...subjects].map(([name, list]) => `${name} for ${list.join(', ')}`);
+}
+
 ;// CONCATENATED MODULE: ./src/build/registry.ts
+
 
 const manifestTypes = [
     'application/vnd.oci.image.index.v1+json',
@@ -243,34 +293,67 @@ class RegistryClient {
         }
         return moved;
     }
+    /** A manifest (or blob) of repositoryPath as JSON, with the media type the registry gave it. */
+    async getJson(repositoryPath, kind, digest) {
+        const url = `${registryBaseUrl(this.host)}/v2/${repositoryPath}/${kind}/${digest}`;
+        const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, `repository:${repositoryPath}:pull`);
+        if (!response.ok)
+            throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`);
+        const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+        try {
+            return { type, json: (await response.json()) };
+        }
+        catch (error) {
+            throw new Error(`Registry ${this.host}: ${repositoryPath}@${digest} is not JSON.`, { cause: error });
+        }
+    }
+    /** The entries of the index `digest` names, or undefined when it names a single image's manifest. */
+    async indexEntries(repositoryPath, digest) {
+        const manifest = await this.getJson(repositoryPath, 'manifests', digest);
+        return indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests
+            ? (manifest.json.manifests ?? [])
+            : undefined;
+    }
     /**
      * The labels of the image `digest` names (its config blob's config.Labels): for an index or manifest list, of
      * its linux/amd64 image or else the first.
      */
     async imageLabels(repositoryPath, digest) {
-        const base = `${registryBaseUrl(this.host)}/v2/${repositoryPath}`;
-        const scope = `repository:${repositoryPath}:pull`;
-        const getJson = async (url, what) => {
-            const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope);
-            if (!response.ok)
-                throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`);
-            return {
-                type: (response.headers.get('content-type') ?? '').split(';')[0].trim(),
-                json: (await response.json())
-            };
-        };
-        let manifest = await getJson(`${base}/manifests/${digest}`, digest);
+        let manifest = await this.getJson(repositoryPath, 'manifests', digest);
         if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
             const entry = pickPlatformManifest(manifest.json.manifests ?? []);
             if (!entry)
                 throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`);
-            manifest = await getJson(`${base}/manifests/${entry.digest}`, entry.digest);
+            manifest = await this.getJson(repositoryPath, 'manifests', entry.digest);
         }
         const config = manifest.json.config?.digest;
         if (!config)
             throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`);
-        const blob = await getJson(`${base}/blobs/${config}`, config);
+        const blob = await this.getJson(repositoryPath, 'blobs', config);
         return blob.json.config?.Labels ?? {};
+    }
+    /**
+     * The platforms of the images an index lists and the attestations it carries for them (buildx's provenance and
+     * SBOM); undefined when `digest` names a single image's manifest.
+     */
+    async indexContents(repositoryPath, digest) {
+        const entries = await this.indexEntries(repositoryPath, digest);
+        if (!entries)
+            return undefined;
+        const attestations = attestationEntries(entries);
+        const platforms = entries
+            .filter(entry => entry.platform?.os !== 'unknown' && !attestations.some(a => a.digest === entry.digest))
+            .map(entry => platformName(entry.platform));
+        return {
+            platforms,
+            attestations: await Promise.all(attestations.map(async ({ digest: manifestDigest, subject }) => {
+                const manifest = await this.getJson(repositoryPath, 'manifests', manifestDigest);
+                const predicateTypes = (manifest.json.layers ?? [])
+                    .map(layer => layer.annotations?.['in-toto.io/predicate-type'])
+                    .filter((type) => Boolean(type));
+                return { subject, predicateTypes };
+            }))
+        };
     }
     /** Checks that the registry answers and accepts the credentials, before anything is built. */
     async ping(repositoryPath) {
@@ -660,6 +743,7 @@ var state = __webpack_require__(4352);
 
 
 
+
 /** The label skip-existing reads to tell whether a mutable tag's image is this commit's build. */
 const revisionLabel = 'org.opencontainers.image.revision';
 /** OCI annotations every image gets, so a running image leads back to its commit. */
@@ -721,18 +805,18 @@ async function buildAndPushAll(settings, clusterReady) {
     // The registry answers in milliseconds; ask about every image before the first minutes-long build.
     const results = await Promise.all(settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady)));
     const toBuild = settings.builds.filter((_, i) => !results[i]);
-    if (toBuild.length === 0)
-        return results;
+    if (toBuild.length > 0)
+        await buildMissing(settings, toBuild, results, registryFor, tags, clusterReady);
+    await describeIndexes(results, settings, registryFor);
+    return results;
+}
+/** Builds (and pushes) the images skip-existing did not find, into their places in `results`; then signs them. */
+async function buildMissing(settings, toBuild, results, registryFor, tags, clusterReady) {
     // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-    const { detectBuilder, login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { detectBuilder } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await clusterReady;
-    if (settings.push && settings.registry) {
-        const hosts = [...new Set(toBuild.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
-        for (const [i, host] of hosts.entries()) {
-            await login(host, settings.registry.username, settings.registry.password);
-            (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
-        }
-    }
+    if (settings.push)
+        await loginForPush(settings, toBuild);
     const builder = await detectBuilder();
     core/* info */.pq(builder.kind === 'buildx'
         ? `Building with ${builder.version}`
@@ -757,7 +841,36 @@ async function buildAndPushAll(settings, clusterReady) {
         await (0,promises_.rm)(work, { recursive: true, force: true });
     }
     await signAndVerifyBuilt(settings, results);
-    return results;
+}
+/** docker login (password on stdin) to each registry that `builds` push to, when registry-username is given. */
+async function loginForPush(settings, builds) {
+    if (!settings.registry)
+        return;
+    const { login } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const hosts = [...new Set(builds.map(build => (0,image_ref/* registryHost */.U$)(build.image)))];
+    for (const [i, host] of hosts.entries()) {
+        await login(host, settings.registry.username, settings.registry.password);
+        (0,state/* saveLoggedInRegistries */.G1)(hosts.slice(0, i + 1));
+    }
+}
+/**
+ * What an index holds: its platforms and the attestations buildx attached (provenance, SBOM), read from the
+ * registry for the digest that is deployed, and logged; nothing for a single image's manifest.
+ */
+async function describeIndexes(images, settings, registryFor) {
+    if (!settings.push)
+        return;
+    await Promise.all(images.map(async (image) => {
+        if (!image.digest)
+            return;
+        const build = settings.builds.find(b => b.name === image.name);
+        const index = await registryFor(build.image).indexContents(build.image.path, image.digest);
+        if (!index)
+            return;
+        image.platforms = index.platforms;
+        image.attestations = describeAttestations(index.attestations);
+        core/* info */.pq(`${image.repository}@${image.digest}: an index of ${index.platforms.join(', ') || 'no image'}; attestations: ${image.attestations.join('; ') || 'none'}.`);
+    }));
 }
 /**
  * The image already in the registry under this run's tag, when skip-existing may deploy it instead of a build
@@ -813,18 +926,41 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         cacheFrom: settings.build.cacheFrom,
         cacheTo: settings.build.cacheTo,
         platforms: settings.build.platforms,
+        provenance: settings.build.provenance,
+        sbom: settings.build.sbom,
         push: settings.push,
+        pushByDigest: settings.pushByDigest ? repository : undefined,
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
-    const { dockerBuild, push } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const { builtDigest, dockerBuild, push } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await dockerBuild(plan, builder);
     if (!settings.push)
         return { name: build.name, repository, tags, reference, deployed: reference, reused: false };
     if (builder.kind === 'buildkit')
         for (const tag of plan.tags)
             await push(tag);
-    const digest = await registry.manifestDigest(build.image.path, tags.primary);
+    const reported = builder.kind === 'buildx' ? await builtDigest(plan.metadataFile) : undefined;
+    if (plan.pushByDigest) {
+        if (!reported)
+            throw new Error(`buildx pushed ${repository} by digest, but its metadata file names no containerimage.digest.`);
+        const byDigest = `${repository}@${reported}`;
+        core/* info */.pq(`Pushed ${byDigest} (by digest, untagged): name it in a later run's images-from.`);
+        return {
+            name: build.name,
+            repository,
+            tags: { primary: tags.primary, all: [] },
+            reference: byDigest,
+            deployed: byDigest,
+            digest: reported,
+            reused: false
+        };
+    }
+    const listed = await registry.manifestDigest(build.image.path, tags.primary);
+    if (listed && reported && listed !== reported)
+        core/* warning */.$e(`${reference} names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying what the tag names.`);
+    // Some registries list a tag a moment after the push: the digest buildx reported is then the one.
+    const digest = listed ?? reported;
     if (!digest)
         throw new Error(`Pushed ${reference}, but the registry does not list it.`);
     return {
@@ -837,9 +973,35 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         reused: false
     };
 }
-/** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
-async function existingImages(settings) {
+/**
+ * images-from: each repository's platform digests merged into one index under this run's tags (buildx imagetools
+ * create: manifests are copied within the registry, nothing is pulled or rebuilt). Awaits `clusterReady` first.
+ */
+async function mergeImagesFrom(settings, clusterReady) {
+    const { createIndex, detectBuilder } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
+    const builder = await detectBuilder();
+    if (builder.kind !== 'buildx')
+        throw new Error('images-from merges with docker buildx imagetools create, and buildx is not installed: install it (docker/setup-buildx-action).');
+    await clusterReady;
+    await loginForPush(settings, settings.builds);
+    const tags = tagPlanFor(settings);
+    for (const build of settings.builds) {
+        const repository = (0,image_ref/* repositoryOf */._M)(build.image);
+        const sources = settings.imagesFrom
+            .filter(image => (0,image_ref/* repositoryOf */._M)(image) === repository)
+            .map(image => `${repository}@${image.digest}`);
+        await createIndex(tags.all.map(tag => `${repository}:${tag}`), sources);
+        core/* info */.pq(`Merged ${sources.length} digests of ${repository} into ${tags.all.map(tag => `:${tag}`).join(', ')}.`);
+    }
+}
+/**
+ * In apply mode nothing is built: the tag for this commit must already be in the registry, for every image (with
+ * images-from, it is made first; `clusterReady` is awaited before that write).
+ */
+async function existingImages(settings, clusterReady) {
     await requireCosign(settings);
+    if (settings.imagesFrom.length > 0)
+        await mergeImagesFrom(settings, clusterReady);
     const registryFor = registryClients(settings);
     const primary = tagPlanFor(settings).primary;
     const images = await Promise.all(settings.builds.map(async (build) => {
@@ -851,6 +1013,7 @@ async function existingImages(settings) {
             signature: await verifyFound(settings, (0,image_ref/* repositoryOf */._M)(build.image), digest)
         };
     }));
+    await describeIndexes(images, settings, registryFor);
     return images;
 }
 
@@ -4449,6 +4612,10 @@ const actionInputs = [
     'cache-from',
     'cache-to',
     'platforms',
+    'provenance',
+    'sbom',
+    'push-by-digest',
+    'images-from',
     'tag',
     'extra-tags',
     'latest',
@@ -4753,6 +4920,35 @@ function registryInput(read) {
     }
     return username ? { username, password } : undefined;
 }
+/** buildx's --provenance / --sbom: true, false, or its key=value list (mode=max, generator=IMAGE, version=v1). */
+function attestationInput(read, name) {
+    const value = read(name).trim();
+    if (!value)
+        return undefined;
+    if (/^(true|false)$/i.test(value))
+        return value.toLowerCase();
+    if (/^[a-z][a-z-]*=[^,\s]+(,[a-z][a-z-]*=[^,\s]+)*$/.test(value))
+        return value;
+    throw new Error(`Invalid ${name} '${value}'. Expected true, false, or buildx's KEY=VALUE list (${name === 'provenance' ? 'mode=min, mode=max' : 'generator=IMAGE'}).`);
+}
+/** images-from: one repository@sha256:… per line (or comma-separated), each a repository of image or build. */
+function imagesFromInput(read, builds) {
+    const form = 'Expected one REPOSITORY@sha256:DIGEST per line, as the image-ref output of a push-by-digest build.';
+    return listInput(read('images-from')).map((text, i) => {
+        let image;
+        try {
+            image = (0,image_ref/* parseImageRef */.Q)(text);
+        }
+        catch (error) {
+            throw new Error(`Invalid images-from entry ${i + 1}: ${error.message} ${form}`, { cause: error });
+        }
+        if (!image.digest)
+            throw new Error(`Invalid images-from entry ${i + 1} '${text}': no digest. ${form}`);
+        if (!builds.some(build => (0,image_ref/* repositoryOf */._M)(build.image) === (0,image_ref/* repositoryOf */._M)(image)))
+            throw new Error(`images-from entry ${i + 1} '${text}' is of ${(0,image_ref/* repositoryOf */._M)(image)}, which is neither the image input nor a build entry: name it there, so the manifests get its index.`);
+        return image;
+    });
+}
 function buildInput(read) {
     const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
     for (const [, value] of secrets)
@@ -4764,7 +4960,9 @@ function buildInput(read) {
         labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
         cacheFrom: lines(read('cache-from')),
         cacheTo: lines(read('cache-to')),
-        platforms: listInput(read('platforms'))
+        platforms: listInput(read('platforms')),
+        provenance: attestationInput(read, 'provenance'),
+        sbom: attestationInput(read, 'sbom')
     };
 }
 /** A PEM block's every line is masked too: the runner masks a secret line by line only when each is registered. */
@@ -4846,6 +5044,17 @@ function buildSettingsInput(read, builds, env = process.env) {
         throw new Error('sign: cosign without cosign-key signs keyless, which a verify-signature key cannot verify: give cosign-key, or use verify-signature: keyless.');
     if ((sign || verifySignature) && !push)
         throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.');
+    const pushByDigest = booleanInput(read, 'push-by-digest', false);
+    if (pushByDigest && !push)
+        throw new Error('push-by-digest needs push.');
+    const imagesFrom = imagesFromInput(read, builds);
+    if (imagesFrom.length > 0 && (sign || verifySignature))
+        throw new Error('images-from with sign or verify-signature is not supported yet: the merged index is a new digest, which no leg signed.');
+    if (imagesFrom.length > 0 && booleanInput(read, 'dry-run', false))
+        throw new Error('images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.');
+    for (const build of builds)
+        if (imagesFrom.length > 0 && !imagesFrom.some(image => (0,image_ref/* repositoryOf */._M)(image) === (0,image_ref/* repositoryOf */._M)(build.image)))
+            throw new Error(`images-from names no digest of ${(0,image_ref/* repositoryOf */._M)(build.image)}: give each image's platform digests, or none.`);
     return {
         builds,
         build,
@@ -4855,6 +5064,8 @@ function buildSettingsInput(read, builds, env = process.env) {
         push,
         registry,
         skipExisting: booleanInput(read, 'skip-existing', true),
+        pushByDigest,
+        imagesFrom,
         pinDigest,
         sign,
         verifySignature
@@ -5089,12 +5300,17 @@ function parseSettings(read, env) {
     if ((mode === 'deploy' || mode === 'build') && builds.length === 0) {
         throw new Error(`Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`);
     }
+    const buildSettings = buildSettingsInput(read, builds, env);
+    if (buildSettings.pushByDigest && mode !== 'build')
+        throw new Error(`push-by-digest is used in mode build (one platform's leg of a multi-platform build), not in mode ${mode}.`);
+    if (buildSettings.imagesFrom.length > 0 && mode !== 'apply')
+        throw new Error(`images-from is used in mode apply (merge the legs' digests into one index, then deploy it), not in mode ${mode}.`);
     const manifests = manifestInput(read, mode);
     const rollbackTo = rollbackInput(read, mode, builds);
     const strategy = strategyInput(read, mode);
     const settings = {
         mode,
-        ...buildSettingsInput(read, builds, env),
+        ...buildSettings,
         ...manifests,
         ...kubeTargetInput(read),
         ...deployInput(read, mode, rollbackTo),
@@ -5288,12 +5504,23 @@ function headline(report) {
         ]), '');
     return out;
 }
+/** How the image came to be, and what its index holds: built or reused, signature, platforms, attestations. */
+function buildCell(image) {
+    const parts = [image.reused ? 'reused (tag existed)' : 'built'];
+    if (image.signature)
+        parts.push(image.signature);
+    if (image.platforms?.length)
+        parts.push(`platforms ${image.platforms.join(', ')}`);
+    if (image.attestations)
+        parts.push(`attestations: ${image.attestations.join('; ') || 'none'}`);
+    return parts.map(markdown/* inline */.mG).join(', ');
+}
 function imagesSection(report) {
     const out = [];
     if (report.images.length > 0) {
         out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
         for (const image of report.images) {
-            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ')} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'}${image.signature ? `, ${image.signature}` : ''} |`);
+            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ') || 'none (pushed by digest)'} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${buildCell(image)} |`);
         }
         out.push('');
     }
@@ -6113,8 +6340,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/build/build-step.ts + 4 modules
-var build_step = __webpack_require__(3265);
+// EXTERNAL MODULE: ./src/build/build-step.ts + 5 modules
+var build_step = __webpack_require__(2167);
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/run/lock.ts
@@ -6281,7 +6508,20 @@ const runApply = (settings, cancel) =>
 // Worth it beside the registry lookups or a chart (rendered for the cluster's version); on its own it would
 // just interleave with reading the files.
 withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
-    outcome.report.images = await (0,build_step/* existingImages */.e5)(settings);
+    // images-from writes an index to the registry: not before the cluster is known to take the deploy.
+    let clusterReady;
+    if (settings.imagesFrom.length > 0 && kube) {
+        const planned = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings), kube);
+        clusterReady = checkCluster(kube, {
+            objects: planned.objects,
+            namespace: settings.namespace,
+            createNamespace: settings.createNamespace,
+            lock: settings.lock !== undefined
+        });
+        clusterReady.catch(() => undefined);
+    }
+    outcome.report.images = await (0,build_step/* existingImages */.e5)(settings, clusterReady);
+    await clusterReady;
     const manifests = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* substitutionsFor */.wL)(outcome.report.images), kube);
     outcome.manifestsFile = manifests.file;
     const deployed = await (0,deploy_step/* deployManifests */.I7)(settings, manifests, kube, cancel);

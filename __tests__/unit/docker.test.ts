@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { BuildPlan, buildCommand, Builder } from '../../src/build/docker.js'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { BuildPlan, buildCommand, Builder, builtDigest } from '../../src/build/docker.js'
 
 const plan: BuildPlan = {
   context: 'app',
@@ -55,6 +58,20 @@ describe('buildCommand', () => {
     ])
   })
 
+  it('passes provenance and sbom to buildx, and pushes by digest without tags', () => {
+    const args = buildCommand(
+      { ...plan, provenance: 'mode=max', sbom: 'true', pushByDigest: 'r.io/a', platforms: ['linux/arm64'] },
+      buildx
+    )
+    expect(args).toEqual(expect.arrayContaining(['--provenance=mode=max', '--sbom=true']))
+    expect(args).not.toContain('--tag')
+    expect(args).not.toContain('--push')
+    expect(args.slice(args.indexOf('--output'), args.indexOf('--output') + 2)).toEqual([
+      '--output',
+      'type=image,name=r.io/a,push-by-digest=true,name-canonical=true,push=true'
+    ])
+  })
+
   it('loads instead of pushing when push is off', () => {
     expect(buildCommand({ ...plan, push: false }, buildx)).toContain('--load')
   })
@@ -69,13 +86,41 @@ describe('buildCommand', () => {
 
   it.each([
     [{ platforms: ['linux/arm64'] }, 'platforms needs docker buildx'],
-    [{ cacheTo: ['type=local,dest=x'] }, 'cache-to needs docker buildx']
+    [{ cacheTo: ['type=local,dest=x'] }, 'cache-to needs docker buildx'],
+    [{ provenance: 'mode=max' }, 'provenance needs docker buildx'],
+    [{ sbom: 'true' }, 'sbom needs docker buildx'],
+    [{ pushByDigest: 'r.io/a' }, 'push-by-digest needs docker buildx']
   ])('refuses buildx-only inputs without buildx: %j', (change, message) => {
     expect(() => buildCommand({ ...plan, ...change }, buildkit)).toThrow(message)
+  })
+
+  it('builds without buildx when provenance or sbom is false (nothing to turn off)', () => {
+    expect(buildCommand({ ...plan, provenance: 'false', sbom: 'false' }, buildkit)).not.toContain('--provenance=false')
   })
 
   it('keeps a hostile value one argument', () => {
     const args = buildCommand({ ...plan, buildArgs: [['X', '1; rm -rf / $(id)']] }, buildkit)
     expect(args).toContain('X=1; rm -rf / $(id)')
+  })
+})
+
+describe('builtDigest', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bnd-metadata-'))
+  const file = (name: string, text: string) => {
+    writeFileSync(path.join(dir, name), text)
+    return path.join(dir, name)
+  }
+  const digest = `sha256:${'ab'.repeat(32)}`
+  it.each([
+    ['the index digest buildx reports', JSON.stringify({ 'containerimage.digest': digest }), digest],
+    ['nothing without containerimage.digest (a --load build)', JSON.stringify({ 'buildx.build.ref': 'x' }), undefined],
+    ['nothing from a value that is not a digest', JSON.stringify({ 'containerimage.digest': 'latest' }), undefined]
+  ])('%s', async (name, text, expected) => {
+    expect(await builtDigest(file(name.replace(/\W/g, '_'), text))).toBe(expected)
+  })
+
+  it('is undefined when buildx wrote no file, and an error naming the file when it is not JSON', async () => {
+    expect(await builtDigest(path.join(dir, 'absent.json'))).toBeUndefined()
+    await expect(builtDigest(file('broken.json', '{'))).rejects.toThrow(/metadata file that is not JSON .*broken\.json/)
   })
 })

@@ -28,6 +28,61 @@ const privateKey =
 const publicKey = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----'
 
 describe('parseSettings', () => {
+  it('reads provenance, sbom, push-by-digest and images-from', () => {
+    const digest = `sha256:${'c'.repeat(64)}`
+    expect(settings({ provenance: 'mode=max', sbom: 'TRUE' }).build).toMatchObject({
+      provenance: 'mode=max',
+      sbom: 'true'
+    })
+    expect(settings({}).build).toMatchObject({ provenance: undefined, sbom: undefined })
+    expect(settings({ mode: 'build', 'push-by-digest': 'true' }).pushByDigest).toBe(true)
+    expect(
+      settings({ mode: 'apply', 'images-from': `localhost:5000/acme/api@${digest}\nlocalhost:5000/acme/api@${digest}` })
+        .imagesFrom
+    ).toHaveLength(2)
+  })
+
+  it.each([
+    [
+      { provenance: 'max' },
+      "Invalid provenance 'max'. Expected true, false, or buildx's KEY=VALUE list (mode=min, mode=max)."
+    ],
+    [{ sbom: 'generator=' }, "Invalid sbom 'generator='"],
+    [{ 'push-by-digest': 'true' }, 'push-by-digest is used in mode build'],
+    [{ mode: 'build', 'push-by-digest': 'true', push: 'false' }, 'push-by-digest needs push.'],
+    [{ 'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}` }, 'images-from is used in mode apply'],
+    [
+      { mode: 'apply', 'images-from': 'localhost:5000/acme/api:v1' },
+      "Invalid images-from entry 1 'localhost:5000/acme/api:v1': no digest."
+    ],
+    [
+      { mode: 'apply', 'images-from': `localhost:5000/acme/other@sha256:${'c'.repeat(64)}` },
+      'is of localhost:5000/acme/other, which is neither the image input nor a build entry'
+    ],
+    [
+      {
+        mode: 'apply',
+        build: 'localhost:5000/acme/web=web',
+        'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}`
+      },
+      'images-from names no digest of localhost:5000/acme/web'
+    ],
+    [
+      {
+        mode: 'apply',
+        'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}`,
+        'verify-signature': publicKey
+      },
+      'images-from with sign or verify-signature is not supported yet'
+    ],
+    [
+      { mode: 'apply', 'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}`, 'dry-run': 'true' },
+      'images-from writes the merged index to the registry'
+    ]
+  ])('refuses %j', (inputs, message) => {
+    expect(() => settings(inputs)).toThrow(message)
+  })
+
   it('reads sign and verify-signature, masking the key line by line and the password', () => {
     const s = settings({
       sign: 'cosign',

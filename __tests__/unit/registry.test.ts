@@ -74,6 +74,48 @@ describe('RegistryClient', () => {
     })
   })
 
+  it("lists an index's platforms and attestations, never taking an attestation for an image", async () => {
+    const attestation = (digest: string, about: string) => ({
+      digest,
+      platform: { os: 'unknown', architecture: 'unknown' },
+      annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': about }
+    })
+    const layers = (...types: string[]) => ({
+      type: 'application/vnd.oci.image.manifest.v1+json',
+      body: { layers: types.map(type => ({ annotations: { 'in-toto.io/predicate-type': type } })) }
+    })
+    const registry = await fakeRegistry({
+      '/v2/it/web/manifests/sha256:index': {
+        type: 'application/vnd.oci.image.index.v1+json',
+        body: {
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [
+            { digest: 'sha256:amd', platform: { os: 'linux', architecture: 'amd64' } },
+            attestation('sha256:att-amd', 'sha256:amd'),
+            { digest: 'sha256:arm', platform: { os: 'linux', architecture: 'arm64' } },
+            attestation('sha256:att-arm', 'sha256:arm')
+          ]
+        }
+      },
+      '/v2/it/web/manifests/sha256:att-amd': layers('https://slsa.dev/provenance/v1', 'https://spdx.dev/Document'),
+      '/v2/it/web/manifests/sha256:att-arm': layers('https://slsa.dev/provenance/v1'),
+      '/v2/it/web/manifests/sha256:single': {
+        type: 'application/vnd.oci.image.manifest.v1+json',
+        body: { config: { digest: 'sha256:cfg' } }
+      }
+    })
+    close = registry.close
+    const client = new RegistryClient(registry.host)
+    expect(await client.indexContents('it/web', 'sha256:index')).toEqual({
+      platforms: ['linux/amd64', 'linux/arm64'],
+      attestations: [
+        { subject: 'linux/amd64', predicateTypes: ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document'] },
+        { subject: 'linux/arm64', predicateTypes: ['https://slsa.dev/provenance/v1'] }
+      ]
+    })
+    expect(await client.indexContents('it/web', 'sha256:single')).toBeUndefined()
+  })
+
   it('reads no labels as none', async () => {
     const registry = await fakeRegistry({
       '/v2/it/web/manifests/sha256:m': {

@@ -191,6 +191,30 @@ describe('the job summary rendered as GitHub renders Markdown', () => {
     expect(html).toMatch(/<td>5<\/td>\s*<td><code>3f2a9c1d0b7e<\/code><\/td>/)
   })
 
+  it("an image index: its platforms and attestations in the image's row; a leg pushed by digest says so", () => {
+    const html = render({
+      ...base,
+      images: [
+        {
+          ...base.images[0],
+          platforms: ['linux/amd64', 'linux/arm64'],
+          attestations: ['provenance (SLSA v1) for linux/amd64, linux/arm64']
+        },
+        { ...base.images[0], name: 'leg', tags: { primary: sha, all: [] }, attestations: [] }
+      ]
+    })
+    const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map(row =>
+      row[1].replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
+    )
+    expect(rows).toContainEqual(
+      expect.stringContaining(
+        'built, platforms linux/amd64, linux/arm64, attestations: provenance (SLSA v1) for linux/amd64, linux/arm64'
+      )
+    )
+    expect(rows).toContainEqual(expect.stringContaining('none (pushed by digest)'))
+    expect(rows).toContainEqual(expect.stringContaining('built, attestations: none'))
+  })
+
   it('writes the pages for the screenshots', () => {
     const dir = path.join(os.tmpdir(), 'bnd-summary-html')
     mkdirSync(dir, { recursive: true })

@@ -3,7 +3,8 @@
 # into a cache keyed by version. A warm cache builds nothing.
 #   build-binaries.sh          what the demo needs: etcd, kwok and kwokctl, kube-apiserver, kube-controller-manager,
 #                              kube-scheduler, kubectl, and the real node's kubelet and kube-proxy
-#   build-binaries.sh --tests  also act (workflows run locally), helm (the chart tests) and cosign (signatures)
+#   build-binaries.sh --tests  also act (workflows run locally), helm (the chart tests), cosign (signatures), and
+#                              buildx with buildkitd and buildctl (the runner's build path)
 # Each build's seconds, split into fetching modules and compiling, are appended to $BND_CACHE/build-times.tsv
 # (the bench reports them).
 set -euo pipefail
@@ -153,6 +154,27 @@ helm_ldflags() {
   echo "$ld"
 }
 
+# BuildKit's go.mod has exclude directives, which `go install pkg@version` refuses: build inside the module itself
+# (read-only in the module cache, which is enough for `go build -o` elsewhere), so it builds as released.
+build_buildkit() {
+  local ld="-s -w -X github.com/moby/buildkit/version.Version=$BUILDKIT_VERSION" fetch_start compile_start dir
+  if [ -x "$BUILDKIT_BIN/buildkitd" ] && [ -x "$BUILDKIT_BIN/buildctl" ] && [ "$(cat "$BUILDKIT_BIN/.ldflags" 2>/dev/null)" = "$ld" ]; then
+    log "buildkitd and buildctl $BUILDKIT_VERSION cached in $BUILDKIT_BIN"
+    return
+  fi
+  log "building buildkitd and buildctl $BUILDKIT_VERSION"
+  fetch_start=$(date +%s)
+  dir=$(go mod download -json "github.com/moby/buildkit@$BUILDKIT_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  [ -n "$dir" ] || { echo "cannot download github.com/moby/buildkit@$BUILDKIT_VERSION" >&2; exit 1; }
+  (cd "$dir" && go mod download)
+  compile_start=$(date +%s)
+  rm -rf "$BUILDKIT_BIN.tmp" && mkdir -p "$BUILDKIT_BIN.tmp"
+  (cd "$dir" && go build -ldflags "$ld" -o "$BUILDKIT_BIN.tmp/" ./cmd/buildkitd ./cmd/buildctl)
+  printf '%s\n' "$ld" >"$BUILDKIT_BIN.tmp/.ldflags"
+  rm -rf "$BUILDKIT_BIN" && mv "$BUILDKIT_BIN.tmp" "$BUILDKIT_BIN"
+  record "buildkitd buildctl" "$fetch_start" "$compile_start"
+}
+
 command -v go >/dev/null || { echo "Go is required to build the local control plane (https://go.dev/dl)" >&2; exit 1; }
 mkdir -p "$BND_CACHE"
 build_etcd
@@ -162,4 +184,6 @@ if [ "${1:-}" = --tests ]; then
   helm_ld=$(helm_ldflags)
   build_tool helm "$HELM_BIN" helm.sh/helm/v3/cmd/helm "$HELM_VERSION" "$helm_ld"
   build_tool cosign "$COSIGN_BIN" github.com/sigstore/cosign/v2/cmd/cosign "$COSIGN_VERSION"
+  build_tool buildx "$BUILDX_BIN" github.com/docker/buildx/cmd/buildx "$BUILDX_VERSION" "-X github.com/docker/buildx/version.Version=$BUILDX_VERSION"
+  build_buildkit
 fi

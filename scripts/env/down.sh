@@ -15,6 +15,7 @@ if [ -x "$(kwokctl_bin)" ] && [ -d "$KWOK_WORKDIR/clusters/$CLUSTER_NAME" ]; the
   done
   rm -rf "${KWOK_WORKDIR:?}/clusters/$CLUSTER_NAME"
 fi
+stop_pidfile "$BND_STATE/buildkit/buildkitd.pid" buildkitd buildkitd
 stop_pidfile "$BND_STATE/registry.pid" registry docker-registry
 stop_pidfile "$BND_STATE/dockerd.pid" dockerd dockerd
 rm -f "$BND_STATE/env.sh"

@@ -14,6 +14,8 @@ ENV_FILE="$BND_STATE/env.sh"
 # Debian's docker.io client (20.10) drives the daemon's built-in BuildKit; the 28.x client first on PATH needs
 # buildx for BuildKit, which this machine lacks. Everything here and in env.sh uses this client.
 DOCKER_CLI="${BND_DOCKER_CLI:-/usr/bin/docker}"
+# With buildx (up.sh --tests), the client a GitHub runner has: the 28.x one when this machine has it.
+BUILDX_DOCKER_CLI="${BND_BUILDX_DOCKER_CLI:-$([ -x /usr/local/bin/docker ] && echo /usr/local/bin/docker || echo "$DOCKER_CLI")}"
 
 export KWOK_WORKDIR="$BND_STATE/kwok"
 

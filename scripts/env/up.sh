@@ -3,7 +3,8 @@
 # and a kwok cluster (real kube-apiserver, controller-manager and scheduler; fake nodes) with one real node
 # (kubelet, containerd, kube-proxy: real containers). Idempotent.
 #   up.sh          what the demo needs
-#   up.sh --tests  also builds act, helm and cosign, which only the tests use (npm test passes it)
+#   up.sh --tests  also builds act, helm, cosign, buildx and BuildKit, which only the tests use (npm test passes it),
+#                  and starts a buildkitd that a buildx builder (remote driver) names, as GitHub's runners have
 set -euo pipefail
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
 mkdir -p "$BND_STATE/bin" "$BND_STATE/registry"
@@ -236,6 +237,68 @@ ensure_cluster() {
   ensure_storage_class
 }
 
+# The runner's build path: buildx (a CLI plugin) driving a BuildKit of its own, as docker/setup-buildx-action sets
+# up. buildkitd runs as root with runc (Debian's, beside dockerd) and the host's network; it pulls base images from
+# the local registry (plain HTTP on loopback), where they are pushed below, since it cannot read dockerd's images.
+ensure_buildkit() {
+  [ -x "$BUILDKIT_BIN/buildkitd" ] && [ -x "$BUILDX_BIN/buildx" ] || return 0
+  local dir="$BND_STATE/buildkit" i
+  mkdir -p "$dir" "$BND_STATE/buildx" "$BND_STATE/docker-cli-plugins"
+  cat >"$dir/buildkitd.toml" <<TOML
+root = "$dir/root"
+[worker.oci]
+  enabled = true
+  networkMode = "host"
+  gc = true
+  gckeepstorage = "4GB"
+[worker.containerd]
+  enabled = false
+[registry."$REGISTRY_ADDR"]
+  http = true
+TOML
+  if pid_alive "$dir/buildkitd.pid" buildkitd; then
+    log "buildkitd running"
+  else
+    log "starting buildkitd $BUILDKIT_VERSION (log: $dir/buildkitd.log)"
+    rm -f "$dir/buildkitd.sock"
+    PATH="$BUILDKIT_BIN:$PATH" setsid "$BUILDKIT_BIN/buildkitd" --config "$dir/buildkitd.toml" \
+      --addr "unix://$dir/buildkitd.sock" >"$dir/buildkitd.log" 2>&1 </dev/null &
+    echo $! >"$dir/buildkitd.pid"
+    for i in $(seq 1 100); do
+      "$BUILDKIT_BIN/buildctl" --addr "unix://$dir/buildkitd.sock" debug workers >/dev/null 2>&1 && break
+      [ "$i" = 100 ] && die "buildkitd did not answer within 20 s: see $dir/buildkitd.log"
+      sleep 0.2
+    done
+  fi
+  ln -sf "$BUILDX_BIN/buildx" "$BND_STATE/docker-cli-plugins/docker-buildx"
+  # A DOCKER_CONFIG of its own, so the plugin exists only for the runs that ask for it (BND_BUILDX_* in env.sh);
+  # every other run keeps testing the no-buildx path. buildx keeps its builders in BUILDX_CONFIG.
+  local config
+  config=$(mktemp -d)
+  mkdir -p "$config/cli-plugins" && ln -s "$BUILDX_BIN/buildx" "$config/cli-plugins/docker-buildx"
+  if ! DOCKER_CONFIG="$config" BUILDX_CONFIG="$BND_STATE/buildx" "$BUILDX_DOCKER_CLI" buildx inspect bnd-buildkit >/dev/null 2>&1; then
+    DOCKER_CONFIG="$config" BUILDX_CONFIG="$BND_STATE/buildx" "$BUILDX_DOCKER_CLI" buildx create --name bnd-buildkit \
+      --driver remote "unix://$dir/buildkitd.sock" >/dev/null
+  fi
+  # The base images, where buildkitd can pull them; the password goes by stdin into this throwaway config.
+  local image
+  for image in "$BASE_IMAGE" "$GO_IMAGE"; do
+    # curl reads the user and password from stdin (-K -), not its command line.
+    if [ "$(printf 'user = "%s:%s"\n' "$REGISTRY_USER" "$(cat "$BND_STATE/registry/password")" |
+      curl -s -K - -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        "http://$REGISTRY_ADDR/v2/${image%:*}/manifests/${image##*:}")" = 200 ]; then
+      continue
+    fi
+    log "pushing base image $image to $REGISTRY_ADDR for buildkitd"
+    DOCKER_CONFIG="$config" "$DOCKER_CLI" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY_ADDR" \
+      <"$BND_STATE/registry/password" >/dev/null 2>&1
+    "$DOCKER_CLI" tag "$image" "$REGISTRY_ADDR/$image"
+    DOCKER_CONFIG="$config" "$DOCKER_CLI" push "$REGISTRY_ADDR/$image" >/dev/null
+    "$DOCKER_CLI" rmi "$REGISTRY_ADDR/$image" >/dev/null
+  done
+  rm -rf "$config"
+}
+
 write_env_file() {
   local kubeconfig="${DEPLOY_TEST_KUBECONFIG:-$BND_STATE/kubeconfig}"
   ln -sf "$DOCKER_CLI" "$BND_STATE/bin/docker"
@@ -259,6 +322,17 @@ export BND_REAL_NODE='$([ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || echo real-node-0
 export BND_REAL_NODE_GATEWAY='10.88.0.1'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
+  if [ -x "$BND_STATE/docker-cli-plugins/docker-buildx" ] && pid_alive "$BND_STATE/buildkit/buildkitd.pid" buildkitd; then
+    cat >>"$ENV_FILE.tmp" <<ENV
+# buildx and its builder (__tests__/integration/buildx.test.ts): a run with DOCKER_CONFIG holding cli-plugins/docker-buildx
+# (linked to BND_BUILDX_PLUGIN), BUILDX_CONFIG and BUILDX_BUILDER as below, and BND_BUILDX_DOCKER first on PATH.
+export BND_BUILDX_PLUGIN='$BUILDX_BIN/buildx'
+export BND_BUILDX_CONFIG='$BND_STATE/buildx'
+export BND_BUILDX_BUILDER='bnd-buildkit'
+export BND_BUILDX_DOCKER='$BUILDX_DOCKER_CLI'
+export BND_BUILDKIT_ADDR='unix://$BND_STATE/buildkit/buildkitd.sock'
+ENV
+  fi
   mv "$ENV_FILE.tmp" "$ENV_FILE"
 }
 
@@ -278,6 +352,7 @@ ensure_registry
 ensure_base_images
 ensure_go_image
 ensure_cluster
+[ -z "$FOR_TESTS" ] || ensure_buildkit
 # One real kubelet beside the kwok nodes, for the tests that need real containers (scripts/env/real-node.sh).
 [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || bash "$here/real-node.sh" up
 write_env_file

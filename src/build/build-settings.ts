@@ -23,6 +23,9 @@ export interface BuildOptions {
   cacheFrom: string[]
   cacheTo: string[]
   platforms: string[]
+  /** buildx --provenance and --sbom (true, false, mode=max, generator=IMAGE …); undefined: buildx's default. */
+  provenance?: string
+  sbom?: string
 }
 
 /** What the build step reads: the images, how they are tagged, and the registry they go to. */
@@ -36,6 +39,16 @@ export interface BuildSettings {
   push: boolean
   registry?: RegistryCredentials
   skipExisting: boolean
+  /**
+   * mode build: push each image by digest only, untagged (one platform's leg of a build spread over runners); a later
+   * run names the digests in images-from.
+   */
+  pushByDigest: boolean
+  /**
+   * mode apply: images pushed by digest (repository@sha256:…), merged into one index per repository with buildx
+   * imagetools create and tagged with this run's tags before they are deployed.
+   */
+  imagesFrom: ImageRef[]
   /** Deploy every image as repo:tag@digest (a mutable tag is pinned regardless). */
   pinDigest: boolean
   /** Sign each pushed digest with cosign. */

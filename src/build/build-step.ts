@@ -9,6 +9,7 @@ import type { BuildSettings, ImageBuild } from './build-settings.js'
 import type { ImageSubstitution } from './image-ref.js'
 import { RegistryClient } from './registry.js'
 import { dockerCredentials } from './docker-credentials.js'
+import { describeAttestations } from './attestations.js'
 import { requireCosign, signAndVerifyBuilt, verifyFound } from './signatures.js'
 import { planTags, reuseVerdict, TagPlan, templateNamesCommit } from './tags.js'
 import { saveLoggedInRegistries, saveWorkDir } from '../run/state.js'
@@ -28,6 +29,10 @@ export interface BuiltImage {
   reused: boolean
   /** With sign or verify-signature: what was done to its digest ('signed, signature verified'). */
   signature?: string
+  /** When the digest names an image index: the platforms of its images. */
+  platforms?: string[]
+  /** The attestations the index carries, one line per kind ('provenance (SLSA v1) for linux/amd64'). */
+  attestations?: string[]
 }
 
 /** The label skip-existing reads to tell whether a mutable tag's image is this commit's build. */
@@ -112,18 +117,24 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     settings.builds.map(build => reuseExisting(settings, build, registryFor(build.image), tags, clusterReady))
   )
   const toBuild = settings.builds.filter((_, i) => !results[i])
-  if (toBuild.length === 0) return results as BuiltImage[]
+  if (toBuild.length > 0) await buildMissing(settings, toBuild, results, registryFor, tags, clusterReady)
+  await describeIndexes(results as BuiltImage[], settings, registryFor)
+  return results as BuiltImage[]
+}
 
+/** Builds (and pushes) the images skip-existing did not find, into their places in `results`; then signs them. */
+async function buildMissing(
+  settings: BuildSettings,
+  toBuild: ImageBuild[],
+  results: Array<BuiltImage | undefined>,
+  registryFor: (image: ImageRef) => RegistryClient,
+  tags: TagPlan,
+  clusterReady?: Promise<void>
+): Promise<void> {
   // The docker CLI module (and @actions/exec) only when something is built: apply and rollback runs never are.
-  const { detectBuilder, login } = await import('./docker.js')
+  const { detectBuilder } = await import('./docker.js')
   await clusterReady
-  if (settings.push && settings.registry) {
-    const hosts = [...new Set(toBuild.map(build => registryHost(build.image)))]
-    for (const [i, host] of hosts.entries()) {
-      await login(host, settings.registry.username, settings.registry.password)
-      saveLoggedInRegistries(hosts.slice(0, i + 1))
-    }
-  }
+  if (settings.push) await loginForPush(settings, toBuild)
   const builder = await detectBuilder()
   core.info(
     builder.kind === 'buildx'
@@ -158,7 +169,42 @@ export async function buildAndPushAll(settings: BuildSettings, clusterReady?: Pr
     await rm(work, { recursive: true, force: true })
   }
   await signAndVerifyBuilt(settings, results as BuiltImage[])
-  return results as BuiltImage[]
+}
+
+/** docker login (password on stdin) to each registry that `builds` push to, when registry-username is given. */
+async function loginForPush(settings: BuildSettings, builds: ImageBuild[]): Promise<void> {
+  if (!settings.registry) return
+  const { login } = await import('./docker.js')
+  const hosts = [...new Set(builds.map(build => registryHost(build.image)))]
+  for (const [i, host] of hosts.entries()) {
+    await login(host, settings.registry.username, settings.registry.password)
+    saveLoggedInRegistries(hosts.slice(0, i + 1))
+  }
+}
+
+/**
+ * What an index holds: its platforms and the attestations buildx attached (provenance, SBOM), read from the
+ * registry for the digest that is deployed, and logged; nothing for a single image's manifest.
+ */
+async function describeIndexes(
+  images: BuiltImage[],
+  settings: BuildSettings,
+  registryFor: (image: ImageRef) => RegistryClient
+): Promise<void> {
+  if (!settings.push) return
+  await Promise.all(
+    images.map(async image => {
+      if (!image.digest) return
+      const build = settings.builds.find(b => b.name === image.name)!
+      const index = await registryFor(build.image).indexContents(build.image.path, image.digest)
+      if (!index) return
+      image.platforms = index.platforms
+      image.attestations = describeAttestations(index.attestations)
+      core.info(
+        `${image.repository}@${image.digest}: an index of ${index.platforms.join(', ') || 'no image'}; attestations: ${image.attestations.join('; ') || 'none'}.`
+      )
+    })
+  )
 }
 
 /**
@@ -240,15 +286,40 @@ async function buildOne(
     cacheFrom: settings.build.cacheFrom,
     cacheTo: settings.build.cacheTo,
     platforms: settings.build.platforms,
+    provenance: settings.build.provenance,
+    sbom: settings.build.sbom,
     push: settings.push,
+    pushByDigest: settings.pushByDigest ? repository : undefined,
     iidFile: path.join(work, `${build.name}.iid`),
     metadataFile: path.join(work, `${build.name}.metadata.json`)
   }
-  const { dockerBuild, push } = await import('./docker.js')
+  const { builtDigest, dockerBuild, push } = await import('./docker.js')
   await dockerBuild(plan, builder)
   if (!settings.push) return { name: build.name, repository, tags, reference, deployed: reference, reused: false }
   if (builder.kind === 'buildkit') for (const tag of plan.tags) await push(tag)
-  const digest = await registry.manifestDigest(build.image.path, tags.primary)
+  const reported = builder.kind === 'buildx' ? await builtDigest(plan.metadataFile) : undefined
+  if (plan.pushByDigest) {
+    if (!reported)
+      throw new Error(`buildx pushed ${repository} by digest, but its metadata file names no containerimage.digest.`)
+    const byDigest = `${repository}@${reported}`
+    core.info(`Pushed ${byDigest} (by digest, untagged): name it in a later run's images-from.`)
+    return {
+      name: build.name,
+      repository,
+      tags: { primary: tags.primary, all: [] },
+      reference: byDigest,
+      deployed: byDigest,
+      digest: reported,
+      reused: false
+    }
+  }
+  const listed = await registry.manifestDigest(build.image.path, tags.primary)
+  if (listed && reported && listed !== reported)
+    core.warning(
+      `${reference} names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying what the tag names.`
+    )
+  // Some registries list a tag a moment after the push: the digest buildx reported is then the one.
+  const digest = listed ?? reported
   if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
   return {
     name: build.name,
@@ -261,9 +332,40 @@ async function buildOne(
   }
 }
 
-/** In apply mode nothing is built: the tag for this commit must already be in the registry, for every image. */
-export async function existingImages(settings: BuildSettings): Promise<BuiltImage[]> {
+/**
+ * images-from: each repository's platform digests merged into one index under this run's tags (buildx imagetools
+ * create: manifests are copied within the registry, nothing is pulled or rebuilt). Awaits `clusterReady` first.
+ */
+async function mergeImagesFrom(settings: BuildSettings, clusterReady?: Promise<void>): Promise<void> {
+  const { createIndex, detectBuilder } = await import('./docker.js')
+  const builder = await detectBuilder()
+  if (builder.kind !== 'buildx')
+    throw new Error(
+      'images-from merges with docker buildx imagetools create, and buildx is not installed: install it (docker/setup-buildx-action).'
+    )
+  await clusterReady
+  await loginForPush(settings, settings.builds)
+  const tags = tagPlanFor(settings)
+  for (const build of settings.builds) {
+    const repository = repositoryOf(build.image)
+    const sources = settings.imagesFrom
+      .filter(image => repositoryOf(image) === repository)
+      .map(image => `${repository}@${image.digest}`)
+    await createIndex(
+      tags.all.map(tag => `${repository}:${tag}`),
+      sources
+    )
+    core.info(`Merged ${sources.length} digests of ${repository} into ${tags.all.map(tag => `:${tag}`).join(', ')}.`)
+  }
+}
+
+/**
+ * In apply mode nothing is built: the tag for this commit must already be in the registry, for every image (with
+ * images-from, it is made first; `clusterReady` is awaited before that write).
+ */
+export async function existingImages(settings: BuildSettings, clusterReady?: Promise<void>): Promise<BuiltImage[]> {
   await requireCosign(settings)
+  if (settings.imagesFrom.length > 0) await mergeImagesFrom(settings, clusterReady)
   const registryFor = registryClients(settings)
   const primary = tagPlanFor(settings).primary
   const images = await Promise.all(
@@ -279,5 +381,6 @@ export async function existingImages(settings: BuildSettings): Promise<BuiltImag
       }
     })
   )
+  await describeIndexes(images, settings, registryFor)
   return images
 }

@@ -1,4 +1,5 @@
 import * as exec from '@actions/exec'
+import { readFile } from 'node:fs/promises'
 import { childEnv } from '../process/child-env.js'
 
 /**
@@ -19,7 +20,15 @@ export interface BuildPlan {
   cacheFrom: string[]
   cacheTo: string[]
   platforms: string[]
+  /** buildx's --provenance and --sbom values (true, false, mode=max, generator=…); unset: buildx's default. */
+  provenance?: string
+  sbom?: string
   push: boolean
+  /**
+   * The repository to push to untagged, by digest only (one leg of a multi-platform build on several runners, merged
+   * later by images-from); the tags are then not pushed.
+   */
+  pushByDigest?: string
   iidFile: string
   metadataFile: string
 }
@@ -57,7 +66,7 @@ export function buildCommand(plan: BuildPlan, builder: Builder): string[] {
   const args = builder.kind === 'buildx' ? ['buildx', 'build'] : ['build']
   args.push('--file', plan.dockerfile)
   if (plan.target) args.push('--target', plan.target)
-  for (const tag of plan.tags) args.push('--tag', tag)
+  if (!plan.pushByDigest) for (const tag of plan.tags) args.push('--tag', tag)
   for (const [name, value] of plan.buildArgs) args.push('--build-arg', `${name}=${value}`)
   for (const [key, value] of plan.labels) args.push('--label', `${key}=${value}`)
   for (const secret of plan.secretFiles) args.push('--secret', `id=${secret.id},src=${secret.path}`)
@@ -66,9 +75,20 @@ export function buildCommand(plan: BuildPlan, builder: Builder): string[] {
   if (builder.kind === 'buildx') {
     for (const target of plan.cacheTo) args.push('--cache-to', target)
     if (plan.platforms.length > 0) args.push('--platform', plan.platforms.join(','))
+    if (plan.provenance) args.push(`--provenance=${plan.provenance}`)
+    if (plan.sbom) args.push(`--sbom=${plan.sbom}`)
     args.push('--metadata-file', plan.metadataFile)
-    args.push(plan.push ? '--push' : '--load')
+    if (plan.pushByDigest)
+      args.push('--output', `type=image,name=${plan.pushByDigest},push-by-digest=true,name-canonical=true,push=true`)
+    else args.push(plan.push ? '--push' : '--load')
   } else {
+    for (const [input, value] of [
+      ['provenance', plan.provenance],
+      ['sbom', plan.sbom],
+      ['push-by-digest', plan.pushByDigest]
+    ])
+      if (value && value !== 'false')
+        throw new Error(`${input} needs docker buildx, which is not installed; remove ${input} or install buildx.`)
     if (plan.cacheTo.length > 0)
       throw new Error('cache-to needs docker buildx, which is not installed; remove cache-to or install buildx.')
     if (plan.platforms.length > 0)
@@ -91,6 +111,39 @@ export async function dockerBuild(plan: BuildPlan, builder: Builder, docker = 'd
   if (result.exitCode !== 0) {
     const lastLines = result.stderr.trim().split('\n').slice(-8).join('\n')
     throw new Error(`docker build failed (exit code ${result.exitCode}):\n${lastLines}`)
+  }
+}
+
+/**
+ * The digest buildx reports for what it pushed (containerimage.digest in --metadata-file): of the image index when
+ * the build made one (several platforms, or attestations), which is what the registry's tag names.
+ */
+export async function builtDigest(metadataFile: string): Promise<string | undefined> {
+  let text: string
+  try {
+    text = await readFile(metadataFile, 'utf8')
+  } catch {
+    return undefined
+  }
+  let metadata: Record<string, unknown>
+  try {
+    metadata = JSON.parse(text) as Record<string, unknown>
+  } catch (error) {
+    throw new Error(`buildx wrote a metadata file that is not JSON (${metadataFile}): ${(error as Error).message}`, {
+      cause: error
+    })
+  }
+  const digest = metadata['containerimage.digest']
+  return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined
+}
+
+/** One index under `tags` of the images `sources` name (repository@digest), copied within the registry. */
+export async function createIndex(tags: string[], sources: string[], docker = 'docker'): Promise<void> {
+  const args = ['buildx', 'imagetools', 'create', ...tags.flatMap(tag => ['--tag', tag]), ...sources]
+  const result = await exec.getExecOutput(docker, args, { ignoreReturnCode: true, env: childEnv() })
+  if (result.exitCode !== 0) {
+    const lastLines = (result.stderr || result.stdout).trim().split('\n').slice(-4).join('\n')
+    throw new Error(`docker buildx imagetools create ${tags[0]} failed (exit code ${result.exitCode}):\n${lastLines}`)
   }
 }
 

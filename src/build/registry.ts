@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { attestationEntries, FoundAttestation, IndexEntry, platformName } from './attestations.js'
 
 export interface RegistryCredentials {
   username: string
@@ -63,6 +64,13 @@ const indexTypes = [
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json'
 ]
+
+type Manifest = {
+  mediaType?: string
+  manifests?: IndexEntry[]
+  config?: { digest: string }
+  layers?: Array<{ annotations?: Record<string, string> }>
+}
 
 /** Statuses whose Response may carry no body (the fetch spec). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
@@ -267,37 +275,80 @@ export class RegistryClient {
     return moved
   }
 
+  /** A manifest (or blob) of repositoryPath as JSON, with the media type the registry gave it. */
+  private async getJson<T>(repositoryPath: string, kind: 'manifests' | 'blobs', digest: string) {
+    const url = `${registryBaseUrl(this.host)}/v2/${repositoryPath}/${kind}/${digest}`
+    const response = await this.fetchWithAuth(
+      url,
+      { method: 'GET', headers: { Accept: manifestTypes } },
+      `repository:${repositoryPath}:pull`
+    )
+    if (!response.ok)
+      throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${digest}.`)
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim()
+    try {
+      return { type, json: (await response.json()) as T }
+    } catch (error) {
+      throw new Error(`Registry ${this.host}: ${repositoryPath}@${digest} is not JSON.`, { cause: error })
+    }
+  }
+
+  /** The entries of the index `digest` names, or undefined when it names a single image's manifest. */
+  private async indexEntries(repositoryPath: string, digest: string): Promise<IndexEntry[] | undefined> {
+    const manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', digest)
+    return indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests
+      ? (manifest.json.manifests ?? [])
+      : undefined
+  }
+
   /**
    * The labels of the image `digest` names (its config blob's config.Labels): for an index or manifest list, of
    * its linux/amd64 image or else the first.
    */
   async imageLabels(repositoryPath: string, digest: string): Promise<Record<string, string>> {
-    const base = `${registryBaseUrl(this.host)}/v2/${repositoryPath}`
-    const scope = `repository:${repositoryPath}:pull`
-    const getJson = async <T>(url: string, what: string): Promise<{ type: string; json: T }> => {
-      const response = await this.fetchWithAuth(url, { method: 'GET', headers: { Accept: manifestTypes } }, scope)
-      if (!response.ok)
-        throw new Error(`Registry ${this.host} answered HTTP ${response.status} for ${repositoryPath}@${what}.`)
-      return {
-        type: (response.headers.get('content-type') ?? '').split(';')[0].trim(),
-        json: (await response.json()) as T
-      }
-    }
-    type Manifest = { mediaType?: string; manifests?: PlatformManifest[]; config?: { digest: string } }
-    let manifest = await getJson<Manifest>(`${base}/manifests/${digest}`, digest)
+    let manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', digest)
     if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
       const entry = pickPlatformManifest(manifest.json.manifests ?? [])
       if (!entry) throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`)
-      manifest = await getJson<Manifest>(`${base}/manifests/${entry.digest}`, entry.digest)
+      manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', entry.digest)
     }
     const config = manifest.json.config?.digest
     if (!config)
       throw new Error(`Registry ${this.host}: the manifest of ${repositoryPath}@${digest} names no config blob.`)
-    const blob = await getJson<{ config?: { Labels?: Record<string, string> | null } }>(
-      `${base}/blobs/${config}`,
+    const blob = await this.getJson<{ config?: { Labels?: Record<string, string> | null } }>(
+      repositoryPath,
+      'blobs',
       config
     )
     return blob.json.config?.Labels ?? {}
+  }
+
+  /**
+   * The platforms of the images an index lists and the attestations it carries for them (buildx's provenance and
+   * SBOM); undefined when `digest` names a single image's manifest.
+   */
+  async indexContents(
+    repositoryPath: string,
+    digest: string
+  ): Promise<{ platforms: string[]; attestations: FoundAttestation[] } | undefined> {
+    const entries = await this.indexEntries(repositoryPath, digest)
+    if (!entries) return undefined
+    const attestations = attestationEntries(entries)
+    const platforms = entries
+      .filter(entry => entry.platform?.os !== 'unknown' && !attestations.some(a => a.digest === entry.digest))
+      .map(entry => platformName(entry.platform))
+    return {
+      platforms,
+      attestations: await Promise.all(
+        attestations.map(async ({ digest: manifestDigest, subject }) => {
+          const manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', manifestDigest)
+          const predicateTypes = (manifest.json.layers ?? [])
+            .map(layer => layer.annotations?.['in-toto.io/predicate-type'])
+            .filter((type): type is string => Boolean(type))
+          return { subject, predicateTypes }
+        })
+      )
+    }
   }
 
   /** Checks that the registry answers and accepts the credentials, before anything is built. */

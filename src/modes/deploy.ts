@@ -64,7 +64,20 @@ export const runApply = (settings: Settings, cancel: AbortSignal): Promise<ModeO
   // just interleave with reading the files.
   withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, settings, kube =>
     attempt(async outcome => {
-      outcome.report.images = await existingImages(settings)
+      // images-from writes an index to the registry: not before the cluster is known to take the deploy.
+      let clusterReady: Promise<void> | undefined
+      if (settings.imagesFrom.length > 0 && kube) {
+        const planned = await readManifests(settings, plannedSubstitutions(settings), kube)
+        clusterReady = checkCluster(kube, {
+          objects: planned.objects,
+          namespace: settings.namespace,
+          createNamespace: settings.createNamespace,
+          lock: settings.lock !== undefined
+        })
+        clusterReady.catch(() => undefined)
+      }
+      outcome.report.images = await existingImages(settings, clusterReady)
+      await clusterReady
       const manifests = await readManifests(settings, substitutionsFor(outcome.report.images), kube)
       outcome.manifestsFile = manifests.file
       const deployed = await deployManifests(settings, manifests, kube, cancel)

@@ -138,6 +138,15 @@ function headline(report: RunReport): string[] {
   return out
 }
 
+/** How the image came to be, and what its index holds: built or reused, signature, platforms, attestations. */
+function buildCell(image: BuiltImage): string {
+  const parts = [image.reused ? 'reused (tag existed)' : 'built']
+  if (image.signature) parts.push(image.signature)
+  if (image.platforms?.length) parts.push(`platforms ${image.platforms.join(', ')}`)
+  if (image.attestations) parts.push(`attestations: ${image.attestations.join('; ') || 'none'}`)
+  return parts.map(cell).join(', ')
+}
+
 function imagesSection(report: RunReport): string[] {
   const out: string[] = []
   if (report.images.length > 0) {
@@ -149,7 +158,7 @@ function imagesSection(report: RunReport): string[] {
     )
     for (const image of report.images) {
       out.push(
-        `| ${code(image.repository)} | ${image.tags.all.map(code).join(', ')} | ${code(image.digest ?? 'not pushed')} | ${image.reused ? 'reused (tag existed)' : 'built'}${image.signature ? `, ${image.signature}` : ''} |`
+        `| ${code(image.repository)} | ${image.tags.all.map(code).join(', ') || 'none (pushed by digest)'} | ${code(image.digest ?? 'not pushed')} | ${buildCell(image)} |`
       )
     }
     out.push('')

@@ -103,6 +103,36 @@ function registryInput(read: InputReader): RegistryCredentials | undefined {
   return username ? { username, password } : undefined
 }
 
+/** buildx's --provenance / --sbom: true, false, or its key=value list (mode=max, generator=IMAGE, version=v1). */
+function attestationInput(read: InputReader, name: 'provenance' | 'sbom'): string | undefined {
+  const value = read(name).trim()
+  if (!value) return undefined
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase()
+  if (/^[a-z][a-z-]*=[^,\s]+(,[a-z][a-z-]*=[^,\s]+)*$/.test(value)) return value
+  throw new Error(
+    `Invalid ${name} '${value}'. Expected true, false, or buildx's KEY=VALUE list (${name === 'provenance' ? 'mode=min, mode=max' : 'generator=IMAGE'}).`
+  )
+}
+
+/** images-from: one repository@sha256:… per line (or comma-separated), each a repository of image or build. */
+function imagesFromInput(read: InputReader, builds: ImageBuild[]): ImageRef[] {
+  const form = 'Expected one REPOSITORY@sha256:DIGEST per line, as the image-ref output of a push-by-digest build.'
+  return listInput(read('images-from')).map((text, i) => {
+    let image: ImageRef
+    try {
+      image = parseImageRef(text)
+    } catch (error) {
+      throw new Error(`Invalid images-from entry ${i + 1}: ${(error as Error).message} ${form}`, { cause: error })
+    }
+    if (!image.digest) throw new Error(`Invalid images-from entry ${i + 1} '${text}': no digest. ${form}`)
+    if (!builds.some(build => repositoryOf(build.image) === repositoryOf(image)))
+      throw new Error(
+        `images-from entry ${i + 1} '${text}' is of ${repositoryOf(image)}, which is neither the image input nor a build entry: name it there, so the manifests get its index.`
+      )
+    return image
+  })
+}
+
 function buildInput(read: InputReader): BuildOptions {
   const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID')
   for (const [, value] of secrets) if (value) core.setSecret(value)
@@ -112,7 +142,9 @@ function buildInput(read: InputReader): BuildOptions {
     labels: keyValueLines(read, 'labels', /^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'KEY'),
     cacheFrom: lines(read('cache-from')),
     cacheTo: lines(read('cache-to')),
-    platforms: listInput(read('platforms'))
+    platforms: listInput(read('platforms')),
+    provenance: attestationInput(read, 'provenance'),
+    sbom: attestationInput(read, 'sbom')
   }
 }
 
@@ -212,6 +244,22 @@ export function buildSettingsInput(
     )
   if ((sign || verifySignature) && !push)
     throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.')
+  const pushByDigest = booleanInput(read, 'push-by-digest', false)
+  if (pushByDigest && !push) throw new Error('push-by-digest needs push.')
+  const imagesFrom = imagesFromInput(read, builds)
+  if (imagesFrom.length > 0 && (sign || verifySignature))
+    throw new Error(
+      'images-from with sign or verify-signature is not supported yet: the merged index is a new digest, which no leg signed.'
+    )
+  if (imagesFrom.length > 0 && booleanInput(read, 'dry-run', false))
+    throw new Error(
+      'images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.'
+    )
+  for (const build of builds)
+    if (imagesFrom.length > 0 && !imagesFrom.some(image => repositoryOf(image) === repositoryOf(build.image)))
+      throw new Error(
+        `images-from names no digest of ${repositoryOf(build.image)}: give each image's platform digests, or none.`
+      )
   return {
     builds,
     build,
@@ -221,6 +269,8 @@ export function buildSettingsInput(
     push,
     registry,
     skipExisting: booleanInput(read, 'skip-existing', true),
+    pushByDigest,
+    imagesFrom,
     pinDigest,
     sign,
     verifySignature

@@ -191,12 +191,21 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
       `Mode ${mode} needs an image to build: the image input (e.g. ghcr.io/acme/api), or build entries (REPOSITORY=CONTEXT, one per line).`
     )
   }
+  const buildSettings = buildSettingsInput(read, builds, env)
+  if (buildSettings.pushByDigest && mode !== 'build')
+    throw new Error(
+      `push-by-digest is used in mode build (one platform's leg of a multi-platform build), not in mode ${mode}.`
+    )
+  if (buildSettings.imagesFrom.length > 0 && mode !== 'apply')
+    throw new Error(
+      `images-from is used in mode apply (merge the legs' digests into one index, then deploy it), not in mode ${mode}.`
+    )
   const manifests = manifestInput(read, mode)
   const rollbackTo = rollbackInput(read, mode, builds)
   const strategy = strategyInput(read, mode)
   const settings: Settings = {
     mode,
-    ...buildSettingsInput(read, builds, env),
+    ...buildSettings,
     ...manifests,
     ...kubeTargetInput(read),
     ...deployInput(read, mode, rollbackTo),
