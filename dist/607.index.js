@@ -65,7 +65,7 @@ function predicateName(type) {
 }
 /**
  * One line per kind of attestation with the platforms it covers, e.g. `provenance (SLSA v1) for linux/amd64,
- * linux/arm64`, in the order first seen.
+ * linux/arm64`, by kind (BuildKit's layer order differs between builds), platforms in index order.
  */
 function describeAttestations(found) {
     const subjects = new Map();
@@ -78,7 +78,7 @@ function describeAttestations(found) {
             subjects.set(name, list);
         }
     }
-    return [...subjects].map(([name, list]) => `${name} for ${list.join(', ')}`);
+    return [...subjects].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => `${name} for ${list.join(', ')}`);
 }
 
 ;// CONCATENATED MODULE: ./src/build/registry.ts

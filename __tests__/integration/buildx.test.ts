@@ -3,6 +3,7 @@
 // without buildx (Debian's docker 20.10 and the daemon's BuildKit), so the fallback stays tested beside this.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -126,6 +127,8 @@ describe('buildx and BuildKit, for real', () => {
       'build-args': `GO_IMAGE=${registry}/${env.BND_GO_IMAGE}\nRUNTIME_IMAGE=scratch`,
       platforms: 'linux/amd64,linux/arm64',
       provenance: 'mode=max',
+      // A file-listing SPDX generator of the environment's (scripts/env/sbom-scanner): syft's cannot be had here.
+      sbom: `generator=${buildx.BND_SBOM_GENERATOR}`,
       'registry-username': env.BND_REGISTRY_USER,
       'registry-password': env.BND_REGISTRY_PASSWORD,
       manifests: apiManifest(repository),
@@ -151,7 +154,25 @@ describe('buildx and BuildKit, for real', () => {
     const platforms = listed.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`)
     expect(platforms).toEqual(expect.arrayContaining(['linux/amd64', 'linux/arm64', 'unknown/unknown']))
     expect(first.summary).toContain('platforms linux/amd64, linux/arm64')
-    expect(first.summary).toContain('attestations: provenance (SLSA v1) for linux/amd64, linux/arm64')
+    expect(first.summary).toContain(
+      'attestations: provenance (SLSA v1) for linux/amd64, linux/arm64; SBOM (SPDX) for linux/amd64, linux/arm64'
+    )
+    // The arm64 image's SBOM lists the binary that image holds, by its digest.
+    const arm64 = listed.manifests.find((m: any) => m.platform.architecture === 'arm64')
+    const sbomManifest = listed.manifests.find(
+      (m: any) => m.annotations?.['vnd.docker.reference.digest'] === arm64.digest
+    )
+    const layer = (await manifestJson(name, sbomManifest.digest)).layers.find(
+      (l: any) => l.annotations['in-toto.io/predicate-type'] === 'https://spdx.dev/Document'
+    )
+    const spdx: any = await (await registryGet(name, 'blobs', layer.digest)).json()
+    const binary = await fileInImage(name, index!, 'api', 'linux/arm64')
+    expect(spdx.predicate.files).toContainEqual(
+      expect.objectContaining({
+        fileName: '/api',
+        checksums: [{ algorithm: 'SHA256', checksumValue: createHash('sha256').update(binary).digest('hex') }]
+      })
+    )
     // Each platform's binary is of its own architecture: cross-compiled on amd64, no emulation.
     expect(elfMachine(await fileInImage(name, index!, 'api', 'linux/amd64'))).toBe(62)
     expect(elfMachine(await fileInImage(name, index!, 'api', 'linux/arm64'))).toBe(183)

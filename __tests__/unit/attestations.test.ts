@@ -51,12 +51,12 @@ describe('predicateName', () => {
 describe('describeAttestations', () => {
   it.each([
     [
-      'one line per kind with its platforms, in the order first seen',
+      'one line per kind with its platforms, by kind',
       [
         { subject: 'linux/amd64', predicateTypes: ['https://spdx.dev/Document', 'https://slsa.dev/provenance/v1'] },
         { subject: 'linux/arm64', predicateTypes: ['https://slsa.dev/provenance/v1', 'https://spdx.dev/Document'] }
       ],
-      ['SBOM (SPDX) for linux/amd64, linux/arm64', 'provenance (SLSA v1) for linux/amd64, linux/arm64']
+      ['provenance (SLSA v1) for linux/amd64, linux/arm64', 'SBOM (SPDX) for linux/amd64, linux/arm64']
     ],
     [
       'a platform once, however many layers repeat the type',

@@ -280,9 +280,26 @@ TOML
     DOCKER_CONFIG="$config" BUILDX_CONFIG="$BND_STATE/buildx" "$BUILDX_DOCKER_CLI" buildx create --name bnd-buildkit \
       --driver remote "unix://$dir/buildkitd.sock" >/dev/null
   fi
+  # The SBOM generator the tests name in `sbom: generator=…` (sbom-scanner/main.go: docker/buildkit-syft-scanner
+  # can be neither pulled nor built here), keyed by its source, so an edit builds a new image.
+  local scanner_hash scanner_bin scanner_image
+  scanner_hash=$(cat "$here/sbom-scanner/main.go" "$here/sbom-scanner/go.mod" | sha256sum | cut -c1-12)
+  scanner_bin="$BND_CACHE/sbom-scanner-$scanner_hash"
+  scanner_image="bnd-base/sbom-scanner:$scanner_hash"
+  if [ ! -x "$scanner_bin/sbom-scanner" ]; then
+    log "building the SBOM generator for the tests"
+    mkdir -p "$scanner_bin.tmp"
+    (cd "$here/sbom-scanner" && CGO_ENABLED=0 GOTOOLCHAIN=local go build -trimpath -ldflags "-s -w" -o "$scanner_bin.tmp/sbom-scanner" .)
+    rm -rf "$scanner_bin" && mv "$scanner_bin.tmp" "$scanner_bin"
+  fi
+  if ! "$DOCKER_CLI" image inspect "$scanner_image" >/dev/null 2>&1; then
+    mkdir -p "$scanner_bin/root/tmp" && cp "$scanner_bin/sbom-scanner" "$scanner_bin/root/"
+    tar -C "$scanner_bin/root" -c . | "$DOCKER_CLI" import -c 'ENTRYPOINT ["/sbom-scanner"]' - "$scanner_image" >/dev/null
+  fi
+  SBOM_GENERATOR="$REGISTRY_ADDR/$scanner_image"
   # The base images, where buildkitd can pull them; the password goes by stdin into this throwaway config.
   local image
-  for image in "$BASE_IMAGE" "$GO_IMAGE"; do
+  for image in "$BASE_IMAGE" "$GO_IMAGE" "$scanner_image"; do
     # curl reads the user and password from stdin (-K -), not its command line.
     if [ "$(printf 'user = "%s:%s"\n' "$REGISTRY_USER" "$(cat "$BND_STATE/registry/password")" |
       curl -s -K - -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
@@ -331,6 +348,7 @@ export BND_BUILDX_CONFIG='$BND_STATE/buildx'
 export BND_BUILDX_BUILDER='bnd-buildkit'
 export BND_BUILDX_DOCKER='$BUILDX_DOCKER_CLI'
 export BND_BUILDKIT_ADDR='unix://$BND_STATE/buildkit/buildkitd.sock'
+export BND_SBOM_GENERATOR='$SBOM_GENERATOR'
 ENV
   fi
   mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -352,6 +370,7 @@ ensure_registry
 ensure_base_images
 ensure_go_image
 ensure_cluster
+SBOM_GENERATOR=
 [ -z "$FOR_TESTS" ] || ensure_buildkit
 # One real kubelet beside the kwok nodes, for the tests that need real containers (scripts/env/real-node.sh).
 [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || bash "$here/real-node.sh" up

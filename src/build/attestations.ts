@@ -49,7 +49,7 @@ export function predicateName(type: string): string {
 
 /**
  * One line per kind of attestation with the platforms it covers, e.g. `provenance (SLSA v1) for linux/amd64,
- * linux/arm64`, in the order first seen.
+ * linux/arm64`, by kind (BuildKit's layer order differs between builds), platforms in index order.
  */
 export function describeAttestations(found: FoundAttestation[]): string[] {
   const subjects = new Map<string, string[]>()
@@ -61,5 +61,5 @@ export function describeAttestations(found: FoundAttestation[]): string[] {
       subjects.set(name, list)
     }
   }
-  return [...subjects].map(([name, list]) => `${name} for ${list.join(', ')}`)
+  return [...subjects].sort(([a], [b]) => a.localeCompare(b)).map(([name, list]) => `${name} for ${list.join(', ')}`)
 }

@@ -1,0 +1,3 @@
+module bnd.local/sbom-scanner
+
+go 1.26
