@@ -123,6 +123,15 @@ function markdown(results: any, runs: number): string[] {
       `First build (cold builder cache, base images present) + push of both: ${results.build.firstBuildMedianMs} ms; rebuild after a source-only change of the API: ${results.build.rebuildAfterSourceChangeMedianMs} ms; plain cold \`docker build\` of both, no push: ${results.build.plainDockerBuildMedianMs} ms. Image sizes: api ${results.build.imageBytes.api} bytes, web ${results.build.imageBytes.web} bytes.`,
       ''
     )
+    const buildx = results.build.buildx
+    md.push(
+      buildx?.skipped
+        ? `buildx path: not measured (${buildx.skipped}).`
+        : buildx
+          ? `Through buildx and the environment's buildkitd (the runners' path; buildkitd's cache emptied before each build): cold build + push of both, exporting a registry cache (\`cache-to: type=registry,ref=…/{name}:buildcache,mode=max\`): ${buildx.coldWithCacheExportMedianMs} ms; rebuild after a source-only change of the API from that registry cache alone (\`cache-from\`): ${buildx.rebuildFromRegistryCacheMedianMs} ms; the same rebuild on a builder that kept its cache: ${buildx.rebuildOnWarmBuilderMedianMs} ms. A registry cache holds layers, not cache mounts: Go's build cache (\`--mount=type=cache\`) stays behind, so after a source change a fresh runner compiles the API (and the standard library) again.`
+          : 'buildx path: not measured in the run these figures come from.',
+      ''
+    )
   }
   if (results.coldEnvironment?.builds.length) md.push(...coldEnvironmentMarkdown(results.coldEnvironment))
   if (results.apply && results.wait && results.coldStart && results.redeploy) {

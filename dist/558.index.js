@@ -13,26 +13,33 @@ export const modules = {
 /* harmony export */   login: () => (/* binding */ login),
 /* harmony export */   push: () => (/* binding */ push)
 /* harmony export */ });
-/* unused harmony exports buildCommand, buildEnv, logout */
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7872);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8561);
+/* unused harmony exports buildCommand, buildEnv, createIndexTimeoutMs, logout */
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7872);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7975);
+/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_util__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _process_child_env_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8561);
 
 
 
+
+
+const execFileAsync = (0,node_util__WEBPACK_IMPORTED_MODULE_2__.promisify)(node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile);
 async function detectBuilder(docker = 'docker') {
-    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['buildx', 'version'], {
+    const buildx = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(docker, ['buildx', 'version'], {
         silent: true,
         ignoreReturnCode: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)()
     });
     if (buildx.exitCode === 0)
         return { kind: 'buildx', version: buildx.stdout.trim() };
-    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], {
+    const version = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(docker, ['version', '--format', '{{.Client.Version}}'], {
         silent: true,
         ignoreReturnCode: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)()
     });
     const clientVersion = version.stdout.trim();
     if (version.exitCode !== 0 && !clientVersion) {
@@ -96,10 +103,10 @@ function buildCommand(plan, builder) {
 }
 /** Environment for the build: plain `docker build` uses BuildKit only when asked. */
 function buildEnv(builder) {
-    return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
+    return (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)(builder.kind === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {});
 }
 async function dockerBuild(plan, builder, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(docker, buildCommand(plan, builder), {
         env: buildEnv(builder),
         ignoreReturnCode: true
     });
@@ -115,7 +122,7 @@ async function dockerBuild(plan, builder, docker = 'docker') {
 async function builtDigest(metadataFile) {
     let text;
     try {
-        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(metadataFile, 'utf8');
+        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(metadataFile, 'utf8');
     }
     catch {
         return undefined;
@@ -132,28 +139,44 @@ async function builtDigest(metadataFile) {
     const digest = metadata['containerimage.digest'];
     return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined;
 }
+/** How long the merge of images-from may take: it copies manifests within the registry, which takes seconds. */
+const createIndexTimeoutMs = 5 * 60_000;
 /** One index under `tags` of the images `sources` name (repository@digest), copied within the registry. */
-async function createIndex(tags, sources, docker = 'docker') {
+async function createIndex(tags, sources, docker = 'docker', timeoutMs = createIndexTimeoutMs) {
     const args = ['buildx', 'imagetools', 'create', ...tags.flatMap(tag => ['--tag', tag]), ...sources];
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, args, { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)() });
-    if (result.exitCode !== 0) {
-        const lastLines = (result.stderr || result.stdout).trim().split('\n').slice(-4).join('\n');
-        throw new Error(`docker buildx imagetools create ${tags[0]} failed (exit code ${result.exitCode}):\n${lastLines}`);
+    try {
+        await execFileAsync(docker, args, {
+            env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)(),
+            timeout: timeoutMs,
+            killSignal: 'SIGKILL',
+            maxBuffer: 16 << 20
+        });
+    }
+    catch (error) {
+        const failed = error;
+        if (failed.killed)
+            throw new Error(`images-from: docker buildx imagetools create ${tags[0]} did not finish within ${timeoutMs / 1000} s.`, {
+                cause: error
+            });
+        const lastLines = (failed.stderr || failed.stdout || failed.message).trim().split('\n').slice(-4).join('\n');
+        throw new Error(`images-from: docker buildx imagetools create ${tags[0]} failed (exit code ${failed.code}):\n${lastLines}`, {
+            cause: error
+        });
     }
 }
 async function push(reference, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)() });
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(docker, ['push', reference], { ignoreReturnCode: true, env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)() });
     if (result.exitCode !== 0) {
         throw new Error(`docker push ${reference} failed (exit code ${result.exitCode}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`);
     }
 }
 /** The password goes through stdin (--password-stdin), never the command line. */
 async function login(registry, username, password, docker = 'docker') {
-    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H(docker, ['login', '--username', username, '--password-stdin', registry], {
+    const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_3__/* .getExecOutput */ .H(docker, ['login', '--username', username, '--password-stdin', registry], {
         input: Buffer.from(password),
         ignoreReturnCode: true,
         silent: true,
-        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_2__/* .childEnv */ .g)()
+        env: (0,_process_child_env_js__WEBPACK_IMPORTED_MODULE_4__/* .childEnv */ .g)()
     });
     if (result.exitCode !== 0) {
         throw new Error(`docker login to ${registry} as ${username} failed: ${result.stderr.trim().split('\n').slice(-1)[0] ?? 'exit code ' + result.exitCode}`);

@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   wL: () => (/* binding */ substitutionsFor)
 });
 
-// UNUSED EXPORTS: deployReference, ociLabels, revisionLabel, tagPlanFor
+// UNUSED EXPORTS: buildPlan, deployReference, ociLabels, revisionLabel, tagPlanFor
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
@@ -818,6 +818,8 @@ async function buildMissing(settings, toBuild, results, registryFor, tags, clust
     if (settings.push)
         await loginForPush(settings, toBuild);
     const builder = await detectBuilder();
+    if (settings.pushByDigest && builder.kind !== 'buildx')
+        throw new Error('push-by-digest needs docker buildx, which is not installed: install it (docker/setup-buildx-action), or drop push-by-digest.');
     core/* info */.pq(builder.kind === 'buildx'
         ? `Building with ${builder.version}`
         : `Building with the daemon's BuildKit (docker ${builder.clientVersion}, no buildx)`);
@@ -864,7 +866,13 @@ async function describeIndexes(images, settings, registryFor) {
         if (!image.digest)
             return;
         const build = settings.builds.find(b => b.name === image.name);
-        const index = await registryFor(build.image).indexContents(build.image.path, image.digest);
+        // Only a report: the image is pushed and deployable whatever this read meets.
+        const index = await registryFor(build.image)
+            .indexContents(build.image.path, image.digest)
+            .catch((error) => {
+            core/* warning */.$e(`Could not list the platforms and attestations of ${image.repository}@${image.digest}: ${error.message}`);
+            return undefined;
+        });
         if (!index)
             return;
         image.platforms = index.platforms;
@@ -877,7 +885,10 @@ async function describeIndexes(images, settings, registryFor) {
  * (its other tags moved onto it); undefined when it must be built.
  */
 async function reuseExisting(settings, build, registry, tags, clusterReady) {
-    const digest = settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined;
+    // A leg pushed by digest is never the tag's image: the merge makes that.
+    const digest = settings.push && settings.skipExisting && !settings.pushByDigest
+        ? await registry.manifestDigest(build.image.path, tags.primary)
+        : undefined;
     if (!digest)
         return undefined;
     // Only a tag that may hold another commit's build needs its label read.
@@ -912,10 +923,10 @@ function foundImage(build, tags, digest, { tagTemplate, pinDigest }) {
         reused: true
     };
 }
-async function buildOne(settings, build, builder, registry, tags, secretFiles, work) {
+/** The docker build of one image, as data (buildCommand turns it into arguments). */
+function buildPlan(settings, build, tags, secretFiles, work) {
     const repository = (0,image_ref/* repositoryOf */._M)(build.image);
-    const reference = `${repository}:${tags.primary}`;
-    const plan = {
+    return {
         context: build.context,
         dockerfile: build.dockerfile,
         target: build.target,
@@ -923,8 +934,9 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         buildArgs: settings.build.buildArgs,
         labels: ociLabels(settings, tags.primary, new Date()),
         secretFiles,
-        cacheFrom: settings.build.cacheFrom,
-        cacheTo: settings.build.cacheTo,
+        // One image's cache must not overwrite another's: {name} makes a cache reference per image.
+        cacheFrom: settings.build.cacheFrom.map(source => source.replaceAll('{name}', build.name)),
+        cacheTo: settings.build.cacheTo.map(target => target.replaceAll('{name}', build.name)),
         platforms: settings.build.platforms,
         provenance: settings.build.provenance,
         sbom: settings.build.sbom,
@@ -933,6 +945,11 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
         iidFile: external_node_path_default().join(work, `${build.name}.iid`),
         metadataFile: external_node_path_default().join(work, `${build.name}.metadata.json`)
     };
+}
+async function buildOne(settings, build, builder, registry, tags, secretFiles, work) {
+    const repository = (0,image_ref/* repositoryOf */._M)(build.image);
+    const reference = `${repository}:${tags.primary}`;
+    const plan = buildPlan(settings, build, tags, secretFiles, work);
     const { builtDigest, dockerBuild, push } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 4558));
     await dockerBuild(plan, builder);
     if (!settings.push)
@@ -956,11 +973,15 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
             reused: false
         };
     }
-    const listed = await registry.manifestDigest(build.image.path, tags.primary);
-    if (listed && reported && listed !== reported)
-        core/* warning */.$e(`${reference} names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying what the tag names.`);
-    // Some registries list a tag a moment after the push: the digest buildx reported is then the one.
-    const digest = listed ?? reported;
+    // What this run built is what it deploys (and signs): buildx's digest. The registry's tag is only checked, since
+    // another run may have pushed over it meanwhile (and some registries list a tag a moment after the push).
+    const listed = reported ? undefined : await registry.manifestDigest(build.image.path, tags.primary);
+    if (reported) {
+        const now = await registry.manifestDigest(build.image.path, tags.primary).catch(() => undefined);
+        if (now && now !== reported)
+            core/* warning */.$e(`${reference} now names ${now} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`);
+    }
+    const digest = reported ?? listed;
     if (!digest)
         throw new Error(`Pushed ${reference}, but the registry does not list it.`);
     return {
@@ -1003,13 +1024,15 @@ async function existingImages(settings, clusterReady) {
     if (settings.imagesFrom.length > 0)
         await mergeImagesFrom(settings, clusterReady);
     const registryFor = registryClients(settings);
-    const primary = tagPlanFor(settings).primary;
+    const tagPlan = tagPlanFor(settings);
+    const primary = tagPlan.primary;
     const images = await Promise.all(settings.builds.map(async (build) => {
         const digest = await registryFor(build.image).manifestDigest(build.image.path, primary);
         if (!digest)
             throw new Error(`${(0,image_ref/* repositoryOf */._M)(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`);
         return {
-            ...foundImage(build, { primary, all: [primary] }, digest, settings),
+            // The merge pushed every tag; otherwise only the primary one was looked up.
+            ...foundImage(build, settings.imagesFrom.length > 0 ? tagPlan : { primary, all: [primary] }, digest, settings),
             signature: await verifyFound(settings, (0,image_ref/* repositoryOf */._M)(build.image), digest)
         };
     }));
@@ -4933,8 +4956,9 @@ function attestationInput(read, name) {
 }
 /** images-from: one repository@sha256:… per line (or comma-separated), each a repository of image or build. */
 function imagesFromInput(read, builds) {
+    const formatRef = (image) => `${(0,image_ref/* repositoryOf */._M)(image)}@${image.digest}`;
     const form = 'Expected one REPOSITORY@sha256:DIGEST per line, as the image-ref output of a push-by-digest build.';
-    return listInput(read('images-from')).map((text, i) => {
+    const images = listInput(read('images-from')).map((text, i) => {
         let image;
         try {
             image = (0,image_ref/* parseImageRef */.Q)(text);
@@ -4948,6 +4972,12 @@ function imagesFromInput(read, builds) {
             throw new Error(`images-from entry ${i + 1} '${text}' is of ${(0,image_ref/* repositoryOf */._M)(image)}, which is neither the image input nor a build entry: name it there, so the manifests get its index.`);
         return image;
     });
+    for (const [i, image] of images.entries()) {
+        const first = images.findIndex(other => formatRef(other) === formatRef(image));
+        if (first !== i)
+            throw new Error(`images-from entry ${i + 1} repeats entry ${first + 1} (${formatRef(image)}): give each leg once.`);
+    }
+    return images;
 }
 function buildInput(read) {
     const secrets = keyValueLines(read, 'build-secrets', /^[A-Za-z0-9_.-]+$/, 'ID');
@@ -5046,7 +5076,7 @@ function buildSettingsInput(read, builds, env = process.env) {
         throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.');
     const pushByDigest = booleanInput(read, 'push-by-digest', false);
     if (pushByDigest && !push)
-        throw new Error('push-by-digest needs push.');
+        throw new Error('push-by-digest needs push: true (a leg pushed by digest exists only in the registry); drop push: false or push-by-digest.');
     const imagesFrom = imagesFromInput(read, builds);
     if (imagesFrom.length > 0 && (sign || verifySignature))
         throw new Error('images-from with sign or verify-signature is not supported yet: the merged index is a new digest, which no leg signed.');
@@ -6510,7 +6540,9 @@ const runApply = (settings, cancel) =>
 withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, settings, kube => (0,outcome/* attempt */.C)(async (outcome) => {
     // images-from writes an index to the registry: not before the cluster is known to take the deploy.
     let clusterReady;
-    if (settings.imagesFrom.length > 0 && kube) {
+    if (settings.imagesFrom.length > 0) {
+        if (!kube)
+            throw new Error('images-from: cannot connect to the cluster, so nothing is merged or deployed.');
         const planned = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings), kube);
         clusterReady = checkCluster(kube, {
             objects: planned.objects,

@@ -191,7 +191,9 @@ describe('buildx and BuildKit, for real', () => {
     expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/importing cache manifest from .*buildcache/)
     // The arm64 binary's compile step (run on amd64: amd64->arm64) comes from the cache, not a compiler.
-    expect(second.stdout).toMatch(/(#\d+) \[linux\/amd64->arm64 build 2\/2\] RUN [^\n]*go build[^\n]*\n\1 CACHED/)
+    expect(second.stdout).toMatch(
+      /(#\d+) \[linux\/amd64->arm64 build[^\]]*\] RUN [^\n]*go build[^\n]*\n(?:[^\n]*\n)*?\1 CACHED/
+    )
     expect(await liveImage(namespace)).toBe(`${repository}:${b}@${second.outputs.digest}`)
 
     // The same commit again: skip-existing reads the index (attestation entries and all) and reuses it.
@@ -288,6 +290,22 @@ describe('buildx and BuildKit, for real', () => {
     // Untagged: only the merge names this commit.
     expect(await tagDigest(name, sha)).toBeUndefined()
 
+    // A cluster that refuses the deploy (no such namespace, create-namespace off): nothing is merged or tagged.
+    const refused = await runAction(
+      {
+        ...common,
+        mode: 'apply',
+        'images-from': legs.join('\n'),
+        manifests: apiManifest(repository),
+        namespace: `${namespace}-absent`,
+        timeout: '2m'
+      },
+      { sha, extraEnv: buildxEnv() }
+    )
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toContain(`${namespace}-absent`)
+    expect(await tagDigest(name, sha)).toBeUndefined()
+
     const merged = await runAction(
       {
         ...common,
@@ -303,6 +321,7 @@ describe('buildx and BuildKit, for real', () => {
     expect(merged.code).toBe(0)
     const index = await tagDigest(name, sha)
     expect(merged.outputs.digest).toBe(index)
+    expect(merged.outputs.tags.split('\n')).toEqual([`${repository}:${sha}`])
     expect(merged.summary).toContain('platforms linux/amd64, linux/arm64')
     expect(merged.summary).toContain('provenance (SLSA v1) for linux/amd64, linux/arm64')
     expect(await liveImage(namespace)).toBe(`${repository}:${sha}`)

@@ -94,8 +94,11 @@ describe('buildCommand', () => {
     expect(() => buildCommand({ ...plan, ...change }, buildkit)).toThrow(message)
   })
 
-  it('builds without buildx when provenance or sbom is false (nothing to turn off)', () => {
-    expect(buildCommand({ ...plan, provenance: 'false', sbom: 'false' }, buildkit)).not.toContain('--provenance=false')
+  it('turns attestations off with buildx, and builds without buildx when they are false (nothing to turn off)', () => {
+    expect(buildCommand({ ...plan, provenance: 'false', sbom: 'false' }, buildx)).toEqual(
+      expect.arrayContaining(['--provenance=false', '--sbom=false'])
+    )
+    expect(() => buildCommand({ ...plan, provenance: 'false', sbom: 'false' }, buildkit)).not.toThrow()
   })
 
   it('keeps a hostile value one argument', () => {

@@ -37,8 +37,10 @@ describe('parseSettings', () => {
     expect(settings({}).build).toMatchObject({ provenance: undefined, sbom: undefined })
     expect(settings({ mode: 'build', 'push-by-digest': 'true' }).pushByDigest).toBe(true)
     expect(
-      settings({ mode: 'apply', 'images-from': `localhost:5000/acme/api@${digest}\nlocalhost:5000/acme/api@${digest}` })
-        .imagesFrom
+      settings({
+        mode: 'apply',
+        'images-from': `localhost:5000/acme/api@${digest}\nlocalhost:5000/acme/api@sha256:${'d'.repeat(64)}`
+      }).imagesFrom
     ).toHaveLength(2)
   })
 
@@ -49,7 +51,7 @@ describe('parseSettings', () => {
     ],
     [{ sbom: 'generator=' }, "Invalid sbom 'generator='"],
     [{ 'push-by-digest': 'true' }, 'push-by-digest is used in mode build'],
-    [{ mode: 'build', 'push-by-digest': 'true', push: 'false' }, 'push-by-digest needs push.'],
+    [{ mode: 'build', 'push-by-digest': 'true', push: 'false' }, 'push-by-digest needs push: true'],
     [{ 'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}` }, 'images-from is used in mode apply'],
     [
       { mode: 'apply', 'images-from': 'localhost:5000/acme/api:v1' },
@@ -74,6 +76,13 @@ describe('parseSettings', () => {
         'verify-signature': publicKey
       },
       'images-from with sign or verify-signature is not supported yet'
+    ],
+    [
+      {
+        mode: 'apply',
+        'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}, localhost:5000/acme/api@sha256:${'c'.repeat(64)}`
+      },
+      'images-from entry 2 repeats entry 1'
     ],
     [
       { mode: 'apply', 'images-from': `localhost:5000/acme/api@sha256:${'c'.repeat(64)}`, 'dry-run': 'true' },

@@ -273,8 +273,10 @@ TOML
   ln -sf "$BUILDX_BIN/buildx" "$BND_STATE/docker-cli-plugins/docker-buildx"
   # A DOCKER_CONFIG of its own, so the plugin exists only for the runs that ask for it (BND_BUILDX_* in env.sh);
   # every other run keeps testing the no-buildx path. buildx keeps its builders in BUILDX_CONFIG.
-  local config
-  config=$(mktemp -d)
+  # In the state directory (root's alone, which holds the registry password already), so a run that dies midway
+  # leaves the login nowhere else; the next run starts it afresh.
+  local config="$BND_STATE/buildkit/docker-config"
+  rm -rf "$config"
   mkdir -p "$config/cli-plugins" && ln -s "$BUILDX_BIN/buildx" "$config/cli-plugins/docker-buildx"
   if ! DOCKER_CONFIG="$config" BUILDX_CONFIG="$BND_STATE/buildx" "$BUILDX_DOCKER_CLI" buildx inspect bnd-buildkit >/dev/null 2>&1; then
     DOCKER_CONFIG="$config" BUILDX_CONFIG="$BND_STATE/buildx" "$BUILDX_DOCKER_CLI" buildx create --name bnd-buildkit \
@@ -297,18 +299,23 @@ TOML
     tar -C "$scanner_bin/root" -c . | "$DOCKER_CLI" import -c 'ENTRYPOINT ["/sbom-scanner"]' - "$scanner_image" >/dev/null
   fi
   SBOM_GENERATOR="$REGISTRY_ADDR/$scanner_image"
-  # The base images, where buildkitd can pull them; the password goes by stdin into this throwaway config.
-  local image
+  # The base images, where buildkitd can pull them; the password goes by stdin into that config.
+  local image missing=()
   for image in "$BASE_IMAGE" "$GO_IMAGE" "$scanner_image"; do
     # curl reads the user and password from stdin (-K -), not its command line.
-    if [ "$(printf 'user = "%s:%s"\n' "$REGISTRY_USER" "$(cat "$BND_STATE/registry/password")" |
-      curl -s -K - -o /dev/null -w '%{http_code}' -I -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
-        "http://$REGISTRY_ADDR/v2/${image%:*}/manifests/${image##*:}")" = 200 ]; then
-      continue
-    fi
+    printf 'user = "%s:%s"\n' "$REGISTRY_USER" "$(cat "$BND_STATE/registry/password")" |
+      curl -s -K - --connect-timeout 5 --max-time 30 -o /dev/null -w '%{http_code}' -I \
+        -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' \
+        "http://$REGISTRY_ADDR/v2/${image%:*}/manifests/${image##*:}" | grep -qx 200 || missing+=("$image")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    rm -rf "$config"
+    return
+  fi
+  DOCKER_CONFIG="$config" "$DOCKER_CLI" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY_ADDR" \
+    <"$BND_STATE/registry/password" >/dev/null
+  for image in "${missing[@]}"; do
     log "pushing base image $image to $REGISTRY_ADDR for buildkitd"
-    DOCKER_CONFIG="$config" "$DOCKER_CLI" login --username "$REGISTRY_USER" --password-stdin "$REGISTRY_ADDR" \
-      <"$BND_STATE/registry/password" >/dev/null 2>&1
     "$DOCKER_CLI" tag "$image" "$REGISTRY_ADDR/$image"
     DOCKER_CONFIG="$config" "$DOCKER_CLI" push "$REGISTRY_ADDR/$image" >/dev/null
     "$DOCKER_CLI" rmi "$REGISTRY_ADDR/$image" >/dev/null
@@ -339,7 +346,7 @@ export BND_REAL_NODE='$([ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || echo real-node-0
 export BND_REAL_NODE_GATEWAY='10.88.0.1'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
-  if [ -x "$BND_STATE/docker-cli-plugins/docker-buildx" ] && pid_alive "$BND_STATE/buildkit/buildkitd.pid" buildkitd; then
+  if [ -n "$SBOM_GENERATOR" ] && pid_alive "$BND_STATE/buildkit/buildkitd.pid" buildkitd; then
     cat >>"$ENV_FILE.tmp" <<ENV
 # buildx and its builder (__tests__/integration/buildx.test.ts): a run with DOCKER_CONFIG holding cli-plugins/docker-buildx
 # (linked to BND_BUILDX_PLUGIN), BUILDX_CONFIG and BUILDX_BUILDER as below, and BND_BUILDX_DOCKER first on PATH.

@@ -136,6 +136,10 @@ async function buildMissing(
   await clusterReady
   if (settings.push) await loginForPush(settings, toBuild)
   const builder = await detectBuilder()
+  if (settings.pushByDigest && builder.kind !== 'buildx')
+    throw new Error(
+      'push-by-digest needs docker buildx, which is not installed: install it (docker/setup-buildx-action), or drop push-by-digest.'
+    )
   core.info(
     builder.kind === 'buildx'
       ? `Building with ${builder.version}`
@@ -196,7 +200,15 @@ async function describeIndexes(
     images.map(async image => {
       if (!image.digest) return
       const build = settings.builds.find(b => b.name === image.name)!
-      const index = await registryFor(build.image).indexContents(build.image.path, image.digest)
+      // Only a report: the image is pushed and deployable whatever this read meets.
+      const index = await registryFor(build.image)
+        .indexContents(build.image.path, image.digest)
+        .catch((error: Error) => {
+          core.warning(
+            `Could not list the platforms and attestations of ${image.repository}@${image.digest}: ${error.message}`
+          )
+          return undefined
+        })
       if (!index) return
       image.platforms = index.platforms
       image.attestations = describeAttestations(index.attestations)
@@ -218,8 +230,11 @@ async function reuseExisting(
   tags: TagPlan,
   clusterReady?: Promise<void>
 ): Promise<BuiltImage | undefined> {
+  // A leg pushed by digest is never the tag's image: the merge makes that.
   const digest =
-    settings.push && settings.skipExisting ? await registry.manifestDigest(build.image.path, tags.primary) : undefined
+    settings.push && settings.skipExisting && !settings.pushByDigest
+      ? await registry.manifestDigest(build.image.path, tags.primary)
+      : undefined
   if (!digest) return undefined
   // Only a tag that may hold another commit's build needs its label read.
   const revision = templateNamesCommit(settings.tagTemplate)
@@ -264,6 +279,36 @@ function foundImage(
   }
 }
 
+/** The docker build of one image, as data (buildCommand turns it into arguments). */
+export function buildPlan(
+  settings: BuildSettings,
+  build: ImageBuild,
+  tags: TagPlan,
+  secretFiles: BuildPlan['secretFiles'],
+  work: string
+): BuildPlan {
+  const repository = repositoryOf(build.image)
+  return {
+    context: build.context,
+    dockerfile: build.dockerfile,
+    target: build.target,
+    tags: tags.all.map(tag => `${repository}:${tag}`),
+    buildArgs: settings.build.buildArgs,
+    labels: ociLabels(settings, tags.primary, new Date()),
+    secretFiles,
+    // One image's cache must not overwrite another's: {name} makes a cache reference per image.
+    cacheFrom: settings.build.cacheFrom.map(source => source.replaceAll('{name}', build.name)),
+    cacheTo: settings.build.cacheTo.map(target => target.replaceAll('{name}', build.name)),
+    platforms: settings.build.platforms,
+    provenance: settings.build.provenance,
+    sbom: settings.build.sbom,
+    push: settings.push,
+    pushByDigest: settings.pushByDigest ? repository : undefined,
+    iidFile: path.join(work, `${build.name}.iid`),
+    metadataFile: path.join(work, `${build.name}.metadata.json`)
+  }
+}
+
 async function buildOne(
   settings: BuildSettings,
   build: ImageBuild,
@@ -275,24 +320,7 @@ async function buildOne(
 ): Promise<BuiltImage> {
   const repository = repositoryOf(build.image)
   const reference = `${repository}:${tags.primary}`
-  const plan: BuildPlan = {
-    context: build.context,
-    dockerfile: build.dockerfile,
-    target: build.target,
-    tags: tags.all.map(tag => `${repository}:${tag}`),
-    buildArgs: settings.build.buildArgs,
-    labels: ociLabels(settings, tags.primary, new Date()),
-    secretFiles,
-    cacheFrom: settings.build.cacheFrom,
-    cacheTo: settings.build.cacheTo,
-    platforms: settings.build.platforms,
-    provenance: settings.build.provenance,
-    sbom: settings.build.sbom,
-    push: settings.push,
-    pushByDigest: settings.pushByDigest ? repository : undefined,
-    iidFile: path.join(work, `${build.name}.iid`),
-    metadataFile: path.join(work, `${build.name}.metadata.json`)
-  }
+  const plan = buildPlan(settings, build, tags, secretFiles, work)
   const { builtDigest, dockerBuild, push } = await import('./docker.js')
   await dockerBuild(plan, builder)
   if (!settings.push) return { name: build.name, repository, tags, reference, deployed: reference, reused: false }
@@ -313,13 +341,17 @@ async function buildOne(
       reused: false
     }
   }
-  const listed = await registry.manifestDigest(build.image.path, tags.primary)
-  if (listed && reported && listed !== reported)
-    core.warning(
-      `${reference} names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying what the tag names.`
-    )
-  // Some registries list a tag a moment after the push: the digest buildx reported is then the one.
-  const digest = listed ?? reported
+  // What this run built is what it deploys (and signs): buildx's digest. The registry's tag is only checked, since
+  // another run may have pushed over it meanwhile (and some registries list a tag a moment after the push).
+  const listed = reported ? undefined : await registry.manifestDigest(build.image.path, tags.primary)
+  if (reported) {
+    const now = await registry.manifestDigest(build.image.path, tags.primary).catch(() => undefined)
+    if (now && now !== reported)
+      core.warning(
+        `${reference} now names ${now} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`
+      )
+  }
+  const digest = reported ?? listed
   if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
   return {
     name: build.name,
@@ -367,7 +399,8 @@ export async function existingImages(settings: BuildSettings, clusterReady?: Pro
   await requireCosign(settings)
   if (settings.imagesFrom.length > 0) await mergeImagesFrom(settings, clusterReady)
   const registryFor = registryClients(settings)
-  const primary = tagPlanFor(settings).primary
+  const tagPlan = tagPlanFor(settings)
+  const primary = tagPlan.primary
   const images = await Promise.all(
     settings.builds.map(async build => {
       const digest = await registryFor(build.image).manifestDigest(build.image.path, primary)
@@ -376,7 +409,8 @@ export async function existingImages(settings: BuildSettings, clusterReady?: Pro
           `${repositoryOf(build.image)}:${primary} is not in the registry; build it first (mode deploy or build).`
         )
       return {
-        ...foundImage(build, { primary, all: [primary] }, digest, settings),
+        // The merge pushed every tag; otherwise only the primary one was looked up.
+        ...foundImage(build, settings.imagesFrom.length > 0 ? tagPlan : { primary, all: [primary] }, digest, settings),
         signature: await verifyFound(settings, repositoryOf(build.image), digest)
       }
     })

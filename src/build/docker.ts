@@ -1,6 +1,10 @@
 import * as exec from '@actions/exec'
+import { execFile } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { childEnv } from '../process/child-env.js'
+
+const execFileAsync = promisify(execFile)
 
 /**
  * How images get built. GitHub runners have buildx; some machines (Debian's docker.io 20.10) have only the
@@ -137,13 +141,40 @@ export async function builtDigest(metadataFile: string): Promise<string | undefi
   return typeof digest === 'string' && /^sha256:[0-9a-f]{64}$/.test(digest) ? digest : undefined
 }
 
+/** How long the merge of images-from may take: it copies manifests within the registry, which takes seconds. */
+export const createIndexTimeoutMs = 5 * 60_000
+
 /** One index under `tags` of the images `sources` name (repository@digest), copied within the registry. */
-export async function createIndex(tags: string[], sources: string[], docker = 'docker'): Promise<void> {
+export async function createIndex(
+  tags: string[],
+  sources: string[],
+  docker = 'docker',
+  timeoutMs = createIndexTimeoutMs
+): Promise<void> {
   const args = ['buildx', 'imagetools', 'create', ...tags.flatMap(tag => ['--tag', tag]), ...sources]
-  const result = await exec.getExecOutput(docker, args, { ignoreReturnCode: true, env: childEnv() })
-  if (result.exitCode !== 0) {
-    const lastLines = (result.stderr || result.stdout).trim().split('\n').slice(-4).join('\n')
-    throw new Error(`docker buildx imagetools create ${tags[0]} failed (exit code ${result.exitCode}):\n${lastLines}`)
+  try {
+    await execFileAsync(docker, args, {
+      env: childEnv(),
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: 16 << 20
+    })
+  } catch (error) {
+    const failed = error as Error & { killed?: boolean; code?: number | string; stderr?: string; stdout?: string }
+    if (failed.killed)
+      throw new Error(
+        `images-from: docker buildx imagetools create ${tags[0]} did not finish within ${timeoutMs / 1000} s.`,
+        {
+          cause: error
+        }
+      )
+    const lastLines = (failed.stderr || failed.stdout || failed.message).trim().split('\n').slice(-4).join('\n')
+    throw new Error(
+      `images-from: docker buildx imagetools create ${tags[0]} failed (exit code ${failed.code}):\n${lastLines}`,
+      {
+        cause: error
+      }
+    )
   }
 }
 

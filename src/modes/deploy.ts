@@ -66,7 +66,8 @@ export const runApply = (settings: Settings, cancel: AbortSignal): Promise<ModeO
     attempt(async outcome => {
       // images-from writes an index to the registry: not before the cluster is known to take the deploy.
       let clusterReady: Promise<void> | undefined
-      if (settings.imagesFrom.length > 0 && kube) {
+      if (settings.imagesFrom.length > 0) {
+        if (!kube) throw new Error('images-from: cannot connect to the cluster, so nothing is merged or deployed.')
         const planned = await readManifests(settings, plannedSubstitutions(settings), kube)
         clusterReady = checkCluster(kube, {
           objects: planned.objects,

@@ -116,8 +116,9 @@ function attestationInput(read: InputReader, name: 'provenance' | 'sbom'): strin
 
 /** images-from: one repository@sha256:… per line (or comma-separated), each a repository of image or build. */
 function imagesFromInput(read: InputReader, builds: ImageBuild[]): ImageRef[] {
+  const formatRef = (image: ImageRef): string => `${repositoryOf(image)}@${image.digest}`
   const form = 'Expected one REPOSITORY@sha256:DIGEST per line, as the image-ref output of a push-by-digest build.'
-  return listInput(read('images-from')).map((text, i) => {
+  const images = listInput(read('images-from')).map((text, i) => {
     let image: ImageRef
     try {
       image = parseImageRef(text)
@@ -131,6 +132,14 @@ function imagesFromInput(read: InputReader, builds: ImageBuild[]): ImageRef[] {
       )
     return image
   })
+  for (const [i, image] of images.entries()) {
+    const first = images.findIndex(other => formatRef(other) === formatRef(image))
+    if (first !== i)
+      throw new Error(
+        `images-from entry ${i + 1} repeats entry ${first + 1} (${formatRef(image)}): give each leg once.`
+      )
+  }
+  return images
 }
 
 function buildInput(read: InputReader): BuildOptions {
@@ -245,7 +254,10 @@ export function buildSettingsInput(
   if ((sign || verifySignature) && !push)
     throw new Error('sign and verify-signature need push: signatures are of the digest the registry holds.')
   const pushByDigest = booleanInput(read, 'push-by-digest', false)
-  if (pushByDigest && !push) throw new Error('push-by-digest needs push.')
+  if (pushByDigest && !push)
+    throw new Error(
+      'push-by-digest needs push: true (a leg pushed by digest exists only in the registry); drop push: false or push-by-digest.'
+    )
   const imagesFrom = imagesFromInput(read, builds)
   if (imagesFrom.length > 0 && (sign || verifySignature))
     throw new Error(
