@@ -1234,7 +1234,45 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 9738:
+/***/ 1548:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   u: () => (/* binding */ resourceReports)
+/* harmony export */ });
+/** One row per object applied or pruned, with its rollout's state and time. */
+function resourceReports(applied, waits, pruned = []) {
+    const reports = applied.map((a) => {
+        const o = a.target.object;
+        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
+        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
+            .filter(Boolean)
+            .join('; ') || undefined;
+        return {
+            kind: o.kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name,
+            action: a.action,
+            ...(note ? { note } : {}),
+            rollout: wait?.state,
+            durationMs: wait?.durationMs
+        };
+    });
+    for (const p of pruned)
+        reports.push({
+            kind: p.kind,
+            namespace: p.namespace,
+            name: p.name,
+            action: 'pruned',
+            ...(p.skipped ? { note: p.skipped } : {})
+        });
+    return reports;
+}
+
+
+/***/ }),
+
+/***/ 8139:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1959,36 +1997,8 @@ var image_ref = __webpack_require__(9557);
 var format_size = __webpack_require__(4826);
 // EXTERNAL MODULE: ./src/status/diagnosis-lines.ts
 var diagnosis_lines = __webpack_require__(669);
-;// CONCATENATED MODULE: ./src/deploy/deploy-result.ts
-/** One row per object applied or pruned, with its rollout's state and time. */
-function resourceReports(applied, waits, pruned = []) {
-    const reports = applied.map((a) => {
-        const o = a.target.object;
-        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
-            .filter(Boolean)
-            .join('; ') || undefined;
-        return {
-            kind: o.kind,
-            namespace: o.metadata.namespace,
-            name: o.metadata.name,
-            action: a.action,
-            ...(note ? { note } : {}),
-            rollout: wait?.state,
-            durationMs: wait?.durationMs
-        };
-    });
-    for (const p of pruned)
-        reports.push({
-            kind: p.kind,
-            namespace: p.namespace,
-            name: p.name,
-            action: 'pruned',
-            ...(p.skipped ? { note: p.skipped } : {})
-        });
-    return reports;
-}
-
+// EXTERNAL MODULE: ./src/deploy/deploy-result.ts
+var deploy_result = __webpack_require__(1548);
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
 var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
@@ -2456,7 +2466,10 @@ class HookFailure extends Error {
 
 // EXTERNAL MODULE: ./src/run/lock.ts
 var lock = __webpack_require__(8642);
+// EXTERNAL MODULE: ./src/releases/record-step.ts + 1 modules
+var record_step = __webpack_require__(506);
 ;// CONCATENATED MODULE: ./src/deploy/deploy-step.ts
+
 
 
 
@@ -2693,11 +2706,18 @@ const allSucceeded = (waits) => waits.every(w => w.state === 'succeeded');
  * `cancel` (the runner's SIGINT/SIGTERM) stops a wait for the lock and the rollout wait, not a write under way: an
  * apply takes seconds, and stopping it midway would leave a half-applied set.
  */
-async function deploy(settings, manifestObjects, connected, cancel) {
+async function deploy(settings, manifestObjects, connected, cancel, release = { images: [] }) {
     // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
     if (cancel?.aborted)
         throw new Error('Cancelled before anything was applied.');
-    return (0,context/* withCluster */.B)(settings, context => deployTo(context, settings, manifestObjects, cancel), connected);
+    (0,record_step/* checkRecordSize */.N5)(settings, manifestObjects, release);
+    return (0,context/* withCluster */.B)(settings, async (context) => {
+        const result = await deployTo(context, settings, manifestObjects, cancel);
+        const failure = deployFailure(result);
+        const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined;
+        result.release = await (0,record_step/* recordRelease */.ty)(context.kube, settings, result, verdict, release);
+        return result;
+    }, connected);
 }
 /**
  * Held before anything a rollback, a colour or a prune depends on is read (issue 19): a run that waited for
@@ -2976,7 +2996,7 @@ async function readManifests(settings, built, kube) {
         actor: settings.run.actor,
         images: built.map(b => b.image)
     };
-    const manifests = await prepareManifests(settings, substitutions, origin, kube);
+    const manifests = { ...(await prepareManifests(settings, substitutions, origin, kube)), images: origin.images };
     for (const r of manifests.replacements)
         core/* info */.pq(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`);
     // A missing or broken kubeconfig is found now, not after a ten-minute build.
@@ -2989,7 +3009,7 @@ const restoredWorkloads = (rollback) => rollback.restored
     .map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
 /** What a deploy put in the report, whether it succeeded or not. */
 function deployReport(result) {
-    const resources = resourceReports(result.applied, result.waits, result.pruned);
+    const resources = (0,deploy_result/* resourceReports */.u)(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
         resources.push({
             kind: target.object.kind,
@@ -3005,7 +3025,8 @@ function deployReport(result) {
         waits: result.waits,
         resources,
         rollback: result.rollback,
-        traffic: result.traffic
+        traffic: result.traffic,
+        release: result.release && { name: result.release.name, number: result.release.number }
     };
 }
 /** Why a deploy failed, and how it ended (rolled back, cancelled); undefined when it succeeded. */
@@ -3066,7 +3087,7 @@ function deployFailure(result) {
 /** Applies prepared manifests and waits: what went into the report, and why it failed if it did. */
 async function deployManifests(settings, manifests, kube, cancel) {
     try {
-        const result = await deploy(settings, manifests.objects, kube, cancel);
+        const result = await deploy(settings, manifests.objects, kube, cancel, { images: manifests.images ?? [] });
         return { report: deployReport(result), failure: deployFailure(result) };
     }
     catch (error) {
@@ -4676,6 +4697,7 @@ const actionInputs = [
     'rollback-on-cancel',
     'rollback-delete-new',
     'rollback-to',
+    'history-max',
     'lock',
     'lock-name',
     'lock-timeout',
@@ -5296,6 +5318,9 @@ function deployInput(read, mode, rollbackTo) {
         throw new Error(`Invalid field-manager '${fieldManager}'. Expected 1 to 128 printable characters without spaces.`);
     }
     const wait = booleanInput(read, 'wait', true);
+    const historyMaxText = read('history-max').trim() || '10';
+    if (!/^\d{1,3}$/.test(historyMaxText) || Number(historyMaxText) > 100)
+        throw new Error(`Invalid history-max '${historyMaxText}'. Expected a number of releases to keep, 0 to 100 (0: no release records).`);
     return {
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
@@ -5309,6 +5334,7 @@ function deployInput(read, mode, rollbackTo) {
         rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
         rollbackTo,
         lock,
+        releases: { name: lockName, historyMax: Number(historyMaxText) },
         prune
     };
 }
@@ -5427,7 +5453,10 @@ var markdown = __webpack_require__(1990);
 var live_revision = __webpack_require__(5844);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
 var annotate = __webpack_require__(7528);
+// EXTERNAL MODULE: ./src/releases/record.ts
+var record = __webpack_require__(7733);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -5642,8 +5671,19 @@ function liveRevisions(report) {
     }
     return out;
 }
+function releasesSection(report) {
+    if (!report.releases)
+        return [];
+    const out = ['### Releases', ''];
+    if (report.releases.length === 0)
+        return [...out, 'None recorded yet.', ''];
+    out.push('| Release | Commit | Result | Time | Images | Changes |', '| --- | --- | --- | --- | --- | --- |');
+    for (const release of [...report.releases].reverse())
+        out.push(`| ${(0,markdown/* inline */.mG)(release.number)} | ${(0,markdown/* code */.aY)(release.commit.slice(0, 12))} | ${(0,markdown/* inline */.mG)(release.result)} | ${(0,markdown/* inline */.mG)(release.time)} | ${release.images.map(markdown/* code */.aY).join('<br>')} | ${(0,markdown/* inline */.mG)((0,record/* changeSummary */.lb)(release.changes))} |`);
+    return [...out, ''];
+}
 function historySections(report) {
-    const out = [];
+    const out = [...releasesSection(report)];
     for (const { workload, rows } of report.history ?? []) {
         out.push(`### History of ${(0,markdown/* inline */.mG)(workload.kind.toLowerCase())}/${(0,markdown/* inline */.mG)(workload.name)} (${(0,markdown/* inline */.mG)(workload.namespace)})`, '');
         out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
@@ -5757,7 +5797,10 @@ function resultLine(report) {
     return `${head} — ${detail}`;
 }
 
+// EXTERNAL MODULE: ./src/releases/release-log.ts
+var release_log = __webpack_require__(9268);
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -5780,6 +5823,10 @@ function setOutputs(report, manifestsFile) {
     lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
         lib_core/* setOutput */.uH('history', JSON.stringify(report.history));
+    if (report.releases)
+        lib_core/* setOutput */.uH('releases', JSON.stringify((0,release_log/* releasesOutput */.O)(report.releases)));
+    if (report.release)
+        lib_core/* setOutput */.uH('release', String(report.release.number));
     if (report.traffic)
         for (const [name, value] of Object.entries((0,registry/* strategyNamed */.vL)(report.traffic.strategy).outputs(report.traffic)))
             lib_core/* setOutput */.uH(name, value);
@@ -5793,10 +5840,10 @@ const runners = {
     build: async () => deploy/* runBuild */.cM,
     deploy: async () => deploy/* runDeploy */.zt,
     apply: async () => deploy/* runApply */.Of,
-    promote: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runPromote,
-    abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runAbort,
-    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(54)]).then(__webpack_require__.bind(__webpack_require__, 3054))).runRollback,
-    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(228), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory
+    promote: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runPromote,
+    abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runAbort,
+    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(54)]).then(__webpack_require__.bind(__webpack_require__, 3054))).runRollback,
+    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory
 };
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
@@ -6481,8 +6528,8 @@ async function findProblems(kube, input) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 10 modules
-var deploy_step = __webpack_require__(9738);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
+var deploy_step = __webpack_require__(8139);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
@@ -6750,6 +6797,361 @@ function inputsBlanked(env = process.env) {
     return Object.keys(env)
         .filter(isActionInput)
         .map(name => ({ name, value: '' }));
+}
+
+
+/***/ }),
+
+/***/ 506:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  N5: () => (/* binding */ checkRecordSize),
+  lb: () => (/* binding */ readReleasesOfTarget),
+  ty: () => (/* binding */ recordRelease)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/deploy/deploy-result.ts
+var deploy_result = __webpack_require__(1548);
+// EXTERNAL MODULE: ./src/releases/record.ts
+var releases_record = __webpack_require__(7733);
+// EXTERNAL MODULE: ./src/kube/errors.ts
+var errors = __webpack_require__(3646);
+;// CONCATENATED MODULE: ./src/releases/store.ts
+
+
+const secrets = (namespace) => ({ apiVersion: 'v1', kind: 'Secret', namespace });
+/** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
+async function storedReleases(kube, namespace, name) {
+    const list = await kube.list(secrets(namespace), {
+        labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name}`
+    });
+    return list.items
+        .map(item => ({ number: Number(item.metadata.labels?.[releases_record/* releaseLabels */.lM.number]), secret: item.metadata.name }))
+        .filter(release => Number.isInteger(release.number) && release.number > 0)
+        .sort((a, b) => a.number - b.number);
+}
+/** Every release record of `name` in `namespace`, oldest first. */
+async function readReleases(kube, namespace, name) {
+    const list = await kube.list(secrets(namespace), {
+        labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name}`
+    });
+    return list.items
+        .filter(item => item.data?.release)
+        .map(item => (0,releases_record/* decodeRecord */.eT)(item.data.release, `${namespace}/${item.metadata.name}`))
+        .sort((a, b) => a.number - b.number);
+}
+/**
+ * Stores `record` as the next release of its name (its number is set here), then deletes the oldest beyond
+ * `historyMax`. A release written at the same moment by a run without the lock takes the number: the next is tried.
+ */
+async function writeRelease(kube, namespace, record, historyMax) {
+    let number = (0,releases_record/* nextReleaseNumber */.aO)((await storedReleases(kube, namespace, record.name)).map(r => r.number));
+    for (let attempt = 0;; attempt++) {
+        const full = { ...record, number };
+        const encoded = (0,releases_record/* encodeRecord */.Ym)(full);
+        const problem = (0,releases_record/* oversizeProblem */.jT)(encoded, record.objects.length);
+        if (problem)
+            throw new Error(problem);
+        try {
+            await kube.create({
+                apiVersion: 'v1',
+                kind: 'Secret',
+                type: releases_record/* releaseSecretType */.cW,
+                metadata: {
+                    name: (0,releases_record/* releaseSecretName */.VO)(record.name, number),
+                    namespace,
+                    labels: {
+                        [releases_record/* releaseLabels */.lM.name]: record.name,
+                        [releases_record/* releaseLabels */.lM.number]: String(number),
+                        [releases_record/* releaseLabels */.lM.result]: record.result,
+                        'app.kubernetes.io/managed-by': 'build-and-deploy'
+                    }
+                },
+                // data is base64 of its bytes: the Secret holds the gzip itself.
+                data: { release: encoded }
+            });
+            break;
+        }
+        catch (error) {
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 409) || attempt >= 3)
+                throw error;
+            number++;
+        }
+    }
+    const kept = await storedReleases(kube, namespace, record.name);
+    for (const stale of (0,releases_record/* releasesBeyond */.AV)(kept.map(r => r.number), historyMax)) {
+        const secret = kept.find(r => r.number === stale).secret;
+        await kube.delete({ ...secrets(namespace), name: secret }).catch(error => {
+            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
+                throw error;
+        });
+    }
+    return { ...record, number };
+}
+
+// EXTERNAL MODULE: ./src/run/context.ts
+var context = __webpack_require__(670);
+// EXTERNAL MODULE: ./src/run/lock.ts
+var lock = __webpack_require__(8642);
+;// CONCATENATED MODULE: ./src/releases/record-step.ts
+
+
+
+
+
+
+const recordOf = (settings, objects, images, result, changes) => ({
+    version: 1,
+    name: settings.releases.name,
+    commit: settings.run.sha,
+    runUrl: settings.run.runUrl,
+    actor: settings.run.actor,
+    result,
+    time: new Date().toISOString(),
+    images,
+    changes,
+    objects: objects.map(releases_record/* recordedObject */.Y_)
+});
+/** Before anything is applied: a release whose record would not fit in a Secret is refused, the cluster untouched. */
+function checkRecordSize(settings, objects, release) {
+    if (settings.dryRun || settings.releases.historyMax === 0)
+        return;
+    const planned = recordOf(settings, objects.map(o => o.object), release.images, 'succeeded', []);
+    const problem = (0,releases_record/* oversizeProblem */.jT)((0,releases_record/* encodeRecord */.Ym)({ ...planned, number: 1 }), objects.length);
+    if (problem)
+        throw new Error(problem);
+}
+/**
+ * After a deploy that succeeded or was rolled back, under its lock: the release record. A deploy that got this far
+ * has happened, so a record that cannot be written is a warning, not a failure.
+ */
+async function recordRelease(kube, settings, result, verdict, release) {
+    const namespace = result.target?.namespace;
+    if (!verdict || !namespace || settings.dryRun || settings.releases.historyMax === 0 || result.cancelled)
+        return;
+    const changes = (0,deploy_result/* resourceReports */.u)(result.applied, result.waits, result.pruned).map(({ kind, namespace, name, action }) => ({
+        kind,
+        namespace,
+        name,
+        action
+    }));
+    const record = recordOf(settings, result.applied.map(a => a.target.object), release.images, verdict, changes);
+    try {
+        const written = await writeRelease(kube, namespace, record, settings.releases.historyMax);
+        core/* info */.pq(`Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`);
+        return written;
+    }
+    catch (error) {
+        core/* warning */.$e(`Release record not written in ${namespace}: ${error.message} History and whole-set rollbacks will not know this release; the deployer needs create, list and delete on Secrets there (or set history-max: 0).`);
+        return undefined;
+    }
+}
+/**
+ * The release records of the manifests' target (the namespace the lock and the records go to), oldest first;
+ * undefined, with a warning, when they cannot be read (a deployer without list on Secrets).
+ */
+async function readReleasesOfTarget(settings, objects) {
+    return (0,context/* withCluster */.B)(settings, async ({ kube }) => {
+        const namespace = (0,lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace);
+        try {
+            return { namespace, records: await readReleases(kube, namespace, settings.releases.name) };
+        }
+        catch (error) {
+            core/* warning */.$e(`Cannot read the release records in ${namespace}: ${error.message}`);
+            return undefined;
+        }
+    });
+}
+
+
+/***/ }),
+
+/***/ 7733:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AV: () => (/* binding */ releasesBeyond),
+/* harmony export */   VO: () => (/* binding */ releaseSecretName),
+/* harmony export */   Y_: () => (/* binding */ recordedObject),
+/* harmony export */   Ym: () => (/* binding */ encodeRecord),
+/* harmony export */   aO: () => (/* binding */ nextReleaseNumber),
+/* harmony export */   cW: () => (/* binding */ releaseSecretType),
+/* harmony export */   eT: () => (/* binding */ decodeRecord),
+/* harmony export */   jT: () => (/* binding */ oversizeProblem),
+/* harmony export */   lM: () => (/* binding */ releaseLabels),
+/* harmony export */   lb: () => (/* binding */ changeSummary)
+/* harmony export */ });
+/* unused harmony export recordLimitBytes */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_1__);
+
+
+/** A Secret may hold at most 1 MiB (etcd's object limit, as Helm meets it); the record must fit with its metadata. */
+const recordLimitBytes = 1024 * 1024 - 16 * 1024;
+const releaseLabels = {
+    name: 'build-and-deploy/release',
+    number: 'build-and-deploy/release-number',
+    result: 'build-and-deploy/release-result'
+};
+const releaseSecretType = 'build-and-deploy/release.v1';
+/** The Secret of release `number`: names are DNS subdomains, and a lock-name is a DNS label. */
+const releaseSecretName = (name, number) => `build-and-deploy.release.${name}.v${number}`;
+const sha256 = (text) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(text).digest('hex')}`;
+/**
+ * An object as it goes into a record. A Secret keeps its keys, each with the SHA-256 of its value (decoded from
+ * base64 for data), and never a value: a rollback can tell whether the live Secret still holds the same thing.
+ */
+function recordedObject(object) {
+    const copy = structuredClone(object);
+    if (copy.kind !== 'Secret' || copy.apiVersion !== 'v1')
+        return copy;
+    const hashes = {};
+    for (const [key, value] of Object.entries((copy.data ?? {})))
+        hashes[key] = sha256(Buffer.from(String(value), 'base64').toString('utf8'));
+    for (const [key, value] of Object.entries((copy.stringData ?? {})))
+        hashes[key] = sha256(String(value));
+    delete copy.data;
+    delete copy.stringData;
+    copy.secretHashes = hashes;
+    return copy;
+}
+/** The record as it is stored: gzip of its JSON, in base64 as a Secret's data value is written. */
+function encodeRecord(record) {
+    return (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.gzipSync)(Buffer.from(JSON.stringify(record))).toString('base64');
+}
+function decodeRecord(encoded, where) {
+    let record;
+    try {
+        record = JSON.parse((0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.gunzipSync)(Buffer.from(encoded, 'base64')).toString('utf8'));
+    }
+    catch (error) {
+        throw new Error(`The release record ${where} cannot be read (not gzip of JSON): ${error.message}`, {
+            cause: error
+        });
+    }
+    if (record.version !== 1)
+        throw new Error(`The release record ${where} has format ${record.version}; this version of the action reads 1.`);
+    return record;
+}
+/** Why `encoded` cannot be stored, or undefined when it fits in a Secret (which counts its decoded bytes). */
+function oversizeProblem(encoded, objectCount) {
+    const bytes = Buffer.from(encoded, 'base64').length;
+    if (bytes <= recordLimitBytes)
+        return undefined;
+    return `The release record of these ${objectCount} objects is ${(bytes / 2 ** 20).toFixed(2)} MiB compressed, and a Secret holds at most 1 MiB: split the manifests into several targets (lock-name), or set history-max: 0 to deploy without release records.`;
+}
+/** The number the next release gets: one past the highest kept (numbers are never reused, even after a prune). */
+const nextReleaseNumber = (numbers) => Math.max(0, ...numbers) + 1;
+/** The releases to delete so that `historyMax` remain, oldest first. */
+function releasesBeyond(numbers, historyMax) {
+    const sorted = [...numbers].sort((a, b) => a - b);
+    return sorted.slice(0, Math.max(0, sorted.length - historyMax));
+}
+/** A line of history: what a release changed, counted by action, e.g. `2 created, 1 configured, 1 pruned`. */
+function changeSummary(changes) {
+    const counts = new Map();
+    for (const { action } of changes)
+        counts.set(action, (counts.get(action) ?? 0) + 1);
+    const order = ['created', 'configured', 'replaced', 'pruned', 'unchanged', 'failed', 'not applied'];
+    return ([...counts]
+        .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+        .map(([action, count]) => `${count} ${action}`)
+        .join(', ') || 'nothing applied');
+}
+
+
+/***/ }),
+
+/***/ 9268:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ releasesOutput),
+/* harmony export */   j: () => (/* binding */ releaseLogLines)
+/* harmony export */ });
+/* harmony import */ var _rollback_history_log_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2751);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7733);
+
+
+/** mode history's list of releases for the log, newest first (commits and images shortened, as for revisions). */
+function releaseLogLines(records, name, namespace) {
+    if (records.length === 0)
+        return [`Releases of ${name} (namespace ${namespace}): none recorded yet (they are written from this version on).`];
+    return [
+        `Releases of ${name} (namespace ${namespace}):`,
+        ...(0,_rollback_history_log_js__WEBPACK_IMPORTED_MODULE_1__/* .table */ .tp)([
+            ['RELEASE', 'COMMIT', 'RESULT', 'TIME', 'IMAGES', 'CHANGES'],
+            ...[...records]
+                .reverse()
+                .map(record => [
+                String(record.number),
+                record.commit.slice(0, 7),
+                record.result,
+                (0,_rollback_history_log_js__WEBPACK_IMPORTED_MODULE_1__/* .shortTime */ .Mj)(record.time),
+                record.images.map(_rollback_history_log_js__WEBPACK_IMPORTED_MODULE_1__/* .shortImage */ .Uq).join(', ') || '-',
+                (0,_record_js__WEBPACK_IMPORTED_MODULE_0__/* .changeSummary */ .lb)(record.changes)
+            ])
+        ])
+    ];
+}
+/** The releases output: each record without its objects (they are the manifests as applied). */
+const releasesOutput = (records) => records.map(({ objects: _objects, ...rest }) => ({ ...rest, summary: (0,_record_js__WEBPACK_IMPORTED_MODULE_0__/* .changeSummary */ .lb)(rest.changes) }));
+
+
+/***/ }),
+
+/***/ 2751:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ct: () => (/* binding */ historyLogLines),
+/* harmony export */   Mj: () => (/* binding */ shortTime),
+/* harmony export */   Uq: () => (/* binding */ shortImage),
+/* harmony export */   tp: () => (/* binding */ table)
+/* harmony export */ });
+/* harmony import */ var _live_revision_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5844);
+
+/** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
+function shortImage(reference) {
+    const [withoutDigest, digest] = reference.split('@');
+    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
+    const colon = lastSegment.indexOf(':');
+    const name = colon < 0 ? lastSegment : lastSegment.slice(0, colon);
+    const tag = colon < 0 ? undefined : lastSegment.slice(colon + 1);
+    const shortTag = tag && /^[0-9a-f]{40}$/.test(tag) ? tag.slice(0, 7) : tag;
+    const shortDigest = digest ? `@${digest.replace(/^(sha256:[0-9a-f]{7})[0-9a-f]*$/, '$1')}` : '';
+    return `${name}${shortTag ? `:${shortTag}` : ''}${shortDigest}`;
+}
+/** 2026-12-03T14:30:05Z → 2026-12-03 14:30:05 (UTC, as the API gives it). */
+const shortTime = (created) => created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '';
+function table(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
+    return rows.map(row => `  ${row.map((value, i) => value.padEnd(widths[i])).join('  ')}`.trimEnd());
+}
+/** Per workload: a heading line, then revision, commit, image, created and live, newest first. */
+function historyLogLines(histories) {
+    return histories.flatMap(history => [
+        `History of ${(0,_live_revision_js__WEBPACK_IMPORTED_MODULE_0__/* .workloadName */ .vO)(history)} (namespace ${history.workload.namespace}):`,
+        ...(history.rows.length === 0
+            ? ['  no revisions']
+            : table([
+                ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
+                ...history.rows.map(row => [
+                    String(row.revision),
+                    row.commit?.slice(0, 7) ?? '-',
+                    row.images.map(shortImage).join(', ') || '-',
+                    shortTime(row.created),
+                    row.live ? 'live' : ''
+                ])
+            ]))
+    ]);
 }
 
 

@@ -8,6 +8,7 @@ import { builtImagesOutput, renderSummary } from './report/summary.js'
 import type { RunReport } from './report/run-report.js'
 import type { ModeOutcome } from './run/outcome.js'
 import { resultLine } from './report/result-line.js'
+import { releasesOutput } from './releases/release-log.js'
 import { strategyNamed } from './strategies/registry.js'
 
 function setOutputs(report: RunReport, manifestsFile?: string): void {
@@ -23,6 +24,8 @@ function setOutputs(report: RunReport, manifestsFile?: string): void {
   }
   core.setOutput('resources', JSON.stringify(report.resources))
   if (report.history) core.setOutput('history', JSON.stringify(report.history))
+  if (report.releases) core.setOutput('releases', JSON.stringify(releasesOutput(report.releases)))
+  if (report.release) core.setOutput('release', String(report.release.number))
   if (report.traffic)
     for (const [name, value] of Object.entries(strategyNamed(report.traffic.strategy).outputs(report.traffic)))
       core.setOutput(name, value)

@@ -1,3 +1,4 @@
+import type { ReleaseRecord } from '../releases/record.js'
 // What a deploy did, as plain data for the report and the outputs.
 import type { AppliedObject } from './apply.js'
 import type { Target } from '../plan/apply-plan.js'
@@ -50,6 +51,8 @@ export interface DeployResult {
   target?: { server?: string; context?: string; namespace?: string }
   /** The runner cancelled the run: the wait stopped (or never began). */
   cancelled?: boolean
+  /** The release record written after it (succeeded or rolled back), when history-max allows one. */
+  release?: ReleaseRecord
 }
 
 /** One row per object applied or pruned, with its rollout's state and time. */

@@ -35,12 +35,15 @@ import { WaitItem, waitForRollouts, WaitOutcome } from '../status/wait.js'
 import { HookFailure, HookOutcome, hooksInOrder, planDeployPhases, runHookSteps } from './hooks.js'
 import type { HookStep } from '../plan/phases.js'
 import { isNamespaceMissing, lockNamespace } from '../run/lock.js'
+import { checkRecordSize, recordRelease, ReleaseInput } from '../releases/record-step.js'
 
 export interface PreparedManifests {
   objects: SourcedObject[]
   replacements: ImageReplacement[]
   /** Patched manifests (Secret values redacted), written for the manifests-file output. */
   file: string
+  /** The images this run gave the manifests (readManifests), for the release record. */
+  images?: string[]
 }
 
 /**
@@ -307,11 +310,23 @@ export async function deploy(
   settings: Settings,
   manifestObjects: SourcedObject[],
   connected?: Cluster,
-  cancel?: AbortSignal
+  cancel?: AbortSignal,
+  release: ReleaseInput = { images: [] }
 ): Promise<DeployResult> {
   // A cancel during the build (a runner that signals this process alone) must not be followed by a deploy.
   if (cancel?.aborted) throw new Error('Cancelled before anything was applied.')
-  return withCluster(settings, context => deployTo(context, settings, manifestObjects, cancel), connected)
+  checkRecordSize(settings, manifestObjects, release)
+  return withCluster(
+    settings,
+    async context => {
+      const result = await deployTo(context, settings, manifestObjects, cancel)
+      const failure = deployFailure(result)
+      const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined
+      result.release = await recordRelease(context.kube, settings, result, verdict, release)
+      return result
+    },
+    connected
+  )
 }
 
 /**
@@ -677,7 +692,7 @@ export async function readManifests(
     actor: settings.run.actor,
     images: built.map(b => b.image)
   }
-  const manifests = await prepareManifests(settings, substitutions, origin, kube)
+  const manifests = { ...(await prepareManifests(settings, substitutions, origin, kube)), images: origin.images }
   for (const r of manifests.replacements)
     core.info(`${r.file}: ${r.kind}/${r.name} container ${r.container}: ${r.from} → ${r.to}`)
   // A missing or broken kubeconfig is found now, not after a ten-minute build.
@@ -709,7 +724,8 @@ function deployReport(result: DeployResult): ModeOutcome['report'] {
     waits: result.waits,
     resources,
     rollback: result.rollback,
-    traffic: result.traffic
+    traffic: result.traffic,
+    release: result.release && { name: result.release.name, number: result.release.number }
   }
 }
 
@@ -774,7 +790,7 @@ export async function deployManifests(
   cancel?: AbortSignal
 ): Promise<Pick<ModeOutcome, 'report' | 'failure'>> {
   try {
-    const result = await deploy(settings, manifests.objects, kube, cancel)
+    const result = await deploy(settings, manifests.objects, kube, cancel, { images: manifests.images ?? [] })
     return { report: deployReport(result), failure: deployFailure(result) }
   } catch (error) {
     if (!(error instanceof HookFailure)) throw error

@@ -1,3 +1,4 @@
+import type { ReleaseRecord } from '../releases/record.js'
 // What a run found and did, as plain data: filled in by the mode runners, read by the summary and the outputs.
 // Each part's type lives with the code that fills it; this module only composes them.
 import type { BuiltImage } from '../build/build-step.js'
@@ -31,6 +32,10 @@ export interface RunReport {
   rollback?: RollbackReport
   traffic?: TrafficReport
   history?: WorkloadHistory[]
+  /** The release record this run wrote (name and number). */
+  release?: { name: string; number: number }
+  /** mode history: the target's release records, oldest first. */
+  releases?: ReleaseRecord[]
   hooks?: HookOutcome[]
   error?: string
   durationMs: number

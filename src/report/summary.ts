@@ -8,6 +8,7 @@ import { code, fenced, html, inline as cell } from '../format/markdown.js'
 import { liveRow, workloadName } from '../rollback/live-revision.js'
 import { annotationKeys } from '../manifests/annotate.js'
 import { strategyNamed } from '../strategies/registry.js'
+import { changeSummary } from '../releases/record.js'
 
 /** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
 export function builtImagesOutput(
@@ -291,8 +292,20 @@ function liveRevisions(report: RunReport): string[] {
   return out
 }
 
+function releasesSection(report: RunReport): string[] {
+  if (!report.releases) return []
+  const out = ['### Releases', '']
+  if (report.releases.length === 0) return [...out, 'None recorded yet.', '']
+  out.push('| Release | Commit | Result | Time | Images | Changes |', '| --- | --- | --- | --- | --- | --- |')
+  for (const release of [...report.releases].reverse())
+    out.push(
+      `| ${cell(release.number)} | ${code(release.commit.slice(0, 12))} | ${cell(release.result)} | ${cell(release.time)} | ${release.images.map(code).join('<br>')} | ${cell(changeSummary(release.changes))} |`
+    )
+  return [...out, '']
+}
+
 function historySections(report: RunReport): string[] {
-  const out: string[] = []
+  const out: string[] = [...releasesSection(report)]
   for (const { workload, rows } of report.history ?? []) {
     out.push(
       `### History of ${cell(workload.kind.toLowerCase())}/${cell(workload.name)} (${cell(workload.namespace)})`,

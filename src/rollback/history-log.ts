@@ -19,9 +19,10 @@ export function shortImage(reference: string): string {
 }
 
 /** 2026-12-03T14:30:05Z → 2026-12-03 14:30:05 (UTC, as the API gives it). */
-const shortTime = (created?: string): string => (created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '')
+export const shortTime = (created?: string): string =>
+  created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : ''
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)))
   return rows.map(row => `  ${row.map((value, i) => value.padEnd(widths[i])).join('  ')}`.trimEnd())
 }

@@ -11,7 +11,17 @@ export interface ModeOutcome {
   report: Partial<
     Pick<
       RunReport,
-      'target' | 'images' | 'resources' | 'waits' | 'applied' | 'rollback' | 'traffic' | 'history' | 'hooks'
+      | 'target'
+      | 'images'
+      | 'resources'
+      | 'waits'
+      | 'applied'
+      | 'rollback'
+      | 'traffic'
+      | 'history'
+      | 'hooks'
+      | 'release'
+      | 'releases'
     >
   >
   manifestsFile?: string

@@ -54,6 +54,7 @@ export const actionInputs: readonly string[] = [
   'rollback-on-cancel',
   'rollback-delete-new',
   'rollback-to',
+  'history-max',
   'lock',
   'lock-name',
   'lock-timeout',

@@ -153,6 +153,11 @@ function deployInput(read: InputReader, mode: Mode, rollbackTo: DeploySettings['
   }
 
   const wait = booleanInput(read, 'wait', true)
+  const historyMaxText = read('history-max').trim() || '10'
+  if (!/^\d{1,3}$/.test(historyMaxText) || Number(historyMaxText) > 100)
+    throw new Error(
+      `Invalid history-max '${historyMaxText}'. Expected a number of releases to keep, 0 to 100 (0: no release records).`
+    )
 
   return {
     fieldManager,
@@ -167,6 +172,7 @@ function deployInput(read: InputReader, mode: Mode, rollbackTo: DeploySettings['
     rollbackDeleteNew: booleanInput(read, 'rollback-delete-new', false),
     rollbackTo,
     lock,
+    releases: { name: lockName, historyMax: Number(historyMaxText) },
     prune
   }
 }

@@ -70,6 +70,8 @@ export interface DeploySettings {
    */
   rollbackTo?: { kind: 'previous' } | { kind: 'revision'; revision: number } | { kind: 'sha'; sha: string }
   lock?: { name: string; timeoutMs: number }
+  /** The release records' name (the lock-name input) and how many are kept (history-max; 0: none written). */
+  releases: { name: string; historyMax: number }
   /** prune: true. Members of the ApplySet that the manifests no longer have are deleted after a successful rollout. */
   prune?: PruneSettings
 }

@@ -1,5 +1,5 @@
-export const id = 228;
-export const ids = [228,392];
+export const id = 42;
+export const ids = [42,392];
 export const modules = {
 
 /***/ 3312:
@@ -205,7 +205,7 @@ function podsBlockingRollback(set, pods, targetRevisionName) {
 
 /***/ }),
 
-/***/ 2228:
+/***/ 1042:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -269,44 +269,8 @@ function resolveCommitPrefix(prefix, histories) {
 
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(5844);
-;// CONCATENATED MODULE: ./src/rollback/history-log.ts
-
-/** registry/team/web:0123…(40) → web:0123abc; a digest keeps its first 7 hex digits; another tag stays. */
-function shortImage(reference) {
-    const [withoutDigest, digest] = reference.split('@');
-    const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-    const colon = lastSegment.indexOf(':');
-    const name = colon < 0 ? lastSegment : lastSegment.slice(0, colon);
-    const tag = colon < 0 ? undefined : lastSegment.slice(colon + 1);
-    const shortTag = tag && /^[0-9a-f]{40}$/.test(tag) ? tag.slice(0, 7) : tag;
-    const shortDigest = digest ? `@${digest.replace(/^(sha256:[0-9a-f]{7})[0-9a-f]*$/, '$1')}` : '';
-    return `${name}${shortTag ? `:${shortTag}` : ''}${shortDigest}`;
-}
-/** 2026-12-03T14:30:05Z → 2026-12-03 14:30:05 (UTC, as the API gives it). */
-const shortTime = (created) => (created ? created.replace('T', ' ').replace(/(\.\d+)?Z$/, '') : '');
-function table(rows) {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map(row => row[i].length)));
-    return rows.map(row => `  ${row.map((value, i) => value.padEnd(widths[i])).join('  ')}`.trimEnd());
-}
-/** Per workload: a heading line, then revision, commit, image, created and live, newest first. */
-function historyLogLines(histories) {
-    return histories.flatMap(history => [
-        `History of ${(0,live_revision/* workloadName */.vO)(history)} (namespace ${history.workload.namespace}):`,
-        ...(history.rows.length === 0
-            ? ['  no revisions']
-            : table([
-                ['REVISION', 'COMMIT', 'IMAGE', 'CREATED', ''],
-                ...history.rows.map(row => [
-                    String(row.revision),
-                    row.commit?.slice(0, 7) ?? '-',
-                    row.images.map(shortImage).join(', ') || '-',
-                    shortTime(row.created),
-                    row.live ? 'live' : ''
-                ])
-            ]))
-    ]);
-}
-
+// EXTERNAL MODULE: ./src/rollback/history-log.ts
+var history_log = __webpack_require__(2751);
 // EXTERNAL MODULE: ./src/rollback/rollback-plan.ts
 var rollback_plan = __webpack_require__(3312);
 // EXTERNAL MODULE: ./src/status/readers.ts + 10 modules
@@ -380,7 +344,7 @@ async function readLiveHistories(settings, objects) {
 }
 /** mode history prints its table to the log too, as the summary is not where a terminal user (act) looks. */
 function logHistories(histories) {
-    for (const line of historyLogLines(histories))
+    for (const line of (0,history_log/* historyLogLines */.Ct)(histories))
         core/* info */.pq(line);
 }
 /**

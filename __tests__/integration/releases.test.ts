@@ -1,0 +1,115 @@
+// Release records (issue 21.1, 21.3): each deploy that succeeded or was rolled back leaves a Secret with what it
+// applied, history-max of them are kept, and mode history lists them.
+import { describe, expect, it } from '@jest/globals'
+import { gunzipSync } from 'node:zlib'
+import { deployInputs, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
+
+const ns = namespacesForThisFile()
+
+/** The manifests with a Secret beside the app, and the app's ConfigMap greeting set. */
+const manifestsWith = (greeting: string, secretValue: string, fault?: string) =>
+  manifestCopy('app.yaml', text => {
+    let edited = text.replace('GREETING: hello', `GREETING: ${greeting}`)
+    if (fault)
+      edited = edited.replace('labels: {app: web}\n    spec:', `labels: {app: web, bnd.dev/fault: ${fault}}\n    spec:`)
+    return `${edited}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: web-secret\nstringData:\n  token: ${secretValue}\n`
+  })
+
+async function releaseSecrets(namespace: string): Promise<any[]> {
+  const list = await kubectlJson([
+    '-n',
+    namespace,
+    'get',
+    'secrets',
+    '-l',
+    'build-and-deploy/release=deploy',
+    '-o',
+    'json'
+  ])
+  return list.items.sort(
+    (a: any, b: any) =>
+      Number(a.metadata.labels['build-and-deploy/release-number']) -
+      Number(b.metadata.labels['build-and-deploy/release-number'])
+  )
+}
+
+const decoded = (secret: any) => JSON.parse(gunzipSync(Buffer.from(secret.data.release, 'base64')).toString('utf8'))
+
+describe('release records', () => {
+  it('records each release with its objects (Secret values as hashes only), keeps history-max, and lists them in mode history', async () => {
+    const namespace = ns('releases')
+    const canary = `tok-${randomSha().slice(0, 20)}`
+    const inputs = (greeting: string, extra: Record<string, string> = {}, fault?: string) =>
+      deployInputs(namespace, { manifests: manifestsWith(greeting, canary, fault), 'history-max': '2', ...extra })
+
+    const a = randomSha()
+    const first = await runAction(inputs('hello'), { sha: a, secrets: [canary] })
+    expect(first.code).toBe(0)
+    expect(first.outputs.release).toBe('1')
+    expect(first.stdout).toContain(`Recorded release 1 of deploy in ${namespace} (succeeded; history-max 2).`)
+    const [one] = await releaseSecrets(namespace)
+    expect(one.metadata.name).toBe('build-and-deploy.release.deploy.v1')
+    expect(one.type).toBe('build-and-deploy/release.v1')
+    const record = decoded(one)
+    expect(record).toMatchObject({ number: 1, commit: a, result: 'succeeded', actor: 'octo-tester' })
+    expect(record.images[0]).toContain(`:${a}`)
+    expect(record.objects.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      expect.arrayContaining(['ConfigMap/web-config', 'Deployment/web', 'Service/web', 'Secret/web-secret'])
+    )
+    const secret = record.objects.find((o: any) => o.kind === 'Secret')
+    expect(secret.secretHashes.token).toMatch(/^sha256:[0-9a-f]{64}$/)
+    // Neither the value nor its base64 anywhere in the record.
+    const text = JSON.stringify(record)
+    expect(text).not.toContain(canary)
+    expect(text).not.toContain(Buffer.from(canary).toString('base64'))
+
+    const b = randomSha()
+    const second = await runAction(inputs('bonjour'), { sha: b, secrets: [canary] })
+    expect(second.code).toBe(0)
+    expect(second.outputs.release).toBe('2')
+    expect(decoded((await releaseSecrets(namespace))[1]).changes).toEqual(
+      expect.arrayContaining([
+        { kind: 'ConfigMap', namespace, name: 'web-config', action: 'configured' },
+        { kind: 'Deployment', namespace, name: 'web', action: 'configured' }
+      ])
+    )
+
+    // A release that fails and is rolled back is recorded as such; history-max 2 drops release 1.
+    const bad = await runAction(inputs('hallo', {}, 'crashloop'), { sha: randomSha(), secrets: [canary] })
+    expect(bad.code).toBe(1)
+    expect(bad.outputs.result).toBe('rolled-back')
+    expect(bad.outputs.release).toBe('3')
+    const kept = await releaseSecrets(namespace)
+    expect(kept.map((s: any) => s.metadata.name)).toEqual([
+      'build-and-deploy.release.deploy.v2',
+      'build-and-deploy.release.deploy.v3'
+    ])
+    expect(kept[1].metadata.labels['build-and-deploy/release-result']).toBe('rolled-back')
+
+    const history = await runAction(
+      deployInputs(namespace, { mode: 'history', manifests: manifestsWith('x', canary) }),
+      {
+        sha: b,
+        secrets: [canary]
+      }
+    )
+    expect(history.code).toBe(0)
+    const lines = history.stdout.split('\n')
+    const heading = lines.findIndex(line => line === `Releases of deploy (namespace ${namespace}):`)
+    expect(heading).toBeGreaterThanOrEqual(0)
+    expect(lines[heading + 2]).toMatch(/^ {2}3 +[0-9a-f]{7} +rolled-back /)
+    expect(lines[heading + 3]).toMatch(
+      new RegExp(`^ {2}2 +${b.slice(0, 7)} +succeeded .*web:${b.slice(0, 7)} +2 configured`)
+    )
+    expect(history.summary).toContain('### Releases')
+    const releases = JSON.parse(history.outputs.releases)
+    expect(releases.map((r: any) => r.number)).toEqual([2, 3])
+    expect(releases[0]).not.toHaveProperty('objects')
+
+    // history-max 0: nothing recorded, nothing deleted.
+    const none = await runAction(inputs('hej', { 'history-max': '0' }), { sha: randomSha(), secrets: [canary] })
+    expect(none.code).toBe(0)
+    expect(none.outputs.release).toBeUndefined()
+    expect((await releaseSecrets(namespace)).length).toBe(2)
+  }, 300_000)
+})
