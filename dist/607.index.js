@@ -1234,45 +1234,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 1548:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   u: () => (/* binding */ resourceReports)
-/* harmony export */ });
-/** One row per object applied or pruned, with its rollout's state and time. */
-function resourceReports(applied, waits, pruned = []) {
-    const reports = applied.map((a) => {
-        const o = a.target.object;
-        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
-        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
-            .filter(Boolean)
-            .join('; ') || undefined;
-        return {
-            kind: o.kind,
-            namespace: o.metadata.namespace,
-            name: o.metadata.name,
-            action: a.action,
-            ...(note ? { note } : {}),
-            rollout: wait?.state,
-            durationMs: wait?.durationMs
-        };
-    });
-    for (const p of pruned)
-        reports.push({
-            kind: p.kind,
-            namespace: p.namespace,
-            name: p.name,
-            action: 'pruned',
-            ...(p.skipped ? { note: p.skipped } : {})
-        });
-    return reports;
-}
-
-
-/***/ }),
-
-/***/ 8139:
+/***/ 9738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1997,8 +1959,36 @@ var image_ref = __webpack_require__(9557);
 var format_size = __webpack_require__(4826);
 // EXTERNAL MODULE: ./src/status/diagnosis-lines.ts
 var diagnosis_lines = __webpack_require__(669);
-// EXTERNAL MODULE: ./src/deploy/deploy-result.ts
-var deploy_result = __webpack_require__(1548);
+;// CONCATENATED MODULE: ./src/deploy/deploy-result.ts
+/** One row per object applied or pruned, with its rollout's state and time. */
+function resourceReports(applied, waits, pruned = []) {
+    const reports = applied.map((a) => {
+        const o = a.target.object;
+        const wait = waits.find(w => w.item.kind === o.kind && w.item.name === o.metadata.name && w.item.namespace === o.metadata.namespace);
+        const note = [a.scaleOwners ? `scale left to ${a.scaleOwners.join(', ')}` : undefined, wait?.note]
+            .filter(Boolean)
+            .join('; ') || undefined;
+        return {
+            kind: o.kind,
+            namespace: o.metadata.namespace,
+            name: o.metadata.name,
+            action: a.action,
+            ...(note ? { note } : {}),
+            rollout: wait?.state,
+            durationMs: wait?.durationMs
+        };
+    });
+    for (const p of pruned)
+        reports.push({
+            kind: p.kind,
+            namespace: p.namespace,
+            name: p.name,
+            action: 'pruned',
+            ...(p.skipped ? { note: p.skipped } : {})
+        });
+    return reports;
+}
+
 // EXTERNAL MODULE: ./src/kube/connect.ts + 3 modules
 var connect = __webpack_require__(3390);
 // EXTERNAL MODULE: ./src/strategies/gate-url.ts
@@ -2715,7 +2705,12 @@ async function deploy(settings, manifestObjects, connected, cancel, release = { 
         const result = await deployTo(context, settings, manifestObjects, cancel);
         const failure = deployFailure(result);
         const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined;
-        result.release = await (0,record_step/* recordRelease */.ty)(context.kube, settings, result, verdict, release);
+        if (verdict && result.target?.namespace && !result.cancelled)
+            result.release = await (0,record_step/* recordRelease */.ty)(context.kube, settings, {
+                namespace: result.target.namespace,
+                objects: result.applied.map(a => a.target.object),
+                changes: resourceReports(result.applied, result.waits, result.pruned).map(({ kind, namespace, name, action }) => ({ kind, namespace, name, action }))
+            }, verdict, release);
         return result;
     }, connected);
 }
@@ -3009,7 +3004,7 @@ const restoredWorkloads = (rollback) => rollback.restored
     .map(r => `${r.workload.kind.toLowerCase()}/${r.workload.name} to revision ${r.plan.revision}`);
 /** What a deploy put in the report, whether it succeeded or not. */
 function deployReport(result) {
-    const resources = (0,deploy_result/* resourceReports */.u)(result.applied, result.waits, result.pruned);
+    const resources = resourceReports(result.applied, result.waits, result.pruned);
     for (const { target, fate } of result.writeFailure?.unwritten ?? []) {
         resources.push({
             kind: target.object.kind,
@@ -6528,8 +6523,8 @@ async function findProblems(kube, input) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(8139);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 10 modules
+var deploy_step = __webpack_require__(9738);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
@@ -6815,8 +6810,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
 var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/deploy/deploy-result.ts
-var deploy_result = __webpack_require__(1548);
 // EXTERNAL MODULE: ./src/releases/record.ts
 var releases_record = __webpack_require__(7733);
 // EXTERNAL MODULE: ./src/kube/errors.ts
@@ -6904,7 +6897,6 @@ var lock = __webpack_require__(8642);
 
 
 
-
 const recordOf = (settings, objects, images, result, changes) => ({
     version: 1,
     name: settings.releases.name,
@@ -6930,17 +6922,11 @@ function checkRecordSize(settings, objects, release) {
  * After a deploy that succeeded or was rolled back, under its lock: the release record. A deploy that got this far
  * has happened, so a record that cannot be written is a warning, not a failure.
  */
-async function recordRelease(kube, settings, result, verdict, release) {
-    const namespace = result.target?.namespace;
-    if (!verdict || !namespace || settings.dryRun || settings.releases.historyMax === 0 || result.cancelled)
+async function recordRelease(kube, settings, applied, verdict, release) {
+    if (settings.dryRun || settings.releases.historyMax === 0)
         return;
-    const changes = (0,deploy_result/* resourceReports */.u)(result.applied, result.waits, result.pruned).map(({ kind, namespace, name, action }) => ({
-        kind,
-        namespace,
-        name,
-        action
-    }));
-    const record = recordOf(settings, result.applied.map(a => a.target.object), release.images, verdict, changes);
+    const { namespace } = applied;
+    const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes);
     try {
         const written = await writeRelease(kube, namespace, record, settings.releases.historyMax);
         core/* info */.pq(`Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`);

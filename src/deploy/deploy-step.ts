@@ -322,7 +322,20 @@ export async function deploy(
       const result = await deployTo(context, settings, manifestObjects, cancel)
       const failure = deployFailure(result)
       const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined
-      result.release = await recordRelease(context.kube, settings, result, verdict, release)
+      if (verdict && result.target?.namespace && !result.cancelled)
+        result.release = await recordRelease(
+          context.kube,
+          settings,
+          {
+            namespace: result.target.namespace,
+            objects: result.applied.map(a => a.target.object),
+            changes: resourceReports(result.applied, result.waits, result.pruned).map(
+              ({ kind, namespace, name, action }) => ({ kind, namespace, name, action })
+            )
+          },
+          verdict,
+          release
+        )
       return result
     },
     connected

@@ -1,7 +1,5 @@
 import * as core from '@actions/core'
 import type { Cluster } from '../kube/cluster.js'
-import type { DeployResult } from '../deploy/deploy-result.js'
-import { resourceReports } from '../deploy/deploy-result.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
 import type { Settings } from '../settings/types.js'
 import { encodeRecord, oversizeProblem, recordedObject, ReleaseRecord } from './record.js'
@@ -47,6 +45,13 @@ export function checkRecordSize(settings: Settings, objects: SourcedObject[], re
   if (problem) throw new Error(problem)
 }
 
+/** What a deploy that got as far as a verdict applied, and where: the record's contents. */
+export interface AppliedRelease {
+  namespace: string
+  objects: KubeObject[]
+  changes: ReleaseRecord['changes']
+}
+
 /**
  * After a deploy that succeeded or was rolled back, under its lock: the release record. A deploy that got this far
  * has happened, so a record that cannot be written is a warning, not a failure.
@@ -54,27 +59,13 @@ export function checkRecordSize(settings: Settings, objects: SourcedObject[], re
 export async function recordRelease(
   kube: Cluster,
   settings: Settings,
-  result: DeployResult,
-  verdict: ReleaseRecord['result'] | undefined,
+  applied: AppliedRelease,
+  verdict: ReleaseRecord['result'],
   release: ReleaseInput
 ): Promise<ReleaseRecord | undefined> {
-  const namespace = result.target?.namespace
-  if (!verdict || !namespace || settings.dryRun || settings.releases.historyMax === 0 || result.cancelled) return
-  const changes = resourceReports(result.applied, result.waits, result.pruned).map(
-    ({ kind, namespace, name, action }) => ({
-      kind,
-      namespace,
-      name,
-      action
-    })
-  )
-  const record = recordOf(
-    settings,
-    result.applied.map(a => a.target.object),
-    release.images,
-    verdict,
-    changes
-  )
+  if (settings.dryRun || settings.releases.historyMax === 0) return
+  const { namespace } = applied
+  const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes)
   try {
     const written = await writeRelease(kube, namespace, record, settings.releases.historyMax)
     core.info(

@@ -1,7 +1,6 @@
 import type { KubeObject } from '../manifests/documents.js'
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import type { ResourceReport } from '../deploy/deploy-result.js'
 
 /**
  * A release: what one deploy to a target applied, kept in the cluster beside its workloads as Helm keeps its
@@ -24,9 +23,17 @@ export interface ReleaseRecord {
   /** The images the manifests got (repository:tag, pinned to a digest when the run pinned them). */
   images: string[]
   /** What changed in the cluster, object by object: created, configured, unchanged, replaced, pruned. */
-  changes: Array<Pick<ResourceReport, 'kind' | 'namespace' | 'name' | 'action'>>
+  changes: ReleaseChange[]
   /** The objects as applied (patched, annotated); a Secret's values replaced by their SHA-256 (secretHashes). */
   objects: KubeObject[]
+}
+
+/** One object's fate in a release, as the resources output names it. */
+export interface ReleaseChange {
+  kind: string
+  namespace?: string
+  name: string
+  action: string
 }
 
 /** A Secret may hold at most 1 MiB (etcd's object limit, as Helm meets it); the record must fit with its metadata. */
