@@ -44,7 +44,8 @@ const runners: Record<Mode, () => Promise<ModeRunner>> = {
   promote: async () => (await import('./modes/promote.js')).runPromote,
   abort: async () => (await import('./modes/promote.js')).runAbort,
   rollback: async () => (await import('./modes/rollback.js')).runRollback,
-  history: async () => (await import('./modes/history.js')).runHistory
+  history: async () => (await import('./modes/history.js')).runHistory,
+  plan: async () => (await import('./modes/plan.js')).runPlan
 }
 
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */

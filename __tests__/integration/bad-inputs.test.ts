@@ -36,7 +36,7 @@ const cases: Case[] = [
   {
     name: 'unknown mode',
     inputs: { mode: 'ship' },
-    error: "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."
+    error: "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote, abort or plan."
   },
   {
     name: 'image with a tag',
@@ -114,7 +114,7 @@ const cases: Case[] = [
     name: 'bad rollback-to',
     inputs: { mode: 'rollback', 'rollback-to': 'yesterday' },
     error:
-      "Invalid rollback-to 'yesterday'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters."
+      "Invalid rollback-to 'yesterday'. Expected previous, a revision number (e.g. 3, up to 6 digits), release-N (a release record's number), or a commit SHA or its first 7 or more characters."
   },
   {
     name: 'rollback-to outside mode rollback',

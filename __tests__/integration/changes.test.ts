@@ -59,8 +59,9 @@ describe('mode apply without an image: the manifests as written', () => {
 describe('a new commit rolls only the workloads it changed', () => {
   it('keeps the pods and revisions of unchanged workloads, and rollback-to previous undoes only the changed one', async () => {
     const namespace = ns('changed')
+    // No release records (as for workloads deployed before they existed): the rollback undoes each workload.
     const inputs = (extra: Record<string, string> = {}) =>
-      deployInputs(namespace, { manifests: manifestCopy('stack.yaml'), timeout: '90s', ...extra })
+      deployInputs(namespace, { manifests: manifestCopy('stack.yaml'), timeout: '90s', 'history-max': '0', ...extra })
     const [first, second, third] = [randomSha(), randomSha(), randomSha()]
     expect((await runAction(inputs(), { sha: first })).code).toBe(0)
     const dbPods = await podUids(namespace, 'db')

@@ -39,7 +39,14 @@ describe('pin-digest (issue 22.2)', () => {
     const history = await runAction(deployInputs(namespace, { mode: 'history' }), { sha: b })
     expect(history.code).toBe(0)
     const short = (sha: string, digest: string) => `web:${sha.slice(0, 7)}@${digest.slice(0, 14)}`
-    const rows = history.stdout.split('\n').filter(line => /^ {2}\d+ /.test(line))
+    // The workload's revisions, above the releases' table.
+    const lines = history.stdout.split('\n')
+    const rows = lines
+      .slice(
+        0,
+        lines.findIndex(line => line.startsWith('Releases of'))
+      )
+      .filter(line => /^ {2}\d+ /.test(line))
     expect(rows[0]).toContain(short(a, first.outputs.digest))
     expect(rows[0]).toMatch(/live$/)
     expect(rows[1]).toContain(short(b, second.outputs.digest))

@@ -2,7 +2,18 @@
 // applied, history-max of them are kept, and mode history lists them.
 import { describe, expect, it } from '@jest/globals'
 import { gunzipSync } from 'node:zlib'
-import { deployInputs, kubectlJson, manifestCopy, namespacesForThisFile, randomSha, runAction } from './harness.js'
+import {
+  deployInputs,
+  env,
+  kubectl,
+  kubectlJson,
+  liveImage,
+  manifestCopy,
+  namespacesForThisFile,
+  randomSha,
+  runAction,
+  testRepository
+} from './harness.js'
 
 const ns = namespacesForThisFile()
 
@@ -111,5 +122,59 @@ describe('release records', () => {
     expect(none.code).toBe(0)
     expect(none.outputs.release).toBeUndefined()
     expect((await releaseSecrets(namespace)).length).toBe(2)
+  }, 300_000)
+
+  it('rolls back a whole release: previous restores the ConfigMap and the image, a 7-character SHA and release-N too', async () => {
+    const namespace = ns('whole')
+    const canary = `tok-${randomSha().slice(0, 20)}`
+    const deploy = (greeting: string) => deployInputs(namespace, { manifests: manifestsWith(greeting, canary) })
+    const rollback = (to: string) =>
+      deployInputs(namespace, { mode: 'rollback', 'rollback-to': to, manifests: manifestsWith('ignored', canary) })
+    const greeting = async () =>
+      (await kubectlJson(['-n', namespace, 'get', 'configmap', 'web-config', '-o', 'json'])).data.GREETING
+    const [a, b] = [randomSha(), randomSha()]
+    expect((await runAction(deploy('hello'), { sha: a, secrets: [canary] })).code).toBe(0)
+    expect((await runAction(deploy('bonjour'), { sha: b, secrets: [canary] })).code).toBe(0)
+    expect(await greeting()).toBe('bonjour')
+
+    // A per-workload undo would bring A's image back beside B's ConfigMap; the release brings both.
+    const previous = await runAction(rollback('previous'), { sha: b, secrets: [canary] })
+    expect(previous.code).toBe(0)
+    expect(previous.stdout).toContain(`rollback-to previous: release 1 (commit ${a.slice(0, 12)}`)
+    expect(previous.stdout).toContain('secret/web-secret: holds what release 1 had (same value hashes); left as it is.')
+    expect(await greeting()).toBe('hello')
+    expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${a}`)
+    expect(previous.outputs.release).toBe('3')
+    expect(decoded((await releaseSecrets(namespace))[2])).toMatchObject({ number: 3, commit: a, result: 'succeeded' })
+
+    // By a 7-character SHA, after the Secret was changed by hand: B's set comes back, the Secret is left and said so.
+    await kubectl([
+      '-n',
+      namespace,
+      'patch',
+      'secret',
+      'web-secret',
+      '-p',
+      '{"stringData":{"token":"changed-by-hand"}}'
+    ])
+    const bySha = await runAction(rollback(b.slice(0, 7)), { sha: a, secrets: [canary] })
+    expect(bySha.code).toBe(0)
+    expect(bySha.stdout).toContain(`rollback-to ${b.slice(0, 7)}: commit ${b}, release 2`)
+    expect(bySha.stdout).toContain(
+      'secret/web-secret: not restored: it differs from release 2, and the record keeps only hashes of its values; left as it is.'
+    )
+    expect(await greeting()).toBe('bonjour')
+    expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${b}`)
+
+    // release-4 is what runs: nothing rolls, nothing changes.
+    const same = await runAction(rollback('release-4'), { sha: a, secrets: [canary] })
+    expect(same.code).toBe(0)
+    const resources = JSON.parse(same.outputs.resources)
+    expect(resources.find((r: any) => r.kind === 'Deployment').action).toBe('unchanged')
+    expect(resources.find((r: any) => r.kind === 'ConfigMap').action).toBe('unchanged')
+
+    const unknown = await runAction(rollback('release-9'), { sha: a, secrets: [canary] })
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toContain('rollback-to release-9: no such release of deploy; kept: 1, 2, 3, 4, 5.')
   }, 300_000)
 })

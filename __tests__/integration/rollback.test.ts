@@ -216,7 +216,14 @@ describe('mode rollback and history', () => {
     // mode history prints its table to the log, narrow: short commits and images, no change-cause.
     const history = await runAction(deployInputs(namespace, { mode: 'history' }), { sha: second })
     expect(history.code).toBe(0)
-    const table = history.stdout.split('\n').filter(line => line.startsWith('History of') || line.startsWith('  '))
+    // The workload's table, up to the releases' (listed after it).
+    const lines = history.stdout.split('\n')
+    const table = lines
+      .slice(
+        0,
+        lines.findIndex(line => line.startsWith('Releases of'))
+      )
+      .filter(line => line.startsWith('History of') || line.startsWith('  '))
     expect(table[0]).toBe(`History of deployment/web (namespace ${namespace}):`)
     expect(table[1]).toMatch(/^ {2}REVISION {2}COMMIT {3}IMAGE +CREATED$/)
     expect(table[2]).toMatch(

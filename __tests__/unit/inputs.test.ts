@@ -205,6 +205,16 @@ describe('parseSettings', () => {
     })
     // A short SHA of digits alone (one in 27) is a commit, not revision 1234567.
     expect(settings({ mode: 'rollback', 'rollback-to': '1234567' }).rollbackTo).toEqual({ kind: 'sha', sha: '1234567' })
+    expect(settings({ mode: 'rollback', 'rollback-to': 'release-12' }).rollbackTo).toEqual({
+      kind: 'release',
+      number: 12
+    })
+    expect(() => settings({ mode: 'rollback', 'rollback-to': 'release-0' })).toThrow("Invalid rollback-to 'release-0'")
+    expect(settings({}).releases).toEqual({ name: 'deploy', historyMax: 10 })
+    expect(settings({ 'history-max': '0', 'lock-name': 'api' }).releases).toEqual({ name: 'api', historyMax: 0 })
+    expect(() => settings({ 'history-max': '101' })).toThrow(
+      "Invalid history-max '101'. Expected a number of releases to keep, 0 to 100 (0: no release records)."
+    )
     expect(settings({}).lock).toEqual({ name: 'deploy', timeoutMs: 300_000 })
     expect(settings({ lock: 'false' }).lock).toBeUndefined()
     expect(settings({ environment: 'prod', 'github-token': 'ghs_1' })).toMatchObject({
@@ -345,16 +355,20 @@ describe('parseSettings', () => {
       'verify-certificate-identity and verify-certificate-oidc-issuer are only used with verify-signature: keyless.'
     ],
     [{ 'pin-digest': 'yes please' }, env, "Invalid pin-digest 'yes please'. Expected true or false."],
-    [{ mode: 'ship' }, env, "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote or abort."],
+    [
+      { mode: 'ship' },
+      env,
+      "Invalid mode 'ship'. Expected deploy, build, apply, rollback, history, promote, abort or plan."
+    ],
     [
       { mode: 'rollback', 'rollback-to': 'HEAD~1' },
       env,
-      "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters."
+      "Invalid rollback-to 'HEAD~1'. Expected previous, a revision number (e.g. 3, up to 6 digits), release-N (a release record's number), or a commit SHA or its first 7 or more characters."
     ],
     [
       { mode: 'rollback', 'rollback-to': 'abc123' },
       env,
-      "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters."
+      "Invalid rollback-to 'abc123'. Expected previous, a revision number (e.g. 3, up to 6 digits), release-N (a release record's number), or a commit SHA or its first 7 or more characters."
     ],
     [{ mode: 'rollback', 'rollback-to': `${sha}0` }, env, 'Invalid rollback-to'],
     [{ mode: 'rollback', image: '', 'rollback-to': sha }, env, 'rollback-to a commit SHA needs the image input'],

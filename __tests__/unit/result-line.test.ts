@@ -135,6 +135,24 @@ describe('resultLine', () => {
       'build-and-deploy history: succeeded in 12.3s — history of deployment/web (3 revisions)'
     ],
     [
+      'mode plan',
+      {
+        mode: 'plan',
+        dryRun: true,
+        resources: [
+          { kind: 'ConfigMap', name: 'c', action: 'configured' },
+          { kind: 'Deployment', name: 'web', action: 'configured' },
+          { kind: 'Service', name: 'web', action: 'unchanged' }
+        ],
+        plan: {
+          wouldRoll: ['deployment/web'],
+          sinceRelease: 4,
+          drift: [{ kind: 'ConfigMap', name: 'c', changes: [{ path: 'data.A', from: '"1"', to: '"2"' }] }]
+        }
+      },
+      'build-and-deploy plan: dry run succeeded in 12.3s — 2 of 3 objects would change, 1 workload would roll, 1 drifted since release 4'
+    ],
+    [
       'mode rollback',
       { mode: 'rollback', history: [history] },
       `build-and-deploy rollback: succeeded in 12.3s — live: deployment/web at revision 3 (commit ${old.slice(0, 7)})`

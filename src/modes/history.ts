@@ -11,10 +11,10 @@ export const runHistory = (settings: Settings): Promise<ModeOutcome> =>
   attempt(async outcome => {
     const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
     outcome.report.history = await readHistories(settings, manifests.objects)
+    logHistories(outcome.report.history)
     const releases = await readReleasesOfTarget(settings, manifests.objects)
     if (releases) {
       outcome.report.releases = releases.records
       for (const line of releaseLogLines(releases.records, settings.releases.name, releases.namespace)) core.info(line)
     }
-    logHistories(outcome.report.history)
   })

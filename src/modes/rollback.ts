@@ -1,19 +1,39 @@
 import * as core from '@actions/core'
 import { existingImages, substitutionsFor } from '../build/build-step.js'
-import { deployManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
+import { deployManifests, PreparedManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
 import type { Settings } from '../settings/types.js'
-import type { SourcedObject } from '../manifests/documents.js'
+import type { KubeObject, SourcedObject } from '../manifests/documents.js'
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { isRecordedSecret, ReleaseRecord, secretMatchesRecord } from '../releases/record.js'
+import { readReleasesOfTarget } from '../releases/record-step.js'
+import { chooseRelease } from '../releases/rollback-choice.js'
+import { templateNamesCommit } from '../build/tags.js'
+import { withCluster } from '../run/context.js'
 import { readLiveHistories, resolveRollbackCommit, rollbackWorkloads, underLock } from '../rollback/rollback-step.js'
 import { strategyNamed } from '../strategies/registry.js'
 import { attempt, ModeFailure, ModeOutcome } from '../run/outcome.js'
 
-/** mode rollback: redeploy a commit's image (no rebuild), or undo each workload's last rollout. */
+/**
+ * mode rollback: a release restored whole from its record (rolling strategy); else a commit's images redeployed
+ * with today's manifests (no rebuild), or each workload's last rollout undone.
+ */
 export const runRollback = (settings: Settings): Promise<ModeOutcome> =>
   attempt(async outcome => {
     const target = settings.rollbackTo!
-    if (target.kind === 'sha') return redeployCommit(settings, target.sha, outcome)
     const manifests = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
     const strategy = strategyNamed(settings.strategy)
+    if (settings.strategy === 'rolling' && settings.releases.historyMax > 0 && target.kind !== 'revision') {
+      const releases = await readReleasesOfTarget(settings, manifests.objects)
+      const choice = releases && chooseRelease(releases.records, target, settings.releases.name)
+      if (choice?.release) return restoreRelease(settings, choice.release, choice.why, outcome)
+      if (choice) core.info(choice.why)
+    }
+    if (target.kind === 'release')
+      throw new Error(`rollback-to release-${target.number} needs release records (strategy rolling, history-max > 0).`)
+    if (target.kind === 'sha') return redeployCommit(settings, target.sha, outcome)
     const failure = strategy.switchBack
       ? await core.group('Switch back', () => switchTrafficBack(settings, manifests.objects, outcome))
       : await undoWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0, outcome)
@@ -43,6 +63,94 @@ async function redeployCommit(
     outcome.report.history = await readLiveHistories(settings, manifests.objects)
   outcome.manifestsFile = manifests.file
   return undefined
+}
+
+/**
+ * A release restored whole: its objects re-applied as recorded (ConfigMaps, Services … and the workloads' templates,
+ * so a workload whose template is the same does not roll), waited on, and recorded as a new release of its commit.
+ * A Secret is restored only in the sense that it is checked: a record keeps hashes, not values.
+ */
+async function restoreRelease(
+  settings: Settings,
+  record: ReleaseRecord,
+  why: string,
+  outcome: ModeOutcome
+): Promise<ModeFailure | undefined> {
+  const atCommit: Settings = { ...settings, run: { ...settings.run, sha: record.commit } }
+  const secrets = record.objects.filter(isRecordedSecret)
+  const objects = record.objects.filter(object => !isRecordedSecret(object))
+  core.info(
+    `${why} Re-applying its ${objects.length} objects as recorded; workloads whose template is the same stay as they are.`
+  )
+  for (const line of await checkLive(settings, secrets, objects, record.number)) core.info(line)
+  // The registry still has the commit's images, and verify-signature accepts them, before anything changes. A tag
+  // without {sha} names a later image by now; the record has such images pinned to their digests.
+  if (settings.builds.length > 0 && templateNamesCommit(settings.tagTemplate))
+    outcome.report.images = await existingImages(atCommit)
+  const manifests = await recordedManifests(record, objects)
+  const deployed = await deployManifests(atCommit, manifests)
+  Object.assign(outcome.report, deployed.report)
+  if (deployed.failure) return deployed.failure
+  outcome.report.history = await readLiveHistories(settings, manifests.objects)
+  outcome.manifestsFile = manifests.file
+  return undefined
+}
+
+/**
+ * Before anything changes: a paused Deployment refuses the rollback (its rollout would never finish), as the
+ * per-workload undo does; then a line per recorded Secret: the live one holds the same values (by hash), or it is
+ * left as it is.
+ */
+async function checkLive(
+  settings: Settings,
+  secrets: KubeObject[],
+  objects: KubeObject[],
+  release: number
+): Promise<string[]> {
+  return withCluster(settings, async ({ kube }) => {
+    for (const object of objects.filter(o => o.kind === 'Deployment')) {
+      const live = await kube.get<{ spec?: { paused?: boolean } }>({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        namespace: object.metadata.namespace,
+        name: object.metadata.name
+      })
+      const name = `deployment/${object.metadata.name}`
+      if (live?.spec?.paused)
+        throw new Error(`${name} is paused; resume it (kubectl rollout resume ${name}) before rolling back.`)
+    }
+    return Promise.all(
+      secrets.map(async secret => {
+        const name = `secret/${secret.metadata.name}`
+        const live = await kube.get<{ data?: Record<string, string> }>({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace: secret.metadata.namespace,
+          name: secret.metadata.name
+        })
+        return secretMatchesRecord(secret, live)
+          ? `${name}: holds what release ${release} had (same value hashes); left as it is.`
+          : `${name}: not restored: it ${live ? 'differs from' : 'is gone since'} release ${release}, and the record keeps only hashes of its values; left as it is.`
+      })
+    )
+  })
+}
+
+/** The record's objects as the deploy takes manifests, with a manifests-file of them for the output. */
+async function recordedManifests(record: ReleaseRecord, objects: KubeObject[]): Promise<PreparedManifests> {
+  const dir = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`
+  )
+  await mkdir(dir, { recursive: true })
+  const file = path.join(dir, `release-${record.number}.yaml`)
+  await writeFile(file, objects.map(object => stringify(object)).join('---\n'), { mode: 0o600 })
+  return {
+    objects: objects.map((object, i) => ({ object, file: `release ${record.number}`, document: i + 1 })),
+    replacements: [],
+    file,
+    images: record.images
+  }
 }
 
 /** Under a strategy with its own way back (blue-green: the Services go back to the other colour), under the deploy lock. */

@@ -117,3 +117,22 @@ export function changeSummary(changes: ReleaseRecord['changes']): string {
       .join(', ') || 'nothing applied'
   )
 }
+
+/** A Secret as a record keeps it: keys and hashes, no values (recordedObject). */
+export const isRecordedSecret = (object: KubeObject): boolean =>
+  object.kind === 'Secret' && object.apiVersion === 'v1' && object.secretHashes !== undefined
+
+/**
+ * Whether the live Secret still holds what the release had: the same keys, each value with the recorded hash. A
+ * record keeps no values, so a Secret that differs cannot be restored from it.
+ */
+export function secretMatchesRecord(
+  recorded: KubeObject,
+  live: { data?: Record<string, string> } | undefined
+): boolean {
+  if (!live) return false
+  const { secretHashes } = recordedObject({ ...recorded, data: live.data ?? {}, stringData: undefined })
+  const want = recorded.secretHashes as Record<string, string>
+  const have = secretHashes as Record<string, string>
+  return Object.keys(want).length === Object.keys(have).length && Object.entries(want).every(([k, v]) => have[k] === v)
+}

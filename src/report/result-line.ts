@@ -58,6 +58,11 @@ function successDetail(report: RunReport): string {
     })
     return `live: ${names(live)}`
   }
+  if (report.mode === 'plan' && report.plan) {
+    const changed = report.resources.filter(r => r.action !== 'unchanged').length
+    const drifted = report.plan.drift.length
+    return `${changed} of ${report.resources.length} object${report.resources.length === 1 ? '' : 's'} would change, ${report.plan.wouldRoll.length} workload${report.plan.wouldRoll.length === 1 ? '' : 's'} would roll${drifted > 0 ? `, ${drifted} drifted since release ${report.plan.sinceRelease}` : ''}`
+  }
   const traffic = report.traffic && strategyNamed(report.traffic.strategy).resultDetail(report.traffic)
   if (traffic) return `${traffic}${imagesPart(report)}`
   if (report.dryRun) {

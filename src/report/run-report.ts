@@ -1,3 +1,4 @@
+import type { Drift } from '../plan/drift.js'
 import type { ReleaseRecord } from '../releases/record.js'
 // What a run found and did, as plain data: filled in by the mode runners, read by the summary and the outputs.
 // Each part's type lives with the code that fills it; this module only composes them.
@@ -20,6 +21,16 @@ export interface RunTarget {
   namespace?: string
 }
 
+/** mode plan's own findings, beside the dry run's applied objects and prune candidates. */
+export interface PlanReport {
+  wouldRoll: string[]
+  /** The release drift is measured against; undefined when none is recorded. */
+  sinceRelease?: number
+  drift: Drift[]
+  /** The sticky pull-request comment, when one was written. */
+  comment?: 'created' | 'updated'
+}
+
 export interface RunReport {
   result: 'succeeded' | 'failed' | 'rolled-back' | 'cancelled'
   mode: string
@@ -34,6 +45,8 @@ export interface RunReport {
   history?: WorkloadHistory[]
   /** The release record this run wrote (name and number). */
   release?: { name: string; number: number }
+  /** mode plan: what would roll, and what drifted since the last release. */
+  plan?: PlanReport
   /** mode history: the target's release records, oldest first. */
   releases?: ReleaseRecord[]
   hooks?: HookOutcome[]

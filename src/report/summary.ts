@@ -97,6 +97,7 @@ export function renderSummary(report: RunReport): string {
     ...imagesSection(report),
     ...resourcesSection(report),
     ...hooksSection(report),
+    ...planSection(report),
     ...dryRunChanges(report),
     ...(report.traffic ? strategyNamed(report.traffic.strategy).summary(report.traffic) : []),
     ...rolloutProblems(report),
@@ -229,7 +230,7 @@ function hooksSection(report: RunReport): string[] {
   return out
 }
 
-function dryRunChanges(report: RunReport): string[] {
+export function dryRunChanges(report: Pick<RunReport, 'dryRun' | 'applied'>): string[] {
   const out: string[] = []
   if (report.dryRun) {
     const changed = report.applied.filter(a => a.changes.length > 0)
@@ -252,6 +253,41 @@ function dryRunChanges(report: RunReport): string[] {
         )
       }
     }
+  }
+  return out
+}
+
+const objectList = (items: Array<{ kind: string; name: string }>): string =>
+  items.map(r => `${cell(r.kind)}/${cell(r.name)}`).join(', ') || '–'
+
+/** mode plan: what the deploy would do, what would roll, and what drifted since the last release. */
+export function planSection(report: Pick<RunReport, 'resources' | 'plan'>): string[] {
+  const plan = report.plan
+  if (!plan) return []
+  const by = (...actions: string[]) => report.resources.filter(r => actions.includes(r.action))
+  const out = [
+    '### Plan',
+    '',
+    '| | Objects |',
+    '| --- | --- |',
+    `| Would create | ${objectList(by('created'))} |`,
+    `| Would change | ${objectList(by('configured', 'replaced'))} |`,
+    `| Would prune | ${objectList(by('pruned'))} |`,
+    `| Would roll | ${plan.wouldRoll.map(cell).join(', ') || '–'} |`,
+    `| Unchanged | ${by('unchanged').length} |`,
+    ''
+  ]
+  if (plan.sinceRelease === undefined) out.push('Drift: no release recorded yet to compare with.', '')
+  else if (plan.drift.length === 0) out.push(`No drift since release ${plan.sinceRelease}.`, '')
+  else {
+    out.push(`**Drift** since release ${plan.sinceRelease}: changed in the cluster by hand or by another manager.`, '')
+    const lines = plan.drift.flatMap(d =>
+      d.changes.flatMap(change => [
+        ...(change.from !== undefined ? [`- ${d.kind}/${d.name} ${change.path}: ${change.from}`] : []),
+        ...(change.to !== undefined ? [`+ ${d.kind}/${d.name} ${change.path}: ${change.to}`] : [])
+      ])
+    )
+    out.push(...fenced('diff', lines.slice(0, 200)), '')
   }
   return out
 }

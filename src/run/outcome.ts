@@ -22,6 +22,7 @@ export interface ModeOutcome {
       | 'hooks'
       | 'release'
       | 'releases'
+      | 'plan'
     >
   >
   manifestsFile?: string

@@ -68,9 +68,11 @@ function rollbackInput(read: InputReader, mode: Mode, builds: ImageBuild[]): Dep
   // (a rollout a minute for two years), so 7 digits or more name a commit, as git's rev-parse reads them.
   else if (/^\d{1,6}$/.test(text) && Number(text) > 0) rollbackTo = { kind: 'revision', revision: Number(text) }
   else if (/^[0-9a-f]{7,40}$/i.test(text)) rollbackTo = { kind: 'sha', sha: text.toLowerCase() }
+  else if (/^release-\d{1,6}$/.test(text) && Number(text.slice(8)) > 0)
+    rollbackTo = { kind: 'release', number: Number(text.slice(8)) }
   else
     throw new Error(
-      `Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters.`
+      `Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3, up to 6 digits), release-N (a release record's number), or a commit SHA or its first 7 or more characters.`
     )
   if (rollbackTo.kind === 'sha' && builds.length === 0) {
     throw new Error(
@@ -112,8 +114,10 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): DeploySett
 
 function modeInput(read: InputReader): Mode {
   const modeText = read('mode').trim() || 'deploy'
-  if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
-    throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`)
+  if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort', 'plan'].includes(modeText)) {
+    throw new Error(
+      `Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote, abort or plan.`
+    )
   }
   return modeText as Mode
 }
@@ -162,7 +166,8 @@ function deployInput(read: InputReader, mode: Mode, rollbackTo: DeploySettings['
   return {
     fieldManager,
     forceConflicts: booleanInput(read, 'force-conflicts', false),
-    dryRun: booleanInput(read, 'dry-run', false),
+    // mode plan is a dry run of the deploy, whatever dry-run says.
+    dryRun: mode === 'plan' || booleanInput(read, 'dry-run', false),
     wait,
     waitForJobs: booleanInput(read, 'wait-for-jobs', false),
     waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),

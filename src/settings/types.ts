@@ -9,7 +9,7 @@ import type { BlueGreenSettings, CanarySettings } from '../strategies/strategy-s
 // declared there (build/build-settings.ts, kube/kubeconfig.ts, strategies/strategy-settings.ts), so that folder
 // need not import this one; Settings, for main, is all of them.
 
-export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort'
+export type Mode = 'deploy' | 'build' | 'apply' | 'rollback' | 'history' | 'promote' | 'abort' | 'plan'
 
 /** Where the objects go: the cluster, the default namespace, and how long the API server and a rollout may take. */
 export interface KubeTargetSettings {
@@ -50,6 +50,13 @@ export interface PruneSettings {
 }
 
 /** How the objects are applied, waited on, rolled back and pruned. */
+/** What rollback-to names: the previous release, a revision number, a commit, or a release record's number. */
+export type RollbackTarget =
+  | { kind: 'previous' }
+  | { kind: 'revision'; revision: number }
+  | { kind: 'sha'; sha: string }
+  | { kind: 'release'; number: number }
+
 export interface DeploySettings {
   fieldManager: string
   forceConflicts: boolean
@@ -65,10 +72,11 @@ export interface DeploySettings {
   /** Delete the objects this run created when rolling back. */
   rollbackDeleteNew: boolean
   /**
-   * mode rollback: one revision back, a revision number, or a commit SHA to redeploy: 40 characters, or a prefix
-   * of 7 or more that the workloads' history resolves.
+   * mode rollback: the previous release (or one revision back), a revision number, a release number (release-N),
+   * or a commit SHA to redeploy: 40 characters, or a prefix of 7 or more that the records or the workloads' history
+   * resolve.
    */
-  rollbackTo?: { kind: 'previous' } | { kind: 'revision'; revision: number } | { kind: 'sha'; sha: string }
+  rollbackTo?: RollbackTarget
   lock?: { name: string; timeoutMs: number }
   /** The release records' name (the lock-name input) and how many are kept (history-max; 0: none written). */
   releases: { name: string; historyMax: number }

@@ -1,5 +1,5 @@
-export const id = 607;
-export const ids = [607];
+export const id = 406;
+export const ids = [406];
 export const modules = {
 
 /***/ 2167:
@@ -1234,7 +1234,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 9738:
+/***/ 8903:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1258,151 +1258,10 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/manifests/redact.ts
-var redact = __webpack_require__(4945);
+// EXTERNAL MODULE: ./src/plan/apply-plan.ts
+var apply_plan = __webpack_require__(91);
 // EXTERNAL MODULE: ./src/manifests/documents.ts
 var manifests_documents = __webpack_require__(1860);
-;// CONCATENATED MODULE: ./src/plan/apply-plan.ts
-
-
-const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
-/** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
-function applyOrder(items) {
-    return items
-        .map((item, index) => ({ item, index }))
-        .sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index)
-        .map(x => x.item);
-}
-/**
- * The waves objects are written in, after Helm's InstallOrder and kapp's change groups: what pods need at
- * admission or start (ServiceAccounts, RBAC, ConfigMaps, Secrets, claims, Services), then the workloads, then
- * what refers to workloads (autoscalers, disruption budgets, Ingresses, webhooks) and kinds unknown here, such as
- * custom resources, last as Helm puts them. Namespaces and CRDs come before all of these (see Applier.apply).
- * Without the order a ReplicaSet can try its pods before their ServiceAccount exists: the admission plugin refuses
- * them (FailedCreate) and the controller retries only after a back-off.
- */
-const waveOf = Object.fromEntries([
-    ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
-    ...[
-        'PriorityClass',
-        'NetworkPolicy',
-        'ResourceQuota',
-        'LimitRange',
-        'PodSecurityPolicy',
-        'ServiceAccount',
-        'Secret',
-        'SecretList',
-        'ConfigMap',
-        'StorageClass',
-        'PersistentVolume',
-        'PersistentVolumeClaim',
-        'ClusterRole',
-        'ClusterRoleList',
-        'ClusterRoleBinding',
-        'ClusterRoleBindingList',
-        'Role',
-        'RoleList',
-        'RoleBinding',
-        'RoleBindingList',
-        'Service',
-        'Endpoints',
-        'EndpointSlice',
-        'RuntimeClass',
-        'IngressClass'
-    ].map(kind => [kind, 1]),
-    ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
-    ...[
-        'HorizontalPodAutoscaler',
-        'PodDisruptionBudget',
-        'Ingress',
-        'APIService',
-        'MutatingWebhookConfiguration',
-        'ValidatingWebhookConfiguration'
-    ].map(kind => [kind, 3])
-]);
-const applyWaveCount = 4;
-const unknownKindWave = 3;
-/** Index of the wave an object is written in (0 to applyWaveCount - 1). */
-const applyWave = (object) => waveOf[object.kind] ?? unknownKindWave;
-/** The objects split into their waves, each in the order given; empty waves are left out. */
-function applyWaves(items) {
-    const waves = Array.from({ length: applyWaveCount }, () => []);
-    for (const item of items)
-        waves[applyWave(item.object)].push(item);
-    return waves.filter(wave => wave.length > 0);
-}
-/**
- * The kinds a CRD among the manifests will serve, as apiVersion/Kind keys, each with whether it is namespaced:
- * the CRD's scope gives a custom resource its namespace before discovery can, so a namespace it alone names is
- * created like any other.
- */
-function kindsFromCrds(objects) {
-    const kinds = new Map();
-    for (const object of objects) {
-        if (object.kind !== 'CustomResourceDefinition')
-            continue;
-        const spec = object.spec;
-        for (const version of spec?.versions ?? [])
-            kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster');
-    }
-    return kinds;
-}
-/** Reports objects that appear twice: server-side apply would silently let the later one win. */
-function findDuplicates(sources) {
-    const seen = new Map();
-    const problems = [];
-    for (const source of sources) {
-        const key = (0,manifests_documents/* objectKey */.T5)(source.object);
-        const first = seen.get(key);
-        if (first) {
-            problems.push(`${source.file} document ${source.document}: ${source.object.kind} ${source.object.metadata.namespace ?? ''}${source.object.metadata.namespace ? '/' : ''}${source.object.metadata.name} is already defined in ${first.file} document ${first.document}`);
-        }
-        else
-            seen.set(key, source);
-    }
-    return problems;
-}
-const volatileMetadata = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
-/** The parts of an object a user changes, for comparing a live object with its dry-run result. */
-function comparable(object) {
-    if (!object)
-        return undefined;
-    const copy = structuredClone(object);
-    delete copy.status;
-    const metadata = copy.metadata;
-    if (metadata)
-        for (const key of volatileMetadata)
-            delete metadata[key];
-    return copy;
-}
-/**
- * Field-level differences between two objects. A Secret's values never appear (redact.ts): a changed entry shows
- * its path and the placeholder, and a Secret shown whole (created, or deleted) shows its keys alone.
- */
-function diffObjects(before, after, secret) {
-    return diffValues(before, after, [], secret);
-}
-function diffValues(before, after, path, secret) {
-    if (JSON.stringify(before) === JSON.stringify(after))
-        return [];
-    const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
-    const leaf = secret && (0,redact/* isSecretField */.nU)(path);
-    if (!leaf && isObject(before) && isObject(after)) {
-        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-        return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret));
-    }
-    if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-        return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
-    }
-    const show = (v) => v === undefined
-        ? undefined
-        : leaf
-            ? String((0,redact/* redactSecretAt */.$1)(v, path))
-            : JSON.stringify(secret ? (0,redact/* redactSecretAt */.$1)(v, path) : v);
-    return [{ path: path.join('.'), from: show(before), to: show(after) }];
-}
-
 // EXTERNAL MODULE: ./src/kube/errors.ts
 var errors = __webpack_require__(3646);
 // EXTERNAL MODULE: ./src/manifests/annotate.ts
@@ -1486,6 +1345,8 @@ function isReplicasConflict(kind, statusCode, causes) {
 var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
 var managed_fields = __webpack_require__(2792);
+// EXTERNAL MODULE: ./src/manifests/redact.ts
+var redact = __webpack_require__(4945);
 ;// CONCATENATED MODULE: ./src/deploy/apply.ts
 
 
@@ -1583,7 +1444,7 @@ function plannedOutcome(target, result, existed, live, dryRun) {
     // Before keepUnchangedTemplate, which edits the result: the object as the manifests give it must be a no-op.
     const noOp = live !== undefined && live.metadata.resourceVersion === result.metadata.resourceVersion && (0,manifests_documents/* sameValue */.eE)(result, live);
     const templateChanged = live ? (0,annotate/* keepUnchangedTemplate */.lx)(target.object, result, live) : true;
-    const changes = live || dryRun ? diffObjects(comparable(live), comparable(result), (0,redact/* isSecret */.$f)(target.object)) : [];
+    const changes = live || dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), (0,redact/* isSecret */.$f)(target.object)) : [];
     const recordOnly = !templateChanged &&
         changes.every(change => annotate/* runRecordKeys */.d$.some(key => change.path === `metadata.annotations.${key}`));
     const action = !existed
@@ -1613,7 +1474,7 @@ class Applier {
     }
     async resolve(sources) {
         const problems = new Array(sources.length);
-        const fromCrds = kindsFromCrds(sources.map(s => s.object));
+        const fromCrds = (0,apply_plan/* kindsFromCrds */.QJ)(sources.map(s => s.object));
         const targets = await mapLimited(sources.map((source, i) => ({ source, i })), concurrency, async ({ source, i }) => {
             const object = structuredClone(source.object);
             let info;
@@ -1724,7 +1585,7 @@ class Applier {
         };
         const result = await this.patch(probe, true);
         result.metadata.name = target.object.metadata.name;
-        const changes = this.options.dryRun ? diffObjects(comparable(live), comparable(result), false) : [];
+        const changes = this.options.dryRun ? (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(live), (0,apply_plan/* comparable */.Zm)(result), false) : [];
         return { target, action: 'replaced', result, before: live, changes, replace: true };
     }
     /** Deletes a Job for its replacement and waits until it is gone, so that the create that follows is one. */
@@ -1831,7 +1692,7 @@ class Applier {
         const targets = await this.resolve(sources);
         const missing = await this.missingNamespaces(targets);
         const deferred = (t) => t.awaitsCrd || (t.namespaced && missing.has(t.object.metadata.namespace ?? ''));
-        const ordered = applyOrder(targets);
+        const ordered = (0,apply_plan/* applyOrder */.Fu)(targets);
         const first = await this.preflight(ordered.filter(t => !deferred(t)));
         await this.options.validated?.(ordered);
         if (this.options.dryRun) {
@@ -1871,7 +1732,7 @@ class Applier {
         // A failed write stops the waves after its own: what is written is reported, with what failed and what was not tried.
         const written = new Array(rest.length);
         const failed = [];
-        for (const wave of applyWaves(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
+        for (const wave of (0,apply_plan/* applyWaves */.jS)(rest.map((planned, index) => ({ planned, index, object: planned.target.object })))) {
             await mapLimited(wave, concurrency, async ({ planned, index }) => {
                 try {
                     written[index] = await this.applyOne(planned);
@@ -2559,7 +2420,7 @@ async function prepareManifests(settings, substitutions, origin, kube) {
         objects.push(...(0,manifests_documents/* readObjects */.$I)(patched, file, problems, documents));
         patchedTexts.push(`# Source: ${file}\n${(0,patch/* redactSecretValues */.GT)(patched).replace(/\n*$/, '\n')}`);
     }
-    problems.push(...findDuplicates(objects));
+    problems.push(...(0,apply_plan/* findDuplicates */.Ir)(objects));
     for (const substitution of substitutions) {
         if (!matched.has((0,image_ref/* canonicalRepository */.JA)(substitution.repository))) {
             problems.push(`no container in ${files.join(', ')} uses the image repository ${(0,image_ref/* repositoryOf */._M)(substitution.repository)}, so ${substitution.image} would be deployed nowhere; write image: ${(0,image_ref/* repositoryOf */._M)(substitution.repository)} (any tag) in the manifests`);
@@ -4521,7 +4382,7 @@ function fetch(...args) {
 
 /***/ }),
 
-/***/ 1607:
+/***/ 9406:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -5247,8 +5108,10 @@ function rollbackInput(read, mode, builds) {
         rollbackTo = { kind: 'revision', revision: Number(text) };
     else if (/^[0-9a-f]{7,40}$/i.test(text))
         rollbackTo = { kind: 'sha', sha: text.toLowerCase() };
+    else if (/^release-\d{1,6}$/.test(text) && Number(text.slice(8)) > 0)
+        rollbackTo = { kind: 'release', number: Number(text.slice(8)) };
     else
-        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3, up to 6 digits), or a commit SHA or its first 7 or more characters.`);
+        throw new Error(`Invalid rollback-to '${text}'. Expected previous, a revision number (e.g. 3, up to 6 digits), release-N (a release record's number), or a commit SHA or its first 7 or more characters.`);
     if (rollbackTo.kind === 'sha' && builds.length === 0) {
         throw new Error('rollback-to a commit SHA needs the image input or build entries (the repositories whose tags to redeploy).');
     }
@@ -5280,8 +5143,8 @@ function pruneInput(read, mode, lockName) {
 }
 function modeInput(read) {
     const modeText = read('mode').trim() || 'deploy';
-    if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort'].includes(modeText)) {
-        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote or abort.`);
+    if (!['deploy', 'build', 'apply', 'rollback', 'history', 'promote', 'abort', 'plan'].includes(modeText)) {
+        throw new Error(`Invalid mode '${modeText}'. Expected deploy, build, apply, rollback, history, promote, abort or plan.`);
     }
     return modeText;
 }
@@ -5319,7 +5182,8 @@ function deployInput(read, mode, rollbackTo) {
     return {
         fieldManager,
         forceConflicts: booleanInput(read, 'force-conflicts', false),
-        dryRun: booleanInput(read, 'dry-run', false),
+        // mode plan is a dry run of the deploy, whatever dry-run says.
+        dryRun: mode === 'plan' || booleanInput(read, 'dry-run', false),
         wait,
         waitForJobs: booleanInput(read, 'wait-for-jobs', false),
         waitForCustomResources: booleanInput(read, 'wait-for-custom-resources', true),
@@ -5438,278 +5302,10 @@ function readKubeSettings() {
 
 // EXTERNAL MODULE: ./src/modes/deploy.ts + 1 modules
 var deploy = __webpack_require__(8185);
-// EXTERNAL MODULE: ./src/deploy/takeover.ts
-var deploy_takeover = __webpack_require__(3066);
-// EXTERNAL MODULE: ./src/status/diagnosis-lines.ts
-var diagnosis_lines = __webpack_require__(669);
-// EXTERNAL MODULE: ./src/format/markdown.ts
-var markdown = __webpack_require__(1990);
+// EXTERNAL MODULE: ./src/report/summary.ts
+var summary = __webpack_require__(7994);
 // EXTERNAL MODULE: ./src/rollback/live-revision.ts
 var live_revision = __webpack_require__(5844);
-// EXTERNAL MODULE: ./src/manifests/annotate.ts
-var annotate = __webpack_require__(7528);
-// EXTERNAL MODULE: ./src/releases/record.ts
-var record = __webpack_require__(7733);
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-
-
-
-
-
-/** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
-function builtImagesOutput(images) {
-    return Object.fromEntries(images.map(image => [
-        image.name,
-        {
-            image: image.reference,
-            digest: image.digest ?? null,
-            imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
-            tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
-            reused: image.reused
-        }
-    ]));
-}
-/** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
-function templateImages(object) {
-    const spec = object?.spec;
-    const pod = object?.kind === 'Pod'
-        ? spec
-        : object?.kind === 'CronJob'
-            ? spec?.jobTemplate?.spec?.template?.spec
-            : spec?.template?.spec;
-    return (pod?.containers ?? []).map(c => c.image ?? '');
-}
-/** A workload's images, `before → after` where this run changed them, as a summary cell. */
-function imageChange(applied) {
-    const after = templateImages(applied?.result);
-    if (after.length === 0)
-        return '';
-    const before = templateImages(applied?.before);
-    return after
-        .map((image, i) => before[i] && before[i] !== image
-        ? `${(0,markdown/* code */.aY)(shortImage(before[i]))} → ${(0,markdown/* code */.aY)(shortImage(image))}`
-        : (0,markdown/* code */.aY)(shortImage(image)))
-        .join('<br>');
-}
-/** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
-const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
-/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
-function restoredRevision(plan) {
-    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,markdown/* code */.aY)(shortImage(image)));
-    const commit = plan.template?.metadata?.annotations?.[annotate/* annotationKeys */.ic.commit];
-    return [
-        `revision ${(0,markdown/* inline */.mG)(plan.revision)}`,
-        images.length > 0 ? `: ${images.join(', ')}` : '',
-        commit ? ` (commit ${(0,markdown/* code */.aY)(commit.slice(0, 12))})` : ''
-    ].join('');
-}
-/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
-function targetLine(report) {
-    const t = report.target;
-    if (!t)
-        return undefined;
-    const parts = [
-        t.commit ? `**Commit** ${(0,markdown/* code */.aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,markdown/* code */.aY)(t.ref)})` : ''}` : undefined,
-        t.server ? `**Cluster** ${(0,markdown/* code */.aY)(t.server)}${t.context ? ` (context ${(0,markdown/* code */.aY)(t.context)})` : ''}` : undefined,
-        t.namespace ? `**Namespace** ${(0,markdown/* code */.aY)(t.namespace)}` : undefined,
-        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,markdown/* inline */.mG)(t.strategy)}` : undefined
-    ].filter(Boolean);
-    return parts.length > 0 ? parts.join(' · ') : undefined;
-}
-/** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
-function renderSummary(report) {
-    return [
-        ...headline(report),
-        ...imagesSection(report),
-        ...resourcesSection(report),
-        ...hooksSection(report),
-        ...dryRunChanges(report),
-        ...(report.traffic ? (0,registry/* strategyNamed */.vL)(report.traffic.strategy).summary(report.traffic) : []),
-        ...rolloutProblems(report),
-        ...liveRevisions(report),
-        ...historySections(report),
-        ...rollbackSection(report)
-    ].join('\n');
-}
-function headline(report) {
-    const out = [];
-    const icon = report.result === 'succeeded'
-        ? '✅'
-        : report.result === 'rolled-back'
-            ? '↩️'
-            : report.result === 'cancelled'
-                ? '⏹️'
-                : '❌';
-    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,duration/* formatDuration */.a)(report.durationMs)}`, '');
-    const header = targetLine(report);
-    if (header)
-        out.push(header, '');
-    // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
-    const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? (0,diagnosis_lines/* formatDiagnosis */.N)(w.diagnosis) : [])));
-    if (report.error)
-        out.push(...(0,markdown/* fenced */.OF)('text', [
-            report.error
-                .split('\n')
-                .filter(line => !diagnosed.has(line))
-                .join('\n')
-        ]), '');
-    return out;
-}
-/** How the image came to be, and what its index holds: built or reused, signature, platforms, attestations. */
-function buildCell(image) {
-    const parts = [image.reused ? 'reused (tag existed)' : 'built'];
-    if (image.signature)
-        parts.push(image.signature);
-    if (image.platforms?.length)
-        parts.push(`platforms ${image.platforms.join(', ')}`);
-    if (image.attestations)
-        parts.push(`attestations: ${image.attestations.join('; ') || 'none'}`);
-    return parts.map(markdown/* inline */.mG).join(', ');
-}
-function imagesSection(report) {
-    const out = [];
-    if (report.images.length > 0) {
-        out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
-        for (const image of report.images) {
-            out.push(`| ${(0,markdown/* code */.aY)(image.repository)} | ${image.tags.all.map(markdown/* code */.aY).join(', ') || 'none (pushed by digest)'} | ${(0,markdown/* code */.aY)(image.digest ?? 'not pushed')} | ${buildCell(image)} |`);
-        }
-        out.push('');
-    }
-    return out;
-}
-/** What changed (or has something to say) in a table, with each workload's image before → after; the rest folded. */
-function resourcesSection(report) {
-    const out = [];
-    if (report.resources.length > 0) {
-        const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'));
-        const unchanged = report.resources.filter(r => !changed.includes(r));
-        out.push('### Resources', '');
-        if (changed.length > 0) {
-            out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
-            for (const r of changed) {
-                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind &&
-                    a.target.object.metadata.name === r.name &&
-                    a.target.object.metadata.namespace === r.namespace));
-                out.push(`| ${(0,markdown/* inline */.mG)(r.kind)}/${(0,markdown/* inline */.mG)(r.name)} | ${(0,markdown/* inline */.mG)(r.namespace ?? '')} | ${(0,markdown/* inline */.mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,markdown/* inline */.mG)(r.note)})` : ''} | ${(0,markdown/* inline */.mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(r.durationMs)} | ${images} |`);
-            }
-            out.push('');
-        }
-        if (unchanged.length > 0) {
-            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,markdown/* inline */.mG)(r.kind)}/${(0,markdown/* inline */.mG)(r.name)}${r.namespace ? ` (${(0,markdown/* inline */.mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
-        }
-        const takeover = (0,deploy_takeover/* takeoverSummary */.YN)(report.applied, report.dryRun);
-        if (takeover)
-            out.push(`${(0,markdown/* inline */.mG)(takeover)}.`, '');
-    }
-    return out;
-}
-function hooksSection(report) {
-    const out = [];
-    if (report.hooks && report.hooks.length > 0) {
-        out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
-        for (const h of report.hooks) {
-            const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
-            out.push(`| ${(0,markdown/* inline */.mG)(h.phase)}-deploy, weight ${(0,markdown/* inline */.mG)(h.weight)} | ${(0,markdown/* inline */.mG)(h.kind)}/${(0,markdown/* inline */.mG)(h.name)} | ${(0,markdown/* inline */.mG)(h.namespace ?? '')} | ${(0,markdown/* inline */.mG)(h.declaredAs)} | ${(0,markdown/* inline */.mG)(result)} | ${h.durationMs === undefined ? '' : (0,duration/* formatDuration */.a)(h.durationMs)} |`);
-        }
-        out.push('');
-    }
-    return out;
-}
-function dryRunChanges(report) {
-    const out = [];
-    if (report.dryRun) {
-        const changed = report.applied.filter(a => a.changes.length > 0);
-        if (changed.length > 0) {
-            out.push('### Changes the apply would make', '');
-            for (const item of changed) {
-                const o = item.target.object;
-                const lines = item.changes
-                    .slice(0, 200)
-                    .flatMap(change => [
-                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
-                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
-                ]);
-                out.push(`<details><summary>${(0,markdown/* html */.qy)(o.kind)}/${(0,markdown/* html */.qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,markdown/* fenced */.OF)('diff', lines), '</details>', '');
-            }
-        }
-    }
-    return out;
-}
-function rolloutProblems(report) {
-    const out = [];
-    const failures = report.waits.filter(w => w.state !== 'succeeded');
-    if (failures.length > 0) {
-        out.push('### Rollout problems', '');
-        for (const failure of failures) {
-            const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
-            const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
-            out.push(`- **${(0,markdown/* inline */.mG)(name)}**: ${(0,markdown/* inline */.mG)(message)}`);
-            if (failure.diagnosis)
-                out.push('', ...(0,markdown/* fenced */.OF)('text', (0,diagnosis_lines/* formatDiagnosis */.N)(failure.diagnosis)));
-        }
-        out.push('');
-    }
-    return out;
-}
-function liveRevisions(report) {
-    const out = [];
-    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
-        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
-        for (const history of report.history) {
-            const live = (0,live_revision/* liveRow */.ls)(history);
-            out.push(`| ${(0,markdown/* inline */.mG)((0,live_revision/* workloadName */.vO)(history))} | ${live ? (0,markdown/* inline */.mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(markdown/* code */.aY).join('<br>')} | ${live?.commit ? (0,markdown/* code */.aY)(live.commit.slice(0, 12)) : ''} |`);
-        }
-        out.push('');
-    }
-    return out;
-}
-function releasesSection(report) {
-    if (!report.releases)
-        return [];
-    const out = ['### Releases', ''];
-    if (report.releases.length === 0)
-        return [...out, 'None recorded yet.', ''];
-    out.push('| Release | Commit | Result | Time | Images | Changes |', '| --- | --- | --- | --- | --- | --- |');
-    for (const release of [...report.releases].reverse())
-        out.push(`| ${(0,markdown/* inline */.mG)(release.number)} | ${(0,markdown/* code */.aY)(release.commit.slice(0, 12))} | ${(0,markdown/* inline */.mG)(release.result)} | ${(0,markdown/* inline */.mG)(release.time)} | ${release.images.map(markdown/* code */.aY).join('<br>')} | ${(0,markdown/* inline */.mG)((0,record/* changeSummary */.lb)(release.changes))} |`);
-    return [...out, ''];
-}
-function historySections(report) {
-    const out = [...releasesSection(report)];
-    for (const { workload, rows } of report.history ?? []) {
-        out.push(`### History of ${(0,markdown/* inline */.mG)(workload.kind.toLowerCase())}/${(0,markdown/* inline */.mG)(workload.name)} (${(0,markdown/* inline */.mG)(workload.namespace)})`, '');
-        out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
-        for (const row of rows) {
-            out.push(`| ${(0,markdown/* inline */.mG)(row.revision)} | ${row.commit ? (0,markdown/* code */.aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(markdown/* code */.aY).join('<br>')} | ${(0,markdown/* inline */.mG)(row.changeCause)} | ${(0,markdown/* inline */.mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
-        }
-        out.push('');
-    }
-    return out;
-}
-function rollbackSection(report) {
-    const out = [];
-    if (report.rollback) {
-        const rollback = report.rollback;
-        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,duration/* formatDuration */.a)(rollback.durationMs)}`, '');
-        out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
-        for (const r of rollback.restored) {
-            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind &&
-                w.item.name === r.workload.name &&
-                w.item.namespace === r.workload.namespace);
-            out.push(`| ${(0,markdown/* inline */.mG)(r.workload.kind)}/${(0,markdown/* inline */.mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,markdown/* inline */.mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,markdown/* inline */.mG)(wait?.state)} |`);
-        }
-        out.push('');
-        if (rollback.created.length > 0)
-            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(markdown/* inline */.mG).join(', ')}.`, '');
-        if (rollback.notRestored.length > 0)
-            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(markdown/* inline */.mG).join(', ')}.`, '');
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/report/result-line.ts
 /**
  * The last line of the log: how the run ended and what it left running, for whoever reads only the end of a long
@@ -5759,6 +5355,11 @@ function successDetail(report) {
                 : `${(0,live_revision/* workloadName */.vO)(h)} (none live)`;
         });
         return `live: ${names(live)}`;
+    }
+    if (report.mode === 'plan' && report.plan) {
+        const changed = report.resources.filter(r => r.action !== 'unchanged').length;
+        const drifted = report.plan.drift.length;
+        return `${changed} of ${report.resources.length} object${report.resources.length === 1 ? '' : 's'} would change, ${report.plan.wouldRoll.length} workload${report.plan.wouldRoll.length === 1 ? '' : 's'} would roll${drifted > 0 ? `, ${drifted} drifted since release ${report.plan.sinceRelease}` : ''}`;
     }
     const traffic = report.traffic && (0,registry/* strategyNamed */.vL)(report.traffic.strategy).resultDetail(report.traffic);
     if (traffic)
@@ -5813,7 +5414,7 @@ function setOutputs(report, manifestsFile) {
             lib_core/* setOutput */.uH('digest', first.digest);
             lib_core/* setOutput */.uH('image-ref', `${first.repository}@${first.digest}`);
         }
-        lib_core/* setOutput */.uH('built-images', JSON.stringify(builtImagesOutput(report.images)));
+        lib_core/* setOutput */.uH('built-images', JSON.stringify((0,summary/* builtImagesOutput */.gZ)(report.images)));
     }
     lib_core/* setOutput */.uH('resources', JSON.stringify(report.resources));
     if (report.history)
@@ -5837,8 +5438,9 @@ const runners = {
     apply: async () => deploy/* runApply */.Of,
     promote: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runPromote,
     abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runAbort,
-    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(54)]).then(__webpack_require__.bind(__webpack_require__, 3054))).runRollback,
-    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory
+    rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 21))).runRollback,
+    history: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory,
+    plan: async () => (await __webpack_require__.e(/* import() */ 235).then(__webpack_require__.bind(__webpack_require__, 5235))).runPlan
 };
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
@@ -5881,7 +5483,7 @@ async function run() {
     report.durationMs = Date.now() - started;
     setOutputs(report, outcome.manifestsFile);
     await lib_core/* summary */.z
-        .addRaw(renderSummary(report))
+        .addRaw((0,summary/* renderSummary */.Br)(report))
         .write()
         .catch(error => lib_core/* warning */.$e(`Cannot write the job summary: ${error.message}`));
     lib_core/* info */.pq(resultLine(report));
@@ -6523,8 +6125,8 @@ async function findProblems(kube, input) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 10 modules
-var deploy_step = __webpack_require__(9738);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
+var deploy_step = __webpack_require__(8903);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
@@ -6602,6 +6204,163 @@ withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, s
     Object.assign(outcome.report, deployed.report);
     return deployed.failure;
 }));
+
+
+/***/ }),
+
+/***/ 91:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Fu: () => (/* binding */ applyOrder),
+/* harmony export */   Ir: () => (/* binding */ findDuplicates),
+/* harmony export */   QJ: () => (/* binding */ kindsFromCrds),
+/* harmony export */   Zm: () => (/* binding */ comparable),
+/* harmony export */   jS: () => (/* binding */ applyWaves),
+/* harmony export */   wc: () => (/* binding */ diffObjects)
+/* harmony export */ });
+/* unused harmony exports applyWaveCount, applyWave */
+/* harmony import */ var _manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4945);
+/* harmony import */ var _manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1860);
+
+
+const rank = (kind) => (kind === 'Namespace' ? 0 : kind === 'CustomResourceDefinition' ? 1 : 2);
+/** Namespaces first, then CRDs, then everything else in the order written, as kubectl and Helm order them. */
+function applyOrder(items) {
+    return items
+        .map((item, index) => ({ item, index }))
+        .sort((a, b) => rank(a.item.object.kind) - rank(b.item.object.kind) || a.index - b.index)
+        .map(x => x.item);
+}
+/**
+ * The waves objects are written in, after Helm's InstallOrder and kapp's change groups: what pods need at
+ * admission or start (ServiceAccounts, RBAC, ConfigMaps, Secrets, claims, Services), then the workloads, then
+ * what refers to workloads (autoscalers, disruption budgets, Ingresses, webhooks) and kinds unknown here, such as
+ * custom resources, last as Helm puts them. Namespaces and CRDs come before all of these (see Applier.apply).
+ * Without the order a ReplicaSet can try its pods before their ServiceAccount exists: the admission plugin refuses
+ * them (FailedCreate) and the controller retries only after a back-off.
+ */
+const waveOf = Object.fromEntries([
+    ...['Namespace', 'CustomResourceDefinition'].map(kind => [kind, 0]),
+    ...[
+        'PriorityClass',
+        'NetworkPolicy',
+        'ResourceQuota',
+        'LimitRange',
+        'PodSecurityPolicy',
+        'ServiceAccount',
+        'Secret',
+        'SecretList',
+        'ConfigMap',
+        'StorageClass',
+        'PersistentVolume',
+        'PersistentVolumeClaim',
+        'ClusterRole',
+        'ClusterRoleList',
+        'ClusterRoleBinding',
+        'ClusterRoleBindingList',
+        'Role',
+        'RoleList',
+        'RoleBinding',
+        'RoleBindingList',
+        'Service',
+        'Endpoints',
+        'EndpointSlice',
+        'RuntimeClass',
+        'IngressClass'
+    ].map(kind => [kind, 1]),
+    ...['DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'].map(kind => [kind, 2]),
+    ...[
+        'HorizontalPodAutoscaler',
+        'PodDisruptionBudget',
+        'Ingress',
+        'APIService',
+        'MutatingWebhookConfiguration',
+        'ValidatingWebhookConfiguration'
+    ].map(kind => [kind, 3])
+]);
+const applyWaveCount = 4;
+const unknownKindWave = 3;
+/** Index of the wave an object is written in (0 to applyWaveCount - 1). */
+const applyWave = (object) => waveOf[object.kind] ?? unknownKindWave;
+/** The objects split into their waves, each in the order given; empty waves are left out. */
+function applyWaves(items) {
+    const waves = Array.from({ length: applyWaveCount }, () => []);
+    for (const item of items)
+        waves[applyWave(item.object)].push(item);
+    return waves.filter(wave => wave.length > 0);
+}
+/**
+ * The kinds a CRD among the manifests will serve, as apiVersion/Kind keys, each with whether it is namespaced:
+ * the CRD's scope gives a custom resource its namespace before discovery can, so a namespace it alone names is
+ * created like any other.
+ */
+function kindsFromCrds(objects) {
+    const kinds = new Map();
+    for (const object of objects) {
+        if (object.kind !== 'CustomResourceDefinition')
+            continue;
+        const spec = object.spec;
+        for (const version of spec?.versions ?? [])
+            kinds.set(`${spec?.group}/${version.name}/${spec?.names?.kind}`, spec?.scope !== 'Cluster');
+    }
+    return kinds;
+}
+/** Reports objects that appear twice: server-side apply would silently let the later one win. */
+function findDuplicates(sources) {
+    const seen = new Map();
+    const problems = [];
+    for (const source of sources) {
+        const key = (0,_manifests_documents_js__WEBPACK_IMPORTED_MODULE_0__/* .objectKey */ .T5)(source.object);
+        const first = seen.get(key);
+        if (first) {
+            problems.push(`${source.file} document ${source.document}: ${source.object.kind} ${source.object.metadata.namespace ?? ''}${source.object.metadata.namespace ? '/' : ''}${source.object.metadata.name} is already defined in ${first.file} document ${first.document}`);
+        }
+        else
+            seen.set(key, source);
+    }
+    return problems;
+}
+const volatileMetadata = ['managedFields', 'resourceVersion', 'generation', 'uid', 'creationTimestamp'];
+/** The parts of an object a user changes, for comparing a live object with its dry-run result. */
+function comparable(object) {
+    if (!object)
+        return undefined;
+    const copy = structuredClone(object);
+    delete copy.status;
+    const metadata = copy.metadata;
+    if (metadata)
+        for (const key of volatileMetadata)
+            delete metadata[key];
+    return copy;
+}
+/**
+ * Field-level differences between two objects. A Secret's values never appear (redact.ts): a changed entry shows
+ * its path and the placeholder, and a Secret shown whole (created, or deleted) shows its keys alone.
+ */
+function diffObjects(before, after, secret) {
+    return diffValues(before, after, [], secret);
+}
+function diffValues(before, after, path, secret) {
+    if (JSON.stringify(before) === JSON.stringify(after))
+        return [];
+    const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    // Below a secret field the values differ somewhere, and where must not show either: one change for the field.
+    const leaf = secret && (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .isSecretField */ .nU)(path);
+    if (!leaf && isObject(before) && isObject(after)) {
+        const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+        return keys.flatMap(key => diffValues(before[key], after[key], [...path, key], secret));
+    }
+    if (!leaf && Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+        return before.flatMap((item, i) => diffValues(item, after[i], [...path.slice(0, -1), `${path.at(-1) ?? ''}[${i}]`], secret));
+    }
+    const show = (v) => v === undefined
+        ? undefined
+        : leaf
+            ? String((0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path))
+            : JSON.stringify(secret ? (0,_manifests_redact_js__WEBPACK_IMPORTED_MODULE_1__/* .redactSecretAt */ .$1)(v, path) : v);
+    return [{ path: path.join('.'), from: show(before), to: show(after) }];
+}
 
 
 /***/ }),
@@ -6970,7 +6729,9 @@ async function readReleasesOfTarget(settings, objects) {
 /* harmony export */   eT: () => (/* binding */ decodeRecord),
 /* harmony export */   jT: () => (/* binding */ oversizeProblem),
 /* harmony export */   lM: () => (/* binding */ releaseLabels),
-/* harmony export */   lb: () => (/* binding */ changeSummary)
+/* harmony export */   lb: () => (/* binding */ changeSummary),
+/* harmony export */   n4: () => (/* binding */ secretMatchesRecord),
+/* harmony export */   r3: () => (/* binding */ isRecordedSecret)
 /* harmony export */ });
 /* unused harmony export recordLimitBytes */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
@@ -7051,6 +6812,20 @@ function changeSummary(changes) {
         .map(([action, count]) => `${count} ${action}`)
         .join(', ') || 'nothing applied');
 }
+/** A Secret as a record keeps it: keys and hashes, no values (recordedObject). */
+const isRecordedSecret = (object) => object.kind === 'Secret' && object.apiVersion === 'v1' && object.secretHashes !== undefined;
+/**
+ * Whether the live Secret still holds what the release had: the same keys, each value with the recorded hash. A
+ * record keeps no values, so a Secret that differs cannot be restored from it.
+ */
+function secretMatchesRecord(recorded, live) {
+    if (!live)
+        return false;
+    const { secretHashes } = recordedObject({ ...recorded, data: live.data ?? {}, stringData: undefined });
+    const want = recorded.secretHashes;
+    const have = secretHashes;
+    return Object.keys(want).length === Object.keys(have).length && Object.entries(want).every(([k, v]) => have[k] === v);
+}
 
 
 /***/ }),
@@ -7089,6 +6864,320 @@ function releaseLogLines(records, name, namespace) {
 }
 /** The releases output: each record without its objects (they are the manifests as applied). */
 const releasesOutput = (records) => records.map(({ objects: _objects, ...rest }) => ({ ...rest, summary: (0,_record_js__WEBPACK_IMPORTED_MODULE_0__/* .changeSummary */ .lb)(rest.changes) }));
+
+
+/***/ }),
+
+/***/ 7994:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Br: () => (/* binding */ renderSummary),
+/* harmony export */   C_: () => (/* binding */ dryRunChanges),
+/* harmony export */   gZ: () => (/* binding */ builtImagesOutput),
+/* harmony export */   lA: () => (/* binding */ planSection)
+/* harmony export */ });
+/* unused harmony export targetLine */
+/* harmony import */ var _format_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(447);
+/* harmony import */ var _deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3066);
+/* harmony import */ var _status_diagnosis_lines_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(669);
+/* harmony import */ var _format_markdown_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1990);
+/* harmony import */ var _rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5844);
+/* harmony import */ var _manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7528);
+/* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5769);
+/* harmony import */ var _releases_record_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7733);
+
+
+
+
+
+
+
+
+/** The built-images output: every image of the run by name, for fromJSON(...).<name>.imageRef in a workflow. */
+function builtImagesOutput(images) {
+    return Object.fromEntries(images.map(image => [
+        image.name,
+        {
+            image: image.reference,
+            digest: image.digest ?? null,
+            imageRef: image.digest ? `${image.repository}@${image.digest}` : null,
+            tags: image.tags.all.map(tag => `${image.repository}:${tag}`),
+            reused: image.reused
+        }
+    ]));
+}
+/** The containers' images of a workload's pod template (a CronJob's, a Pod's own). */
+function templateImages(object) {
+    const spec = object?.spec;
+    const pod = object?.kind === 'Pod'
+        ? spec
+        : object?.kind === 'CronJob'
+            ? spec?.jobTemplate?.spec?.template?.spec
+            : spec?.template?.spec;
+    return (pod?.containers ?? []).map(c => c.image ?? '');
+}
+/** A workload's images, `before → after` where this run changed them, as a summary cell. */
+function imageChange(applied) {
+    const after = templateImages(applied?.result);
+    if (after.length === 0)
+        return '';
+    const before = templateImages(applied?.before);
+    return after
+        .map((image, i) => before[i] && before[i] !== image
+        ? `${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(shortImage(before[i]))} → ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(shortImage(image))}`
+        : (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(shortImage(image)))
+        .join('<br>');
+}
+/** An image reference with a commit-long tag cut to 12 characters, so that the table stays readable. */
+const shortImage = (image) => image.replace(/:([0-9a-f]{40})(@|$)/, (_, tag, end) => `:${tag.slice(0, 12)}${end}`);
+/** A revision a rollback went to, with the image and commit it brings back, so that "revision 4" says what it is. */
+function restoredRevision(plan) {
+    const images = templateImages({ kind: 'Pod', spec: plan.template?.spec }).map(image => (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(shortImage(image)));
+    const commit = plan.template?.metadata?.annotations?.[_manifests_annotate_js__WEBPACK_IMPORTED_MODULE_2__/* .annotationKeys */ .ic.commit];
+    return [
+        `revision ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(plan.revision)}`,
+        images.length > 0 ? `: ${images.join(', ')}` : '',
+        commit ? ` (commit ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(commit.slice(0, 12))})` : ''
+    ].join('');
+}
+/** One line under the heading: the commit, where it went (cluster, context, namespace) and how (strategy). */
+function targetLine(report) {
+    const t = report.target;
+    if (!t)
+        return undefined;
+    const parts = [
+        t.commit ? `**Commit** ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(t.commit.slice(0, 12))}${t.ref ? ` (${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(t.ref)})` : ''}` : undefined,
+        t.server ? `**Cluster** ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(t.server)}${t.context ? ` (context ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(t.context)})` : ''}` : undefined,
+        t.namespace ? `**Namespace** ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(t.namespace)}` : undefined,
+        ['deploy', 'apply', 'promote'].includes(report.mode) && t.strategy ? `**Strategy** ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(t.strategy)}` : undefined
+    ].filter(Boolean);
+    return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+/** The job summary, as Markdown: what was built, what was applied, how each rollout went, and why it failed. */
+function renderSummary(report) {
+    return [
+        ...headline(report),
+        ...imagesSection(report),
+        ...resourcesSection(report),
+        ...hooksSection(report),
+        ...planSection(report),
+        ...dryRunChanges(report),
+        ...(report.traffic ? (0,_strategies_registry_js__WEBPACK_IMPORTED_MODULE_3__/* .strategyNamed */ .vL)(report.traffic.strategy).summary(report.traffic) : []),
+        ...rolloutProblems(report),
+        ...liveRevisions(report),
+        ...historySections(report),
+        ...rollbackSection(report)
+    ].join('\n');
+}
+function headline(report) {
+    const out = [];
+    const icon = report.result === 'succeeded'
+        ? '✅'
+        : report.result === 'rolled-back'
+            ? '↩️'
+            : report.result === 'cancelled'
+                ? '⏹️'
+                : '❌';
+    out.push(`## ${icon} build-and-deploy: ${report.dryRun ? 'dry run ' : ''}${report.result} in ${(0,_format_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(report.durationMs)}`, '');
+    const header = targetLine(report);
+    if (header)
+        out.push(header, '');
+    // A diagnosis is shown once, under Rollout problems, not again in the error that repeats it for the log.
+    const diagnosed = new Set(report.waits.flatMap(w => (w.state !== 'succeeded' && w.diagnosis ? (0,_status_diagnosis_lines_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDiagnosis */ .N)(w.diagnosis) : [])));
+    if (report.error)
+        out.push(...(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .fenced */ .OF)('text', [
+            report.error
+                .split('\n')
+                .filter(line => !diagnosed.has(line))
+                .join('\n')
+        ]), '');
+    return out;
+}
+/** How the image came to be, and what its index holds: built or reused, signature, platforms, attestations. */
+function buildCell(image) {
+    const parts = [image.reused ? 'reused (tag existed)' : 'built'];
+    if (image.signature)
+        parts.push(image.signature);
+    if (image.platforms?.length)
+        parts.push(`platforms ${image.platforms.join(', ')}`);
+    if (image.attestations)
+        parts.push(`attestations: ${image.attestations.join('; ') || 'none'}`);
+    return parts.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG).join(', ');
+}
+function imagesSection(report) {
+    const out = [];
+    if (report.images.length > 0) {
+        out.push(report.images.length === 1 ? '### Image' : '### Images', '', '| Image | Tags | Digest | Build |', '| --- | --- | --- | --- |');
+        for (const image of report.images) {
+            out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(image.repository)} | ${image.tags.all.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY).join(', ') || 'none (pushed by digest)'} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(image.digest ?? 'not pushed')} | ${buildCell(image)} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+/** What changed (or has something to say) in a table, with each workload's image before → after; the rest folded. */
+function resourcesSection(report) {
+    const out = [];
+    if (report.resources.length > 0) {
+        const changed = report.resources.filter(r => r.action !== 'unchanged' || r.note || (r.rollout !== undefined && r.rollout !== 'succeeded'));
+        const unchanged = report.resources.filter(r => !changed.includes(r));
+        out.push('### Resources', '');
+        if (changed.length > 0) {
+            out.push('| Resource | Namespace | Apply | Rollout | Time | Image |', '| --- | --- | --- | --- | --- | --- |');
+            for (const r of changed) {
+                const images = imageChange(report.applied.find(a => a.target.object.kind === r.kind &&
+                    a.target.object.metadata.name === r.name &&
+                    a.target.object.metadata.namespace === r.namespace));
+                out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.name)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.namespace ?? '')} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.action)}${report.dryRun ? ' (dry run)' : ''}${r.note ? ` (${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.note)})` : ''} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.rollout)} | ${r.durationMs === undefined ? '' : (0,_format_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(r.durationMs)} | ${images} |`);
+            }
+            out.push('');
+        }
+        if (unchanged.length > 0) {
+            out.push(`<details><summary>${unchanged.length} unchanged</summary>`, '', unchanged.map(r => `${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.name)}${r.namespace ? ` (${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.namespace)})` : ''}`).join(', '), '', '</details>', '');
+        }
+        const takeover = (0,_deploy_takeover_js__WEBPACK_IMPORTED_MODULE_1__/* .takeoverSummary */ .YN)(report.applied, report.dryRun);
+        if (takeover)
+            out.push(`${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(takeover)}.`, '');
+    }
+    return out;
+}
+function hooksSection(report) {
+    const out = [];
+    if (report.hooks && report.hooks.length > 0) {
+        out.push('### Hooks', '', '| Step | Hook | Namespace | Declared by | Result | Time |', '| --- | --- | --- | --- | --- | --- |');
+        for (const h of report.hooks) {
+            const result = `${h.state}${h.deleted ? ' (deleted)' : ''}`;
+            out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.phase)}-deploy, weight ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.weight)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.name)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.namespace ?? '')} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(h.declaredAs)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(result)} | ${h.durationMs === undefined ? '' : (0,_format_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(h.durationMs)} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function dryRunChanges(report) {
+    const out = [];
+    if (report.dryRun) {
+        const changed = report.applied.filter(a => a.changes.length > 0);
+        if (changed.length > 0) {
+            out.push('### Changes the apply would make', '');
+            for (const item of changed) {
+                const o = item.target.object;
+                const lines = item.changes
+                    .slice(0, 200)
+                    .flatMap(change => [
+                    ...(change.from !== undefined ? [`- ${change.path}: ${change.from}`] : []),
+                    ...(change.to !== undefined ? [`+ ${change.path}: ${change.to}`] : [])
+                ]);
+                out.push(`<details><summary>${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .html */ .qy)(o.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .html */ .qy)(o.metadata.name)}: ${item.changes.length} field${item.changes.length === 1 ? '' : 's'}</summary>`, '', ...(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .fenced */ .OF)('diff', lines), '</details>', '');
+            }
+        }
+    }
+    return out;
+}
+const objectList = (items) => items.map(r => `${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.name)}`).join(', ') || '–';
+/** mode plan: what the deploy would do, what would roll, and what drifted since the last release. */
+function planSection(report) {
+    const plan = report.plan;
+    if (!plan)
+        return [];
+    const by = (...actions) => report.resources.filter(r => actions.includes(r.action));
+    const out = [
+        '### Plan',
+        '',
+        '| | Objects |',
+        '| --- | --- |',
+        `| Would create | ${objectList(by('created'))} |`,
+        `| Would change | ${objectList(by('configured', 'replaced'))} |`,
+        `| Would prune | ${objectList(by('pruned'))} |`,
+        `| Would roll | ${plan.wouldRoll.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG).join(', ') || '–'} |`,
+        `| Unchanged | ${by('unchanged').length} |`,
+        ''
+    ];
+    if (plan.sinceRelease === undefined)
+        out.push('Drift: no release recorded yet to compare with.', '');
+    else if (plan.drift.length === 0)
+        out.push(`No drift since release ${plan.sinceRelease}.`, '');
+    else {
+        out.push(`**Drift** since release ${plan.sinceRelease}: changed in the cluster by hand or by another manager.`, '');
+        const lines = plan.drift.flatMap(d => d.changes.flatMap(change => [
+            ...(change.from !== undefined ? [`- ${d.kind}/${d.name} ${change.path}: ${change.from}`] : []),
+            ...(change.to !== undefined ? [`+ ${d.kind}/${d.name} ${change.path}: ${change.to}`] : [])
+        ]));
+        out.push(...(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .fenced */ .OF)('diff', lines.slice(0, 200)), '');
+    }
+    return out;
+}
+function rolloutProblems(report) {
+    const out = [];
+    const failures = report.waits.filter(w => w.state !== 'succeeded');
+    if (failures.length > 0) {
+        out.push('### Rollout problems', '');
+        for (const failure of failures) {
+            const name = `${failure.item.kind.toLowerCase()}/${failure.item.name}`;
+            const message = failure.message.startsWith(`${name}: `) ? failure.message.slice(name.length + 2) : failure.message;
+            out.push(`- **${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(name)}**: ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(message)}`);
+            if (failure.diagnosis)
+                out.push('', ...(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .fenced */ .OF)('text', (0,_status_diagnosis_lines_js__WEBPACK_IMPORTED_MODULE_6__/* .formatDiagnosis */ .N)(failure.diagnosis)));
+        }
+        out.push('');
+    }
+    return out;
+}
+function liveRevisions(report) {
+    const out = [];
+    if (report.mode === 'rollback' && report.history && report.history.length > 0) {
+        out.push('### Rollback: live revisions', '', '| Workload | Revision | Image | Commit |', '| --- | --- | --- | --- |');
+        for (const history of report.history) {
+            const live = (0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_7__/* .liveRow */ .ls)(history);
+            out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)((0,_rollback_live_revision_js__WEBPACK_IMPORTED_MODULE_7__/* .workloadName */ .vO)(history))} | ${live ? (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(live.revision) : '(none live)'} | ${(live?.images ?? []).map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY).join('<br>')} | ${live?.commit ? (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(live.commit.slice(0, 12)) : ''} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function releasesSection(report) {
+    if (!report.releases)
+        return [];
+    const out = ['### Releases', ''];
+    if (report.releases.length === 0)
+        return [...out, 'None recorded yet.', ''];
+    out.push('| Release | Commit | Result | Time | Images | Changes |', '| --- | --- | --- | --- | --- | --- |');
+    for (const release of [...report.releases].reverse())
+        out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(release.number)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(release.commit.slice(0, 12))} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(release.result)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(release.time)} | ${release.images.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY).join('<br>')} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)((0,_releases_record_js__WEBPACK_IMPORTED_MODULE_4__/* .changeSummary */ .lb)(release.changes))} |`);
+    return [...out, ''];
+}
+function historySections(report) {
+    const out = [...releasesSection(report)];
+    for (const { workload, rows } of report.history ?? []) {
+        out.push(`### History of ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(workload.kind.toLowerCase())}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(workload.name)} (${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(workload.namespace)})`, '');
+        out.push('| Revision | Commit | Image | Change cause | Created | Live |', '| --- | --- | --- | --- | --- | --- |');
+        for (const row of rows) {
+            out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(row.revision)} | ${row.commit ? (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY)(row.commit.slice(0, 12)) : ''} | ${row.images.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .code */ .aY).join('<br>')} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(row.changeCause)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(row.created)} | ${row.live ? '✅ live' : ''} |`);
+        }
+        out.push('');
+    }
+    return out;
+}
+function rollbackSection(report) {
+    const out = [];
+    if (report.rollback) {
+        const rollback = report.rollback;
+        out.push(`### Rollback ${rollback.succeeded ? 'completed' : 'did not complete'} in ${(0,_format_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(rollback.durationMs)}`, '');
+        out.push('| Workload | Restored to | Rollout |', '| --- | --- | --- |');
+        for (const r of rollback.restored) {
+            const wait = rollback.waits.find(w => w.item.kind === r.workload.kind &&
+                w.item.name === r.workload.name &&
+                w.item.namespace === r.workload.namespace);
+            out.push(`| ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.workload.kind)}/${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.workload.name)} | ${r.plan.action === 'skip' ? (0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(r.plan.reason) : restoredRevision(r.plan)} | ${(0,_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG)(wait?.state)} |`);
+        }
+        out.push('');
+        if (rollback.created.length > 0)
+            out.push(`Created by this run${rollback.deleted ? ' and deleted again' : ', left in place (rollback-delete-new: false)'}: ${rollback.created.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG).join(', ')}.`, '');
+        if (rollback.notRestored.length > 0)
+            out.push(`Changed by this run and not restored (rollback restores workloads only): ${rollback.notRestored.map(_format_markdown_js__WEBPACK_IMPORTED_MODULE_5__/* .inline */ .mG).join(', ')}.`, '');
+    }
+    return out;
+}
 
 
 /***/ }),

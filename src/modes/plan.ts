@@ -1,0 +1,111 @@
+import * as core from '@actions/core'
+import { plannedSubstitutions } from '../build/build-step.js'
+import { deployManifests, readManifests } from '../deploy/deploy-step.js'
+import type { AppliedObject } from '../deploy/apply.js'
+import type { SourcedObject } from '../manifests/documents.js'
+import { Drift, driftOf } from '../plan/drift.js'
+import { readReleasesOfTarget } from '../releases/record-step.js'
+import type { PlanReport } from '../report/run-report.js'
+import { withCluster } from '../run/context.js'
+import type { Settings } from '../settings/types.js'
+import { attempt, ModeOutcome } from '../run/outcome.js'
+import { withEarlyConnection } from './deploy.js'
+import { dryRunChanges, planSection } from '../report/summary.js'
+import { upsertPlanComment } from '../github/pr-comment.js'
+
+const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet'])
+
+/** The workloads whose pods a deploy would replace: a changed pod template, or a new workload. */
+export function wouldRoll(applied: AppliedObject[]): string[] {
+  return applied
+    .filter(a => workloadKinds.has(a.target.object.kind))
+    .filter(a => a.action === 'created' || a.changes.some(change => change.path.startsWith('spec.template')))
+    .map(
+      a =>
+        `${a.target.object.kind.toLowerCase()}/${a.target.object.metadata.name}${a.action === 'created' ? ' (new)' : ''}`
+    )
+}
+
+/** What changed in the cluster since the last successful release, field by field, object by object. */
+async function driftSinceLastRelease(
+  settings: Settings,
+  objects: SourcedObject[]
+): Promise<Pick<PlanReport, 'drift' | 'sinceRelease'>> {
+  const releases = await readReleasesOfTarget(settings, objects)
+  const last = releases?.records.filter(record => record.result === 'succeeded').at(-1)
+  if (!last) return { drift: [] }
+  const drift = await withCluster(settings, ({ kube }) =>
+    Promise.all(
+      last.objects.map(async (recorded): Promise<Drift> => {
+        const { kind, apiVersion, metadata } = recorded
+        const live = await kube.get<typeof recorded>({
+          apiVersion,
+          kind,
+          namespace: metadata.namespace,
+          name: metadata.name
+        })
+        return { kind, namespace: metadata.namespace, name: metadata.name, changes: driftOf(recorded, live) }
+      })
+    )
+  )
+  return { sinceRelease: last.number, drift: drift.filter(d => d.changes.length > 0) }
+}
+
+/**
+ * mode plan, for pull requests: the manifests rendered and patched as a deploy would (the images as they would be
+ * tagged, nothing built), dry-run against the live cluster with strict validation; what would change, roll and be
+ * pruned, and what drifted since the last release; in the summary and one pull-request comment. Writes nothing to the
+ * cluster or the registry.
+ */
+export const runPlan = (settings: Settings, cancel: AbortSignal): Promise<ModeOutcome> =>
+  withEarlyConnection(true, settings, kube =>
+    attempt(async outcome => {
+      const manifests = await readManifests(settings, plannedSubstitutions(settings), kube)
+      outcome.manifestsFile = manifests.file
+      // A refused dry run (a field conflict, a bad field) fails the plan as it would fail the deploy, after the drift.
+      let refused: Error | undefined
+      const dryRun = await deployManifests({ ...settings, dryRun: true }, manifests, kube, cancel).catch(
+        (error: Error) => {
+          refused = error
+          return undefined
+        }
+      )
+      Object.assign(outcome.report, dryRun?.report)
+      // Drift also when the dry run fails: a hand edit is often why (another manager owns the field now).
+      const plan: PlanReport = {
+        wouldRoll: wouldRoll(outcome.report.applied ?? []),
+        ...(settings.releases.historyMax > 0 ? await driftSinceLastRelease(settings, manifests.objects) : { drift: [] })
+      }
+      outcome.report.plan = plan
+      for (const line of planLogLines(plan)) core.info(line)
+      if (refused || !dryRun) throw refused
+      if (dryRun.failure) return dryRun.failure
+      const shown = {
+        resources: outcome.report.resources ?? [],
+        applied: outcome.report.applied ?? [],
+        dryRun: true,
+        plan
+      }
+      const body = [
+        `## build-and-deploy plan: \`${settings.releases.name}\` at \`${settings.run.sha.slice(0, 12)}\``,
+        '',
+        ...planSection(shown),
+        ...dryRunChanges(shown)
+      ].join('\n')
+      plan.comment = (await upsertPlanComment(body, settings.releases.name, settings.githubToken))?.action
+      return undefined
+    })
+  )
+
+function planLogLines(plan: PlanReport): string[] {
+  const lines = [`Would roll: ${plan.wouldRoll.join(', ') || 'nothing'}.`]
+  if (plan.sinceRelease === undefined) lines.push('Drift: no release recorded yet to compare with.')
+  else if (plan.drift.length === 0) lines.push(`Drift since release ${plan.sinceRelease}: none.`)
+  else {
+    lines.push(`Drift since release ${plan.sinceRelease} (changed in the cluster by hand or by another manager):`)
+    for (const d of plan.drift)
+      for (const change of d.changes)
+        lines.push(`  ${d.kind}/${d.name}: ${change.path}: ${change.from ?? '(absent)'} → ${change.to ?? '(absent)'}`)
+  }
+  return lines
+}
