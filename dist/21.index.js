@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 5 modules
 var build_step = __webpack_require__(2167);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(8903);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(2486);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:os"
@@ -84,6 +84,8 @@ function chooseRelease(records, target, recordsName) {
 
 // EXTERNAL MODULE: ./src/build/tags.ts
 var tags = __webpack_require__(6587);
+// EXTERNAL MODULE: ./src/manifests/annotate.ts
+var annotate = __webpack_require__(7528);
 // EXTERNAL MODULE: ./src/run/context.ts
 var context = __webpack_require__(670);
 // EXTERNAL MODULE: ./src/rollback/rollback-step.ts + 1 modules
@@ -93,6 +95,7 @@ var registry = __webpack_require__(5769);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/rollback.ts
+
 
 
 
@@ -125,7 +128,7 @@ const runRollback = (settings) => (0,outcome/* attempt */.C)(async (outcome) => 
             core/* info */.pq(choice.why);
     }
     if (target.kind === 'release')
-        throw new Error(`rollback-to release-${target.number} needs release records (strategy rolling, history-max > 0).`);
+        throw new Error(`rollback-to release-${target.number} restores a release record, which needs strategy rolling (it is ${settings.strategy}), history-max above 0 (it is ${settings.releases.historyMax}) and records that can be read (see the warnings above).`);
     if (target.kind === 'sha')
         return redeployCommit(settings, target.sha, outcome);
     const failure = strategy.switchBack
@@ -161,10 +164,21 @@ async function redeployCommit(settings, given, outcome) {
  * A Secret is restored only in the sense that it is checked: a record keeps hashes, not values.
  */
 async function restoreRelease(settings, record, why, outcome) {
-    const atCommit = { ...settings, run: { ...settings.run, sha: record.commit } };
     const secrets = record.objects.filter(releases_record/* isRecordedSecret */.r3);
-    const objects = record.objects.filter(object => !(0,releases_record/* isRecordedSecret */.r3)(object));
+    // An old migration Job run again would do harm; what a release's Job did is done.
+    const jobs = record.objects.filter(object => object.kind === 'Job');
+    const origin = { sha: record.commit, runUrl: settings.run.runUrl, actor: settings.run.actor, images: record.images };
+    const objects = record.objects
+        .filter(object => !(0,releases_record/* isRecordedSecret */.r3)(object) && object.kind !== 'Job')
+        .map(object => (0,annotate/* annotateWorkload */.cH)(object, origin));
+    // Secrets cannot be re-applied from hashes: a prune would take the live ones for objects the release lacks.
+    const prune = secrets.length > 0 ? undefined : settings.prune;
+    const atCommit = { ...settings, prune, run: { ...settings.run, sha: record.commit } };
     core/* info */.pq(`${why} Re-applying its ${objects.length} objects as recorded; workloads whose template is the same stay as they are.`);
+    for (const job of jobs)
+        core/* info */.pq(`job/${job.metadata.name}: not run again (a release's Job has done its work).`);
+    if (settings.prune && !prune)
+        core/* notice */.lm('Nothing is pruned in this rollback: the release has Secrets, which a record keeps only as hashes.');
     for (const line of await checkLive(settings, secrets, objects, record.number))
         core/* info */.pq(line);
     // The registry still has the commit's images, and verify-signature accepts them, before anything changes. A tag

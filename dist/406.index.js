@@ -1234,7 +1234,7 @@ function reuseVerdict(template, tag, sha, revision) {
 
 /***/ }),
 
-/***/ 8903:
+/***/ 2486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -1315,32 +1315,8 @@ function withLiveTemplateCommit(job, live) {
  */
 const dryRunName = (name) => `${name.slice(0, 48).replace(/[-.]+$/, '')}-bnd-dry-run`;
 
-;// CONCATENATED MODULE: ./src/deploy/scale-owners.ts
-/** The kinds with a scale subresource whose replicas an autoscaler takes over. */
-const scalableKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
-/** Managers other than `fieldManager` that own spec.replicas through the scale subresource, by name. */
-function scaleOwners(live, fieldManager) {
-    if (!live || !scalableKinds.has(live.kind))
-        return [];
-    const entries = (live.metadata.managedFields ?? []);
-    const owners = entries.filter(e => e.subresource === 'scale' && e.manager !== fieldManager && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined);
-    return [...new Set(owners.map(e => e.manager ?? '(unnamed manager)'))];
-}
-const setsReplicas = (object) => object.spec?.replicas !== undefined;
-/** The object without spec.replicas, for an apply that must leave the scale to its owner. */
-function withoutReplicas(object) {
-    const copy = structuredClone(object);
-    delete copy.spec.replicas;
-    return copy;
-}
-/** A dry-run conflict that is about spec.replicas alone: the sign that something else owns the scale. */
-function isReplicasConflict(kind, statusCode, causes) {
-    return (scalableKinds.has(kind) &&
-        statusCode === 409 &&
-        causes.length > 0 &&
-        causes.every(c => c.field === '.spec.replicas'));
-}
-
+// EXTERNAL MODULE: ./src/deploy/scale-owners.ts
+var scale_owners = __webpack_require__(762);
 // EXTERNAL MODULE: ./src/deploy/takeover.ts
 var deploy_takeover = __webpack_require__(3066);
 // EXTERNAL MODULE: ./src/kube/managed-fields.ts
@@ -1533,7 +1509,7 @@ class Applier {
             const causes = error instanceof errors/* KubeApiError */.W ? (error.status.details?.causes ?? []) : [];
             if (error instanceof errors/* KubeApiError */.W && isImmutableJobUpdate(target.object.kind, error.statusCode, causes))
                 return this.planJobReplacement(target, error);
-            if (!(error instanceof errors/* KubeApiError */.W && isReplicasConflict(target.object.kind, error.statusCode, causes)))
+            if (!(error instanceof errors/* KubeApiError */.W && (0,scale_owners/* isReplicasConflict */.ev)(target.object.kind, error.statusCode, causes)))
                 throw error;
             conflict = error;
         }
@@ -1545,9 +1521,9 @@ class Applier {
             ? await this.kube.get(this.ref(target), { signal: this.options.signal })
             : undefined;
         // Checked with force-conflicts too, which would otherwise reset the autoscaler's scale.
-        const owners = setsReplicas(target.object) ? scaleOwners(live, this.options.fieldManager) : [];
+        const owners = (0,scale_owners/* setsReplicas */.XH)(target.object) ? (0,scale_owners/* scaleOwners */.RC)(live, this.options.fieldManager) : [];
         if (owners.length > 0) {
-            target.object = withoutReplicas(target.object);
+            target.object = (0,scale_owners/* withoutReplicas */.Ye)(target.object);
             result = await this.patch(target, true);
         }
         else if (!result) {
@@ -2565,8 +2541,10 @@ async function deploy(settings, manifestObjects, connected, cancel, release = { 
     return (0,context/* withCluster */.B)(settings, async (context) => {
         const result = await deployTo(context, settings, manifestObjects, cancel);
         const failure = deployFailure(result);
-        const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined;
-        if (verdict && result.target?.namespace && !result.cancelled)
+        // A failed deploy left as it is (no rollback) is live too: recorded, so that previous is not taken for it.
+        const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : 'failed';
+        const wrote = result.applied.some(a => a.action !== 'unchanged');
+        if (result.target?.namespace && !result.cancelled && (verdict !== 'failed' || wrote))
             result.release = await (0,record_step/* recordRelease */.ty)(context.kube, settings, {
                 namespace: result.target.namespace,
                 objects: result.applied.map(a => a.target.object),
@@ -2951,6 +2929,43 @@ async function deployManifests(settings, manifests, kube, cancel) {
             throw error;
         return { report: { hooks: error.hooks }, failure: { message: `${error.message}\nNothing after it was applied.` } };
     }
+}
+
+
+/***/ }),
+
+/***/ 762:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   RC: () => (/* binding */ scaleOwners),
+/* harmony export */   XH: () => (/* binding */ setsReplicas),
+/* harmony export */   Ye: () => (/* binding */ withoutReplicas),
+/* harmony export */   ev: () => (/* binding */ isReplicasConflict)
+/* harmony export */ });
+/** The kinds with a scale subresource whose replicas an autoscaler takes over. */
+const scalableKinds = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+/** Managers other than `fieldManager` that own spec.replicas through the scale subresource, by name. */
+function scaleOwners(live, fieldManager) {
+    if (!live || !scalableKinds.has(live.kind))
+        return [];
+    const entries = (live.metadata.managedFields ?? []);
+    const owners = entries.filter(e => e.subresource === 'scale' && e.manager !== fieldManager && e.fieldsV1?.['f:spec']?.['f:replicas'] !== undefined);
+    return [...new Set(owners.map(e => e.manager ?? '(unnamed manager)'))];
+}
+const setsReplicas = (object) => object.spec?.replicas !== undefined;
+/** The object without spec.replicas, for an apply that must leave the scale to its owner. */
+function withoutReplicas(object) {
+    const copy = structuredClone(object);
+    delete copy.spec.replicas;
+    return copy;
+}
+/** A dry-run conflict that is about spec.replicas alone: the sign that something else owns the scale. */
+function isReplicasConflict(kind, statusCode, causes) {
+    return (scalableKinds.has(kind) &&
+        statusCode === 409 &&
+        causes.length > 0 &&
+        causes.every(c => c.field === '.spec.replicas'));
 }
 
 
@@ -4458,7 +4473,7 @@ class GitHubDeployment {
             // and sets up its proxy with @actions/http-client.
             await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
             const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-            const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } });
+            const octokit = getOctokit(settings.githubToken);
             const created = await octokit.rest.repos.createDeployment({
                 owner,
                 repo,
@@ -4466,7 +4481,9 @@ class GitHubDeployment {
                 environment: settings.environment,
                 auto_merge: false,
                 required_contexts: [],
-                description: `build-and-deploy ${settings.mode}`
+                description: `build-and-deploy ${settings.mode}`,
+                // @octokit/request 10 honours an AbortSignal, not a timeout option.
+                request: { signal: AbortSignal.timeout(10_000) }
             });
             if (!('id' in created.data))
                 return skip(`GitHub did not create it (${String(created.data.message)})`);
@@ -4479,7 +4496,8 @@ class GitHubDeployment {
                     state,
                     environment_url: settings.environmentUrl,
                     log_url: settings.run.runUrl,
-                    auto_inactive: state === 'success'
+                    auto_inactive: state === 'success',
+                    request: { signal: AbortSignal.timeout(10_000) }
                 });
             };
             const deployment = new GitHubDeployment(update, id);
@@ -5138,7 +5156,7 @@ function pruneInput(read, mode, lockName) {
         return undefined;
     }
     if (mode === 'build' || mode === 'history' || mode === 'abort')
-        throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`);
+        throw new Error(`prune is used in modes deploy, apply, promote, rollback and plan, not in mode ${mode}.`);
     return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds };
 }
 function modeInput(read) {
@@ -5440,7 +5458,7 @@ const runners = {
     abort: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(408)]).then(__webpack_require__.bind(__webpack_require__, 2408))).runAbort,
     rollback: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(21)]).then(__webpack_require__.bind(__webpack_require__, 21))).runRollback,
     history: async () => (await Promise.all(/* import() */[__webpack_require__.e(42), __webpack_require__.e(708)]).then(__webpack_require__.bind(__webpack_require__, 2327))).runHistory,
-    plan: async () => (await __webpack_require__.e(/* import() */ 235).then(__webpack_require__.bind(__webpack_require__, 5235))).runPlan
+    plan: async () => (await __webpack_require__.e(/* import() */ 264).then(__webpack_require__.bind(__webpack_require__, 7264))).runPlan
 };
 /** Settings, then the mode's runner; what it did and how the run ended, reported once. */
 async function run() {
@@ -6125,8 +6143,8 @@ async function findProblems(kube, input) {
     return problems;
 }
 
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(8903);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(2486);
 // EXTERNAL MODULE: ./src/run/outcome.ts
 var outcome = __webpack_require__(6497);
 ;// CONCATENATED MODULE: ./src/modes/deploy.ts
@@ -6579,29 +6597,33 @@ var errors = __webpack_require__(3646);
 const secrets = (namespace) => ({ apiVersion: 'v1', kind: 'Secret', namespace });
 /** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
 async function storedReleases(kube, namespace, name) {
-    const list = await kube.list(secrets(namespace), {
-        labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name}`
-    });
+    const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` });
+    // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
     return list.items
+        .filter(item => item.type === releases_record/* releaseSecretType */.cW)
         .map(item => ({ number: Number(item.metadata.labels?.[releases_record/* releaseLabels */.lM.number]), secret: item.metadata.name }))
         .filter(release => Number.isInteger(release.number) && release.number > 0)
         .sort((a, b) => a.number - b.number);
 }
-/** Every release record of `name` in `namespace`, oldest first. */
-async function readReleases(kube, namespace, name) {
-    const list = await kube.list(secrets(namespace), {
-        labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name}`
-    });
-    return list.items
-        .filter(item => item.data?.release)
-        .map(item => (0,releases_record/* decodeRecord */.eT)(item.data.release, `${namespace}/${item.metadata.name}`))
-        .sort((a, b) => a.number - b.number);
+/** Every release record of `name` in `namespace`, oldest first; one that cannot be read is left out, with a warning. */
+async function readReleases(kube, namespace, name, warn = () => undefined) {
+    const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` });
+    const records = [];
+    for (const item of list.items.filter(i => i.type === releases_record/* releaseSecretType */.cW && i.data?.release)) {
+        try {
+            records.push((0,releases_record/* decodeRecord */.eT)(item.data.release, `${namespace}/${item.metadata.name}`));
+        }
+        catch (error) {
+            warn(`${error.message} It is left out of the history.`);
+        }
+    }
+    return records.sort((a, b) => a.number - b.number);
 }
 /**
  * Stores `record` as the next release of its name (its number is set here), then deletes the oldest beyond
  * `historyMax`. A release written at the same moment by a run without the lock takes the number: the next is tried.
  */
-async function writeRelease(kube, namespace, record, historyMax) {
+async function writeRelease(kube, namespace, record, historyMax, warn = () => undefined) {
     let number = (0,releases_record/* nextReleaseNumber */.aO)((await storedReleases(kube, namespace, record.name)).map(r => r.number));
     for (let attempt = 0;; attempt++) {
         const full = { ...record, number };
@@ -6635,7 +6657,12 @@ async function writeRelease(kube, namespace, record, historyMax) {
             number++;
         }
     }
-    const kept = await storedReleases(kube, namespace, record.name);
+    await pruneReleases(kube, namespace, record.name, historyMax).catch((error) => warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`));
+    return { ...record, number };
+}
+/** Deletes the oldest records of `name` beyond `historyMax`. */
+async function pruneReleases(kube, namespace, name, historyMax) {
+    const kept = await storedReleases(kube, namespace, name);
     for (const stale of (0,releases_record/* releasesBeyond */.AV)(kept.map(r => r.number), historyMax)) {
         const secret = kept.find(r => r.number === stale).secret;
         await kube.delete({ ...secrets(namespace), name: secret }).catch(error => {
@@ -6643,7 +6670,6 @@ async function writeRelease(kube, namespace, record, historyMax) {
                 throw error;
         });
     }
-    return { ...record, number };
 }
 
 // EXTERNAL MODULE: ./src/run/context.ts
@@ -6687,7 +6713,7 @@ async function recordRelease(kube, settings, applied, verdict, release) {
     const { namespace } = applied;
     const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes);
     try {
-        const written = await writeRelease(kube, namespace, record, settings.releases.historyMax);
+        const written = await writeRelease(kube, namespace, record, settings.releases.historyMax, line => core/* warning */.$e(line));
         core/* info */.pq(`Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`);
         return written;
     }
@@ -6704,7 +6730,10 @@ async function readReleasesOfTarget(settings, objects) {
     return (0,context/* withCluster */.B)(settings, async ({ kube }) => {
         const namespace = (0,lock/* lockNamespace */.vH)(objects.map(o => o.object), settings.namespace, kube.namespace);
         try {
-            return { namespace, records: await readReleases(kube, namespace, settings.releases.name) };
+            return {
+                namespace,
+                records: await readReleases(kube, namespace, settings.releases.name, line => core/* warning */.$e(line))
+            };
         }
         catch (error) {
             core/* warning */.$e(`Cannot read the release records in ${namespace}: ${error.message}`);
@@ -6750,7 +6779,8 @@ const releaseLabels = {
 const releaseSecretType = 'build-and-deploy/release.v1';
 /** The Secret of release `number`: names are DNS subdomains, and a lock-name is a DNS label. */
 const releaseSecretName = (name, number) => `build-and-deploy.release.${name}.v${number}`;
-const sha256 = (text) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(text).digest('hex')}`;
+/** Of the value's bytes: a binary value (a keystore) is not decoded as text first. */
+const sha256 = (bytes) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
 /**
  * An object as it goes into a record. A Secret keeps its keys, each with the SHA-256 of its value (decoded from
  * base64 for data), and never a value: a rollback can tell whether the live Secret still holds the same thing.
@@ -6761,9 +6791,9 @@ function recordedObject(object) {
         return copy;
     const hashes = {};
     for (const [key, value] of Object.entries((copy.data ?? {})))
-        hashes[key] = sha256(Buffer.from(String(value), 'base64').toString('utf8'));
+        hashes[key] = sha256(Buffer.from(String(value), 'base64'));
     for (const [key, value] of Object.entries((copy.stringData ?? {})))
-        hashes[key] = sha256(String(value));
+        hashes[key] = sha256(Buffer.from(String(value), 'utf8'));
     delete copy.data;
     delete copy.stringData;
     copy.secretHashes = hashes;

@@ -12,7 +12,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 /* harmony import */ var _build_build_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2167);
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8903);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2486);
 /* harmony import */ var _rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1042);
 /* harmony import */ var _strategies_registry_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5769);
 /* harmony import */ var _deploy_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8185);

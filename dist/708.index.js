@@ -10,7 +10,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   runHistory: () => (/* binding */ runHistory)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
-/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8903);
+/* harmony import */ var _deploy_deploy_step_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2486);
 /* harmony import */ var _rollback_rollback_step_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1042);
 /* harmony import */ var _releases_record_step_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(506);
 /* harmony import */ var _releases_release_log_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9268);

@@ -119,7 +119,9 @@ describe('deploy.yml under act', () => {
       { strategy: 'rolling' }
     )
     expect(rollback.code).toBe(0)
-    expect(rollback.output).toContain('deployment/web: rolled back to revision 1')
+    // The push recorded a release after the earlier one's: the whole earlier release comes back.
+    expect(rollback.output).toContain(`rollback-to previous: release 1 (commit ${earlier.slice(0, 12)}`)
+    expect(rollback.output).toMatch(/deployment\/web \(\S+\) configured/)
     expect(await liveImage()).toBe(`${image}:${earlier}`)
     const history = await act(['workflow_dispatch', '--input', 'mode=history', '--input', 'environment=staging'], {
       strategy: 'rolling'

@@ -70,7 +70,12 @@ describe('mode plan', () => {
     const namespace = ns('plan')
     const a = randomSha()
     expect((await runAction(deployInputs(namespace, { manifests: withGreeting('hello') }), { sha: a })).code).toBe(0)
-    // Scaled by hand, through the scale subresource: drift the deploy leaves alone (replicas is then the scaler's).
+    // Edited by hand with a client-side kubectl apply (whose fields the action takes over), and scaled by hand through
+    // the scale subresource (replicas is then the scaler's, which a deploy leaves alone: not drift).
+    const edited = manifestCopy('app.yaml', text =>
+      text.split('---')[0].replace('GREETING: hello', 'GREETING: edited-by-hand')
+    )
+    await kubectl(['-n', namespace, 'apply', '-f', edited])
     await kubectl(['-n', namespace, 'scale', 'deployment/web', '--replicas=4'])
 
     const pullRequest = {
@@ -96,18 +101,24 @@ describe('mode plan', () => {
     expect(plan.code).toBe(0)
     expect(plan.stdout).toContain('Would roll: deployment/web.')
     expect(plan.stdout).toContain('Drift since release 1 (changed in the cluster by hand or by another manager):')
-    expect(plan.stdout).toContain('Deployment/web: spec.replicas: 3 → 4')
+    expect(plan.stdout).toContain('ConfigMap/web-config: data.GREETING: "hello" → "edited-by-hand"')
+    expect(plan.stdout).not.toContain('Deployment/web: spec.replicas')
     expect(plan.summary).toContain('### Plan')
     expect(plan.summary).toContain('| Would change | ConfigMap/web-config, Deployment/web |')
-    // Nothing written: the old ConfigMap and image stay, and no release is recorded.
-    expect((await kubectlJson(['-n', namespace, 'get', 'configmap', 'web-config'])).data.GREETING).toBe('hello')
+    // Nothing written: the edited ConfigMap and the old image stay, and no release is recorded.
+    expect((await kubectlJson(['-n', namespace, 'get', 'configmap', 'web-config'])).data.GREETING).toBe(
+      'edited-by-hand'
+    )
     expect(await liveImage(namespace)).toBe(`${env.BND_REGISTRY}/${testRepository}:${a}`)
     expect(
       (await kubectlJson(['-n', namespace, 'get', 'secrets', '-l', 'build-and-deploy/release=deploy'])).items
     ).toHaveLength(1)
     expect(comments).toHaveLength(1)
-    expect(comments[0].body).toMatch(/^<!-- build-and-deploy plan: deploy -->\n## build-and-deploy plan: `deploy` at/)
-    expect(comments[0].body).toContain('+ Deployment/web spec.replicas: 4')
+    expect(comments[0].body.split('\n').slice(0, 2)).toEqual([
+      `<!-- build-and-deploy plan: deploy in ${namespace} -->`,
+      `## build-and-deploy plan: \`deploy\` at \`${b.slice(0, 12)}\``
+    ])
+    expect(comments[0].body).toContain('+ ConfigMap/web-config data.GREETING: "edited-by-hand"')
 
     // A second push to the pull request: the same comment, edited.
     const again = await runAction(planInputs('bonjour'), {
@@ -143,5 +154,9 @@ describe('mode plan', () => {
     expect(conflict.code).toBe(1)
     expect(conflict.stdout).toContain('conflict with "kubectl-patch"')
     expect(conflict.stdout).toContain('ConfigMap/web-config: data.GREETING: "bonjour" → "edited-by-hand"')
+    // The comment says so, instead of keeping the last plan that passed.
+    expect(comments).toHaveLength(1)
+    expect(comments[0].body).toContain('**The deploy would fail:**')
+    expect(comments[0].body).toContain('conflict with "kubectl-patch"')
   }, 300_000)
 })

@@ -413,7 +413,7 @@ describe('parseSettings', () => {
     [
       { prune: 'true', mode: 'build' },
       env,
-      'prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode build.'
+      'prune is used in modes deploy, apply, promote, rollback and plan, not in mode build.'
     ],
     [
       { prune: 'true', applyset: 'deployments/web' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { driftOf } from '../../src/plan/drift.js'
+import { driftOf } from '../../src/modes/plan-drift.js'
 import { recordedObject } from '../../src/releases/record.js'
 import { commentMarker, pullRequestNumber } from '../../src/github/pr-comment.js'
 import { wouldRoll } from '../../src/modes/plan.js'
@@ -39,6 +39,18 @@ describe('driftOf', () => {
     ['a deleted object', configMap('hi'), undefined, [{ path: '(object)', from: 'as recorded', to: 'deleted' }]]
   ])('%s', (_, recorded, live, drift) => {
     expect(driftOf(recorded, live as never)).toEqual(drift)
+  })
+
+  it('leaves out replicas that an autoscaler or kubectl scale owns through the scale subresource', () => {
+    const deployment = (replicas: number, managedFields: unknown[] = []) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', managedFields },
+      spec: { replicas, paused: false }
+    })
+    const scaledBy = [{ manager: 'kubectl', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }]
+    expect(driftOf(deployment(3), deployment(5, scaledBy) as never)).toEqual([])
+    expect(driftOf(deployment(3), deployment(5) as never)).toEqual([{ path: 'spec.replicas', from: '3', to: '5' }])
   })
 
   it('compares a Secret by the hashes the record keeps, never showing a value', () => {

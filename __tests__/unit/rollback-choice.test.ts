@@ -40,6 +40,13 @@ describe('chooseRelease', () => {
       'No successful release of deploy before release 1'
     ],
     [
+      'previous after a failed release left live (rollback-on-failure: false): the last good one',
+      [release(1, 'aaaaaaa'), release(2, 'bbbbbbb'), release(3, 'ddddddd', 'failed')],
+      { kind: 'previous' },
+      2,
+      'the last good one before release 3'
+    ],
+    [
       'no records at all: the per-workload way, said so',
       [],
       { kind: 'previous' },

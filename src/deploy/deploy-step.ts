@@ -321,8 +321,10 @@ export async function deploy(
     async context => {
       const result = await deployTo(context, settings, manifestObjects, cancel)
       const failure = deployFailure(result)
-      const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : undefined
-      if (verdict && result.target?.namespace && !result.cancelled)
+      // A failed deploy left as it is (no rollback) is live too: recorded, so that previous is not taken for it.
+      const verdict = !failure ? 'succeeded' : failure.result === 'rolled-back' ? 'rolled-back' : 'failed'
+      const wrote = result.applied.some(a => a.action !== 'unchanged')
+      if (result.target?.namespace && !result.cancelled && (verdict !== 'failed' || wrote))
         result.release = await recordRelease(
           context.kube,
           settings,

@@ -34,7 +34,7 @@ export class GitHubDeployment {
       // and sets up its proxy with @actions/http-client.
       await Promise.all([preloadUndici(), preloadHttpClient()])
       const { getOctokit } = await import('@actions/github')
-      const octokit = getOctokit(settings.githubToken, { request: { timeout: 10_000 } })
+      const octokit = getOctokit(settings.githubToken)
       const created = await octokit.rest.repos.createDeployment({
         owner,
         repo,
@@ -42,7 +42,9 @@ export class GitHubDeployment {
         environment: settings.environment,
         auto_merge: false,
         required_contexts: [],
-        description: `build-and-deploy ${settings.mode}`
+        description: `build-and-deploy ${settings.mode}`,
+        // @octokit/request 10 honours an AbortSignal, not a timeout option.
+        request: { signal: AbortSignal.timeout(10_000) }
       })
       if (!('id' in created.data))
         return skip(`GitHub did not create it (${String((created.data as { message?: string }).message)})`)
@@ -55,7 +57,8 @@ export class GitHubDeployment {
           state,
           environment_url: settings.environmentUrl,
           log_url: settings.run.runUrl,
-          auto_inactive: state === 'success'
+          auto_inactive: state === 'success',
+          request: { signal: AbortSignal.timeout(10_000) }
         })
       }
       const deployment = new GitHubDeployment(update, id)

@@ -21,7 +21,7 @@ export function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
   return match ? Number(match[1]) : undefined
 }
 
-/** The hidden line that finds the comment again on the next push: one per target (lock-name). */
+/** The hidden line that finds the comment again on the next push: one per target (lock-name and namespace). */
 export const commentMarker = (target: string): string => `<!-- build-and-deploy plan: ${target} -->`
 
 /**
@@ -49,20 +49,30 @@ export async function upsertPlanComment(
   try {
     await Promise.all([preloadUndici(), preloadHttpClient()])
     const { getOctokit } = await import('@actions/github')
-    const octokit = getOctokit(token, { request: { timeout: 10_000 } })
+    const octokit = getOctokit(token)
+    // @octokit/request 10 honours an AbortSignal, not a timeout option: each call gets its own deadline.
+    const request = () => ({ signal: AbortSignal.timeout(15_000) })
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
       issue_number: number,
-      per_page: 100
+      per_page: 100,
+      request: request()
     })
-    const mine = comments.find(comment => comment.body?.startsWith(marker))
+    // The first line exactly, so that a plan of another target (staging beside production) is never overwritten.
+    const mine = comments.find(comment => comment.body?.split('\n', 1)[0] === marker)
     if (mine) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text })
+      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text, request: request() })
       core.info(`Plan comment updated on pull request #${number} (comment ${mine.id}).`)
       return { action: 'updated', id: mine.id }
     }
-    const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text })
+    const created = await octokit.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: number,
+      body: text,
+      request: request()
+    })
     core.info(`Plan comment created on pull request #${number} (comment ${created.data.id}).`)
     return { action: 'created', id: created.data.id }
   } catch (error) {

@@ -3,14 +3,15 @@ import { plannedSubstitutions } from '../build/build-step.js'
 import { deployManifests, readManifests } from '../deploy/deploy-step.js'
 import type { AppliedObject } from '../deploy/apply.js'
 import type { SourcedObject } from '../manifests/documents.js'
-import { Drift, driftOf } from '../plan/drift.js'
+import { driftOf } from './plan-drift.js'
 import { readReleasesOfTarget } from '../releases/record-step.js'
-import type { PlanReport } from '../report/run-report.js'
+import type { Drift, PlanReport } from '../report/run-report.js'
 import { withCluster } from '../run/context.js'
 import type { Settings } from '../settings/types.js'
 import { attempt, ModeOutcome } from '../run/outcome.js'
 import { withEarlyConnection } from './deploy.js'
 import { dryRunChanges, planSection } from '../report/summary.js'
+import { fenced } from '../format/markdown.js'
 import { upsertPlanComment } from '../github/pr-comment.js'
 
 const workloadKinds = new Set(['Deployment', 'StatefulSet', 'DaemonSet'])
@@ -30,26 +31,49 @@ export function wouldRoll(applied: AppliedObject[]): string[] {
 async function driftSinceLastRelease(
   settings: Settings,
   objects: SourcedObject[]
-): Promise<Pick<PlanReport, 'drift' | 'sinceRelease'>> {
+): Promise<Pick<PlanReport, 'drift' | 'sinceRelease'> & { namespace?: string }> {
   const releases = await readReleasesOfTarget(settings, objects)
   const last = releases?.records.filter(record => record.result === 'succeeded').at(-1)
-  if (!last) return { drift: [] }
+  if (!last) return { drift: [], namespace: releases?.namespace }
   const drift = await withCluster(settings, ({ kube }) =>
     Promise.all(
-      last.objects.map(async (recorded): Promise<Drift> => {
+      last.objects.map(async (recorded): Promise<Drift | undefined> => {
         const { kind, apiVersion, metadata } = recorded
-        const live = await kube.get<typeof recorded>({
-          apiVersion,
-          kind,
-          namespace: metadata.namespace,
-          name: metadata.name
-        })
-        return { kind, namespace: metadata.namespace, name: metadata.name, changes: driftOf(recorded, live) }
+        const named = `${kind}/${metadata.name}`
+        // One object that cannot be read (no get on it) leaves the rest of the plan standing.
+        try {
+          const live = await kube.get<typeof recorded>({
+            apiVersion,
+            kind,
+            namespace: metadata.namespace,
+            name: metadata.name
+          })
+          return {
+            kind,
+            namespace: metadata.namespace,
+            name: metadata.name,
+            changes: driftOf(recorded, live, settings.fieldManager)
+          }
+        } catch (error) {
+          core.warning(`Drift of ${named} not checked: ${(error as Error).message}`)
+          return undefined
+        }
       })
     )
   )
-  return { sinceRelease: last.number, drift: drift.filter(d => d.changes.length > 0) }
+  return {
+    sinceRelease: last.number,
+    namespace: releases?.namespace,
+    drift: drift.filter((d): d is Drift => d !== undefined && d.changes.length > 0)
+  }
 }
+
+/** A comment holds 65,536 characters; the summary keeps the whole diff. */
+const commentLimit = 60_000
+const truncated = (body: string): string =>
+  body.length <= commentLimit
+    ? body
+    : `${body.slice(0, commentLimit)}\n\n… cut here: the job summary has the whole plan.`
 
 /**
  * mode plan, for pull requests: the manifests rendered and patched as a deploy would (the images as they would be
@@ -72,27 +96,30 @@ export const runPlan = (settings: Settings, cancel: AbortSignal): Promise<ModeOu
       )
       Object.assign(outcome.report, dryRun?.report)
       // Drift also when the dry run fails: a hand edit is often why (another manager owns the field now).
-      const plan: PlanReport = {
-        wouldRoll: wouldRoll(outcome.report.applied ?? []),
-        ...(settings.releases.historyMax > 0 ? await driftSinceLastRelease(settings, manifests.objects) : { drift: [] })
-      }
+      const { namespace, ...found } =
+        settings.releases.historyMax > 0 ? await driftSinceLastRelease(settings, manifests.objects) : { drift: [] }
+      const plan: PlanReport = { wouldRoll: wouldRoll(outcome.report.applied ?? []), ...found }
       outcome.report.plan = plan
       for (const line of planLogLines(plan)) core.info(line)
-      if (refused || !dryRun) throw refused
-      if (dryRun.failure) return dryRun.failure
       const shown = {
         resources: outcome.report.resources ?? [],
         applied: outcome.report.applied ?? [],
         dryRun: true,
         plan
       }
+      const failure = refused?.message ?? dryRun?.failure?.message
       const body = [
         `## build-and-deploy plan: \`${settings.releases.name}\` at \`${settings.run.sha.slice(0, 12)}\``,
         '',
+        // A refused plan replaces the last good one in the comment: a stale comment would say the merge is fine.
+        ...(failure ? ['**The deploy would fail:**', '', ...fenced('', failure.split('\n')), ''] : []),
         ...planSection(shown),
         ...dryRunChanges(shown)
       ].join('\n')
-      plan.comment = (await upsertPlanComment(body, settings.releases.name, settings.githubToken))?.action
+      const target = `${settings.releases.name} in ${namespace ?? outcome.report.target?.namespace ?? settings.namespace ?? 'default'}`
+      plan.comment = (await upsertPlanComment(truncated(body), target, settings.githubToken))?.action
+      if (refused || !dryRun) throw refused
+      if (dryRun.failure) return dryRun.failure
       return undefined
     })
   )

@@ -11,6 +11,7 @@ import { isRecordedSecret, ReleaseRecord, secretMatchesRecord } from '../release
 import { readReleasesOfTarget } from '../releases/record-step.js'
 import { chooseRelease } from '../releases/rollback-choice.js'
 import { templateNamesCommit } from '../build/tags.js'
+import { annotateWorkload } from '../manifests/annotate.js'
 import { withCluster } from '../run/context.js'
 import { readLiveHistories, resolveRollbackCommit, rollbackWorkloads, underLock } from '../rollback/rollback-step.js'
 import { strategyNamed } from '../strategies/registry.js'
@@ -32,7 +33,9 @@ export const runRollback = (settings: Settings): Promise<ModeOutcome> =>
       if (choice) core.info(choice.why)
     }
     if (target.kind === 'release')
-      throw new Error(`rollback-to release-${target.number} needs release records (strategy rolling, history-max > 0).`)
+      throw new Error(
+        `rollback-to release-${target.number} restores a release record, which needs strategy rolling (it is ${settings.strategy}), history-max above 0 (it is ${settings.releases.historyMax}) and records that can be read (see the warnings above).`
+      )
     if (target.kind === 'sha') return redeployCommit(settings, target.sha, outcome)
     const failure = strategy.switchBack
       ? await core.group('Switch back', () => switchTrafficBack(settings, manifests.objects, outcome))
@@ -76,12 +79,22 @@ async function restoreRelease(
   why: string,
   outcome: ModeOutcome
 ): Promise<ModeFailure | undefined> {
-  const atCommit: Settings = { ...settings, run: { ...settings.run, sha: record.commit } }
   const secrets = record.objects.filter(isRecordedSecret)
-  const objects = record.objects.filter(object => !isRecordedSecret(object))
+  // An old migration Job run again would do harm; what a release's Job did is done.
+  const jobs = record.objects.filter(object => object.kind === 'Job')
+  const origin = { sha: record.commit, runUrl: settings.run.runUrl, actor: settings.run.actor, images: record.images }
+  const objects = record.objects
+    .filter(object => !isRecordedSecret(object) && object.kind !== 'Job')
+    .map(object => annotateWorkload(object, origin))
+  // Secrets cannot be re-applied from hashes: a prune would take the live ones for objects the release lacks.
+  const prune = secrets.length > 0 ? undefined : settings.prune
+  const atCommit: Settings = { ...settings, prune, run: { ...settings.run, sha: record.commit } }
   core.info(
     `${why} Re-applying its ${objects.length} objects as recorded; workloads whose template is the same stay as they are.`
   )
+  for (const job of jobs) core.info(`job/${job.metadata.name}: not run again (a release's Job has done its work).`)
+  if (settings.prune && !prune)
+    core.notice('Nothing is pruned in this rollback: the release has Secrets, which a record keeps only as hashes.')
   for (const line of await checkLive(settings, secrets, objects, record.number)) core.info(line)
   // The registry still has the commit's images, and verify-signature accepts them, before anything changes. A tag
   // without {sha} names a later image by now; the record has such images pinned to their digests.

@@ -67,7 +67,9 @@ export async function recordRelease(
   const { namespace } = applied
   const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes)
   try {
-    const written = await writeRelease(kube, namespace, record, settings.releases.historyMax)
+    const written = await writeRelease(kube, namespace, record, settings.releases.historyMax, line =>
+      core.warning(line)
+    )
     core.info(
       `Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`
     )
@@ -95,7 +97,10 @@ export async function readReleasesOfTarget(
       kube.namespace
     )
     try {
-      return { namespace, records: await readReleases(kube, namespace, settings.releases.name) }
+      return {
+        namespace,
+        records: await readReleases(kube, namespace, settings.releases.name, line => core.warning(line))
+      }
     } catch (error) {
       core.warning(`Cannot read the release records in ${namespace}: ${(error as Error).message}`)
       return undefined

@@ -16,8 +16,11 @@ export interface ReleaseRecord {
   commit: string
   runUrl?: string
   actor?: string
-  /** succeeded, or rolled-back (the rollout failed and the workloads went back: the set it tried is kept). */
-  result: 'succeeded' | 'rolled-back'
+  /**
+   * succeeded; rolled-back (the rollout failed and the workloads went back: the set it tried is kept); or failed
+   * and left as it was (rollback-on-failure: false, a hook or a strategy step failed): live, but no rollback target.
+   */
+  result: 'succeeded' | 'rolled-back' | 'failed'
   /** ISO time the record was written. */
   time: string
   /** The images the manifests got (repository:tag, pinned to a digest when the run pinned them). */
@@ -50,7 +53,8 @@ export const releaseSecretType = 'build-and-deploy/release.v1'
 /** The Secret of release `number`: names are DNS subdomains, and a lock-name is a DNS label. */
 export const releaseSecretName = (name: string, number: number): string => `build-and-deploy.release.${name}.v${number}`
 
-const sha256 = (text: string): string => `sha256:${createHash('sha256').update(text).digest('hex')}`
+/** Of the value's bytes: a binary value (a keystore) is not decoded as text first. */
+const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 
 /**
  * An object as it goes into a record. A Secret keeps its keys, each with the SHA-256 of its value (decoded from
@@ -61,9 +65,9 @@ export function recordedObject(object: KubeObject): KubeObject {
   if (copy.kind !== 'Secret' || copy.apiVersion !== 'v1') return copy
   const hashes: Record<string, string> = {}
   for (const [key, value] of Object.entries((copy.data ?? {}) as Record<string, string>))
-    hashes[key] = sha256(Buffer.from(String(value), 'base64').toString('utf8'))
+    hashes[key] = sha256(Buffer.from(String(value), 'base64'))
   for (const [key, value] of Object.entries((copy.stringData ?? {}) as Record<string, string>))
-    hashes[key] = sha256(String(value))
+    hashes[key] = sha256(Buffer.from(String(value), 'utf8'))
   delete copy.data
   delete copy.stringData
   copy.secretHashes = hashes

@@ -21,24 +21,38 @@ interface StoredRelease {
 
 /** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
 async function storedReleases(kube: Cluster, namespace: string, name: string): Promise<StoredRelease[]> {
-  const list = await kube.list<{ metadata: { name: string; labels?: Record<string, string> } }>(secrets(namespace), {
-    labelSelector: `${releaseLabels.name}=${name}`
-  })
+  const list = await kube.list<{ type?: string; metadata: { name: string; labels?: Record<string, string> } }>(
+    secrets(namespace),
+    { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }
+  )
+  // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
   return list.items
+    .filter(item => item.type === releaseSecretType)
     .map(item => ({ number: Number(item.metadata.labels?.[releaseLabels.number]), secret: item.metadata.name }))
     .filter(release => Number.isInteger(release.number) && release.number > 0)
     .sort((a, b) => a.number - b.number)
 }
 
-/** Every release record of `name` in `namespace`, oldest first. */
-export async function readReleases(kube: Cluster, namespace: string, name: string): Promise<ReleaseRecord[]> {
-  const list = await kube.list<{ metadata: { name: string }; data?: Record<string, string> }>(secrets(namespace), {
-    labelSelector: `${releaseLabels.name}=${name}`
-  })
-  return list.items
-    .filter(item => item.data?.release)
-    .map(item => decodeRecord(item.data!.release, `${namespace}/${item.metadata.name}`))
-    .sort((a, b) => a.number - b.number)
+/** Every release record of `name` in `namespace`, oldest first; one that cannot be read is left out, with a warning. */
+export async function readReleases(
+  kube: Cluster,
+  namespace: string,
+  name: string,
+  warn: (line: string) => void = () => undefined
+): Promise<ReleaseRecord[]> {
+  const list = await kube.list<{ type?: string; metadata: { name: string }; data?: Record<string, string> }>(
+    secrets(namespace),
+    { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }
+  )
+  const records: ReleaseRecord[] = []
+  for (const item of list.items.filter(i => i.type === releaseSecretType && i.data?.release)) {
+    try {
+      records.push(decodeRecord(item.data!.release, `${namespace}/${item.metadata.name}`))
+    } catch (error) {
+      warn(`${(error as Error).message} It is left out of the history.`)
+    }
+  }
+  return records.sort((a, b) => a.number - b.number)
 }
 
 /**
@@ -49,7 +63,8 @@ export async function writeRelease(
   kube: Cluster,
   namespace: string,
   record: Omit<ReleaseRecord, 'number'>,
-  historyMax: number
+  historyMax: number,
+  warn: (line: string) => void = () => undefined
 ): Promise<ReleaseRecord> {
   let number = nextReleaseNumber((await storedReleases(kube, namespace, record.name)).map(r => r.number))
   for (let attempt = 0; ; attempt++) {
@@ -81,7 +96,15 @@ export async function writeRelease(
       number++
     }
   }
-  const kept = await storedReleases(kube, namespace, record.name)
+  await pruneReleases(kube, namespace, record.name, historyMax).catch((error: Error) =>
+    warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`)
+  )
+  return { ...record, number }
+}
+
+/** Deletes the oldest records of `name` beyond `historyMax`. */
+async function pruneReleases(kube: Cluster, namespace: string, name: string, historyMax: number): Promise<void> {
+  const kept = await storedReleases(kube, namespace, name)
   for (const stale of releasesBeyond(
     kept.map(r => r.number),
     historyMax
@@ -91,5 +114,4 @@ export async function writeRelease(
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
     })
   }
-  return { ...record, number }
 }

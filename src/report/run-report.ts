@@ -1,4 +1,4 @@
-import type { Drift } from '../plan/drift.js'
+import type { FieldChange } from '../plan/apply-plan.js'
 import type { ReleaseRecord } from '../releases/record.js'
 // What a run found and did, as plain data: filled in by the mode runners, read by the summary and the outputs.
 // Each part's type lives with the code that fills it; this module only composes them.
@@ -19,6 +19,14 @@ export interface RunTarget {
   server?: string
   context?: string
   namespace?: string
+}
+
+/** One object the cluster no longer holds as the last release left it. */
+export interface Drift {
+  kind: string
+  namespace?: string
+  name: string
+  changes: FieldChange[]
 }
 
 /** mode plan's own findings, beside the dry run's applied objects and prune candidates. */

@@ -108,7 +108,7 @@ function pruneInput(read: InputReader, mode: Mode, lockName: string): DeploySett
     return undefined
   }
   if (mode === 'build' || mode === 'history' || mode === 'abort')
-    throw new Error(`prune is used in modes deploy, apply, promote and rollback (to a SHA), not in mode ${mode}.`)
+    throw new Error(`prune is used in modes deploy, apply, promote, rollback and plan, not in mode ${mode}.`)
   return { parent: parseApplySetParent(parentText || `build-and-deploy-${lockName}`), namespacesAndCrds }
 }
 

@@ -1,8 +1,8 @@
-export const id = 235;
-export const ids = [235];
+export const id = 264;
+export const ids = [264];
 export const modules = {
 
-/***/ 5235:
+/***/ 7264:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -18,13 +18,16 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/build/build-step.ts + 5 modules
 var build_step = __webpack_require__(2167);
-// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 9 modules
-var deploy_step = __webpack_require__(8903);
+// EXTERNAL MODULE: ./src/deploy/deploy-step.ts + 8 modules
+var deploy_step = __webpack_require__(2486);
 // EXTERNAL MODULE: ./src/releases/record.ts
 var record = __webpack_require__(7733);
 // EXTERNAL MODULE: ./src/plan/apply-plan.ts
 var apply_plan = __webpack_require__(91);
-;// CONCATENATED MODULE: ./src/plan/drift.ts
+// EXTERNAL MODULE: ./src/deploy/scale-owners.ts
+var scale_owners = __webpack_require__(762);
+;// CONCATENATED MODULE: ./src/modes/plan-drift.ts
+
 
 
 /**
@@ -32,14 +35,17 @@ var apply_plan = __webpack_require__(91);
  * write. Fields only the live object has (server defaults, status, other managers' own fields) are not drift; a
  * Secret is compared by the hashes the record keeps, never by value.
  */
-function driftOf(recorded, live) {
+function driftOf(recorded, live, fieldManager = 'build-and-deploy') {
     if (!live)
         return [{ path: '(object)', from: 'as recorded', to: 'deleted' }];
     if ((0,record/* isRecordedSecret */.r3)(recorded))
         return (0,record/* secretMatchesRecord */.n4)(recorded, live)
             ? []
             : [{ path: 'data', from: '(recorded values, by hash)', to: '(other values)' }];
-    return (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(recorded), (0,apply_plan/* comparable */.Zm)(live), false).filter(change => change.from !== undefined);
+    // Replicas that an autoscaler (or kubectl scale) owns through the scale subresource are theirs: a deploy leaves
+    // them alone, so they are not drift.
+    const scaled = (0,scale_owners/* scaleOwners */.RC)(live, fieldManager).length > 0;
+    return (0,apply_plan/* diffObjects */.wc)((0,apply_plan/* comparable */.Zm)(recorded), (0,apply_plan/* comparable */.Zm)(live), false).filter(change => change.from !== undefined && !(scaled && change.path === 'spec.replicas'));
 }
 
 // EXTERNAL MODULE: ./src/releases/record-step.ts + 1 modules
@@ -52,6 +58,8 @@ var outcome = __webpack_require__(6497);
 var deploy = __webpack_require__(8185);
 // EXTERNAL MODULE: ./src/report/summary.ts
 var summary = __webpack_require__(7994);
+// EXTERNAL MODULE: ./src/format/markdown.ts
+var markdown = __webpack_require__(1990);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
@@ -79,7 +87,7 @@ function pullRequestNumber(env) {
     const match = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '');
     return match ? Number(match[1]) : undefined;
 }
-/** The hidden line that finds the comment again on the next push: one per target (lock-name). */
+/** The hidden line that finds the comment again on the next push: one per target (lock-name and namespace). */
 const commentMarker = (target) => `<!-- build-and-deploy plan: ${target} -->`;
 /**
  * One comment per pull request and target, created once and then edited (needs pull-requests: write). The plan's
@@ -105,20 +113,30 @@ async function upsertPlanComment(body, target, token, env = process.env) {
     try {
         await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
         const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-        const octokit = getOctokit(token, { request: { timeout: 10_000 } });
+        const octokit = getOctokit(token);
+        // @octokit/request 10 honours an AbortSignal, not a timeout option: each call gets its own deadline.
+        const request = () => ({ signal: AbortSignal.timeout(15_000) });
         const comments = await octokit.paginate(octokit.rest.issues.listComments, {
             owner,
             repo,
             issue_number: number,
-            per_page: 100
+            per_page: 100,
+            request: request()
         });
-        const mine = comments.find(comment => comment.body?.startsWith(marker));
+        // The first line exactly, so that a plan of another target (staging beside production) is never overwritten.
+        const mine = comments.find(comment => comment.body?.split('\n', 1)[0] === marker);
         if (mine) {
-            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
+            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text, request: request() });
             core/* info */.pq(`Plan comment updated on pull request #${number} (comment ${mine.id}).`);
             return { action: 'updated', id: mine.id };
         }
-        const created = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
+        const created = await octokit.rest.issues.createComment({
+            owner,
+            repo,
+            issue_number: number,
+            body: text,
+            request: request()
+        });
         core/* info */.pq(`Plan comment created on pull request #${number} (comment ${created.data.id}).`);
         return { action: 'created', id: created.data.id };
     }
@@ -129,6 +147,7 @@ async function upsertPlanComment(body, target, token, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/modes/plan.ts
+
 
 
 
@@ -152,19 +171,41 @@ async function driftSinceLastRelease(settings, objects) {
     const releases = await (0,record_step/* readReleasesOfTarget */.lb)(settings, objects);
     const last = releases?.records.filter(record => record.result === 'succeeded').at(-1);
     if (!last)
-        return { drift: [] };
+        return { drift: [], namespace: releases?.namespace };
     const drift = await (0,context/* withCluster */.B)(settings, ({ kube }) => Promise.all(last.objects.map(async (recorded) => {
         const { kind, apiVersion, metadata } = recorded;
-        const live = await kube.get({
-            apiVersion,
-            kind,
-            namespace: metadata.namespace,
-            name: metadata.name
-        });
-        return { kind, namespace: metadata.namespace, name: metadata.name, changes: driftOf(recorded, live) };
+        const named = `${kind}/${metadata.name}`;
+        // One object that cannot be read (no get on it) leaves the rest of the plan standing.
+        try {
+            const live = await kube.get({
+                apiVersion,
+                kind,
+                namespace: metadata.namespace,
+                name: metadata.name
+            });
+            return {
+                kind,
+                namespace: metadata.namespace,
+                name: metadata.name,
+                changes: driftOf(recorded, live, settings.fieldManager)
+            };
+        }
+        catch (error) {
+            core/* warning */.$e(`Drift of ${named} not checked: ${error.message}`);
+            return undefined;
+        }
     })));
-    return { sinceRelease: last.number, drift: drift.filter(d => d.changes.length > 0) };
+    return {
+        sinceRelease: last.number,
+        namespace: releases?.namespace,
+        drift: drift.filter((d) => d !== undefined && d.changes.length > 0)
+    };
 }
+/** A comment holds 65,536 characters; the summary keeps the whole diff. */
+const commentLimit = 60_000;
+const truncated = (body) => body.length <= commentLimit
+    ? body
+    : `${body.slice(0, commentLimit)}\n\n… cut here: the job summary has the whole plan.`;
 /**
  * mode plan, for pull requests: the manifests rendered and patched as a deploy would (the images as they would be
  * tagged, nothing built), dry-run against the live cluster with strict validation; what would change, roll and be
@@ -182,30 +223,32 @@ const runPlan = (settings, cancel) => (0,deploy/* withEarlyConnection */.M$)(tru
     });
     Object.assign(outcome.report, dryRun?.report);
     // Drift also when the dry run fails: a hand edit is often why (another manager owns the field now).
-    const plan = {
-        wouldRoll: wouldRoll(outcome.report.applied ?? []),
-        ...(settings.releases.historyMax > 0 ? await driftSinceLastRelease(settings, manifests.objects) : { drift: [] })
-    };
+    const { namespace, ...found } = settings.releases.historyMax > 0 ? await driftSinceLastRelease(settings, manifests.objects) : { drift: [] };
+    const plan = { wouldRoll: wouldRoll(outcome.report.applied ?? []), ...found };
     outcome.report.plan = plan;
     for (const line of planLogLines(plan))
         core/* info */.pq(line);
-    if (refused || !dryRun)
-        throw refused;
-    if (dryRun.failure)
-        return dryRun.failure;
     const shown = {
         resources: outcome.report.resources ?? [],
         applied: outcome.report.applied ?? [],
         dryRun: true,
         plan
     };
+    const failure = refused?.message ?? dryRun?.failure?.message;
     const body = [
         `## build-and-deploy plan: \`${settings.releases.name}\` at \`${settings.run.sha.slice(0, 12)}\``,
         '',
+        // A refused plan replaces the last good one in the comment: a stale comment would say the merge is fine.
+        ...(failure ? ['**The deploy would fail:**', '', ...(0,markdown/* fenced */.OF)('', failure.split('\n')), ''] : []),
         ...(0,summary/* planSection */.lA)(shown),
         ...(0,summary/* dryRunChanges */.C_)(shown)
     ].join('\n');
-    plan.comment = (await upsertPlanComment(body, settings.releases.name, settings.githubToken))?.action;
+    const target = `${settings.releases.name} in ${namespace ?? outcome.report.target?.namespace ?? settings.namespace ?? 'default'}`;
+    plan.comment = (await upsertPlanComment(truncated(body), target, settings.githubToken))?.action;
+    if (refused || !dryRun)
+        throw refused;
+    if (dryRun.failure)
+        return dryRun.failure;
     return undefined;
 }));
 function planLogLines(plan) {
