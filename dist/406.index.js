@@ -6596,8 +6596,8 @@ var errors = __webpack_require__(3646);
 
 const secrets = (namespace) => ({ apiVersion: 'v1', kind: 'Secret', namespace });
 /** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
-async function storedReleases(kube, namespace, name) {
-    const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` });
+async function storedReleases(kube, namespace, name, signal) {
+    const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }, { signal });
     // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
     return list.items
         .filter(item => item.type === releases_record/* releaseSecretType */.cW)
@@ -6623,8 +6623,8 @@ async function readReleases(kube, namespace, name, warn = () => undefined) {
  * Stores `record` as the next release of its name (its number is set here), then deletes the oldest beyond
  * `historyMax`. A release written at the same moment by a run without the lock takes the number: the next is tried.
  */
-async function writeRelease(kube, namespace, record, historyMax, warn = () => undefined) {
-    let number = (0,releases_record/* nextReleaseNumber */.aO)((await storedReleases(kube, namespace, record.name)).map(r => r.number));
+async function writeRelease(kube, namespace, record, historyMax, warn = () => undefined, signal) {
+    let number = (0,releases_record/* nextReleaseNumber */.aO)((await storedReleases(kube, namespace, record.name, signal)).map(r => r.number));
     for (let attempt = 0;; attempt++) {
         const full = { ...record, number };
         const encoded = (0,releases_record/* encodeRecord */.Ym)(full);
@@ -6648,7 +6648,7 @@ async function writeRelease(kube, namespace, record, historyMax, warn = () => un
                 },
                 // data is base64 of its bytes: the Secret holds the gzip itself.
                 data: { release: encoded }
-            });
+            }, { signal });
             break;
         }
         catch (error) {
@@ -6657,15 +6657,15 @@ async function writeRelease(kube, namespace, record, historyMax, warn = () => un
             number++;
         }
     }
-    await pruneReleases(kube, namespace, record.name, historyMax).catch((error) => warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`));
+    await pruneReleases(kube, namespace, record.name, historyMax, signal).catch((error) => warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`));
     return { ...record, number };
 }
 /** Deletes the oldest records of `name` beyond `historyMax`. */
-async function pruneReleases(kube, namespace, name, historyMax) {
-    const kept = await storedReleases(kube, namespace, name);
+async function pruneReleases(kube, namespace, name, historyMax, signal) {
+    const kept = await storedReleases(kube, namespace, name, signal);
     for (const stale of (0,releases_record/* releasesBeyond */.AV)(kept.map(r => r.number), historyMax)) {
         const secret = kept.find(r => r.number === stale).secret;
-        await kube.delete({ ...secrets(namespace), name: secret }).catch(error => {
+        await kube.delete({ ...secrets(namespace), name: secret }, { signal }).catch(error => {
             if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
                 throw error;
         });
@@ -6713,7 +6713,10 @@ async function recordRelease(kube, settings, applied, verdict, release) {
     const { namespace } = applied;
     const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes);
     try {
-        const written = await writeRelease(kube, namespace, record, settings.releases.historyMax, line => core/* warning */.$e(line));
+        // A run that failed may have failed on an API server that stopped answering: its record gets a second, so
+        // that such a run still ends soon after its timeout.
+        const deadline = AbortSignal.timeout(verdict === 'failed' ? 1_000 : 30_000);
+        const written = await writeRelease(kube, namespace, record, settings.releases.historyMax, line => core/* warning */.$e(line), deadline);
         core/* info */.pq(`Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`);
         return written;
     }
@@ -6763,10 +6766,12 @@ async function readReleasesOfTarget(settings, objects) {
 /* harmony export */   r3: () => (/* binding */ isRecordedSecret)
 /* harmony export */ });
 /* unused harmony export recordLimitBytes */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7419);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8522);
+/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
+
 
 
 /** A Secret may hold at most 1 MiB (etcd's object limit, as Helm meets it); the record must fit with its metadata. */
@@ -6780,13 +6785,21 @@ const releaseSecretType = 'build-and-deploy/release.v1';
 /** The Secret of release `number`: names are DNS subdomains, and a lock-name is a DNS label. */
 const releaseSecretName = (name, number) => `build-and-deploy.release.${name}.v${number}`;
 /** Of the value's bytes: a binary value (a keystore) is not decoded as text first. */
-const sha256 = (bytes) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(bytes).digest('hex')}`;
+const sha256 = (bytes) => `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_1__.createHash)('sha256').update(bytes).digest('hex')}`;
 /**
  * An object as it goes into a record. A Secret keeps its keys, each with the SHA-256 of its value (decoded from
  * base64 for data), and never a value: a rollback can tell whether the live Secret still holds the same thing.
  */
 function recordedObject(object) {
     const copy = structuredClone(object);
+    // The ApplySet membership label is the prune's to set on each apply, never the manifests' (a restore is refused
+    // if they carry it).
+    const labels = copy.metadata.labels;
+    if (labels?.[_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .applySetKeys */ .dK.partOf] !== undefined) {
+        delete labels[_plan_applyset_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .applySetKeys */ .dK.partOf];
+        if (Object.keys(labels).length === 0)
+            delete copy.metadata.labels;
+    }
     if (copy.kind !== 'Secret' || copy.apiVersion !== 'v1')
         return copy;
     const hashes = {};
@@ -6801,12 +6814,12 @@ function recordedObject(object) {
 }
 /** The record as it is stored: gzip of its JSON, in base64 as a Secret's data value is written. */
 function encodeRecord(record) {
-    return (0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.gzipSync)(Buffer.from(JSON.stringify(record))).toString('base64');
+    return (0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.gzipSync)(Buffer.from(JSON.stringify(record))).toString('base64');
 }
 function decodeRecord(encoded, where) {
     let record;
     try {
-        record = JSON.parse((0,node_zlib__WEBPACK_IMPORTED_MODULE_1__.gunzipSync)(Buffer.from(encoded, 'base64')).toString('utf8'));
+        record = JSON.parse((0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.gunzipSync)(Buffer.from(encoded, 'base64')).toString('utf8'));
     }
     catch (error) {
         throw new Error(`The release record ${where} cannot be read (not gzip of JSON): ${error.message}`, {

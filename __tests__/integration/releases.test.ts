@@ -177,4 +177,40 @@ describe('release records', () => {
     expect(unknown.code).toBe(1)
     expect(unknown.stdout).toContain('rollback-to release-9: no such release of deploy; kept: 1, 2, 3, 4, 5.')
   }, 300_000)
+
+  it('with prune, a plan lists the prune candidates, and a whole-release rollback brings back what the release had', async () => {
+    const namespace = ns('prune')
+    const withExtra = (name: string) =>
+      manifestCopy(
+        'app.yaml',
+        text => `${text}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata: {k: v}\n`
+      )
+    const inputs = (name: string, extra: Record<string, string> = {}) =>
+      deployInputs(namespace, { manifests: withExtra(name), prune: 'true', ...extra })
+    const configMaps = async () =>
+      (await kubectlJson(['-n', namespace, 'get', 'configmaps'])).items
+        .map((c: any) => c.metadata.name)
+        .filter((n: string) => n.startsWith('extra-'))
+    expect((await runAction(inputs('extra-a'), { sha: randomSha() })).code).toBe(0)
+    expect((await runAction(inputs('extra-b'), { sha: randomSha() })).code).toBe(0)
+    expect(await configMaps()).toEqual(['extra-b'])
+
+    const plan = await runAction(
+      inputs('extra-a', { mode: 'plan', 'registry-username': '', 'registry-password': '' }),
+      {
+        sha: randomSha()
+      }
+    )
+    expect(plan.code).toBe(0)
+    expect(plan.summary).toContain('| Would create | ConfigMap/extra-a |')
+    expect(plan.summary).toContain('| Would prune | ConfigMap/extra-b |')
+    expect(await configMaps()).toEqual(['extra-b'])
+
+    const back = await runAction(inputs('ignored', { mode: 'rollback', 'rollback-to': 'previous' }), {
+      sha: randomSha()
+    })
+    expect(back.code).toBe(0)
+    expect(back.stdout).toContain('rollback-to previous: release 1')
+    expect(await configMaps()).toEqual(['extra-a'])
+  }, 300_000)
 })

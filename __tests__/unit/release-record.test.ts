@@ -51,6 +51,16 @@ describe('recordedObject', () => {
     expect(secret.data.password).toBeDefined()
   })
 
+  it('leaves out the ApplySet membership label, which the prune sets on each apply', () => {
+    const member = (labels: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c', labels: { 'applyset.kubernetes.io/part-of': 'applyset-abc-v1', ...labels } }
+    })
+    expect(recordedObject(member({ app: 'web' })).metadata.labels).toEqual({ app: 'web' })
+    expect(recordedObject(member({})).metadata).toEqual({ name: 'c' })
+  })
+
   it('keeps any other object as it is, as a copy', () => {
     const object = record.objects[0]
     expect(recordedObject(object)).toEqual(object)

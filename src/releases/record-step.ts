@@ -67,9 +67,18 @@ export async function recordRelease(
   const { namespace } = applied
   const record = recordOf(settings, applied.objects, release.images, verdict, applied.changes)
   try {
-    const written = await writeRelease(kube, namespace, record, settings.releases.historyMax, line =>
-      core.warning(line)
+    // A run that failed may have failed on an API server that stopped answering: its record gets a second, so
+    // that such a run still ends soon after its timeout.
+    const deadline = AbortSignal.timeout(verdict === 'failed' ? 1_000 : 30_000)
+    const written = await writeRelease(
+      kube,
+      namespace,
+      record,
+      settings.releases.historyMax,
+      line => core.warning(line),
+      deadline
     )
+
     core.info(
       `Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`
     )

@@ -1,3 +1,4 @@
+import { applySetKeys } from '../plan/applyset-plan.js'
 import type { KubeObject } from '../manifests/documents.js'
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
@@ -62,6 +63,13 @@ const sha256 = (bytes: Buffer): string => `sha256:${createHash('sha256').update(
  */
 export function recordedObject(object: KubeObject): KubeObject {
   const copy = structuredClone(object)
+  // The ApplySet membership label is the prune's to set on each apply, never the manifests' (a restore is refused
+  // if they carry it).
+  const labels = copy.metadata.labels
+  if (labels?.[applySetKeys.partOf] !== undefined) {
+    delete labels[applySetKeys.partOf]
+    if (Object.keys(labels).length === 0) delete copy.metadata.labels
+  }
   if (copy.kind !== 'Secret' || copy.apiVersion !== 'v1') return copy
   const hashes: Record<string, string> = {}
   for (const [key, value] of Object.entries((copy.data ?? {}) as Record<string, string>))

@@ -20,10 +20,16 @@ interface StoredRelease {
 }
 
 /** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
-async function storedReleases(kube: Cluster, namespace: string, name: string): Promise<StoredRelease[]> {
+async function storedReleases(
+  kube: Cluster,
+  namespace: string,
+  name: string,
+  signal?: AbortSignal
+): Promise<StoredRelease[]> {
   const list = await kube.list<{ type?: string; metadata: { name: string; labels?: Record<string, string> } }>(
     secrets(namespace),
-    { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }
+    { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` },
+    { signal }
   )
   // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
   return list.items
@@ -64,53 +70,63 @@ export async function writeRelease(
   namespace: string,
   record: Omit<ReleaseRecord, 'number'>,
   historyMax: number,
-  warn: (line: string) => void = () => undefined
+  warn: (line: string) => void = () => undefined,
+  signal?: AbortSignal
 ): Promise<ReleaseRecord> {
-  let number = nextReleaseNumber((await storedReleases(kube, namespace, record.name)).map(r => r.number))
+  let number = nextReleaseNumber((await storedReleases(kube, namespace, record.name, signal)).map(r => r.number))
   for (let attempt = 0; ; attempt++) {
     const full: ReleaseRecord = { ...record, number }
     const encoded = encodeRecord(full)
     const problem = oversizeProblem(encoded, record.objects.length)
     if (problem) throw new Error(problem)
     try {
-      await kube.create({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        type: releaseSecretType,
-        metadata: {
-          name: releaseSecretName(record.name, number),
-          namespace,
-          labels: {
-            [releaseLabels.name]: record.name,
-            [releaseLabels.number]: String(number),
-            [releaseLabels.result]: record.result,
-            'app.kubernetes.io/managed-by': 'build-and-deploy'
-          }
+      await kube.create(
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          type: releaseSecretType,
+          metadata: {
+            name: releaseSecretName(record.name, number),
+            namespace,
+            labels: {
+              [releaseLabels.name]: record.name,
+              [releaseLabels.number]: String(number),
+              [releaseLabels.result]: record.result,
+              'app.kubernetes.io/managed-by': 'build-and-deploy'
+            }
+          },
+          // data is base64 of its bytes: the Secret holds the gzip itself.
+          data: { release: encoded }
         },
-        // data is base64 of its bytes: the Secret holds the gzip itself.
-        data: { release: encoded }
-      })
+        { signal }
+      )
       break
     } catch (error) {
       if (!(error instanceof KubeApiError && error.statusCode === 409) || attempt >= 3) throw error
       number++
     }
   }
-  await pruneReleases(kube, namespace, record.name, historyMax).catch((error: Error) =>
+  await pruneReleases(kube, namespace, record.name, historyMax, signal).catch((error: Error) =>
     warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`)
   )
   return { ...record, number }
 }
 
 /** Deletes the oldest records of `name` beyond `historyMax`. */
-async function pruneReleases(kube: Cluster, namespace: string, name: string, historyMax: number): Promise<void> {
-  const kept = await storedReleases(kube, namespace, name)
+async function pruneReleases(
+  kube: Cluster,
+  namespace: string,
+  name: string,
+  historyMax: number,
+  signal?: AbortSignal
+): Promise<void> {
+  const kept = await storedReleases(kube, namespace, name, signal)
   for (const stale of releasesBeyond(
     kept.map(r => r.number),
     historyMax
   )) {
     const secret = kept.find(r => r.number === stale)!.secret
-    await kube.delete({ ...secrets(namespace), name: secret }).catch(error => {
+    await kube.delete({ ...secrets(namespace), name: secret }, { signal }).catch(error => {
       if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
     })
   }
