@@ -237,6 +237,9 @@ ensure_cluster() {
   ensure_storage_class
 }
 
+# The SBOM generator's tag, from its source: an edit builds a new image, and env.sh names it whichever up.sh wrote it.
+sbom_scanner_tag() { cat "$here/sbom-scanner/main.go" "$here/sbom-scanner/go.mod" | sha256sum | cut -c1-12; }
+
 # The runner's build path: buildx (a CLI plugin) driving a BuildKit of its own, as docker/setup-buildx-action sets
 # up. buildkitd runs as root with runc (Debian's, beside dockerd) and the host's network; it pulls base images from
 # the local registry (plain HTTP on loopback), where they are pushed below, since it cannot read dockerd's images.
@@ -285,7 +288,7 @@ TOML
   # The SBOM generator the tests name in `sbom: generator=…` (sbom-scanner/main.go: docker/buildkit-syft-scanner
   # can be neither pulled nor built here), keyed by its source, so an edit builds a new image.
   local scanner_hash scanner_bin scanner_image
-  scanner_hash=$(cat "$here/sbom-scanner/main.go" "$here/sbom-scanner/go.mod" | sha256sum | cut -c1-12)
+  scanner_hash=$(sbom_scanner_tag)
   scanner_bin="$BND_CACHE/sbom-scanner-$scanner_hash"
   scanner_image="bnd-base/sbom-scanner:$scanner_hash"
   if [ ! -x "$scanner_bin/sbom-scanner" ]; then
@@ -298,7 +301,6 @@ TOML
     mkdir -p "$scanner_bin/root/tmp" && cp "$scanner_bin/sbom-scanner" "$scanner_bin/root/"
     tar -C "$scanner_bin/root" -c . | "$DOCKER_CLI" import -c 'ENTRYPOINT ["/sbom-scanner"]' - "$scanner_image" >/dev/null
   fi
-  SBOM_GENERATOR="$REGISTRY_ADDR/$scanner_image"
   # The base images, where buildkitd can pull them; the password goes by stdin into that config.
   local image missing=()
   for image in "$BASE_IMAGE" "$GO_IMAGE" "$scanner_image"; do
@@ -346,7 +348,9 @@ export BND_REAL_NODE='$([ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || echo real-node-0
 export BND_REAL_NODE_GATEWAY='10.88.0.1'
 export PATH='$BND_STATE/bin':"\$PATH"
 ENV
-  if [ -n "$SBOM_GENERATOR" ] && pid_alive "$BND_STATE/buildkit/buildkitd.pid" buildkitd; then
+  # Also when a later up.sh without --tests rewrites this file (a test runs the demo's set-up): what --tests started
+  # is still there.
+  if [ -x "$BND_STATE/docker-cli-plugins/docker-buildx" ] && pid_alive "$BND_STATE/buildkit/buildkitd.pid" buildkitd; then
     cat >>"$ENV_FILE.tmp" <<ENV
 # buildx and its builder (__tests__/integration/buildx.test.ts): a run with DOCKER_CONFIG holding cli-plugins/docker-buildx
 # (linked to BND_BUILDX_PLUGIN), BUILDX_CONFIG and BUILDX_BUILDER as below, and BND_BUILDX_DOCKER first on PATH.
@@ -355,7 +359,7 @@ export BND_BUILDX_CONFIG='$BND_STATE/buildx'
 export BND_BUILDX_BUILDER='bnd-buildkit'
 export BND_BUILDX_DOCKER='$BUILDX_DOCKER_CLI'
 export BND_BUILDKIT_ADDR='unix://$BND_STATE/buildkit/buildkitd.sock'
-export BND_SBOM_GENERATOR='$SBOM_GENERATOR'
+export BND_SBOM_GENERATOR='$REGISTRY_ADDR/bnd-base/sbom-scanner:$(sbom_scanner_tag)'
 ENV
   fi
   mv "$ENV_FILE.tmp" "$ENV_FILE"
@@ -377,7 +381,6 @@ ensure_registry
 ensure_base_images
 ensure_go_image
 ensure_cluster
-SBOM_GENERATOR=
 [ -z "$FOR_TESTS" ] || ensure_buildkit
 # One real kubelet beside the kwok nodes, for the tests that need real containers (scripts/env/real-node.sh).
 [ -n "${DEPLOY_TEST_KUBECONFIG:-}" ] || bash "$here/real-node.sh" up
