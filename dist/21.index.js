@@ -21,9 +21,6 @@ var build_step = __webpack_require__(2167);
 var deploy_step = __webpack_require__(2486);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
@@ -110,7 +107,6 @@ var outcome = __webpack_require__(6497);
 
 
 
-
 /**
  * mode rollback: a release restored whole from its record (rolling strategy); else a commit's images redeployed
  * with today's manifests (no rebuild), or each workload's last rollout undone.
@@ -130,7 +126,7 @@ const runRollback = (settings) => (0,outcome/* attempt */.C)(async (outcome) => 
     if (target.kind === 'release')
         throw new Error(`rollback-to release-${target.number} restores a release record, which needs strategy rolling (it is ${settings.strategy}), history-max above 0 (it is ${settings.releases.historyMax}) and records that can be read (see the warnings above).`);
     if (target.kind === 'sha')
-        return redeployCommit(settings, target.sha, outcome);
+        return redeployCommit(settings, target.sha, manifests.objects, outcome);
     const failure = strategy.switchBack
         ? await core/* group */.Os('Switch back', () => switchTrafficBack(settings, manifests.objects, outcome))
         : await undoWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0, outcome);
@@ -139,11 +135,10 @@ const runRollback = (settings) => (0,outcome/* attempt */.C)(async (outcome) => 
     return failure;
 });
 /** rollback-to a commit: its images (found, not rebuilt) deployed as any deploy, then what runs now. */
-async function redeployCommit(settings, given, outcome) {
+async function redeployCommit(settings, given, asWritten, outcome) {
     let sha = given;
     if (sha.length < 40) {
-        const asWritten = await (0,deploy_step/* prepareManifests */._5)(settings, settings.images, { sha: settings.run.sha });
-        sha = await (0,rollback_step/* resolveRollbackCommit */.MU)(settings, asWritten.objects, sha);
+        sha = await (0,rollback_step/* resolveRollbackCommit */.MU)(settings, asWritten, sha);
         core/* info */.pq(`rollback-to ${given}: commit ${sha}`);
     }
     const atCommit = { ...settings, run: { ...settings.run, sha } };
@@ -228,9 +223,7 @@ async function checkLive(settings, secrets, objects, release) {
 }
 /** The record's objects as the deploy takes manifests, with a manifests-file of them for the output. */
 async function recordedManifests(record, objects) {
-    const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, `release-${record.number}.yaml`);
+    const file = external_node_path_default().join(await (0,deploy_step/* manifestsDir */.Cq)(), `release-${record.number}.yaml`);
     await (0,promises_.writeFile)(file, objects.map(object => (0,dist/* stringify */.As)(object)).join('---\n'), { mode: 0o600 });
     return {
         objects: objects.map((object, i) => ({ object, file: `release ${record.number}`, document: i + 1 })),

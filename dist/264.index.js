@@ -62,12 +62,9 @@ var summary = __webpack_require__(7994);
 var markdown = __webpack_require__(1990);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
-// EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+// EXTERNAL MODULE: ./src/github/api.ts
+var github_api = __webpack_require__(8943);
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
 
 
 
@@ -101,32 +98,30 @@ async function upsertPlanComment(body, target, token, env = process.env) {
     const number = pullRequestNumber(env);
     if (number === undefined)
         return skip('this run is not for a pull request');
-    if (env.ACT)
-        return skip('running under act, which has no GitHub API');
-    if (!token)
-        return skip('no github-token');
-    if (!env.GITHUB_REPOSITORY)
-        return skip('GITHUB_REPOSITORY is not set');
-    const [owner, repo] = env.GITHUB_REPOSITORY.split('/');
     const marker = commentMarker(target);
     const text = `${marker}\n${body}`;
     try {
-        await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-        const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-        const octokit = getOctokit(token);
-        // @octokit/request 10 honours an AbortSignal, not a timeout option: each call gets its own deadline.
-        const request = () => ({ signal: AbortSignal.timeout(15_000) });
+        const api = await (0,github_api/* gitHubApi */.a)(token, env);
+        if ('unavailable' in api)
+            return skip(api.unavailable);
+        const { octokit, owner, repo } = api;
         const comments = await octokit.paginate(octokit.rest.issues.listComments, {
             owner,
             repo,
             issue_number: number,
             per_page: 100,
-            request: request()
+            request: (0,github_api/* callDeadline */.P)(15_000)
         });
         // The first line exactly, so that a plan of another target (staging beside production) is never overwritten.
         const mine = comments.find(comment => comment.body?.split('\n', 1)[0] === marker);
         if (mine) {
-            await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text, request: request() });
+            await octokit.rest.issues.updateComment({
+                owner,
+                repo,
+                comment_id: mine.id,
+                body: text,
+                request: (0,github_api/* callDeadline */.P)(15_000)
+            });
             core/* info */.pq(`Plan comment updated on pull request #${number} (comment ${mine.id}).`);
             return { action: 'updated', id: mine.id };
         }
@@ -135,7 +130,7 @@ async function upsertPlanComment(body, target, token, env = process.env) {
             repo,
             issue_number: number,
             body: text,
-            request: request()
+            request: (0,github_api/* callDeadline */.P)(15_000)
         });
         core/* info */.pq(`Plan comment created on pull request #${number} (comment ${created.data.id}).`);
         return { action: 'created', id: created.data.id };

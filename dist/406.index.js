@@ -118,6 +118,8 @@ const indexTypes = [
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ];
+/** Whether a manifest the registry answered is an index (or manifest list) rather than one image's manifest. */
+const isIndex = (manifest) => indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests !== undefined;
 /** Statuses whose Response may carry no body (the fetch spec). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304]);
 /** The registry's HTTP API (distribution v2): the one place that asks a registry what it holds. */
@@ -310,9 +312,7 @@ class RegistryClient {
     /** The entries of the index `digest` names, or undefined when it names a single image's manifest. */
     async indexEntries(repositoryPath, digest) {
         const manifest = await this.getJson(repositoryPath, 'manifests', digest);
-        return indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests
-            ? (manifest.json.manifests ?? [])
-            : undefined;
+        return isIndex(manifest) ? (manifest.json.manifests ?? []) : undefined;
     }
     /**
      * The labels of the image `digest` names (its config blob's config.Labels): for an index or manifest list, of
@@ -320,7 +320,7 @@ class RegistryClient {
      */
     async imageLabels(repositoryPath, digest) {
         let manifest = await this.getJson(repositoryPath, 'manifests', digest);
-        if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
+        if (isIndex(manifest)) {
             const entry = pickPlatformManifest(manifest.json.manifests ?? []);
             if (!entry)
                 throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`);
@@ -975,12 +975,13 @@ async function buildOne(settings, build, builder, registry, tags, secretFiles, w
     }
     // What this run built is what it deploys (and signs): buildx's digest. The registry's tag is only checked, since
     // another run may have pushed over it meanwhile (and some registries list a tag a moment after the push).
-    const listed = reported ? undefined : await registry.manifestDigest(build.image.path, tags.primary);
-    if (reported) {
-        const now = await registry.manifestDigest(build.image.path, tags.primary).catch(() => undefined);
-        if (now && now !== reported)
-            core/* warning */.$e(`${reference} now names ${now} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`);
-    }
+    const listed = await registry.manifestDigest(build.image.path, tags.primary).catch((error) => {
+        if (reported)
+            return undefined;
+        throw error;
+    });
+    if (reported && listed && listed !== reported)
+        core/* warning */.$e(`${reference} now names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`);
     const digest = reported ?? listed;
     if (!digest)
         throw new Error(`Pushed ${reference}, but the registry does not list it.`);
@@ -1242,6 +1243,7 @@ function reuseVerdict(template, tag, sha, revision) {
 __webpack_require__.d(__webpack_exports__, {
   Ir: () => (/* binding */ connectEarly),
   I7: () => (/* binding */ deployManifests),
+  Cq: () => (/* binding */ manifestsDir),
   _5: () => (/* binding */ prepareManifests),
   PX: () => (/* binding */ readManifests)
 });
@@ -2411,9 +2413,7 @@ async function prepareManifests(settings, substitutions, origin, kube) {
         maskSecretValues(item.object);
         item.object = (0,annotate/* annotateWorkload */.cH)(item.object, origin);
     }
-    const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
-    await (0,promises_.mkdir)(dir, { recursive: true });
-    const file = external_node_path_default().join(dir, 'manifests.yaml');
+    const file = external_node_path_default().join(await manifestsDir(), 'manifests.yaml');
     // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
     const handle = await (0,promises_.open)(file, 'w', 0o600);
     try {
@@ -2424,6 +2424,12 @@ async function prepareManifests(settings, substitutions, origin, kube) {
         await handle.close();
     }
     return { objects, replacements, file };
+}
+/** Where this run writes the manifests it applies (the manifests-file output): one directory per run. */
+async function manifestsDir() {
+    const dir = external_node_path_default().join(process.env.RUNNER_TEMP || external_node_os_default().tmpdir(), `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`);
+    await (0,promises_.mkdir)(dir, { recursive: true });
+    return dir;
 }
 /** Masks a Secret's values, so that even a server error quoting one cannot print it. */
 function maskSecretValues(object) {
@@ -3280,6 +3286,38 @@ function formatSize(bytes) {
         return `${(bytes / 1024).toFixed(1)} KiB`;
     return `${bytes} B`;
 }
+
+
+/***/ }),
+
+/***/ 8943:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ callDeadline),
+/* harmony export */   a: () => (/* binding */ gitHubApi)
+/* harmony export */ });
+/* harmony import */ var _lazy_http_client_lazy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3469);
+/* harmony import */ var _lazy_undici_lazy_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(947);
+
+
+/** The GitHub API for this run's repository, or why there is none here (act, no token, no repository). */
+async function gitHubApi(token, env) {
+    if (env.ACT)
+        return { unavailable: 'running under act, which has no GitHub API' };
+    if (!token)
+        return { unavailable: 'no github-token' };
+    if (!env.GITHUB_REPOSITORY)
+        return { unavailable: 'GITHUB_REPOSITORY is not set' };
+    const [owner, repo] = env.GITHUB_REPOSITORY.split('/');
+    // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici and
+    // sets up its proxy with @actions/http-client.
+    await Promise.all([(0,_lazy_undici_lazy_js__WEBPACK_IMPORTED_MODULE_0__/* .preloadUndici */ .mB)(), (0,_lazy_http_client_lazy_js__WEBPACK_IMPORTED_MODULE_1__/* .preloadHttpClient */ .H)()]);
+    const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    return { octokit: getOctokit(token), owner, repo };
+}
+/** One call's deadline: @octokit/request 10 honours an AbortSignal, not its timeout option. */
+const callDeadline = (ms) => ({ signal: AbortSignal.timeout(ms) });
 
 
 /***/ }),
@@ -4434,12 +4472,9 @@ function cancelOnSignals() {
     };
 }
 
-// EXTERNAL MODULE: ./src/lazy/http-client-lazy.ts
-var http_client_lazy = __webpack_require__(3469);
-// EXTERNAL MODULE: ./src/lazy/undici-lazy.ts
-var undici_lazy = __webpack_require__(947);
+// EXTERNAL MODULE: ./src/github/api.ts
+var github_api = __webpack_require__(8943);
 ;// CONCATENATED MODULE: ./src/github/deployments.ts
-
 
 
 /**
@@ -4461,19 +4496,11 @@ class GitHubDeployment {
             lib_core/* notice */.lm(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`);
             return undefined;
         };
-        if (env.ACT)
-            return skip('running under act, which has no GitHub API');
-        if (!settings.githubToken)
-            return skip('no github-token');
-        if (!env.GITHUB_REPOSITORY)
-            return skip('GITHUB_REPOSITORY is not set');
-        const [owner, repo] = env.GITHUB_REPOSITORY.split('/');
         try {
-            // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
-            // and sets up its proxy with @actions/http-client.
-            await Promise.all([(0,undici_lazy/* preloadUndici */.mB)(), (0,http_client_lazy/* preloadHttpClient */.H)()]);
-            const { getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
-            const octokit = getOctokit(settings.githubToken);
+            const api = await (0,github_api/* gitHubApi */.a)(settings.githubToken, env);
+            if ('unavailable' in api)
+                return skip(api.unavailable);
+            const { octokit, owner, repo } = api;
             const created = await octokit.rest.repos.createDeployment({
                 owner,
                 repo,
@@ -4482,8 +4509,7 @@ class GitHubDeployment {
                 auto_merge: false,
                 required_contexts: [],
                 description: `build-and-deploy ${settings.mode}`,
-                // @octokit/request 10 honours an AbortSignal, not a timeout option.
-                request: { signal: AbortSignal.timeout(10_000) }
+                request: (0,github_api/* callDeadline */.P)(10_000)
             });
             if (!('id' in created.data))
                 return skip(`GitHub did not create it (${String(created.data.message)})`);
@@ -4497,7 +4523,7 @@ class GitHubDeployment {
                     environment_url: settings.environmentUrl,
                     log_url: settings.run.runUrl,
                     auto_inactive: state === 'success',
-                    request: { signal: AbortSignal.timeout(10_000) }
+                    request: (0,github_api/* callDeadline */.P)(10_000)
                 });
             };
             const deployment = new GitHubDeployment(update, id);
@@ -4868,6 +4894,9 @@ function imagesFromInput(read, builds) {
             throw new Error(`images-from entry ${i + 1} '${text}' is of ${(0,image_ref/* repositoryOf */._M)(image)}, which is neither the image input nor a build entry: name it there, so the manifests get its index.`);
         return image;
     });
+    for (const build of images.length > 0 ? builds : [])
+        if (!images.some(image => (0,image_ref/* repositoryOf */._M)(image) === (0,image_ref/* repositoryOf */._M)(build.image)))
+            throw new Error(`images-from names no digest of ${(0,image_ref/* repositoryOf */._M)(build.image)}: give each image's platform digests, or none.`);
     for (const [i, image] of images.entries()) {
         const first = images.findIndex(other => formatRef(other) === formatRef(image));
         if (first !== i)
@@ -4976,11 +5005,6 @@ function buildSettingsInput(read, builds, env = process.env) {
     const imagesFrom = imagesFromInput(read, builds);
     if (imagesFrom.length > 0 && (sign || verifySignature))
         throw new Error('images-from with sign or verify-signature is not supported yet: the merged index is a new digest, which no leg signed.');
-    if (imagesFrom.length > 0 && booleanInput(read, 'dry-run', false))
-        throw new Error('images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.');
-    for (const build of builds)
-        if (imagesFrom.length > 0 && !imagesFrom.some(image => (0,image_ref/* repositoryOf */._M)(image) === (0,image_ref/* repositoryOf */._M)(build.image)))
-            throw new Error(`images-from names no digest of ${(0,image_ref/* repositoryOf */._M)(build.image)}: give each image's platform digests, or none.`);
     return {
         builds,
         build,
@@ -5251,6 +5275,8 @@ function parseSettings(read, env) {
         ...gitHubInput(read),
         run
     };
+    if (settings.imagesFrom.length > 0 && settings.dryRun)
+        throw new Error('images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.');
     (0,registry/* strategyNamed */.vL)(settings.strategy).validate(settings);
     return settings;
 }
@@ -6166,6 +6192,20 @@ async function withEarlyConnection(connectNow, settings, steps) {
         kube?.close();
     }
 }
+/**
+ * The check of the target cluster (checkCluster) started for `objects`, awaited before the first write to a
+ * registry; its rejection is handled where it is awaited.
+ */
+function startClusterCheck(kube, settings, objects) {
+    const check = checkCluster(kube, {
+        objects,
+        namespace: settings.namespace,
+        createNamespace: settings.createNamespace,
+        lock: settings.lock !== undefined
+    });
+    check.catch(() => undefined);
+    return check;
+}
 /** mode build: build and push the images, nothing else. */
 const runBuild = (settings) => (0,outcome/* attempt */.C)(async (outcome) => {
     outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings));
@@ -6175,15 +6215,7 @@ const runDeploy = (settings, cancel) => withEarlyConnection(true, settings, kube
     const planned = (0,build_step/* plannedSubstitutions */.zl)(settings);
     let manifests = await (0,deploy_step/* readManifests */.PX)(settings, planned, kube);
     outcome.manifestsFile = manifests.file;
-    const clusterReady = kube && settings.push && !settings.dryRun
-        ? checkCluster(kube, {
-            objects: manifests.objects,
-            namespace: settings.namespace,
-            createNamespace: settings.createNamespace,
-            lock: settings.lock !== undefined
-        })
-        : undefined;
-    clusterReady?.catch(() => undefined);
+    const clusterReady = kube && settings.push && !settings.dryRun ? startClusterCheck(kube, settings, manifests.objects) : undefined;
     outcome.report.images = await core/* group */.Os('Build and push', () => (0,build_step/* buildAndPushAll */.d5)(settings, clusterReady));
     await clusterReady;
     // A mutable tag is deployed pinned to the digest, known only now (issue 23).
@@ -6206,13 +6238,7 @@ withEarlyConnection(settings.builds.length > 0 || settings.helm !== undefined, s
         if (!kube)
             throw new Error('images-from: cannot connect to the cluster, so nothing is merged or deployed.');
         const planned = await (0,deploy_step/* readManifests */.PX)(settings, (0,build_step/* plannedSubstitutions */.zl)(settings), kube);
-        clusterReady = checkCluster(kube, {
-            objects: planned.objects,
-            namespace: settings.namespace,
-            createNamespace: settings.createNamespace,
-            lock: settings.lock !== undefined
-        });
-        clusterReady.catch(() => undefined);
+        clusterReady = startClusterCheck(kube, settings, planned.objects);
     }
     outcome.report.images = await (0,build_step/* existingImages */.e5)(settings, clusterReady);
     await clusterReady;
@@ -6595,21 +6621,23 @@ var errors = __webpack_require__(3646);
 
 
 const secrets = (namespace) => ({ apiVersion: 'v1', kind: 'Secret', namespace });
-/** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
-async function storedReleases(kube, namespace, name, signal) {
+/**
+ * The Secrets holding releases of `name` in `namespace`. A Secret of someone else's that carries the label is never
+ * read as a record, nor deleted by history-max: the type and the managed-by label must match too.
+ */
+async function releaseSecrets(kube, namespace, name, signal) {
     const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }, { signal });
-    // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
-    return list.items
-        .filter(item => item.type === releases_record/* releaseSecretType */.cW)
-        .map(item => ({ number: Number(item.metadata.labels?.[releases_record/* releaseLabels */.lM.number]), secret: item.metadata.name }))
-        .filter(release => Number.isInteger(release.number) && release.number > 0)
-        .sort((a, b) => a.number - b.number);
+    return list.items.filter(item => item.type === releases_record/* releaseSecretType */.cW);
 }
+/** The releases kept, oldest first (by number, from the label; nothing decoded). */
+const storedReleases = (items) => items
+    .map(item => ({ number: Number(item.metadata.labels?.[releases_record/* releaseLabels */.lM.number]), secret: item.metadata.name }))
+    .filter(release => Number.isInteger(release.number) && release.number > 0)
+    .sort((a, b) => a.number - b.number);
 /** Every release record of `name` in `namespace`, oldest first; one that cannot be read is left out, with a warning. */
 async function readReleases(kube, namespace, name, warn = () => undefined) {
-    const list = await kube.list(secrets(namespace), { labelSelector: `${releases_record/* releaseLabels */.lM.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` });
     const records = [];
-    for (const item of list.items.filter(i => i.type === releases_record/* releaseSecretType */.cW && i.data?.release)) {
+    for (const item of (await releaseSecrets(kube, namespace, name)).filter(i => i.data?.release)) {
         try {
             records.push((0,releases_record/* decodeRecord */.eT)(item.data.release, `${namespace}/${item.metadata.name}`));
         }
@@ -6624,7 +6652,8 @@ async function readReleases(kube, namespace, name, warn = () => undefined) {
  * `historyMax`. A release written at the same moment by a run without the lock takes the number: the next is tried.
  */
 async function writeRelease(kube, namespace, record, historyMax, warn = () => undefined, signal) {
-    let number = (0,releases_record/* nextReleaseNumber */.aO)((await storedReleases(kube, namespace, record.name, signal)).map(r => r.number));
+    const kept = storedReleases(await releaseSecrets(kube, namespace, record.name, signal));
+    let number = (0,releases_record/* nextReleaseNumber */.aO)(kept.map(r => r.number));
     for (let attempt = 0;; attempt++) {
         const full = { ...record, number };
         const encoded = (0,releases_record/* encodeRecord */.Ym)(full);
@@ -6657,19 +6686,20 @@ async function writeRelease(kube, namespace, record, historyMax, warn = () => un
             number++;
         }
     }
-    await pruneReleases(kube, namespace, record.name, historyMax, signal).catch((error) => warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`));
-    return { ...record, number };
-}
-/** Deletes the oldest records of `name` beyond `historyMax`. */
-async function pruneReleases(kube, namespace, name, historyMax, signal) {
-    const kept = await storedReleases(kube, namespace, name, signal);
-    for (const stale of (0,releases_record/* releasesBeyond */.AV)(kept.map(r => r.number), historyMax)) {
-        const secret = kept.find(r => r.number === stale).secret;
-        await kube.delete({ ...secrets(namespace), name: secret }, { signal }).catch(error => {
-            if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
-                throw error;
-        });
+    // The oldest beyond history-max, from the list read before the write: the lock keeps other runs from writing
+    // meanwhile, and a run without it at worst leaves one record too many, for the next run to delete.
+    const stale = (0,releases_record/* releasesBeyond */.AV)([...kept.map(r => r.number), number], historyMax);
+    try {
+        for (const release of kept.filter(r => stale.includes(r.number)))
+            await kube.delete({ ...secrets(namespace), name: release.secret }, { signal }).catch(error => {
+                if (!(error instanceof errors/* KubeApiError */.W && error.statusCode === 404))
+                    throw error;
+            });
     }
+    catch (error) {
+        warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`);
+    }
+    return { ...record, number };
 }
 
 // EXTERNAL MODULE: ./src/run/context.ts
@@ -6704,8 +6734,8 @@ function checkRecordSize(settings, objects, release) {
         throw new Error(problem);
 }
 /**
- * After a deploy that succeeded or was rolled back, under its lock: the release record. A deploy that got this far
- * has happened, so a record that cannot be written is a warning, not a failure.
+ * After a deploy that succeeded, was rolled back, or failed and was left as it was, under its lock: the release
+ * record. A deploy that got this far has happened, so a record that cannot be written is a warning, not a failure.
  */
 async function recordRelease(kube, settings, applied, verdict, release) {
     if (settings.dryRun || settings.releases.historyMax === 0)

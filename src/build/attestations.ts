@@ -7,9 +7,10 @@
 
 export const attestationReferenceType = 'attestation-manifest'
 
-/** An index entry, as much of it as tells an attestation from an image. */
+/** An entry of an OCI image index or Docker manifest list: an image of a platform, or an attestation. */
 export interface IndexEntry {
   digest: string
+  mediaType?: string
   platform?: { os?: string; architecture?: string; variant?: string }
   annotations?: Record<string, string>
 }

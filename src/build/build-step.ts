@@ -343,14 +343,14 @@ async function buildOne(
   }
   // What this run built is what it deploys (and signs): buildx's digest. The registry's tag is only checked, since
   // another run may have pushed over it meanwhile (and some registries list a tag a moment after the push).
-  const listed = reported ? undefined : await registry.manifestDigest(build.image.path, tags.primary)
-  if (reported) {
-    const now = await registry.manifestDigest(build.image.path, tags.primary).catch(() => undefined)
-    if (now && now !== reported)
-      core.warning(
-        `${reference} now names ${now} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`
-      )
-  }
+  const listed = await registry.manifestDigest(build.image.path, tags.primary).catch((error: Error) => {
+    if (reported) return undefined
+    throw error
+  })
+  if (reported && listed && listed !== reported)
+    core.warning(
+      `${reference} now names ${listed} in the registry, not the ${reported} this run pushed: another run pushed the same tag meanwhile. Deploying ${reported} by digest.`
+    )
   const digest = reported ?? listed
   if (!digest) throw new Error(`Pushed ${reference}, but the registry does not list it.`)
   return {

@@ -44,18 +44,11 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
 /** How long one registry request (answer and body) may take (issue 19): a registry that hangs must not hang the run. */
 export const registryRequestTimeoutMs = 30_000
 
-/** An entry of an OCI image index or Docker manifest list. */
-export interface PlatformManifest {
-  digest: string
-  mediaType?: string
-  platform?: { os?: string; architecture?: string; variant?: string }
-}
-
 /**
  * The manifest of an index to read labels from: linux/amd64 when listed, else the first real image. buildx lists
  * its attestations as platform unknown/unknown; they have no image config.
  */
-export function pickPlatformManifest(manifests: PlatformManifest[]): PlatformManifest | undefined {
+export function pickPlatformManifest(manifests: IndexEntry[]): IndexEntry | undefined {
   const images = manifests.filter(entry => entry.platform?.os !== 'unknown')
   return images.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64') ?? images[0]
 }
@@ -71,6 +64,10 @@ type Manifest = {
   config?: { digest: string }
   layers?: Array<{ annotations?: Record<string, string> }>
 }
+
+/** Whether a manifest the registry answered is an index (or manifest list) rather than one image's manifest. */
+const isIndex = (manifest: { type: string; json: Manifest }): boolean =>
+  indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests !== undefined
 
 /** Statuses whose Response may carry no body (the fetch spec). */
 const nullBodyStatuses = new Set([101, 103, 204, 205, 304])
@@ -296,9 +293,7 @@ export class RegistryClient {
   /** The entries of the index `digest` names, or undefined when it names a single image's manifest. */
   private async indexEntries(repositoryPath: string, digest: string): Promise<IndexEntry[] | undefined> {
     const manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', digest)
-    return indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests
-      ? (manifest.json.manifests ?? [])
-      : undefined
+    return isIndex(manifest) ? (manifest.json.manifests ?? []) : undefined
   }
 
   /**
@@ -307,7 +302,7 @@ export class RegistryClient {
    */
   async imageLabels(repositoryPath: string, digest: string): Promise<Record<string, string>> {
     let manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', digest)
-    if (indexTypes.includes(manifest.json.mediaType ?? manifest.type) || manifest.json.manifests) {
+    if (isIndex(manifest)) {
       const entry = pickPlatformManifest(manifest.json.manifests ?? [])
       if (!entry) throw new Error(`Registry ${this.host}: the index ${repositoryPath}@${digest} lists no image.`)
       manifest = await this.getJson<Manifest>(repositoryPath, 'manifests', entry.digest)

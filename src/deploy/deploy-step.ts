@@ -151,12 +151,7 @@ export async function prepareManifests(
     item.object = annotateWorkload(item.object, origin)
   }
 
-  const dir = path.join(
-    process.env.RUNNER_TEMP || os.tmpdir(),
-    `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`
-  )
-  await mkdir(dir, { recursive: true })
-  const file = path.join(dir, 'manifests.yaml')
+  const file = path.join(await manifestsDir(), 'manifests.yaml')
   // Redacted, yet the deploy's whole configuration: for the runner's user alone, also when a rerun finds it there.
   const handle = await open(file, 'w', 0o600)
   try {
@@ -166,6 +161,16 @@ export async function prepareManifests(
     await handle.close()
   }
   return { objects, replacements, file }
+}
+
+/** Where this run writes the manifests it applies (the manifests-file output): one directory per run. */
+export async function manifestsDir(): Promise<string> {
+  const dir = path.join(
+    process.env.RUNNER_TEMP || os.tmpdir(),
+    `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`
+  )
+  await mkdir(dir, { recursive: true })
+  return dir
 }
 
 /** Masks a Secret's values, so that even a server error quoting one cannot print it. */

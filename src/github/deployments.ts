@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import type { GitHubSettings, Settings } from '../settings/types.js'
-import { preloadHttpClient } from '../lazy/http-client-lazy.js'
-import { preloadUndici } from '../lazy/undici-lazy.js'
+import { callDeadline, gitHubApi } from './api.js'
 
 type DeploymentState = 'in_progress' | 'success' | 'failure'
 
@@ -25,16 +24,10 @@ export class GitHubDeployment {
       core.notice(`GitHub Deployment for environment '${settings.environment}' skipped: ${why}.`)
       return undefined
     }
-    if (env.ACT) return skip('running under act, which has no GitHub API')
-    if (!settings.githubToken) return skip('no github-token')
-    if (!env.GITHUB_REPOSITORY) return skip('GITHUB_REPOSITORY is not set')
-    const [owner, repo] = env.GITHUB_REPOSITORY.split('/')
     try {
-      // Loaded only here: Octokit is most of @actions/github and most runs never need it; it fetches through undici
-      // and sets up its proxy with @actions/http-client.
-      await Promise.all([preloadUndici(), preloadHttpClient()])
-      const { getOctokit } = await import('@actions/github')
-      const octokit = getOctokit(settings.githubToken)
+      const api = await gitHubApi(settings.githubToken, env)
+      if ('unavailable' in api) return skip(api.unavailable)
+      const { octokit, owner, repo } = api
       const created = await octokit.rest.repos.createDeployment({
         owner,
         repo,
@@ -43,8 +36,7 @@ export class GitHubDeployment {
         auto_merge: false,
         required_contexts: [],
         description: `build-and-deploy ${settings.mode}`,
-        // @octokit/request 10 honours an AbortSignal, not a timeout option.
-        request: { signal: AbortSignal.timeout(10_000) }
+        request: callDeadline(10_000)
       })
       if (!('id' in created.data))
         return skip(`GitHub did not create it (${String((created.data as { message?: string }).message)})`)
@@ -58,7 +50,7 @@ export class GitHubDeployment {
           environment_url: settings.environmentUrl,
           log_url: settings.run.runUrl,
           auto_inactive: state === 'success',
-          request: { signal: AbortSignal.timeout(10_000) }
+          request: callDeadline(10_000)
         })
       }
       const deployment = new GitHubDeployment(update, id)

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { readFileSync } from 'node:fs'
-import { preloadHttpClient } from '../lazy/http-client-lazy.js'
-import { preloadUndici } from '../lazy/undici-lazy.js'
+import { callDeadline, gitHubApi } from './api.js'
 
 /** The pull request this run is for: the event's, or the number in refs/pull/N/merge; undefined on a push. */
 export function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
@@ -40,29 +39,29 @@ export async function upsertPlanComment(
   }
   const number = pullRequestNumber(env)
   if (number === undefined) return skip('this run is not for a pull request')
-  if (env.ACT) return skip('running under act, which has no GitHub API')
-  if (!token) return skip('no github-token')
-  if (!env.GITHUB_REPOSITORY) return skip('GITHUB_REPOSITORY is not set')
-  const [owner, repo] = env.GITHUB_REPOSITORY.split('/')
   const marker = commentMarker(target)
   const text = `${marker}\n${body}`
   try {
-    await Promise.all([preloadUndici(), preloadHttpClient()])
-    const { getOctokit } = await import('@actions/github')
-    const octokit = getOctokit(token)
-    // @octokit/request 10 honours an AbortSignal, not a timeout option: each call gets its own deadline.
-    const request = () => ({ signal: AbortSignal.timeout(15_000) })
+    const api = await gitHubApi(token, env)
+    if ('unavailable' in api) return skip(api.unavailable)
+    const { octokit, owner, repo } = api
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner,
       repo,
       issue_number: number,
       per_page: 100,
-      request: request()
+      request: callDeadline(15_000)
     })
     // The first line exactly, so that a plan of another target (staging beside production) is never overwritten.
     const mine = comments.find(comment => comment.body?.split('\n', 1)[0] === marker)
     if (mine) {
-      await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text, request: request() })
+      await octokit.rest.issues.updateComment({
+        owner,
+        repo,
+        comment_id: mine.id,
+        body: text,
+        request: callDeadline(15_000)
+      })
       core.info(`Plan comment updated on pull request #${number} (comment ${mine.id}).`)
       return { action: 'updated', id: mine.id }
     }
@@ -71,7 +70,7 @@ export async function upsertPlanComment(
       repo,
       issue_number: number,
       body: text,
-      request: request()
+      request: callDeadline(15_000)
     })
     core.info(`Plan comment created on pull request #${number} (comment ${created.data.id}).`)
     return { action: 'created', id: created.data.id }

@@ -4,6 +4,7 @@ import { checkCluster } from '../deploy/cluster-check.js'
 import { connectEarly, deployManifests, readManifests } from '../deploy/deploy-step.js'
 import type { Settings } from '../settings/types.js'
 import type { Cluster } from '../kube/cluster.js'
+import type { SourcedObject } from '../manifests/documents.js'
 import { attempt, ModeOutcome } from '../run/outcome.js'
 
 /**
@@ -23,6 +24,21 @@ export async function withEarlyConnection(
   }
 }
 
+/**
+ * The check of the target cluster (checkCluster) started for `objects`, awaited before the first write to a
+ * registry; its rejection is handled where it is awaited.
+ */
+function startClusterCheck(kube: Cluster, settings: Settings, objects: SourcedObject[]): Promise<void> {
+  const check = checkCluster(kube, {
+    objects,
+    namespace: settings.namespace,
+    createNamespace: settings.createNamespace,
+    lock: settings.lock !== undefined
+  })
+  check.catch(() => undefined)
+  return check
+}
+
 /** mode build: build and push the images, nothing else. */
 export const runBuild = (settings: Settings): Promise<ModeOutcome> =>
   attempt(async outcome => {
@@ -37,15 +53,7 @@ export const runDeploy = (settings: Settings, cancel: AbortSignal): Promise<Mode
       let manifests = await readManifests(settings, planned, kube)
       outcome.manifestsFile = manifests.file
       const clusterReady =
-        kube && settings.push && !settings.dryRun
-          ? checkCluster(kube, {
-              objects: manifests.objects,
-              namespace: settings.namespace,
-              createNamespace: settings.createNamespace,
-              lock: settings.lock !== undefined
-            })
-          : undefined
-      clusterReady?.catch(() => undefined)
+        kube && settings.push && !settings.dryRun ? startClusterCheck(kube, settings, manifests.objects) : undefined
       outcome.report.images = await core.group('Build and push', () => buildAndPushAll(settings, clusterReady))
       await clusterReady
       // A mutable tag is deployed pinned to the digest, known only now (issue 23).
@@ -69,13 +77,7 @@ export const runApply = (settings: Settings, cancel: AbortSignal): Promise<ModeO
       if (settings.imagesFrom.length > 0) {
         if (!kube) throw new Error('images-from: cannot connect to the cluster, so nothing is merged or deployed.')
         const planned = await readManifests(settings, plannedSubstitutions(settings), kube)
-        clusterReady = checkCluster(kube, {
-          objects: planned.objects,
-          namespace: settings.namespace,
-          createNamespace: settings.createNamespace,
-          lock: settings.lock !== undefined
-        })
-        clusterReady.catch(() => undefined)
+        clusterReady = startClusterCheck(kube, settings, planned.objects)
       }
       outcome.report.images = await existingImages(settings, clusterReady)
       await clusterReady

@@ -1,10 +1,15 @@
 import * as core from '@actions/core'
 import { existingImages, substitutionsFor } from '../build/build-step.js'
-import { deployManifests, PreparedManifests, prepareManifests, readManifests } from '../deploy/deploy-step.js'
+import {
+  deployManifests,
+  manifestsDir,
+  PreparedManifests,
+  prepareManifests,
+  readManifests
+} from '../deploy/deploy-step.js'
 import type { Settings } from '../settings/types.js'
 import type { KubeObject, SourcedObject } from '../manifests/documents.js'
-import { mkdir, writeFile } from 'node:fs/promises'
-import os from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { isRecordedSecret, ReleaseRecord, secretMatchesRecord } from '../releases/record.js'
@@ -36,7 +41,7 @@ export const runRollback = (settings: Settings): Promise<ModeOutcome> =>
       throw new Error(
         `rollback-to release-${target.number} restores a release record, which needs strategy rolling (it is ${settings.strategy}), history-max above 0 (it is ${settings.releases.historyMax}) and records that can be read (see the warnings above).`
       )
-    if (target.kind === 'sha') return redeployCommit(settings, target.sha, outcome)
+    if (target.kind === 'sha') return redeployCommit(settings, target.sha, manifests.objects, outcome)
     const failure = strategy.switchBack
       ? await core.group('Switch back', () => switchTrafficBack(settings, manifests.objects, outcome))
       : await undoWorkloads(settings, manifests.objects, target.kind === 'revision' ? target.revision : 0, outcome)
@@ -48,12 +53,12 @@ export const runRollback = (settings: Settings): Promise<ModeOutcome> =>
 async function redeployCommit(
   settings: Settings,
   given: string,
+  asWritten: SourcedObject[],
   outcome: ModeOutcome
 ): Promise<ModeFailure | undefined> {
   let sha = given
   if (sha.length < 40) {
-    const asWritten = await prepareManifests(settings, settings.images, { sha: settings.run.sha })
-    sha = await resolveRollbackCommit(settings, asWritten.objects, sha)
+    sha = await resolveRollbackCommit(settings, asWritten, sha)
     core.info(`rollback-to ${given}: commit ${sha}`)
   }
   const atCommit: Settings = { ...settings, run: { ...settings.run, sha } }
@@ -151,12 +156,7 @@ async function checkLive(
 
 /** The record's objects as the deploy takes manifests, with a manifests-file of them for the output. */
 async function recordedManifests(record: ReleaseRecord, objects: KubeObject[]): Promise<PreparedManifests> {
-  const dir = path.join(
-    process.env.RUNNER_TEMP || os.tmpdir(),
-    `build-and-deploy-${process.env.GITHUB_RUN_ID ?? process.pid}`
-  )
-  await mkdir(dir, { recursive: true })
-  const file = path.join(dir, `release-${record.number}.yaml`)
+  const file = path.join(await manifestsDir(), `release-${record.number}.yaml`)
   await writeFile(file, objects.map(object => stringify(object)).join('---\n'), { mode: 0o600 })
   return {
     objects: objects.map((object, i) => ({ object, file: `release ${record.number}`, document: i + 1 })),

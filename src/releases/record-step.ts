@@ -53,8 +53,8 @@ export interface AppliedRelease {
 }
 
 /**
- * After a deploy that succeeded or was rolled back, under its lock: the release record. A deploy that got this far
- * has happened, so a record that cannot be written is a warning, not a failure.
+ * After a deploy that succeeded, was rolled back, or failed and was left as it was, under its lock: the release
+ * record. A deploy that got this far has happened, so a record that cannot be written is a warning, not a failure.
  */
 export async function recordRelease(
   kube: Cluster,
@@ -78,7 +78,6 @@ export async function recordRelease(
       line => core.warning(line),
       deadline
     )
-
     core.info(
       `Recorded release ${written.number} of ${written.name} in ${namespace} (${written.result}; history-max ${settings.releases.historyMax}).`
     )

@@ -19,25 +19,36 @@ interface StoredRelease {
   secret: string
 }
 
-/** The releases of `name` kept in `namespace`, oldest first (by number, from the label; nothing decoded). */
-async function storedReleases(
+interface ReleaseSecret {
+  type?: string
+  metadata: { name: string; labels?: Record<string, string> }
+  data?: Record<string, string>
+}
+
+/**
+ * The Secrets holding releases of `name` in `namespace`. A Secret of someone else's that carries the label is never
+ * read as a record, nor deleted by history-max: the type and the managed-by label must match too.
+ */
+async function releaseSecrets(
   kube: Cluster,
   namespace: string,
   name: string,
   signal?: AbortSignal
-): Promise<StoredRelease[]> {
-  const list = await kube.list<{ type?: string; metadata: { name: string; labels?: Record<string, string> } }>(
+): Promise<ReleaseSecret[]> {
+  const list = await kube.list<ReleaseSecret>(
     secrets(namespace),
     { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` },
     { signal }
   )
-  // A Secret of someone else's that carries the label is never read as a record, nor deleted by history-max.
-  return list.items
-    .filter(item => item.type === releaseSecretType)
+  return list.items.filter(item => item.type === releaseSecretType)
+}
+
+/** The releases kept, oldest first (by number, from the label; nothing decoded). */
+const storedReleases = (items: ReleaseSecret[]): StoredRelease[] =>
+  items
     .map(item => ({ number: Number(item.metadata.labels?.[releaseLabels.number]), secret: item.metadata.name }))
     .filter(release => Number.isInteger(release.number) && release.number > 0)
     .sort((a, b) => a.number - b.number)
-}
 
 /** Every release record of `name` in `namespace`, oldest first; one that cannot be read is left out, with a warning. */
 export async function readReleases(
@@ -46,12 +57,8 @@ export async function readReleases(
   name: string,
   warn: (line: string) => void = () => undefined
 ): Promise<ReleaseRecord[]> {
-  const list = await kube.list<{ type?: string; metadata: { name: string }; data?: Record<string, string> }>(
-    secrets(namespace),
-    { labelSelector: `${releaseLabels.name}=${name},app.kubernetes.io/managed-by=build-and-deploy` }
-  )
   const records: ReleaseRecord[] = []
-  for (const item of list.items.filter(i => i.type === releaseSecretType && i.data?.release)) {
+  for (const item of (await releaseSecrets(kube, namespace, name)).filter(i => i.data?.release)) {
     try {
       records.push(decodeRecord(item.data!.release, `${namespace}/${item.metadata.name}`))
     } catch (error) {
@@ -73,7 +80,8 @@ export async function writeRelease(
   warn: (line: string) => void = () => undefined,
   signal?: AbortSignal
 ): Promise<ReleaseRecord> {
-  let number = nextReleaseNumber((await storedReleases(kube, namespace, record.name, signal)).map(r => r.number))
+  const kept = storedReleases(await releaseSecrets(kube, namespace, record.name, signal))
+  let number = nextReleaseNumber(kept.map(r => r.number))
   for (let attempt = 0; ; attempt++) {
     const full: ReleaseRecord = { ...record, number }
     const encoded = encodeRecord(full)
@@ -106,28 +114,18 @@ export async function writeRelease(
       number++
     }
   }
-  await pruneReleases(kube, namespace, record.name, historyMax, signal).catch((error: Error) =>
-    warn(`Release ${number} was recorded, but older records beyond history-max were not deleted: ${error.message}`)
-  )
-  return { ...record, number }
-}
-
-/** Deletes the oldest records of `name` beyond `historyMax`. */
-async function pruneReleases(
-  kube: Cluster,
-  namespace: string,
-  name: string,
-  historyMax: number,
-  signal?: AbortSignal
-): Promise<void> {
-  const kept = await storedReleases(kube, namespace, name, signal)
-  for (const stale of releasesBeyond(
-    kept.map(r => r.number),
-    historyMax
-  )) {
-    const secret = kept.find(r => r.number === stale)!.secret
-    await kube.delete({ ...secrets(namespace), name: secret }, { signal }).catch(error => {
-      if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
-    })
+  // The oldest beyond history-max, from the list read before the write: the lock keeps other runs from writing
+  // meanwhile, and a run without it at worst leaves one record too many, for the next run to delete.
+  const stale = releasesBeyond([...kept.map(r => r.number), number], historyMax)
+  try {
+    for (const release of kept.filter(r => stale.includes(r.number)))
+      await kube.delete({ ...secrets(namespace), name: release.secret }, { signal }).catch(error => {
+        if (!(error instanceof KubeApiError && error.statusCode === 404)) throw error
+      })
+  } catch (error) {
+    warn(
+      `Release ${number} was recorded, but older records beyond history-max were not deleted: ${(error as Error).message}`
+    )
   }
+  return { ...record, number }
 }

@@ -132,6 +132,11 @@ function imagesFromInput(read: InputReader, builds: ImageBuild[]): ImageRef[] {
       )
     return image
   })
+  for (const build of images.length > 0 ? builds : [])
+    if (!images.some(image => repositoryOf(image) === repositoryOf(build.image)))
+      throw new Error(
+        `images-from names no digest of ${repositoryOf(build.image)}: give each image's platform digests, or none.`
+      )
   for (const [i, image] of images.entries()) {
     const first = images.findIndex(other => formatRef(other) === formatRef(image))
     if (first !== i)
@@ -263,15 +268,6 @@ export function buildSettingsInput(
     throw new Error(
       'images-from with sign or verify-signature is not supported yet: the merged index is a new digest, which no leg signed.'
     )
-  if (imagesFrom.length > 0 && booleanInput(read, 'dry-run', false))
-    throw new Error(
-      'images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.'
-    )
-  for (const build of builds)
-    if (imagesFrom.length > 0 && !imagesFrom.some(image => repositoryOf(image) === repositoryOf(build.image)))
-      throw new Error(
-        `images-from names no digest of ${repositoryOf(build.image)}: give each image's platform digests, or none.`
-      )
   return {
     builds,
     build,

@@ -224,6 +224,10 @@ export function parseSettings(read: InputReader, env: NodeJS.ProcessEnv): Settin
     ...gitHubInput(read),
     run
   }
+  if (settings.imagesFrom.length > 0 && settings.dryRun)
+    throw new Error(
+      'images-from writes the merged index to the registry, which dry-run does not allow: drop one of them.'
+    )
   strategyNamed(settings.strategy).validate(settings)
   return settings
 }
